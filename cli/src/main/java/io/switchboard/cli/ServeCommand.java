@@ -1,0 +1,69 @@
+package io.switchboard.cli;
+
+import io.switchboard.server.Switchboard;
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
+import io.switchboard.server.demo.DemoSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server until SIGTERM or Ctrl-C.")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin StorageOptions storage;
+
+  @Option(names = "--port", paramLabel = "N", description = "TCP port; 0 picks a free one (default 8080).")
+  Integer port;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--demo", description = "Create the demo orgs (acme, globex) on first start and print their credentials.")
+  boolean demo;
+
+  @Override
+  public Integer call() throws Exception {
+    var flags = new HashMap<String, String>();
+    if (port != null) flags.put(SettingKeys.HTTP_PORT, port.toString());
+    if (host != null) flags.put(SettingKeys.HTTP_HOST, host);
+    Settings settings = storage.settings(flags);
+    Path dataDir = settings.path(SettingKeys.DATA_DIR);
+    Files.createDirectories(dataDir);
+
+    Switchboard server = Switchboard.start(settings);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping: letting in-flight requests finish...");
+                  server.close();
+                  stopped.countDown();
+                },
+                "switchboard-shutdown"));
+
+    Files.writeString(dataDir.resolve("server.json"), "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
+    System.out.println("Switchboard " + Switchboard.VERSION + " listening on " + server.baseUrl());
+    System.out.println("  health:  " + server.baseUrl() + "/health");
+    System.out.println("  metrics: " + server.baseUrl() + "/metrics");
+    if (demo) {
+      var credentials = new DemoSetup(server.identity()).ensure(server.baseUrl(), dataDir);
+      System.out.println();
+      System.out.println("Demo orgs (also in " + dataDir.resolve(DemoSetup.CREDENTIALS_FILE) + ", readable by you only):");
+      System.out.print(DemoSetup.table(credentials));
+      var acme = credentials.orgs().get(0);
+      System.out.println();
+      System.out.println("Get a token and make a first call:");
+      System.out.println("  TOKEN=$(curl -s -u " + acme.clientId() + ":" + acme.clientSecret() + " -d grant_type=client_credentials " + server.baseUrl() + "/oauth/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + server.baseUrl() + "/api/v2/oauth/clients");
+    }
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

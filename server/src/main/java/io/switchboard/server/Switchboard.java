@@ -1,0 +1,174 @@
+package io.switchboard.server;
+
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
+import io.switchboard.server.http.HttpConfig;
+import io.switchboard.server.http.HttpServer;
+import io.switchboard.server.http.Json;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.identity.IdentityRoutes;
+import io.switchboard.server.identity.IdentityService;
+import io.switchboard.server.identity.IdentityStore;
+import io.switchboard.server.identity.RevocationList;
+import io.switchboard.server.identity.SecretHasher;
+import io.switchboard.server.identity.TokenService;
+import io.switchboard.server.ops.OpsRoutes;
+import io.switchboard.server.ops.RequestMetrics;
+import io.switchboard.server.storage.Database;
+import io.switchboard.server.storage.StorageConfig;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The composition root: builds every service by constructor and registers every route. Reading
+ * {@link #start} tells you the whole system.
+ */
+public final class Switchboard implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+  public static final String VERSION = versionFromManifest();
+
+  private final Database database;
+  private final RevocationList revocations;
+  private final RequestMetrics metrics;
+  private final HttpServer http;
+  private final IdentityService identity;
+  private final String baseUrl;
+  private final List<AutoCloseable> closeables;
+
+  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, String baseUrl, List<AutoCloseable> closeables) {
+    this.database = database;
+    this.revocations = revocations;
+    this.metrics = metrics;
+    this.http = http;
+    this.identity = identity;
+    this.baseUrl = baseUrl;
+    this.closeables = closeables;
+  }
+
+  /** Opens storage (migrating it), wires every feature and starts listening. */
+  public static Switchboard start(Settings settings) {
+    return start(settings, StorageConfig.from(settings), Clock.systemUTC());
+  }
+
+  public static Switchboard start(Settings settings, StorageConfig storage, Clock clock) {
+    HttpConfig httpConfig = HttpConfig.from(settings);
+    Database database = Database.open(storage);
+    var closeables = new ArrayList<AutoCloseable>();
+    try {
+      JsonMapper mapper = Json.newMapper();
+      var bodies = new RequestBodies(mapper, httpConfig.maxBodyBytes());
+      var metrics = new RequestMetrics();
+
+      var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
+      closeables.add(revocations);
+      var tokens = tokenService(database, revocations, clock);
+      var identity = identityService(settings, database, tokens, clock);
+
+      var http =
+          new HttpServer(
+                  httpConfig,
+                  bodies,
+                  tokens,
+                  List.of(),
+                  metrics,
+                  List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies)))
+              .start();
+      String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
+      log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
+      return new Switchboard(database, revocations, metrics, http, identity, baseUrl, closeables);
+    } catch (RuntimeException e) {
+      closeAll(closeables);
+      database.close();
+      throw e;
+    }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public IdentityService identity() {
+    return identity;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the database. */
+  @Override
+  public void close() {
+    http.stop();
+    closeAll(closeables);
+    metrics.close();
+    database.close();
+  }
+
+  /**
+   * The identity services without an HTTP server, for offline administration ({@code org create}) against
+   * the same data directory or database.
+   */
+  public static Offline offline(Settings settings) {
+    Clock clock = Clock.systemUTC();
+    Database database = Database.open(StorageConfig.from(settings));
+    var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
+    var identity = identityService(settings, database, tokenService(database, revocations, clock), clock);
+    return new Offline(database, revocations, identity);
+  }
+
+  /** Storage and identity, opened without listening; close it to release the database. */
+  public record Offline(Database database, RevocationList revocations, IdentityService identity) implements AutoCloseable {
+    @Override
+    public void close() {
+      revocations.close();
+      database.close();
+    }
+  }
+
+  private static TokenService tokenService(Database database, RevocationList revocations, Clock clock) {
+    var store = new IdentityStore(database.jdbi());
+    // One key for every node of a cluster: the first node to start creates it in the shared database.
+    byte[] signingKey = Base64.getDecoder().decode(store.secret("token-signing-key", Switchboard::newKey, clock.instant()));
+    return new TokenService(signingKey, clock, store, revocations);
+  }
+
+  private static IdentityService identityService(Settings settings, Database database, TokenService tokens, Clock clock) {
+    int lifetime = settings.integer(SettingKeys.TOKEN_DEFAULT_LIFETIME, IdentityService.MIN_TOKEN_LIFETIME, IdentityService.MAX_TOKEN_LIFETIME);
+    return new IdentityService(new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, clock, lifetime);
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    for (AutoCloseable c : closeables.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("error while closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+  }
+
+  private static String newKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  private static String displayHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+  }
+
+  private static String versionFromManifest() {
+    String v = Switchboard.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+}

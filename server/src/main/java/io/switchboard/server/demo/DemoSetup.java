@@ -1,0 +1,106 @@
+package io.switchboard.server.demo;
+
+import io.switchboard.server.identity.IdentityService;
+import io.switchboard.server.identity.Org;
+import io.switchboard.server.identity.Principal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code serve --demo}: two ready orgs ({@code acme}, {@code globex}), each with an all-scopes admin client,
+ * and {@code demo-credentials.json} (owner-only) so a new user can call the API at once. Later starts reuse
+ * the orgs and the credentials file; if the file is gone, a fresh admin client is made, since stored
+ * secrets are hashes and cannot be shown again.
+ */
+public final class DemoSetup {
+  public static final List<String> ORG_NAMES = List.of("acme", "globex");
+  public static final String CREDENTIALS_FILE = "demo-credentials.json";
+
+  public record DemoOrg(String name, String orgId, String clientId, String clientSecret) {}
+
+  public record DemoCredentials(String baseUrl, List<DemoOrg> orgs) {}
+
+  private final IdentityService identity;
+  private final JsonMapper mapper = JsonMapper.builder().build();
+
+  public DemoSetup(IdentityService identity) {
+    this.identity = identity;
+  }
+
+  public DemoCredentials ensure(String baseUrl, Path dataDir) throws IOException {
+    Path file = dataDir.resolve(CREDENTIALS_FILE);
+    Map<String, DemoOrg> previous = readPrevious(file);
+    var orgs = new ArrayList<DemoOrg>();
+    for (String name : ORG_NAMES) {
+      Optional<Org> existing = identity.findOrgByName(name);
+      if (existing.isEmpty()) {
+        var created = identity.createOrg(name);
+        orgs.add(new DemoOrg(name, created.org().id(), created.admin().client().id(), created.admin().secret()));
+        continue;
+      }
+      Org org = existing.get();
+      DemoOrg remembered = previous.get(name);
+      if (remembered != null && remembered.orgId().equals(org.id()) && clientStillValid(remembered)) {
+        orgs.add(remembered);
+      } else {
+        var admin = new Principal(org.id(), "demo-setup", IdentityService.allScopes(), "demo-setup", null);
+        var client = identity.createClient(admin, new IdentityService.NewClient("demo admin", "All-scopes demo client", null, IdentityService.allScopes()));
+        orgs.add(new DemoOrg(name, org.id(), client.client().id(), client.secret()));
+      }
+    }
+    var credentials = new DemoCredentials(baseUrl, orgs);
+    writeOwnerOnly(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
+    return credentials;
+  }
+
+  private boolean clientStillValid(DemoOrg org) {
+    return identity.authenticateClient(org.clientId(), org.clientSecret()).filter(c -> c.orgId().equals(org.orgId())).isPresent();
+  }
+
+  private Map<String, DemoOrg> readPrevious(Path file) {
+    var byName = new LinkedHashMap<String, DemoOrg>();
+    if (!Files.isRegularFile(file)) return byName;
+    try {
+      JsonNode root = mapper.readTree(file.toFile());
+      for (JsonNode o : root.path("orgs")) {
+        var org = new DemoOrg(o.path("name").asString(), o.path("orgId").asString(), o.path("clientId").asString(), o.path("clientSecret").asString());
+        byName.put(org.name(), org);
+      }
+    } catch (RuntimeException e) {
+      // A damaged file is replaced below with fresh credentials.
+    }
+    return byName;
+  }
+
+  /** Written to a temporary file with 0600 first, then moved into place, so the secret is never world-readable. */
+  static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.write(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static String table(DemoCredentials credentials) {
+    var sb = new StringBuilder();
+    sb.append(String.format("%-8s %-36s %-36s %s%n", "ORG", "ORG ID", "CLIENT ID", "CLIENT SECRET"));
+    for (DemoOrg o : credentials.orgs()) {
+      sb.append(String.format("%-8s %-36s %-36s %s%n", o.name(), o.orgId(), o.clientId(), o.clientSecret()));
+    }
+    return sb.toString();
+  }
+}

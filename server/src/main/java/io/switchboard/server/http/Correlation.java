@@ -1,0 +1,28 @@
+package io.switchboard.server.http;
+
+import io.javalin.http.Context;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The ININ-Correlation-Id of a request: the caller's when it is a sane token, else a new UUID. */
+public final class Correlation {
+  /** Exact case: existing clients compare header names case-sensitively. */
+  public static final String HEADER = "ININ-Correlation-Id";
+
+  private static final String ATTRIBUTE = "switchboard.correlationId";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+  private Correlation() {}
+
+  static void assign(Context ctx) {
+    String given = ctx.header(HEADER);
+    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    ctx.attribute(ATTRIBUTE, id);
+    ctx.header(HEADER, id);
+  }
+
+  public static String of(Context ctx) {
+    String id = ctx.attribute(ATTRIBUTE);
+    return id != null ? id : "unassigned";
+  }
+}

@@ -1,0 +1,185 @@
+package io.switchboard.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson3;
+import io.javalin.security.RouteRole;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.identity.Authenticator;
+import io.switchboard.server.identity.Principal;
+import io.switchboard.server.ops.RequestMetrics;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Javalin on Jetty 12 with virtual threads, and the request path every feature shares: correlation id,
+ * body-size check, authentication, org header, scope, gates, then the handler; errors become ErrorBody here
+ * and nowhere else.
+ */
+public final class HttpServer {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  private static final Logger accessLog = LoggerFactory.getLogger("switchboard.access");
+  public static final String ORG_HEADER = "X-Genesys-Organization-Id";
+
+  private final Javalin app;
+
+  public HttpServer(
+      HttpConfig config,
+      RequestBodies bodies,
+      Authenticator authenticator,
+      List<RequestGate> gates,
+      RequestMetrics metrics,
+      List<ApiRoutes> features) {
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.jsonMapper(new JavalinJackson3(bodies.mapper(), true));
+              cfg.http.maxRequestSize = bodies.maxBytes();
+              cfg.http.prefer405over404 = true;
+              cfg.startup.showJavalinBanner = false;
+              cfg.jetty.host = config.host();
+              cfg.jetty.port = config.port();
+              cfg.jetty.modifyServer(
+                  server -> {
+                    // In-flight requests finish on stop; new connections are refused meanwhile.
+                    server.setHandler(new GracefulHandler());
+                    server.setStopTimeout(config.shutdownGrace().toMillis());
+                  });
+              // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
+              cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+
+              cfg.routes.before(Correlation::assign);
+              cfg.routes.before(
+                  ctx -> {
+                    if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
+                  });
+              cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
+
+              for (ApiRoutes feature : features) feature.register(cfg.routes);
+
+              cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
+              cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
+              cfg.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("unhandled error, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path(), e);
+                    writeError(ctx, 500, "internal.server.error", "An internal error occurred; quote the correlation id " + Correlation.of(ctx), Map.of());
+                  });
+              cfg.requestLogger.http(
+                  (ctx, ms) -> {
+                    // An unmatched request reports the catch-all before-filter as its endpoint.
+                    String route = ctx.endpoint() == null || ctx.endpoint().path.equals("*") ? "unmatched" : ctx.endpoint().path;
+                    metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
+                    if (config.accessLog()) logAccess(ctx, route, ms);
+                  });
+            });
+  }
+
+  public HttpServer start() {
+    app.start();
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public void stop() {
+    app.stop();
+  }
+
+  private static void admit(Context ctx, Authenticator authenticator, List<RequestGate> gates) {
+    String authorization = ctx.header("Authorization");
+    if (authorization == null || authorization.isBlank()) {
+      throw new Problem(Problem.Kind.UNAUTHENTICATED, "authentication.required", "No authentication bearer token specified in authorization header.");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new Problem(Problem.Kind.UNAUTHENTICATED, "bad.credentials", "The Authorization header must carry a bearer token.");
+    }
+    Principal principal = authenticator.authenticate(authorization.substring(7).trim());
+    ctx.attribute(Requests.PRINCIPAL, principal);
+
+    String orgHeader = ctx.header(ORG_HEADER);
+    if (orgHeader != null && !orgHeader.isBlank() && !orgHeader.trim().equals(principal.orgId())) {
+      // The org is the token's; a header that says otherwise is a mistake worth failing loudly on.
+      throw new Problem(Problem.Kind.FORBIDDEN, "org.mismatch", ORG_HEADER + " does not match the organization of the access token");
+    }
+    for (RouteRole role : ctx.routeRoles()) {
+      if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) {
+        throw new Problem(
+            Problem.Kind.FORBIDDEN,
+            "missing.scope",
+            "The access token lacks the scope " + scope.name() + (scope.readOnly() ? " (or " + scope.name() + ":readonly)" : ""),
+            Map.of("scope", scope.name()));
+      }
+    }
+    for (RequestGate gate : gates) gate.admit(ctx, principal);
+  }
+
+  static int statusOf(Problem.Kind kind) {
+    return switch (kind) {
+      case BAD_REQUEST, INVALID -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+      case PRECONDITION_FAILED -> 412;
+      case TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case UNPROCESSABLE -> 422;
+      case TOO_MANY_REQUESTS -> 429;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  private static void writeProblem(Context ctx, Problem problem) {
+    writeError(ctx, statusOf(problem.kind()), problem.code(), problem.getMessage(), problem.params());
+  }
+
+  private static void writeJavalinError(Context ctx, HttpResponseException e) {
+    int status = e.getStatus();
+    String code =
+        switch (status) {
+          case 404 -> "not.found";
+          case 405 -> "method.not.allowed";
+          case 413 -> "request.entity.too.large";
+          case 400 -> "bad.request";
+          default -> HttpStatus.forStatus(status).name().toLowerCase().replace('_', '.');
+        };
+    String message =
+        switch (status) {
+          case 404 -> "No resource at " + ctx.method() + " " + ctx.path();
+          case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
+          default -> e.getMessage();
+        };
+    writeError(ctx, status, code, message, Map.of());
+  }
+
+  public static void writeError(Context ctx, int status, String code, String message, Map<String, Object> params) {
+    ctx.status(status);
+    ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
+  }
+
+  private static void logAccess(Context ctx, String route, float ms) {
+    Principal p = ctx.attribute(Requests.PRINCIPAL);
+    // Never the query string's secrets, never a header: method, route, status, time, who.
+    accessLog.info(
+        "method={} path={} route={} status={} ms={} org={} client={} correlationId={}",
+        ctx.method(),
+        ctx.path(),
+        route,
+        ctx.statusCode(),
+        String.format("%.2f", ms),
+        p == null ? "-" : p.orgId(),
+        p == null ? "-" : p.clientId(),
+        Correlation.of(ctx));
+  }
+}

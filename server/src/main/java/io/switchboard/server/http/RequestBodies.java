@@ -1,0 +1,170 @@
+package io.switchboard.server.http;
+
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.errors.Problem.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads request bodies at the edge: media type, size and JSON syntax are checked here, so handlers get a
+ * typed value or the request fails with a precise ErrorBody before anything is written.
+ */
+public final class RequestBodies {
+  public static final String JSON = "application/json";
+  public static final String MERGE_PATCH = "application/merge-patch+json";
+
+  private final JsonMapper mapper;
+  private final long maxBytes;
+
+  public RequestBodies(JsonMapper mapper, long maxBytes) {
+    this.mapper = mapper;
+    this.maxBytes = maxBytes;
+  }
+
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  public JsonMapper mapper() {
+    return mapper;
+  }
+
+  /** A JSON body of {@code application/json} bound to {@code type}. */
+  public <T> T read(Context ctx, Class<T> type) {
+    return bind(readTree(ctx, Set.of(JSON)), type);
+  }
+
+  /** The JSON tree of a body whose media type is one of {@code mediaTypes}. */
+  public JsonNode readTree(Context ctx, Set<String> mediaTypes) {
+    requireMediaType(ctx, mediaTypes);
+    byte[] body = bytes(ctx);
+    if (body.length == 0 || isBlank(body)) throw Problem.badRequest("The request body is empty; a JSON document is required");
+    try {
+      return mapper.readTree(body);
+    } catch (StreamReadException e) {
+      throw malformed(e);
+    } catch (JacksonException e) {
+      throw Problem.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** Binds an already parsed tree, mapping binding failures to errors that name the field. */
+  public <T> T bind(JsonNode tree, Class<T> type) {
+    try {
+      return mapper.treeToValue(tree, type);
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof Problem problem) throw problem;
+      throw Problem.badRequest("The request body could not be read: " + e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      String field = path(e);
+      throw new Problem(
+          Kind.BAD_REQUEST, "bad.request", "Unknown field '" + field + "'", Map.of("field", field));
+    } catch (MismatchedInputException e) {
+      String field = path(e);
+      String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+      throw new Problem(
+          Kind.INVALID,
+          "invalid.value",
+          (field.isEmpty() ? "The body" : "Field '" + field + "'") + " has the wrong type; expected " + expected,
+          Map.of("field", field, "expected", expected));
+    } catch (DatabindException e) {
+      throw Problem.badRequest("The request body could not be read: " + e.getOriginalMessage());
+    }
+  }
+
+  /** The raw body, at most {@link #maxBytes}; larger is 413 without reading the rest. */
+  public byte[] bytes(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBytes) throw tooLarge();
+    try (InputStream in = ctx.bodyInputStream()) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (body.length > maxBytes) throw tooLarge();
+      return body;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading request body", e);
+    }
+  }
+
+  public Problem tooLarge() {
+    return new Problem(
+        Kind.TOO_LARGE,
+        "request.entity.too.large",
+        "The request body exceeds the limit of " + maxBytes + " bytes",
+        Map.of("limitBytes", maxBytes));
+  }
+
+  public static void requireMediaType(Context ctx, Set<String> accepted) {
+    String contentType = ctx.contentType();
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!accepted.contains(mediaType)) {
+      throw new Problem(
+          Kind.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported.media.type",
+          "Content-Type '" + (contentType == null ? "" : contentType) + "' is not supported here; use " + String.join(" or ", accepted),
+          Map.of("supported", String.join(",", accepted)));
+    }
+  }
+
+  private static Problem malformed(StreamReadException e) {
+    TokenStreamLocation at = e.getLocation();
+    int line = at == null ? -1 : at.getLineNr();
+    int column = at == null ? -1 : at.getColumnNr();
+    return new Problem(
+        Kind.BAD_REQUEST,
+        "bad.request",
+        "Malformed JSON at line " + line + ", column " + column + ": " + firstSentence(e.getOriginalMessage()),
+        Map.of("line", line, "column", column));
+  }
+
+  /** Jackson's messages trail into source excerpts; the first clause is what a caller needs. */
+  private static String firstSentence(String message) {
+    if (message == null) return "syntax error";
+    String m = message.split("\n", 2)[0];
+    int cut = m.indexOf(" (start marker");
+    return cut > 0 ? m.substring(0, cut) : m;
+  }
+
+  private static String path(DatabindException e) {
+    var sb = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!sb.isEmpty()) sb.append('.');
+        sb.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == String.class) return "string";
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "integer";
+    if (type == double.class || type == Double.class) return "number";
+    if (type == boolean.class || type == Boolean.class) return "boolean";
+    if (java.util.List.class.isAssignableFrom(type) || type.isArray()) return "array";
+    if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) return "object";
+    return type.getSimpleName();
+  }
+
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,183 @@
+package io.switchboard.server.identity;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code POST /oauth/token}, the OAuth client admin API and {@code DELETE /api/v2/tokens/me}. */
+public final class IdentityRoutes implements ApiRoutes {
+  private final IdentityService identity;
+  private final RequestBodies bodies;
+
+  public IdentityRoutes(IdentityService identity, RequestBodies bodies) {
+    this.identity = identity;
+    this.bodies = bodies;
+  }
+
+  /** The Genesys OAuthClient shape; {@code secret} is present only when just created or rotated. */
+  public record ClientView(
+      String id,
+      String name,
+      String description,
+      int accessTokenValiditySeconds,
+      String authorizedGrantType,
+      List<String> scope,
+      Instant dateCreated,
+      Instant secretRotatedDate,
+      String secret,
+      String selfUri) {
+    static ClientView of(OAuthClient c, String secret) {
+      return new ClientView(
+          c.id(), c.name(), c.description(), c.tokenLifetimeSeconds(), "CLIENT-CREDENTIALS", List.copyOf(c.scopes()), c.createdAt(), c.secretRotatedAt(), secret, "/api/v2/oauth/clients/" + c.id());
+    }
+  }
+
+  /** What a caller may send to create a client. */
+  public record ClientRequest(
+      String name,
+      String description,
+      Integer accessTokenValiditySeconds,
+      List<String> scope,
+      @JsonProperty("authorizedGrantType") String authorizedGrantType) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/oauth/token", this::token);
+    routes.get("/api/v2/oauth/clients", this::list, Scope.read(Scopes.OAUTH));
+    routes.post("/api/v2/oauth/clients", this::create, Scope.write(Scopes.OAUTH));
+    routes.get("/api/v2/oauth/clients/{id}", this::get, Scope.read(Scopes.OAUTH));
+    routes.delete("/api/v2/oauth/clients/{id}", this::delete, Scope.write(Scopes.OAUTH));
+    routes.post("/api/v2/oauth/clients/{id}/secret", this::rotate, Scope.write(Scopes.OAUTH));
+    routes.delete("/api/v2/tokens/me", this::revokeMine);
+  }
+
+  private void list(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    var page = Page.Request.of(ctx);
+    var entities = identity.listClients(p.orgId(), page.offset(), page.pageSize()).stream().map(c -> ClientView.of(c, null)).toList();
+    ctx.json(Page.of(ctx, page, entities, identity.countClients(p.orgId())));
+  }
+
+  private void create(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    ClientRequest req = bodies.read(ctx, ClientRequest.class);
+    if (req.authorizedGrantType() != null && !req.authorizedGrantType().equalsIgnoreCase("CLIENT-CREDENTIALS")) {
+      throw Problem.invalid("authorizedGrantType", "only CLIENT-CREDENTIALS is supported");
+    }
+    var created =
+        identity.createClient(
+            p, new IdentityService.NewClient(req.name(), req.description(), req.accessTokenValiditySeconds(), req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope())));
+    ctx.status(201).json(ClientView.of(created.client(), created.secret()));
+  }
+
+  private void get(Context ctx) {
+    ctx.json(ClientView.of(identity.getClient(Requests.principal(ctx).orgId(), ctx.pathParam("id")), null));
+  }
+
+  private void delete(Context ctx) {
+    identity.deleteClient(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void rotate(Context ctx) {
+    var rotated = identity.rotateSecret(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.json(ClientView.of(rotated.client(), rotated.secret()));
+  }
+
+  private void revokeMine(Context ctx) {
+    identity.revoke(Requests.principal(ctx));
+    ctx.status(204);
+  }
+
+  // ---- RFC 6749 token endpoint: its own error shape, not ErrorBody.
+
+  private void token(Context ctx) {
+    ctx.header("Cache-Control", "no-store");
+    ctx.header("Pragma", "no-cache");
+    String contentType = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!contentType.equals("application/x-www-form-urlencoded")) {
+      oauthError(ctx, 400, "invalid_request", "The token request must be application/x-www-form-urlencoded");
+      return;
+    }
+    Map<String, List<String>> form = ctx.formParamMap();
+    String grantType = single(form, "grant_type");
+    if (grantType == null) {
+      oauthError(ctx, 400, "invalid_request", "grant_type is required");
+      return;
+    }
+    if (!grantType.equals("client_credentials")) {
+      oauthError(ctx, 400, "unsupported_grant_type", "Only the client_credentials grant is supported");
+      return;
+    }
+    Optional<String[]> basic = basicCredentials(ctx.header("Authorization"));
+    String formId = single(form, "client_id");
+    String formSecret = single(form, "client_secret");
+    String clientId;
+    String secret;
+    if (basic.isPresent()) {
+      if (formSecret != null) {
+        oauthError(ctx, 400, "invalid_request", "Use one client authentication method, not both");
+        return;
+      }
+      clientId = basic.get()[0];
+      secret = basic.get()[1];
+    } else if (formId != null && formSecret != null) {
+      clientId = formId;
+      secret = formSecret;
+    } else {
+      ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
+      oauthError(ctx, 401, "invalid_client", "Client authentication is required (HTTP Basic or client_id and client_secret)");
+      return;
+    }
+    Optional<OAuthClient> client = identity.authenticateClient(clientId, secret);
+    if (client.isEmpty()) {
+      if (basic.isPresent()) ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
+      oauthError(ctx, 401, "invalid_client", "Client authentication failed");
+      return;
+    }
+    var issued = identity.issueToken(client.get());
+    var body = new LinkedHashMap<String, Object>();
+    body.put("access_token", issued.accessToken());
+    body.put("token_type", issued.tokenType());
+    body.put("expires_in", issued.expiresIn());
+    ctx.json(body);
+  }
+
+  private static String single(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
+    return values == null || values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
+  }
+
+  /** HTTP Basic, split on the first colon: a secret may itself contain colons. */
+  static Optional<String[]> basicCredentials(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return Optional.empty();
+    try {
+      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon < 0) return Optional.of(new String[] {decoded, ""});
+      return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new String[] {"", ""});
+    }
+  }
+
+  private static void oauthError(Context ctx, int status, String error, String description) {
+    ctx.status(status).json(Map.of("error", error, "error_description", description));
+  }
+
+}

@@ -1,0 +1,171 @@
+package io.switchboard.server.identity;
+
+import io.switchboard.server.storage.Times;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Orgs, OAuth clients, revoked tokens and server secrets in SQL. */
+public final class IdentityStore {
+  private static final RowMapper<OAuthClient> CLIENT =
+      (rs, ctx) ->
+          new OAuthClient(
+              rs.getString("id"),
+              rs.getString("org_id"),
+              rs.getString("name"),
+              rs.getString("description"),
+              rs.getString("secret_hash"),
+              new LinkedHashSet<>(Arrays.stream(rs.getString("scopes").split(",")).filter(s -> !s.isBlank()).toList()),
+              rs.getInt("token_ttl_seconds"),
+              rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+              rs.getObject("secret_rotated_at", java.time.OffsetDateTime.class).toInstant());
+  private static final RowMapper<Org> ORG =
+      (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+
+  private final Jdbi jdbi;
+
+  public IdentityStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+    return jdbi.inTransaction(work);
+  }
+
+  public void insertOrg(Handle h, Org org) {
+    h.createUpdate("insert into orgs (id, name, created_at) values (:id, :name, :at)")
+        .bind("id", org.id())
+        .bind("name", org.name())
+        .bind("at", Times.db(org.createdAt()))
+        .execute();
+  }
+
+  public Optional<Org> findOrg(String id) {
+    return jdbi.withHandle(h -> h.createQuery("select * from orgs where id = :id").bind("id", id).map(ORG).findOne());
+  }
+
+  public Optional<Org> findOrgByName(String name) {
+    return jdbi.withHandle(h -> h.createQuery("select * from orgs where name = :name").bind("name", name).map(ORG).findOne());
+  }
+
+  public List<Org> listOrgs() {
+    return jdbi.withHandle(h -> h.createQuery("select * from orgs order by name").map(ORG).list());
+  }
+
+  public void insertClient(Handle h, OAuthClient c) {
+    h.createUpdate(
+            "insert into oauth_clients (id, org_id, name, description, secret_hash, scopes, token_ttl_seconds, created_at, secret_rotated_at) "
+                + "values (:id, :org, :name, :description, :hash, :scopes, :ttl, :created, :rotated)")
+        .bind("id", c.id())
+        .bind("org", c.orgId())
+        .bind("name", c.name())
+        .bind("description", c.description())
+        .bind("hash", c.secretHash())
+        .bind("scopes", String.join(",", c.scopes()))
+        .bind("ttl", c.tokenLifetimeSeconds())
+        .bind("created", Times.db(c.createdAt()))
+        .bind("rotated", Times.db(c.secretRotatedAt()))
+        .execute();
+  }
+
+  public Optional<OAuthClient> findClient(String id) {
+    return jdbi.withHandle(h -> h.createQuery("select * from oauth_clients where id = :id").bind("id", id).map(CLIENT).findOne());
+  }
+
+  public List<OAuthClient> listClients(String orgId, int offset, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("select * from oauth_clients where org_id = :org order by name, id limit :limit offset :offset")
+                .bind("org", orgId)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map(CLIENT)
+                .list());
+  }
+
+  public long countClients(String orgId) {
+    return jdbi.withHandle(h -> h.createQuery("select count(*) from oauth_clients where org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+  }
+
+  public boolean deleteClient(String orgId, String id) {
+    return jdbi.withHandle(
+            h -> h.createUpdate("delete from oauth_clients where id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute())
+        > 0;
+  }
+
+  public boolean updateSecret(String orgId, String id, String hash, Instant at) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate("update oauth_clients set secret_hash = :hash, secret_rotated_at = :at where id = :id and org_id = :org")
+                    .bind("hash", hash)
+                    .bind("at", Times.db(at))
+                    .bind("id", id)
+                    .bind("org", orgId)
+                    .execute())
+        > 0;
+  }
+
+  public void revoke(String jti, Instant expiresAt, Instant now) {
+    jdbi.useHandle(
+        h -> {
+          // Revoking twice is harmless: the second insert finds the row and does nothing.
+          int exists = h.createQuery("select count(*) from revoked_tokens where jti = :jti").bind("jti", jti).mapTo(Integer.class).one();
+          if (exists == 0) {
+            h.createUpdate("insert into revoked_tokens (jti, expires_at, revoked_at) values (:jti, :exp, :now)")
+                .bind("jti", jti)
+                .bind("exp", Times.db(expiresAt))
+                .bind("now", Times.db(now))
+                .execute();
+          }
+        });
+  }
+
+  /** Revocations recorded since {@code since} that have not yet expired. */
+  public List<Revocation> revokedSince(Instant since, Instant now) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("select jti, expires_at, revoked_at from revoked_tokens where revoked_at >= :since and expires_at > :now")
+                .bind("since", Times.db(since))
+                .bind("now", Times.db(now))
+                .map((rs, c) -> new Revocation(rs.getString("jti"), rs.getObject("expires_at", java.time.OffsetDateTime.class).toInstant(), rs.getObject("revoked_at", java.time.OffsetDateTime.class).toInstant()))
+                .list());
+  }
+
+  public int purgeExpiredRevocations(Instant now) {
+    return jdbi.withHandle(h -> h.createUpdate("delete from revoked_tokens where expires_at <= :now").bind("now", Times.db(now)).execute());
+  }
+
+  public record Revocation(String jti, Instant expiresAt, Instant revokedAt) {}
+
+  /** The named secret, created by {@code generator} on first use; concurrent nodes agree on one value. */
+  public String secret(String name, java.util.function.Supplier<String> generator, Instant now) {
+    Optional<String> existing = readSecret(name);
+    if (existing.isPresent()) return existing.get();
+    try {
+      jdbi.useHandle(
+          h ->
+              h.createUpdate("insert into server_secrets (name, secret_value, created_at) values (:n, :v, :at)")
+                  .bind("n", name)
+                  .bind("v", generator.get())
+                  .bind("at", Times.db(now))
+                  .execute());
+    } catch (RuntimeException lostRace) {
+      // Another node inserted first; its value wins.
+    }
+    return readSecret(name).orElseThrow(() -> new IllegalStateException("server secret " + name + " could not be stored"));
+  }
+
+  private Optional<String> readSecret(String name) {
+    return jdbi.withHandle(h -> h.createQuery("select secret_value from server_secrets where name = :n").bind("n", name).mapTo(String.class).findOne());
+  }
+
+  static String joinScopes(java.util.Collection<String> scopes) {
+    return scopes.stream().collect(Collectors.joining(","));
+  }
+}

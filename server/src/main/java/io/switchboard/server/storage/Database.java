@@ -1,0 +1,98 @@
+package io.switchboard.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool, the migrations and the JDBI handle factory. H2 (a file under the data directory)
+ * is the embedded default; a {@code jdbc:postgresql:} URL selects PostgreSQL. Migrations under
+ * {@code db/migration} are written to run unchanged on both.
+ */
+public final class Database implements AutoCloseable {
+  public enum Dialect {
+    H2,
+    POSTGRES
+  }
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /**
+   * Opens the pool and migrates. {@code jdbcUrl} null means H2 under {@code dataDir}; {@code schema}, when
+   * given, is created and used (tests use it to keep runs apart on one PostgreSQL database).
+   */
+  public static Database open(StorageConfig config) {
+    String url = config.jdbcUrl();
+    Dialect dialect;
+    if (url == null) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
+      }
+      Path file = config.dataDir().toAbsolutePath().resolve("switchboard");
+      // PostgreSQL mode keeps the SQL portable; lower-case names match PostgreSQL's folding.
+      url = "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      dialect = Dialect.H2;
+    } else if (url.startsWith("jdbc:postgresql:")) {
+      dialect = Dialect.POSTGRES;
+    } else if (url.startsWith("jdbc:h2:")) {
+      dialect = Dialect.H2;
+    } else {
+      throw new IllegalArgumentException("unsupported JDBC URL (use jdbc:postgresql: or jdbc:h2:): " + url);
+    }
+    var hikari = new HikariConfig();
+    hikari.setJdbcUrl(url);
+    if (config.user() != null) hikari.setUsername(config.user());
+    if (config.password() != null) hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setPoolName("switchboard-db");
+    if (config.schema() != null) {
+      hikari.setSchema(config.schema());
+    }
+    var dataSource = new HikariDataSource(hikari);
+    try {
+      var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
+      if (config.schema() != null) flyway.schemas(config.schema()).createSchemas(true);
+      flyway.load().migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new Database(dataSource, dialect);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** True when a connection can be had and answers a trivial query within a second. */
+  public boolean isReady() {
+    try (var connection = dataSource.getConnection()) {
+      return connection.isValid(1);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

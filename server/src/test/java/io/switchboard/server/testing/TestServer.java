@@ -1,0 +1,87 @@
+package io.switchboard.server.testing;
+
+import io.switchboard.server.Switchboard;
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
+import io.switchboard.server.identity.IdentityService;
+import io.switchboard.server.storage.StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real server on a free loopback port with its own H2 file (or a given storage), for acceptance tests.
+ * Tests talk to it over HTTP with {@link Api}.
+ */
+public final class TestServer implements AutoCloseable {
+  private final Switchboard switchboard;
+  private final Path dataDir;
+
+  private TestServer(Switchboard switchboard, Path dataDir) {
+    this.switchboard = switchboard;
+    this.dataDir = dataDir;
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  public static TestServer start(Map<String, String> overrides) {
+    return start(overrides, null, Clock.systemUTC());
+  }
+
+  /** {@code storage} null means a fresh H2 file in a temporary directory. */
+  public static TestServer start(Map<String, String> overrides, StorageConfig storage, Clock clock) {
+    try {
+      Path dir = Files.createTempDirectory("switchboard-test");
+      var values = new HashMap<String, String>();
+      values.put(SettingKeys.HTTP_PORT, "0");
+      values.put(SettingKeys.DATA_DIR, dir.toString());
+      values.put(SettingKeys.ACCESS_LOG, "false");
+      values.putAll(overrides);
+      Settings settings = Settings.of(values);
+      StorageConfig effective = storage != null ? storage : StorageConfig.from(settings);
+      return new TestServer(Switchboard.start(settings, effective, clock), dir);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return switchboard.baseUrl();
+  }
+
+  public int port() {
+    return switchboard.port();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Switchboard switchboard() {
+    return switchboard;
+  }
+
+  /** A new org with an all-scopes admin client. Setup only: tests then act through HTTP. */
+  public OrgAccess newOrg() {
+    IdentityService.NewOrg created = switchboard.identity().createOrg("org-" + UUID.randomUUID());
+    return new OrgAccess(created.org().id(), created.admin().client().id(), created.admin().secret());
+  }
+
+  /** An {@link Api} for this server. */
+  public Api api() {
+    return new Api(baseUrl());
+  }
+
+  @Override
+  public void close() {
+    switchboard.close();
+  }
+
+  public record OrgAccess(String orgId, String clientId, String clientSecret) {}
+}
