@@ -42,6 +42,9 @@ public final class HttpBenchCommand implements Callable<Integer> {
                 cfg -> {
                   cfg.concurrency.useVirtualThreads = true;
                   cfg.startup.showJavalinBanner = false;
+                  // The same HTTP settings as the server, so the comparison is of the request path alone.
+                  cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+                  cfg.http.responseBufferSize = 8192;
                   cfg.jetty.host = "127.0.0.1";
                   cfg.jetty.port = 0;
                   cfg.routes.get("/bare", ctx -> ctx.contentType("application/json").result("{\"entities\":[],\"total\":0}"));
