@@ -44,8 +44,14 @@ final class ClientCore implements AutoCloseable {
   private final boolean ownsHttp;
   private final TokenManager tokens;
   private final CircuitBreaker<Object> breaker;
+  private final ConditionalCache publishedCache;
+  private final SessionBatcher sessionBatcher;
+  private final int updateAttempts;
 
-  ClientCore(URI baseUri, String orgId, String clientId, String clientSecret, RetrySettings retry, CircuitBreakerSettings breaker, Clock clock, HttpClient http, boolean ownsHttp) {
+  /** What the resource APIs add on top of plain calls. */
+  record Features(Duration publishedScriptFreshness, SessionBatching sessionBatching, int updateAttempts) {}
+
+  ClientCore(URI baseUri, String orgId, String clientId, String clientSecret, RetrySettings retry, CircuitBreakerSettings breaker, Clock clock, HttpClient http, boolean ownsHttp, Features features) {
     this.baseUri = baseUri;
     this.orgId = orgId;
     this.clientId = clientId;
@@ -64,6 +70,23 @@ final class ClientCore implements AutoCloseable {
                 .withDelay(breaker.openDelay())
                 .withSuccessThreshold(breaker.successThreshold())
                 .build();
+    this.publishedCache = new ConditionalCache(this, features.publishedScriptFreshness(), 1000);
+    SessionBatching batching = features.sessionBatching();
+    this.sessionBatcher = batching.enabled() ? new SessionBatcher(this, batching.window(), batching.maxBatch()) : null;
+    this.updateAttempts = features.updateAttempts();
+  }
+
+  ConditionalCache publishedCache() {
+    return publishedCache;
+  }
+
+  /** Null when batching is off. */
+  SessionBatcher sessionBatcher() {
+    return sessionBatcher;
+  }
+
+  int updateAttempts() {
+    return updateAttempts;
   }
 
   /** The breaker's state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */

@@ -76,6 +76,46 @@ public final class SwitchboardClient implements AutoCloseable {
     return new OAuthClientsApi(this);
   }
 
+  /** Script drafts (scope {@code scripts}). */
+  public ScriptsApi scripts() {
+    return new ScriptsApi(this);
+  }
+
+  /** Published scripts: ETag-cached, concurrent reads shared (scope {@code scripts}). */
+  public PublishedScriptsApi publishedScripts() {
+    return new PublishedScriptsApi(this);
+  }
+
+  /** Agent script sessions: batched creation, merge patch, read-apply-write updates (scope {@code agent-scripting}). */
+  public SessionsApi sessions() {
+    return new SessionsApi(this);
+  }
+
+  /** The org's agents (scope {@code users}). */
+  public UsersApi users() {
+    return new UsersApi(this);
+  }
+
+  /** Calls, participants and wrap-ups (scope {@code conversations}). */
+  public ConversationsApi conversations() {
+    return new ConversationsApi(this);
+  }
+
+  /** Wrap-up codes (scope {@code routing}). */
+  public WrapupCodesApi wrapupCodes() {
+    return new WrapupCodesApi(this);
+  }
+
+  /** The org's rate limits and usage (scopes {@code limits}, {@code limits:edit}). */
+  public LimitsApi limits() {
+    return new LimitsApi(this);
+  }
+
+  /** External APIs (data actions), with continuation-token queries (scope {@code architect}). */
+  public ExternalApisApi externalApis() {
+    return new ExternalApisApi(this);
+  }
+
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();
@@ -122,6 +162,16 @@ public final class SwitchboardClient implements AutoCloseable {
     return core.clock.instant().plus(request.deadline() != null ? request.deadline() : deadline);
   }
 
+  /** The deadline of a call starting now with this instance's default. */
+  Instant newDeadline() {
+    return core.clock.instant().plus(deadline);
+  }
+
+  /** Binds a response body (null when empty). */
+  <T> T read(ApiResponse response, Class<T> type) {
+    return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
+  }
+
   ClientCore core() {
     return core;
   }
@@ -166,6 +216,9 @@ public final class SwitchboardClient implements AutoCloseable {
     private CircuitBreakerSettings breaker = CircuitBreakerSettings.DEFAULT;
     private Clock clock = Clock.systemUTC();
     private HttpClient httpClient;
+    private Duration publishedScriptFreshness = Duration.ofSeconds(1);
+    private SessionBatching sessionBatching = SessionBatching.DEFAULT;
+    private int updateAttempts = 10;
 
     private Builder() {}
 
@@ -217,6 +270,30 @@ public final class SwitchboardClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a published script read stays fresh before the next read revalidates it with
+     * {@code If-None-Match} (default 1 s; zero revalidates every read). A newly published version is seen
+     * after at most this long by other clients, at once by this one.
+     */
+    public Builder publishedScriptFreshness(Duration freshness) {
+      if (freshness == null || freshness.isNegative()) throw new IllegalArgumentException("freshness must be zero or positive");
+      this.publishedScriptFreshness = freshness;
+      return this;
+    }
+
+    /** How session creations are batched (default {@link SessionBatching#DEFAULT}: on, 5 ms, up to 100). */
+    public Builder sessionBatching(SessionBatching batching) {
+      this.sessionBatching = Objects.requireNonNull(batching);
+      return this;
+    }
+
+    /** How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default 10). */
+    public Builder updateAttempts(int attempts) {
+      if (attempts < 1) throw new IllegalArgumentException("updateAttempts must be at least 1");
+      this.updateAttempts = attempts;
+      return this;
+    }
+
     /** Share an existing {@link HttpClient} (the client will not close it). */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
@@ -230,7 +307,8 @@ public final class SwitchboardClient implements AutoCloseable {
       Objects.requireNonNull(clientSecret, "clientCredentials");
       boolean ownsHttp = httpClient == null;
       HttpClient http = ownsHttp ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build() : httpClient;
-      var core = new ClientCore(base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp);
+      var features = new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
+      var core = new ClientCore(base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
       return new SwitchboardClient(core, deadline, true);
     }
   }
