@@ -3,14 +3,11 @@ package io.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +29,7 @@ class TokenHandlingIT {
 
   /** Token requests the server has answered so far, read from its own metrics. */
   static long tokenRequestsSeen() {
-    String metrics = new Api(server.baseUrl()).get("/metrics", null).body();
-    Matcher m = Pattern.compile("http_server_requests_seconds_count\\{method=\"POST\",route=\"/oauth/token\",status=\"200\"} ([0-9.]+)").matcher(metrics);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    return ServerMetrics.count(server, "POST", "/oauth/token", 200);
   }
 
   @Test
