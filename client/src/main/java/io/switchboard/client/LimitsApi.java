@@ -68,6 +68,11 @@ public final class LimitsApi {
     return client.call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace)), Listing.class).entities();
   }
 
+  /** The platform's defaults of a namespace (what an org without its own value gets). */
+  public List<Limit> defaults(String namespace) {
+    return client.call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace) + "/defaults"), Listing.class).entities();
+  }
+
   /** Changes some of the org's {@code platform.api} limits at once; answers the effective limits. */
   public List<Limit> set(List<Limit> changes) {
     return client.call(ApiRequest.put(BASE + "/namespaces/" + PLATFORM_API, Map.of("limits", changes)), Listing.class).entities();

@@ -77,6 +77,9 @@ public final class BurstCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress line.")
   boolean quiet;
 
+  @Option(names = "--token-limit", paramLabel = "N", description = "Set the org's per-token limit (requests per minute) for the burst, and restore it after. Default: leave the org's limits as they are (300 unless changed).")
+  Long tokenLimit;
+
   enum ClientKind {
     switchboard,
     naive
@@ -98,9 +101,9 @@ public final class BurstCommand implements Callable<Integer> {
       for (Fixture.Credentials c : fixture.burstClients()) {
         drivers.add(client == ClientKind.naive ? new NaiveDriver(target.baseUrl(), c, fixture.scriptId(), http) : new SwitchboardDriver(target.baseUrl(), c, fixture.scriptId(), deadline, http));
       }
-      Duration bound = maxTime != null ? maxTime : ramp.plus(deadline).plusSeconds(45);
+      Duration bound = maxTime != null ? maxTime : ramp.plus(deadline).plusSeconds(60);
       BurstReport report;
-      try {
+      try (var limit = tokenLimit == null ? null : setup.tokenLimit(tokenLimit)) {
         report = new BurstRunner(new BurstRunner.Plan(client.name(), ramp, deadline, bound)).run(fixture.agents(), drivers, quiet ? null : err);
       } finally {
         drivers.forEach(AgentDriver::close);
@@ -124,6 +127,7 @@ public final class BurstCommand implements Callable<Integer> {
     if (clients < 1 || clients > MAX_CLIENTS || clients > agents) throw new ParameterException(spec.commandLine(), "--clients must be 1.." + MAX_CLIENTS + " and at most --agents");
     if (deadline.compareTo(Duration.ofMillis(100)) < 0 || deadline.compareTo(Duration.ofMinutes(2)) > 0) throw new ParameterException(spec.commandLine(), "--deadline must be 100ms..2m");
     if (ramp.compareTo(Duration.ofMinutes(10)) > 0) throw new ParameterException(spec.commandLine(), "--ramp must be at most 10m");
+    if (tokenLimit != null && (tokenLimit < 1 || tokenLimit > 100_000_000)) throw new ParameterException(spec.commandLine(), "--token-limit must be 1..100000000");
     if (maxTime != null && (maxTime.compareTo(Duration.ofSeconds(1)) < 0 || maxTime.compareTo(Duration.ofMinutes(30)) > 0)) throw new ParameterException(spec.commandLine(), "--max-time must be 1s..30m");
     boolean remote = baseUrl != null || System.getenv("SWITCHBOARD_BASE_URL") != null;
     if (local && baseUrl != null) throw new ParameterException(spec.commandLine(), "--local and --base-url exclude each other");

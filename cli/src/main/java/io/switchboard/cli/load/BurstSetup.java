@@ -1,6 +1,8 @@
 package io.switchboard.cli.load;
 
 import io.switchboard.client.ConversationsApi.NewCall;
+import io.switchboard.client.LimitsApi;
+import io.switchboard.client.LimitsApi.Limit;
 import io.switchboard.client.OAuthClientsApi.NewOAuthClient;
 import io.switchboard.client.OAuthClientsApi.OAuthClient;
 import io.switchboard.client.ScriptsApi;
@@ -86,6 +88,29 @@ final class BurstSetup implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /** A changed org limit; closing it puts the old value back. */
+  interface Restore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Sets the org's per-token limit for the burst (after setup, so setup is not slowed by it) and returns
+   * what puts it back: the org's own value, or the default when the org had none.
+   */
+  Restore tokenLimit(long perMinute) {
+    var limits = clients.get(0).limits();
+    Long before = value(limits.get(LimitsApi.PLATFORM_API));
+    Long byDefault = value(limits.defaults(LimitsApi.PLATFORM_API));
+    limits.set(List.of(Limit.of(LimitsApi.TOKEN_RATE, perMinute)));
+    Long restore = before != null && before.equals(byDefault) ? null : before;
+    return () -> limits.set(List.of(Limit.of(LimitsApi.TOKEN_RATE, restore)));
+  }
+
+  private static Long value(List<Limit> limits) {
+    return limits.stream().filter(l -> l.key().equals(LimitsApi.TOKEN_RATE)).map(Limit::value).findFirst().orElse(null);
   }
 
   /** Deletes the burst's OAuth clients (best effort: a failure here does not change the report). */
