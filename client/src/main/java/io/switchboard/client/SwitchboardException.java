@@ -11,10 +11,12 @@ package io.switchboard.client;
  * </ul>
  */
 public class SwitchboardException extends RuntimeException {
+  /** An error with a message. */
   public SwitchboardException(String message) {
     super(message);
   }
 
+  /** An error with a message and its cause. */
   public SwitchboardException(String message, Throwable cause) {
     super(message, cause);
   }
