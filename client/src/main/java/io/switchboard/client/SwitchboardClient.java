@@ -111,11 +111,6 @@ public final class SwitchboardClient implements AutoCloseable {
     return new LimitsApi(this);
   }
 
-  /** External APIs (data actions), with continuation-token queries (scope {@code architect}). */
-  public ExternalApisApi externalApis() {
-    return new ExternalApisApi(this);
-  }
-
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();
@@ -179,11 +174,6 @@ public final class SwitchboardClient implements AutoCloseable {
   /** The type {@code Page<item>}. */
   JavaType pageOf(Class<?> item) {
     return core.json.getTypeFactory().constructParametricType(Page.class, item);
-  }
-
-  /** The type {@code QueryPage<item>}. */
-  JavaType queryPageOf(Class<?> item) {
-    return core.json.getTypeFactory().constructParametricType(QueryPage.class, item);
   }
 
   /** A fresh random {@code Idempotency-Key}. */
