@@ -291,8 +291,16 @@ final class ClientCore implements AutoCloseable {
       int status = response.statusCode();
       record(status >= 500);
       if (status == 200) {
-        JsonNode body = json.readTree(response.body());
-        return TokenManager.token(body.get("access_token").asString(), sentAt, body.get("expires_in").asLong());
+        JsonNode body;
+        try {
+          body = json.readTree(response.body());
+        } catch (RuntimeException e) {
+          throw new SwitchboardException("the token endpoint answered 200 without JSON", e);
+        }
+        String token = body.path("access_token").asString(null);
+        long expiresIn = body.path("expires_in").asLong(0);
+        if (token == null || expiresIn <= 0) throw new SwitchboardException("the token endpoint answered 200 without access_token and expires_in");
+        return TokenManager.token(token, sentAt, expiresIn);
       }
       if (status == 429) counters.throttled.increment();
       if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
