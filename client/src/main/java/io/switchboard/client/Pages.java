@@ -1,6 +1,7 @@
 package io.switchboard.client;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -29,22 +30,14 @@ public final class Pages {
    * ({@code pageNumber >= pageCount}) or empty.
    */
   public static <T> Stream<T> stream(IntFunction<Page<T>> fetch) {
-    return flatten(new Iterator<Iterator<T>>() {
+    return flatten(new Walk<T>() {
       int next = 1;
-      boolean done;
 
       @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public Iterator<T> next() {
-        if (done) throw new NoSuchElementException();
-        if (next > MAX_PAGES) throw new SwitchboardException("listing did not end after " + MAX_PAGES + " pages");
+      List<T> fetchNext() {
         Page<T> page = fetch.apply(next++);
         done = !page.hasNext();
-        return page.entities().iterator();
+        return page.entities();
       }
     });
   }
@@ -54,28 +47,39 @@ public final class Pages {
    * {@code continuationToken}, until it is null. A token the server repeats is an error, not an endless loop.
    */
   public static <T> Stream<T> streamQuery(Function<String, QueryPage<T>> fetch) {
-    return flatten(new Iterator<Iterator<T>>() {
+    return flatten(new Walk<T>() {
       String token;
-      boolean done;
-      int pages;
 
       @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public Iterator<T> next() {
-        if (done) throw new NoSuchElementException();
-        if (++pages > MAX_PAGES) throw new SwitchboardException("query did not end after " + MAX_PAGES + " pages");
+      List<T> fetchNext() {
         QueryPage<T> page = fetch.apply(token);
         String following = page.continuationToken();
         if (following != null && following.equals(token)) throw new SwitchboardException("the server returned the same continuation token twice");
         token = following;
         done = following == null || following.isEmpty();
-        return page.entities().iterator();
+        return page.entities();
       }
     });
+  }
+
+  /** Pages fetched one at a time until {@code done}; a listing that never ends is cut at {@link #MAX_PAGES}. */
+  private abstract static class Walk<T> implements Iterator<Iterator<T>> {
+    boolean done;
+    private int pages;
+
+    abstract List<T> fetchNext();
+
+    @Override
+    public boolean hasNext() {
+      return !done;
+    }
+
+    @Override
+    public Iterator<T> next() {
+      if (done) throw new NoSuchElementException();
+      if (++pages > MAX_PAGES) throw new SwitchboardException("listing did not end after " + MAX_PAGES + " pages");
+      return fetchNext().iterator();
+    }
   }
 
   private static <T> Stream<T> flatten(Iterator<Iterator<T>> pages) {

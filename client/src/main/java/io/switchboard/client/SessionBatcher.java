@@ -9,8 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.databind.JsonNode;
@@ -99,15 +97,8 @@ final class SessionBatcher {
   }
 
   private Session await(Item item) {
-    long nanos = Duration.between(core.clock.instant(), item.deadline()).toNanos();
     try {
-      if (nanos <= 0) throw new TimeoutException();
-      return item.result().get(nanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new DeadlineExceededException("POST " + BASE + " (batched) did not complete within its deadline", List.of(), null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SwitchboardException("interrupted while creating a session", e);
+      return Waits.await(item.result(), item.deadline(), core.clock, "POST " + BASE + " (batched)");
     } catch (ExecutionException e) {
       throw copy(e.getCause());
     }

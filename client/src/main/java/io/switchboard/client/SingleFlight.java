@@ -1,14 +1,10 @@
 package io.switchboard.client;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -36,15 +32,8 @@ final class SingleFlight<K, V> {
       CompletableFuture<V> running = inFlight.putIfAbsent(key, mine);
       if (running == null) return lead(key, mine, work);
       coalesced.increment();
-      long waitNanos = Duration.between(clock.instant(), deadline).toNanos();
       try {
-        if (waitNanos <= 0) throw new TimeoutException();
-        return running.get(waitNanos, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new DeadlineExceededException("the shared request for " + key + " did not finish within this call's deadline", List.of(), null);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SwitchboardException("interrupted while waiting for a shared request", e);
+        return Waits.await(running, deadline, clock, "the shared request for " + key);
       } catch (ExecutionException e) {
         // A fresh exception per caller: each gets a stack trace of its own call, with the server's answer.
         if (e.getCause() instanceof ApiException api) throw ApiException.of(api.status(), api.error(), api.attempts());

@@ -60,6 +60,13 @@ class BurstCommandIT {
   }
 
   @Test
+  void helpNamesEveryOption() {
+    assertThat(CliRun.run("load", "--help").out()).contains("burst");
+    assertThat(CliRun.run("load", "burst", "--help").out())
+        .contains("--agents", "--ramp", "--deadline", "--clients", "--client", "--base-url", "--client-id", "--client-secret", "--local", "--json", "--token-limit", "--max-time");
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
     assertThat(CliRun.run("load", "burst", "--agents", "0", "--local").exitCode()).isEqualTo(2);
     assertThat(CliRun.run("load", "burst", "--agents", "5").err()).contains("--local or --base-url");
