@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Javalin on Jetty 12 with virtual threads, and the request path every feature shares: correlation id,
- * body-size check, authentication, org header, scope, gates, then the handler; errors become ErrorBody here
+ * body-size check, authentication, gates, org header, scope, then the handler; errors become ErrorBody here
  * and nowhere else.
  */
 public final class HttpServer {
@@ -60,6 +60,17 @@ public final class HttpServer {
                     if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
                   });
               cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
+              cfg.routes.after(
+                  "/api/v2/*",
+                  ctx -> {
+                    try {
+                      FreeReads.settle(ctx);
+                    } catch (Problem refused) {
+                      // The handler's answer (not a 304) was built but is not sent: no validator for it either.
+                      ctx.removeHeader(ETags.HEADER);
+                      writeProblem(ctx, refused);
+                    }
+                  });
 
               for (ApiRoutes feature : features) feature.register(cfg.routes);
 
@@ -104,6 +115,9 @@ public final class HttpServer {
     }
     Principal principal = authenticator.authenticate(authorization.substring(7).trim());
     ctx.attribute(Requests.PRINCIPAL, principal);
+    // Gates (rate limits) run as soon as the caller is known, so that a refused scope or org header is
+    // counted and answered with the same rate-limit headers as everything else.
+    for (RequestGate gate : gates) gate.admit(ctx, principal);
 
     String orgHeader = ctx.header(ORG_HEADER);
     if (orgHeader != null && !orgHeader.isBlank() && !orgHeader.trim().equals(principal.orgId())) {
@@ -119,7 +133,6 @@ public final class HttpServer {
             Map.of("scope", scope.name()));
       }
     }
-    for (RequestGate gate : gates) gate.admit(ctx, principal);
   }
 
   static int statusOf(Problem.Kind kind) {
