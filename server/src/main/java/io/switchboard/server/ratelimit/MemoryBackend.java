@@ -107,9 +107,26 @@ final class MemoryBackend implements BucketBackend {
     return refusals.lastMinute(orgId, epochSecond());
   }
 
+  /**
+   * Applies the new limits at once: left to the next request, a bucket would go on refilling at its old
+   * rate until then. (A request that meets a bucket with another limit applies it too; that covers a bucket
+   * made in between.)
+   */
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
-    // Nothing to do eagerly: the next request to each bucket applies the new limit under the bucket's lock.
+    var org = byOrg.get(after.orgId());
+    if (org == null) return;
+    for (String key : List.copyOf(org.keySet())) {
+      BucketSpec spec = BucketSpec.parse(key, after).orElse(null);
+      if (spec == null || spec.limit() == 0) continue;
+      Entry e = lock(spec, false);
+      if (e == null) continue;
+      try {
+        if (e.limit != spec.limit()) applyLimit(e, spec.limit());
+      } finally {
+        e.lock.unlock();
+      }
+    }
   }
 
   @Override
