@@ -155,4 +155,149 @@ class RateLimitIT {
     assertThat(tokenRows).isEqualTo(5);
     assertThat(spentByTokens).isEqualTo(52);
   }
+
+  @Test
+  void notModifiedAnswersCostNothingButStillNeedAToken() {
+    Org org = org(LimitCatalog.TOKEN, "5");
+    var first = api.get(NAMESPACE, org.token());
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.header("inin-ratelimit-count")).contains("1");
+    String etag = first.header("ETag").orElseThrow();
+    for (int i = 0; i < 10; i++) {
+      var cached = api.get(NAMESPACE, org.token(), "If-None-Match", etag);
+      assertThat(cached.status()).isEqualTo(304);
+      assertThat(cached.body()).isEmpty();
+      assertThat(cached.header("ETag")).contains(etag);
+      assertThat(cached.header("inin-ratelimit-count")).contains("1");
+      assertThat(cached.header("RateLimit")).contains("\"token\";r=4;t=12");
+    }
+    // A conditional GET that does not match is an ordinary read and pays.
+    var changed = api.get(NAMESPACE, org.token(), "If-None-Match", "\"something-else\", W/\"another\"");
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.header("inin-ratelimit-count")).contains("2");
+    var plain = api.get(NAMESPACE, org.token());
+    assertThat(plain.header("inin-ratelimit-count")).contains("3");
+    assertThat(api.get(NAMESPACE, org.token(), "If-None-Match", "W/" + etag).status()).isEqualTo(304);
+
+    // Spend the rest: a plain read is refused, the free read still answers 304, a changed one is refused.
+    api.get(NAMESPACE, org.token());
+    api.get(NAMESPACE, org.token());
+    assertThat(api.get(NAMESPACE, org.token()).status()).isEqualTo(429);
+    var stillFree = api.get(NAMESPACE, org.token(), "If-None-Match", etag);
+    assertThat(stillFree.status()).isEqualTo(304);
+    assertThat(stillFree.header("RateLimit")).contains("\"token\";r=0;t=12");
+    var refused = api.get(NAMESPACE, org.token(), "If-None-Match", "\"stale\"");
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("ETag")).isEmpty();
+    assertThat(refused.json().get("code").asString()).isEqualTo("too.many.requests");
+    assertThat(refused.header("Retry-After")).contains("12");
+
+    // Free is not anonymous.
+    assertThat(api.get(NAMESPACE, null, "If-None-Match", etag).status()).isEqualTo(401);
+    assertThat(api.get(NAMESPACE, "not-a-token", "If-None-Match", etag).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aConditionalGetOnAnEndpointWithoutETagsIsChargedAfterTheHandler() {
+    Org org = org(LimitCatalog.TOKEN, "2");
+    assertThat(api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"").header("inin-ratelimit-count")).contains("1");
+    assertThat(api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"").status()).isEqualTo(200);
+    var refused = api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"");
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.json().get("messageParams").get("bucket").asString()).isEqualTo("token");
+    assertThat(refused.header("Retry-After")).contains("30");
+    assertThat(refused.header("inin-ratelimit-count")).contains("2");
+  }
+
+  @Test
+  void aChangeAppliesToThatOrgAlone() {
+    Org limited = org(LimitCatalog.TOKEN, "5");
+    Org other = org();
+    for (int i = 0; i < 5; i++) assertThat(api.get(CLIENTS, limited.token()).status()).isEqualTo(200);
+    assertThat(api.get(CLIENTS, limited.token()).status()).isEqualTo(429);
+    for (int i = 0; i < 10; i++) {
+      var r = api.get(CLIENTS, other.token());
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("inin-ratelimit-allowed")).contains("300");
+    }
+    JsonNode otherLimits = api.get(NAMESPACE, other.admin()).json();
+    assertThat(limitValue(otherLimits, LimitCatalog.TOKEN)).isEqualTo(300);
+    assertThat(limitValue(api.get(NAMESPACE, limited.admin()).json(), LimitCatalog.TOKEN)).isEqualTo(5);
+  }
+
+  @Test
+  void aChangeTakesEffectAtOnceAndKeepsWhatWasSpent() {
+    Org org = org();
+    for (int i = 0; i < 15; i++) assertThat(api.get(CLIENTS, org.token()).status()).isEqualTo(200);
+    setLimits(org.admin(), LimitCatalog.TOKEN, "20");
+    // 15 of the window were spent: 5 are left under the new limit, not a fresh 20.
+    var next = api.get(CLIENTS, org.token());
+    assertThat(next.header("inin-ratelimit-allowed")).contains("20");
+    assertThat(next.header("inin-ratelimit-count")).contains("16");
+    for (int i = 0; i < 4; i++) assertThat(api.get(CLIENTS, org.token()).status()).isEqualTo(200);
+    assertThat(api.get(CLIENTS, org.token()).status()).isEqualTo(429);
+    // Raised again: the 20 spent stay spent, the other 80 are there at once.
+    setLimits(org.admin(), LimitCatalog.TOKEN, "100");
+    var raised = api.get(CLIENTS, org.token());
+    assertThat(raised.status()).isEqualTo(200);
+    assertThat(raised.header("inin-ratelimit-count")).contains("21");
+    assertThat(raised.header("inin-ratelimit-allowed")).contains("100");
+    // Back to the default (null), and off (0): no bucket, no headers, no limit.
+    JsonNode reset = setLimits(org.admin(), LimitCatalog.TOKEN, "null");
+    assertThat(limitValue(reset, LimitCatalog.TOKEN)).isEqualTo(300);
+    setLimits(org.admin(), LimitCatalog.TOKEN, "0");
+    var unlimited = api.get(CLIENTS, org.token());
+    assertThat(unlimited.status()).isEqualTo(200);
+    assertThat(unlimited.header("inin-ratelimit-count")).isEmpty();
+    assertThat(unlimited.header("RateLimit")).isEmpty();
+  }
+
+  @Test
+  void headerNamesHaveExactCaseOnTheSocketOnSuccessErrorsAndRefusals() {
+    Org org = org(LimitCatalog.TOKEN, "3");
+    String auth = "Authorization: Bearer " + org.token();
+    var ok = RawHttp.exchange(server.port(), "GET", CLIENTS, List.of(auth), null);
+    assertThat(ok.statusLine()).contains("200");
+    assertExactRateLimitHeaders(ok, "1");
+    var notFound = RawHttp.exchange(server.port(), "GET", CLIENTS + "/nope", List.of(auth), null);
+    assertThat(notFound.statusLine()).contains("404");
+    assertExactRateLimitHeaders(notFound, "2");
+    var badBody = RawHttp.exchange(server.port(), "POST", CLIENTS, List.of(auth, "Content-Type: application/json"), "{");
+    assertThat(badBody.statusLine()).contains("400");
+    assertExactRateLimitHeaders(badBody, "3");
+    var refused = RawHttp.exchange(server.port(), "GET", CLIENTS, List.of(auth), null);
+    assertThat(refused.statusLine()).contains("429");
+    assertExactRateLimitHeaders(refused, "3");
+    assertThat(refused.exactHeader("Retry-After")).isEqualTo("20");
+    assertThat(refused.exactHeader("RateLimit")).isEqualTo("\"token\";r=0;t=20");
+  }
+
+  @Test
+  void aMissingScopeIsCountedAndCarriesTheHeaders() {
+    Org org = org();
+    var created = api.post(CLIENTS, org.admin(), "{\"name\":\"reader\",\"scope\":[\"scripts\"]}");
+    assertThat(created.status()).isEqualTo(201);
+    String token = api.token(created.json().get("id").asString(), created.json().get("secret").asString());
+    var raw = RawHttp.exchange(server.port(), "GET", NAMESPACE, List.of("Authorization: Bearer " + token), null);
+    assertThat(raw.statusLine()).contains("403");
+    assertExactRateLimitHeaders(raw, "1");
+  }
+
+  static void assertExactRateLimitHeaders(RawHttp.RawResponse r, String count) {
+    assertThat(r.exactHeader("inin-ratelimit-count")).as(r.headerLines().toString()).isEqualTo(count);
+    assertThat(r.exactHeader("inin-ratelimit-allowed")).isNotBlank();
+    assertThat(r.exactHeader("inin-ratelimit-reset")).matches("\\d+");
+    assertThat(r.exactHeader("RateLimit-Policy")).matches("\"[a-z:]+\";q=\\d+;w=60");
+    assertThat(r.exactHeader("RateLimit")).matches("\"[a-z:]+\";r=\\d+(;t=\\d+)?");
+  }
+
+  static long limitValue(JsonNode listing, String key) {
+    for (JsonNode l : listing.get("entities")) {
+      if (l.get("key").asString().equals(key)) {
+        assertThat(l.get("namespace").asString()).isEqualTo("platform.api");
+        return l.get("value").asLong();
+      }
+    }
+    throw new AssertionError("no limit " + key + " in " + listing);
+  }
 }
