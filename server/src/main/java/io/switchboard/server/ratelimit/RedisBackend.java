@@ -125,7 +125,7 @@ final class RedisBackend implements BucketBackend {
         break;
       }
     }
-    register(specs);
+    bestEffort(() -> register(specs));
     if (refusedAt < 0) return new Decision(true, statuses);
     for (int i = 0; i < refusedAt; i++) {
       proxy(specs.get(i)).addTokens(1);
@@ -133,14 +133,7 @@ final class RedisBackend implements BucketBackend {
     }
     // The buckets after the refusing one were not asked; look at them so Retry-After covers them too.
     for (int i = refusedAt + 1; i < specs.size(); i++) statuses.add(BucketStatus.estimated(specs.get(i), proxy(specs.get(i)).asVerbose().estimateAbilityToConsume(1)));
-    long second = epochSecond();
-    for (BucketStatus s : statuses) {
-      if (!s.refused()) continue;
-      String key = prefix + "refused:" + s.spec().orgId() + ":" + second;
-      var text = connections().text().async();
-      text.hincrby(key, s.spec().key(), 1);
-      text.expire(key, LimitCatalog.WINDOW_SECONDS + 10);
-    }
+    bestEffort(() -> countRefusals(statuses));
     return new Decision(false, statuses);
   }
 
@@ -222,6 +215,26 @@ final class RedisBackend implements BucketBackend {
     BucketConfiguration config = Buckets.config(spec.limit());
     // Versions start at 1: an org that never changed its limits is version 0 in the database.
     return connections().proxies().builder().withImplicitConfigurationReplacement(spec.version() + 1, TokensInheritanceStrategy.ADDITIVE).build(prefix + spec.key(), () -> config);
+  }
+
+  private void countRefusals(List<BucketStatus> statuses) {
+    long second = epochSecond();
+    for (BucketStatus s : statuses) {
+      if (!s.refused()) continue;
+      String key = prefix + "refused:" + s.spec().orgId() + ":" + second;
+      var text = connections().text().async();
+      text.hincrby(key, s.spec().key(), 1);
+      text.expire(key, LimitCatalog.WINDOW_SECONDS + 10);
+    }
+  }
+
+  /** Bookkeeping for the usage report must never change a decision already made. */
+  private static void bestEffort(Runnable bookkeeping) {
+    try {
+      bookkeeping.run();
+    } catch (RuntimeException e) {
+      // The next request registers again; a lost refusal count only makes the report a little low.
+    }
   }
 
   /** Keeps the org's list of active buckets, touching Redis at most once per bucket per interval per node. */
