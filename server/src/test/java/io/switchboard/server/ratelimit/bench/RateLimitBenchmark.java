@@ -82,7 +82,7 @@ class RateLimitBenchmark {
   static String table(String path, int connections, Duration measure, int rounds, Map<String, List<LoadDriver.Result>> results) {
     var sb = new StringBuilder();
     sb.append("\n`GET ").append(path).append("`, ").append(connections).append(" connections, ").append(rounds).append(" rounds of ").append(measure.toSeconds()).append(" s (median round shown)\n\n");
-    sb.append("| setup | req/s | ratio to no limits | cost per request | p50 µs | p99 µs |\n|---|---:|---:|---:|---:|---:|\n");
+    sb.append("| setup | req/s | ratio to no limits | added time per request | p50 µs | p99 µs |\n|---|---:|---:|---:|---:|---:|\n");
     double base = 0;
     for (var e : results.entrySet()) {
       var sorted = new ArrayList<>(e.getValue());
@@ -90,7 +90,7 @@ class RateLimitBenchmark {
       LoadDriver.Result median = sorted.get(sorted.size() / 2);
       if (base == 0) base = median.throughput();
       double ratio = median.throughput() / base;
-      // Closed loop: the extra time per request at this concurrency is connections * (1/thr - 1/base).
+      // Closed loop: a request takes connections/throughput, so the check adds connections * (1/thr - 1/base).
       double costMicros = connections * (1e6 / median.throughput() - 1e6 / base);
       sb.append(String.format("| %s | %.0f | %.2f | %s | %d | %d |%n", e.getKey(), median.throughput(), ratio, base == median.throughput() ? "—" : String.format("%+.0f µs", costMicros), median.p50Micros(), median.p99Micros()));
     }
