@@ -65,7 +65,7 @@ public final class SettingKeys {
           new Key(LIMITS_PREFIX + "group.other.rate.per.minute", "0", "Requests per minute per org to any other /api/v2 path (0 = no limit)."),
           new Key(LIMITS_REDIS_URL, null, "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node; empty keeps them in memory."),
           new Key(LIMITS_REDIS_PREFIX, "switchboard:ratelimit:", "Prefix of every Redis key the rate limiter writes."),
-          new Key(LIMITS_REDIS_TIMEOUT, "250", "Milliseconds a Redis command may take before the node falls back to its in-memory buckets."),
+          new Key(LIMITS_REDIS_TIMEOUT, "500", "Milliseconds a Redis command may take before the node falls back to its in-memory buckets."),
           new Key(LIMITS_REDIS_RETRY, "1000", "Milliseconds a node keeps its in-memory fallback after a Redis failure before it tries Redis again."));
 
   static Key require(String name, String source) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
+import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.identity.Authenticator;
@@ -84,8 +85,10 @@ public final class HttpServer {
                   });
               cfg.requestLogger.http(
                   (ctx, ms) -> {
-                    // An unmatched request reports the catch-all before-filter as its endpoint.
-                    String route = ctx.endpoint() == null || ctx.endpoint().path.equals("*") ? "unmatched" : ctx.endpoint().path;
+                    // The matched route, not the last handler run: an after-filter or a before-filter that
+                    // refused the request (a 429) would otherwise stand in for it.
+                    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+                    String route = matched == null ? "unmatched" : matched.path;
                     metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
                     if (config.accessLog()) logAccess(ctx, route, ms);
                   });

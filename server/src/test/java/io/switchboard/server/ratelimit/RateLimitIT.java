@@ -113,6 +113,11 @@ class RateLimitIT {
     assertThat(refused.json().get("messageParams").get("bucket").asString()).isEqualTo("group:oauth");
     assertThat(refused.json().get("messageParams").get("limit").get("key").asString()).isEqualTo("group.oauth.rate.per.minute");
     assertThat(refused.header("RateLimit-Policy")).contains("\"group:oauth\";q=3;w=60");
+    // The refusal is recorded under the route that was asked for, not the filter that refused it.
+    api.get("/api/v2/no/such/route", org.token());
+    String metrics = api.get("/metrics", null).body();
+    assertThat(metrics).contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"429\"}");
+    assertThat(metrics).contains("route=\"unmatched\",status=\"404\"}").doesNotContain("route=\"/api/v2/*\"");
     // Another group: the token bucket is the tightest, and it holds 3 + this one, not the refused request.
     var other = api.get(NAMESPACE, org.token());
     assertThat(other.status()).isEqualTo(200);

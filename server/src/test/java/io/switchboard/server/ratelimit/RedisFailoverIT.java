@@ -24,6 +24,9 @@ class RedisFailoverIT {
         "limits.redis-url", url,
         "limits.redis-key-prefix", "sbtest:" + UUID.randomUUID() + ":",
         "limits.client.credentials.token.rate.per.minute", "5",
+        // Losing the connection fails at once; a generous timeout keeps a slow answer on a busy machine from
+        // counting as a loss.
+        "limits.redis-timeout-millis", "5000",
         "limits.redis-retry-millis", "200");
   }
 
