@@ -18,6 +18,11 @@ final class Buckets {
     return BucketConfiguration.builder().addLimit(b -> b.capacity(limit).refillGreedy(limit, Duration.ofSeconds(LimitCatalog.WINDOW_SECONDS))).build();
   }
 
+  /** The current second of bucket time, for per-second refusal counts. */
+  static long epochSecond(TimeMeter time) {
+    return Math.floorDiv(time.currentTimeNanos(), 1_000_000_000L);
+  }
+
   /** Bucket time from the server's clock, so tests can move it instead of sleeping. */
   static TimeMeter timeMeter(Clock clock) {
     return new TimeMeter() {

@@ -202,7 +202,7 @@ final class MemoryBackend implements BucketBackend {
   }
 
   private long epochSecond() {
-    return Math.floorDiv(time.currentTimeNanos(), 1_000_000_000L);
+    return Buckets.epochSecond(time);
   }
 
   void sweep() {

@@ -286,7 +286,7 @@ final class RedisBackend implements BucketBackend {
   }
 
   private long epochSecond() {
-    return Math.floorDiv(time.currentTimeNanos(), 1_000_000_000L);
+    return Buckets.epochSecond(time);
   }
 
   private static String fingerprint(Map<String, Long> defaults) {
