@@ -23,6 +23,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1).")
   String host;
 
+  @Option(names = "--redis", paramLabel = "URL", description = "Redis URL (redis://host:6379) for rate-limit buckets shared by every node; default: in memory.")
+  String redis;
+
   @Option(names = "--demo", description = "Create the demo orgs (acme, globex) on first start and print their credentials.")
   boolean demo;
 
@@ -31,6 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     var flags = new HashMap<String, String>();
     if (port != null) flags.put(SettingKeys.HTTP_PORT, port.toString());
     if (host != null) flags.put(SettingKeys.HTTP_HOST, host);
+    if (redis != null) flags.put(SettingKeys.LIMITS_REDIS_URL, redis);
     Settings settings = storage.settings(flags);
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Files.createDirectories(dataDir);

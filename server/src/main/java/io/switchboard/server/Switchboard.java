@@ -14,6 +14,12 @@ import io.switchboard.server.identity.SecretHasher;
 import io.switchboard.server.identity.TokenService;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
+import io.switchboard.server.ratelimit.LimitService;
+import io.switchboard.server.ratelimit.LimitStore;
+import io.switchboard.server.ratelimit.LimitsRoutes;
+import io.switchboard.server.ratelimit.RateLimitConfig;
+import io.switchboard.server.ratelimit.RateLimitGate;
+import io.switchboard.server.ratelimit.RateLimiter;
 import io.switchboard.server.storage.Database;
 import io.switchboard.server.storage.StorageConfig;
 import java.security.SecureRandom;
@@ -70,14 +76,19 @@ public final class Switchboard implements AutoCloseable {
       var tokens = tokenService(database, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
 
+      var limitsConfig = RateLimitConfig.from(settings);
+      var limits = new LimitService(new LimitStore(database.jdbi()), limitsConfig, clock);
+      var limiter = RateLimiter.create(limits, limitsConfig, clock, metrics.registry());
+      closeables.add(limiter);
+
       var http =
           new HttpServer(
                   httpConfig,
                   bodies,
                   tokens,
-                  List.of(),
+                  List.of(new RateLimitGate(limiter)),
                   metrics,
-                  List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies)))
+                  List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies), new LimitsRoutes(limits, limiter, bodies)))
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());

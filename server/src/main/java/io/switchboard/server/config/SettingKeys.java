@@ -32,6 +32,12 @@ public final class SettingKeys {
   public static final String DB_POOL_SIZE = "storage.pool-size";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
   public static final String ACCESS_LOG = "log.access";
+  /** Global defaults of the platform.api limits are {@code limits.<limit key>}, e.g. {@code limits.org.rate.per.minute}. */
+  public static final String LIMITS_PREFIX = "limits.";
+  public static final String LIMITS_REDIS_URL = "limits.redis-url";
+  public static final String LIMITS_REDIS_PREFIX = "limits.redis-key-prefix";
+  public static final String LIMITS_REDIS_TIMEOUT = "limits.redis-timeout-millis";
+  public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
 
   public static final List<Key> ALL =
       List.of(
@@ -49,7 +55,24 @@ public final class SettingKeys {
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
           new Key(DB_POOL_SIZE, "16", "Maximum JDBC connections."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
-          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."));
+          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
+          new Key(LIMITS_PREFIX + "client.credentials.token.rate.per.minute", "300", "Requests per minute per access token (0 = no limit). An org can override it."),
+          new Key(LIMITS_PREFIX + "client.rate.per.minute", "0", "Requests per minute per OAuth client, all its tokens together (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "org.rate.per.minute", "0", "Requests per minute per org, all its clients together (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.scripts.rate.per.minute", "0", "Requests per minute per org to /api/v2/scripts (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.sessions.rate.per.minute", "0", "Requests per minute per org to /api/v2/agent-scripting (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.conversations.rate.per.minute", "0", "Requests per minute per org to conversations, wrap-ups and wrap-up codes (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.architect.rate.per.minute", "0", "Requests per minute per org to /api/v2/architect and /api/v2/flows (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.integrations.rate.per.minute", "0", "Requests per minute per org to /api/v2/integrations (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.oauth.rate.per.minute", "0", "Requests per minute per org to /api/v2/oauth and /api/v2/tokens (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.notifications.rate.per.minute", "0", "Requests per minute per org to /api/v2/notifications (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.organization.rate.per.minute", "0", "Requests per minute per org to /api/v2/organizations (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.users.rate.per.minute", "0", "Requests per minute per org to /api/v2/users (0 = no limit)."),
+          new Key(LIMITS_PREFIX + "group.other.rate.per.minute", "0", "Requests per minute per org to any other /api/v2 path (0 = no limit)."),
+          new Key(LIMITS_REDIS_URL, null, "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node; empty keeps them in memory."),
+          new Key(LIMITS_REDIS_PREFIX, "switchboard:ratelimit:", "Prefix of every Redis key the rate limiter writes."),
+          new Key(LIMITS_REDIS_TIMEOUT, "500", "Milliseconds a Redis command may take before the node falls back to its in-memory buckets."),
+          new Key(LIMITS_REDIS_RETRY, "1000", "Milliseconds a node keeps its in-memory fallback after a Redis failure before it tries Redis again."));
 
   static Key require(String name, String source) {
     return ALL.stream()

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
+import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.identity.Authenticator;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Javalin on Jetty 12 with virtual threads, and the request path every feature shares: correlation id,
- * body-size check, authentication, org header, scope, gates, then the handler; errors become ErrorBody here
+ * body-size check, authentication, gates, org header, scope, then the handler; errors become ErrorBody here
  * and nowhere else.
  */
 public final class HttpServer {
@@ -84,6 +85,17 @@ public final class HttpServer {
                     if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
                   });
               cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
+              cfg.routes.after(
+                  "/api/v2/*",
+                  ctx -> {
+                    try {
+                      FreeReads.settle(ctx);
+                    } catch (Problem refused) {
+                      // The handler's answer (not a 304) was built but is not sent: no validator for it either.
+                      ctx.removeHeader(ETags.HEADER);
+                      writeProblem(ctx, refused);
+                    }
+                  });
 
               for (ApiRoutes feature : features) feature.register(cfg.routes);
 
@@ -97,8 +109,10 @@ public final class HttpServer {
                   });
               cfg.requestLogger.http(
                   (ctx, ms) -> {
-                    // An unmatched request reports the catch-all before-filter as its endpoint.
-                    String route = ctx.endpoint() == null || ctx.endpoint().path.equals("*") ? "unmatched" : ctx.endpoint().path;
+                    // The matched route, not the last handler run: an after-filter or a before-filter that
+                    // refused the request (a 429) would otherwise stand in for it.
+                    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+                    String route = matched == null ? "unmatched" : matched.path;
                     metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
                     if (config.accessLog()) logAccess(ctx, route, ms);
                   });
@@ -159,6 +173,9 @@ public final class HttpServer {
     }
     Principal principal = authenticator.authenticate(authorization.substring(7).trim());
     ctx.attribute(Requests.PRINCIPAL, principal);
+    // Gates (rate limits) run as soon as the caller is known, so that a refused scope or org header is
+    // counted and answered with the same rate-limit headers as everything else.
+    for (RequestGate gate : gates) gate.admit(ctx, principal);
 
     String orgHeader = ctx.header(ORG_HEADER);
     if (orgHeader != null && !orgHeader.isBlank() && !orgHeader.trim().equals(principal.orgId())) {
@@ -174,7 +191,6 @@ public final class HttpServer {
             Map.of("scope", scope.name()));
       }
     }
-    for (RequestGate gate : gates) gate.admit(ctx, principal);
   }
 
   static int statusOf(Problem.Kind kind) {

@@ -1,0 +1,105 @@
+package io.switchboard.server.ratelimit;
+
+import io.switchboard.server.errors.Problem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The effective limits of each org: the configured defaults with the org's overrides applied. Every request
+ * asks for them, so they are cached per org; a change made on this node is seen at once, a change made on
+ * another node of a cluster within {@link #CACHE_TTL}.
+ */
+public final class LimitService {
+  static final Duration CACHE_TTL = Duration.ofSeconds(2);
+
+  private final LimitStore store;
+  private final Map<String, Long> defaults;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(OrgLimits limits, Instant loadedAt) {}
+
+  /** What a change did: the limits before and after, for the buckets to follow. */
+  public record Change(OrgLimits before, OrgLimits after) {}
+
+  public LimitService(LimitStore store, RateLimitConfig config, Clock clock) {
+    this.store = store;
+    this.defaults = config.defaults();
+    this.clock = clock;
+  }
+
+  public OrgLimits effective(String orgId) {
+    Instant now = clock.instant();
+    Cached cached = cache.get(orgId);
+    if (cached == null || cached.loadedAt().plus(CACHE_TTL).isBefore(now)) {
+      cached = new Cached(merge(orgId, store.load(orgId)), now);
+      cache.put(orgId, cached);
+    }
+    return cached.limits();
+  }
+
+  /** The org's effective limits in the Genesys {@code Limit} shape, in catalog order. */
+  public List<Limit> namespace(String orgId, String namespace) {
+    requireNamespace(namespace);
+    return asLimits(effective(orgId).values());
+  }
+
+  public List<Limit> defaults(String namespace) {
+    requireNamespace(namespace);
+    return asLimits(defaults);
+  }
+
+  /**
+   * Applies {@code changes} (key to value, or to null to return to the default) after checking every one of
+   * them; nothing is written unless all are valid.
+   */
+  public Change update(String orgId, String namespace, List<Limit> changes) {
+    requireNamespace(namespace);
+    var byKey = new LinkedHashMap<String, Long>();
+    for (int i = 0; i < changes.size(); i++) {
+      Limit l = changes.get(i);
+      String field = "limits[" + i + "]";
+      if (l == null) throw Problem.invalid(field, "must be an object {key, value}");
+      if (l.key() == null || l.key().isBlank()) throw Problem.invalid(field + ".key", "is required");
+      if (LimitCatalog.find(l.key()).isEmpty()) throw Problem.invalid(field + ".key", "unknown limit '" + l.key() + "' in namespace " + LimitCatalog.NAMESPACE);
+      if (l.namespace() != null && !l.namespace().equals(LimitCatalog.NAMESPACE)) {
+        throw Problem.invalid(field + ".namespace", "must be " + LimitCatalog.NAMESPACE + " or absent");
+      }
+      if (l.value() != null && (l.value() < 0 || l.value() > LimitCatalog.MAX_VALUE)) {
+        throw Problem.invalid(field + ".value", "must be between 0 (no limit) and " + LimitCatalog.MAX_VALUE + ", or null for the default");
+      }
+      if (byKey.containsKey(l.key())) throw Problem.invalid(field + ".key", "'" + l.key() + "' is given twice");
+      byKey.put(l.key(), l.value());
+    }
+    // Before is read from the database, not the cache: the buckets must follow from what they really had.
+    OrgLimits before = merge(orgId, store.load(orgId));
+    OrgLimits after = merge(orgId, store.change(orgId, byKey, clock.instant()));
+    cache.put(orgId, new Cached(after, clock.instant()));
+    return new Change(before, after);
+  }
+
+  private OrgLimits merge(String orgId, LimitStore.Overrides overrides) {
+    var values = new LinkedHashMap<>(defaults);
+    overrides.values().forEach((k, v) -> {
+      if (values.containsKey(k)) values.put(k, v);
+    });
+    return new OrgLimits(orgId, overrides.version(), Collections.unmodifiableMap(values));
+  }
+
+  private static List<Limit> asLimits(Map<String, Long> values) {
+    var out = new ArrayList<Limit>();
+    for (LimitCatalog.Definition d : LimitCatalog.ALL) out.add(new Limit(d.key(), LimitCatalog.NAMESPACE, values.getOrDefault(d.key(), 0L)));
+    return out;
+  }
+
+  private static void requireNamespace(String namespace) {
+    if (!LimitCatalog.NAMESPACE.equals(namespace)) throw Problem.notFound("Limit namespace", namespace);
+  }
+}

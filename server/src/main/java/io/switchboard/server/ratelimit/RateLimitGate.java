@@ -1,0 +1,92 @@
+package io.switchboard.server.ratelimit;
+
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.FreeReads;
+import io.switchboard.server.http.RequestGate;
+import io.switchboard.server.identity.Principal;
+import java.util.LinkedHashMap;
+
+/**
+ * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of the
+ * bucket with the least room left (errors included, since the headers are set before the handler runs);
+ * a refusal is a 429 whose {@code Retry-After} and body name the bucket that refused.
+ */
+public final class RateLimitGate implements RequestGate {
+  // Exact case on the wire: clients of the real platform read these names as written here.
+  public static final String COUNT = "inin-ratelimit-count";
+  public static final String ALLOWED = "inin-ratelimit-allowed";
+  public static final String RESET = "inin-ratelimit-reset";
+  public static final String POLICY = "RateLimit-Policy";
+  public static final String RATE_LIMIT = "RateLimit";
+  public static final String RETRY_AFTER = "Retry-After";
+
+  private final RateLimiter limiter;
+
+  public RateLimitGate(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void admit(Context ctx, Principal principal) {
+    String group = EndpointGroups.of(ctx.path());
+    if (FreeReads.mayBeFree(ctx)) {
+      // Show where the buckets stand without taking anything; a 304 leaves them so.
+      writeHeaders(ctx, limiter.peek(principal, group));
+      FreeReads.defer(ctx, () -> charge(ctx, principal, group));
+      return;
+    }
+    charge(ctx, principal, group);
+  }
+
+  private void charge(Context ctx, Principal principal, String group) {
+    Decision d = limiter.tryConsume(principal, group);
+    writeHeaders(ctx, d);
+    if (!d.allowed()) {
+      long retryAfter = d.retryAfterSeconds();
+      ctx.header(RETRY_AFTER, Long.toString(retryAfter));
+      throw tooManyRequests(d.tightest().orElseThrow(), retryAfter);
+    }
+  }
+
+  static void writeHeaders(Context ctx, Decision d) {
+    d.tightest()
+        .ifPresent(
+            s -> {
+              String name = s.spec().name();
+              ctx.header(COUNT, Long.toString(s.limit() - s.remaining()));
+              ctx.header(ALLOWED, Long.toString(s.limit()));
+              ctx.header(RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
+              // draft-ietf-httpapi-ratelimit-headers-10: a List of Items, the item a String naming the policy.
+              ctx.header(POLICY, '"' + name + "\";q=" + s.limit() + ";w=" + LimitCatalog.WINDOW_SECONDS);
+              long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
+              ctx.header(RATE_LIMIT, '"' + name + "\";r=" + s.remaining() + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
+            });
+  }
+
+  static Problem tooManyRequests(BucketStatus refusing, long retryAfter) {
+    BucketSpec spec = refusing.spec();
+    var limit = new LinkedHashMap<String, Object>();
+    limit.put("key", spec.definition().key());
+    limit.put("namespace", LimitCatalog.NAMESPACE);
+    limit.put("value", refusing.limit());
+    var params = new LinkedHashMap<String, Object>();
+    params.put("bucket", spec.name());
+    params.put("limit", limit);
+    params.put("windowSeconds", LimitCatalog.WINDOW_SECONDS);
+    params.put("retryAfterSeconds", retryAfter);
+    String message =
+        "Rate limit exceeded: the "
+            + spec.name()
+            + " bucket allows "
+            + refusing.limit()
+            + " requests per "
+            + LimitCatalog.WINDOW_SECONDS
+            + " seconds ("
+            + spec.definition().key()
+            + "); retry after "
+            + retryAfter
+            + (retryAfter == 1 ? " second" : " seconds");
+    return new Problem(Problem.Kind.TOO_MANY_REQUESTS, "too.many.requests", message, params);
+  }
+}
