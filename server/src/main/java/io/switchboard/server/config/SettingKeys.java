@@ -29,6 +29,9 @@ public final class SettingKeys {
   public static final String DB_POOL_SIZE = "storage.pool-size";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
   public static final String ACCESS_LOG = "log.access";
+  public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
+  public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
+  public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
 
   public static final List<Key> ALL =
       List.of(
@@ -43,7 +46,10 @@ public final class SettingKeys {
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
           new Key(DB_POOL_SIZE, "16", "Maximum JDBC connections."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
-          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."));
+          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
+          new Key(WRAPUP_WINDOW, "600", "Seconds after a participant disconnects during which a wrap-up is accepted (1..604800); later is 409 wrapup.window.closed."),
+          new Key(SESSION_MAX_DATA, "64KiB", "Largest script session data (its JSON, in bytes, at most 1MiB); a write that would exceed it is 413."),
+          new Key(IDEMPOTENCY_RETENTION, "86400", "Seconds an Idempotency-Key's first response is kept and replayed (60..604800)."));
 
   static Key require(String name, String source) {
     return ALL.stream()

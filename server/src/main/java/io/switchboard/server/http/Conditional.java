@@ -1,0 +1,90 @@
+package io.switchboard.server.http;
+
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Entity tags on the wire: strong {@code ETag}s, {@code If-None-Match} answered with 304, and the version an
+ * {@code If-Match} names. Versioned entities use their version number as the tag ({@code "7"}).
+ */
+public final class Conditional {
+  /** Exact case: clients compare header names case-sensitively. */
+  public static final String ETAG = "ETag";
+
+  private Conditional() {}
+
+  public static String strong(String tag) {
+    return "\"" + tag + "\"";
+  }
+
+  /**
+   * Answers 304 with the tag when the request's {@code If-None-Match} already holds it (no body is built),
+   * else 200 with the JSON body and the tag.
+   */
+  public static void json(Context ctx, String etag, Supplier<?> body) {
+    ctx.header(ETAG, etag);
+    if (noneMatchHolds(ctx.header("If-None-Match"), etag)) {
+      ctx.status(304);
+      return;
+    }
+    ctx.json(body.get());
+  }
+
+  /**
+   * True when {@code If-None-Match} lists {@code etag} or is {@code *}. The comparison is weak, as RFC 9110
+   * requires for If-None-Match: {@code W/"7"} matches {@code "7"}.
+   */
+  static boolean noneMatchHolds(String header, String etag) {
+    if (header == null || header.isBlank()) return false;
+    String wanted = opaque(etag);
+    for (String candidate : header.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || opaque(c).equals(wanted)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The version an {@code If-Match} header names: {@code "7"}, {@code W/"7"} or a bare {@code 7}. Absent or
+   * {@code *} (any current version) is empty; anything else that is not one whole number is 400.
+   */
+  public static OptionalLong ifMatchVersion(Context ctx) {
+    String header = ctx.header("If-Match");
+    if (header == null || header.isBlank() || header.trim().equals("*")) return OptionalLong.empty();
+    String tag = opaque(header.trim());
+    try {
+      return OptionalLong.of(Long.parseLong(tag));
+    } catch (NumberFormatException e) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "bad.request",
+          "If-Match must name one version, such as \"3\"; got " + header.trim(),
+          Map.of("header", "If-Match"));
+    }
+  }
+
+  /**
+   * The version a write names, from {@code If-Match} or a {@code version} field; both given must agree.
+   */
+  public static OptionalLong expectedVersion(Context ctx, Long bodyVersion) {
+    OptionalLong header = ifMatchVersion(ctx);
+    if (header.isPresent() && bodyVersion != null && header.getAsLong() != bodyVersion) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "bad.request",
+          "If-Match names version " + header.getAsLong() + " but the body names version " + bodyVersion,
+          Map.of("field", "version"));
+    }
+    if (header.isPresent()) return header;
+    return bodyVersion == null ? OptionalLong.empty() : OptionalLong.of(bodyVersion);
+  }
+
+  private static String opaque(String tag) {
+    String t = tag.startsWith("W/") ? tag.substring(2) : tag;
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
+    return t;
+  }
+}
