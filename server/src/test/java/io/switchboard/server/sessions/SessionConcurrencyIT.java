@@ -1,0 +1,108 @@
+package io.switchboard.server.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.storage.StorageConfig;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Fixtures;
+import io.switchboard.server.testing.TestDatabases;
+import io.switchboard.server.testing.TestServer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Seed 001's partner app, at scale: many writers on one session at once. Unversioned merge-patches never
+ * lose to each other; versioned ones are strict. On H2 and on PostgreSQL, over real HTTP.
+ */
+class SessionConcurrencyIT {
+  static final String SESSIONS = "/api/v2/agent-scripting/sessions";
+  static final int WRITERS = 64;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void concurrentUnversionedPatchesOfDistinctKeysAllLand(String dialect) throws Exception {
+    withServer(
+        dialect,
+        (api, fx) -> {
+          String script = fx.publishedScriptWithKeys(WRITERS);
+          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+
+          List<Api.Response> responses = concurrently(WRITERS, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}", "Content-Type", "application/merge-patch+json"));
+
+          assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
+          assertThat(responses.stream().map(r -> r.json().get("version").asLong()).distinct().count()).as("each write saw its own version").isEqualTo(WRITERS);
+          JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
+          assertThat(after.get("version").asLong()).isEqualTo(WRITERS + 1);
+          for (int i = 0; i < WRITERS; i++) assertThat(after.get("data").get("k" + i).asString()).isEqualTo("v" + i);
+        });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void concurrentVersionedPatchesOfOneVersionLetExactlyOneWin(String dialect) throws Exception {
+    withServer(
+        dialect,
+        (api, fx) -> {
+          String script = fx.publishedScriptWithKeys(16);
+          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+
+          List<Api.Response> responses = concurrently(16, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json", "If-Match", "\"1\""));
+
+          assertThat(responses.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
+          assertThat(responses.stream().filter(r -> r.status() == 409)).hasSize(15).allSatisfy(r -> {
+            assertThat(r.json().get("code").asString()).isEqualTo("version.mismatch");
+            assertThat(r.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
+          });
+          JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
+          assertThat(after.get("version").asLong()).isEqualTo(2);
+          assertThat(after.get("data").size()).as("only the winner's key was written").isEqualTo(1);
+        });
+  }
+
+  interface Body {
+    void run(Api api, Fixtures fx) throws Exception;
+  }
+
+  static void withServer(String dialect, Body body) throws Exception {
+    StorageConfig storage = dialect.equals("postgres") ? TestDatabases.postgres() : null;
+    try (TestServer server = TestServer.start(Map.of(), storage, Clock.systemUTC())) {
+      Api api = server.api();
+      body.run(api, new Fixtures(api, api.token(server.newOrg())));
+    } finally {
+      if (storage != null) TestDatabases.drop(storage);
+    }
+  }
+
+  /** Runs {@code n} requests released together by one latch; returns their responses in order. */
+  static List<Api.Response> concurrently(int n, IntFunction<Api.Response> request) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      var start = new CountDownLatch(1);
+      var futures = new ArrayList<Future<Api.Response>>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> {
+          start.await();
+          return request.apply(index);
+        }));
+      }
+      start.countDown();
+      var out = new ArrayList<Api.Response>();
+      for (Future<Api.Response> f : futures) out.add(f.get(60, TimeUnit.SECONDS));
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
