@@ -1,5 +1,6 @@
 package io.switchboard.server.conversations;
 
+import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.users.User;
 import io.switchboard.server.users.UserService;
@@ -39,8 +40,8 @@ public final class ConversationService {
    * is alerting until it is connected.
    */
   public Conversation createCall(String orgId, NewCall call) {
-    String from = address("from", call.from());
-    String to = address("to", call.to());
+    String from = Checks.requiredText("from", call.from(), 200);
+    String to = Checks.requiredText("to", call.to(), 200);
     Map<String, String> attributes = attributes(call.attributes());
     User agent = null;
     if (call.agentId() != null) {
@@ -135,13 +136,6 @@ public final class ConversationService {
         "participant.state.invalid",
         "Participant " + p.id() + " is " + p.state().wire() + " and cannot become " + target.wire(),
         Map.of("participantId", p.id(), "state", p.state().wire(), "requestedState", target.wire()));
-  }
-
-  private static String address(String field, String value) {
-    if (value == null || value.isBlank()) throw Problem.invalid(field, "is required");
-    String v = value.trim();
-    if (v.length() > 200) throw Problem.invalid(field, "must be at most 200 characters");
-    return v;
   }
 
   private static Map<String, String> attributes(Map<String, String> given) {

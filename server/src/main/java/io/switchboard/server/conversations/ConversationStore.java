@@ -112,7 +112,7 @@ public final class ConversationStore {
               rs.getString("wrapup_name"),
               rs.getString("wrapup_notes"),
               tags == null ? null : mapper.readValue(tags, STRING_LIST),
-              (Integer) rs.getObject("wrapup_duration_seconds", Integer.class),
+              rs.getObject("wrapup_duration_seconds", Integer.class),
               Times.read(rs, "wrapup_end_time"));
     }
     return new Participant(

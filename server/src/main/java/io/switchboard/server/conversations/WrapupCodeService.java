@@ -1,5 +1,6 @@
 package io.switchboard.server.conversations;
 
+import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,10 +62,7 @@ public final class WrapupCodeService {
   }
 
   private static String name(String name) {
-    if (name == null || name.isBlank()) throw Problem.invalid("name", "is required");
-    String n = name.trim();
-    if (n.length() > 200) throw Problem.invalid("name", "must be at most 200 characters");
-    return n;
+    return Checks.requiredText("name", name, 200);
   }
 
   private static Problem nameTaken(String name) {

@@ -33,8 +33,9 @@ public final class WrapupCodeStore {
 
   /** False when the org already has a code of that name. */
   public boolean insert(WrapupCode c) {
-    try {
-      jdbi.useHandle(
+    return SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
           h ->
               h.createUpdate(
                       "insert into wrapup_codes (id, org_id, name, name_lower, created_by, modified_by, created_at, modified_at) "
@@ -45,12 +46,7 @@ public final class WrapupCodeStore {
                   .bind("lower", c.name().toLowerCase(Locale.ROOT))
                   .bind("by", c.createdBy())
                   .bind("at", Times.db(c.createdAt()))
-                  .execute());
-      return true;
-    } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) return false;
-      throw e;
-    }
+                  .execute()));
   }
 
   public Optional<WrapupCode> find(String orgId, String id) {

@@ -37,7 +37,7 @@ public final class IdempotencyStore {
               rs.getString("fingerprint"),
               rs.getString("state"),
               rs.getString("owner_token"),
-              (Integer) rs.getObject("status", Integer.class),
+              rs.getObject("status", Integer.class),
               rs.getString("headers"),
               rs.getString("body"),
               Times.read(rs, "created_at"),
@@ -52,8 +52,9 @@ public final class IdempotencyStore {
 
   /** Claims a new key for a running request; false when the (org, key) row already exists. */
   public boolean tryInsert(String orgId, String key, String fingerprint, String owner, Instant now, Instant lockedUntil, Instant expiresAt) {
-    try {
-      jdbi.useHandle(
+    return SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
           h ->
               h.createUpdate(
                       "insert into idempotency_records (org_id, idem_key, fingerprint, state, owner_token, created_at, locked_until, expires_at) "
@@ -66,12 +67,7 @@ public final class IdempotencyStore {
                   .bind("now", Times.db(now))
                   .bind("locked", Times.db(lockedUntil))
                   .bind("expires", Times.db(expiresAt))
-                  .execute());
-      return true;
-    } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) return false;
-      throw e;
-    }
+                  .execute()));
   }
 
   public Optional<Entry> find(String orgId, String key) {

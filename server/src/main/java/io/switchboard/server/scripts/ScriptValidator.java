@@ -1,5 +1,6 @@
 package io.switchboard.server.scripts;
 
+import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.scripts.ScriptDocument.Component;
 import io.switchboard.server.scripts.ScriptDocument.ScriptPage;
@@ -35,10 +36,7 @@ public final class ScriptValidator {
   private ScriptValidator() {}
 
   public static String name(String name) {
-    if (name == null || name.isBlank()) throw Problem.invalid("name", "is required");
-    String n = name.trim();
-    if (n.length() > 200) throw Problem.invalid("name", "must be at most 200 characters");
-    return n;
+    return Checks.requiredText("name", name, 200);
   }
 
   public static ScriptDocument document(ScriptRequest r) {

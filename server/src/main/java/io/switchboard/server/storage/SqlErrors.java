@@ -13,4 +13,15 @@ public final class SqlErrors {
     }
     return false;
   }
+
+  /** Runs an insert; false instead of an exception when a unique constraint refused it. */
+  public static boolean insertUnlessDuplicate(Runnable insert) {
+    try {
+      insert.run();
+      return true;
+    } catch (RuntimeException e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.server.users;
 
+import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,8 +25,8 @@ public final class UserService {
   public record NewUser(String name, String email, String department, String title) {}
 
   public User create(String orgId, NewUser request) {
-    String name = text("name", request.name(), 200, true);
-    String email = text("email", request.email(), 254, true);
+    String name = Checks.requiredText("name", request.name(), 200);
+    String email = Checks.requiredText("email", request.email(), 254);
     if (!EMAIL.matcher(email).matches()) throw Problem.invalid("email", "must be an email address");
     Instant now = clock.instant();
     var user =
@@ -34,8 +35,8 @@ public final class UserService {
             orgId,
             name,
             email,
-            text("department", request.department(), 200, false),
-            text("title", request.title(), 200, false),
+            Checks.optionalText("department", request.department(), 200),
+            Checks.optionalText("title", request.title(), 200),
             "active",
             1,
             now,
@@ -65,15 +66,5 @@ public final class UserService {
 
   public long count(String orgId) {
     return store.count(orgId);
-  }
-
-  private static String text(String field, String value, int max, boolean required) {
-    if (value == null || value.isBlank()) {
-      if (required) throw Problem.invalid(field, "is required");
-      return null;
-    }
-    String trimmed = value.trim();
-    if (trimmed.length() > max) throw Problem.invalid(field, "must be at most " + max + " characters");
-    return trimmed;
   }
 }

@@ -32,8 +32,9 @@ public final class UserStore {
 
   /** Inserts the user; false when the org already has a user with this email. */
   public boolean insert(User u) {
-    try {
-      jdbi.useHandle(
+    return SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
           h ->
               h.createUpdate(
                       "insert into users (id, org_id, name, email, email_lower, department, title, state, version, created_at, modified_at) "
@@ -49,12 +50,7 @@ public final class UserStore {
                   .bind("version", u.version())
                   .bind("created", Times.db(u.createdAt()))
                   .bind("modified", Times.db(u.modifiedAt()))
-                  .execute());
-      return true;
-    } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) return false;
-      throw e;
-    }
+                  .execute()));
   }
 
   public Optional<User> find(String orgId, String id) {

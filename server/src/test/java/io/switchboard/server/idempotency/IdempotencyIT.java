@@ -3,20 +3,16 @@ package io.switchboard.server.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Concurrently;
 import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.MutableClock;
 import io.switchboard.server.testing.RawHttp;
 import io.switchboard.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,36 +113,21 @@ class IdempotencyIT {
   }
 
   @Test
-  void concurrentRequestsWithOneKeyCreateOneConversation() throws Exception {
+  void concurrentRequestsWithOneKeyCreateOneConversation() {
     String key = key();
-    var pool = Executors.newFixedThreadPool(16);
-    try {
-      var start = new CountDownLatch(1);
-      var futures = new ArrayList<Future<Api.Response>>();
-      for (int i = 0; i < 16; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return api.post(CALLS, token, CALL, "Idempotency-Key", key);
-        }));
+    var ids = new java.util.HashSet<String>();
+    int created = 0;
+    for (Api.Response r : Concurrently.run(16, i -> api.post(CALLS, token, CALL, "Idempotency-Key", key))) {
+      assertThat(r.status()).as(r.body()).isIn(201, 409);
+      if (r.status() == 201) {
+        created++;
+        ids.add(r.json().get("id").asString());
+      } else {
+        assertThat(r.json().get("code").asString()).isEqualTo("idempotency.request.in.progress");
       }
-      start.countDown();
-      var ids = new java.util.HashSet<String>();
-      int created = 0;
-      for (Future<Api.Response> f : futures) {
-        Api.Response r = f.get(30, TimeUnit.SECONDS);
-        assertThat(r.status()).as(r.body()).isIn(201, 409);
-        if (r.status() == 201) {
-          created++;
-          ids.add(r.json().get("id").asString());
-        } else {
-          assertThat(r.json().get("code").asString()).isEqualTo("idempotency.request.in.progress");
-        }
-      }
-      assertThat(created).isPositive();
-      assertThat(ids).hasSize(1);
-    } finally {
-      pool.shutdownNow();
     }
+    assertThat(created).isPositive();
+    assertThat(ids).hasSize(1);
   }
 
   @Test

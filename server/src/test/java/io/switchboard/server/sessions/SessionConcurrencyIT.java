@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.storage.StorageConfig;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Concurrently;
 import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.TestDatabases;
 import io.switchboard.server.testing.TestServer;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +32,7 @@ class SessionConcurrencyIT {
           String script = fx.publishedScriptWithKeys(WRITERS);
           String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
 
-          List<Api.Response> responses = concurrently(WRITERS, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}", "Content-Type", "application/merge-patch+json"));
+          List<Api.Response> responses = Concurrently.run(WRITERS, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}", "Content-Type", "application/merge-patch+json"));
 
           assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
           assertThat(responses.stream().map(r -> r.json().get("version").asLong()).distinct().count()).as("each write saw its own version").isEqualTo(WRITERS);
@@ -57,7 +51,7 @@ class SessionConcurrencyIT {
           String script = fx.publishedScriptWithKeys(16);
           String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
 
-          List<Api.Response> responses = concurrently(16, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json", "If-Match", "\"1\""));
+          List<Api.Response> responses = Concurrently.run(16, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json", "If-Match", "\"1\""));
 
           assertThat(responses.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
           assertThat(responses.stream().filter(r -> r.status() == 409)).hasSize(15).allSatisfy(r -> {
@@ -81,28 +75,6 @@ class SessionConcurrencyIT {
       body.run(api, new Fixtures(api, api.token(server.newOrg())));
     } finally {
       if (storage != null) TestDatabases.drop(storage);
-    }
-  }
-
-  /** Runs {@code n} requests released together by one latch; returns their responses in order. */
-  static List<Api.Response> concurrently(int n, IntFunction<Api.Response> request) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      var start = new CountDownLatch(1);
-      var futures = new ArrayList<Future<Api.Response>>();
-      for (int i = 0; i < n; i++) {
-        int index = i;
-        futures.add(pool.submit(() -> {
-          start.await();
-          return request.apply(index);
-        }));
-      }
-      start.countDown();
-      var out = new ArrayList<Api.Response>();
-      for (Future<Api.Response> f : futures) out.add(f.get(60, TimeUnit.SECONDS));
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

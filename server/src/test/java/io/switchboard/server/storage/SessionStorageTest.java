@@ -7,13 +7,9 @@ import io.switchboard.server.http.Json;
 import io.switchboard.server.sessions.Session;
 import io.switchboard.server.sessions.SessionStore;
 import io.switchboard.server.testing.BothDatabases;
+import io.switchboard.server.testing.Concurrently;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,24 +41,7 @@ class SessionStorageTest {
           Session s = session("org", "c1", "a1");
           store.insert(s);
           int writers = 24;
-          var pool = Executors.newFixedThreadPool(writers);
-          try {
-            var start = new CountDownLatch(1);
-            var futures = new ArrayList<Future<?>>();
-            for (int i = 0; i < writers; i++) {
-              String key = "k" + i;
-              futures.add(pool.submit(() -> {
-                start.await();
-                return store.update("org", s.id(), current -> withKey(current, key)).orElseThrow();
-              }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) f.get(60, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          } finally {
-            pool.shutdownNow();
-          }
+          Concurrently.run(writers, i -> store.update("org", s.id(), current -> withKey(current, "k" + i)).orElseThrow());
           Session after = store.find("org", s.id()).orElseThrow();
           assertThat(after.version()).isEqualTo(writers + 1);
           assertThat(after.data().size()).isEqualTo(writers);
