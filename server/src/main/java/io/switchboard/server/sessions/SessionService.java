@@ -53,6 +53,7 @@ public final class SessionService {
   private final Clock clock;
   private final long maxDataBytes;
   private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+  private final SessionWriter writer;
 
   public SessionService(SessionStore store, ScriptService scripts, ConversationService conversations, UserService users, JsonMapper mapper, Clock clock, long maxDataBytes) {
     this.store = store;
@@ -62,6 +63,7 @@ public final class SessionService {
     this.mapper = mapper;
     this.clock = clock;
     this.maxDataBytes = maxDataBytes;
+    this.writer = new SessionWriter(store);
   }
 
   public long maxDataBytes() {
@@ -149,20 +151,7 @@ public final class SessionService {
   }
 
   private Session write(String orgId, String id, OptionalLong expectedVersion, java.util.function.UnaryOperator<Session> change) {
-    return store
-        .update(
-            orgId,
-            id,
-            s -> {
-              if (s.isCompleted()) {
-                throw new Problem(Problem.Kind.CONFLICT, "session.completed", "Session " + id + " is completed; it no longer accepts changes", Map.of("sessionId", id, "currentVersion", s.version()));
-              }
-              if (expectedVersion.isPresent() && expectedVersion.getAsLong() != s.version()) {
-                throw Problem.versionMismatch(s.version(), expectedVersion.getAsLong());
-              }
-              return change.apply(s);
-            })
-        .orElseThrow(() -> Problem.notFound("Session", id));
+    return writer.write(orgId, id, expectedVersion, change);
   }
 
   /** The script version a session renders, with the values it has (defaults where it has none). */

@@ -13,9 +13,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Script sessions in SQL. Every change goes through {@link #update}: one transaction that locks the row
- * ({@code SELECT ... FOR UPDATE}), computes the new state from what is committed, and writes it with {@code
- * version = version + 1}. Concurrent writers of one session therefore queue on the row lock and each applies
- * to its predecessor's result: nothing is lost and no writer fails because another was first.
+ * ({@code SELECT ... FOR UPDATE}), computes the new state from what is committed, and writes it with the
+ * version raised by the number of changes applied. Concurrent writers of one session (one batch per node,
+ * see {@code SessionWriter}) therefore queue on the row lock and each applies to its predecessor's result:
+ * nothing is lost and no writer fails because another was first.
  */
 public final class SessionStore {
   private final Jdbi jdbi;
@@ -69,8 +70,8 @@ public final class SessionStore {
 
   /**
    * Applies {@code change} to the session as committed, under its row lock, and stores the result (whose
-   * version must be one more). Empty when the session is not the org's. An exception from {@code change}
-   * rolls back: nothing is written.
+   * version is higher by the number of changes it holds; equal means nothing to write). Empty when the
+   * session is not the org's. An exception from {@code change} rolls back: nothing is written.
    */
   public Optional<Session> update(String orgId, String id, UnaryOperator<Session> change) {
     return jdbi.inTransaction(
@@ -79,11 +80,13 @@ public final class SessionStore {
           if (locked.isEmpty()) return Optional.empty();
           Session before = locked.get();
           Session after = change.apply(before);
-          if (after.version() != before.version() + 1) throw new IllegalStateException("a session write must raise the version by one");
+          if (after.version() < before.version()) throw new IllegalStateException("a session's version never goes down");
+          if (after.version() == before.version()) return Optional.of(before);
           int n =
               h.createUpdate(
-                      "update script_sessions set data = :data, state = :state, version = version + 1, modified_at = :modified, completed_at = :completed "
+                      "update script_sessions set data = :data, state = :state, version = :version, modified_at = :modified, completed_at = :completed "
                           + "where id = :id and version = :read")
+                  .bind("version", after.version())
                   .bind("data", mapper.writeValueAsString(after.data()))
                   .bind("state", after.state())
                   .bind("modified", Times.db(after.modifiedAt()))

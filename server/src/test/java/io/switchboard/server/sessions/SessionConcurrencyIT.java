@@ -64,6 +64,41 @@ class SessionConcurrencyIT {
         });
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void patchesRacingACompletionEitherLandBeforeItOrGetSessionCompleted(String dialect) throws Exception {
+    withServer(
+        dialect,
+        (api, fx) -> {
+          String script = fx.publishedScriptWithKeys(32);
+          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+
+          List<Api.Response> responses =
+              Concurrently.run(
+                  33,
+                  i -> i == 32
+                      ? api.post(SESSIONS + "/" + session + "/complete", fx.token(), null)
+                      : api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json"));
+
+          Api.Response completion = responses.get(32);
+          assertThat(completion.status()).isEqualTo(200);
+          long completedAt = completion.json().get("version").asLong();
+          List<Api.Response> patches = responses.subList(0, 32);
+          var landed = patches.stream().filter(r -> r.status() == 200).toList();
+          assertThat(patches).allSatisfy(r -> {
+            if (r.status() != 200) {
+              assertThat(r.status()).isEqualTo(409);
+              assertThat(r.json().get("code").asString()).isEqualTo("session.completed");
+            }
+          });
+          assertThat(landed).allSatisfy(r -> assertThat(r.json().get("version").asLong()).isLessThan(completedAt));
+          assertThat(completedAt).isEqualTo(landed.size() + 2);
+          JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
+          assertThat(after.get("version").asLong()).isEqualTo(completedAt);
+          assertThat(after.get("data").size()).isEqualTo(landed.size());
+        });
+  }
+
   interface Body {
     void run(Api api, Fixtures fx) throws Exception;
   }

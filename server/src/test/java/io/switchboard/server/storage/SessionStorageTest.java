@@ -64,7 +64,14 @@ class SessionStorageTest {
           assertThat(unchanged.version()).isEqualTo(1);
           assertThat(unchanged.data().isEmpty()).isTrue();
           assertThat(unchanged.createdAt()).isEqualTo(NOW);
-          assertThatThrownBy(() -> store.update("org", s.id(), current -> current)).isInstanceOf(IllegalStateException.class);
+          assertThat(store.update("org", s.id(), current -> current).orElseThrow().version()).as("no change, nothing written").isEqualTo(1);
+          assertThatThrownBy(() -> store.update("org", s.id(), current -> new Session(current.id(), current.orgId(), current.scriptId(), current.scriptVersionId(), current.conversationId(), current.agentId(), current.state(), 0, current.data(), current.createdAt(), current.modifiedAt(), current.completedAt())))
+              .isInstanceOf(IllegalStateException.class);
+
+          // A batch of three changes in one transaction raises the version by three.
+          Session batched = store.update("org", s.id(), current -> withKey(withKey(withKey(current, "a"), "b"), "c")).orElseThrow();
+          assertThat(batched.version()).isEqualTo(4);
+          assertThat(store.find("org", s.id()).orElseThrow().data().propertyNames()).containsExactly("a", "b", "c");
         });
   }
 
