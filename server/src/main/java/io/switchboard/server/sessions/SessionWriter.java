@@ -49,7 +49,13 @@ final class SessionWriter {
     lock.lock();
     try {
       // Another holder of the lock may already have applied this write; if not, apply what is queued.
-      while (!write.result().isDone()) apply(orgId, id, drain(queue));
+      while (!write.result().isDone()) {
+        List<Write> batch = drain(queue);
+        // Whoever drained this write held the lock and answered it before letting go; if the queue is empty
+        // and the write is unanswered, something is broken: fail rather than spin.
+        if (batch.isEmpty()) throw new IllegalStateException("session write " + key + " was taken but never answered");
+        apply(orgId, id, batch);
+      }
     } finally {
       lock.unlock();
     }
@@ -69,7 +75,15 @@ final class SessionWriter {
   }
 
   private void apply(String orgId, String id, List<Write> batch) {
-    if (batch.isEmpty()) return;
+    try {
+      applyAll(orgId, id, batch);
+    } finally {
+      // Even an Error leaves no writer waiting forever for an answer.
+      for (Write w : batch) w.result().completeExceptionally(new IllegalStateException("session write was not applied"));
+    }
+  }
+
+  private void applyAll(String orgId, String id, List<Write> batch) {
     Object[] outcomes = new Object[batch.size()];
     try {
       var stored =
