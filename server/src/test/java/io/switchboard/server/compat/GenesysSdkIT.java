@@ -16,11 +16,9 @@ import com.mypurecloud.sdk.v2.model.Script;
 import com.mypurecloud.sdk.v2.model.ScriptEntityListing;
 import com.mypurecloud.sdk.v2.model.WrapupCode;
 import com.mypurecloud.sdk.v2.model.WrapupInput;
-import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
-import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TwoOrgServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,25 +27,12 @@ import tools.jackson.databind.JsonNode;
  * The official Genesys Cloud Java SDK (platform-client-v2), unchanged, pointed at a running Switchboard:
  * it reads scripts, published scripts, a conversation and a wrap-up, and records a wrap-up.
  */
-class GenesysSdkIT {
-  static TestServer server;
-  static Api api;
-  static String token;
-  static Fixtures fx;
+class GenesysSdkIT extends TwoOrgServer {
   static ApiClient sdk;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
-    token = api.token(server.newOrg());
-    fx = new Fixtures(api, token);
     sdk = ApiClient.Builder.standard().withBasePath(server.baseUrl()).withAccessToken(token).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

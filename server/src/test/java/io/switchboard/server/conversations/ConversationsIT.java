@@ -2,35 +2,18 @@ package io.switchboard.server.conversations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
-import io.switchboard.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.server.testing.TwoOrgServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class ConversationsIT {
-  static TestServer server;
-  static Api api;
-  static String token;
-  static String otherToken;
-  static Fixtures fx;
+class ConversationsIT extends TwoOrgServer {
   static String agentId;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
-    token = api.token(server.newOrg());
-    otherToken = api.token(server.newOrg());
-    fx = new Fixtures(api, token);
     agentId = fx.user("Alice Agent");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -2,38 +2,15 @@ package io.switchboard.server.scripts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.RawHttp;
-import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TwoOrgServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class PublishedScriptsIT {
-  static TestServer server;
-  static Api api;
-  static String token;
-  static String otherToken;
-  static Fixtures fx;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    token = api.token(server.newOrg());
-    otherToken = api.token(server.newOrg());
-    fx = new Fixtures(api, token);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class PublishedScriptsIT extends TwoOrgServer {
   @Test
   void publishingMakesAnImmutableVersion() {
     String id = fx.script(Fixtures.GREETING_SCRIPT);

@@ -29,8 +29,7 @@ class SessionConcurrencyIT {
     withServer(
         dialect,
         (api, fx) -> {
-          String script = fx.publishedScriptWithKeys(WRITERS);
-          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+          String session = newSession(fx, WRITERS);
 
           List<Api.Response> responses = Concurrently.run(WRITERS, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}", "Content-Type", "application/merge-patch+json"));
 
@@ -48,8 +47,7 @@ class SessionConcurrencyIT {
     withServer(
         dialect,
         (api, fx) -> {
-          String script = fx.publishedScriptWithKeys(16);
-          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+          String session = newSession(fx, 16);
 
           List<Api.Response> responses = Concurrently.run(16, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json", "If-Match", "\"1\""));
 
@@ -70,8 +68,7 @@ class SessionConcurrencyIT {
     withServer(
         dialect,
         (api, fx) -> {
-          String script = fx.publishedScriptWithKeys(32);
-          String session = fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
+          String session = newSession(fx, 32);
 
           List<Api.Response> responses =
               Concurrently.run(
@@ -97,6 +94,12 @@ class SessionConcurrencyIT {
           assertThat(after.get("version").asLong()).isEqualTo(completedAt);
           assertThat(after.get("data").size()).isEqualTo(landed.size());
         });
+  }
+
+  /** A session on a new call, of a script with string variables k0..k(keys-1). */
+  static String newSession(Fixtures fx, int keys) {
+    String script = fx.publishedScriptWithKeys(keys);
+    return fx.session(script, fx.call(null).get("id").asString(), null).get("id").asString();
   }
 
   interface Body {

@@ -2,41 +2,24 @@ package io.switchboard.server.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
-import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TwoOrgServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class SessionsIT {
+class SessionsIT extends TwoOrgServer {
   static final String SESSIONS = "/api/v2/agent-scripting/sessions";
   static final String MERGE = "application/merge-patch+json";
 
-  static TestServer server;
-  static Api api;
-  static String token;
-  static String otherToken;
-  static Fixtures fx;
   static String scriptId;
   static String agentId;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
-    token = api.token(server.newOrg());
-    otherToken = api.token(server.newOrg());
-    fx = new Fixtures(api, token);
     scriptId = fx.publishedScript(Fixtures.GREETING_SCRIPT);
     agentId = fx.user("Agent Smith");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** A fresh active session on a new call with the agent. */

@@ -2,32 +2,11 @@ package io.switchboard.server.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.server.testing.Api;
-import io.switchboard.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.switchboard.server.testing.TwoOrgServer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class UsersIT {
-  static TestServer server;
-  static Api api;
-  static String token;
-  static String otherToken;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    token = api.token(server.newOrg());
-    otherToken = api.token(server.newOrg());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class UsersIT extends TwoOrgServer {
   @Test
   void agentsAreCreatedReadAndListed() {
     var r = api.post("/api/v2/users", token, "{\"name\":\"Zed Agent\",\"email\":\"zed@example.com\",\"department\":\"Support\",\"title\":\"Agent\"}");
