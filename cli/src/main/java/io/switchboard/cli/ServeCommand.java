@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.demo.DemoContent;
 import io.switchboard.server.demo.DemoSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--redis", paramLabel = "URL", description = "Redis URL (redis://host:6379) for rate-limit buckets shared by every node; default: in memory.")
   String redis;
 
-  @Option(names = "--demo", description = "Create the demo orgs (acme, globex) on first start and print their credentials.")
+  @Option(names = "--demo", description = "Create the demo orgs (acme, globex) with agents, wrap-up codes, a published script and a live call on first start, and print how to open them.")
   boolean demo;
 
   @Override
@@ -57,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("  health:  " + server.baseUrl() + "/health");
     System.out.println("  metrics: " + server.baseUrl() + "/metrics");
     if (demo) {
-      var credentials = new DemoSetup(server.identity()).ensure(server.baseUrl(), dataDir);
+      var credentials = new DemoSetup(server.identity(), new DemoContent(server.features())).ensure(server.baseUrl(), dataDir);
       System.out.println();
       System.out.println("Demo orgs (also in " + dataDir.resolve(DemoSetup.CREDENTIALS_FILE) + ", readable by you only):");
       System.out.print(DemoSetup.table(credentials));
@@ -66,6 +67,8 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("Get a token and make a first call:");
       System.out.println("  TOKEN=$(curl -s -u " + acme.clientId() + ":" + acme.clientSecret() + " -d grant_type=client_credentials " + server.baseUrl() + "/oauth/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
       System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + server.baseUrl() + "/api/v2/oauth/clients");
+      System.out.println();
+      System.out.print(DemoSetup.contentGuide(credentials));
     }
     System.out.flush();
     stopped.await();

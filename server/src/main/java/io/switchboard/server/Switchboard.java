@@ -1,11 +1,21 @@
 package io.switchboard.server;
 
 import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.conversations.ConversationRoutes;
+import io.switchboard.server.conversations.ConversationService;
+import io.switchboard.server.conversations.ConversationStore;
+import io.switchboard.server.conversations.WrapupCodeService;
+import io.switchboard.server.conversations.WrapupCodeStore;
+import io.switchboard.server.conversations.WrapupCodesRoutes;
+import io.switchboard.server.conversations.WrapupRoutes;
+import io.switchboard.server.conversations.WrapupService;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpConfig;
 import io.switchboard.server.http.HttpServer;
 import io.switchboard.server.http.Json;
 import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.idempotency.Idempotency;
+import io.switchboard.server.idempotency.IdempotencyStore;
 import io.switchboard.server.identity.IdentityRoutes;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.identity.IdentityStore;
@@ -20,8 +30,17 @@ import io.switchboard.server.ratelimit.LimitsRoutes;
 import io.switchboard.server.ratelimit.RateLimitConfig;
 import io.switchboard.server.ratelimit.RateLimitGate;
 import io.switchboard.server.ratelimit.RateLimiter;
+import io.switchboard.server.scripts.ScriptRoutes;
+import io.switchboard.server.scripts.ScriptService;
+import io.switchboard.server.scripts.ScriptStore;
+import io.switchboard.server.sessions.SessionRoutes;
+import io.switchboard.server.sessions.SessionService;
+import io.switchboard.server.sessions.SessionStore;
 import io.switchboard.server.storage.Database;
 import io.switchboard.server.storage.StorageConfig;
+import io.switchboard.server.users.UserService;
+import io.switchboard.server.users.UserStore;
+import io.switchboard.server.users.UsersRoutes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,18 +63,24 @@ public final class Switchboard implements AutoCloseable {
   private final RequestMetrics metrics;
   private final HttpServer http;
   private final IdentityService identity;
+  private final Features features;
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
 
-  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, String baseUrl, List<AutoCloseable> closeables) {
+  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, String baseUrl, List<AutoCloseable> closeables) {
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
     this.http = http;
     this.identity = identity;
+    this.features = features;
     this.baseUrl = baseUrl;
     this.closeables = closeables;
   }
+
+  /** The domain services, for setup that runs in-process (the demo data). */
+  public record Features(
+      UserService users, WrapupCodeService wrapupCodes, ConversationService conversations, WrapupService wrapups, ScriptService scripts, SessionService sessions) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
   public static Switchboard start(Settings settings) {
@@ -81,6 +106,21 @@ public final class Switchboard implements AutoCloseable {
       var limiter = RateLimiter.create(limits, limitsConfig, clock, metrics.registry());
       closeables.add(limiter);
 
+      var idempotency = new Idempotency(new IdempotencyStore(database.jdbi()), bodies, clock, settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
+      var users = new UserService(new UserStore(database.jdbi()), clock);
+      var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
+      var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
+      var conversationStore = new ConversationStore(database.jdbi(), mapper);
+      var sessionStore = new SessionStore(database.jdbi(), mapper);
+      // A wrap-up completes the agent's script session in the same transaction.
+      var wrapups = new WrapupService(conversationStore, wrapupCodeStore, List.of(sessionStore::completeForAgent), clock, settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
+      var conversations = new ConversationService(conversationStore, users, wrapups, clock);
+      var scripts = new ScriptService(new ScriptStore(database.jdbi(), mapper), clock);
+      long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
+      if (maxSessionData > 1_048_576) throw new io.switchboard.server.config.ConfigException("config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
+      var sessions = new SessionService(sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
+      var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
+
       var http =
           new HttpServer(
                   httpConfig,
@@ -88,11 +128,20 @@ public final class Switchboard implements AutoCloseable {
                   tokens,
                   List.of(new RateLimitGate(limiter)),
                   metrics,
-                  List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies), new LimitsRoutes(limits, limiter, bodies)))
+                  List.of(
+                      new OpsRoutes(database, metrics, VERSION),
+                      new IdentityRoutes(identity, bodies),
+                      new UsersRoutes(users, bodies),
+                      new WrapupCodesRoutes(wrapupCodes, bodies),
+                      new ConversationRoutes(conversations, bodies, idempotency),
+                      new WrapupRoutes(wrapups, bodies, idempotency),
+                      new ScriptRoutes(scripts, bodies),
+                      new SessionRoutes(sessions, bodies, idempotency),
+                      new LimitsRoutes(limits, limiter, bodies)))
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
-      return new Switchboard(database, revocations, metrics, http, identity, baseUrl, closeables);
+      return new Switchboard(database, revocations, metrics, http, identity, features, baseUrl, closeables);
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -119,6 +168,10 @@ public final class Switchboard implements AutoCloseable {
 
   public Database database() {
     return database;
+  }
+
+  public Features features() {
+    return features;
   }
 
   /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the database. */

@@ -38,6 +38,9 @@ public final class SettingKeys {
   public static final String LIMITS_REDIS_PREFIX = "limits.redis-key-prefix";
   public static final String LIMITS_REDIS_TIMEOUT = "limits.redis-timeout-millis";
   public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
+  public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
+  public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
+  public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
 
   public static final List<Key> ALL =
       List.of(
@@ -72,7 +75,10 @@ public final class SettingKeys {
           new Key(LIMITS_REDIS_URL, null, "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node; empty keeps them in memory."),
           new Key(LIMITS_REDIS_PREFIX, "switchboard:ratelimit:", "Prefix of every Redis key the rate limiter writes."),
           new Key(LIMITS_REDIS_TIMEOUT, "500", "Milliseconds a Redis command may take before the node falls back to its in-memory buckets."),
-          new Key(LIMITS_REDIS_RETRY, "1000", "Milliseconds a node keeps its in-memory fallback after a Redis failure before it tries Redis again."));
+          new Key(LIMITS_REDIS_RETRY, "1000", "Milliseconds a node keeps its in-memory fallback after a Redis failure before it tries Redis again."),
+          new Key(WRAPUP_WINDOW, "600", "Seconds after a participant disconnects during which a wrap-up is accepted (1..604800); later is 409 wrapup.window.closed."),
+          new Key(SESSION_MAX_DATA, "64KiB", "Largest script session data (its JSON, in bytes, at most 1MiB); a write that would exceed it is 413."),
+          new Key(IDEMPOTENCY_RETENTION, "86400", "Seconds an Idempotency-Key's first response is kept and replayed (60..604800)."));
 
   static Key require(String name, String source) {
     return ALL.stream()

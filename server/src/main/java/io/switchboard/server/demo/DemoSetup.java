@@ -28,13 +28,25 @@ public final class DemoSetup {
 
   public record DemoOrg(String name, String orgId, String clientId, String clientSecret) {}
 
-  public record DemoCredentials(String baseUrl, List<DemoOrg> orgs) {}
+  /** {@code content} holds, per org, the ids of the demo agents, codes, script, call and session. */
+  public record DemoCredentials(String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
+    public DemoCredentials(String baseUrl, List<DemoOrg> orgs) {
+      this(baseUrl, orgs, List.of());
+    }
+  }
 
   private final IdentityService identity;
+  private final DemoContent content;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
   public DemoSetup(IdentityService identity) {
+    this(identity, null);
+  }
+
+  /** With {@code content}, each demo org also gets agents, wrap-up codes, a script and a live call. */
+  public DemoSetup(IdentityService identity, DemoContent content) {
     this.identity = identity;
+    this.content = content;
   }
 
   public DemoCredentials ensure(String baseUrl, Path dataDir) throws IOException {
@@ -58,7 +70,11 @@ public final class DemoSetup {
         orgs.add(new DemoOrg(name, org.id(), client.client().id(), client.secret()));
       }
     }
-    var credentials = new DemoCredentials(baseUrl, orgs);
+    var contents = new ArrayList<DemoContent.OrgContent>();
+    if (content != null) {
+      for (DemoOrg org : orgs) contents.add(content.ensure(org.name(), org.orgId()));
+    }
+    var credentials = new DemoCredentials(baseUrl, orgs, contents);
     writeOwnerOnly(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
   }
@@ -93,6 +109,26 @@ public final class DemoSetup {
     }
     Files.write(tmp, content);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** How to open each org's demo content: the URLs of the script, the call and the session, and a wrap-up. */
+  public static String contentGuide(DemoCredentials credentials) {
+    var sb = new StringBuilder();
+    String base = credentials.baseUrl();
+    for (DemoContent.OrgContent c : credentials.content()) {
+      sb.append("Demo content of ").append(c.org()).append(" (with that org's token):\n");
+      sb.append("  published script  GET  ").append(base).append("/api/v2/scripts/published/").append(c.scriptId()).append('\n');
+      sb.append("  active session    GET  ").append(base).append("/api/v2/agent-scripting/sessions/").append(c.sessionId()).append("/render\n");
+      sb.append("  conversation      GET  ").append(base).append("/api/v2/conversations/").append(c.conversationId()).append('\n');
+      sb.append("  agents            ");
+      sb.append(String.join(", ", c.agents().stream().map(a -> a.name() + " " + a.id()).toList())).append('\n');
+      sb.append("  wrap-up codes     ");
+      sb.append(String.join(", ", c.wrapupCodes().stream().map(w -> w.name() + " " + w.id()).toList())).append('\n');
+      sb.append("  end the call      POST ").append(base).append("/api/v2/conversations/").append(c.conversationId()).append("/disconnect\n");
+      sb.append("  then wrap it up   POST ").append(base).append("/api/v2/integrations/scripting/interactions/").append(c.conversationId()).append("/wrapup\n");
+      sb.append("                    {\"agentId\":\"").append(c.agents().get(0).id()).append("\",\"code\":\"").append(c.wrapupCodes().get(0).id()).append("\"}\n");
+    }
+    return sb.toString();
   }
 
   public static String table(DemoCredentials credentials) {

@@ -193,7 +193,7 @@ public final class HttpServer {
     }
   }
 
-  static int statusOf(Problem.Kind kind) {
+  public static int statusOf(Problem.Kind kind) {
     return switch (kind) {
       case BAD_REQUEST, INVALID -> 400;
       case UNAUTHENTICATED -> 401;
@@ -209,6 +209,12 @@ public final class HttpServer {
       case TOO_MANY_REQUESTS -> 429;
       case UNAVAILABLE -> 503;
     };
+  }
+
+  /** The ErrorBody a problem becomes, for responses that carry several outcomes (bulk requests). */
+  public static ErrorBody errorBody(Context ctx, Problem problem) {
+    int status = statusOf(problem.kind());
+    return ErrorBody.of(status, problem.code(), problem.getMessage(), problem.params(), Correlation.of(ctx));
   }
 
   private static void writeProblem(Context ctx, Problem problem) {

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RequestBodies {
   public static final String JSON = "application/json";
   public static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String BODY_ATTRIBUTE = "switchboard.body";
 
   private final JsonMapper mapper;
   private final long maxBytes;
@@ -86,13 +87,19 @@ public final class RequestBodies {
     }
   }
 
-  /** The raw body, at most {@link #maxBytes}; larger is 413 without reading the rest. */
+  /**
+   * The raw body, at most {@link #maxBytes}; larger is 413 without reading the rest. Kept on the context
+   * after the first read, so a wrapper (idempotency) and the handler can both read it.
+   */
   public byte[] bytes(Context ctx) {
+    byte[] cached = ctx.attribute(BODY_ATTRIBUTE);
+    if (cached != null) return cached;
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw tooLarge();
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
       if (body.length > maxBytes) throw tooLarge();
+      ctx.attribute(BODY_ATTRIBUTE, body);
       return body;
     } catch (IOException e) {
       throw new UncheckedIOException("reading request body", e);

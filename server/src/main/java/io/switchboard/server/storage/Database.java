@@ -43,8 +43,9 @@ public final class Database implements AutoCloseable {
         throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
       }
       Path file = config.dataDir().toAbsolutePath().resolve("switchboard");
-      // PostgreSQL mode keeps the SQL portable; lower-case names match PostgreSQL's folding.
-      url = "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      // PostgreSQL mode keeps the SQL portable; lower-case names match PostgreSQL's folding. Writers that
+      // queue on a row lock (SELECT ... FOR UPDATE on a hot session) wait up to 10 s, not H2's default 1 s.
+      url = "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
       dialect = Dialect.H2;
     } else if (url.startsWith("jdbc:postgresql:")) {
       dialect = Dialect.POSTGRES;

@@ -1,5 +1,7 @@
 package io.switchboard.server.storage;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,5 +17,11 @@ public final class Times {
 
   public static Instant millis(Instant instant) {
     return instant.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** A {@code timestamp with time zone} column as an Instant, or null. */
+  public static Instant read(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
   }
 }

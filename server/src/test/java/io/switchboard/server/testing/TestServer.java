@@ -26,6 +26,12 @@ public final class TestServer implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
+  /**
+   * Settings for a test that drives far more than the default 300 requests a minute through one token
+   * (races, bulk loads): the token bucket off. Rate-limit tests keep the default.
+   */
+  public static final Map<String, String> NO_TOKEN_LIMIT = Map.of("limits.client.credentials.token.rate.per.minute", "0");
+
   public static TestServer start() {
     return start(Map.of());
   }

@@ -1,0 +1,69 @@
+package io.switchboard.server.http;
+
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Entity tags on the wire: strong {@code ETag}s, {@code If-None-Match} answered with 304, and the version an
+ * {@code If-Match} names. Versioned entities use their version number as the tag ({@code "7"}).
+ */
+public final class Conditional {
+  private Conditional() {}
+
+  public static String strong(String tag) {
+    return "\"" + tag + "\"";
+  }
+
+  /**
+   * Answers 304 with the tag when the request's {@code If-None-Match} already holds it (no body is built,
+   * and no rate-limit quota is spent: see {@link ETags#notModified}), else 200 with the JSON body and the tag.
+   */
+  public static void json(Context ctx, String etag, Supplier<?> body) {
+    if (ETags.notModified(ctx, etag)) return;
+    ctx.json(body.get());
+  }
+
+  /**
+   * The version an {@code If-Match} header names: {@code "7"}, {@code W/"7"} or a bare {@code 7}. Absent or
+   * {@code *} (any current version) is empty; anything else that is not one whole number is 400.
+   */
+  public static OptionalLong ifMatchVersion(Context ctx) {
+    String header = ctx.header("If-Match");
+    if (header == null || header.isBlank() || header.trim().equals("*")) return OptionalLong.empty();
+    String tag = opaque(header.trim());
+    try {
+      return OptionalLong.of(Long.parseLong(tag));
+    } catch (NumberFormatException e) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "bad.request",
+          "If-Match must name one version, such as \"3\"; got " + header.trim(),
+          Map.of("header", "If-Match"));
+    }
+  }
+
+  /**
+   * The version a write names, from {@code If-Match} or a {@code version} field; both given must agree.
+   */
+  public static OptionalLong expectedVersion(Context ctx, Long bodyVersion) {
+    OptionalLong header = ifMatchVersion(ctx);
+    if (header.isPresent() && bodyVersion != null && header.getAsLong() != bodyVersion) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "bad.request",
+          "If-Match names version " + header.getAsLong() + " but the body names version " + bodyVersion,
+          Map.of("field", "version"));
+    }
+    if (header.isPresent()) return header;
+    return bodyVersion == null ? OptionalLong.empty() : OptionalLong.of(bodyVersion);
+  }
+
+  private static String opaque(String tag) {
+    String t = tag.startsWith("W/") ? tag.substring(2) : tag;
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
+    return t;
+  }
+}

@@ -1,0 +1,182 @@
+package io.switchboard.server.scripts;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.ETags;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
+import io.switchboard.server.identity.Scopes;
+import io.switchboard.server.scripts.ScriptDocument.Variable;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code /api/v2/scripts} (drafts: list, create, get, replace, delete, pages) and {@code
+ * /api/v2/scripts/published} (publish; read with a strong ETag and 304 on If-None-Match).
+ */
+public final class ScriptRoutes implements ApiRoutes {
+  private final ScriptService scripts;
+  private final RequestBodies bodies;
+
+  public ScriptRoutes(ScriptService scripts, RequestBodies bodies) {
+    this.scripts = scripts;
+    this.bodies = bodies;
+  }
+
+  /** The Genesys PublishScriptRequestData. */
+  public record PublishRequest(String scriptId, String versionId) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    // The published routes first: "/scripts/published" must not be taken for a script id.
+    routes.get("/api/v2/scripts/published", this::listPublished, Scope.read(Scopes.SCRIPTS));
+    routes.post("/api/v2/scripts/published", this::publish, Scope.write(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/published/{id}", this::getPublished, Scope.read(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/published/{id}/variables", this::publishedVariables, Scope.read(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/published/{id}/pages", this::publishedPages, Scope.read(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/published/{id}/pages/{pageId}", this::publishedPage, Scope.read(Scopes.SCRIPTS));
+
+    routes.get("/api/v2/scripts", this::list, Scope.read(Scopes.SCRIPTS));
+    routes.post("/api/v2/scripts", this::create, Scope.write(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/{id}", this::get, Scope.read(Scopes.SCRIPTS));
+    routes.put("/api/v2/scripts/{id}", this::replace, Scope.write(Scopes.SCRIPTS));
+    routes.delete("/api/v2/scripts/{id}", this::delete, Scope.write(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/{id}/pages", this::pages, Scope.read(Scopes.SCRIPTS));
+    routes.get("/api/v2/scripts/{id}/pages/{pageId}", this::page, Scope.read(Scopes.SCRIPTS));
+  }
+
+  // ---- drafts
+
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var q = query(ctx, page);
+    var entities = scripts.list(org, q).stream().map(ScriptViews::of).toList();
+    ctx.json(Page.of(ctx, page, entities, scripts.count(org, q)));
+  }
+
+  private void create(Context ctx) {
+    Script s = scripts.create(Requests.principal(ctx).orgId(), bodies.read(ctx, ScriptRequest.class));
+    ctx.status(201).header("Location", "/api/v2/scripts/" + s.id()).header(ETags.HEADER, Conditional.strong(Long.toString(s.version()))).json(ScriptViews.of(s));
+  }
+
+  private void get(Context ctx) {
+    Script s = scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    Conditional.json(ctx, Conditional.strong(Long.toString(s.version())), () -> ScriptViews.of(s));
+  }
+
+  private void replace(Context ctx) {
+    ScriptRequest request = bodies.read(ctx, ScriptRequest.class);
+    var expected = Conditional.expectedVersion(ctx, request.version());
+    Script s = scripts.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), request, expected);
+    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(s.version()))).json(ScriptViews.of(s));
+  }
+
+  private void delete(Context ctx) {
+    scripts.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void pages(Context ctx) {
+    ctx.json(ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))).pages());
+  }
+
+  private void page(Context ctx) {
+    ctx.json(onePage(ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))).pages(), ctx.pathParam("pageId")));
+  }
+
+  // ---- published
+
+  private void publish(Context ctx) {
+    var request = bodies.read(ctx, PublishRequest.class);
+    PublishedScript p = scripts.publish(Requests.principal(ctx).orgId(), request.scriptId(), request.versionId());
+    ctx.status(201).header("Location", "/api/v2/scripts/published/" + p.scriptId()).header(ETags.HEADER, Conditional.strong(p.versionId())).json(ScriptViews.of(p));
+  }
+
+  private void listPublished(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var q = query(ctx, page);
+    var entities = scripts.listPublished(org, q).stream().map(ScriptViews::of).toList();
+    ctx.json(Page.of(ctx, page, entities, scripts.countPublished(org, q)));
+  }
+
+  /**
+   * The tag is the published version's id (plus the sub-resource): a version never changes, so equal tags
+   * mean byte-identical bodies, which is what a strong ETag promises. A 304 costs one indexed lookup.
+   */
+  private void getPublished(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    Conditional.json(ctx, Conditional.strong(version), () -> ScriptViews.of(scripts.published(org, version)));
+  }
+
+  private void publishedPages(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    Conditional.json(ctx, Conditional.strong(version + "-pages"), () -> ScriptViews.of(scripts.published(org, version)).pages());
+  }
+
+  private void publishedPage(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    var page = onePage(ScriptViews.of(scripts.published(org, version)).pages(), ctx.pathParam("pageId"));
+    Conditional.json(ctx, Conditional.strong(version + "-page-" + page.id()), () -> page);
+  }
+
+  /** Optional filters as in the Genesys SDK: {@code input}, {@code output} (true/false) and {@code type}. */
+  private void publishedVariables(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    Boolean input = bool(ctx, "input");
+    Boolean output = bool(ctx, "output");
+    String type = ctx.queryParam("type");
+    if (type != null && !ScriptValidator.VARIABLE_TYPES.contains(type)) throw Problem.invalid("type", "must be string, number or boolean");
+    Conditional.json(
+        ctx,
+        Conditional.strong(version + "-variables"),
+        () -> {
+          List<Variable> all = scripts.published(org, version).document().variables();
+          return all.stream()
+              .filter(v -> input == null || v.input().equals(input))
+              .filter(v -> output == null || v.output().equals(output))
+              .filter(v -> type == null || v.type().equals(type))
+              .toList();
+        });
+  }
+
+  private static ScriptViews.PageView onePage(List<ScriptViews.PageView> pages, String pageId) {
+    return pages.stream().filter(p -> p.id().equals(pageId)).findFirst().orElseThrow(() -> Problem.notFound("Page", pageId));
+  }
+
+  private static ScriptStore.ListQuery query(Context ctx, Page.Request page) {
+    String name = ctx.queryParam("name");
+    String sortBy = ctx.queryParam("sortBy");
+    ScriptStore.SortField field =
+        switch (sortBy == null || sortBy.isBlank() ? "name" : sortBy.trim().toLowerCase(Locale.ROOT)) {
+          case "name" -> ScriptStore.SortField.NAME;
+          case "createddate" -> ScriptStore.SortField.CREATED;
+          case "modifieddate", "versiondate" -> ScriptStore.SortField.MODIFIED;
+          case "publisheddate" -> ScriptStore.SortField.PUBLISHED;
+          default -> throw new Problem(Problem.Kind.INVALID, "invalid.value", "sortBy: must be name, createdDate, modifiedDate or publishedDate", Map.of("field", "sortBy"));
+        };
+    return new ScriptStore.ListQuery(name == null || name.isBlank() ? null : name.trim(), field, SortOrder.of(ctx) == SortOrder.ASCENDING, page.offset(), page.pageSize());
+  }
+
+  private static Boolean bool(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) return null;
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw Problem.invalid(name, "must be true or false");
+    };
+  }
+}

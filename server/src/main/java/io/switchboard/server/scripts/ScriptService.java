@@ -1,0 +1,151 @@
+package io.switchboard.server.scripts;
+
+import io.switchboard.server.errors.Problem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Scripts: create, read, replace with a version, delete, and publish an immutable version. Published
+ * versions never change, so they are cached by version id; which version is the latest is read from the
+ * database on every request, so a publish on one node is served by every node at once.
+ */
+public final class ScriptService {
+  /** Enough for every published script a busy org serves; the cache starts over when it fills. */
+  static final int CACHE_LIMIT = 2_000;
+
+  private final ScriptStore store;
+  private final Clock clock;
+  private final Map<String, PublishedScript> published = new ConcurrentHashMap<>();
+
+  public ScriptService(ScriptStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public Script create(String orgId, ScriptRequest request) {
+    String name = ScriptValidator.name(request.name());
+    ScriptDocument doc = ScriptValidator.document(request);
+    Instant now = clock.instant();
+    var script = new Script(UUID.randomUUID().toString(), orgId, name, 1, UUID.randomUUID().toString(), now, now, null, doc);
+    store.insert(script);
+    return script;
+  }
+
+  public Script get(String orgId, String id) {
+    return store.find(orgId, id).orElseThrow(() -> Problem.notFound("Script", id));
+  }
+
+  /** The editable script, if it is the org's: for references from other features. */
+  public Optional<Script> findDraft(String orgId, String id) {
+    return id == null ? Optional.empty() : store.find(orgId, id);
+  }
+
+  public Optional<Script> findByName(String orgId, String name) {
+    return store.findByName(orgId, name);
+  }
+
+  /** Replaces the script's content; the version is required and must be the current one. */
+  public Script replace(String orgId, String id, ScriptRequest request, OptionalLong expectedVersion) {
+    String name = ScriptValidator.name(request.name());
+    ScriptDocument doc = ScriptValidator.document(request);
+    if (expectedVersion.isEmpty()) {
+      throw new Problem(Problem.Kind.INVALID, "invalid.value", "version: is required to replace a script (or send If-Match)", Map.of("field", "version"));
+    }
+    long expected = expectedVersion.getAsLong();
+    if (!store.replace(orgId, id, expected, name, UUID.randomUUID().toString(), clock.instant(), doc)) {
+      Script current = get(orgId, id);
+      throw Problem.versionMismatch(current.version(), expected);
+    }
+    return get(orgId, id);
+  }
+
+  public void delete(String orgId, String id) {
+    if (!store.delete(orgId, id)) throw Problem.notFound("Script", id);
+  }
+
+  public List<Script> list(String orgId, ScriptStore.ListQuery q) {
+    return store.list(orgId, q);
+  }
+
+  public long count(String orgId, ScriptStore.ListQuery q) {
+    return store.count(orgId, q);
+  }
+
+  /**
+   * Publishes the script's current content as a new immutable version, which becomes the one served. With
+   * {@code versionId}, only if that is still the script's content (else 409 version.mismatch).
+   */
+  public PublishedScript publish(String orgId, String scriptId, String versionId) {
+    if (scriptId == null || scriptId.isBlank()) throw Problem.invalid("scriptId", "is required");
+    PublishedScript p =
+        store.inTransaction(
+            h -> {
+              Script s = store.lock(h, orgId, scriptId).orElseThrow(() -> Problem.notFound("Script", scriptId));
+              if (versionId != null && !versionId.equals(s.versionId())) {
+                throw new Problem(
+                    Problem.Kind.CONFLICT,
+                    "version.mismatch",
+                    "versionId " + versionId + " is not the script's current content; the current versionId is " + s.versionId(),
+                    Map.of("currentVersion", s.version(), "currentVersionId", s.versionId(), "givenVersionId", versionId));
+              }
+              if (s.document().pages().isEmpty()) throw Problem.invalid("pages", "a script needs at least one page to be published");
+              var version = new PublishedScript(UUID.randomUUID().toString(), s.id(), orgId, store.nextSeq(h, s.id()), s.name(), s.createdAt(), s.modifiedAt(), clock.instant(), false, s.document());
+              store.insertPublished(h, version);
+              return version;
+            });
+    remember(p);
+    return p;
+  }
+
+  /**
+   * The published version a read of {@code /published/{scriptId}} serves: the latest, or the one named by
+   * {@code versionId} if it is one of the script's. 404 when the script is not the org's, is not published or
+   * was deleted. One small query: enough to answer a conditional GET with 304.
+   */
+  public String servedVersionId(String orgId, String scriptId, String versionId) {
+    String latest = store.latestPublishedVersionId(orgId, scriptId).orElseThrow(() -> Problem.notFound("Published script", scriptId));
+    if (versionId == null || versionId.equals(latest)) return latest;
+    return publishedVersion(orgId, versionId).filter(p -> p.scriptId().equals(scriptId)).map(PublishedScript::versionId).orElseThrow(() -> Problem.notFound("Published script version", versionId));
+  }
+
+  public Optional<String> findLatestPublishedVersionId(String orgId, String scriptId) {
+    return scriptId == null ? Optional.empty() : store.latestPublishedVersionId(orgId, scriptId);
+  }
+
+  /** A version {@link #servedVersionId} returned. */
+  public PublishedScript published(String orgId, String versionId) {
+    return publishedVersion(orgId, versionId).orElseThrow(() -> Problem.notFound("Published script version", versionId));
+  }
+
+  /** Any published version of the org by id, deleted or not: what a pinned session renders. */
+  public Optional<PublishedScript> publishedVersion(String orgId, String versionId) {
+    PublishedScript p = published.get(versionId);
+    if (p == null) {
+      p = store.publishedVersion(versionId).orElse(null);
+      if (p == null) return Optional.empty();
+      remember(p);
+    }
+    return p.orgId().equals(orgId) ? Optional.of(p) : Optional.empty();
+  }
+
+  public List<PublishedScript> listPublished(String orgId, ScriptStore.ListQuery q) {
+    return store.listPublished(orgId, q);
+  }
+
+  public long countPublished(String orgId, ScriptStore.ListQuery q) {
+    return store.countPublished(orgId, q);
+  }
+
+  private void remember(PublishedScript p) {
+    // A stored version's content never changes. Its 'deleted' flag can, so whether a version is served is
+    // always decided by the store (servedVersionId), never by this cache.
+    if (published.size() >= CACHE_LIMIT) published.clear();
+    published.put(p.versionId(), p);
+  }
+}

@@ -1,0 +1,194 @@
+package io.switchboard.server.sessions;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.ETags;
+import io.switchboard.server.http.ErrorBody;
+import io.switchboard.server.http.HttpServer;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.idempotency.Idempotency;
+import io.switchboard.server.identity.Scopes;
+import io.switchboard.server.scripts.ScriptDocument;
+import io.switchboard.server.scripts.ScriptValidator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /api/v2/agent-scripting/sessions}: create (one or in bulk), get, merge-patch, put, complete, render. */
+public final class SessionRoutes implements ApiRoutes {
+  private static final String BASE = "/api/v2/agent-scripting/sessions";
+
+  private final SessionService sessions;
+  private final RequestBodies bodies;
+  private final Idempotency idempotency;
+
+  public SessionRoutes(SessionService sessions, RequestBodies bodies, Idempotency idempotency) {
+    this.sessions = sessions;
+    this.bodies = bodies;
+    this.idempotency = idempotency;
+  }
+
+  public record SessionView(
+      String id,
+      String scriptId,
+      String scriptVersionId,
+      String conversationId,
+      String agentId,
+      String state,
+      long version,
+      ObjectNode data,
+      Instant createdDate,
+      Instant modifiedDate,
+      Instant completedDate,
+      String selfUri) {
+    public static SessionView of(Session s) {
+      return new SessionView(s.id(), s.scriptId(), s.scriptVersionId(), s.conversationId(), s.agentId(), s.state(), s.version(), s.data(), s.createdAt(), s.modifiedAt(), s.completedAt(), BASE + "/" + s.id());
+    }
+  }
+
+  /** One item of a bulk answer: its index, its status and either the session or the ErrorBody. */
+  public record BulkItem(int index, int status, SessionView session, ErrorBody error) {}
+
+  public record BulkResponse(List<BulkItem> results, int created, int failed) {}
+
+  /** A component as the agent sees it: placeholders filled in, inputs showing their variable's value. */
+  public record RenderedComponent(String id, String type, String text, String label, String inputType, String variable, JsonNode value, List<String> options, String action, JsonNode setValue) {}
+
+  public record RenderedPage(String id, String name, List<RenderedComponent> components) {}
+
+  public record RenderView(
+      String sessionId, String scriptId, String scriptVersionId, String scriptName, String state, long version, String startPageId, ObjectNode values, List<RenderedPage> pages, String selfUri) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post(BASE, idempotency.wrap(this::create), Scope.write(Scopes.SESSIONS));
+    routes.post(BASE + "/bulk", idempotency.wrap(this::createBulk), Scope.write(Scopes.SESSIONS));
+    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.SESSIONS));
+    routes.patch(BASE + "/{id}", this::patch, Scope.write(Scopes.SESSIONS));
+    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.SESSIONS));
+    routes.post(BASE + "/{id}/complete", this::complete, Scope.write(Scopes.SESSIONS));
+    routes.get(BASE + "/{id}/render", this::render, Scope.read(Scopes.SESSIONS));
+  }
+
+  private void create(Context ctx) {
+    var request = bodies.read(ctx, SessionService.NewSession.class);
+    Session s = sessions.create(Requests.principal(ctx).orgId(), request);
+    ctx.status(201).header("Location", BASE + "/" + s.id());
+    respond(ctx, s);
+  }
+
+  /** Up to 100 sessions; each item succeeds or fails on its own, and the answer says which. */
+  private void createBulk(Context ctx) {
+    JsonNode body = bodies.readTree(ctx, Set.of(RequestBodies.JSON));
+    if (!body.isArray()) throw Problem.invalid("body", "must be an array of sessions to create");
+    if (body.isEmpty() || body.size() > SessionService.MAX_BULK) throw Problem.invalid("body", "must hold 1 to " + SessionService.MAX_BULK + " sessions, got " + body.size());
+    String org = Requests.principal(ctx).orgId();
+    var results = new ArrayList<BulkItem>();
+    int created = 0;
+    for (int i = 0; i < body.size(); i++) {
+      try {
+        var request = bodies.bind(body.get(i), SessionService.NewSession.class);
+        results.add(new BulkItem(i, 201, SessionView.of(sessions.create(org, request)), null));
+        created++;
+      } catch (Problem p) {
+        results.add(new BulkItem(i, HttpServer.statusOf(p.kind()), null, HttpServer.errorBody(ctx, p)));
+      }
+    }
+    ctx.json(new BulkResponse(results, created, results.size() - created));
+  }
+
+  private void get(Context ctx) {
+    Session s = sessions.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    Conditional.json(ctx, etag(s), () -> SessionView.of(s));
+  }
+
+  /** RFC 7396 merge patch of the session; only {@code data} changes, {@code version} is a precondition. */
+  private void patch(Context ctx) {
+    JsonNode body = bodies.readTree(ctx, Set.of(RequestBodies.MERGE_PATCH, RequestBodies.JSON));
+    ObjectNode patch = sessionDocument(body);
+    Long version = version(patch);
+    var expected = Conditional.expectedVersion(ctx, version);
+    respond(ctx, sessions.mergePatch(Requests.principal(ctx).orgId(), ctx.pathParam("id"), patch.get("data"), expected));
+  }
+
+  private void replace(Context ctx) {
+    ObjectNode body = sessionDocument(bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
+    var expected = Conditional.expectedVersion(ctx, version(body));
+    respond(ctx, sessions.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), body.get("data"), expected));
+  }
+
+  private void complete(Context ctx) {
+    respond(ctx, sessions.complete(Requests.principal(ctx).orgId(), ctx.pathParam("id"), Conditional.ifMatchVersion(ctx)));
+  }
+
+  private void render(Context ctx) {
+    var r = sessions.render(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    Session s = r.session();
+    Conditional.json(
+        ctx,
+        etag(s),
+        () -> {
+          var pages = new ArrayList<RenderedPage>();
+          for (ScriptDocument.ScriptPage page : r.script().document().pages()) {
+            pages.add(new RenderedPage(page.id(), page.name(), page.components().stream().map(c -> rendered(c, r.values())).toList()));
+          }
+          return new RenderView(s.id(), s.scriptId(), s.scriptVersionId(), r.script().name(), s.state(), s.version(), r.script().document().startPageId(), r.values(), pages, BASE + "/" + s.id() + "/render");
+        });
+  }
+
+  private static RenderedComponent rendered(ScriptDocument.Component c, ObjectNode values) {
+    JsonNode value = c.type().equals("input") ? values.get(c.variable()) : null;
+    JsonNode setValue = c.type().equals("button") ? c.value() : null;
+    String variable = c.type().equals("text") ? null : c.variable();
+    return new RenderedComponent(c.id(), c.type(), fill(c.text(), values), fill(c.label(), values), c.inputType(), variable, value, c.options(), c.action(), setValue);
+  }
+
+  /** Placeholders become the variable's value as text; a variable without a value becomes empty. */
+  static String fill(String text, ObjectNode values) {
+    if (text == null) return null;
+    Matcher m = ScriptValidator.PLACEHOLDER.matcher(text);
+    var sb = new StringBuilder();
+    while (m.find()) {
+      JsonNode v = values.get(m.group(1));
+      m.appendReplacement(sb, Matcher.quoteReplacement(v == null || v.isNull() ? "" : v.asString()));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  private static void respond(Context ctx, Session s) {
+    ctx.header(ETags.HEADER, etag(s)).json(SessionView.of(s));
+  }
+
+  private static String etag(Session s) {
+    return Conditional.strong(Long.toString(s.version()));
+  }
+
+  /** The body must be an object whose only members are {@code data} and {@code version}. */
+  private static ObjectNode sessionDocument(JsonNode body) {
+    if (!body.isObject()) throw Problem.invalid("body", "must be an object such as {\"data\": {...}}");
+    for (String name : body.propertyNames()) {
+      if (!SessionService.PATCHABLE.contains(name)) {
+        throw new Problem(Problem.Kind.BAD_REQUEST, "bad.request", "Field '" + name + "' cannot be written; send data (and optionally version)", Map.of("field", name));
+      }
+    }
+    return (ObjectNode) body;
+  }
+
+  private static Long version(JsonNode body) {
+    JsonNode v = body.get("version");
+    if (v == null || v.isNull()) return null;
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw Problem.invalid("version", "must be a whole number");
+    return v.longValue();
+  }
+}

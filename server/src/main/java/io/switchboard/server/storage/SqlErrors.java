@@ -1,0 +1,27 @@
+package io.switchboard.server.storage;
+
+import java.sql.SQLException;
+
+/** Reading database errors the same way on H2 and PostgreSQL. */
+public final class SqlErrors {
+  private SqlErrors() {}
+
+  /** True when {@code e} (or a cause) is a unique-constraint violation: SQLState 23505 on both databases. */
+  public static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+    }
+    return false;
+  }
+
+  /** Runs an insert; false instead of an exception when a unique constraint refused it. */
+  public static boolean insertUnlessDuplicate(Runnable insert) {
+    try {
+      insert.run();
+      return true;
+    } catch (RuntimeException e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+}

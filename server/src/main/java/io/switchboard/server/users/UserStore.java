@@ -1,0 +1,84 @@
+package io.switchboard.server.users;
+
+import io.switchboard.server.storage.SqlErrors;
+import io.switchboard.server.storage.Times;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** The agent directory in SQL. */
+public final class UserStore {
+  private static final RowMapper<User> USER =
+      (rs, ctx) ->
+          new User(
+              rs.getString("id"),
+              rs.getString("org_id"),
+              rs.getString("name"),
+              rs.getString("email"),
+              rs.getString("department"),
+              rs.getString("title"),
+              rs.getString("state"),
+              rs.getLong("version"),
+              Times.read(rs, "created_at"),
+              Times.read(rs, "modified_at"));
+
+  private final Jdbi jdbi;
+
+  public UserStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Inserts the user; false when the org already has a user with this email. */
+  public boolean insert(User u) {
+    return SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
+          h ->
+              h.createUpdate(
+                      "insert into users (id, org_id, name, email, email_lower, department, title, state, version, created_at, modified_at) "
+                          + "values (:id, :org, :name, :email, :emailLower, :department, :title, :state, :version, :created, :modified)")
+                  .bind("id", u.id())
+                  .bind("org", u.orgId())
+                  .bind("name", u.name())
+                  .bind("email", u.email())
+                  .bind("emailLower", u.email().toLowerCase(Locale.ROOT))
+                  .bind("department", u.department())
+                  .bind("title", u.title())
+                  .bind("state", u.state())
+                  .bind("version", u.version())
+                  .bind("created", Times.db(u.createdAt()))
+                  .bind("modified", Times.db(u.modifiedAt()))
+                  .execute()));
+  }
+
+  public Optional<User> find(String orgId, String id) {
+    return jdbi.withHandle(h -> h.createQuery("select * from users where id = :id and org_id = :org").bind("id", id).bind("org", orgId).map(USER).findOne());
+  }
+
+  public Optional<User> findByEmail(String orgId, String email) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("select * from users where org_id = :org and email_lower = :email")
+                .bind("org", orgId)
+                .bind("email", email.toLowerCase(Locale.ROOT))
+                .map(USER)
+                .findOne());
+  }
+
+  public List<User> list(String orgId, int offset, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("select * from users where org_id = :org order by name, id limit :limit offset :offset")
+                .bind("org", orgId)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map(USER)
+                .list());
+  }
+
+  public long count(String orgId) {
+    return jdbi.withHandle(h -> h.createQuery("select count(*) from users where org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+  }
+}

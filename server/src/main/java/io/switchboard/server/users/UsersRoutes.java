@@ -1,0 +1,54 @@
+package io.switchboard.server.users;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Scopes;
+import java.time.Instant;
+
+/** {@code /api/v2/users}: create, get and list the org's agents. */
+public final class UsersRoutes implements ApiRoutes {
+  private final UserService users;
+  private final RequestBodies bodies;
+
+  public UsersRoutes(UserService users, RequestBodies bodies) {
+    this.users = users;
+    this.bodies = bodies;
+  }
+
+  /** The Genesys User shape, reduced to what a directory of agents needs. */
+  public record UserView(
+      String id, String name, String email, String username, String department, String title, String state, long version, Instant dateCreated, String selfUri) {
+    static UserView of(User u) {
+      return new UserView(u.id(), u.name(), u.email(), u.email(), u.department(), u.title(), u.state(), u.version(), u.createdAt(), "/api/v2/users/" + u.id());
+    }
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS));
+    routes.post("/api/v2/users", this::create, Scope.write(Scopes.USERS));
+    routes.get("/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS));
+  }
+
+  private void create(Context ctx) {
+    var request = bodies.read(ctx, UserService.NewUser.class);
+    User user = users.create(Requests.principal(ctx).orgId(), request);
+    ctx.status(201).header("Location", "/api/v2/users/" + user.id()).json(UserView.of(user));
+  }
+
+  private void get(Context ctx) {
+    ctx.json(UserView.of(users.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
+  }
+
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var entities = users.list(org, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
+    ctx.json(Page.of(ctx, page, entities, users.count(org)));
+  }
+}
