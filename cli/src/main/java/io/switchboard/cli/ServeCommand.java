@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.demo.DemoIntegrations;
 import io.switchboard.server.demo.DemoSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     var flags = new HashMap<String, String>();
     if (port != null) flags.put(SettingKeys.HTTP_PORT, port.toString());
     if (host != null) flags.put(SettingKeys.HTTP_HOST, host);
+    // The demo external APIs call the fake CRM this process serves.
+    if (demo) flags.put(SettingKeys.DEMO_CRM, "true");
     Settings settings = storage.settings(flags);
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Files.createDirectories(dataDir);
@@ -52,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("  health:  " + server.baseUrl() + "/health");
     System.out.println("  metrics: " + server.baseUrl() + "/metrics");
     if (demo) {
-      var credentials = new DemoSetup(server.identity()).ensure(server.baseUrl(), dataDir);
+      var integrations = new DemoIntegrations(server.identity(), server.credentials(), server.externalApis());
+      var credentials = new DemoSetup(server.identity(), integrations).ensure(server.baseUrl(), dataDir);
       System.out.println();
       System.out.println("Demo orgs (also in " + dataDir.resolve(DemoSetup.CREDENTIALS_FILE) + ", readable by you only):");
       System.out.print(DemoSetup.table(credentials));
@@ -61,6 +65,10 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("Get a token and make a first call:");
       System.out.println("  TOKEN=$(curl -s -u " + acme.clientId() + ":" + acme.clientSecret() + " -d grant_type=client_credentials " + server.baseUrl() + "/oauth/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
       System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + server.baseUrl() + "/api/v2/oauth/clients");
+      System.out.println();
+      System.out.println("Run a demo external API (data action) against the built-in fake CRM:");
+      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"limit\":5}' " + server.baseUrl() + "/api/v2/architect/external-apis/query");
+      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"inputs\":{\"customerId\":\"42\"}}' " + server.baseUrl() + "/api/v2/architect/external-apis/" + server.externalApis().findByName(acme.orgId(), DemoIntegrations.LOOKUP_NAME).map(a -> a.id()).orElse("ID") + "/test");
     }
     System.out.flush();
     stopped.await();

@@ -2,6 +2,20 @@ package io.switchboard.server;
 
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.credentials.CredentialKeys;
+import io.switchboard.server.credentials.CredentialRoutes;
+import io.switchboard.server.credentials.CredentialService;
+import io.switchboard.server.credentials.CredentialStore;
+import io.switchboard.server.demo.DemoCrmRoutes;
+import io.switchboard.server.externalapis.CircuitBreakers;
+import io.switchboard.server.externalapis.ExternalApiEngine;
+import io.switchboard.server.externalapis.ExternalApiRoutes;
+import io.switchboard.server.externalapis.ExternalApiService;
+import io.switchboard.server.externalapis.ExternalApiStore;
+import io.switchboard.server.externalapis.OutboundHttp;
+import io.switchboard.server.externalapis.ResponseMapper;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.ContinuationTokens;
 import io.switchboard.server.http.HttpConfig;
 import io.switchboard.server.http.HttpServer;
 import io.switchboard.server.http.Json;
@@ -38,18 +52,23 @@ public final class Switchboard implements AutoCloseable {
   private final RequestMetrics metrics;
   private final HttpServer http;
   private final IdentityService identity;
+  private final Integrations integrations;
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
 
-  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, String baseUrl, List<AutoCloseable> closeables) {
+  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Integrations integrations, String baseUrl, List<AutoCloseable> closeables) {
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
     this.http = http;
     this.identity = identity;
+    this.integrations = integrations;
     this.baseUrl = baseUrl;
     this.closeables = closeables;
   }
+
+  /** Stored credentials and external APIs with their outbound engine. */
+  public record Integrations(CredentialService credentials, ExternalApiService externalApis, List<ApiRoutes> routes) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
   public static Switchboard start(Settings settings) {
@@ -69,7 +88,10 @@ public final class Switchboard implements AutoCloseable {
       closeables.add(revocations);
       var tokens = tokenService(database, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
+      var integrations = integrations(settings, database, mapper, bodies, tokens, clock, closeables);
 
+      var features = new ArrayList<ApiRoutes>(List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies)));
+      features.addAll(integrations.routes());
       var http =
           new HttpServer(
                   httpConfig,
@@ -77,11 +99,11 @@ public final class Switchboard implements AutoCloseable {
                   tokens,
                   List.of(),
                   metrics,
-                  List.of(new OpsRoutes(database, metrics, VERSION), new IdentityRoutes(identity, bodies)))
+                  features)
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
-      return new Switchboard(database, revocations, metrics, http, identity, baseUrl, closeables);
+      return new Switchboard(database, revocations, metrics, http, identity, integrations, baseUrl, closeables);
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -103,6 +125,14 @@ public final class Switchboard implements AutoCloseable {
 
   public Database database() {
     return database;
+  }
+
+  public CredentialService credentials() {
+    return integrations.credentials();
+  }
+
+  public ExternalApiService externalApis() {
+    return integrations.externalApis();
   }
 
   /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the database. */
@@ -140,6 +170,22 @@ public final class Switchboard implements AutoCloseable {
     // One key for every node of a cluster: the first node to start creates it in the shared database.
     byte[] signingKey = Base64.getDecoder().decode(store.secret("token-signing-key", Switchboard::newKey, clock.instant()));
     return new TokenService(signingKey, clock, store, revocations);
+  }
+
+  private static Integrations integrations(Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, TokenService tokens, Clock clock, List<AutoCloseable> closeables) {
+    var credentialStore = new CredentialStore(database.jdbi(), mapper);
+    // Fails start-up clearly when stored credentials exist and their key is missing or wrong.
+    var box = CredentialKeys.forServer(settings, credentialStore);
+    var apiStore = new ExternalApiStore(database.jdbi(), mapper);
+    var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
+    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)));
+    closeables.add(outbound);
+    var engine = new ExternalApiEngine(outbound, credentials::resolve, new CircuitBreakers(CircuitBreakers.Config.from(settings)), new ResponseMapper(), mapper, clock);
+    var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
+    byte[] pageKey = Base64.getDecoder().decode(new IdentityStore(database.jdbi()).secret("continuation-token-key", Switchboard::newKey, clock.instant()));
+    var routes = new ArrayList<ApiRoutes>(List.of(new CredentialRoutes(credentials, bodies), new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
+    if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
+    return new Integrations(credentials, externalApis, List.copyOf(routes));
   }
 
   private static IdentityService identityService(Settings settings, Database database, TokenService tokens, Clock clock) {

@@ -29,6 +29,15 @@ public final class SettingKeys {
   public static final String DB_POOL_SIZE = "storage.pool-size";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
   public static final String ACCESS_LOG = "log.access";
+  public static final String CRYPTO_KEY = "crypto.key";
+  public static final String CRYPTO_KEY_FILE = "crypto.key-file";
+  public static final String EXTERNAL_MAX_CONCURRENT = "externalapis.max-concurrent-calls";
+  public static final String EXTERNAL_MAX_RESPONSE = "externalapis.max-response-bytes";
+  public static final String BREAKER_FAILURE_RATE = "externalapis.breaker.failure-rate-percent";
+  public static final String BREAKER_MINIMUM_CALLS = "externalapis.breaker.minimum-calls";
+  public static final String BREAKER_WINDOW = "externalapis.breaker.window-seconds";
+  public static final String BREAKER_OPEN_MILLIS = "externalapis.breaker.open-millis";
+  public static final String DEMO_CRM = "demo.crm-endpoint";
 
   public static final List<Key> ALL =
       List.of(
@@ -43,7 +52,16 @@ public final class SettingKeys {
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
           new Key(DB_POOL_SIZE, "16", "Maximum JDBC connections."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
-          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."));
+          new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
+          new Key(CRYPTO_KEY, null, "Base64 of the 256-bit AES key that encrypts stored credentials. Prefer the environment variable. Empty: the key file is used (see crypto.key-file)."),
+          new Key(CRYPTO_KEY_FILE, null, "File holding the credentials key (base64) when crypto.key is empty; default DATA_DIR/crypto.key, generated owner-only on first start if no credential is stored yet."),
+          new Key(EXTERNAL_MAX_CONCURRENT, "1024", "Most outbound external-API calls (and so connections) in flight at once; a call waits for a slot within its own timeout."),
+          new Key(EXTERNAL_MAX_RESPONSE, "1MiB", "Largest external-API response body read; a larger one is an invalid-response failure."),
+          new Key(BREAKER_FAILURE_RATE, "50", "Circuit breaker: an external API's circuit opens when this percentage of its calls in the window failed (1..100)."),
+          new Key(BREAKER_MINIMUM_CALLS, "10", "Circuit breaker: calls needed in the window before the failure rate is judged."),
+          new Key(BREAKER_WINDOW, "60", "Circuit breaker: the sliding window, in seconds, over which the failure rate is computed."),
+          new Key(BREAKER_OPEN_MILLIS, "30000", "Circuit breaker: how long an open circuit refuses calls before one trial call is let through."),
+          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."));
 
   static Key require(String name, String source) {
     return ALL.stream()

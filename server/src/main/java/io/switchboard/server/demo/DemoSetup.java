@@ -31,10 +31,17 @@ public final class DemoSetup {
   public record DemoCredentials(String baseUrl, List<DemoOrg> orgs) {}
 
   private final IdentityService identity;
+  private final DemoIntegrations integrations;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
   public DemoSetup(IdentityService identity) {
+    this(identity, null);
+  }
+
+  /** With {@code integrations}, each demo org also gets the demo credential and external APIs. */
+  public DemoSetup(IdentityService identity, DemoIntegrations integrations) {
     this.identity = identity;
+    this.integrations = integrations;
   }
 
   public DemoCredentials ensure(String baseUrl, Path dataDir) throws IOException {
@@ -57,6 +64,9 @@ public final class DemoSetup {
         var client = identity.createClient(admin, new IdentityService.NewClient("demo admin", "All-scopes demo client", null, IdentityService.allScopes()));
         orgs.add(new DemoOrg(name, org.id(), client.client().id(), client.secret()));
       }
+    }
+    if (integrations != null) {
+      for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
     }
     var credentials = new DemoCredentials(baseUrl, orgs);
     writeOwnerOnly(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
