@@ -169,7 +169,6 @@ public final class ExternalApiService {
     }
     ExternalApi.ResponseMapping mapping = in.responseMapping() == null || in.responseMapping().outputs() == null || in.responseMapping().outputs().isEmpty() ? null : in.responseMapping();
     if (mapping != null) {
-      if (mapping.outputs().containsValue(null)) throw Problem.invalid("responseMapping.outputs", "every output needs a path or an expression");
       engine.mapper().check(mapping);
     }
     return new ExternalApi(id, orgId, name, in.description(), protocol, method, url, timeout, retry, headers, credentialId, template, mapping, version, created, modified);
