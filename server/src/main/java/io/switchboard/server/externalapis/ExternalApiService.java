@@ -244,7 +244,7 @@ public final class ExternalApiService {
       if (value.length() > 4000) throw Problem.invalid(at + ".value", "must be at most 4000 characters");
       for (int c = 0; c < value.length(); c++) {
         char ch = value.charAt(c);
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) throw Problem.invalid(at + ".value", "must not contain control characters");
+        if ((ch < 0x20 && ch != '\t') || ch >= 0x7f) throw Problem.invalid(at + ".value", "must be printable ASCII (no control characters)");
       }
       Placeholders.check(at + ".value", value);
       out.add(new ExternalApi.Header(h.key(), value));

@@ -78,7 +78,7 @@ public final class Placeholders {
     return text(url, inputs, Placeholders::percentEncode);
   }
 
-  /** A header value with placeholders replaced; an input with a line break or other control character is refused. */
+  /** A header value with placeholders replaced; an input with a line break, a control character or non-ASCII is refused. */
   public static String header(String name, String value, JsonNode inputs) {
     return text(
         value,
@@ -86,7 +86,7 @@ public final class Placeholders {
         s -> {
           for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) throw Problem.invalid("inputs", "an input used in header " + name + " contains a control character");
+            if ((c < 0x20 && c != '\t') || c >= 0x7f) throw Problem.invalid("inputs", "an input used in header " + name + " must be printable ASCII (no line breaks or control characters)");
           }
           return s;
         });
