@@ -26,3 +26,13 @@ sb_select_jdk() {
   echo "switchboard: needs a JDK 21 or newer. Set JAVA_HOME to one (found: ${JAVA_HOME:-none}; java on PATH: $(java -version 2>&1 | head -1 || echo none))." >&2
   return 1
 }
+
+# Maven's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build; the warning is
+# Maven's, not ours, so keep it off the console.
+sb_quiet_maven() {
+  local major
+  major=$(sb_java_major "$JAVA_HOME/bin/java")
+  if [ -n "$major" ] && [ "$major" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}

@@ -45,9 +45,6 @@ final class OrgCommand implements Runnable {
           System.out.println("The secret is shown only now; store it safely.");
         }
         return 0;
-      } catch (io.switchboard.server.errors.Problem p) {
-        System.err.println("error: " + p.getMessage());
-        return 1;
       }
     }
   }

@@ -52,6 +52,7 @@ final class ServeCommand implements Callable<Integer> {
 
     Files.writeString(dataDir.resolve("server.json"), "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
     System.out.println("Switchboard " + Switchboard.VERSION + " listening on " + server.baseUrl());
+    if (server.tlsPort() > 0) System.out.println("  https:   port " + server.tlsPort());
     System.out.println("  health:  " + server.baseUrl() + "/health");
     System.out.println("  metrics: " + server.baseUrl() + "/metrics");
     if (demo) {

@@ -119,6 +119,11 @@ public final class Switchboard implements AutoCloseable {
     return http.port();
   }
 
+  /** The HTTPS port, or -1 when HTTPS is not configured. */
+  public int tlsPort() {
+    return http.tlsPort();
+  }
+
   public IdentityService identity() {
     return identity;
   }

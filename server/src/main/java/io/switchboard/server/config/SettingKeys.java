@@ -22,6 +22,9 @@ public final class SettingKeys {
   public static final String HTTP_MAX_BODY = "http.max-body-bytes";
   public static final String HTTP_PUBLIC_URL = "http.public-url";
   public static final String HTTP_SHUTDOWN_GRACE = "http.shutdown-grace-seconds";
+  public static final String TLS_PORT = "http.tls.port";
+  public static final String TLS_KEYSTORE = "http.tls.keystore";
+  public static final String TLS_KEYSTORE_PASSWORD = "http.tls.keystore-password";
   public static final String DATA_DIR = "storage.data-dir";
   public static final String JDBC_URL = "storage.jdbc-url";
   public static final String DB_USER = "storage.user";
@@ -46,6 +49,9 @@ public final class SettingKeys {
           new Key(HTTP_MAX_BODY, "1MiB", "Largest accepted request body; larger ones get 413 without being read."),
           new Key(HTTP_PUBLIC_URL, null, "Base URL that clients use, when behind a proxy (used in selfUri and printed URLs)."),
           new Key(HTTP_SHUTDOWN_GRACE, "20", "Seconds that in-flight requests get to finish on SIGTERM."),
+          new Key(TLS_PORT, null, "Also serve HTTPS on this port (0 picks a free one) with the certificate in http.tls.keystore."),
+          new Key(TLS_KEYSTORE, null, "PKCS#12 keystore with the server's certificate and key, for HTTPS."),
+          new Key(TLS_KEYSTORE_PASSWORD, null, "Password of the keystore; prefer the environment variable to a file."),
           new Key(DATA_DIR, "./data", "Directory for the embedded H2 database, server.json and demo-credentials.json."),
           new Key(JDBC_URL, null, "JDBC URL of the database; empty means the embedded H2 file under the data directory. PostgreSQL: jdbc:postgresql://host:5432/db"),
           new Key(DB_USER, null, "Database user (PostgreSQL)."),

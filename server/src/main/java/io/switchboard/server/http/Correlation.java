@@ -2,6 +2,7 @@ package io.switchboard.server.http;
 
 import io.javalin.http.Context;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /** The ININ-Correlation-Id of a request: the caller's when it is a sane token, else a new UUID. */
@@ -16,9 +17,20 @@ public final class Correlation {
 
   static void assign(Context ctx) {
     String given = ctx.header(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = given != null && SANE.matcher(given).matches() ? given : newId();
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
+  }
+
+  /**
+   * A random version-4 UUID from {@link ThreadLocalRandom}: correlation ids must be unique, not secret, and
+   * {@code UUID.randomUUID()} serialises every request on one shared {@code SecureRandom}.
+   */
+  static String newId() {
+    var r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
   }
 
   public static String of(Context ctx) {

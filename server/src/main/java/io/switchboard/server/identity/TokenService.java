@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +36,16 @@ public final class TokenService implements Authenticator {
   private final IdentityStore store;
   private final RevocationList revocations;
   private final ConcurrentHashMap<String, CachedClient> clients = new ConcurrentHashMap<>();
+  /**
+   * Tokens whose signature has been checked, so a busy caller's token is parsed and MAC-verified once. Only
+   * the expensive, immutable part is cached: expiry, revocation and the client's existence are checked on
+   * every request.
+   */
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+  static final int VERIFIED_CACHE_LIMIT = 50_000;
+
+  private record Verified(String orgId, String clientId, Set<String> scopes, String tokenId, Instant expiresAt) {}
 
   private record CachedClient(Optional<OAuthClient> client, Instant loadedAt) {}
 
@@ -77,6 +88,24 @@ public final class TokenService implements Authenticator {
 
   @Override
   public Principal authenticate(String token) {
+    Instant now = clock.instant();
+    Verified v = verified.get(token);
+    if (v == null) {
+      v = verifySignature(token);
+      if (verified.size() >= VERIFIED_CACHE_LIMIT) verified.clear();
+      verified.put(token, v);
+    }
+    if (!v.expiresAt().isAfter(now)) {
+      verified.remove(token);
+      throw invalid("The access token has expired.");
+    }
+    if (revocations.isRevoked(v.tokenId())) throw invalid("The access token has been revoked.");
+    OAuthClient client = liveClient(v.clientId(), now).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
+    if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
+    return new Principal(v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt());
+  }
+
+  private Verified verifySignature(String token) {
     JWTClaimsSet claims;
     try {
       SignedJWT jwt = SignedJWT.parse(token);
@@ -85,19 +114,13 @@ public final class TokenService implements Authenticator {
     } catch (ParseException | JOSEException | IllegalStateException e) {
       throw invalid("The access token is invalid.");
     }
-    Instant now = clock.instant();
     Date exp = claims.getExpirationTime();
-    if (exp == null || !exp.toInstant().isAfter(now)) throw invalid("The access token has expired.");
     String jti = claims.getJWTID();
-    if (jti == null || revocations.isRevoked(jti)) throw invalid("The access token has been revoked.");
     String clientId = claims.getSubject();
-    Object org = claims.getClaim("org");
-    OAuthClient client = liveClient(clientId, now).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
-    if (!client.orgId().equals(org)) throw invalid("The access token is invalid.");
-    Object scp = claims.getClaim("scp");
+    if (exp == null || jti == null || clientId == null || !(claims.getClaim("org") instanceof String org)) throw invalid("The access token is invalid.");
     var scopes = new LinkedHashSet<String>();
-    if (scp instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
-    return new Principal(client.orgId(), clientId, scopes, jti, exp.toInstant());
+    if (claims.getClaim("scp") instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
+    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant());
   }
 
   public void revoke(Principal principal) {

@@ -1,0 +1,89 @@
+package io.switchboard.cli.bench;
+
+import io.javalin.Javalin;
+import io.switchboard.server.Switchboard;
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The foundation benchmark: an authenticated GET of a small resource through the whole request path,
+ * against a bare Javalin handler on the same Jetty/virtual-thread setup, measured in one run.
+ */
+@Command(name = "http", mixinStandardHelpOptions = true, description = "Authenticated GET vs a bare Javalin handler, measured with wrk in one run.")
+public final class HttpBenchCommand implements Callable<Integer> {
+  @Option(names = "--connections", defaultValue = "64", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--threads", defaultValue = "2", description = "wrk threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--duration", defaultValue = "10", description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Override
+  public Integer call() throws Exception {
+    var dir = Files.createTempDirectory("switchboard-bench");
+    Settings settings = Settings.of(Map.of(SettingKeys.HTTP_PORT, "0", SettingKeys.DATA_DIR, dir.toString(), SettingKeys.ACCESS_LOG, "false"));
+    Javalin bare =
+        Javalin.create(
+                cfg -> {
+                  cfg.concurrency.useVirtualThreads = true;
+                  cfg.startup.showJavalinBanner = false;
+                  // The same HTTP settings as the server, so the comparison is of the request path alone.
+                  cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+                  cfg.http.responseBufferSize = 8192;
+                  cfg.jetty.host = "127.0.0.1";
+                  cfg.jetty.port = 0;
+                  cfg.routes.get("/bare", ctx -> ctx.contentType("application/json").result("{\"entities\":[],\"total\":0}"));
+                })
+            .start();
+    try (Switchboard server = Switchboard.start(settings)) {
+      var org = server.identity().createOrg("bench");
+      String token = token(server.baseUrl(), org.admin().client().id(), org.admin().secret());
+      String authUrl = server.baseUrl() + "/api/v2/oauth/clients/" + org.admin().client().id();
+      String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
+      List<String> auth = List.of("Authorization: Bearer " + token);
+
+      Wrk.run("warm-up", bareUrl, List.of(), connections, threads, warmup);
+      Wrk.run("warm-up", authUrl, auth, connections, threads, warmup);
+      var bareResult = Wrk.run("bare Javalin handler", bareUrl, List.of(), connections, threads, seconds);
+      var authResult = Wrk.run("authenticated GET /api/v2/oauth/clients/{id}", authUrl, auth, connections, threads, seconds);
+
+      System.out.printf("%-48s %12s %10s %10s %10s%n", "target", "req/s", "p50 ms", "p99 ms", "non-2xx");
+      for (var r : List.of(bareResult, authResult)) {
+        System.out.printf("%-48s %12.0f %10.2f %10.2f %10d%n", r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx());
+      }
+      System.out.printf("ratio authenticated / bare throughput: %.2f (target >= 0.50)%n", authResult.requestsPerSecond() / bareResult.requestsPerSecond());
+      return authResult.non2xx() == 0 ? 0 : 1;
+    } finally {
+      bare.stop();
+    }
+  }
+
+  private static String token(String baseUrl, String id, String secret) throws Exception {
+    var basic = java.util.Base64.getEncoder().encodeToString((id + ":" + secret).getBytes());
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token"))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+  }
+}

@@ -1,0 +1,75 @@
+package io.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The CLI names that users' scripts depend on. */
+class CliContractTest {
+  @TempDir Path data;
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream originalOut = System.out;
+    var captured = new ByteArrayOutputStream();
+    var err = new StringWriter();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      CommandLine cli = Main.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      int code = cli.execute(args);
+      return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(originalOut);
+    }
+  }
+
+  @Test
+  void versionNamesTheProduct() {
+    Run r = run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("switchboard ");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"org", "--help"}, {"org", "create", "--help"}, {"bench", "--help"}}) {
+      Run r = run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).contains("Usage:");
+    }
+    assertThat(run("serve", "--help").out()).contains("--port", "--data", "--db", "--config", "--demo");
+  }
+
+  @Test
+  void orgCreateJsonPrintsCredentialsThatTheStoreAccepts() {
+    Run r = run("org", "create", "initech", "--json", "--data", data.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode json = JsonMapper.builder().build().readTree(r.out());
+    assertThat(json.propertyNames()).containsExactly("orgId", "name", "clientId", "clientSecret");
+    assertThat(json.get("name").asString()).isEqualTo("initech");
+    assertThat(json.get("clientSecret").asString()).hasSizeGreaterThan(30);
+
+    Run again = run("org", "create", "initech", "--json", "--data", data.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already exists");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Run r = run("serve", "--prot", "1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--prot");
+  }
+}

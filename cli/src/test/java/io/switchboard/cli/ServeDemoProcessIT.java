@@ -1,0 +1,100 @@
+package io.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.testing.Api;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The packaged jar as a new user runs it: {@code serve --demo}, the printed credentials, a stop and a restart. */
+class ServeDemoProcessIT {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  @TempDir Path work;
+
+  Process serve(Path data, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(List.of(java, "-jar", System.getProperty("switchboard.jar"), "serve", "--port", "0", "--data", data.toString(), "--demo"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  static JsonNode awaitJson(Path file, Process process) throws Exception {
+    Instant until = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(until)) {
+      if (!process.isAlive()) throw new AssertionError("server exited early with " + process.exitValue());
+      if (Files.isRegularFile(file)) {
+        try {
+          return JSON.readTree(file.toFile());
+        } catch (RuntimeException partial) {
+          // Being written; try again.
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(file + " did not appear");
+  }
+
+  @Test
+  void demoStartsPrintsWorkingCredentialsStopsGracefullyAndRestartsWithTheSameOnes() throws Exception {
+    Path data = work.resolve("data");
+    Path log = work.resolve("first.log");
+    Process first = serve(data, log);
+    String clientId;
+    try {
+      String baseUrl = awaitJson(data.resolve("server.json"), first).get("baseUrl").asString();
+      JsonNode credentials = awaitJson(data.resolve("demo-credentials.json"), first);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("demo-credentials.json")))).isEqualTo("rw-------");
+      assertThat(credentials.get("baseUrl").asString()).isEqualTo(baseUrl);
+      assertThat(credentials.get("orgs")).hasSize(2);
+      assertThat(credentials.get("orgs").get(0).get("name").asString()).isEqualTo("acme");
+      assertThat(credentials.get("orgs").get(1).get("name").asString()).isEqualTo("globex");
+      JsonNode acme = credentials.get("orgs").get(0);
+      clientId = acme.get("clientId").asString();
+
+      Api api = new Api(baseUrl);
+      String token = api.token(clientId, acme.get("clientSecret").asString());
+      assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(200);
+      awaitLogContains(log, "curl");
+      assertThat(Files.readString(log)).contains("acme", "globex", acme.get("clientSecret").asString(), "/oauth/token");
+    } finally {
+      first.destroy(); // SIGTERM
+    }
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("stops within the grace period").isTrue();
+    assertThat(Files.readString(log)).contains("Stopping");
+
+    // The H2 file was closed cleanly: a second start opens it and keeps the same demo credentials.
+    Files.delete(data.resolve("server.json"));
+    Process second = serve(data, work.resolve("second.log"));
+    try {
+      String baseUrl = awaitJson(data.resolve("server.json"), second).get("baseUrl").asString();
+      awaitLogContains(work.resolve("second.log"), "curl");
+      JsonNode credentials = JSON.readTree(data.resolve("demo-credentials.json").toFile());
+      JsonNode acme = credentials.get("orgs").get(0);
+      assertThat(acme.get("clientId").asString()).isEqualTo(clientId);
+      assertThat(new Api(baseUrl).token(acme.get("clientId").asString(), acme.get("clientSecret").asString())).isNotBlank();
+    } finally {
+      second.destroy();
+      second.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static void awaitLogContains(Path log, String text) throws Exception {
+    Instant until = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(until)) {
+      if (Files.readString(log).contains(text)) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError(log + " never said " + text + ": " + Files.readString(log));
+  }
+}
