@@ -102,12 +102,11 @@ final class ExternalApisCommand implements Runnable {
       try (SwitchboardClient client = api.client(cmd)) {
         var filter = new ExternalApisApi.Filter(name, whereTimeout);
         Pattern glob = name == null ? null : glob(name);
-        int seen = 0;
         int alreadyThere = 0;
         var targets = new ArrayList<ExternalApi>();
         // Read everything first: the set to change is fixed before the first write.
         for (ExternalApi a : client.externalApis().all(filter, 100).toList()) {
-          seen++;
+          // The server filtered already; the same rule here keeps what is changed plain to read.
           if (!matches(a, glob)) continue;
           if (a.timeout() == to) alreadyThere++;
           else targets.add(a);
@@ -128,11 +127,10 @@ final class ExternalApisCommand implements Runnable {
           else skipped++;
         }
         print(out, rows);
-        String matched = (targets.size() + alreadyThere) + " of " + seen + " external APIs matched";
         if (dryRun) {
-          out.printf("Dry run: %d would change to %d ms, %d already at it (%s). Nothing was written.%n", targets.size(), to, alreadyThere, matched);
+          out.printf("Dry run: %d would change to %d ms, %d already at it. Nothing was written.%n", targets.size(), to, alreadyThere);
         } else {
-          out.printf("%d changed to %d ms, %d failed, %d skipped, %d already at it (%s).%n", changed, to, failed, skipped, alreadyThere, matched);
+          out.printf("%d changed to %d ms, %d failed, %d skipped, %d already at it.%n", changed, to, failed, skipped, alreadyThere);
         }
         out.flush();
         if (failed > 0) {
