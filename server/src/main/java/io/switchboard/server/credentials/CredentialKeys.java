@@ -3,13 +3,12 @@ package io.switchboard.server.credentials;
 import io.switchboard.server.config.ConfigException;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.storage.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,17 +122,9 @@ public final class CredentialKeys {
     return new Source(box, "key file " + file.toAbsolutePath(), file);
   }
 
-  /** Writes {@code content} to a fresh owner-only file beside {@code file}, then moves it into place. */
-  public static void writeOwnerOnly(Path file, String content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, content + "\n", StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  /** Writes a key file: owner-only from its first byte (see {@link OwnerOnlyFile}). */
+  public static void writeOwnerOnly(Path file, String key) throws IOException {
+    OwnerOnlyFile.write(file, (key + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   private static String read(Path file) {

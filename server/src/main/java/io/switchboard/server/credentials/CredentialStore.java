@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Update;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,23 +42,14 @@ public final class CredentialStore {
         };
   }
 
+  private static final String COLUMNS = "name, description, cred_type, public_fields, sealed_secrets, key_id, row_version, modified_at";
+  private static final String VALUES = ":name, :description, :type, :public, :sealed, :kid, :version, :modified";
+
   public void insert(Credential c) {
     jdbi.useHandle(
         h ->
-            h.createUpdate(
-                    "insert into integration_credentials (id, org_id, name, description, cred_type, public_fields, sealed_secrets, key_id, row_version, created_at, modified_at) "
-                        + "values (:id, :org, :name, :description, :type, :public, :sealed, :kid, :version, :created, :modified)")
-                .bind("id", c.id())
-                .bind("org", c.orgId())
-                .bind("name", c.name())
-                .bind("description", c.description())
-                .bind("type", c.type().wireName())
-                .bind("public", mapper.writeValueAsString(c.publicFields()))
-                .bind("sealed", c.sealedSecrets())
-                .bind("kid", c.keyId())
-                .bind("version", c.version())
+            bind(h.createUpdate("insert into integration_credentials (id, org_id, created_at, " + COLUMNS + ") values (:id, :org, :created, " + VALUES + ")"), c)
                 .bind("created", Times.db(c.createdAt()))
-                .bind("modified", Times.db(c.modifiedAt()))
                 .execute());
   }
 
@@ -65,23 +57,23 @@ public final class CredentialStore {
   public boolean update(Credential c, long expectedVersion) {
     return jdbi.withHandle(
             h ->
-                h.createUpdate(
-                        "update integration_credentials set name = :name, description = :description, cred_type = :type, public_fields = :public, "
-                            + "sealed_secrets = :sealed, key_id = :kid, row_version = :version, modified_at = :modified "
-                            + "where id = :id and org_id = :org and row_version = :expected")
-                    .bind("id", c.id())
-                    .bind("org", c.orgId())
-                    .bind("name", c.name())
-                    .bind("description", c.description())
-                    .bind("type", c.type().wireName())
-                    .bind("public", mapper.writeValueAsString(c.publicFields()))
-                    .bind("sealed", c.sealedSecrets())
-                    .bind("kid", c.keyId())
-                    .bind("version", c.version())
-                    .bind("modified", Times.db(c.modifiedAt()))
+                bind(h.createUpdate("update integration_credentials set (" + COLUMNS + ") = (" + VALUES + ") where id = :id and org_id = :org and row_version = :expected"), c)
                     .bind("expected", expectedVersion)
                     .execute())
         > 0;
+  }
+
+  private Update bind(Update u, Credential c) {
+    return u.bind("id", c.id())
+        .bind("org", c.orgId())
+        .bind("name", c.name())
+        .bind("description", c.description())
+        .bind("type", c.type().wireName())
+        .bind("public", mapper.writeValueAsString(c.publicFields()))
+        .bind("sealed", c.sealedSecrets())
+        .bind("kid", c.keyId())
+        .bind("version", c.version())
+        .bind("modified", Times.db(c.modifiedAt()));
   }
 
   public Optional<Credential> find(String orgId, String id) {

@@ -3,11 +3,10 @@ package io.switchboard.server.demo;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.identity.Org;
 import io.switchboard.server.identity.Principal;
+import io.switchboard.server.storage.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class DemoSetup {
       for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
     }
     var credentials = new DemoCredentials(baseUrl, orgs);
-    writeOwnerOnly(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
+    OwnerOnlyFile.write(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
   }
 
@@ -90,19 +89,6 @@ public final class DemoSetup {
       // A damaged file is replaced below with fresh credentials.
     }
     return byName;
-  }
-
-  /** Written to a temporary file with 0600 first, then moved into place, so the secret is never world-readable. */
-  static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.write(tmp, content);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   public static String table(DemoCredentials credentials) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,28 +52,14 @@ public final class ExternalApiStore implements CredentialUsage {
     public static final Filter NONE = new Filter(null, null);
   }
 
+  private static final String COLUMNS = "name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json, credential_id, request_template, response_mapping, row_version, modified_at";
+  private static final String VALUES = ":name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential, :template, :mapping, :version, :modified";
+
   public void insert(ExternalApi a) {
     jdbi.useHandle(
         h ->
-            h.createUpdate(
-                    "insert into external_apis (id, org_id, name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json, credential_id, request_template, response_mapping, row_version, created_at, modified_at) "
-                        + "values (:id, :org, :name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential, :template, :mapping, :version, :created, :modified)")
-                .bind("id", a.id())
-                .bind("org", a.orgId())
-                .bind("name", a.name())
-                .bind("description", a.description())
-                .bind("protocol", a.protocol())
-                .bind("method", a.method())
-                .bind("url", a.url())
-                .bind("timeout", a.timeout())
-                .bind("retry", a.retry())
-                .bind("headers", mapper.writeValueAsString(a.headers()))
-                .bind("credential", a.credentialId())
-                .bind("template", a.requestTemplate() == null ? null : mapper.writeValueAsString(a.requestTemplate()))
-                .bind("mapping", a.responseMapping() == null ? null : mapper.writeValueAsString(a.responseMapping()))
-                .bind("version", a.version())
+            bind(h.createUpdate("insert into external_apis (id, org_id, created_at, " + COLUMNS + ") values (:id, :org, :created, " + VALUES + ")"), a)
                 .bind("created", Times.db(a.createdAt()))
-                .bind("modified", Times.db(a.modifiedAt()))
                 .execute());
   }
 
@@ -80,29 +67,28 @@ public final class ExternalApiStore implements CredentialUsage {
   public boolean update(ExternalApi a, long expectedVersion) {
     return jdbi.withHandle(
             h ->
-                h.createUpdate(
-                        "update external_apis set name = :name, description = :description, protocol = :protocol, http_method = :method, url = :url, "
-                            + "timeout_ms = :timeout, retry_count = :retry, headers_json = :headers, credential_id = :credential, request_template = :template, "
-                            + "response_mapping = :mapping, row_version = :version, modified_at = :modified "
-                            + "where id = :id and org_id = :org and row_version = :expected")
-                    .bind("id", a.id())
-                    .bind("org", a.orgId())
-                    .bind("name", a.name())
-                    .bind("description", a.description())
-                    .bind("protocol", a.protocol())
-                    .bind("method", a.method())
-                    .bind("url", a.url())
-                    .bind("timeout", a.timeout())
-                    .bind("retry", a.retry())
-                    .bind("headers", mapper.writeValueAsString(a.headers()))
-                    .bind("credential", a.credentialId())
-                    .bind("template", a.requestTemplate() == null ? null : mapper.writeValueAsString(a.requestTemplate()))
-                    .bind("mapping", a.responseMapping() == null ? null : mapper.writeValueAsString(a.responseMapping()))
-                    .bind("version", a.version())
-                    .bind("modified", Times.db(a.modifiedAt()))
+                bind(h.createUpdate("update external_apis set (" + COLUMNS + ") = (" + VALUES + ") where id = :id and org_id = :org and row_version = :expected"), a)
                     .bind("expected", expectedVersion)
                     .execute())
         > 0;
+  }
+
+  private Update bind(Update u, ExternalApi a) {
+    return u.bind("id", a.id())
+        .bind("org", a.orgId())
+        .bind("name", a.name())
+        .bind("description", a.description())
+        .bind("protocol", a.protocol())
+        .bind("method", a.method())
+        .bind("url", a.url())
+        .bind("timeout", a.timeout())
+        .bind("retry", a.retry())
+        .bind("headers", mapper.writeValueAsString(a.headers()))
+        .bind("credential", a.credentialId())
+        .bind("template", a.requestTemplate() == null ? null : mapper.writeValueAsString(a.requestTemplate()))
+        .bind("mapping", a.responseMapping() == null ? null : mapper.writeValueAsString(a.responseMapping()))
+        .bind("version", a.version())
+        .bind("modified", Times.db(a.modifiedAt()));
   }
 
   public Optional<ExternalApi> find(String orgId, String id) {
