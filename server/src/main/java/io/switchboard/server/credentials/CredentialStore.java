@@ -1,6 +1,7 @@
 package io.switchboard.server.credentials;
 
 import io.switchboard.server.storage.Times;
+import io.switchboard.server.storage.VersionedTable;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,25 +43,19 @@ public final class CredentialStore {
         };
   }
 
-  private static final String COLUMNS = "name, description, cred_type, public_fields, sealed_secrets, key_id, row_version, modified_at";
-  private static final String VALUES = ":name, :description, :type, :public, :sealed, :kid, :version, :modified";
+  private static final VersionedTable TABLE =
+      new VersionedTable(
+          "integration_credentials",
+          "name, description, cred_type, public_fields, sealed_secrets, key_id, row_version, modified_at",
+          ":name, :description, :type, :public, :sealed, :kid, :version, :modified");
 
   public void insert(Credential c) {
-    jdbi.useHandle(
-        h ->
-            bind(h.createUpdate("insert into integration_credentials (id, org_id, created_at, " + COLUMNS + ") values (:id, :org, :created, " + VALUES + ")"), c)
-                .bind("created", Times.db(c.createdAt()))
-                .execute());
+    TABLE.insert(jdbi, u -> bind(u, c).bind("created", Times.db(c.createdAt())));
   }
 
   /** Replaces the row if it is still at {@code expectedVersion}; false when it moved on or vanished. */
   public boolean update(Credential c, long expectedVersion) {
-    return jdbi.withHandle(
-            h ->
-                bind(h.createUpdate("update integration_credentials set (" + COLUMNS + ") = (" + VALUES + ") where id = :id and org_id = :org and row_version = :expected"), c)
-                    .bind("expected", expectedVersion)
-                    .execute())
-        > 0;
+    return TABLE.updateIfAt(jdbi, expectedVersion, u -> bind(u, c));
   }
 
   private Update bind(Update u, Credential c) {

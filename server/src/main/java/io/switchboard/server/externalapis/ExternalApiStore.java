@@ -2,6 +2,7 @@ package io.switchboard.server.externalapis;
 
 import io.switchboard.server.credentials.CredentialUsage;
 import io.switchboard.server.storage.Times;
+import io.switchboard.server.storage.VersionedTable;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -52,25 +53,19 @@ public final class ExternalApiStore implements CredentialUsage {
     public static final Filter NONE = new Filter(null, null);
   }
 
-  private static final String COLUMNS = "name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json, credential_id, request_template, response_mapping, row_version, modified_at";
-  private static final String VALUES = ":name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential, :template, :mapping, :version, :modified";
+  private static final VersionedTable TABLE =
+      new VersionedTable(
+          "external_apis",
+          "name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json, credential_id, request_template, response_mapping, row_version, modified_at",
+          ":name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential, :template, :mapping, :version, :modified");
 
   public void insert(ExternalApi a) {
-    jdbi.useHandle(
-        h ->
-            bind(h.createUpdate("insert into external_apis (id, org_id, created_at, " + COLUMNS + ") values (:id, :org, :created, " + VALUES + ")"), a)
-                .bind("created", Times.db(a.createdAt()))
-                .execute());
+    TABLE.insert(jdbi, u -> bind(u, a).bind("created", Times.db(a.createdAt())));
   }
 
   /** Writes {@code a} if the row is still at {@code expectedVersion}; false when it moved on or is gone. */
   public boolean update(ExternalApi a, long expectedVersion) {
-    return jdbi.withHandle(
-            h ->
-                bind(h.createUpdate("update external_apis set (" + COLUMNS + ") = (" + VALUES + ") where id = :id and org_id = :org and row_version = :expected"), a)
-                    .bind("expected", expectedVersion)
-                    .execute())
-        > 0;
+    return TABLE.updateIfAt(jdbi, expectedVersion, u -> bind(u, a));
   }
 
   private Update bind(Update u, ExternalApi a) {
