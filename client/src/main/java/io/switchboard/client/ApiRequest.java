@@ -54,8 +54,15 @@ public record ApiRequest(String method, String path, Map<String, String> headers
     return header(IDEMPOTENCY_KEY, key);
   }
 
-  /** Safe to send again: an idempotent method, or a request the server deduplicates by its key. */
+  /**
+   * Safe to send again: an idempotent method, a request the server deduplicates by its key, a conditional
+   * write ({@code If-Match}: once applied, a repeat finds a new version and is refused), or a Genesys
+   * {@code POST .../query}, which only reads.
+   */
   public boolean isRetryable() {
-    return IDEMPOTENT.contains(method) || headers.containsKey(IDEMPOTENCY_KEY);
+    return IDEMPOTENT.contains(method)
+        || headers.containsKey(IDEMPOTENCY_KEY)
+        || headers.containsKey("If-Match")
+        || (method.equals("POST") && path.split("\\?", 2)[0].endsWith("/query"));
   }
 }

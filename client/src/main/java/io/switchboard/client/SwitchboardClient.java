@@ -78,6 +78,11 @@ public final class SwitchboardClient implements AutoCloseable {
     return new OAuthClientsApi(this);
   }
 
+  /** External APIs (data actions) of this org (scope {@code architect}). */
+  public ExternalApisApi externalApis() {
+    return new ExternalApisApi(this);
+  }
+
   /** The JSON mapper this client reads and writes with. */
   public JsonMapper json() {
     return json;
