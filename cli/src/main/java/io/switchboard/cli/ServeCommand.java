@@ -4,6 +4,7 @@ import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.demo.DemoContent;
+import io.switchboard.server.demo.DemoIntegrations;
 import io.switchboard.server.demo.DemoSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ final class ServeCommand implements Callable<Integer> {
     if (port != null) flags.put(SettingKeys.HTTP_PORT, port.toString());
     if (host != null) flags.put(SettingKeys.HTTP_HOST, host);
     if (redis != null) flags.put(SettingKeys.LIMITS_REDIS_URL, redis);
+    // The demo external APIs call the fake CRM this process serves.
+    if (demo) flags.put(SettingKeys.DEMO_CRM, "true");
     Settings settings = storage.settings(flags);
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Files.createDirectories(dataDir);
@@ -58,7 +61,8 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("  health:  " + server.baseUrl() + "/health");
     System.out.println("  metrics: " + server.baseUrl() + "/metrics");
     if (demo) {
-      var credentials = new DemoSetup(server.identity(), new DemoContent(server.features())).ensure(server.baseUrl(), dataDir);
+      var integrations = new DemoIntegrations(server.identity(), server.credentials(), server.externalApis());
+      var credentials = new DemoSetup(server.identity(), new DemoContent(server.features()), integrations).ensure(server.baseUrl(), dataDir);
       System.out.println();
       System.out.println("Demo orgs (also in " + dataDir.resolve(DemoSetup.CREDENTIALS_FILE) + ", readable by you only):");
       System.out.print(DemoSetup.table(credentials));
@@ -69,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + server.baseUrl() + "/api/v2/oauth/clients");
       System.out.println();
       System.out.print(DemoSetup.contentGuide(credentials));
+      System.out.println("Run a demo external API (data action) against the built-in fake CRM:");
+      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"limit\":5}' " + server.baseUrl() + "/api/v2/architect/external-apis/query");
+      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"inputs\":{\"customerId\":\"42\"}}' " + server.baseUrl() + "/api/v2/architect/external-apis/" + server.externalApis().findByName(acme.orgId(), DemoIntegrations.LOOKUP_NAME).map(a -> a.id()).orElse("ID") + "/test");
     }
     System.out.flush();
     stopped.await();

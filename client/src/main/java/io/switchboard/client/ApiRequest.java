@@ -82,9 +82,17 @@ public record ApiRequest(String method, String path, Map<String, String> headers
     return new ApiRequest(method, path, headers, body, contentType, deadline, true);
   }
 
-  /** Safe to send again: an idempotent method, a request marked {@link #idempotent()}, or one carrying a key. */
+  /**
+   * Safe to send again: an idempotent method; a request marked {@link #idempotent()}; one the server
+   * deduplicates by its key; a conditional write ({@code If-Match}: once applied, a repeat finds a new version
+   * and is refused); or a Genesys {@code POST .../query}, which only reads.
+   */
   public boolean isRetryable() {
-    return declaredIdempotent || IDEMPOTENT_METHODS.contains(method) || headers.containsKey(IDEMPOTENCY_KEY);
+    return declaredIdempotent
+        || IDEMPOTENT_METHODS.contains(method)
+        || headers.containsKey(IDEMPOTENCY_KEY)
+        || headers.containsKey("If-Match")
+        || (method.equals("POST") && path.split("\\?", 2)[0].endsWith("/query"));
   }
 
   /** The idempotency key, or null. */

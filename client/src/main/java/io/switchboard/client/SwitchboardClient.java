@@ -111,6 +111,11 @@ public final class SwitchboardClient implements AutoCloseable {
     return new LimitsApi(this);
   }
 
+  /** External APIs (data actions) of this org (scope {@code architect}). */
+  public ExternalApisApi externalApis() {
+    return new ExternalApisApi(this);
+  }
+
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();

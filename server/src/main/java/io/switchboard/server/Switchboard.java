@@ -10,6 +10,20 @@ import io.switchboard.server.conversations.WrapupCodesRoutes;
 import io.switchboard.server.conversations.WrapupRoutes;
 import io.switchboard.server.conversations.WrapupService;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.credentials.CredentialKeys;
+import io.switchboard.server.credentials.CredentialRoutes;
+import io.switchboard.server.credentials.CredentialService;
+import io.switchboard.server.credentials.CredentialStore;
+import io.switchboard.server.demo.DemoCrmRoutes;
+import io.switchboard.server.externalapis.CircuitBreakers;
+import io.switchboard.server.externalapis.ExternalApiEngine;
+import io.switchboard.server.externalapis.ExternalApiRoutes;
+import io.switchboard.server.externalapis.ExternalApiService;
+import io.switchboard.server.externalapis.ExternalApiStore;
+import io.switchboard.server.externalapis.OutboundHttp;
+import io.switchboard.server.externalapis.ResponseMapper;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.ContinuationTokens;
 import io.switchboard.server.http.HttpConfig;
 import io.switchboard.server.http.HttpServer;
 import io.switchboard.server.http.Json;
@@ -64,16 +78,18 @@ public final class Switchboard implements AutoCloseable {
   private final HttpServer http;
   private final IdentityService identity;
   private final Features features;
+  private final Integrations integrations;
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
 
-  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, String baseUrl, List<AutoCloseable> closeables) {
+  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, Integrations integrations, String baseUrl, List<AutoCloseable> closeables) {
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
     this.http = http;
     this.identity = identity;
     this.features = features;
+    this.integrations = integrations;
     this.baseUrl = baseUrl;
     this.closeables = closeables;
   }
@@ -81,6 +97,9 @@ public final class Switchboard implements AutoCloseable {
   /** The domain services, for setup that runs in-process (the demo data). */
   public record Features(
       UserService users, WrapupCodeService wrapupCodes, ConversationService conversations, WrapupService wrapups, ScriptService scripts, SessionService sessions) {}
+
+  /** Stored credentials and external APIs with their outbound engine. */
+  public record Integrations(CredentialService credentials, ExternalApiService externalApis, List<ApiRoutes> routes) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
   public static Switchboard start(Settings settings) {
@@ -100,6 +119,7 @@ public final class Switchboard implements AutoCloseable {
       closeables.add(revocations);
       var tokens = tokenService(database, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
+      var integrations = integrations(settings, database, mapper, bodies, tokens, clock, closeables);
 
       var limitsConfig = RateLimitConfig.from(settings);
       var limits = new LimitService(new LimitStore(database.jdbi()), limitsConfig, clock);
@@ -120,28 +140,24 @@ public final class Switchboard implements AutoCloseable {
       if (maxSessionData > 1_048_576) throw new io.switchboard.server.config.ConfigException("config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
       var sessions = new SessionService(sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
       var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
-
-      var http =
-          new HttpServer(
-                  httpConfig,
-                  bodies,
-                  tokens,
-                  List.of(new RateLimitGate(limiter)),
-                  metrics,
-                  List.of(
-                      new OpsRoutes(database, metrics, VERSION),
-                      new IdentityRoutes(identity, bodies),
-                      new UsersRoutes(users, bodies),
-                      new WrapupCodesRoutes(wrapupCodes, bodies),
-                      new ConversationRoutes(conversations, bodies, idempotency),
-                      new WrapupRoutes(wrapups, bodies, idempotency),
-                      new ScriptRoutes(scripts, bodies),
-                      new SessionRoutes(sessions, bodies, idempotency),
-                      new LimitsRoutes(limits, limiter, bodies)))
+      var routes =
+          new ArrayList<ApiRoutes>(
+              List.of(
+                  new OpsRoutes(database, metrics, VERSION),
+                  new IdentityRoutes(identity, bodies),
+                  new UsersRoutes(users, bodies),
+                  new WrapupCodesRoutes(wrapupCodes, bodies),
+                  new ConversationRoutes(conversations, bodies, idempotency),
+                  new WrapupRoutes(wrapups, bodies, idempotency),
+                  new ScriptRoutes(scripts, bodies),
+                  new SessionRoutes(sessions, bodies, idempotency),
+                  new LimitsRoutes(limits, limiter, bodies)));
+      routes.addAll(integrations.routes());
+      var http = new HttpServer(httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
-      return new Switchboard(database, revocations, metrics, http, identity, features, baseUrl, closeables);
+      return new Switchboard(database, revocations, metrics, http, identity, features, integrations, baseUrl, closeables);
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -172,6 +188,14 @@ public final class Switchboard implements AutoCloseable {
 
   public Features features() {
     return features;
+  }
+
+  public CredentialService credentials() {
+    return integrations.credentials();
+  }
+
+  public ExternalApiService externalApis() {
+    return integrations.externalApis();
   }
 
   /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the database. */
@@ -209,6 +233,22 @@ public final class Switchboard implements AutoCloseable {
     // One key for every node of a cluster: the first node to start creates it in the shared database.
     byte[] signingKey = Base64.getDecoder().decode(store.secret("token-signing-key", Switchboard::newKey, clock.instant()));
     return new TokenService(signingKey, clock, store, revocations);
+  }
+
+  private static Integrations integrations(Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, TokenService tokens, Clock clock, List<AutoCloseable> closeables) {
+    var credentialStore = new CredentialStore(database.jdbi(), mapper);
+    // Fails start-up clearly when stored credentials exist and their key is missing or wrong.
+    var box = CredentialKeys.forServer(settings, credentialStore);
+    var apiStore = new ExternalApiStore(database.jdbi(), mapper);
+    var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
+    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)));
+    closeables.add(outbound);
+    var engine = new ExternalApiEngine(outbound, credentials::resolve, new CircuitBreakers(CircuitBreakers.Config.from(settings)), new ResponseMapper(), mapper, clock);
+    var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
+    byte[] pageKey = Base64.getDecoder().decode(new IdentityStore(database.jdbi()).secret("continuation-token-key", Switchboard::newKey, clock.instant()));
+    var routes = new ArrayList<ApiRoutes>(List.of(new CredentialRoutes(credentials, bodies), new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
+    if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
+    return new Integrations(credentials, externalApis, List.copyOf(routes));
   }
 
   private static IdentityService identityService(Settings settings, Database database, TokenService tokens, Clock clock) {

@@ -3,11 +3,10 @@ package io.switchboard.server.demo;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.identity.Org;
 import io.switchboard.server.identity.Principal;
+import io.switchboard.server.storage.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,16 +36,28 @@ public final class DemoSetup {
 
   private final IdentityService identity;
   private final DemoContent content;
+  private final DemoIntegrations integrations;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
   public DemoSetup(IdentityService identity) {
-    this(identity, null);
+    this(identity, null, null);
   }
 
   /** With {@code content}, each demo org also gets agents, wrap-up codes, a script and a live call. */
   public DemoSetup(IdentityService identity, DemoContent content) {
+    this(identity, content, null);
+  }
+
+  /** With {@code integrations}, each demo org also gets the demo credential and external APIs. */
+  public DemoSetup(IdentityService identity, DemoIntegrations integrations) {
+    this(identity, null, integrations);
+  }
+
+  /** Everything {@code serve --demo} sets up; either part may be null. */
+  public DemoSetup(IdentityService identity, DemoContent content, DemoIntegrations integrations) {
     this.identity = identity;
     this.content = content;
+    this.integrations = integrations;
   }
 
   public DemoCredentials ensure(String baseUrl, Path dataDir) throws IOException {
@@ -74,8 +85,11 @@ public final class DemoSetup {
     if (content != null) {
       for (DemoOrg org : orgs) contents.add(content.ensure(org.name(), org.orgId()));
     }
+    if (integrations != null) {
+      for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
+    }
     var credentials = new DemoCredentials(baseUrl, orgs, contents);
-    writeOwnerOnly(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
+    OwnerOnlyFile.write(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
   }
 
@@ -96,19 +110,6 @@ public final class DemoSetup {
       // A damaged file is replaced below with fresh credentials.
     }
     return byName;
-  }
-
-  /** Written to a temporary file with 0600 first, then moved into place, so the secret is never world-readable. */
-  static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.write(tmp, content);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** How to open each org's demo content: the URLs of the script, the call and the session, and a wrap-up. */

@@ -137,12 +137,16 @@ public final class RequestBodies {
         Map.of("line", line, "column", column));
   }
 
-  /** Jackson's messages trail into source excerpts; the first clause is what a caller needs. */
+  /**
+   * Jackson's messages trail into source excerpts; the first clause is what a caller needs. An unquoted
+   * token is not repeated: it may be a secret typed without its quotes, and error bodies carry no secrets.
+   */
   private static String firstSentence(String message) {
     if (message == null) return "syntax error";
     String m = message.split("\n", 2)[0];
     int cut = m.indexOf(" (start marker");
-    return cut > 0 ? m.substring(0, cut) : m;
+    m = cut > 0 ? m.substring(0, cut) : m;
+    return m.replaceAll("Unrecognized token '[^']*'", "Unrecognized token");
   }
 
   private static String path(DatabindException e) {

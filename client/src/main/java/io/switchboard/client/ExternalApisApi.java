@@ -1,0 +1,161 @@
+package io.switchboard.client;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v2/architect/external-apis}: the org's external APIs (data actions). Scope {@code architect}
+ * ({@code architect:readonly} for reads).
+ *
+ * <pre>{@code
+ * client.externalApis().all(new ExternalApisApi.Filter(null, 3000), 100)
+ *     .forEach(api -> client.externalApis().setTimeout(api.id(), 5000, api.version()));
+ * }</pre>
+ */
+public final class ExternalApisApi {
+  static final String BASE = "/api/v2/architect/external-apis";
+
+  private final SwitchboardClient client;
+
+  ExternalApisApi(SwitchboardClient client) {
+    this.client = client;
+  }
+
+  /** One request header of an external API. */
+  public record Header(String key, String value) {}
+
+  /**
+   * An external API as the server shows it.
+   *
+   * @param timeout the budget of one execution in milliseconds (1000..30000), retries included
+   * @param retry how often a 429 or 5xx answer is retried (0..3)
+   * @param version increases with every write; send it back to make a write conditional
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ExternalApi(
+      String id,
+      String name,
+      String description,
+      String protocol,
+      String method,
+      String url,
+      int timeout,
+      int retry,
+      List<Header> headers,
+      String credentialId,
+      JsonNode requestTemplate,
+      JsonNode responseMapping,
+      long version,
+      Instant dateCreated,
+      Instant dateModified,
+      String selfUri) {}
+
+  /** What to create; {@code null} fields take the server's defaults (timeout 3000 ms, no retry). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NewExternalApi(
+      String name,
+      String description,
+      String method,
+      String url,
+      Integer timeout,
+      Integer retry,
+      List<Header> headers,
+      String credentialId,
+      JsonNode requestTemplate,
+      JsonNode responseMapping) {
+    /** The least there is to say: a name, a method and a URL. */
+    public static NewExternalApi of(String name, String method, String url) {
+      return new NewExternalApi(name, null, method, url, null, null, null, null, null, null);
+    }
+
+    public NewExternalApi withTimeout(int timeoutMs) {
+      return new NewExternalApi(name, description, method, url, timeoutMs, retry, headers, credentialId, requestTemplate, responseMapping);
+    }
+  }
+
+  /** A query filter: {@code name} is a case-insensitive glob ({@code *}, {@code ?}); {@code timeout} is exact. Both optional. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Filter(String name, Integer timeout) {
+    public static final Filter NONE = new Filter(null, null);
+  }
+
+  /** One page of a query; {@code continuationToken} is null on the last page. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record QueryPage(List<ExternalApi> entities, String continuationToken) {}
+
+  /** What {@code POST .../{id}/test} reports: exactly one of {@code outputs} and {@code error} is present. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record TestReport(boolean success, Integer status, long latencyMs, int attempts, JsonNode outputs, Failure error, String circuit) {
+    /** {@code kind} is one of {@code timeout, http, invalid-response, circuit-open}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Failure(String kind, String detail) {}
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record QueryRequest(int limit, String continuationToken, Filter filter) {}
+
+  /** Creates an external API. Not retried (no idempotency key on this endpoint). */
+  public ExternalApi create(NewExternalApi api) {
+    return client.call(ApiRequest.post(BASE, api), ExternalApi.class);
+  }
+
+  /** One external API ({@link ApiException.NotFoundException} if not in this org). */
+  public ExternalApi get(String id) {
+    return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), ExternalApi.class);
+  }
+
+  /**
+   * One page of {@code POST .../query}: up to {@code limit} (1..100) APIs after {@code continuationToken}
+   * (null for the first page). A query is a read, so it is retried like one.
+   */
+  public QueryPage query(Filter filter, int limit, String continuationToken) {
+    var body = new QueryRequest(limit, continuationToken, filter == null || filter.equals(Filter.NONE) ? null : filter);
+    return client.call(ApiRequest.post(BASE + "/query", body), QueryPage.class);
+  }
+
+  /**
+   * Every external API matching {@code filter}, fetched lazily page by page with continuation tokens (each
+   * at most {@code pageSize}, 1..100). Each API appears once even while others are added or changed.
+   */
+  public Stream<ExternalApi> all(Filter filter, int pageSize) {
+    return Pages.streamQuery(token -> {
+      QueryPage page = query(filter, pageSize, token);
+      return new io.switchboard.client.QueryPage<>(page.entities(), page.continuationToken());
+    });
+  }
+
+  /**
+   * Changes only the given fields ({@code PATCH}). With {@code version} the write is conditional: a stale
+   * version fails with {@link ApiException.VersionMismatchException} naming the current one, and because a
+   * conditional write cannot apply twice, the client retries it (429, 5xx) like an idempotent call.
+   */
+  public ExternalApi patch(String id, Map<String, ?> changes, Long version) {
+    var body = new LinkedHashMap<String, Object>(changes);
+    if (version != null) body.put("version", version);
+    ApiRequest request = ApiRequest.patch(BASE + "/" + Paths.segment(id), body, "application/json");
+    if (version != null) request = request.header("If-Match", "\"" + version + "\"");
+    return client.call(request, ExternalApi.class);
+  }
+
+  /** Sets the timeout (1000..30000 ms) of the API at {@code version}; see {@link #patch}. */
+  public ExternalApi setTimeout(String id, int timeoutMs, long version) {
+    return patch(id, Map.of("timeout", timeoutMs), version);
+  }
+
+  /** Deletes one. */
+  public void delete(String id) {
+    client.send(ApiRequest.delete(BASE + "/" + Paths.segment(id)));
+  }
+
+  /** Runs the API once with {@code inputs} and returns the report (a failed call is a report, not an exception). */
+  public TestReport test(String id, Map<String, ?> inputs) {
+    // Not retried: the call reaches a partner's system, and running it twice is not the caller's choice to make for them.
+    return client.call(ApiRequest.post(BASE + "/" + Paths.segment(id) + "/test", Map.of("inputs", inputs == null ? Map.of() : inputs)), TestReport.class);
+  }
+}

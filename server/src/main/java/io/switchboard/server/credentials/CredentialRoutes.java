@@ -1,0 +1,115 @@
+package io.switchboard.server.credentials;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Scopes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/v2/integrations/credentials}: create, list, get, replace and delete; secrets go in, never out. */
+public final class CredentialRoutes implements ApiRoutes {
+  static final String BASE = "/api/v2/integrations/credentials";
+
+  private final CredentialService credentials;
+  private final RequestBodies bodies;
+
+  public CredentialRoutes(CredentialService credentials, RequestBodies bodies) {
+    this.credentials = credentials;
+    this.bodies = bodies;
+  }
+
+  /** The wire shape: public fields only, plus the names of the write-only fields that are set. */
+  public record CredentialView(
+      String id,
+      String name,
+      String description,
+      String type,
+      Map<String, Object> credentialFields,
+      List<String> secretFields,
+      long version,
+      Instant dateCreated,
+      Instant dateModified,
+      String selfUri) {
+    static CredentialView of(Credential c) {
+      return new CredentialView(c.id(), c.name(), c.description(), c.type().wireName(), c.publicFields(), c.type().secretFields(), c.version(), c.createdAt(), c.modifiedAt(), BASE + "/" + c.id());
+    }
+  }
+
+  /**
+   * What a caller sends. The read-only fields of the view are accepted and ignored, so a fetched credential
+   * can be sent back with changes (its secrets, which it lacks, are kept).
+   */
+  public record CredentialRequest(
+      String name,
+      String description,
+      String type,
+      JsonNode credentialFields,
+      Long version,
+      String id,
+      List<String> secretFields,
+      Instant dateCreated,
+      Instant dateModified,
+      String selfUri) {
+    CredentialService.Input input() {
+      return new CredentialService.Input(name, description, type, credentialFields);
+    }
+
+    @Override
+    public String toString() {
+      return "CredentialRequest[name=" + name + ", type=" + type + "]";
+    }
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS));
+    routes.post(BASE, this::create, Scope.write(Scopes.INTEGRATIONS));
+    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.INTEGRATIONS));
+    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.INTEGRATIONS));
+    routes.delete(BASE + "/{id}", this::delete, Scope.write(Scopes.INTEGRATIONS));
+  }
+
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var entities = credentials.list(org, page.offset(), page.pageSize()).stream().map(CredentialView::of).toList();
+    ctx.json(Page.of(ctx, page, entities, credentials.count(org)));
+  }
+
+  private void create(Context ctx) {
+    CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
+    Credential created = credentials.create(Requests.principal(ctx).orgId(), req.input());
+    ctx.status(201);
+    write(ctx, created);
+  }
+
+  private void get(Context ctx) {
+    write(ctx, credentials.get(Requests.principal(ctx).orgId(), ctx.pathParam("id")));
+  }
+
+  private void replace(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    credentials.get(org, id);
+    CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
+    if (req.id() != null && !req.id().equals(id)) throw io.switchboard.server.errors.Problem.invalid("id", "must match the id in the path");
+    write(ctx, credentials.replace(org, id, req.input(), req.version()));
+  }
+
+  private void delete(Context ctx) {
+    credentials.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private static void write(Context ctx, Credential c) {
+    ctx.header("ETag", "\"" + c.version() + "\"");
+    ctx.json(CredentialView.of(c));
+  }
+}

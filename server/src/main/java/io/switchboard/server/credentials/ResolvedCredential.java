@@ -1,0 +1,30 @@
+package io.switchboard.server.credentials;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A credential with its secrets opened, for attaching to an outbound request. It never leaves the engine:
+ * it is not a wire type and its {@code toString} shows no secret.
+ */
+public record ResolvedCredential(String id, long version, CredentialType type, Map<String, Object> publicFields, Map<String, String> secrets) {
+  public String publicField(String name) {
+    Object v = publicFields.get(name);
+    return v == null ? null : v.toString();
+  }
+
+  public List<String> scopes() {
+    Object v = publicFields.get("scopes");
+    if (v instanceof List<?> list) return list.stream().map(String::valueOf).toList();
+    return List.of();
+  }
+
+  public String secret(String name) {
+    return secrets.get(name);
+  }
+
+  @Override
+  public String toString() {
+    return "ResolvedCredential[id=" + id + ", version=" + version + ", type=" + type.wireName() + ", secrets=<redacted>]";
+  }
+}

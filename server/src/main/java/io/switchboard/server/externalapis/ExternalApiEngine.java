@@ -1,0 +1,348 @@
+package io.switchboard.server.externalapis;
+
+import dev.failsafe.CircuitBreaker;
+import io.switchboard.server.credentials.ResolvedCredential;
+import io.switchboard.server.errors.Problem;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Runs an external API once: the engine behind {@code POST .../external-apis/{id}/test}, and the one the flow
+ * runtime's data-action step will call.
+ *
+ * <ol>
+ *   <li>Builds the request from the API and the inputs (URL, headers, JSON body; see {@link Placeholders}).
+ *   <li>Asks the API's circuit breaker for a permit; an open circuit answers {@code circuit-open} at once.
+ *   <li>Attaches the credential (OAuth2 tokens from a cache that refreshes before expiry; a 401 with a cached
+ *       token drops it and tries once more with a fresh one).
+ *   <li>Sends within the budget: the API's {@code timeout} (or the caller's, if smaller) covers every attempt
+ *       and every wait. Only 429 and 5xx are retried, at most {@code retry} times, after {@code Retry-After}
+ *       when the answer gives one (else a short jittered backoff), and only if that wait fits in the budget.
+ *   <li>Checks the answer: 2xx, a JSON content type before anything is parsed, the mapping's outputs present.
+ * </ol>
+ *
+ * Callers are expected to run on virtual threads: waiting for an answer or a retry parks the caller, and no
+ * platform thread is held per call.
+ */
+public final class ExternalApiEngine implements AutoCloseable {
+  private static final long BACKOFF_BASE_MS = 100;
+
+  /** Opens a stored credential for the org; throws {@code Problem} not-found when it is gone. */
+  @FunctionalInterface
+  public interface CredentialLookup {
+    ResolvedCredential resolve(String orgId, String credentialId);
+  }
+
+  private final OutboundHttp http;
+  private final CredentialLookup credentials;
+  private final CircuitBreakers breakers;
+  private final ResponseMapper mapper;
+  private final JsonMapper json;
+  private final OAuth2Tokens tokens;
+
+  public ExternalApiEngine(OutboundHttp http, CredentialLookup credentials, CircuitBreakers breakers, ResponseMapper mapper, JsonMapper json, Clock clock) {
+    this.http = http;
+    this.credentials = credentials;
+    this.breakers = breakers;
+    this.mapper = mapper;
+    this.json = json;
+    this.tokens = new OAuth2Tokens(http, json, clock);
+  }
+
+  public ResponseMapper mapper() {
+    return mapper;
+  }
+
+  public String circuitState(String apiId) {
+    return breakers.state(apiId);
+  }
+
+  /** Forgets what the engine keeps about an API (its circuit, its compiled mapping) after it changed. */
+  public void forget(String apiId) {
+    breakers.forget(apiId);
+    mapper.forget(apiId);
+  }
+
+  /** Runs {@code api} once with its own timeout as the budget. */
+  public ExecutionReport execute(ExternalApi api, JsonNode inputs) {
+    return execute(api, inputs, null);
+  }
+
+  /**
+   * Runs {@code api} once within {@code budget} or its own timeout, whichever is smaller (a flow passes what is
+   * left of its deadline). Inputs the API needs but lacks are a {@code Problem} (400), before any call.
+   */
+  public ExecutionReport execute(ExternalApi api, JsonNode inputs, Duration budget) {
+    long started = System.nanoTime();
+    long budgetNanos = TimeUnit.MILLISECONDS.toNanos(api.timeout());
+    if (budget != null) budgetNanos = Math.min(budgetNanos, budget.toNanos());
+    long deadline = started + budgetNanos;
+    Prepared prepared = prepare(api, inputs == null || inputs.isNull() ? json.createObjectNode() : inputs);
+    ResolvedCredential credential = null;
+    if (api.credentialId() != null) {
+      try {
+        credential = credentials.resolve(api.orgId(), api.credentialId());
+      } catch (Problem p) {
+        if (p.kind() != Problem.Kind.NOT_FOUND) throw p;
+        throw new Problem(Problem.Kind.CONFLICT, "credential.missing", "The credential " + api.credentialId() + " of this external API no longer exists", Map.of("credentialId", api.credentialId()));
+      }
+    }
+
+    CircuitBreaker<Object> breaker = breakers.of(api.id());
+    if (!breaker.tryAcquirePermit()) {
+      long waitMs = breaker.getRemainingDelay().toMillis();
+      return new ExecutionReport(
+          false,
+          null,
+          elapsedMs(started),
+          0,
+          null,
+          new ExecutionReport.Failure(ExecutionReport.CIRCUIT_OPEN, "the circuit of this external API is open after repeated failures; the next trial call is allowed in " + waitMs + " ms"),
+          CircuitBreakers.stateName(breaker));
+    }
+    Outcome outcome = null;
+    try {
+      outcome = attempts(api, prepared, credential, deadline);
+    } finally {
+      // Every permit is answered, or a half-open circuit would wait for this call for ever.
+      if (outcome == null || outcome.breakerFailure()) breaker.recordFailure();
+      else breaker.recordSuccess();
+    }
+    return new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
+  }
+
+  private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
+
+  private record Outcome(Integer status, int attempts, JsonNode outputs, ExecutionReport.Failure failure, boolean breakerFailure) {
+    static Outcome success(int status, int attempts, JsonNode outputs) {
+      return new Outcome(status, attempts, outputs, null, false);
+    }
+
+    static Outcome failed(Integer status, int attempts, String kind, String detail, boolean breakerFailure) {
+      return new Outcome(status, attempts, null, new ExecutionReport.Failure(kind, detail), breakerFailure);
+    }
+  }
+
+  private Prepared prepare(ExternalApi api, JsonNode inputs) {
+    URI uri;
+    try {
+      uri = new URI(Placeholders.url(api.url(), inputs));
+    } catch (java.net.URISyntaxException e) {
+      throw Problem.invalid("url", "with its inputs filled in, the URL is not valid: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    // Saved APIs were checked already; this guards every other caller (a flow) the same way.
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) throw Problem.invalid("url", "only http and https URLs with a host can be called");
+    var headers = new ArrayList<ExternalApi.Header>();
+    for (ExternalApi.Header h : api.headers()) headers.add(new ExternalApi.Header(h.key(), Placeholders.header(h.key(), h.value(), inputs)));
+    byte[] body = null;
+    if (api.requestTemplate() != null && !api.method().equals("GET")) body = json.writeValueAsBytes(Placeholders.render(api.requestTemplate(), inputs));
+    return new Prepared(uri, api.method(), headers, body);
+  }
+
+  private Outcome attempts(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
+    int attempts = 0;
+    int retriesUsed = 0;
+    boolean tokenRefreshed = false;
+    while (true) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) return timedOut(api, attempts, null);
+      String bearer = null;
+      HttpRequest.Builder request = request(prepared, remaining);
+      if (credential != null) {
+        try {
+          bearer = attach(request, credential, deadline);
+        } catch (OAuth2Tokens.TokenFailure f) {
+          return Outcome.failed(null, attempts, f.kind, f.getMessage(), true);
+        } catch (TimeoutException e) {
+          return timedOut(api, attempts, "waiting for an OAuth2 access token");
+        }
+      }
+      attempts++;
+      OutboundHttp.Response r;
+      try {
+        r = http.send(request.build(), deadline);
+      } catch (TimeoutException e) {
+        return timedOut(api, attempts, null);
+      } catch (OutboundHttp.TooLargeException e) {
+        return Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
+      } catch (IOException e) {
+        return Outcome.failed(null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true);
+      }
+      int status = r.status();
+      if (status == 401 && bearer != null && !tokenRefreshed) {
+        // The API may have revoked a token we still believed in: one more try with a fresh one.
+        tokens.invalidate(credential, bearer);
+        tokenRefreshed = true;
+        continue;
+      }
+      if (status / 100 == 2) return readSuccess(api, r, attempts);
+      boolean retryable = status == 429 || status / 100 == 5;
+      if (!retryable) {
+        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + (status / 100 == 3 ? " (redirects are not followed)" : " (not retried: only 429 and 5xx are)"), false);
+      }
+      if (retriesUsed >= api.retry()) {
+        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + " after " + attempts + (attempts == 1 ? " attempt" : " attempts"), true);
+      }
+      Long retryAfter = retryAfterMillis(r.headers());
+      long waitMs = retryAfter != null ? retryAfter : backoffMs(retriesUsed);
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (waitMs >= left) {
+        return Outcome.failed(
+            status,
+            attempts,
+            ExecutionReport.HTTP,
+            "HTTP " + status + "; " + (retryAfter != null ? "Retry-After " + (retryAfter / 1000) + " s" : "the backoff of " + waitMs + " ms") + " does not fit in the " + Math.max(0, left) + " ms left of the " + api.timeout() + " ms budget",
+            true);
+      }
+      try {
+        Thread.sleep(waitMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "interrupted while waiting to retry", false);
+      }
+      retriesUsed++;
+    }
+  }
+
+  private Outcome readSuccess(ExternalApi api, OutboundHttp.Response r, int attempts) {
+    JsonNode body = NullNode.getInstance();
+    if (r.body().length > 0) {
+      // An HTML error page with a 200 is a failure to report, not something to feed a JSON parser.
+      if (!isJson(r.headers())) {
+        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "expected a JSON answer but Content-Type is " + r.headers().firstValue("Content-Type").orElse("missing"), true);
+      }
+      try {
+        body = json.readTree(r.body());
+      } catch (StreamReadException e) {
+        var at = e.getLocation();
+        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), true);
+      } catch (JacksonException e) {
+        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "the answer could not be read as JSON", true);
+      }
+    }
+    try {
+      return Outcome.success(r.status(), attempts, mapper.map(api, r.status(), firstValues(r.headers()), body));
+    } catch (ResponseMapper.MappingFailure e) {
+      return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
+    }
+  }
+
+  private static Outcome timedOut(ExternalApi api, int attempts, String while_) {
+    return Outcome.failed(null, attempts, ExecutionReport.TIMEOUT, "no complete answer within the " + api.timeout() + " ms budget" + (while_ == null ? (attempts > 1 ? " (during attempt " + attempts + ")" : "") : " (" + while_ + ")"), true);
+  }
+
+  private static HttpRequest.Builder request(Prepared p, long remainingNanos) {
+    var b = HttpRequest.newBuilder(p.uri()).timeout(Duration.ofNanos(Math.max(1_000_000, remainingNanos)));
+    b.method(p.method(), p.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(p.body()));
+    boolean accept = false;
+    boolean contentType = false;
+    for (ExternalApi.Header h : p.headers()) {
+      b.header(h.key(), h.value());
+      accept |= h.key().equalsIgnoreCase("Accept");
+      contentType |= h.key().equalsIgnoreCase("Content-Type");
+    }
+    if (!accept) b.header("Accept", "application/json");
+    if (p.body() != null && !contentType) b.header("Content-Type", "application/json; charset=utf-8");
+    return b;
+  }
+
+  /** Adds the credential's header; returns the bearer token when it came from the OAuth2 cache. */
+  private String attach(HttpRequest.Builder b, ResolvedCredential c, long deadline) throws OAuth2Tokens.TokenFailure, TimeoutException {
+    switch (c.type()) {
+      case BASIC -> b.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((c.publicField("username") + ":" + c.secret("password")).getBytes(StandardCharsets.UTF_8)));
+      case BEARER -> b.setHeader("Authorization", "Bearer " + c.secret("token"));
+      case API_KEY -> b.setHeader(c.publicField("headerName"), c.secret("apiKey"));
+      case OAUTH2_CLIENT_CREDENTIALS -> {
+        String token = tokens.token(c, deadline);
+        b.setHeader("Authorization", "Bearer " + token);
+        return token;
+      }
+    }
+    return null;
+  }
+
+  /** {@code Retry-After} as delay-seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
+  static Long retryAfterMillis(HttpHeaders headers) {
+    String v = headers.firstValue("Retry-After").map(String::trim).orElse(null);
+    if (v == null || v.isEmpty()) return null;
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? null : Math.min(seconds, 86_400) * 1000;
+    } catch (NumberFormatException notSeconds) {
+      try {
+        long ms = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)).toMillis();
+        return Math.max(0, ms);
+      } catch (java.time.format.DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
+  /** 100, 200, 400 ms ceilings, each waited between half and all of it (jitter spreads synchronized retries). */
+  private static long backoffMs(int retriesUsed) {
+    long cap = BACKOFF_BASE_MS << Math.min(retriesUsed, 6);
+    return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+  }
+
+  static boolean isJson(HttpHeaders headers) {
+    String ct = headers.firstValue("Content-Type").orElse("");
+    String media = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+  }
+
+  /** A short, safe hint from an error answer's JSON body (HTML pages are not quoted). */
+  private static String excerpt(OutboundHttp.Response r) {
+    String type = r.headers().firstValue("Content-Type").orElse("");
+    if (r.body().length == 0) return "";
+    if (!isJson(r.headers())) return " (" + (type.isEmpty() ? "no Content-Type" : type.split(";", 2)[0].trim()) + ")";
+    String text = new String(r.body(), 0, Math.min(r.body().length, 200), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    return ": " + text + (r.body().length > 200 ? "..." : "");
+  }
+
+  private static Map<String, String> firstValues(HttpHeaders headers) {
+    var out = new LinkedHashMap<String, String>();
+    headers.map().forEach((k, v) -> {
+      if (!v.isEmpty()) out.put(k.toLowerCase(Locale.ROOT), v.get(0));
+    });
+    return out;
+  }
+
+  static String describe(IOException e) {
+    if (e instanceof ConnectException) return "could not connect" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage();
+    if (e instanceof javax.net.ssl.SSLException) return "TLS failed: " + e.getMessage();
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

@@ -1,0 +1,210 @@
+package io.switchboard.server.externalapis;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.ContinuationTokens;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Scopes;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/v2/architect/external-apis}: CRUD, partial update, continuation-token query and test runs. */
+public final class ExternalApiRoutes implements ApiRoutes {
+  static final String BASE = "/api/v2/architect/external-apis";
+  static final String COLLECTION = "external-apis";
+  public static final int DEFAULT_LIMIT = 25;
+  public static final int MAX_LIMIT = 100;
+
+  private final ExternalApiService apis;
+  private final RequestBodies bodies;
+  private final ContinuationTokens tokens;
+
+  public ExternalApiRoutes(ExternalApiService apis, RequestBodies bodies, ContinuationTokens tokens) {
+    this.apis = apis;
+    this.bodies = bodies;
+    this.tokens = tokens;
+  }
+
+  /** The wire shape of an external API. */
+  public record ExternalApiView(
+      String id,
+      String name,
+      String description,
+      String protocol,
+      String method,
+      String url,
+      int timeout,
+      int retry,
+      List<ExternalApi.Header> headers,
+      String credentialId,
+      JsonNode requestTemplate,
+      ExternalApi.ResponseMapping responseMapping,
+      long version,
+      Instant dateCreated,
+      Instant dateModified,
+      String selfUri) {
+    static ExternalApiView of(ExternalApi a) {
+      return new ExternalApiView(
+          a.id(), a.name(), a.description(), a.protocol(), a.method(), a.url(), a.timeout(), a.retry(), a.headers(), a.credentialId(), a.requestTemplate(), a.responseMapping(), a.version(), a.createdAt(), a.modifiedAt(), BASE + "/" + a.id());
+    }
+  }
+
+  /** {@code POST .../query}: {@code limit} 1..100 (default 25), the previous page's token, an optional filter. */
+  public record QueryRequest(Integer limit, String continuationToken, QueryFilter filter) {}
+
+  /** {@code name}: a case-insensitive glob ({@code *}, {@code ?}); {@code timeout}: exact milliseconds. */
+  public record QueryFilter(String name, Integer timeout) {}
+
+  /** A page of a query; {@code continuationToken} is null on the last page (and always present). */
+  public record QueryResponse(List<ExternalApiView> entities, @JsonInclude(JsonInclude.Include.ALWAYS) String continuationToken) {}
+
+  public record TestRequest(JsonNode inputs) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get(BASE, this::list, Scope.read(Scopes.ARCHITECT));
+    routes.post(BASE, this::create, Scope.write(Scopes.ARCHITECT));
+    routes.post(BASE + "/query", this::query, Scope.read(Scopes.ARCHITECT));
+    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
+    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.ARCHITECT));
+    routes.patch(BASE + "/{id}", this::patch, Scope.write(Scopes.ARCHITECT));
+    routes.delete(BASE + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
+    // Running one makes an outbound call with a stored credential: a write scope, not a read.
+    routes.post(BASE + "/{id}/test", this::test, Scope.write(Scopes.ARCHITECT));
+  }
+
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var entities = apis.list(org, page.offset(), page.pageSize()).stream().map(ExternalApiView::of).toList();
+    ctx.json(Page.of(ctx, page, entities, apis.count(org)));
+  }
+
+  private void create(Context ctx) {
+    ExternalApiInput in = input(ctx, bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
+    ctx.status(201);
+    write(ctx, apis.create(Requests.principal(ctx).orgId(), in));
+  }
+
+  private void get(Context ctx) {
+    write(ctx, apis.get(Requests.principal(ctx).orgId(), ctx.pathParam("id")));
+  }
+
+  private void replace(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    apis.get(org, id);
+    ExternalApiInput in = input(ctx, bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
+    requireSameId(in, id);
+    write(ctx, apis.replace(org, id, in, expectedVersion(ctx, in)));
+  }
+
+  private void patch(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    apis.get(org, id);
+    JsonNode tree = bodies.readTree(ctx, Set.of(RequestBodies.JSON, RequestBodies.MERGE_PATCH));
+    ExternalApiInput in = input(ctx, tree);
+    requireSameId(in, id);
+    Set<String> present = new HashSet<>();
+    for (String field : ExternalApiInput.WRITABLE) if (tree.has(field)) present.add(field);
+    write(ctx, apis.patch(org, id, in, present, expectedVersion(ctx, in)));
+  }
+
+  private void delete(Context ctx) {
+    apis.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void query(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    QueryRequest q = optionalBody(ctx) ? bodies.read(ctx, QueryRequest.class) : new QueryRequest(null, null, null);
+    int limit = q.limit() == null ? DEFAULT_LIMIT : ExternalApiService.range("limit", q.limit(), 1, MAX_LIMIT, "");
+    var filter = q.filter() == null ? ExternalApiStore.Filter.NONE : new ExternalApiStore.Filter(blankToNull(q.filter().name()), q.filter().timeout());
+    if (filter.name() != null && filter.name().length() > 200) throw Problem.invalid("filter.name", "must be at most 200 characters");
+    String filterKey = "name=" + filter.name() + ";timeout=" + filter.timeout();
+    String after = q.continuationToken() == null || q.continuationToken().isBlank() ? null : tokens.verify(q.continuationToken(), org, COLLECTION, filterKey);
+    // One more than asked tells whether another page exists, so the last page carries no token.
+    List<ExternalApi> rows = apis.page(org, after, limit + 1, filter);
+    boolean more = rows.size() > limit;
+    List<ExternalApi> shown = more ? rows.subList(0, limit) : rows;
+    String next = more ? tokens.issue(org, COLLECTION, filterKey, shown.get(shown.size() - 1).id()) : null;
+    ctx.json(new QueryResponse(shown.stream().map(ExternalApiView::of).toList(), next));
+  }
+
+  private void test(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    apis.get(org, id);
+    JsonNode inputs = null;
+    if (optionalBody(ctx)) {
+      TestRequest req = bodies.read(ctx, TestRequest.class);
+      inputs = req.inputs();
+      if (inputs != null && !inputs.isNull() && !inputs.isObject()) throw Problem.invalid("inputs", "must be an object of input names to values");
+    }
+    ctx.json(apis.test(org, id, inputs));
+  }
+
+  /** True when the request carries a body (these endpoints accept none, meaning defaults). */
+  private static boolean optionalBody(Context ctx) {
+    return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+  }
+
+  private ExternalApiInput input(Context ctx, JsonNode tree) {
+    if (!tree.isObject()) throw Problem.badRequest("The request body must be a JSON object");
+    integral(tree, "timeout", ExternalApi.MIN_TIMEOUT, ExternalApi.MAX_TIMEOUT, " (milliseconds)");
+    integral(tree, "retry", 0, ExternalApi.MAX_RETRY, "");
+    return bodies.bind(tree, ExternalApiInput.class);
+  }
+
+  /** A number that is not a whole int is out of range, said with the range rather than as a type error. */
+  private static void integral(JsonNode tree, String field, int min, int max, String unit) {
+    JsonNode v = tree.get(field);
+    if (v == null || v.isNull() || !v.isNumber()) return;
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          field + " must be a whole number between " + min + " and " + max + unit + ", got " + v,
+          Map.of("field", field, "min", min, "max", max));
+    }
+  }
+
+  private static void requireSameId(ExternalApiInput in, String id) {
+    if (in.id() != null && !in.id().equals(id)) throw Problem.invalid("id", "must match the id in the path");
+  }
+
+  /** The body's {@code version}, else an {@code If-Match} ETag; null when the caller names neither. */
+  private static Long expectedVersion(Context ctx, ExternalApiInput in) {
+    if (in.version() != null) return in.version();
+    String ifMatch = ctx.header("If-Match");
+    if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) return null;
+    String v = ifMatch.trim();
+    if (v.startsWith("W/")) v = v.substring(2);
+    v = v.replace("\"", "");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw Problem.invalid("If-Match", "must be an ETag of this API, such as \"3\"");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static void write(Context ctx, ExternalApi a) {
+    ctx.header("ETag", "\"" + a.version() + "\"");
+    ctx.json(ExternalApiView.of(a));
+  }
+}
