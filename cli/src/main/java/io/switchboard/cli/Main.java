@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Self-hosted agent-scripting and flow-integration platform (Genesys Cloud API v2 dialect).",
-    subcommands = {ServeCommand.class, OrgCommand.class, ExternalApisCommand.class, CredentialsCommand.class, io.switchboard.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, OrgCommand.class, ExternalApisCommand.class, CredentialsCommand.class, io.switchboard.cli.bench.BenchCommand.class, io.switchboard.cli.load.LoadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,15 +2,9 @@ package io.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,18 +15,8 @@ class CliContractTest {
   record Run(int exitCode, String out, String err) {}
 
   static Run run(String... args) {
-    PrintStream originalOut = System.out;
-    var captured = new ByteArrayOutputStream();
-    var err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      CommandLine cli = Main.commandLine();
-      cli.setErr(new PrintWriter(err, true));
-      int code = cli.execute(args);
-      return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(originalOut);
-    }
+    CliRun.Result r = CliRun.run(args);
+    return new Run(r.exitCode(), r.out(), r.err());
   }
 
   @Test

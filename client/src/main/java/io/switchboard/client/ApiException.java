@@ -1,112 +1,157 @@
 package io.switchboard.client;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * The server answered with an error status. Carries the HTTP status, the ErrorBody {@code code},
- * {@code messageParams} and the correlation id to quote when asking for help.
+ * {@code messageParams} and the correlation id to quote when asking for help. The subclass says what kind of
+ * failure it is, so callers catch what they can act on:
+ *
+ * <pre>{@code
+ * try {
+ *   client.sessions().get(id);
+ * } catch (ApiException.NotFoundException e) {
+ *   // no such session in this org
+ * }
+ * }</pre>
  */
 public class ApiException extends SwitchboardException {
   private final int status;
   private final ErrorBody error;
+  private final List<Attempt> attempts;
 
-  public ApiException(int status, ErrorBody error) {
-    super(status + " " + error.code() + ": " + error.message() + " (correlation id " + error.contextId() + ")");
+  ApiException(int status, ErrorBody error, List<Attempt> attempts) {
+    super(status + " " + error.code() + ": " + error.message() + " (correlation id " + error.contextId() + ")" + (attempts.size() > 1 ? "; attempts: " + attempts : ""));
     this.status = status;
     this.error = error;
+    this.attempts = List.copyOf(attempts);
   }
 
+  /** The HTTP status. */
   public int status() {
     return status;
   }
 
+  /** The stable dotted error code, for example {@code version.mismatch}. */
   public String code() {
     return error.code();
   }
 
+  /** The error's parameters, for example {@code currentVersion} or {@code retryAfterSeconds}. */
   public Map<String, Object> messageParams() {
     return error.messageParams();
   }
 
+  /** The request's correlation id ({@code ININ-Correlation-Id}), to find it in the server's logs. */
   public String correlationId() {
     return error.contextId();
   }
 
+  /** The whole ErrorBody. */
   public ErrorBody error() {
     return error;
   }
 
+  /** Every attempt of this call, the last one included (one element when it was not retried). */
+  public List<Attempt> attempts() {
+    return attempts;
+  }
+
   /** The most specific exception type for this answer. */
-  static ApiException of(int status, ErrorBody error) {
+  static ApiException of(int status, ErrorBody error, List<Attempt> attempts) {
     return switch (status) {
-      case 401 -> new AuthenticationException(status, error);
-      case 403 -> new ForbiddenException(status, error);
-      case 404 -> new NotFoundException(status, error);
-      case 409 -> "version.mismatch".equals(error.code()) ? new VersionMismatchException(status, error) : new ConflictException(status, error);
-      case 429 -> new RateLimitedException(status, error);
-      default -> status >= 500 ? new ServerErrorException(status, error) : status == 400 || status == 422 ? new InvalidRequestException(status, error) : new ApiException(status, error);
+      case 401 -> new AuthenticationException(status, error, attempts);
+      case 403 -> new ForbiddenException(status, error, attempts);
+      case 404 -> new NotFoundException(status, error, attempts);
+      case 409 -> "version.mismatch".equals(error.code()) ? new VersionMismatchException(status, error, attempts) : new ConflictException(status, error, attempts);
+      case 413 -> new PayloadTooLargeException(status, error, attempts);
+      case 429 -> new RateLimitedException(status, error, attempts);
+      default -> status >= 500 ? new ServerErrorException(status, error, attempts) : status == 400 || status == 422 ? new InvalidRequestException(status, error, attempts) : new ApiException(status, error, attempts);
     };
   }
 
-  /** 401: the token was refused (the client has already tried a fresh one). */
+  static ApiException of(int status, ErrorBody error) {
+    return of(status, error, List.of(new Attempt(status, error.code(), java.time.Duration.ZERO)));
+  }
+
+  /** 401: the credentials or the token were refused (the client has already tried a fresh token). */
   public static final class AuthenticationException extends ApiException {
-    AuthenticationException(int status, ErrorBody error) {
-      super(status, error);
+    AuthenticationException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
   /** 403: a missing scope ({@code messageParams.scope}) or an org mismatch. */
   public static final class ForbiddenException extends ApiException {
-    ForbiddenException(int status, ErrorBody error) {
-      super(status, error);
+    ForbiddenException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
   /** 404: no such id in the caller's org. */
   public static final class NotFoundException extends ApiException {
-    NotFoundException(int status, ErrorBody error) {
-      super(status, error);
+    NotFoundException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
   /** 409 for a state conflict other than a version race (for example {@code session.completed}). */
   public static class ConflictException extends ApiException {
-    ConflictException(int status, ErrorBody error) {
-      super(status, error);
+    ConflictException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
   /** 409 {@code version.mismatch}: the write named a stale version. */
   public static final class VersionMismatchException extends ConflictException {
-    VersionMismatchException(int status, ErrorBody error) {
-      super(status, error);
+    VersionMismatchException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
 
     /** The server's current version, from {@code messageParams.currentVersion}, or -1 if absent. */
     public long currentVersion() {
       Object v = messageParams().get("currentVersion");
-      return v instanceof Number n ? n.longValue() : -1;
+      if (v instanceof Number n) return n.longValue();
+      if (v instanceof String s) {
+        try {
+          return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+      return -1;
     }
   }
 
   /** 400 or 422: the request itself is wrong; retrying it will not help. */
   public static final class InvalidRequestException extends ApiException {
-    InvalidRequestException(int status, ErrorBody error) {
-      super(status, error);
+    InvalidRequestException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
-  /** 429 that the client could not wait out within the deadline. */
+  /** 413: the body is above the server's documented limit. */
+  public static final class PayloadTooLargeException extends ApiException {
+    PayloadTooLargeException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
+    }
+  }
+
+  /**
+   * 429 that the client did not wait out: the attempts ran out. (When the wait would have ended past the
+   * deadline the client throws {@link DeadlineExceededException} instead.)
+   */
   public static final class RateLimitedException extends ApiException {
-    RateLimitedException(int status, ErrorBody error) {
-      super(status, error);
+    RateLimitedException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 
   /** 5xx. */
   public static final class ServerErrorException extends ApiException {
-    ServerErrorException(int status, ErrorBody error) {
-      super(status, error);
+    ServerErrorException(int status, ErrorBody error, List<Attempt> attempts) {
+      super(status, error, attempts);
     }
   }
 }

@@ -1,23 +1,21 @@
 package io.switchboard.client;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
  * The call could not succeed within its deadline. {@link #attempts()} says what was tried: each attempt's
- * outcome and the wait that would have followed.
+ * outcome and the wait that followed or would have followed it. The client throws this as soon as the next
+ * wait would end past the deadline; it never sleeps into certain failure.
  */
 public final class DeadlineExceededException extends SwitchboardException {
-  /** One try: its HTTP status (0 for a connection failure), the error code if any, and the wait after it. */
-  public record Attempt(int status, String code, Duration waitAfter) {}
-
   private final List<Attempt> attempts;
 
-  public DeadlineExceededException(String message, List<Attempt> attempts, Throwable lastFailure) {
-    super(message + "; attempts: " + attempts, lastFailure);
+  DeadlineExceededException(String message, List<Attempt> attempts, Throwable lastFailure) {
+    super(message + (attempts.isEmpty() ? "" : "; attempts: " + attempts), lastFailure);
     this.attempts = List.copyOf(attempts);
   }
 
+  /** Every attempt made, in order (empty when the deadline passed before the first one could be sent). */
   public List<Attempt> attempts() {
     return attempts;
   }

@@ -1,12 +1,23 @@
 package io.switchboard.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The server's error shape (Genesys ErrorBody). {@code contextId} is the request's correlation id. */
+/**
+ * The server's error shape (Genesys ErrorBody).
+ *
+ * @param message a human-readable sentence
+ * @param code the stable dotted code, for example {@code not.found}
+ * @param status the HTTP status
+ * @param messageParams the error's parameters (never null; values may be null)
+ * @param contextId the request's correlation id ({@code ININ-Correlation-Id})
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ErrorBody(String message, String code, int status, Map<String, Object> messageParams, String contextId) {
+  /** Copies the parameters (keeping null values, which {@code Map.copyOf} would refuse). */
   public ErrorBody {
-    messageParams = messageParams == null ? Map.of() : Map.copyOf(messageParams);
+    messageParams = messageParams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(messageParams));
   }
 }

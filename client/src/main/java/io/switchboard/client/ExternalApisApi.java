@@ -3,16 +3,10 @@ package io.switchboard.client;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -106,12 +100,14 @@ public final class ExternalApisApi {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record QueryRequest(int limit, String continuationToken, Filter filter) {}
 
+  /** Creates an external API. Not retried (no idempotency key on this endpoint). */
   public ExternalApi create(NewExternalApi api) {
     return client.call(ApiRequest.post(BASE, api), ExternalApi.class);
   }
 
+  /** One external API ({@link ApiException.NotFoundException} if not in this org). */
   public ExternalApi get(String id) {
-    return client.call(ApiRequest.get(BASE + "/" + id), ExternalApi.class);
+    return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), ExternalApi.class);
   }
 
   /**
@@ -128,30 +124,10 @@ public final class ExternalApisApi {
    * at most {@code pageSize}, 1..100). Each API appears once even while others are added or changed.
    */
   public Stream<ExternalApi> all(Filter filter, int pageSize) {
-    Iterator<ExternalApi> pages =
-        new Iterator<>() {
-          private final ArrayDeque<ExternalApi> buffer = new ArrayDeque<>();
-          private String token;
-          private boolean last;
-
-          @Override
-          public boolean hasNext() {
-            while (buffer.isEmpty() && !last) {
-              QueryPage page = query(filter, pageSize, token);
-              buffer.addAll(page.entities());
-              token = page.continuationToken();
-              last = token == null;
-            }
-            return !buffer.isEmpty();
-          }
-
-          @Override
-          public ExternalApi next() {
-            if (!hasNext()) throw new NoSuchElementException();
-            return buffer.poll();
-          }
-        };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    return Pages.streamQuery(token -> {
+      QueryPage page = query(filter, pageSize, token);
+      return new io.switchboard.client.QueryPage<>(page.entities(), page.continuationToken());
+    });
   }
 
   /**
@@ -162,7 +138,7 @@ public final class ExternalApisApi {
   public ExternalApi patch(String id, Map<String, ?> changes, Long version) {
     var body = new LinkedHashMap<String, Object>(changes);
     if (version != null) body.put("version", version);
-    ApiRequest request = ApiRequest.patch(BASE + "/" + id, body, "application/json");
+    ApiRequest request = ApiRequest.patch(BASE + "/" + Paths.segment(id), body, "application/json");
     if (version != null) request = request.header("If-Match", "\"" + version + "\"");
     return client.call(request, ExternalApi.class);
   }
@@ -172,13 +148,14 @@ public final class ExternalApisApi {
     return patch(id, Map.of("timeout", timeoutMs), version);
   }
 
+  /** Deletes one. */
   public void delete(String id) {
-    client.send(ApiRequest.delete(BASE + "/" + id));
+    client.send(ApiRequest.delete(BASE + "/" + Paths.segment(id)));
   }
 
   /** Runs the API once with {@code inputs} and returns the report (a failed call is a report, not an exception). */
   public TestReport test(String id, Map<String, ?> inputs) {
     // Not retried: the call reaches a partner's system, and running it twice is not the caller's choice to make for them.
-    return client.call(ApiRequest.post(BASE + "/" + id + "/test", Map.of("inputs", inputs == null ? Map.of() : inputs)), TestReport.class);
+    return client.call(ApiRequest.post(BASE + "/" + Paths.segment(id) + "/test", Map.of("inputs", inputs == null ? Map.of() : inputs)), TestReport.class);
   }
 }

@@ -3,8 +3,9 @@ package io.switchboard.client;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** {@code /api/v2/oauth/clients}: the org's OAuth clients. */
+/** {@code /api/v2/oauth/clients}: the org's OAuth clients (scope {@code oauth}). */
 public final class OAuthClientsApi {
   private final SwitchboardClient client;
 
@@ -12,7 +13,17 @@ public final class OAuthClientsApi {
     this.client = client;
   }
 
-  /** A client as the server shows it; {@code secret} is present only right after create or rotate. */
+  /**
+   * A client as the server shows it; {@code secret} is present only right after create or rotate.
+   *
+   * @param id the client id
+   * @param name its name, unique in the org
+   * @param description free text
+   * @param accessTokenValiditySeconds the lifetime of its tokens
+   * @param scope its scopes
+   * @param dateCreated when it was created
+   * @param secret the secret, only in the answer to create or rotate
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record OAuthClient(String id, String name, String description, int accessTokenValiditySeconds, List<String> scope, Instant dateCreated, String secret) {
     @Override
@@ -21,30 +32,43 @@ public final class OAuthClientsApi {
     }
   }
 
-  /** What to create: a name, the scopes, and optionally a description and token lifetime (300..172800 s). */
+  /**
+   * What to create.
+   *
+   * @param name unique in the org
+   * @param description optional
+   * @param accessTokenValiditySeconds optional, 300..172800 s (the server's default otherwise)
+   * @param scope the scopes
+   */
   public record NewOAuthClient(String name, String description, Integer accessTokenValiditySeconds, List<String> scope) {}
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record OAuthClientPage(List<OAuthClient> entities, int pageSize, int pageNumber, long total, int pageCount) {}
-
+  /** Creates a client; the answer carries its secret, shown only now. Not retried (no idempotency key). */
   public OAuthClient create(NewOAuthClient request) {
     return client.call(ApiRequest.post("/api/v2/oauth/clients", request), OAuthClient.class);
   }
 
+  /** One client by id ({@link ApiException.NotFoundException} if not in this org). */
   public OAuthClient get(String id) {
-    return client.call(ApiRequest.get("/api/v2/oauth/clients/" + id), OAuthClient.class);
+    return client.call(ApiRequest.get("/api/v2/oauth/clients/" + Paths.segment(id)), OAuthClient.class);
   }
 
-  public OAuthClientPage list(int pageNumber, int pageSize) {
-    return client.call(ApiRequest.get("/api/v2/oauth/clients?pageSize=" + pageSize + "&pageNumber=" + pageNumber), OAuthClientPage.class);
+  /** One page of the org's clients. */
+  public Page<OAuthClient> list(int pageNumber, int pageSize) {
+    return client.call(ApiRequest.get("/api/v2/oauth/clients?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(OAuthClient.class));
   }
 
+  /** Every client of the org, fetched lazily {@code pageSize} at a time. */
+  public Stream<OAuthClient> stream(int pageSize) {
+    return Pages.stream(n -> list(n, pageSize));
+  }
+
+  /** Deletes a client; its tokens stop working. */
   public void delete(String id) {
-    client.send(ApiRequest.delete("/api/v2/oauth/clients/" + id));
+    client.send(ApiRequest.delete("/api/v2/oauth/clients/" + Paths.segment(id)));
   }
 
-  /** A new secret (the old one stops working); the returned client carries it once. */
+  /** A new secret (the old one stops working); the returned client carries it once. Not retried. */
   public OAuthClient rotateSecret(String id) {
-    return client.call(ApiRequest.post("/api/v2/oauth/clients/" + id + "/secret", null), OAuthClient.class);
+    return client.call(ApiRequest.post("/api/v2/oauth/clients/" + Paths.segment(id) + "/secret", null), OAuthClient.class);
   }
 }

@@ -1,76 +1,74 @@
 package io.switchboard.client;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client for one Switchboard org, authenticated with OAuth client credentials.
  *
- * <p>It caches its access token and refreshes it before expiry (one refresh at a time), retries only what is
- * safe to retry (idempotent methods, or requests carrying an {@code Idempotency-Key}) and only on 429, 502,
- * 503, 504 and connection failures, waits as the server's {@code Retry-After} says or with full-jitter
- * backoff, and never starts a wait that would end past the call's deadline.
+ * <ul>
+ *   <li><b>Tokens</b> are cached and replaced before expiry by one caller (single flight), and replaced once
+ *       when the server answers 401 to a token that expired or was revoked.
+ *   <li><b>Retries</b> happen only on 429, 502, 503, 504 and connection failures, and only for requests that
+ *       are safe to repeat: idempotent methods, or POSTs carrying an {@code Idempotency-Key} (the typed APIs
+ *       add one to the POSTs the server deduplicates). The wait is the server's {@code Retry-After}, else
+ *       full-jitter exponential backoff ({@link RetrySettings}).
+ *   <li><b>Deadlines</b>: every call has one (the client's default, {@link #withDeadline} or
+ *       {@link ApiRequest#deadline}); no wait is started that would end past it, and the caller then gets a
+ *       {@link DeadlineExceededException} listing what was tried.
+ *   <li><b>Circuit breaker</b>: after repeated 5xx or connection failures calls fail fast with
+ *       {@link CircuitOpenException} for a while ({@link CircuitBreakerSettings}).
+ *   <li><b>Fewer calls</b>: published scripts are ETag-cached and concurrent identical reads share one
+ *       request; concurrent session creations are batched into the bulk endpoint.
+ * </ul>
  *
  * <pre>{@code
  * try (var client = SwitchboardClient.builder()
  *     .baseUrl("http://127.0.0.1:8080")
  *     .clientCredentials(id, secret)
  *     .build()) {
- *   client.oauthClients().list(1, 25);
+ *   client.oauthClients().stream(100).forEach(System.out::println);
  * }
  * }</pre>
  *
- * <p>Thread-safe; share one instance per org.
+ * <p>Thread-safe; share one instance per org (see {@link OrgClients} for apps that serve many orgs).
  */
 public final class SwitchboardClient implements AutoCloseable {
-  private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
+  private final ClientCore core;
+  private final Duration deadline;
+  private final boolean owner;
 
-  private final URI baseUri;
-  private final String clientId;
-  private final String clientSecret;
-  private final Duration defaultDeadline;
-  private final RetrySettings retry;
-  private final Clock clock;
-  private final HttpClient http;
-  private final boolean ownsHttp;
-  private final JsonMapper json;
-  private final TokenManager tokens;
-
-  private SwitchboardClient(Builder b) {
-    this.baseUri = URI.create(stripSlash(Objects.requireNonNull(b.baseUrl, "baseUrl")));
-    this.clientId = Objects.requireNonNull(b.clientId, "clientCredentials");
-    this.clientSecret = Objects.requireNonNull(b.clientSecret, "clientCredentials");
-    this.defaultDeadline = b.deadline;
-    this.retry = b.retry;
-    this.clock = b.clock;
-    this.ownsHttp = b.httpClient == null;
-    this.http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.json = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    this.tokens = new TokenManager(this::fetchToken, clock);
+  private SwitchboardClient(ClientCore core, Duration deadline, boolean owner) {
+    this.core = core;
+    this.deadline = deadline;
+    this.owner = owner;
   }
 
+  /** A new builder; {@code baseUrl} and {@code clientCredentials} are required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The same client (same token, caches, breaker and counters) with another default deadline for the calls
+   * made through it. Closing the view does nothing; close the original.
+   */
+  public SwitchboardClient withDeadline(Duration deadline) {
+    requirePositive(deadline);
+    return new SwitchboardClient(core, deadline, false);
+  }
+
+  /** The default deadline of calls made through this instance. */
+  public Duration deadline() {
+    return deadline;
   }
 
   /** OAuth clients of this org (scope {@code oauth}). */
@@ -78,26 +76,77 @@ public final class SwitchboardClient implements AutoCloseable {
     return new OAuthClientsApi(this);
   }
 
+  /** Script drafts (scope {@code scripts}). */
+  public ScriptsApi scripts() {
+    return new ScriptsApi(this);
+  }
+
+  /** Published scripts: ETag-cached, concurrent reads shared (scope {@code scripts}). */
+  public PublishedScriptsApi publishedScripts() {
+    return new PublishedScriptsApi(this);
+  }
+
+  /** Agent script sessions: batched creation, merge patch, read-apply-write updates (scope {@code agent-scripting}). */
+  public SessionsApi sessions() {
+    return new SessionsApi(this);
+  }
+
+  /** The org's agents (scope {@code users}). */
+  public UsersApi users() {
+    return new UsersApi(this);
+  }
+
+  /** Calls, participants and wrap-ups (scope {@code conversations}). */
+  public ConversationsApi conversations() {
+    return new ConversationsApi(this);
+  }
+
+  /** Wrap-up codes (scope {@code routing}). */
+  public WrapupCodesApi wrapupCodes() {
+    return new WrapupCodesApi(this);
+  }
+
+  /** The org's rate limits and usage (scopes {@code limits}, {@code limits:edit}). */
+  public LimitsApi limits() {
+    return new LimitsApi(this);
+  }
+
   /** External APIs (data actions) of this org (scope {@code architect}). */
   public ExternalApisApi externalApis() {
     return new ExternalApisApi(this);
   }
 
+  /** What this client has done so far: requests, 429s, retries, cache hits... */
+  public ClientStats stats() {
+    return core.counters.snapshot();
+  }
+
+  /** The circuit breaker's state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+  public String circuitState() {
+    return core.breakerState();
+  }
+
   /** The JSON mapper this client reads and writes with. */
   public JsonMapper json() {
-    return json;
+    return core.json;
   }
 
-  /** Sends {@code request} and binds the JSON answer to {@code type}. */
+  /** Sends {@code request} and binds the JSON answer to {@code type} (null for an empty body). */
   public <T> T call(ApiRequest request, Class<T> type) {
     ApiResponse response = send(request);
-    return response.body().length == 0 ? null : json.readValue(response.body(), type);
+    return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
   }
 
-  /** Sends {@code request} and returns its JSON tree. */
+  /** Sends {@code request} and binds the JSON answer to a generic type such as {@code Page<Script>}. */
+  <T> T call(ApiRequest request, JavaType type) {
+    ApiResponse response = send(request);
+    return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
+  }
+
+  /** Sends {@code request} and returns its JSON tree (a missing node for an empty body). */
   public JsonNode callForTree(ApiRequest request) {
     ApiResponse response = send(request);
-    return response.body().length == 0 ? json.missingNode() : json.readTree(response.body());
+    return response.body().length == 0 ? core.json.missingNode() : core.json.readTree(response.body());
   }
 
   /**
@@ -105,164 +154,31 @@ public final class SwitchboardClient implements AutoCloseable {
    * throws {@link ApiException} (typed by status) for anything else.
    */
   public ApiResponse send(ApiRequest request) {
-    Instant deadline = clock.instant().plus(request.deadline() != null ? request.deadline() : defaultDeadline);
-    var attempts = new ArrayList<DeadlineExceededException.Attempt>();
-    boolean refreshedAfter401 = false;
-    int tries = 0;
-    while (true) {
-      tries++;
-      String token = tokens.token(deadline);
-      Outcome outcome = attempt(request, token, deadline);
-      if (outcome.response() != null) {
-        int status = outcome.response().statusCode();
-        if (status < 300 || status == 304) {
-          return new ApiResponse(status, outcome.response().headers(), outcome.response().body());
-        }
-        ErrorBody error = errorBody(outcome.response());
-        if (status == 401 && !refreshedAfter401) {
-          // Expired or revoked under us: one fresh token, then the server's word is final.
-          refreshedAfter401 = true;
-          tokens.invalidate(token);
-          tries--;
-          continue;
-        }
-        if (!RETRYABLE_STATUS.contains(status) || !request.isRetryable() || tries >= retry.maxAttempts()) {
-          throw ApiException.of(status, error);
-        }
-        Duration wait = retryAfter(outcome.response()).orElseGet(() -> jitter(attempts.size()));
-        attempts.add(new DeadlineExceededException.Attempt(status, error.code(), wait));
-        waitOrGiveUp(deadline, wait, attempts, ApiException.of(status, error));
-      } else {
-        IOException failure = outcome.failure();
-        if (failure instanceof HttpTimeoutException) {
-          attempts.add(new DeadlineExceededException.Attempt(0, "timeout", Duration.ZERO));
-          throw new DeadlineExceededException(request.method() + " " + request.path() + " did not complete within its deadline", attempts, failure);
-        }
-        if (!request.isRetryable() || tries >= retry.maxAttempts()) {
-          throw new TransportException(request.method() + " " + request.path() + " failed: " + failure.getMessage(), failure);
-        }
-        Duration wait = jitter(attempts.size());
-        attempts.add(new DeadlineExceededException.Attempt(0, "connection.failed", wait));
-        waitOrGiveUp(deadline, wait, attempts, failure);
-      }
-    }
+    return core.send(request, deadlineOf(request));
   }
 
-  private record Outcome(HttpResponse<byte[]> response, IOException failure) {}
-
-  private Outcome attempt(ApiRequest request, String token, Instant deadline) {
-    Duration remaining = Duration.between(clock.instant(), deadline);
-    if (remaining.isNegative() || remaining.isZero()) {
-      return new Outcome(null, new HttpTimeoutException("deadline reached before sending"));
-    }
-    var builder = HttpRequest.newBuilder(baseUri.resolve(request.path())).timeout(remaining).header("Accept", "application/json");
-    if (token != null) builder.header("Authorization", "Bearer " + token);
-    request.headers().forEach(builder::header);
-    if (request.body() != null) {
-      byte[] bytes = request.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(request.body());
-      builder.header("Content-Type", request.contentType() != null ? request.contentType() : "application/json");
-      builder.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(bytes));
-    } else {
-      builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
-    }
-    try {
-      return new Outcome(http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray()), null);
-    } catch (IOException e) {
-      return new Outcome(null, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SwitchboardException("interrupted while calling " + request.path(), e);
-    }
+  /** When a call of this request must be over. */
+  Instant deadlineOf(ApiRequest request) {
+    return core.clock.instant().plus(request.deadline() != null ? request.deadline() : deadline);
   }
 
-  private void waitOrGiveUp(Instant deadline, Duration wait, List<DeadlineExceededException.Attempt> attempts, Throwable last) {
-    if (clock.instant().plus(wait).isAfter(deadline)) {
-      // Waiting would end past the deadline: say so now rather than sleep into certain failure.
-      throw new DeadlineExceededException("giving up: the next wait of " + wait.toMillis() + " ms would end past the deadline", attempts, last);
-    }
-    try {
-      Thread.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SwitchboardException("interrupted while waiting to retry", e);
-    }
+  /** The deadline of a call starting now with this instance's default. */
+  Instant newDeadline() {
+    return core.clock.instant().plus(deadline);
   }
 
-  private Duration jitter(int retryNumber) {
-    long cap = Math.min(retry.maxBackoff().toMillis(), retry.baseBackoff().toMillis() << Math.min(retryNumber, 20));
-    return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1));
+  /** Binds a response body (null when empty). */
+  <T> T read(ApiResponse response, Class<T> type) {
+    return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
   }
 
-  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(v -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
+  ClientCore core() {
+    return core;
   }
 
-  private ErrorBody errorBody(HttpResponse<byte[]> response) {
-    String correlation = response.headers().firstValue("ININ-Correlation-Id").orElse(null);
-    try {
-      ErrorBody body = json.readValue(response.body(), ErrorBody.class);
-      if (body != null && body.code() != null) return body;
-    } catch (RuntimeException notJson) {
-      // Fall through: a proxy's HTML page or an empty body.
-    }
-    return new ErrorBody("HTTP " + response.statusCode(), "http." + response.statusCode(), response.statusCode(), null, correlation);
-  }
-
-  /** Client credentials grant; token requests retry 429/5xx within the caller's deadline like any call. */
-  private Token fetchToken(Instant deadline) {
-    String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-    var attempts = new ArrayList<DeadlineExceededException.Attempt>();
-    for (int tries = 1; ; tries++) {
-      Duration remaining = Duration.between(clock.instant(), deadline);
-      if (remaining.isNegative() || remaining.isZero()) throw new DeadlineExceededException("no access token within the deadline", attempts, null);
-      var request =
-          HttpRequest.newBuilder(baseUri.resolve("/oauth/token"))
-              .timeout(remaining)
-              .header("Authorization", "Basic " + basic)
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + URLEncoder.encode("client_credentials", StandardCharsets.UTF_8)))
-              .build();
-      Instant sentAt = clock.instant();
-      HttpResponse<byte[]> response;
-      try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        if (e instanceof HttpTimeoutException || tries >= retry.maxAttempts()) throw new TransportException("token request failed: " + e.getMessage(), e);
-        Duration wait = jitter(tries - 1);
-        attempts.add(new DeadlineExceededException.Attempt(0, "connection.failed", wait));
-        waitOrGiveUp(deadline, wait, attempts, e);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SwitchboardException("interrupted while fetching a token", e);
-      }
-      int status = response.statusCode();
-      if (status == 200) {
-        JsonNode body = json.readTree(response.body());
-        return new Token(body.get("access_token").asString(), TokenManager.refreshAt(sentAt, body.get("expires_in").asLong()));
-      }
-      if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
-        Duration wait = retryAfter(response).orElseGet(() -> jitter(attempts.size()));
-        attempts.add(new DeadlineExceededException.Attempt(status, "token", wait));
-        waitOrGiveUp(deadline, wait, attempts, null);
-        continue;
-      }
-      JsonNode body;
-      try {
-        body = json.readTree(response.body());
-      } catch (RuntimeException e) {
-        body = json.missingNode();
-      }
-      String error = body.path("error").asString("http." + status);
-      // RFC 6749 errors are not ErrorBody; present them as one so callers handle a single type.
-      throw ApiException.of(status == 400 ? 400 : 401, new ErrorBody(body.path("error_description").asString("token request refused"), error, status, null, response.headers().firstValue("ININ-Correlation-Id").orElse(null)));
-    }
+  /** The type {@code Page<item>}. */
+  JavaType pageOf(Class<?> item) {
+    return core.json.getTypeFactory().constructParametricType(Page.class, item);
   }
 
   /** A fresh random {@code Idempotency-Key}. */
@@ -270,9 +186,14 @@ public final class SwitchboardClient implements AutoCloseable {
     return UUID.randomUUID().toString();
   }
 
+  /** Releases the HTTP client if this client created it. Views ({@link #withDeadline}) close nothing. */
   @Override
   public void close() {
-    if (ownsHttp) http.close();
+    if (owner) core.close();
+  }
+
+  private static void requirePositive(Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("deadline must be positive");
   }
 
   private static String stripSlash(String url) {
@@ -284,10 +205,15 @@ public final class SwitchboardClient implements AutoCloseable {
     private String baseUrl;
     private String clientId;
     private String clientSecret;
+    private String orgId;
     private Duration deadline = Duration.ofSeconds(10);
     private RetrySettings retry = RetrySettings.DEFAULT;
+    private CircuitBreakerSettings breaker = CircuitBreakerSettings.DEFAULT;
     private Clock clock = Clock.systemUTC();
     private HttpClient httpClient;
+    private Duration publishedScriptFreshness = Duration.ofSeconds(1);
+    private SessionBatching sessionBatching = SessionBatching.DEFAULT;
+    private int updateAttempts = 10;
 
     private Builder() {}
 
@@ -297,26 +223,69 @@ public final class SwitchboardClient implements AutoCloseable {
       return this;
     }
 
+    /** The OAuth client (grant {@code client_credentials}) the client acts as. */
     public Builder clientCredentials(String clientId, String clientSecret) {
       this.clientId = clientId;
       this.clientSecret = clientSecret;
       return this;
     }
 
+    /**
+     * The org these credentials belong to. When set, every call carries {@code X-Genesys-Organization-Id} and
+     * the server refuses it (403 {@code org.mismatch}) if the token belongs to another org: a guard against
+     * mixed-up credentials in apps that serve many orgs.
+     */
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
+    }
+
     /** The default deadline of each call, retries and waits included (default 10 s). */
     public Builder deadline(Duration deadline) {
+      requirePositive(deadline);
       this.deadline = deadline;
       return this;
     }
 
+    /** How many tries and how long the backoff (default {@link RetrySettings#DEFAULT}). */
     public Builder retry(RetrySettings retry) {
-      this.retry = retry;
+      this.retry = Objects.requireNonNull(retry);
       return this;
     }
 
-    /** For tests that move time. */
+    /** When to stop calling a failing server (default {@link CircuitBreakerSettings#DEFAULT}). */
+    public Builder circuitBreaker(CircuitBreakerSettings breaker) {
+      this.breaker = Objects.requireNonNull(breaker);
+      return this;
+    }
+
+    /** The clock deadlines and token lifetimes are measured with (tests move it). */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * How long a published script read stays fresh before the next read revalidates it with
+     * {@code If-None-Match} (default 1 s; zero revalidates every read). A newly published version is seen
+     * after at most this long by other clients, at once by this one.
+     */
+    public Builder publishedScriptFreshness(Duration freshness) {
+      if (freshness == null || freshness.isNegative()) throw new IllegalArgumentException("freshness must be zero or positive");
+      this.publishedScriptFreshness = freshness;
+      return this;
+    }
+
+    /** How session creations are batched (default {@link SessionBatching#DEFAULT}: on, 5 ms, up to 100). */
+    public Builder sessionBatching(SessionBatching batching) {
+      this.sessionBatching = Objects.requireNonNull(batching);
+      return this;
+    }
+
+    /** How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default 10). */
+    public Builder updateAttempts(int attempts) {
+      if (attempts < 1) throw new IllegalArgumentException("updateAttempts must be at least 1");
+      this.updateAttempts = attempts;
       return this;
     }
 
@@ -326,8 +295,16 @@ public final class SwitchboardClient implements AutoCloseable {
       return this;
     }
 
+    /** The client; nothing is sent until the first call. */
     public SwitchboardClient build() {
-      return new SwitchboardClient(this);
+      URI base = URI.create(stripSlash(Objects.requireNonNull(baseUrl, "baseUrl")));
+      Objects.requireNonNull(clientId, "clientCredentials");
+      Objects.requireNonNull(clientSecret, "clientCredentials");
+      boolean ownsHttp = httpClient == null;
+      HttpClient http = ownsHttp ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build() : httpClient;
+      var features = new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
+      var core = new ClientCore(base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
+      return new SwitchboardClient(core, deadline, true);
     }
   }
 }

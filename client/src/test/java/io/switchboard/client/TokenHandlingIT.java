@@ -3,14 +3,13 @@ package io.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.MutableClock;
 import io.switchboard.server.testing.TestServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,7 @@ class TokenHandlingIT {
 
   /** Token requests the server has answered so far, read from its own metrics. */
   static long tokenRequestsSeen() {
-    String metrics = new Api(server.baseUrl()).get("/metrics", null).body();
-    Matcher m = Pattern.compile("http_server_requests_seconds_count\\{method=\"POST\",route=\"/oauth/token\",status=\"200\"} ([0-9.]+)").matcher(metrics);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    return ServerMetrics.count(server, "POST", "/oauth/token", 200);
   }
 
   @Test
@@ -47,6 +44,23 @@ class TokenHandlingIT {
       for (var f : pool.invokeAll(calls)) assertThat(f.get()).isGreaterThanOrEqualTo(1);
     }
     assertThat(tokenRequestsSeen() - before).isEqualTo(1);
+  }
+
+  @Test
+  void aTokenDueForRefreshIsReplacedByOneCallerWhileTheOthersKeepUsingIt() throws Exception {
+    var clock = new MutableClock();
+    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).clock(clock).build();
+        var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      client.oauthClients().list(1, 1);
+      // Past the refresh point (90% of the default 24 h lifetime), before expiry: still valid on the server.
+      clock.advance(Duration.ofHours(22));
+      long before = tokenRequestsSeen();
+      List<Callable<Long>> calls = new ArrayList<>();
+      for (int i = 0; i < 100; i++) calls.add(() -> client.oauthClients().list(1, 25).total());
+      for (var f : pool.invokeAll(calls)) assertThat(f.get()).isGreaterThanOrEqualTo(1);
+      assertThat(tokenRequestsSeen() - before).isEqualTo(1);
+      assertThat(client.stats().tokenRequests()).isEqualTo(2);
+    }
   }
 
   @Test
