@@ -65,17 +65,24 @@ public final class HttpBenchCommand implements Callable<Integer> {
       String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
       List<String> auth = List.of("Authorization: Bearer " + token);
 
+      // A second authenticated target whose answer comes from memory (the org's limits, cached), to separate
+      // the request path's own cost from the database read of the first.
+      String memoryUrl = server.baseUrl() + "/api/v2/organizations/limits/namespaces/platform.api";
+
       Wrk.run("warm-up", bareUrl, List.of(), connections, threads, warmup);
       Wrk.run("warm-up", authUrl, auth, connections, threads, warmup);
+      Wrk.run("warm-up", memoryUrl, auth, connections, threads, warmup);
       var bareResult = Wrk.run("bare Javalin handler", bareUrl, List.of(), connections, threads, seconds);
       var authResult = Wrk.run("authenticated GET /api/v2/oauth/clients/{id}", authUrl, auth, connections, threads, seconds);
+      var memoryResult = Wrk.run("authenticated GET .../limits/namespaces/platform.api", memoryUrl, auth, connections, threads, seconds);
 
-      System.out.printf("%-48s %12s %10s %10s %10s%n", "target", "req/s", "p50 ms", "p99 ms", "non-2xx");
-      for (var r : List.of(bareResult, authResult)) {
-        System.out.printf("%-48s %12.0f %10.2f %10.2f %10d%n", r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx());
+      System.out.printf("%-52s %10s %8s %8s %8s %8s%n", "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio");
+      for (var r : List.of(bareResult, authResult, memoryResult)) {
+        System.out.printf(
+            "%-52s %10.0f %8.2f %8.2f %8d %8.2f%n", r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), r.requestsPerSecond() / bareResult.requestsPerSecond());
       }
-      System.out.printf("ratio authenticated / bare throughput: %.2f (target >= 0.50)%n", authResult.requestsPerSecond() / bareResult.requestsPerSecond());
-      return authResult.non2xx() == 0 ? 0 : 1;
+      System.out.println("ratio = throughput / bare handler's, same run (target for the authenticated GET: >= 0.50)");
+      return authResult.non2xx() == 0 && memoryResult.non2xx() == 0 ? 0 : 1;
     } finally {
       bare.stop();
     }

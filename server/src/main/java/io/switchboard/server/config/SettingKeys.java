@@ -65,7 +65,7 @@ public final class SettingKeys {
           new Key(JDBC_URL, null, "JDBC URL of the database; empty means the embedded H2 file under the data directory. PostgreSQL: jdbc:postgresql://host:5432/db"),
           new Key(DB_USER, null, "Database user (PostgreSQL)."),
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
-          new Key(DB_POOL_SIZE, "16", "Maximum JDBC connections."),
+          new Key(DB_POOL_SIZE, null, "Maximum JDBC connections; empty means 64 for the embedded H2 (in-process connections are cheap, and fewer make 64 concurrent requests queue for one) and 16 for PostgreSQL."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
           new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
           new Key(LIMITS_PREFIX + "client.credentials.token.rate.per.minute", "300", "Requests per minute per access token (0 = no limit). An org can override it."),
