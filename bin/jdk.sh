@@ -36,3 +36,11 @@ sb_quiet_maven() {
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
   fi
 }
+
+# Options for running our own jar: protobuf (pulled in by CEL and Tink) still calls sun.misc.Unsafe, which
+# JDK 24+ warns about on stderr at the first CEL or crypto use; allow it quietly.
+sb_runtime_opts() {
+  local major
+  major=$(sb_java_major "$JAVA_HOME/bin/java")
+  if [ -n "$major" ] && [ "$major" -ge 24 ]; then echo "--sun-misc-unsafe-memory-access=allow"; fi
+}
