@@ -40,6 +40,8 @@ public final class Json {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         // "name": 12 is a wrong type, not the string "12".
+        // 600.5 for a whole-number field is a wrong value, not 600.
+        .withCoercionConfig(LogicalType.Integer, cfg -> cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
         .withCoercionConfig(
             LogicalType.Textual,
             cfg -> {

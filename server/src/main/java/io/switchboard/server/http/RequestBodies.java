@@ -84,6 +84,9 @@ public final class RequestBodies {
           Map.of("field", field, "expected", expected));
     } catch (DatabindException e) {
       throw Problem.badRequest("The request body could not be read: " + e.getOriginalMessage());
+    } catch (JacksonException e) {
+      // A number out of its field's range (99999999999999999999 for an int) is raised while reading, not binding.
+      throw new Problem(Problem.Kind.INVALID, "invalid.value", "A value is out of range for its field: " + firstSentence(e.getOriginalMessage()), Map.of());
     }
   }
 

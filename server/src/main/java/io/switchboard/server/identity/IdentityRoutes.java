@@ -90,12 +90,12 @@ public final class IdentityRoutes implements ApiRoutes {
   }
 
   private void delete(Context ctx) {
-    identity.deleteClient(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    identity.deleteClient(Requests.principal(ctx), ctx.pathParam("id"));
     ctx.status(204);
   }
 
   private void rotate(Context ctx) {
-    var rotated = identity.rotateSecret(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    var rotated = identity.rotateSecret(Requests.principal(ctx), ctx.pathParam("id"));
     ctx.json(ClientView.of(rotated.client(), rotated.secret()));
   }
 

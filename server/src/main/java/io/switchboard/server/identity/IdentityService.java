@@ -81,12 +81,8 @@ public final class IdentityService {
     if (request.scopes() == null || request.scopes().isEmpty()) throw Problem.invalid("scope", "at least one scope is required");
     for (String scope : request.scopes()) {
       if (scope == null || !Scopes.isKnown(scope)) throw new Problem(Problem.Kind.INVALID, "invalid.value", "scope: unknown scope '" + scope + "'", Map.of("field", "scope", "scope", String.valueOf(scope)));
-      String base = scope.endsWith(":readonly") ? scope.substring(0, scope.length() - 9) : scope;
-      // A client can grant no more than it holds.
-      if (!caller.hasScope(scope) && !caller.hasScope(base)) {
-        throw new Problem(Problem.Kind.FORBIDDEN, "missing.scope", "The caller cannot grant the scope " + scope + " that it does not hold", Map.of("scope", scope));
-      }
     }
+    requireHolds(caller, request.scopes(), "grant");
     Instant now = clock.instant();
     String secret = hasher.newSecret();
     var client = new OAuthClient(UUID.randomUUID().toString(), caller.orgId(), name, request.description(), hasher.hash(secret), new LinkedHashSet<>(request.scopes()), lifetime, now, now);
@@ -110,15 +106,37 @@ public final class IdentityService {
     return store.countClients(orgId);
   }
 
-  public void deleteClient(String orgId, String id) {
+  /**
+   * A client can grant no more than it holds, and for the same reason it cannot take over (rotate the secret
+   * of) or remove a client that holds more than it does: with only {@code oauth} it could otherwise rotate the
+   * all-scopes admin client and log in as it.
+   */
+  private static void requireHolds(Principal caller, java.util.Collection<String> scopes, String action) {
+    for (String scope : scopes) {
+      String base = scope.endsWith(":readonly") ? scope.substring(0, scope.length() - 9) : scope;
+      if (!caller.hasScope(scope) && !caller.hasScope(base)) {
+        throw new Problem(
+            Problem.Kind.FORBIDDEN,
+            "missing.scope",
+            "The caller cannot " + action + " a client with the scope " + scope + " that it does not hold",
+            Map.of("scope", scope));
+      }
+    }
+  }
+
+  public void deleteClient(Principal caller, String id) {
+    String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
+    requireHolds(caller, client.scopes(), "delete");
     if (!store.deleteClient(orgId, id)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
     tokens.forgetClient(id);
   }
 
-  public ClientWithSecret rotateSecret(String orgId, String id) {
+  public ClientWithSecret rotateSecret(Principal caller, String id) {
+    String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
+    requireHolds(caller, client.scopes(), "rotate the secret of");
     String secret = hasher.newSecret();
     String hash = hasher.hash(secret);
     Instant now = clock.instant();

@@ -44,6 +44,8 @@ class ErrorContractIT {
         Arguments.of("JSON array instead of object", "application/json", "[1,2]", 400, "invalid.value"),
         Arguments.of("number where a string belongs", "application/json", "{\"name\": 42, \"scope\": [\"scripts\"]}", 400, "invalid.value"),
         Arguments.of("string where a number belongs", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": \"600\"}", 400, "invalid.value"),
+        Arguments.of("number too large for its field", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": 99999999999999999999}", 400, "invalid.value"),
+        Arguments.of("fraction where a whole number belongs", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": 600.5}", 400, "invalid.value"),
         Arguments.of("object where a list belongs", "application/json", "{\"name\": \"x\", \"scope\": {\"a\": 1}}", 400, "invalid.value"),
         Arguments.of("unknown field", "application/json", "{\"name\": \"x\", \"scopes\": [\"scripts\"]}", 400, "bad.request"),
         Arguments.of("trailing garbage", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"]} {}", 400, "bad.request"),

@@ -95,6 +95,28 @@ class OAuthClientsIT {
   }
 
   @Test
+  void aClientCannotTakeOverOrRemoveAClientThatHoldsMoreThanIt() {
+    TestServer.OrgAccess org = server.newOrg();
+    String admin = api.token(org);
+    var limited = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"oauth only\",\"scope\":[\"oauth\"]}");
+    String limitedToken = api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
+
+    // Rotating the all-scopes admin client's secret would hand every scope to an oauth-only client.
+    var rotate = api.post("/api/v2/oauth/clients/" + org.clientId() + "/secret", limitedToken, null);
+    assertThat(rotate.status()).isEqualTo(403);
+    assertThat(rotate.json().get("code").asString()).isEqualTo("missing.scope");
+    assertThat(rotate.body()).doesNotContain("\"secret\"");
+    var delete = api.delete("/api/v2/oauth/clients/" + org.clientId(), limitedToken);
+    assertThat(delete.status()).isEqualTo(403);
+    assertThat(api.token(org)).as("the admin client still works with its old secret").isNotBlank();
+
+    // A client it could have created itself is fair game.
+    var peer = api.post("/api/v2/oauth/clients", limitedToken, "{\"name\":\"peer\",\"scope\":[\"oauth:readonly\"]}");
+    assertThat(api.post("/api/v2/oauth/clients/" + peer.json().get("id").asString() + "/secret", limitedToken, null).status()).isEqualTo(200);
+    assertThat(api.delete("/api/v2/oauth/clients/" + peer.json().get("id").asString(), limitedToken).status()).isEqualTo(204);
+  }
+
+  @Test
   void missingScopeIs403NamingTheScope() {
     String admin = api.token(acme);
     var scriptsOnly = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"scripts only\",\"scope\":[\"scripts\"]}");
