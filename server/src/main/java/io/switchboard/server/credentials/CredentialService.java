@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.switchboard.server.storage.SqlErrors;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,14 +111,22 @@ public final class CredentialService {
   public void delete(String orgId, String id) {
     get(orgId, id);
     List<String> users = usage.usersOf(orgId, id);
-    if (!users.isEmpty()) {
-      throw new Problem(
-          Problem.Kind.CONFLICT,
-          "credential.in.use",
-          "Credential " + id + " is used by " + users.size() + " external API(s): " + String.join(", ", users.subList(0, Math.min(5, users.size()))) + (users.size() > 5 ? ", ..." : ""),
-          Map.of("id", id, "usedBy", users.size()));
+    if (!users.isEmpty()) throw inUse(id, users);
+    try {
+      if (!store.delete(orgId, id)) throw Problem.notFound("Credential", id);
+    } catch (RuntimeException e) {
+      // An external API took it into use after the check above: the foreign key refused the delete.
+      if (SqlErrors.isForeignKeyViolation(e)) throw inUse(id, usage.usersOf(orgId, id));
+      throw e;
     }
-    if (!store.delete(orgId, id)) throw Problem.notFound("Credential", id);
+  }
+
+  private static Problem inUse(String id, List<String> users) {
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "credential.in.use",
+        "Credential " + id + " is used by " + users.size() + " external API(s): " + String.join(", ", users.subList(0, Math.min(5, users.size()))) + (users.size() > 5 ? ", ..." : ""),
+        Map.of("id", id, "usedBy", users.size()));
   }
 
   /** The credential with its secrets opened, for the outbound engine only. */

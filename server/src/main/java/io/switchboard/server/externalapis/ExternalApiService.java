@@ -2,6 +2,7 @@ package io.switchboard.server.externalapis;
 
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.storage.SqlErrors;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +49,7 @@ public final class ExternalApiService {
   public ExternalApi create(String orgId, ExternalApiInput in) {
     Instant now = clock.instant();
     ExternalApi api = validated(orgId, UUID.randomUUID().toString(), in, 1, now, now);
-    store.insert(api);
+    savingCredentialReference(api, () -> store.insert(api));
     return api;
   }
 
@@ -119,12 +120,36 @@ public final class ExternalApiService {
     return engine.execute(get(orgId, id), inputs);
   }
 
+  /**
+   * Runs a write whose credential was checked to exist just before; if it was deleted in between, the
+   * foreign key refuses the write and the caller gets the same answer as if the check had seen it gone.
+   */
+  private static <T> T savingCredentialReference(ExternalApi api, java.util.function.Supplier<T> write) {
+    try {
+      return write.get();
+    } catch (RuntimeException e) {
+      if (api.credentialId() != null && SqlErrors.isForeignKeyViolation(e)) {
+        throw new Problem(Problem.Kind.INVALID, "invalid.value", "credentialId: no credential " + api.credentialId() + " in this organization", Map.of("field", "credentialId"));
+      }
+      throw e;
+    }
+  }
+
+  private static void savingCredentialReference(ExternalApi api, Runnable write) {
+    savingCredentialReference(
+        api,
+        () -> {
+          write.run();
+          return null;
+        });
+  }
+
   private ExternalApi write(String orgId, String id, Long expectedVersion, java.util.function.Function<ExternalApi, ExternalApiInput> change) {
     for (int attempt = 0; ; attempt++) {
       ExternalApi current = get(orgId, id);
       if (expectedVersion != null && expectedVersion != current.version()) throw Problem.versionMismatch(current.version(), expectedVersion);
       ExternalApi next = validated(orgId, id, change.apply(current), current.version() + 1, current.createdAt(), clock.instant());
-      if (store.update(next, current.version())) {
+      if (savingCredentialReference(next, () -> store.update(next, current.version()))) {
         engine.forget(id);
         return next;
       }

@@ -14,6 +14,17 @@ public final class SqlErrors {
     return false;
   }
 
+  /**
+   * True when {@code e} (or a cause) is a foreign-key violation: SQLState 23503 on PostgreSQL (both
+   * directions) and on H2 for a row still referenced, 23506 on H2 for a reference to a missing row.
+   */
+  public static boolean isForeignKeyViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && ("23503".equals(sql.getSQLState()) || "23506".equals(sql.getSQLState()))) return true;
+    }
+    return false;
+  }
+
   /** Runs an insert; false instead of an exception when a unique constraint refused it. */
   public static boolean insertUnlessDuplicate(Runnable insert) {
     try {

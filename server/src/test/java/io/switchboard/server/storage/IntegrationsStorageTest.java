@@ -55,7 +55,8 @@ class IntegrationsStorageTest {
         db -> {
           var store = new ExternalApiStore(db.jdbi(), MAPPER);
           String org = UUID.randomUUID().toString();
-          var a = api(org, "Payments_EU 100%", 3000, "cred-1");
+          String credentialId = credential(db, org);
+          var a = api(org, "Payments_EU 100%", 3000, credentialId);
           store.insert(a);
           assertThat(store.find(org, a.id())).contains(a);
           assertThat(store.find("other-org", a.id())).isEmpty();
@@ -76,7 +77,7 @@ class IntegrationsStorageTest {
           assertThat(store.page(org, null, 100, new ExternalApiStore.Filter("PAYMENTS_EU 100%", null))).extracting(ExternalApi::id).containsExactly(a.id());
           assertThat(store.page(org, null, 100, new ExternalApiStore.Filter("payments?eu*", null))).hasSize(1);
           assertThat(store.page(org, null, 100, new ExternalApiStore.Filter("api 1*", 5000))).hasSize(8);
-          assertThat(store.usersOf(org, "cred-1")).containsExactly("Payments_EU 100%");
+          assertThat(store.usersOf(org, credentialId)).containsExactly("Payments_EU 100%");
 
           var changed = new ExternalApi(a.id(), org, a.name(), "d", a.protocol(), a.method(), a.url(), 5000, 0, List.of(), null, null, null, 2, NOW, NOW.plusSeconds(1));
           assertThat(store.update(changed, 1)).isTrue();
@@ -85,6 +86,32 @@ class IntegrationsStorageTest {
           assertThat(store.count(org)).isEqualTo(31);
           assertThat(store.delete("other-org", a.id())).isFalse();
           assertThat(store.delete(org, a.id())).isTrue();
+        });
+  }
+
+  /** A stored bearer credential of {@code org}; its id. */
+  static String credential(io.switchboard.server.storage.Database db, String org) {
+    var service = new CredentialService(new CredentialStore(db.jdbi(), MAPPER), SecretBox.fromBase64(SecretBox.newKeyBase64()), (o, id) -> List.of(), MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
+    return service.create(org, new CredentialService.Input("cred " + UUID.randomUUID(), null, "bearer", MAPPER.readTree("{\"token\":\"t\"}"))).id();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void theDatabaseRefusesDanglingCredentialReferencesBothWays(String dialect) {
+    BothDatabases.run(
+        dialect,
+        db -> {
+          var apis = new ExternalApiStore(db.jdbi(), MAPPER);
+          var credentials = new CredentialStore(db.jdbi(), MAPPER);
+          String org = UUID.randomUUID().toString();
+          String used = credential(db, org);
+          apis.insert(api(org, "uses it", 3000, used));
+          // The service checks first; these are the races the check cannot see.
+          assertThatThrownBy(() -> credentials.delete(org, used)).satisfies(e -> assertThat(SqlErrors.isForeignKeyViolation(e)).isTrue());
+          assertThat(credentials.find(org, used)).isPresent();
+          assertThatThrownBy(() -> apis.insert(api(org, "points at nothing", 3000, "no-such-credential")))
+              .satisfies(e -> assertThat(SqlErrors.isForeignKeyViolation(e)).isTrue());
+          assertThat(apis.count(org)).isEqualTo(1);
         });
   }
 
