@@ -2,7 +2,6 @@ package io.switchboard.server.credentials;
 
 import io.switchboard.server.storage.Times;
 import io.switchboard.server.storage.VersionedTable;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,8 @@ public final class CredentialStore {
                 rs.getString("sealed_secrets"),
                 rs.getString("key_id"),
                 rs.getLong("row_version"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("modified_at", OffsetDateTime.class).toInstant());
+                Times.read(rs, "created_at"),
+                Times.read(rs, "modified_at"));
         };
   }
 

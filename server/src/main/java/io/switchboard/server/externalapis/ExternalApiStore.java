@@ -3,7 +3,6 @@ package io.switchboard.server.externalapis;
 import io.switchboard.server.credentials.CredentialUsage;
 import io.switchboard.server.storage.Times;
 import io.switchboard.server.storage.VersionedTable;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -43,8 +42,8 @@ public final class ExternalApiStore implements CredentialUsage {
               template == null ? null : mapper.readTree(template),
               mapping == null ? null : mapper.readValue(mapping, ExternalApi.ResponseMapping.class),
               rs.getLong("row_version"),
-              rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-              rs.getObject("modified_at", OffsetDateTime.class).toInstant());
+              Times.read(rs, "created_at"),
+              Times.read(rs, "modified_at"));
         };
   }
 

@@ -1,12 +1,12 @@
 package io.switchboard.server.identity;
 
+import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -23,10 +23,10 @@ public final class IdentityStore {
               rs.getString("secret_hash"),
               new LinkedHashSet<>(Arrays.stream(rs.getString("scopes").split(",")).filter(s -> !s.isBlank()).toList()),
               rs.getInt("token_ttl_seconds"),
-              rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
-              rs.getObject("secret_rotated_at", java.time.OffsetDateTime.class).toInstant());
+              Times.read(rs, "created_at"),
+              Times.read(rs, "secret_rotated_at"));
   private static final RowMapper<Org> ORG =
-      (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+      (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), Times.read(rs, "created_at"));
 
   private final Jdbi jdbi;
 
@@ -112,18 +112,16 @@ public final class IdentityStore {
   }
 
   public void revoke(String jti, Instant expiresAt, Instant now) {
-    jdbi.useHandle(
-        h -> {
-          // Revoking twice is harmless: the second insert finds the row and does nothing.
-          int exists = h.createQuery("select count(*) from revoked_tokens where jti = :jti").bind("jti", jti).mapTo(Integer.class).one();
-          if (exists == 0) {
-            h.createUpdate("insert into revoked_tokens (jti, expires_at, revoked_at) values (:jti, :exp, :now)")
-                .bind("jti", jti)
-                .bind("exp", Times.db(expiresAt))
-                .bind("now", Times.db(now))
-                .execute();
-          }
-        });
+    // Revoking twice (or from two nodes at once) is harmless: the second insert is a duplicate, ignored.
+    SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
+                h ->
+                    h.createUpdate("insert into revoked_tokens (jti, expires_at, revoked_at) values (:jti, :exp, :now)")
+                        .bind("jti", jti)
+                        .bind("exp", Times.db(expiresAt))
+                        .bind("now", Times.db(now))
+                        .execute()));
   }
 
   /** Revocations recorded since {@code since} that have not yet expired. */
@@ -133,7 +131,7 @@ public final class IdentityStore {
             h.createQuery("select jti, expires_at, revoked_at from revoked_tokens where revoked_at >= :since and expires_at > :now")
                 .bind("since", Times.db(since))
                 .bind("now", Times.db(now))
-                .map((rs, c) -> new Revocation(rs.getString("jti"), rs.getObject("expires_at", java.time.OffsetDateTime.class).toInstant(), rs.getObject("revoked_at", java.time.OffsetDateTime.class).toInstant()))
+                .map((rs, c) -> new Revocation(rs.getString("jti"), Times.read(rs, "expires_at"), Times.read(rs, "revoked_at")))
                 .list());
   }
 
@@ -147,25 +145,20 @@ public final class IdentityStore {
   public String secret(String name, java.util.function.Supplier<String> generator, Instant now) {
     Optional<String> existing = readSecret(name);
     if (existing.isPresent()) return existing.get();
-    try {
-      jdbi.useHandle(
-          h ->
-              h.createUpdate("insert into server_secrets (name, secret_value, created_at) values (:n, :v, :at)")
-                  .bind("n", name)
-                  .bind("v", generator.get())
-                  .bind("at", Times.db(now))
-                  .execute());
-    } catch (RuntimeException lostRace) {
-      // Another node inserted first; its value wins.
-    }
+    // Another node may insert first; then its value wins and ours is dropped as a duplicate.
+    SqlErrors.insertUnlessDuplicate(
+        () ->
+            jdbi.useHandle(
+                h ->
+                    h.createUpdate("insert into server_secrets (name, secret_value, created_at) values (:n, :v, :at)")
+                        .bind("n", name)
+                        .bind("v", generator.get())
+                        .bind("at", Times.db(now))
+                        .execute()));
     return readSecret(name).orElseThrow(() -> new IllegalStateException("server secret " + name + " could not be stored"));
   }
 
   private Optional<String> readSecret(String name) {
     return jdbi.withHandle(h -> h.createQuery("select secret_value from server_secrets where name = :n").bind("n", name).mapTo(String.class).findOne());
-  }
-
-  static String joinScopes(java.util.Collection<String> scopes) {
-    return scopes.stream().collect(Collectors.joining(","));
   }
 }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevocationList implements AutoCloseable {
   static final Duration POLL = Duration.ofSeconds(2);
+  /** Rows of tokens that have expired anyway are deleted this often, so the table stays the size of the live ones. */
+  static final Duration PURGE = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(RevocationList.class);
 
   private final IdentityStore store;
@@ -25,6 +27,7 @@ public final class RevocationList implements AutoCloseable {
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
   private volatile Instant polledUpTo;
+  private volatile Instant purgedAt = Instant.EPOCH;
 
   public RevocationList(IdentityStore store, Clock clock) {
     this.store = store;
@@ -51,6 +54,10 @@ public final class RevocationList implements AutoCloseable {
     for (var r : store.revokedSince(since.isBefore(Instant.EPOCH) ? Instant.EPOCH : since, now)) revoked.put(r.jti(), r.expiresAt());
     revoked.values().removeIf(exp -> !exp.isAfter(now));
     polledUpTo = now;
+    if (purgedAt.plus(PURGE).isBefore(now)) {
+      store.purgeExpiredRevocations(now);
+      purgedAt = now;
+    }
   }
 
   private void refreshQuietly() {
