@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.cli.CliRun;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,6 +79,19 @@ class BurstCommandIT {
       assertThat(api.get("/api/v2/scripts", token).json().get("total").asLong()).as("setup script draft").isZero();
       assertThat(api.get("/api/v2/oauth/clients", token).json().get("total").asLong()).as("only the admin client").isEqualTo(1);
     }
+  }
+
+  @Test
+  void aLocalRunDoesNotAskToBackUpTheKeyOfItsThrowawayDataDirectory() {
+    PrintStream originalErr = System.err;
+    var err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      burst("load", "burst", "--local", "--agents", "2", "--json", "--quiet");
+    } finally {
+      System.setErr(originalErr);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Back it up", "credentials key");
   }
 
   @Test
