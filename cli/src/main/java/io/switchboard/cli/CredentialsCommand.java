@@ -92,7 +92,7 @@ final class CredentialsCommand implements Runnable {
       } catch (RuntimeException e) {
         // Nothing was re-encrypted (one transaction): the staged key is of no use.
         if (staged != null) Files.deleteIfExists(staged);
-        throw e;
+        throw OfflineConflict.explain(e, settings, "stop it (every node) and run this again, then start it with the new key");
       }
       out.printf("Re-encrypted %d credential(s) from key id %s to key id %s (%d were already on the new key).%n", result.reEncrypted(), current.box().keyId(), to.keyId(), result.alreadyOnNewKey());
       if (staged != null) {

@@ -1,6 +1,7 @@
 package io.switchboard.cli;
 
 import io.switchboard.server.Switchboard;
+import io.switchboard.server.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,9 +30,20 @@ final class OrgCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object: orgId, name, clientId, clientSecret.")
     boolean json;
 
+    static final String INSTEAD =
+        "stop it (Ctrl-C or SIGTERM) and run this again. While it runs, an org's admin can add OAuth clients over"
+            + " its API: POST BASE_URL/api/v2/oauth/clients";
+
     @Override
     public Integer call() {
-      try (var offline = Switchboard.offline(storage.settings(Map.of()))) {
+      Settings settings = storage.settings(Map.of());
+      Switchboard.Offline opened;
+      try {
+        opened = Switchboard.offline(settings);
+      } catch (RuntimeException e) {
+        throw OfflineConflict.explain(e, settings, INSTEAD);
+      }
+      try (var offline = opened) {
         var created = offline.identity().createOrg(name);
         Map<String, String> out = new LinkedHashMap<>();
         out.put("orgId", created.org().id());

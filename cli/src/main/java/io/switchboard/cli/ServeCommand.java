@@ -6,8 +6,10 @@ import io.switchboard.server.config.Settings;
 import io.switchboard.server.demo.DemoContent;
 import io.switchboard.server.demo.DemoIntegrations;
 import io.switchboard.server.demo.DemoSetup;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,19 +45,60 @@ final class ServeCommand implements Callable<Integer> {
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Files.createDirectories(dataDir);
 
-    Switchboard server = Switchboard.start(settings);
-    var stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.out.println("Stopping: letting in-flight requests finish...");
-                  server.close();
-                  stopped.countDown();
-                },
-                "switchboard-shutdown"));
+    Switchboard server = start(settings);
+    Path serverJson = dataDir.resolve(SERVER_JSON);
+    Thread stopOnSignal = new Thread(() -> stop(server, serverJson), "switchboard-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopOnSignal);
+    try {
+      announce(server, dataDir);
+    } catch (Exception | Error e) {
+      // Not a signal: the start failed. Stop here and let the error decide the exit status.
+      Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+      server.close();
+      throw e;
+    }
+    new CountDownLatch(1).await();
+    return 0;
+  }
 
-    Files.writeString(dataDir.resolve("server.json"), "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
+  static final String SERVER_JSON = "server.json";
+
+  private Switchboard start(Settings settings) {
+    try {
+      return Switchboard.startNotReady(settings);
+    } catch (RuntimeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof BindException) throw new PortInUseException(settings, e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * SIGTERM or Ctrl-C: in-flight requests finish, the database closes, {@code server.json} goes (no server answers
+   * there any more) and the process exits 0, not the JVM's 143 for a signal, because this is the normal way to stop.
+   */
+  private static void stop(Switchboard server, Path serverJson) {
+    System.out.println("Stopping: letting in-flight requests finish...");
+    System.out.flush();
+    int status = 0;
+    try {
+      Files.deleteIfExists(serverJson);
+      server.close();
+      System.out.println("stopped");
+    } catch (Exception e) {
+      System.out.println("stop failed: " + e);
+      status = 1;
+    }
+    System.out.flush();
+    Runtime.getRuntime().halt(status);
+  }
+
+  /**
+   * Prints where the server listens, writes the demo content when asked, and only then marks it ready and writes
+   * {@code server.json}: whoever waits for that file (or for {@code /health} 200) finds everything in place.
+   */
+  private void announce(Switchboard server, Path dataDir) throws java.io.IOException {
     System.out.println("Switchboard " + Switchboard.VERSION + " listening on " + server.baseUrl());
     if (server.tlsPort() > 0) System.out.println("  https:   port " + server.tlsPort());
     System.out.println("  health:  " + server.baseUrl() + "/health");
@@ -78,7 +121,24 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"inputs\":{\"customerId\":\"42\"}}' " + server.baseUrl() + "/api/v2/architect/external-apis/" + server.externalApis().findByName(acme.orgId(), DemoIntegrations.LOOKUP_NAME).map(a -> a.id()).orElse("ID") + "/test");
     }
     System.out.flush();
-    stopped.await();
-    return 0;
+    server.markReady();
+    Path temporary = Files.createTempFile(dataDir, SERVER_JSON, ".tmp");
+    Files.writeString(temporary, "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
+    Files.move(temporary, dataDir.resolve(SERVER_JSON), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The port (or the HTTPS port) is taken: say which and how to choose another. */
+  static final class PortInUseException extends RuntimeException {
+    PortInUseException(Settings settings, Throwable cause) {
+      super(message(settings), cause);
+    }
+
+    private static String message(Settings settings) {
+      String host = settings.optional(SettingKeys.HTTP_HOST).orElse("127.0.0.1");
+      String port = settings.optional(SettingKeys.HTTP_PORT).orElse("8080");
+      String tls = settings.optional(SettingKeys.TLS_PORT).map(p -> " (or the HTTPS port " + p + ")").orElse("");
+      return "port " + port + tls + " on " + host + " is already in use (another Switchboard or another program);"
+          + " choose another with --port N, or --port 0 for a free one";
+    }
   }
 }

@@ -22,11 +22,14 @@ class ServeDemoProcessIT {
   @TempDir Path work;
 
   Process serve(Path data, Path log) throws IOException {
+    return jar(log, "serve", "--port", "0", "--data", data.toString(), "--demo");
+  }
+
+  static Process jar(Path log, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(List.of(java, "-jar", System.getProperty("switchboard.jar"), "serve", "--port", "0", "--data", data.toString(), "--demo"))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    var command = new java.util.ArrayList<>(List.of(java, "-jar", System.getProperty("switchboard.jar")));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   static JsonNode awaitJson(Path file, Process process) throws Exception {
@@ -53,6 +56,10 @@ class ServeDemoProcessIT {
     String clientId;
     try {
       String baseUrl = awaitJson(data.resolve("server.json"), first).get("baseUrl").asString();
+      // server.json is written last: by then the demo content and the printed guide are complete and /health is 200.
+      assertThat(data.resolve("demo-credentials.json")).exists();
+      assertThat(Files.readString(log)).contains("curl");
+      assertThat(new Api(baseUrl).get("/health", null).status()).isEqualTo(200);
       JsonNode credentials = awaitJson(data.resolve("demo-credentials.json"), first);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("demo-credentials.json")))).isEqualTo("rw-------");
       assertThat(credentials.get("baseUrl").asString()).isEqualTo(baseUrl);
@@ -71,10 +78,11 @@ class ServeDemoProcessIT {
       first.destroy(); // SIGTERM
     }
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("stops within the grace period").isTrue();
-    assertThat(Files.readString(log)).contains("Stopping");
+    assertThat(first.exitValue()).as("a clean stop on SIGTERM exits 0").isZero();
+    assertThat(Files.readString(log)).contains("Stopping").endsWith("stopped\n");
+    assertThat(data.resolve("server.json")).as("no server answers there any more").doesNotExist();
 
     // The H2 file was closed cleanly: a second start opens it and keeps the same demo credentials.
-    Files.delete(data.resolve("server.json"));
     Process second = serve(data, work.resolve("second.log"));
     try {
       String baseUrl = awaitJson(data.resolve("server.json"), second).get("baseUrl").asString();
@@ -86,6 +94,36 @@ class ServeDemoProcessIT {
     } finally {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void offlineCommandsWhileTheServerRunsSaySoAndWhatToDoInstead() throws Exception {
+    Path data = work.resolve("data");
+    Process server = serve(data, work.resolve("server.log"));
+    try {
+      String baseUrl = awaitJson(data.resolve("server.json"), server).get("baseUrl").asString();
+
+      Path orgLog = work.resolve("org.log");
+      Process org = jar(orgLog, "org", "create", "late", "--json", "--data", data.toString());
+      assertThat(org.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(org.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(orgLog))
+          .contains("a Switchboard server is running on the data directory", baseUrl, "stop it", baseUrl + "/api/v2/oauth/clients")
+          .doesNotContain("Database may be already in use", "Exception");
+
+      Path rotateLog = work.resolve("rotate.log");
+      Process rotate = jar(rotateLog, "credentials", "rotate-key", "--generate", "--data", data.toString());
+      assertThat(rotate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(rotate.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(rotateLog)).contains("a Switchboard server is running", "stop it").doesNotContain("Exception");
+
+      try (var files = Files.list(data)) {
+        assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".trace.db") || name.endsWith(".new"));
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
     }
   }
 

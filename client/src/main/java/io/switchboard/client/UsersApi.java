@@ -51,6 +51,11 @@ public final class UsersApi {
     return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), User.class);
   }
 
+  /** Deletes an agent (its state becomes {@code deleted}; it leaves the listing). Not retried. */
+  public void delete(String id) {
+    client.send(ApiRequest.delete(BASE + "/" + Paths.segment(id)));
+  }
+
   /** One page of agents. */
   public Page<User> list(int pageNumber, int pageSize) {
     return client.call(ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(User.class));

@@ -60,6 +60,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,8 +82,10 @@ public final class Switchboard implements AutoCloseable {
   private final Integrations integrations;
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
+  private final AtomicBoolean ready;
 
-  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, Integrations integrations, String baseUrl, List<AutoCloseable> closeables) {
+  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, Integrations integrations, String baseUrl, List<AutoCloseable> closeables, AtomicBoolean ready) {
+    this.ready = ready;
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
@@ -107,6 +110,19 @@ public final class Switchboard implements AutoCloseable {
   }
 
   public static Switchboard start(Settings settings, StorageConfig storage, Clock clock) {
+    return start(settings, storage, clock, true);
+  }
+
+  /**
+   * Starts listening with {@code /health} answering 503 {@code "STARTING"} until {@link #markReady()}: for a caller
+   * that still writes content before it announces the server ({@code serve --demo}).
+   */
+  public static Switchboard startNotReady(Settings settings) {
+    return start(settings, StorageConfig.from(settings), Clock.systemUTC(), false);
+  }
+
+  private static Switchboard start(Settings settings, StorageConfig storage, Clock clock, boolean readyAtOnce) {
+    var ready = new AtomicBoolean(readyAtOnce);
     HttpConfig httpConfig = HttpConfig.from(settings);
     Database database = Database.open(storage);
     var closeables = new ArrayList<AutoCloseable>();
@@ -143,7 +159,7 @@ public final class Switchboard implements AutoCloseable {
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
-                  new OpsRoutes(database, metrics, VERSION),
+                  new OpsRoutes(database, metrics, VERSION, ready::get),
                   new IdentityRoutes(identity, bodies),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
@@ -157,7 +173,7 @@ public final class Switchboard implements AutoCloseable {
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
-      return new Switchboard(database, revocations, metrics, http, identity, features, integrations, baseUrl, closeables);
+      return new Switchboard(database, revocations, metrics, http, identity, features, integrations, baseUrl, closeables, ready);
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -167,6 +183,11 @@ public final class Switchboard implements AutoCloseable {
 
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /** Ends the start-up of {@link #startNotReady}: {@code /health} answers 200 from now on (when the database is up). */
+  public void markReady() {
+    ready.set(true);
   }
 
   public int port() {

@@ -3,6 +3,7 @@ package io.switchboard.cli.bench;
 import io.javalin.Javalin;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.credentials.SecretBox;
 import io.switchboard.server.config.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +45,8 @@ public final class HttpBenchCommand implements Callable<Integer> {
                 SettingKeys.HTTP_PORT, "0",
                 SettingKeys.DATA_DIR, dir.toString(),
                 SettingKeys.ACCESS_LOG, "false",
+                // A throwaway data directory: a key in memory, no key file to back up (and no warning about it).
+                SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64(),
                 "limits.client.credentials.token.rate.per.minute", "0"));
     Javalin bare =
         Javalin.create(

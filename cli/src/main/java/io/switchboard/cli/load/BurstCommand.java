@@ -2,6 +2,7 @@ package io.switchboard.cli.load;
 
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.credentials.SecretBox;
 import io.switchboard.server.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -149,7 +150,15 @@ public final class BurstCommand implements Callable<Integer> {
 
     static Target local() throws IOException {
       Path dir = Files.createTempDirectory("switchboard-burst");
-      Settings settings = Settings.of(Map.of(SettingKeys.HTTP_HOST, "127.0.0.1", SettingKeys.HTTP_PORT, "0", SettingKeys.DATA_DIR, dir.toString(), SettingKeys.ACCESS_LOG, "false"));
+      // A throwaway data directory: a key in memory, no key file to back up (and no warning about it).
+      Settings settings =
+          Settings.of(
+              Map.of(
+                  SettingKeys.HTTP_HOST, "127.0.0.1",
+                  SettingKeys.HTTP_PORT, "0",
+                  SettingKeys.DATA_DIR, dir.toString(),
+                  SettingKeys.ACCESS_LOG, "false",
+                  SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64()));
       Switchboard server = Switchboard.start(settings);
       var org = server.identity().createOrg("load-burst-" + UUID.randomUUID().toString().substring(0, 8));
       return new Target(server.baseUrl(), new Fixture.Credentials(org.admin().client().id(), org.admin().secret()), server, dir);

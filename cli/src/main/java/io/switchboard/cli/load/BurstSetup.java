@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
 /**
  * Creates what the burst needs in the target org with the admin credentials, through clients that are not
  * measured: a published script with an {@code agentName} variable, N agents each on a call in progress, and
- * K OAuth clients for the burst itself. Afterwards it deletes the K clients.
+ * K OAuth clients for the burst itself. Afterwards it removes what it made: the calls are disconnected, the agents,
+ * the script draft and the K clients deleted, so a run against a real org leaves it as it was.
  *
  * <p>Setup spreads its requests over several access tokens (one per {@value #REQUESTS_PER_TOKEN} requests),
  * so the default per-token limit (300 per minute) does not stretch setup into minutes; the burst's own
@@ -35,6 +36,9 @@ final class BurstSetup implements AutoCloseable {
 
   private final List<SwitchboardClient> clients = new ArrayList<>();
   private final List<String> createdClients = new ArrayList<>();
+  private final List<String> createdUsers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> createdCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private String createdScript;
 
   BurstSetup(String baseUrl, Fixture.Credentials admin, int agents, HttpClient http) {
     int tokens = Math.max(1, (2 * agents + 10 + REQUESTS_PER_TOKEN - 1) / REQUESTS_PER_TOKEN);
@@ -51,6 +55,7 @@ final class BurstSetup implements AutoCloseable {
     var done = new ScriptsApi.Component("done", "button", null, "Done", null, null, null, "complete", null);
     var page = new ScriptsApi.Page("start", "Start", List.of(greeting, done));
     String scriptId = admin.scripts().create(new ScriptDraft("load-burst " + runId, "start", List.of(variable), List.of(page), null, null, null)).id();
+    createdScript = scriptId;
     admin.publishedScripts().publish(scriptId);
 
     var credentials = new ArrayList<Fixture.Credentials>();
@@ -73,7 +78,9 @@ final class BurstSetup implements AutoCloseable {
               try {
                 String name = "Agent " + (index + 1);
                 String userId = c.users().create(new NewUser(name, "agent-" + runId + "-" + index + "@load.invalid", "Load test", null)).id();
+                createdUsers.add(userId);
                 String conversationId = c.conversations().createCall(new NewCall("+1555" + String.format("%07d", index), "+18005550100", userId, null)).id();
+                createdCalls.add(conversationId);
                 progress.accept(ready.incrementAndGet());
                 return new Fixture.Agent(index, userId, name, conversationId);
               } finally {
@@ -113,16 +120,41 @@ final class BurstSetup implements AutoCloseable {
     return limits.stream().filter(l -> l.key().equals(LimitsApi.TOKEN_RATE)).map(Limit::value).findFirst().orElse(null);
   }
 
-  /** Deletes the burst's OAuth clients (best effort: a failure here does not change the report). */
+  /**
+   * Removes what setup made, calls first (an agent's call ends before the agent goes), spread over the setup
+   * clients like setup itself. Best effort: a failure here does not change the report; leftovers are named
+   * {@code load-burst <run>}, {@code agent-<run>-<i>@load.invalid}, {@code load-burst-<run>-<k>}.
+   */
   @Override
   public void close() {
-    for (String id : createdClients) {
-      try {
-        clients.get(0).oauthClients().delete(id);
-      } catch (RuntimeException ignored) {
-        // The run's results stand; a leftover client is named load-burst-<run>-<k>.
+    try {
+      forEach(createdCalls, (c, id) -> c.conversations().disconnect(id));
+      forEach(createdUsers, (c, id) -> c.users().delete(id));
+      if (createdScript != null) forEach(List.of(createdScript), (c, id) -> c.scripts().delete(id));
+      forEach(createdClients, (c, id) -> c.oauthClients().delete(id));
+    } finally {
+      clients.forEach(SwitchboardClient::close);
+    }
+  }
+
+  private void forEach(List<String> ids, java.util.function.BiConsumer<SwitchboardClient, String> removal) {
+    var slots = new Semaphore(PARALLEL);
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < ids.size(); i++) {
+        SwitchboardClient c = clients.get(i % clients.size());
+        String id = ids.get(i);
+        pool.submit(
+            () -> {
+              slots.acquireUninterruptibly();
+              try {
+                removal.accept(c, id);
+              } catch (RuntimeException ignored) {
+                // Best effort (see above).
+              } finally {
+                slots.release();
+              }
+            });
       }
     }
-    clients.forEach(SwitchboardClient::close);
   }
 }

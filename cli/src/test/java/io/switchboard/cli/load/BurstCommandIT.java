@@ -3,6 +3,11 @@ package io.switchboard.cli.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.cli.CliRun;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,6 +62,36 @@ class BurstCommandIT {
     JsonNode library = burst(concat(common, "--client", "switchboard"));
     assertThat(library.get("succeeded").asInt()).isEqualTo(20);
     assertThat(library.get("throttled").asLong()).isZero();
+  }
+
+  @Test
+  void aRunAgainstAnOrgLeavesNothingBehind() {
+    try (TestServer server = TestServer.start()) {
+      var org = server.newOrg();
+      Api api = server.api();
+      String token = api.token(org);
+      JsonNode report =
+          burst("load", "burst", "--base-url", server.baseUrl(), "--client-id", org.clientId(), "--client-secret", org.clientSecret(),
+              "--agents", "12", "--clients", "2", "--json", "--quiet");
+      assertThat(report.get("succeeded").asInt()).isEqualTo(12);
+
+      assertThat(api.get("/api/v2/users", token).json().get("total").asLong()).as("setup agents").isZero();
+      assertThat(api.get("/api/v2/scripts", token).json().get("total").asLong()).as("setup script draft").isZero();
+      assertThat(api.get("/api/v2/oauth/clients", token).json().get("total").asLong()).as("only the admin client").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLocalRunDoesNotAskToBackUpTheKeyOfItsThrowawayDataDirectory() {
+    PrintStream originalErr = System.err;
+    var err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      burst("load", "burst", "--local", "--agents", "2", "--json", "--quiet");
+    } finally {
+      System.setErr(originalErr);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Back it up", "credentials key");
   }
 
   @Test

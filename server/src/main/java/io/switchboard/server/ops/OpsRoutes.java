@@ -4,15 +4,21 @@ import io.javalin.config.RoutesConfig;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.storage.Database;
 import java.util.LinkedHashMap;
+import java.util.function.BooleanSupplier;
 
-/** {@code GET /health} (liveness and database readiness) and {@code GET /metrics} (Prometheus). */
+/**
+ * {@code GET /health} (readiness: start-up finished and the database answers; 503 otherwise) and {@code GET /metrics}
+ * (Prometheus).
+ */
 public final class OpsRoutes implements ApiRoutes {
   private final Database database;
   private final RequestMetrics metrics;
   private final String version;
+  private final BooleanSupplier started;
 
-  public OpsRoutes(Database database, RequestMetrics metrics, String version) {
+  public OpsRoutes(Database database, RequestMetrics metrics, String version, BooleanSupplier started) {
     this.database = database;
+    this.started = started;
     this.metrics = metrics;
     this.version = version;
   }
@@ -23,12 +29,13 @@ public final class OpsRoutes implements ApiRoutes {
         "/health",
         ctx -> {
           boolean dbUp = database.isReady();
+          boolean starting = !started.getAsBoolean();
           var body = new LinkedHashMap<String, Object>();
-          body.put("status", dbUp ? "UP" : "DOWN");
+          body.put("status", starting ? "STARTING" : dbUp ? "UP" : "DOWN");
           body.put("database", dbUp ? "UP" : "DOWN");
           body.put("databaseDialect", database.dialect().name().toLowerCase());
           body.put("version", version);
-          ctx.status(dbUp ? 200 : 503).json(body);
+          ctx.status(dbUp && !starting ? 200 : 503).json(body);
         });
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
   }

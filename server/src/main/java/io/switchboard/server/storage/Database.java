@@ -45,7 +45,10 @@ public final class Database implements AutoCloseable {
       Path file = config.dataDir().toAbsolutePath().resolve("switchboard");
       // PostgreSQL mode keeps the SQL portable; lower-case names match PostgreSQL's folding. Writers that
       // queue on a row lock (SELECT ... FOR UPDATE on a hot session) wait up to 10 s, not H2's default 1 s.
-      url = "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+      // No switchboard.trace.db: H2's errors reach our code as exceptions (an offline command that finds the file
+      // in use by the server otherwise leaves one behind).
+      url = "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000"
+          + ";TRACE_LEVEL_FILE=0";
       dialect = Dialect.H2;
     } else if (url.startsWith("jdbc:postgresql:")) {
       dialect = Dialect.POSTGRES;

@@ -47,6 +47,14 @@ public final class UserService {
     return user;
   }
 
+  /**
+   * Genesys's delete: the user's state becomes {@code deleted}; it leaves the listing but stays readable by id, as
+   * ended conversations still name it. Deleting it again is 404.
+   */
+  public void delete(String orgId, String id) {
+    if (!store.markDeleted(orgId, id, clock.instant())) throw Problem.notFound("User", id);
+  }
+
   public User get(String orgId, String id) {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("User", id));
   }

@@ -70,7 +70,7 @@ public final class UserStore {
   public List<User> list(String orgId, int offset, int limit) {
     return jdbi.withHandle(
         h ->
-            h.createQuery("select * from users where org_id = :org order by name, id limit :limit offset :offset")
+            h.createQuery("select * from users where org_id = :org and state <> 'deleted' order by name, id limit :limit offset :offset")
                 .bind("org", orgId)
                 .bind("limit", limit)
                 .bind("offset", offset)
@@ -79,6 +79,20 @@ public final class UserStore {
   }
 
   public long count(String orgId) {
-    return jdbi.withHandle(h -> h.createQuery("select count(*) from users where org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+    return jdbi.withHandle(h -> h.createQuery("select count(*) from users where org_id = :org and state <> 'deleted'").bind("org", orgId).mapTo(Long.class).one());
+  }
+
+  /** Marks the user deleted (kept: ended conversations still name it); false when there is no such user. */
+  public boolean markDeleted(String orgId, String id, java.time.Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "update users set state = 'deleted', version = version + 1, modified_at = :now"
+                            + " where id = :id and org_id = :org and state <> 'deleted'")
+                    .bind("id", id)
+                    .bind("org", orgId)
+                    .bind("now", Times.db(now))
+                    .execute())
+        > 0;
   }
 }

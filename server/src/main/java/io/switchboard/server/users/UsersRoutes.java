@@ -33,6 +33,12 @@ public final class UsersRoutes implements ApiRoutes {
     routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS));
     routes.post("/api/v2/users", this::create, Scope.write(Scopes.USERS));
     routes.get("/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS));
+    routes.delete("/api/v2/users/{id}", this::delete, Scope.write(Scopes.USERS));
+  }
+
+  private void delete(Context ctx) {
+    users.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    ctx.status(204);
   }
 
   private void create(Context ctx) {

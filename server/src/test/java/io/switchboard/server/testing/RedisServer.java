@@ -3,14 +3,18 @@ package io.switchboard.server.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import redis.embedded.core.ExecutableProvider;
 
 /**
- * A Redis server of the test's own, on a free loopback port, that the test may stop and start again. Never the
- * machine's shared Redis on 6379: other tests use that one.
+ * A Redis server of the test's own, on a free loopback port, that the test may stop and start again; never a
+ * Redis that happens to run on the machine. The {@code redis-server} binary comes from the build
+ * ({@code com.github.codemonstur:embedded-redis} ships it, extracted once per JVM), so nothing has to be installed;
+ * {@code SWITCHBOARD_TEST_REDIS_SERVER} names another binary to use instead.
  */
 public final class RedisServer implements AutoCloseable {
   private final int port;
@@ -60,12 +64,12 @@ public final class RedisServer implements AutoCloseable {
   private void startProcess() {
     try {
       process =
-          new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+          new ProcessBuilder(Binary.PATH, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
+      throw new IllegalStateException("cannot start " + Binary.PATH, e);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!ping()) {
@@ -90,6 +94,21 @@ public final class RedisServer implements AutoCloseable {
       return in.readNBytes(buf, 0, 5) == 5 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG");
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The binary, resolved once per JVM on first use. */
+  private static final class Binary {
+    static final String PATH = resolve();
+
+    private static String resolve() {
+      String override = System.getenv("SWITCHBOARD_TEST_REDIS_SERVER");
+      if (override != null && !override.isBlank()) return override;
+      try {
+        return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot extract the redis-server binary of embedded-redis", e);
+      }
     }
   }
 

@@ -26,6 +26,24 @@ class UsersIT extends TwoOrgServer {
   }
 
   @Test
+  void aDeletedAgentLeavesTheListingButStaysReadable() {
+    String id = api.post("/api/v2/users", token, "{\"name\":\"Gone Agent\",\"email\":\"gone@example.com\"}").json().get("id").asString();
+    api.post("/api/v2/users", token, "{\"name\":\"Kept Agent\",\"email\":\"kept@example.com\"}");
+    assertThat(api.delete("/api/v2/users/" + id, otherToken).status()).as("another org's agent").isEqualTo(404);
+
+    long before = api.get("/api/v2/users", token).json().get("total").asLong();
+
+    assertThat(api.delete("/api/v2/users/" + id, token).status()).isEqualTo(204);
+    JsonNode listing = api.get("/api/v2/users?pageSize=100", token).json();
+    assertThat(listing.get("total").asLong()).isEqualTo(before - 1);
+    assertThat(listing.get("entities").valueStream().map(u -> u.get("name").asString())).contains("Kept Agent").doesNotContain("Gone Agent");
+    JsonNode gone = api.get("/api/v2/users/" + id, token).json();
+    assertThat(gone.get("state").asString()).isEqualTo("deleted");
+    assertThat(gone.get("version").asInt()).isEqualTo(2);
+    assertThat(api.delete("/api/v2/users/" + id, token).status()).as("already deleted").isEqualTo(404);
+  }
+
+  @Test
   void emailsAreUniqueInAnOrgIgnoringCase() {
     assertThat(api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"dup@example.com\"}").status()).isEqualTo(201);
     var dup = api.post("/api/v2/users", token, "{\"name\":\"B\",\"email\":\"DUP@example.com\"}");
