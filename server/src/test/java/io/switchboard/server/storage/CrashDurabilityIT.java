@@ -32,7 +32,7 @@ class CrashDurabilityIT {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void everyAcknowledgedCreateSurvivesKill9(String database) throws Exception {
-    StorageConfig storage = database.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
+    StorageConfig storage = database.equals("h2") ? TestDatabases.h2() : postgresWithOwnDataDir();
     Path log = Files.createTempFile("switchboard-crash", ".log");
     try {
       Load load;
@@ -89,5 +89,11 @@ class CrashDurabilityIT {
     stop.set(true);
     for (Thread t : writers) t.join();
     return new Load(List.copyOf(acknowledged), countAtEnd / seconds);
+  }
+
+  /** PostgreSQL in a schema of its own, and a data directory of its own for the server's key files. */
+  static StorageConfig postgresWithOwnDataDir() throws java.io.IOException {
+    StorageConfig pg = TestDatabases.postgres();
+    return new StorageConfig(java.nio.file.Files.createTempDirectory("switchboard-pg"), pg.jdbcUrl(), pg.user(), pg.password(), pg.poolSize(), pg.schema());
   }
 }
