@@ -1,5 +1,7 @@
 package io.switchboard.server.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -68,7 +70,8 @@ final class RedisBackend implements BucketBackend {
   private final ClientResources resources;
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Proxy> proxies = new ConcurrentHashMap<>();
+  /** Bounded: the least used buckets' proxies make room (a proxy holds no state that Redis does not). */
+  private final Cache<String, Proxy> proxies = Caffeine.newBuilder().maximumSize(MAX_CACHED_PROXIES).build();
   private volatile Connections connections;
 
   private static final int MAX_CACHED_PROXIES = 100_000;
@@ -244,7 +247,7 @@ final class RedisBackend implements BucketBackend {
    * bucket under 16 concurrent requests otherwise spends most of its time retrying).
    */
   private BucketProxy proxy(BucketSpec spec) {
-    Proxy cached = proxies.get(spec.key());
+    Proxy cached = proxies.getIfPresent(spec.key());
     if (cached != null && cached.limit() == spec.limit() && cached.version() == spec.version()) return cached.proxy();
     BucketConfiguration config = Buckets.config(spec.limit());
     BucketProxy proxy =
@@ -255,7 +258,6 @@ final class RedisBackend implements BucketBackend {
             .withImplicitConfigurationReplacement(spec.version() + 1, TokensInheritanceStrategy.ADDITIVE)
             .withOptimization(Optimizations.batching())
             .build(prefix + spec.key(), () -> config);
-    if (proxies.size() >= MAX_CACHED_PROXIES) proxies.clear();
     proxies.put(spec.key(), new Proxy(spec.limit(), spec.version(), proxy));
     return proxy;
   }
