@@ -39,7 +39,8 @@ class CrashDurabilityIT {
       TestServer.OrgAccess org;
       try (var server = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, true, log)) {
         org = server.org();
-        load = createCodes(server.api(), server.api().token(org), Duration.ofSeconds(3), server::kill);
+        // At least 3 s and 200 acknowledged creates (a busy machine is slow), at most 30 s.
+        load = createCodes(server.api(), server.api().token(org), Duration.ofSeconds(3), 200, Duration.ofSeconds(30), server::kill);
       }
       try (var restarted = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, false, log)) {
         Api api = restarted.api();
@@ -47,7 +48,7 @@ class CrashDurabilityIT {
         var lost = new ArrayList<>(load.acknowledged());
         lost.removeAll(present);
         System.out.printf("%s: %d creates acknowledged before kill -9 (%.0f/s), %d lost%n", database, load.acknowledged().size(), load.perSecond(), lost.size());
-        assertThat(load.acknowledged()).as("the load must have been acknowledged before the kill").hasSizeGreaterThan(50);
+        assertThat(load.acknowledged()).as("the load must have been acknowledged before the kill").hasSizeGreaterThan(100);
         assertThat(lost).as("acknowledged creates missing after kill -9 and restart").isEmpty();
       }
     } finally {
@@ -58,11 +59,17 @@ class CrashDurabilityIT {
   /** The ids of the creates that were answered 201, and how many a second that was. */
   record Load(List<String> acknowledged, double perSecond) {}
 
-  /**
-   * {@value #WRITERS} writers create wrap-up codes for {@code duration}; then {@code atEnd} runs while they are
-   * still writing (the kill lands in the middle of requests), and the writers stop at their next failure.
-   */
+  /** {@link #createCodes(Api, String, Duration, int, Duration, Runnable)} for exactly {@code duration}. */
   static Load createCodes(Api api, String token, Duration duration, Runnable atEnd) throws InterruptedException {
+    return createCodes(api, token, duration, 0, duration, atEnd);
+  }
+
+  /**
+   * {@value #WRITERS} writers create wrap-up codes for at least {@code minimum} and until {@code target} were
+   * acknowledged, for at most {@code maximum}; then {@code atEnd} runs while they are still writing (the kill
+   * lands in the middle of requests), and the writers stop at their next failure.
+   */
+  static Load createCodes(Api api, String token, Duration minimum, int target, Duration maximum, Runnable atEnd) throws InterruptedException {
     var acknowledged = ConcurrentHashMap.<String>newKeySet();
     var stop = new AtomicBoolean();
     var writers = new ArrayList<Thread>();
@@ -82,7 +89,8 @@ class CrashDurabilityIT {
                   }));
     }
     long started = System.nanoTime();
-    Thread.sleep(duration.toMillis());
+    Thread.sleep(minimum.toMillis());
+    while (acknowledged.size() < target && System.nanoTime() - started < maximum.toNanos()) Thread.sleep(50);
     int countAtEnd = acknowledged.size();
     double seconds = (System.nanoTime() - started) / 1e9;
     atEnd.run();
