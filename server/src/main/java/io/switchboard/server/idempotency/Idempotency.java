@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The wrapped handler runs inside one database transaction that also stores its response: stores join it
  * through JDBI's per-thread handle, so the write and the completed key commit together or not at all. A
- * handler must therefore do its writes on the request's thread.
+ * handler must therefore do its writes on the request's thread, and whatever must follow the commit (an event
+ * to other nodes) belongs in {@code Handle.afterCommit}: a service's own nested transaction is not the commit.
  */
 public final class Idempotency {
   public static final String KEY_HEADER = "Idempotency-Key";
