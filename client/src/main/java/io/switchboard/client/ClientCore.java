@@ -1,6 +1,9 @@
 package io.switchboard.client;
 
 import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,6 +73,9 @@ final class ClientCore implements AutoCloseable {
                 .withFailureThreshold(breaker.failureThreshold(), breaker.failureWindow())
                 .withDelay(breaker.openDelay())
                 .withSuccessThreshold(breaker.successThreshold())
+                // Failures are what an attempt's step says (5xx, no connection); an attempt that throws (our
+                // side: interrupted, a request that cannot be built) says nothing about the server.
+                .handleIf((result, failure) -> failure == null && result instanceof Step<?> step && step.breakerFailure())
                 .build();
     this.publishedCache = new ConditionalCache(this, features.publishedScriptFreshness(), 1000);
     SessionBatching batching = features.sessionBatching();
@@ -95,81 +102,136 @@ final class ClientCore implements AutoCloseable {
   }
 
   /**
+   * One attempt's verdict for the policies: the answer to return or the exception to throw when no attempt
+   * follows, whether to try again and after what wait, and whether the circuit breaker counts it as a failure.
+   * {@code giveUp} is what the caller gets when that wait would end past the deadline.
+   */
+  private record Step<T>(T value, RuntimeException failure, boolean retry, Duration delay, RuntimeException giveUp, boolean breakerFailure) {
+    static <T> Step<T> done(T value, boolean breakerFailure) {
+      return new Step<>(value, null, false, Duration.ZERO, null, breakerFailure);
+    }
+
+    static <T> Step<T> failed(RuntimeException failure, boolean breakerFailure) {
+      return new Step<>(null, failure, false, Duration.ZERO, null, breakerFailure);
+    }
+
+    static <T> Step<T> again(Duration delay, RuntimeException giveUp, boolean breakerFailure) {
+      return new Step<>(null, null, true, delay, giveUp, breakerFailure);
+    }
+
+    /** The value, or the exception that ends the call. */
+    T result() {
+      if (retry) throw giveUp;
+      if (failure != null) throw failure;
+      return value;
+    }
+  }
+
+  /**
+   * Retries as the attempt's {@link Step} says, after its wait (the server's {@code Retry-After} or full
+   * jitter), and gives up at once when that wait would end past the deadline instead of sleeping into certain
+   * failure. The attempt budget is counted by the steps (a token refresh after a 401 is not a retry), so the
+   * policy has no count of its own.
+   */
+  private <T> RetryPolicy<Step<T>> retryPolicy(Instant deadline) {
+    return RetryPolicy.<Step<T>>builder()
+        .handleIf((step, failure) -> failure == null && step.retry())
+        .abortIf((step, failure) -> failure == null && step.retry() && clock.instant().plus(step.delay()).isAfter(deadline))
+        .withDelayFn(context -> context.getLastResult().delay())
+        .withMaxRetries(-1)
+        .build();
+  }
+
+  /**
+   * Runs one attempt under the circuit breaker: refused at once while it is open; otherwise Failsafe records
+   * the attempt's outcome, so even an attempt that throws gives its permit back.
+   */
+  private <T> Step<T> guarded(ApiRequest described, List<Attempt> attempts, Supplier<Step<T>> attempt) {
+    if (breaker == null) return attempt.get();
+    try {
+      return Failsafe.with(breaker).get(attempt::get);
+    } catch (CircuitBreakerOpenException e) {
+      counters.circuitRejections.increment();
+      throw new CircuitOpenException(describe(described) + " not sent" + (attempts.isEmpty() ? "" : " after attempts " + attempts), breaker.getRemainingDelay());
+    }
+  }
+
+  /**
    * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304 answer and
    * throws {@link ApiException} (typed by status) for anything else.
    */
   ApiResponse send(ApiRequest request, Instant deadline) {
     var attempts = new ArrayList<Attempt>();
-    boolean refreshedAfter401 = false;
-    int tries = 0;
-    while (true) {
-      String token = tokens.token(deadline);
-      permitOrReject(request, attempts);
-      tries++;
-      counters.requests.increment();
-      if (!attempts.isEmpty()) counters.retries.increment();
-      Outcome outcome = attempt(request, token, deadline);
-      if (outcome.response() != null) {
-        HttpResponse<byte[]> response = outcome.response();
-        int status = response.statusCode();
-        record(status >= 500);
-        if (status < 300 || status == 304) {
-          if (status == 304) counters.notModified.increment();
-          return new ApiResponse(status, response.headers(), response.body());
-        }
-        ErrorBody error = errorBody(response);
-        if (status == 429) counters.throttled.increment();
-        if (status == 401 && !refreshedAfter401) {
-          // Expired or revoked under us: one fresh token, then the server's word is final.
-          refreshedAfter401 = true;
-          tokens.invalidate(token);
-          attempts.add(new Attempt(status, error.code(), Duration.ZERO));
-          tries--;
-          continue;
-        }
-        if (!RETRYABLE_STATUS.contains(status) || !request.isRetryable() || tries >= retry.maxAttempts()) {
-          attempts.add(new Attempt(status, error.code(), Duration.ZERO));
-          throw ApiException.of(status, error, attempts);
-        }
-        int retryNumber = tries - 1;
-        Duration wait = retryAfter(response).orElseGet(() -> jitter(retryNumber));
-        attempts.add(new Attempt(status, error.code(), wait));
-        waitOrGiveUp(request, deadline, wait, attempts, ApiException.of(status, error, attempts));
-      } else {
-        IOException failure = outcome.failure();
-        boolean deadlineReached = failure instanceof HttpTimeoutException && !(failure instanceof HttpConnectTimeoutException);
-        if (deadlineReached) {
-          // The request's timeout is the time left before the deadline: no answer in time says nothing about
-          // the server's health, so the breaker does not count it.
-          record(false);
-          attempts.add(new Attempt(0, "timeout", Duration.ZERO));
-          throw new DeadlineExceededException(describe(request) + " did not complete within its deadline", attempts, failure);
-        }
-        record(true);
-        if (!request.isRetryable() || tries >= retry.maxAttempts()) {
-          attempts.add(new Attempt(0, "connection.failed", Duration.ZERO));
-          throw new TransportException(describe(request) + " failed: " + failure + (request.isRetryable() ? "; attempts: " + attempts : " (not retried: not idempotent and no Idempotency-Key)"), failure);
-        }
-        Duration wait = jitter(tries - 1);
-        attempts.add(new Attempt(0, "connection.failed", wait));
-        waitOrGiveUp(request, deadline, wait, attempts, failure);
+    var progress = new Progress();
+    Step<ApiResponse> last =
+        Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
+            .get(
+                () -> {
+                  // The token is had before the breaker's permit is taken: fetching one takes a permit of its own.
+                  String token = tokens.token(deadline);
+                  return guarded(request, attempts, () -> sendOnce(request, token, deadline, attempts, progress));
+                });
+    return last.result();
+  }
+
+  /** What one call's attempts have used so far. */
+  private static final class Progress {
+    int tries;
+    boolean refreshedAfter401;
+  }
+
+  private Step<ApiResponse> sendOnce(ApiRequest request, String token, Instant deadline, List<Attempt> attempts, Progress progress) {
+    progress.tries++;
+    counters.requests.increment();
+    if (!attempts.isEmpty()) counters.retries.increment();
+    Outcome outcome = attempt(request, token, deadline);
+    if (outcome.response() != null) {
+      HttpResponse<byte[]> response = outcome.response();
+      int status = response.statusCode();
+      boolean serverFailure = status >= 500;
+      if (status < 300 || status == 304) {
+        if (status == 304) counters.notModified.increment();
+        return Step.done(new ApiResponse(status, response.headers(), response.body()), serverFailure);
       }
+      ErrorBody error = errorBody(response);
+      if (status == 429) counters.throttled.increment();
+      if (status == 401 && !progress.refreshedAfter401) {
+        // Expired or revoked under us: one fresh token, then the server's word is final.
+        progress.refreshedAfter401 = true;
+        tokens.invalidate(token);
+        attempts.add(new Attempt(status, error.code(), Duration.ZERO));
+        progress.tries--;
+        return Step.again(Duration.ZERO, new DeadlineExceededException(describe(request) + " did not complete within its deadline", attempts, null), serverFailure);
+      }
+      if (!RETRYABLE_STATUS.contains(status) || !request.isRetryable() || progress.tries >= retry.maxAttempts()) {
+        attempts.add(new Attempt(status, error.code(), Duration.ZERO));
+        return Step.failed(ApiException.of(status, error, attempts), serverFailure);
+      }
+      int retryNumber = progress.tries - 1;
+      Duration wait = retryAfter(response).orElseGet(() -> jitter(retryNumber));
+      attempts.add(new Attempt(status, error.code(), wait));
+      return Step.again(wait, tooLate(request, wait, attempts, ApiException.of(status, error, attempts)), serverFailure);
     }
+    IOException failure = outcome.failure();
+    boolean deadlineReached = failure instanceof HttpTimeoutException && !(failure instanceof HttpConnectTimeoutException);
+    if (deadlineReached) {
+      // The request's timeout is the time left before the deadline: no answer in time says nothing about
+      // the server's health, so the breaker does not count it.
+      attempts.add(new Attempt(0, "timeout", Duration.ZERO));
+      return Step.failed(new DeadlineExceededException(describe(request) + " did not complete within its deadline", attempts, failure), false);
+    }
+    if (!request.isRetryable() || progress.tries >= retry.maxAttempts()) {
+      attempts.add(new Attempt(0, "connection.failed", Duration.ZERO));
+      return Step.failed(new TransportException(describe(request) + " failed: " + failure + (request.isRetryable() ? "; attempts: " + attempts : " (not retried: not idempotent and no Idempotency-Key)"), failure), true);
+    }
+    Duration wait = jitter(progress.tries - 1);
+    attempts.add(new Attempt(0, "connection.failed", wait));
+    return Step.again(wait, tooLate(request, wait, attempts, failure), true);
   }
 
-  private void permitOrReject(ApiRequest request, List<Attempt> attempts) {
-    if (breaker == null || breaker.tryAcquirePermit()) return;
-    counters.circuitRejections.increment();
-    throw new CircuitOpenException(describe(request) + " not sent" + (attempts.isEmpty() ? "" : " after attempts " + attempts), breaker.getRemainingDelay());
-  }
-
-  private void record(boolean failure) {
-    if (breaker == null) return;
-    if (failure) {
-      breaker.recordFailure();
-    } else {
-      breaker.recordSuccess();
-    }
+  /** The next wait would end past the deadline: the caller hears so now. */
+  private static DeadlineExceededException tooLate(ApiRequest request, Duration wait, List<Attempt> attempts, Throwable last) {
+    return new DeadlineExceededException(describe(request) + ": giving up, the next wait of " + wait.toMillis() + " ms would end past the deadline", attempts, last);
   }
 
   private record Outcome(HttpResponse<byte[]> response, IOException failure) {}
@@ -195,26 +257,8 @@ final class ClientCore implements AutoCloseable {
     } catch (IOException e) {
       return new Outcome(null, e);
     } catch (InterruptedException e) {
-      record(false);
       Thread.currentThread().interrupt();
       throw new SwitchboardException("interrupted while calling " + describe(request), e);
-    }
-  }
-
-  private void waitOrGiveUp(ApiRequest request, Instant deadline, Duration wait, List<Attempt> attempts, Throwable last) {
-    if (clock.instant().plus(wait).isAfter(deadline)) {
-      // Waiting would end past the deadline: say so now rather than sleep into certain failure.
-      throw new DeadlineExceededException(describe(request) + ": giving up, the next wait of " + wait.toMillis() + " ms would end past the deadline", attempts, last);
-    }
-    sleep(wait);
-  }
-
-  private static void sleep(Duration wait) {
-    try {
-      Thread.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SwitchboardException("interrupted while waiting to retry", e);
     }
   }
 
@@ -253,74 +297,79 @@ final class ClientCore implements AutoCloseable {
 
   /** Client credentials grant; token requests retry 429/5xx within the caller's deadline like any call. */
   private Token fetchToken(Instant deadline) {
-    String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
     var attempts = new ArrayList<Attempt>();
+    var progress = new Progress();
     ApiRequest described = ApiRequest.post("/oauth/token", null);
-    for (int tries = 1; ; tries++) {
-      Duration remaining = Duration.between(clock.instant(), deadline);
-      if (remaining.isNegative() || remaining.isZero()) throw new DeadlineExceededException("no access token within the deadline", attempts, null);
-      permitOrReject(described, attempts);
-      var request =
-          HttpRequest.newBuilder(baseUri.resolve("/oauth/token"))
-              .timeout(remaining)
-              .header("Authorization", "Basic " + basic)
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .header("User-Agent", USER_AGENT)
-              .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + URLEncoder.encode("client_credentials", StandardCharsets.UTF_8)))
-              .build();
-      Instant sentAt = clock.instant();
-      counters.tokenRequests.increment();
-      HttpResponse<byte[]> response;
-      try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        boolean deadlineReached = e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
-        record(!deadlineReached);
-        if (deadlineReached) throw new DeadlineExceededException("no access token within the deadline", attempts, e);
-        if (tries >= retry.maxAttempts()) throw new TransportException("token request failed: " + e, e);
-        // A token request changes nothing on the server, so it is always safe to repeat.
-        Duration wait = jitter(tries - 1);
-        attempts.add(new Attempt(0, "connection.failed", wait));
-        waitOrGiveUp(described, deadline, wait, attempts, e);
-        continue;
-      } catch (InterruptedException e) {
-        record(false);
-        Thread.currentThread().interrupt();
-        throw new SwitchboardException("interrupted while fetching a token", e);
-      }
-      int status = response.statusCode();
-      record(status >= 500);
-      if (status == 200) {
-        JsonNode body;
-        try {
-          body = json.readTree(response.body());
-        } catch (RuntimeException e) {
-          throw new SwitchboardException("the token endpoint answered 200 without JSON", e);
-        }
-        String token = body.path("access_token").asString(null);
-        long expiresIn = body.path("expires_in").asLong(0);
-        if (token == null || expiresIn <= 0) throw new SwitchboardException("the token endpoint answered 200 without access_token and expires_in");
-        return TokenManager.token(token, sentAt, expiresIn);
-      }
-      if (status == 429) counters.throttled.increment();
-      if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
-        Duration wait = retryAfter(response).orElseGet(() -> jitter(attempts.size()));
-        attempts.add(new Attempt(status, "http." + status, wait));
-        waitOrGiveUp(described, deadline, wait, attempts, null);
-        continue;
-      }
+    Step<Token> last =
+        Failsafe.with(this.<Token>retryPolicy(deadline))
+            .get(
+                () -> {
+                  Duration remaining = Duration.between(clock.instant(), deadline);
+                  if (remaining.isNegative() || remaining.isZero()) throw new DeadlineExceededException("no access token within the deadline", attempts, null);
+                  return guarded(described, attempts, () -> fetchTokenOnce(described, remaining, attempts, progress));
+                });
+    return last.result();
+  }
+
+  private Step<Token> fetchTokenOnce(ApiRequest described, Duration remaining, List<Attempt> attempts, Progress progress) {
+    int tries = ++progress.tries;
+    String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+    var request =
+        HttpRequest.newBuilder(baseUri.resolve("/oauth/token"))
+            .timeout(remaining)
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("User-Agent", USER_AGENT)
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + URLEncoder.encode("client_credentials", StandardCharsets.UTF_8)))
+            .build();
+    Instant sentAt = clock.instant();
+    counters.tokenRequests.increment();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      boolean deadlineReached = e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
+      if (deadlineReached) return Step.failed(new DeadlineExceededException("no access token within the deadline", attempts, e), false);
+      if (tries >= retry.maxAttempts()) return Step.failed(new TransportException("token request failed: " + e, e), true);
+      // A token request changes nothing on the server, so it is always safe to repeat.
+      Duration wait = jitter(tries - 1);
+      attempts.add(new Attempt(0, "connection.failed", wait));
+      return Step.again(wait, tooLate(described, wait, attempts, e), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SwitchboardException("interrupted while fetching a token", e);
+    }
+    int status = response.statusCode();
+    boolean serverFailure = status >= 500;
+    if (status == 200) {
       JsonNode body;
       try {
         body = json.readTree(response.body());
       } catch (RuntimeException e) {
-        body = json.missingNode();
+        return Step.failed(new SwitchboardException("the token endpoint answered 200 without JSON", e), false);
       }
-      String error = body.path("error").asString(body.path("code").asString("http." + status));
-      attempts.add(new Attempt(status, error, Duration.ZERO));
-      // RFC 6749 errors are not ErrorBody; present them as one so callers handle a single type.
-      int typed = status == 400 || status == 401 ? 401 : status;
-      throw ApiException.of(typed, new ErrorBody(body.path("error_description").asString("token request refused"), error, status, null, response.headers().firstValue("ININ-Correlation-Id").orElse(null)), attempts);
+      String token = body.path("access_token").asString(null);
+      long expiresIn = body.path("expires_in").asLong(0);
+      if (token == null || expiresIn <= 0) return Step.failed(new SwitchboardException("the token endpoint answered 200 without access_token and expires_in"), false);
+      return Step.done(TokenManager.token(token, sentAt, expiresIn), false);
     }
+    if (status == 429) counters.throttled.increment();
+    if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
+      Duration wait = retryAfter(response).orElseGet(() -> jitter(attempts.size()));
+      attempts.add(new Attempt(status, "http." + status, wait));
+      return Step.again(wait, tooLate(described, wait, attempts, null), serverFailure);
+    }
+    JsonNode body;
+    try {
+      body = json.readTree(response.body());
+    } catch (RuntimeException e) {
+      body = json.missingNode();
+    }
+    String error = body.path("error").asString(body.path("code").asString("http." + status));
+    attempts.add(new Attempt(status, error, Duration.ZERO));
+    // RFC 6749 errors are not ErrorBody; present them as one so callers handle a single type.
+    int typed = status == 400 || status == 401 ? 401 : status;
+    return Step.failed(ApiException.of(typed, new ErrorBody(body.path("error_description").asString("token request refused"), error, status, null, response.headers().firstValue("ININ-Correlation-Id").orElse(null)), attempts), serverFailure);
   }
 
   @Override

@@ -85,4 +85,26 @@ class CircuitBreakerIT {
       assertThat(client.oauthClients().list(1, 1).total()).isPositive();
     }
   }
+
+  /**
+   * Regression: an attempt that threw after taking the breaker's permit kept it, and a half-open breaker, whose
+   * trial permits were all taken, then refused every later call for good.
+   */
+  @Test
+  void anAttemptThatThrowsGivesItsPermitBack() throws Exception {
+    var oneTrial = new CircuitBreakerSettings(3, 5, Duration.ofMillis(300), 1);
+    try (var proxy = FaultProxy.before(server.baseUrl());
+        var client = SwitchboardClient.builder().baseUrl(proxy.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).retry(RetrySettings.none()).circuitBreaker(oneTrial).build()) {
+      client.oauthClients().list(1, 1);
+      proxy.inject(request("GET", "/api/v2/oauth/clients"), Fault.status(503), 3);
+      for (int i = 0; i < 3; i++) assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(ApiException.ServerErrorException.class);
+      assertThat(client.circuitState()).isEqualTo("OPEN");
+      Thread.sleep(350);
+
+      // The one trial permit goes to a request that cannot even be built (java.net.http refuses a Host header).
+      assertThatThrownBy(() -> client.send(ApiRequest.get("/api/v2/oauth/clients").header("Host", "elsewhere.example"))).isInstanceOf(IllegalArgumentException.class);
+      assertThat(client.oauthClients().list(1, 1).total()).as("the trial permit came back").isPositive();
+      assertThat(client.circuitState()).isEqualTo("CLOSED");
+    }
+  }
 }

@@ -32,6 +32,11 @@ public final class CircuitBreakers {
     }
   }
 
+  /** An execution's own verdict on whether the circuit counts it as a failure. */
+  interface Judged {
+    boolean breakerFailure();
+  }
+
   private final Config config;
   private final ConcurrentHashMap<String, CircuitBreaker<Object>> byApi = new ConcurrentHashMap<>();
 
@@ -51,6 +56,8 @@ public final class CircuitBreakers {
                 .withFailureRateThreshold(config.failureRatePercent(), config.minimumCalls(), config.window())
                 .withDelay(config.openWait())
                 .withSuccessThreshold(1)
+                // An execution that throws is a failure too: the permit is always given back.
+                .handleIf((result, failure) -> failure != null || result instanceof Judged judged && judged.breakerFailure())
                 .onOpen(e -> log.warn("external API {}: circuit opened (at least {}% of the calls in the last {} s failed); refusing calls for {} ms", id, config.failureRatePercent(), config.window().toSeconds(), config.openWait().toMillis()))
                 .onHalfOpen(e -> log.info("external API {}: circuit half-open, letting a trial call through", id))
                 .onClose(e -> log.info("external API {}: circuit closed", id))

@@ -1,6 +1,10 @@
 package io.switchboard.server.externalapis;
 
 import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.switchboard.server.credentials.ResolvedCredential;
 import io.switchboard.server.errors.Problem;
 import java.io.IOException;
@@ -110,8 +114,14 @@ public final class ExternalApiEngine implements AutoCloseable {
       }
     }
 
+    ResolvedCredential resolved = credential;
     CircuitBreaker<Object> breaker = breakers.of(api.id());
-    if (!breaker.tryAcquirePermit()) {
+    Outcome outcome;
+    try {
+      // Failsafe takes the permit and records the execution however it ends (an exception is a failure), so a
+      // half-open circuit never waits for a permit that is not given back.
+      outcome = Failsafe.with(breaker).get(() -> attempts(api, prepared, resolved, deadline));
+    } catch (CircuitBreakerOpenException e) {
       long waitMs = breaker.getRemainingDelay().toMillis();
       return new ExecutionReport(
           false,
@@ -122,20 +132,12 @@ public final class ExternalApiEngine implements AutoCloseable {
           new ExecutionReport.Failure(ExecutionReport.CIRCUIT_OPEN, "the circuit of this external API is open after repeated failures; the next trial call is allowed in " + waitMs + " ms"),
           CircuitBreakers.stateName(breaker));
     }
-    Outcome outcome = null;
-    try {
-      outcome = attempts(api, prepared, credential, deadline);
-    } finally {
-      // Every permit is answered, or a half-open circuit would wait for this call for ever.
-      if (outcome == null || outcome.breakerFailure()) breaker.recordFailure();
-      else breaker.recordSuccess();
-    }
     return new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
   }
 
   private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
 
-  private record Outcome(Integer status, int attempts, JsonNode outputs, ExecutionReport.Failure failure, boolean breakerFailure) {
+  private record Outcome(Integer status, int attempts, JsonNode outputs, ExecutionReport.Failure failure, boolean breakerFailure) implements CircuitBreakers.Judged {
     static Outcome success(int status, int attempts, JsonNode outputs) {
       return new Outcome(status, attempts, outputs, null, false);
     }
@@ -162,69 +164,110 @@ public final class ExternalApiEngine implements AutoCloseable {
     return new Prepared(uri, api.method(), headers, body);
   }
 
-  private Outcome attempts(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
-    int attempts = 0;
-    int retriesUsed = 0;
-    boolean tokenRefreshed = false;
-    while (true) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) return timedOut(api, attempts, null);
-      String bearer = null;
-      HttpRequest.Builder request = request(prepared, remaining);
-      if (credential != null) {
-        try {
-          bearer = attach(request, credential, deadline);
-        } catch (OAuth2Tokens.TokenFailure f) {
-          return Outcome.failed(null, attempts, f.kind, f.getMessage(), true);
-        } catch (TimeoutException e) {
-          return timedOut(api, attempts, "waiting for an OAuth2 access token");
-        }
-      }
-      attempts++;
-      OutboundHttp.Response r;
-      try {
-        r = http.send(request.build(), deadline);
-      } catch (TimeoutException e) {
-        return timedOut(api, attempts, null);
-      } catch (OutboundHttp.TooLargeException e) {
-        return Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
-      } catch (IOException e) {
-        return Outcome.failed(null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true);
-      }
-      int status = r.status();
-      if (status == 401 && bearer != null && !tokenRefreshed) {
-        // The API may have revoked a token we still believed in: one more try with a fresh one.
-        tokens.invalidate(credential, bearer);
-        tokenRefreshed = true;
-        continue;
-      }
-      if (status / 100 == 2) return readSuccess(api, r, attempts);
-      boolean retryable = status == 429 || status / 100 == 5;
-      if (!retryable) {
-        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + (status / 100 == 3 ? " (redirects are not followed)" : " (not retried: only 429 and 5xx are)"), false);
-      }
-      if (retriesUsed >= api.retry()) {
-        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + " after " + attempts + (attempts == 1 ? " attempt" : " attempts"), true);
-      }
-      Long retryAfter = retryAfterMillis(r.headers());
-      long waitMs = retryAfter != null ? retryAfter : backoffMs(retriesUsed);
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (waitMs >= left) {
-        return Outcome.failed(
-            status,
-            attempts,
-            ExecutionReport.HTTP,
-            "HTTP " + status + "; " + (retryAfter != null ? "Retry-After " + (retryAfter / 1000) + " s" : "the backoff of " + waitMs + " ms") + " does not fit in the " + Math.max(0, left) + " ms left of the " + api.timeout() + " ms budget",
-            true);
-      }
-      try {
-        Thread.sleep(waitMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Outcome.failed(status, attempts, ExecutionReport.HTTP, "interrupted while waiting to retry", false);
-      }
-      retriesUsed++;
+  /**
+   * One attempt's verdict: the outcome when no attempt follows, or the wait before the next one. Whether a
+   * retry is allowed and fits in the budget is decided where the wait is known, so a step that asks for a
+   * retry always gets it.
+   */
+  private record Step(Outcome outcome, Duration delay) {
+    static Step done(Outcome outcome) {
+      return new Step(outcome, null);
     }
+
+    static Step after(Duration delay) {
+      return new Step(null, delay);
+    }
+
+    boolean again() {
+      return outcome == null;
+    }
+  }
+
+  /** What one execution's attempts have used so far. */
+  private static final class Progress {
+    int attempts;
+    int retriesUsed;
+    boolean tokenRefreshed;
+    Integer lastStatus;
+  }
+
+  /**
+   * Attempts until a step is final, waiting in between as the step says ({@code Retry-After} or a jittered
+   * backoff). The retry budget ({@code retry} of the API; a token refresh after a 401 does not count) is the
+   * steps' own, so the policy has no count of its own.
+   */
+  private Outcome attempts(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
+    var progress = new Progress();
+    RetryPolicy<Step> retries =
+        RetryPolicy.<Step>builder()
+            .handleIf((step, failure) -> failure == null && step.again())
+            .withDelayFn(context -> context.getLastResult().delay())
+            .withMaxRetries(-1)
+            .build();
+    try {
+      return Failsafe.with(retries).get(() -> attempt(api, prepared, credential, deadline, progress)).outcome();
+    } catch (FailsafeException e) {
+      if (!(e.getCause() instanceof InterruptedException)) throw e;
+      return Outcome.failed(progress.lastStatus, progress.attempts, ExecutionReport.HTTP, "interrupted while waiting to retry", false);
+    }
+  }
+
+  private Step attempt(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline, Progress progress) {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) return Step.done(timedOut(api, progress.attempts, null));
+    String bearer = null;
+    HttpRequest.Builder request = request(prepared, remaining);
+    if (credential != null) {
+      try {
+        bearer = attach(request, credential, deadline);
+      } catch (OAuth2Tokens.TokenFailure f) {
+        return Step.done(Outcome.failed(null, progress.attempts, f.kind, f.getMessage(), true));
+      } catch (TimeoutException e) {
+        return Step.done(timedOut(api, progress.attempts, "waiting for an OAuth2 access token"));
+      }
+    }
+    int attempts = ++progress.attempts;
+    OutboundHttp.Response r;
+    try {
+      r = http.send(request.build(), deadline);
+    } catch (TimeoutException e) {
+      return Step.done(timedOut(api, attempts, null));
+    } catch (OutboundHttp.TooLargeException e) {
+      return Step.done(Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true));
+    } catch (IOException e) {
+      return Step.done(Outcome.failed(null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true));
+    }
+    int status = r.status();
+    progress.lastStatus = status;
+    if (status == 401 && bearer != null && !progress.tokenRefreshed) {
+      // The API may have revoked a token we still believed in: one more try with a fresh one.
+      tokens.invalidate(credential, bearer);
+      progress.tokenRefreshed = true;
+      return Step.after(Duration.ZERO);
+    }
+    if (status / 100 == 2) return Step.done(readSuccess(api, r, attempts));
+    boolean retryable = status == 429 || status / 100 == 5;
+    if (!retryable) {
+      return Step.done(Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + (status / 100 == 3 ? " (redirects are not followed)" : " (not retried: only 429 and 5xx are)"), false));
+    }
+    if (progress.retriesUsed >= api.retry()) {
+      return Step.done(Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + " after " + attempts + (attempts == 1 ? " attempt" : " attempts"), true));
+    }
+    Long retryAfter = retryAfterMillis(r.headers());
+    long waitMs = retryAfter != null ? retryAfter : backoffMs(progress.retriesUsed);
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (waitMs >= left) {
+      // Give up now rather than sleep into a certain timeout.
+      return Step.done(
+          Outcome.failed(
+              status,
+              attempts,
+              ExecutionReport.HTTP,
+              "HTTP " + status + "; " + (retryAfter != null ? "Retry-After " + (retryAfter / 1000) + " s" : "the backoff of " + waitMs + " ms") + " does not fit in the " + Math.max(0, left) + " ms left of the " + api.timeout() + " ms budget",
+              true));
+    }
+    progress.retriesUsed++;
+    return Step.after(Duration.ofMillis(waitMs));
   }
 
   private Outcome readSuccess(ExternalApi api, OutboundHttp.Response r, int attempts) {

@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A failed first request (any non-2xx, or an exception) frees its key: the outcome was not committed, and
  * a retry should be allowed to succeed rather than replay the failure.
+ *
+ * <p>The wrapped handler runs inside one database transaction that also stores its response: stores join it
+ * through JDBI's per-thread handle, so the write and the completed key commit together or not at all. A
+ * handler must therefore do its writes on the request's thread, and whatever must follow the commit (an event
+ * to other nodes) belongs in {@code Handle.afterCommit}: a service's own nested transaction is not the commit.
  */
 public final class Idempotency {
   public static final String KEY_HEADER = "Idempotency-Key";
@@ -78,17 +83,34 @@ public final class Idempotency {
         return;
       }
       try {
-        handler.handle(ctx);
+        // The handler's writes and the stored response commit together: a crash between them cannot leave a
+        // write whose key a retry would find abandoned and run again.
+        store.inTransaction(
+            h -> {
+              handler.handle(ctx);
+              if (ctx.statusCode() < 200 || ctx.statusCode() >= 300) {
+                store.release(h, orgId, key, owner);
+              } else if (!store.complete(h, orgId, key, owner, ctx.statusCode(), headersOf(ctx), bodyOf(ctx))) {
+                throw leaseLost(key);
+              }
+            });
       } catch (Exception | Error e) {
         store.release(orgId, key, owner);
         throw e;
       }
-      if (ctx.statusCode() >= 200 && ctx.statusCode() < 300) {
-        store.complete(orgId, key, owner, ctx.statusCode(), headersOf(ctx), bodyOf(ctx));
-      } else {
-        store.release(orgId, key, owner);
-      }
     };
+  }
+
+  /**
+   * This request outlived its lease and another one took the key over: rolling back keeps the request from
+   * taking effect twice; the client's retry gets the other one's response.
+   */
+  private static Problem leaseLost(String key) {
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "idempotency.request.in.progress",
+        "Another request with this Idempotency-Key took over while this one ran too long; nothing was written, retry to get its response",
+        Map.of("idempotencyKey", key));
   }
 
   /**

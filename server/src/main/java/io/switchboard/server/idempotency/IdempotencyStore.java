@@ -4,12 +4,16 @@ import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Idempotency-Key records in SQL, so every node of a cluster sees the same keys. Each method is one
- * statement; the primary key (org, key) decides which of two concurrent first requests runs.
+ * statement; the primary key (org, key) decides which of two concurrent first requests runs. {@link
+ * #complete(Handle, String, String, String, int, String, String)} runs in the request's own transaction, so
+ * the stored response and the write it reports commit together.
  */
 public final class IdempotencyStore {
   static final String RUNNING = "running";
@@ -98,11 +102,22 @@ public final class IdempotencyStore {
         == 1;
   }
 
+  /**
+   * Runs {@code work} in one transaction. Stores that use this store's {@link Jdbi} on the same thread join it
+   * (JDBI hands nested {@code withHandle}/{@code inTransaction} calls the thread's open handle).
+   */
+  public <X extends Exception> void inTransaction(HandleConsumer<X> work) throws X {
+    jdbi.useTransaction(work);
+  }
+
   /** Stores the response of the running request {@code owner}; false if the key is no longer its own. */
   public boolean complete(String orgId, String key, String owner, int status, String headers, String body) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
+    return jdbi.withHandle(h -> complete(h, orgId, key, owner, status, headers, body));
+  }
+
+  /** {@link #complete(String, String, String, int, String, String)} in the caller's transaction. */
+  public boolean complete(Handle h, String orgId, String key, String owner, int status, String headers, String body) {
+    return h.createUpdate(
                         "update idempotency_records set state = :done, status = :status, headers = :headers, body = :body "
                             + "where org_id = :org and idem_key = :key and owner_token = :owner and state = :running")
                     .bind("done", DONE)
@@ -113,20 +128,23 @@ public final class IdempotencyStore {
                     .bind("key", key)
                     .bind("owner", owner)
                     .bind("running", RUNNING)
-                    .execute())
+                    .execute()
         == 1;
   }
 
   /** Frees a key whose request failed, so a retry runs afresh. */
   public void release(String orgId, String key, String owner) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("delete from idempotency_records where org_id = :org and idem_key = :key and owner_token = :owner and state = :running")
+    jdbi.useHandle(h -> release(h, orgId, key, owner));
+  }
+
+  /** {@link #release(String, String, String)} in the caller's transaction. */
+  public void release(Handle h, String orgId, String key, String owner) {
+    h.createUpdate("delete from idempotency_records where org_id = :org and idem_key = :key and owner_token = :owner and state = :running")
                 .bind("org", orgId)
                 .bind("key", key)
                 .bind("owner", owner)
                 .bind("running", RUNNING)
-                .execute());
+                .execute();
   }
 
   public int purgeExpired(Instant now) {

@@ -1,5 +1,7 @@
 package io.switchboard.server.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -19,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issues and verifies access tokens: HS256 JWTs carrying org, client, scopes and expiry. Verification is a
@@ -35,19 +37,20 @@ public final class TokenService implements Authenticator {
   private final Clock clock;
   private final IdentityStore store;
   private final RevocationList revocations;
-  private final ConcurrentHashMap<String, CachedClient> clients = new ConcurrentHashMap<>();
+  /** Client id to the client, or empty when it is gone; for {@link #CLIENT_CACHE_TTL} on the service's clock. */
+  private final Cache<String, Optional<OAuthClient>> clients;
   /**
    * Tokens whose signature has been checked, so a busy caller's token is parsed and MAC-verified once. Only
    * the expensive, immutable part is cached: expiry, revocation and the client's existence are checked on
    * every request.
    */
-  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+  private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
+  static final int CLIENT_CACHE_LIMIT = 100_000;
 
   private record Verified(String orgId, String clientId, Set<String> scopes, String tokenId, Instant expiresAt) {}
 
-  private record CachedClient(Optional<OAuthClient> client, Instant loadedAt) {}
 
   public record IssuedToken(String accessToken, String tokenType, long expiresIn, Principal principal) {}
 
@@ -61,6 +64,8 @@ public final class TokenService implements Authenticator {
     this.clock = clock;
     this.store = store;
     this.revocations = revocations;
+    // One load per client per TTL, however many of its requests arrive at once.
+    this.clients = Caffeine.newBuilder().maximumSize(CLIENT_CACHE_LIMIT).expireAfterWrite(CLIENT_CACHE_TTL).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
   }
 
   public IssuedToken issue(OAuthClient client) {
@@ -89,18 +94,14 @@ public final class TokenService implements Authenticator {
   @Override
   public Principal authenticate(String token) {
     Instant now = clock.instant();
-    Verified v = verified.get(token);
-    if (v == null) {
-      v = verifySignature(token);
-      if (verified.size() >= VERIFIED_CACHE_LIMIT) verified.clear();
-      verified.put(token, v);
-    }
+    // A forged token throws and is not kept; a busy caller's token is parsed and verified once.
+    Verified v = verified.get(token, this::verifySignature);
     if (!v.expiresAt().isAfter(now)) {
-      verified.remove(token);
+      verified.invalidate(token);
       throw invalid("The access token has expired.");
     }
     if (revocations.isRevoked(v.tokenId())) throw invalid("The access token has been revoked.");
-    OAuthClient client = liveClient(v.clientId(), now).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
+    OAuthClient client = liveClient(v.clientId()).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
     if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
     return new Principal(v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt());
   }
@@ -129,17 +130,12 @@ public final class TokenService implements Authenticator {
 
   /** Called when a client is deleted here, so its tokens stop at once on this node (others within the TTL). */
   public void forgetClient(String clientId) {
-    clients.put(clientId, new CachedClient(Optional.empty(), clock.instant()));
+    clients.put(clientId, Optional.empty());
   }
 
-  private Optional<OAuthClient> liveClient(String clientId, Instant now) {
+  private Optional<OAuthClient> liveClient(String clientId) {
     if (clientId == null) return Optional.empty();
-    CachedClient cached = clients.get(clientId);
-    if (cached == null || cached.loadedAt().plus(CLIENT_CACHE_TTL).isBefore(now)) {
-      cached = new CachedClient(store.findClient(clientId), now);
-      clients.put(clientId, cached);
-    }
-    return cached.client();
+    return clients.get(clientId, store::findClient);
   }
 
   private static Problem invalid(String message) {

@@ -1,15 +1,16 @@
 package io.switchboard.server.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.server.errors.Problem;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The effective limits of each org: the configured defaults with the org's overrides applied. Every request
@@ -22,9 +23,13 @@ public final class LimitService {
   private final LimitStore store;
   private final Map<String, Long> defaults;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+  /**
+   * Per org, for {@link #CACHE_TTL} on the service's clock. Every request asks: the org's concurrent requests
+   * after an expiry wait for one load instead of each querying the database.
+   */
+  private final Cache<String, OrgLimits> cache;
 
-  private record Cached(OrgLimits limits, Instant loadedAt) {}
+  static final int CACHE_LIMIT = 100_000;
 
   /** What a change did: the limits before and after, for the buckets to follow. */
   public record Change(OrgLimits before, OrgLimits after) {}
@@ -33,16 +38,11 @@ public final class LimitService {
     this.store = store;
     this.defaults = config.defaults();
     this.clock = clock;
+    this.cache = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).expireAfterWrite(CACHE_TTL).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
   }
 
   public OrgLimits effective(String orgId) {
-    Instant now = clock.instant();
-    Cached cached = cache.get(orgId);
-    if (cached == null || cached.loadedAt().plus(CACHE_TTL).isBefore(now)) {
-      cached = new Cached(merge(orgId, store.load(orgId)), now);
-      cache.put(orgId, cached);
-    }
-    return cached.limits();
+    return cache.get(orgId, org -> merge(org, store.load(org)));
   }
 
   /** The org's effective limits in the Genesys {@code Limit} shape, in catalog order. */
@@ -81,7 +81,7 @@ public final class LimitService {
     // Before is read from the database, not the cache: the buckets must follow from what they really had.
     OrgLimits before = merge(orgId, store.load(orgId));
     OrgLimits after = merge(orgId, store.change(orgId, byKey, clock.instant()));
-    cache.put(orgId, new Cached(after, clock.instant()));
+    cache.put(orgId, after);
     return new Change(before, after);
   }
 

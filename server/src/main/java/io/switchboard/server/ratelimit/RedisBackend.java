@@ -1,5 +1,7 @@
 package io.switchboard.server.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -45,7 +47,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Bucket4j makes each bucket operation atomic in Redis (compare-and-swap of the bucket's state) but has no
  * transaction over several buckets. A request therefore takes its tokens one bucket at a time, the narrowest
  * first (token, client, endpoint group, org), and when a bucket refuses, gives back what it took from the
- * ones before. A refused request thus ends up having consumed nothing, and no request is ever admitted
+ * ones before (also when Redis fails half-way through a request). A refused request thus ends up having
+ * consumed nothing, and no request is ever admitted
  * beyond a limit; the price is that for the one round trip between the take and the give-back, another
  * request may see one token fewer in a wide bucket and be refused where it could have passed. Narrowest
  * first keeps that rare: most refusals happen at the token bucket, before anything shared was touched.
@@ -67,7 +70,8 @@ final class RedisBackend implements BucketBackend {
   private final ClientResources resources;
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Proxy> proxies = new ConcurrentHashMap<>();
+  /** Bounded: the least used buckets' proxies make room (a proxy holds no state that Redis does not). */
+  private final Cache<String, Proxy> proxies = Caffeine.newBuilder().maximumSize(MAX_CACHED_PROXIES).build();
   private volatile Connections connections;
 
   private static final int MAX_CACHED_PROXIES = 100_000;
@@ -122,25 +126,45 @@ final class RedisBackend implements BucketBackend {
   @Override
   public Decision tryConsume(List<BucketSpec> specs) {
     var statuses = new ArrayList<BucketStatus>(specs.size());
-    int refusedAt = -1;
-    for (int i = 0; i < specs.size(); i++) {
-      VerboseResult<ConsumptionProbe> r = proxy(specs.get(i)).asVerbose().tryConsumeAndReturnRemaining(1);
-      statuses.add(BucketStatus.consumed(specs.get(i), r));
-      if (!r.getValue().isConsumed()) {
-        refusedAt = i;
-        break;
+    int taken = 0;
+    boolean refused = false;
+    try {
+      for (BucketSpec spec : specs) {
+        VerboseResult<ConsumptionProbe> r = proxy(spec).asVerbose().tryConsumeAndReturnRemaining(1);
+        statuses.add(BucketStatus.consumed(spec, r));
+        if (!r.getValue().isConsumed()) {
+          refused = true;
+          break;
+        }
+        taken++;
       }
+    } finally {
+      // Not admitted, whether refused or because Redis failed half-way (the node then decides locally): the
+      // buckets already taken from must not stay debited for a request that did not pass here.
+      if (taken < specs.size()) giveBack(specs, taken, statuses);
     }
     bestEffort(() -> register(specs));
-    if (refusedAt < 0) return new Decision(true, statuses);
-    for (int i = 0; i < refusedAt; i++) {
-      proxy(specs.get(i)).addTokens(1);
-      statuses.set(i, statuses.get(i).refunded());
-    }
+    if (!refused) return new Decision(true, statuses);
+    int refusedAt = taken;
     // The buckets after the refusing one were not asked; look at them so Retry-After covers them too.
     for (int i = refusedAt + 1; i < specs.size(); i++) statuses.add(BucketStatus.estimated(specs.get(i), proxy(specs.get(i)).asVerbose().estimateAbilityToConsume(1)));
     bestEffort(() -> countRefusals(statuses));
     return new Decision(false, statuses);
+  }
+
+  /**
+   * Returns the token taken from each of the first {@code taken} buckets. Best effort: when Redis is gone, a
+   * give-back that fails leaves that bucket one token short until it refills (at most one window).
+   */
+  private void giveBack(List<BucketSpec> specs, int taken, List<BucketStatus> statuses) {
+    for (int i = 0; i < taken; i++) {
+      try {
+        proxy(specs.get(i)).addTokens(1);
+        statuses.set(i, statuses.get(i).refunded());
+      } catch (RuntimeException e) {
+        // Keep giving back the others.
+      }
+    }
   }
 
   @Override
@@ -223,7 +247,7 @@ final class RedisBackend implements BucketBackend {
    * bucket under 16 concurrent requests otherwise spends most of its time retrying).
    */
   private BucketProxy proxy(BucketSpec spec) {
-    Proxy cached = proxies.get(spec.key());
+    Proxy cached = proxies.getIfPresent(spec.key());
     if (cached != null && cached.limit() == spec.limit() && cached.version() == spec.version()) return cached.proxy();
     BucketConfiguration config = Buckets.config(spec.limit());
     BucketProxy proxy =
@@ -234,7 +258,6 @@ final class RedisBackend implements BucketBackend {
             .withImplicitConfigurationReplacement(spec.version() + 1, TokensInheritanceStrategy.ADDITIVE)
             .withOptimization(Optimizations.batching())
             .build(prefix + spec.key(), () -> config);
-    if (proxies.size() >= MAX_CACHED_PROXIES) proxies.clear();
     proxies.put(spec.key(), new Proxy(spec.limit(), spec.version(), proxy));
     return proxy;
   }

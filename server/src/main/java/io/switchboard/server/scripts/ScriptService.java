@@ -1,5 +1,7 @@
 package io.switchboard.server.scripts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.server.errors.Problem;
 import java.time.Clock;
 import java.time.Instant;
@@ -8,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Scripts: create, read, replace with a version, delete, and publish an immutable version. Published
@@ -16,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * database on every request, so a publish on one node is served by every node at once.
  */
 public final class ScriptService {
-  /** Enough for every published script a busy org serves; the cache starts over when it fills. */
+  /** Enough for every published script a busy org serves; beyond it the least used versions make room. */
   static final int CACHE_LIMIT = 2_000;
 
   private final ScriptStore store;
   private final Clock clock;
-  private final Map<String, PublishedScript> published = new ConcurrentHashMap<>();
+  /** Published versions by version id. Concurrent first reads of one version load it once. */
+  private final Cache<String, PublishedScript> published = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
   public ScriptService(ScriptStore store, Clock clock) {
     this.store = store;
@@ -125,13 +127,9 @@ public final class ScriptService {
 
   /** Any published version of the org by id, deleted or not: what a pinned session renders. */
   public Optional<PublishedScript> publishedVersion(String orgId, String versionId) {
-    PublishedScript p = published.get(versionId);
-    if (p == null) {
-      p = store.publishedVersion(versionId).orElse(null);
-      if (p == null) return Optional.empty();
-      remember(p);
-    }
-    return p.orgId().equals(orgId) ? Optional.of(p) : Optional.empty();
+    // An id that is not a version loads null, which is not kept.
+    PublishedScript p = published.get(versionId, id -> store.publishedVersion(id).orElse(null));
+    return p != null && p.orgId().equals(orgId) ? Optional.of(p) : Optional.empty();
   }
 
   public List<PublishedScript> listPublished(String orgId, ScriptStore.ListQuery q) {
@@ -145,7 +143,6 @@ public final class ScriptService {
   private void remember(PublishedScript p) {
     // A stored version's content never changes. Its 'deleted' flag can, so whether a version is served is
     // always decided by the store (servedVersionId), never by this cache.
-    if (published.size() >= CACHE_LIMIT) published.clear();
     published.put(p.versionId(), p);
   }
 }

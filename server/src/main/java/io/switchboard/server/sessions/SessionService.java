@@ -1,5 +1,7 @@
 package io.switchboard.server.sessions;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.server.conversations.Conversation;
 import io.switchboard.server.conversations.ConversationService;
 import io.switchboard.server.errors.Problem;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -52,7 +53,8 @@ public final class SessionService {
   private final JsonMapper mapper;
   private final Clock clock;
   private final long maxDataBytes;
-  private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+  /** Session id to its pin; bounded, the least used go first (a session's pin is found again in its row). */
+  private final Cache<String, Pin> pins = Caffeine.newBuilder().maximumSize(PIN_CACHE_LIMIT).build();
   private final SessionWriter writer;
 
   public SessionService(SessionStore store, ScriptService scripts, ConversationService conversations, UserService users, JsonMapper mapper, Clock clock, long maxDataBytes) {
@@ -174,17 +176,13 @@ public final class SessionService {
   }
 
   private Pin pinOf(String orgId, String id) {
-    Pin pin = pins.get(id);
-    if (pin == null) {
-      Session s = store.find(orgId, id).orElseThrow(() -> Problem.notFound("Session", id));
-      pin = pin(s);
-    }
+    // Concurrent first writes of one session read its row once; a missing session is not kept.
+    Pin pin = pins.get(id, key -> store.find(orgId, key).map(s -> new Pin(s.orgId(), s.scriptVersionId())).orElseThrow(() -> Problem.notFound("Session", key)));
     if (!pin.orgId().equals(orgId)) throw Problem.notFound("Session", id);
     return pin;
   }
 
   private Pin pin(Session s) {
-    if (pins.size() >= PIN_CACHE_LIMIT) pins.clear();
     var pin = new Pin(s.orgId(), s.scriptVersionId());
     pins.put(s.id(), pin);
     return pin;
