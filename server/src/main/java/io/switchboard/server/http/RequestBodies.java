@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +57,13 @@ public final class RequestBodies {
     if (body.length == 0 || isBlank(body)) throw Problem.badRequest("The request body is empty; a JSON document is required");
     try {
       return mapper.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw new Problem(
+          Kind.BAD_REQUEST,
+          "bad.request",
+          "The request body is nested too deeply or holds a value that is too long (at most "
+              + Json.MAX_NESTING_DEPTH + " levels of arrays and objects)",
+          Map.of("maxDepth", Json.MAX_NESTING_DEPTH));
     } catch (StreamReadException e) {
       throw malformed(e);
     } catch (JacksonException e) {

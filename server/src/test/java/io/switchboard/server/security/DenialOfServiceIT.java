@@ -1,0 +1,61 @@
+package io.switchboard.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.testing.TwoOrgServer;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 10, items 7 and 8: inputs a tenant controls cannot buy unbounded CPU or stack. Timeouts are generous
+ * (the machine is shared); the old code took 15 s to minutes or answered an empty 500.
+ */
+class DenialOfServiceIT extends TwoOrgServer {
+  private static final String APIS = "/api/v2/architect/external-apis";
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aScriptTextOfOpenBracesAndSpacesValidatesQuickly() {
+    String text = "{{" + " ".repeat(9_000);
+    var r = api.post("/api/v2/scripts", token, "{\"name\":\"spaces\",\"pages\":[{\"name\":\"P\",\"components\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    String unknown = "{{" + " ".repeat(4_000) + "nope" + " ".repeat(4_000) + "}}";
+    var bad = api.post("/api/v2/scripts", token, "{\"name\":\"spaces\",\"pages\":[{\"name\":\"P\",\"components\":[{\"type\":\"text\",\"text\":\"" + unknown + "\"}]}]}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("messageParams").get("variable").asString()).isEqualTo("nope");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aTemplateWithThousandsOfPathSegmentsIsA400NotAStackOverflow() {
+    String path = "${input" + ".a".repeat(3_000) + "}";
+    var url = api.post(APIS, token, "{\"name\":\"deep\",\"method\":\"GET\",\"url\":\"https://crm.example.com/" + path + "\"}");
+    assertThat(url.status()).as(url.toString()).isEqualTo(400);
+    assertThat(url.json().get("code").asString()).isEqualTo("invalid.value");
+    assertThat(url.json().get("contextId").asString()).isNotBlank();
+    var template =
+        api.post(APIS, token, "{\"name\":\"deep\",\"method\":\"POST\",\"url\":\"https://crm.example.com/x\",\"requestTemplate\":{\"a\":\"" + path + "\"}}");
+    assertThat(template.status()).as(template.toString()).isEqualTo(400);
+    assertThat(template.json().get("messageParams").get("field").asString()).isEqualTo("requestTemplate.a");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void deeplyNestedJsonBodiesAre400OnEveryKindOfEndpoint() {
+    String deep = "[".repeat(50_000) + "]".repeat(50_000);
+    String deepObject = "{\"data\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000) + "}";
+    for (String body : new String[] {deep, deepObject}) {
+      for (String path : new String[] {"/api/v2/scripts", "/api/v2/agent-scripting/sessions", APIS, "/api/v2/users"}) {
+        var r = api.post(path, token, body);
+        assertThat(r.status()).as(path + " " + r).isEqualTo(400);
+        assertThat(r.json().get("code").asString()).isEqualTo("bad.request");
+        assertThat(r.json().get("message").asString()).contains("nested too deeply");
+      }
+    }
+    // 128 levels are still fine where a free-form document is accepted (an external API's template).
+    String ok = "{\"a\":".repeat(120) + "1" + "}".repeat(120);
+    var r = api.post(APIS, token, "{\"name\":\"nested\",\"method\":\"POST\",\"url\":\"https://crm.example.com/x\",\"requestTemplate\":" + ok + "}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  }
+}
