@@ -64,6 +64,8 @@ public final class HttpServer {
                     // In-flight requests finish on stop; new connections are refused meanwhile.
                     server.setHandler(new GracefulHandler());
                     server.setStopTimeout(config.shutdownGrace().toMillis());
+                    // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
+                    server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
                   });
               // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
               cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
@@ -145,6 +147,15 @@ public final class HttpServer {
       if (c instanceof ServerConnector sc && sc.getDefaultConnectionFactory() instanceof SslConnectionFactory) return sc.getLocalPort();
     }
     return -1;
+  }
+
+  /** Every registered route as {@code "METHOD /path/{param}"} (filters left out), for tests and tooling. */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(p -> p.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .toList();
   }
 
   public HttpServer start() {

@@ -1,6 +1,8 @@
 package io.switchboard.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -62,6 +64,8 @@ public final class Json {
               cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
               cfg.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
             })
+        // [null] in a list of names, tags or items is a 400 naming the index, never a null a service trips on.
+        .changeDefaultNullHandling(n -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
         .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
         .build();
   }

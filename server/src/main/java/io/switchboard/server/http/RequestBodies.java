@@ -55,8 +55,9 @@ public final class RequestBodies {
     requireMediaType(ctx, mediaTypes);
     byte[] body = bytes(ctx);
     if (body.length == 0 || isBlank(body)) throw Problem.badRequest("The request body is empty; a JSON document is required");
+    JsonNode tree;
     try {
-      return mapper.readTree(body);
+      tree = mapper.readTree(body);
     } catch (StreamConstraintsException e) {
       throw new Problem(
           Kind.BAD_REQUEST,
@@ -69,10 +70,17 @@ public final class RequestBodies {
     } catch (JacksonException e) {
       throw Problem.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
     }
+    // No endpoint takes a bare null; binding it would hand a handler null instead of a request.
+    if (tree == null || tree.isNull() || tree.isMissingNode()) throw Problem.badRequest("The request body must be a JSON object, not null");
+    return tree;
   }
 
   /** Binds an already parsed tree, mapping binding failures to errors that name the field. */
   public <T> T bind(JsonNode tree, Class<T> type) {
+    // Jackson binds null to a null record, which a handler would then trip on (other wrong shapes it refuses).
+    if (type.isRecord() && (tree == null || tree.isNull() || tree.isMissingNode())) {
+      throw new Problem(Kind.BAD_REQUEST, "bad.request", "The request body must be a JSON object, not null", Map.of("expected", "object"));
+    }
     try {
       return mapper.treeToValue(tree, type);
     } catch (ValueInstantiationException e) {

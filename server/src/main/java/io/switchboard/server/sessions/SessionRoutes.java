@@ -96,6 +96,7 @@ public final class SessionRoutes implements ApiRoutes {
     int created = 0;
     for (int i = 0; i < body.size(); i++) {
       try {
+        if (!body.get(i).isObject()) throw Problem.invalid("[" + i + "]", "item " + i + " must be a session object, not " + body.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         var request = bodies.bind(body.get(i), SessionService.NewSession.class);
         results.add(new BulkItem(i, 201, SessionView.of(sessions.create(org, request)), null));
         created++;
