@@ -12,6 +12,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
+import io.switchboard.server.storage.SqlErrors;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -106,6 +107,13 @@ public final class HttpServer {
               cfg.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
+                    if (SqlErrors.isConnectionUnavailable(e)) {
+                      // A full pool (or a database that is away) is a moment's refusal, not our bug.
+                      log.warn("no database connection within the pool wait, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path());
+                      ctx.header("Retry-After", "1");
+                      writeError(ctx, 503, "service.unavailable", "The database is busy or unavailable; retry after 1 second", Map.of());
+                      return;
+                    }
                     log.error("unhandled error, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path(), e);
                     writeError(ctx, 500, "internal.server.error", "An internal error occurred; quote the correlation id " + Correlation.of(ctx), Map.of());
                   });
