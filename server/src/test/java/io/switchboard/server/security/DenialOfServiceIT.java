@@ -58,4 +58,31 @@ class DenialOfServiceIT extends TwoOrgServer {
     var r = api.post(APIS, token, "{\"name\":\"nested\",\"method\":\"POST\",\"url\":\"https://crm.example.com/x\",\"requestTemplate\":" + ok + "}");
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }
+
+  /**
+   * An expensive mapping is stopped by CEL's iteration limit and its time counts in the call's budget: the
+   * old code ran a nested comprehension for seconds past the API's timeout.
+   */
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.SECONDS)
+  void anExpensiveMappingIsStoppedWithinTheCallsBudget() {
+    try (var upstream = io.switchboard.server.testing.Upstream.start()) {
+      var items = new StringBuilder();
+      for (int i = 0; i < 300; i++) items.append(i == 0 ? "" : ",").append(i);
+      upstream.on("/list", (ex, req) -> io.switchboard.server.testing.Upstream.json(ex, 200, "{\"xs\":[" + items + "]}"));
+      String nested = "body.xs.map(a, body.xs.map(b, body.xs.map(c, a + b + c).size()).size()).size()";
+      var created =
+          api.post(APIS, token, "{\"name\":\"cel\",\"method\":\"GET\",\"url\":\"" + upstream.url("/list") + "\",\"timeout\":2000,"
+              + "\"responseMapping\":{\"outputs\":{\"n\":\"" + nested + "\"}}}");
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      long started = System.nanoTime();
+      var r = api.post(APIS + "/" + created.json().get("id").asString() + "/test", token, "{}");
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.json().get("success").asBoolean()).isFalse();
+      assertThat(r.json().get("error").get("kind").asString()).as(r.toString()).isIn("invalid-response", "timeout");
+      assertThat(r.json().get("latencyMs").asLong()).as("within the 2 s budget, with a little slack").isLessThan(3_000);
+      assertThat(ms).isLessThan(8_000);
+    }
+  }
 }
