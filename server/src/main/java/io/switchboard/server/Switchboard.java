@@ -194,6 +194,11 @@ public final class Switchboard implements AutoCloseable {
     return http.port();
   }
 
+  /** Every registered route as {@code "METHOD /path/{param}"}. */
+  public List<String> routes() {
+    return http.routes();
+  }
+
   /** The HTTPS port, or -1 when HTTPS is not configured. */
   public int tlsPort() {
     return http.tlsPort();

@@ -30,6 +30,7 @@ public final class SettingKeys {
   public static final String DB_USER = "storage.user";
   public static final String DB_PASSWORD = "storage.password";
   public static final String DB_POOL_SIZE = "storage.pool-size";
+  public static final String DB_POOL_WAIT = "storage.pool-wait-millis";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
   public static final String ACCESS_LOG = "log.access";
   /** Global defaults of the platform.api limits are {@code limits.<limit key>}, e.g. {@code limits.org.rate.per.minute}. */
@@ -66,6 +67,7 @@ public final class SettingKeys {
           new Key(DB_USER, null, "Database user (PostgreSQL)."),
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
           new Key(DB_POOL_SIZE, null, "Maximum JDBC connections; empty means 64 for the embedded H2 (in-process connections are cheap, and fewer make 64 concurrent requests queue for one) and 16 for PostgreSQL."),
+          new Key(DB_POOL_WAIT, "2000", "Milliseconds a request waits for a free database connection (250..60000); then 503 service.unavailable with Retry-After: 1. /health is bounded by it too."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
           new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
           new Key(LIMITS_PREFIX + "client.credentials.token.rate.per.minute", "300", "Requests per minute per access token (0 = no limit). An org can override it."),

@@ -63,19 +63,16 @@ public final class Settings {
     }
   }
 
+  /**
+   * A size: a whole number with an optional unit, case-insensitive, a space allowed before it. Units are
+   * {@code B}, and {@code K}/{@code KB}/{@code KiB}, {@code M}/{@code MB}/{@code MiB}, {@code G}/{@code GB}/
+   * {@code GiB}, all binary (1KB = 1KiB = 1024 bytes, as the defaults have always been read). Anything else,
+   * zero, or more than a long holds is an error naming the key: {@code 1GB} once silently became 1 byte.
+   */
   public long bytes(String key) {
-    String raw = string(key).trim().toUpperCase();
-    long factor = 1;
-    if (raw.endsWith("KIB") || raw.endsWith("KB")) factor = 1024;
-    else if (raw.endsWith("MIB") || raw.endsWith("MB")) factor = 1024 * 1024;
-    String digits = raw.replaceAll("[A-Z]+$", "").trim();
-    try {
-      long v = Long.parseLong(digits) * factor;
-      if (v <= 0) throw new ConfigException("config key " + key + " must be positive, got '" + raw + "'");
-      return v;
-    } catch (NumberFormatException e) {
-      throw new ConfigException("config key " + key + " must be a size such as 1048576 or 1MiB, got '" + raw + "'");
-    }
+    String raw = string(key);
+    return Sizes.parse(raw).orElseThrow(() -> new ConfigException("config key " + key + " must be a positive size such as 1048576, 64KiB, 1MiB or 2 GiB"
+        + " (units B, K/KB/KiB, M/MB/MiB, G/GB/GiB, all binary), got '" + raw.trim() + "'"));
   }
 
   public Duration seconds(String key, int min, int max) {

@@ -3,6 +3,7 @@ package io.switchboard.server.credentials;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -100,7 +101,7 @@ public final class CredentialRoutes implements ApiRoutes {
     credentials.get(org, id);
     CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
     if (req.id() != null && !req.id().equals(id)) throw io.switchboard.server.errors.Problem.invalid("id", "must match the id in the path");
-    write(ctx, credentials.replace(org, id, req.input(), req.version()));
+    write(ctx, credentials.replace(org, id, req.input(), Conditional.expectedVersionOrNull(ctx, req.version())));
   }
 
   private void delete(Context ctx) {

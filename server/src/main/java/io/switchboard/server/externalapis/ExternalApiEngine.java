@@ -245,7 +245,7 @@ public final class ExternalApiEngine implements AutoCloseable {
       progress.tokenRefreshed = true;
       return Step.after(Duration.ZERO);
     }
-    if (status / 100 == 2) return Step.done(readSuccess(api, r, attempts));
+    if (status / 100 == 2) return Step.done(readSuccess(api, r, attempts, deadline));
     boolean retryable = status == 429 || status / 100 == 5;
     if (!retryable) {
       return Step.done(Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + (status / 100 == 3 ? " (redirects are not followed)" : " (not retried: only 429 and 5xx are)"), false));
@@ -270,7 +270,7 @@ public final class ExternalApiEngine implements AutoCloseable {
     return Step.after(Duration.ofMillis(waitMs));
   }
 
-  private Outcome readSuccess(ExternalApi api, OutboundHttp.Response r, int attempts) {
+  private Outcome readSuccess(ExternalApi api, OutboundHttp.Response r, int attempts, long deadline) {
     JsonNode body = NullNode.getInstance();
     if (r.body().length > 0) {
       // An HTML error page with a 200 is a failure to report, not something to feed a JSON parser.
@@ -287,8 +287,10 @@ public final class ExternalApiEngine implements AutoCloseable {
       }
     }
     try {
-      return Outcome.success(r.status(), attempts, mapper.map(api, r.status(), firstValues(r.headers()), body));
+      // Mapping is part of the call: it runs within what is left of the budget.
+      return Outcome.success(r.status(), attempts, mapper.map(api, r.status(), firstValues(r.headers()), body, deadline));
     } catch (ResponseMapper.MappingFailure e) {
+      if (e.budgetExceeded()) return Outcome.failed(r.status(), attempts, ExecutionReport.TIMEOUT, "mapping the response did not finish within the " + api.timeout() + " ms budget (" + e.getMessage() + ")", false);
       return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
     }
   }

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.ContinuationTokens;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
@@ -106,7 +107,7 @@ public final class ExternalApiRoutes implements ApiRoutes {
     apis.get(org, id);
     ExternalApiInput in = input(ctx, bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
     requireSameId(in, id);
-    write(ctx, apis.replace(org, id, in, expectedVersion(ctx, in)));
+    write(ctx, apis.replace(org, id, in, Conditional.expectedVersionOrNull(ctx, in.version())));
   }
 
   private void patch(Context ctx) {
@@ -118,7 +119,7 @@ public final class ExternalApiRoutes implements ApiRoutes {
     requireSameId(in, id);
     Set<String> present = new HashSet<>();
     for (String field : ExternalApiInput.WRITABLE) if (tree.has(field)) present.add(field);
-    write(ctx, apis.patch(org, id, in, present, expectedVersion(ctx, in)));
+    write(ctx, apis.patch(org, id, in, present, Conditional.expectedVersionOrNull(ctx, in.version())));
   }
 
   private void delete(Context ctx) {
@@ -182,21 +183,6 @@ public final class ExternalApiRoutes implements ApiRoutes {
 
   private static void requireSameId(ExternalApiInput in, String id) {
     if (in.id() != null && !in.id().equals(id)) throw Problem.invalid("id", "must match the id in the path");
-  }
-
-  /** The body's {@code version}, else an {@code If-Match} ETag; null when the caller names neither. */
-  private static Long expectedVersion(Context ctx, ExternalApiInput in) {
-    if (in.version() != null) return in.version();
-    String ifMatch = ctx.header("If-Match");
-    if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) return null;
-    String v = ifMatch.trim();
-    if (v.startsWith("W/")) v = v.substring(2);
-    v = v.replace("\"", "");
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw Problem.invalid("If-Match", "must be an ETag of this API, such as \"3\"");
-    }
   }
 
   private static String blankToNull(String s) {

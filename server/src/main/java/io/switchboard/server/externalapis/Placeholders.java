@@ -3,8 +3,6 @@ package io.switchboard.server.externalapis;
 import io.switchboard.server.errors.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,28 +15,69 @@ import tools.jackson.databind.node.ObjectNode;
  * In URLs the input's text is percent-encoded; in headers, control characters are refused.
  */
 public final class Placeholders {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{input\\.([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)}");
-  private static final Pattern WHOLE = Pattern.compile("^" + PLACEHOLDER.pattern() + "$");
+  private static final String OPEN = "${input.";
+  /** More segments than any real input path has; a longer path is refused when the API is saved. */
+  static final int MAX_PATH_SEGMENTS = 32;
 
   private Placeholders() {}
+
+  /**
+   * One placeholder: {@code text.substring(start, end)} is {@code ${input.<path>}}. Found by a hand scanner, not
+   * a regular expression: a repeated group in Java's regex engine recurses per repetition, and a 3,000-segment
+   * path overflowed the stack.
+   */
+  private record Found(int start, int end, String path) {}
+
+  /** The well-formed placeholder starting exactly at {@code at}, or null. */
+  private static Found at(String text, int at) {
+    if (!text.startsWith(OPEN, at)) return null;
+    int i = at + OPEN.length();
+    while (true) {
+      if (i >= text.length() || !identifierStart(text.charAt(i))) return null;
+      i++;
+      while (i < text.length() && identifierPart(text.charAt(i))) i++;
+      if (i >= text.length()) return null;
+      char c = text.charAt(i);
+      if (c == '}') return new Found(at, i + 1, text.substring(at + OPEN.length(), i));
+      if (c != '.') return null;
+      i++;
+    }
+  }
+
+  /** The first well-formed placeholder at or after {@code from}, or null. */
+  private static Found find(String text, int from) {
+    for (int i = text.indexOf("${", from); i >= 0; i = text.indexOf("${", i + 1)) {
+      Found f = at(text, i);
+      if (f != null) return f;
+    }
+    return null;
+  }
+
+  private static boolean identifierStart(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  }
+
+  private static boolean identifierPart(char c) {
+    return identifierStart(c) || (c >= '0' && c <= '9');
+  }
 
   /** Fails naming {@code field} when a {@code ${} in {@code text} is not a well-formed placeholder. */
   static void check(String field, String text) {
     if (text == null) return;
-    int from = 0;
-    while (true) {
-      int at = text.indexOf("${", from);
-      if (at < 0) return;
-      Matcher m = PLACEHOLDER.matcher(text);
-      if (!m.find(at) || m.start() != at) {
+    for (int i = text.indexOf("${"); i >= 0; ) {
+      Found f = at(text, i);
+      if (f == null) {
         throw Problem.invalid(field, "'${' must start a placeholder of the form ${input.name} (letters, digits and _ separated by dots)");
       }
-      from = m.end();
+      if (segments(f.path()) > MAX_PATH_SEGMENTS) {
+        throw Problem.invalid(field, "a placeholder path has at most " + MAX_PATH_SEGMENTS + " segments");
+      }
+      i = text.indexOf("${", f.end());
     }
   }
 
   static boolean has(String text) {
-    return text != null && PLACEHOLDER.matcher(text).find();
+    return text != null && find(text, 0) != null;
   }
 
   /** Checks every string in a template tree, naming the path of a bad one. */
@@ -56,8 +95,8 @@ public final class Placeholders {
   public static JsonNode render(JsonNode template, JsonNode inputs) {
     if (template.isString()) {
       String s = template.asString();
-      Matcher whole = WHOLE.matcher(s);
-      if (whole.matches()) return lookup(inputs, whole.group(1)).deepCopy();
+      Found whole = s.startsWith("${") ? at(s, 0) : null;
+      if (whole != null && whole.end() == s.length()) return lookup(inputs, whole.path()).deepCopy();
       return has(s) ? JsonNodeFactory.instance.stringNode(text(s, inputs, Placeholders::plain)) : template;
     }
     if (template.isObject()) {
@@ -93,26 +132,32 @@ public final class Placeholders {
   }
 
   private static String text(String s, JsonNode inputs, java.util.function.UnaryOperator<String> encode) {
-    Matcher m = PLACEHOLDER.matcher(s);
     var out = new StringBuilder();
-    while (m.find()) {
-      JsonNode v = lookup(inputs, m.group(1));
+    int copied = 0;
+    for (Found f = find(s, 0); f != null; f = find(s, f.end())) {
+      JsonNode v = lookup(inputs, f.path());
       String textValue = v.isNull() ? "" : v.isValueNode() ? v.asString() : v.toString();
-      m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(textValue)));
+      out.append(s, copied, f.start()).append(encode.apply(textValue));
+      copied = f.end();
     }
-    m.appendTail(out);
-    return out.toString();
+    return out.append(s, copied, s.length()).toString();
   }
 
   private static JsonNode lookup(JsonNode inputs, String path) {
     JsonNode node = inputs;
-    for (String part : path.split("\\.")) {
+    for (String part : path.split("\\.", -1)) {
       node = node == null || !node.isObject() ? null : node.get(part);
     }
     if (node == null || node.isMissingNode()) {
       throw new Problem(Problem.Kind.INVALID, "invalid.value", "inputs." + path + " is required by this external API", Map.of("field", "inputs." + path));
     }
     return node;
+  }
+
+  private static int segments(String path) {
+    int n = 1;
+    for (int i = 0; i < path.length(); i++) if (path.charAt(i) == '.') n++;
+    return n;
   }
 
   private static String plain(String s) {

@@ -12,6 +12,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.expressions.CelLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ResponseMapper {
   static final int MAX_OUTPUTS = 100;
-  static final int MAX_EXPRESSION_CHARS = 2000;
+  static final int MAX_EXPRESSION_CHARS = CelLimits.DEFAULT.maxExpressionChars();
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
   private static final Pattern PATH_STEP = Pattern.compile("\\.([A-Za-z_$][A-Za-z0-9_$-]*)|\\[(\\d{1,6})]|\\['((?:[^'\\\\]|\\\\.)*)']");
 
   private final Cel cel =
       CelFactory.standardCelBuilder()
+          .setOptions(CelLimits.DEFAULT.options())
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("body", SimpleType.DYN)
           .addVar("status", SimpleType.INT)
@@ -55,8 +57,20 @@ public final class ResponseMapper {
 
   /** The mapping could not produce its outputs from this response. */
   public static final class MappingFailure extends Exception {
+    private final boolean budgetExceeded;
+
     MappingFailure(String message) {
+      this(message, false);
+    }
+
+    MappingFailure(String message, boolean budgetExceeded) {
       super(message, null, false, false);
+      this.budgetExceeded = budgetExceeded;
+    }
+
+    /** True when the mapping was stopped because the call's time budget ran out. */
+    public boolean budgetExceeded() {
+      return budgetExceeded;
     }
   }
 
@@ -65,21 +79,33 @@ public final class ResponseMapper {
     compile(mapping);
   }
 
-  /** The outputs for {@code api}'s mapping applied to one response. */
+  /** The outputs for {@code api}'s mapping applied to one response, with no deadline but CEL's own limits. */
   public ObjectNode map(ExternalApi api, int status, Map<String, String> headers, JsonNode body) throws MappingFailure {
+    return map(api, status, headers, body, System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(1));
+  }
+
+  /**
+   * The outputs for {@code api}'s mapping applied to one response. Mapping counts against the call's budget:
+   * expressions still running at {@code deadlineNanos} (a {@link System#nanoTime} value) are stopped.
+   */
+  public ObjectNode map(ExternalApi api, int status, Map<String, String> headers, JsonNode body, long deadlineNanos) throws MappingFailure {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     if (api.responseMapping() == null || api.responseMapping().outputs() == null) return out;
     Compiled compiled = cache.compute(api.id(), (id, old) -> old != null && old.version() == api.version() ? old : new Compiled(api.version(), compile(api.responseMapping())));
     Map<String, Object> celVars = null;
+    // All outputs together: the earlier of the call's deadline and CEL's own cap.
+    long deadline = CelLimits.DEFAULT.deadline(deadlineNanos);
     for (var e : compiled.outputs().entrySet()) {
       switch (e.getValue()) {
         case PathReader p -> out.set(e.getKey(), follow(e.getKey(), p, body));
         case CelReader c -> {
           if (celVars == null) celVars = Map.of("body", toCel(body), "status", (long) status, "headers", headers);
           try {
-            out.set(e.getKey(), fromCel(c.program().eval(celVars)));
+            out.set(e.getKey(), fromCel(CelLimits.eval(c.program(), celVars, deadline)));
           } catch (CelEvaluationException ex) {
             throw new MappingFailure("output " + e.getKey() + ": " + firstLine(ex.getMessage()));
+          } catch (CelLimits.DeadlineExceeded ex) {
+            throw new MappingFailure("output " + e.getKey() + ": " + ex.getMessage(), true);
           }
         }
       }

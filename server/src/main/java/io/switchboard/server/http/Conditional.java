@@ -46,7 +46,10 @@ public final class Conditional {
   }
 
   /**
-   * The version a write names, from {@code If-Match} or a {@code version} field; both given must agree.
+   * The version a write names, from {@code If-Match} or a {@code version} field. Every versioned write goes
+   * through here. Both given and different is a request that contradicts itself: 400 {@code bad.request}
+   * naming {@code version} (not 409: nothing about the stored entity is known to conflict yet). A version
+   * that is not the current one is then the service's 409 {@code version.mismatch}.
    */
   public static OptionalLong expectedVersion(Context ctx, Long bodyVersion) {
     OptionalLong header = ifMatchVersion(ctx);
@@ -59,6 +62,12 @@ public final class Conditional {
     }
     if (header.isPresent()) return header;
     return bodyVersion == null ? OptionalLong.empty() : OptionalLong.of(bodyVersion);
+  }
+
+  /** {@link #expectedVersion} as the nullable {@code Long} services take. */
+  public static Long expectedVersionOrNull(Context ctx, Long bodyVersion) {
+    OptionalLong v = expectedVersion(ctx, bodyVersion);
+    return v.isPresent() ? v.getAsLong() : null;
   }
 
   private static String opaque(String tag) {

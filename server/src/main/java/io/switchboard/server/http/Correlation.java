@@ -16,10 +16,14 @@ public final class Correlation {
   private Correlation() {}
 
   static void assign(Context ctx) {
-    String given = ctx.header(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : newId();
+    String id = sanitize(ctx.header(HEADER));
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
+  }
+
+  /** The caller's id when it is a sane token, else a new one. */
+  static String sanitize(String given) {
+    return given != null && SANE.matcher(given).matches() ? given : newId();
   }
 
   /**

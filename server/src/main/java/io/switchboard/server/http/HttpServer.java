@@ -12,6 +12,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
+import io.switchboard.server.storage.SqlErrors;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -64,6 +65,8 @@ public final class HttpServer {
                     // In-flight requests finish on stop; new connections are refused meanwhile.
                     server.setHandler(new GracefulHandler());
                     server.setStopTimeout(config.shutdownGrace().toMillis());
+                    // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
+                    server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
                   });
               // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
               cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
@@ -104,6 +107,13 @@ public final class HttpServer {
               cfg.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
+                    if (SqlErrors.isConnectionUnavailable(e)) {
+                      // A full pool (or a database that is away) is a moment's refusal, not our bug.
+                      log.warn("no database connection within the pool wait, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path());
+                      ctx.header("Retry-After", "1");
+                      writeError(ctx, 503, "service.unavailable", "The database is busy or unavailable; retry after 1 second", Map.of());
+                      return;
+                    }
                     log.error("unhandled error, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path(), e);
                     writeError(ctx, 500, "internal.server.error", "An internal error occurred; quote the correlation id " + Correlation.of(ctx), Map.of());
                   });
@@ -145,6 +155,15 @@ public final class HttpServer {
       if (c instanceof ServerConnector sc && sc.getDefaultConnectionFactory() instanceof SslConnectionFactory) return sc.getLocalPort();
     }
     return -1;
+  }
+
+  /** Every registered route as {@code "METHOD /path/{param}"} (filters left out), for tests and tooling. */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(p -> p.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .toList();
   }
 
   public HttpServer start() {

@@ -1,10 +1,14 @@
 package io.switchboard.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationContext;
@@ -21,6 +25,13 @@ public final class Json {
   public static final DateTimeFormatter WIRE_DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+  /**
+   * Deepest nesting of arrays and objects accepted in any JSON we read (request bodies, stored documents,
+   * upstream responses). Every tree walk (merge patch, templates, CEL conversion) recurses per level, so the
+   * parser is where a hostile document's depth is stopped: deeper is a 400, never a stack overflow.
+   */
+  public static final int MAX_NESTING_DEPTH = 128;
+
   private Json() {}
 
   public static JsonMapper newMapper() {
@@ -33,7 +44,11 @@ public final class Json {
             gen.writeString(WIRE_DATE.format(value));
           }
         });
-    return JsonMapper.builder()
+    var factory =
+        JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build();
+    return JsonMapper.builder(factory)
         .addModule(dates)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -49,6 +64,8 @@ public final class Json {
               cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
               cfg.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
             })
+        // [null] in a list of names, tags or items is a 400 naming the index, never a null a service trips on.
+        .changeDefaultNullHandling(n -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
         .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
         .build();
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
@@ -54,17 +55,32 @@ public final class RequestBodies {
     requireMediaType(ctx, mediaTypes);
     byte[] body = bytes(ctx);
     if (body.length == 0 || isBlank(body)) throw Problem.badRequest("The request body is empty; a JSON document is required");
+    JsonNode tree;
     try {
-      return mapper.readTree(body);
+      tree = mapper.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw new Problem(
+          Kind.BAD_REQUEST,
+          "bad.request",
+          "The request body is nested too deeply or holds a value that is too long (at most "
+              + Json.MAX_NESTING_DEPTH + " levels of arrays and objects)",
+          Map.of("maxDepth", Json.MAX_NESTING_DEPTH));
     } catch (StreamReadException e) {
       throw malformed(e);
     } catch (JacksonException e) {
       throw Problem.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
     }
+    // No endpoint takes a bare null; binding it would hand a handler null instead of a request.
+    if (tree == null || tree.isNull() || tree.isMissingNode()) throw Problem.badRequest("The request body must be a JSON object, not null");
+    return tree;
   }
 
   /** Binds an already parsed tree, mapping binding failures to errors that name the field. */
   public <T> T bind(JsonNode tree, Class<T> type) {
+    // Jackson binds null to a null record, which a handler would then trip on (other wrong shapes it refuses).
+    if (type.isRecord() && (tree == null || tree.isNull() || tree.isMissingNode())) {
+      throw new Problem(Kind.BAD_REQUEST, "bad.request", "The request body must be a JSON object, not null", Map.of("expected", "object"));
+    }
     try {
       return mapper.treeToValue(tree, type);
     } catch (ValueInstantiationException e) {

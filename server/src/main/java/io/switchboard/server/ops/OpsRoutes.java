@@ -35,6 +35,7 @@ public final class OpsRoutes implements ApiRoutes {
           body.put("database", dbUp ? "UP" : "DOWN");
           body.put("databaseDialect", database.dialect().name().toLowerCase());
           body.put("version", version);
+          if (!dbUp || starting) ctx.header("Retry-After", "1");
           ctx.status(dbUp && !starting ? 200 : 503).json(body);
         });
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

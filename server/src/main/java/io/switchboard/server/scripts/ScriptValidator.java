@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -27,8 +26,6 @@ public final class ScriptValidator {
   public static final int MAX_COMPONENTS = 500;
   public static final Set<String> VARIABLE_TYPES = Set.of("string", "number", "boolean");
   public static final Set<String> INPUT_TYPES = Set.of("text", "number", "checkbox", "select");
-  /** {@code {{name}}}, spaces allowed inside the braces. */
-  public static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*\\}\\}");
 
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
@@ -105,10 +102,11 @@ public final class ScriptValidator {
     if (!ID.matcher(id).matches()) throw componentProblem(page, field + ".id", id, "id must be 1 to 64 letters, digits, '-' or '_'", Map.of());
     if (!ids.add(id)) throw componentProblem(page, field + ".id", id, "component id is used twice in the script", Map.of());
     if (c.type() == null) throw componentProblem(page, field + ".type", id, "type is required (text, input or button)", Map.of());
-    placeholders(page, field + ".text", id, c.text(), variables);
-    placeholders(page, field + ".label", id, c.label(), variables);
+    // Lengths first: nothing longer than the limit is scanned.
     if (c.text() != null && c.text().length() > 10_000) throw componentProblem(page, field + ".text", id, "text must be at most 10000 characters", Map.of());
     if (c.label() != null && c.label().length() > 1000) throw componentProblem(page, field + ".label", id, "label must be at most 1000 characters", Map.of());
+    placeholders(page, field + ".text", id, c.text(), variables);
+    placeholders(page, field + ".label", id, c.label(), variables);
     switch (c.type()) {
       case "text" -> {
         if (c.text() == null) throw componentProblem(page, field + ".text", id, "a text component needs text", Map.of());
@@ -160,9 +158,8 @@ public final class ScriptValidator {
 
   private static void placeholders(PageRef page, String field, String componentId, String text, Map<String, Variable> variables) {
     if (text == null) return;
-    Matcher m = PLACEHOLDER.matcher(text);
-    while (m.find()) {
-      String name = m.group(1);
+    for (var f = TextPlaceholders.find(text, 0); f != null; f = TextPlaceholders.find(text, f.end())) {
+      String name = f.name();
       if (!variables.containsKey(name)) {
         throw componentProblem(page, field, componentId, "placeholder {{" + name + "}} names unknown variable '" + name + "'", Map.of("variable", name));
       }

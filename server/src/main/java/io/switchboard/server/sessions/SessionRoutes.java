@@ -14,13 +14,12 @@ import io.switchboard.server.http.Scope;
 import io.switchboard.server.idempotency.Idempotency;
 import io.switchboard.server.identity.Scopes;
 import io.switchboard.server.scripts.ScriptDocument;
-import io.switchboard.server.scripts.ScriptValidator;
+import io.switchboard.server.scripts.TextPlaceholders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -97,6 +96,7 @@ public final class SessionRoutes implements ApiRoutes {
     int created = 0;
     for (int i = 0; i < body.size(); i++) {
       try {
+        if (!body.get(i).isObject()) throw Problem.invalid("[" + i + "]", "item " + i + " must be a session object, not " + body.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         var request = bodies.bind(body.get(i), SessionService.NewSession.class);
         results.add(new BulkItem(i, 201, SessionView.of(sessions.create(org, request)), null));
         created++;
@@ -156,14 +156,12 @@ public final class SessionRoutes implements ApiRoutes {
   /** Placeholders become the variable's value as text; a variable without a value becomes empty. */
   static String fill(String text, ObjectNode values) {
     if (text == null) return null;
-    Matcher m = ScriptValidator.PLACEHOLDER.matcher(text);
-    var sb = new StringBuilder();
-    while (m.find()) {
-      JsonNode v = values.get(m.group(1));
-      m.appendReplacement(sb, Matcher.quoteReplacement(v == null || v.isNull() ? "" : v.asString()));
-    }
-    m.appendTail(sb);
-    return sb.toString();
+    return TextPlaceholders.fill(
+        text,
+        name -> {
+          JsonNode v = values.get(name);
+          return v == null || v.isNull() ? "" : v.asString();
+        });
   }
 
   private static void respond(Context ctx, Session s) {

@@ -67,6 +67,9 @@ public final class Database implements AutoCloseable {
     if (config.user() != null) hikari.setUsername(config.user());
     if (config.password() != null) hikari.setPassword(config.password());
     hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setConnectionTimeout(config.poolWait().toMillis());
+    // Hikari checks a connection it hands out at most this long (its default is 5 s, longer than the wait).
+    hikari.setValidationTimeout(Math.min(1000, Math.max(250, config.poolWait().toMillis())));
     hikari.setPoolName("switchboard-db");
     if (config.schema() != null) {
       hikari.setSchema(config.schema());
@@ -103,7 +106,10 @@ public final class Database implements AutoCloseable {
     return dialect;
   }
 
-  /** True when a connection can be had and answers a trivial query within a second. */
+  /**
+   * True when a connection can be had within the pool wait and answers a trivial query within a second:
+   * false, not a hang, when the database is unreachable or every connection is busy.
+   */
   public boolean isReady() {
     try (var connection = dataSource.getConnection()) {
       return connection.isValid(1);

@@ -25,6 +25,17 @@ public final class SqlErrors {
     return false;
   }
 
+  /**
+   * True when {@code e} (or a cause) is the pool giving up waiting for a connection
+   * ({@code storage.pool-wait-millis}): the database is saturated or unreachable, and a retry may succeed.
+   */
+  public static boolean isConnectionUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException) return true;
+    }
+    return false;
+  }
+
   /** Runs an insert; false instead of an exception when a unique constraint refused it. */
   public static boolean insertUnlessDuplicate(Runnable insert) {
     try {

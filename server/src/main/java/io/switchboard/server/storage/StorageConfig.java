@@ -3,9 +3,20 @@ package io.switchboard.server.storage;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Where the data lives: an H2 file under {@code dataDir}, or the database at {@code jdbcUrl}. */
-public record StorageConfig(Path dataDir, String jdbcUrl, String user, String password, int poolSize, String schema) {
+public record StorageConfig(Path dataDir, String jdbcUrl, String user, String password, int poolSize, String schema, Duration poolWait) {
+  /**
+   * How long a request waits for a free connection before it is answered 503: well under a flow's deadline,
+   * so a saturated database refuses quickly instead of holding every caller for Hikari's default 30 s.
+   */
+  public static final Duration DEFAULT_POOL_WAIT = Duration.ofSeconds(2);
+
+  public StorageConfig(Path dataDir, String jdbcUrl, String user, String password, int poolSize, String schema) {
+    this(dataDir, jdbcUrl, user, password, poolSize, schema, DEFAULT_POOL_WAIT);
+  }
+
   public static StorageConfig from(Settings settings) {
     return new StorageConfig(
         settings.path(SettingKeys.DATA_DIR),
@@ -15,7 +26,8 @@ public record StorageConfig(Path dataDir, String jdbcUrl, String user, String pa
         settings.optional(SettingKeys.DB_POOL_SIZE).isPresent()
             ? settings.integer(SettingKeys.DB_POOL_SIZE, 1, 512)
             : defaultPoolSize(settings.optional(SettingKeys.JDBC_URL).orElse(null)),
-        null);
+        null,
+        Duration.ofMillis(settings.integer(SettingKeys.DB_POOL_WAIT, 250, 60_000)));
   }
 
   /**
@@ -28,12 +40,12 @@ public record StorageConfig(Path dataDir, String jdbcUrl, String user, String pa
   }
 
   public StorageConfig withSchema(String newSchema) {
-    return new StorageConfig(dataDir, jdbcUrl, user, password, poolSize, newSchema);
+    return new StorageConfig(dataDir, jdbcUrl, user, password, poolSize, newSchema, poolWait);
   }
 
   @Override
   public String toString() {
     // The password never reaches a log line.
-    return "StorageConfig[dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", poolSize=" + poolSize + "]";
+    return "StorageConfig[dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", poolSize=" + poolSize + ", poolWait=" + poolWait + "]";
   }
 }

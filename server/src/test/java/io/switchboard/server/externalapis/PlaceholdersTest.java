@@ -52,4 +52,22 @@ class PlaceholdersTest {
         .isInstanceOf(Problem.class)
         .satisfies(e -> assertThat(((Problem) e).params().get("field")).isEqualTo("requestTemplate.a[1].b"));
   }
+
+  /** A 3,000-segment path overflowed the regular expression's stack; 100k characters now take linear time. */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void hostileTemplatesAreRefusedOrScannedWithoutRecursion() {
+    String longPath = "${input" + ".a".repeat(50_000) + "}";
+    assertThatThrownBy(() -> Placeholders.check("url", longPath)).isInstanceOf(Problem.class).hasMessageContaining("at most 32 segments");
+    assertThat(Placeholders.has(longPath)).isTrue();
+    String unterminated = "${input" + ".a".repeat(50_000);
+    assertThatThrownBy(() -> Placeholders.check("url", unterminated)).isInstanceOf(Problem.class).hasMessageContaining("must start a placeholder");
+    assertThat(Placeholders.has(unterminated)).isFalse();
+    assertThat(Placeholders.has("${".repeat(50_000))).isFalse();
+    String many = "${input.n}".repeat(10_000);
+    Placeholders.check("url", many);
+    assertThat(Placeholders.url(many, inputs)).isEqualTo("12".repeat(10_000));
+    JsonNode deep = JSON.readTree("{\"x\":\"${input.deep.er.x}\"}");
+    assertThat(Placeholders.render(deep, inputs).get("x").asString()).isEqualTo("y");
+  }
 }

@@ -42,6 +42,27 @@ public final class RawHttp {
       out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.write(bodyBytes);
       out.flush();
+      return read(socket);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Exactly these bytes as the request (line, headers, body: nothing added), for requests no client would send. */
+  public static RawResponse exchange(int port, byte[] request) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request);
+      out.flush();
+      return read(socket);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static RawResponse read(Socket socket) {
+    try {
       InputStream in = socket.getInputStream();
       var all = new ByteArrayOutputStream();
       in.transferTo(all);
