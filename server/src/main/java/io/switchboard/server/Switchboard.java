@@ -113,7 +113,7 @@ public final class Switchboard implements AutoCloseable {
     try {
       JsonMapper mapper = Json.newMapper();
       var bodies = new RequestBodies(mapper, httpConfig.maxBodyBytes());
-      var metrics = new RequestMetrics();
+      var metrics = new RequestMetrics(settings.bool(SettingKeys.METRICS_PER_ORG));
 
       var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
       closeables.add(revocations);
@@ -143,7 +143,7 @@ public final class Switchboard implements AutoCloseable {
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
-                  new OpsRoutes(database, metrics, VERSION),
+                  new OpsRoutes(database, metrics, VERSION, settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
                   new IdentityRoutes(identity, bodies),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),

@@ -50,6 +50,8 @@ public final class SettingKeys {
   public static final String BREAKER_WINDOW = "externalapis.breaker.window-seconds";
   public static final String BREAKER_OPEN_MILLIS = "externalapis.breaker.open-millis";
   public static final String DEMO_CRM = "demo.crm-endpoint";
+  public static final String METRICS_PER_ORG = "ops.metrics.per-org";
+  public static final String METRICS_TOKEN = "ops.metrics.token";
 
   public static final List<Key> ALL =
       List.of(
@@ -96,7 +98,9 @@ public final class SettingKeys {
           new Key(BREAKER_MINIMUM_CALLS, "10", "Circuit breaker: calls needed in the window before the failure rate is judged."),
           new Key(BREAKER_WINDOW, "60", "Circuit breaker: the sliding window, in seconds, over which the failure rate is computed."),
           new Key(BREAKER_OPEN_MILLIS, "30000", "Circuit breaker: how long an open circuit refuses calls before one trial call is let through."),
-          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."));
+          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."),
+          new Key(METRICS_PER_ORG, "false", "Tag /metrics series with the org id (rate-limit counters). Off: totals only, so a scrape does not list orgs."),
+          new Key(METRICS_TOKEN, null, "When set, GET /metrics needs Authorization: Bearer <this token>. Prefer the environment variable."));
 
   static Key require(String name, String source) {
     return ALL.stream()

@@ -143,6 +143,8 @@ public final class IdentityService {
     if (!store.updateSecret(orgId, id, hash, now)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
     var rotated = new OAuthClient(client.id(), client.orgId(), client.name(), client.description(), hash, client.scopes(), client.tokenLifetimeSeconds(), client.createdAt(), now);
+    // Tokens minted with the old secret end with it (see TokenService): a rotation is what one does after a leak.
+    tokens.clientChanged(rotated);
     return new ClientWithSecret(rotated, secret);
   }
 
