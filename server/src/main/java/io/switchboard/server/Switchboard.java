@@ -36,6 +36,7 @@ import io.switchboard.server.identity.IdentityStore;
 import io.switchboard.server.identity.RevocationList;
 import io.switchboard.server.identity.SecretHasher;
 import io.switchboard.server.identity.TokenService;
+import io.switchboard.server.identity.TokenThrottle;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -144,7 +145,7 @@ public final class Switchboard implements AutoCloseable {
           new ArrayList<ApiRoutes>(
               List.of(
                   new OpsRoutes(database, metrics, VERSION, settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
-                  new IdentityRoutes(identity, bodies),
+                  new IdentityRoutes(identity, bodies, new TokenThrottle(new TokenThrottle.Limits(settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000), settings.integer(SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
                   new ConversationRoutes(conversations, bodies, idempotency),

@@ -31,6 +31,8 @@ public final class SettingKeys {
   public static final String DB_PASSWORD = "storage.password";
   public static final String DB_POOL_SIZE = "storage.pool-size";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
+  public static final String TOKEN_FAILURES_PER_MINUTE = "identity.token-failures-per-minute";
+  public static final String TOKEN_ATTEMPTS_PER_MINUTE = "identity.token-attempts-per-minute";
   public static final String ACCESS_LOG = "log.access";
   /** Global defaults of the platform.api limits are {@code limits.<limit key>}, e.g. {@code limits.org.rate.per.minute}. */
   public static final String LIMITS_PREFIX = "limits.";
@@ -69,6 +71,8 @@ public final class SettingKeys {
           new Key(DB_PASSWORD, null, "Database password (PostgreSQL). Prefer the environment variable to a file."),
           new Key(DB_POOL_SIZE, null, "Maximum JDBC connections; empty means 64 for the embedded H2 (in-process connections are cheap, and fewer make 64 concurrent requests queue for one) and 16 for PostgreSQL."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
+          new Key(TOKEN_FAILURES_PER_MINUTE, "10", "Failed POST /oauth/token attempts allowed per minute per client id and per remote address; then 429 with Retry-After, before any secret is checked (0 = no limit)."),
+          new Key(TOKEN_ATTEMPTS_PER_MINUTE, "600", "POST /oauth/token requests allowed per minute per client id and per remote address, failed or not (0 = no limit)."),
           new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
           new Key(LIMITS_PREFIX + "client.credentials.token.rate.per.minute", "300", "Requests per minute per access token (0 = no limit). An org can override it."),
           new Key(LIMITS_PREFIX + "client.rate.per.minute", "0", "Requests per minute per OAuth client, all its tokens together (0 = no limit)."),

@@ -160,6 +160,12 @@ public final class IdentityService {
     return hasher.matches(secret, client.get().secretHash()) ? client : Optional.empty();
   }
 
+  /** True when {@code secret} is the one this node already verified for the client: costs a look-up, never bcrypt. */
+  public boolean isRememberedSecret(String clientId, String secret) {
+    if (clientId == null || clientId.isBlank() || clientId.length() > 64) return false;
+    return store.findClient(clientId).map(c -> hasher.matchesRemembered(secret, c.secretHash())).orElse(false);
+  }
+
   public TokenService.IssuedToken issueToken(OAuthClient client) {
     return tokens.issue(client);
   }
