@@ -17,6 +17,7 @@ import io.switchboard.server.credentials.CredentialStore;
 import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.demo.DemoCrmRoutes;
 import io.switchboard.server.externalapis.CircuitBreakers;
+import io.switchboard.server.externalapis.Egress;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
@@ -257,7 +258,7 @@ public final class Switchboard implements AutoCloseable {
     var box = secrets.box();
     var apiStore = new ExternalApiStore(database.jdbi(), mapper);
     var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
-    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)));
+    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)), Egress.from(settings));
     closeables.add(outbound);
     var engine = new ExternalApiEngine(outbound, credentials::resolve, new CircuitBreakers(CircuitBreakers.Config.from(settings)), new ResponseMapper(), mapper, clock);
     var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);

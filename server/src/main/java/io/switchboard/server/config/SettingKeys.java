@@ -47,6 +47,7 @@ public final class SettingKeys {
   public static final String CRYPTO_KEY_FILE = "crypto.key-file";
   public static final String EXTERNAL_MAX_CONCURRENT = "externalapis.max-concurrent-calls";
   public static final String EXTERNAL_MAX_RESPONSE = "externalapis.max-response-bytes";
+  public static final String EGRESS_ALLOW = "externalapis.egress.allow";
   public static final String BREAKER_FAILURE_RATE = "externalapis.breaker.failure-rate-percent";
   public static final String BREAKER_MINIMUM_CALLS = "externalapis.breaker.minimum-calls";
   public static final String BREAKER_WINDOW = "externalapis.breaker.window-seconds";
@@ -98,6 +99,7 @@ public final class SettingKeys {
           new Key(CRYPTO_KEY_FILE, null, "File holding the credentials key (base64) when crypto.key is empty; default DATA_DIR/crypto.key, generated owner-only on first start if no credential is stored yet."),
           new Key(EXTERNAL_MAX_CONCURRENT, "1024", "Most outbound external-API calls (and so connections) in flight at once; a call waits for a slot within its own timeout."),
           new Key(EXTERNAL_MAX_RESPONSE, "1MiB", "Largest external-API response body read; a larger one is an invalid-response failure."),
+          new Key(EGRESS_ALLOW, null, "Comma-separated (or a YAML list) CIDR blocks, addresses and host names (*.domain for subdomains) that external APIs and OAuth2 token URLs may reach although they are loopback, private, link-local, multicast or this machine's own; see SECURITY.md."),
           new Key(BREAKER_FAILURE_RATE, "50", "Circuit breaker: an external API's circuit opens when this percentage of its calls in the window failed (1..100)."),
           new Key(BREAKER_MINIMUM_CALLS, "10", "Circuit breaker: calls needed in the window before the failure rate is judged."),
           new Key(BREAKER_WINDOW, "60", "Circuit breaker: the sliding window, in seconds, over which the failure rate is computed."),

@@ -186,6 +186,9 @@ public final class ExternalApiEngine implements AutoCloseable {
         r = http.send(request.build(), deadline);
       } catch (TimeoutException e) {
         return timedOut(api, attempts, null);
+      } catch (Egress.DeniedException e) {
+        // Policy, not the API's health: it does not count against the circuit.
+        return Outcome.failed(null, attempts, Egress.DENIED, e.getMessage(), false);
       } catch (OutboundHttp.TooLargeException e) {
         return Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
       } catch (IOException e) {

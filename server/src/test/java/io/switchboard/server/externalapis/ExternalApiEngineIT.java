@@ -42,7 +42,9 @@ class ExternalApiEngineIT {
                 SettingKeys.BREAKER_MINIMUM_CALLS, "4",
                 SettingKeys.BREAKER_FAILURE_RATE, "50",
                 SettingKeys.BREAKER_WINDOW, "60",
-                SettingKeys.BREAKER_OPEN_MILLIS, Long.toString(BREAKER_WAIT_MS)),
+                SettingKeys.BREAKER_OPEN_MILLIS, Long.toString(BREAKER_WAIT_MS),
+                // The Upstream stands in for a partner API on loopback, which egress refuses by default.
+                SettingKeys.EGRESS_ALLOW, "127.0.0.1"),
             null,
             clock);
     upstream = Upstream.start();
