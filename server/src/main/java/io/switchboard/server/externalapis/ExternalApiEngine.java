@@ -110,6 +110,8 @@ public final class ExternalApiEngine implements AutoCloseable {
       }
     }
 
+    if (credential != null && !credential.mayBeSentTo(prepared.uri().getHost())) return hostRefused(api, credential, prepared, started);
+
     CircuitBreaker<Object> breaker = breakers.of(api.id());
     if (!breaker.tryAcquirePermit()) {
       long waitMs = breaker.getRemainingDelay().toMillis();
@@ -130,8 +132,24 @@ public final class ExternalApiEngine implements AutoCloseable {
       if (outcome == null || outcome.breakerFailure()) breaker.recordFailure();
       else breaker.recordSuccess();
     }
-    return new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
+    var report = new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
+    return credential == null ? report : Redaction.of(credential, credential.type() == io.switchboard.server.credentials.CredentialType.OAUTH2_CLIENT_CREDENTIALS ? tokens.cached(credential) : null).apply(report);
   }
+
+  /**
+   * The credential's {@code allowedHosts} do not include the URL's host: nothing is sent. Checked on every
+   * call (the host may come from inputs); redirects are never followed, so no other host sees it either.
+   */
+  private ExecutionReport hostRefused(ExternalApi api, ResolvedCredential credential, Prepared prepared, long started) {
+    String detail =
+        credential.allowedHosts().isEmpty()
+            ? "the credential " + credential.id() + " has no allowedHosts: set the hosts it may be sent to (integrations scope) before using it"
+            : "the credential " + credential.id() + " may not be sent to " + prepared.uri().getHost() + " (its allowedHosts: " + String.join(", ", credential.allowedHosts()) + ")";
+    return new ExecutionReport(false, null, elapsedMs(started), 0, null, new ExecutionReport.Failure(CREDENTIAL_HOST_DENIED, detail), breakers.state(api.id()));
+  }
+
+  /** The report kind of a call refused because the credential may not go to the URL's host. */
+  public static final String CREDENTIAL_HOST_DENIED = "credential.host.denied";
 
   private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
 

@@ -101,7 +101,7 @@ class EgressIT {
         api.post(
             "/api/v2/integrations/credentials",
             token,
-            "{\"name\":\"internal idp " + System.nanoTime() + "\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token") + "\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}");
+            "{\"name\":\"internal idp " + System.nanoTime() + "\",\"type\":\"oauth2-client-credentials\",\"allowedHosts\":[\"203.0.113.9\"],\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token") + "\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}");
     assertThat(credential.status()).as(credential.toString()).isEqualTo(201);
     // A public address (TEST-NET-3, never routed) for the API: the token fetch comes first and is refused.
     var created =
