@@ -65,6 +65,9 @@ public final class OutboundHttp implements AutoCloseable {
     client.setFollowRedirects(false);
     client.setConnectTimeout(10_000);
     client.setMaxConnectionsPerDestination(maxConcurrent);
+    client.setMaxRequestsQueuedPerDestination(maxConcurrent);
+    // Kept-alive connections a partner stopped using are closed after a while rather than held for ever.
+    client.setIdleTimeout(30_000);
     client.setUserAgentField(null);
     client.setSocketAddressResolver(new EgressResolver(egress, executor));
     try {
