@@ -56,7 +56,9 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "switchboard-shutdown"));
 
-    Files.writeString(dataDir.resolve("server.json"), "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
+    // Owner-only like everything in the data directory.
+    byte[] serverJson = ("{\"baseUrl\": \"" + server.baseUrl() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.switchboard.server.storage.OwnerOnlyFile.write(dataDir.resolve("server.json"), serverJson);
     System.out.println("Switchboard " + Switchboard.VERSION + " listening on " + server.baseUrl());
     if (server.tlsPort() > 0) System.out.println("  https:   port " + server.tlsPort());
     System.out.println("  health:  " + server.baseUrl() + "/health");
