@@ -37,7 +37,8 @@ final class CredentialsCommand implements Runnable {
       name = "rotate-key",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-encrypts every stored credential with a new key, in place and in one transaction (all or nothing).",
+        "Re-encrypts every stored credential and server secret with a new key, in place and in one transaction (all or nothing).",
+        "It also replaces the token-signing key: every access token issued before stops working.",
         "The current key is found as the server finds it (crypto.key / SWITCHBOARD_CRYPTO_KEY, else the key file).",
         "The new key comes from --new-key-file, from SWITCHBOARD_NEW_CRYPTO_KEY, or is generated into the key file (--generate).",
         "Stop the server first (every node, with a shared database) and start it with the new key afterwards. Safe to run again."
@@ -95,6 +96,9 @@ final class CredentialsCommand implements Runnable {
         throw OfflineConflict.explain(e, settings, "stop it (every node) and run this again, then start it with the new key");
       }
       out.printf("Re-encrypted %d credential(s) from key id %s to key id %s (%d were already on the new key).%n", result.reEncrypted(), current.box().keyId(), to.keyId(), result.alreadyOnNewKey());
+      if (result.serverSecrets() > 0) {
+        out.printf("Re-sealed %d server secret(s); the token-signing key was replaced: every access token issued before is now refused (clients fetch new ones).%n", result.serverSecrets());
+      }
       if (staged != null) {
         Files.move(staged, current.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         out.println("The key file " + current.file().toAbsolutePath() + " now holds the new key; start the server as before.");

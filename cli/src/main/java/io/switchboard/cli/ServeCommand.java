@@ -42,6 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     // The demo external APIs call the fake CRM this process serves.
     if (demo) flags.put(SettingKeys.DEMO_CRM, "true");
     Settings settings = storage.settings(flags);
+    if (demo) settings = allowDemoCrm(settings);
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Files.createDirectories(dataDir);
 
@@ -140,5 +141,19 @@ final class ServeCommand implements Callable<Integer> {
       return "port " + port + tls + " on " + host + " is already in use (another Switchboard or another program);"
           + " choose another with --port N, or --port 0 for a free one";
     }
+  }
+
+  /**
+   * The demo's external APIs call the fake CRM in this very process, an address egress refuses by default:
+   * the demo allows loopback (and the public URL's host, when set) by the ordinary allow-list setting, added
+   * to whatever the operator allowed. Only for {@code --demo}.
+   */
+  static Settings allowDemoCrm(Settings settings) {
+    var allow = new java.util.ArrayList<String>();
+    settings.optional(SettingKeys.EGRESS_ALLOW).ifPresent(allow::add);
+    allow.add("127.0.0.1/32");
+    allow.add("::1/128");
+    settings.optional(SettingKeys.HTTP_PUBLIC_URL).map(u -> java.net.URI.create(u).getHost()).ifPresent(allow::add);
+    return settings.with(SettingKeys.EGRESS_ALLOW, String.join(",", allow));
   }
 }

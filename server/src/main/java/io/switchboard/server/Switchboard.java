@@ -14,8 +14,10 @@ import io.switchboard.server.credentials.CredentialKeys;
 import io.switchboard.server.credentials.CredentialRoutes;
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.credentials.CredentialStore;
+import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.demo.DemoCrmRoutes;
 import io.switchboard.server.externalapis.CircuitBreakers;
+import io.switchboard.server.externalapis.Egress;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
@@ -36,6 +38,7 @@ import io.switchboard.server.identity.IdentityStore;
 import io.switchboard.server.identity.RevocationList;
 import io.switchboard.server.identity.SecretHasher;
 import io.switchboard.server.identity.TokenService;
+import io.switchboard.server.identity.TokenThrottle;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -55,10 +58,8 @@ import io.switchboard.server.storage.StorageConfig;
 import io.switchboard.server.users.UserService;
 import io.switchboard.server.users.UserStore;
 import io.switchboard.server.users.UsersRoutes;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -124,18 +125,21 @@ public final class Switchboard implements AutoCloseable {
   private static Switchboard start(Settings settings, StorageConfig storage, Clock clock, boolean readyAtOnce) {
     var ready = new AtomicBoolean(readyAtOnce);
     HttpConfig httpConfig = HttpConfig.from(settings);
+    secureDataDirectory(storage);
     Database database = Database.open(storage);
     var closeables = new ArrayList<AutoCloseable>();
     try {
       JsonMapper mapper = Json.newMapper();
       var bodies = new RequestBodies(mapper, httpConfig.maxBodyBytes());
-      var metrics = new RequestMetrics();
+      var metrics = new RequestMetrics(settings.bool(SettingKeys.METRICS_PER_ORG));
 
       var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
       closeables.add(revocations);
-      var tokens = tokenService(database, revocations, clock);
+      var credentialStore = new CredentialStore(database.jdbi(), mapper);
+      var secrets = serverSecrets(settings, database, credentialStore, clock);
+      var tokens = tokenService(database, secrets, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
-      var integrations = integrations(settings, database, mapper, bodies, tokens, clock, closeables);
+      var integrations = integrations(settings, database, mapper, bodies, tokens, credentialStore, secrets, clock, closeables);
 
       var limitsConfig = RateLimitConfig.from(settings);
       var limits = new LimitService(new LimitStore(database.jdbi()), limitsConfig, clock);
@@ -159,8 +163,8 @@ public final class Switchboard implements AutoCloseable {
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
-                  new OpsRoutes(database, metrics, VERSION, ready::get),
-                  new IdentityRoutes(identity, bodies),
+                  new OpsRoutes(database, metrics, VERSION, ready::get, settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
+                  new IdentityRoutes(identity, bodies, new TokenThrottle(new TokenThrottle.Limits(settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000), settings.integer(SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
                   new ConversationRoutes(conversations, bodies, idempotency),
@@ -240,9 +244,15 @@ public final class Switchboard implements AutoCloseable {
   public static Offline offline(Settings settings) {
     Clock clock = Clock.systemUTC();
     Database database = Database.open(StorageConfig.from(settings));
-    var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
-    var identity = identityService(settings, database, tokenService(database, revocations, clock), clock);
-    return new Offline(database, revocations, identity);
+    try {
+      var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
+      var secrets = serverSecrets(settings, database, new CredentialStore(database.jdbi(), Json.newMapper()), clock);
+      var identity = identityService(settings, database, tokenService(database, secrets, revocations, clock), clock);
+      return new Offline(database, revocations, identity);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** Storage and identity, opened without listening; close it to release the database. */
@@ -254,24 +264,31 @@ public final class Switchboard implements AutoCloseable {
     }
   }
 
-  private static TokenService tokenService(Database database, RevocationList revocations, Clock clock) {
-    var store = new IdentityStore(database.jdbi());
-    // One key for every node of a cluster: the first node to start creates it in the shared database.
-    byte[] signingKey = Base64.getDecoder().decode(store.secret("token-signing-key", Switchboard::newKey, clock.instant()));
-    return new TokenService(signingKey, clock, store, revocations);
+  /**
+   * The credentials key and the server secrets it seals. Fails start-up clearly when stored credentials or
+   * server secrets exist and their key is missing or wrong.
+   */
+  private static ServerSecrets serverSecrets(Settings settings, Database database, CredentialStore credentialStore, Clock clock) {
+    var box = CredentialKeys.forServer(settings, credentialStore, ServerSecrets.countByKeyId(database.jdbi()));
+    return new ServerSecrets(database.jdbi(), box, clock);
   }
 
-  private static Integrations integrations(Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, TokenService tokens, Clock clock, List<AutoCloseable> closeables) {
-    var credentialStore = new CredentialStore(database.jdbi(), mapper);
-    // Fails start-up clearly when stored credentials exist and their key is missing or wrong.
-    var box = CredentialKeys.forServer(settings, credentialStore);
+  private static TokenService tokenService(Database database, ServerSecrets secrets, RevocationList revocations, Clock clock) {
+    // One key for every node of a cluster: the first node to start creates it in the shared database.
+    byte[] signingKey = secrets.key(ServerSecrets.TOKEN_SIGNING_KEY);
+    return new TokenService(signingKey, clock, new IdentityStore(database.jdbi()), revocations);
+  }
+
+  private static Integrations integrations(
+      Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, TokenService tokens, CredentialStore credentialStore, ServerSecrets secrets, Clock clock, List<AutoCloseable> closeables) {
+    var box = secrets.box();
     var apiStore = new ExternalApiStore(database.jdbi(), mapper);
     var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
-    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)));
+    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)), Egress.from(settings));
     closeables.add(outbound);
     var engine = new ExternalApiEngine(outbound, credentials::resolve, new CircuitBreakers(CircuitBreakers.Config.from(settings)), new ResponseMapper(), mapper, clock);
     var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
-    byte[] pageKey = Base64.getDecoder().decode(new IdentityStore(database.jdbi()).secret("continuation-token-key", Switchboard::newKey, clock.instant()));
+    byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes = new ArrayList<ApiRoutes>(List.of(new CredentialRoutes(credentials, bodies), new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
     if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
     return new Integrations(credentials, externalApis, List.copyOf(routes));
@@ -282,6 +299,16 @@ public final class Switchboard implements AutoCloseable {
     return new IdentityService(new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, clock, lifetime);
   }
 
+  /** Owner-only whatever the database: the directory also holds the key file, demo credentials and server.json. */
+  private static void secureDataDirectory(StorageConfig storage) {
+    if (storage.dataDir() == null) return;
+    try {
+      io.switchboard.server.storage.OwnerOnlyFile.secureDirectory(storage.dataDir());
+    } catch (java.io.IOException e) {
+      throw new io.switchboard.server.config.ConfigException("cannot create the data directory " + storage.dataDir().toAbsolutePath() + " owner-only: " + e.getMessage());
+    }
+  }
+
   private static void closeAll(List<AutoCloseable> closeables) {
     for (AutoCloseable c : closeables.reversed()) {
       try {
@@ -290,12 +317,6 @@ public final class Switchboard implements AutoCloseable {
         log.warn("error while closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
       }
     }
-  }
-
-  private static String newKey() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
   }
 
   private static String displayHost(String host) {

@@ -59,7 +59,9 @@ public final class ConfigLoader {
         flatten(key, value, out, file);
       } else {
         SettingKeys.require(key, "config file " + file);
-        out.put(key, value.isNull() ? null : value.asString());
+        // A YAML list (e.g. externalapis.egress.allow) is kept as its comma-separated items.
+        if (value.isArray()) out.put(key, String.join(",", value.valueStream().map(JsonNode::asString).toList()));
+        else out.put(key, value.isNull() ? null : value.asString());
       }
     }
   }

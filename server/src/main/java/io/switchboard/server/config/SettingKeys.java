@@ -32,6 +32,8 @@ public final class SettingKeys {
   public static final String DB_POOL_SIZE = "storage.pool-size";
   public static final String DB_POOL_WAIT = "storage.pool-wait-millis";
   public static final String TOKEN_DEFAULT_LIFETIME = "identity.default-token-lifetime-seconds";
+  public static final String TOKEN_FAILURES_PER_MINUTE = "identity.token-failures-per-minute";
+  public static final String TOKEN_ATTEMPTS_PER_MINUTE = "identity.token-attempts-per-minute";
   public static final String ACCESS_LOG = "log.access";
   /** Global defaults of the platform.api limits are {@code limits.<limit key>}, e.g. {@code limits.org.rate.per.minute}. */
   public static final String LIMITS_PREFIX = "limits.";
@@ -46,11 +48,14 @@ public final class SettingKeys {
   public static final String CRYPTO_KEY_FILE = "crypto.key-file";
   public static final String EXTERNAL_MAX_CONCURRENT = "externalapis.max-concurrent-calls";
   public static final String EXTERNAL_MAX_RESPONSE = "externalapis.max-response-bytes";
+  public static final String EGRESS_ALLOW = "externalapis.egress.allow";
   public static final String BREAKER_FAILURE_RATE = "externalapis.breaker.failure-rate-percent";
   public static final String BREAKER_MINIMUM_CALLS = "externalapis.breaker.minimum-calls";
   public static final String BREAKER_WINDOW = "externalapis.breaker.window-seconds";
   public static final String BREAKER_OPEN_MILLIS = "externalapis.breaker.open-millis";
   public static final String DEMO_CRM = "demo.crm-endpoint";
+  public static final String METRICS_PER_ORG = "ops.metrics.per-org";
+  public static final String METRICS_TOKEN = "ops.metrics.token";
 
   public static final List<Key> ALL =
       List.of(
@@ -69,6 +74,8 @@ public final class SettingKeys {
           new Key(DB_POOL_SIZE, null, "Maximum JDBC connections; empty means 64 for the embedded H2 (in-process connections are cheap, and fewer make 64 concurrent requests queue for one) and 16 for PostgreSQL."),
           new Key(DB_POOL_WAIT, "2000", "Milliseconds a request waits for a free database connection (250..60000); then 503 service.unavailable with Retry-After: 1. /health is bounded by it too."),
           new Key(TOKEN_DEFAULT_LIFETIME, "86400", "Token lifetime for new OAuth clients that do not set one (300..172800)."),
+          new Key(TOKEN_FAILURES_PER_MINUTE, "10", "Failed POST /oauth/token attempts allowed per minute per client id and per remote address; then 429 with Retry-After, before any secret is checked (0 = no limit)."),
+          new Key(TOKEN_ATTEMPTS_PER_MINUTE, "600", "POST /oauth/token requests allowed per minute per client id and per remote address, failed or not (0 = no limit)."),
           new Key(ACCESS_LOG, "true", "Write one structured access-log line per request."),
           new Key(LIMITS_PREFIX + "client.credentials.token.rate.per.minute", "300", "Requests per minute per access token (0 = no limit). An org can override it."),
           new Key(LIMITS_PREFIX + "client.rate.per.minute", "0", "Requests per minute per OAuth client, all its tokens together (0 = no limit)."),
@@ -94,11 +101,14 @@ public final class SettingKeys {
           new Key(CRYPTO_KEY_FILE, null, "File holding the credentials key (base64) when crypto.key is empty; default DATA_DIR/crypto.key, generated owner-only on first start if no credential is stored yet."),
           new Key(EXTERNAL_MAX_CONCURRENT, "1024", "Most outbound external-API calls (and so connections) in flight at once; a call waits for a slot within its own timeout."),
           new Key(EXTERNAL_MAX_RESPONSE, "1MiB", "Largest external-API response body read; a larger one is an invalid-response failure."),
+          new Key(EGRESS_ALLOW, null, "Comma-separated (or a YAML list) CIDR blocks, addresses and host names (*.domain for subdomains) that external APIs and OAuth2 token URLs may reach although they are loopback, private, link-local, multicast or this machine's own; see SECURITY.md."),
           new Key(BREAKER_FAILURE_RATE, "50", "Circuit breaker: an external API's circuit opens when this percentage of its calls in the window failed (1..100)."),
           new Key(BREAKER_MINIMUM_CALLS, "10", "Circuit breaker: calls needed in the window before the failure rate is judged."),
           new Key(BREAKER_WINDOW, "60", "Circuit breaker: the sliding window, in seconds, over which the failure rate is computed."),
           new Key(BREAKER_OPEN_MILLIS, "30000", "Circuit breaker: how long an open circuit refuses calls before one trial call is let through."),
-          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."));
+          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."),
+          new Key(METRICS_PER_ORG, "false", "Tag /metrics series with the org id (rate-limit counters). Off: totals only, so a scrape does not list orgs."),
+          new Key(METRICS_TOKEN, null, "When set, GET /metrics needs Authorization: Bearer <this token>. Prefer the environment variable."));
 
   static Key require(String name, String source) {
     return ALL.stream()

@@ -1,11 +1,14 @@
 package io.switchboard.server.credentials;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A stored credential as the database keeps it: public fields in clear, secret fields sealed. Holding one
  * never exposes a secret; {@link CredentialService#resolve} opens the seal for the engine alone.
+ * {@code allowedHosts}: the hosts it may be sent to (exact names or {@code *.domain}); null when none were
+ * given (rows from before the field existed).
  */
 public record Credential(
     String id,
@@ -16,6 +19,7 @@ public record Credential(
     Map<String, Object> publicFields,
     String sealedSecrets,
     String keyId,
+    List<String> allowedHosts,
     long version,
     Instant createdAt,
     Instant modifiedAt) {

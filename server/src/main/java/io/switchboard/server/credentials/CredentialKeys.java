@@ -41,8 +41,17 @@ public final class CredentialKeys {
 
   /** The key the server runs with; see the class comment for the order. */
   public static SecretBox forServer(Settings settings, CredentialStore store) {
-    Map<String, Long> sealed = store.countByKeyId();
+    return forServer(settings, store, Map.of());
+  }
+
+  /** As above, also checking the key ids of the sealed server secrets ({@link ServerSecrets#countByKeyId}). */
+  public static SecretBox forServer(Settings settings, CredentialStore store, Map<String, Long> sealedServerSecrets) {
+    Map<String, Long> credentials = store.countByKeyId();
+    Map<String, Long> sealed = new java.util.LinkedHashMap<>(credentials);
+    sealedServerSecrets.forEach((k, n) -> sealed.merge(k, n, Long::sum));
     long stored = sealed.values().stream().mapToLong(Long::longValue).sum();
+    long storedCredentials = credentials.values().stream().mapToLong(Long::longValue).sum();
+    String what = what(storedCredentials, stored - storedCredentials);
     Path file = keyFile(settings);
     Source source =
         configured(settings)
@@ -50,8 +59,8 @@ public final class CredentialKeys {
                 () -> {
                   if (stored > 0) {
                     throw new ConfigException(
-                        stored
-                            + " stored credential(s) are encrypted, but no credentials key is configured: set "
+                        what
+                            + " are encrypted, but no credentials key is configured: set "
                             + ENV
                             + " (config "
                             + SettingKeys.CRYPTO_KEY
@@ -66,7 +75,7 @@ public final class CredentialKeys {
       if (!e.getKey().equals(source.box().keyId())) {
         throw new ConfigException(
             e.getValue()
-                + " stored credential(s) are sealed with key id "
+                + " stored credential(s) or server secret(s) are sealed with key id "
                 + e.getKey()
                 + ", but the configured credentials key ("
                 + source.description()
@@ -76,6 +85,12 @@ public final class CredentialKeys {
       }
     }
     return source.box();
+  }
+
+  private static String what(long credentials, long serverSecrets) {
+    if (serverSecrets == 0) return credentials + " stored credential(s)";
+    if (credentials == 0) return serverSecrets + " server secret(s)";
+    return credentials + " stored credential(s) and " + serverSecrets + " server secret(s)";
   }
 
   /** The configured key (setting, then key file) without generating one; empty when there is none. */
@@ -108,7 +123,8 @@ public final class CredentialKeys {
     String key = SecretBox.newKeyBase64();
     try {
       Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) Files.createDirectories(parent);
+      // A missing directory is created owner-only; an existing one (perhaps not ours) is left as it is.
+      if (parent != null && !Files.isDirectory(parent)) OwnerOnlyFile.secureDirectory(parent);
       writeOwnerOnly(file, key);
     } catch (IOException e) {
       throw new ConfigException("cannot write a new credentials key to " + file.toAbsolutePath() + ": " + e.getMessage() + "; set " + SettingKeys.CRYPTO_KEY + " instead");

@@ -34,12 +34,14 @@ public final class CredentialRoutes implements ApiRoutes {
       String type,
       Map<String, Object> credentialFields,
       List<String> secretFields,
+      List<String> allowedHosts,
       long version,
       Instant dateCreated,
       Instant dateModified,
       String selfUri) {
     static CredentialView of(Credential c) {
-      return new CredentialView(c.id(), c.name(), c.description(), c.type().wireName(), c.publicFields(), c.type().secretFields(), c.version(), c.createdAt(), c.modifiedAt(), BASE + "/" + c.id());
+      return new CredentialView(
+          c.id(), c.name(), c.description(), c.type().wireName(), c.publicFields(), c.type().secretFields(), c.allowedHosts() == null ? List.of() : c.allowedHosts(), c.version(), c.createdAt(), c.modifiedAt(), BASE + "/" + c.id());
     }
   }
 
@@ -52,6 +54,7 @@ public final class CredentialRoutes implements ApiRoutes {
       String description,
       String type,
       JsonNode credentialFields,
+      List<String> allowedHosts,
       Long version,
       String id,
       List<String> secretFields,
@@ -59,7 +62,7 @@ public final class CredentialRoutes implements ApiRoutes {
       Instant dateModified,
       String selfUri) {
     CredentialService.Input input() {
-      return new CredentialService.Input(name, description, type, credentialFields);
+      return new CredentialService.Input(name, description, type, credentialFields, allowedHosts);
     }
 
     @Override

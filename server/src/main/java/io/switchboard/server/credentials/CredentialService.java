@@ -46,7 +46,12 @@ public final class CredentialService {
   }
 
   /** What a caller sends to create or replace a credential. {@code credentialFields} holds public and secret fields. */
-  public record Input(String name, String description, String type, JsonNode credentialFields) {
+  public record Input(String name, String description, String type, JsonNode credentialFields, List<String> allowedHosts) {
+    /** Without hosts: an OAuth2 credential gets its token URL's host, a replace keeps the stored ones. */
+    public Input(String name, String description, String type, JsonNode credentialFields) {
+      this(name, description, type, credentialFields, null);
+    }
+
     @Override
     public String toString() {
       return "Credential.Input[name=" + name + ", type=" + type + ", fields=<not shown>]";
@@ -58,8 +63,9 @@ public final class CredentialService {
     Fields fields = fields(type, input.credentialFields(), Map.of());
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
+    List<String> hosts = allowedHosts(type, fields.publicFields(), input.allowedHosts());
     var credential =
-        new Credential(id, orgId, name(input.name()), description(input.description()), type, fields.publicFields(), seal(orgId, id, fields.secrets()), box.keyId(), 1, now, now);
+        new Credential(id, orgId, name(input.name()), description(input.description()), type, fields.publicFields(), seal(orgId, id, fields.secrets()), box.keyId(), hosts, 1, now, now);
     store.insert(credential);
     return credential;
   }
@@ -97,8 +103,9 @@ public final class CredentialService {
       if (expectedVersion != null && expectedVersion != current.version()) throw Problem.versionMismatch(current.version(), expectedVersion);
       Map<String, String> kept = type == current.type() ? openSecrets(current) : Map.of();
       Fields fields = fields(type, input.credentialFields(), kept);
+      List<String> hosts = allowedHosts(type, fields.publicFields(), input.allowedHosts() != null ? input.allowedHosts() : current.allowedHosts());
       var updated =
-          new Credential(id, orgId, name, description, type, fields.publicFields(), seal(orgId, id, fields.secrets()), box.keyId(), current.version() + 1, current.createdAt(), clock.instant());
+          new Credential(id, orgId, name, description, type, fields.publicFields(), seal(orgId, id, fields.secrets()), box.keyId(), hosts, current.version() + 1, current.createdAt(), clock.instant());
       if (store.update(updated, current.version())) return updated;
       // Someone else wrote in between: a strict caller learns the new version, a lax one is re-applied.
       if (expectedVersion != null || attempt >= 3) {
@@ -132,7 +139,49 @@ public final class CredentialService {
   /** The credential with its secrets opened, for the outbound engine only. */
   public ResolvedCredential resolve(String orgId, String id) {
     Credential c = get(orgId, id);
-    return new ResolvedCredential(c.id(), c.version(), c.type(), c.publicFields(), openSecrets(c));
+    List<String> hosts = c.allowedHosts() != null ? c.allowedHosts() : allowedHosts(c.type(), c.publicFields(), null);
+    return new ResolvedCredential(c.id(), c.version(), c.type(), c.publicFields(), openSecrets(c), hosts == null ? List.of() : hosts);
+  }
+
+  /**
+   * The hosts a credential may be sent to, checked by the engine on every call: a tenant that may edit an
+   * external API's URL (scope {@code architect}) must not be able to send a credential it cannot read to a
+   * server of its own. Given: host names, IP addresses or {@code *.domain} (its subdomains). Not given: an
+   * OAuth2 credential may go to its token URL's host (where its secret goes anyway); a basic, bearer or api-key
+   * credential may go nowhere until its hosts are set (null is stored and every use is refused).
+   */
+  static List<String> allowedHosts(CredentialType type, Map<String, Object> publicFields, List<String> given) {
+    if (given == null || given.isEmpty()) {
+      if (type == CredentialType.OAUTH2_CLIENT_CREDENTIALS && publicFields.get("tokenUrl") instanceof String url) {
+        String host = URI.create(url).getHost();
+        return host == null ? null : List.of(normalHost(host));
+      }
+      return given == null ? null : List.of();
+    }
+    if (given.size() > 50) throw Problem.invalid("allowedHosts", "must hold at most 50 hosts");
+    var out = new ArrayList<String>();
+    for (int i = 0; i < given.size(); i++) {
+      String h = given.get(i);
+      String at = "allowedHosts[" + i + "]";
+      if (h == null || h.isBlank()) throw Problem.invalid(at, "must be a host name, an IP address or *.domain");
+      String n = normalHost(h.trim());
+      if (n.equals("*") || n.equals("*.")) throw Problem.invalid(at, "must name a host; '*' would let the credential go anywhere");
+      String name = n.startsWith("*.") ? n.substring(2) : n;
+      if (n.length() > 253 || !(HOST_NAME.matcher(name).matches() || (!n.startsWith("*.") && IPV6.matcher(name).matches()))) {
+        throw Problem.invalid(at, "must be a host name, an IP address or *.domain (no scheme, port or path)");
+      }
+      if (!out.contains(n)) out.add(n);
+    }
+    return List.copyOf(out);
+  }
+
+  private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]*:[0-9a-f:.]*");
+
+  private static String normalHost(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
   }
 
   private Map<String, String> openSecrets(Credential c) {

@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Integration credentials in SQL; the secrets column only ever holds sealed values. */
 public final class CredentialStore {
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<List<String>> HOSTS = new TypeReference<>() {};
 
   private final Jdbi jdbi;
   private final JsonMapper mapper;
@@ -36,6 +37,7 @@ public final class CredentialStore {
                 mapper.readValue(rs.getString("public_fields"), MAP),
                 rs.getString("sealed_secrets"),
                 rs.getString("key_id"),
+                rs.getString("allowed_hosts") == null ? null : List.copyOf(mapper.readValue(rs.getString("allowed_hosts"), HOSTS)),
                 rs.getLong("row_version"),
                 Times.read(rs, "created_at"),
                 Times.read(rs, "modified_at"));
@@ -45,8 +47,8 @@ public final class CredentialStore {
   private static final VersionedTable TABLE =
       new VersionedTable(
           "integration_credentials",
-          "name, description, cred_type, public_fields, sealed_secrets, key_id, row_version, modified_at",
-          ":name, :description, :type, :public, :sealed, :kid, :version, :modified");
+          "name, description, cred_type, public_fields, sealed_secrets, key_id, allowed_hosts, row_version, modified_at",
+          ":name, :description, :type, :public, :sealed, :kid, :hosts, :version, :modified");
 
   public void insert(Credential c) {
     TABLE.insert(jdbi, u -> bind(u, c).bind("created", Times.db(c.createdAt())));
@@ -66,6 +68,7 @@ public final class CredentialStore {
         .bind("public", mapper.writeValueAsString(c.publicFields()))
         .bind("sealed", c.sealedSecrets())
         .bind("kid", c.keyId())
+        .bind("hosts", c.allowedHosts() == null ? null : mapper.writeValueAsString(c.allowedHosts()))
         .bind("version", c.version())
         .bind("modified", Times.db(c.modifiedAt()));
   }

@@ -4,14 +4,17 @@ import io.switchboard.server.storage.Database;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Re-encrypts every stored credential from one key to another, in place and in one transaction: either all
- * rows move to the new key or none do. Rows already sealed with the new key are left alone, so a run that
+ * Re-encrypts every stored credential and server secret from one key to another, in place and in one
+ * transaction: either all rows move to the new key or none do. The token-signing and page-token keys are
+ * replaced by new ones on the way ({@link ServerSecrets#rotate}): a rotation is what one does after a key
+ * may have leaked, so every access token issued before it stops working and clients fetch new ones. Rows already sealed with the new key are left alone, so a run that
  * was interrupted (or repeated) is safe to run again. Used offline by {@code switchboard credentials rotate-key}.
  */
 public final class KeyRotation {
   private KeyRotation() {}
 
-  public record Result(int reEncrypted, int alreadyOnNewKey) {}
+  /** Credentials moved, credentials already on the new key, server secrets re-sealed or renewed. */
+  public record Result(int reEncrypted, int alreadyOnNewKey, int serverSecrets) {}
 
   public static Result rotate(Database database, SecretBox from, SecretBox to) {
     var store = new CredentialStore(database.jdbi(), JsonMapper.builder().build());
@@ -36,7 +39,7 @@ public final class KeyRotation {
             }
             moved++;
           }
-          return new Result(moved, done);
+          return new Result(moved, done, ServerSecrets.rotate(h, from, to));
         });
   }
 }

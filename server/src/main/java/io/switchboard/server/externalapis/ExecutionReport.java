@@ -20,6 +20,9 @@ public record ExecutionReport(boolean success, Integer status, long latencyMs, i
   public static final String INVALID_RESPONSE = "invalid-response";
   public static final String CIRCUIT_OPEN = "circuit-open";
 
-  /** Why an execution failed: {@code kind} is one of {@code timeout, http, invalid-response, circuit-open}. */
+  /**
+   * Why an execution failed: {@code kind} is one of {@code timeout, http, invalid-response, circuit-open},
+   * {@code egress.denied} ({@link Egress}) or {@code credential.host.denied} (the credential's allowedHosts).
+   */
   public record Failure(String kind, String detail) {}
 }

@@ -114,6 +114,7 @@ public final class ExternalApiEngine implements AutoCloseable {
       }
     }
 
+    if (credential != null && !credential.mayBeSentTo(prepared.uri().getHost())) return hostRefused(api, credential, prepared, started);
     ResolvedCredential resolved = credential;
     CircuitBreaker<Object> breaker = breakers.of(api.id());
     Outcome outcome;
@@ -132,8 +133,24 @@ public final class ExternalApiEngine implements AutoCloseable {
           new ExecutionReport.Failure(ExecutionReport.CIRCUIT_OPEN, "the circuit of this external API is open after repeated failures; the next trial call is allowed in " + waitMs + " ms"),
           CircuitBreakers.stateName(breaker));
     }
-    return new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
+    var report = new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
+    return credential == null ? report : Redaction.of(credential, credential.type() == io.switchboard.server.credentials.CredentialType.OAUTH2_CLIENT_CREDENTIALS ? tokens.cached(credential) : null).apply(report);
   }
+
+  /**
+   * The credential's {@code allowedHosts} do not include the URL's host: nothing is sent. Checked on every
+   * call (the host may come from inputs); redirects are never followed, so no other host sees it either.
+   */
+  private ExecutionReport hostRefused(ExternalApi api, ResolvedCredential credential, Prepared prepared, long started) {
+    String detail =
+        credential.allowedHosts().isEmpty()
+            ? "the credential " + credential.id() + " has no allowedHosts: set the hosts it may be sent to (integrations scope) before using it"
+            : "the credential " + credential.id() + " may not be sent to " + prepared.uri().getHost() + " (its allowedHosts: " + String.join(", ", credential.allowedHosts()) + ")";
+    return new ExecutionReport(false, null, elapsedMs(started), 0, null, new ExecutionReport.Failure(CREDENTIAL_HOST_DENIED, detail), breakers.state(api.id()));
+  }
+
+  /** The report kind of a call refused because the credential may not go to the URL's host. */
+  public static final String CREDENTIAL_HOST_DENIED = "credential.host.denied";
 
   private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
 
@@ -232,6 +249,9 @@ public final class ExternalApiEngine implements AutoCloseable {
       r = http.send(request.build(), deadline);
     } catch (TimeoutException e) {
       return Step.done(timedOut(api, attempts, null));
+    } catch (Egress.DeniedException e) {
+      // Policy, not the API's health: it does not count against the circuit.
+      return Step.done(Outcome.failed(null, attempts, Egress.DENIED, e.getMessage(), false));
     } catch (OutboundHttp.TooLargeException e) {
       return Step.done(Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true));
     } catch (IOException e) {

@@ -93,6 +93,7 @@ public final class ExternalApiRoutes implements ApiRoutes {
 
   private void create(Context ctx) {
     ExternalApiInput in = input(ctx, bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
+    requireMayAttach(ctx, null, in.credentialId());
     ctx.status(201);
     write(ctx, apis.create(Requests.principal(ctx).orgId(), in));
   }
@@ -104,19 +105,21 @@ public final class ExternalApiRoutes implements ApiRoutes {
   private void replace(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     String id = ctx.pathParam("id");
-    apis.get(org, id);
+    ExternalApi current = apis.get(org, id);
     ExternalApiInput in = input(ctx, bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
     requireSameId(in, id);
+    requireMayAttach(ctx, current.credentialId(), in.credentialId());
     write(ctx, apis.replace(org, id, in, Conditional.expectedVersionOrNull(ctx, in.version())));
   }
 
   private void patch(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     String id = ctx.pathParam("id");
-    apis.get(org, id);
+    ExternalApi current = apis.get(org, id);
     JsonNode tree = bodies.readTree(ctx, Set.of(RequestBodies.JSON, RequestBodies.MERGE_PATCH));
     ExternalApiInput in = input(ctx, tree);
     requireSameId(in, id);
+    if (tree.has("credentialId")) requireMayAttach(ctx, current.credentialId(), in.credentialId());
     Set<String> present = new HashSet<>();
     for (String field : ExternalApiInput.WRITABLE) if (tree.has(field)) present.add(field);
     write(ctx, apis.patch(org, id, in, present, Conditional.expectedVersionOrNull(ctx, in.version())));
@@ -178,6 +181,23 @@ public final class ExternalApiRoutes implements ApiRoutes {
           "invalid.value",
           field + " must be a whole number between " + min + " and " + max + unit + ", got " + v,
           Map.of("field", field, "min", min, "max", max));
+    }
+  }
+
+  /**
+   * Attaching a credential to an API, or switching to another, decides where its secret is sent: that needs
+   * {@code integrations} (the scope that manages credentials) besides {@code architect}. Keeping the one an
+   * API already has does not (the credential's {@code allowedHosts} bound where it can go), nor does removing it.
+   */
+  private static void requireMayAttach(Context ctx, String currentCredentialId, String requested) {
+    String wanted = requested == null || requested.isBlank() ? null : requested.trim();
+    if (wanted == null || wanted.equals(currentCredentialId)) return;
+    if (!Requests.principal(ctx).hasScope(Scopes.INTEGRATIONS)) {
+      throw new Problem(
+          Problem.Kind.FORBIDDEN,
+          "missing.scope",
+          "Attaching a credential to an external API needs the scope " + Scopes.INTEGRATIONS + " as well as " + Scopes.ARCHITECT,
+          Map.of("scope", Scopes.INTEGRATIONS));
     }
   }
 

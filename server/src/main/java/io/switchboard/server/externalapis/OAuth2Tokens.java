@@ -108,6 +108,13 @@ final class OAuth2Tokens {
     }
   }
 
+  /** The token this node holds for {@code c} now, if any (to keep it out of reports). */
+  String cached(ResolvedCredential c) {
+    Slot slot = slots.get(c.id());
+    Token t = slot == null ? null : slot.token;
+    return t == null ? null : t.value();
+  }
+
   /** Forgets {@code value} after the API refused it, so the next call fetches a new one. */
   void invalidate(ResolvedCredential c, String value) {
     Slot slot = slots.get(c.id());

@@ -2,16 +2,16 @@ package io.switchboard.server.externalapis;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,20 +19,37 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The one outbound HTTP client of the server, shared by every external API (and later the flow runtime).
  *
  * <ul>
+ *   <li>Egress-checked on the address actually connected to: this is Jetty's {@link HttpClient}, not
+ *       {@code java.net.http}, because Jetty lets us replace the step between resolving a name and connecting
+ *       ({@link SocketAddressResolver}). {@link Egress} resolves the host once and hands back only the
+ *       addresses it permits, and the client connects to exactly those. With {@code java.net.http} the
+ *       resolution happens inside the client (a check before it would race a DNS rebind), a request sent to
+ *       the IP would lose TLS host-name checks and SNI, and the {@code Host} header cannot be set.
  *   <li>Bounded: at most {@code maxConcurrent} exchanges are in flight, so at most that many connections are
  *       open (HTTP/1.1, one exchange per connection; idle ones are kept alive and reused). A caller waits for
  *       a slot only within its own deadline.
- *   <li>No platform thread per call: the client's async machinery runs on virtual threads and callers (virtual
- *       threads themselves) park on a future.
- *   <li>A deadline covers the whole exchange, body included, and cancels it when it passes; the body is read
+ *   <li>No platform thread per call: the client runs on virtual threads and callers (virtual threads
+ *       themselves) park on a future.
+ *   <li>A deadline covers the whole exchange, body included, and aborts it when it passes; the body is read
  *       up to {@code maxResponseBytes}.
- *   <li>Redirects are not followed: a data action answers where it was told to call.
+ *   <li>Redirects are not followed: a data action answers where it was told to call, and a credential never
+ *       travels to a host a redirect names.
  * </ul>
+ *
+ * Callers build a {@code java.net.http.HttpRequest} (a plain value: URI, method, headers, body) and get the
+ * answer's headers as {@code java.net.http.HttpHeaders}, so the engine does not depend on the transport.
  */
 public final class OutboundHttp implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -40,54 +57,29 @@ public final class OutboundHttp implements AutoCloseable {
   private final Semaphore slots;
   private final int maxResponseBytes;
 
-  public OutboundHttp(int maxConcurrent, int maxResponseBytes) {
+  public OutboundHttp(int maxConcurrent, int maxResponseBytes, Egress egress) {
     this.slots = new Semaphore(maxConcurrent, true);
     this.maxResponseBytes = maxResponseBytes;
-    this.client =
-        HttpClient.newBuilder()
-            .executor(executor)
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    executor.execute(this::warmUp);
-  }
-
-  /**
-   * The first exchange of a JVM loads the client's classes, its TLS context and its timeout path: measured at
-   * about 70-250 ms, and paid partly after the deadline of whoever calls first (an API with a 3000 ms timeout
-   * reported 3077 ms after a restart). So at start-up, in the background, a plain and a TLS exchange with a loopback
-   * socket that never answers go through {@link #send} and time out; afterwards a caller's budget is its own.
-   */
-  private void warmUp() {
-    try (var silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
-      executor.execute(
-          () -> {
-            var held = new java.util.ArrayList<java.net.Socket>();
-            try {
-              while (true) held.add(silent.accept());
-            } catch (IOException closed) {
-              // The warm-up is over: let go of its connections.
-              for (var s : held) {
-                try {
-                  s.close();
-                } catch (IOException ignored) {
-                  // Closing a loopback socket nobody uses.
-                }
-              }
-            }
-          });
-      for (String scheme : List.of("http", "https")) {
-        var request = HttpRequest.newBuilder(java.net.URI.create(scheme + "://127.0.0.1:" + silent.getLocalPort() + "/warm-up")).build();
-        try {
-          send(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
-        } catch (IOException | TimeoutException expected) {
-          // Nothing answers: the timeout path is part of what is warmed.
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // Only a warm-up: a first call then pays the cost itself.
+    this.client = new HttpClient();
+    client.setExecutor(new VirtualThreadPool());
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(10_000);
+    client.setMaxConnectionsPerDestination(maxConcurrent);
+    client.setMaxRequestsQueuedPerDestination(maxConcurrent);
+    // Kept-alive connections a partner stopped using are closed after a while rather than held for ever.
+    client.setIdleTimeout(30_000);
+    client.setUserAgentField(null);
+    client.setSocketAddressResolver(new EgressResolver(egress, executor));
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the outbound HTTP client did not start", e);
     }
+    // Both are filled by start(). Bodies as sent: no Accept-Encoding of our own (the size cap counts what the
+    // API sends). No built-in 401/407 authentication, redirect or 100-continue handling: an answer is
+    // reported as it came.
+    client.getContentDecoderFactories().clear();
+    client.getProtocolHandlers().clear();
   }
 
   /** One answer, its body capped. */
@@ -112,8 +104,9 @@ public final class OutboundHttp implements AutoCloseable {
   /**
    * Sends and reads the whole answer before {@code deadlineNanos} ({@link System#nanoTime()} based).
    *
-   * @throws TimeoutException when the deadline passes first (the exchange is cancelled)
-   * @throws IOException when the connection fails or the body is too large
+   * @throws TimeoutException when the deadline passes first (the exchange is aborted)
+   * @throws IOException when the connection fails, the target is refused by {@link Egress} ({@link
+   *     Egress.DeniedException}) or the body is too large
    */
   public Response send(HttpRequest request, long deadlineNanos) throws IOException, TimeoutException {
     long wait = deadlineNanos - System.nanoTime();
@@ -124,89 +117,135 @@ public final class OutboundHttp implements AutoCloseable {
       throw new IOException("interrupted while waiting for an outbound connection", e);
     }
     // From here a slot is held; every path below gives it back.
-    CompletableFuture<HttpResponse<byte[]>> future = null;
+    Request outgoing = null;
     try {
-      // sendAsync does part of its work (a first exchange's set-up) on the calling thread: started on the executor,
-      // that work counts against the deadline like the rest of the exchange instead of delaying the caller past it.
-      CompletableFuture<CompletableFuture<HttpResponse<byte[]>>> started =
-          CompletableFuture.supplyAsync(() -> client.sendAsync(request, info -> new CappedBody(maxResponseBytes)), executor);
-      future = started.thenCompose(exchange -> exchange);
-      // A caller that gave up cancels the exchange too, even one that was still being started.
-      future.whenComplete((r, e) -> {
-        if (e instanceof CancellationException) started.thenAccept(exchange -> exchange.cancel(true));
-      });
-      HttpResponse<byte[]> r = future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return new Response(r.statusCode(), r.headers(), r.body());
+      outgoing = toJetty(request, Math.max(1, deadlineNanos - System.nanoTime()));
+      var answer = new CappedAnswer(maxResponseBytes);
+      outgoing.send(answer);
+      return answer.result.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      future.cancel(true);
+      if (outgoing != null) outgoing.abort(e);
       throw e;
     } catch (InterruptedException e) {
-      if (future != null) future.cancel(true);
+      if (outgoing != null) outgoing.abort(e);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
-    } catch (CancellationException e) {
-      throw new IOException("cancelled", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof java.net.http.HttpTimeoutException) throw new TimeoutException("no answer before the deadline");
-      if (cause instanceof IOException io) throw io;
-      throw new IOException(cause == null ? "request failed" : cause.toString(), cause);
+      throw failure(e.getCause());
     } finally {
       slots.release();
     }
   }
 
+  private Request toJetty(HttpRequest request, long timeoutNanos) {
+    Request r = client.newRequest(request.uri()).method(request.method()).timeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    r.headers(h -> request.headers().map().forEach((name, values) -> values.forEach(v -> h.add(name, v))));
+    byte[] body = request.bodyPublisher().map(OutboundHttp::bytesOf).orElse(null);
+    if (body != null && (body.length > 0 || !request.method().equals("GET"))) r.body(new BytesRequestContent(body));
+    return r;
+  }
+
+  /** The exception a caller sees, unwrapped to the cause that says what happened. */
+  private static IOException failure(Throwable cause) throws TimeoutException {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof Egress.DeniedException denied) return denied;
+      if (t instanceof TooLargeException tooLarge) return tooLarge;
+      if (t instanceof TimeoutException) throw new TimeoutException("no answer before the deadline");
+    }
+    if (cause instanceof IOException io) return io;
+    return new IOException(cause == null ? "request failed" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+  }
+
   @Override
   public void close() {
-    client.shutdownNow();
+    try {
+      client.stop();
+    } catch (Exception e) {
+      // Closing: nothing left to do about it.
+    }
     executor.shutdownNow();
   }
 
-  /** Collects the body up to a limit and then gives up on the stream rather than buffering without end. */
-  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+  /** Resolves once, lets {@link Egress} filter, and hands Jetty only the permitted addresses to connect to. */
+  private record EgressResolver(Egress egress, ExecutorService executor) implements SocketAddressResolver {
+    @Override
+    public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+      // Name look-ups block: on a virtual thread, not on Jetty's selector.
+      executor.execute(
+          () -> {
+            try {
+              var out = new ArrayList<InetSocketAddress>();
+              for (InetAddress a : egress.resolve(host)) out.add(new InetSocketAddress(a, port));
+              promise.succeeded(out);
+            } catch (IOException | RuntimeException e) {
+              promise.failed(e);
+            }
+          });
+    }
+  }
+
+  /** Collects the body up to a limit and then aborts the exchange rather than buffering without end. */
+  private static final class CappedAnswer implements org.eclipse.jetty.client.Response.Listener {
+    final CompletableFuture<Response> result = new CompletableFuture<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final int limit;
-    private Flow.Subscription subscription;
 
-    CappedBody(int limit) {
+    CappedAnswer(int limit) {
       this.limit = limit;
     }
 
     @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (result.isDone()) return;
-      for (ByteBuffer b : items) {
-        if (out.size() + b.remaining() > limit) {
-          subscription.cancel();
-          result.completeExceptionally(new TooLargeException(limit));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
+    public void onContent(org.eclipse.jetty.client.Response response, ByteBuffer content) {
+      if (out.size() + content.remaining() > limit) {
+        response.abort(new TooLargeException(limit));
+        return;
       }
+      byte[] chunk = new byte[content.remaining()];
+      content.get(chunk);
+      out.write(chunk, 0, chunk.length);
     }
 
     @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
+    public void onComplete(Result r) {
+      if (r.isFailed()) {
+        result.completeExceptionally(r.getFailure());
+        return;
+      }
+      var headers = new LinkedHashMap<String, List<String>>();
+      for (var field : r.getResponse().getHeaders()) headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
+      result.complete(new Response(r.getResponse().getStatus(), HttpHeaders.of(headers, (a, b) -> true), out.toByteArray()));
     }
+  }
 
-    @Override
-    public void onComplete() {
-      result.complete(out.toByteArray());
-    }
+  /** The bytes of a request body publisher (ours are in-memory: byte arrays and strings). */
+  private static byte[] bytesOf(HttpRequest.BodyPublisher publisher) {
+    var collected = new CompletableFuture<byte[]>();
+    publisher.subscribe(
+        new Flow.Subscriber<ByteBuffer>() {
+          private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return result;
-    }
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            byte[] chunk = new byte[item.remaining()];
+            item.get(chunk);
+            buffer.write(chunk, 0, chunk.length);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            collected.completeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {
+            collected.complete(buffer.toByteArray());
+          }
+        });
+    return collected.join();
   }
 }

@@ -196,10 +196,15 @@ public final class HttpServer {
     // counted and answered with the same rate-limit headers as everything else.
     for (RequestGate gate : gates) gate.admit(ctx, principal);
 
-    String orgHeader = ctx.header(ORG_HEADER);
-    if (orgHeader != null && !orgHeader.isBlank() && !orgHeader.trim().equals(principal.orgId())) {
-      // The org is the token's; a header that says otherwise is a mistake worth failing loudly on.
-      throw new Problem(Problem.Kind.FORBIDDEN, "org.mismatch", ORG_HEADER + " does not match the organization of the access token");
+    // Every value counts: a repeated header (or one a proxy folded into a comma list) whose first value is
+    // right must not smuggle in a second that a component further on might read.
+    for (String orgHeader : java.util.Collections.list(ctx.req().getHeaders(ORG_HEADER))) {
+      for (String value : orgHeader.split(",", -1)) {
+        if (!value.isBlank() && !value.trim().equals(principal.orgId())) {
+          // The org is the token's; a header that says otherwise is a mistake worth failing loudly on.
+          throw new Problem(Problem.Kind.FORBIDDEN, "org.mismatch", ORG_HEADER + " does not match the organization of the access token");
+        }
+      }
     }
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) {

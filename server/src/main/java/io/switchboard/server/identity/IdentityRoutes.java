@@ -23,10 +23,12 @@ import java.util.Set;
 public final class IdentityRoutes implements ApiRoutes {
   private final IdentityService identity;
   private final RequestBodies bodies;
+  private final TokenThrottle throttle;
 
-  public IdentityRoutes(IdentityService identity, RequestBodies bodies) {
+  public IdentityRoutes(IdentityService identity, RequestBodies bodies, TokenThrottle throttle) {
     this.identity = identity;
     this.bodies = bodies;
+    this.throttle = throttle;
   }
 
   /** The Genesys OAuthClient shape; {@code secret} is present only when just created or rotated. */
@@ -144,8 +146,19 @@ public final class IdentityRoutes implements ApiRoutes {
       oauthError(ctx, 401, "invalid_client", "Client authentication is required (HTTP Basic or client_id and client_secret)");
       return;
     }
+    // Before bcrypt: a refused request costs a map look-up (and, to let a known-good secret through a
+    // lock-out an attacker caused, one database read and a SHA-256).
+    String address = ctx.req().getRemoteAddr();
+    TokenThrottle.Refusal refusal = throttle.admit(clientId, address);
+    if (refusal != null && !(refusal.forFailures() && identity.isRememberedSecret(clientId, secret))) {
+      long seconds = Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      oauthError(ctx, 429, "temporarily_unavailable", (refusal.forFailures() ? "Too many failed token requests" : "Too many token requests") + " for this client or from this address; retry after " + seconds + " s");
+      return;
+    }
     Optional<OAuthClient> client = identity.authenticateClient(clientId, secret);
     if (client.isEmpty()) {
+      throttle.failed(clientId, address);
       if (basic.isPresent()) ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
       oauthError(ctx, 401, "invalid_client", "Client authentication failed");
       return;

@@ -143,6 +143,8 @@ public final class IdentityService {
     if (!store.updateSecret(orgId, id, hash, now)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
     var rotated = new OAuthClient(client.id(), client.orgId(), client.name(), client.description(), hash, client.scopes(), client.tokenLifetimeSeconds(), client.createdAt(), now);
+    // Tokens minted with the old secret end with it (see TokenService): a rotation is what one does after a leak.
+    tokens.clientChanged(rotated);
     return new ClientWithSecret(rotated, secret);
   }
 
@@ -156,6 +158,12 @@ public final class IdentityService {
       return Optional.empty();
     }
     return hasher.matches(secret, client.get().secretHash()) ? client : Optional.empty();
+  }
+
+  /** True when {@code secret} is the one this node already verified for the client: costs a look-up, never bcrypt. */
+  public boolean isRememberedSecret(String clientId, String secret) {
+    if (clientId == null || clientId.isBlank() || clientId.length() > 64) return false;
+    return store.findClient(clientId).map(c -> hasher.matchesRemembered(secret, c.secretHash())).orElse(false);
   }
 
   public TokenService.IssuedToken issueToken(OAuthClient client) {

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Orgs, OAuth clients, revoked tokens and server secrets in SQL. */
+/** Orgs, OAuth clients and revoked tokens in SQL (server secrets: {@code credentials.ServerSecrets}). */
 public final class IdentityStore {
   private static final RowMapper<OAuthClient> CLIENT =
       (rs, ctx) ->
@@ -141,24 +141,4 @@ public final class IdentityStore {
 
   public record Revocation(String jti, Instant expiresAt, Instant revokedAt) {}
 
-  /** The named secret, created by {@code generator} on first use; concurrent nodes agree on one value. */
-  public String secret(String name, java.util.function.Supplier<String> generator, Instant now) {
-    Optional<String> existing = readSecret(name);
-    if (existing.isPresent()) return existing.get();
-    // Another node may insert first; then its value wins and ours is dropped as a duplicate.
-    SqlErrors.insertUnlessDuplicate(
-        () ->
-            jdbi.useHandle(
-                h ->
-                    h.createUpdate("insert into server_secrets (name, secret_value, created_at) values (:n, :v, :at)")
-                        .bind("n", name)
-                        .bind("v", generator.get())
-                        .bind("at", Times.db(now))
-                        .execute()));
-    return readSecret(name).orElseThrow(() -> new IllegalStateException("server secret " + name + " could not be stored"));
-  }
-
-  private Optional<String> readSecret(String name) {
-    return jdbi.withHandle(h -> h.createQuery("select secret_value from server_secrets where name = :n").bind("n", name).mapTo(String.class).findOne());
-  }
 }

@@ -34,14 +34,17 @@ public final class SecretHasher {
 
   public boolean matches(String presented, String storedHash) {
     if (presented == null || presented.isEmpty() || presented.length() > 512) return false;
-    String digest = sha256(presented);
-    String remembered = verified.get(storedHash);
-    if (remembered != null && MessageDigest.isEqual(remembered.getBytes(StandardCharsets.US_ASCII), digest.getBytes(StandardCharsets.US_ASCII))) {
-      return true;
-    }
+    if (matchesRemembered(presented, storedHash)) return true;
     boolean ok = bcrypt.matches(presented, storedHash);
-    if (ok) verified.put(storedHash, digest);
+    if (ok) verified.put(storedHash, sha256(presented));
     return ok;
+  }
+
+  /** True only when {@code presented} is the secret this node already verified against {@code storedHash}: no bcrypt. */
+  public boolean matchesRemembered(String presented, String storedHash) {
+    if (presented == null || presented.isEmpty() || presented.length() > 512) return false;
+    String remembered = verified.get(storedHash);
+    return remembered != null && MessageDigest.isEqual(remembered.getBytes(StandardCharsets.US_ASCII), sha256(presented).getBytes(StandardCharsets.US_ASCII));
   }
 
   public void forget(String storedHash) {

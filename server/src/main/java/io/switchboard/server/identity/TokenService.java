@@ -49,7 +49,15 @@ public final class TokenService implements Authenticator {
   static final int VERIFIED_CACHE_LIMIT = 50_000;
   static final int CLIENT_CACHE_LIMIT = 100_000;
 
-  private record Verified(String orgId, String clientId, Set<String> scopes, String tokenId, Instant expiresAt) {}
+  /**
+   * {@code secretStamp}: the client's secret-rotation time (epoch ms) when the token was issued, or, for
+   * tokens issued before the claim existed, their issue time; a token older than the client's current
+   * secret is refused, so rotating a leaked secret also ends the tokens minted with it.
+   */
+  private record Verified(String orgId, String clientId, Set<String> scopes, String tokenId, Instant expiresAt, long secretStamp) {}
+
+  /** The claim that ties a token to the client secret it was obtained with. */
+  static final String SECRET_STAMP_CLAIM = "srt";
 
 
   public record IssuedToken(String accessToken, String tokenType, long expiresIn, Principal principal) {}
@@ -78,6 +86,7 @@ public final class TokenService implements Authenticator {
             .subject(client.id())
             .claim("org", client.orgId())
             .claim("scp", List.copyOf(client.scopes()))
+            .claim(SECRET_STAMP_CLAIM, client.secretRotatedAt().toEpochMilli())
             .issueTime(Date.from(now))
             .expirationTime(Date.from(expires))
             .build();
@@ -103,6 +112,7 @@ public final class TokenService implements Authenticator {
     if (revocations.isRevoked(v.tokenId())) throw invalid("The access token has been revoked.");
     OAuthClient client = liveClient(v.clientId()).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
     if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
+    if (v.secretStamp() < client.secretRotatedAt().toEpochMilli()) throw invalid("The access token was issued before the client's secret was rotated.");
     return new Principal(v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt());
   }
 
@@ -121,11 +131,25 @@ public final class TokenService implements Authenticator {
     if (exp == null || jti == null || clientId == null || !(claims.getClaim("org") instanceof String org)) throw invalid("The access token is invalid.");
     var scopes = new LinkedHashSet<String>();
     if (claims.getClaim("scp") instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
-    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant());
+    long stamp;
+    if (claims.getClaim(SECRET_STAMP_CLAIM) instanceof Number n) {
+      stamp = n.longValue();
+    } else {
+      // Issued before the claim existed: its issue time, to the second, stands in (rounded up, so a token
+      // from the very second of a rotation is not refused for a fraction the JWT cannot express).
+      Date iat = claims.getIssueTime();
+      stamp = iat == null ? Long.MIN_VALUE : iat.getTime() + 999;
+    }
+    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant(), stamp);
   }
 
   public void revoke(Principal principal) {
     revocations.revoke(principal.tokenId(), principal.expiresAt());
+  }
+
+  /** Called when a client's secret was rotated here, so its older tokens stop at once on this node (others within the TTL). */
+  public void clientChanged(OAuthClient client) {
+    clients.put(client.id(), Optional.of(client));
   }
 
   /** Called when a client is deleted here, so its tokens stop at once on this node (others within the TTL). */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,12 @@ public final class RequestMetrics implements AutoCloseable {
   /** Timers by method, route and status: building the meter id on every request costs more than the request's own work. */
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-  public RequestMetrics() {
+  /**
+   * {@code perOrgSeries} false (the default, {@code ops.metrics.per-org}) drops the {@code org} tag before any
+   * meter is registered: a scrape then shows totals only, never which orgs exist or how busy each is.
+   */
+  public RequestMetrics(boolean perOrgSeries) {
+    if (!perOrgSeries) registry.config().meterFilter(MeterFilter.ignoreTags("org"));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);

@@ -2,7 +2,6 @@ package io.switchboard.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import org.flywaydb.core.Flyway;
@@ -47,7 +46,7 @@ public final class Database implements AutoCloseable {
     Dialect dialect;
     if (url == null) {
       try {
-        Files.createDirectories(config.dataDir());
+        OwnerOnlyFile.secureDirectory(config.dataDir());
       } catch (IOException e) {
         throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
       }
@@ -79,6 +78,11 @@ public final class Database implements AutoCloseable {
       var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
       if (config.schema() != null) flyway.schemas(config.schema()).createSchemas(true);
       flyway.load().migrate();
+      // The files H2 has just created got the process umask (often 0644): owner-only from here on.
+      if (config.jdbcUrl() == null) OwnerOnlyFile.secureDirectory(config.dataDir());
+    } catch (IOException e) {
+      dataSource.close();
+      throw new IllegalStateException("cannot make the data directory " + config.dataDir() + " owner-only: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;

@@ -73,7 +73,7 @@ class CredentialKeysIT {
     Files.delete(s.dataDir().resolve("crypto.key"));
     assertThatThrownBy(() -> restart(s, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("1 stored credential(s) are encrypted, but no credentials key is configured")
+        .hasMessageContaining("1 stored credential(s) and 2 server secret(s) are encrypted, but no credentials key is configured")
         .hasMessageContaining("SWITCHBOARD_CRYPTO_KEY")
         .hasMessageContaining(keyId);
     // And no new key was generated behind the user's back.
@@ -99,7 +99,7 @@ class CredentialKeysIT {
     SecretBox oldKey = CredentialKeys.configured(settings).orElseThrow().box();
     String newKey = SecretBox.newKeyBase64();
     try (Database db = Database.open(StorageConfig.from(settings))) {
-      assertThat(KeyRotation.rotate(db, oldKey, SecretBox.fromBase64(newKey))).isEqualTo(new KeyRotation.Result(1, 0));
+      assertThat(KeyRotation.rotate(db, oldKey, SecretBox.fromBase64(newKey))).isEqualTo(new KeyRotation.Result(1, 0, 2));
     }
     assertThatThrownBy(() -> restart(s, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("sealed with key id " + SecretBox.fromBase64(newKey).keyId());
     try (TestServer again = restart(s, Map.of(SettingKeys.CRYPTO_KEY, newKey))) {

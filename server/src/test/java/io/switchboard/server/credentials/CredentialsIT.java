@@ -53,7 +53,8 @@ class CredentialsIT {
     originalOut = System.out;
     System.setErr(new PrintStream(new Tee(originalErr, log), true, StandardCharsets.UTF_8));
     System.setOut(new PrintStream(new Tee(originalOut, log), true, StandardCharsets.UTF_8));
-    server = TestServer.start(Map.of(SettingKeys.ACCESS_LOG, "true"));
+    // The Upstream stands in for a partner API on loopback, which egress refuses by default.
+    server = TestServer.start(Map.of(SettingKeys.ACCESS_LOG, "true", SettingKeys.EGRESS_ALLOW, "127.0.0.1"));
     upstream = Upstream.start();
     api = server.api();
     acme = api.token(server.newOrg());
@@ -93,9 +94,9 @@ class CredentialsIT {
     upstream.on("/echo-auth", (ex, req) -> json(ex, 200, "{\"ok\":true}"));
     upstream.on("/fail", (ex, req) -> json(ex, 500, "{\"error\":\"boom\"}"));
 
-    JsonNode basic = create("{\"name\":\"basic\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"" + PASSWORD + "\"}}");
-    JsonNode bearer = create("{\"name\":\"bearer\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"" + TOKEN_SECRET + "\"}}");
-    JsonNode key = create("{\"name\":\"key\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\"" + API_KEY + "\"}}");
+    JsonNode basic = create("{\"name\":\"basic\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"" + PASSWORD + "\"}}");
+    JsonNode bearer = create("{\"name\":\"bearer\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"credentialFields\":{\"token\":\"" + TOKEN_SECRET + "\"}}");
+    JsonNode key = create("{\"name\":\"key\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\"" + API_KEY + "\"}}");
     JsonNode oauth =
         create("{\"name\":\"oauth\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token") + "\",\"clientId\":\"cid\",\"clientSecret\":\"" + CLIENT_SECRET + "\",\"scopes\":[\"a\",\"b\"]}}");
 

@@ -28,7 +28,8 @@ class DemoIntegrationsIT {
   @Test
   void theDemoApisWorkOutOfTheBoxAndSurviveRestartsOnAnotherPort() throws Exception {
     Path dir = Files.createTempDirectory("switchboard-demo");
-    Map<String, String> settings = Map.of(SettingKeys.DEMO_CRM, "true", SettingKeys.DATA_DIR, dir.toString());
+    // As serve --demo does: the fake CRM is this very server, on loopback.
+    Map<String, String> settings = Map.of(SettingKeys.DEMO_CRM, "true", SettingKeys.DATA_DIR, dir.toString(), SettingKeys.EGRESS_ALLOW, "127.0.0.1");
     String firstBase;
     DemoSetup.DemoOrg acme;
     try (TestServer server = TestServer.start(settings)) {

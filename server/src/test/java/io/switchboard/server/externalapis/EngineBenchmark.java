@@ -68,7 +68,7 @@ public final class EngineBenchmark {
           }
         });
     slowEndpoint.start();
-    try (var outbound = new OutboundHttp(2048, 1 << 20)) {
+    try (var outbound = new OutboundHttp(2048, 1 << 20, Egress.unrestricted())) {
       var engine = new ExternalApiEngine(outbound, (org, id) -> null, new CircuitBreakers(new CircuitBreakers.Config(50, 10, Duration.ofSeconds(60), Duration.ofSeconds(30))), new ResponseMapper(), MAPPER, Clock.systemUTC());
       ExternalApi instant = api("instant", base + "/instant", 3000, Map.of("name", "$.customer.name", "vip", "body.customer.tier == 'gold'"));
       HttpClient bare = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).version(HttpClient.Version.HTTP_1_1).build();

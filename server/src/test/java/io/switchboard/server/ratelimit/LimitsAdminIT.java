@@ -31,7 +31,8 @@ class LimitsAdminIT {
   static void start() {
     // A global default from configuration, to see it in the effective limits; a still clock, so that
     // "what is left" does not refill while the test reads it.
-    server = TestServer.start(Map.of("limits.group.scripts.rate.per.minute", "1000"), null, new MutableClock());
+    // Per-org metric series are opt-in (they list org ids); this test reads them.
+    server = TestServer.start(Map.of("limits.group.scripts.rate.per.minute", "1000", "ops.metrics.per-org", "true"), null, new MutableClock());
     api = server.api();
   }
 

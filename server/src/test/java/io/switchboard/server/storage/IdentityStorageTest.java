@@ -3,6 +3,8 @@ package io.switchboard.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.server.credentials.SecretBox;
+import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.identity.IdentityStore;
 import io.switchboard.server.identity.OAuthClient;
 import io.switchboard.server.identity.Org;
@@ -94,15 +96,17 @@ class IdentityStorageTest {
     BothDatabases.run(
         dialect,
         db -> {
-          var store = new IdentityStore(db.jdbi());
+          // Eight nodes sharing the database and the credentials key, each starting at once.
+          var box = SecretBox.fromBase64(SecretBox.newKeyBase64());
           var seen = ConcurrentHashMap.<String>newKeySet();
           try (var pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 8; i++) {
-              int n = i;
-              pool.submit(() -> seen.add(store.secret("k", () -> "value-" + n, NOW.truncatedTo(ChronoUnit.MILLIS))));
+              var node = new ServerSecrets(db.jdbi(), box, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+              pool.submit(() -> seen.add(java.util.Base64.getEncoder().encodeToString(node.key("k"))));
             }
           }
           assertThat(seen).hasSize(1);
+          assertThat(ServerSecrets.countByKeyId(db.jdbi())).containsEntry(box.keyId(), 1L);
         });
   }
 }

@@ -133,7 +133,7 @@ class IntegrationsStorageTest {
           assertThat(store.countByKeyId()).isEqualTo(Map.of(oldKey.keyId(), 5L));
 
           var result = KeyRotation.rotate(db, oldKey, newKey);
-          assertThat(result).isEqualTo(new KeyRotation.Result(5, 0));
+          assertThat(result).isEqualTo(new KeyRotation.Result(5, 0, 0));
           assertThat(store.countByKeyId()).isEqualTo(Map.of(newKey.keyId(), 5L));
           var rotated = new CredentialService(store, newKey, (o, id) -> List.of(), MAPPER, Clock.fixed(NOW, ZoneOffset.UTC));
           for (int i = 0; i < 5; i++) assertThat(rotated.resolve(org, ids.get(i)).secret("token")).isEqualTo("secret-" + i);
@@ -141,7 +141,7 @@ class IntegrationsStorageTest {
           assertThatThrownBy(() -> service.resolve(org, ids.get(0))).hasMessageContaining("sealed with key " + newKey.keyId());
 
           // Running it again changes nothing; a third key it does not know stops it before any change.
-          assertThat(KeyRotation.rotate(db, oldKey, newKey)).isEqualTo(new KeyRotation.Result(0, 5));
+          assertThat(KeyRotation.rotate(db, oldKey, newKey)).isEqualTo(new KeyRotation.Result(0, 5, 0));
           SecretBox stranger = SecretBox.fromBase64(SecretBox.newKeyBase64());
           assertThatThrownBy(() -> KeyRotation.rotate(db, stranger, oldKey)).hasMessageContaining("neither the current key");
           assertThat(store.countByKeyId()).isEqualTo(Map.of(newKey.keyId(), 5L));

@@ -32,6 +32,9 @@ public final class TestServer implements AutoCloseable {
    */
   public static final Map<String, String> NO_TOKEN_LIMIT = Map.of("limits.client.credentials.token.rate.per.minute", "0");
 
+  /** The credentials key of servers started on a given (shared) storage, unless the test sets its own. */
+  public static final String SHARED_STORAGE_KEY = "c3dpdGNoYm9hcmQtdGVzdHMtc2hhcmVkLWtleS0zMmI=";
+
   public static TestServer start() {
     return start(Map.of());
   }
@@ -48,6 +51,9 @@ public final class TestServer implements AutoCloseable {
       values.put(SettingKeys.HTTP_PORT, "0");
       values.put(SettingKeys.DATA_DIR, dir.toString());
       values.put(SettingKeys.ACCESS_LOG, "false");
+      // A given storage may be shared by several servers (a cluster, a restart): like the nodes of a real
+      // cluster they share one credentials key, which seals the token-signing key every node must read.
+      if (storage != null) values.put(SettingKeys.CRYPTO_KEY, SHARED_STORAGE_KEY);
       values.putAll(overrides);
       Settings settings = Settings.of(values);
       StorageConfig effective = storage != null ? storage : StorageConfig.from(settings);
