@@ -2,7 +2,10 @@ package io.switchboard.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.testing.TestServer;
 import io.switchboard.server.testing.TwoOrgServer;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,7 +69,11 @@ class DenialOfServiceIT extends TwoOrgServer {
   @Test
   @Timeout(value = 15, unit = TimeUnit.SECONDS)
   void anExpensiveMappingIsStoppedWithinTheCallsBudget() {
-    try (var upstream = io.switchboard.server.testing.Upstream.start()) {
+    // The upstream stands on loopback, which egress refuses unless allowed: a server of its own that allows it.
+    try (var upstream = io.switchboard.server.testing.Upstream.start();
+        var allowing = TestServer.start(Map.of(SettingKeys.EGRESS_ALLOW, "127.0.0.1"))) {
+      var api = allowing.api();
+      String token = api.token(allowing.newOrg());
       var items = new StringBuilder();
       for (int i = 0; i < 300; i++) items.append(i == 0 ? "" : ",").append(i);
       upstream.on("/list", (ex, req) -> io.switchboard.server.testing.Upstream.json(ex, 200, "{\"xs\":[" + items + "]}"));
