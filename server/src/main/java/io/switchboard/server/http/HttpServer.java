@@ -100,6 +100,16 @@ public final class HttpServer {
                     }
                   });
 
+              cfg.routes.after(
+                  ctx -> {
+                    // A body the handler never read (a DELETE, a 404, a refusal before the body) is read here,
+                    // before the answer goes out: left unread, Jetty closes the connection while the caller may
+                    // still be sending, and the caller's TCP stack then discards our answer (a reset). Bounded:
+                    // declared lengths above http.max-body-bytes were refused before anything was read.
+                    long declared = ctx.req().getContentLengthLong();
+                    if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
+                  });
+
               for (ApiRoutes feature : features) feature.register(cfg.routes);
 
               cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
