@@ -50,6 +50,9 @@ public final class SettingKeys {
   public static final String BREAKER_WINDOW = "externalapis.breaker.window-seconds";
   public static final String BREAKER_OPEN_MILLIS = "externalapis.breaker.open-millis";
   public static final String DEMO_CRM = "demo.crm-endpoint";
+  public static final String FLOW_DEADLINE = "flows.deadline-millis";
+  public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
+  public static final String FLOW_MAX_DEFINITION = "flows.max-definition-bytes";
 
   public static final List<Key> ALL =
       List.of(
@@ -96,7 +99,10 @@ public final class SettingKeys {
           new Key(BREAKER_MINIMUM_CALLS, "10", "Circuit breaker: calls needed in the window before the failure rate is judged."),
           new Key(BREAKER_WINDOW, "60", "Circuit breaker: the sliding window, in seconds, over which the failure rate is computed."),
           new Key(BREAKER_OPEN_MILLIS, "30000", "Circuit breaker: how long an open circuit refuses calls before one trial call is let through."),
-          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."));
+          new Key(DEMO_CRM, "false", "Serve the fake CRM used by the demo external APIs under /demo/crm (serve --demo turns it on)."),
+          new Key(FLOW_DEADLINE, "10000", "Default deadline of a flow execution in milliseconds (100..120000); a flow's own deadline: setting wins. Past it the error-handling route runs."),
+          new Key(FLOW_EXECUTION_RETENTION, "604800", "Seconds a flow execution and its trace are kept before they are pruned (60..31536000)."),
+          new Key(FLOW_MAX_DEFINITION, "256KiB", "Largest flow definition (YAML or JSON) accepted by PUT .../latestconfiguration; larger is 413."));
 
   static Key require(String name, String source) {
     return ALL.stream()

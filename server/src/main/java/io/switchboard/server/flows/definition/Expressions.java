@@ -13,6 +13,8 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.common.values.NullValue;
+import dev.cel.common.Operator;
+import dev.cel.parser.CelMacro;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Archy expressions ({@code exp:}) as CEL. Each flow version gets its own environment in which every flow
@@ -38,6 +41,12 @@ public final class Expressions {
   public static final long MAX_EVALUATED_NODES = 100_000;
   public static final long MAX_EVALUATION_NANOS = 100_000_000L;
   public static final List<String> FUNCTIONS = List.of("If", "IsSet", "IsNotSetOrEmpty", "ToString", "ToInt", "ToDecimal", "Append", "Substring", "Contains", "Now");
+
+  /**
+   * {@code If(c, a, b)} is CEL's {@code c ? a : b}: only the branch taken is evaluated, so
+   * {@code If(IsSet(Task.n), Task.n + 1, 1)} works while Task.n is unset (as in Architect).
+   */
+  private static final CelMacro IF = CelMacro.newGlobalMacro("If", 3, (factory, target, args) -> Optional.of(factory.newGlobalCall(Operator.CONDITIONAL.getFunction(), args)));
 
   private final Clock clock;
 
@@ -73,6 +82,7 @@ public final class Expressions {
         CelFactory.standardCelBuilder()
             .setOptions(CelOptions.current().comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS).maxParseRecursionDepth(32).build())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addMacros(IF)
             .addFunctionDeclarations(declarations())
             .addFunctionBindings(bindings());
     variables.forEach((name, type) -> b.addVar(name, type.celType()));
@@ -135,7 +145,6 @@ public final class Expressions {
   private static List<CelFunctionDecl> declarations() {
     var t = TypeParamType.create("T");
     var decls = new ArrayList<CelFunctionDecl>();
-    decls.add(CelFunctionDecl.newFunctionDeclaration("If", CelOverloadDecl.newGlobalOverload("archy_if", t, SimpleType.BOOL, t, t)));
     decls.add(CelFunctionDecl.newFunctionDeclaration("IsSet", CelOverloadDecl.newGlobalOverload("archy_isset", SimpleType.BOOL, SimpleType.DYN)));
     decls.add(CelFunctionDecl.newFunctionDeclaration("IsNotSetOrEmpty", CelOverloadDecl.newGlobalOverload("archy_isnotsetorempty", SimpleType.BOOL, SimpleType.DYN)));
     decls.add(CelFunctionDecl.newFunctionDeclaration("ToString", CelOverloadDecl.newGlobalOverload("archy_tostring", SimpleType.STRING, SimpleType.DYN)));
@@ -156,7 +165,6 @@ public final class Expressions {
 
   private List<CelFunctionBinding> bindings() {
     var b = new ArrayList<CelFunctionBinding>();
-    b.add(CelFunctionBinding.from("archy_if", List.of(Boolean.class, Object.class, Object.class), a -> ((Boolean) a[0]) ? a[1] : a[2]));
     b.add(CelFunctionBinding.from("archy_isset", Object.class, Expressions::isSet));
     b.add(CelFunctionBinding.from("archy_isnotsetorempty", Object.class, v -> !isSet(v) || (v instanceof String s && s.isEmpty()) || (v instanceof Collection<?> c && c.isEmpty()) || (v instanceof Map<?, ?> m && m.isEmpty())));
     b.add(CelFunctionBinding.from("archy_tostring", Object.class, v -> isSet(v) ? String.valueOf(v) : ""));

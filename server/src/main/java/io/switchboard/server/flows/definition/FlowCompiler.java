@@ -254,7 +254,7 @@ public final class FlowCompiler {
 
   private Action action(Mapping.Entry e, String path, boolean nameRequired) {
     actions++;
-    Mapping m = e.value() instanceof Scalar s && s.value() == null ? Mapping.empty(e.line(), e.column()) : mapping(e.value(), path);
+    Mapping m = empty(e.value()) ? Mapping.empty(e.line(), e.column()) : mapping(e.value(), path);
     if (m == null) return null;
     String name = m.get("name") == null ? null : text(m, "name", path, false);
     if (name == null) {
@@ -329,7 +329,7 @@ public final class FlowCompiler {
             Optional<Ref> ref = refs.dataAction(da.key());
             if (ref.isEmpty()) error(dp, da, "unknown data action '" + da.key() + "': no external API with that name or id in this organization");
             else id = ref.get().id();
-            Mapping dm = da.value() instanceof Scalar s && s.value() == null ? Mapping.empty(da.line(), da.column()) : mapping(da.value(), dp);
+            Mapping dm = empty(da.value()) ? Mapping.empty(da.line(), da.column()) : mapping(da.value(), dp);
             if (dm != null) {
               keys(dm, dp, Set.of("inputs", "successOutputs"), Set.of());
               Mapping in = dm.get("inputs") == null ? null : mapping(dm.get("inputs"), dp + "/inputs");
@@ -435,7 +435,7 @@ public final class FlowCompiler {
     Optional<Ref> ref = refs.publishedScript(script.key());
     if (ref.isEmpty()) error(sp, script, "unknown script '" + script.key() + "': no published script with that name or id in this organization");
     var inputs = new LinkedHashMap<String, Value>();
-    Mapping sm = script.value() instanceof Scalar s && s.value() == null ? null : mapping(script.value(), sp);
+    Mapping sm = empty(script.value()) ? null : mapping(script.value(), sp);
     if (sm != null) {
       keys(sm, sp, Set.of("inputs"), Set.of());
       Mapping in = sm.get("inputs") == null ? null : mapping(sm.get("inputs"), sp + "/inputs");
@@ -491,7 +491,7 @@ public final class FlowCompiler {
         error(p, e, "unknown output '" + e.key() + "'; this action has " + String.join(", ", allowed));
         continue;
       }
-      if (e.value() instanceof Scalar s && s.value() == null) continue;
+      if (empty(e.value())) continue;
       Mapping am = mapping(e.value(), p);
       if (am == null) continue;
       keys(am, p, Set.of("actions"), Set.of());
@@ -732,6 +732,11 @@ public final class FlowCompiler {
   }
 
   // ---- shape helpers
+
+  /** {@code key:} with nothing after it: YAML gives an empty or null scalar. */
+  private static boolean empty(SourceNode n) {
+    return n instanceof Scalar s && (s.value() == null || "".equals(s.value()));
+  }
 
   private Mapping mapping(SourceNode n, String path) {
     if (n instanceof Mapping m) return m;
