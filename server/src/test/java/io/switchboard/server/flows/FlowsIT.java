@@ -367,6 +367,13 @@ class FlowsIT {
                       name: Pop
                       screenPopScript:
                         Missing script:
+                  - updateData:
+                      name: Reserved
+                      statements:
+                        - string:
+                            variable: Task.in
+                            value:
+                              lit: x
                   - jumpToTask:
                       name: Nowhere
                       targetTaskRef: "/inboundCall/tasks/task[nowhere]"
@@ -402,6 +409,7 @@ class FlowsIT {
         .anySatisfy(m -> assertThat(m).contains("must be a boolean but 'Call.Ani' is a string"))
         .anySatisfy(m -> assertThat(m).contains("must be a integer but '\"seven\"' is a string"))
         .anySatisfy(m -> assertThat(m).contains("unknown script 'Missing script'"))
+        .anySatisfy(m -> assertThat(m).contains("'in' is a reserved word in expressions"))
         .anySatisfy(m -> assertThat(m).contains("no task has the refId 'nowhere'"))
         .anySatisfy(m -> assertThat(m).contains("'Island' is unreachable"))
         .anySatisfy(m -> assertThat(m).contains("'Island' can reach its end without an exit"));

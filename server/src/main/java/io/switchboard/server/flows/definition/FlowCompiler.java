@@ -37,6 +37,8 @@ public final class FlowCompiler {
 
   private static final Pattern TASK_REF = Pattern.compile("^/(inboundCall|workflow)/tasks/task\\[([^\\]]+)]$");
   private static final Pattern VARIABLE = Pattern.compile("^(Task|Flow|Call)\\.[A-Za-z_][A-Za-z0-9_]{0,99}$");
+  /** CEL's reserved words: {@code Flow.in} could never be read in an expression, so it is refused up front. */
+  private static final Set<String> RESERVED = Set.of("in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while", "true", "false", "null");
   /** Presentation settings of Archy files that have no meaning without audio; accepted and ignored. */
   private static final Set<String> IGNORED_FLOW_KEYS = Set.of("description", "division", "defaultLanguage", "supportedLanguages", "initialGreeting", "settingsActionDefaults", "settingsPrompts", "settingsInboundCallFlow");
   private static final Set<String> IGNORED_ACTION_KEYS = Set.of("processingPrompt", "preTransferAudio", "failureTransferAudio", "priority", "comments");
@@ -186,6 +188,10 @@ public final class FlowCompiler {
       if (name == null) continue;
       if (!VARIABLE.matcher(name).matches() || name.startsWith("Call.")) {
         error(p + "/name", m.get("name"), "a declared variable is named Flow.<name> or Task.<name>");
+        continue;
+      }
+      if (reserved(name)) {
+        error(p + "/name", m.get("name"), reservedMessage(name));
         continue;
       }
       if (out.containsKey(name)) {
@@ -635,6 +641,10 @@ public final class FlowCompiler {
       error(path, node, name + " is read-only");
       return null;
     }
+    if (reserved(name)) {
+      error(path, node, reservedMessage(name));
+      return null;
+    }
     return name;
   }
 
@@ -792,6 +802,14 @@ public final class FlowCompiler {
 
   private void error(String path, Mapping.Entry at, String message) {
     errors.add(new FlowError(path, at.line(), at.column(), message));
+  }
+
+  private static boolean reserved(String variable) {
+    return RESERVED.contains(variable.substring(variable.indexOf('.') + 1));
+  }
+
+  private static String reservedMessage(String variable) {
+    return "'" + variable.substring(variable.indexOf('.') + 1) + "' is a reserved word in expressions, so " + variable + " could not be read; rename it";
   }
 
   private static String abbreviate(String s) {
