@@ -438,6 +438,16 @@ class FlowsIT {
     var tooDeep = saveYaml(token, id, deep);
     assertThat(tooDeep.status()).isEqualTo(400);
     assertThat(tooDeep.json().get("code").asString()).isEqualTo("flow.definition.too.large");
+    // Bounded input: the size (flows.max-definition-bytes, 256 KiB) and the number of actions.
+    var big = saveYaml(token, id, "inboundCall:\n  name: \"" + "x".repeat(300 * 1024) + "\"\n");
+    assertThat(big.status()).isEqualTo(413);
+    var many = new StringBuilder("inboundCall:\n  name: Many\n  startUpRef: \"/inboundCall/tasks/task[t]\"\n  tasks:\n    - task:\n        name: T\n        refId: t\n        actions:\n");
+    for (int i = 0; i < 2001; i++) many.append("          - disconnect:\n              name: d").append(i).append('\n');
+    String manyId = flow(token, "Many", "INBOUNDCALL");
+    assertThat(saveYaml(token, manyId, many.toString()).status()).isEqualTo(200);
+    var tooMany = publish(token, manyId);
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.body()).contains("the flow has 2001 actions; at most 2000 are allowed");
     // Nothing malformed was saved.
     assertThat(api.get(FLOWS + "/" + id + "/versions", token).json().get("total").asInt()).isZero();
   }
@@ -483,6 +493,15 @@ class FlowsIT {
     JsonNode published = api.get(FLOWS + "/" + b, tok).json();
     assertThat(published.get("active").asBoolean()).isTrue();
     assertThat(published.get("publishedVersion").get("name").asString()).isEqualTo("2.0");
+
+    // Reading flows needs architect (or architect:readonly); writing needs architect.
+    var reader = api.post("/api/v2/oauth/clients", tok, "{\"name\":\"reader\",\"scope\":[\"architect:readonly\"]}");
+    String readerToken = api.token(reader.json().get("id").asString(), reader.json().get("secret").asString());
+    assertThat(api.get(FLOWS + "/" + b, readerToken).status()).isEqualTo(200);
+    var refused = api.post(FLOWS, readerToken, "{\"name\":\"Nope\",\"type\":\"WORKFLOW\"}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("code").asString()).isEqualTo("missing.scope");
+    assertThat(publish(readerToken, b).status()).isEqualTo(403);
 
     // Another org sees none of it: 404 everywhere, as for ids that do not exist.
     assertThat(api.get(FLOWS + "/" + a, otherToken).status()).isEqualTo(404);
