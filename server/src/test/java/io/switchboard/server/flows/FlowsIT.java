@@ -172,6 +172,29 @@ class FlowsIT {
   }
 
   @Test
+  void aRunningExecutionKeepsItsVersionWhenANewOneIsPublished() {
+    String tok = api.token(server.newOrg());
+    upstream.on("/crm-slowish", (ex, req) -> upstream.hang(5000));
+    String id = exampleFlow(tok, "/crm-slowish", 1000);
+    String running = launch(tok, id, "{\"Call.Ani\":\"anyone\"}").get("id").asString();
+    // While version 1 waits on its data action, version 2 (another queue on timeout) is saved and published.
+    assertThat(saveYaml(tok, id, example().replace("name: Slow CRM", "name: Slow CRM v2")).status()).isEqualTo(200);
+    assertThat(publish(tok, id).status()).isEqualTo(200);
+    assertThat(api.get(FLOWS + "/" + id + "/versions/" + api.get(FLOWS + "/" + id, tok).json().get("publishedVersion").get("id").asString(), tok).json().get("name").asString()).isEqualTo("2.0");
+
+    JsonNode first = finished(tok, running);
+    assertThat(first.get("flowVersion").get("name").asString()).isEqualTo("1.0");
+    assertThat(actionNames(first)).containsExactly("Customer lookup:timeout", "Slow CRM:success");
+    JsonNode second = finished(tok, launch(tok, id, "{\"Call.Ani\":\"anyone\"}").get("id").asString());
+    assertThat(second.get("flowVersion").get("name").asString()).isEqualTo("2.0");
+    assertThat(actionNames(second)).containsExactly("Customer lookup:timeout", "Slow CRM v2:success");
+    // Published versions are immutable: version 1 still reads as it was.
+    JsonNode versions = api.get(FLOWS + "/" + id + "/versions", tok).json();
+    String v1 = versions.get("entities").get(1).get("id").asString();
+    assertThat(api.get(FLOWS + "/" + id + "/versions/" + v1 + "/configuration", tok, "Accept", "application/yaml").body()).isEqualTo(example());
+  }
+
+  @Test
   void theFlowsDeadlineRunsTheErrorHandlingRouteAndIsRecorded() {
     String tok = api.token(server.newOrg());
     upstream.on("/crm-hangs", (ex, req) -> upstream.hang(8000));
