@@ -342,6 +342,48 @@ class FlowsIT {
   }
 
   @Test
+  void participantDataAndDisconnectAreRecordedForASimulatedCall() {
+    String tok = api.token(server.newOrg());
+    String id = flow(tok, "Attributes", "INBOUNDCALL");
+    String yaml =
+        """
+        inboundCall:
+          name: Attributes
+          startUpRef: "/inboundCall/tasks/task[main]"
+          tasks:
+            - task:
+                name: Main
+                refId: main
+                actions:
+                  - setParticipantData:
+                      name: Tag
+                      attributes:
+                        - attribute:
+                            name:
+                              lit: dialled
+                            value:
+                              exp: Call.CalledAddress
+                        - attribute:
+                            name:
+                              lit: vip
+                            value:
+                              exp: 'ToString(Substring(Call.Ani, 0, 3) == "+65")'
+                  - disconnect:
+                      name: Bye
+        """;
+    assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
+    var p = publish(tok, id);
+    assertThat(p.status()).as(p.toString()).isEqualTo(200);
+    JsonNode e = finished(tok, launch(tok, id, "{\"Call.Ani\":\"+6591234567\",\"Call.CalledAddress\":\"+6560000000\"}").get("id").asString());
+    assertThat(e.get("completionReason").asString()).isEqualTo("disconnect");
+    assertThat(e.get("trace").get("disconnected").asBoolean()).isTrue();
+    assertThat(e.get("trace").get("participantData").get("dialled").asString()).isEqualTo("+6560000000");
+    assertThat(e.get("trace").get("participantData").get("vip").asString()).isEqualTo("true");
+    // Call.* are read-only inputs of the simulated call; nothing else may be passed to an inbound-call flow.
+    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\",\"inputData\":{\"Task.x\":\"1\"}}").status()).isEqualTo(400);
+  }
+
+  @Test
   void publishAnswersEveryProblemAtOnceWithLineAndColumn() {
     String tok = api.token(server.newOrg());
     String foreignApi = dataAction(otherToken, "Foreign lookup " + UUID.randomUUID(), "/nowhere", 1000);
