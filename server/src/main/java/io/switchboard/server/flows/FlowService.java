@@ -103,11 +103,14 @@ public final class FlowService {
    * and nesting bounds; whether it is a correct flow is decided at publish, as Architect does for drafts.
    */
   public FlowVersion saveConfiguration(String orgId, String flowId, byte[] source, SourceReader.Format format) {
-    get(orgId, flowId);
     if (source.length > maxDefinitionBytes) {
       throw new Problem(Problem.Kind.TOO_LARGE, "request.entity.too.large", "The flow definition exceeds the limit of " + maxDefinitionBytes + " bytes", Map.of("limitBytes", maxDefinitionBytes));
     }
-    SourceReader.read(source, format);
+    // The body is judged before the flow is looked up: a null or a list is a bad request whatever the id.
+    if (!(SourceReader.read(source, format) instanceof SourceNode.Mapping)) {
+      throw new Problem(Problem.Kind.BAD_REQUEST, "flow.definition.malformed", "A flow definition is a mapping with one top-level key (inboundCall or workflow)", Map.of("line", 1, "column", 1));
+    }
+    get(orgId, flowId);
     String text = new String(source, StandardCharsets.UTF_8);
     return store.saveVersion(orgId, flowId, UUID.randomUUID().toString(), format.name().toLowerCase(Locale.ROOT), text, clock.instant()).orElseThrow(() -> Problem.notFound("Flow", flowId));
   }

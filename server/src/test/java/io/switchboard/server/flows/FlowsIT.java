@@ -496,6 +496,12 @@ class FlowsIT {
     assertThat(json.status()).isEqualTo(400);
     assertThat(json.json().get("messageParams").get("line").asInt()).isEqualTo(1);
 
+    // A definition is a mapping; a JSON null or a list is 400 even for an id that does not exist.
+    var nullBody = api.put(FLOWS + "/" + id + "/latestconfiguration", token, "null");
+    assertThat(nullBody.status()).isEqualTo(400);
+    assertThat(api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "[1]").status()).isEqualTo(400);
+    assertThat(api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "{\"workflow\":{}}").status()).isEqualTo(404);
+
     var text = api.raw("PUT", FLOWS + "/" + id + "/latestconfiguration", token, "a: b".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain");
     assertThat(text.status()).isEqualTo(415);
 
