@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 class FlowDeadlineSettingIT {
   @Test
   void theServerDefaultDeadlineCutsADataActionShort() {
-    try (TestServer server = TestServer.start(Map.of(SettingKeys.FLOW_DEADLINE, "700"));
+    try (TestServer server = TestServer.start(LoopbackUpstream.allowed(Map.of(SettingKeys.FLOW_DEADLINE, "700")));
         Upstream upstream = Upstream.start()) {
       upstream.on("/hang", (ex, req) -> upstream.hang(5000));
       Api api = server.api();

@@ -25,7 +25,7 @@ class FlowExecutionsBench {
 
   @Test
   void concurrentExecutionsWaitingOnADataAction() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.NO_TOKEN_LIMIT);
+    try (TestServer server = TestServer.start(LoopbackUpstream.allowed(TestServer.NO_TOKEN_LIMIT));
         Upstream upstream = Upstream.start()) {
       upstream.on(
           "/slow",

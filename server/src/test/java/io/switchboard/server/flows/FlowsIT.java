@@ -32,7 +32,7 @@ class FlowsIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.NO_TOKEN_LIMIT);
+    server = TestServer.start(LoopbackUpstream.allowed(TestServer.NO_TOKEN_LIMIT));
     upstream = Upstream.start();
     api = server.api();
     token = api.token(server.newOrg());
