@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One run of a published flow version. {@code status} is Genesys's (RUNNING, COMPLETED, ERROR);
- * {@code outcome} is Switchboard's (completed, deadline, actionLimit, error). Outputs and trace are JSON.
+ * {@code outcome} is Switchboard's (completed, deadline, actionLimit, error). Outputs and trace are
+ * JSON.
  */
 public record FlowExecution(
     String id,

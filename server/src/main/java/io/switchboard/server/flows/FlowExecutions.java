@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Launches executions of published flows, each on its own virtual thread, records them (RUNNING at launch,
- * the outcome, outputs and trace at the end) and prunes them after the retention time.
+ * Launches executions of published flows, each on its own virtual thread, records them (RUNNING at
+ * launch, the outcome, outputs and trace at the end) and prunes them after the retention time.
  */
 public final class FlowExecutions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlowExecutions.class);
@@ -36,7 +36,14 @@ public final class FlowExecutions implements AutoCloseable {
   private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService pruner;
 
-  public FlowExecutions(FlowService flows, FlowStore store, FlowRuntime runtime, JsonMapper json, Clock clock, Duration defaultDeadline, Duration retention) {
+  public FlowExecutions(
+      FlowService flows,
+      FlowStore store,
+      FlowRuntime runtime,
+      JsonMapper json,
+      Clock clock,
+      Duration defaultDeadline,
+      Duration retention) {
     this.flows = flows;
     this.store = store;
     this.runtime = runtime;
@@ -44,23 +51,52 @@ public final class FlowExecutions implements AutoCloseable {
     this.clock = clock;
     this.defaultDeadline = defaultDeadline;
     this.retention = retention;
-    this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
+    this.pruner =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
     long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
     pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
   }
 
-  /** {@code inputData}: a WORKFLOW's input variables ({@code Flow.x}); for an INBOUNDCALL, the Call.* values. */
-  public FlowExecution launch(String orgId, String flowId, String versionId, JsonNode inputData, String name) {
+  /**
+   * {@code inputData}: a WORKFLOW's input variables ({@code Flow.x}); for an INBOUNDCALL, the
+   * Call.* values.
+   */
+  public FlowExecution launch(
+      String orgId, String flowId, String versionId, JsonNode inputData, String name) {
     if (flowId == null || flowId.isBlank()) throw Problem.invalid("flowId", "is required");
     FlowService.Published p =
-        flows.published(orgId, flowId, versionId)
-            .orElseThrow(() -> new Problem(Problem.Kind.INVALID, "flow.not.published", versionId == null ? "Flow " + flowId + " has no published version" : "Version " + versionId + " of flow " + flowId + " is not published", Map.of("flowId", flowId)));
+        flows
+            .published(orgId, flowId, versionId)
+            .orElseThrow(
+                () ->
+                    new Problem(
+                        Problem.Kind.INVALID,
+                        "flow.not.published",
+                        versionId == null
+                            ? "Flow " + flowId + " has no published version"
+                            : "Version " + versionId + " of flow " + flowId + " is not published",
+                        Map.of("flowId", flowId)));
     Map<String, Object> inputs = inputs(p.definition(), inputData);
     FlowDefinition d = p.definition();
-    Duration deadline = d.deadlineMillis() != null ? Duration.ofMillis(d.deadlineMillis()) : defaultDeadline;
+    Duration deadline =
+        d.deadlineMillis() != null ? Duration.ofMillis(d.deadlineMillis()) : defaultDeadline;
     String execName = name != null && !name.isBlank() ? name.trim() : p.flow().name();
     if (execName.length() > 200) throw Problem.invalid("name", "must be at most 200 characters");
-    var e = new FlowExecution(UUID.randomUUID().toString(), orgId, flowId, p.version().id(), execName, "RUNNING", null, null, null, null, clock.instant(), null);
+    var e =
+        new FlowExecution(
+            UUID.randomUUID().toString(),
+            orgId,
+            flowId,
+            p.version().id(),
+            execName,
+            "RUNNING",
+            null,
+            null,
+            null,
+            null,
+            clock.instant(),
+            null);
     store.insertExecution(e);
     runs.submit(() -> finish(e, d, inputs, deadline));
     return e;
@@ -75,21 +111,37 @@ public final class FlowExecutions implements AutoCloseable {
     return store.version(orgId, versionId);
   }
 
-  private void finish(FlowExecution e, FlowDefinition d, Map<String, Object> inputs, Duration deadline) {
+  private void finish(
+      FlowExecution e, FlowDefinition d, Map<String, Object> inputs, Duration deadline) {
     try {
       FlowRuntime.Result r = runtime.run(e.orgId(), d, inputs, deadline);
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
-      store.finishExecution(e.id(), status, r.outcome().wire, r.reason(), json.writeValueAsString(r.outputs()), json.writeValueAsString(r.trace()), clock.instant());
+      store.finishExecution(
+          e.id(),
+          status,
+          r.outcome().wire,
+          r.reason(),
+          json.writeValueAsString(r.outputs()),
+          json.writeValueAsString(r.trace()),
+          clock.instant());
     } catch (RuntimeException ex) {
       log.error("flow execution {} failed", e.id(), ex);
-      store.finishExecution(e.id(), "ERROR", FlowRuntime.Outcome.ERROR.wire, "internal error", "{}", null, clock.instant());
+      store.finishExecution(
+          e.id(),
+          "ERROR",
+          FlowRuntime.Outcome.ERROR.wire,
+          "internal error",
+          "{}",
+          null,
+          clock.instant());
     }
   }
 
   private Map<String, Object> inputs(FlowDefinition d, JsonNode data) {
     var out = new HashMap<String, Object>();
     if (data == null || data.isNull()) return out;
-    if (!data.isObject()) throw Problem.invalid("inputData", "must be an object of input variable names to values");
+    if (!data.isObject())
+      throw Problem.invalid("inputData", "must be an object of input variable names to values");
     for (var e : data.properties()) {
       String name = e.getKey();
       String field = "inputData." + name;
@@ -100,7 +152,10 @@ public final class FlowExecutions implements AutoCloseable {
         continue;
       }
       if (v == null || !v.input()) {
-        String allowed = d.kind().equals("inboundCall") ? "Call.Ani, Call.CalledAddress, Call.ConversationId (a simulated call)" : "the flow's input variables (Flow.* declared with isInput: true)";
+        String allowed =
+            d.kind().equals("inboundCall")
+                ? "Call.Ani, Call.CalledAddress, Call.ConversationId (a simulated call)"
+                : "the flow's input variables (Flow.* declared with isInput: true)";
         throw Problem.invalid(field, "is not an input of this flow; inputs are " + allowed);
       }
       try {

@@ -10,9 +10,9 @@ import io.switchboard.server.scripts.ScriptStore;
 import java.util.Optional;
 
 /**
- * What a flow definition may name, looked up in the caller's org only (another org's id is "unknown", as a
- * missing one): data actions are external APIs by id or exact name; scripts are published scripts by id or
- * exact name (case-insensitive).
+ * What a flow definition may name, looked up in the caller's org only (another org's id is
+ * "unknown", as a missing one): data actions are external APIs by id or exact name; scripts are
+ * published scripts by id or exact name (case-insensitive).
  */
 public final class FlowReferences implements FlowService.ReferenceLookup {
   private final ExternalApiService externalApis;
@@ -39,9 +39,14 @@ public final class FlowReferences implements FlowService.ReferenceLookup {
 
       @Override
       public Optional<FlowCompiler.Ref> publishedScript(String idOrName) {
-        if (scripts.findLatestPublishedVersionId(orgId, idOrName).isPresent()) return Optional.of(new FlowCompiler.Ref(idOrName, idOrName));
-        for (PublishedScript p : scripts.listPublished(orgId, new ScriptStore.ListQuery(idOrName, ScriptStore.SortField.NAME, true, 0, 100))) {
-          if (p.name().equalsIgnoreCase(idOrName)) return Optional.of(new FlowCompiler.Ref(p.scriptId(), p.name()));
+        if (scripts.findLatestPublishedVersionId(orgId, idOrName).isPresent())
+          return Optional.of(new FlowCompiler.Ref(idOrName, idOrName));
+        for (PublishedScript p :
+            scripts.listPublished(
+                orgId,
+                new ScriptStore.ListQuery(idOrName, ScriptStore.SortField.NAME, true, 0, 100))) {
+          if (p.name().equalsIgnoreCase(idOrName))
+            return Optional.of(new FlowCompiler.Ref(p.scriptId(), p.name()));
         }
         return Optional.empty();
       }

@@ -20,14 +20,16 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v2/flows} and the same under {@code /api/v2/architect/flows}: flows, their definitions and
- * versions, publishing, and workflow executions, in Genesys's shapes.
+ * {@code /api/v2/flows} and the same under {@code /api/v2/architect/flows}: flows, their
+ * definitions and versions, publishing, and workflow executions, in Genesys's shapes.
  */
 public final class FlowRoutes implements ApiRoutes {
   static final String BASE = "/api/v2/flows";
   static final List<String> BASES = List.of(BASE, "/api/v2/architect/flows");
-  static final Set<String> YAML_TYPES = Set.of("application/yaml", "application/x-yaml", "text/yaml");
-  static final Set<String> DEFINITION_TYPES = Set.of("application/yaml", "application/x-yaml", "text/yaml", RequestBodies.JSON);
+  static final Set<String> YAML_TYPES =
+      Set.of("application/yaml", "application/x-yaml", "text/yaml");
+  static final Set<String> DEFINITION_TYPES =
+      Set.of("application/yaml", "application/x-yaml", "text/yaml", RequestBodies.JSON);
 
   private final FlowService flows;
   private final FlowExecutions executions;
@@ -40,24 +42,60 @@ public final class FlowRoutes implements ApiRoutes {
   }
 
   public record DivisionView(String id, String name, String selfUri) {
-    static final DivisionView HOME = new DivisionView("home", "Home", "/api/v2/authorization/divisions/home");
+    static final DivisionView HOME =
+        new DivisionView("home", "Home", "/api/v2/authorization/divisions/home");
   }
 
   /** Genesys's FlowVersion: {@code dateCreated} in epoch milliseconds, as the SDK types it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record VersionView(String id, String name, String commitVersion, String configurationVersion, String type, boolean secure, boolean debug, String configurationUri, long dateCreated, Instant datePublished, String selfUri) {
+  public record VersionView(
+      String id,
+      String name,
+      String commitVersion,
+      String configurationVersion,
+      String type,
+      boolean secure,
+      boolean debug,
+      String configurationUri,
+      long dateCreated,
+      Instant datePublished,
+      String selfUri) {
     static VersionView of(FlowVersion v) {
       String self = BASE + "/" + v.flowId() + "/versions/" + v.id();
-      return new VersionView(v.id(), v.seq() + ".0", Integer.toString(v.seq()), Integer.toString(v.seq()), v.published() ? "PUBLISH" : "SAVE", false, false, self + "/configuration", v.createdAt().toEpochMilli(), v.publishedAt(), self);
+      return new VersionView(
+          v.id(),
+          v.seq() + ".0",
+          Integer.toString(v.seq()),
+          Integer.toString(v.seq()),
+          v.published() ? "PUBLISH" : "SAVE",
+          false,
+          false,
+          self + "/configuration",
+          v.createdAt().toEpochMilli(),
+          v.publishedAt(),
+          self);
     }
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record FlowView(String id, String name, String description, String type, DivisionView division, boolean active, boolean system, boolean deleted, VersionView savedVersion, VersionView publishedVersion, String selfUri) {}
+  public record FlowView(
+      String id,
+      String name,
+      String description,
+      String type,
+      DivisionView division,
+      boolean active,
+      boolean system,
+      boolean deleted,
+      VersionView savedVersion,
+      VersionView publishedVersion,
+      String selfUri) {}
 
   public record VersionRef(String id, String name, String selfUri) {
     static VersionRef of(String flowId, FlowVersion v) {
-      return v == null ? null : new VersionRef(v.id(), v.seq() + ".0", BASE + "/" + flowId + "/versions/" + v.id());
+      return v == null
+          ? null
+          : new VersionRef(v.id(), v.seq() + ".0", BASE + "/" + flowId + "/versions/" + v.id());
     }
   }
 
@@ -97,11 +135,20 @@ public final class FlowRoutes implements ApiRoutes {
       routes.get(base + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
       routes.put(base + "/{id}", this::update, Scope.write(Scopes.ARCHITECT));
       routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
-      routes.put(base + "/{id}/latestconfiguration", this::saveConfiguration, Scope.write(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/latestconfiguration", this::latestConfiguration, Scope.read(Scopes.ARCHITECT));
+      routes.put(
+          base + "/{id}/latestconfiguration",
+          this::saveConfiguration,
+          Scope.write(Scopes.ARCHITECT));
+      routes.get(
+          base + "/{id}/latestconfiguration",
+          this::latestConfiguration,
+          Scope.read(Scopes.ARCHITECT));
       routes.get(base + "/{id}/versions", this::versions, Scope.read(Scopes.ARCHITECT));
       routes.get(base + "/{id}/versions/{versionId}", this::version, Scope.read(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/versions/{versionId}/configuration", this::versionConfiguration, Scope.read(Scopes.ARCHITECT));
+      routes.get(
+          base + "/{id}/versions/{versionId}/configuration",
+          this::versionConfiguration,
+          Scope.read(Scopes.ARCHITECT));
     }
   }
 
@@ -110,20 +157,41 @@ public final class FlowRoutes implements ApiRoutes {
   }
 
   private FlowView view(Flow f) {
-    FlowVersion saved = f.savedVersionId() == null ? null : flows.version(f.orgId(), f.id(), f.savedVersionId());
-    FlowVersion published = f.publishedVersionId() == null ? null : f.publishedVersionId().equals(f.savedVersionId()) ? saved : flows.version(f.orgId(), f.id(), f.publishedVersionId());
+    FlowVersion saved =
+        f.savedVersionId() == null ? null : flows.version(f.orgId(), f.id(), f.savedVersionId());
+    FlowVersion published =
+        f.publishedVersionId() == null
+            ? null
+            : f.publishedVersionId().equals(f.savedVersionId())
+                ? saved
+                : flows.version(f.orgId(), f.id(), f.publishedVersionId());
     return new FlowView(
-        f.id(), f.name(), f.description(), f.type(), DivisionView.HOME, published != null, false, false, saved == null ? null : VersionView.of(saved), published == null ? null : VersionView.of(published), BASE + "/" + f.id());
+        f.id(),
+        f.name(),
+        f.description(),
+        f.type(),
+        DivisionView.HOME,
+        published != null,
+        false,
+        false,
+        saved == null ? null : VersionView.of(saved),
+        published == null ? null : VersionView.of(published),
+        BASE + "/" + f.id());
   }
 
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     String type = ctx.queryParam("type");
-    if (type != null && !FlowService.TYPES.contains(type.toUpperCase(Locale.ROOT))) throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
-    var filter = new FlowStore.Filter(name == null || name.isBlank() ? null : name.replace("*", ""), type == null ? null : type.toUpperCase(Locale.ROOT));
+    if (type != null && !FlowService.TYPES.contains(type.toUpperCase(Locale.ROOT)))
+      throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+    var filter =
+        new FlowStore.Filter(
+            name == null || name.isBlank() ? null : name.replace("*", ""),
+            type == null ? null : type.toUpperCase(Locale.ROOT));
     String org = org(ctx);
-    var entities = flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
+    var entities =
+        flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
     ctx.json(Page.of(ctx, page, entities, flows.count(org, filter)));
   }
 
@@ -149,8 +217,15 @@ public final class FlowRoutes implements ApiRoutes {
     RequestBodies.requireMediaType(ctx, DEFINITION_TYPES);
     String media = ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     byte[] body = bodies.bytes(ctx);
-    if (body.length == 0) throw Problem.badRequest("The request body is empty; a flow definition (YAML or JSON) is required");
-    FlowVersion v = flows.saveConfiguration(org(ctx), ctx.pathParam("id"), body, YAML_TYPES.contains(media) ? SourceReader.Format.YAML : SourceReader.Format.JSON);
+    if (body.length == 0)
+      throw Problem.badRequest(
+          "The request body is empty; a flow definition (YAML or JSON) is required");
+    FlowVersion v =
+        flows.saveConfiguration(
+            org(ctx),
+            ctx.pathParam("id"),
+            body,
+            YAML_TYPES.contains(media) ? SourceReader.Format.YAML : SourceReader.Format.JSON);
     ctx.json(VersionView.of(v));
   }
 
@@ -162,15 +237,22 @@ public final class FlowRoutes implements ApiRoutes {
     configuration(ctx, flows.version(org(ctx), ctx.pathParam("id"), ctx.pathParam("versionId")));
   }
 
-  /** JSON unless the caller asks for YAML (Accept) and the version was saved as YAML: then the text as sent. */
+  /**
+   * JSON unless the caller asks for YAML (Accept) and the version was saved as YAML: then the text
+   * as sent.
+   */
   private static void configuration(Context ctx, FlowVersion v) {
-    String accept = ctx.header("Accept") == null ? "" : ctx.header("Accept").toLowerCase(Locale.ROOT);
+    String accept =
+        ctx.header("Accept") == null ? "" : ctx.header("Accept").toLowerCase(Locale.ROOT);
     ctx.header("ETag", "\"" + v.id() + "\"");
     if (v.format().equals("yaml") && YAML_TYPES.stream().anyMatch(accept::contains)) {
       ctx.contentType("application/yaml; charset=utf-8").result(v.source());
       return;
     }
-    SourceNode root = SourceReader.read(v.source().getBytes(StandardCharsets.UTF_8), v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
+    SourceNode root =
+        SourceReader.read(
+            v.source().getBytes(StandardCharsets.UTF_8),
+            v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
     ctx.json(SourceNode.plain(root));
   }
 
@@ -178,12 +260,16 @@ public final class FlowRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String org = org(ctx);
     String id = ctx.pathParam("id");
-    var entities = flows.versions(org, id, page.offset(), page.pageSize()).stream().map(VersionView::of).toList();
+    var entities =
+        flows.versions(org, id, page.offset(), page.pageSize()).stream()
+            .map(VersionView::of)
+            .toList();
     ctx.json(Page.of(ctx, page, entities, flows.countVersions(org, id)));
   }
 
   private void version(Context ctx) {
-    ctx.json(VersionView.of(flows.version(org(ctx), ctx.pathParam("id"), ctx.pathParam("versionId"))));
+    ctx.json(
+        VersionView.of(flows.version(org(ctx), ctx.pathParam("id"), ctx.pathParam("versionId"))));
   }
 
   private void publish(Context ctx) {
@@ -196,7 +282,9 @@ public final class FlowRoutes implements ApiRoutes {
     String org = org(ctx);
     FlowExecution e = executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
     FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
-    ctx.json(new LaunchResponse(e.id(), e.name(), VersionRef.of(e.flowId(), v), BASE + "/executions/" + e.id()));
+    ctx.json(
+        new LaunchResponse(
+            e.id(), e.name(), VersionRef.of(e.flowId(), v), BASE + "/executions/" + e.id()));
   }
 
   private void execution(Context ctx) {
@@ -204,7 +292,10 @@ public final class FlowRoutes implements ApiRoutes {
     FlowExecution e = executions.get(org, ctx.pathParam("executionId"));
     FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
     var json = bodies.mapper();
-    FlowErrorInfo error = "ERROR".equals(e.status()) ? new FlowErrorInfo(e.completionReason(), "flow." + e.outcome(), 500) : null;
+    FlowErrorInfo error =
+        "ERROR".equals(e.status())
+            ? new FlowErrorInfo(e.completionReason(), "flow." + e.outcome(), 500)
+            : null;
     ctx.json(
         new ExecutionView(
             e.id(),

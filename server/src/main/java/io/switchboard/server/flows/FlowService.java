@@ -21,8 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Flows: CRUD, saving definitions as immutable versions, and publishing (which checks the whole definition
- * against the org's data actions and published scripts and answers every problem at once).
+ * Flows: CRUD, saving definitions as immutable versions, and publishing (which checks the whole
+ * definition against the org's data actions and published scripts and answers every problem at
+ * once).
  */
 public final class FlowService {
   public static final Set<String> TYPES = Set.of("INBOUNDCALL", "WORKFLOW");
@@ -33,15 +34,24 @@ public final class FlowService {
   private final Expressions expressions;
   private final Clock clock;
   private final long maxDefinitionBytes;
+
   /** Compiled published versions by version id: a published version never changes. */
   private final Map<String, FlowDefinition> compiled = new ConcurrentHashMap<>();
 
-  /** Finds what a definition names in the caller's org; the flows feature's view of external APIs and scripts. */
+  /**
+   * Finds what a definition names in the caller's org; the flows feature's view of external APIs
+   * and scripts.
+   */
   public interface ReferenceLookup {
     FlowCompiler.References forOrg(String orgId);
   }
 
-  public FlowService(FlowStore store, ReferenceLookup lookup, Expressions expressions, Clock clock, long maxDefinitionBytes) {
+  public FlowService(
+      FlowStore store,
+      ReferenceLookup lookup,
+      Expressions expressions,
+      Clock clock,
+      long maxDefinitionBytes) {
     this.store = store;
     this.lookup = lookup;
     this.expressions = expressions;
@@ -56,7 +66,18 @@ public final class FlowService {
   public Flow create(String orgId, FlowInput in) {
     String type = type(in.type());
     Instant now = clock.instant();
-    var f = new Flow(UUID.randomUUID().toString(), orgId, Checks.requiredText("name", in.name(), 200), description(in.description()), type, null, null, 1, now, now);
+    var f =
+        new Flow(
+            UUID.randomUUID().toString(),
+            orgId,
+            Checks.requiredText("name", in.name(), 200),
+            description(in.description()),
+            type,
+            null,
+            null,
+            1,
+            now,
+            now);
     try {
       store.insert(f);
     } catch (RuntimeException e) {
@@ -82,8 +103,20 @@ public final class FlowService {
   public Flow update(String orgId, String id, FlowInput in) {
     for (int attempt = 0; ; attempt++) {
       Flow current = get(orgId, id);
-      if (in.type() != null && !in.type().equals(current.type())) throw Problem.invalid("type", "a flow's type cannot change (it is " + current.type() + ")");
-      var next = new Flow(id, orgId, Checks.requiredText("name", in.name(), 200), description(in.description()), current.type(), current.savedVersionId(), current.publishedVersionId(), current.version() + 1, current.createdAt(), clock.instant());
+      if (in.type() != null && !in.type().equals(current.type()))
+        throw Problem.invalid("type", "a flow's type cannot change (it is " + current.type() + ")");
+      var next =
+          new Flow(
+              id,
+              orgId,
+              Checks.requiredText("name", in.name(), 200),
+              description(in.description()),
+              current.type(),
+              current.savedVersionId(),
+              current.publishedVersionId(),
+              current.version() + 1,
+              current.createdAt(),
+              clock.instant());
       try {
         if (store.update(next, current.version())) return next;
       } catch (RuntimeException e) {
@@ -99,26 +132,50 @@ public final class FlowService {
   }
 
   /**
-   * Saves {@code source} as the flow's new draft version. It must be well-formed YAML or JSON within the size
-   * and nesting bounds; whether it is a correct flow is decided at publish, as Architect does for drafts.
+   * Saves {@code source} as the flow's new draft version. It must be well-formed YAML or JSON
+   * within the size and nesting bounds; whether it is a correct flow is decided at publish, as
+   * Architect does for drafts.
    */
-  public FlowVersion saveConfiguration(String orgId, String flowId, byte[] source, SourceReader.Format format) {
+  public FlowVersion saveConfiguration(
+      String orgId, String flowId, byte[] source, SourceReader.Format format) {
     if (source.length > maxDefinitionBytes) {
-      throw new Problem(Problem.Kind.TOO_LARGE, "request.entity.too.large", "The flow definition exceeds the limit of " + maxDefinitionBytes + " bytes", Map.of("limitBytes", maxDefinitionBytes));
+      throw new Problem(
+          Problem.Kind.TOO_LARGE,
+          "request.entity.too.large",
+          "The flow definition exceeds the limit of " + maxDefinitionBytes + " bytes",
+          Map.of("limitBytes", maxDefinitionBytes));
     }
-    // The body is judged before the flow is looked up: a null or a list is a bad request whatever the id.
+    // The body is judged before the flow is looked up: a null or a list is a bad request whatever
+    // the id.
     if (!(SourceReader.read(source, format) instanceof SourceNode.Mapping)) {
-      throw new Problem(Problem.Kind.BAD_REQUEST, "flow.definition.malformed", "A flow definition is a mapping with one top-level key (inboundCall or workflow)", Map.of("line", 1, "column", 1));
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "flow.definition.malformed",
+          "A flow definition is a mapping with one top-level key (inboundCall or workflow)",
+          Map.of("line", 1, "column", 1));
     }
     get(orgId, flowId);
     String text = new String(source, StandardCharsets.UTF_8);
-    return store.saveVersion(orgId, flowId, UUID.randomUUID().toString(), format.name().toLowerCase(Locale.ROOT), text, clock.instant()).orElseThrow(() -> Problem.notFound("Flow", flowId));
+    return store
+        .saveVersion(
+            orgId,
+            flowId,
+            UUID.randomUUID().toString(),
+            format.name().toLowerCase(Locale.ROOT),
+            text,
+            clock.instant())
+        .orElseThrow(() -> Problem.notFound("Flow", flowId));
   }
 
   /** The flow's latest saved version; 404 when nothing was saved yet. */
   public FlowVersion latestConfiguration(String orgId, String flowId) {
     Flow f = get(orgId, flowId);
-    if (f.savedVersionId() == null) throw new Problem(Problem.Kind.NOT_FOUND, "flow.configuration.not.found", "Flow " + flowId + " has no saved configuration yet", Map.of("id", flowId));
+    if (f.savedVersionId() == null)
+      throw new Problem(
+          Problem.Kind.NOT_FOUND,
+          "flow.configuration.not.found",
+          "Flow " + flowId + " has no saved configuration yet",
+          Map.of("id", flowId));
     return version(orgId, f, f.savedVersionId());
   }
 
@@ -127,7 +184,10 @@ public final class FlowService {
   }
 
   private FlowVersion version(String orgId, Flow f, String versionId) {
-    return store.version(orgId, versionId).filter(v -> v.flowId().equals(f.id())).orElseThrow(() -> Problem.notFound("Flow version", versionId));
+    return store
+        .version(orgId, versionId)
+        .filter(v -> v.flowId().equals(f.id()))
+        .orElseThrow(() -> Problem.notFound("Flow version", versionId));
   }
 
   public List<FlowVersion> versions(String orgId, String flowId, int offset, int limit) {
@@ -144,25 +204,50 @@ public final class FlowService {
    * {@code flow.invalid} whose {@code errors} each name the path, line and column.
    */
   public Flow publish(String orgId, String flowId) {
-    if (flowId == null || flowId.isBlank()) throw Problem.invalid("flow", "the flow id is required (?flow=...)");
+    if (flowId == null || flowId.isBlank())
+      throw Problem.invalid("flow", "the flow id is required (?flow=...)");
     Flow f = get(orgId, flowId);
-    if (f.savedVersionId() == null) throw new Problem(Problem.Kind.INVALID, "flow.configuration.missing", "Flow " + flowId + " has no saved configuration to publish; PUT .../latestconfiguration first", Map.of("id", flowId));
+    if (f.savedVersionId() == null)
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "flow.configuration.missing",
+          "Flow "
+              + flowId
+              + " has no saved configuration to publish; PUT .../latestconfiguration first",
+          Map.of("id", flowId));
     FlowVersion v = version(orgId, f, f.savedVersionId());
     FlowCompiler.Result result = compile(orgId, f.type(), v);
     if (!result.ok()) {
       var errors = new ArrayList<Problem>();
       for (FlowCompiler.FlowError e : result.errors()) {
-        errors.add(new Problem(Problem.Kind.INVALID, "flow.definition.invalid", "line " + e.line() + ", column " + e.column() + " (" + e.path() + "): " + e.message(), Map.of("path", e.path(), "line", e.line(), "column", e.column())));
+        errors.add(
+            new Problem(
+                Problem.Kind.INVALID,
+                "flow.definition.invalid",
+                "line "
+                    + e.line()
+                    + ", column "
+                    + e.column()
+                    + " ("
+                    + e.path()
+                    + "): "
+                    + e.message(),
+                Map.of("path", e.path(), "line", e.line(), "column", e.column())));
       }
       throw new Problem(
           Problem.Kind.INVALID,
           "flow.invalid",
-          "The flow cannot be published: " + errors.size() + (errors.size() == 1 ? " problem" : " problems") + " (see errors)",
+          "The flow cannot be published: "
+              + errors.size()
+              + (errors.size() == 1 ? " problem" : " problems")
+              + " (see errors)",
           Map.of("flowId", flowId, "versionId", v.id(), "errorCount", errors.size()),
           errors);
     }
     if (!store.publish(orgId, flowId, v.id(), clock.instant())) {
-      throw Problem.conflict("flow.changed", "Flow " + flowId + " changed while it was being published; publish again");
+      throw Problem.conflict(
+          "flow.changed",
+          "Flow " + flowId + " changed while it was being published; publish again");
     }
     remember(v.id(), result.definition());
     return get(orgId, flowId);
@@ -173,11 +258,16 @@ public final class FlowService {
     Flow f = get(orgId, flowId);
     String id = versionId != null ? versionId : f.publishedVersionId();
     if (id == null) return Optional.empty();
-    FlowVersion v = store.version(orgId, id).filter(x -> x.flowId().equals(flowId) && x.published()).orElse(null);
+    FlowVersion v =
+        store
+            .version(orgId, id)
+            .filter(x -> x.flowId().equals(flowId) && x.published())
+            .orElse(null);
     if (v == null) return Optional.empty();
     FlowDefinition d = compiled.get(v.id());
     if (d == null) {
-      // A published version was valid when published; a data action deleted since then only makes that
+      // A published version was valid when published; a data action deleted since then only makes
+      // that
       // callData take its failure output at run time, so the definition is still runnable.
       FlowCompiler.Result r = compile(orgId, f.type(), v);
       if (r.definition() == null || r.definition().startTask() == null) return Optional.empty();
@@ -190,7 +280,10 @@ public final class FlowService {
   public record Published(Flow flow, FlowVersion version, FlowDefinition definition) {}
 
   private FlowCompiler.Result compile(String orgId, String type, FlowVersion v) {
-    SourceNode root = SourceReader.read(v.source().getBytes(StandardCharsets.UTF_8), v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
+    SourceNode root =
+        SourceReader.read(
+            v.source().getBytes(StandardCharsets.UTF_8),
+            v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
     return FlowCompiler.compile(root, type, lookup.forOrg(orgId), expressions);
   }
 
@@ -201,17 +294,26 @@ public final class FlowService {
 
   private static String type(String type) {
     if (type == null || !TYPES.contains(type)) {
-      throw new Problem(Problem.Kind.INVALID, "invalid.value", "type must be INBOUNDCALL or WORKFLOW" + (type == null ? "" : ", got '" + type + "'"), Map.of("field", "type", "allowed", "INBOUNDCALL,WORKFLOW"));
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "type must be INBOUNDCALL or WORKFLOW" + (type == null ? "" : ", got '" + type + "'"),
+          Map.of("field", "type", "allowed", "INBOUNDCALL,WORKFLOW"));
     }
     return type;
   }
 
   private static String description(String d) {
-    if (d != null && d.length() > 1000) throw Problem.invalid("description", "must be at most 1000 characters");
+    if (d != null && d.length() > 1000)
+      throw Problem.invalid("description", "must be at most 1000 characters");
     return d;
   }
 
   private static Problem duplicate(Flow f) {
-    return new Problem(Problem.Kind.CONFLICT, "flow.name.exists", "A " + f.type() + " flow named '" + f.name() + "' already exists", Map.of("name", f.name()));
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "flow.name.exists",
+        "A " + f.type() + " flow named '" + f.name() + "' already exists",
+        Map.of("name", f.name()));
   }
 }

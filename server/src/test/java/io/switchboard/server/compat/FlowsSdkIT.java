@@ -19,19 +19,25 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The official Genesys SDK, unchanged, creates, lists, publishes and launches a workflow on Switchboard. */
+/**
+ * The official Genesys SDK, unchanged, creates, lists, publishes and launches a workflow on
+ * Switchboard.
+ */
 class FlowsSdkIT extends TwoOrgServer {
   static ApiClient sdk;
 
   @BeforeAll
   static void start() {
-    sdk = ApiClient.Builder.standard().withBasePath(server.baseUrl()).withAccessToken(token).build();
+    sdk =
+        ApiClient.Builder.standard().withBasePath(server.baseUrl()).withAccessToken(token).build();
   }
 
   @Test
   void theSdkManagesAndRunsAWorkflow() throws Exception {
     var architect = new ArchitectApi(sdk);
-    Flow created = architect.postFlows(new Flow().name("Echo").description("echoes").type(Flow.TypeEnum.WORKFLOW), null);
+    Flow created =
+        architect.postFlows(
+            new Flow().name("Echo").description("echoes").type(Flow.TypeEnum.WORKFLOW), null);
     assertThat(created.getId()).isNotBlank();
     assertThat(created.getType()).isEqualTo(Flow.TypeEnum.WORKFLOW);
     assertThat(created.getDivision().getName()).isEqualTo("Home");
@@ -62,9 +68,17 @@ class FlowsSdkIT extends TwoOrgServer {
                             value:
                               exp: Append("echo ", Flow.input)
         """;
-    var saved = api.raw("PUT", "/api/v2/flows/" + created.getId() + "/latestconfiguration", token, yaml.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/x-yaml");
+    var saved =
+        api.raw(
+            "PUT",
+            "/api/v2/flows/" + created.getId() + "/latestconfiguration",
+            token,
+            yaml.getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/x-yaml");
     assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
-    assertThat(architect.postFlowsActionsPublish(created.getId(), null).getId()).isEqualTo(created.getId());
+    assertThat(architect.postFlowsActionsPublish(created.getId(), null).getId())
+        .isEqualTo(created.getId());
 
     Flow flow = architect.getFlow(created.getId(), null);
     assertThat(flow.getActive()).isTrue();
@@ -75,10 +89,34 @@ class FlowsSdkIT extends TwoOrgServer {
 
     FlowVersionEntityListing versions = architect.getFlowVersions(created.getId(), 1, 25, null);
     assertThat(versions.getTotal()).isEqualTo(1);
-    FlowEntityListing listing = architect.getFlows(List.of("workflow"), 1, 25, null, null, null, "Echo", null, null, null, null, null, null, null, null, null, null, null, null);
+    FlowEntityListing listing =
+        architect.getFlows(
+            List.of("workflow"),
+            1,
+            25,
+            null,
+            null,
+            null,
+            "Echo",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     assertThat(listing.getEntities()).extracting(Flow::getId).containsExactly(created.getId());
 
-    FlowExecutionLaunchResponse launched = architect.postFlowsExecutions(new FlowExecutionLaunchRequest().flowId(created.getId()).inputData(Map.of("Flow.input", "hi")));
+    FlowExecutionLaunchResponse launched =
+        architect.postFlowsExecutions(
+            new FlowExecutionLaunchRequest()
+                .flowId(created.getId())
+                .inputData(Map.of("Flow.input", "hi")));
     assertThat(launched.getFlowVersion().getName()).isEqualTo("1.0");
     FlowRuntimeExecution[] done = new FlowRuntimeExecution[1];
     await()

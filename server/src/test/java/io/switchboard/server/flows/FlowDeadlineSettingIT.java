@@ -18,14 +18,25 @@ import tools.jackson.databind.JsonNode;
 class FlowDeadlineSettingIT {
   @Test
   void theServerDefaultDeadlineCutsADataActionShort() {
-    try (TestServer server = TestServer.start(LoopbackUpstream.allowed(Map.of(SettingKeys.FLOW_DEADLINE, "700")));
+    try (TestServer server =
+            TestServer.start(LoopbackUpstream.allowed(Map.of(SettingKeys.FLOW_DEADLINE, "700")));
         Upstream upstream = Upstream.start()) {
       upstream.on("/hang", (ex, req) -> upstream.hang(5000));
       Api api = server.api();
       String token = api.token(server.newOrg());
-      var created = api.post("/api/v2/architect/external-apis", token, "{\"name\":\"Slow\",\"method\":\"GET\",\"url\":\"" + upstream.url("/hang") + "\",\"timeout\":5000}");
+      var created =
+          api.post(
+              "/api/v2/architect/external-apis",
+              token,
+              "{\"name\":\"Slow\",\"method\":\"GET\",\"url\":\""
+                  + upstream.url("/hang")
+                  + "\",\"timeout\":5000}");
       assertThat(created.status()).isEqualTo(201);
-      String flowId = api.post("/api/v2/flows", token, "{\"name\":\"W\",\"type\":\"WORKFLOW\"}").json().get("id").asString();
+      String flowId =
+          api.post("/api/v2/flows", token, "{\"name\":\"W\",\"type\":\"WORKFLOW\"}")
+              .json()
+              .get("id")
+              .asString();
       String yaml =
           """
           workflow:
@@ -48,16 +59,35 @@ class FlowDeadlineSettingIT {
                               - endWorkflow:
                                   name: Timed out
           """;
-      var saved = api.raw("PUT", "/api/v2/flows/" + flowId + "/latestconfiguration", token, yaml.getBytes(StandardCharsets.UTF_8), "Content-Type", "text/yaml");
+      var saved =
+          api.raw(
+              "PUT",
+              "/api/v2/flows/" + flowId + "/latestconfiguration",
+              token,
+              yaml.getBytes(StandardCharsets.UTF_8),
+              "Content-Type",
+              "text/yaml");
       assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
       var published = api.post("/api/v2/flows/actions/publish?flow=" + flowId, token, null);
       assertThat(published.status()).as(published.toString()).isEqualTo(200);
-      String id = api.post("/api/v2/flows/executions", token, "{\"flowId\":\"" + flowId + "\"}").json().get("id").asString();
+      String id =
+          api.post("/api/v2/flows/executions", token, "{\"flowId\":\"" + flowId + "\"}")
+              .json()
+              .get("id")
+              .asString();
       JsonNode[] e = new JsonNode[1];
-      await().atMost(Duration.ofSeconds(10)).until(() -> !(e[0] = api.get("/api/v2/flows/executions/" + id, token).json()).get("status").asString().equals("RUNNING"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  !(e[0] = api.get("/api/v2/flows/executions/" + id, token).json())
+                      .get("status")
+                      .asString()
+                      .equals("RUNNING"));
       assertThat(e[0].get("outcome").asString()).isEqualTo("deadline");
       assertThat(actionNames(e[0])).containsExactly("Slow call:deadline");
-      assertThat(e[0].get("trace").get("actions").get(0).get("dataAction").get("budgetMs").asLong()).isLessThanOrEqualTo(700);
+      assertThat(e[0].get("trace").get("actions").get(0).get("dataAction").get("budgetMs").asLong())
+          .isLessThanOrEqualTo(700);
       assertThat(e[0].get("trace").get("durationMs").asLong()).isBetween(600L, 2000L);
     }
   }

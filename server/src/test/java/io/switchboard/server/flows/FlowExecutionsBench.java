@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not part of the suite (run with -Dtest=FlowExecutionsBench): N concurrent workflow executions, each waiting
- * on a data action that answers after a fixed delay; prints each execution's own duration (from its trace)
- * and the wall time until all have finished.
+ * Not part of the suite (run with -Dtest=FlowExecutionsBench): N concurrent workflow executions,
+ * each waiting on a data action that answers after a fixed delay; prints each execution's own
+ * duration (from its trace) and the wall time until all have finished.
  */
 class FlowExecutionsBench {
   static final int EXECUTIONS = Integer.getInteger("flows.bench.executions", 1000);
@@ -35,8 +35,17 @@ class FlowExecutionsBench {
           });
       Api api = server.api();
       String token = api.token(server.newOrg());
-      api.post("/api/v2/architect/external-apis", token, "{\"name\":\"Slow\",\"method\":\"GET\",\"url\":\"" + upstream.url("/slow") + "\",\"timeout\":10000,\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\"}}}");
-      String flowId = api.post("/api/v2/flows", token, "{\"name\":\"Bench\",\"type\":\"WORKFLOW\"}").json().get("id").asString();
+      api.post(
+          "/api/v2/architect/external-apis",
+          token,
+          "{\"name\":\"Slow\",\"method\":\"GET\",\"url\":\""
+              + upstream.url("/slow")
+              + "\",\"timeout\":10000,\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\"}}}");
+      String flowId =
+          api.post("/api/v2/flows", token, "{\"name\":\"Bench\",\"type\":\"WORKFLOW\"}")
+              .json()
+              .get("id")
+              .asString();
       String yaml =
           """
           workflow:
@@ -60,14 +69,22 @@ class FlowExecutionsBench {
                                 successOutputs:
                                   tier: Flow.tier
           """;
-      api.raw("PUT", "/api/v2/flows/" + flowId + "/latestconfiguration", token, yaml.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/yaml");
-      assertThat(api.post("/api/v2/flows/actions/publish?flow=" + flowId, token, null).status()).isEqualTo(200);
+      api.raw(
+          "PUT",
+          "/api/v2/flows/" + flowId + "/latestconfiguration",
+          token,
+          yaml.getBytes(StandardCharsets.UTF_8),
+          "Content-Type",
+          "application/yaml");
+      assertThat(api.post("/api/v2/flows/actions/publish?flow=" + flowId, token, null).status())
+          .isEqualTo(200);
 
       long started = System.nanoTime();
       List<String> ids = Collections.synchronizedList(new ArrayList<>());
       try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
         var futures = new ArrayList<Future<?>>();
-        // Launching is not what is measured: at most 32 launch requests in flight keep the client's connections sane.
+        // Launching is not what is measured: at most 32 launch requests in flight keep the client's
+        // connections sane.
         var slots = new java.util.concurrent.Semaphore(32);
         for (int i = 0; i < EXECUTIONS; i++) {
           futures.add(
@@ -75,7 +92,14 @@ class FlowExecutionsBench {
                   () -> {
                     slots.acquireUninterruptibly();
                     try {
-                      ids.add(api.post("/api/v2/flows/executions", token, "{\"flowId\":\"" + flowId + "\"}").json().get("id").asString());
+                      ids.add(
+                          api.post(
+                                  "/api/v2/flows/executions",
+                                  token,
+                                  "{\"flowId\":\"" + flowId + "\"}")
+                              .json()
+                              .get("id")
+                              .asString());
                     } finally {
                       slots.release();
                     }
@@ -99,8 +123,15 @@ class FlowExecutionsBench {
       long wallMs = (System.nanoTime() - started) / 1_000_000;
       Collections.sort(durations);
       System.out.printf(
-          "FLOWS BENCH: %d executions, data action %d ms: all launched in %d ms, all finished within %d ms; per execution p50 %d ms, p99 %d ms, max %d ms%n",
-          EXECUTIONS, UPSTREAM_DELAY_MS, launchedMs, wallMs, durations.get(durations.size() / 2), durations.get((int) (durations.size() * 0.99) - 1), durations.getLast());
+          "FLOWS BENCH: %d executions, data action %d ms: all launched in %d ms, all finished"
+              + " within %d ms; per execution p50 %d ms, p99 %d ms, max %d ms%n",
+          EXECUTIONS,
+          UPSTREAM_DELAY_MS,
+          launchedMs,
+          wallMs,
+          durations.get(durations.size() / 2),
+          durations.get((int) (durations.size() * 0.99) - 1),
+          durations.getLast());
     }
   }
 }

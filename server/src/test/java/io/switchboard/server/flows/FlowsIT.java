@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Flows over real HTTP: the API, definitions and versions, publish-time validation, and executions. */
+/**
+ * Flows over real HTTP: the API, definitions and versions, publish-time validation, and executions.
+ */
 class FlowsIT {
   static final String FLOWS = "/api/v2/flows";
   static final String APIS = "/api/v2/architect/external-apis";
@@ -54,13 +56,23 @@ class FlowsIT {
   }
 
   static String flow(String tok, String name, String type) {
-    var r = api.post(FLOWS, tok, "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"description\":\"test\"}");
+    var r =
+        api.post(
+            FLOWS,
+            tok,
+            "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"description\":\"test\"}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json().get("id").asString();
   }
 
   static Api.Response saveYaml(String tok, String flowId, String yaml) {
-    return api.raw("PUT", FLOWS + "/" + flowId + "/latestconfiguration", tok, yaml.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/yaml");
+    return api.raw(
+        "PUT",
+        FLOWS + "/" + flowId + "/latestconfiguration",
+        tok,
+        yaml.getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/yaml");
   }
 
   static Api.Response publish(String tok, String flowId) {
@@ -68,17 +80,36 @@ class FlowsIT {
   }
 
   static String dataAction(String tok, String name, String path, int timeoutMs) {
-    var r = api.post(APIS, tok, "{\"name\":\"" + name + "\",\"method\":\"GET\",\"url\":\"" + upstream.url(path) + "?id=${input.customerId}\",\"timeout\":" + timeoutMs + ",\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\",\"scriptId\":\"$.scriptId\"}}}");
+    var r =
+        api.post(
+            APIS,
+            tok,
+            "{\"name\":\""
+                + name
+                + "\",\"method\":\"GET\",\"url\":\""
+                + upstream.url(path)
+                + "?id=${input.customerId}\",\"timeout\":"
+                + timeoutMs
+                + ",\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\",\"scriptId\":\"$.scriptId\"}}}");
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().get("id").asString();
   }
 
   static String publishedScript(String tok, String name) {
-    return new Fixtures(api, tok).publishedScript("{\"name\":\"" + name + "\",\"variables\":[{\"name\":\"customerId\",\"type\":\"string\",\"input\":true}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"Hi {{customerId}}\"}]}]}");
+    return new Fixtures(api, tok)
+        .publishedScript(
+            "{\"name\":\""
+                + name
+                + "\",\"variables\":[{\"name\":\"customerId\",\"type\":\"string\",\"input\":true}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"Hi"
+                + " {{customerId}}\"}]}]}");
   }
 
   static JsonNode launch(String tok, String flowId, String inputData) {
-    var r = api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + flowId + "\",\"inputData\":" + inputData + "}");
+    var r =
+        api.post(
+            FLOWS + "/executions",
+            tok,
+            "{\"flowId\":\"" + flowId + "\",\"inputData\":" + inputData + "}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
   }
@@ -100,7 +131,8 @@ class FlowsIT {
 
   static List<String> actionNames(JsonNode execution) {
     var out = new ArrayList<String>();
-    for (JsonNode a : execution.get("trace").get("actions")) out.add(a.get("name").asString() + ":" + a.get("outcome").asString());
+    for (JsonNode a : execution.get("trace").get("actions"))
+      out.add(a.get("name").asString() + ":" + a.get("outcome").asString());
     return out;
   }
 
@@ -124,7 +156,8 @@ class FlowsIT {
         (ex, req) -> {
           String q = req.rawUri();
           if (q.contains("gold")) json(ex, 200, "{\"tier\":\"gold\",\"scriptId\":\"s-1\"}");
-          else if (q.contains("silver")) json(ex, 200, "{\"tier\":\"silver\",\"scriptId\":\"s-2\"}");
+          else if (q.contains("silver"))
+            json(ex, 200, "{\"tier\":\"silver\",\"scriptId\":\"s-2\"}");
           else if (q.contains("slow")) upstream.hang(5000);
           else json(ex, 500, "{\"error\":\"down\"}");
         });
@@ -134,16 +167,21 @@ class FlowsIT {
     var config = api.get(FLOWS + "/" + id + "/latestconfiguration", tok);
     assertThat(config.status()).isEqualTo(200);
     assertThat(config.body()).contains("\"yes\":").contains("\"no\":");
-    var yaml = api.get(FLOWS + "/" + id + "/latestconfiguration", tok, "Accept", "application/yaml");
+    var yaml =
+        api.get(FLOWS + "/" + id + "/latestconfiguration", tok, "Accept", "application/yaml");
     assertThat(yaml.body()).isEqualTo(example());
 
-    JsonNode gold = finished(tok, launch(tok, id, "{\"Call.Ani\":\"gold-1\"}").get("id").asString());
+    JsonNode gold =
+        finished(tok, launch(tok, id, "{\"Call.Ani\":\"gold-1\"}").get("id").asString());
     assertThat(gold.get("status").asString()).isEqualTo("COMPLETED");
     assertThat(gold.get("outcome").asString()).isEqualTo("completed");
-    assertThat(actionNames(gold)).containsExactly("Customer lookup:success", "Gold?:success", "Pop:success", "To support:success");
+    assertThat(actionNames(gold))
+        .containsExactly(
+            "Customer lookup:success", "Gold?:success", "Pop:success", "To support:success");
     JsonNode trace = gold.get("trace");
     assertThat(trace.get("screenPop").get("scriptName").asString()).isEqualTo("Gold script");
-    assertThat(trace.get("screenPop").get("inputs").get("customerId").asString()).isEqualTo("gold-1");
+    assertThat(trace.get("screenPop").get("inputs").get("customerId").asString())
+        .isEqualTo("gold-1");
     assertThat(trace.get("transferQueue").asString()).isEqualTo("Support");
     JsonNode lookup = trace.get("actions").get(0);
     assertThat(lookup.get("dataAction").get("status").asInt()).isEqualTo(200);
@@ -152,23 +190,32 @@ class FlowsIT {
     assertThat(trace.get("actions").get(1).get("output").asString()).isEqualTo("yes");
     assertThat(gold.get("flowVersion").get("name").asString()).isEqualTo("1.0");
 
-    JsonNode silver = finished(tok, launch(tok, id, "{\"Call.Ani\":\"silver-1\"}").get("id").asString());
-    assertThat(actionNames(silver)).containsExactly("Customer lookup:success", "Gold?:success", "Standard:success", "To support:success");
-    assertThat(silver.get("trace").get("actions").get(2).get("variables").get("Task.tier").asString()).isEqualTo("standard");
+    JsonNode silver =
+        finished(tok, launch(tok, id, "{\"Call.Ani\":\"silver-1\"}").get("id").asString());
+    assertThat(actionNames(silver))
+        .containsExactly(
+            "Customer lookup:success", "Gold?:success", "Standard:success", "To support:success");
+    assertThat(
+            silver.get("trace").get("actions").get(2).get("variables").get("Task.tier").asString())
+        .isEqualTo("standard");
     assertThat(silver.get("trace").has("screenPop")).isFalse();
 
     // A failing data action never fails the execution: it takes its failure output.
-    JsonNode failing = finished(tok, launch(tok, id, "{\"Call.Ani\":\"broken\"}").get("id").asString());
+    JsonNode failing =
+        finished(tok, launch(tok, id, "{\"Call.Ani\":\"broken\"}").get("id").asString());
     assertThat(failing.get("outcome").asString()).isEqualTo("completed");
-    assertThat(actionNames(failing)).containsExactly("Customer lookup:failure", "Fall back:success", "General:success");
-    assertThat(failing.get("trace").get("actions").get(0).get("dataAction").get("status").asInt()).isEqualTo(500);
+    assertThat(actionNames(failing))
+        .containsExactly("Customer lookup:failure", "Fall back:success", "General:success");
+    assertThat(failing.get("trace").get("actions").get(0).get("dataAction").get("status").asInt())
+        .isEqualTo(500);
     assertThat(failing.get("trace").get("transferQueue").asString()).isEqualTo("General");
 
     // An upstream slower than the data action's timeout takes the timeout output.
     JsonNode slow = finished(tok, launch(tok, id, "{\"Call.Ani\":\"slow\"}").get("id").asString());
     assertThat(slow.get("outcome").asString()).isEqualTo("completed");
     assertThat(actionNames(slow)).containsExactly("Customer lookup:timeout", "Slow CRM:success");
-    assertThat(slow.get("trace").get("actions").get(0).get("dataAction").get("error").asString()).isEqualTo("timeout");
+    assertThat(slow.get("trace").get("actions").get(0).get("dataAction").get("error").asString())
+        .isEqualTo("timeout");
   }
 
   @Test
@@ -177,21 +224,47 @@ class FlowsIT {
     upstream.on("/crm-slowish", (ex, req) -> upstream.hang(5000));
     String id = exampleFlow(tok, "/crm-slowish", 1000);
     String running = launch(tok, id, "{\"Call.Ani\":\"anyone\"}").get("id").asString();
-    // While version 1 waits on its data action, version 2 (another queue on timeout) is saved and published.
-    assertThat(saveYaml(tok, id, example().replace("name: Slow CRM", "name: Slow CRM v2")).status()).isEqualTo(200);
+    // While version 1 waits on its data action, version 2 (another queue on timeout) is saved and
+    // published.
+    assertThat(saveYaml(tok, id, example().replace("name: Slow CRM", "name: Slow CRM v2")).status())
+        .isEqualTo(200);
     assertThat(publish(tok, id).status()).isEqualTo(200);
-    assertThat(api.get(FLOWS + "/" + id + "/versions/" + api.get(FLOWS + "/" + id, tok).json().get("publishedVersion").get("id").asString(), tok).json().get("name").asString()).isEqualTo("2.0");
+    assertThat(
+            api.get(
+                    FLOWS
+                        + "/"
+                        + id
+                        + "/versions/"
+                        + api.get(FLOWS + "/" + id, tok)
+                            .json()
+                            .get("publishedVersion")
+                            .get("id")
+                            .asString(),
+                    tok)
+                .json()
+                .get("name")
+                .asString())
+        .isEqualTo("2.0");
 
     JsonNode first = finished(tok, running);
     assertThat(first.get("flowVersion").get("name").asString()).isEqualTo("1.0");
     assertThat(actionNames(first)).containsExactly("Customer lookup:timeout", "Slow CRM:success");
-    JsonNode second = finished(tok, launch(tok, id, "{\"Call.Ani\":\"anyone\"}").get("id").asString());
+    JsonNode second =
+        finished(tok, launch(tok, id, "{\"Call.Ani\":\"anyone\"}").get("id").asString());
     assertThat(second.get("flowVersion").get("name").asString()).isEqualTo("2.0");
-    assertThat(actionNames(second)).containsExactly("Customer lookup:timeout", "Slow CRM v2:success");
+    assertThat(actionNames(second))
+        .containsExactly("Customer lookup:timeout", "Slow CRM v2:success");
     // Published versions are immutable: version 1 still reads as it was.
     JsonNode versions = api.get(FLOWS + "/" + id + "/versions", tok).json();
     String v1 = versions.get("entities").get(1).get("id").asString();
-    assertThat(api.get(FLOWS + "/" + id + "/versions/" + v1 + "/configuration", tok, "Accept", "application/yaml").body()).isEqualTo(example());
+    assertThat(
+            api.get(
+                    FLOWS + "/" + id + "/versions/" + v1 + "/configuration",
+                    tok,
+                    "Accept",
+                    "application/yaml")
+                .body())
+        .isEqualTo(example());
   }
 
   @Test
@@ -201,7 +274,9 @@ class FlowsIT {
     dataAction(tok, "Lookup customer", "/crm-hangs", 5000);
     publishedScript(tok, "Gold script");
     String id = flow(tok, "Deadline", "INBOUNDCALL");
-    String yaml = example().replace("  startUpRef:", "  deadline:\n    lit:\n      seconds: 1\n  startUpRef:");
+    String yaml =
+        example()
+            .replace("  startUpRef:", "  deadline:\n    lit:\n      seconds: 1\n  startUpRef:");
     assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
     assertThat(publish(tok, id).status()).isEqualTo(200);
 
@@ -292,17 +367,32 @@ class FlowsIT {
     assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
     var p = publish(tok, id);
     assertThat(p.status()).as(p.toString()).isEqualTo(200);
-    assertThat(p.json().get("publishedVersion").get("id").asString()).isEqualTo(saved.json().get("id").asString());
+    assertThat(p.json().get("publishedVersion").get("id").asString())
+        .isEqualTo(saved.json().get("id").asString());
 
-    JsonNode e = finished(tok, launch(tok, id, "{\"Flow.who\":\"Ada\",\"Flow.count\":4}").get("id").asString());
+    JsonNode e =
+        finished(
+            tok, launch(tok, id, "{\"Flow.who\":\"Ada\",\"Flow.count\":4}").get("id").asString());
     assertThat(e.get("status").asString()).as(e.toString()).isEqualTo("COMPLETED");
     assertThat(e.get("outputData").get("Flow.greeting").asString()).isEqualTo("Hello Ada #6");
     assertThat(e.get("outputData").get("Flow.total").asInt()).isEqualTo(6);
     assertThat(e.get("trace").get("actionCount").asInt()).isEqualTo(1 + 4 + 2);
 
     // Wrong input types and unknown inputs are refused at launch.
-    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\",\"inputData\":{\"Flow.count\":\"many\"}}").status()).isEqualTo(400);
-    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\",\"inputData\":{\"Flow.greeting\":\"x\"}}").status()).isEqualTo(400);
+    assertThat(
+            api.post(
+                    FLOWS + "/executions",
+                    tok,
+                    "{\"flowId\":\"" + id + "\",\"inputData\":{\"Flow.count\":\"many\"}}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.post(
+                    FLOWS + "/executions",
+                    tok,
+                    "{\"flowId\":\"" + id + "\",\"inputData\":{\"Flow.greeting\":\"x\"}}")
+                .status())
+        .isEqualTo(400);
 
     String loopId = flow(tok, "Forever", "WORKFLOW");
     String forever =
@@ -338,7 +428,8 @@ class FlowsIT {
     JsonNode t = spun.get("trace");
     assertThat(t.get("actionCount").asInt()).isEqualTo(10_001);
     assertThat(t.get("actions").size() + t.get("droppedEntries").asInt()).isEqualTo(10_001);
-    assertThat(t.get("actions").get(t.get("actions").size() - 1).get("type").asString()).isEqualTo("endWorkflow");
+    assertThat(t.get("actions").get(t.get("actions").size() - 1).get("type").asString())
+        .isEqualTo("endWorkflow");
   }
 
   @Test
@@ -374,19 +465,33 @@ class FlowsIT {
     assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
     var p = publish(tok, id);
     assertThat(p.status()).as(p.toString()).isEqualTo(200);
-    JsonNode e = finished(tok, launch(tok, id, "{\"Call.Ani\":\"+6591234567\",\"Call.CalledAddress\":\"+6560000000\"}").get("id").asString());
+    JsonNode e =
+        finished(
+            tok,
+            launch(tok, id, "{\"Call.Ani\":\"+6591234567\",\"Call.CalledAddress\":\"+6560000000\"}")
+                .get("id")
+                .asString());
     assertThat(e.get("completionReason").asString()).isEqualTo("disconnect");
     assertThat(e.get("trace").get("disconnected").asBoolean()).isTrue();
-    assertThat(e.get("trace").get("participantData").get("dialled").asString()).isEqualTo("+6560000000");
+    assertThat(e.get("trace").get("participantData").get("dialled").asString())
+        .isEqualTo("+6560000000");
     assertThat(e.get("trace").get("participantData").get("vip").asString()).isEqualTo("true");
-    // Call.* are read-only inputs of the simulated call; nothing else may be passed to an inbound-call flow.
-    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\",\"inputData\":{\"Task.x\":\"1\"}}").status()).isEqualTo(400);
+    // Call.* are read-only inputs of the simulated call; nothing else may be passed to an
+    // inbound-call flow.
+    assertThat(
+            api.post(
+                    FLOWS + "/executions",
+                    tok,
+                    "{\"flowId\":\"" + id + "\",\"inputData\":{\"Task.x\":\"1\"}}")
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
   void publishAnswersEveryProblemAtOnceWithLineAndColumn() {
     String tok = api.token(server.newOrg());
-    String foreignApi = dataAction(otherToken, "Foreign lookup " + UUID.randomUUID(), "/nowhere", 1000);
+    String foreignApi =
+        dataAction(otherToken, "Foreign lookup " + UUID.randomUUID(), "/nowhere", 1000);
     String id = flow(tok, "Broken", "INBOUNDCALL");
     String yaml =
         """
@@ -468,9 +573,14 @@ class FlowsIT {
       messages.add(e.get("message").asString());
     }
     assertThat(messages)
-        .anySatisfy(m -> assertThat(m).startsWith("line 14, column 21").contains("unknown data action 'No such action'"))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith("line 14, column 21")
+                    .contains("unknown data action 'No such action'"))
         .anySatisfy(m -> assertThat(m).contains("unknown data action '" + foreignApi + "'"))
-        .anySatisfy(m -> assertThat(m).startsWith("line 27, column 22").contains("does not compile"))
+        .anySatisfy(
+            m -> assertThat(m).startsWith("line 27, column 22").contains("does not compile"))
         .anySatisfy(m -> assertThat(m).contains("must be a boolean but 'Call.Ani' is a string"))
         .anySatisfy(m -> assertThat(m).contains("must be a integer but '\"seven\"' is a string"))
         .anySatisfy(m -> assertThat(m).contains("unknown script 'Missing script'"))
@@ -480,7 +590,8 @@ class FlowsIT {
         .anySatisfy(m -> assertThat(m).contains("'Island' can reach its end without an exit"));
     // Nothing was published.
     assertThat(api.get(FLOWS + "/" + id, tok).json().has("publishedVersion")).isFalse();
-    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\"}").status()).isEqualTo(400);
+    assertThat(api.post(FLOWS + "/executions", tok, "{\"flowId\":\"" + id + "\"}").status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -492,17 +603,35 @@ class FlowsIT {
     assertThat(r.json().get("messageParams").get("line").asInt()).isGreaterThanOrEqualTo(3);
     assertThat(r.json().get("message").asString()).contains("line ").contains("column ");
 
-    var json = api.raw("PUT", FLOWS + "/" + id + "/latestconfiguration", token, "{\"inboundCall\": {\"name\": }".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+    var json =
+        api.raw(
+            "PUT",
+            FLOWS + "/" + id + "/latestconfiguration",
+            token,
+            "{\"inboundCall\": {\"name\": }".getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/json");
     assertThat(json.status()).isEqualTo(400);
     assertThat(json.json().get("messageParams").get("line").asInt()).isEqualTo(1);
 
     // A definition is a mapping; a JSON null or a list is 400 even for an id that does not exist.
     var nullBody = api.put(FLOWS + "/" + id + "/latestconfiguration", token, "null");
     assertThat(nullBody.status()).isEqualTo(400);
-    assertThat(api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "[1]").status()).isEqualTo(400);
-    assertThat(api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "{\"workflow\":{}}").status()).isEqualTo(404);
+    assertThat(api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "[1]").status())
+        .isEqualTo(400);
+    assertThat(
+            api.put(FLOWS + "/no-such-flow/latestconfiguration", token, "{\"workflow\":{}}")
+                .status())
+        .isEqualTo(404);
 
-    var text = api.raw("PUT", FLOWS + "/" + id + "/latestconfiguration", token, "a: b".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain");
+    var text =
+        api.raw(
+            "PUT",
+            FLOWS + "/" + id + "/latestconfiguration",
+            token,
+            "a: b".getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "text/plain");
     assertThat(text.status()).isEqualTo(415);
 
     var deep = "a:\n" + "  - ".repeat(1) + "[".repeat(100) + "]".repeat(100) + "\n";
@@ -512,8 +641,18 @@ class FlowsIT {
     // Bounded input: the size (flows.max-definition-bytes, 256 KiB) and the number of actions.
     var big = saveYaml(token, id, "inboundCall:\n  name: \"" + "x".repeat(300 * 1024) + "\"\n");
     assertThat(big.status()).isEqualTo(413);
-    var many = new StringBuilder("inboundCall:\n  name: Many\n  startUpRef: \"/inboundCall/tasks/task[t]\"\n  tasks:\n    - task:\n        name: T\n        refId: t\n        actions:\n");
-    for (int i = 0; i < 2001; i++) many.append("          - disconnect:\n              name: d").append(i).append('\n');
+    var many =
+        new StringBuilder(
+            "inboundCall:\n"
+                + "  name: Many\n"
+                + "  startUpRef: \"/inboundCall/tasks/task[t]\"\n"
+                + "  tasks:\n"
+                + "    - task:\n"
+                + "        name: T\n"
+                + "        refId: t\n"
+                + "        actions:\n");
+    for (int i = 0; i < 2001; i++)
+      many.append("          - disconnect:\n              name: d").append(i).append('\n');
     String manyId = flow(token, "Many", "INBOUNDCALL");
     assertThat(saveYaml(token, manyId, many.toString()).status()).isEqualTo(200);
     var tooMany = publish(token, manyId);
@@ -528,8 +667,10 @@ class FlowsIT {
     String tok = api.token(server.newOrg());
     String a = flow(tok, "Alpha", "INBOUNDCALL");
     String b = flow(tok, "Beta", "WORKFLOW");
-    assertThat(api.post(FLOWS, tok, "{\"name\":\"alpha\",\"type\":\"INBOUNDCALL\"}").status()).isEqualTo(409);
-    assertThat(api.post(FLOWS, tok, "{\"name\":\"Gamma\",\"type\":\"BOT\"}").status()).isEqualTo(400);
+    assertThat(api.post(FLOWS, tok, "{\"name\":\"alpha\",\"type\":\"INBOUNDCALL\"}").status())
+        .isEqualTo(409);
+    assertThat(api.post(FLOWS, tok, "{\"name\":\"Gamma\",\"type\":\"BOT\"}").status())
+        .isEqualTo(400);
 
     JsonNode got = api.get("/api/v2/architect/flows/" + a, tok).json();
     assertThat(got.get("name").asString()).isEqualTo("Alpha");
@@ -543,31 +684,74 @@ class FlowsIT {
     assertThat(all.get("total").asInt()).isEqualTo(2);
     assertThat(all.get("pageCount").asInt()).isEqualTo(2);
     assertThat(all.get("entities").get(0).get("name").asString()).isEqualTo("Alpha");
-    assertThat(api.get(FLOWS + "?type=WORKFLOW", tok).json().get("entities").get(0).get("id").asString()).isEqualTo(b);
+    assertThat(
+            api.get(FLOWS + "?type=WORKFLOW", tok)
+                .json()
+                .get("entities")
+                .get(0)
+                .get("id")
+                .asString())
+        .isEqualTo(b);
     assertThat(api.get(FLOWS + "?name=alp", tok).json().get("total").asInt()).isEqualTo(1);
 
-    var renamed = api.put(FLOWS + "/" + a, tok, "{\"name\":\"Alpha 2\",\"description\":\"d\",\"type\":\"INBOUNDCALL\"}");
+    var renamed =
+        api.put(
+            FLOWS + "/" + a,
+            tok,
+            "{\"name\":\"Alpha 2\",\"description\":\"d\",\"type\":\"INBOUNDCALL\"}");
     assertThat(renamed.json().get("name").asString()).isEqualTo("Alpha 2");
-    assertThat(api.put(FLOWS + "/" + a, tok, "{\"name\":\"Alpha 2\",\"type\":\"WORKFLOW\"}").status()).isEqualTo(400);
+    assertThat(
+            api.put(FLOWS + "/" + a, tok, "{\"name\":\"Alpha 2\",\"type\":\"WORKFLOW\"}").status())
+        .isEqualTo(400);
 
-    String wf = "workflow:\n  name: B\n  startUpRef: \"/workflow/tasks/task[t]\"\n  tasks:\n    - task:\n        name: T\n        refId: t\n        actions:\n          - endWorkflow:\n              name: End\n";
+    String wf =
+        "workflow:\n"
+            + "  name: B\n"
+            + "  startUpRef: \"/workflow/tasks/task[t]\"\n"
+            + "  tasks:\n"
+            + "    - task:\n"
+            + "        name: T\n"
+            + "        refId: t\n"
+            + "        actions:\n"
+            + "          - endWorkflow:\n"
+            + "              name: End\n";
     String v1 = saveYaml(tok, b, wf).json().get("id").asString();
-    var v2 = api.put(FLOWS + "/" + b + "/latestconfiguration", tok, "{\"workflow\":{\"name\":\"B\",\"startUpRef\":\"/workflow/tasks/task[t]\",\"tasks\":[{\"task\":{\"name\":\"T\",\"refId\":\"t\",\"actions\":[{\"endWorkflow\":{\"name\":\"Stop\"}}]}}]}}");
+    var v2 =
+        api.put(
+            FLOWS + "/" + b + "/latestconfiguration",
+            tok,
+            "{\"workflow\":{\"name\":\"B\",\"startUpRef\":\"/workflow/tasks/task[t]\",\"tasks\":[{\"task\":{\"name\":\"T\",\"refId\":\"t\",\"actions\":[{\"endWorkflow\":{\"name\":\"Stop\"}}]}}]}}");
     assertThat(v2.status()).as(v2.toString()).isEqualTo(200);
     assertThat(v2.json().get("name").asString()).isEqualTo("2.0");
     JsonNode versions = api.get(FLOWS + "/" + b + "/versions", tok).json();
     assertThat(versions.get("total").asInt()).isEqualTo(2);
     assertThat(versions.get("entities").get(0).get("name").asString()).isEqualTo("2.0");
     JsonNode first = api.get(FLOWS + "/" + b + "/versions/" + v1 + "/configuration", tok).json();
-    assertThat(first.get("workflow").get("tasks").get(0).get("task").get("actions").get(0).get("endWorkflow").get("name").asString()).isEqualTo("End");
+    assertThat(
+            first
+                .get("workflow")
+                .get("tasks")
+                .get(0)
+                .get("task")
+                .get("actions")
+                .get(0)
+                .get("endWorkflow")
+                .get("name")
+                .asString())
+        .isEqualTo("End");
     assertThat(publish(tok, b).status()).isEqualTo(200);
     JsonNode published = api.get(FLOWS + "/" + b, tok).json();
     assertThat(published.get("active").asBoolean()).isTrue();
     assertThat(published.get("publishedVersion").get("name").asString()).isEqualTo("2.0");
 
     // Reading flows needs architect (or architect:readonly); writing needs architect.
-    var reader = api.post("/api/v2/oauth/clients", tok, "{\"name\":\"reader\",\"scope\":[\"architect:readonly\"]}");
-    String readerToken = api.token(reader.json().get("id").asString(), reader.json().get("secret").asString());
+    var reader =
+        api.post(
+            "/api/v2/oauth/clients",
+            tok,
+            "{\"name\":\"reader\",\"scope\":[\"architect:readonly\"]}");
+    String readerToken =
+        api.token(reader.json().get("id").asString(), reader.json().get("secret").asString());
     assertThat(api.get(FLOWS + "/" + b, readerToken).status()).isEqualTo(200);
     var refused = api.post(FLOWS, readerToken, "{\"name\":\"Nope\",\"type\":\"WORKFLOW\"}");
     assertThat(refused.status()).isEqualTo(403);
@@ -579,10 +763,12 @@ class FlowsIT {
     assertThat(api.put(FLOWS + "/" + a, otherToken, "{\"name\":\"x\"}").status()).isEqualTo(404);
     assertThat(api.delete(FLOWS + "/" + a, otherToken).status()).isEqualTo(404);
     assertThat(api.get(FLOWS + "/" + b + "/versions", otherToken).status()).isEqualTo(404);
-    assertThat(api.get(FLOWS + "/" + b + "/versions/" + v1 + "/configuration", otherToken).status()).isEqualTo(404);
+    assertThat(api.get(FLOWS + "/" + b + "/versions/" + v1 + "/configuration", otherToken).status())
+        .isEqualTo(404);
     assertThat(saveYaml(otherToken, b, wf).status()).isEqualTo(404);
     assertThat(publish(otherToken, b).status()).isEqualTo(404);
-    assertThat(api.post(FLOWS + "/executions", otherToken, "{\"flowId\":\"" + b + "\"}").status()).isEqualTo(404);
+    assertThat(api.post(FLOWS + "/executions", otherToken, "{\"flowId\":\"" + b + "\"}").status())
+        .isEqualTo(404);
     String exec = launch(tok, b, "{}").get("id").asString();
     assertThat(finished(tok, exec).get("completionReason").asString()).isEqualTo("endWorkflow");
     assertThat(api.get(FLOWS + "/executions/" + exec, otherToken).status()).isEqualTo(404);
@@ -592,6 +778,12 @@ class FlowsIT {
     assertThat(api.get(FLOWS + "/" + a, tok).status()).isEqualTo(404);
     // The execution keeps its version after its flow is gone.
     assertThat(api.delete(FLOWS + "/" + b, tok).status()).isEqualTo(204);
-    assertThat(api.get(FLOWS + "/executions/" + exec, tok).json().get("flowVersion").get("name").asString()).isEqualTo("2.0");
+    assertThat(
+            api.get(FLOWS + "/executions/" + exec, tok)
+                .json()
+                .get("flowVersion")
+                .get("name")
+                .asString())
+        .isEqualTo("2.0");
   }
 }

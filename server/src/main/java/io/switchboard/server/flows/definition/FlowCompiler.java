@@ -23,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks a definition in Archy's shape and builds the runnable {@link FlowDefinition}. It does not stop at
- * the first problem: every problem found is collected with its path and source line/column, so an author
- * fixes them all in one round. See {@code docs/flows.md} for the supported subset.
+ * Checks a definition in Archy's shape and builds the runnable {@link FlowDefinition}. It does not
+ * stop at the first problem: every problem found is collected with its path and source line/column,
+ * so an author fixes them all in one round. See {@code docs/flows.md} for the supported subset.
  */
 public final class FlowCompiler {
   public static final int MAX_ACTIONS = 2000;
@@ -33,15 +33,65 @@ public final class FlowCompiler {
   public static final int MAX_LOOP_COUNT = 1000;
   public static final long MIN_DEADLINE_MS = 100;
   public static final long MAX_DEADLINE_MS = 120_000;
-  public static final Map<String, VarType> CALL_VARIABLES = Map.of("Call.Ani", VarType.STRING, "Call.CalledAddress", VarType.STRING, "Call.ConversationId", VarType.STRING);
+  public static final Map<String, VarType> CALL_VARIABLES =
+      Map.of(
+          "Call.Ani",
+          VarType.STRING,
+          "Call.CalledAddress",
+          VarType.STRING,
+          "Call.ConversationId",
+          VarType.STRING);
 
-  private static final Pattern TASK_REF = Pattern.compile("^/(inboundCall|workflow)/tasks/task\\[([^\\]]+)]$");
-  private static final Pattern VARIABLE = Pattern.compile("^(Task|Flow|Call)\\.[A-Za-z_][A-Za-z0-9_]{0,99}$");
-  /** CEL's reserved words: {@code Flow.in} could never be read in an expression, so it is refused up front. */
-  private static final Set<String> RESERVED = Set.of("in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while", "true", "false", "null");
-  /** Presentation settings of Archy files that have no meaning without audio; accepted and ignored. */
-  private static final Set<String> IGNORED_FLOW_KEYS = Set.of("description", "division", "defaultLanguage", "supportedLanguages", "initialGreeting", "settingsActionDefaults", "settingsPrompts", "settingsInboundCallFlow");
-  private static final Set<String> IGNORED_ACTION_KEYS = Set.of("processingPrompt", "preTransferAudio", "failureTransferAudio", "priority", "comments");
+  private static final Pattern TASK_REF =
+      Pattern.compile("^/(inboundCall|workflow)/tasks/task\\[([^\\]]+)]$");
+  private static final Pattern VARIABLE =
+      Pattern.compile("^(Task|Flow|Call)\\.[A-Za-z_][A-Za-z0-9_]{0,99}$");
+
+  /**
+   * CEL's reserved words: {@code Flow.in} could never be read in an expression, so it is refused up
+   * front.
+   */
+  private static final Set<String> RESERVED =
+      Set.of(
+          "in",
+          "as",
+          "break",
+          "const",
+          "continue",
+          "else",
+          "for",
+          "function",
+          "if",
+          "import",
+          "let",
+          "loop",
+          "package",
+          "namespace",
+          "return",
+          "var",
+          "void",
+          "while",
+          "true",
+          "false",
+          "null");
+
+  /**
+   * Presentation settings of Archy files that have no meaning without audio; accepted and ignored.
+   */
+  private static final Set<String> IGNORED_FLOW_KEYS =
+      Set.of(
+          "description",
+          "division",
+          "defaultLanguage",
+          "supportedLanguages",
+          "initialGreeting",
+          "settingsActionDefaults",
+          "settingsPrompts",
+          "settingsInboundCallFlow");
+
+  private static final Set<String> IGNORED_ACTION_KEYS =
+      Set.of(
+          "processingPrompt", "preTransferAudio", "failureTransferAudio", "priority", "comments");
 
   /** One problem: where it is (path, line, column) and what to do about it. */
   public record FlowError(String path, int line, int column, String message) {}
@@ -84,15 +134,20 @@ public final class FlowCompiler {
     this.expressions = expressions;
   }
 
-  /** The Archy document key of a flow type: {@code inboundCall} for INBOUNDCALL, {@code workflow} for WORKFLOW. */
+  /**
+   * The Archy document key of a flow type: {@code inboundCall} for INBOUNDCALL, {@code workflow}
+   * for WORKFLOW.
+   */
   public static String documentKey(String flowType) {
     return flowType.equals("WORKFLOW") ? "workflow" : "inboundCall";
   }
 
-  public static Result compile(SourceNode root, String flowType, References refs, Expressions expressions) {
+  public static Result compile(
+      SourceNode root, String flowType, References refs, Expressions expressions) {
     var c = new FlowCompiler(documentKey(flowType), refs, expressions);
     FlowDefinition d = c.flow(root);
-    c.errors.sort(java.util.Comparator.comparingInt(FlowError::line).thenComparingInt(FlowError::column));
+    c.errors.sort(
+        java.util.Comparator.comparingInt(FlowError::line).thenComparingInt(FlowError::column));
     return new Result(d, List.copyOf(c.errors));
   }
 
@@ -102,33 +157,56 @@ public final class FlowCompiler {
     Mapping top = mapping(root, "/");
     if (top == null) return null;
     if (top.entries().size() != 1 || top.get(kind) == null) {
-      error("/", root, "a " + (kind.equals("workflow") ? "WORKFLOW" : "INBOUNDCALL") + " flow's definition has one top-level key, '" + kind + "'" + (top.entries().isEmpty() ? "" : "; found " + String.join(", ", top.entries().keySet())));
+      error(
+          "/",
+          root,
+          "a "
+              + (kind.equals("workflow") ? "WORKFLOW" : "INBOUNDCALL")
+              + " flow's definition has one top-level key, '"
+              + kind
+              + "'"
+              + (top.entries().isEmpty()
+                  ? ""
+                  : "; found " + String.join(", ", top.entries().keySet())));
       if (top.entries().size() != 1) return null;
     }
     SourceNode bodyNode = top.entries().values().iterator().next().value();
     String base = "/" + kind;
     Mapping body = mapping(bodyNode, base);
     if (body == null) return null;
-    keys(body, base, Set.of("name", "startUpRef", "settingsErrorHandling", "deadline", "variables", "tasks"), IGNORED_FLOW_KEYS);
+    keys(
+        body,
+        base,
+        Set.of("name", "startUpRef", "settingsErrorHandling", "deadline", "variables", "tasks"),
+        IGNORED_FLOW_KEYS);
     String name = text(body, "name", base, true);
 
     var variables = new LinkedHashMap<String, FlowDefinition.Variable>();
     var declaredAt = new LinkedHashMap<String, SourceNode>();
-    if (body.get("variables") != null) declarations(body.get("variables"), base + "/variables", variables, declaredAt);
+    if (body.get("variables") != null)
+      declarations(body.get("variables"), base + "/variables", variables, declaredAt);
 
     Long deadline = null;
-    if (body.get("deadline") != null) deadline = duration(body.get("deadline"), base + "/deadline", MIN_DEADLINE_MS, MAX_DEADLINE_MS);
+    if (body.get("deadline") != null)
+      deadline =
+          duration(body.get("deadline"), base + "/deadline", MIN_DEADLINE_MS, MAX_DEADLINE_MS);
 
     var tasks = new LinkedHashMap<String, FlowDefinition.Task>();
     var taskNodes = new LinkedHashMap<String, SourceNode>();
-    Sequence taskList = body.get("tasks") == null ? null : sequence(body.get("tasks"), base + "/tasks");
+    Sequence taskList =
+        body.get("tasks") == null ? null : sequence(body.get("tasks"), base + "/tasks");
     if (body.get("tasks") == null) error(base, body, "tasks is required: a list of task entries");
     if (taskList != null) {
-      if (taskList.items().size() > MAX_TASKS) error(base + "/tasks", taskList, "at most " + MAX_TASKS + " tasks");
+      if (taskList.items().size() > MAX_TASKS)
+        error(base + "/tasks", taskList, "at most " + MAX_TASKS + " tasks");
       for (int i = 0; i < taskList.items().size(); i++) {
         FlowDefinition.Task t = task(taskList.items().get(i), base + "/tasks[" + i + "]");
         if (t == null) continue;
-        if (tasks.containsKey(t.refId())) error(t.path(), taskList.items().get(i), "the refId '" + t.refId() + "' is used by two tasks");
+        if (tasks.containsKey(t.refId()))
+          error(
+              t.path(),
+              taskList.items().get(i),
+              "the refId '" + t.refId() + "' is used by two tasks");
         else {
           tasks.put(t.refId(), t);
           taskNodes.put(t.refId(), taskList.items().get(i));
@@ -138,11 +216,14 @@ public final class FlowCompiler {
 
     Action errorHandling = null;
     currentTask = null;
-    if (body.get("settingsErrorHandling") != null) errorHandling = errorHandling(body.get("settingsErrorHandling"), base + "/settingsErrorHandling");
+    if (body.get("settingsErrorHandling") != null)
+      errorHandling =
+          errorHandling(body.get("settingsErrorHandling"), base + "/settingsErrorHandling");
 
     String start = null;
     SourceNode startNode = body.get("startUpRef");
-    if (startNode == null) error(base, body, "startUpRef is required, e.g. \"/" + kind + "/tasks/task[main]\"");
+    if (startNode == null)
+      error(base, body, "startUpRef is required, e.g. \"/" + kind + "/tasks/task[main]\"");
     else {
       start = taskRef(startNode, base + "/startUpRef");
       if (start != null && !tasks.containsKey(start)) {
@@ -151,24 +232,47 @@ public final class FlowCompiler {
       }
     }
     for (Jump j : jumps) {
-      if (!tasks.containsKey(j.target())) errors.add(new FlowError(j.path(), j.line(), j.column(), "no task has the refId '" + j.target() + "'"));
+      if (!tasks.containsKey(j.target()))
+        errors.add(
+            new FlowError(
+                j.path(), j.line(), j.column(), "no task has the refId '" + j.target() + "'"));
     }
     if (start != null) unreachable(start, tasks, taskNodes);
     if (kind.equals("inboundCall")) {
       for (FlowDefinition.Task t : tasks.values()) {
-        if (!exits(t.actions())) error(t.path(), taskNodes.get(t.refId()), "the task '" + t.name() + "' can reach its end without an exit: end every path with disconnect, transferToAcd or jumpToTask");
+        if (!exits(t.actions()))
+          error(
+              t.path(),
+              taskNodes.get(t.refId()),
+              "the task '"
+                  + t.name()
+                  + "' can reach its end without an exit: end every path with disconnect,"
+                  + " transferToAcd or jumpToTask");
       }
     }
-    if (actions > MAX_ACTIONS) error(base, body, "the flow has " + actions + " actions; at most " + MAX_ACTIONS + " are allowed");
+    if (actions > MAX_ACTIONS)
+      error(
+          base,
+          body,
+          "the flow has " + actions + " actions; at most " + MAX_ACTIONS + " are allowed");
 
     Map<String, VarType> types = types(variables, declaredAt);
     compileExpressions(types);
     var allVariables = new LinkedHashMap<String, FlowDefinition.Variable>();
-    types.forEach((n, t) -> allVariables.put(n, variables.getOrDefault(n, new FlowDefinition.Variable(n, t, false, false, new NoValue()))));
+    types.forEach(
+        (n, t) ->
+            allVariables.put(
+                n,
+                variables.getOrDefault(
+                    n, new FlowDefinition.Variable(n, t, false, false, new NoValue()))));
     return new FlowDefinition(kind, name, start, tasks, allVariables, errorHandling, deadline);
   }
 
-  private void declarations(SourceNode node, String path, Map<String, FlowDefinition.Variable> out, Map<String, SourceNode> at) {
+  private void declarations(
+      SourceNode node,
+      String path,
+      Map<String, FlowDefinition.Variable> out,
+      Map<String, SourceNode> at) {
     Sequence s = sequence(node, path);
     if (s == null) return;
     for (int i = 0; i < s.items().size(); i++) {
@@ -176,8 +280,16 @@ public final class FlowCompiler {
       Mapping.Entry e = single(s.items().get(i), p);
       if (e == null) continue;
       p = p + "/" + e.key();
-      if (!e.key().endsWith("Variable") || VarType.ofArchy(e.key().substring(0, e.key().length() - "Variable".length())) == null) {
-        error(p, e, "unknown variable kind '" + e.key() + "'; use stringVariable, integerVariable, decimalVariable, booleanVariable, dateTimeVariable or their Collection forms (stringCollectionVariable, ...)");
+      if (!e.key().endsWith("Variable")
+          || VarType.ofArchy(e.key().substring(0, e.key().length() - "Variable".length()))
+              == null) {
+        error(
+            p,
+            e,
+            "unknown variable kind '"
+                + e.key()
+                + "'; use stringVariable, integerVariable, decimalVariable, booleanVariable,"
+                + " dateTimeVariable or their Collection forms (stringCollectionVariable, ...)");
         continue;
       }
       VarType type = VarType.ofArchy(e.key().substring(0, e.key().length() - "Variable".length()));
@@ -187,7 +299,8 @@ public final class FlowCompiler {
       String name = text(m, "name", p, true);
       if (name == null) continue;
       if (!VARIABLE.matcher(name).matches() || name.startsWith("Call.")) {
-        error(p + "/name", m.get("name"), "a declared variable is named Flow.<name> or Task.<name>");
+        error(
+            p + "/name", m.get("name"), "a declared variable is named Flow.<name> or Task.<name>");
         continue;
       }
       if (reserved(name)) {
@@ -198,10 +311,14 @@ public final class FlowCompiler {
         error(p + "/name", m.get("name"), name + " is declared twice");
         continue;
       }
-      Value initial = m.get("initialValue") == null ? new NoValue() : value(m.get("initialValue"), p + "/initialValue", type, "initial value of " + name);
+      Value initial =
+          m.get("initialValue") == null
+              ? new NoValue()
+              : value(m.get("initialValue"), p + "/initialValue", type, "initial value of " + name);
       boolean input = bool(m, "isInput", p);
       boolean output = bool(m, "isOutput", p);
-      if ((input || output) && !name.startsWith("Flow.")) error(p + "/name", m.get("name"), "only Flow.* variables can be flow inputs or outputs");
+      if ((input || output) && !name.startsWith("Flow."))
+        error(p + "/name", m.get("name"), "only Flow.* variables can be flow inputs or outputs");
       out.put(name, new FlowDefinition.Variable(name, type, input, output, initial));
       at.put(name, m.get("name"));
     }
@@ -222,7 +339,8 @@ public final class FlowCompiler {
     if (refId == null) return null;
     String taskPath = "/" + kind + "/tasks/task[" + refId + "]";
     currentTask = refId;
-    List<Action> list = m.get("actions") == null ? List.of() : actions(m.get("actions"), taskPath + "/actions");
+    List<Action> list =
+        m.get("actions") == null ? List.of() : actions(m.get("actions"), taskPath + "/actions");
     if (m.get("actions") == null) error(taskPath, m, "the task has no actions");
     return new FlowDefinition.Task(refId, name == null ? refId : name, taskPath, list);
   }
@@ -234,9 +352,15 @@ public final class FlowCompiler {
     if (m.get("errorHandling") == null) return null;
     Mapping.Entry e = single(m.get("errorHandling"), path + "/errorHandling");
     if (e == null) return null;
-    Set<String> allowed = kind.equals("workflow") ? Set.of("endWorkflow", "disconnect") : Set.of("transferToAcd", "disconnect");
+    Set<String> allowed =
+        kind.equals("workflow")
+            ? Set.of("endWorkflow", "disconnect")
+            : Set.of("transferToAcd", "disconnect");
     if (!allowed.contains(e.key())) {
-      error(path + "/errorHandling", e, "error handling can be " + String.join(" or ", allowed) + ", not " + e.key());
+      error(
+          path + "/errorHandling",
+          e,
+          "error handling can be " + String.join(" or ", allowed) + ", not " + e.key());
       return null;
     }
     return action(e, path + "/errorHandling/" + e.key(), false);
@@ -273,7 +397,12 @@ public final class FlowCompiler {
         keys(m, path, Set.of("name", "condition", "outputs"), IGNORED_ACTION_KEYS);
         Value condition = required(m, "condition", path, VarType.BOOLEAN, "a decision's condition");
         Map<String, List<Action>> outs = outputs(m, path, Set.of("yes", "no"));
-        yield new FlowDefinition.Decision(name, path, condition, outs.getOrDefault("yes", List.of()), outs.getOrDefault("no", List.of()));
+        yield new FlowDefinition.Decision(
+            name,
+            path,
+            condition,
+            outs.getOrDefault("yes", List.of()),
+            outs.getOrDefault("no", List.of()));
       }
       case "switch" -> switchAction(m, name, path);
       case "updateData" -> updateData(m, name, path);
@@ -281,7 +410,10 @@ public final class FlowCompiler {
       case "setParticipantData" -> participantData(m, name, path);
       case "transferToAcd" -> {
         keys(m, path, Set.of("name", "targetQueue"), IGNORED_ACTION_KEYS);
-        Value queue = m.get("targetQueue") == null ? null : queue(m.get("targetQueue"), path + "/targetQueue");
+        Value queue =
+            m.get("targetQueue") == null
+                ? null
+                : queue(m.get("targetQueue"), path + "/targetQueue");
         if (m.get("targetQueue") == null) error(path, m, "transferToAcd needs a targetQueue");
         yield new FlowDefinition.TransferToAcd(name, path, queue);
       }
@@ -289,23 +421,38 @@ public final class FlowCompiler {
         keys(m, path, Set.of("name", "targetTaskRef"), IGNORED_ACTION_KEYS);
         SourceNode t = m.get("targetTaskRef");
         String target = t == null ? null : taskRef(t, path + "/targetTaskRef");
-        if (t == null) error(path, m, "jumpToTask needs a targetTaskRef, e.g. \"/" + kind + "/tasks/task[main]\"");
-        if (target != null) jumps.add(new Jump(currentTask, target, path + "/targetTaskRef", t.line(), t.column()));
+        if (t == null)
+          error(
+              path, m, "jumpToTask needs a targetTaskRef, e.g. \"/" + kind + "/tasks/task[main]\"");
+        if (target != null)
+          jumps.add(new Jump(currentTask, target, path + "/targetTaskRef", t.line(), t.column()));
         yield new FlowDefinition.JumpToTask(name, path, target);
       }
       case "disconnect" -> {
         keys(m, path, Set.of("name"), IGNORED_ACTION_KEYS);
-        if (kind.equals("workflow")) error(path, m, "a workflow has no call to disconnect; use endWorkflow");
+        if (kind.equals("workflow"))
+          error(path, m, "a workflow has no call to disconnect; use endWorkflow");
         yield new FlowDefinition.Disconnect(name, path);
       }
       case "endWorkflow" -> {
         keys(m, path, Set.of("name"), Set.of("exitReason"));
-        if (!kind.equals("workflow")) error(path, m, "endWorkflow is for workflows; an inbound call ends with disconnect or transferToAcd");
+        if (!kind.equals("workflow"))
+          error(
+              path,
+              m,
+              "endWorkflow is for workflows; an inbound call ends with disconnect or"
+                  + " transferToAcd");
         yield new FlowDefinition.EndWorkflow(name, path);
       }
       case "loop" -> loop(m, name, path);
       default -> {
-        error(path, e, "unsupported action '" + e.key() + "'; supported: callData, decision, switch, updateData, setScreenPop, setParticipantData, transferToAcd, jumpToTask, disconnect, endWorkflow, loop");
+        error(
+            path,
+            e,
+            "unsupported action '"
+                + e.key()
+                + "'; supported: callData, decision, switch, updateData, setScreenPop,"
+                + " setParticipantData, transferToAcd, jumpToTask, disconnect, endWorkflow, loop");
         yield null;
       }
     };
@@ -313,13 +460,20 @@ public final class FlowCompiler {
 
   private Action callData(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "timeout", "category", "outputs"), IGNORED_ACTION_KEYS);
-    Long timeout = m.get("timeout") == null ? null : duration(m.get("timeout"), path + "/timeout", 100, MAX_DEADLINE_MS);
+    Long timeout =
+        m.get("timeout") == null
+            ? null
+            : duration(m.get("timeout"), path + "/timeout", 100, MAX_DEADLINE_MS);
     String id = null;
     String actionName = null;
     var inputs = new LinkedHashMap<String, Value>();
     var outputs = new LinkedHashMap<String, String>();
     SourceNode cat = m.get("category");
-    if (cat == null) error(path, m, "callData needs category: {<category>: {dataAction: {<data action name>: {...}}}}");
+    if (cat == null)
+      error(
+          path,
+          m,
+          "callData needs category: {<category>: {dataAction: {<data action name>: {...}}}}");
     else {
       Mapping.Entry category = single(cat, path + "/category");
       if (category != null) {
@@ -327,29 +481,55 @@ public final class FlowCompiler {
         Mapping cm = mapping(category.value(), cp);
         if (cm != null) {
           keys(cm, cp, Set.of("dataAction"), Set.of());
-          Mapping.Entry da = cm.get("dataAction") == null ? null : single(cm.get("dataAction"), cp + "/dataAction");
+          Mapping.Entry da =
+              cm.get("dataAction") == null
+                  ? null
+                  : single(cm.get("dataAction"), cp + "/dataAction");
           if (cm.get("dataAction") == null) error(cp, cm, "dataAction is required");
           if (da != null) {
             String dp = cp + "/dataAction/" + da.key();
             actionName = da.key();
             Optional<Ref> ref = refs.dataAction(da.key());
-            if (ref.isEmpty()) error(dp, da, "unknown data action '" + da.key() + "': no external API with that name or id in this organization");
+            if (ref.isEmpty())
+              error(
+                  dp,
+                  da,
+                  "unknown data action '"
+                      + da.key()
+                      + "': no external API with that name or id in this organization");
             else id = ref.get().id();
-            Mapping dm = empty(da.value()) ? Mapping.empty(da.line(), da.column()) : mapping(da.value(), dp);
+            Mapping dm =
+                empty(da.value()) ? Mapping.empty(da.line(), da.column()) : mapping(da.value(), dp);
             if (dm != null) {
               keys(dm, dp, Set.of("inputs", "successOutputs"), Set.of());
-              Mapping in = dm.get("inputs") == null ? null : mapping(dm.get("inputs"), dp + "/inputs");
-              if (in != null) in.entries().forEach((k, v) -> inputs.put(k, value(v.value(), dp + "/inputs/" + k, null, "input " + k)));
-              Mapping so = dm.get("successOutputs") == null ? null : mapping(dm.get("successOutputs"), dp + "/successOutputs");
+              Mapping in =
+                  dm.get("inputs") == null ? null : mapping(dm.get("inputs"), dp + "/inputs");
+              if (in != null)
+                in.entries()
+                    .forEach(
+                        (k, v) ->
+                            inputs.put(
+                                k, value(v.value(), dp + "/inputs/" + k, null, "input " + k)));
+              Mapping so =
+                  dm.get("successOutputs") == null
+                      ? null
+                      : mapping(dm.get("successOutputs"), dp + "/successOutputs");
               if (so != null) {
-                so.entries().forEach(
-                    (k, v) -> {
-                      String var = variableName(v.value(), dp + "/successOutputs/" + k);
-                      if (var != null) {
-                        outputs.put(k, var);
-                        writes.add(new Write(var, null, dp + "/successOutputs/" + k, v.value().line(), v.value().column()));
-                      }
-                    });
+                so.entries()
+                    .forEach(
+                        (k, v) -> {
+                          String var = variableName(v.value(), dp + "/successOutputs/" + k);
+                          if (var != null) {
+                            outputs.put(k, var);
+                            writes.add(
+                                new Write(
+                                    var,
+                                    null,
+                                    dp + "/successOutputs/" + k,
+                                    v.value().line(),
+                                    v.value().column()));
+                          }
+                        });
               }
             }
           }
@@ -357,7 +537,17 @@ public final class FlowCompiler {
       }
     }
     Map<String, List<Action>> outs = outputs(m, path, Set.of("success", "failure", "timeout"));
-    return new FlowDefinition.CallData(name, path, id, actionName, inputs, outputs, timeout, outs.getOrDefault("success", List.of()), outs.getOrDefault("failure", List.of()), outs.getOrDefault("timeout", List.of()));
+    return new FlowDefinition.CallData(
+        name,
+        path,
+        id,
+        actionName,
+        inputs,
+        outputs,
+        timeout,
+        outs.getOrDefault("success", List.of()),
+        outs.getOrDefault("failure", List.of()),
+        outs.getOrDefault("timeout", List.of()));
   }
 
   private Action switchAction(Mapping m, String name, String path) {
@@ -365,10 +555,15 @@ public final class FlowCompiler {
     var cases = new ArrayList<FlowDefinition.Case>();
     List<Action> otherwise = List.of();
     Mapping ev = m.get("evaluate") == null ? null : mapping(m.get("evaluate"), path + "/evaluate");
-    if (m.get("evaluate") == null) error(path, m, "switch needs evaluate: {firstTrue: {cases: [...], default: {actions: [...]}}}");
+    if (m.get("evaluate") == null)
+      error(
+          path, m, "switch needs evaluate: {firstTrue: {cases: [...], default: {actions: [...]}}}");
     if (ev != null) {
       keys(ev, path + "/evaluate", Set.of("firstTrue"), Set.of());
-      Mapping ft = ev.get("firstTrue") == null ? null : mapping(ev.get("firstTrue"), path + "/evaluate/firstTrue");
+      Mapping ft =
+          ev.get("firstTrue") == null
+              ? null
+              : mapping(ev.get("firstTrue"), path + "/evaluate/firstTrue");
       if (ft != null) {
         String fp = path + "/evaluate/firstTrue";
         keys(ft, fp, Set.of("cases", "default"), Set.of());
@@ -386,14 +581,20 @@ public final class FlowCompiler {
             if (cm == null) continue;
             keys(cm, cp + "/case", Set.of("value", "actions"), Set.of());
             Value v = required(cm, "value", cp + "/case", VarType.BOOLEAN, "a switch case's value");
-            cases.add(new FlowDefinition.Case(v, cm.get("actions") == null ? List.of() : actions(cm.get("actions"), cp + "/case/actions")));
+            cases.add(
+                new FlowDefinition.Case(
+                    v,
+                    cm.get("actions") == null
+                        ? List.of()
+                        : actions(cm.get("actions"), cp + "/case/actions")));
           }
         }
         if (ft.get("default") != null) {
           Mapping dm = mapping(ft.get("default"), fp + "/default");
           if (dm != null) {
             keys(dm, fp + "/default", Set.of("actions"), Set.of());
-            if (dm.get("actions") != null) otherwise = actions(dm.get("actions"), fp + "/default/actions");
+            if (dm.get("actions") != null)
+              otherwise = actions(dm.get("actions"), fp + "/default/actions");
           }
         }
       }
@@ -404,7 +605,8 @@ public final class FlowCompiler {
   private Action updateData(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "statements"), IGNORED_ACTION_KEYS);
     var statements = new ArrayList<FlowDefinition.Statement>();
-    Sequence s = m.get("statements") == null ? null : sequence(m.get("statements"), path + "/statements");
+    Sequence s =
+        m.get("statements") == null ? null : sequence(m.get("statements"), path + "/statements");
     if (m.get("statements") == null) error(path, m, "updateData needs statements");
     if (s != null) {
       for (int i = 0; i < s.items().size(); i++) {
@@ -414,17 +616,30 @@ public final class FlowCompiler {
         p = p + "/" + e.key();
         VarType type = VarType.ofArchy(e.key());
         if (type == null) {
-          error(p, e, "unknown statement type '" + e.key() + "'; use string, integer, decimal, boolean, dateTime or their Collection forms");
+          error(
+              p,
+              e,
+              "unknown statement type '"
+                  + e.key()
+                  + "'; use string, integer, decimal, boolean, dateTime or their Collection forms");
           continue;
         }
         Mapping sm = mapping(e.value(), p);
         if (sm == null) continue;
         keys(sm, p, Set.of("variable", "value"), Set.of());
-        String var = sm.get("variable") == null ? null : variableName(sm.get("variable"), p + "/variable");
+        String var =
+            sm.get("variable") == null ? null : variableName(sm.get("variable"), p + "/variable");
         if (sm.get("variable") == null) error(p, sm, "the statement needs a variable");
-        Value v = required(sm, "value", p, type, var == null ? "the value" : "the value for " + var);
+        Value v =
+            required(sm, "value", p, type, var == null ? "the value" : "the value for " + var);
         if (var != null) {
-          writes.add(new Write(var, type, p + "/variable", sm.get("variable").line(), sm.get("variable").column()));
+          writes.add(
+              new Write(
+                  var,
+                  type,
+                  p + "/variable",
+                  sm.get("variable").line(),
+                  sm.get("variable").column()));
           statements.add(new FlowDefinition.Statement(var, type, v));
         }
       }
@@ -434,26 +649,44 @@ public final class FlowCompiler {
 
   private Action screenPop(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "screenPopScript"), IGNORED_ACTION_KEYS);
-    Mapping.Entry script = m.get("screenPopScript") == null ? null : single(m.get("screenPopScript"), path + "/screenPopScript");
-    if (m.get("screenPopScript") == null) error(path, m, "setScreenPop needs screenPopScript: {<published script name>: {inputs: {...}}}");
+    Mapping.Entry script =
+        m.get("screenPopScript") == null
+            ? null
+            : single(m.get("screenPopScript"), path + "/screenPopScript");
+    if (m.get("screenPopScript") == null)
+      error(
+          path,
+          m,
+          "setScreenPop needs screenPopScript: {<published script name>: {inputs: {...}}}");
     if (script == null) return new FlowDefinition.SetScreenPop(name, path, null, null, Map.of());
     String sp = path + "/screenPopScript/" + script.key();
     Optional<Ref> ref = refs.publishedScript(script.key());
-    if (ref.isEmpty()) error(sp, script, "unknown script '" + script.key() + "': no published script with that name or id in this organization");
+    if (ref.isEmpty())
+      error(
+          sp,
+          script,
+          "unknown script '"
+              + script.key()
+              + "': no published script with that name or id in this organization");
     var inputs = new LinkedHashMap<String, Value>();
     Mapping sm = empty(script.value()) ? null : mapping(script.value(), sp);
     if (sm != null) {
       keys(sm, sp, Set.of("inputs"), Set.of());
       Mapping in = sm.get("inputs") == null ? null : mapping(sm.get("inputs"), sp + "/inputs");
-      if (in != null) in.entries().forEach((k, v) -> inputs.put(k, value(v.value(), sp + "/inputs/" + k, null, "input " + k)));
+      if (in != null)
+        in.entries()
+            .forEach(
+                (k, v) -> inputs.put(k, value(v.value(), sp + "/inputs/" + k, null, "input " + k)));
     }
-    return new FlowDefinition.SetScreenPop(name, path, ref.map(Ref::id).orElse(null), ref.map(Ref::name).orElse(script.key()), inputs);
+    return new FlowDefinition.SetScreenPop(
+        name, path, ref.map(Ref::id).orElse(null), ref.map(Ref::name).orElse(script.key()), inputs);
   }
 
   private Action participantData(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "attributes"), IGNORED_ACTION_KEYS);
     var attributes = new ArrayList<FlowDefinition.Attribute>();
-    Sequence s = m.get("attributes") == null ? null : sequence(m.get("attributes"), path + "/attributes");
+    Sequence s =
+        m.get("attributes") == null ? null : sequence(m.get("attributes"), path + "/attributes");
     if (s != null) {
       for (int i = 0; i < s.items().size(); i++) {
         String p = path + "/attributes[" + i + "]";
@@ -466,7 +699,10 @@ public final class FlowCompiler {
         Mapping am = mapping(e.value(), p + "/attribute");
         if (am == null) continue;
         keys(am, p + "/attribute", Set.of("name", "value"), Set.of());
-        attributes.add(new FlowDefinition.Attribute(required(am, "name", p + "/attribute", VarType.STRING, "the attribute name"), required(am, "value", p + "/attribute", VarType.STRING, "the attribute value")));
+        attributes.add(
+            new FlowDefinition.Attribute(
+                required(am, "name", p + "/attribute", VarType.STRING, "the attribute name"),
+                required(am, "value", p + "/attribute", VarType.STRING, "the attribute value")));
       }
     }
     return new FlowDefinition.SetParticipantData(name, path, attributes);
@@ -475,12 +711,18 @@ public final class FlowCompiler {
   private Action loop(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "loopCount", "currentIndex", "outputs"), IGNORED_ACTION_KEYS);
     Value count = required(m, "loopCount", path, VarType.INTEGER, "loopCount");
-    if (count instanceof Literal l && l.value() instanceof Long n && (n < 0 || n > MAX_LOOP_COUNT)) error(path + "/loopCount", m.get("loopCount"), "loopCount must be between 0 and " + MAX_LOOP_COUNT);
+    if (count instanceof Literal l && l.value() instanceof Long n && (n < 0 || n > MAX_LOOP_COUNT))
+      error(
+          path + "/loopCount",
+          m.get("loopCount"),
+          "loopCount must be between 0 and " + MAX_LOOP_COUNT);
     String index = null;
     SourceNode ci = m.get("currentIndex");
     if (ci != null && !(ci instanceof Mapping cm && cm.get("noValue") != null)) {
       index = variableName(ci, path + "/currentIndex");
-      if (index != null) writes.add(new Write(index, VarType.INTEGER, path + "/currentIndex", ci.line(), ci.column()));
+      if (index != null)
+        writes.add(
+            new Write(index, VarType.INTEGER, path + "/currentIndex", ci.line(), ci.column()));
     }
     Map<String, List<Action>> outs = outputs(m, path, Set.of("loop"));
     return new FlowDefinition.Loop(name, path, count, index, outs.getOrDefault("loop", List.of()));
@@ -494,7 +736,10 @@ public final class FlowCompiler {
     for (Mapping.Entry e : om.entries().values()) {
       String p = path + "/outputs/" + e.key();
       if (!allowed.contains(e.key())) {
-        error(p, e, "unknown output '" + e.key() + "'; this action has " + String.join(", ", allowed));
+        error(
+            p,
+            e,
+            "unknown output '" + e.key() + "'; this action has " + String.join(", ", allowed));
         continue;
       }
       if (empty(e.value())) continue;
@@ -557,7 +802,8 @@ public final class FlowCompiler {
         switch (expected.base()) {
           case STRING -> v instanceof Boolean ? null : String.valueOf(v);
           case INTEGER -> v instanceof Long ? v : null;
-          case DECIMAL -> v instanceof Long l ? (Object) l.doubleValue() : v instanceof Double ? v : null;
+          case DECIMAL ->
+              v instanceof Long l ? (Object) l.doubleValue() : v instanceof Double ? v : null;
           case BOOLEAN -> v instanceof Boolean ? v : null;
           case DATETIME -> {
             try {
@@ -578,14 +824,17 @@ public final class FlowCompiler {
     if (e == null) return null;
     if (e.key().equals("lit") && e.value() instanceof Mapping lm) {
       SourceNode n = lm.get("name");
-      if (n instanceof Scalar s && s.value() instanceof String name && !name.isBlank()) return new Literal(name);
+      if (n instanceof Scalar s && s.value() instanceof String name && !name.isBlank())
+        return new Literal(name);
       error(path + "/lit", lm, "a queue literal is {name: <queue name>}");
       return null;
     }
     return value(node, path, VarType.STRING, "the queue name");
   }
 
-  /** {@code lit: {seconds: 4}} (also minutes, milliseconds) or {@code lit: PT4S}, in milliseconds. */
+  /**
+   * {@code lit: {seconds: 4}} (also minutes, milliseconds) or {@code lit: PT4S}, in milliseconds.
+   */
   private Long duration(SourceNode node, String path, long min, long max) {
     Mapping.Entry e = single(node, path);
     if (e == null) return null;
@@ -611,8 +860,13 @@ public final class FlowCompiler {
               case "milliseconds" -> 1;
               default -> 0;
             };
-        if (unit == 0 || !(part.value() instanceof Scalar ps) || !(ps.value() instanceof Number n)) {
-          error(path + "/lit/" + part.key(), part, "a duration literal has minutes, seconds or milliseconds, each a number");
+        if (unit == 0
+            || !(part.value() instanceof Scalar ps)
+            || !(ps.value() instanceof Number n)) {
+          error(
+              path + "/lit/" + part.key(),
+              part,
+              "a duration literal has minutes, seconds or milliseconds, each a number");
           return null;
         }
         ms += Math.round(n.doubleValue() * unit);
@@ -622,7 +876,10 @@ public final class FlowCompiler {
       return null;
     }
     if (ms < min || ms > max) {
-      error(path, e, "the duration must be between " + min + " ms and " + max + " ms, got " + ms + " ms");
+      error(
+          path,
+          e,
+          "the duration must be between " + min + " ms and " + max + " ms, got " + ms + " ms");
       return null;
     }
     return ms;
@@ -655,7 +912,10 @@ public final class FlowCompiler {
     }
     Matcher m = TASK_REF.matcher(ref);
     if (!m.matches() || !m.group(1).equals(kind)) {
-      error(path, node, "'" + ref + "' is not a task reference; use \"/" + kind + "/tasks/task[<refId>]\"");
+      error(
+          path,
+          node,
+          "'" + ref + "' is not a task reference; use \"/" + kind + "/tasks/task[<refId>]\"");
       return null;
     }
     return m.group(2);
@@ -663,7 +923,8 @@ public final class FlowCompiler {
 
   // ---- whole-flow checks
 
-  private Map<String, VarType> types(Map<String, FlowDefinition.Variable> declared, Map<String, SourceNode> declaredAt) {
+  private Map<String, VarType> types(
+      Map<String, FlowDefinition.Variable> declared, Map<String, SourceNode> declaredAt) {
     var types = new LinkedHashMap<String, VarType>();
     if (kind.equals("inboundCall")) types.putAll(CALL_VARIABLES);
     declared.forEach((n, v) -> types.put(n, v.type()));
@@ -676,8 +937,18 @@ public final class FlowCompiler {
         firstTypedWrite.put(w.variable(), w);
       } else if (!known.equals(w.type()) && known.base() != VarType.Base.ANY) {
         Write first = firstTypedWrite.get(w.variable());
-        String where = first != null ? "written as " + known + " at line " + first.line() : declaredAt.containsKey(w.variable()) ? "declared " + known + " at line " + declaredAt.get(w.variable()).line() : "a " + known;
-        errors.add(new FlowError(w.path(), w.line(), w.column(), w.variable() + " is " + where + "; it cannot be written as " + w.type()));
+        String where =
+            first != null
+                ? "written as " + known + " at line " + first.line()
+                : declaredAt.containsKey(w.variable())
+                    ? "declared " + known + " at line " + declaredAt.get(w.variable()).line()
+                    : "a " + known;
+        errors.add(
+            new FlowError(
+                w.path(),
+                w.line(),
+                w.column(),
+                w.variable() + " is " + where + "; it cannot be written as " + w.type()));
       }
     }
     for (Write w : writes) types.putIfAbsent(w.variable(), VarType.ANY);
@@ -692,16 +963,38 @@ public final class FlowCompiler {
       try {
         x.compiled = expressions.compile(cel, x.source);
         if (s.expected() != null && !s.expected().accepts(x.compiled.type())) {
-          errors.add(new FlowError(x.path, x.line, x.column, s.what() + " must be a " + s.expected() + " but '" + x.source + "' is a " + VarType.describe(x.compiled.type())));
+          errors.add(
+              new FlowError(
+                  x.path,
+                  x.line,
+                  x.column,
+                  s.what()
+                      + " must be a "
+                      + s.expected()
+                      + " but '"
+                      + x.source
+                      + "' is a "
+                      + VarType.describe(x.compiled.type())));
         }
       } catch (Expressions.CompileError e) {
         int line = x.line + e.line - 1;
-        errors.add(new FlowError(x.path, line, x.column, "the expression '" + abbreviate(x.source) + "' does not compile" + (e.column > 0 ? " (at character " + e.column + ")" : "") + ": " + e.getMessage()));
+        errors.add(
+            new FlowError(
+                x.path,
+                line,
+                x.column,
+                "the expression '"
+                    + abbreviate(x.source)
+                    + "' does not compile"
+                    + (e.column > 0 ? " (at character " + e.column + ")" : "")
+                    + ": "
+                    + e.getMessage()));
       }
     }
   }
 
-  private void unreachable(String start, Map<String, FlowDefinition.Task> tasks, Map<String, SourceNode> nodes) {
+  private void unreachable(
+      String start, Map<String, FlowDefinition.Task> tasks, Map<String, SourceNode> nodes) {
     var edges = new LinkedHashMap<String, List<String>>();
     var fromErrorHandling = new ArrayList<String>();
     for (Jump j : jumps) {
@@ -718,7 +1011,13 @@ public final class FlowCompiler {
       todo.addAll(edges.getOrDefault(t, List.of()));
     }
     for (FlowDefinition.Task t : tasks.values()) {
-      if (!seen.contains(t.refId())) error(t.path(), nodes.get(t.refId()), "the task '" + t.name() + "' is unreachable: neither startUpRef nor any jumpToTask leads to it");
+      if (!seen.contains(t.refId()))
+        error(
+            t.path(),
+            nodes.get(t.refId()),
+            "the task '"
+                + t.name()
+                + "' is unreachable: neither startUpRef nor any jumpToTask leads to it");
     }
   }
 
@@ -732,8 +1031,10 @@ public final class FlowCompiler {
             case FlowDefinition.JumpToTask j -> true;
             case FlowDefinition.EndWorkflow w -> true;
             case FlowDefinition.Decision d -> exits(d.yes()) && exits(d.no());
-            case FlowDefinition.CallData c -> exits(c.success()) && exits(c.failure()) && exits(c.timeout());
-            case FlowDefinition.Switch s -> exits(s.otherwise()) && s.cases().stream().allMatch(c -> exits(c.actions()));
+            case FlowDefinition.CallData c ->
+                exits(c.success()) && exits(c.failure()) && exits(c.timeout());
+            case FlowDefinition.Switch s ->
+                exits(s.otherwise()) && s.cases().stream().allMatch(c -> exits(c.actions()));
             default -> false;
           };
       if (leaves) return true;
@@ -765,7 +1066,13 @@ public final class FlowCompiler {
     Mapping m = mapping(n, path);
     if (m == null) return null;
     if (m.entries().size() != 1) {
-      error(path, n, "exactly one key is expected here" + (m.entries().isEmpty() ? "" : ", found " + String.join(", ", m.entries().keySet())));
+      error(
+          path,
+          n,
+          "exactly one key is expected here"
+              + (m.entries().isEmpty()
+                  ? ""
+                  : ", found " + String.join(", ", m.entries().keySet())));
       return null;
     }
     return m.entries().values().iterator().next();
@@ -773,7 +1080,14 @@ public final class FlowCompiler {
 
   private void keys(Mapping m, String path, Set<String> allowed, Set<String> ignored) {
     for (Mapping.Entry e : m.entries().values()) {
-      if (!allowed.contains(e.key()) && !ignored.contains(e.key())) error(path + "/" + e.key(), e, "unsupported key '" + e.key() + "' here; expected " + String.join(", ", new java.util.TreeSet<>(allowed)));
+      if (!allowed.contains(e.key()) && !ignored.contains(e.key()))
+        error(
+            path + "/" + e.key(),
+            e,
+            "unsupported key '"
+                + e.key()
+                + "' here; expected "
+                + String.join(", ", new java.util.TreeSet<>(allowed)));
     }
   }
 
@@ -783,7 +1097,11 @@ public final class FlowCompiler {
       if (required) error(path, m, key + " is required");
       return null;
     }
-    if (n instanceof Scalar s && s.value() != null && !(s.value() instanceof Boolean) && !s.text().isBlank() && s.text().length() <= 200) return s.text();
+    if (n instanceof Scalar s
+        && s.value() != null
+        && !(s.value() instanceof Boolean)
+        && !s.text().isBlank()
+        && s.text().length() <= 200) return s.text();
     error(path + "/" + key, n, key + " must be a text of 1 to 200 characters");
     return null;
   }
@@ -797,7 +1115,8 @@ public final class FlowCompiler {
   }
 
   private void error(String path, SourceNode at, String message) {
-    errors.add(new FlowError(path, at == null ? 0 : at.line(), at == null ? 0 : at.column(), message));
+    errors.add(
+        new FlowError(path, at == null ? 0 : at.line(), at == null ? 0 : at.column(), message));
   }
 
   private void error(String path, Mapping.Entry at, String message) {
@@ -809,7 +1128,11 @@ public final class FlowCompiler {
   }
 
   private static String reservedMessage(String variable) {
-    return "'" + variable.substring(variable.indexOf('.') + 1) + "' is a reserved word in expressions, so " + variable + " could not be read; rename it";
+    return "'"
+        + variable.substring(variable.indexOf('.') + 1)
+        + "' is a reserved word in expressions, so "
+        + variable
+        + " could not be read; rename it";
   }
 
   private static String abbreviate(String s) {

@@ -7,11 +7,19 @@ import java.util.Map;
  * A checked flow definition in the supported subset of Archy's shape, ready to run. Expressions are
  * compiled; references to data actions and scripts are resolved to ids in the org.
  *
- * @param deadlineMillis the flow's own deadline ({@code deadline:}), or null for the server's default
- * @param errorHandling what runs after an unhandled failure, the deadline or the action limit (or null)
+ * @param deadlineMillis the flow's own deadline ({@code deadline:}), or null for the server's
+ *     default
+ * @param errorHandling what runs after an unhandled failure, the deadline or the action limit (or
+ *     null)
  */
 public record FlowDefinition(
-    String kind, String name, String startTask, Map<String, Task> tasks, Map<String, Variable> variables, Action errorHandling, Long deadlineMillis) {
+    String kind,
+    String name,
+    String startTask,
+    Map<String, Task> tasks,
+    Map<String, Variable> variables,
+    Action errorHandling,
+    Long deadlineMillis) {
 
   public record Task(String refId, String name, String path, List<Action> actions) {}
 
@@ -70,19 +78,26 @@ public record FlowDefinition(
       List<Action> timeout)
       implements Action {}
 
-  public record Decision(String name, String path, Value condition, List<Action> yes, List<Action> no) implements Action {}
+  public record Decision(
+      String name, String path, Value condition, List<Action> yes, List<Action> no)
+      implements Action {}
 
-  public record Switch(String name, String path, List<Case> cases, List<Action> otherwise) implements Action {}
+  public record Switch(String name, String path, List<Case> cases, List<Action> otherwise)
+      implements Action {}
 
   public record Case(Value condition, List<Action> actions) {}
 
-  public record UpdateData(String name, String path, List<Statement> statements) implements Action {}
+  public record UpdateData(String name, String path, List<Statement> statements)
+      implements Action {}
 
   public record Statement(String variable, VarType type, Value value) {}
 
-  public record SetScreenPop(String name, String path, String scriptId, String scriptName, Map<String, Value> inputs) implements Action {}
+  public record SetScreenPop(
+      String name, String path, String scriptId, String scriptName, Map<String, Value> inputs)
+      implements Action {}
 
-  public record SetParticipantData(String name, String path, List<Attribute> attributes) implements Action {}
+  public record SetParticipantData(String name, String path, List<Attribute> attributes)
+      implements Action {}
 
   public record Attribute(Value name, Value value) {}
 
@@ -94,5 +109,6 @@ public record FlowDefinition(
 
   public record EndWorkflow(String name, String path) implements Action {}
 
-  public record Loop(String name, String path, Value count, String indexVariable, List<Action> body) implements Action {}
+  public record Loop(String name, String path, Value count, String indexVariable, List<Action> body)
+      implements Action {}
 }

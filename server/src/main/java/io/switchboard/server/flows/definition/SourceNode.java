@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node of a flow definition as written, with where it starts in the source (1-based line and column), so
- * every publish error can point at the line an author has to fix. Map keys are always text: Archy's
- * {@code yes:} and {@code no:} are names, never booleans.
+ * A node of a flow definition as written, with where it starts in the source (1-based line and
+ * column), so every publish error can point at the line an author has to fix. Map keys are always
+ * text: Archy's {@code yes:} and {@code no:} are names, never booleans.
  */
 public sealed interface SourceNode {
   int line();

@@ -13,9 +13,9 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * Reads a flow definition (YAML or JSON) into {@link SourceNode}s from Jackson's token stream, keeping each
- * token's location. Bounded: the caller caps the bytes; here the nesting depth and the number of nodes.
- * Malformed input is a 400 with the line and column of the fault.
+ * Reads a flow definition (YAML or JSON) into {@link SourceNode}s from Jackson's token stream,
+ * keeping each token's location. Bounded: the caller caps the bytes; here the nesting depth and the
+ * number of nodes. Malformed input is a 400 with the line and column of the fault.
  */
 public final class SourceReader {
   public static final int MAX_DEPTH = 64;
@@ -32,7 +32,8 @@ public final class SourceReader {
   private SourceReader() {}
 
   public static SourceNode read(byte[] source, Format format) {
-    try (JsonParser p = (format == Format.YAML ? YAML : JSON).createParser(ObjectReadContext.empty(), source)) {
+    try (JsonParser p =
+        (format == Format.YAML ? YAML : JSON).createParser(ObjectReadContext.empty(), source)) {
       JsonToken first = p.nextToken();
       if (first == null) throw Problem.badRequest("The flow definition is empty");
       int[] count = {0};
@@ -44,7 +45,10 @@ public final class SourceReader {
       return root;
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
-      throw malformed(firstLine(e.getOriginalMessage()), at == null ? -1 : at.getLineNr(), at == null ? -1 : at.getColumnNr());
+      throw malformed(
+          firstLine(e.getOriginalMessage()),
+          at == null ? -1 : at.getLineNr(),
+          at == null ? -1 : at.getColumnNr());
     }
   }
 
@@ -57,7 +61,8 @@ public final class SourceReader {
     int line = at.getLineNr();
     int column = at.getColumnNr();
     JsonToken t = p.currentToken();
-    if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && depth > MAX_DEPTH) throw limit("nesting deeper than " + MAX_DEPTH + " levels", at);
+    if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && depth > MAX_DEPTH)
+      throw limit("nesting deeper than " + MAX_DEPTH + " levels", at);
     switch (t) {
       case START_OBJECT -> {
         Map<String, SourceNode.Mapping.Entry> entries = new LinkedHashMap<>();
@@ -66,8 +71,12 @@ public final class SourceReader {
           String key = p.currentName();
           p.nextToken();
           SourceNode value = node(p, depth + 1, count);
-          if (entries.containsKey(key)) throw malformed("the key '" + key + "' appears twice", keyAt.getLineNr(), keyAt.getColumnNr());
-          entries.put(key, new SourceNode.Mapping.Entry(key, value, keyAt.getLineNr(), keyAt.getColumnNr()));
+          if (entries.containsKey(key))
+            throw malformed(
+                "the key '" + key + "' appears twice", keyAt.getLineNr(), keyAt.getColumnNr());
+          entries.put(
+              key,
+              new SourceNode.Mapping.Entry(key, value, keyAt.getLineNr(), keyAt.getColumnNr()));
         }
         return new SourceNode.Mapping(entries, line, column);
       }
@@ -80,7 +89,12 @@ public final class SourceReader {
         return new SourceNode.Scalar(p.getString(), line, column);
       }
       case VALUE_NUMBER_INT -> {
-        return new SourceNode.Scalar(p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getString() : p.getLongValue(), line, column);
+        return new SourceNode.Scalar(
+            p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                ? (Object) p.getString()
+                : p.getLongValue(),
+            line,
+            column);
       }
       case VALUE_NUMBER_FLOAT -> {
         return new SourceNode.Scalar(p.getDoubleValue(), line, column);
@@ -99,7 +113,13 @@ public final class SourceReader {
     return new Problem(
         Problem.Kind.BAD_REQUEST,
         "flow.definition.too.large",
-        "The flow definition has " + what + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")",
+        "The flow definition has "
+            + what
+            + " (at line "
+            + at.getLineNr()
+            + ", column "
+            + at.getColumnNr()
+            + ")",
         Map.of("line", at.getLineNr(), "column", at.getColumnNr()));
   }
 

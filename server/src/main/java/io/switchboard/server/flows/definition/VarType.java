@@ -6,7 +6,10 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import java.util.Locale;
 
-/** An Archy variable type: {@code string, integer, decimal, boolean, dateTime} or a collection of one; ANY when untyped. */
+/**
+ * An Archy variable type: {@code string, integer, decimal, boolean, dateTime} or a collection of
+ * one; ANY when untyped.
+ */
 public record VarType(Base base, boolean collection) {
   public enum Base {
     STRING("string", SimpleType.STRING),
@@ -30,7 +33,10 @@ public record VarType(Base base, boolean collection) {
   public static final VarType INTEGER = new VarType(Base.INTEGER, false);
   public static final VarType BOOLEAN = new VarType(Base.BOOLEAN, false);
 
-  /** {@code string}, {@code stringCollection}, {@code integer}, ... as Archy names statements and declarations. */
+  /**
+   * {@code string}, {@code stringCollection}, {@code integer}, ... as Archy names statements and
+   * declarations.
+   */
   public static VarType ofArchy(String name) {
     boolean collection = name.endsWith("Collection");
     String base = collection ? name.substring(0, name.length() - "Collection".length()) : name;
@@ -46,7 +52,10 @@ public record VarType(Base base, boolean collection) {
 
   /** Whether an expression of CEL type {@code t} may be stored in a variable of this type. */
   public boolean accepts(CelType t) {
-    if (base == Base.ANY || t.kind() == CelKind.DYN || t.kind() == CelKind.NULL_TYPE || t.kind() == CelKind.ERROR) return true;
+    if (base == Base.ANY
+        || t.kind() == CelKind.DYN
+        || t.kind() == CelKind.NULL_TYPE
+        || t.kind() == CelKind.ERROR) return true;
     if (collection) {
       if (t.kind() != CelKind.LIST) return false;
       CelType elem = ((ListType) t).elemType();

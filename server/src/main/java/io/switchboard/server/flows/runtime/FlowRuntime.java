@@ -20,16 +20,19 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs a published flow version to its end on the caller's (virtual) thread. The deadline and the
- * 10,000-action limit are checked before every action; a data action gets what is left of the deadline as its
- * budget. When the deadline passes, the limit is hit or an expression fails, the flow's error handling runs
- * and the execution is recorded with that outcome. A data action that fails never fails the execution: it
- * takes its failure or timeout output.
+ * 10,000-action limit are checked before every action; a data action gets what is left of the
+ * deadline as its budget. When the deadline passes, the limit is hit or an expression fails, the
+ * flow's error handling runs and the execution is recorded with that outcome. A data action that
+ * fails never fails the execution: it takes its failure or timeout output.
  */
 public final class FlowRuntime {
   public static final int MAX_ACTIONS_PER_EXECUTION = 10_000;
   public static final int MAX_TRACE_ENTRIES = 1000;
 
-  /** Runs an org's data action (an external API) within a budget; throws {@code Problem} when it cannot start. */
+  /**
+   * Runs an org's data action (an external API) within a budget; throws {@code Problem} when it
+   * cannot start.
+   */
   @FunctionalInterface
   public interface DataActions {
     ExecutionReport run(String orgId, String externalApiId, JsonNode inputs, Duration budget);
@@ -48,8 +51,12 @@ public final class FlowRuntime {
     }
   }
 
-  /** The end of an execution. {@code reason} says how it ended (disconnect, transferToAcd, the deadline...). */
-  public record Result(Outcome outcome, String reason, Map<String, JsonNode> outputs, Trace trace) {}
+  /**
+   * The end of an execution. {@code reason} says how it ended (disconnect, transferToAcd, the
+   * deadline...).
+   */
+  public record Result(
+      Outcome outcome, String reason, Map<String, JsonNode> outputs, Trace trace) {}
 
   private final Expressions expressions;
   private final DataActions dataActions;
@@ -60,10 +67,11 @@ public final class FlowRuntime {
   }
 
   /**
-   * Runs {@code flow} with {@code inputs} (input variables and, for calls, Call.*), stopping at {@code deadline}
-   * from now.
+   * Runs {@code flow} with {@code inputs} (input variables and, for calls, Call.*), stopping at
+   * {@code deadline} from now.
    */
-  public Result run(String orgId, FlowDefinition flow, Map<String, Object> inputs, Duration deadline) {
+  public Result run(
+      String orgId, FlowDefinition flow, Map<String, Object> inputs, Duration deadline) {
     return new Execution(orgId, flow, inputs, deadline).run();
   }
 
@@ -138,8 +146,19 @@ public final class FlowRuntime {
         errorHandling();
       }
       var outputs = new LinkedHashMap<String, JsonNode>();
-      flow.variables().values().stream().filter(FlowDefinition.Variable::output).forEach(v -> outputs.put(v.name(), Values.toJson(vars.get(v.name()))));
-      var trace = new Trace(elapsedMs(), actionCount, List.copyOf(entries), dropped, transferQueue, screenPop, participantData, disconnected);
+      flow.variables().values().stream()
+          .filter(FlowDefinition.Variable::output)
+          .forEach(v -> outputs.put(v.name(), Values.toJson(vars.get(v.name()))));
+      var trace =
+          new Trace(
+              elapsedMs(),
+              actionCount,
+              List.copyOf(entries),
+              dropped,
+              transferQueue,
+              screenPop,
+              participantData,
+              disconnected);
       return new Result(outcome, reason, outputs, trace);
     }
 
@@ -155,7 +174,9 @@ public final class FlowRuntime {
       }
     }
 
-    /** The error route runs after the deadline too: it is one action that leaves the flow at once. */
+    /**
+     * The error route runs after the deadline too: it is one action that leaves the flow at once.
+     */
     void errorHandling() {
       Action a = flow.errorHandling();
       if (a == null) {
@@ -166,7 +187,8 @@ public final class FlowRuntime {
       var entry = new EntryBuilder(a);
       try {
         switch (a) {
-          case FlowDefinition.TransferToAcd t -> transferQueue = queueName(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+          case FlowDefinition.TransferToAcd t ->
+              transferQueue = queueName(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
           case FlowDefinition.Disconnect d -> disconnected = true;
           default -> {}
         }
@@ -184,8 +206,15 @@ public final class FlowRuntime {
     }
 
     void step(Action a) {
-      if (actionCount >= MAX_ACTIONS_PER_EXECUTION) throw new Stop(Outcome.ACTION_LIMIT, "the limit of " + MAX_ACTIONS_PER_EXECUTION + " actions per execution was reached at " + a.path());
-      if (System.nanoTime() >= deadline) throw new Stop(Outcome.DEADLINE, "the deadline passed before " + a.path());
+      if (actionCount >= MAX_ACTIONS_PER_EXECUTION)
+        throw new Stop(
+            Outcome.ACTION_LIMIT,
+            "the limit of "
+                + MAX_ACTIONS_PER_EXECUTION
+                + " actions per execution was reached at "
+                + a.path());
+      if (System.nanoTime() >= deadline)
+        throw new Stop(Outcome.DEADLINE, "the deadline passed before " + a.path());
       actionCount++;
       var entry = new EntryBuilder(a);
       List<Action> next = null;
@@ -209,16 +238,19 @@ public final class FlowRuntime {
             }
           }
           case FlowDefinition.UpdateData u -> {
-            for (FlowDefinition.Statement st : u.statements()) set(st.variable(), st.type(), eval(st.value()), entry);
+            for (FlowDefinition.Statement st : u.statements())
+              set(st.variable(), st.type(), eval(st.value()), entry);
           }
           case FlowDefinition.SetScreenPop p -> {
             var inputs = new LinkedHashMap<String, JsonNode>();
-            for (var e : p.inputs().entrySet()) inputs.put(e.getKey(), Values.toJson(eval(e.getValue())));
+            for (var e : p.inputs().entrySet())
+              inputs.put(e.getKey(), Values.toJson(eval(e.getValue())));
             screenPop = new Trace.ScreenPop(p.scriptId(), p.scriptName(), inputs);
           }
           case FlowDefinition.SetParticipantData p -> {
             if (participantData == null) participantData = new LinkedHashMap<>();
-            for (FlowDefinition.Attribute attr : p.attributes()) participantData.put(String.valueOf(eval(attr.name())), text(eval(attr.value())));
+            for (FlowDefinition.Attribute attr : p.attributes())
+              participantData.put(String.valueOf(eval(attr.name())), text(eval(attr.value())));
           }
           case FlowDefinition.TransferToAcd t -> {
             transferQueue = queueName(t, deadline);
@@ -246,7 +278,15 @@ public final class FlowRuntime {
           case FlowDefinition.Loop l -> {
             Object n = eval(l.count());
             long count = n instanceof Long x ? x : 0;
-            if (count > FlowCompiler.MAX_LOOP_COUNT || count < 0) throw new Stop(Outcome.ERROR, "loopCount " + count + " at " + l.path() + " is outside 0.." + FlowCompiler.MAX_LOOP_COUNT);
+            if (count > FlowCompiler.MAX_LOOP_COUNT || count < 0)
+              throw new Stop(
+                  Outcome.ERROR,
+                  "loopCount "
+                      + count
+                      + " at "
+                      + l.path()
+                      + " is outside 0.."
+                      + FlowCompiler.MAX_LOOP_COUNT);
             entry.outcome = "success";
             entry.output = "loop";
             entry.detail = count + " iterations";
@@ -276,7 +316,8 @@ public final class FlowRuntime {
       if (next != null) actions(next);
     }
 
-    List<Action> callData(FlowDefinition.CallData c, EntryBuilder entry) throws Expressions.EvaluationError {
+    List<Action> callData(FlowDefinition.CallData c, EntryBuilder entry)
+        throws Expressions.EvaluationError {
       ObjectNode inputs = JsonNodeFactory.instance.objectNode();
       for (var e : c.inputs().entrySet()) inputs.set(e.getKey(), Values.toJson(eval(e.getValue())));
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -287,14 +328,34 @@ public final class FlowRuntime {
         if (c.dataActionId() == null) throw Problem.notFound("External API", c.dataActionName());
         report = dataActions.run(orgId, c.dataActionId(), inputs, Duration.ofMillis(budget));
       } catch (Problem p) {
-        entry.dataAction = new Trace.DataActionCall(c.dataActionId(), c.dataActionName(), budget, 0, null, 0, p.code(), p.getMessage(), null);
+        entry.dataAction =
+            new Trace.DataActionCall(
+                c.dataActionId(),
+                c.dataActionName(),
+                budget,
+                0,
+                null,
+                0,
+                p.code(),
+                p.getMessage(),
+                null);
         entry.outcome = "failure";
         entry.output = "failure";
         entry.detail = p.getMessage();
         return c.failure();
       }
       ExecutionReport.Failure f = report.error();
-      entry.dataAction = new Trace.DataActionCall(c.dataActionId(), c.dataActionName(), budget, report.attempts(), report.status(), report.latencyMs(), f == null ? null : f.kind(), f == null ? null : f.detail(), report.circuit());
+      entry.dataAction =
+          new Trace.DataActionCall(
+              c.dataActionId(),
+              c.dataActionName(),
+              budget,
+              report.attempts(),
+              report.status(),
+              report.latencyMs(),
+              f == null ? null : f.kind(),
+              f == null ? null : f.detail(),
+              report.circuit());
       if (f != null) {
         boolean timedOut = ExecutionReport.TIMEOUT.equals(f.kind());
         if (timedOut && System.nanoTime() >= deadline) {
@@ -308,15 +369,18 @@ public final class FlowRuntime {
         entry.detail = f.detail();
         return timedOut ? c.timeout() : c.failure();
       }
-      JsonNode outputs = report.outputs() == null ? JsonNodeFactory.instance.objectNode() : report.outputs();
+      JsonNode outputs =
+          report.outputs() == null ? JsonNodeFactory.instance.objectNode() : report.outputs();
       var values = new LinkedHashMap<String, Object>();
       for (var e : c.successOutputs().entrySet()) {
         JsonNode v = outputs.get(e.getKey());
-        if (v == null) return failed(c, entry, "the data action has no output '" + e.getKey() + "'");
+        if (v == null)
+          return failed(c, entry, "the data action has no output '" + e.getKey() + "'");
         try {
           values.put(e.getValue(), Values.fromJson(v, typeOf(e.getValue())));
         } catch (Values.Mismatch m) {
-          return failed(c, entry, "output " + e.getKey() + " for " + e.getValue() + ": " + m.getMessage());
+          return failed(
+              c, entry, "output " + e.getKey() + " for " + e.getValue() + ": " + m.getMessage());
         }
       }
       values.forEach((name, v) -> setRaw(name, v, entry));
@@ -339,8 +403,12 @@ public final class FlowRuntime {
 
     String queueName(FlowDefinition.TransferToAcd t, long until) {
       try {
-        Object q = t.queue() instanceof FlowDefinition.Expression x ? expressions.evaluate(x.compiled(), vars, until) : t.queue() instanceof FlowDefinition.Literal l ? l.value() : null;
-        if (!(q instanceof String s) || s.isBlank()) throw new Stop(Outcome.ERROR, t.path() + ": the queue name is not set");
+        Object q =
+            t.queue() instanceof FlowDefinition.Expression x
+                ? expressions.evaluate(x.compiled(), vars, until)
+                : t.queue() instanceof FlowDefinition.Literal l ? l.value() : null;
+        if (!(q instanceof String s) || s.isBlank())
+          throw new Stop(Outcome.ERROR, t.path() + ": the queue name is not set");
         return s;
       } catch (Expressions.EvaluationError e) {
         throw new Stop(Outcome.ERROR, t.path() + ": " + e.getMessage());
@@ -378,7 +446,18 @@ public final class FlowRuntime {
         dropped++;
         return;
       }
-      entries.add(new Trace.Entry(b.path, b.type, b.name, b.startMs, elapsedMs() - b.startMs, b.outcome, b.output, b.detail, b.dataAction, b.variables));
+      entries.add(
+          new Trace.Entry(
+              b.path,
+              b.type,
+              b.name,
+              b.startMs,
+              elapsedMs() - b.startMs,
+              b.outcome,
+              b.output,
+              b.detail,
+              b.dataAction,
+              b.variables));
     }
 
     long elapsedMs() {

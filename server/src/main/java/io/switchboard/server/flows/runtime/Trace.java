@@ -6,11 +6,13 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What an execution did, as stored and served: every action (up to {@link FlowRuntime#MAX_TRACE_ENTRIES};
- * {@code droppedEntries} counts the rest) and the effects the platform acts on.
+ * What an execution did, as stored and served: every action (up to {@link
+ * FlowRuntime#MAX_TRACE_ENTRIES}; {@code droppedEntries} counts the rest) and the effects the
+ * platform acts on.
  *
  * @param actionCount actions started, the error-handling one included
- * @param transferQueue the queue name {@code transferToAcd} chose (routing comes with queues, part 2)
+ * @param transferQueue the queue name {@code transferToAcd} chose (routing comes with queues, part
+ *     2)
  * @param screenPop the script {@code setScreenPop} chose, with its evaluated inputs
  * @param participantData attributes {@code setParticipantData} set
  */
@@ -26,8 +28,8 @@ public record Trace(
     boolean disconnected) {
 
   /**
-   * One action. {@code outcome}: success, failure, timeout, deadline or error; {@code output}: the branch it
-   * took (yes, no, success, failure, timeout, case[1], default, loop).
+   * One action. {@code outcome}: success, failure, timeout, deadline or error; {@code output}: the
+   * branch it took (yes, no, success, failure, timeout, case[1], default, loop).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Entry(
@@ -43,11 +45,20 @@ public record Trace(
       Map<String, JsonNode> variables) {}
 
   /**
-   * A data action's execution: {@code attempts} requests sent (retries included), the last {@code status},
-   * the budget it was given and the engine's error kind when it failed.
+   * A data action's execution: {@code attempts} requests sent (retries included), the last {@code
+   * status}, the budget it was given and the engine's error kind when it failed.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record DataActionCall(String id, String name, long budgetMs, int attempts, Integer status, long latencyMs, String error, String errorDetail, String circuit) {}
+  public record DataActionCall(
+      String id,
+      String name,
+      long budgetMs,
+      int attempts,
+      Integer status,
+      long latencyMs,
+      String error,
+      String errorDetail,
+      String circuit) {}
 
   public record ScreenPop(String scriptId, String scriptName, Map<String, JsonNode> inputs) {}
 }

@@ -12,7 +12,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Conversions between flow variable values (what CEL sees) and JSON (inputs, data-action outputs, traces). */
+/**
+ * Conversions between flow variable values (what CEL sees) and JSON (inputs, data-action outputs,
+ * traces).
+ */
 public final class Values {
   private Values() {}
 
@@ -54,7 +57,10 @@ public final class Values {
     };
   }
 
-  /** A JSON value as a variable of {@code type}; strings holding numbers, booleans or instants are converted. */
+  /**
+   * A JSON value as a variable of {@code type}; strings holding numbers, booleans or instants are
+   * converted.
+   */
   public static Object fromJson(JsonNode n, VarType type) throws Mismatch {
     if (n == null || n.isNull() || n.isMissingNode()) return unset();
     if (type.collection()) {
@@ -68,7 +74,8 @@ public final class Values {
       return switch (type.base()) {
         case ANY -> any(n);
         case STRING -> {
-          if (n.isContainer()) throw new Mismatch("expected text, got " + (n.isArray() ? "a list" : "an object"));
+          if (n.isContainer())
+            throw new Mismatch("expected text, got " + (n.isArray() ? "a list" : "an object"));
           yield n.asString();
         }
         case INTEGER -> {
@@ -83,7 +90,8 @@ public final class Values {
         }
         case BOOLEAN -> {
           if (n.isBoolean()) yield n.booleanValue();
-          if (n.isString() && (n.asString().equals("true") || n.asString().equals("false"))) yield Boolean.parseBoolean(n.asString());
+          if (n.isString() && (n.asString().equals("true") || n.asString().equals("false")))
+            yield Boolean.parseBoolean(n.asString());
           throw new Mismatch("expected true or false, got " + n);
         }
         case DATETIME -> {
@@ -96,7 +104,9 @@ public final class Values {
     }
   }
 
-  /** A CEL result stored in a variable of {@code type}: ints widen to decimals; null means unset. */
+  /**
+   * A CEL result stored in a variable of {@code type}: ints widen to decimals; null means unset.
+   */
   public static Object coerce(Object v, VarType type) throws Mismatch {
     if (!Expressions.isSet(v)) return unset();
     if (type.base() == VarType.Base.ANY) return v;
