@@ -24,6 +24,13 @@ import io.switchboard.server.externalapis.ExternalApiService;
 import io.switchboard.server.externalapis.ExternalApiStore;
 import io.switchboard.server.externalapis.OutboundHttp;
 import io.switchboard.server.externalapis.ResponseMapper;
+import io.switchboard.server.flows.FlowExecutions;
+import io.switchboard.server.flows.FlowReferences;
+import io.switchboard.server.flows.FlowRoutes;
+import io.switchboard.server.flows.FlowService;
+import io.switchboard.server.flows.FlowStore;
+import io.switchboard.server.flows.definition.Expressions;
+import io.switchboard.server.flows.runtime.FlowRuntime;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.ContinuationTokens;
 import io.switchboard.server.http.HttpConfig;
@@ -103,7 +110,7 @@ public final class Switchboard implements AutoCloseable {
       UserService users, WrapupCodeService wrapupCodes, ConversationService conversations, WrapupService wrapups, ScriptService scripts, SessionService sessions) {}
 
   /** Stored credentials and external APIs with their outbound engine. */
-  public record Integrations(CredentialService credentials, ExternalApiService externalApis, List<ApiRoutes> routes) {}
+  public record Integrations(CredentialService credentials, ExternalApiService externalApis, ExternalApiEngine engine, List<ApiRoutes> routes) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
   public static Switchboard start(Settings settings) {
@@ -173,6 +180,7 @@ public final class Switchboard implements AutoCloseable {
                   new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
+      routes.add(flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
       var http = new HttpServer(httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
               .start();
       String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
@@ -291,7 +299,21 @@ public final class Switchboard implements AutoCloseable {
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes = new ArrayList<ApiRoutes>(List.of(new CredentialRoutes(credentials, bodies), new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
     if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
-    return new Integrations(credentials, externalApis, List.copyOf(routes));
+    return new Integrations(credentials, externalApis, engine, List.copyOf(routes));
+  }
+
+  /** Flows run data actions through the external-API engine and name published scripts. */
+  private static FlowRoutes flows(Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, Integrations integrations, ScriptService scripts, Clock clock, List<AutoCloseable> closeables) {
+    var store = new FlowStore(database.jdbi());
+    var expressions = new Expressions(clock);
+    var flows = new FlowService(store, new FlowReferences(integrations.externalApis(), scripts), expressions, clock, settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
+    var externalApis = integrations.externalApis();
+    var engine = integrations.engine();
+    var runtime = new FlowRuntime(expressions, (orgId, apiId, inputs, budget) -> engine.execute(externalApis.get(orgId, apiId), inputs, budget));
+    int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
+    var executions = new FlowExecutions(flows, store, runtime, mapper, clock, java.time.Duration.ofMillis(deadlineMs), settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
+    closeables.add(executions);
+    return new FlowRoutes(flows, executions, bodies);
   }
 
   private static IdentityService identityService(Settings settings, Database database, TokenService tokens, Clock clock) {

@@ -44,6 +44,9 @@ public final class SettingKeys {
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
+  public static final String FLOW_DEADLINE = "flows.deadline-millis";
+  public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
+  public static final String FLOW_MAX_DEFINITION = "flows.max-definition-bytes";
   public static final String CRYPTO_KEY = "crypto.key";
   public static final String CRYPTO_KEY_FILE = "crypto.key-file";
   public static final String EXTERNAL_MAX_CONCURRENT = "externalapis.max-concurrent-calls";
@@ -97,6 +100,9 @@ public final class SettingKeys {
           new Key(WRAPUP_WINDOW, "600", "Seconds after a participant disconnects during which a wrap-up is accepted (1..604800); later is 409 wrapup.window.closed."),
           new Key(SESSION_MAX_DATA, "64KiB", "Largest script session data (its JSON, in bytes, at most 1MiB); a write that would exceed it is 413."),
           new Key(IDEMPOTENCY_RETENTION, "86400", "Seconds an Idempotency-Key's first response is kept and replayed (60..604800)."),
+          new Key(FLOW_DEADLINE, "10000", "Default deadline of a flow execution in milliseconds (100..120000); a flow's own deadline: setting wins. Past it the error-handling route runs."),
+          new Key(FLOW_EXECUTION_RETENTION, "604800", "Seconds a flow execution and its trace are kept before they are pruned (60..31536000)."),
+          new Key(FLOW_MAX_DEFINITION, "256KiB", "Largest flow definition (YAML or JSON) accepted by PUT .../latestconfiguration; larger is 413."),
           new Key(CRYPTO_KEY, null, "Base64 of the 256-bit AES key that encrypts stored credentials. Prefer the environment variable. Empty: the key file is used (see crypto.key-file)."),
           new Key(CRYPTO_KEY_FILE, null, "File holding the credentials key (base64) when crypto.key is empty; default DATA_DIR/crypto.key, generated owner-only on first start if no credential is stored yet."),
           new Key(EXTERNAL_MAX_CONCURRENT, "1024", "Most outbound external-API calls (and so connections) in flight at once; a call waits for a slot within its own timeout."),

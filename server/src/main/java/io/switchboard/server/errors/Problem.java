@@ -29,12 +29,19 @@ public final class Problem extends RuntimeException {
   private final Kind kind;
   private final String code;
   private final Map<String, Object> params;
+  private final java.util.List<Problem> errors;
 
   public Problem(Kind kind, String code, String message, Map<String, ?> params) {
+    this(kind, code, message, params, java.util.List.of());
+  }
+
+  /** A problem made of several, each answered in the ErrorBody's {@code errors} (every publish error at once). */
+  public Problem(Kind kind, String code, String message, Map<String, ?> params, java.util.List<Problem> errors) {
     super(message, null, false, false);
     this.kind = kind;
     this.code = code;
     this.params = params == null ? Map.of() : new LinkedHashMap<>(params);
+    this.errors = java.util.List.copyOf(errors);
   }
 
   public Problem(Kind kind, String code, String message) {
@@ -51,6 +58,10 @@ public final class Problem extends RuntimeException {
 
   public Map<String, Object> params() {
     return params;
+  }
+
+  public java.util.List<Problem> errors() {
+    return errors;
   }
 
   /** The id does not exist in the caller's org; deliberately the same whether it exists elsewhere or not. */

@@ -252,6 +252,13 @@ public final class HttpServer {
   }
 
   private static void writeProblem(Context ctx, Problem problem) {
+    if (!problem.errors().isEmpty()) {
+      int status = statusOf(problem.kind());
+      var errors = problem.errors().stream().map(e -> errorBody(ctx, e)).toList();
+      ctx.status(status);
+      ctx.json(new ErrorBody(problem.getMessage(), problem.code(), status, problem.params(), Correlation.of(ctx), List.of(), errors));
+      return;
+    }
     writeError(ctx, statusOf(problem.kind()), problem.code(), problem.getMessage(), problem.params());
   }
 

@@ -1,0 +1,315 @@
+package io.switchboard.server.flows;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.flows.definition.SourceNode;
+import io.switchboard.server.flows.definition.SourceReader;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Scopes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v2/flows} and the same under {@code /api/v2/architect/flows}: flows, their
+ * definitions and versions, publishing, and workflow executions, in Genesys's shapes.
+ */
+public final class FlowRoutes implements ApiRoutes {
+  static final String BASE = "/api/v2/flows";
+  static final List<String> BASES = List.of(BASE, "/api/v2/architect/flows");
+  static final Set<String> YAML_TYPES =
+      Set.of("application/yaml", "application/x-yaml", "text/yaml");
+  static final Set<String> DEFINITION_TYPES =
+      Set.of("application/yaml", "application/x-yaml", "text/yaml", RequestBodies.JSON);
+
+  private final FlowService flows;
+  private final FlowExecutions executions;
+  private final RequestBodies bodies;
+
+  public FlowRoutes(FlowService flows, FlowExecutions executions, RequestBodies bodies) {
+    this.flows = flows;
+    this.executions = executions;
+    this.bodies = bodies;
+  }
+
+  public record DivisionView(String id, String name, String selfUri) {
+    static final DivisionView HOME =
+        new DivisionView("home", "Home", "/api/v2/authorization/divisions/home");
+  }
+
+  /** Genesys's FlowVersion: {@code dateCreated} in epoch milliseconds, as the SDK types it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record VersionView(
+      String id,
+      String name,
+      String commitVersion,
+      String configurationVersion,
+      String type,
+      boolean secure,
+      boolean debug,
+      String configurationUri,
+      long dateCreated,
+      Instant datePublished,
+      String selfUri) {
+    static VersionView of(FlowVersion v) {
+      String self = BASE + "/" + v.flowId() + "/versions/" + v.id();
+      return new VersionView(
+          v.id(),
+          v.seq() + ".0",
+          Integer.toString(v.seq()),
+          Integer.toString(v.seq()),
+          v.published() ? "PUBLISH" : "SAVE",
+          false,
+          false,
+          self + "/configuration",
+          v.createdAt().toEpochMilli(),
+          v.publishedAt(),
+          self);
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FlowView(
+      String id,
+      String name,
+      String description,
+      String type,
+      DivisionView division,
+      boolean active,
+      boolean system,
+      boolean deleted,
+      VersionView savedVersion,
+      VersionView publishedVersion,
+      String selfUri) {}
+
+  public record VersionRef(String id, String name, String selfUri) {
+    static VersionRef of(String flowId, FlowVersion v) {
+      return v == null
+          ? null
+          : new VersionRef(v.id(), v.seq() + ".0", BASE + "/" + flowId + "/versions/" + v.id());
+    }
+  }
+
+  /** {@code POST /api/v2/flows/executions}: Genesys's FlowExecutionLaunchRequest. */
+  public record LaunchRequest(String flowId, String flowVersion, JsonNode inputData, String name) {}
+
+  public record LaunchResponse(String id, String name, VersionRef flowVersion, String selfUri) {}
+
+  public record FlowErrorInfo(String message, String code, int status) {}
+
+  /** Genesys's FlowRuntimeExecution, with Switchboard's {@code outcome} and {@code trace}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ExecutionView(
+      String id,
+      String name,
+      VersionRef flowVersion,
+      String flowId,
+      Instant dateLaunched,
+      String status,
+      Instant dateCompleted,
+      String completionReason,
+      FlowErrorInfo flowErrorInfo,
+      JsonNode outputData,
+      String outcome,
+      JsonNode trace,
+      String selfUri) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    for (String base : BASES) {
+      // Literal segments first: /executions and /actions/publish are not flow ids.
+      routes.post(base + "/executions", this::launch, Scope.write(Scopes.ARCHITECT));
+      routes.get(base + "/executions/{executionId}", this::execution, Scope.read(Scopes.ARCHITECT));
+      routes.post(base + "/actions/publish", this::publish, Scope.write(Scopes.ARCHITECT));
+      routes.get(base, this::list, Scope.read(Scopes.ARCHITECT));
+      routes.post(base, this::create, Scope.write(Scopes.ARCHITECT));
+      routes.get(base + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
+      routes.put(base + "/{id}", this::update, Scope.write(Scopes.ARCHITECT));
+      routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
+      routes.put(
+          base + "/{id}/latestconfiguration",
+          this::saveConfiguration,
+          Scope.write(Scopes.ARCHITECT));
+      routes.get(
+          base + "/{id}/latestconfiguration",
+          this::latestConfiguration,
+          Scope.read(Scopes.ARCHITECT));
+      routes.get(base + "/{id}/versions", this::versions, Scope.read(Scopes.ARCHITECT));
+      routes.get(base + "/{id}/versions/{versionId}", this::version, Scope.read(Scopes.ARCHITECT));
+      routes.get(
+          base + "/{id}/versions/{versionId}/configuration",
+          this::versionConfiguration,
+          Scope.read(Scopes.ARCHITECT));
+    }
+  }
+
+  private static String org(Context ctx) {
+    return Requests.principal(ctx).orgId();
+  }
+
+  private FlowView view(Flow f) {
+    FlowVersion saved =
+        f.savedVersionId() == null ? null : flows.version(f.orgId(), f.id(), f.savedVersionId());
+    FlowVersion published =
+        f.publishedVersionId() == null
+            ? null
+            : f.publishedVersionId().equals(f.savedVersionId())
+                ? saved
+                : flows.version(f.orgId(), f.id(), f.publishedVersionId());
+    return new FlowView(
+        f.id(),
+        f.name(),
+        f.description(),
+        f.type(),
+        DivisionView.HOME,
+        published != null,
+        false,
+        false,
+        saved == null ? null : VersionView.of(saved),
+        published == null ? null : VersionView.of(published),
+        BASE + "/" + f.id());
+  }
+
+  private void list(Context ctx) {
+    var page = Page.Request.of(ctx);
+    String name = ctx.queryParam("name");
+    String type = ctx.queryParam("type");
+    if (type != null && !FlowService.TYPES.contains(type.toUpperCase(Locale.ROOT)))
+      throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+    var filter =
+        new FlowStore.Filter(
+            name == null || name.isBlank() ? null : name.replace("*", ""),
+            type == null ? null : type.toUpperCase(Locale.ROOT));
+    String org = org(ctx);
+    var entities =
+        flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
+    ctx.json(Page.of(ctx, page, entities, flows.count(org, filter)));
+  }
+
+  private void create(Context ctx) {
+    Flow f = flows.create(org(ctx), bodies.read(ctx, FlowInput.class));
+    ctx.status(200).json(view(f));
+  }
+
+  private void get(Context ctx) {
+    ctx.json(view(flows.get(org(ctx), ctx.pathParam("id"))));
+  }
+
+  private void update(Context ctx) {
+    ctx.json(view(flows.update(org(ctx), ctx.pathParam("id"), bodies.read(ctx, FlowInput.class))));
+  }
+
+  private void delete(Context ctx) {
+    flows.delete(org(ctx), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void saveConfiguration(Context ctx) {
+    RequestBodies.requireMediaType(ctx, DEFINITION_TYPES);
+    String media = ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    byte[] body = bodies.bytes(ctx);
+    if (body.length == 0)
+      throw Problem.badRequest(
+          "The request body is empty; a flow definition (YAML or JSON) is required");
+    FlowVersion v =
+        flows.saveConfiguration(
+            org(ctx),
+            ctx.pathParam("id"),
+            body,
+            YAML_TYPES.contains(media) ? SourceReader.Format.YAML : SourceReader.Format.JSON);
+    ctx.json(VersionView.of(v));
+  }
+
+  private void latestConfiguration(Context ctx) {
+    configuration(ctx, flows.latestConfiguration(org(ctx), ctx.pathParam("id")));
+  }
+
+  private void versionConfiguration(Context ctx) {
+    configuration(ctx, flows.version(org(ctx), ctx.pathParam("id"), ctx.pathParam("versionId")));
+  }
+
+  /**
+   * JSON unless the caller asks for YAML (Accept) and the version was saved as YAML: then the text
+   * as sent.
+   */
+  private static void configuration(Context ctx, FlowVersion v) {
+    String accept =
+        ctx.header("Accept") == null ? "" : ctx.header("Accept").toLowerCase(Locale.ROOT);
+    ctx.header("ETag", "\"" + v.id() + "\"");
+    if (v.format().equals("yaml") && YAML_TYPES.stream().anyMatch(accept::contains)) {
+      ctx.contentType("application/yaml; charset=utf-8").result(v.source());
+      return;
+    }
+    SourceNode root =
+        SourceReader.read(
+            v.source().getBytes(StandardCharsets.UTF_8),
+            v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
+    ctx.json(SourceNode.plain(root));
+  }
+
+  private void versions(Context ctx) {
+    var page = Page.Request.of(ctx);
+    String org = org(ctx);
+    String id = ctx.pathParam("id");
+    var entities =
+        flows.versions(org, id, page.offset(), page.pageSize()).stream()
+            .map(VersionView::of)
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, flows.countVersions(org, id)));
+  }
+
+  private void version(Context ctx) {
+    ctx.json(
+        VersionView.of(flows.version(org(ctx), ctx.pathParam("id"), ctx.pathParam("versionId"))));
+  }
+
+  private void publish(Context ctx) {
+    String flowId = ctx.queryParam("flow");
+    ctx.json(view(flows.publish(org(ctx), flowId)));
+  }
+
+  private void launch(Context ctx) {
+    LaunchRequest r = bodies.read(ctx, LaunchRequest.class);
+    String org = org(ctx);
+    FlowExecution e = executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
+    FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
+    ctx.json(
+        new LaunchResponse(
+            e.id(), e.name(), VersionRef.of(e.flowId(), v), BASE + "/executions/" + e.id()));
+  }
+
+  private void execution(Context ctx) {
+    String org = org(ctx);
+    FlowExecution e = executions.get(org, ctx.pathParam("executionId"));
+    FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
+    var json = bodies.mapper();
+    FlowErrorInfo error =
+        "ERROR".equals(e.status())
+            ? new FlowErrorInfo(e.completionReason(), "flow." + e.outcome(), 500)
+            : null;
+    ctx.json(
+        new ExecutionView(
+            e.id(),
+            e.name(),
+            VersionRef.of(e.flowId(), v),
+            e.flowId(),
+            e.launchedAt(),
+            e.status(),
+            e.completedAt(),
+            e.completionReason(),
+            error,
+            e.outputData() == null ? null : json.readTree(e.outputData()),
+            e.outcome(),
+            e.trace() == null ? null : json.readTree(e.trace()),
+            BASE + "/executions/" + e.id()));
+  }
+}

@@ -1,0 +1,319 @@
+package io.switchboard.server.flows;
+
+import io.switchboard.server.errors.Checks;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.flows.definition.Expressions;
+import io.switchboard.server.flows.definition.FlowCompiler;
+import io.switchboard.server.flows.definition.FlowDefinition;
+import io.switchboard.server.flows.definition.SourceNode;
+import io.switchboard.server.flows.definition.SourceReader;
+import io.switchboard.server.storage.SqlErrors;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Flows: CRUD, saving definitions as immutable versions, and publishing (which checks the whole
+ * definition against the org's data actions and published scripts and answers every problem at
+ * once).
+ */
+public final class FlowService {
+  public static final Set<String> TYPES = Set.of("INBOUNDCALL", "WORKFLOW");
+  private static final int CACHE_LIMIT = 1000;
+
+  private final FlowStore store;
+  private final ReferenceLookup lookup;
+  private final Expressions expressions;
+  private final Clock clock;
+  private final long maxDefinitionBytes;
+
+  /** Compiled published versions by version id: a published version never changes. */
+  private final Map<String, FlowDefinition> compiled = new ConcurrentHashMap<>();
+
+  /**
+   * Finds what a definition names in the caller's org; the flows feature's view of external APIs
+   * and scripts.
+   */
+  public interface ReferenceLookup {
+    FlowCompiler.References forOrg(String orgId);
+  }
+
+  public FlowService(
+      FlowStore store,
+      ReferenceLookup lookup,
+      Expressions expressions,
+      Clock clock,
+      long maxDefinitionBytes) {
+    this.store = store;
+    this.lookup = lookup;
+    this.expressions = expressions;
+    this.clock = clock;
+    this.maxDefinitionBytes = maxDefinitionBytes;
+  }
+
+  public long maxDefinitionBytes() {
+    return maxDefinitionBytes;
+  }
+
+  public Flow create(String orgId, FlowInput in) {
+    String type = type(in.type());
+    Instant now = clock.instant();
+    var f =
+        new Flow(
+            UUID.randomUUID().toString(),
+            orgId,
+            Checks.requiredText("name", in.name(), 200),
+            description(in.description()),
+            type,
+            null,
+            null,
+            1,
+            now,
+            now);
+    try {
+      store.insert(f);
+    } catch (RuntimeException e) {
+      if (SqlErrors.isUniqueViolation(e)) throw duplicate(f);
+      throw e;
+    }
+    return f;
+  }
+
+  public Flow get(String orgId, String id) {
+    return store.find(orgId, id).orElseThrow(() -> Problem.notFound("Flow", id));
+  }
+
+  public List<Flow> list(String orgId, FlowStore.Filter filter, int offset, int limit) {
+    return store.list(orgId, filter, offset, limit);
+  }
+
+  public long count(String orgId, FlowStore.Filter filter) {
+    return store.count(orgId, filter);
+  }
+
+  /** Name and description; the type of a flow cannot change. */
+  public Flow update(String orgId, String id, FlowInput in) {
+    for (int attempt = 0; ; attempt++) {
+      Flow current = get(orgId, id);
+      if (in.type() != null && !in.type().equals(current.type()))
+        throw Problem.invalid("type", "a flow's type cannot change (it is " + current.type() + ")");
+      var next =
+          new Flow(
+              id,
+              orgId,
+              Checks.requiredText("name", in.name(), 200),
+              description(in.description()),
+              current.type(),
+              current.savedVersionId(),
+              current.publishedVersionId(),
+              current.version() + 1,
+              current.createdAt(),
+              clock.instant());
+      try {
+        if (store.update(next, current.version())) return next;
+      } catch (RuntimeException e) {
+        if (SqlErrors.isUniqueViolation(e)) throw duplicate(next);
+        throw e;
+      }
+      if (attempt >= 5) throw Problem.versionMismatch(get(orgId, id).version(), current.version());
+    }
+  }
+
+  public void delete(String orgId, String id) {
+    if (!store.delete(orgId, id)) throw Problem.notFound("Flow", id);
+  }
+
+  /**
+   * Saves {@code source} as the flow's new draft version. It must be well-formed YAML or JSON
+   * within the size and nesting bounds; whether it is a correct flow is decided at publish, as
+   * Architect does for drafts.
+   */
+  public FlowVersion saveConfiguration(
+      String orgId, String flowId, byte[] source, SourceReader.Format format) {
+    if (source.length > maxDefinitionBytes) {
+      throw new Problem(
+          Problem.Kind.TOO_LARGE,
+          "request.entity.too.large",
+          "The flow definition exceeds the limit of " + maxDefinitionBytes + " bytes",
+          Map.of("limitBytes", maxDefinitionBytes));
+    }
+    // The body is judged before the flow is looked up: a null or a list is a bad request whatever
+    // the id.
+    if (!(SourceReader.read(source, format) instanceof SourceNode.Mapping)) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "flow.definition.malformed",
+          "A flow definition is a mapping with one top-level key (inboundCall or workflow)",
+          Map.of("line", 1, "column", 1));
+    }
+    get(orgId, flowId);
+    String text = new String(source, StandardCharsets.UTF_8);
+    return store
+        .saveVersion(
+            orgId,
+            flowId,
+            UUID.randomUUID().toString(),
+            format.name().toLowerCase(Locale.ROOT),
+            text,
+            clock.instant())
+        .orElseThrow(() -> Problem.notFound("Flow", flowId));
+  }
+
+  /** The flow's latest saved version; 404 when nothing was saved yet. */
+  public FlowVersion latestConfiguration(String orgId, String flowId) {
+    Flow f = get(orgId, flowId);
+    if (f.savedVersionId() == null)
+      throw new Problem(
+          Problem.Kind.NOT_FOUND,
+          "flow.configuration.not.found",
+          "Flow " + flowId + " has no saved configuration yet",
+          Map.of("id", flowId));
+    return version(orgId, f, f.savedVersionId());
+  }
+
+  public FlowVersion version(String orgId, String flowId, String versionId) {
+    return version(orgId, get(orgId, flowId), versionId);
+  }
+
+  private FlowVersion version(String orgId, Flow f, String versionId) {
+    return store
+        .version(orgId, versionId)
+        .filter(v -> v.flowId().equals(f.id()))
+        .orElseThrow(() -> Problem.notFound("Flow version", versionId));
+  }
+
+  public List<FlowVersion> versions(String orgId, String flowId, int offset, int limit) {
+    get(orgId, flowId);
+    return store.versions(flowId, offset, limit);
+  }
+
+  public long countVersions(String orgId, String flowId) {
+    return store.countVersions(flowId);
+  }
+
+  /**
+   * Checks the flow's saved version and publishes it. Every problem is answered at once: a 400
+   * {@code flow.invalid} whose {@code errors} each name the path, line and column.
+   */
+  public Flow publish(String orgId, String flowId) {
+    if (flowId == null || flowId.isBlank())
+      throw Problem.invalid("flow", "the flow id is required (?flow=...)");
+    Flow f = get(orgId, flowId);
+    if (f.savedVersionId() == null)
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "flow.configuration.missing",
+          "Flow "
+              + flowId
+              + " has no saved configuration to publish; PUT .../latestconfiguration first",
+          Map.of("id", flowId));
+    FlowVersion v = version(orgId, f, f.savedVersionId());
+    FlowCompiler.Result result = compile(orgId, f.type(), v);
+    if (!result.ok()) {
+      var errors = new ArrayList<Problem>();
+      for (FlowCompiler.FlowError e : result.errors()) {
+        errors.add(
+            new Problem(
+                Problem.Kind.INVALID,
+                "flow.definition.invalid",
+                "line "
+                    + e.line()
+                    + ", column "
+                    + e.column()
+                    + " ("
+                    + e.path()
+                    + "): "
+                    + e.message(),
+                Map.of("path", e.path(), "line", e.line(), "column", e.column())));
+      }
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "flow.invalid",
+          "The flow cannot be published: "
+              + errors.size()
+              + (errors.size() == 1 ? " problem" : " problems")
+              + " (see errors)",
+          Map.of("flowId", flowId, "versionId", v.id(), "errorCount", errors.size()),
+          errors);
+    }
+    if (!store.publish(orgId, flowId, v.id(), clock.instant())) {
+      throw Problem.conflict(
+          "flow.changed",
+          "Flow " + flowId + " changed while it was being published; publish again");
+    }
+    remember(v.id(), result.definition());
+    return get(orgId, flowId);
+  }
+
+  /** The runnable definition of a published version of the org. */
+  public Optional<Published> published(String orgId, String flowId, String versionId) {
+    Flow f = get(orgId, flowId);
+    String id = versionId != null ? versionId : f.publishedVersionId();
+    if (id == null) return Optional.empty();
+    FlowVersion v =
+        store
+            .version(orgId, id)
+            .filter(x -> x.flowId().equals(flowId) && x.published())
+            .orElse(null);
+    if (v == null) return Optional.empty();
+    FlowDefinition d = compiled.get(v.id());
+    if (d == null) {
+      // A published version was valid when published; a data action deleted since then only makes
+      // that
+      // callData take its failure output at run time, so the definition is still runnable.
+      FlowCompiler.Result r = compile(orgId, f.type(), v);
+      if (r.definition() == null || r.definition().startTask() == null) return Optional.empty();
+      d = r.definition();
+      remember(v.id(), d);
+    }
+    return Optional.of(new Published(f, v, d));
+  }
+
+  public record Published(Flow flow, FlowVersion version, FlowDefinition definition) {}
+
+  private FlowCompiler.Result compile(String orgId, String type, FlowVersion v) {
+    SourceNode root =
+        SourceReader.read(
+            v.source().getBytes(StandardCharsets.UTF_8),
+            v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
+    return FlowCompiler.compile(root, type, lookup.forOrg(orgId), expressions);
+  }
+
+  private void remember(String versionId, FlowDefinition d) {
+    if (compiled.size() >= CACHE_LIMIT) compiled.clear();
+    compiled.put(versionId, d);
+  }
+
+  private static String type(String type) {
+    if (type == null || !TYPES.contains(type)) {
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "type must be INBOUNDCALL or WORKFLOW" + (type == null ? "" : ", got '" + type + "'"),
+          Map.of("field", "type", "allowed", "INBOUNDCALL,WORKFLOW"));
+    }
+    return type;
+  }
+
+  private static String description(String d) {
+    if (d != null && d.length() > 1000)
+      throw Problem.invalid("description", "must be at most 1000 characters");
+    return d;
+  }
+
+  private static Problem duplicate(Flow f) {
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "flow.name.exists",
+        "A " + f.type() + " flow named '" + f.name() + "' already exists",
+        Map.of("name", f.name()));
+  }
+}

@@ -1,0 +1,326 @@
+package io.switchboard.server.flows.definition;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.Operator;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.TypeParamType;
+import dev.cel.common.values.NullValue;
+import dev.cel.parser.CelMacro;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Archy expressions ({@code exp:}) as CEL. Each flow version gets its own environment in which
+ * every flow variable is declared under its dotted name ({@code Task.tier}, {@code Call.Ani}) with
+ * its type, so a wrong type or an unknown variable is a compile error at publish. Archy's everyday
+ * functions are CEL functions: {@code If, IsSet, IsNotSetOrEmpty, ToString, ToInt, ToDecimal,
+ * Append, Substring, Contains, Now}. Cost is bounded: source length, parse depth, comprehension
+ * iterations, and at run time the number of evaluated nodes and a time bound.
+ */
+public final class Expressions {
+  public static final int MAX_SOURCE_CHARS = 2000;
+  public static final int MAX_COMPREHENSION_ITERATIONS = 1000;
+  public static final long MAX_EVALUATED_NODES = 100_000;
+  public static final long MAX_EVALUATION_NANOS = 100_000_000L;
+  public static final List<String> FUNCTIONS =
+      List.of(
+          "If",
+          "IsSet",
+          "IsNotSetOrEmpty",
+          "ToString",
+          "ToInt",
+          "ToDecimal",
+          "Append",
+          "Substring",
+          "Contains",
+          "Now");
+
+  /**
+   * {@code If(c, a, b)} is CEL's {@code c ? a : b}: only the branch taken is evaluated, so {@code
+   * If(IsSet(Task.n), Task.n + 1, 1)} works while Task.n is unset (as in Architect).
+   */
+  private static final CelMacro IF =
+      CelMacro.newGlobalMacro(
+          "If",
+          3,
+          (factory, target, args) ->
+              Optional.of(factory.newGlobalCall(Operator.CONDITIONAL.getFunction(), args)));
+
+  private final Clock clock;
+
+  public Expressions(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A compiled expression, ready to evaluate. */
+  public record Compiled(CelRuntime.Program program, CelType type) {}
+
+  /** A compile error with its position inside the expression (1-based; column 0 when unknown). */
+  public static final class CompileError extends Exception {
+    public final int line;
+    public final int column;
+
+    CompileError(String message, int line, int column) {
+      super(message, null, false, false);
+      this.line = line;
+      this.column = column;
+    }
+  }
+
+  /** Evaluation failed (a runtime error, or the cost bound was reached). */
+  public static final class EvaluationError extends Exception {
+    public EvaluationError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The environment of one flow version: its variables by dotted name. */
+  public Cel environment(Map<String, VarType> variables) {
+    var b =
+        CelFactory.standardCelBuilder()
+            .setOptions(
+                CelOptions.current()
+                    .comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS)
+                    .maxParseRecursionDepth(32)
+                    .build())
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addMacros(IF)
+            .addFunctionDeclarations(declarations())
+            .addFunctionBindings(bindings());
+    variables.forEach((name, type) -> b.addVar(name, type.celType()));
+    return b.build();
+  }
+
+  public Compiled compile(Cel cel, String source) throws CompileError {
+    if (source == null || source.isBlank()) throw new CompileError("the expression is empty", 1, 0);
+    if (source.length() > MAX_SOURCE_CHARS)
+      throw new CompileError(
+          "the expression is longer than " + MAX_SOURCE_CHARS + " characters", 1, 0);
+    try {
+      CelAbstractSyntaxTree ast = cel.compile(source).getAst();
+      return new Compiled(cel.createProgram(ast), ast.getResultType());
+    } catch (CelValidationException e) {
+      CelIssue first = e.getErrors().isEmpty() ? null : e.getErrors().get(0);
+      String message = first != null ? first.getMessage() : firstLine(e.getMessage());
+      int line = first == null ? 1 : Math.max(1, first.getSourceLocation().getLine());
+      int column = first == null ? 0 : first.getSourceLocation().getColumn() + 1;
+      throw new CompileError(message, line, column);
+    } catch (dev.cel.common.CelException e) {
+      throw new CompileError(firstLine(e.getMessage()), 1, 0);
+    }
+  }
+
+  /**
+   * Evaluates with the variables' current values (unset ones are CEL null). Stops with an error
+   * after {@link #MAX_EVALUATED_NODES} nodes, after {@link #MAX_EVALUATION_NANOS} or at {@code
+   * deadlineNanos}.
+   */
+  public Object evaluate(Compiled c, Map<String, Object> variables, long deadlineNanos)
+      throws EvaluationError {
+    long stop = Math.min(deadlineNanos, System.nanoTime() + MAX_EVALUATION_NANOS);
+    long[] nodes = {0};
+    try {
+      return c.program()
+          .trace(
+              variables,
+              (expr, value) -> {
+                if (++nodes[0] > MAX_EVALUATED_NODES)
+                  throw new CostExceeded("more than " + MAX_EVALUATED_NODES + " evaluation steps");
+                if ((nodes[0] & 255) == 0 && System.nanoTime() > stop)
+                  throw new CostExceeded("the evaluation time bound was reached");
+              });
+    } catch (CostExceeded e) {
+      throw new EvaluationError("the expression was stopped: " + e.getMessage());
+    } catch (CelEvaluationException e) {
+      if (e.getCause() instanceof CostExceeded ce)
+        throw new EvaluationError("the expression was stopped: " + ce.getMessage());
+      throw new EvaluationError(firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof CostExceeded ce)
+        throw new EvaluationError("the expression was stopped: " + ce.getMessage());
+      throw new EvaluationError(
+          e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
+    }
+  }
+
+  private static final class CostExceeded extends RuntimeException {
+    CostExceeded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public static boolean isSet(Object v) {
+    return v != null && !(v instanceof NullValue) && !(v instanceof com.google.protobuf.NullValue);
+  }
+
+  private static List<CelFunctionDecl> declarations() {
+    var t = TypeParamType.create("T");
+    var decls = new ArrayList<CelFunctionDecl>();
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "IsSet",
+            CelOverloadDecl.newGlobalOverload("archy_isset", SimpleType.BOOL, SimpleType.DYN)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "IsNotSetOrEmpty",
+            CelOverloadDecl.newGlobalOverload(
+                "archy_isnotsetorempty", SimpleType.BOOL, SimpleType.DYN)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "ToString",
+            CelOverloadDecl.newGlobalOverload(
+                "archy_tostring", SimpleType.STRING, SimpleType.DYN)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "ToInt",
+            CelOverloadDecl.newGlobalOverload("archy_toint", SimpleType.INT, SimpleType.DYN)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "ToDecimal",
+            CelOverloadDecl.newGlobalOverload(
+                "archy_todecimal", SimpleType.DOUBLE, SimpleType.DYN)));
+    var appends = new ArrayList<CelOverloadDecl>();
+    for (int n = 2; n <= 6; n++)
+      appends.add(
+          CelOverloadDecl.newGlobalOverload(
+              "archy_append_" + n,
+              SimpleType.STRING,
+              java.util.Collections.nCopies(n, (CelType) SimpleType.STRING)));
+    decls.add(CelFunctionDecl.newFunctionDeclaration("Append", appends));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "Substring",
+            CelOverloadDecl.newGlobalOverload(
+                "archy_substring",
+                SimpleType.STRING,
+                SimpleType.STRING,
+                SimpleType.INT,
+                SimpleType.INT)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "Contains",
+            CelOverloadDecl.newGlobalOverload(
+                "archy_contains_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING),
+            CelOverloadDecl.newGlobalOverload(
+                "archy_contains_list", SimpleType.BOOL, ListType.create(t), t)));
+    decls.add(
+        CelFunctionDecl.newFunctionDeclaration(
+            "Now", CelOverloadDecl.newGlobalOverload("archy_now", SimpleType.TIMESTAMP)));
+    return decls;
+  }
+
+  private List<CelFunctionBinding> bindings() {
+    var b = new ArrayList<CelFunctionBinding>();
+    b.add(CelFunctionBinding.from("archy_isset", Object.class, Expressions::isSet));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_isnotsetorempty",
+            Object.class,
+            v ->
+                !isSet(v)
+                    || (v instanceof String s && s.isEmpty())
+                    || (v instanceof Collection<?> c && c.isEmpty())
+                    || (v instanceof Map<?, ?> m && m.isEmpty())));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_tostring", Object.class, v -> isSet(v) ? String.valueOf(v) : ""));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_toint",
+            Object.class,
+            v -> {
+              try {
+                return switch (v) {
+                  case Long l -> l;
+                  case Double d -> (long) d.doubleValue();
+                  case Boolean bool -> bool ? 1L : 0L;
+                  case String s -> new BigDecimal(s.trim()).longValueExact();
+                  default ->
+                      throw new IllegalArgumentException("ToInt cannot convert " + describe(v));
+                };
+              } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException("ToInt cannot convert '" + v + "'");
+              }
+            }));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_todecimal",
+            Object.class,
+            v -> {
+              try {
+                return switch (v) {
+                  case Long l -> l.doubleValue();
+                  case Double d -> d;
+                  case String s -> Double.parseDouble(s.trim());
+                  default ->
+                      throw new IllegalArgumentException("ToDecimal cannot convert " + describe(v));
+                };
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ToDecimal cannot convert '" + v + "'");
+              }
+            }));
+    for (int n = 2; n <= 6; n++) {
+      b.add(
+          CelFunctionBinding.from(
+              "archy_append_" + n,
+              java.util.Collections.nCopies(n, String.class),
+              a -> {
+                var sb = new StringBuilder();
+                for (Object o : a) sb.append((String) o);
+                return sb.toString();
+              }));
+    }
+    b.add(
+        CelFunctionBinding.from(
+            "archy_substring",
+            List.of(String.class, Long.class, Long.class),
+            a -> {
+              String s = (String) a[0];
+              long start = (Long) a[1];
+              long length = (Long) a[2];
+              if (start < 0 || length < 0 || start > s.length())
+                throw new IllegalArgumentException(
+                    "Substring: start "
+                        + start
+                        + " and length "
+                        + length
+                        + " do not fit a string of "
+                        + s.length());
+              return s.substring((int) start, (int) Math.min(s.length(), start + length));
+            }));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_contains_string", String.class, String.class, String::contains));
+    b.add(CelFunctionBinding.from("archy_contains_list", List.class, Object.class, List::contains));
+    b.add(CelFunctionBinding.from("archy_now", List.of(), a -> clock.instant()));
+    return b;
+  }
+
+  private static String describe(Object v) {
+    return isSet(v) ? v.getClass().getSimpleName() : "NOT_SET";
+  }
+
+  static String firstLine(String s) {
+    if (s == null) return "error";
+    String l = s.split("\n", 2)[0];
+    return l.length() > 300 ? l.substring(0, 300) : l;
+  }
+}

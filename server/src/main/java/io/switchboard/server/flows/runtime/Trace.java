@@ -1,0 +1,64 @@
+package io.switchboard.server.flows.runtime;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What an execution did, as stored and served: every action (up to {@link
+ * FlowRuntime#MAX_TRACE_ENTRIES}; {@code droppedEntries} counts the rest) and the effects the
+ * platform acts on.
+ *
+ * @param actionCount actions started, the error-handling one included
+ * @param transferQueue the queue name {@code transferToAcd} chose (routing comes with queues, part
+ *     2)
+ * @param screenPop the script {@code setScreenPop} chose, with its evaluated inputs
+ * @param participantData attributes {@code setParticipantData} set
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Trace(
+    long durationMs,
+    int actionCount,
+    List<Entry> actions,
+    int droppedEntries,
+    String transferQueue,
+    ScreenPop screenPop,
+    Map<String, String> participantData,
+    boolean disconnected) {
+
+  /**
+   * One action. {@code outcome}: success, failure, timeout, deadline or error; {@code output}: the
+   * branch it took (yes, no, success, failure, timeout, case[1], default, loop).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Entry(
+      String path,
+      String type,
+      String name,
+      long startMs,
+      long durationMs,
+      String outcome,
+      String output,
+      String detail,
+      DataActionCall dataAction,
+      Map<String, JsonNode> variables) {}
+
+  /**
+   * A data action's execution: {@code attempts} requests sent (retries included), the last {@code
+   * status}, the budget it was given and the engine's error kind when it failed.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DataActionCall(
+      String id,
+      String name,
+      long budgetMs,
+      int attempts,
+      Integer status,
+      long latencyMs,
+      String error,
+      String errorDetail,
+      String circuit) {}
+
+  public record ScreenPop(String scriptId, String scriptName, Map<String, JsonNode> inputs) {}
+}
