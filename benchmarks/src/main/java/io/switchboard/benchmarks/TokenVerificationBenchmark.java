@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What authenticating a request costs: {@code authenticate} (what every /api/v2 request runs) against the
- * baseline of parsing and MAC-verifying the same JWT with nimbus on every call, in one run.
+ * What authenticating a request costs: {@code authenticate} (what every /api/v2 request runs)
+ * against the baseline of parsing and MAC-verifying the same JWT with nimbus on every call, in one
+ * run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,14 +45,17 @@ public class TokenVerificationBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    database = Database.open(new StorageConfig(Files.createTempDirectory("jmh"), null, null, null, 4, null));
+    database =
+        Database.open(
+            new StorageConfig(Files.createTempDirectory("jmh"), null, null, null, 4, null));
     var store = new IdentityStore(database.jdbi());
     revocations = new RevocationList(store, Clock.systemUTC());
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     verifier = new MACVerifier(key);
     tokens = new TokenService(key, Clock.systemUTC(), store, revocations);
-    var identity = new IdentityService(store, new SecretHasher(4), tokens, Clock.systemUTC(), 86400);
+    var identity =
+        new IdentityService(store, new SecretHasher(4), tokens, Clock.systemUTC(), 86400);
     var org = identity.createOrg("bench");
     token = tokens.issue(org.admin().client()).accessToken();
   }

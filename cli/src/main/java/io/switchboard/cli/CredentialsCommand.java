@@ -37,11 +37,15 @@ final class CredentialsCommand implements Runnable {
       name = "rotate-key",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-encrypts every stored credential and server secret with a new key, in place and in one transaction (all or nothing).",
+        "Re-encrypts every stored credential and server secret with a new key, in place and in one"
+            + " transaction (all or nothing).",
         "It also replaces the token-signing key: every access token issued before stops working.",
-        "The current key is found as the server finds it (crypto.key / SWITCHBOARD_CRYPTO_KEY, else the key file).",
-        "The new key comes from --new-key-file, from SWITCHBOARD_NEW_CRYPTO_KEY, or is generated into the key file (--generate).",
-        "Stop the server first (every node, with a shared database) and start it with the new key afterwards. Safe to run again."
+        "The current key is found as the server finds it (crypto.key / SWITCHBOARD_CRYPTO_KEY, else"
+            + " the key file).",
+        "The new key comes from --new-key-file, from SWITCHBOARD_NEW_CRYPTO_KEY, or is generated"
+            + " into the key file (--generate).",
+        "Stop the server first (every node, with a shared database) and start it with the new key"
+            + " afterwards. Safe to run again."
       })
   static final class RotateKey implements Callable<Integer> {
     static final String NEW_KEY_ENV = "SWITCHBOARD_NEW_CRYPTO_KEY";
@@ -49,10 +53,18 @@ final class CredentialsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin StorageOptions storage;
 
-    @Option(names = "--new-key-file", paramLabel = "FILE", description = "File holding the new key (base64 of 32 random bytes, e.g. `openssl rand -base64 32`).")
+    @Option(
+        names = "--new-key-file",
+        paramLabel = "FILE",
+        description =
+            "File holding the new key (base64 of 32 random bytes, e.g. `openssl rand -base64 32`).")
     Path newKeyFile;
 
-    @Option(names = "--generate", description = "Generate the new key and write it to the key file in place of the current one (only when the current key comes from the key file).")
+    @Option(
+        names = "--generate",
+        description =
+            "Generate the new key and write it to the key file in place of the current one (only"
+                + " when the current key comes from the key file).")
     boolean generate;
 
     /** For tests: the environment to read {@value #NEW_KEY_ENV} from. */
@@ -63,13 +75,31 @@ final class CredentialsCommand implements Runnable {
       CommandLine cmd = spec.commandLine();
       PrintWriter out = cmd.getOut();
       String fromEnv = environment.get(NEW_KEY_ENV);
-      int sources = (newKeyFile != null ? 1 : 0) + (generate ? 1 : 0) + (fromEnv != null && !fromEnv.isBlank() ? 1 : 0);
-      if (sources != 1) throw new CommandLine.ParameterException(cmd, "give the new key in exactly one way: --new-key-file FILE, --generate, or " + NEW_KEY_ENV);
+      int sources =
+          (newKeyFile != null ? 1 : 0)
+              + (generate ? 1 : 0)
+              + (fromEnv != null && !fromEnv.isBlank() ? 1 : 0);
+      if (sources != 1)
+        throw new CommandLine.ParameterException(
+            cmd,
+            "give the new key in exactly one way: --new-key-file FILE, --generate, or "
+                + NEW_KEY_ENV);
       Settings settings = storage.settings(Map.of());
       CredentialKeys.Source current =
-          CredentialKeys.configured(settings).orElseThrow(() -> new ConfigException("no current credentials key: set " + CredentialKeys.ENV + " or point --data at the directory holding " + CredentialKeys.DEFAULT_KEY_FILE));
+          CredentialKeys.configured(settings)
+              .orElseThrow(() ->
+                  new ConfigException(
+                      "no current credentials key: set "
+                          + CredentialKeys.ENV
+                          + " or point --data at the directory holding "
+                          + CredentialKeys.DEFAULT_KEY_FILE));
       if (generate && current.file() == null) {
-        throw new CommandLine.ParameterException(cmd, "--generate replaces the key file, but the current key comes from " + current.description() + "; give the new key with --new-key-file or " + NEW_KEY_ENV);
+        throw new CommandLine.ParameterException(
+            cmd,
+            "--generate replaces the key file, but the current key comes from "
+                + current.description()
+                + "; give the new key with --new-key-file or "
+                + NEW_KEY_ENV);
       }
 
       String newKey;
@@ -85,7 +115,9 @@ final class CredentialsCommand implements Runnable {
         newKey = fromEnv.trim();
       }
       SecretBox to = CredentialKeys.parse(newKey, "the new key");
-      if (to.keyId().equals(current.box().keyId())) throw new CommandLine.ParameterException(cmd, "the new key is the current key (key id " + to.keyId() + ")");
+      if (to.keyId().equals(current.box().keyId()))
+        throw new CommandLine.ParameterException(
+            cmd, "the new key is the current key (key id " + to.keyId() + ")");
 
       KeyRotation.Result result;
       try (Database db = Database.open(StorageConfig.from(settings))) {
@@ -93,17 +125,34 @@ final class CredentialsCommand implements Runnable {
       } catch (RuntimeException e) {
         // Nothing was re-encrypted (one transaction): the staged key is of no use.
         if (staged != null) Files.deleteIfExists(staged);
-        throw OfflineConflict.explain(e, settings, "stop it (every node) and run this again, then start it with the new key");
+        throw OfflineConflict.explain(
+            e, settings, "stop it (every node) and run this again, then start it with the new key");
       }
-      out.printf("Re-encrypted %d credential(s) from key id %s to key id %s (%d were already on the new key).%n", result.reEncrypted(), current.box().keyId(), to.keyId(), result.alreadyOnNewKey());
+      out.printf(
+          "Re-encrypted %d credential(s) from key id %s to key id %s (%d were already on the new"
+              + " key).%n",
+          result.reEncrypted(), current.box().keyId(), to.keyId(), result.alreadyOnNewKey());
       if (result.serverSecrets() > 0) {
-        out.printf("Re-sealed %d server secret(s); the token-signing key was replaced: every access token issued before is now refused (clients fetch new ones).%n", result.serverSecrets());
+        out.printf(
+            "Re-sealed %d server secret(s); the token-signing key was replaced: every access token"
+                + " issued before is now refused (clients fetch new ones).%n",
+            result.serverSecrets());
       }
       if (staged != null) {
-        Files.move(staged, current.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        out.println("The key file " + current.file().toAbsolutePath() + " now holds the new key; start the server as before.");
+        Files.move(
+            staged,
+            current.file(),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        out.println(
+            "The key file "
+                + current.file().toAbsolutePath()
+                + " now holds the new key; start the server as before.");
       } else {
-        out.println("Start the server with the new key: set " + CredentialKeys.ENV + " (or crypto.key, or the key file) to it. The old key no longer opens anything.");
+        out.println(
+            "Start the server with the new key: set "
+                + CredentialKeys.ENV
+                + " (or crypto.key, or the key file) to it. The old key no longer opens anything.");
       }
       out.flush();
       return 0;

@@ -9,8 +9,17 @@ import picocli.CommandLine.Command;
     name = "switchboard",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Self-hosted agent-scripting and flow-integration platform (Genesys Cloud API v2 dialect).",
-    subcommands = {ServeCommand.class, OrgCommand.class, ExternalApisCommand.class, CredentialsCommand.class, io.switchboard.cli.bench.BenchCommand.class, io.switchboard.cli.load.LoadCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "Self-hosted agent-scripting and flow-integration platform (Genesys Cloud API v2 dialect).",
+    subcommands = {
+      ServeCommand.class,
+      OrgCommand.class,
+      ExternalApisCommand.class,
+      CredentialsCommand.class,
+      io.switchboard.cli.bench.BenchCommand.class,
+      io.switchboard.cli.load.LoadCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -21,13 +30,15 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(
-            (e, cmd, parsed) -> {
-              // A user gets one clear line; the stack trace only when asked for (SWITCHBOARD_DEBUG=1).
-              cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-              if (System.getenv("SWITCHBOARD_DEBUG") != null) e.printStackTrace(cmd.getErr());
-              return 1;
-            });
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // A user gets one clear line; the stack trace only when asked for (SWITCHBOARD_DEBUG=1).
+          cmd.getErr()
+              .println(
+                  "error: "
+                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+          if (System.getenv("SWITCHBOARD_DEBUG") != null) e.printStackTrace(cmd.getErr());
+          return 1;
+        });
   }
 
   @Override

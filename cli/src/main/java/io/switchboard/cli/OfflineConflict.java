@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 import org.h2.api.ErrorCode;
 
 /**
- * An offline command ({@code org create}, {@code credentials rotate-key}) could not open the embedded database
- * because a running server holds it (H2 allows one process per file): one clear line saying so, where that server
- * answers ({@code server.json}) and what to do instead, in place of H2's "Database may be already in use".
+ * An offline command ({@code org create}, {@code credentials rotate-key}) could not open the
+ * embedded database because a running server holds it (H2 allows one process per file): one clear
+ * line saying so, where that server answers ({@code server.json}) and what to do instead, in place
+ * of H2's "Database may be already in use".
  */
 final class OfflineConflict extends RuntimeException {
   private static final Pattern BASE_URL = Pattern.compile("\"baseUrl\"\\s*:\\s*\"([^\"]+)\"");
@@ -29,14 +30,18 @@ final class OfflineConflict extends RuntimeException {
     Path dataDir = settings.path(SettingKeys.DATA_DIR);
     Optional<String> baseUrl = baseUrl(dataDir);
     return new OfflineConflict(
-        "a Switchboard server is running on the data directory " + dataDir + baseUrl.map(u -> " (" + u + ")").orElse("")
-            + " and holds its database; " + insteadFor.replace("BASE_URL", baseUrl.orElse("http://HOST:PORT")),
+        "a Switchboard server is running on the data directory "
+            + dataDir
+            + baseUrl.map(u -> " (" + u + ")").orElse("")
+            + " and holds its database; "
+            + insteadFor.replace("BASE_URL", baseUrl.orElse("http://HOST:PORT")),
         e);
   }
 
   static boolean databaseInUse(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) return true;
+      if (cause instanceof SQLException sql
+          && sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) return true;
     }
     return false;
   }

@@ -11,7 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
-@Command(name = "org", mixinStandardHelpOptions = true, description = "Administer organisations (offline, against --data or --db).", subcommands = {OrgCommand.Create.class})
+@Command(
+    name = "org",
+    mixinStandardHelpOptions = true,
+    description = "Administer organisations (offline, against --data or --db).",
+    subcommands = {OrgCommand.Create.class})
 final class OrgCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -20,19 +24,24 @@ final class OrgCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an org with an all-scopes admin client and print its credentials.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create an org with an all-scopes admin client and print its credentials.")
   static final class Create implements Callable<Integer> {
     @Mixin StorageOptions storage;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The org's unique name.")
     String name;
 
-    @Option(names = "--json", description = "Print one JSON object: orgId, name, clientId, clientSecret.")
+    @Option(
+        names = "--json",
+        description = "Print one JSON object: orgId, name, clientId, clientSecret.")
     boolean json;
 
     static final String INSTEAD =
-        "stop it (Ctrl-C or SIGTERM) and run this again. While it runs, an org's admin can add OAuth clients over"
-            + " its API: POST BASE_URL/api/v2/oauth/clients";
+        "stop it (Ctrl-C or SIGTERM) and run this again. While it runs, an org's admin can add"
+            + " OAuth clients over its API: POST BASE_URL/api/v2/oauth/clients";
 
     @Override
     public Integer call() {

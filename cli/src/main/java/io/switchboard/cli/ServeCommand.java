@@ -17,20 +17,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server until SIGTERM or Ctrl-C.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the server until SIGTERM or Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin StorageOptions storage;
 
-  @Option(names = "--port", paramLabel = "N", description = "TCP port; 0 picks a free one (default 8080).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "TCP port; 0 picks a free one (default 8080).")
   Integer port;
 
-  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to bind (default 127.0.0.1).")
   String host;
 
-  @Option(names = "--redis", paramLabel = "URL", description = "Redis URL (redis://host:6379) for rate-limit buckets shared by every node; default: in memory.")
+  @Option(
+      names = "--redis",
+      paramLabel = "URL",
+      description =
+          "Redis URL (redis://host:6379) for rate-limit buckets shared by every node; default: in"
+              + " memory.")
   String redis;
 
-  @Option(names = "--demo", description = "Create the demo orgs (acme, globex) with agents, wrap-up codes, a published script and a live call on first start, and print how to open them.")
+  @Option(
+      names = "--demo",
+      description =
+          "Create the demo orgs (acme, globex) with agents, wrap-up codes, a published script and a"
+              + " live call on first start, and print how to open them.")
   boolean demo;
 
   @Override
@@ -76,8 +94,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * SIGTERM or Ctrl-C: in-flight requests finish, the database closes, {@code server.json} goes (no server answers
-   * there any more) and the process exits 0, not the JVM's 143 for a signal, because this is the normal way to stop.
+   * SIGTERM or Ctrl-C: in-flight requests finish, the database closes, {@code server.json} goes (no
+   * server answers there any more) and the process exits 0, not the JVM's 143 for a signal, because
+   * this is the normal way to stop.
    */
   private static void stop(Switchboard server, Path serverJson) {
     System.out.println("Stopping: letting in-flight requests finish...");
@@ -96,8 +115,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints where the server listens, writes the demo content when asked, and only then marks it ready and writes
-   * {@code server.json}: whoever waits for that file (or for {@code /health} 200) finds everything in place.
+   * Prints where the server listens, writes the demo content when asked, and only then marks it
+   * ready and writes {@code server.json}: whoever waits for that file (or for {@code /health} 200)
+   * finds everything in place.
    */
   private void announce(Switchboard server, Path dataDir) throws java.io.IOException {
     System.out.println("Switchboard " + Switchboard.VERSION + " listening on " + server.baseUrl());
@@ -105,27 +125,61 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("  health:  " + server.baseUrl() + "/health");
     System.out.println("  metrics: " + server.baseUrl() + "/metrics");
     if (demo) {
-      var integrations = new DemoIntegrations(server.identity(), server.credentials(), server.externalApis());
-      var credentials = new DemoSetup(server.identity(), new DemoContent(server.features()), integrations).ensure(server.baseUrl(), dataDir);
+      var integrations =
+          new DemoIntegrations(server.identity(), server.credentials(), server.externalApis());
+      var credentials =
+          new DemoSetup(server.identity(), new DemoContent(server.features()), integrations)
+              .ensure(server.baseUrl(), dataDir);
       System.out.println();
-      System.out.println("Demo orgs (also in " + dataDir.resolve(DemoSetup.CREDENTIALS_FILE) + ", readable by you only):");
+      System.out.println(
+          "Demo orgs (also in "
+              + dataDir.resolve(DemoSetup.CREDENTIALS_FILE)
+              + ", readable by you only):");
       System.out.print(DemoSetup.table(credentials));
       var acme = credentials.orgs().get(0);
       System.out.println();
       System.out.println("Get a token and make a first call:");
-      System.out.println("  TOKEN=$(curl -s -u " + acme.clientId() + ":" + acme.clientSecret() + " -d grant_type=client_credentials " + server.baseUrl() + "/oauth/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
-      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + server.baseUrl() + "/api/v2/oauth/clients");
+      System.out.println(
+          "  TOKEN=$(curl -s -u "
+              + acme.clientId()
+              + ":"
+              + acme.clientSecret()
+              + " -d grant_type=client_credentials "
+              + server.baseUrl()
+              + "/oauth/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $TOKEN\" "
+              + server.baseUrl()
+              + "/api/v2/oauth/clients");
       System.out.println();
       System.out.print(DemoSetup.contentGuide(credentials));
       System.out.println("Run a demo external API (data action) against the built-in fake CRM:");
-      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"limit\":5}' " + server.baseUrl() + "/api/v2/architect/external-apis/query");
-      System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{\"inputs\":{\"customerId\":\"42\"}}' " + server.baseUrl() + "/api/v2/architect/external-apis/" + server.externalApis().findByName(acme.orgId(), DemoIntegrations.LOOKUP_NAME).map(a -> a.id()).orElse("ID") + "/test");
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d"
+              + " '{\"limit\":5}' "
+              + server.baseUrl()
+              + "/api/v2/architect/external-apis/query");
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d"
+              + " '{\"inputs\":{\"customerId\":\"42\"}}' "
+              + server.baseUrl()
+              + "/api/v2/architect/external-apis/"
+              + server
+                  .externalApis()
+                  .findByName(acme.orgId(), DemoIntegrations.LOOKUP_NAME)
+                  .map(a -> a.id())
+                  .orElse("ID")
+              + "/test");
     }
     System.out.flush();
     server.markReady();
     Path temporary = Files.createTempFile(dataDir, SERVER_JSON, ".tmp");
     Files.writeString(temporary, "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
-    Files.move(temporary, dataDir.resolve(SERVER_JSON), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary,
+        dataDir.resolve(SERVER_JSON),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The port (or the HTTPS port) is taken: say which and how to choose another. */
@@ -137,23 +191,35 @@ final class ServeCommand implements Callable<Integer> {
     private static String message(Settings settings) {
       String host = settings.optional(SettingKeys.HTTP_HOST).orElse("127.0.0.1");
       String port = settings.optional(SettingKeys.HTTP_PORT).orElse("8080");
-      String tls = settings.optional(SettingKeys.TLS_PORT).map(p -> " (or the HTTPS port " + p + ")").orElse("");
-      return "port " + port + tls + " on " + host + " is already in use (another Switchboard or another program);"
+      String tls =
+          settings
+              .optional(SettingKeys.TLS_PORT)
+              .map(p -> " (or the HTTPS port " + p + ")")
+              .orElse("");
+      return "port "
+          + port
+          + tls
+          + " on "
+          + host
+          + " is already in use (another Switchboard or another program);"
           + " choose another with --port N, or --port 0 for a free one";
     }
   }
 
   /**
-   * The demo's external APIs call the fake CRM in this very process, an address egress refuses by default:
-   * the demo allows loopback (and the public URL's host, when set) by the ordinary allow-list setting, added
-   * to whatever the operator allowed. Only for {@code --demo}.
+   * The demo's external APIs call the fake CRM in this very process, an address egress refuses by
+   * default: the demo allows loopback (and the public URL's host, when set) by the ordinary
+   * allow-list setting, added to whatever the operator allowed. Only for {@code --demo}.
    */
   static Settings allowDemoCrm(Settings settings) {
     var allow = new java.util.ArrayList<String>();
     settings.optional(SettingKeys.EGRESS_ALLOW).ifPresent(allow::add);
     allow.add("127.0.0.1/32");
     allow.add("::1/128");
-    settings.optional(SettingKeys.HTTP_PUBLIC_URL).map(u -> java.net.URI.create(u).getHost()).ifPresent(allow::add);
+    settings
+        .optional(SettingKeys.HTTP_PUBLIC_URL)
+        .map(u -> java.net.URI.create(u).getHost())
+        .ifPresent(allow::add);
     return settings.with(SettingKeys.EGRESS_ALLOW, String.join(",", allow));
   }
 }

@@ -13,7 +13,10 @@ final class StorageOptions {
   @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data).")
   Path data;
 
-  @Option(names = "--db", paramLabel = "JDBC_URL", description = "Database JDBC URL; default is the embedded H2 file under --data.")
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description = "Database JDBC URL; default is the embedded H2 file under --data.")
   String db;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")

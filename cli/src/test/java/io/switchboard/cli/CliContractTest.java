@@ -28,14 +28,33 @@ class CliContractTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"org", "--help"}, {"org", "create", "--help"}, {"bench", "--help"}, {"external-apis", "set-timeout", "--help"}, {"credentials", "rotate-key", "--help"}}) {
+    for (String[] args :
+        new String[][] {
+          {"--help"},
+          {"serve", "--help"},
+          {"org", "--help"},
+          {"org", "create", "--help"},
+          {"bench", "--help"},
+          {"external-apis", "set-timeout", "--help"},
+          {"credentials", "rotate-key", "--help"}
+        }) {
       Run r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).as(String.join(" ", args)).contains("Usage:");
     }
-    assertThat(run("serve", "--help").out()).contains("--port", "--data", "--db", "--config", "--demo");
-    assertThat(run("external-apis", "set-timeout", "--help").out()).contains("--to", "--where-timeout", "--name", "--dry-run", "--base-url", "--client-id", "--client-secret");
-    assertThat(run("credentials", "rotate-key", "--help").out()).contains("--new-key-file", "--generate", "--data", "--db");
+    assertThat(run("serve", "--help").out())
+        .contains("--port", "--data", "--db", "--config", "--demo");
+    assertThat(run("external-apis", "set-timeout", "--help").out())
+        .contains(
+            "--to",
+            "--where-timeout",
+            "--name",
+            "--dry-run",
+            "--base-url",
+            "--client-id",
+            "--client-secret");
+    assertThat(run("credentials", "rotate-key", "--help").out())
+        .contains("--new-key-file", "--generate", "--data", "--db");
   }
 
   @Test

@@ -39,7 +39,11 @@ class CredentialsRotateKeyTest {
     try (TestServer server = TestServer.start(Map.of(SettingKeys.DATA_DIR, data.toString()))) {
       var org = server.newOrg();
       Api api = server.api();
-      var r = api.post("/api/v2/integrations/credentials", api.token(org), "{\"name\":\"b\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\",\"password\":\"rotate-me\"}}");
+      var r =
+          api.post(
+              "/api/v2/integrations/credentials",
+              api.token(org),
+              "{\"name\":\"b\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\",\"password\":\"rotate-me\"}}");
       assertThat(r.status()).isEqualTo(201);
       return new Stored(org.orgId(), r.json().get("id").asString());
     }
@@ -49,7 +53,11 @@ class CredentialsRotateKeyTest {
     var all = new java.util.HashMap<>(settings);
     all.put(SettingKeys.DATA_DIR, data.toString());
     try (TestServer server = TestServer.start(all)) {
-      return server.switchboard().credentials().resolve(s.orgId(), s.credentialId()).secret("password");
+      return server
+          .switchboard()
+          .credentials()
+          .resolve(s.orgId(), s.credentialId())
+          .secret("password");
     }
   }
 
@@ -63,10 +71,19 @@ class CredentialsRotateKeyTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     String newKey = Files.readString(keyFile).trim();
     assertThat(newKey).isNotEqualTo(oldKey);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
     assertThat(data.resolve("crypto.key.new")).doesNotExist();
-    assertThat(r.out()).contains("Re-encrypted 1 credential(s) from key id " + SecretBox.fromBase64(oldKey).keyId() + " to key id " + SecretBox.fromBase64(newKey).keyId());
-    assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("rotate-me");
+    assertThat(r.out())
+        .contains(
+            "Re-encrypted 1 credential(s) from key id "
+                + SecretBox.fromBase64(oldKey).keyId()
+                + " to key id "
+                + SecretBox.fromBase64(newKey).keyId());
+    assertThat(r.out() + r.err())
+        .doesNotContain(newKey)
+        .doesNotContain(oldKey)
+        .doesNotContain("rotate-me");
     assertThat(resolveAfterRestart(s, Map.of())).isEqualTo("rotate-me");
   }
 
@@ -76,16 +93,34 @@ class CredentialsRotateKeyTest {
     String second = SecretBox.newKeyBase64();
     Path newKeyFile = data.resolve("second.key");
     Files.writeString(newKeyFile, second + "\n");
-    Run r = run(Map.of(), "credentials", "rotate-key", "--new-key-file", newKeyFile.toString(), "--data", data.toString());
+    Run r =
+        run(
+            Map.of(),
+            "credentials",
+            "rotate-key",
+            "--new-key-file",
+            newKeyFile.toString(),
+            "--data",
+            data.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("SWITCHBOARD_CRYPTO_KEY");
-    assertThat(resolveAfterRestart(s, Map.of(SettingKeys.CRYPTO_KEY, second))).isEqualTo("rotate-me");
+    assertThat(resolveAfterRestart(s, Map.of(SettingKeys.CRYPTO_KEY, second)))
+        .isEqualTo("rotate-me");
 
     // The current key now comes from the setting; the next one from the environment.
     String third = SecretBox.newKeyBase64();
-    Run again = run(Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", third), "credentials", "rotate-key", "--data", data.toString(), "--config", config("crypto.key: " + second).toString());
+    Run again =
+        run(
+            Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", third),
+            "credentials",
+            "rotate-key",
+            "--data",
+            data.toString(),
+            "--config",
+            config("crypto.key: " + second).toString());
     assertThat(again.exitCode()).as(again.err()).isZero();
-    assertThat(resolveAfterRestart(s, Map.of(SettingKeys.CRYPTO_KEY, third))).isEqualTo("rotate-me");
+    assertThat(resolveAfterRestart(s, Map.of(SettingKeys.CRYPTO_KEY, third)))
+        .isEqualTo("rotate-me");
   }
 
   @Test
@@ -95,12 +130,33 @@ class CredentialsRotateKeyTest {
     Run none = run(Map.of(), "credentials", "rotate-key", "--data", data.toString());
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("exactly one way");
-    Run same = run(Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", before.trim()), "credentials", "rotate-key", "--data", data.toString());
+    Run same =
+        run(
+            Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", before.trim()),
+            "credentials",
+            "rotate-key",
+            "--data",
+            data.toString());
     assertThat(same.exitCode()).isEqualTo(2);
     assertThat(same.err()).contains("the new key is the current key");
-    Run generateWithSettingKey = run(Map.of(), "credentials", "rotate-key", "--generate", "--data", data.toString(), "--config", config("crypto.key: " + before.trim()).toString());
+    Run generateWithSettingKey =
+        run(
+            Map.of(),
+            "credentials",
+            "rotate-key",
+            "--generate",
+            "--data",
+            data.toString(),
+            "--config",
+            config("crypto.key: " + before.trim()).toString());
     assertThat(generateWithSettingKey.exitCode()).isEqualTo(2);
-    Run noKey = run(Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", SecretBox.newKeyBase64()), "credentials", "rotate-key", "--data", Files.createTempDirectory("empty").toString());
+    Run noKey =
+        run(
+            Map.of("SWITCHBOARD_NEW_CRYPTO_KEY", SecretBox.newKeyBase64()),
+            "credentials",
+            "rotate-key",
+            "--data",
+            Files.createTempDirectory("empty").toString());
     assertThat(noKey.exitCode()).isEqualTo(1);
     assertThat(noKey.err()).contains("no current credentials key");
     assertThat(Files.readString(data.resolve("crypto.key"))).isEqualTo(before);

@@ -43,17 +43,44 @@ class ExternalApisSetTimeoutIT {
 
   static Org orgWith60Apis() {
     var access = server.newOrg();
-    var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(access.clientId(), access.clientSecret()).build();
+    var client =
+        SwitchboardClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientCredentials(access.clientId(), access.clientSecret())
+            .build();
     for (int i = 0; i < 60; i++) {
       int timeout = i < 40 ? 3000 : i < 50 ? 5000 : 8000;
       String name = (i % 4 == 0 ? "Payments " : "CRM ") + i;
-      client.externalApis().create(new ExternalApisApi.NewExternalApi(name, "d" + i, "POST", "https://api.example.com/" + i, timeout, i % 3, null, null, null, null));
+      client
+          .externalApis()
+          .create(
+              new ExternalApisApi.NewExternalApi(
+                  name,
+                  "d" + i,
+                  "POST",
+                  "https://api.example.com/" + i,
+                  timeout,
+                  i % 3,
+                  null,
+                  null,
+                  null,
+                  null));
     }
     return new Org(access, client);
   }
 
   static Run run(String baseUrl, TestServer.OrgAccess org, String... args) {
-    var all = new ArrayList<>(List.of("external-apis", "set-timeout", "--base-url", baseUrl, "--client-id", org.clientId(), "--client-secret", org.clientSecret()));
+    var all =
+        new ArrayList<>(
+            List.of(
+                "external-apis",
+                "set-timeout",
+                "--base-url",
+                baseUrl,
+                "--client-id",
+                org.clientId(),
+                "--client-secret",
+                org.clientSecret()));
     all.addAll(List.of(args));
     var out = new StringWriter();
     var err = new StringWriter();
@@ -65,7 +92,10 @@ class ExternalApisSetTimeoutIT {
   }
 
   static Map<String, ExternalApi> byId(SwitchboardClient client) {
-    return client.externalApis().all(ExternalApisApi.Filter.NONE, 100).collect(Collectors.toMap(ExternalApi::id, Function.identity()));
+    return client
+        .externalApis()
+        .all(ExternalApisApi.Filter.NONE, 100)
+        .collect(Collectors.toMap(ExternalApi::id, Function.identity()));
   }
 
   @Test
@@ -75,8 +105,12 @@ class ExternalApisSetTimeoutIT {
 
     Run first = run(server.baseUrl(), org.access(), "--to", "5000", "--where-timeout", "3000");
     assertThat(first.exitCode()).as(first.err()).isZero();
-    assertThat(first.tableRows()).hasSize(40).allMatch(l -> l.contains("3000") && l.contains("5000") && l.endsWith("changed"));
-    assertThat(first.out()).contains("ID", "NAME", "FROM MS", "TO MS", "RESULT").contains("40 changed to 5000 ms, 0 failed");
+    assertThat(first.tableRows())
+        .hasSize(40)
+        .allMatch(l -> l.contains("3000") && l.contains("5000") && l.endsWith("changed"));
+    assertThat(first.out())
+        .contains("ID", "NAME", "FROM MS", "TO MS", "RESULT")
+        .contains("40 changed to 5000 ms, 0 failed");
 
     Map<String, ExternalApi> after = byId(org.client());
     assertThat(after.values().stream().filter(a -> a.timeout() == 5000)).hasSize(50);
@@ -103,10 +137,13 @@ class ExternalApisSetTimeoutIT {
   void dryRunShowsWhatWouldChangeAndWritesNothing() {
     Org org = orgWith60Apis();
     Map<String, ExternalApi> before = byId(org.client());
-    Run dry = run(server.baseUrl(), org.access(), "--to", "5000", "--where-timeout", "3000", "--dry-run");
+    Run dry =
+        run(server.baseUrl(), org.access(), "--to", "5000", "--where-timeout", "3000", "--dry-run");
     assertThat(dry.exitCode()).isZero();
     assertThat(dry.tableRows()).hasSize(40).allMatch(l -> l.endsWith("would change"));
-    assertThat(dry.out()).contains("Dry run: 40 would change to 5000 ms").contains("Nothing was written");
+    assertThat(dry.out())
+        .contains("Dry run: 40 would change to 5000 ms")
+        .contains("Nothing was written");
     assertThat(byId(org.client())).isEqualTo(before);
   }
 
@@ -118,8 +155,12 @@ class ExternalApisSetTimeoutIT {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.tableRows()).hasSize(15).allMatch(l -> l.contains("Payments "));
     var after = byId(org.client()).values();
-    assertThat(after.stream().filter(a -> a.timeout() == 7000)).hasSize(15).allMatch(a -> a.name().startsWith("Payments "));
-    assertThat(run(server.baseUrl(), org.access(), "--to", "7000", "--name", "payments *").tableRows()).isEmpty();
+    assertThat(after.stream().filter(a -> a.timeout() == 7000))
+        .hasSize(15)
+        .allMatch(a -> a.name().startsWith("Payments "));
+    assertThat(
+            run(server.baseUrl(), org.access(), "--to", "7000", "--name", "payments *").tableRows())
+        .isEmpty();
   }
 
   @Test
@@ -131,7 +172,13 @@ class ExternalApisSetTimeoutIT {
             server.baseUrl(),
             (ex, body) -> {
               if (ex.getRequestMethod().equals("PATCH") && refused.getAndIncrement() < 2) {
-                ForwardingProxy.answer(ex, 429, "{\"message\":\"Rate limit exceeded\",\"code\":\"too.many.requests\",\"status\":429,\"messageParams\":{}}", "Retry-After", "1");
+                ForwardingProxy.answer(
+                    ex,
+                    429,
+                    "{\"message\":\"Rate limit"
+                        + " exceeded\",\"code\":\"too.many.requests\",\"status\":429,\"messageParams\":{}}",
+                    "Retry-After",
+                    "1");
                 return true;
               }
               return false;
@@ -145,8 +192,10 @@ class ExternalApisSetTimeoutIT {
       assertThat(patches.get(1).status()).isEqualTo(429);
       assertThat(patches.get(2).status()).isEqualTo(200);
       assertThat(patches.get(2).path()).isEqualTo(patches.get(0).path());
-      assertThat(TimeUnit.NANOSECONDS.toMillis(patches.get(1).atNanos() - patches.get(0).atNanos())).isGreaterThanOrEqualTo(1000);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(patches.get(2).atNanos() - patches.get(1).atNanos())).isGreaterThanOrEqualTo(1000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(patches.get(1).atNanos() - patches.get(0).atNanos()))
+          .isGreaterThanOrEqualTo(1000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(patches.get(2).atNanos() - patches.get(1).atNanos()))
+          .isGreaterThanOrEqualTo(1000);
     }
     assertThat(byId(org.client()).values().stream().filter(a -> a.timeout() == 5000)).hasSize(50);
   }
@@ -154,13 +203,23 @@ class ExternalApisSetTimeoutIT {
   @Test
   void aFailedUpdateIsReportedWithItsReasonAndTheExitCodeSaysSo() {
     Org org = orgWith60Apis();
-    String victim = byId(org.client()).values().stream().filter(a -> a.timeout() == 3000).findFirst().orElseThrow().id();
+    String victim =
+        byId(org.client()).values().stream()
+            .filter(a -> a.timeout() == 3000)
+            .findFirst()
+            .orElseThrow()
+            .id();
     try (var proxy =
         new ForwardingProxy(
             server.baseUrl(),
             (ex, body) -> {
-              if (ex.getRequestMethod().equals("PATCH") && ex.getRequestURI().getPath().endsWith(victim)) {
-                ForwardingProxy.answer(ex, 422, "{\"message\":\"locked by a deployment\",\"code\":\"api.locked\",\"status\":422,\"messageParams\":{}}");
+              if (ex.getRequestMethod().equals("PATCH")
+                  && ex.getRequestURI().getPath().endsWith(victim)) {
+                ForwardingProxy.answer(
+                    ex,
+                    422,
+                    "{\"message\":\"locked by a"
+                        + " deployment\",\"code\":\"api.locked\",\"status\":422,\"messageParams\":{}}");
                 return true;
               }
               return false;
@@ -168,7 +227,10 @@ class ExternalApisSetTimeoutIT {
       Run r = run(proxy.url(), org.access(), "--to", "5000", "--where-timeout", "3000");
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.tableRows()).hasSize(40);
-      assertThat(r.tableRows().stream().filter(l -> l.startsWith(victim))).singleElement().asString().contains("failed: 422 api.locked: locked by a deployment");
+      assertThat(r.tableRows().stream().filter(l -> l.startsWith(victim)))
+          .singleElement()
+          .asString()
+          .contains("failed: 422 api.locked: locked by a deployment");
       assertThat(r.out()).contains("39 changed to 5000 ms, 1 failed");
       assertThat(r.err()).contains("1 update(s) failed");
     }
@@ -181,14 +243,21 @@ class ExternalApisSetTimeoutIT {
   @Test
   void aWriteInBetweenIsNotOverwritten() {
     Org org = orgWith60Apis();
-    String raced = byId(org.client()).values().stream().filter(a -> a.timeout() == 3000).findFirst().orElseThrow().id();
+    String raced =
+        byId(org.client()).values().stream()
+            .filter(a -> a.timeout() == 3000)
+            .findFirst()
+            .orElseThrow()
+            .id();
     var once = new AtomicInteger();
     try (var proxy =
         new ForwardingProxy(
             server.baseUrl(),
             (ex, body) -> {
               // Just before our PATCH arrives, someone else sets this API to 4000.
-              if (ex.getRequestMethod().equals("PATCH") && ex.getRequestURI().getPath().endsWith(raced) && once.getAndIncrement() == 0) {
+              if (ex.getRequestMethod().equals("PATCH")
+                  && ex.getRequestURI().getPath().endsWith(raced)
+                  && once.getAndIncrement() == 0) {
                 var current = org.client().externalApis().get(raced);
                 org.client().externalApis().setTimeout(raced, 4000, current.version());
               }
@@ -196,7 +265,10 @@ class ExternalApisSetTimeoutIT {
             })) {
       Run r = run(proxy.url(), org.access(), "--to", "5000", "--where-timeout", "3000");
       assertThat(r.exitCode()).isZero();
-      assertThat(r.tableRows().stream().filter(l -> l.startsWith(raced))).singleElement().asString().contains("skipped: no longer matches (timeout 4000)");
+      assertThat(r.tableRows().stream().filter(l -> l.startsWith(raced)))
+          .singleElement()
+          .asString()
+          .contains("skipped: no longer matches (timeout 4000)");
       assertThat(r.out()).contains("39 changed to 5000 ms, 0 failed, 1 skipped");
     }
     assertThat(org.client().externalApis().get(raced).timeout()).isEqualTo(4000);
@@ -212,9 +284,17 @@ class ExternalApisSetTimeoutIT {
     var err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
-    assertThat(cli.execute("external-apis", "set-timeout", "--to", "5000", "--base-url", server.baseUrl())).isEqualTo(2);
+    assertThat(
+            cli.execute(
+                "external-apis", "set-timeout", "--to", "5000", "--base-url", server.baseUrl()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("SWITCHBOARD_CLIENT_ID").doesNotContain(org.clientSecret());
-    Run wrongSecret = run(server.baseUrl(), new TestServer.OrgAccess(org.orgId(), org.clientId(), "wrong"), "--to", "5000");
+    Run wrongSecret =
+        run(
+            server.baseUrl(),
+            new TestServer.OrgAccess(org.orgId(), org.clientId(), "wrong"),
+            "--to",
+            "5000");
     assertThat(wrongSecret.exitCode()).isEqualTo(1);
     assertThat(wrongSecret.err()).contains("401");
   }

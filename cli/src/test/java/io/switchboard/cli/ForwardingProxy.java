@@ -14,12 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A real HTTP proxy on loopback in front of the real server, for tests that need the server to say something
- * it would not say on its own (a 429 with Retry-After, an error for one id). Everything else is forwarded.
+ * A real HTTP proxy on loopback in front of the real server, for tests that need the server to say
+ * something it would not say on its own (a 429 with Retry-After, an error for one id). Everything
+ * else is forwarded.
  */
 final class ForwardingProxy implements AutoCloseable {
-  private static final List<String> REQUEST_HEADERS = List.of("Authorization", "Content-Type", "Accept", "If-Match", "ININ-Correlation-Id");
-  private static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Retry-After", "ETag", "ININ-Correlation-Id");
+  private static final List<String> REQUEST_HEADERS =
+      List.of("Authorization", "Content-Type", "Accept", "If-Match", "ININ-Correlation-Id");
+  private static final List<String> RESPONSE_HEADERS =
+      List.of("Content-Type", "Retry-After", "ETag", "ININ-Correlation-Id");
 
   /** Decides, per request, whether to answer instead of forwarding; returns false to forward. */
   @FunctionalInterface
@@ -45,19 +48,31 @@ final class ForwardingProxy implements AutoCloseable {
         ex -> {
           try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
-            String path = ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
+            String path =
+                ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery());
             long at = System.nanoTime();
             if (fault.answer(ex, body)) {
               seen.add(new Seen(ex.getRequestMethod(), path, ex.getResponseCode(), at));
               return;
             }
-            var b = HttpRequest.newBuilder(URI.create(target + path)).method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            var b =
+                HttpRequest.newBuilder(URI.create(target + path))
+                    .method(
+                        ex.getRequestMethod(),
+                        body.length == 0
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
             for (String h : REQUEST_HEADERS) {
               String v = ex.getRequestHeaders().getFirst(h);
               if (v != null) b.header(h, v);
             }
-            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            for (String h : RESPONSE_HEADERS) r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().set(h, v));
+            HttpResponse<byte[]> r =
+                client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            for (String h : RESPONSE_HEADERS)
+              r.headers().firstValue(h).ifPresent(v -> ex.getResponseHeaders().set(h, v));
             ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
             if (r.body().length > 0) ex.getResponseBody().write(r.body());
             seen.add(new Seen(ex.getRequestMethod(), path, r.statusCode(), at));
@@ -72,10 +87,12 @@ final class ForwardingProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  static void answer(HttpExchange ex, int status, String json, String... headers) throws IOException {
+  static void answer(HttpExchange ex, int status, String json, String... headers)
+      throws IOException {
     byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    for (int i = 0; i < headers.length; i += 2) ex.getResponseHeaders().set(headers[i], headers[i + 1]);
+    for (int i = 0; i < headers.length; i += 2)
+      ex.getResponseHeaders().set(headers[i], headers[i + 1]);
     ex.sendResponseHeaders(status, bytes.length);
     ex.getResponseBody().write(bytes);
   }

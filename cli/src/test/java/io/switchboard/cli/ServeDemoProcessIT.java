@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The packaged jar as a new user runs it: {@code serve --demo}, the printed credentials, a stop and a restart. */
+/**
+ * The packaged jar as a new user runs it: {@code serve --demo}, the printed credentials, a stop and
+ * a restart.
+ */
 class ServeDemoProcessIT {
   static final JsonMapper JSON = JsonMapper.builder().build();
   @TempDir Path work;
@@ -27,15 +30,20 @@ class ServeDemoProcessIT {
 
   static Process jar(Path log, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var command = new java.util.ArrayList<>(List.of(java, "-jar", System.getProperty("switchboard.jar")));
+    var command =
+        new java.util.ArrayList<>(List.of(java, "-jar", System.getProperty("switchboard.jar")));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   static JsonNode awaitJson(Path file, Process process) throws Exception {
     Instant until = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(until)) {
-      if (!process.isAlive()) throw new AssertionError("server exited early with " + process.exitValue());
+      if (!process.isAlive())
+        throw new AssertionError("server exited early with " + process.exitValue());
       if (Files.isRegularFile(file)) {
         try {
           return JSON.readTree(file.toFile());
@@ -49,19 +57,24 @@ class ServeDemoProcessIT {
   }
 
   @Test
-  void demoStartsPrintsWorkingCredentialsStopsGracefullyAndRestartsWithTheSameOnes() throws Exception {
+  void demoStartsPrintsWorkingCredentialsStopsGracefullyAndRestartsWithTheSameOnes()
+      throws Exception {
     Path data = work.resolve("data");
     Path log = work.resolve("first.log");
     Process first = serve(data, log);
     String clientId;
     try {
       String baseUrl = awaitJson(data.resolve("server.json"), first).get("baseUrl").asString();
-      // server.json is written last: by then the demo content and the printed guide are complete and /health is 200.
+      // server.json is written last: by then the demo content and the printed guide are complete
+      // and /health is 200.
       assertThat(data.resolve("demo-credentials.json")).exists();
       assertThat(Files.readString(log)).contains("curl");
       assertThat(new Api(baseUrl).get("/health", null).status()).isEqualTo(200);
       JsonNode credentials = awaitJson(data.resolve("demo-credentials.json"), first);
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("demo-credentials.json")))).isEqualTo("rw-------");
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(data.resolve("demo-credentials.json"))))
+          .isEqualTo("rw-------");
       assertThat(credentials.get("baseUrl").asString()).isEqualTo(baseUrl);
       assertThat(credentials.get("orgs")).hasSize(2);
       assertThat(credentials.get("orgs").get(0).get("name").asString()).isEqualTo("acme");
@@ -73,7 +86,8 @@ class ServeDemoProcessIT {
       String token = api.token(clientId, acme.get("clientSecret").asString());
       assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(200);
       awaitLogContains(log, "curl");
-      assertThat(Files.readString(log)).contains("acme", "globex", acme.get("clientSecret").asString(), "/oauth/token");
+      assertThat(Files.readString(log))
+          .contains("acme", "globex", acme.get("clientSecret").asString(), "/oauth/token");
     } finally {
       first.destroy(); // SIGTERM
     }
@@ -90,7 +104,10 @@ class ServeDemoProcessIT {
       JsonNode credentials = JSON.readTree(data.resolve("demo-credentials.json").toFile());
       JsonNode acme = credentials.get("orgs").get(0);
       assertThat(acme.get("clientId").asString()).isEqualTo(clientId);
-      assertThat(new Api(baseUrl).token(acme.get("clientId").asString(), acme.get("clientSecret").asString())).isNotBlank();
+      assertThat(
+              new Api(baseUrl)
+                  .token(acme.get("clientId").asString(), acme.get("clientSecret").asString()))
+          .isNotBlank();
     } finally {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
@@ -109,17 +126,25 @@ class ServeDemoProcessIT {
       assertThat(org.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(org.exitValue()).isEqualTo(1);
       assertThat(Files.readString(orgLog))
-          .contains("a Switchboard server is running on the data directory", baseUrl, "stop it", baseUrl + "/api/v2/oauth/clients")
+          .contains(
+              "a Switchboard server is running on the data directory",
+              baseUrl,
+              "stop it",
+              baseUrl + "/api/v2/oauth/clients")
           .doesNotContain("Database may be already in use", "Exception");
 
       Path rotateLog = work.resolve("rotate.log");
-      Process rotate = jar(rotateLog, "credentials", "rotate-key", "--generate", "--data", data.toString());
+      Process rotate =
+          jar(rotateLog, "credentials", "rotate-key", "--generate", "--data", data.toString());
       assertThat(rotate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(rotate.exitValue()).isEqualTo(1);
-      assertThat(Files.readString(rotateLog)).contains("a Switchboard server is running", "stop it").doesNotContain("Exception");
+      assertThat(Files.readString(rotateLog))
+          .contains("a Switchboard server is running", "stop it")
+          .doesNotContain("Exception");
 
       try (var files = Files.list(data)) {
-        assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".trace.db") || name.endsWith(".new"));
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .noneMatch(name -> name.endsWith(".trace.db") || name.endsWith(".new"));
       }
     } finally {
       server.destroy();

@@ -16,7 +16,8 @@ class ServePortInUseTest {
   void aTakenPortIsNamedWithHowToChooseAnother() throws Exception {
     try (var taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
-      CliRun.Result r = CliRun.run("serve", "--port", Integer.toString(port), "--data", data.toString());
+      CliRun.Result r =
+          CliRun.run("serve", "--port", Integer.toString(port), "--data", data.toString());
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.err())
           .startsWith("error: port " + port + " on 127.0.0.1 is already in use")

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The server answered with an error status. Carries the HTTP status, the ErrorBody {@code code},
- * {@code messageParams} and the correlation id to quote when asking for help. The subclass says what kind of
- * failure it is, so callers catch what they can act on:
+ * {@code messageParams} and the correlation id to quote when asking for help. The subclass says
+ * what kind of failure it is, so callers catch what they can act on:
  *
  * <pre>{@code
  * try {
@@ -22,7 +22,16 @@ public class ApiException extends SwitchboardException {
   private final List<Attempt> attempts;
 
   ApiException(int status, ErrorBody error, List<Attempt> attempts) {
-    super(status + " " + error.code() + ": " + error.message() + " (correlation id " + error.contextId() + ")" + (attempts.size() > 1 ? "; attempts: " + attempts : ""));
+    super(
+        status
+            + " "
+            + error.code()
+            + ": "
+            + error.message()
+            + " (correlation id "
+            + error.contextId()
+            + ")"
+            + (attempts.size() > 1 ? "; attempts: " + attempts : ""));
     this.status = status;
     this.error = error;
     this.attempts = List.copyOf(attempts);
@@ -43,7 +52,9 @@ public class ApiException extends SwitchboardException {
     return error.messageParams();
   }
 
-  /** The request's correlation id ({@code ININ-Correlation-Id}), to find it in the server's logs. */
+  /**
+   * The request's correlation id ({@code ININ-Correlation-Id}), to find it in the server's logs.
+   */
   public String correlationId() {
     return error.contextId();
   }
@@ -64,10 +75,18 @@ public class ApiException extends SwitchboardException {
       case 401 -> new AuthenticationException(status, error, attempts);
       case 403 -> new ForbiddenException(status, error, attempts);
       case 404 -> new NotFoundException(status, error, attempts);
-      case 409 -> "version.mismatch".equals(error.code()) ? new VersionMismatchException(status, error, attempts) : new ConflictException(status, error, attempts);
+      case 409 ->
+          "version.mismatch".equals(error.code())
+              ? new VersionMismatchException(status, error, attempts)
+              : new ConflictException(status, error, attempts);
       case 413 -> new PayloadTooLargeException(status, error, attempts);
       case 429 -> new RateLimitedException(status, error, attempts);
-      default -> status >= 500 ? new ServerErrorException(status, error, attempts) : status == 400 || status == 422 ? new InvalidRequestException(status, error, attempts) : new ApiException(status, error, attempts);
+      default ->
+          status >= 500
+              ? new ServerErrorException(status, error, attempts)
+              : status == 400 || status == 422
+                  ? new InvalidRequestException(status, error, attempts)
+                  : new ApiException(status, error, attempts);
     };
   }
 
@@ -75,7 +94,9 @@ public class ApiException extends SwitchboardException {
     return of(status, error, List.of(new Attempt(status, error.code(), java.time.Duration.ZERO)));
   }
 
-  /** 401: the credentials or the token were refused (the client has already tried a fresh token). */
+  /**
+   * 401: the credentials or the token were refused (the client has already tried a fresh token).
+   */
   public static final class AuthenticationException extends ApiException {
     AuthenticationException(int status, ErrorBody error, List<Attempt> attempts) {
       super(status, error, attempts);
@@ -139,8 +160,8 @@ public class ApiException extends SwitchboardException {
   }
 
   /**
-   * 429 that the client did not wait out: the attempts ran out. (When the wait would have ended past the
-   * deadline the client throws {@link DeadlineExceededException} instead.)
+   * 429 that the client did not wait out: the attempts ran out. (When the wait would have ended
+   * past the deadline the client throws {@link DeadlineExceededException} instead.)
    */
   public static final class RateLimitedException extends ApiException {
     RateLimitedException(int status, ErrorBody error, List<Attempt> attempts) {

@@ -7,21 +7,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One API call as the client sends it. Build with {@link #get(String)}, {@link #post(String, Object)}, ...
- * and refine with {@link #header}, {@link #deadline}, {@link #idempotencyKey} and {@link #idempotent()}.
- * Immutable: every refinement returns a new request.
+ * One API call as the client sends it. Build with {@link #get(String)}, {@link #post(String,
+ * Object)}, ... and refine with {@link #header}, {@link #deadline}, {@link #idempotencyKey} and
+ * {@link #idempotent()}. Immutable: every refinement returns a new request.
  *
  * @param method the HTTP method, upper case
- * @param path the path and query under the base URL, for example {@code /api/v2/scripts?pageSize=25}
+ * @param path the path and query under the base URL, for example {@code
+ *     /api/v2/scripts?pageSize=25}
  * @param headers extra request headers
  * @param body the body: a record or map written as JSON, raw {@code byte[]}, or null
  * @param contentType the body's media type (null without a body)
  * @param deadline this call's own deadline, or null for the client's default
- * @param declaredIdempotent true when the caller vouches that sending this request twice has the effect of sending it
- *     once (a query sent as POST, a JSON merge patch)
+ * @param declaredIdempotent true when the caller vouches that sending this request twice has the
+ *     effect of sending it once (a query sent as POST, a JSON merge patch)
  */
-public record ApiRequest(String method, String path, Map<String, String> headers, Object body, String contentType, Duration deadline, boolean declaredIdempotent) {
-  private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
+public record ApiRequest(
+    String method,
+    String path,
+    Map<String, String> headers,
+    Object body,
+    String contentType,
+    Duration deadline,
+    boolean declaredIdempotent) {
+  private static final Set<String> IDEMPOTENT_METHODS =
+      Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
 
   /** The header the server deduplicates POSTs by. */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -42,9 +51,13 @@ public record ApiRequest(String method, String path, Map<String, String> headers
     return new ApiRequest("DELETE", path, Map.of(), null, null, null, false);
   }
 
-  /** A POST of {@code body} as JSON (no body when null). Not retried unless it gets an idempotency key. */
+  /**
+   * A POST of {@code body} as JSON (no body when null). Not retried unless it gets an idempotency
+   * key.
+   */
   public static ApiRequest post(String path, Object body) {
-    return new ApiRequest("POST", path, Map.of(), body, body == null ? null : "application/json", null, false);
+    return new ApiRequest(
+        "POST", path, Map.of(), body, body == null ? null : "application/json", null, false);
   }
 
   /** A PUT of {@code body} as JSON. */
@@ -52,7 +65,10 @@ public record ApiRequest(String method, String path, Map<String, String> headers
     return new ApiRequest("PUT", path, Map.of(), body, "application/json", null, false);
   }
 
-  /** A PATCH of {@code body} with the given media type (for example {@code application/merge-patch+json}). */
+  /**
+   * A PATCH of {@code body} with the given media type (for example {@code
+   * application/merge-patch+json}).
+   */
   public static ApiRequest patch(String path, Object body, String contentType) {
     return new ApiRequest("PATCH", path, Map.of(), body, contentType, null, false);
   }
@@ -69,23 +85,27 @@ public record ApiRequest(String method, String path, Map<String, String> headers
     return new ApiRequest(method, path, headers, body, contentType, d, declaredIdempotent);
   }
 
-  /** Carries {@code key} as {@code Idempotency-Key}: the server runs it once however often it is sent. */
+  /**
+   * Carries {@code key} as {@code Idempotency-Key}: the server runs it once however often it is
+   * sent.
+   */
   public ApiRequest idempotencyKey(String key) {
     return header(IDEMPOTENCY_KEY, key);
   }
 
   /**
-   * Marks this request safe to send again although its method is not idempotent: use it only for requests
-   * whose repetition changes nothing more than the first (a read-only query sent as POST, a merge patch).
+   * Marks this request safe to send again although its method is not idempotent: use it only for
+   * requests whose repetition changes nothing more than the first (a read-only query sent as POST,
+   * a merge patch).
    */
   public ApiRequest idempotent() {
     return new ApiRequest(method, path, headers, body, contentType, deadline, true);
   }
 
   /**
-   * Safe to send again: an idempotent method; a request marked {@link #idempotent()}; one the server
-   * deduplicates by its key; a conditional write ({@code If-Match}: once applied, a repeat finds a new version
-   * and is refused); or a Genesys {@code POST .../query}, which only reads.
+   * Safe to send again: an idempotent method; a request marked {@link #idempotent()}; one the
+   * server deduplicates by its key; a conditional write ({@code If-Match}: once applied, a repeat
+   * finds a new version and is refused); or a Genesys {@code POST .../query}, which only reads.
    */
   public boolean isRetryable() {
     return declaredIdempotent

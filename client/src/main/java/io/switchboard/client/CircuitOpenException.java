@@ -3,14 +3,18 @@ package io.switchboard.client;
 import java.time.Duration;
 
 /**
- * The client's circuit breaker is open after repeated server failures, so the call was not sent. See
- * {@link CircuitBreakerSettings} for when it opens and closes.
+ * The client's circuit breaker is open after repeated server failures, so the call was not sent.
+ * See {@link CircuitBreakerSettings} for when it opens and closes.
  */
 public final class CircuitOpenException extends SwitchboardException {
   private final Duration remainingDelay;
 
   CircuitOpenException(String message, Duration remainingDelay) {
-    super(message + " (circuit breaker open; trial calls allowed again in " + remainingDelay.toMillis() + " ms)");
+    super(
+        message
+            + " (circuit breaker open; trial calls allowed again in "
+            + remainingDelay.toMillis()
+            + " ms)");
     this.remainingDelay = remainingDelay;
   }
 

@@ -27,11 +27,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The shared machinery of one client: HTTP, the token, the circuit breaker, the counters and the retry loop.
- * {@link SwitchboardClient} and its views (same client, other deadline) all use one core.
+ * The shared machinery of one client: HTTP, the token, the circuit breaker, the counters and the
+ * retry loop. {@link SwitchboardClient} and its views (same client, other deadline) all use one
+ * core.
  */
 final class ClientCore implements AutoCloseable {
-  /** The only statuses worth another try: throttled, or a gateway/server that may be back in a moment. */
+  /**
+   * The only statuses worth another try: throttled, or a gateway/server that may be back in a
+   * moment.
+   */
   static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
 
   static final String USER_AGENT = "switchboard-java-client";
@@ -53,9 +57,20 @@ final class ClientCore implements AutoCloseable {
   private final int updateAttempts;
 
   /** What the resource APIs add on top of plain calls. */
-  record Features(Duration publishedScriptFreshness, SessionBatching sessionBatching, int updateAttempts) {}
+  record Features(
+      Duration publishedScriptFreshness, SessionBatching sessionBatching, int updateAttempts) {}
 
-  ClientCore(URI baseUri, String orgId, String clientId, String clientSecret, RetrySettings retry, CircuitBreakerSettings breaker, Clock clock, HttpClient http, boolean ownsHttp, Features features) {
+  ClientCore(
+      URI baseUri,
+      String orgId,
+      String clientId,
+      String clientSecret,
+      RetrySettings retry,
+      CircuitBreakerSettings breaker,
+      Clock clock,
+      HttpClient http,
+      boolean ownsHttp,
+      Features features) {
     this.baseUri = baseUri;
     this.orgId = orgId;
     this.clientId = clientId;
@@ -64,7 +79,10 @@ final class ClientCore implements AutoCloseable {
     this.clock = clock;
     this.http = http;
     this.ownsHttp = ownsHttp;
-    this.json = JsonMapper.builder().disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    this.json =
+        JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
     this.tokens = new TokenManager(this::fetchToken, clock);
     this.breaker =
         breaker.isDisabled()
@@ -73,13 +91,18 @@ final class ClientCore implements AutoCloseable {
                 .withFailureThreshold(breaker.failureThreshold(), breaker.failureWindow())
                 .withDelay(breaker.openDelay())
                 .withSuccessThreshold(breaker.successThreshold())
-                // Failures are what an attempt's step says (5xx, no connection); an attempt that throws (our
+                // Failures are what an attempt's step says (5xx, no connection); an attempt that
+                // throws (our
                 // side: interrupted, a request that cannot be built) says nothing about the server.
-                .handleIf((result, failure) -> failure == null && result instanceof Step<?> step && step.breakerFailure())
+                .handleIf((result, failure) ->
+                    failure == null && result instanceof Step<?> step && step.breakerFailure())
                 .build();
     this.publishedCache = new ConditionalCache(this, features.publishedScriptFreshness(), 1000);
     SessionBatching batching = features.sessionBatching();
-    this.sessionBatcher = batching.enabled() ? new SessionBatcher(this, batching.window(), batching.maxBatch()) : null;
+    this.sessionBatcher =
+        batching.enabled()
+            ? new SessionBatcher(this, batching.window(), batching.maxBatch())
+            : null;
     this.updateAttempts = features.updateAttempts();
   }
 
@@ -102,11 +125,18 @@ final class ClientCore implements AutoCloseable {
   }
 
   /**
-   * One attempt's verdict for the policies: the answer to return or the exception to throw when no attempt
-   * follows, whether to try again and after what wait, and whether the circuit breaker counts it as a failure.
-   * {@code giveUp} is what the caller gets when that wait would end past the deadline.
+   * One attempt's verdict for the policies: the answer to return or the exception to throw when no
+   * attempt follows, whether to try again and after what wait, and whether the circuit breaker
+   * counts it as a failure. {@code giveUp} is what the caller gets when that wait would end past
+   * the deadline.
    */
-  private record Step<T>(T value, RuntimeException failure, boolean retry, Duration delay, RuntimeException giveUp, boolean breakerFailure) {
+  private record Step<T>(
+      T value,
+      RuntimeException failure,
+      boolean retry,
+      Duration delay,
+      RuntimeException giveUp,
+      boolean breakerFailure) {
     static <T> Step<T> done(T value, boolean breakerFailure) {
       return new Step<>(value, null, false, Duration.ZERO, null, breakerFailure);
     }
@@ -128,49 +158,56 @@ final class ClientCore implements AutoCloseable {
   }
 
   /**
-   * Retries as the attempt's {@link Step} says, after its wait (the server's {@code Retry-After} or full
-   * jitter), and gives up at once when that wait would end past the deadline instead of sleeping into certain
-   * failure. The attempt budget is counted by the steps (a token refresh after a 401 is not a retry), so the
-   * policy has no count of its own.
+   * Retries as the attempt's {@link Step} says, after its wait (the server's {@code Retry-After} or
+   * full jitter), and gives up at once when that wait would end past the deadline instead of
+   * sleeping into certain failure. The attempt budget is counted by the steps (a token refresh
+   * after a 401 is not a retry), so the policy has no count of its own.
    */
   private <T> RetryPolicy<Step<T>> retryPolicy(Instant deadline) {
     return RetryPolicy.<Step<T>>builder()
         .handleIf((step, failure) -> failure == null && step.retry())
-        .abortIf((step, failure) -> failure == null && step.retry() && clock.instant().plus(step.delay()).isAfter(deadline))
+        .abortIf((step, failure) ->
+            failure == null && step.retry() && clock.instant().plus(step.delay()).isAfter(deadline))
         .withDelayFn(context -> context.getLastResult().delay())
         .withMaxRetries(-1)
         .build();
   }
 
   /**
-   * Runs one attempt under the circuit breaker: refused at once while it is open; otherwise Failsafe records
-   * the attempt's outcome, so even an attempt that throws gives its permit back.
+   * Runs one attempt under the circuit breaker: refused at once while it is open; otherwise
+   * Failsafe records the attempt's outcome, so even an attempt that throws gives its permit back.
    */
-  private <T> Step<T> guarded(ApiRequest described, List<Attempt> attempts, Supplier<Step<T>> attempt) {
+  private <T> Step<T> guarded(
+      ApiRequest described, List<Attempt> attempts, Supplier<Step<T>> attempt) {
     if (breaker == null) return attempt.get();
     try {
       return Failsafe.with(breaker).get(attempt::get);
     } catch (CircuitBreakerOpenException e) {
       counters.circuitRejections.increment();
-      throw new CircuitOpenException(describe(described) + " not sent" + (attempts.isEmpty() ? "" : " after attempts " + attempts), breaker.getRemainingDelay());
+      throw new CircuitOpenException(
+          describe(described)
+              + " not sent"
+              + (attempts.isEmpty() ? "" : " after attempts " + attempts),
+          breaker.getRemainingDelay());
     }
   }
 
   /**
-   * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304 answer and
-   * throws {@link ApiException} (typed by status) for anything else.
+   * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304
+   * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   ApiResponse send(ApiRequest request, Instant deadline) {
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
     Step<ApiResponse> last =
         Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
-            .get(
-                () -> {
-                  // The token is had before the breaker's permit is taken: fetching one takes a permit of its own.
-                  String token = tokens.token(deadline);
-                  return guarded(request, attempts, () -> sendOnce(request, token, deadline, attempts, progress));
-                });
+            .get(() -> {
+              // The token is had before the breaker's permit is taken: fetching one takes a permit
+              // of its own.
+              String token = tokens.token(deadline);
+              return guarded(
+                  request, attempts, () -> sendOnce(request, token, deadline, attempts, progress));
+            });
     return last.result();
   }
 
@@ -180,7 +217,12 @@ final class ClientCore implements AutoCloseable {
     boolean refreshedAfter401;
   }
 
-  private Step<ApiResponse> sendOnce(ApiRequest request, String token, Instant deadline, List<Attempt> attempts, Progress progress) {
+  private Step<ApiResponse> sendOnce(
+      ApiRequest request,
+      String token,
+      Instant deadline,
+      List<Attempt> attempts,
+      Progress progress) {
     progress.tries++;
     counters.requests.increment();
     if (!attempts.isEmpty()) counters.retries.increment();
@@ -191,7 +233,8 @@ final class ClientCore implements AutoCloseable {
       boolean serverFailure = status >= 500;
       if (status < 300 || status == 304) {
         if (status == 304) counters.notModified.increment();
-        return Step.done(new ApiResponse(status, response.headers(), response.body()), serverFailure);
+        return Step.done(
+            new ApiResponse(status, response.headers(), response.body()), serverFailure);
       }
       ErrorBody error = errorBody(response);
       if (status == 429) counters.throttled.increment();
@@ -201,28 +244,52 @@ final class ClientCore implements AutoCloseable {
         tokens.invalidate(token);
         attempts.add(new Attempt(status, error.code(), Duration.ZERO));
         progress.tries--;
-        return Step.again(Duration.ZERO, new DeadlineExceededException(describe(request) + " did not complete within its deadline", attempts, null), serverFailure);
+        return Step.again(
+            Duration.ZERO,
+            new DeadlineExceededException(
+                describe(request) + " did not complete within its deadline", attempts, null),
+            serverFailure);
       }
-      if (!RETRYABLE_STATUS.contains(status) || !request.isRetryable() || progress.tries >= retry.maxAttempts()) {
+      if (!RETRYABLE_STATUS.contains(status)
+          || !request.isRetryable()
+          || progress.tries >= retry.maxAttempts()) {
         attempts.add(new Attempt(status, error.code(), Duration.ZERO));
         return Step.failed(ApiException.of(status, error, attempts), serverFailure);
       }
       int retryNumber = progress.tries - 1;
       Duration wait = retryAfter(response).orElseGet(() -> jitter(retryNumber));
       attempts.add(new Attempt(status, error.code(), wait));
-      return Step.again(wait, tooLate(request, wait, attempts, ApiException.of(status, error, attempts)), serverFailure);
+      return Step.again(
+          wait,
+          tooLate(request, wait, attempts, ApiException.of(status, error, attempts)),
+          serverFailure);
     }
     IOException failure = outcome.failure();
-    boolean deadlineReached = failure instanceof HttpTimeoutException && !(failure instanceof HttpConnectTimeoutException);
+    boolean deadlineReached =
+        failure instanceof HttpTimeoutException
+            && !(failure instanceof HttpConnectTimeoutException);
     if (deadlineReached) {
-      // The request's timeout is the time left before the deadline: no answer in time says nothing about
+      // The request's timeout is the time left before the deadline: no answer in time says nothing
+      // about
       // the server's health, so the breaker does not count it.
       attempts.add(new Attempt(0, "timeout", Duration.ZERO));
-      return Step.failed(new DeadlineExceededException(describe(request) + " did not complete within its deadline", attempts, failure), false);
+      return Step.failed(
+          new DeadlineExceededException(
+              describe(request) + " did not complete within its deadline", attempts, failure),
+          false);
     }
     if (!request.isRetryable() || progress.tries >= retry.maxAttempts()) {
       attempts.add(new Attempt(0, "connection.failed", Duration.ZERO));
-      return Step.failed(new TransportException(describe(request) + " failed: " + failure + (request.isRetryable() ? "; attempts: " + attempts : " (not retried: not idempotent and no Idempotency-Key)"), failure), true);
+      return Step.failed(
+          new TransportException(
+              describe(request)
+                  + " failed: "
+                  + failure
+                  + (request.isRetryable()
+                      ? "; attempts: " + attempts
+                      : " (not retried: not idempotent and no Idempotency-Key)"),
+              failure),
+          true);
     }
     Duration wait = jitter(progress.tries - 1);
     attempts.add(new Attempt(0, "connection.failed", wait));
@@ -230,8 +297,15 @@ final class ClientCore implements AutoCloseable {
   }
 
   /** The next wait would end past the deadline: the caller hears so now. */
-  private static DeadlineExceededException tooLate(ApiRequest request, Duration wait, List<Attempt> attempts, Throwable last) {
-    return new DeadlineExceededException(describe(request) + ": giving up, the next wait of " + wait.toMillis() + " ms would end past the deadline", attempts, last);
+  private static DeadlineExceededException tooLate(
+      ApiRequest request, Duration wait, List<Attempt> attempts, Throwable last) {
+    return new DeadlineExceededException(
+        describe(request)
+            + ": giving up, the next wait of "
+            + wait.toMillis()
+            + " ms would end past the deadline",
+        attempts,
+        last);
   }
 
   private record Outcome(HttpResponse<byte[]> response, IOException failure) {}
@@ -241,13 +315,20 @@ final class ClientCore implements AutoCloseable {
     if (remaining.isNegative() || remaining.isZero()) {
       return new Outcome(null, new HttpTimeoutException("deadline reached before sending"));
     }
-    var builder = HttpRequest.newBuilder(baseUri.resolve(request.path())).timeout(remaining).header("Accept", "application/json").header("User-Agent", USER_AGENT);
+    var builder =
+        HttpRequest.newBuilder(baseUri.resolve(request.path()))
+            .timeout(remaining)
+            .header("Accept", "application/json")
+            .header("User-Agent", USER_AGENT);
     if (token != null) builder.header("Authorization", "Bearer " + token);
     if (orgId != null) builder.header("X-Genesys-Organization-Id", orgId);
     request.headers().forEach(builder::header);
     if (request.body() != null) {
-      byte[] bytes = request.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(request.body());
-      builder.header("Content-Type", request.contentType() != null ? request.contentType() : "application/json");
+      byte[] bytes =
+          request.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(request.body());
+      builder.header(
+          "Content-Type",
+          request.contentType() != null ? request.contentType() : "application/json");
       builder.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(bytes));
     } else {
       builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
@@ -262,21 +343,30 @@ final class ClientCore implements AutoCloseable {
     }
   }
 
-  /** Full jitter: a uniform wait between zero and {@code min(maxBackoff, baseBackoff * 2^retryNumber)}. */
+  /**
+   * Full jitter: a uniform wait between zero and {@code min(maxBackoff, baseBackoff *
+   * 2^retryNumber)}.
+   */
   private Duration jitter(int retryNumber) {
-    long cap = Math.min(retry.maxBackoff().toMillis(), retry.baseBackoff().toMillis() << Math.min(retryNumber, 20));
+    long cap =
+        Math.min(
+            retry.maxBackoff().toMillis(),
+            retry.baseBackoff().toMillis() << Math.min(retryNumber, 20));
     return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1));
   }
 
   /** {@code Retry-After} in whole seconds, as the server sends it; anything else is ignored. */
   static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(v -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .flatMap(v -> {
+          try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
+          } catch (NumberFormatException e) {
+            return Optional.empty();
+          }
+        });
   }
 
   private ErrorBody errorBody(HttpResponse<byte[]> response) {
@@ -287,7 +377,12 @@ final class ClientCore implements AutoCloseable {
     } catch (RuntimeException notJson) {
       // Fall through: a proxy's HTML page or an empty body.
     }
-    return new ErrorBody("HTTP " + response.statusCode(), "http." + response.statusCode(), response.statusCode(), null, correlation);
+    return new ErrorBody(
+        "HTTP " + response.statusCode(),
+        "http." + response.statusCode(),
+        response.statusCode(),
+        null,
+        correlation);
   }
 
   private static String describe(ApiRequest request) {
@@ -295,32 +390,45 @@ final class ClientCore implements AutoCloseable {
     return request.method() + " " + (q < 0 ? request.path() : request.path().substring(0, q));
   }
 
-  /** Client credentials grant; token requests retry 429/5xx within the caller's deadline like any call. */
+  /**
+   * Client credentials grant; token requests retry 429/5xx within the caller's deadline like any
+   * call.
+   */
   private Token fetchToken(Instant deadline) {
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
     ApiRequest described = ApiRequest.post("/oauth/token", null);
     Step<Token> last =
         Failsafe.with(this.<Token>retryPolicy(deadline))
-            .get(
-                () -> {
-                  Duration remaining = Duration.between(clock.instant(), deadline);
-                  if (remaining.isNegative() || remaining.isZero()) throw new DeadlineExceededException("no access token within the deadline", attempts, null);
-                  return guarded(described, attempts, () -> fetchTokenOnce(described, remaining, attempts, progress));
-                });
+            .get(() -> {
+              Duration remaining = Duration.between(clock.instant(), deadline);
+              if (remaining.isNegative() || remaining.isZero())
+                throw new DeadlineExceededException(
+                    "no access token within the deadline", attempts, null);
+              return guarded(
+                  described,
+                  attempts,
+                  () -> fetchTokenOnce(described, remaining, attempts, progress));
+            });
     return last.result();
   }
 
-  private Step<Token> fetchTokenOnce(ApiRequest described, Duration remaining, List<Attempt> attempts, Progress progress) {
+  private Step<Token> fetchTokenOnce(
+      ApiRequest described, Duration remaining, List<Attempt> attempts, Progress progress) {
     int tries = ++progress.tries;
-    String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
     var request =
         HttpRequest.newBuilder(baseUri.resolve("/oauth/token"))
             .timeout(remaining)
             .header("Authorization", "Basic " + basic)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("User-Agent", USER_AGENT)
-            .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + URLEncoder.encode("client_credentials", StandardCharsets.UTF_8)))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "grant_type="
+                        + URLEncoder.encode("client_credentials", StandardCharsets.UTF_8)))
             .build();
     Instant sentAt = clock.instant();
     counters.tokenRequests.increment();
@@ -328,9 +436,14 @@ final class ClientCore implements AutoCloseable {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      boolean deadlineReached = e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
-      if (deadlineReached) return Step.failed(new DeadlineExceededException("no access token within the deadline", attempts, e), false);
-      if (tries >= retry.maxAttempts()) return Step.failed(new TransportException("token request failed: " + e, e), true);
+      boolean deadlineReached =
+          e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
+      if (deadlineReached)
+        return Step.failed(
+            new DeadlineExceededException("no access token within the deadline", attempts, e),
+            false);
+      if (tries >= retry.maxAttempts())
+        return Step.failed(new TransportException("token request failed: " + e, e), true);
       // A token request changes nothing on the server, so it is always safe to repeat.
       Duration wait = jitter(tries - 1);
       attempts.add(new Attempt(0, "connection.failed", wait));
@@ -346,11 +459,16 @@ final class ClientCore implements AutoCloseable {
       try {
         body = json.readTree(response.body());
       } catch (RuntimeException e) {
-        return Step.failed(new SwitchboardException("the token endpoint answered 200 without JSON", e), false);
+        return Step.failed(
+            new SwitchboardException("the token endpoint answered 200 without JSON", e), false);
       }
       String token = body.path("access_token").asString(null);
       long expiresIn = body.path("expires_in").asLong(0);
-      if (token == null || expiresIn <= 0) return Step.failed(new SwitchboardException("the token endpoint answered 200 without access_token and expires_in"), false);
+      if (token == null || expiresIn <= 0)
+        return Step.failed(
+            new SwitchboardException(
+                "the token endpoint answered 200 without access_token and expires_in"),
+            false);
       return Step.done(TokenManager.token(token, sentAt, expiresIn), false);
     }
     if (status == 429) counters.throttled.increment();
@@ -369,7 +487,17 @@ final class ClientCore implements AutoCloseable {
     attempts.add(new Attempt(status, error, Duration.ZERO));
     // RFC 6749 errors are not ErrorBody; present them as one so callers handle a single type.
     int typed = status == 400 || status == 401 ? 401 : status;
-    return Step.failed(ApiException.of(typed, new ErrorBody(body.path("error_description").asString("token request refused"), error, status, null, response.headers().firstValue("ININ-Correlation-Id").orElse(null)), attempts), serverFailure);
+    return Step.failed(
+        ApiException.of(
+            typed,
+            new ErrorBody(
+                body.path("error_description").asString("token request refused"),
+                error,
+                status,
+                null,
+                response.headers().firstValue("ININ-Correlation-Id").orElse(null)),
+            attempts),
+        serverFailure);
   }
 
   @Override

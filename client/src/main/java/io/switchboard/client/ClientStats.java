@@ -9,7 +9,8 @@ package io.switchboard.client;
  * @param retries attempts that were a retry of an earlier attempt
  * @param notModified conditional reads answered 304 (no body sent, no quota spent)
  * @param cacheHits reads answered from the cache without any request
- * @param coalesced reads that shared another caller's request in flight instead of sending their own
+ * @param coalesced reads that shared another caller's request in flight instead of sending their
+ *     own
  * @param batched session creations that went out inside a bulk request
  * @param circuitRejections calls refused locally because the circuit breaker was open
  */

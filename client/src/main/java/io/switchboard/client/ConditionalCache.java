@@ -9,11 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Bodies of conditional GETs (published scripts), kept with their {@code ETag}.
  *
  * <ul>
- *   <li>Within {@code freshness} of the last validation a read is answered from memory, with no request.
- *   <li>After it, the read sends {@code If-None-Match}; a 304 (free of rate-limit quota on Switchboard)
- *       refreshes the entry, a 200 replaces it.
- *   <li>Concurrent reads of the same path share one request ({@link SingleFlight}), so 500 agents asking for
- *       the same script at once cost one request.
+ *   <li>Within {@code freshness} of the last validation a read is answered from memory, with no
+ *       request.
+ *   <li>After it, the read sends {@code If-None-Match}; a 304 (free of rate-limit quota on
+ *       Switchboard) refreshes the entry, a 200 replaces it.
+ *   <li>Concurrent reads of the same path share one request ({@link SingleFlight}), so 500 agents
+ *       asking for the same script at once cost one request.
  * </ul>
  *
  * At most {@code maxEntries} paths are kept; beyond that an arbitrary entry makes room.
@@ -34,7 +35,9 @@ final class ConditionalCache {
     this.flights = new SingleFlight<>(core.clock, core.counters.coalesced);
   }
 
-  /** The body at {@code path}, from memory when fresh, else from one shared (conditional) request. */
+  /**
+   * The body at {@code path}, from memory when fresh, else from one shared (conditional) request.
+   */
   byte[] get(String path, Instant deadline) {
     Entry cached = entries.get(path);
     if (cached != null && core.clock.instant().isBefore(cached.validatedAt().plus(freshness))) {

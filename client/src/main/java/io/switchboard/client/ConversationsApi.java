@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /api/v2/conversations}: calls, participants, disconnect and wrap-ups (scope {@code conversations}).
- * Creating a call and recording a wrap-up carry an {@code Idempotency-Key}, so the client retries them
- * safely: a wrap-up sent twice is recorded once.
+ * {@code /api/v2/conversations}: calls, participants, disconnect and wrap-ups (scope {@code
+ * conversations}). Creating a call and recording a wrap-up carry an {@code Idempotency-Key}, so the
+ * client retries them safely: a wrap-up sent twice is recorded once.
  */
 public final class ConversationsApi {
   private static final String BASE = "/api/v2/conversations";
@@ -32,10 +32,19 @@ public final class ConversationsApi {
    * @param selfUri its path
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Conversation(String id, Instant startTime, Instant endTime, String address, String state, List<Participant> participants, String selfUri) {
+  public record Conversation(
+      String id,
+      Instant startTime,
+      Instant endTime,
+      String address,
+      String state,
+      List<Participant> participants,
+      String selfUri) {
     /** The first participant with this purpose ({@code customer}, {@code agent}). */
     public Optional<Participant> participant(String purpose) {
-      return participants == null ? Optional.empty() : participants.stream().filter(p -> purpose.equals(p.purpose())).findFirst();
+      return participants == null
+          ? Optional.empty()
+          : participants.stream().filter(p -> purpose.equals(p.purpose())).findFirst();
     }
   }
 
@@ -84,7 +93,8 @@ public final class ConversationsApi {
    * @param disconnectedTime when it ended
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Call(String id, String state, String direction, Instant connectedTime, Instant disconnectedTime) {}
+  public record Call(
+      String id, String state, String direction, Instant connectedTime, Instant disconnectedTime) {}
 
   /**
    * A recorded wrap-up.
@@ -97,7 +107,13 @@ public final class ConversationsApi {
    * @param endTime when it was recorded
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Wrapup(String code, String name, String notes, List<String> tags, Integer durationSeconds, Instant endTime) {}
+  public record Wrapup(
+      String code,
+      String name,
+      String notes,
+      List<String> tags,
+      Integer durationSeconds,
+      Instant endTime) {}
 
   /**
    * What records a wrap-up.
@@ -107,7 +123,8 @@ public final class ConversationsApi {
    * @param tags optional tags
    * @param durationSeconds optional
    */
-  public record WrapupInput(String code, String notes, List<String> tags, Integer durationSeconds) {}
+  public record WrapupInput(
+      String code, String notes, List<String> tags, Integer durationSeconds) {}
 
   /**
    * What creates a call.
@@ -121,7 +138,10 @@ public final class ConversationsApi {
 
   /** Creates a call conversation (with an idempotency key, so retried safely). */
   public Conversation createCall(NewCall call) {
-    return client.call(ApiRequest.post(BASE + "/calls", call).idempotencyKey(SwitchboardClient.newIdempotencyKey()), Conversation.class);
+    return client.call(
+        ApiRequest.post(BASE + "/calls", call)
+            .idempotencyKey(SwitchboardClient.newIdempotencyKey()),
+        Conversation.class);
   }
 
   /** One conversation. */
@@ -135,24 +155,44 @@ public final class ConversationsApi {
   }
 
   /** Changes a participant's state and/or records its wrap-up. Not retried. */
-  public void updateParticipant(String conversationId, String participantId, String state, WrapupInput wrapup) {
+  public void updateParticipant(
+      String conversationId, String participantId, String state, WrapupInput wrapup) {
     var body = new java.util.LinkedHashMap<String, Object>();
     if (state != null) body.put("state", state);
     if (wrapup != null) body.put("wrapup", wrapup);
-    client.send(ApiRequest.patch(BASE + "/" + Paths.segment(conversationId) + "/participants/" + Paths.segment(participantId), body, "application/json"));
+    client.send(
+        ApiRequest.patch(
+            BASE
+                + "/"
+                + Paths.segment(conversationId)
+                + "/participants/"
+                + Paths.segment(participantId),
+            body,
+            "application/json"));
   }
 
   /** Records a wrap-up on a call communication (idempotency key: retried safely, recorded once). */
-  public void wrapup(String conversationId, String participantId, String communicationId, WrapupInput wrapup) {
-    String path = BASE + "/calls/" + Paths.segment(conversationId) + "/participants/" + Paths.segment(participantId) + "/communications/" + Paths.segment(communicationId) + "/wrapup";
-    client.send(ApiRequest.post(path, wrapup).idempotencyKey(SwitchboardClient.newIdempotencyKey()));
+  public void wrapup(
+      String conversationId, String participantId, String communicationId, WrapupInput wrapup) {
+    String path =
+        BASE
+            + "/calls/"
+            + Paths.segment(conversationId)
+            + "/participants/"
+            + Paths.segment(participantId)
+            + "/communications/"
+            + Paths.segment(communicationId)
+            + "/wrapup";
+    client.send(
+        ApiRequest.post(path, wrapup).idempotencyKey(SwitchboardClient.newIdempotencyKey()));
   }
 
   /**
-   * Records a wrap-up by scripting interaction (the conversation id), naming the participant or the agent
-   * (idempotency key: retried safely).
+   * Records a wrap-up by scripting interaction (the conversation id), naming the participant or the
+   * agent (idempotency key: retried safely).
    */
-  public void wrapupInteraction(String interactionId, String participantId, String agentId, WrapupInput wrapup) {
+  public void wrapupInteraction(
+      String interactionId, String participantId, String agentId, WrapupInput wrapup) {
     var body = new java.util.LinkedHashMap<String, Object>();
     body.put("participantId", participantId);
     body.put("agentId", agentId);
@@ -160,12 +200,22 @@ public final class ConversationsApi {
     body.put("notes", wrapup.notes());
     body.put("tags", wrapup.tags());
     body.put("durationSeconds", wrapup.durationSeconds());
-    String path = "/api/v2/integrations/scripting/interactions/" + Paths.segment(interactionId) + "/wrapup";
+    String path =
+        "/api/v2/integrations/scripting/interactions/" + Paths.segment(interactionId) + "/wrapup";
     client.send(ApiRequest.post(path, body).idempotencyKey(SwitchboardClient.newIdempotencyKey()));
   }
 
   /** The participant's wrap-up, empty while none is recorded. */
   public Optional<Wrapup> getWrapup(String conversationId, String participantId) {
-    return Optional.ofNullable(client.call(ApiRequest.get(BASE + "/" + Paths.segment(conversationId) + "/participants/" + Paths.segment(participantId) + "/wrapup"), Wrapup.class));
+    return Optional.ofNullable(
+        client.call(
+            ApiRequest.get(
+                BASE
+                    + "/"
+                    + Paths.segment(conversationId)
+                    + "/participants/"
+                    + Paths.segment(participantId)
+                    + "/wrapup"),
+            Wrapup.class));
   }
 }

@@ -16,6 +16,14 @@ final class Counters {
 
   ClientStats snapshot() {
     return new ClientStats(
-        requests.sum(), tokenRequests.sum(), throttled.sum(), retries.sum(), notModified.sum(), cacheHits.sum(), coalesced.sum(), batched.sum(), circuitRejections.sum());
+        requests.sum(),
+        tokenRequests.sum(),
+        throttled.sum(),
+        retries.sum(),
+        notModified.sum(),
+        cacheHits.sum(),
+        coalesced.sum(),
+        batched.sum(),
+        circuitRejections.sum());
   }
 }

@@ -15,9 +15,13 @@ import java.util.Map;
  * @param contextId the request's correlation id ({@code ININ-Correlation-Id})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ErrorBody(String message, String code, int status, Map<String, Object> messageParams, String contextId) {
+public record ErrorBody(
+    String message, String code, int status, Map<String, Object> messageParams, String contextId) {
   /** Copies the parameters (keeping null values, which {@code Map.copyOf} would refuse). */
   public ErrorBody {
-    messageParams = messageParams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(messageParams));
+    messageParams =
+        messageParams == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(messageParams));
   }
 }

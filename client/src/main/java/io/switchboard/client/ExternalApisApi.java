@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v2/architect/external-apis}: the org's external APIs (data actions). Scope {@code architect}
- * ({@code architect:readonly} for reads).
+ * {@code /api/v2/architect/external-apis}: the org's external APIs (data actions). Scope {@code
+ * architect} ({@code architect:readonly} for reads).
  *
  * <pre>{@code
  * client.externalApis().all(new ExternalApisApi.Filter(null, 3000), 100)
@@ -75,11 +75,24 @@ public final class ExternalApisApi {
     }
 
     public NewExternalApi withTimeout(int timeoutMs) {
-      return new NewExternalApi(name, description, method, url, timeoutMs, retry, headers, credentialId, requestTemplate, responseMapping);
+      return new NewExternalApi(
+          name,
+          description,
+          method,
+          url,
+          timeoutMs,
+          retry,
+          headers,
+          credentialId,
+          requestTemplate,
+          responseMapping);
     }
   }
 
-  /** A query filter: {@code name} is a case-insensitive glob ({@code *}, {@code ?}); {@code timeout} is exact. Both optional. */
+  /**
+   * A query filter: {@code name} is a case-insensitive glob ({@code *}, {@code ?}); {@code timeout}
+   * is exact. Both optional.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Filter(String name, Integer timeout) {
     public static final Filter NONE = new Filter(null, null);
@@ -89,9 +102,19 @@ public final class ExternalApisApi {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record QueryPage(List<ExternalApi> entities, String continuationToken) {}
 
-  /** What {@code POST .../{id}/test} reports: exactly one of {@code outputs} and {@code error} is present. */
+  /**
+   * What {@code POST .../{id}/test} reports: exactly one of {@code outputs} and {@code error} is
+   * present.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record TestReport(boolean success, Integer status, long latencyMs, int attempts, JsonNode outputs, Failure error, String circuit) {
+  public record TestReport(
+      boolean success,
+      Integer status,
+      long latencyMs,
+      int attempts,
+      JsonNode outputs,
+      Failure error,
+      String circuit) {
     /** {@code kind} is one of {@code timeout, http, invalid-response, circuit-open}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Failure(String kind, String detail) {}
@@ -111,17 +134,20 @@ public final class ExternalApisApi {
   }
 
   /**
-   * One page of {@code POST .../query}: up to {@code limit} (1..100) APIs after {@code continuationToken}
-   * (null for the first page). A query is a read, so it is retried like one.
+   * One page of {@code POST .../query}: up to {@code limit} (1..100) APIs after {@code
+   * continuationToken} (null for the first page). A query is a read, so it is retried like one.
    */
   public QueryPage query(Filter filter, int limit, String continuationToken) {
-    var body = new QueryRequest(limit, continuationToken, filter == null || filter.equals(Filter.NONE) ? null : filter);
+    var body =
+        new QueryRequest(
+            limit, continuationToken, filter == null || filter.equals(Filter.NONE) ? null : filter);
     return client.call(ApiRequest.post(BASE + "/query", body), QueryPage.class);
   }
 
   /**
-   * Every external API matching {@code filter}, fetched lazily page by page with continuation tokens (each
-   * at most {@code pageSize}, 1..100). Each API appears once even while others are added or changed.
+   * Every external API matching {@code filter}, fetched lazily page by page with continuation
+   * tokens (each at most {@code pageSize}, 1..100). Each API appears once even while others are
+   * added or changed.
    */
   public Stream<ExternalApi> all(Filter filter, int pageSize) {
     return Pages.streamQuery(token -> {
@@ -131,9 +157,10 @@ public final class ExternalApisApi {
   }
 
   /**
-   * Changes only the given fields ({@code PATCH}). With {@code version} the write is conditional: a stale
-   * version fails with {@link ApiException.VersionMismatchException} naming the current one, and because a
-   * conditional write cannot apply twice, the client retries it (429, 5xx) like an idempotent call.
+   * Changes only the given fields ({@code PATCH}). With {@code version} the write is conditional: a
+   * stale version fails with {@link ApiException.VersionMismatchException} naming the current one,
+   * and because a conditional write cannot apply twice, the client retries it (429, 5xx) like an
+   * idempotent call.
    */
   public ExternalApi patch(String id, Map<String, ?> changes, Long version) {
     var body = new LinkedHashMap<String, Object>(changes);
@@ -153,9 +180,17 @@ public final class ExternalApisApi {
     client.send(ApiRequest.delete(BASE + "/" + Paths.segment(id)));
   }
 
-  /** Runs the API once with {@code inputs} and returns the report (a failed call is a report, not an exception). */
+  /**
+   * Runs the API once with {@code inputs} and returns the report (a failed call is a report, not an
+   * exception).
+   */
   public TestReport test(String id, Map<String, ?> inputs) {
-    // Not retried: the call reaches a partner's system, and running it twice is not the caller's choice to make for them.
-    return client.call(ApiRequest.post(BASE + "/" + Paths.segment(id) + "/test", Map.of("inputs", inputs == null ? Map.of() : inputs)), TestReport.class);
+    // Not retried: the call reaches a partner's system, and running it twice is not the caller's
+    // choice to make for them.
+    return client.call(
+        ApiRequest.post(
+            BASE + "/" + Paths.segment(id) + "/test",
+            Map.of("inputs", inputs == null ? Map.of() : inputs)),
+        TestReport.class);
   }
 }

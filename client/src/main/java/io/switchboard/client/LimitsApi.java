@@ -10,8 +10,10 @@ import java.util.Map;
  */
 public final class LimitsApi {
   private static final String BASE = "/api/v2/organizations/limits";
+
   /** The one namespace: requests per minute to the Platform API. */
   public static final String PLATFORM_API = "platform.api";
+
   /** The per-access-token limit (default 300 per minute). */
   public static final String TOKEN_RATE = "client.credentials.token.rate.per.minute";
 
@@ -26,7 +28,8 @@ public final class LimitsApi {
    *
    * @param key for example {@code client.credentials.token.rate.per.minute}
    * @param namespace {@code platform.api}
-   * @param value requests per minute (0: no such bucket); in a change, null means "back to the default"
+   * @param value requests per minute (0: no such bucket); in a change, null means "back to the
+   *     default"
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Limit(String key, String namespace, Long value) {
@@ -49,7 +52,15 @@ public final class LimitsApi {
    * @param refusedLastMinute 429s it gave in the last minute
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Usage(String bucket, String key, String namespace, String id, long limit, int windowSeconds, long remaining, long refusedLastMinute) {}
+  public record Usage(
+      String bucket,
+      String key,
+      String namespace,
+      String id,
+      long limit,
+      int windowSeconds,
+      long remaining,
+      long refusedLastMinute) {}
 
   /**
    * The org's usage.
@@ -65,17 +76,29 @@ public final class LimitsApi {
 
   /** The org's effective limits in a namespace. */
   public List<Limit> get(String namespace) {
-    return client.call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace)), Listing.class).entities();
+    return client
+        .call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace)), Listing.class)
+        .entities();
   }
 
   /** The platform's defaults of a namespace (what an org without its own value gets). */
   public List<Limit> defaults(String namespace) {
-    return client.call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace) + "/defaults"), Listing.class).entities();
+    return client
+        .call(
+            ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace) + "/defaults"),
+            Listing.class)
+        .entities();
   }
 
-  /** Changes some of the org's {@code platform.api} limits at once; answers the effective limits. */
+  /**
+   * Changes some of the org's {@code platform.api} limits at once; answers the effective limits.
+   */
   public List<Limit> set(List<Limit> changes) {
-    return client.call(ApiRequest.put(BASE + "/namespaces/" + PLATFORM_API, Map.of("limits", changes)), Listing.class).entities();
+    return client
+        .call(
+            ApiRequest.put(BASE + "/namespaces/" + PLATFORM_API, Map.of("limits", changes)),
+            Listing.class)
+        .entities();
   }
 
   /** Live usage of the org's buckets. */

@@ -25,7 +25,14 @@ public final class OAuthClientsApi {
    * @param secret the secret, only in the answer to create or rotate
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record OAuthClient(String id, String name, String description, int accessTokenValiditySeconds, List<String> scope, Instant dateCreated, String secret) {
+  public record OAuthClient(
+      String id,
+      String name,
+      String description,
+      int accessTokenValiditySeconds,
+      List<String> scope,
+      Instant dateCreated,
+      String secret) {
     @Override
     public String toString() {
       return "OAuthClient[id=" + id + ", name=" + name + ", scope=" + scope + "]";
@@ -40,21 +47,28 @@ public final class OAuthClientsApi {
    * @param accessTokenValiditySeconds optional, 300..172800 s (the server's default otherwise)
    * @param scope the scopes
    */
-  public record NewOAuthClient(String name, String description, Integer accessTokenValiditySeconds, List<String> scope) {}
+  public record NewOAuthClient(
+      String name, String description, Integer accessTokenValiditySeconds, List<String> scope) {}
 
-  /** Creates a client; the answer carries its secret, shown only now. Not retried (no idempotency key). */
+  /**
+   * Creates a client; the answer carries its secret, shown only now. Not retried (no idempotency
+   * key).
+   */
   public OAuthClient create(NewOAuthClient request) {
     return client.call(ApiRequest.post("/api/v2/oauth/clients", request), OAuthClient.class);
   }
 
   /** One client by id ({@link ApiException.NotFoundException} if not in this org). */
   public OAuthClient get(String id) {
-    return client.call(ApiRequest.get("/api/v2/oauth/clients/" + Paths.segment(id)), OAuthClient.class);
+    return client.call(
+        ApiRequest.get("/api/v2/oauth/clients/" + Paths.segment(id)), OAuthClient.class);
   }
 
   /** One page of the org's clients. */
   public Page<OAuthClient> list(int pageNumber, int pageSize) {
-    return client.call(ApiRequest.get("/api/v2/oauth/clients?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(OAuthClient.class));
+    return client.call(
+        ApiRequest.get("/api/v2/oauth/clients?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
+        client.pageOf(OAuthClient.class));
   }
 
   /** Every client of the org, fetched lazily {@code pageSize} at a time. */
@@ -69,6 +83,8 @@ public final class OAuthClientsApi {
 
   /** A new secret (the old one stops working); the returned client carries it once. Not retried. */
   public OAuthClient rotateSecret(String id) {
-    return client.call(ApiRequest.post("/api/v2/oauth/clients/" + Paths.segment(id) + "/secret", null), OAuthClient.class);
+    return client.call(
+        ApiRequest.post("/api/v2/oauth/clients/" + Paths.segment(id) + "/secret", null),
+        OAuthClient.class);
   }
 }

@@ -9,11 +9,12 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One {@link SwitchboardClient} per org, for partner apps that serve many orgs. Each org's client has its
- * own credentials, token, circuit breaker, caches, session batcher and deadline, and every call carries its
- * org id ({@code X-Genesys-Organization-Id}) so mixed-up credentials fail with 403 instead of touching
- * another org. The server's rate limits apply per token, client and org, and a throttled org's callers wait
- * in their own calls: one org's 429s never delay another org's requests.
+ * One {@link SwitchboardClient} per org, for partner apps that serve many orgs. Each org's client
+ * has its own credentials, token, circuit breaker, caches, session batcher and deadline, and every
+ * call carries its org id ({@code X-Genesys-Organization-Id}) so mixed-up credentials fail with 403
+ * instead of touching another org. The server's rate limits apply per token, client and org, and a
+ * throttled org's callers wait in their own calls: one org's 429s never delay another org's
+ * requests.
  *
  * <pre>{@code
  * try (var orgs = OrgClients.builder()
@@ -53,7 +54,10 @@ public final class OrgClients implements AutoCloseable {
     this.lookup = b.lookup;
     this.configure = b.configure;
     this.ownsHttp = b.httpClient == null;
-    this.http = ownsHttp ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build() : b.httpClient;
+    this.http =
+        ownsHttp
+            ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            : b.httpClient;
   }
 
   /** A new builder; {@code baseUrl} is required. */
@@ -62,15 +66,19 @@ public final class OrgClients implements AutoCloseable {
   }
 
   /**
-   * The client of {@code orgId}, created on first use from the credentials lookup or a {@link #register}.
+   * The client of {@code orgId}, created on first use from the credentials lookup or a {@link
+   * #register}.
    *
-   * @throws IllegalArgumentException when the org is unknown (not registered, and the lookup has nothing)
+   * @throws IllegalArgumentException when the org is unknown (not registered, and the lookup has
+   *     nothing)
    */
   public SwitchboardClient forOrg(String orgId) {
     SwitchboardClient existing = clients.get(orgId);
     if (existing != null) return existing;
-    if (lookup == null) throw new IllegalArgumentException("unknown org " + orgId + " (register it first)");
-    // The lookup runs outside the map's locks: a slow vault for one org must not stall another org's calls.
+    if (lookup == null)
+      throw new IllegalArgumentException("unknown org " + orgId + " (register it first)");
+    // The lookup runs outside the map's locks: a slow vault for one org must not stall another
+    // org's calls.
     Credentials c = lookup.apply(orgId);
     if (c == null) throw new IllegalArgumentException("no credentials for org " + orgId);
     SwitchboardClient created = newClient(orgId, c);
@@ -82,7 +90,8 @@ public final class OrgClients implements AutoCloseable {
 
   /** Adds or replaces an org's credentials; a replaced client is closed (its token is dropped). */
   public void register(String orgId, String clientId, String clientSecret) {
-    SwitchboardClient old = clients.put(orgId, newClient(orgId, new Credentials(clientId, clientSecret)));
+    SwitchboardClient old =
+        clients.put(orgId, newClient(orgId, new Credentials(clientId, clientSecret)));
     if (old != null) old.close();
   }
 
@@ -98,7 +107,12 @@ public final class OrgClients implements AutoCloseable {
   }
 
   private SwitchboardClient newClient(String orgId, Credentials c) {
-    var builder = SwitchboardClient.builder().baseUrl(baseUrl).clientCredentials(c.clientId(), c.clientSecret()).orgId(orgId).httpClient(http);
+    var builder =
+        SwitchboardClient.builder()
+            .baseUrl(baseUrl)
+            .clientCredentials(c.clientId(), c.clientSecret())
+            .orgId(orgId)
+            .httpClient(http);
     if (configure != null) configure.accept(orgId, builder);
     return builder.build();
   }

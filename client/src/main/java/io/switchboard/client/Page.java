@@ -16,7 +16,14 @@ import java.util.List;
  * @param <T> the item type
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Page<T>(List<T> entities, int pageSize, int pageNumber, long total, int pageCount, String nextUri, String selfUri) {
+public record Page<T>(
+    List<T> entities,
+    int pageSize,
+    int pageNumber,
+    long total,
+    int pageCount,
+    String nextUri,
+    String selfUri) {
   /** An absent {@code entities} reads as an empty list. */
   public Page {
     entities = entities == null ? List.of() : List.copyOf(entities);

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 final class Paths {
   private Paths() {}
 
-  /** An id as one path segment: a caller's {@code "../x"} or {@code "a?b"} cannot reach another endpoint. */
+  /**
+   * An id as one path segment: a caller's {@code "../x"} or {@code "a?b"} cannot reach another
+   * endpoint.
+   */
   static String segment(String id) {
     if (id == null || id.isEmpty()) throw new IllegalArgumentException("id is required");
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");

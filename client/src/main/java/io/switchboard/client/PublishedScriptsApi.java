@@ -10,11 +10,11 @@ import tools.jackson.core.type.TypeReference;
 /**
  * {@code /api/v2/scripts/published}: published script versions (scope {@code scripts}).
  *
- * <p>Reads of a published script, its pages and its variables are cached with their {@code ETag}: within
- * the freshness window (builder {@code publishedScriptFreshness}, default 1 s) a read costs no request; after
- * it, a conditional request ({@code If-None-Match}) that the server answers 304 without spending rate-limit
- * quota. Concurrent reads of the same script share one request, so 500 agents opening the same script at
- * once cost one.
+ * <p>Reads of a published script, its pages and its variables are cached with their {@code ETag}:
+ * within the freshness window (builder {@code publishedScriptFreshness}, default 1 s) a read costs
+ * no request; after it, a conditional request ({@code If-None-Match}) that the server answers 304
+ * without spending rate-limit quota. Concurrent reads of the same script share one request, so 500
+ * agents opening the same script at once cost one.
  */
 public final class PublishedScriptsApi {
   private static final String BASE = "/api/v2/scripts/published";
@@ -27,9 +27,12 @@ public final class PublishedScriptsApi {
     this.client = client;
   }
 
-  /** Publishes the draft's current content as a new immutable version; later reads see it at once. */
+  /**
+   * Publishes the draft's current content as a new immutable version; later reads see it at once.
+   */
   public Script publish(String scriptId) {
-    Script published = client.call(ApiRequest.post(BASE, Map.of("scriptId", scriptId)), Script.class);
+    Script published =
+        client.call(ApiRequest.post(BASE, Map.of("scriptId", scriptId)), Script.class);
     client.core().publishedCache().clear();
     return published;
   }
@@ -51,7 +54,9 @@ public final class PublishedScriptsApi {
 
   /** One page of the org's published scripts (not cached). */
   public Page<Script> list(int pageNumber, int pageSize) {
-    return client.call(ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(Script.class));
+    return client.call(
+        ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
+        client.pageOf(Script.class));
   }
 
   /** Every published script, fetched lazily. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * One answer of a {@code .../query} endpoint: items and the opaque token for the next ones (null at the end).
- * {@link Pages#streamQuery} walks all of them.
+ * One answer of a {@code .../query} endpoint: items and the opaque token for the next ones (null at
+ * the end). {@link Pages#streamQuery} walks all of them.
  *
  * @param entities this answer's items
  * @param continuationToken pass it back to get the next items; null when there are no more

@@ -7,8 +7,8 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v2/scripts}: script drafts (scope {@code scripts}). Publishing and reading published versions is
- * {@link PublishedScriptsApi}.
+ * {@code /api/v2/scripts}: script drafts (scope {@code scripts}). Publishing and reading published
+ * versions is {@link PublishedScriptsApi}.
  */
 public final class ScriptsApi {
   private static final String BASE = "/api/v2/scripts";
@@ -67,7 +67,13 @@ public final class ScriptsApi {
    * @param description free text
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Variable(String name, String type, Boolean input, Boolean output, JsonNode defaultValue, String description) {}
+  public record Variable(
+      String name,
+      String type,
+      Boolean input,
+      Boolean output,
+      JsonNode defaultValue,
+      String description) {}
 
   /**
    * A page of components.
@@ -80,9 +86,9 @@ public final class ScriptsApi {
   public record Page(String id, String name, List<Component> components) {}
 
   /**
-   * A component: {@code text} (with {@code {{variable}}} placeholders), {@code input} ({@code inputType} text,
-   * number, checkbox or select, bound to {@code variable}) or {@code button} ({@code action} {@code complete} or
-   * {@code setVariable} with {@code value}).
+   * A component: {@code text} (with {@code {{variable}}} placeholders), {@code input} ({@code
+   * inputType} text, number, checkbox or select, bound to {@code variable}) or {@code button}
+   * ({@code action} {@code complete} or {@code setVariable} with {@code value}).
    *
    * @param id the component id
    * @param type text, input or button
@@ -95,10 +101,20 @@ public final class ScriptsApi {
    * @param value the value a setVariable button sets
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Component(String id, String type, String text, String label, String inputType, String variable, List<String> options, String action, JsonNode value) {}
+  public record Component(
+      String id,
+      String type,
+      String text,
+      String label,
+      String inputType,
+      String variable,
+      List<String> options,
+      String action,
+      JsonNode value) {}
 
   /**
-   * What creates or replaces a script. {@code version} is required by {@link #replace} (the optimistic lock).
+   * What creates or replaces a script. {@code version} is required by {@link #replace} (the
+   * optimistic lock).
    *
    * @param name the name
    * @param startPageId the first page
@@ -108,7 +124,14 @@ public final class ScriptsApi {
    * @param customActions optional Genesys custom actions
    * @param version the version being replaced (null on create)
    */
-  public record ScriptDraft(String name, String startPageId, List<Variable> variables, List<Page> pages, JsonNode features, JsonNode customActions, Long version) {}
+  public record ScriptDraft(
+      String name,
+      String startPageId,
+      List<Variable> variables,
+      List<Page> pages,
+      JsonNode features,
+      JsonNode customActions,
+      Long version) {}
 
   /** Creates a draft. Not retried (no idempotency key on this endpoint). */
   public Script create(ScriptDraft draft) {
@@ -120,7 +143,10 @@ public final class ScriptsApi {
     return client.call(ApiRequest.get(path(id)), Script.class);
   }
 
-  /** Replaces a draft; a stale {@code draft.version()} is {@link ApiException.VersionMismatchException}. */
+  /**
+   * Replaces a draft; a stale {@code draft.version()} is {@link
+   * ApiException.VersionMismatchException}.
+   */
   public Script replace(String id, ScriptDraft draft) {
     return client.call(ApiRequest.put(path(id), draft), Script.class);
   }
@@ -132,7 +158,12 @@ public final class ScriptsApi {
 
   /** One page of the org's drafts; {@code name} filters (null for all). */
   public io.switchboard.client.Page<Script> list(int pageNumber, int pageSize, String name) {
-    String query = "?pageSize=" + pageSize + "&pageNumber=" + pageNumber + (name == null ? "" : "&name=" + Paths.query(name));
+    String query =
+        "?pageSize="
+            + pageSize
+            + "&pageNumber="
+            + pageNumber
+            + (name == null ? "" : "&name=" + Paths.query(name));
     return client.call(ApiRequest.get(BASE + query), client.pageOf(Script.class));
   }
 

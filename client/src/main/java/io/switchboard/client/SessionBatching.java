@@ -3,9 +3,10 @@ package io.switchboard.client;
 import java.time.Duration;
 
 /**
- * How {@link SessionsApi#create} batches: creations that arrive within {@code window} of the first one of a
- * batch (or until {@code maxBatch} have joined) go out as one {@code POST /sessions/bulk}; each caller still
- * gets its own session or its own error. The price is up to {@code window} of added latency per creation.
+ * How {@link SessionsApi#create} batches: creations that arrive within {@code window} of the first
+ * one of a batch (or until {@code maxBatch} have joined) go out as one {@code POST /sessions/bulk};
+ * each caller still gets its own session or its own error. The price is up to {@code window} of
+ * added latency per creation.
  *
  * @param enabled whether to batch at all
  * @param window how long the first creation of a batch waits for others
@@ -13,12 +14,15 @@ import java.time.Duration;
  */
 public record SessionBatching(boolean enabled, Duration window, int maxBatch) {
   /** On, a 5 ms window, up to 100 per request. */
-  public static final SessionBatching DEFAULT = new SessionBatching(true, Duration.ofMillis(5), SessionBatcher.MAX_BULK);
+  public static final SessionBatching DEFAULT =
+      new SessionBatching(true, Duration.ofMillis(5), SessionBatcher.MAX_BULK);
 
   /** Checks the bounds. */
   public SessionBatching {
-    if (window == null || window.isNegative()) throw new IllegalArgumentException("window must be zero or positive");
-    if (maxBatch < 1 || maxBatch > SessionBatcher.MAX_BULK) throw new IllegalArgumentException("maxBatch must be 1.." + SessionBatcher.MAX_BULK);
+    if (window == null || window.isNegative())
+      throw new IllegalArgumentException("window must be zero or positive");
+    if (maxBatch < 1 || maxBatch > SessionBatcher.MAX_BULK)
+      throw new IllegalArgumentException("maxBatch must be 1.." + SessionBatcher.MAX_BULK);
   }
 
   /** Every creation is its own request. */

@@ -18,11 +18,12 @@ import tools.jackson.core.type.TypeReference;
  * <p>Two ways to change a session's data, for two needs:
  *
  * <ul>
- *   <li>{@link #patch(String, Map)}: a JSON merge patch applied by the server on the latest state. It never
- *       fails because another writer came first; use it to set or remove keys ({@code null} removes).
- *   <li>{@link #update(String, UnaryOperator)}: read, apply your function, write with {@code If-Match}; on
- *       409 {@code version.mismatch} read again and apply again, a bounded number of times. Use it when the new
- *       value depends on the old one (a counter, a list to append to).
+ *   <li>{@link #patch(String, Map)}: a JSON merge patch applied by the server on the latest state.
+ *       It never fails because another writer came first; use it to set or remove keys ({@code
+ *       null} removes).
+ *   <li>{@link #update(String, UnaryOperator)}: read, apply your function, write with {@code
+ *       If-Match}; on 409 {@code version.mismatch} read again and apply again, a bounded number of
+ *       times. Use it when the new value depends on the old one (a counter, a list to append to).
  * </ul>
  */
 public final class SessionsApi {
@@ -71,7 +72,10 @@ public final class SessionsApi {
       data = data == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
-    /** True when the session is completed (every write then fails with 409 {@code session.completed}). */
+    /**
+     * True when the session is completed (every write then fails with 409 {@code
+     * session.completed}).
+     */
     public boolean isCompleted() {
       return "completed".equals(state);
     }
@@ -85,10 +89,12 @@ public final class SessionsApi {
    * @param agentId the agent, optional
    * @param data initial variable values, optional
    */
-  public record NewSession(String scriptId, String conversationId, String agentId, Map<String, Object> data) {}
+  public record NewSession(
+      String scriptId, String conversationId, String agentId, Map<String, Object> data) {}
 
   /**
-   * One item of a bulk creation: its position in the request, its status, and the session or the error.
+   * One item of a bulk creation: its position in the request, its status, and the session or the
+   * error.
    *
    * @param index the item's position in the request
    * @param status 201 or the item's error status
@@ -158,25 +164,46 @@ public final class SessionsApi {
    * @param setValue the value a {@code setVariable} button sets
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record RenderedComponent(String id, String type, String text, String label, String inputType, String variable, Object value, List<String> options, String action, Object setValue) {}
+  public record RenderedComponent(
+      String id,
+      String type,
+      String text,
+      String label,
+      String inputType,
+      String variable,
+      Object value,
+      List<String> options,
+      String action,
+      Object setValue) {}
 
   /**
-   * Starts a session. With batching on (the default) concurrent creations within a few milliseconds go out
-   * as one bulk request; either way the request carries an {@code Idempotency-Key}, so it is retried safely.
+   * Starts a session. With batching on (the default) concurrent creations within a few milliseconds
+   * go out as one bulk request; either way the request carries an {@code Idempotency-Key}, so it is
+   * retried safely.
    */
   public Session create(NewSession request) {
     Objects.requireNonNull(request, "request");
     Instant deadline = client.newDeadline();
     SessionBatcher batcher = client.core().sessionBatcher();
     if (batcher != null) return batcher.create(request, deadline);
-    ApiResponse r = client.core().send(ApiRequest.post(BASE, request).idempotencyKey(SwitchboardClient.newIdempotencyKey()), deadline);
+    ApiResponse r =
+        client
+            .core()
+            .send(
+                ApiRequest.post(BASE, request)
+                    .idempotencyKey(SwitchboardClient.newIdempotencyKey()),
+                deadline);
     return client.read(r, Session.class);
   }
 
   /** Creates up to 100 sessions in one request; each item succeeds or fails on its own. */
   public List<BulkResult> createBulk(List<NewSession> requests) {
-    if (requests.isEmpty() || requests.size() > SessionBatcher.MAX_BULK) throw new IllegalArgumentException("1 to " + SessionBatcher.MAX_BULK + " sessions per bulk request");
-    var request = ApiRequest.post(BASE + "/bulk", requests).idempotencyKey(SwitchboardClient.newIdempotencyKey());
+    if (requests.isEmpty() || requests.size() > SessionBatcher.MAX_BULK)
+      throw new IllegalArgumentException(
+          "1 to " + SessionBatcher.MAX_BULK + " sessions per bulk request");
+    var request =
+        ApiRequest.post(BASE + "/bulk", requests)
+            .idempotencyKey(SwitchboardClient.newIdempotencyKey());
     return client.call(request, BulkAnswer.class).results();
   }
 
@@ -190,9 +217,9 @@ public final class SessionsApi {
   }
 
   /**
-   * Merges {@code changes} into the session's data (RFC 7396: a key set to null is removed), atomically on
-   * the latest state. Never fails because of a concurrent writer; retried on 429/5xx like a PUT, since
-   * applying the same merge twice leaves the same data.
+   * Merges {@code changes} into the session's data (RFC 7396: a key set to null is removed),
+   * atomically on the latest state. Never fails because of a concurrent writer; retried on 429/5xx
+   * like a PUT, since applying the same merge twice leaves the same data.
    */
   public Session patch(String id, Map<String, ?> changes) {
     var request = ApiRequest.patch(path(id), Map.of("data", changes), MERGE_PATCH).idempotent();
@@ -201,28 +228,36 @@ public final class SessionsApi {
 
   /**
    * Merges {@code changes} only if the session is still at {@code expectedVersion}, else 409
-   * ({@link ApiException.VersionMismatchException} naming the current version) and nothing is written.
+   * ({@link ApiException.VersionMismatchException} naming the current version) and nothing is
+   * written.
    */
   public Session patch(String id, Map<String, ?> changes, long expectedVersion) {
-    var request = ApiRequest.patch(path(id), Map.of("data", changes), MERGE_PATCH).header("If-Match", etag(expectedVersion)).idempotent();
+    var request =
+        ApiRequest.patch(path(id), Map.of("data", changes), MERGE_PATCH)
+            .header("If-Match", etag(expectedVersion))
+            .idempotent();
     return client.call(request, Session.class);
   }
 
-  /** Replaces the whole data if the session is still at {@code expectedVersion} (else 409, nothing written). */
+  /**
+   * Replaces the whole data if the session is still at {@code expectedVersion} (else 409, nothing
+   * written).
+   */
   public Session replace(String id, Map<String, ?> data, long expectedVersion) {
     return replace(id, data, expectedVersion, client.newDeadline());
   }
 
   private Session replace(String id, Map<String, ?> data, long expectedVersion, Instant deadline) {
-    var request = ApiRequest.put(path(id), Map.of("data", data)).header("If-Match", etag(expectedVersion));
+    var request =
+        ApiRequest.put(path(id), Map.of("data", data)).header("If-Match", etag(expectedVersion));
     return client.read(client.core().send(request, deadline), Session.class);
   }
 
   /**
-   * Read, apply {@code change} to a mutable copy of the data, write it back with {@code If-Match}; on 409
-   * {@code version.mismatch} read again and apply again, at most {@code updateAttempts} times (builder, default
-   * 10) and within one deadline. {@code change} may therefore run more than once: keep it free of side
-   * effects. A change that leaves the data as it is writes nothing.
+   * Read, apply {@code change} to a mutable copy of the data, write it back with {@code If-Match};
+   * on 409 {@code version.mismatch} read again and apply again, at most {@code updateAttempts}
+   * times (builder, default 10) and within one deadline. {@code change} may therefore run more than
+   * once: keep it free of side effects. A change that leaves the data as it is writes nothing.
    *
    * @throws ApiException.VersionMismatchException when every attempt lost the race
    * @throws ApiException.ConflictException {@code session.completed} when the session is completed
@@ -233,15 +268,19 @@ public final class SessionsApi {
     Session current = get(id, deadline);
     for (int attempt = 1; ; attempt++) {
       Map<String, Object> wanted = change.apply(mutableCopy(current.data()));
-      if (wanted == null) throw new IllegalArgumentException("the change function returned null; return the (modified) map");
+      if (wanted == null)
+        throw new IllegalArgumentException(
+            "the change function returned null; return the (modified) map");
       if (sameJson(wanted, current.data())) return current;
       try {
         return replace(id, wanted, current.version(), deadline);
       } catch (ApiException.VersionMismatchException e) {
         if (attempt >= attempts) throw e;
         current = get(id, deadline);
-        // Our PUT was sent more than once (a dropped connection, then a retry): the first may have landed,
-        // and the retry's 409 is about our own write. Applying the change again would apply it twice.
+        // Our PUT was sent more than once (a dropped connection, then a retry): the first may have
+        // landed,
+        // and the retry's 409 is about our own write. Applying the change again would apply it
+        // twice.
         if (e.attempts().size() > 1 && sameJson(wanted, current.data())) return current;
         pause(attempt, deadline);
       }
@@ -265,10 +304,13 @@ public final class SessionsApi {
   /** Equal as JSON: 5 and 5L, or two maps in different key order, are the same data. */
   private boolean sameJson(Object a, Object b) {
     var json = client.json();
-    return json.readTree(json.writeValueAsBytes(a)).equals(json.readTree(json.writeValueAsBytes(b)));
+    return json.readTree(json.writeValueAsBytes(a))
+        .equals(json.readTree(json.writeValueAsBytes(b)));
   }
 
-  /** A short random pause between conflicting writes, so two hot writers do not collide in lockstep. */
+  /**
+   * A short random pause between conflicting writes, so two hot writers do not collide in lockstep.
+   */
   private void pause(int attempt, Instant deadline) {
     long millis = ThreadLocalRandom.current().nextLong(Math.min(50, 5L * attempt) + 1);
     if (client.core().clock.instant().plusMillis(millis).isAfter(deadline)) return;

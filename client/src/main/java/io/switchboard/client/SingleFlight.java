@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Concurrent calls for the same key share one execution: the first caller runs it, the others wait for its
- * result, each no longer than its own deadline.
+ * Concurrent calls for the same key share one execution: the first caller runs it, the others wait
+ * for its result, each no longer than its own deadline.
  *
- * <p>The server's answer ({@link ApiException}) is everyone's answer. Any other failure of the leader (its
- * own, possibly shorter, deadline; a dropped connection) does not fail the followers: those with time left
- * start over, and one of them leads the next execution.
+ * <p>The server's answer ({@link ApiException}) is everyone's answer. Any other failure of the
+ * leader (its own, possibly shorter, deadline; a dropped connection) does not fail the followers:
+ * those with time left start over, and one of them leads the next execution.
  */
 final class SingleFlight<K, V> {
   private final ConcurrentHashMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
@@ -35,8 +35,10 @@ final class SingleFlight<K, V> {
       try {
         return Waits.await(running, deadline, clock, "the shared request for " + key);
       } catch (ExecutionException e) {
-        // A fresh exception per caller: each gets a stack trace of its own call, with the server's answer.
-        if (e.getCause() instanceof ApiException api) throw ApiException.of(api.status(), api.error(), api.attempts());
+        // A fresh exception per caller: each gets a stack trace of its own call, with the server's
+        // answer.
+        if (e.getCause() instanceof ApiException api)
+          throw ApiException.of(api.status(), api.error(), api.attempts());
         // Not the server's word: try again (leading or following) while this caller has time.
       }
     }

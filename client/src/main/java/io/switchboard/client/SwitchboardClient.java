@@ -15,19 +15,20 @@ import tools.jackson.databind.json.JsonMapper;
  * A client for one Switchboard org, authenticated with OAuth client credentials.
  *
  * <ul>
- *   <li><b>Tokens</b> are cached and replaced before expiry by one caller (single flight), and replaced once
- *       when the server answers 401 to a token that expired or was revoked.
- *   <li><b>Retries</b> happen only on 429, 502, 503, 504 and connection failures, and only for requests that
- *       are safe to repeat: idempotent methods, or POSTs carrying an {@code Idempotency-Key} (the typed APIs
- *       add one to the POSTs the server deduplicates). The wait is the server's {@code Retry-After}, else
- *       full-jitter exponential backoff ({@link RetrySettings}).
- *   <li><b>Deadlines</b>: every call has one (the client's default, {@link #withDeadline} or
- *       {@link ApiRequest#deadline}); no wait is started that would end past it, and the caller then gets a
- *       {@link DeadlineExceededException} listing what was tried.
+ *   <li><b>Tokens</b> are cached and replaced before expiry by one caller (single flight), and
+ *       replaced once when the server answers 401 to a token that expired or was revoked.
+ *   <li><b>Retries</b> happen only on 429, 502, 503, 504 and connection failures, and only for
+ *       requests that are safe to repeat: idempotent methods, or POSTs carrying an {@code
+ *       Idempotency-Key} (the typed APIs add one to the POSTs the server deduplicates). The wait is
+ *       the server's {@code Retry-After}, else full-jitter exponential backoff ({@link
+ *       RetrySettings}).
+ *   <li><b>Deadlines</b>: every call has one (the client's default, {@link #withDeadline} or {@link
+ *       ApiRequest#deadline}); no wait is started that would end past it, and the caller then gets
+ *       a {@link DeadlineExceededException} listing what was tried.
  *   <li><b>Circuit breaker</b>: after repeated 5xx or connection failures calls fail fast with
  *       {@link CircuitOpenException} for a while ({@link CircuitBreakerSettings}).
- *   <li><b>Fewer calls</b>: published scripts are ETag-cached and concurrent identical reads share one
- *       request; concurrent session creations are batched into the bulk endpoint.
+ *   <li><b>Fewer calls</b>: published scripts are ETag-cached and concurrent identical reads share
+ *       one request; concurrent session creations are batched into the bulk endpoint.
  * </ul>
  *
  * <pre>{@code
@@ -39,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * }
  * }</pre>
  *
- * <p>Thread-safe; share one instance per org (see {@link OrgClients} for apps that serve many orgs).
+ * <p>Thread-safe; share one instance per org (see {@link OrgClients} for apps that serve many
+ * orgs).
  */
 public final class SwitchboardClient implements AutoCloseable {
   private final ClientCore core;
@@ -58,8 +60,8 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * The same client (same token, caches, breaker and counters) with another default deadline for the calls
-   * made through it. Closing the view does nothing; close the original.
+   * The same client (same token, caches, breaker and counters) with another default deadline for
+   * the calls made through it. Closing the view does nothing; close the original.
    */
   public SwitchboardClient withDeadline(Duration deadline) {
     requirePositive(deadline);
@@ -86,7 +88,10 @@ public final class SwitchboardClient implements AutoCloseable {
     return new PublishedScriptsApi(this);
   }
 
-  /** Agent script sessions: batched creation, merge patch, read-apply-write updates (scope {@code agent-scripting}). */
+  /**
+   * Agent script sessions: batched creation, merge patch, read-apply-write updates (scope {@code
+   * agent-scripting}).
+   */
   public SessionsApi sessions() {
     return new SessionsApi(this);
   }
@@ -137,7 +142,9 @@ public final class SwitchboardClient implements AutoCloseable {
     return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
   }
 
-  /** Sends {@code request} and binds the JSON answer to a generic type such as {@code Page<Script>}. */
+  /**
+   * Sends {@code request} and binds the JSON answer to a generic type such as {@code Page<Script>}.
+   */
   <T> T call(ApiRequest request, JavaType type) {
     ApiResponse response = send(request);
     return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
@@ -146,12 +153,14 @@ public final class SwitchboardClient implements AutoCloseable {
   /** Sends {@code request} and returns its JSON tree (a missing node for an empty body). */
   public JsonNode callForTree(ApiRequest request) {
     ApiResponse response = send(request);
-    return response.body().length == 0 ? core.json.missingNode() : core.json.readTree(response.body());
+    return response.body().length == 0
+        ? core.json.missingNode()
+        : core.json.readTree(response.body());
   }
 
   /**
-   * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304 answer and
-   * throws {@link ApiException} (typed by status) for anything else.
+   * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304
+   * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   public ApiResponse send(ApiRequest request) {
     return core.send(request, deadlineOf(request));
@@ -186,21 +195,27 @@ public final class SwitchboardClient implements AutoCloseable {
     return UUID.randomUUID().toString();
   }
 
-  /** Releases the HTTP client if this client created it. Views ({@link #withDeadline}) close nothing. */
+  /**
+   * Releases the HTTP client if this client created it. Views ({@link #withDeadline}) close
+   * nothing.
+   */
   @Override
   public void close() {
     if (owner) core.close();
   }
 
   private static void requirePositive(Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("deadline must be positive");
+    if (d == null || d.isNegative() || d.isZero())
+      throw new IllegalArgumentException("deadline must be positive");
   }
 
   private static String stripSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  /** Builds a {@link SwitchboardClient}. {@code baseUrl} and {@code clientCredentials} are required. */
+  /**
+   * Builds a {@link SwitchboardClient}. {@code baseUrl} and {@code clientCredentials} are required.
+   */
   public static final class Builder {
     private String baseUrl;
     private String clientId;
@@ -231,9 +246,9 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /**
-     * The org these credentials belong to. When set, every call carries {@code X-Genesys-Organization-Id} and
-     * the server refuses it (403 {@code org.mismatch}) if the token belongs to another org: a guard against
-     * mixed-up credentials in apps that serve many orgs.
+     * The org these credentials belong to. When set, every call carries {@code
+     * X-Genesys-Organization-Id} and the server refuses it (403 {@code org.mismatch}) if the token
+     * belongs to another org: a guard against mixed-up credentials in apps that serve many orgs.
      */
     public Builder orgId(String orgId) {
       this.orgId = orgId;
@@ -266,23 +281,30 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /**
-     * How long a published script read stays fresh before the next read revalidates it with
-     * {@code If-None-Match} (default 1 s; zero revalidates every read). A newly published version is seen
+     * How long a published script read stays fresh before the next read revalidates it with {@code
+     * If-None-Match} (default 1 s; zero revalidates every read). A newly published version is seen
      * after at most this long by other clients, at once by this one.
      */
     public Builder publishedScriptFreshness(Duration freshness) {
-      if (freshness == null || freshness.isNegative()) throw new IllegalArgumentException("freshness must be zero or positive");
+      if (freshness == null || freshness.isNegative())
+        throw new IllegalArgumentException("freshness must be zero or positive");
       this.publishedScriptFreshness = freshness;
       return this;
     }
 
-    /** How session creations are batched (default {@link SessionBatching#DEFAULT}: on, 5 ms, up to 100). */
+    /**
+     * How session creations are batched (default {@link SessionBatching#DEFAULT}: on, 5 ms, up to
+     * 100).
+     */
     public Builder sessionBatching(SessionBatching batching) {
       this.sessionBatching = Objects.requireNonNull(batching);
       return this;
     }
 
-    /** How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default 10). */
+    /**
+     * How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default
+     * 10).
+     */
     public Builder updateAttempts(int attempts) {
       if (attempts < 1) throw new IllegalArgumentException("updateAttempts must be at least 1");
       this.updateAttempts = attempts;
@@ -301,9 +323,15 @@ public final class SwitchboardClient implements AutoCloseable {
       Objects.requireNonNull(clientId, "clientCredentials");
       Objects.requireNonNull(clientSecret, "clientCredentials");
       boolean ownsHttp = httpClient == null;
-      HttpClient http = ownsHttp ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build() : httpClient;
-      var features = new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
-      var core = new ClientCore(base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
+      HttpClient http =
+          ownsHttp
+              ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+              : httpClient;
+      var features =
+          new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
+      var core =
+          new ClientCore(
+              base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
       return new SwitchboardClient(core, deadline, true);
     }
   }

@@ -3,8 +3,8 @@ package io.switchboard.client;
 import java.time.Instant;
 
 /**
- * An access token, when the client starts replacing it ({@code refreshAt}, a margin before expiry) and when
- * the server stops accepting it ({@code expiresAt}).
+ * An access token, when the client starts replacing it ({@code refreshAt}, a margin before expiry)
+ * and when the server stops accepting it ({@code expiresAt}).
  */
 record Token(String value, Instant refreshAt, Instant expiresAt) {
   @Override

@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Holds the current access token and replaces it before it expires. One caller fetches while the others
- * wait for its result (single flight), so 100 concurrent calls cost one token request.
+ * Holds the current access token and replaces it before it expires. One caller fetches while the
+ * others wait for its result (single flight), so 100 concurrent calls cost one token request.
  *
- * <p>In the refresh margin (the token is still valid but due for replacement) the other callers do not wait:
- * they keep using the valid token while one of them fetches the next. A failed early refresh is not an
- * error; the old token still works and the next caller tries again.
+ * <p>In the refresh margin (the token is still valid but due for replacement) the other callers do
+ * not wait: they keep using the valid token while one of them fetches the next. A failed early
+ * refresh is not an error; the old token still works and the next caller tries again.
  */
 final class TokenManager {
   /** Fetches a fresh token, bounded by {@code deadline}. */
@@ -32,7 +32,10 @@ final class TokenManager {
     this.clock = clock;
   }
 
-  /** A token usable now, fetching one if needed; waiting for another caller's fetch ends at {@code deadline}. */
+  /**
+   * A token usable now, fetching one if needed; waiting for another caller's fetch ends at {@code
+   * deadline}.
+   */
   String token(Instant deadline) {
     Token t = current.get();
     Instant now = clock.instant();
@@ -75,12 +78,15 @@ final class TokenManager {
       Thread.currentThread().interrupt();
       throw new SwitchboardException("interrupted while waiting for an access token", e);
     }
-    throw new DeadlineExceededException("no access token within the deadline (another caller's token request is still running)", List.of(), null);
+    throw new DeadlineExceededException(
+        "no access token within the deadline (another caller's token request is still running)",
+        List.of(),
+        null);
   }
 
   /**
-   * Drops {@code rejected} after the server refused it (expired or revoked), unless another caller has
-   * already replaced it.
+   * Drops {@code rejected} after the server refused it (expired or revoked), unless another caller
+   * has already replaced it.
    */
   void invalidate(String rejected) {
     current.updateAndGet(t -> t != null && t.value().equals(rejected) ? null : t);
@@ -89,6 +95,9 @@ final class TokenManager {
   /** Refresh at 90% of the lifetime, and at least 30 s before expiry when the lifetime allows. */
   static Token token(String value, Instant issuedAt, long expiresInSeconds) {
     long margin = Math.max(expiresInSeconds / 10, Math.min(30, expiresInSeconds / 2));
-    return new Token(value, issuedAt.plusSeconds(expiresInSeconds - margin), issuedAt.plusSeconds(expiresInSeconds));
+    return new Token(
+        value,
+        issuedAt.plusSeconds(expiresInSeconds - margin),
+        issuedAt.plusSeconds(expiresInSeconds));
   }
 }

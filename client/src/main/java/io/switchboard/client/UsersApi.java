@@ -29,7 +29,17 @@ public final class UsersApi {
    * @param selfUri its path
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record User(String id, String name, String email, String username, String department, String title, String state, long version, Instant dateCreated, String selfUri) {}
+  public record User(
+      String id,
+      String name,
+      String email,
+      String username,
+      String department,
+      String title,
+      String state,
+      long version,
+      Instant dateCreated,
+      String selfUri) {}
 
   /**
    * What creates an agent.
@@ -58,7 +68,9 @@ public final class UsersApi {
 
   /** One page of agents. */
   public Page<User> list(int pageNumber, int pageSize) {
-    return client.call(ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(User.class));
+    return client.call(
+        ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
+        client.pageOf(User.class));
   }
 
   /** Every agent, fetched lazily. */

@@ -27,7 +27,14 @@ public final class WrapupCodesApi {
    * @param selfUri its path
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record WrapupCode(String id, String name, Instant dateCreated, Instant dateModified, String createdBy, String modifiedBy, String selfUri) {}
+  public record WrapupCode(
+      String id,
+      String name,
+      Instant dateCreated,
+      Instant dateModified,
+      String createdBy,
+      String modifiedBy,
+      String selfUri) {}
 
   /** Creates a code. Not retried. */
   public WrapupCode create(String name) {
@@ -41,7 +48,8 @@ public final class WrapupCodesApi {
 
   /** Renames a code. */
   public WrapupCode rename(String id, String name) {
-    return client.call(ApiRequest.put(BASE + "/" + Paths.segment(id), Map.of("name", name)), WrapupCode.class);
+    return client.call(
+        ApiRequest.put(BASE + "/" + Paths.segment(id), Map.of("name", name)), WrapupCode.class);
   }
 
   /** Deletes a code. */
@@ -51,7 +59,9 @@ public final class WrapupCodesApi {
 
   /** One page of codes. */
   public Page<WrapupCode> list(int pageNumber, int pageSize) {
-    return client.call(ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber), client.pageOf(WrapupCode.class));
+    return client.call(
+        ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
+        client.pageOf(WrapupCode.class));
   }
 
   /** Every code, fetched lazily. */

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The breaker opens on server failures only, fails fast without sending, and closes after good trials. */
+/**
+ * The breaker opens on server failures only, fails fast without sending, and closes after good
+ * trials.
+ */
 class CircuitBreakerIT {
   static TestServer server;
   static TestServer.OrgAccess org;
@@ -38,18 +41,27 @@ class CircuitBreakerIT {
 
   @Test
   void opensAfterTheThresholdFailsFastThenClosesAfterSuccessfulTrials() throws Exception {
-    try (var proxy = FaultProxy.before(server.baseUrl()); var client = client(proxy)) {
+    try (var proxy = FaultProxy.before(server.baseUrl());
+        var client = client(proxy)) {
       client.oauthClients().list(1, 1);
       proxy.inject(request("GET", "/api/v2/oauth/clients"), Fault.status(503), 3);
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(ApiException.ServerErrorException.class);
+        assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+            .isInstanceOf(ApiException.ServerErrorException.class);
       }
       assertThat(client.circuitState()).isEqualTo("OPEN");
 
       long sent = proxy.count(request("GET", "/api/v2/oauth/clients"));
       assertThatThrownBy(() -> client.oauthClients().list(1, 1))
-          .isInstanceOfSatisfying(CircuitOpenException.class, e -> assertThat(e.remainingDelay()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(300)));
-      assertThat(proxy.count(request("GET", "/api/v2/oauth/clients"))).as("nothing sent while open").isEqualTo(sent);
+          .isInstanceOfSatisfying(
+              CircuitOpenException.class,
+              e ->
+                  assertThat(e.remainingDelay())
+                      .isPositive()
+                      .isLessThanOrEqualTo(Duration.ofMillis(300)));
+      assertThat(proxy.count(request("GET", "/api/v2/oauth/clients")))
+          .as("nothing sent while open")
+          .isEqualTo(sent);
       assertThat(client.stats().circuitRejections()).isEqualTo(1);
 
       Thread.sleep(350); // the breaker's own open delay; there is no clock to move inside Failsafe
@@ -62,24 +74,31 @@ class CircuitBreakerIT {
 
   @Test
   void aFailedTrialOpensItAgain() throws Exception {
-    try (var proxy = FaultProxy.before(server.baseUrl()); var client = client(proxy)) {
+    try (var proxy = FaultProxy.before(server.baseUrl());
+        var client = client(proxy)) {
       proxy.inject(request("GET", "/api/v2/oauth/clients"), Fault.drop(), 4);
-      for (int i = 0; i < 3; i++) assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(TransportException.class);
+      for (int i = 0; i < 3; i++)
+        assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+            .isInstanceOf(TransportException.class);
       assertThat(client.circuitState()).isEqualTo("OPEN");
       Thread.sleep(350);
-      assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(TransportException.class);
+      assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+          .isInstanceOf(TransportException.class);
       assertThat(client.circuitState()).isEqualTo("OPEN");
     }
   }
 
   @Test
   void clientErrorsAndThrottlingNeverOpenIt() {
-    try (var proxy = FaultProxy.before(server.baseUrl()); var client = client(proxy)) {
+    try (var proxy = FaultProxy.before(server.baseUrl());
+        var client = client(proxy)) {
       proxy.inject(request("GET", "/api/v2/oauth/clients?"), Fault.status(429, 1), 10);
       for (int i = 0; i < 10; i++) {
         String id = "00000000-0000-0000-0000-00000000000" + i;
-        assertThatThrownBy(() -> client.oauthClients().get(id)).isInstanceOf(ApiException.NotFoundException.class);
-        assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(ApiException.RateLimitedException.class);
+        assertThatThrownBy(() -> client.oauthClients().get(id))
+            .isInstanceOf(ApiException.NotFoundException.class);
+        assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+            .isInstanceOf(ApiException.RateLimitedException.class);
       }
       assertThat(client.circuitState()).isEqualTo("CLOSED");
       assertThat(client.oauthClients().list(1, 1).total()).isPositive();
@@ -87,23 +106,37 @@ class CircuitBreakerIT {
   }
 
   /**
-   * Regression: an attempt that threw after taking the breaker's permit kept it, and a half-open breaker, whose
-   * trial permits were all taken, then refused every later call for good.
+   * Regression: an attempt that threw after taking the breaker's permit kept it, and a half-open
+   * breaker, whose trial permits were all taken, then refused every later call for good.
    */
   @Test
   void anAttemptThatThrowsGivesItsPermitBack() throws Exception {
     var oneTrial = new CircuitBreakerSettings(3, 5, Duration.ofMillis(300), 1);
     try (var proxy = FaultProxy.before(server.baseUrl());
-        var client = SwitchboardClient.builder().baseUrl(proxy.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).retry(RetrySettings.none()).circuitBreaker(oneTrial).build()) {
+        var client =
+            SwitchboardClient.builder()
+                .baseUrl(proxy.baseUrl())
+                .clientCredentials(org.clientId(), org.clientSecret())
+                .retry(RetrySettings.none())
+                .circuitBreaker(oneTrial)
+                .build()) {
       client.oauthClients().list(1, 1);
       proxy.inject(request("GET", "/api/v2/oauth/clients"), Fault.status(503), 3);
-      for (int i = 0; i < 3; i++) assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(ApiException.ServerErrorException.class);
+      for (int i = 0; i < 3; i++)
+        assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+            .isInstanceOf(ApiException.ServerErrorException.class);
       assertThat(client.circuitState()).isEqualTo("OPEN");
       Thread.sleep(350);
 
-      // The one trial permit goes to a request that cannot even be built (java.net.http refuses a Host header).
-      assertThatThrownBy(() -> client.send(ApiRequest.get("/api/v2/oauth/clients").header("Host", "elsewhere.example"))).isInstanceOf(IllegalArgumentException.class);
-      assertThat(client.oauthClients().list(1, 1).total()).as("the trial permit came back").isPositive();
+      // The one trial permit goes to a request that cannot even be built (java.net.http refuses a
+      // Host header).
+      assertThatThrownBy(() ->
+              client.send(
+                  ApiRequest.get("/api/v2/oauth/clients").header("Host", "elsewhere.example")))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(client.oauthClients().list(1, 1).total())
+          .as("the trial permit came back")
+          .isPositive();
       assertThat(client.circuitState()).isEqualTo("CLOSED");
     }
   }

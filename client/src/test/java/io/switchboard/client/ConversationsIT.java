@@ -37,8 +37,16 @@ class ConversationsIT {
     Conversation call = scenario.call(agentId);
     var agent = call.participant("agent").orElseThrow();
     scenario.admin().conversations().disconnect(call.id());
-    scenario.admin().conversations().wrapup(call.id(), agent.id(), agent.calls().get(0).id(), new WrapupInput(code, "all good", null, null));
-    assertThat(scenario.admin().conversations().getWrapup(call.id(), agent.id())).hasValueSatisfying(w -> assertThat(w.code()).isEqualTo(code));
+    scenario
+        .admin()
+        .conversations()
+        .wrapup(
+            call.id(),
+            agent.id(),
+            agent.calls().get(0).id(),
+            new WrapupInput(code, "all good", null, null));
+    assertThat(scenario.admin().conversations().getWrapup(call.id(), agent.id()))
+        .hasValueSatisfying(w -> assertThat(w.code()).isEqualTo(code));
   }
 
   @Test
@@ -49,15 +57,29 @@ class ConversationsIT {
     var agent = call.participant("agent").orElseThrow();
     scenario.admin().conversations().disconnect(call.id());
     try (var proxy = FaultProxy.before(server.baseUrl());
-        var client = SwitchboardClient.builder().baseUrl(proxy.baseUrl()).clientCredentials(scenario.org().clientId(), scenario.org().clientSecret()).retry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(20))).build()) {
+        var client =
+            SwitchboardClient.builder()
+                .baseUrl(proxy.baseUrl())
+                .clientCredentials(scenario.org().clientId(), scenario.org().clientSecret())
+                .retry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                .build()) {
       // The first try never reaches the server; the retry, with the same key, does.
-      proxy.inject(request("POST", "/api/v2/integrations/scripting/interactions/"), Fault.drop(), 1);
-      client.conversations().wrapupInteraction(call.id(), null, agentId, new WrapupInput(code, "first", null, null));
-      var tries = proxy.seen().stream().filter(s -> s.path().startsWith("/api/v2/integrations/scripting/interactions/")).toList();
+      proxy.inject(
+          request("POST", "/api/v2/integrations/scripting/interactions/"), Fault.drop(), 1);
+      client
+          .conversations()
+          .wrapupInteraction(call.id(), null, agentId, new WrapupInput(code, "first", null, null));
+      var tries =
+          proxy.seen().stream()
+              .filter(s -> s.path().startsWith("/api/v2/integrations/scripting/interactions/"))
+              .toList();
       assertThat(tries).hasSize(2);
-      assertThat(tries.get(0).idempotencyKey()).isNotBlank().isEqualTo(tries.get(1).idempotencyKey());
+      assertThat(tries.get(0).idempotencyKey())
+          .isNotBlank()
+          .isEqualTo(tries.get(1).idempotencyKey());
     }
-    assertThat(scenario.admin().conversations().getWrapup(call.id(), agent.id())).hasValueSatisfying(w -> assertThat(w.notes()).isEqualTo("first"));
+    assertThat(scenario.admin().conversations().getWrapup(call.id(), agent.id()))
+        .hasValueSatisfying(w -> assertThat(w.notes()).isEqualTo("first"));
   }
 
   @Test
@@ -66,15 +88,27 @@ class ConversationsIT {
     String code = scenario.admin().wrapupCodes().create("Early " + System.nanoTime()).id();
     Conversation call = scenario.call(agentId);
     var agent = call.participant("agent").orElseThrow();
-    assertThatThrownBy(() -> scenario.admin().conversations().wrapup(call.id(), agent.id(), agent.calls().get(0).id(), new WrapupInput(code, null, null, null)))
-        .isInstanceOfSatisfying(ApiException.ConflictException.class, e -> assertThat(e.code()).isEqualTo("conversation.not.disconnected"));
+    assertThatThrownBy(() ->
+            scenario
+                .admin()
+                .conversations()
+                .wrapup(
+                    call.id(),
+                    agent.id(),
+                    agent.calls().get(0).id(),
+                    new WrapupInput(code, null, null, null)))
+        .isInstanceOfSatisfying(
+            ApiException.ConflictException.class,
+            e -> assertThat(e.code()).isEqualTo("conversation.not.disconnected"));
     assertThat(scenario.admin().conversations().getWrapup(call.id(), agent.id())).isEmpty();
   }
 
   @Test
   void agentsAndCodesPageThroughStreams() {
     for (int i = 0; i < 3; i++) scenario.agent();
-    assertThat(scenario.admin().users().stream(2).count()).isEqualTo(scenario.admin().users().list(1, 1).total());
-    assertThat(scenario.admin().wrapupCodes().stream(2).count()).isEqualTo(scenario.admin().wrapupCodes().list(1, 1).total());
+    assertThat(scenario.admin().users().stream(2).count())
+        .isEqualTo(scenario.admin().users().list(1, 1).total());
+    assertThat(scenario.admin().wrapupCodes().stream(2).count())
+        .isEqualTo(scenario.admin().wrapupCodes().list(1, 1).total());
   }
 }

@@ -20,12 +20,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A forwarding proxy in front of the real server that injects the failures the real server does not produce
- * on demand (502/503/504, dropped connections) and records every request it sees. Everything not matched by
- * a fault reaches the real server unchanged, so tokens, bodies and errors stay real.
+ * A forwarding proxy in front of the real server that injects the failures the real server does not
+ * produce on demand (502/503/504, dropped connections) and records every request it sees.
+ * Everything not matched by a fault reaches the real server unchanged, so tokens, bodies and errors
+ * stay real.
  */
 final class FaultProxy implements AutoCloseable {
-  private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive");
+  private static final Set<String> HOP_HEADERS =
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
 
   /** What the proxy saw. */
   record Seen(String method, String path, String orgHeader, String idempotencyKey) {}
@@ -33,11 +42,25 @@ final class FaultProxy implements AutoCloseable {
   /** A failure to answer with instead of forwarding; {@code status} 0 drops the connection. */
   record Fault(int status, String retryAfter, String body) {
     static Fault status(int status) {
-      return new Fault(status, null, "{\"message\":\"injected\",\"code\":\"injected." + status + "\",\"status\":" + status + "}");
+      return new Fault(
+          status,
+          null,
+          "{\"message\":\"injected\",\"code\":\"injected."
+              + status
+              + "\",\"status\":"
+              + status
+              + "}");
     }
 
     static Fault status(int status, int retryAfterSeconds) {
-      return new Fault(status, Integer.toString(retryAfterSeconds), "{\"message\":\"injected\",\"code\":\"injected." + status + "\",\"status\":" + status + "}");
+      return new Fault(
+          status,
+          Integer.toString(retryAfterSeconds),
+          "{\"message\":\"injected\",\"code\":\"injected."
+              + status
+              + "\",\"status\":"
+              + status
+              + "}");
     }
 
     static Fault drop() {
@@ -49,7 +72,8 @@ final class FaultProxy implements AutoCloseable {
 
   private final HttpServer server;
   private final String target;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
 
@@ -97,7 +121,12 @@ final class FaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      var s = new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(), ex.getRequestHeaders().getFirst("X-Genesys-Organization-Id"), ex.getRequestHeaders().getFirst("Idempotency-Key"));
+      var s =
+          new Seen(
+              ex.getRequestMethod(),
+              ex.getRequestURI().toString(),
+              ex.getRequestHeaders().getFirst("X-Genesys-Organization-Id"),
+              ex.getRequestHeaders().getFirst("Idempotency-Key"));
       seen.add(s);
       byte[] body = ex.getRequestBody().readAllBytes();
       for (Rule r : rules) {
@@ -113,8 +142,10 @@ final class FaultProxy implements AutoCloseable {
   private static void answer(HttpExchange ex, Fault f) throws IOException {
     ex.getResponseHeaders().set("Connection", "close");
     if (f.status() == 0) {
-      // The connection dies in the middle of the answer. (Closing before the first byte would not do: the JDK
-      // client silently resends a GET once in that case, which would blur the count of the client's attempts.)
+      // The connection dies in the middle of the answer. (Closing before the first byte would not
+      // do: the JDK
+      // client silently resends a GET once in that case, which would blur the count of the client's
+      // attempts.)
       ex.sendResponseHeaders(200, 1000);
       ex.getResponseBody().write("{\"partial\":".getBytes(StandardCharsets.UTF_8));
       ex.getResponseBody().flush();
@@ -128,11 +159,18 @@ final class FaultProxy implements AutoCloseable {
   }
 
   private void forward(HttpExchange ex, byte[] body) throws IOException {
-    var b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI())).timeout(Duration.ofSeconds(30));
-    ex.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase())) values.forEach(v -> b.header(name, v));
-    });
-    b.method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    var b =
+        HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
+            .timeout(Duration.ofSeconds(30));
+    ex.getRequestHeaders()
+        .forEach((name, values) -> {
+          if (!HOP_HEADERS.contains(name.toLowerCase())) values.forEach(v -> b.header(name, v));
+        });
+    b.method(
+        ex.getRequestMethod(),
+        body.length == 0
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     HttpResponse<byte[]> r;
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -140,9 +178,12 @@ final class FaultProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-    r.headers().map().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) ex.getResponseHeaders().put(name, values);
-    });
+    r.headers()
+        .map()
+        .forEach((name, values) -> {
+          if (!HOP_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":"))
+            ex.getResponseHeaders().put(name, values);
+        });
     ex.getResponseHeaders().set("Connection", "close");
     boolean empty = r.body().length == 0 || r.statusCode() == 304 || r.statusCode() == 204;
     ex.sendResponseHeaders(r.statusCode(), empty ? -1 : r.body().length);

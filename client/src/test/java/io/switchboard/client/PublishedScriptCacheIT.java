@@ -33,7 +33,8 @@ class PublishedScriptCacheIT {
     server.close();
   }
 
-  static List<Script> concurrentReads(SwitchboardClient client, String scriptId, int n) throws Exception {
+  static List<Script> concurrentReads(SwitchboardClient client, String scriptId, int n)
+      throws Exception {
     var go = new CountDownLatch(1);
     var calls = new ArrayList<Callable<Script>>();
     for (int i = 0; i < n; i++) {
@@ -58,10 +59,14 @@ class PublishedScriptCacheIT {
       client.oauthClients().list(1, 1); // the token, so only script reads are counted below
       long before = ServerMetrics.count(server, "GET", ROUTE);
       List<Script> scripts = concurrentReads(client, scriptId, 100);
-      assertThat(scripts).hasSize(100).allSatisfy(s -> {
-        assertThat(s.id()).isEqualTo(scriptId);
-        assertThat(s.variables()).extracting(ScriptsApi.Variable::name).contains("name", "counter");
-      });
+      assertThat(scripts)
+          .hasSize(100)
+          .allSatisfy(s -> {
+            assertThat(s.id()).isEqualTo(scriptId);
+            assertThat(s.variables())
+                .extracting(ScriptsApi.Variable::name)
+                .contains("name", "counter");
+          });
       assertThat(ServerMetrics.count(server, "GET", ROUTE) - before).isEqualTo(1);
       assertThat(client.stats().coalesced() + client.stats().cacheHits()).isEqualTo(99);
     }
@@ -70,7 +75,8 @@ class PublishedScriptCacheIT {
   @Test
   void afterTheFreshnessWindowAReadRevalidatesWithAFree304() {
     String scriptId = scenario.publishedScript();
-    try (var client = scenario.clientBuilder(server).publishedScriptFreshness(Duration.ZERO).build()) {
+    try (var client =
+        scenario.clientBuilder(server).publishedScriptFreshness(Duration.ZERO).build()) {
       Script first = client.publishedScripts().get(scriptId);
       long notModified = ServerMetrics.count(server, "GET", ROUTE, 304);
       Script second = client.publishedScripts().get(scriptId);
@@ -83,10 +89,23 @@ class PublishedScriptCacheIT {
   @Test
   void aRepublishedScriptIsSeenAfterRevalidation() {
     String scriptId = scenario.publishedScript();
-    try (var reader = scenario.clientBuilder(server).publishedScriptFreshness(Duration.ZERO).build()) {
+    try (var reader =
+        scenario.clientBuilder(server).publishedScriptFreshness(Duration.ZERO).build()) {
       String v1 = reader.publishedScripts().get(scriptId).versionId();
       Script draft = scenario.admin().scripts().get(scriptId);
-      scenario.admin().scripts().replace(scriptId, new ScriptsApi.ScriptDraft(draft.name() + " v2", draft.startPageId(), draft.variables(), draft.pages(), null, null, draft.version()));
+      scenario
+          .admin()
+          .scripts()
+          .replace(
+              scriptId,
+              new ScriptsApi.ScriptDraft(
+                  draft.name() + " v2",
+                  draft.startPageId(),
+                  draft.variables(),
+                  draft.pages(),
+                  null,
+                  null,
+                  draft.version()));
       scenario.admin().publishedScripts().publish(scriptId);
       Script v2 = reader.publishedScripts().get(scriptId);
       assertThat(v2.versionId()).isNotEqualTo(v1);
@@ -96,9 +115,11 @@ class PublishedScriptCacheIT {
 
   @Test
   void theServersNotFoundReachesEveryConcurrentReader() throws Exception {
-    try (var client = scenario.clientBuilder(server).build(); var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (var client = scenario.clientBuilder(server).build();
+        var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       var futures = new ArrayList<java.util.concurrent.Future<?>>();
-      for (int i = 0; i < 10; i++) futures.add(pool.submit(() -> client.publishedScripts().get("no-such-script")));
+      for (int i = 0; i < 10; i++)
+        futures.add(pool.submit(() -> client.publishedScripts().get("no-such-script")));
       for (var f : futures) {
         assertThatThrownBy(f::get).hasCauseInstanceOf(ApiException.NotFoundException.class);
       }
@@ -109,8 +130,12 @@ class PublishedScriptCacheIT {
   void variablesAndPagesAreCachedToo() {
     String scriptId = scenario.publishedScript();
     try (var client = scenario.clientBuilder(server).build()) {
-      assertThat(client.publishedScripts().variables(scriptId)).extracting(ScriptsApi.Variable::name).contains("note");
-      assertThat(client.publishedScripts().pages(scriptId)).extracting(ScriptsApi.Page::id).containsExactly("start");
+      assertThat(client.publishedScripts().variables(scriptId))
+          .extracting(ScriptsApi.Variable::name)
+          .contains("note");
+      assertThat(client.publishedScripts().pages(scriptId))
+          .extracting(ScriptsApi.Page::id)
+          .containsExactly("start");
       long before = client.stats().requests();
       client.publishedScripts().variables(scriptId);
       client.publishedScripts().pages(scriptId);

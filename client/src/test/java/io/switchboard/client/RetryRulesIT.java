@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the client retries and what it never does: retries only 429/502/503/504 and dropped connections, only
- * for requests safe to repeat, waits as {@code Retry-After} says, and never waits past the deadline. The
- * real server answers; a forwarding proxy injects the failures it does not produce on demand and counts
- * what reaches the wire.
+ * What the client retries and what it never does: retries only 429/502/503/504 and dropped
+ * connections, only for requests safe to repeat, waits as {@code Retry-After} says, and never waits
+ * past the deadline. The real server answers; a forwarding proxy injects the failures it does not
+ * produce on demand and counts what reaches the wire.
  */
 class RetryRulesIT {
   static TestServer server;
@@ -61,7 +61,8 @@ class RetryRulesIT {
   void notFoundIsNeverRetried() {
     String path = unique();
     try (var client = client(Duration.ofSeconds(5))) {
-      assertThatThrownBy(() -> client.send(ApiRequest.get(path))).isInstanceOf(ApiException.NotFoundException.class);
+      assertThatThrownBy(() -> client.send(ApiRequest.get(path)))
+          .isInstanceOf(ApiException.NotFoundException.class);
     }
     assertThat(proxy.count(request("GET", path))).isEqualTo(1);
   }
@@ -69,8 +70,11 @@ class RetryRulesIT {
   @Test
   void invalidPostWithAnIdempotencyKeyIsNeverRetried() {
     try (var client = client(Duration.ofSeconds(5))) {
-      var bad = ApiRequest.post("/api/v2/oauth/clients", Map.of("name", "")).idempotencyKey(SwitchboardClient.newIdempotencyKey());
-      assertThatThrownBy(() -> client.send(bad)).isInstanceOf(ApiException.InvalidRequestException.class);
+      var bad =
+          ApiRequest.post("/api/v2/oauth/clients", Map.of("name", ""))
+              .idempotencyKey(SwitchboardClient.newIdempotencyKey());
+      assertThatThrownBy(() -> client.send(bad))
+          .isInstanceOf(ApiException.InvalidRequestException.class);
       assertThat(proxy.count(s -> bad.idempotencyKey().equals(s.idempotencyKey()))).isEqualTo(1);
     }
   }
@@ -80,7 +84,9 @@ class RetryRulesIT {
     String path = unique();
     proxy.inject(request("GET", path), Fault.status(500), 5);
     try (var client = client(Duration.ofSeconds(5))) {
-      assertThatThrownBy(() -> client.send(ApiRequest.get(path))).isInstanceOfSatisfying(ApiException.ServerErrorException.class, e -> assertThat(e.status()).isEqualTo(500));
+      assertThatThrownBy(() -> client.send(ApiRequest.get(path)))
+          .isInstanceOfSatisfying(
+              ApiException.ServerErrorException.class, e -> assertThat(e.status()).isEqualTo(500));
     }
     assertThat(proxy.count(request("GET", path))).isEqualTo(1);
   }
@@ -103,7 +109,8 @@ class RetryRulesIT {
     try (var client = client(Duration.ofSeconds(5))) {
       long start = System.nanoTime();
       client.send(ApiRequest.get(path));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
     assertThat(proxy.count(request("GET", path))).isEqualTo(2);
   }
@@ -116,7 +123,11 @@ class RetryRulesIT {
       client.oauthClients().list(1, 1); // token fetched outside the measured call
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.send(ApiRequest.get(path)))
-          .isInstanceOfSatisfying(DeadlineExceededException.class, e -> assertThat(e.attempts()).containsExactly(new Attempt(429, "injected.429", Duration.ofSeconds(30))));
+          .isInstanceOfSatisfying(
+              DeadlineExceededException.class,
+              e ->
+                  assertThat(e.attempts())
+                      .containsExactly(new Attempt(429, "injected.429", Duration.ofSeconds(30))));
       // Gave up at once instead of sleeping into certain failure.
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
       assertThat(client.stats().throttled()).isEqualTo(1);
@@ -129,9 +140,12 @@ class RetryRulesIT {
     String path = "/api/v2/oauth/clients?pageSize=5&pageNumber=1";
     proxy.inject(request("GET", path), Fault.status(503, 2), 1);
     try (var client = client(Duration.ofSeconds(30))) {
-      assertThatThrownBy(() -> client.send(ApiRequest.get(path).deadline(Duration.ofSeconds(1)))).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(() -> client.send(ApiRequest.get(path).deadline(Duration.ofSeconds(1))))
+          .isInstanceOf(DeadlineExceededException.class);
       proxy.inject(request("GET", path), Fault.status(503, 2), 1);
-      assertThatThrownBy(() -> client.withDeadline(Duration.ofSeconds(1)).send(ApiRequest.get(path))).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(
+              () -> client.withDeadline(Duration.ofSeconds(1)).send(ApiRequest.get(path)))
+          .isInstanceOf(DeadlineExceededException.class);
     }
   }
 
@@ -139,8 +153,12 @@ class RetryRulesIT {
   void throttledPostWithoutAKeyIsNotRetried() {
     proxy.inject(request("POST", "/api/v2/oauth/clients"), Fault.status(429, 1), 1);
     try (var client = client(Duration.ofSeconds(5))) {
-      var create = ApiRequest.post("/api/v2/oauth/clients", Map.of("name", "no-key-" + System.nanoTime(), "scope", List.of("oauth")));
-      assertThatThrownBy(() -> client.send(create)).isInstanceOf(ApiException.RateLimitedException.class);
+      var create =
+          ApiRequest.post(
+              "/api/v2/oauth/clients",
+              Map.of("name", "no-key-" + System.nanoTime(), "scope", List.of("oauth")));
+      assertThatThrownBy(() -> client.send(create))
+          .isInstanceOf(ApiException.RateLimitedException.class);
       assertThat(client.stats().retries()).isZero();
     }
   }
@@ -152,8 +170,11 @@ class RetryRulesIT {
     try (var client = client(Duration.ofSeconds(5))) {
       client.oauthClients().list(1, 1);
       long before = proxy.count(request("POST", "/api/v2/oauth/clients"));
-      var create = ApiRequest.post("/api/v2/oauth/clients", Map.of("name", name, "scope", List.of("oauth")));
-      assertThatThrownBy(() -> client.send(create)).isInstanceOf(TransportException.class).hasMessageContaining("not retried");
+      var create =
+          ApiRequest.post("/api/v2/oauth/clients", Map.of("name", name, "scope", List.of("oauth")));
+      assertThatThrownBy(() -> client.send(create))
+          .isInstanceOf(TransportException.class)
+          .hasMessageContaining("not retried");
       assertThat(proxy.count(request("POST", "/api/v2/oauth/clients")) - before).isEqualTo(1);
 
       proxy.inject(request("POST", "/api/v2/oauth/clients"), Fault.drop(), 1);
@@ -169,7 +190,9 @@ class RetryRulesIT {
     proxy.inject(request("GET", path), Fault.drop(), 100);
     try (var client = client(Duration.ofSeconds(10))) {
       client.oauthClients().list(1, 1);
-      assertThatThrownBy(() -> client.send(ApiRequest.get(path))).isInstanceOf(TransportException.class).hasMessageContaining("connection.failed");
+      assertThatThrownBy(() -> client.send(ApiRequest.get(path)))
+          .isInstanceOf(TransportException.class)
+          .hasMessageContaining("connection.failed");
     }
     assertThat(proxy.count(request("GET", path))).isEqualTo(5);
   }
@@ -180,17 +203,22 @@ class RetryRulesIT {
     proxy.inject(request("GET", path), Fault.status(504), 100);
     try (var client = client(Duration.ofSeconds(10))) {
       assertThatThrownBy(() -> client.send(ApiRequest.get(path)))
-          .isInstanceOfSatisfying(ApiException.ServerErrorException.class, e -> {
-            assertThat(e.status()).isEqualTo(504);
-            assertThat(e.attempts()).hasSize(5).allSatisfy(a -> assertThat(a.status()).isEqualTo(504));
-          });
+          .isInstanceOfSatisfying(
+              ApiException.ServerErrorException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(504);
+                assertThat(e.attempts())
+                    .hasSize(5)
+                    .allSatisfy(a -> assertThat(a.status()).isEqualTo(504));
+              });
     }
   }
 
   @Test
   void deadlineBoundsASlowAnswerToo() {
     try (var client = client(Duration.ofMillis(1))) {
-      assertThatThrownBy(() -> client.oauthClients().list(1, 1)).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(() -> client.oauthClients().list(1, 1))
+          .isInstanceOf(DeadlineExceededException.class);
     }
   }
 }

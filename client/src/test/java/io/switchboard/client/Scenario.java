@@ -14,35 +14,65 @@ import java.util.UUID;
 record Scenario(TestServer.OrgAccess org, SwitchboardClient admin) implements AutoCloseable {
   static Scenario in(TestServer server) {
     TestServer.OrgAccess org = server.newOrg();
-    return new Scenario(org, SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).build());
+    return new Scenario(
+        org,
+        SwitchboardClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientCredentials(org.clientId(), org.clientSecret())
+            .build());
   }
 
   SwitchboardClient.Builder clientBuilder(TestServer server) {
-    return SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret());
+    return SwitchboardClient.builder()
+        .baseUrl(server.baseUrl())
+        .clientCredentials(org.clientId(), org.clientSecret());
   }
 
-  /** A script with string variables {@code name}, {@code note}, a number {@code counter} and a list-free page; published. */
+  /**
+   * A script with string variables {@code name}, {@code note}, a number {@code counter} and a
+   * list-free page; published.
+   */
   String publishedScript() {
-    var vars = List.of(
-        new Variable("name", "string", true, false, null, null),
-        new Variable("note", "string", true, false, null, null),
-        new Variable("counter", "number", true, true, null, null),
-        new Variable("k0", "string", true, false, null, null),
-        new Variable("k1", "string", true, false, null, null),
-        new Variable("k2", "string", true, false, null, null),
-        new Variable("k3", "string", true, false, null, null));
-    var page = new ScriptsApi.Page("start", "Start", List.of(new Component("hello", "text", "Hello {{name}}", null, null, null, null, null, null)));
-    String id = admin.scripts().create(new ScriptDraft("script " + UUID.randomUUID(), "start", vars, List.of(page), null, null, null)).id();
+    var vars =
+        List.of(
+            new Variable("name", "string", true, false, null, null),
+            new Variable("note", "string", true, false, null, null),
+            new Variable("counter", "number", true, true, null, null),
+            new Variable("k0", "string", true, false, null, null),
+            new Variable("k1", "string", true, false, null, null),
+            new Variable("k2", "string", true, false, null, null),
+            new Variable("k3", "string", true, false, null, null));
+    var page =
+        new ScriptsApi.Page(
+            "start",
+            "Start",
+            List.of(
+                new Component(
+                    "hello", "text", "Hello {{name}}", null, null, null, null, null, null)));
+    String id =
+        admin
+            .scripts()
+            .create(
+                new ScriptDraft(
+                    "script " + UUID.randomUUID(), "start", vars, List.of(page), null, null, null))
+            .id();
     admin.publishedScripts().publish(id);
     return id;
   }
 
   String agent() {
-    return admin.users().create(new NewUser("Agent " + UUID.randomUUID(), UUID.randomUUID() + "@example.com", null, null)).id();
+    return admin
+        .users()
+        .create(
+            new NewUser(
+                "Agent " + UUID.randomUUID(), UUID.randomUUID() + "@example.com", null, null))
+        .id();
   }
 
   Conversation call(String agentId) {
-    return admin.conversations().createCall(new NewCall("tel:+15550100", "tel:+15550199", agentId, null));
+    return admin
+        .conversations()
+        .createCall(new NewCall("tel:+15550100", "tel:+15550199", agentId, null));
   }
 
   @Override

@@ -37,7 +37,11 @@ class TokenHandlingIT {
   @Test
   void hundredConcurrentCallsShareOneTokenRequest() throws Exception {
     long before = tokenRequestsSeen();
-    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).build();
+    try (var client =
+            SwitchboardClient.builder()
+                .baseUrl(server.baseUrl())
+                .clientCredentials(org.clientId(), org.clientSecret())
+                .build();
         var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Callable<Long>> calls = new ArrayList<>();
       for (int i = 0; i < 100; i++) calls.add(() -> client.oauthClients().list(1, 25).total());
@@ -49,10 +53,16 @@ class TokenHandlingIT {
   @Test
   void aTokenDueForRefreshIsReplacedByOneCallerWhileTheOthersKeepUsingIt() throws Exception {
     var clock = new MutableClock();
-    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).clock(clock).build();
+    try (var client =
+            SwitchboardClient.builder()
+                .baseUrl(server.baseUrl())
+                .clientCredentials(org.clientId(), org.clientSecret())
+                .clock(clock)
+                .build();
         var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       client.oauthClients().list(1, 1);
-      // Past the refresh point (90% of the default 24 h lifetime), before expiry: still valid on the server.
+      // Past the refresh point (90% of the default 24 h lifetime), before expiry: still valid on
+      // the server.
       clock.advance(Duration.ofHours(22));
       long before = tokenRequestsSeen();
       List<Callable<Long>> calls = new ArrayList<>();
@@ -65,7 +75,11 @@ class TokenHandlingIT {
 
   @Test
   void revokedTokenIsReplacedOnceAndTheCallSucceeds() {
-    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).build()) {
+    try (var client =
+        SwitchboardClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientCredentials(org.clientId(), org.clientSecret())
+            .build()) {
       client.oauthClients().list(1, 1);
       client.send(ApiRequest.delete("/api/v2/tokens/me"));
       long before = tokenRequestsSeen();
@@ -76,7 +90,11 @@ class TokenHandlingIT {
 
   @Test
   void badSecretIsATypedAuthenticationError() {
-    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), "wrong").build()) {
+    try (var client =
+        SwitchboardClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientCredentials(org.clientId(), "wrong")
+            .build()) {
       assertThatThrownBy(() -> client.oauthClients().list(1, 1))
           .isInstanceOf(ApiException.AuthenticationException.class)
           .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("invalid_client"));
@@ -85,13 +103,20 @@ class TokenHandlingIT {
 
   @Test
   void errorsCarryCodeParamsAndCorrelationId() {
-    try (var client = SwitchboardClient.builder().baseUrl(server.baseUrl()).clientCredentials(org.clientId(), org.clientSecret()).build()) {
+    try (var client =
+        SwitchboardClient.builder()
+            .baseUrl(server.baseUrl())
+            .clientCredentials(org.clientId(), org.clientSecret())
+            .build()) {
       assertThatThrownBy(() -> client.oauthClients().get("00000000-0000-0000-0000-000000000000"))
-          .isInstanceOfSatisfying(ApiException.NotFoundException.class, e -> {
-            assertThat(e.code()).isEqualTo("not.found");
-            assertThat(e.correlationId()).isNotBlank();
-            assertThat(e.messageParams()).containsEntry("id", "00000000-0000-0000-0000-000000000000");
-          });
+          .isInstanceOfSatisfying(
+              ApiException.NotFoundException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("not.found");
+                assertThat(e.correlationId()).isNotBlank();
+                assertThat(e.messageParams())
+                    .containsEntry("id", "00000000-0000-0000-0000-000000000000");
+              });
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
 import io.switchboard.server.conversations.ConversationRoutes;
 import io.switchboard.server.conversations.ConversationService;
 import io.switchboard.server.conversations.ConversationStore;
@@ -9,7 +10,6 @@ import io.switchboard.server.conversations.WrapupCodeStore;
 import io.switchboard.server.conversations.WrapupCodesRoutes;
 import io.switchboard.server.conversations.WrapupRoutes;
 import io.switchboard.server.conversations.WrapupService;
-import io.switchboard.server.config.Settings;
 import io.switchboard.server.credentials.CredentialKeys;
 import io.switchboard.server.credentials.CredentialRoutes;
 import io.switchboard.server.credentials.CredentialService;
@@ -92,7 +92,17 @@ public final class Switchboard implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final AtomicBoolean ready;
 
-  private Switchboard(Database database, RevocationList revocations, RequestMetrics metrics, HttpServer http, IdentityService identity, Features features, Integrations integrations, String baseUrl, List<AutoCloseable> closeables, AtomicBoolean ready) {
+  private Switchboard(
+      Database database,
+      RevocationList revocations,
+      RequestMetrics metrics,
+      HttpServer http,
+      IdentityService identity,
+      Features features,
+      Integrations integrations,
+      String baseUrl,
+      List<AutoCloseable> closeables,
+      AtomicBoolean ready) {
     this.ready = ready;
     this.database = database;
     this.revocations = revocations;
@@ -107,10 +117,19 @@ public final class Switchboard implements AutoCloseable {
 
   /** The domain services, for setup that runs in-process (the demo data). */
   public record Features(
-      UserService users, WrapupCodeService wrapupCodes, ConversationService conversations, WrapupService wrapups, ScriptService scripts, SessionService sessions) {}
+      UserService users,
+      WrapupCodeService wrapupCodes,
+      ConversationService conversations,
+      WrapupService wrapups,
+      ScriptService scripts,
+      SessionService sessions) {}
 
   /** Stored credentials and external APIs with their outbound engine. */
-  public record Integrations(CredentialService credentials, ExternalApiService externalApis, ExternalApiEngine engine, List<ApiRoutes> routes) {}
+  public record Integrations(
+      CredentialService credentials,
+      ExternalApiService externalApis,
+      ExternalApiEngine engine,
+      List<ApiRoutes> routes) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
   public static Switchboard start(Settings settings) {
@@ -122,14 +141,16 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /**
-   * Starts listening with {@code /health} answering 503 {@code "STARTING"} until {@link #markReady()}: for a caller
-   * that still writes content before it announces the server ({@code serve --demo}).
+   * Starts listening with {@code /health} answering 503 {@code "STARTING"} until {@link
+   * #markReady()}: for a caller that still writes content before it announces the server ({@code
+   * serve --demo}).
    */
   public static Switchboard startNotReady(Settings settings) {
     return start(settings, StorageConfig.from(settings), Clock.systemUTC(), false);
   }
 
-  private static Switchboard start(Settings settings, StorageConfig storage, Clock clock, boolean readyAtOnce) {
+  private static Switchboard start(
+      Settings settings, StorageConfig storage, Clock clock, boolean readyAtOnce) {
     var ready = new AtomicBoolean(readyAtOnce);
     HttpConfig httpConfig = HttpConfig.from(settings);
     secureDataDirectory(storage);
@@ -146,32 +167,69 @@ public final class Switchboard implements AutoCloseable {
       var secrets = serverSecrets(settings, database, credentialStore, clock);
       var tokens = tokenService(database, secrets, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
-      var integrations = integrations(settings, database, mapper, bodies, tokens, credentialStore, secrets, clock, closeables);
+      var integrations =
+          integrations(
+              settings,
+              database,
+              mapper,
+              bodies,
+              tokens,
+              credentialStore,
+              secrets,
+              clock,
+              closeables);
 
       var limitsConfig = RateLimitConfig.from(settings);
       var limits = new LimitService(new LimitStore(database.jdbi()), limitsConfig, clock);
       var limiter = RateLimiter.create(limits, limitsConfig, clock, metrics.registry());
       closeables.add(limiter);
 
-      var idempotency = new Idempotency(new IdempotencyStore(database.jdbi()), bodies, clock, settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
+      var idempotency =
+          new Idempotency(
+              new IdempotencyStore(database.jdbi()),
+              bodies,
+              clock,
+              settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
       var users = new UserService(new UserStore(database.jdbi()), clock);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
       var sessionStore = new SessionStore(database.jdbi(), mapper);
       // A wrap-up completes the agent's script session in the same transaction.
-      var wrapups = new WrapupService(conversationStore, wrapupCodeStore, List.of(sessionStore::completeForAgent), clock, settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
+      var wrapups =
+          new WrapupService(
+              conversationStore,
+              wrapupCodeStore,
+              List.of(sessionStore::completeForAgent),
+              clock,
+              settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
       var conversations = new ConversationService(conversationStore, users, wrapups, clock);
       var scripts = new ScriptService(new ScriptStore(database.jdbi(), mapper), clock);
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
-      if (maxSessionData > 1_048_576) throw new io.switchboard.server.config.ConfigException("config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
-      var sessions = new SessionService(sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
+      if (maxSessionData > 1_048_576)
+        throw new io.switchboard.server.config.ConfigException(
+            "config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
+      var sessions =
+          new SessionService(
+              sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
       var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
-                  new OpsRoutes(database, metrics, VERSION, ready::get, settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
-                  new IdentityRoutes(identity, bodies, new TokenThrottle(new TokenThrottle.Limits(settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000), settings.integer(SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
+                  new OpsRoutes(
+                      database,
+                      metrics,
+                      VERSION,
+                      ready::get,
+                      settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
+                  new IdentityRoutes(
+                      identity,
+                      bodies,
+                      new TokenThrottle(
+                          new TokenThrottle.Limits(
+                              settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000),
+                              settings.integer(
+                                  SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
                   new ConversationRoutes(conversations, bodies, idempotency),
@@ -180,12 +238,28 @@ public final class Switchboard implements AutoCloseable {
                   new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
-      routes.add(flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
-      var http = new HttpServer(httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
+      routes.add(
+          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
+      var http =
+          new HttpServer(
+                  httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
               .start();
-      String baseUrl = httpConfig.publicUrl() != null ? httpConfig.publicUrl() : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
+      String baseUrl =
+          httpConfig.publicUrl() != null
+              ? httpConfig.publicUrl()
+              : "http://" + displayHost(httpConfig.host()) + ":" + http.port();
       log.info("Switchboard {} listening on {} ({})", VERSION, baseUrl, database.dialect());
-      return new Switchboard(database, revocations, metrics, http, identity, features, integrations, baseUrl, closeables, ready);
+      return new Switchboard(
+          database,
+          revocations,
+          metrics,
+          http,
+          identity,
+          features,
+          integrations,
+          baseUrl,
+          closeables,
+          ready);
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -197,7 +271,10 @@ public final class Switchboard implements AutoCloseable {
     return baseUrl;
   }
 
-  /** Ends the start-up of {@link #startNotReady}: {@code /health} answers 200 from now on (when the database is up). */
+  /**
+   * Ends the start-up of {@link #startNotReady}: {@code /health} answers 200 from now on (when the
+   * database is up).
+   */
   public void markReady() {
     ready.set(true);
   }
@@ -236,7 +313,10 @@ public final class Switchboard implements AutoCloseable {
     return integrations.externalApis();
   }
 
-  /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the database. */
+  /**
+   * Stops accepting, lets in-flight requests finish (within the grace period), then closes the
+   * database.
+   */
   @Override
   public void close() {
     http.stop();
@@ -246,16 +326,20 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /**
-   * The identity services without an HTTP server, for offline administration ({@code org create}) against
-   * the same data directory or database.
+   * The identity services without an HTTP server, for offline administration ({@code org create})
+   * against the same data directory or database.
    */
   public static Offline offline(Settings settings) {
     Clock clock = Clock.systemUTC();
     Database database = Database.open(StorageConfig.from(settings));
     try {
       var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
-      var secrets = serverSecrets(settings, database, new CredentialStore(database.jdbi(), Json.newMapper()), clock);
-      var identity = identityService(settings, database, tokenService(database, secrets, revocations, clock), clock);
+      var secrets =
+          serverSecrets(
+              settings, database, new CredentialStore(database.jdbi(), Json.newMapper()), clock);
+      var identity =
+          identityService(
+              settings, database, tokenService(database, secrets, revocations, clock), clock);
       return new Offline(database, revocations, identity);
     } catch (RuntimeException e) {
       database.close();
@@ -264,7 +348,8 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /** Storage and identity, opened without listening; close it to release the database. */
-  public record Offline(Database database, RevocationList revocations, IdentityService identity) implements AutoCloseable {
+  public record Offline(Database database, RevocationList revocations, IdentityService identity)
+      implements AutoCloseable {
     @Override
     public void close() {
       revocations.close();
@@ -273,61 +358,129 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /**
-   * The credentials key and the server secrets it seals. Fails start-up clearly when stored credentials or
-   * server secrets exist and their key is missing or wrong.
+   * The credentials key and the server secrets it seals. Fails start-up clearly when stored
+   * credentials or server secrets exist and their key is missing or wrong.
    */
-  private static ServerSecrets serverSecrets(Settings settings, Database database, CredentialStore credentialStore, Clock clock) {
-    var box = CredentialKeys.forServer(settings, credentialStore, ServerSecrets.countByKeyId(database.jdbi()));
+  private static ServerSecrets serverSecrets(
+      Settings settings, Database database, CredentialStore credentialStore, Clock clock) {
+    var box =
+        CredentialKeys.forServer(
+            settings, credentialStore, ServerSecrets.countByKeyId(database.jdbi()));
     return new ServerSecrets(database.jdbi(), box, clock);
   }
 
-  private static TokenService tokenService(Database database, ServerSecrets secrets, RevocationList revocations, Clock clock) {
-    // One key for every node of a cluster: the first node to start creates it in the shared database.
+  private static TokenService tokenService(
+      Database database, ServerSecrets secrets, RevocationList revocations, Clock clock) {
+    // One key for every node of a cluster: the first node to start creates it in the shared
+    // database.
     byte[] signingKey = secrets.key(ServerSecrets.TOKEN_SIGNING_KEY);
     return new TokenService(signingKey, clock, new IdentityStore(database.jdbi()), revocations);
   }
 
   private static Integrations integrations(
-      Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, TokenService tokens, CredentialStore credentialStore, ServerSecrets secrets, Clock clock, List<AutoCloseable> closeables) {
+      Settings settings,
+      Database database,
+      JsonMapper mapper,
+      RequestBodies bodies,
+      TokenService tokens,
+      CredentialStore credentialStore,
+      ServerSecrets secrets,
+      Clock clock,
+      List<AutoCloseable> closeables) {
     var box = secrets.box();
     var apiStore = new ExternalApiStore(database.jdbi(), mapper);
     var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
-    var outbound = new OutboundHttp(settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000), (int) Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)), Egress.from(settings));
+    var outbound =
+        new OutboundHttp(
+            settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000),
+            (int)
+                Math.min(Integer.MAX_VALUE - 8, settings.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)),
+            Egress.from(settings));
     closeables.add(outbound);
-    var engine = new ExternalApiEngine(outbound, credentials::resolve, new CircuitBreakers(CircuitBreakers.Config.from(settings)), new ResponseMapper(), mapper, clock);
+    var engine =
+        new ExternalApiEngine(
+            outbound,
+            credentials::resolve,
+            new CircuitBreakers(CircuitBreakers.Config.from(settings)),
+            new ResponseMapper(),
+            mapper,
+            clock);
     var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
-    var routes = new ArrayList<ApiRoutes>(List.of(new CredentialRoutes(credentials, bodies), new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
+    var routes =
+        new ArrayList<ApiRoutes>(
+            List.of(
+                new CredentialRoutes(credentials, bodies),
+                new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
     if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
     return new Integrations(credentials, externalApis, engine, List.copyOf(routes));
   }
 
   /** Flows run data actions through the external-API engine and name published scripts. */
-  private static FlowRoutes flows(Settings settings, Database database, JsonMapper mapper, RequestBodies bodies, Integrations integrations, ScriptService scripts, Clock clock, List<AutoCloseable> closeables) {
+  private static FlowRoutes flows(
+      Settings settings,
+      Database database,
+      JsonMapper mapper,
+      RequestBodies bodies,
+      Integrations integrations,
+      ScriptService scripts,
+      Clock clock,
+      List<AutoCloseable> closeables) {
     var store = new FlowStore(database.jdbi());
     var expressions = new Expressions(clock);
-    var flows = new FlowService(store, new FlowReferences(integrations.externalApis(), scripts), expressions, clock, settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
+    var flows =
+        new FlowService(
+            store,
+            new FlowReferences(integrations.externalApis(), scripts),
+            expressions,
+            clock,
+            settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
     var externalApis = integrations.externalApis();
     var engine = integrations.engine();
-    var runtime = new FlowRuntime(expressions, (orgId, apiId, inputs, budget) -> engine.execute(externalApis.get(orgId, apiId), inputs, budget));
+    var runtime =
+        new FlowRuntime(
+            expressions,
+            (orgId, apiId, inputs, budget) ->
+                engine.execute(externalApis.get(orgId, apiId), inputs, budget));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
-    var executions = new FlowExecutions(flows, store, runtime, mapper, clock, java.time.Duration.ofMillis(deadlineMs), settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
+    var executions =
+        new FlowExecutions(
+            flows,
+            store,
+            runtime,
+            mapper,
+            clock,
+            java.time.Duration.ofMillis(deadlineMs),
+            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
     closeables.add(executions);
     return new FlowRoutes(flows, executions, bodies);
   }
 
-  private static IdentityService identityService(Settings settings, Database database, TokenService tokens, Clock clock) {
-    int lifetime = settings.integer(SettingKeys.TOKEN_DEFAULT_LIFETIME, IdentityService.MIN_TOKEN_LIFETIME, IdentityService.MAX_TOKEN_LIFETIME);
-    return new IdentityService(new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, clock, lifetime);
+  private static IdentityService identityService(
+      Settings settings, Database database, TokenService tokens, Clock clock) {
+    int lifetime =
+        settings.integer(
+            SettingKeys.TOKEN_DEFAULT_LIFETIME,
+            IdentityService.MIN_TOKEN_LIFETIME,
+            IdentityService.MAX_TOKEN_LIFETIME);
+    return new IdentityService(
+        new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, clock, lifetime);
   }
 
-  /** Owner-only whatever the database: the directory also holds the key file, demo credentials and server.json. */
+  /**
+   * Owner-only whatever the database: the directory also holds the key file, demo credentials and
+   * server.json.
+   */
   private static void secureDataDirectory(StorageConfig storage) {
     if (storage.dataDir() == null) return;
     try {
       io.switchboard.server.storage.OwnerOnlyFile.secureDirectory(storage.dataDir());
     } catch (java.io.IOException e) {
-      throw new io.switchboard.server.config.ConfigException("cannot create the data directory " + storage.dataDir().toAbsolutePath() + " owner-only: " + e.getMessage());
+      throw new io.switchboard.server.config.ConfigException(
+          "cannot create the data directory "
+              + storage.dataDir().toAbsolutePath()
+              + " owner-only: "
+              + e.getMessage());
     }
   }
 

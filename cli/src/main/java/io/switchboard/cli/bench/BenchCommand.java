@@ -3,7 +3,11 @@ package io.switchboard.cli.bench;
 import picocli.CommandLine.Command;
 
 /** {@code switchboard bench ...}: the benchmarks whose results are in BENCHMARKS.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (loopback only, bounded in time).", subcommands = {HttpBenchCommand.class})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks (loopback only, bounded in time).",
+    subcommands = {HttpBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

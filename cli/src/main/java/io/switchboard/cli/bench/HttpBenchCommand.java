@@ -3,8 +3,8 @@ package io.switchboard.cli.bench;
 import io.javalin.Javalin;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
-import io.switchboard.server.credentials.SecretBox;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.credentials.SecretBox;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,48 +17,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The foundation benchmark: an authenticated GET of a small resource through the whole request path,
- * against a bare Javalin handler on the same Jetty/virtual-thread setup, measured in one run.
+ * The foundation benchmark: an authenticated GET of a small resource through the whole request
+ * path, against a bare Javalin handler on the same Jetty/virtual-thread setup, measured in one run.
  */
-@Command(name = "http", mixinStandardHelpOptions = true, description = "Authenticated GET vs a bare Javalin handler, measured with wrk in one run.")
+@Command(
+    name = "http",
+    mixinStandardHelpOptions = true,
+    description = "Authenticated GET vs a bare Javalin handler, measured with wrk in one run.")
 public final class HttpBenchCommand implements Callable<Integer> {
-  @Option(names = "--connections", defaultValue = "64", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--connections",
+      defaultValue = "64",
+      description = "Concurrent connections (default ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--threads", defaultValue = "2", description = "wrk threads (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "wrk threads (default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--duration", defaultValue = "10", description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "10",
+      description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "5",
+      description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Override
   public Integer call() throws Exception {
     var dir = Files.createTempDirectory("switchboard-bench");
-    // One token at thousands of requests a second: the default 300/min token limit would measure 429s. The
+    // One token at thousands of requests a second: the default 300/min token limit would measure
+    // 429s. The
     // rate-limit check's own cost is measured separately (docs in BENCHMARKS.md).
     Settings settings =
         Settings.of(
             Map.of(
-                SettingKeys.HTTP_PORT, "0",
-                SettingKeys.DATA_DIR, dir.toString(),
-                SettingKeys.ACCESS_LOG, "false",
-                // A throwaway data directory: a key in memory, no key file to back up (and no warning about it).
-                SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64(),
-                "limits.client.credentials.token.rate.per.minute", "0"));
+                SettingKeys.HTTP_PORT,
+                "0",
+                SettingKeys.DATA_DIR,
+                dir.toString(),
+                SettingKeys.ACCESS_LOG,
+                "false",
+                // A throwaway data directory: a key in memory, no key file to back up (and no
+                // warning about it).
+                SettingKeys.CRYPTO_KEY,
+                SecretBox.newKeyBase64(),
+                "limits.client.credentials.token.rate.per.minute",
+                "0"));
     Javalin bare =
         Javalin.create(
                 cfg -> {
                   cfg.concurrency.useVirtualThreads = true;
                   cfg.startup.showJavalinBanner = false;
-                  // The same HTTP settings as the server, so the comparison is of the request path alone.
+                  // The same HTTP settings as the server, so the comparison is of the request path
+                  // alone.
                   cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
                   cfg.http.responseBufferSize = 8192;
                   cfg.jetty.host = "127.0.0.1";
                   cfg.jetty.port = 0;
-                  cfg.routes.get("/bare", ctx -> ctx.contentType("application/json").result("{\"entities\":[],\"total\":0}"));
+                  cfg.routes.get(
+                      "/bare",
+                      ctx ->
+                          ctx.contentType("application/json")
+                              .result("{\"entities\":[],\"total\":0}"));
                 })
             .start();
     try (Switchboard server = Switchboard.start(settings)) {
@@ -68,23 +95,49 @@ public final class HttpBenchCommand implements Callable<Integer> {
       String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
       List<String> auth = List.of("Authorization: Bearer " + token);
 
-      // A second authenticated target whose answer comes from memory (the org's limits, cached), to separate
+      // A second authenticated target whose answer comes from memory (the org's limits, cached), to
+      // separate
       // the request path's own cost from the database read of the first.
       String memoryUrl = server.baseUrl() + "/api/v2/organizations/limits/namespaces/platform.api";
 
       Wrk.run("warm-up", bareUrl, List.of(), connections, threads, warmup);
       Wrk.run("warm-up", authUrl, auth, connections, threads, warmup);
       Wrk.run("warm-up", memoryUrl, auth, connections, threads, warmup);
-      var bareResult = Wrk.run("bare Javalin handler", bareUrl, List.of(), connections, threads, seconds);
-      var authResult = Wrk.run("authenticated GET /api/v2/oauth/clients/{id}", authUrl, auth, connections, threads, seconds);
-      var memoryResult = Wrk.run("authenticated GET .../limits/namespaces/platform.api", memoryUrl, auth, connections, threads, seconds);
+      var bareResult =
+          Wrk.run("bare Javalin handler", bareUrl, List.of(), connections, threads, seconds);
+      var authResult =
+          Wrk.run(
+              "authenticated GET /api/v2/oauth/clients/{id}",
+              authUrl,
+              auth,
+              connections,
+              threads,
+              seconds);
+      var memoryResult =
+          Wrk.run(
+              "authenticated GET .../limits/namespaces/platform.api",
+              memoryUrl,
+              auth,
+              connections,
+              threads,
+              seconds);
 
-      System.out.printf("%-52s %10s %8s %8s %8s %8s%n", "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio");
+      System.out.printf(
+          "%-52s %10s %8s %8s %8s %8s%n",
+          "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio");
       for (var r : List.of(bareResult, authResult, memoryResult)) {
         System.out.printf(
-            "%-52s %10.0f %8.2f %8.2f %8d %8.2f%n", r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), r.requestsPerSecond() / bareResult.requestsPerSecond());
+            "%-52s %10.0f %8.2f %8.2f %8d %8.2f%n",
+            r.label(),
+            r.requestsPerSecond(),
+            r.p50Ms(),
+            r.p99Ms(),
+            r.non2xx(),
+            r.requestsPerSecond() / bareResult.requestsPerSecond());
       }
-      System.out.println("ratio = throughput / bare handler's, same run (target for the authenticated GET: >= 0.50)");
+      System.out.println(
+          "ratio = throughput / bare handler's, same run (target for the authenticated GET: >="
+              + " 0.50)");
       return authResult.non2xx() == 0 && memoryResult.non2xx() == 0 ? 0 : 1;
     } finally {
       bare.stop();

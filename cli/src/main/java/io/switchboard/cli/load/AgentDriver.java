@@ -3,11 +3,14 @@ package io.switchboard.cli.load;
 import java.time.Instant;
 
 /**
- * What one virtual agent does at login, through one kind of client: fetch the published script, then start
- * its script session with its own data. One driver per OAuth client; agents share drivers.
+ * What one virtual agent does at login, through one kind of client: fetch the published script,
+ * then start its script session with its own data. One driver per OAuth client; agents share
+ * drivers.
  */
 interface AgentDriver extends AutoCloseable {
-  /** The agent's whole login, to be over by {@code deadline}; null on success, else an error code. */
+  /**
+   * The agent's whole login, to be over by {@code deadline}; null on success, else an error code.
+   */
   String login(Fixture.Agent agent, Instant deadline);
 
   /** HTTP requests sent (token requests included), 429s received, retries made. */

@@ -2,8 +2,8 @@ package io.switchboard.cli.load;
 
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
-import io.switchboard.server.credentials.SecretBox;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.credentials.SecretBox;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -18,23 +18,26 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code switchboard load burst}: field report S1 replayed. N agents log in at once (or over a ramp); each
- * fetches the published script and starts its own script session under a deadline. Reports the success
- * rate within the deadline, latency percentiles, requests, 429s, retries and errors by code.
+ * {@code switchboard load burst}: field report S1 replayed. N agents log in at once (or over a
+ * ramp); each fetches the published script and starts its own script session under a deadline.
+ * Reports the success rate within the deadline, latency percentiles, requests, 429s, retries and
+ * errors by code.
  */
 @Command(
     name = "burst",
     mixinStandardHelpOptions = true,
     description = {
-      "Replay a login burst (field report S1): N agents fetch the published script and start their script session, each under a deadline.",
-      "Setup (agents, their calls, the script, K OAuth clients) is done first by separate clients and is not measured."
+      "Replay a login burst (field report S1): N agents fetch the published script and start their"
+          + " script session, each under a deadline.",
+      "Setup (agents, their calls, the script, K OAuth clients) is done first by separate clients"
+          + " and is not measured."
     })
 public final class BurstCommand implements Callable<Integer> {
   static final int MAX_AGENTS = 10_000;
@@ -42,43 +45,92 @@ public final class BurstCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--agents", defaultValue = "500", paramLabel = "N", description = "Virtual agents (1..10000, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--agents",
+      defaultValue = "500",
+      paramLabel = "N",
+      description = "Virtual agents (1..10000, default ${DEFAULT-VALUE}).")
   int agents;
 
-  @Option(names = "--ramp", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class, description = "Spread the agents' starts over this long (default 0s: all at once).")
+  @Option(
+      names = "--ramp",
+      defaultValue = "0s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Spread the agents' starts over this long (default 0s: all at once).")
   Duration ramp;
 
-  @Option(names = "--deadline", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class, description = "Each agent's deadline, like a flow's (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deadline",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Each agent's deadline, like a flow's (default ${DEFAULT-VALUE}).")
   Duration deadline;
 
-  @Option(names = "--clients", defaultValue = "1", paramLabel = "K", description = "OAuth clients the agents share, as a flow's data action would (1..100, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      defaultValue = "1",
+      paramLabel = "K",
+      description =
+          "OAuth clients the agents share, as a flow's data action would (1..100, default"
+              + " ${DEFAULT-VALUE}).")
   int clients;
 
-  @Option(names = "--client", defaultValue = "switchboard", paramLabel = "KIND", description = "switchboard (the client library) or naive (no caching, 429 retried after 1,2,4,8,16 s whatever the deadline). Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--client",
+      defaultValue = "switchboard",
+      paramLabel = "KIND",
+      description =
+          "switchboard (the client library) or naive (no caching, 429 retried after 1,2,4,8,16 s"
+              + " whatever the deadline). Default ${DEFAULT-VALUE}.")
   ClientKind client;
 
-  @Option(names = "--base-url", paramLabel = "URL", description = "The server (or env SWITCHBOARD_BASE_URL).")
+  @Option(
+      names = "--base-url",
+      paramLabel = "URL",
+      description = "The server (or env SWITCHBOARD_BASE_URL).")
   String baseUrl;
 
-  @Option(names = "--client-id", paramLabel = "ID", description = "An admin OAuth client of the target org (or env SWITCHBOARD_CLIENT_ID).")
+  @Option(
+      names = "--client-id",
+      paramLabel = "ID",
+      description = "An admin OAuth client of the target org (or env SWITCHBOARD_CLIENT_ID).")
   String clientId;
 
-  @Option(names = "--client-secret", paramLabel = "SECRET", description = "Its secret (or env SWITCHBOARD_CLIENT_SECRET).")
+  @Option(
+      names = "--client-secret",
+      paramLabel = "SECRET",
+      description = "Its secret (or env SWITCHBOARD_CLIENT_SECRET).")
   String clientSecret;
 
-  @Option(names = "--local", description = "Start an embedded server on a free loopback port with a fresh org, and burst it.")
+  @Option(
+      names = "--local",
+      description =
+          "Start an embedded server on a free loopback port with a fresh org, and burst it.")
   boolean local;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
-  @Option(names = "--max-time", paramLabel = "DURATION", converter = DurationConverter.class, description = "Stop the burst after this long, counting unfinished agents as run.timeout (default: ramp + deadline + 45s).")
+  @Option(
+      names = "--max-time",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Stop the burst after this long, counting unfinished agents as run.timeout (default: ramp"
+              + " + deadline + 45s).")
   Duration maxTime;
 
   @Option(names = "--quiet", description = "No progress line.")
   boolean quiet;
 
-  @Option(names = "--token-limit", paramLabel = "N", description = "Set the org's per-token limit (requests per minute) for the burst, and restore it after. Default: leave the org's limits as they are (300 unless changed).")
+  @Option(
+      names = "--token-limit",
+      paramLabel = "N",
+      description =
+          "Set the org's per-token limit (requests per minute) for the burst, and restore it after."
+              + " Default: leave the org's limits as they are (300 unless changed).")
   Long tokenLimit;
 
   enum ClientKind {
@@ -90,22 +142,41 @@ public final class BurstCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     PrintStream err = System.err;
-    try (Target target = local ? Target.local() : Target.remote(orEnv(baseUrl, "SWITCHBOARD_BASE_URL"), orEnv(clientId, "SWITCHBOARD_CLIENT_ID"), orEnv(clientSecret, "SWITCHBOARD_CLIENT_SECRET"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    try (Target target =
+            local
+                ? Target.local()
+                : Target.remote(
+                    orEnv(baseUrl, "SWITCHBOARD_BASE_URL"),
+                    orEnv(clientId, "SWITCHBOARD_CLIENT_ID"),
+                    orEnv(clientSecret, "SWITCHBOARD_CLIENT_SECRET"));
+        HttpClient http =
+            HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
         BurstSetup setup = new BurstSetup(target.baseUrl(), target.admin(), agents, http)) {
       String runId = UUID.randomUUID().toString().substring(0, 8);
-      if (!quiet) err.printf("setup: %d agents with calls in progress, a published script, %d OAuth client(s) on %s%n", agents, clients, target.baseUrl());
+      if (!quiet)
+        err.printf(
+            "setup: %d agents with calls in progress, a published script, %d OAuth client(s) on"
+                + " %s%n",
+            agents, clients, target.baseUrl());
       Fixture fixture = setup.create(agents, clients, runId, n -> progressSetup(err, n));
       if (!quiet) err.println();
 
       var drivers = new ArrayList<AgentDriver>();
       for (Fixture.Credentials c : fixture.burstClients()) {
-        drivers.add(client == ClientKind.naive ? new NaiveDriver(target.baseUrl(), c, fixture.scriptId(), http) : new SwitchboardDriver(target.baseUrl(), c, fixture.scriptId(), deadline, http));
+        drivers.add(
+            client == ClientKind.naive
+                ? new NaiveDriver(target.baseUrl(), c, fixture.scriptId(), http)
+                : new SwitchboardDriver(target.baseUrl(), c, fixture.scriptId(), deadline, http));
       }
       Duration bound = maxTime != null ? maxTime : ramp.plus(deadline).plusSeconds(60);
       BurstReport report;
       try (var limit = tokenLimit == null ? null : setup.tokenLimit(tokenLimit)) {
-        report = new BurstRunner(new BurstRunner.Plan(client.name(), ramp, deadline, bound)).run(fixture.agents(), drivers, quiet ? null : err);
+        report =
+            new BurstRunner(new BurstRunner.Plan(client.name(), ramp, deadline, bound))
+                .run(fixture.agents(), drivers, quiet ? null : err);
       } finally {
         drivers.forEach(AgentDriver::close);
       }
@@ -120,21 +191,40 @@ public final class BurstCommand implements Callable<Integer> {
   }
 
   private void progressSetup(PrintStream err, int ready) {
-    if (!quiet && (ready % 50 == 0 || ready == agents)) err.printf("\rsetup: %d/%d agents ready   ", ready, agents);
+    if (!quiet && (ready % 50 == 0 || ready == agents))
+      err.printf("\rsetup: %d/%d agents ready   ", ready, agents);
   }
 
   private void validate() {
-    if (agents < 1 || agents > MAX_AGENTS) throw new ParameterException(spec.commandLine(), "--agents must be 1.." + MAX_AGENTS);
-    if (clients < 1 || clients > MAX_CLIENTS || clients > agents) throw new ParameterException(spec.commandLine(), "--clients must be 1.." + MAX_CLIENTS + " and at most --agents");
-    if (deadline.compareTo(Duration.ofMillis(100)) < 0 || deadline.compareTo(Duration.ofMinutes(2)) > 0) throw new ParameterException(spec.commandLine(), "--deadline must be 100ms..2m");
-    if (ramp.compareTo(Duration.ofMinutes(10)) > 0) throw new ParameterException(spec.commandLine(), "--ramp must be at most 10m");
-    if (tokenLimit != null && (tokenLimit < 1 || tokenLimit > 100_000_000)) throw new ParameterException(spec.commandLine(), "--token-limit must be 1..100000000");
-    if (maxTime != null && (maxTime.compareTo(Duration.ofSeconds(1)) < 0 || maxTime.compareTo(Duration.ofMinutes(30)) > 0)) throw new ParameterException(spec.commandLine(), "--max-time must be 1s..30m");
+    if (agents < 1 || agents > MAX_AGENTS)
+      throw new ParameterException(spec.commandLine(), "--agents must be 1.." + MAX_AGENTS);
+    if (clients < 1 || clients > MAX_CLIENTS || clients > agents)
+      throw new ParameterException(
+          spec.commandLine(), "--clients must be 1.." + MAX_CLIENTS + " and at most --agents");
+    if (deadline.compareTo(Duration.ofMillis(100)) < 0
+        || deadline.compareTo(Duration.ofMinutes(2)) > 0)
+      throw new ParameterException(spec.commandLine(), "--deadline must be 100ms..2m");
+    if (ramp.compareTo(Duration.ofMinutes(10)) > 0)
+      throw new ParameterException(spec.commandLine(), "--ramp must be at most 10m");
+    if (tokenLimit != null && (tokenLimit < 1 || tokenLimit > 100_000_000))
+      throw new ParameterException(spec.commandLine(), "--token-limit must be 1..100000000");
+    if (maxTime != null
+        && (maxTime.compareTo(Duration.ofSeconds(1)) < 0
+            || maxTime.compareTo(Duration.ofMinutes(30)) > 0))
+      throw new ParameterException(spec.commandLine(), "--max-time must be 1s..30m");
     boolean remote = baseUrl != null || System.getenv("SWITCHBOARD_BASE_URL") != null;
-    if (local && baseUrl != null) throw new ParameterException(spec.commandLine(), "--local and --base-url exclude each other");
-    if (!local && !remote) throw new ParameterException(spec.commandLine(), "give --local or --base-url (with --client-id and --client-secret)");
-    if (!local && (orEnv(clientId, "SWITCHBOARD_CLIENT_ID") == null || orEnv(clientSecret, "SWITCHBOARD_CLIENT_SECRET") == null)) {
-      throw new ParameterException(spec.commandLine(), "--client-id and --client-secret (or SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET) are required with --base-url");
+    if (local && baseUrl != null)
+      throw new ParameterException(spec.commandLine(), "--local and --base-url exclude each other");
+    if (!local && !remote)
+      throw new ParameterException(
+          spec.commandLine(), "give --local or --base-url (with --client-id and --client-secret)");
+    if (!local
+        && (orEnv(clientId, "SWITCHBOARD_CLIENT_ID") == null
+            || orEnv(clientSecret, "SWITCHBOARD_CLIENT_SECRET") == null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--client-id and --client-secret (or SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET)"
+              + " are required with --base-url");
     }
   }
 
@@ -142,15 +232,23 @@ public final class BurstCommand implements Callable<Integer> {
     return value != null ? value : System.getenv(env);
   }
 
-  /** Where the burst goes: a given server, or one started here for the run (and stopped after it). */
-  private record Target(String baseUrl, Fixture.Credentials admin, Switchboard server, Path dataDir) implements AutoCloseable {
+  /**
+   * Where the burst goes: a given server, or one started here for the run (and stopped after it).
+   */
+  private record Target(String baseUrl, Fixture.Credentials admin, Switchboard server, Path dataDir)
+      implements AutoCloseable {
     static Target remote(String baseUrl, String clientId, String clientSecret) {
-      return new Target(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl, new Fixture.Credentials(clientId, clientSecret), null, null);
+      return new Target(
+          baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
+          new Fixture.Credentials(clientId, clientSecret),
+          null,
+          null);
     }
 
     static Target local() throws IOException {
       Path dir = Files.createTempDirectory("switchboard-burst");
-      // A throwaway data directory: a key in memory, no key file to back up (and no warning about it).
+      // A throwaway data directory: a key in memory, no key file to back up (and no warning about
+      // it).
       Settings settings =
           Settings.of(
               Map.of(
@@ -160,8 +258,13 @@ public final class BurstCommand implements Callable<Integer> {
                   SettingKeys.ACCESS_LOG, "false",
                   SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64()));
       Switchboard server = Switchboard.start(settings);
-      var org = server.identity().createOrg("load-burst-" + UUID.randomUUID().toString().substring(0, 8));
-      return new Target(server.baseUrl(), new Fixture.Credentials(org.admin().client().id(), org.admin().secret()), server, dir);
+      var org =
+          server.identity().createOrg("load-burst-" + UUID.randomUUID().toString().substring(0, 8));
+      return new Target(
+          server.baseUrl(),
+          new Fixture.Credentials(org.admin().client().id(), org.admin().secret()),
+          server,
+          dir);
     }
 
     @Override

@@ -17,9 +17,23 @@ import java.util.Map;
  * @param requests HTTP requests the measured clients sent (token requests included, setup excluded)
  * @param throttled 429 answers they received
  * @param retries requests that repeated an earlier one
- * @param errors failed agents by error code ({@code deadline.exceeded} for success that came too late)
+ * @param errors failed agents by error code ({@code deadline.exceeded} for success that came too
+ *     late)
  */
-@JsonPropertyOrder({"client", "agents", "succeeded", "successRate", "p50Ms", "p95Ms", "p99Ms", "maxMs", "requests", "throttled", "retries", "errors"})
+@JsonPropertyOrder({
+  "client",
+  "agents",
+  "succeeded",
+  "successRate",
+  "p50Ms",
+  "p95Ms",
+  "p99Ms",
+  "maxMs",
+  "requests",
+  "throttled",
+  "retries",
+  "errors"
+})
 record BurstReport(
     String client,
     int agents,
@@ -39,8 +53,13 @@ record BurstReport(
     var sb = new StringBuilder();
     sb.append(String.format("%-14s %s%n", "client", client));
     sb.append(String.format("%-14s %d%n", "agents", agents));
-    sb.append(String.format("%-14s %d (%.1f%% within the deadline)%n", "succeeded", succeeded, successRate * 100));
-    sb.append(String.format("%-14s p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", "latency ms", p50Ms, p95Ms, p99Ms, maxMs));
+    sb.append(
+        String.format(
+            "%-14s %d (%.1f%% within the deadline)%n", "succeeded", succeeded, successRate * 100));
+    sb.append(
+        String.format(
+            "%-14s p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
+            "latency ms", p50Ms, p95Ms, p99Ms, maxMs));
     sb.append(String.format("%-14s %d%n", "requests", requests));
     sb.append(String.format("%-14s %d%n", "429s", throttled));
     sb.append(String.format("%-14s %d%n", "retries", retries));

@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * Runs the burst: every agent on its own virtual thread, started at once or spread over the ramp, each
- * through the driver of its OAuth client ({@code agent % K}); measures each login from its start to its
- * script-and-session or its failure. The run is bounded: agents still busy at {@code maxTime} are abandoned
- * and counted as {@code run.timeout}.
+ * Runs the burst: every agent on its own virtual thread, started at once or spread over the ramp,
+ * each through the driver of its OAuth client ({@code agent % K}); measures each login from its
+ * start to its script-and-session or its failure. The run is bounded: agents still busy at {@code
+ * maxTime} are abandoned and counted as {@code run.timeout}.
  */
 final class BurstRunner {
   /** What the run is asked to do. */
@@ -32,7 +32,8 @@ final class BurstRunner {
     this.plan = plan;
   }
 
-  BurstReport run(List<Fixture.Agent> agents, List<AgentDriver> drivers, PrintStream progress) throws InterruptedException {
+  BurstReport run(List<Fixture.Agent> agents, List<AgentDriver> drivers, PrintStream progress)
+      throws InterruptedException {
     var latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(30), 3);
     var errors = new ConcurrentHashMap<String, LongAdder>();
     var succeeded = new AtomicInteger();
@@ -51,34 +52,35 @@ final class BurstRunner {
       threads.add(
           Thread.ofVirtual()
               .name("agent-" + agent.index())
-              .start(
-                  () -> {
-                    try {
-                      long wait = start + offset - System.nanoTime();
-                      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                      long began = System.nanoTime();
-                      Instant deadline = clock.instant().plus(plan.deadline());
-                      String error = driver.login(agent, deadline);
-                      long took = System.nanoTime() - began;
-                      if (error == null && took > plan.deadline().toNanos()) error = "deadline.exceeded";
-                      synchronized (outcomes) {
-                        // After the run gave up, a late outcome (often the interrupt itself) is not counted.
-                        if (closed[0]) return;
-                        latency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(took)));
-                        if (error == null) {
-                          succeeded.incrementAndGet();
-                        } else {
-                          errors.computeIfAbsent(error, k -> new LongAdder()).increment();
-                        }
-                        recorded.incrementAndGet();
-                      }
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    } finally {
-                      finished.incrementAndGet();
-                      done.countDown();
+              .start(() -> {
+                try {
+                  long wait = start + offset - System.nanoTime();
+                  if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+                  long began = System.nanoTime();
+                  Instant deadline = clock.instant().plus(plan.deadline());
+                  String error = driver.login(agent, deadline);
+                  long took = System.nanoTime() - began;
+                  if (error == null && took > plan.deadline().toNanos())
+                    error = "deadline.exceeded";
+                  synchronized (outcomes) {
+                    // After the run gave up, a late outcome (often the interrupt itself) is not
+                    // counted.
+                    if (closed[0]) return;
+                    latency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(took)));
+                    if (error == null) {
+                      succeeded.incrementAndGet();
+                    } else {
+                      errors.computeIfAbsent(error, k -> new LongAdder()).increment();
                     }
-                  }));
+                    recorded.incrementAndGet();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  finished.incrementAndGet();
+                  done.countDown();
+                }
+              }));
     }
 
     long giveUp = start + plan.maxTime().toNanos();
@@ -123,12 +125,15 @@ final class BurstRunner {
     return Math.round(micros / 100.0) / 10.0;
   }
 
-  private void progress(PrintStream out, int agents, int finished, int ok, List<AgentDriver> drivers, long start) {
+  private void progress(
+      PrintStream out, int agents, int finished, int ok, List<AgentDriver> drivers, long start) {
     if (out == null) return;
     AgentDriver.Counts c = new AgentDriver.Counts(0, 0, 0);
     for (AgentDriver d : drivers) c = c.plus(d.counts());
     double seconds = (System.nanoTime() - start) / 1e9;
-    out.printf("\rburst %s: %d/%d agents done, %d ok, %d requests, %d 429s, %d retries, %.1f s   ", plan.clientKind(), finished, agents, ok, c.requests(), c.throttled(), c.retries(), seconds);
+    out.printf(
+        "\rburst %s: %d/%d agents done, %d ok, %d requests, %d 429s, %d retries, %.1f s   ",
+        plan.clientKind(), finished, agents, ok, c.requests(), c.throttled(), c.retries(), seconds);
     out.flush();
   }
 }

@@ -11,12 +11,16 @@ final class DurationConverter implements ITypeConverter<Duration> {
   public Duration convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-      if (v.endsWith("s")) return millis(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000);
-      if (v.endsWith("m")) return millis(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 60_000);
+      if (v.endsWith("ms"))
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+      if (v.endsWith("s"))
+        return millis(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000);
+      if (v.endsWith("m"))
+        return millis(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 60_000);
       return millis(Double.parseDouble(v) * 1000);
     } catch (NumberFormatException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration such as 500ms, 10s or 2m");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration such as 500ms, 10s or 2m");
     }
   }
 

@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the field reports wrote by hand (seeds 000 and 002): no caching, no batching, and a retry decorator
- * that retries 429 after a fixed 1, 2, 4, 8, 16 s, ignoring {@code Retry-After} and any deadline. Kept
- * deliberately as written, to be measured against the library on the same server.
+ * What the field reports wrote by hand (seeds 000 and 002): no caching, no batching, and a retry
+ * decorator that retries 429 after a fixed 1, 2, 4, 8, 16 s, ignoring {@code Retry-After} and any
+ * deadline. Kept deliberately as written, to be measured against the library on the same server.
  */
 final class NaiveDriver implements AgentDriver {
   private static final long[] DELAYS_SECONDS = {1, 2, 4, 8, 16};
@@ -42,11 +42,29 @@ final class NaiveDriver implements AgentDriver {
   @Override
   public String login(Fixture.Agent agent, Instant deadline) {
     try {
-      HttpResponse<String> script = withRetry(() -> send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v2/scripts/published/" + scriptId)).GET()));
+      HttpResponse<String> script =
+          withRetry(() ->
+              send(
+                  HttpRequest.newBuilder(
+                          URI.create(baseUrl + "/api/v2/scripts/published/" + scriptId))
+                      .GET()));
       if (script.statusCode() != 200) return code(script);
-      String body = "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + agent.conversationId() + "\",\"agentId\":\"" + agent.userId() + "\",\"data\":{\"agentName\":\"" + agent.name() + "\"}}";
+      String body =
+          "{\"scriptId\":\""
+              + scriptId
+              + "\",\"conversationId\":\""
+              + agent.conversationId()
+              + "\",\"agentId\":\""
+              + agent.userId()
+              + "\",\"data\":{\"agentName\":\""
+              + agent.name()
+              + "\"}}";
       HttpResponse<String> session =
-          withRetry(() -> send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v2/agent-scripting/sessions")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))));
+          withRetry(() ->
+              send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/api/v2/agent-scripting/sessions"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))));
       return session.statusCode() == 201 ? null : code(session);
     } catch (TokenRefused e) {
       return "token.refused";
@@ -62,7 +80,9 @@ final class NaiveDriver implements AgentDriver {
     HttpResponse<String> send() throws IOException, InterruptedException;
   }
 
-  /** The seeds' decorator: on 429 sleep 1, 2, 4, 8, 16 s and try again; whatever the deadline says. */
+  /**
+   * The seeds' decorator: on 429 sleep 1, 2, 4, 8, 16 s and try again; whatever the deadline says.
+   */
   private HttpResponse<String> withRetry(Call call) throws IOException, InterruptedException {
     for (int attempt = 0; ; attempt++) {
       HttpResponse<String> r = call.send();
@@ -72,9 +92,16 @@ final class NaiveDriver implements AgentDriver {
     }
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
     requests.increment();
-    HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            request
+                .header("Authorization", "Bearer " + token())
+                .timeout(Duration.ofSeconds(60))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() == 429) throttled.increment();
     return r;
   }
@@ -82,7 +109,11 @@ final class NaiveDriver implements AgentDriver {
   /** The token, fetched once by whoever comes first (an SDK's token cache). */
   private synchronized String token() throws IOException, InterruptedException {
     if (token != null) return token;
-    String basic = Base64.getEncoder().encodeToString((credentials.clientId() + ":" + credentials.clientSecret()).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder()
+            .encodeToString(
+                (credentials.clientId() + ":" + credentials.clientSecret())
+                    .getBytes(StandardCharsets.UTF_8));
     requests.increment();
     HttpResponse<String> r =
         http.send(

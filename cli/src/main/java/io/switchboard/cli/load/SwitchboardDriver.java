@@ -14,13 +14,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/** Agents logging in through the Switchboard client library: cached script, batched sessions, deadlines. */
+/**
+ * Agents logging in through the Switchboard client library: cached script, batched sessions,
+ * deadlines.
+ */
 final class SwitchboardDriver implements AgentDriver {
   private final SwitchboardClient client;
   private final String scriptId;
 
-  SwitchboardDriver(String baseUrl, Fixture.Credentials credentials, String scriptId, Duration deadline, HttpClient http) {
-    this.client = SwitchboardClient.builder().baseUrl(baseUrl).clientCredentials(credentials.clientId(), credentials.clientSecret()).deadline(deadline).httpClient(http).build();
+  SwitchboardDriver(
+      String baseUrl,
+      Fixture.Credentials credentials,
+      String scriptId,
+      Duration deadline,
+      HttpClient http) {
+    this.client =
+        SwitchboardClient.builder()
+            .baseUrl(baseUrl)
+            .clientCredentials(credentials.clientId(), credentials.clientSecret())
+            .deadline(deadline)
+            .httpClient(http)
+            .build();
     this.scriptId = scriptId;
   }
 
@@ -32,7 +46,15 @@ final class SwitchboardDriver implements AgentDriver {
       client.withDeadline(left).publishedScripts().get(scriptId);
       left = left(deadline);
       if (left.isNegative() || left.isZero()) return "deadline.exceeded";
-      client.withDeadline(left).sessions().create(new NewSession(scriptId, agent.conversationId(), agent.userId(), Map.of("agentName", agent.name())));
+      client
+          .withDeadline(left)
+          .sessions()
+          .create(
+              new NewSession(
+                  scriptId,
+                  agent.conversationId(),
+                  agent.userId(),
+                  Map.of("agentName", agent.name())));
       return null;
     } catch (DeadlineExceededException e) {
       return "deadline.exceeded";

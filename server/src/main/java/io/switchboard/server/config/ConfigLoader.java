@@ -27,21 +27,22 @@ public final class ConfigLoader {
       String fromEnv = environment.get(key.envName());
       if (fromEnv != null) merged.put(key.name(), fromEnv);
     }
-    flags.forEach(
-        (k, v) -> {
-          SettingKeys.require(k, "flags");
-          if (v != null) merged.put(k, v);
-        });
+    flags.forEach((k, v) -> {
+      SettingKeys.require(k, "flags");
+      if (v != null) merged.put(k, v);
+    });
     return new Settings(merged);
   }
 
   private static Map<String, String> readYaml(Path file) {
-    if (!Files.isRegularFile(file)) throw new ConfigException("config file " + file + " does not exist");
+    if (!Files.isRegularFile(file))
+      throw new ConfigException("config file " + file + " does not exist");
     try {
       JsonNode root = YAMLMapper.builder().build().readTree(Files.readString(file));
       var flat = new LinkedHashMap<String, String>();
       if (root != null && !root.isNull() && !root.isMissingNode()) {
-        if (!root.isObject()) throw new ConfigException("config file " + file + " must be a mapping of keys");
+        if (!root.isObject())
+          throw new ConfigException("config file " + file + " must be a mapping of keys");
         flatten("", root, flat, file);
       }
       return flat;
@@ -50,7 +51,10 @@ public final class ConfigLoader {
     }
   }
 
-  /** Nested mappings ({@code http: {port: 8080}}) and dotted keys ({@code http.port: 8080}) mean the same. */
+  /**
+   * Nested mappings ({@code http: {port: 8080}}) and dotted keys ({@code http.port: 8080}) mean the
+   * same.
+   */
   private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
     for (var entry : node.properties()) {
       String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
@@ -60,7 +64,8 @@ public final class ConfigLoader {
       } else {
         SettingKeys.require(key, "config file " + file);
         // A YAML list (e.g. externalapis.egress.allow) is kept as its comma-separated items.
-        if (value.isArray()) out.put(key, String.join(",", value.valueStream().map(JsonNode::asString).toList()));
+        if (value.isArray())
+          out.put(key, String.join(",", value.valueStream().map(JsonNode::asString).toList()));
         else out.put(key, value.isNull() ? null : value.asString());
       }
     }

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The flat, layered view of configuration: every key of {@link SettingKeys}, resolved from defaults, then
- * the YAML file, then {@code SWITCHBOARD_*} environment variables, then command-line flags. Typed getters
- * fail with the key's name so a typo in a config file is an error at start-up, not a silent default.
+ * The flat, layered view of configuration: every key of {@link SettingKeys}, resolved from
+ * defaults, then the YAML file, then {@code SWITCHBOARD_*} environment variables, then command-line
+ * flags. Typed getters fail with the key's name so a typo in a config file is an error at start-up,
+ * not a silent default.
  */
 public final class Settings {
   private final Map<String, String> values;
@@ -25,12 +26,11 @@ public final class Settings {
     for (SettingKeys.Key key : SettingKeys.ALL) {
       if (key.defaultValue() != null) merged.put(key.name(), key.defaultValue());
     }
-    overrides.forEach(
-        (k, v) -> {
-          SettingKeys.require(k, "override");
-          if (v == null) merged.remove(k);
-          else merged.put(k, v);
-        });
+    overrides.forEach((k, v) -> {
+      SettingKeys.require(k, "override");
+      if (v == null) merged.remove(k);
+      else merged.put(k, v);
+    });
     return new Settings(merged);
   }
 
@@ -47,7 +47,8 @@ public final class Settings {
   }
 
   public String string(String key) {
-    return optional(key).orElseThrow(() -> new ConfigException("config key " + key + " is required"));
+    return optional(key)
+        .orElseThrow(() -> new ConfigException("config key " + key + " is required"));
   }
 
   public int integer(String key, int min, int max) {
@@ -55,7 +56,8 @@ public final class Settings {
     try {
       int v = Integer.parseInt(raw.trim());
       if (v < min || v > max) {
-        throw new ConfigException("config key " + key + " must be between " + min + " and " + max + ", got " + v);
+        throw new ConfigException(
+            "config key " + key + " must be between " + min + " and " + max + ", got " + v);
       }
       return v;
     } catch (NumberFormatException e) {
@@ -64,15 +66,23 @@ public final class Settings {
   }
 
   /**
-   * A size: a whole number with an optional unit, case-insensitive, a space allowed before it. Units are
-   * {@code B}, and {@code K}/{@code KB}/{@code KiB}, {@code M}/{@code MB}/{@code MiB}, {@code G}/{@code GB}/
-   * {@code GiB}, all binary (1KB = 1KiB = 1024 bytes, as the defaults have always been read). Anything else,
-   * zero, or more than a long holds is an error naming the key: {@code 1GB} once silently became 1 byte.
+   * A size: a whole number with an optional unit, case-insensitive, a space allowed before it.
+   * Units are {@code B}, and {@code K}/{@code KB}/{@code KiB}, {@code M}/{@code MB}/{@code MiB},
+   * {@code G}/{@code GB}/ {@code GiB}, all binary (1KB = 1KiB = 1024 bytes, as the defaults have
+   * always been read). Anything else, zero, or more than a long holds is an error naming the key:
+   * {@code 1GB} once silently became 1 byte.
    */
   public long bytes(String key) {
     String raw = string(key);
-    return Sizes.parse(raw).orElseThrow(() -> new ConfigException("config key " + key + " must be a positive size such as 1048576, 64KiB, 1MiB or 2 GiB"
-        + " (units B, K/KB/KiB, M/MB/MiB, G/GB/GiB, all binary), got '" + raw.trim() + "'"));
+    return Sizes.parse(raw)
+        .orElseThrow(() ->
+            new ConfigException(
+                "config key "
+                    + key
+                    + " must be a positive size such as 1048576, 64KiB, 1MiB or 2 GiB"
+                    + " (units B, K/KB/KiB, M/MB/MiB, G/GB/GiB, all binary), got '"
+                    + raw.trim()
+                    + "'"));
   }
 
   public Duration seconds(String key, int min, int max) {
@@ -84,7 +94,9 @@ public final class Settings {
     return switch (raw) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new ConfigException("config key " + key + " must be true or false, got '" + raw + "'");
+      default ->
+          throw new ConfigException(
+              "config key " + key + " must be true or false, got '" + raw + "'");
     };
   }
 

@@ -2,12 +2,16 @@ package io.switchboard.server.conversations;
 
 import java.util.Locale;
 
-/** The states of a participant's call and of a conversation, as the wire spells them (lower case). */
+/**
+ * The states of a participant's call and of a conversation, as the wire spells them (lower case).
+ */
 public enum CallState {
   ALERTING,
   CONNECTED,
   DISCONNECTED,
-  /** Disconnected and done: an agent that has wrapped up, or everyone once the conversation is over. */
+  /**
+   * Disconnected and done: an agent that has wrapped up, or everyone once the conversation is over.
+   */
   TERMINATED;
 
   public String wire() {

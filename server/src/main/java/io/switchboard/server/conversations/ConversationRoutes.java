@@ -15,7 +15,8 @@ public final class ConversationRoutes implements ApiRoutes {
   private final RequestBodies bodies;
   private final Idempotency idempotency;
 
-  public ConversationRoutes(ConversationService conversations, RequestBodies bodies, Idempotency idempotency) {
+  public ConversationRoutes(
+      ConversationService conversations, RequestBodies bodies, Idempotency idempotency) {
     this.conversations = conversations;
     this.bodies = bodies;
     this.idempotency = idempotency;
@@ -26,28 +27,47 @@ public final class ConversationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.post("/api/v2/conversations/calls", idempotency.wrap(this::createCall), Scope.write(Scopes.CONVERSATIONS));
+    routes.post(
+        "/api/v2/conversations/calls",
+        idempotency.wrap(this::createCall),
+        Scope.write(Scopes.CONVERSATIONS));
     routes.get("/api/v2/conversations/calls/{id}", this::get, Scope.read(Scopes.CONVERSATIONS));
     routes.get("/api/v2/conversations/{id}", this::get, Scope.read(Scopes.CONVERSATIONS));
-    routes.patch("/api/v2/conversations/{cid}/participants/{pid}", this::patchParticipant, Scope.write(Scopes.CONVERSATIONS));
-    routes.post("/api/v2/conversations/{id}/disconnect", this::disconnect, Scope.write(Scopes.CONVERSATIONS));
+    routes.patch(
+        "/api/v2/conversations/{cid}/participants/{pid}",
+        this::patchParticipant,
+        Scope.write(Scopes.CONVERSATIONS));
+    routes.post(
+        "/api/v2/conversations/{id}/disconnect",
+        this::disconnect,
+        Scope.write(Scopes.CONVERSATIONS));
   }
 
   private void createCall(Context ctx) {
     var call = bodies.read(ctx, ConversationService.NewCall.class);
     Conversation c = conversations.createCall(Requests.principal(ctx).orgId(), call);
-    ctx.status(201).header("Location", "/api/v2/conversations/" + c.id()).json(ConversationViews.ConversationView.of(c));
+    ctx.status(201)
+        .header("Location", "/api/v2/conversations/" + c.id())
+        .json(ConversationViews.ConversationView.of(c));
   }
 
   private void get(Context ctx) {
-    ctx.json(ConversationViews.ConversationView.of(conversations.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
+    ctx.json(
+        ConversationViews.ConversationView.of(
+            conversations.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
   }
 
   /** 202 and no body, as Genesys answers; the change is committed before the 202 is sent. */
   private void patchParticipant(Context ctx) {
-    var patch = bodies.readTree(ctx, java.util.Set.of(RequestBodies.JSON, RequestBodies.MERGE_PATCH));
+    var patch =
+        bodies.readTree(ctx, java.util.Set.of(RequestBodies.JSON, RequestBodies.MERGE_PATCH));
     var change = bodies.bind(patch, ParticipantPatch.class);
-    conversations.changeParticipant(Requests.principal(ctx).orgId(), ctx.pathParam("cid"), ctx.pathParam("pid"), change.state(), change.wrapup());
+    conversations.changeParticipant(
+        Requests.principal(ctx).orgId(),
+        ctx.pathParam("cid"),
+        ctx.pathParam("pid"),
+        change.state(),
+        change.wrapup());
     ctx.status(202);
   }
 

@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Call conversations: create, read, change a participant's state, disconnect. Every change runs in one
- * transaction that locks the conversation's row, and commits before the caller is answered: whoever is told
- * "disconnected" can wrap up at once.
+ * Call conversations: create, read, change a participant's state, disconnect. Every change runs in
+ * one transaction that locks the conversation's row, and commits before the caller is answered:
+ * whoever is told "disconnected" can wrap up at once.
  */
 public final class ConversationService {
   public static final int MAX_ATTRIBUTES = 50;
@@ -28,7 +28,8 @@ public final class ConversationService {
   private final WrapupService wrapups;
   private final Clock clock;
 
-  public ConversationService(ConversationStore store, UserService users, WrapupService wrapups, Clock clock) {
+  public ConversationService(
+      ConversationStore store, UserService users, WrapupService wrapups, Clock clock) {
     this.store = store;
     this.users = users;
     this.wrapups = wrapups;
@@ -36,8 +37,8 @@ public final class ConversationService {
   }
 
   /**
-   * A call from the customer ({@code from}, connected) to {@code to}; with an agent, the agent's participant
-   * is alerting until it is connected.
+   * A call from the customer ({@code from}, connected) to {@code to}; with an agent, the agent's
+   * participant is alerting until it is connected.
    */
   public Conversation createCall(String orgId, NewCall call) {
     String from = Checks.requiredText("from", call.from(), 200);
@@ -45,21 +46,67 @@ public final class ConversationService {
     Map<String, String> attributes = attributes(call.attributes());
     User agent = null;
     if (call.agentId() != null) {
-      agent = users.find(orgId, call.agentId()).orElseThrow(() -> new Problem(Problem.Kind.INVALID, "invalid.value", "agentId: " + call.agentId() + " is not a user of this organization", Map.of("field", "agentId")));
+      agent =
+          users
+              .find(orgId, call.agentId())
+              .orElseThrow(() ->
+                  new Problem(
+                      Problem.Kind.INVALID,
+                      "invalid.value",
+                      "agentId: " + call.agentId() + " is not a user of this organization",
+                      Map.of("field", "agentId")));
     }
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     var participants = new ArrayList<Participant>();
-    participants.add(new Participant(UUID.randomUUID().toString(), id, 0, Participant.CUSTOMER, null, from, from, CallState.CONNECTED, UUID.randomUUID().toString(), attributes, now, now, null, null));
+    participants.add(
+        new Participant(
+            UUID.randomUUID().toString(),
+            id,
+            0,
+            Participant.CUSTOMER,
+            null,
+            from,
+            from,
+            CallState.CONNECTED,
+            UUID.randomUUID().toString(),
+            attributes,
+            now,
+            now,
+            null,
+            null));
     if (agent != null) {
-      participants.add(new Participant(UUID.randomUUID().toString(), id, 1, Participant.AGENT, agent.id(), agent.name(), to, CallState.ALERTING, UUID.randomUUID().toString(), Map.of(), now, null, null, null));
+      participants.add(
+          new Participant(
+              UUID.randomUUID().toString(),
+              id,
+              1,
+              Participant.AGENT,
+              agent.id(),
+              agent.name(),
+              to,
+              CallState.ALERTING,
+              UUID.randomUUID().toString(),
+              Map.of(),
+              now,
+              null,
+              null,
+              null));
     }
-    var conversation = new Conversation(id, orgId, Conversation.derive(participants), from, to, now, null, List.copyOf(participants));
-    store.inTransaction(
-        h -> {
-          store.insert(h, conversation);
-          return null;
-        });
+    var conversation =
+        new Conversation(
+            id,
+            orgId,
+            Conversation.derive(participants),
+            from,
+            to,
+            now,
+            null,
+            List.copyOf(participants));
+    store.inTransaction(h -> {
+      store.insert(h, conversation);
+      return null;
+    });
     return conversation;
   }
 
@@ -71,52 +118,73 @@ public final class ConversationService {
     return id == null ? Optional.empty() : store.find(orgId, id);
   }
 
-  /** Everyone still on the call is disconnected. Disconnecting a disconnected conversation changes nothing. */
+  /**
+   * Everyone still on the call is disconnected. Disconnecting a disconnected conversation changes
+   * nothing.
+   */
   public Conversation disconnect(String orgId, String id) {
-    return store.inTransaction(
-        h -> {
-          Conversation c = store.lock(h, orgId, id).orElseThrow(() -> Problem.notFound("Conversation", id));
-          Instant now = clock.instant();
-          var after = new ArrayList<>(c.participants());
-          after.replaceAll(p -> p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
-          return Transitions.commit(h, store, c, after, now);
-        });
+    return store.inTransaction(h -> {
+      Conversation c =
+          store.lock(h, orgId, id).orElseThrow(() -> Problem.notFound("Conversation", id));
+      Instant now = clock.instant();
+      var after = new ArrayList<>(c.participants());
+      after.replaceAll(p ->
+          p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
+      return Transitions.commit(h, store, c, after, now);
+    });
   }
 
   /**
-   * {@code PATCH .../participants/{pid}}: {@code state} connected (answer an alerting call) or disconnected;
-   * a {@code wrapup} is recorded by the wrap-up rules, after the state change, in the same transaction.
+   * {@code PATCH .../participants/{pid}}: {@code state} connected (answer an alerting call) or
+   * disconnected; a {@code wrapup} is recorded by the wrap-up rules, after the state change, in the
+   * same transaction.
    */
-  public Conversation changeParticipant(String orgId, String conversationId, String participantId, String state, WrapupService.WrapupInput wrapup) {
+  public Conversation changeParticipant(
+      String orgId,
+      String conversationId,
+      String participantId,
+      String state,
+      WrapupService.WrapupInput wrapup) {
     CallState target = null;
     if (state != null) {
       target =
           switch (state) {
             case "connected" -> CallState.CONNECTED;
             case "disconnected" -> CallState.DISCONNECTED;
-            default -> throw new Problem(Problem.Kind.INVALID, "invalid.value", "state: must be connected or disconnected, got '" + state + "'", Map.of("field", "state"));
+            default ->
+                throw new Problem(
+                    Problem.Kind.INVALID,
+                    "invalid.value",
+                    "state: must be connected or disconnected, got '" + state + "'",
+                    Map.of("field", "state"));
           };
     }
-    if (target == null && wrapup == null) throw Problem.invalid("state", "give a state or a wrapup to change");
+    if (target == null && wrapup == null)
+      throw Problem.invalid("state", "give a state or a wrapup to change");
     CallState wanted = target;
-    return store.inTransaction(
-        h -> {
-          Conversation c = store.lock(h, orgId, conversationId).orElseThrow(() -> Problem.notFound("Conversation", conversationId));
-          Participant p = c.participant(participantId).orElseThrow(() -> Problem.notFound("Participant", participantId));
-          Instant now = clock.instant();
-          Conversation current = c;
-          if (wanted != null) {
-            Participant changed = transition(p, wanted, now);
-            var after = new ArrayList<>(c.participants());
-            after.replaceAll(x -> x.id().equals(p.id()) ? changed : x);
-            current = Transitions.commit(h, store, c, after, now);
-          }
-          if (wrapup != null) {
-            Conversation before = current;
-            current = wrapups.apply(h, before, before.participant(participantId).orElseThrow(), wrapup, now);
-          }
-          return current;
-        });
+    return store.inTransaction(h -> {
+      Conversation c =
+          store
+              .lock(h, orgId, conversationId)
+              .orElseThrow(() -> Problem.notFound("Conversation", conversationId));
+      Participant p =
+          c.participant(participantId)
+              .orElseThrow(() -> Problem.notFound("Participant", participantId));
+      Instant now = clock.instant();
+      Conversation current = c;
+      if (wanted != null) {
+        Participant changed = transition(p, wanted, now);
+        var after = new ArrayList<>(c.participants());
+        after.replaceAll(x -> x.id().equals(p.id()) ? changed : x);
+        current = Transitions.commit(h, store, c, after, now);
+      }
+      if (wrapup != null) {
+        Conversation before = current;
+        current =
+            wrapups.apply(h, before, before.participant(participantId).orElseThrow(), wrapup, now);
+      }
+      return current;
+    });
   }
 
   private static Participant transition(Participant p, CallState target, Instant now) {
@@ -135,16 +203,21 @@ public final class ConversationService {
         Problem.Kind.CONFLICT,
         "participant.state.invalid",
         "Participant " + p.id() + " is " + p.state().wire() + " and cannot become " + target.wire(),
-        Map.of("participantId", p.id(), "state", p.state().wire(), "requestedState", target.wire()));
+        Map.of(
+            "participantId", p.id(), "state", p.state().wire(), "requestedState", target.wire()));
   }
 
   private static Map<String, String> attributes(Map<String, String> given) {
     if (given == null) return Map.of();
-    if (given.size() > MAX_ATTRIBUTES) throw Problem.invalid("attributes", "at most " + MAX_ATTRIBUTES + " attributes");
+    if (given.size() > MAX_ATTRIBUTES)
+      throw Problem.invalid("attributes", "at most " + MAX_ATTRIBUTES + " attributes");
     var out = new LinkedHashMap<String, String>();
     for (var e : given.entrySet()) {
-      if (e.getKey().isBlank() || e.getKey().length() > 200) throw Problem.invalid("attributes", "names must be 1 to 200 characters");
-      if (e.getValue() == null || e.getValue().length() > 2000) throw Problem.invalid("attributes." + e.getKey(), "must be a string of at most 2000 characters");
+      if (e.getKey().isBlank() || e.getKey().length() > 200)
+        throw Problem.invalid("attributes", "names must be 1 to 200 characters");
+      if (e.getValue() == null || e.getValue().length() > 2000)
+        throw Problem.invalid(
+            "attributes." + e.getKey(), "must be a string of at most 2000 characters");
       out.put(e.getKey(), e.getValue());
     }
     return out;

@@ -37,8 +37,9 @@ public final class ConversationStore {
 
   public void insert(Handle h, Conversation c) {
     h.createUpdate(
-            "insert into conversations (id, org_id, state, from_address, to_address, start_time, end_time, modified_at) "
-                + "values (:id, :org, :state, :from, :to, :start, :end, :start)")
+            "insert into conversations (id, org_id, state, from_address, to_address, start_time,"
+                + " end_time, modified_at) values (:id, :org, :state, :from, :to, :start, :end,"
+                + " :start)")
         .bind("id", c.id())
         .bind("org", c.orgId())
         .bind("state", c.state().wire())
@@ -52,8 +53,10 @@ public final class ConversationStore {
 
   private void insertParticipant(Handle h, String orgId, Participant p) {
     h.createUpdate(
-            "insert into conversation_participants (id, conversation_id, org_id, seq, purpose, user_id, name, address, state, call_id, attributes, start_time, connected_time, end_time) "
-                + "values (:id, :conversation, :org, :seq, :purpose, :user, :name, :address, :state, :call, :attributes, :start, :connected, :end)")
+            "insert into conversation_participants (id, conversation_id, org_id, seq, purpose,"
+                + " user_id, name, address, state, call_id, attributes, start_time, connected_time,"
+                + " end_time) values (:id, :conversation, :org, :seq, :purpose, :user, :name,"
+                + " :address, :state, :call, :attributes, :start, :connected, :end)")
         .bind("id", p.id())
         .bind("conversation", p.conversationId())
         .bind("org", orgId)
@@ -64,7 +67,11 @@ public final class ConversationStore {
         .bind("address", p.address())
         .bind("state", p.state().wire())
         .bind("call", p.callId())
-        .bind("attributes", p.attributes() == null || p.attributes().isEmpty() ? null : mapper.writeValueAsString(p.attributes()))
+        .bind(
+            "attributes",
+            p.attributes() == null || p.attributes().isEmpty()
+                ? null
+                : mapper.writeValueAsString(p.attributes()))
         .bind("start", Times.db(p.startTime()))
         .bind("connected", Times.db(p.connectedTime()))
         .bind("end", Times.db(p.endTime()))
@@ -82,22 +89,51 @@ public final class ConversationStore {
   }
 
   public boolean exists(String orgId, String id) {
-    return jdbi.withHandle(
-        h -> h.createQuery("select count(*) from conversations where id = :id and org_id = :org").bind("id", id).bind("org", orgId).mapTo(Integer.class).one() > 0);
+    return jdbi.withHandle(h ->
+        h.createQuery("select count(*) from conversations where id = :id and org_id = :org")
+                .bind("id", id)
+                .bind("org", orgId)
+                .mapTo(Integer.class)
+                .one()
+            > 0);
   }
 
   private Optional<Conversation> load(Handle h, String orgId, String id, boolean forUpdate) {
     var head =
-        h.createQuery("select * from conversations where id = :id and org_id = :org" + (forUpdate ? " for update" : ""))
+        h.createQuery(
+                "select * from conversations where id = :id and org_id = :org"
+                    + (forUpdate ? " for update" : ""))
             .bind("id", id)
             .bind("org", orgId)
-            .map((rs, ctx) -> new Conversation(rs.getString("id"), rs.getString("org_id"), CallState.fromWire(rs.getString("state")), rs.getString("from_address"), rs.getString("to_address"), Times.read(rs, "start_time"), Times.read(rs, "end_time"), List.of()))
+            .map((rs, ctx) ->
+                new Conversation(
+                    rs.getString("id"),
+                    rs.getString("org_id"),
+                    CallState.fromWire(rs.getString("state")),
+                    rs.getString("from_address"),
+                    rs.getString("to_address"),
+                    Times.read(rs, "start_time"),
+                    Times.read(rs, "end_time"),
+                    List.of()))
             .findOne();
     if (head.isEmpty()) return Optional.empty();
     List<Participant> participants =
-        h.createQuery("select * from conversation_participants where conversation_id = :id order by seq").bind("id", id).map((rs, ctx) -> participant(rs)).list();
+        h.createQuery(
+                "select * from conversation_participants where conversation_id = :id order by seq")
+            .bind("id", id)
+            .map((rs, ctx) -> participant(rs))
+            .list();
     Conversation c = head.get();
-    return Optional.of(new Conversation(c.id(), c.orgId(), c.state(), c.from(), c.to(), c.startTime(), c.endTime(), participants));
+    return Optional.of(
+        new Conversation(
+            c.id(),
+            c.orgId(),
+            c.state(),
+            c.from(),
+            c.to(),
+            c.startTime(),
+            c.endTime(),
+            participants));
   }
 
   private Participant participant(ResultSet rs) throws SQLException {
@@ -125,7 +161,9 @@ public final class ConversationStore {
         rs.getString("address"),
         CallState.fromWire(rs.getString("state")),
         rs.getString("call_id"),
-        attributes == null ? Map.of() : new LinkedHashMap<>(mapper.readValue(attributes, STRING_MAP)),
+        attributes == null
+            ? Map.of()
+            : new LinkedHashMap<>(mapper.readValue(attributes, STRING_MAP)),
         Times.read(rs, "start_time"),
         Times.read(rs, "connected_time"),
         Times.read(rs, "end_time"),
@@ -135,8 +173,10 @@ public final class ConversationStore {
   public void updateParticipant(Handle h, Participant p) {
     Wrapup w = p.wrapup();
     h.createUpdate(
-            "update conversation_participants set state = :state, connected_time = :connected, end_time = :end, wrapup_code = :code, wrapup_name = :codeName, "
-                + "wrapup_notes = :notes, wrapup_tags = :tags, wrapup_duration_seconds = :duration, wrapup_end_time = :wrapupEnd where id = :id")
+            "update conversation_participants set state = :state, connected_time = :connected,"
+                + " end_time = :end, wrapup_code = :code, wrapup_name = :codeName, wrapup_notes ="
+                + " :notes, wrapup_tags = :tags, wrapup_duration_seconds = :duration,"
+                + " wrapup_end_time = :wrapupEnd where id = :id")
         .bind("state", p.state().wire())
         .bind("connected", Times.db(p.connectedTime()))
         .bind("end", Times.db(p.endTime()))
@@ -151,7 +191,9 @@ public final class ConversationStore {
   }
 
   public void updateState(Handle h, String id, CallState state, Instant endTime, Instant now) {
-    h.createUpdate("update conversations set state = :state, end_time = :end, modified_at = :now where id = :id")
+    h.createUpdate(
+            "update conversations set state = :state, end_time = :end, modified_at = :now where id"
+                + " = :id")
         .bind("state", state.wire())
         .bind("end", Times.db(endTime))
         .bind("now", Times.db(now))

@@ -8,11 +8,21 @@ import java.util.Map;
 public final class ConversationViews {
   private ConversationViews() {}
 
-  public record CallView(String id, String state, String direction, Instant connectedTime, Instant disconnectedTime) {}
+  public record CallView(
+      String id, String state, String direction, Instant connectedTime, Instant disconnectedTime) {}
 
-  public record WrapupView(String code, String name, String notes, List<String> tags, Integer durationSeconds, Instant endTime) {
+  public record WrapupView(
+      String code,
+      String name,
+      String notes,
+      List<String> tags,
+      Integer durationSeconds,
+      Instant endTime) {
     static WrapupView of(Wrapup w) {
-      return w == null ? null : new WrapupView(w.code(), w.name(), w.notes(), w.tags(), w.durationSeconds(), w.endTime());
+      return w == null
+          ? null
+          : new WrapupView(
+              w.code(), w.name(), w.notes(), w.tags(), w.durationSeconds(), w.endTime());
     }
   }
 
@@ -32,7 +42,8 @@ public final class ConversationViews {
       Map<String, String> attributes,
       List<CallView> calls) {
     static ParticipantView of(Participant p) {
-      var call = new CallView(p.callId(), p.state().wire(), "inbound", p.connectedTime(), p.endTime());
+      var call =
+          new CallView(p.callId(), p.state().wire(), "inbound", p.connectedTime(), p.endTime());
       return new ParticipantView(
           p.id(),
           p.name(),
@@ -52,23 +63,56 @@ public final class ConversationViews {
   }
 
   public record ConversationView(
-      String id, Instant startTime, Instant endTime, String address, String state, List<ParticipantView> participants, String selfUri) {
+      String id,
+      Instant startTime,
+      Instant endTime,
+      String address,
+      String state,
+      List<ParticipantView> participants,
+      String selfUri) {
     public static ConversationView of(Conversation c) {
       return new ConversationView(
-          c.id(), c.startTime(), c.endTime(), c.to(), c.state().wire(), c.participants().stream().map(ParticipantView::of).toList(), "/api/v2/conversations/" + c.id());
+          c.id(),
+          c.startTime(),
+          c.endTime(),
+          c.to(),
+          c.state().wire(),
+          c.participants().stream().map(ParticipantView::of).toList(),
+          "/api/v2/conversations/" + c.id());
     }
   }
 
   /** The Genesys AssignedWrapupCode of {@code GET .../participants/{pid}/wrapup}. */
-  public record AssignedWrapupView(String code, String name, String notes, List<String> tags, Integer durationSeconds, Instant endTime) {
+  public record AssignedWrapupView(
+      String code,
+      String name,
+      String notes,
+      List<String> tags,
+      Integer durationSeconds,
+      Instant endTime) {
     static AssignedWrapupView of(Wrapup w) {
-      return new AssignedWrapupView(w.code(), w.name(), w.notes(), w.tags(), w.durationSeconds(), w.endTime());
+      return new AssignedWrapupView(
+          w.code(), w.name(), w.notes(), w.tags(), w.durationSeconds(), w.endTime());
     }
   }
 
-  public record WrapupCodeView(String id, String name, Instant dateCreated, Instant dateModified, String createdBy, String modifiedBy, String selfUri) {
+  public record WrapupCodeView(
+      String id,
+      String name,
+      Instant dateCreated,
+      Instant dateModified,
+      String createdBy,
+      String modifiedBy,
+      String selfUri) {
     static WrapupCodeView of(WrapupCode c) {
-      return new WrapupCodeView(c.id(), c.name(), c.createdAt(), c.modifiedAt(), c.createdBy(), c.modifiedBy(), "/api/v2/routing/wrapupcodes/" + c.id());
+      return new WrapupCodeView(
+          c.id(),
+          c.name(),
+          c.createdAt(),
+          c.modifiedAt(),
+          c.createdBy(),
+          c.modifiedBy(),
+          "/api/v2/routing/wrapupcodes/" + c.id());
     }
   }
 }

@@ -28,10 +28,38 @@ public record Participant(
   }
 
   Participant withState(CallState next, Instant connected, Instant ended) {
-    return new Participant(id, conversationId, seq, purpose, userId, name, address, next, callId, attributes, startTime, connected, ended, wrapup);
+    return new Participant(
+        id,
+        conversationId,
+        seq,
+        purpose,
+        userId,
+        name,
+        address,
+        next,
+        callId,
+        attributes,
+        startTime,
+        connected,
+        ended,
+        wrapup);
   }
 
   Participant withWrapup(Wrapup w) {
-    return new Participant(id, conversationId, seq, purpose, userId, name, address, CallState.TERMINATED, callId, attributes, startTime, connectedTime, endTime, w);
+    return new Participant(
+        id,
+        conversationId,
+        seq,
+        purpose,
+        userId,
+        name,
+        address,
+        CallState.TERMINATED,
+        callId,
+        attributes,
+        startTime,
+        connectedTime,
+        endTime,
+        w);
   }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The org's wrap-up codes (create, read, rename, delete). A deleted code stays on past wrap-ups by name. */
+/**
+ * The org's wrap-up codes (create, read, rename, delete). A deleted code stays on past wrap-ups by
+ * name.
+ */
 public final class WrapupCodeService {
   private final WrapupCodeStore store;
   private final Clock clock;
@@ -49,7 +52,13 @@ public final class WrapupCodeService {
     if (!store.delete(orgId, id)) throw Problem.notFound("Wrap-up code", id);
   }
 
-  public List<WrapupCode> list(String orgId, String nameContains, List<String> ids, boolean ascending, int offset, int limit) {
+  public List<WrapupCode> list(
+      String orgId,
+      String nameContains,
+      List<String> ids,
+      boolean ascending,
+      int offset,
+      int limit) {
     return store.list(orgId, blankToNull(nameContains), ids, ascending, offset, limit);
   }
 
@@ -66,6 +75,10 @@ public final class WrapupCodeService {
   }
 
   private static Problem nameTaken(String name) {
-    return new Problem(Problem.Kind.CONFLICT, "wrapupcode.name.taken", "A wrap-up code named " + name + " already exists", Map.of("name", name));
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "wrapupcode.name.taken",
+        "A wrap-up code named " + name + " already exists",
+        Map.of("name", name));
   }
 }

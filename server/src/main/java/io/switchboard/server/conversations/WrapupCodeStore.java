@@ -33,20 +33,19 @@ public final class WrapupCodeStore {
 
   /** False when the org already has a code of that name. */
   public boolean insert(WrapupCode c) {
-    return SqlErrors.insertUnlessDuplicate(
-        () ->
-            jdbi.useHandle(
-          h ->
-              h.createUpdate(
-                      "insert into wrapup_codes (id, org_id, name, name_lower, created_by, modified_by, created_at, modified_at) "
-                          + "values (:id, :org, :name, :lower, :by, :by, :at, :at)")
-                  .bind("id", c.id())
-                  .bind("org", c.orgId())
-                  .bind("name", c.name())
-                  .bind("lower", c.name().toLowerCase(Locale.ROOT))
-                  .bind("by", c.createdBy())
-                  .bind("at", Times.db(c.createdAt()))
-                  .execute()));
+    return SqlErrors.insertUnlessDuplicate(() ->
+        jdbi.useHandle(h ->
+            h.createUpdate(
+                    "insert into wrapup_codes (id, org_id, name, name_lower, created_by,"
+                        + " modified_by, created_at, modified_at) values (:id, :org, :name, :lower,"
+                        + " :by, :by, :at, :at)")
+                .bind("id", c.id())
+                .bind("org", c.orgId())
+                .bind("name", c.name())
+                .bind("lower", c.name().toLowerCase(Locale.ROOT))
+                .bind("by", c.createdBy())
+                .bind("at", Times.db(c.createdAt()))
+                .execute()));
   }
 
   public Optional<WrapupCode> find(String orgId, String id) {
@@ -55,35 +54,49 @@ public final class WrapupCodeStore {
 
   /** Within a caller's transaction (a wrap-up checks its code there). */
   public Optional<WrapupCode> find(Handle h, String orgId, String id) {
-    return h.createQuery("select * from wrapup_codes where id = :id and org_id = :org").bind("id", id).bind("org", orgId).map(CODE).findOne();
+    return h.createQuery("select * from wrapup_codes where id = :id and org_id = :org")
+        .bind("id", id)
+        .bind("org", orgId)
+        .map(CODE)
+        .findOne();
   }
 
   public Optional<WrapupCode> findByName(String orgId, String name) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from wrapup_codes where org_id = :org and name_lower = :lower")
-                .bind("org", orgId)
-                .bind("lower", name.toLowerCase(Locale.ROOT))
-                .map(CODE)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from wrapup_codes where org_id = :org and name_lower = :lower")
+            .bind("org", orgId)
+            .bind("lower", name.toLowerCase(Locale.ROOT))
+            .map(CODE)
+            .findOne());
   }
 
-  public List<WrapupCode> list(String orgId, String nameContains, List<String> ids, boolean ascending, int offset, int limit) {
-    return jdbi.withHandle(
-        h -> {
-          Query q = h.createQuery("select * from wrapup_codes where " + where(nameContains, ids) + " order by name_lower " + (ascending ? "asc" : "desc") + ", id limit :limit offset :offset");
-          bindFilter(q, orgId, nameContains, ids);
-          return q.bind("limit", limit).bind("offset", offset).map(CODE).list();
-        });
+  public List<WrapupCode> list(
+      String orgId,
+      String nameContains,
+      List<String> ids,
+      boolean ascending,
+      int offset,
+      int limit) {
+    return jdbi.withHandle(h -> {
+      Query q =
+          h.createQuery(
+              "select * from wrapup_codes where "
+                  + where(nameContains, ids)
+                  + " order by name_lower "
+                  + (ascending ? "asc" : "desc")
+                  + ", id limit :limit offset :offset");
+      bindFilter(q, orgId, nameContains, ids);
+      return q.bind("limit", limit).bind("offset", offset).map(CODE).list();
+    });
   }
 
   public long count(String orgId, String nameContains, List<String> ids) {
-    return jdbi.withHandle(
-        h -> {
-          Query q = h.createQuery("select count(*) from wrapup_codes where " + where(nameContains, ids));
-          bindFilter(q, orgId, nameContains, ids);
-          return q.mapTo(Long.class).one();
-        });
+    return jdbi.withHandle(h -> {
+      Query q =
+          h.createQuery("select count(*) from wrapup_codes where " + where(nameContains, ids));
+      bindFilter(q, orgId, nameContains, ids);
+      return q.mapTo(Long.class).one();
+    });
   }
 
   private static String where(String nameContains, List<String> ids) {
@@ -107,16 +120,17 @@ public final class WrapupCodeStore {
   public Renamed rename(String orgId, String id, String name, String by, Instant at) {
     try {
       int n =
-          jdbi.withHandle(
-              h ->
-                  h.createUpdate("update wrapup_codes set name = :name, name_lower = :lower, modified_by = :by, modified_at = :at where id = :id and org_id = :org")
-                      .bind("name", name)
-                      .bind("lower", name.toLowerCase(Locale.ROOT))
-                      .bind("by", by)
-                      .bind("at", Times.db(at))
-                      .bind("id", id)
-                      .bind("org", orgId)
-                      .execute());
+          jdbi.withHandle(h ->
+              h.createUpdate(
+                      "update wrapup_codes set name = :name, name_lower = :lower, modified_by ="
+                          + " :by, modified_at = :at where id = :id and org_id = :org")
+                  .bind("name", name)
+                  .bind("lower", name.toLowerCase(Locale.ROOT))
+                  .bind("by", by)
+                  .bind("at", Times.db(at))
+                  .bind("id", id)
+                  .bind("org", orgId)
+                  .execute());
       return n == 1 ? Renamed.OK : Renamed.NOT_FOUND;
     } catch (RuntimeException e) {
       if (SqlErrors.isUniqueViolation(e)) return Renamed.NAME_TAKEN;
@@ -125,6 +139,11 @@ public final class WrapupCodeStore {
   }
 
   public boolean delete(String orgId, String id) {
-    return jdbi.withHandle(h -> h.createUpdate("delete from wrapup_codes where id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute()) == 1;
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from wrapup_codes where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
+        == 1;
   }
 }

@@ -21,8 +21,19 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     this.bodies = bodies;
   }
 
-  /** The Genesys WrapupCodeRequest; server-owned fields that a read-modify-write sends back are ignored. */
-  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"id", "dateCreated", "dateModified", "createdBy", "modifiedBy", "selfUri", "division"})
+  /**
+   * The Genesys WrapupCodeRequest; server-owned fields that a read-modify-write sends back are
+   * ignored.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({
+    "id",
+    "dateCreated",
+    "dateModified",
+    "createdBy",
+    "modifiedBy",
+    "selfUri",
+    "division"
+  })
   public record CodeRequest(String name) {}
 
   @Override
@@ -40,7 +51,10 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     String name = ctx.queryParam("name");
     var ids = Requests.multi(ctx, "id");
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
-    var entities = codes.list(org, name, ids, ascending, page.offset(), page.pageSize()).stream().map(ConversationViews.WrapupCodeView::of).toList();
+    var entities =
+        codes.list(org, name, ids, ascending, page.offset(), page.pageSize()).stream()
+            .map(ConversationViews.WrapupCodeView::of)
+            .toList();
     ctx.json(Page.of(ctx, page, entities, codes.count(org, name, ids)));
   }
 
@@ -48,17 +62,23 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     Principal p = Requests.principal(ctx);
     var request = bodies.read(ctx, CodeRequest.class);
     WrapupCode code = codes.create(p.orgId(), request.name(), p.clientId());
-    ctx.status(201).header("Location", "/api/v2/routing/wrapupcodes/" + code.id()).json(ConversationViews.WrapupCodeView.of(code));
+    ctx.status(201)
+        .header("Location", "/api/v2/routing/wrapupcodes/" + code.id())
+        .json(ConversationViews.WrapupCodeView.of(code));
   }
 
   private void get(Context ctx) {
-    ctx.json(ConversationViews.WrapupCodeView.of(codes.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
+    ctx.json(
+        ConversationViews.WrapupCodeView.of(
+            codes.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
   }
 
   private void update(Context ctx) {
     Principal p = Requests.principal(ctx);
     var request = bodies.read(ctx, CodeRequest.class);
-    ctx.json(ConversationViews.WrapupCodeView.of(codes.rename(p.orgId(), ctx.pathParam("id"), request.name(), p.clientId())));
+    ctx.json(
+        ConversationViews.WrapupCodeView.of(
+            codes.rename(p.orgId(), ctx.pathParam("id"), request.name(), p.clientId())));
   }
 
   private void delete(Context ctx) {

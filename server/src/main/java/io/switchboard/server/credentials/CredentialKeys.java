@@ -20,14 +20,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@code crypto.key} ({@code SWITCHBOARD_CRYPTO_KEY}) when set;
- *   <li>else the key file ({@code crypto.key-file}, default {@code DATA_DIR/crypto.key}) when it exists;
+ *   <li>else the key file ({@code crypto.key-file}, default {@code DATA_DIR/crypto.key}) when it
+ *       exists;
  *   <li>else, only while no credential is stored yet, a new random key written to the key file with
  *       owner-only permissions (logged with its path, so a first {@code serve --demo} just works);
  *   <li>else start-up fails: stored secrets exist and nothing can open them.
  * </ol>
  *
- * Start-up also fails when stored credentials were sealed with a different key than the one found, naming
- * both key ids, instead of failing later on the first call that needs a secret.
+ * Start-up also fails when stored credentials were sealed with a different key than the one found,
+ * naming both key ids, instead of failing later on the first call that needs a secret.
  */
 public final class CredentialKeys {
   private static final Logger log = LoggerFactory.getLogger(CredentialKeys.class);
@@ -44,8 +45,12 @@ public final class CredentialKeys {
     return forServer(settings, store, Map.of());
   }
 
-  /** As above, also checking the key ids of the sealed server secrets ({@link ServerSecrets#countByKeyId}). */
-  public static SecretBox forServer(Settings settings, CredentialStore store, Map<String, Long> sealedServerSecrets) {
+  /**
+   * As above, also checking the key ids of the sealed server secrets ({@link
+   * ServerSecrets#countByKeyId}).
+   */
+  public static SecretBox forServer(
+      Settings settings, CredentialStore store, Map<String, Long> sealedServerSecrets) {
     Map<String, Long> credentials = store.countByKeyId();
     Map<String, Long> sealed = new java.util.LinkedHashMap<>(credentials);
     sealedServerSecrets.forEach((k, n) -> sealed.merge(k, n, Long::sum));
@@ -55,22 +60,21 @@ public final class CredentialKeys {
     Path file = keyFile(settings);
     Source source =
         configured(settings)
-            .orElseGet(
-                () -> {
-                  if (stored > 0) {
-                    throw new ConfigException(
-                        what
-                            + " are encrypted, but no credentials key is configured: set "
-                            + ENV
-                            + " (config "
-                            + SettingKeys.CRYPTO_KEY
-                            + ") to the key they were sealed with (key id "
-                            + String.join(", ", sealed.keySet())
-                            + "), or restore the key file "
-                            + file.toAbsolutePath());
-                  }
-                  return generate(file, settings.optional(SettingKeys.JDBC_URL).isPresent());
-                });
+            .orElseGet(() -> {
+              if (stored > 0) {
+                throw new ConfigException(
+                    what
+                        + " are encrypted, but no credentials key is configured: set "
+                        + ENV
+                        + " (config "
+                        + SettingKeys.CRYPTO_KEY
+                        + ") to the key they were sealed with (key id "
+                        + String.join(", ", sealed.keySet())
+                        + "), or restore the key file "
+                        + file.toAbsolutePath());
+              }
+              return generate(file, settings.optional(SettingKeys.JDBC_URL).isPresent());
+            });
     for (var e : sealed.entrySet()) {
       if (!e.getKey().equals(source.box().keyId())) {
         throw new ConfigException(
@@ -81,7 +85,8 @@ public final class CredentialKeys {
                 + source.description()
                 + ") has key id "
                 + source.box().keyId()
-                + ". Configure the key they were sealed with, or re-encrypt them with `switchboard credentials rotate-key`.");
+                + ". Configure the key they were sealed with, or re-encrypt them with `switchboard"
+                + " credentials rotate-key`.");
       }
     }
     return source.box();
@@ -93,29 +98,44 @@ public final class CredentialKeys {
     return credentials + " stored credential(s) and " + serverSecrets + " server secret(s)";
   }
 
-  /** The configured key (setting, then key file) without generating one; empty when there is none. */
+  /**
+   * The configured key (setting, then key file) without generating one; empty when there is none.
+   */
   public static Optional<Source> configured(Settings settings) {
     Optional<String> fromSetting = settings.optional(SettingKeys.CRYPTO_KEY);
     if (fromSetting.isPresent()) {
-      return Optional.of(new Source(parse(fromSetting.get(), "config " + SettingKeys.CRYPTO_KEY), "config " + SettingKeys.CRYPTO_KEY + " / " + ENV, null));
+      return Optional.of(
+          new Source(
+              parse(fromSetting.get(), "config " + SettingKeys.CRYPTO_KEY),
+              "config " + SettingKeys.CRYPTO_KEY + " / " + ENV,
+              null));
     }
     Path file = keyFile(settings);
     if (Files.isRegularFile(file)) {
       warnIfReadableByOthers(file);
-      return Optional.of(new Source(parse(read(file), "key file " + file), "key file " + file.toAbsolutePath(), file));
+      return Optional.of(
+          new Source(
+              parse(read(file), "key file " + file), "key file " + file.toAbsolutePath(), file));
     }
     return Optional.empty();
   }
 
   public static Path keyFile(Settings settings) {
-    return settings.optional(SettingKeys.CRYPTO_KEY_FILE).map(Path::of).orElseGet(() -> settings.path(SettingKeys.DATA_DIR).resolve(DEFAULT_KEY_FILE));
+    return settings
+        .optional(SettingKeys.CRYPTO_KEY_FILE)
+        .map(Path::of)
+        .orElseGet(() -> settings.path(SettingKeys.DATA_DIR).resolve(DEFAULT_KEY_FILE));
   }
 
   public static SecretBox parse(String encoded, String where) {
     try {
       return SecretBox.fromBase64(encoded);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(where + ": " + e.getMessage() + " (expected the base64 of 32 random bytes, e.g. from `openssl rand -base64 32`)");
+      throw new ConfigException(
+          where
+              + ": "
+              + e.getMessage()
+              + " (expected the base64 of 32 random bytes, e.g. from `openssl rand -base64 32`)");
     }
   }
 
@@ -123,15 +143,25 @@ public final class CredentialKeys {
     String key = SecretBox.newKeyBase64();
     try {
       Path parent = file.toAbsolutePath().getParent();
-      // A missing directory is created owner-only; an existing one (perhaps not ours) is left as it is.
+      // A missing directory is created owner-only; an existing one (perhaps not ours) is left as it
+      // is.
       if (parent != null && !Files.isDirectory(parent)) OwnerOnlyFile.secureDirectory(parent);
       writeOwnerOnly(file, key);
     } catch (IOException e) {
-      throw new ConfigException("cannot write a new credentials key to " + file.toAbsolutePath() + ": " + e.getMessage() + "; set " + SettingKeys.CRYPTO_KEY + " instead");
+      throw new ConfigException(
+          "cannot write a new credentials key to "
+              + file.toAbsolutePath()
+              + ": "
+              + e.getMessage()
+              + "; set "
+              + SettingKeys.CRYPTO_KEY
+              + " instead");
     }
     SecretBox box = SecretBox.fromBase64(key);
     log.warn(
-        "No credentials key was configured: generated one (key id {}) in {} (owner-only). Back it up: stored credentials cannot be read without it. For production set SWITCHBOARD_CRYPTO_KEY.{}",
+        "No credentials key was configured: generated one (key id {}) in {} (owner-only). Back it"
+            + " up: stored credentials cannot be read without it. For production set"
+            + " SWITCHBOARD_CRYPTO_KEY.{}",
         box.keyId(),
         file.toAbsolutePath(),
         sharedDatabase ? " With a shared database every node needs this same key." : "");
@@ -147,15 +177,19 @@ public final class CredentialKeys {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII).trim();
     } catch (IOException e) {
-      throw new ConfigException("cannot read the credentials key file " + file.toAbsolutePath() + ": " + e.getMessage());
+      throw new ConfigException(
+          "cannot read the credentials key file " + file.toAbsolutePath() + ": " + e.getMessage());
     }
   }
 
   private static void warnIfReadableByOthers(Path file) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        log.warn("The credentials key file {} is readable by other users; run chmod 600 on it", file.toAbsolutePath());
+      if (perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.OTHERS_READ)) {
+        log.warn(
+            "The credentials key file {} is readable by other users; run chmod 600 on it",
+            file.toAbsolutePath());
       }
     } catch (IOException | UnsupportedOperationException e) {
       // Not a POSIX file system: nothing to check.

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /api/v2/integrations/credentials}: create, list, get, replace and delete; secrets go in, never out. */
+/**
+ * {@code /api/v2/integrations/credentials}: create, list, get, replace and delete; secrets go in,
+ * never out.
+ */
 public final class CredentialRoutes implements ApiRoutes {
   static final String BASE = "/api/v2/integrations/credentials";
 
@@ -41,13 +44,23 @@ public final class CredentialRoutes implements ApiRoutes {
       String selfUri) {
     static CredentialView of(Credential c) {
       return new CredentialView(
-          c.id(), c.name(), c.description(), c.type().wireName(), c.publicFields(), c.type().secretFields(), c.allowedHosts() == null ? List.of() : c.allowedHosts(), c.version(), c.createdAt(), c.modifiedAt(), BASE + "/" + c.id());
+          c.id(),
+          c.name(),
+          c.description(),
+          c.type().wireName(),
+          c.publicFields(),
+          c.type().secretFields(),
+          c.allowedHosts() == null ? List.of() : c.allowedHosts(),
+          c.version(),
+          c.createdAt(),
+          c.modifiedAt(),
+          BASE + "/" + c.id());
     }
   }
 
   /**
-   * What a caller sends. The read-only fields of the view are accepted and ignored, so a fetched credential
-   * can be sent back with changes (its secrets, which it lacks, are kept).
+   * What a caller sends. The read-only fields of the view are accepted and ignored, so a fetched
+   * credential can be sent back with changes (its secrets, which it lacks, are kept).
    */
   public record CredentialRequest(
       String name,
@@ -83,7 +96,10 @@ public final class CredentialRoutes implements ApiRoutes {
   private void list(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
-    var entities = credentials.list(org, page.offset(), page.pageSize()).stream().map(CredentialView::of).toList();
+    var entities =
+        credentials.list(org, page.offset(), page.pageSize()).stream()
+            .map(CredentialView::of)
+            .toList();
     ctx.json(Page.of(ctx, page, entities, credentials.count(org)));
   }
 
@@ -103,8 +119,12 @@ public final class CredentialRoutes implements ApiRoutes {
     String id = ctx.pathParam("id");
     credentials.get(org, id);
     CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
-    if (req.id() != null && !req.id().equals(id)) throw io.switchboard.server.errors.Problem.invalid("id", "must match the id in the path");
-    write(ctx, credentials.replace(org, id, req.input(), Conditional.expectedVersionOrNull(ctx, req.version())));
+    if (req.id() != null && !req.id().equals(id))
+      throw io.switchboard.server.errors.Problem.invalid("id", "must match the id in the path");
+    write(
+        ctx,
+        credentials.replace(
+            org, id, req.input(), Conditional.expectedVersionOrNull(ctx, req.version())));
   }
 
   private void delete(Context ctx) {

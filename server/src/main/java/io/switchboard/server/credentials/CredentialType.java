@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The kinds of stored credential, each with its public fields (returned to callers) and its secret fields
- * (write-only: sealed at rest, never returned, logged or exported).
+ * The kinds of stored credential, each with its public fields (returned to callers) and its secret
+ * fields (write-only: sealed at rest, never returned, logged or exported).
  */
 public enum CredentialType {
   /** HTTP Basic: {@code Authorization: Basic base64(username:password)}. */
@@ -16,15 +16,26 @@ public enum CredentialType {
   BEARER("bearer", List.of(), List.of(), List.of("token")),
   /** An API key sent in a named header, e.g. {@code X-API-Key}. */
   API_KEY("api-key", List.of("headerName"), List.of(), List.of("apiKey")),
-  /** OAuth 2.0 client credentials: a token from {@code tokenUrl}, cached and refreshed before it expires. */
-  OAUTH2_CLIENT_CREDENTIALS("oauth2-client-credentials", List.of("tokenUrl", "clientId"), List.of("scopes"), List.of("clientSecret"));
+  /**
+   * OAuth 2.0 client credentials: a token from {@code tokenUrl}, cached and refreshed before it
+   * expires.
+   */
+  OAUTH2_CLIENT_CREDENTIALS(
+      "oauth2-client-credentials",
+      List.of("tokenUrl", "clientId"),
+      List.of("scopes"),
+      List.of("clientSecret"));
 
   private final String wireName;
   private final List<String> requiredPublic;
   private final List<String> optionalPublic;
   private final List<String> secrets;
 
-  CredentialType(String wireName, List<String> requiredPublic, List<String> optionalPublic, List<String> secrets) {
+  CredentialType(
+      String wireName,
+      List<String> requiredPublic,
+      List<String> optionalPublic,
+      List<String> secrets) {
     this.wireName = wireName;
     this.requiredPublic = requiredPublic;
     this.optionalPublic = optionalPublic;
@@ -53,7 +64,9 @@ public enum CredentialType {
   }
 
   public boolean isKnownField(String field) {
-    return requiredPublic.contains(field) || optionalPublic.contains(field) || secrets.contains(field);
+    return requiredPublic.contains(field)
+        || optionalPublic.contains(field)
+        || secrets.contains(field);
   }
 
   public static Optional<CredentialType> byWireName(String name) {

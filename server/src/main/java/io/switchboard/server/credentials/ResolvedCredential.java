@@ -4,13 +4,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A credential with its secrets opened, for attaching to an outbound request. It never leaves the engine:
- * it is not a wire type and its {@code toString} shows no secret.
+ * A credential with its secrets opened, for attaching to an outbound request. It never leaves the
+ * engine: it is not a wire type and its {@code toString} shows no secret.
  */
-public record ResolvedCredential(String id, long version, CredentialType type, Map<String, Object> publicFields, Map<String, String> secrets, List<String> allowedHosts) {
+public record ResolvedCredential(
+    String id,
+    long version,
+    CredentialType type,
+    Map<String, Object> publicFields,
+    Map<String, String> secrets,
+    List<String> allowedHosts) {
   /**
-   * True when the credential may be sent to {@code host}: it is one of {@link #allowedHosts}, or under a
-   * {@code *.domain} entry. Nothing is allowed when the list is empty.
+   * True when the credential may be sent to {@code host}: it is one of {@link #allowedHosts}, or
+   * under a {@code *.domain} entry. Nothing is allowed when the list is empty.
    */
   public boolean mayBeSentTo(String host) {
     if (host == null) return false;
@@ -18,7 +24,8 @@ public record ResolvedCredential(String id, long version, CredentialType type, M
     if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
     if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
     for (String allowed : allowedHosts) {
-      if (allowed.startsWith("*.") ? h.endsWith(allowed.substring(1)) : h.equals(allowed)) return true;
+      if (allowed.startsWith("*.") ? h.endsWith(allowed.substring(1)) : h.equals(allowed))
+        return true;
     }
     return false;
   }
@@ -40,6 +47,12 @@ public record ResolvedCredential(String id, long version, CredentialType type, M
 
   @Override
   public String toString() {
-    return "ResolvedCredential[id=" + id + ", version=" + version + ", type=" + type.wireName() + ", secrets=<redacted>]";
+    return "ResolvedCredential[id="
+        + id
+        + ", version="
+        + version
+        + ", type="
+        + type.wireName()
+        + ", secrets=<redacted>]";
   }
 }

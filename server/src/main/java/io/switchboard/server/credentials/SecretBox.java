@@ -1,9 +1,9 @@
 package io.switchboard.server.credentials;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.ConfigurationV0;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.ConfigurationV0;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
@@ -17,17 +17,18 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Authenticated encryption of secrets at rest: Tink's AEAD (AES-256-GCM, a random 96-bit nonce per message)
- * with associated data that binds a ciphertext to its row (so swapping two rows' ciphertexts is detected, not
- * silently decrypted). The one place in the server that touches the key.
+ * Authenticated encryption of secrets at rest: Tink's AEAD (AES-256-GCM, a random 96-bit nonce per
+ * message) with associated data that binds a ciphertext to its row (so swapping two rows'
+ * ciphertexts is detected, not silently decrypted). The one place in the server that touches the
+ * key.
  *
- * <p>The key is a one-key Tink keyset built from the configured 32 bytes, with Tink's {@code NO_PREFIX}
- * output: {@code nonce || ciphertext || tag}, byte for byte what this class wrote with the JDK's AES-GCM
- * before, so existing rows open unchanged and need no migration. Key ids stay ours ({@link #keyId}, stored
- * beside each row): the key comes from an environment variable or a key file as 32 raw bytes, which an
- * operator can generate with {@code openssl}; a serialized Tink keyset in their place would buy key ids in
- * the ciphertext at the price of that simplicity, and rotation is already an offline re-seal
- * ({@link KeyRotation}).
+ * <p>The key is a one-key Tink keyset built from the configured 32 bytes, with Tink's {@code
+ * NO_PREFIX} output: {@code nonce || ciphertext || tag}, byte for byte what this class wrote with
+ * the JDK's AES-GCM before, so existing rows open unchanged and need no migration. Key ids stay
+ * ours ({@link #keyId}, stored beside each row): the key comes from an environment variable or a
+ * key file as 32 raw bytes, which an operator can generate with {@code openssl}; a serialized Tink
+ * keyset in their place would buy key ids in the ciphertext at the price of that simplicity, and
+ * rotation is already an offline re-seal ({@link KeyRotation}).
  */
 public final class SecretBox {
   private static final int KEY_BYTES = 32;
@@ -39,20 +40,35 @@ public final class SecretBox {
   private final String keyId;
 
   private SecretBox(byte[] key) {
-    if (key.length != KEY_BYTES) throw new IllegalArgumentException("the credentials key must be 32 bytes (256 bits), got " + key.length);
+    if (key.length != KEY_BYTES)
+      throw new IllegalArgumentException(
+          "the credentials key must be 32 bytes (256 bits), got " + key.length);
     this.aead = aead(key);
     this.keyId = keyIdOf(key);
   }
 
   private static Aead aead(byte[] key) {
     try {
-      // Tink's key serializers (a keyset needs them) live in its process-wide registry; registering is
+      // Tink's key serializers (a keyset needs them) live in its process-wide registry; registering
+      // is
       // idempotent and thread-safe, and adds nothing else we rely on.
       AeadConfig.register();
       var parameters =
-          AesGcmParameters.builder().setKeySizeBytes(KEY_BYTES).setIvSizeBytes(NONCE_BYTES).setTagSizeBytes(TAG_BYTES).setVariant(AesGcmParameters.Variant.NO_PREFIX).build();
-      var aesGcm = AesGcmKey.builder().setParameters(parameters).setKeyBytes(SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get())).build();
-      KeysetHandle keyset = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(aesGcm).withRandomId().makePrimary()).build();
+          AesGcmParameters.builder()
+              .setKeySizeBytes(KEY_BYTES)
+              .setIvSizeBytes(NONCE_BYTES)
+              .setTagSizeBytes(TAG_BYTES)
+              .setVariant(AesGcmParameters.Variant.NO_PREFIX)
+              .build();
+      var aesGcm =
+          AesGcmKey.builder()
+              .setParameters(parameters)
+              .setKeyBytes(SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get()))
+              .build();
+      KeysetHandle keyset =
+          KeysetHandle.newBuilder()
+              .addEntry(KeysetHandle.importKey(aesGcm).withRandomId().makePrimary())
+              .build();
       return keyset.getPrimitive(ConfigurationV0.get(), Aead.class);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
@@ -64,7 +80,10 @@ public final class SecretBox {
     byte[] raw;
     try {
       String trimmed = encoded.trim();
-      raw = trimmed.contains("-") || trimmed.contains("_") ? Base64.getUrlDecoder().decode(trimmed) : Base64.getDecoder().decode(trimmed);
+      raw =
+          trimmed.contains("-") || trimmed.contains("_")
+              ? Base64.getUrlDecoder().decode(trimmed)
+              : Base64.getDecoder().decode(trimmed);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the credentials key is not valid base64");
     }
@@ -83,8 +102,8 @@ public final class SecretBox {
   }
 
   /**
-   * A short public fingerprint of the key (not the key): stored beside each ciphertext so a start with the
-   * wrong key fails with a clear message and a rotation knows what it already did.
+   * A short public fingerprint of the key (not the key): stored beside each ciphertext so a start
+   * with the wrong key fails with a clear message and a rotation knows what it already did.
    */
   public String keyId() {
     return keyId;
@@ -92,13 +111,18 @@ public final class SecretBox {
 
   public String seal(byte[] plaintext, String associatedData) {
     try {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(aead.encrypt(plaintext, associatedData.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(aead.encrypt(plaintext, associatedData.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
     }
   }
 
-  /** The plaintext, or {@link TamperedException} when the key, the data or the associated data differ. */
+  /**
+   * The plaintext, or {@link TamperedException} when the key, the data or the associated data
+   * differ.
+   */
   public byte[] open(String sealed, String associatedData) {
     byte[] in;
     try {
@@ -134,7 +158,11 @@ public final class SecretBox {
   /** The ciphertext does not open with this key and associated data. */
   public static final class TamperedException extends RuntimeException {
     TamperedException() {
-      super("the sealed secret does not open with this key (wrong key, or the data was altered)", null, false, false);
+      super(
+          "the sealed secret does not open with this key (wrong key, or the data was altered)",
+          null,
+          false,
+          false);
     }
   }
 }

@@ -16,21 +16,30 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A fake CRM served by the same process under {@code /demo/crm}, so the demo external APIs work out of the
- * box ({@code serve --demo}, or {@code demo.crm-endpoint: true}). It wants a Switchboard bearer token (the demo
- * credential fetches one with OAuth2 client credentials) and has knobs, as query parameters, to reproduce
- * the failures a data action must survive:
+ * A fake CRM served by the same process under {@code /demo/crm}, so the demo external APIs work out
+ * of the box ({@code serve --demo}, or {@code demo.crm-endpoint: true}). It wants a Switchboard
+ * bearer token (the demo credential fetches one with OAuth2 client credentials) and has knobs, as
+ * query parameters, to reproduce the failures a data action must survive:
  *
  * <ul>
  *   <li>{@code latencyMs=N} answers after N ms (at most 30000);
- *   <li>{@code status=N} answers with that status (a JSON error body), {@code retryAfter=S} adds {@code Retry-After};
+ *   <li>{@code status=N} answers with that status (a JSON error body), {@code retryAfter=S} adds
+ *       {@code Retry-After};
  *   <li>{@code failRate=0.3} answers 503 to that share of calls;
- *   <li>{@code format=html} answers an HTML page instead of JSON (a load balancer's maintenance page).
+ *   <li>{@code format=html} answers an HTML page instead of JSON (a load balancer's maintenance
+ *       page).
  * </ul>
  */
 public final class DemoCrmRoutes implements ApiRoutes {
   public static final String BASE = "/demo/crm";
-  private static final List<String> NAMES = List.of("Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra", "Barbara Liskov");
+  private static final List<String> NAMES =
+      List.of(
+          "Ada Lovelace",
+          "Grace Hopper",
+          "Alan Turing",
+          "Katherine Johnson",
+          "Edsger Dijkstra",
+          "Barbara Liskov");
   private static final List<String> TIERS = List.of("gold", "silver", "bronze");
 
   private final Authenticator authenticator;
@@ -105,7 +114,11 @@ public final class DemoCrmRoutes implements ApiRoutes {
     if (retryAfter > 0) ctx.header("Retry-After", Integer.toString(retryAfter));
     boolean html = "html".equalsIgnoreCase(ctx.queryParam("format"));
     if (html) {
-      ctx.status(status == 0 ? 200 : status).contentType("text/html; charset=utf-8").result("<html><body><h1>Service Unavailable</h1><p>The CRM is down for maintenance.</p></body></html>".getBytes(StandardCharsets.UTF_8));
+      ctx.status(status == 0 ? 200 : status)
+          .contentType("text/html; charset=utf-8")
+          .result(
+              "<html><body><h1>Service Unavailable</h1><p>The CRM is down for maintenance.</p></body></html>"
+                  .getBytes(StandardCharsets.UTF_8));
       return false;
     }
     if (status != 0 && status != 200) {

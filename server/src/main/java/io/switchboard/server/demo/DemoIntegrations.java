@@ -17,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The demo's integrations, per demo org: an OAuth2 client-credentials credential (a dedicated, read-only
- * OAuth client of the org, against this server's own {@code /oauth/token}) and two external APIs calling the
- * built-in fake CRM ({@link DemoCrmRoutes}), so {@code POST .../external-apis/{id}/test} works at once.
- * Found by name on later starts and left alone, except that URLs are moved to this start's base URL when the
- * port changed.
+ * The demo's integrations, per demo org: an OAuth2 client-credentials credential (a dedicated,
+ * read-only OAuth client of the org, against this server's own {@code /oauth/token}) and two
+ * external APIs calling the built-in fake CRM ({@link DemoCrmRoutes}), so {@code POST
+ * .../external-apis/{id}/test} works at once. Found by name on later starts and left alone, except
+ * that URLs are moved to this start's base URL when the port changed.
  */
 public final class DemoIntegrations {
   public static final String CREDENTIAL_NAME = "Demo CRM (OAuth2)";
@@ -33,7 +33,8 @@ public final class DemoIntegrations {
   private final ExternalApiService apis;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
-  public DemoIntegrations(IdentityService identity, CredentialService credentials, ExternalApiService apis) {
+  public DemoIntegrations(
+      IdentityService identity, CredentialService credentials, ExternalApiService apis) {
     this.identity = identity;
     this.credentials = credentials;
     this.apis = apis;
@@ -55,17 +56,36 @@ public final class DemoIntegrations {
         // Secrets left out are kept: only the token URL moves to this start's address.
         ObjectNode fields = mapper.valueToTree(c.publicFields());
         fields.put("tokenUrl", tokenUrl);
-        credentials.replace(orgId, c.id(), new CredentialService.Input(c.name(), c.description(), c.type().wireName(), fields), null);
+        credentials.replace(
+            orgId,
+            c.id(),
+            new CredentialService.Input(c.name(), c.description(), c.type().wireName(), fields),
+            null);
       }
       return c.id();
     }
     var admin = new Principal(orgId, "demo-setup", IdentityService.allScopes(), "demo-setup", null);
-    var client = identity.createClient(admin, new IdentityService.NewClient("demo crm caller", "Used by the demo credential to call the demo CRM", null, Set.of(Scopes.ARCHITECT + ":readonly")));
+    var client =
+        identity.createClient(
+            admin,
+            new IdentityService.NewClient(
+                "demo crm caller",
+                "Used by the demo credential to call the demo CRM",
+                null,
+                Set.of(Scopes.ARCHITECT + ":readonly")));
     ObjectNode fields = mapper.createObjectNode();
     fields.put("tokenUrl", tokenUrl);
     fields.put("clientId", client.client().id());
     fields.put("clientSecret", client.secret());
-    return credentials.create(orgId, new CredentialService.Input(CREDENTIAL_NAME, "Client credentials of the org's 'demo crm caller' OAuth client", "oauth2-client-credentials", fields)).id();
+    return credentials
+        .create(
+            orgId,
+            new CredentialService.Input(
+                CREDENTIAL_NAME,
+                "Client credentials of the org's 'demo crm caller' OAuth client",
+                "oauth2-client-credentials",
+                fields))
+        .id();
   }
 
   private void api(String orgId, String name, String baseUrl, ExternalApiInput wanted) {
@@ -77,7 +97,24 @@ public final class DemoIntegrations {
     ExternalApi a = existing.get();
     int demoPath = a.url().indexOf(DemoCrmRoutes.BASE + "/");
     if (demoPath > 0 && !a.url().startsWith(baseUrl + DemoCrmRoutes.BASE + "/")) {
-      var url = new ExternalApiInput(null, null, null, null, baseUrl + a.url().substring(demoPath), null, null, null, null, null, null, null, null, null, null, null);
+      var url =
+          new ExternalApiInput(
+              null,
+              null,
+              null,
+              null,
+              baseUrl + a.url().substring(demoPath),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null);
       apis.patch(orgId, a.id(), url, Set.of("url"), null);
     }
   }
@@ -90,7 +127,9 @@ public final class DemoIntegrations {
     outputs.put("vip", "body.customer.tier == 'gold' && body.customer.openCases > 0");
     return new ExternalApiInput(
         LOOKUP_NAME,
-        "Looks a caller up in the demo CRM. Try inputs {\"customerId\": \"42\"}; add ?latencyMs=4000, ?status=503 or ?format=html to the URL to see a timeout, retries or an invalid response.",
+        "Looks a caller up in the demo CRM. Try inputs {\"customerId\": \"42\"}; add"
+            + " ?latencyMs=4000, ?status=503 or ?format=html to the URL to see a timeout, retries"
+            + " or an invalid response.",
         null,
         "GET",
         baseUrl + DemoCrmRoutes.BASE + "/customers/${input.customerId}",
@@ -114,7 +153,8 @@ public final class DemoIntegrations {
     template.put("source", "switchboard demo");
     return new ExternalApiInput(
         CASE_NAME,
-        "Opens a case in the demo CRM; the subject may hold quotes and line breaks, the body is built as JSON.",
+        "Opens a case in the demo CRM; the subject may hold quotes and line breaks, the body is"
+            + " built as JSON.",
         null,
         "POST",
         baseUrl + DemoCrmRoutes.BASE + "/cases",

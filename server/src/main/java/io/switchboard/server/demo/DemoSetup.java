@@ -16,10 +16,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code serve --demo}: two ready orgs ({@code acme}, {@code globex}), each with an all-scopes admin client,
- * and {@code demo-credentials.json} (owner-only) so a new user can call the API at once. Later starts reuse
- * the orgs and the credentials file; if the file is gone, a fresh admin client is made, since stored
- * secrets are hashes and cannot be shown again.
+ * {@code serve --demo}: two ready orgs ({@code acme}, {@code globex}), each with an all-scopes
+ * admin client, and {@code demo-credentials.json} (owner-only) so a new user can call the API at
+ * once. Later starts reuse the orgs and the credentials file; if the file is gone, a fresh admin
+ * client is made, since stored secrets are hashes and cannot be shown again.
  */
 public final class DemoSetup {
   public static final List<String> ORG_NAMES = List.of("acme", "globex");
@@ -27,8 +27,11 @@ public final class DemoSetup {
 
   public record DemoOrg(String name, String orgId, String clientId, String clientSecret) {}
 
-  /** {@code content} holds, per org, the ids of the demo agents, codes, script, call and session. */
-  public record DemoCredentials(String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
+  /**
+   * {@code content} holds, per org, the ids of the demo agents, codes, script, call and session.
+   */
+  public record DemoCredentials(
+      String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
     public DemoCredentials(String baseUrl, List<DemoOrg> orgs) {
       this(baseUrl, orgs, List.of());
     }
@@ -43,7 +46,9 @@ public final class DemoSetup {
     this(identity, null, null);
   }
 
-  /** With {@code content}, each demo org also gets agents, wrap-up codes, a script and a live call. */
+  /**
+   * With {@code content}, each demo org also gets agents, wrap-up codes, a script and a live call.
+   */
   public DemoSetup(IdentityService identity, DemoContent content) {
     this(identity, content, null);
   }
@@ -68,16 +73,25 @@ public final class DemoSetup {
       Optional<Org> existing = identity.findOrgByName(name);
       if (existing.isEmpty()) {
         var created = identity.createOrg(name);
-        orgs.add(new DemoOrg(name, created.org().id(), created.admin().client().id(), created.admin().secret()));
+        orgs.add(
+            new DemoOrg(
+                name, created.org().id(), created.admin().client().id(), created.admin().secret()));
         continue;
       }
       Org org = existing.get();
       DemoOrg remembered = previous.get(name);
-      if (remembered != null && remembered.orgId().equals(org.id()) && clientStillValid(remembered)) {
+      if (remembered != null
+          && remembered.orgId().equals(org.id())
+          && clientStillValid(remembered)) {
         orgs.add(remembered);
       } else {
-        var admin = new Principal(org.id(), "demo-setup", IdentityService.allScopes(), "demo-setup", null);
-        var client = identity.createClient(admin, new IdentityService.NewClient("demo admin", "All-scopes demo client", null, IdentityService.allScopes()));
+        var admin =
+            new Principal(org.id(), "demo-setup", IdentityService.allScopes(), "demo-setup", null);
+        var client =
+            identity.createClient(
+                admin,
+                new IdentityService.NewClient(
+                    "demo admin", "All-scopes demo client", null, IdentityService.allScopes()));
         orgs.add(new DemoOrg(name, org.id(), client.client().id(), client.secret()));
       }
     }
@@ -89,12 +103,16 @@ public final class DemoSetup {
       for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
     }
     var credentials = new DemoCredentials(baseUrl, orgs, contents);
-    OwnerOnlyFile.write(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
+    OwnerOnlyFile.write(
+        file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
   }
 
   private boolean clientStillValid(DemoOrg org) {
-    return identity.authenticateClient(org.clientId(), org.clientSecret()).filter(c -> c.orgId().equals(org.orgId())).isPresent();
+    return identity
+        .authenticateClient(org.clientId(), org.clientSecret())
+        .filter(c -> c.orgId().equals(org.orgId()))
+        .isPresent();
   }
 
   private Map<String, DemoOrg> readPrevious(Path file) {
@@ -103,7 +121,12 @@ public final class DemoSetup {
     try {
       JsonNode root = mapper.readTree(file.toFile());
       for (JsonNode o : root.path("orgs")) {
-        var org = new DemoOrg(o.path("name").asString(), o.path("orgId").asString(), o.path("clientId").asString(), o.path("clientSecret").asString());
+        var org =
+            new DemoOrg(
+                o.path("name").asString(),
+                o.path("orgId").asString(),
+                o.path("clientId").asString(),
+                o.path("clientSecret").asString());
         byName.put(org.name(), org);
       }
     } catch (RuntimeException e) {
@@ -112,31 +135,65 @@ public final class DemoSetup {
     return byName;
   }
 
-  /** How to open each org's demo content: the URLs of the script, the call and the session, and a wrap-up. */
+  /**
+   * How to open each org's demo content: the URLs of the script, the call and the session, and a
+   * wrap-up.
+   */
   public static String contentGuide(DemoCredentials credentials) {
     var sb = new StringBuilder();
     String base = credentials.baseUrl();
     for (DemoContent.OrgContent c : credentials.content()) {
       sb.append("Demo content of ").append(c.org()).append(" (with that org's token):\n");
-      sb.append("  published script  GET  ").append(base).append("/api/v2/scripts/published/").append(c.scriptId()).append('\n');
-      sb.append("  active session    GET  ").append(base).append("/api/v2/agent-scripting/sessions/").append(c.sessionId()).append("/render\n");
-      sb.append("  conversation      GET  ").append(base).append("/api/v2/conversations/").append(c.conversationId()).append('\n');
+      sb.append("  published script  GET  ")
+          .append(base)
+          .append("/api/v2/scripts/published/")
+          .append(c.scriptId())
+          .append('\n');
+      sb.append("  active session    GET  ")
+          .append(base)
+          .append("/api/v2/agent-scripting/sessions/")
+          .append(c.sessionId())
+          .append("/render\n");
+      sb.append("  conversation      GET  ")
+          .append(base)
+          .append("/api/v2/conversations/")
+          .append(c.conversationId())
+          .append('\n');
       sb.append("  agents            ");
-      sb.append(String.join(", ", c.agents().stream().map(a -> a.name() + " " + a.id()).toList())).append('\n');
+      sb.append(String.join(", ", c.agents().stream().map(a -> a.name() + " " + a.id()).toList()))
+          .append('\n');
       sb.append("  wrap-up codes     ");
-      sb.append(String.join(", ", c.wrapupCodes().stream().map(w -> w.name() + " " + w.id()).toList())).append('\n');
-      sb.append("  end the call      POST ").append(base).append("/api/v2/conversations/").append(c.conversationId()).append("/disconnect\n");
-      sb.append("  then wrap it up   POST ").append(base).append("/api/v2/integrations/scripting/interactions/").append(c.conversationId()).append("/wrapup\n");
-      sb.append("                    {\"agentId\":\"").append(c.agents().get(0).id()).append("\",\"code\":\"").append(c.wrapupCodes().get(0).id()).append("\"}\n");
+      sb.append(
+              String.join(
+                  ", ", c.wrapupCodes().stream().map(w -> w.name() + " " + w.id()).toList()))
+          .append('\n');
+      sb.append("  end the call      POST ")
+          .append(base)
+          .append("/api/v2/conversations/")
+          .append(c.conversationId())
+          .append("/disconnect\n");
+      sb.append("  then wrap it up   POST ")
+          .append(base)
+          .append("/api/v2/integrations/scripting/interactions/")
+          .append(c.conversationId())
+          .append("/wrapup\n");
+      sb.append("                    {\"agentId\":\"")
+          .append(c.agents().get(0).id())
+          .append("\",\"code\":\"")
+          .append(c.wrapupCodes().get(0).id())
+          .append("\"}\n");
     }
     return sb.toString();
   }
 
   public static String table(DemoCredentials credentials) {
     var sb = new StringBuilder();
-    sb.append(String.format("%-8s %-36s %-36s %s%n", "ORG", "ORG ID", "CLIENT ID", "CLIENT SECRET"));
+    sb.append(
+        String.format("%-8s %-36s %-36s %s%n", "ORG", "ORG ID", "CLIENT ID", "CLIENT SECRET"));
     for (DemoOrg o : credentials.orgs()) {
-      sb.append(String.format("%-8s %-36s %-36s %s%n", o.name(), o.orgId(), o.clientId(), o.clientSecret()));
+      sb.append(
+          String.format(
+              "%-8s %-36s %-36s %s%n", o.name(), o.orgId(), o.clientId(), o.clientSecret()));
     }
     return sb.toString();
   }

@@ -1,6 +1,9 @@
 package io.switchboard.server.errors;
 
-/** Field checks every feature makes the same way, failing with {@code invalid.value} naming the field. */
+/**
+ * Field checks every feature makes the same way, failing with {@code invalid.value} naming the
+ * field.
+ */
 public final class Checks {
   private Checks() {}
 
@@ -17,7 +20,8 @@ public final class Checks {
   }
 
   private static String bounded(String field, String trimmed, int max) {
-    if (trimmed.length() > max) throw Problem.invalid(field, "must be at most " + max + " characters");
+    if (trimmed.length() > max)
+      throw Problem.invalid(field, "must be at most " + max + " characters");
     return trimmed;
   }
 }

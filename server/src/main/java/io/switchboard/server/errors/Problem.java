@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one exception the domain throws for an expected failure. It carries a {@link Kind} (what sort of
- * failure), a stable dotted {@code code} and parameters; the HTTP layer alone turns the kind into a status
- * and the whole into an ErrorBody.
+ * The one exception the domain throws for an expected failure. It carries a {@link Kind} (what sort
+ * of failure), a stable dotted {@code code} and parameters; the HTTP layer alone turns the kind
+ * into a status and the whole into an ErrorBody.
  */
 public final class Problem extends RuntimeException {
   public enum Kind {
@@ -35,8 +35,16 @@ public final class Problem extends RuntimeException {
     this(kind, code, message, params, java.util.List.of());
   }
 
-  /** A problem made of several, each answered in the ErrorBody's {@code errors} (every publish error at once). */
-  public Problem(Kind kind, String code, String message, Map<String, ?> params, java.util.List<Problem> errors) {
+  /**
+   * A problem made of several, each answered in the ErrorBody's {@code errors} (every publish error
+   * at once).
+   */
+  public Problem(
+      Kind kind,
+      String code,
+      String message,
+      Map<String, ?> params,
+      java.util.List<Problem> errors) {
     super(message, null, false, false);
     this.kind = kind;
     this.code = code;
@@ -64,13 +72,18 @@ public final class Problem extends RuntimeException {
     return errors;
   }
 
-  /** The id does not exist in the caller's org; deliberately the same whether it exists elsewhere or not. */
+  /**
+   * The id does not exist in the caller's org; deliberately the same whether it exists elsewhere or
+   * not.
+   */
   public static Problem notFound(String what, String id) {
-    return new Problem(Kind.NOT_FOUND, "not.found", what + " " + id + " was not found", Map.of("id", id));
+    return new Problem(
+        Kind.NOT_FOUND, "not.found", what + " " + id + " was not found", Map.of("id", id));
   }
 
   public static Problem invalid(String field, String message) {
-    return new Problem(Kind.INVALID, "invalid.value", field + ": " + message, Map.of("field", field));
+    return new Problem(
+        Kind.INVALID, "invalid.value", field + ": " + message, Map.of("field", field));
   }
 
   public static Problem badRequest(String message) {

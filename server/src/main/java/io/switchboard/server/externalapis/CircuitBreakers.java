@@ -10,19 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One circuit breaker per external API (per server node). A circuit opens when at least
- * {@code failureRatePercent} of the executions in the last {@code window} failed, once there were at least
- * {@code minimumCalls} of them; it then refuses calls ({@code circuit-open}) for {@code openWait}, lets one
- * trial call through (half-open), and closes on its success or opens again on its failure.
+ * One circuit breaker per external API (per server node). A circuit opens when at least {@code
+ * failureRatePercent} of the executions in the last {@code window} failed, once there were at least
+ * {@code minimumCalls} of them; it then refuses calls ({@code circuit-open}) for {@code openWait},
+ * lets one trial call through (half-open), and closes on its success or opens again on its failure.
  *
- * <p>An execution counts as a failure when it timed out, could not connect, ended in a 429 or 5xx after its
- * retries, or answered something that is not the JSON expected. Other 4xx answers count as successes: the
- * endpoint is up and the request is what is wrong, so opening the circuit would not help.
+ * <p>An execution counts as a failure when it timed out, could not connect, ended in a 429 or 5xx
+ * after its retries, or answered something that is not the JSON expected. Other 4xx answers count
+ * as successes: the endpoint is up and the request is what is wrong, so opening the circuit would
+ * not help.
  */
 public final class CircuitBreakers {
   private static final Logger log = LoggerFactory.getLogger(CircuitBreakers.class);
 
-  public record Config(int failureRatePercent, int minimumCalls, Duration window, Duration openWait) {
+  public record Config(
+      int failureRatePercent, int minimumCalls, Duration window, Duration openWait) {
     public static Config from(Settings s) {
       return new Config(
           s.integer(SettingKeys.BREAKER_FAILURE_RATE, 1, 100),
@@ -53,13 +55,24 @@ public final class CircuitBreakers {
         apiId,
         id ->
             CircuitBreaker.builder()
-                .withFailureRateThreshold(config.failureRatePercent(), config.minimumCalls(), config.window())
+                .withFailureRateThreshold(
+                    config.failureRatePercent(), config.minimumCalls(), config.window())
                 .withDelay(config.openWait())
                 .withSuccessThreshold(1)
                 // An execution that throws is a failure too: the permit is always given back.
-                .handleIf((result, failure) -> failure != null || result instanceof Judged judged && judged.breakerFailure())
-                .onOpen(e -> log.warn("external API {}: circuit opened (at least {}% of the calls in the last {} s failed); refusing calls for {} ms", id, config.failureRatePercent(), config.window().toSeconds(), config.openWait().toMillis()))
-                .onHalfOpen(e -> log.info("external API {}: circuit half-open, letting a trial call through", id))
+                .handleIf((result, failure) ->
+                    failure != null || result instanceof Judged judged && judged.breakerFailure())
+                .onOpen(e ->
+                    log.warn(
+                        "external API {}: circuit opened (at least {}% of the calls in the last {}"
+                            + " s failed); refusing calls for {} ms",
+                        id,
+                        config.failureRatePercent(),
+                        config.window().toSeconds(),
+                        config.openWait().toMillis()))
+                .onHalfOpen(e ->
+                    log.info(
+                        "external API {}: circuit half-open, letting a trial call through", id))
                 .onClose(e -> log.info("external API {}: circuit closed", id))
                 .build());
   }

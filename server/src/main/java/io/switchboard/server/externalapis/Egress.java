@@ -16,25 +16,29 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Where outbound calls (external APIs, OAuth2 token URLs) may connect: a tenant's URL must not reach the
- * server itself, its network neighbours or a cloud metadata endpoint (SSRF). Refused by default:
+ * Where outbound calls (external APIs, OAuth2 token URLs) may connect: a tenant's URL must not
+ * reach the server itself, its network neighbours or a cloud metadata endpoint (SSRF). Refused by
+ * default:
  *
  * <ul>
- *   <li>{@code loopback} (127.0.0.0/8, ::1), {@code private} (10/8, 172.16/12, 192.168/16, fc00::/7),
- *       {@code link-local} (169.254/16 (cloud metadata), fe80::/10), {@code multicast},
+ *   <li>{@code loopback} (127.0.0.0/8, ::1), {@code private} (10/8, 172.16/12, 192.168/16,
+ *       fc00::/7), {@code link-local} (169.254/16 (cloud metadata), fe80::/10), {@code multicast},
  *       {@code unspecified} (0.0.0.0/8, ::), {@code reserved} (240/4, broadcast);
- *   <li>{@code own address}: any address of this machine's network interfaces, public ones included.
+ *   <li>{@code own address}: any address of this machine's network interfaces, public ones
+ *       included.
  * </ul>
  *
- * The operator's allow-list ({@code externalapis.egress.allow}) lifts this for CIDR blocks or addresses, and
- * for host names (exact, or {@code *.domain} for its subdomains) whatever they resolve to.
+ * The operator's allow-list ({@code externalapis.egress.allow}) lifts this for CIDR blocks or
+ * addresses, and for host names (exact, or {@code *.domain} for its subdomains) whatever they
+ * resolve to.
  *
- * <p>The check runs on the addresses the connection is actually made to: {@link OutboundHttp} gives this class
- * to Jetty's client as its resolver step, so a name is resolved once, its addresses are filtered here, and the
- * client connects only to the survivors. A DNS answer that changes between a check and the connect (rebinding)
- * has nothing to exploit, and decimal, octal or IPv4-mapped spellings of an address end up as the same
- * {@link InetAddress}. A refused target is never connected to, so whether a port there is open cannot be
- * learnt: every refusal reads the same, naming the rule, never the address.
+ * <p>The check runs on the addresses the connection is actually made to: {@link OutboundHttp} gives
+ * this class to Jetty's client as its resolver step, so a name is resolved once, its addresses are
+ * filtered here, and the client connects only to the survivors. A DNS answer that changes between a
+ * check and the connect (rebinding) has nothing to exploit, and decimal, octal or IPv4-mapped
+ * spellings of an address end up as the same {@link InetAddress}. A refused target is never
+ * connected to, so whether a port there is open cannot be learnt: every refusal reads the same,
+ * naming the rule, never the address.
  */
 public final class Egress {
   /** The report kind and error code of a refused target. */
@@ -62,9 +66,16 @@ public final class Egress {
     this.ownAddresses = Set.copyOf(ownAddresses);
   }
 
-  /** The policy of {@code externalapis.egress.allow} (comma-separated), with this machine's addresses as "own". */
+  /**
+   * The policy of {@code externalapis.egress.allow} (comma-separated), with this machine's
+   * addresses as "own".
+   */
   public static Egress from(Settings settings) {
-    List<String> allow = settings.optional(SettingKeys.EGRESS_ALLOW).map(v -> List.of(v.split(","))).orElse(List.of());
+    List<String> allow =
+        settings
+            .optional(SettingKeys.EGRESS_ALLOW)
+            .map(v -> List.of(v.split(",")))
+            .orElse(List.of());
     try {
       return new Egress(allow, interfaceAddresses());
     } catch (IllegalArgumentException e) {
@@ -80,13 +91,18 @@ public final class Egress {
   /** A refused target; the message names the rule and the setting, not the address. */
   public static final class DeniedException extends IOException {
     DeniedException(String addressClass) {
-      super(DENIED + ": address class " + addressClass + " is not allowed by " + SettingKeys.EGRESS_ALLOW);
+      super(
+          DENIED
+              + ": address class "
+              + addressClass
+              + " is not allowed by "
+              + SettingKeys.EGRESS_ALLOW);
     }
   }
 
   /**
-   * The addresses of {@code host} that may be connected to, in the resolver's order; throws when there are
-   * none (naming the class of the first refused one).
+   * The addresses of {@code host} that may be connected to, in the resolver's order; throws when
+   * there are none (naming the class of the first refused one).
    */
   List<InetAddress> permitted(String host, List<InetAddress> resolved) throws DeniedException {
     if (hostAllowed(host)) return resolved;
@@ -103,7 +119,8 @@ public final class Egress {
 
   /** Resolves {@code host} once and filters it ({@link #permitted}). */
   List<InetAddress> resolve(String host) throws IOException {
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     List<InetAddress> all;
     try {
       all = List.of(InetAddress.getAllByName(bare));
@@ -129,7 +146,10 @@ public final class Egress {
     if (a.isLinkLocalAddress()) return "link-local";
     if (a.isMulticastAddress()) return "multicast";
     // isSiteLocalAddress misses fc00::/7 (unique local); the blocks say exactly what is meant.
-    if (isIn(a, "10.0.0.0/8") || isIn(a, "172.16.0.0/12") || isIn(a, "192.168.0.0/16") || isIn(a, "fc00::/7")) return "private";
+    if (isIn(a, "10.0.0.0/8")
+        || isIn(a, "172.16.0.0/12")
+        || isIn(a, "192.168.0.0/16")
+        || isIn(a, "fc00::/7")) return "private";
     if (isIn(a, "240.0.0.0/4")) return "reserved";
     if (ownAddresses.contains(a)) return "own address";
     return null;
@@ -161,7 +181,9 @@ public final class Egress {
       String[] parts = text.split("/", 2);
       byte[] address;
       try {
-        if (!isLiteral(parts[0])) throw new IllegalArgumentException("'" + text + "' is neither an address, a CIDR block nor a host name");
+        if (!isLiteral(parts[0]))
+          throw new IllegalArgumentException(
+              "'" + text + "' is neither an address, a CIDR block nor a host name");
         address = InetAddress.getByName(parts[0]).getAddress();
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("'" + text + "' is not an address or CIDR block");
@@ -173,7 +195,8 @@ public final class Egress {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("'" + text + "' has no valid prefix length");
         }
-        if (bits < 0 || bits > address.length * 8) throw new IllegalArgumentException("'" + text + "' has no valid prefix length");
+        if (bits < 0 || bits > address.length * 8)
+          throw new IllegalArgumentException("'" + text + "' has no valid prefix length");
       }
       return new Cidr(address, bits);
     }
@@ -192,6 +215,12 @@ public final class Egress {
 
   @Override
   public String toString() {
-    return "Egress[allowedBlocks=" + allowedBlocks.size() + ", allowedHosts=" + allowedHosts + ", allowedDomains=" + allowedDomains + "]";
+    return "Egress[allowedBlocks="
+        + allowedBlocks.size()
+        + ", allowedHosts="
+        + allowedHosts
+        + ", allowedDomains="
+        + allowedDomains
+        + "]";
   }
 }

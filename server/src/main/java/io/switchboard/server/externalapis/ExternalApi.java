@@ -5,8 +5,9 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An external API (a Genesys "data action"): where to call, how long to wait, how often to retry, which
- * stored credential to attach, how to build the body from inputs and how to map the answer to outputs.
+ * An external API (a Genesys "data action"): where to call, how long to wait, how often to retry,
+ * which stored credential to attach, how to build the body from inputs and how to map the answer to
+ * outputs.
  *
  * @param timeout the whole budget of one execution in milliseconds (1000..30000), retries included
  * @param retry how many times a 429 or 5xx answer is retried (0..3)
@@ -35,13 +36,16 @@ public record ExternalApi(
   public static final int DEFAULT_TIMEOUT = 3000;
   public static final int MAX_RETRY = 3;
 
-  /** A request header; values may hold {@code ${input.x}} placeholders. Never a secret: use a credential. */
+  /**
+   * A request header; values may hold {@code ${input.x}} placeholders. Never a secret: use a
+   * credential.
+   */
   public record Header(String key, String value) {}
 
   /**
-   * Output name to how it is read from the response: a path ({@code $.customer.tier}, {@code $.items[0].id},
-   * {@code $['odd key']}) or, for anything else, a CEL expression over {@code body}, {@code status} and
-   * {@code headers}.
+   * Output name to how it is read from the response: a path ({@code $.customer.tier}, {@code
+   * $.items[0].id}, {@code $['odd key']}) or, for anything else, a CEL expression over {@code
+   * body}, {@code status} and {@code headers}.
    */
   public record ResponseMapping(java.util.Map<String, String> outputs) {}
 }

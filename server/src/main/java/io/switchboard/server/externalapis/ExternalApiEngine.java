@@ -33,22 +33,26 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * Runs an external API once: the engine behind {@code POST .../external-apis/{id}/test}, and the one the flow
- * runtime's data-action step will call.
+ * Runs an external API once: the engine behind {@code POST .../external-apis/{id}/test}, and the
+ * one the flow runtime's data-action step will call.
  *
  * <ol>
- *   <li>Builds the request from the API and the inputs (URL, headers, JSON body; see {@link Placeholders}).
- *   <li>Asks the API's circuit breaker for a permit; an open circuit answers {@code circuit-open} at once.
- *   <li>Attaches the credential (OAuth2 tokens from a cache that refreshes before expiry; a 401 with a cached
- *       token drops it and tries once more with a fresh one).
- *   <li>Sends within the budget: the API's {@code timeout} (or the caller's, if smaller) covers every attempt
- *       and every wait. Only 429 and 5xx are retried, at most {@code retry} times, after {@code Retry-After}
- *       when the answer gives one (else a short jittered backoff), and only if that wait fits in the budget.
- *   <li>Checks the answer: 2xx, a JSON content type before anything is parsed, the mapping's outputs present.
+ *   <li>Builds the request from the API and the inputs (URL, headers, JSON body; see {@link
+ *       Placeholders}).
+ *   <li>Asks the API's circuit breaker for a permit; an open circuit answers {@code circuit-open}
+ *       at once.
+ *   <li>Attaches the credential (OAuth2 tokens from a cache that refreshes before expiry; a 401
+ *       with a cached token drops it and tries once more with a fresh one).
+ *   <li>Sends within the budget: the API's {@code timeout} (or the caller's, if smaller) covers
+ *       every attempt and every wait. Only 429 and 5xx are retried, at most {@code retry} times,
+ *       after {@code Retry-After} when the answer gives one (else a short jittered backoff), and
+ *       only if that wait fits in the budget.
+ *   <li>Checks the answer: 2xx, a JSON content type before anything is parsed, the mapping's
+ *       outputs present.
  * </ol>
  *
- * Callers are expected to run on virtual threads: waiting for an answer or a retry parks the caller, and no
- * platform thread is held per call.
+ * Callers are expected to run on virtual threads: waiting for an answer or a retry parks the
+ * caller, and no platform thread is held per call.
  */
 public final class ExternalApiEngine implements AutoCloseable {
   private static final long BACKOFF_BASE_MS = 100;
@@ -66,7 +70,13 @@ public final class ExternalApiEngine implements AutoCloseable {
   private final JsonMapper json;
   private final OAuth2Tokens tokens;
 
-  public ExternalApiEngine(OutboundHttp http, CredentialLookup credentials, CircuitBreakers breakers, ResponseMapper mapper, JsonMapper json, Clock clock) {
+  public ExternalApiEngine(
+      OutboundHttp http,
+      CredentialLookup credentials,
+      CircuitBreakers breakers,
+      ResponseMapper mapper,
+      JsonMapper json,
+      Clock clock) {
     this.http = http;
     this.credentials = credentials;
     this.breakers = breakers;
@@ -83,7 +93,10 @@ public final class ExternalApiEngine implements AutoCloseable {
     return breakers.state(apiId);
   }
 
-  /** Forgets what the engine keeps about an API (its circuit, its compiled mapping) after it changed. */
+  /**
+   * Forgets what the engine keeps about an API (its circuit, its compiled mapping) after it
+   * changed.
+   */
   public void forget(String apiId) {
     breakers.forget(apiId);
     mapper.forget(apiId);
@@ -95,31 +108,39 @@ public final class ExternalApiEngine implements AutoCloseable {
   }
 
   /**
-   * Runs {@code api} once within {@code budget} or its own timeout, whichever is smaller (a flow passes what is
-   * left of its deadline). Inputs the API needs but lacks are a {@code Problem} (400), before any call.
+   * Runs {@code api} once within {@code budget} or its own timeout, whichever is smaller (a flow
+   * passes what is left of its deadline). Inputs the API needs but lacks are a {@code Problem}
+   * (400), before any call.
    */
   public ExecutionReport execute(ExternalApi api, JsonNode inputs, Duration budget) {
     long started = System.nanoTime();
     long budgetNanos = TimeUnit.MILLISECONDS.toNanos(api.timeout());
     if (budget != null) budgetNanos = Math.min(budgetNanos, budget.toNanos());
     long deadline = started + budgetNanos;
-    Prepared prepared = prepare(api, inputs == null || inputs.isNull() ? json.createObjectNode() : inputs);
+    Prepared prepared =
+        prepare(api, inputs == null || inputs.isNull() ? json.createObjectNode() : inputs);
     ResolvedCredential credential = null;
     if (api.credentialId() != null) {
       try {
         credential = credentials.resolve(api.orgId(), api.credentialId());
       } catch (Problem p) {
         if (p.kind() != Problem.Kind.NOT_FOUND) throw p;
-        throw new Problem(Problem.Kind.CONFLICT, "credential.missing", "The credential " + api.credentialId() + " of this external API no longer exists", Map.of("credentialId", api.credentialId()));
+        throw new Problem(
+            Problem.Kind.CONFLICT,
+            "credential.missing",
+            "The credential " + api.credentialId() + " of this external API no longer exists",
+            Map.of("credentialId", api.credentialId()));
       }
     }
 
-    if (credential != null && !credential.mayBeSentTo(prepared.uri().getHost())) return hostRefused(api, credential, prepared, started);
+    if (credential != null && !credential.mayBeSentTo(prepared.uri().getHost()))
+      return hostRefused(api, credential, prepared, started);
     ResolvedCredential resolved = credential;
     CircuitBreaker<Object> breaker = breakers.of(api.id());
     Outcome outcome;
     try {
-      // Failsafe takes the permit and records the execution however it ends (an exception is a failure), so a
+      // Failsafe takes the permit and records the execution however it ends (an exception is a
+      // failure), so a
       // half-open circuit never waits for a permit that is not given back.
       outcome = Failsafe.with(breaker).get(() -> attempts(api, prepared, resolved, deadline));
     } catch (CircuitBreakerOpenException e) {
@@ -130,23 +151,63 @@ public final class ExternalApiEngine implements AutoCloseable {
           elapsedMs(started),
           0,
           null,
-          new ExecutionReport.Failure(ExecutionReport.CIRCUIT_OPEN, "the circuit of this external API is open after repeated failures; the next trial call is allowed in " + waitMs + " ms"),
+          new ExecutionReport.Failure(
+              ExecutionReport.CIRCUIT_OPEN,
+              "the circuit of this external API is open after repeated failures; the next trial"
+                  + " call is allowed in "
+                  + waitMs
+                  + " ms"),
           CircuitBreakers.stateName(breaker));
     }
-    var report = new ExecutionReport(outcome.failure() == null, outcome.status(), elapsedMs(started), outcome.attempts(), outcome.outputs(), outcome.failure(), CircuitBreakers.stateName(breaker));
-    return credential == null ? report : Redaction.of(credential, credential.type() == io.switchboard.server.credentials.CredentialType.OAUTH2_CLIENT_CREDENTIALS ? tokens.cached(credential) : null).apply(report);
+    var report =
+        new ExecutionReport(
+            outcome.failure() == null,
+            outcome.status(),
+            elapsedMs(started),
+            outcome.attempts(),
+            outcome.outputs(),
+            outcome.failure(),
+            CircuitBreakers.stateName(breaker));
+    return credential == null
+        ? report
+        : Redaction.of(
+                credential,
+                credential.type()
+                        == io.switchboard.server.credentials.CredentialType
+                            .OAUTH2_CLIENT_CREDENTIALS
+                    ? tokens.cached(credential)
+                    : null)
+            .apply(report);
   }
 
   /**
-   * The credential's {@code allowedHosts} do not include the URL's host: nothing is sent. Checked on every
-   * call (the host may come from inputs); redirects are never followed, so no other host sees it either.
+   * The credential's {@code allowedHosts} do not include the URL's host: nothing is sent. Checked
+   * on every call (the host may come from inputs); redirects are never followed, so no other host
+   * sees it either.
    */
-  private ExecutionReport hostRefused(ExternalApi api, ResolvedCredential credential, Prepared prepared, long started) {
+  private ExecutionReport hostRefused(
+      ExternalApi api, ResolvedCredential credential, Prepared prepared, long started) {
     String detail =
         credential.allowedHosts().isEmpty()
-            ? "the credential " + credential.id() + " has no allowedHosts: set the hosts it may be sent to (integrations scope) before using it"
-            : "the credential " + credential.id() + " may not be sent to " + prepared.uri().getHost() + " (its allowedHosts: " + String.join(", ", credential.allowedHosts()) + ")";
-    return new ExecutionReport(false, null, elapsedMs(started), 0, null, new ExecutionReport.Failure(CREDENTIAL_HOST_DENIED, detail), breakers.state(api.id()));
+            ? "the credential "
+                + credential.id()
+                + " has no allowedHosts: set the hosts it may be sent to (integrations scope)"
+                + " before using it"
+            : "the credential "
+                + credential.id()
+                + " may not be sent to "
+                + prepared.uri().getHost()
+                + " (its allowedHosts: "
+                + String.join(", ", credential.allowedHosts())
+                + ")";
+    return new ExecutionReport(
+        false,
+        null,
+        elapsedMs(started),
+        0,
+        null,
+        new ExecutionReport.Failure(CREDENTIAL_HOST_DENIED, detail),
+        breakers.state(api.id()));
   }
 
   /** The report kind of a call refused because the credential may not go to the URL's host. */
@@ -154,13 +215,21 @@ public final class ExternalApiEngine implements AutoCloseable {
 
   private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
 
-  private record Outcome(Integer status, int attempts, JsonNode outputs, ExecutionReport.Failure failure, boolean breakerFailure) implements CircuitBreakers.Judged {
+  private record Outcome(
+      Integer status,
+      int attempts,
+      JsonNode outputs,
+      ExecutionReport.Failure failure,
+      boolean breakerFailure)
+      implements CircuitBreakers.Judged {
     static Outcome success(int status, int attempts, JsonNode outputs) {
       return new Outcome(status, attempts, outputs, null, false);
     }
 
-    static Outcome failed(Integer status, int attempts, String kind, String detail, boolean breakerFailure) {
-      return new Outcome(status, attempts, null, new ExecutionReport.Failure(kind, detail), breakerFailure);
+    static Outcome failed(
+        Integer status, int attempts, String kind, String detail, boolean breakerFailure) {
+      return new Outcome(
+          status, attempts, null, new ExecutionReport.Failure(kind, detail), breakerFailure);
     }
   }
 
@@ -169,22 +238,26 @@ public final class ExternalApiEngine implements AutoCloseable {
     try {
       uri = new URI(Placeholders.url(api.url(), inputs));
     } catch (java.net.URISyntaxException e) {
-      throw Problem.invalid("url", "with its inputs filled in, the URL is not valid: " + e.getReason());
+      throw Problem.invalid(
+          "url", "with its inputs filled in, the URL is not valid: " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     // Saved APIs were checked already; this guards every other caller (a flow) the same way.
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) throw Problem.invalid("url", "only http and https URLs with a host can be called");
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null)
+      throw Problem.invalid("url", "only http and https URLs with a host can be called");
     var headers = new ArrayList<ExternalApi.Header>();
-    for (ExternalApi.Header h : api.headers()) headers.add(new ExternalApi.Header(h.key(), Placeholders.header(h.key(), h.value(), inputs)));
+    for (ExternalApi.Header h : api.headers())
+      headers.add(new ExternalApi.Header(h.key(), Placeholders.header(h.key(), h.value(), inputs)));
     byte[] body = null;
-    if (api.requestTemplate() != null && !api.method().equals("GET")) body = json.writeValueAsBytes(Placeholders.render(api.requestTemplate(), inputs));
+    if (api.requestTemplate() != null && !api.method().equals("GET"))
+      body = json.writeValueAsBytes(Placeholders.render(api.requestTemplate(), inputs));
     return new Prepared(uri, api.method(), headers, body);
   }
 
   /**
-   * One attempt's verdict: the outcome when no attempt follows, or the wait before the next one. Whether a
-   * retry is allowed and fits in the budget is decided where the wait is known, so a step that asks for a
-   * retry always gets it.
+   * One attempt's verdict: the outcome when no attempt follows, or the wait before the next one.
+   * Whether a retry is allowed and fits in the budget is decided where the wait is known, so a step
+   * that asks for a retry always gets it.
    */
   private record Step(Outcome outcome, Duration delay) {
     static Step done(Outcome outcome) {
@@ -209,11 +282,12 @@ public final class ExternalApiEngine implements AutoCloseable {
   }
 
   /**
-   * Attempts until a step is final, waiting in between as the step says ({@code Retry-After} or a jittered
-   * backoff). The retry budget ({@code retry} of the API; a token refresh after a 401 does not count) is the
-   * steps' own, so the policy has no count of its own.
+   * Attempts until a step is final, waiting in between as the step says ({@code Retry-After} or a
+   * jittered backoff). The retry budget ({@code retry} of the API; a token refresh after a 401 does
+   * not count) is the steps' own, so the policy has no count of its own.
    */
-  private Outcome attempts(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
+  private Outcome attempts(
+      ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
     var progress = new Progress();
     RetryPolicy<Step> retries =
         RetryPolicy.<Step>builder()
@@ -222,14 +296,26 @@ public final class ExternalApiEngine implements AutoCloseable {
             .withMaxRetries(-1)
             .build();
     try {
-      return Failsafe.with(retries).get(() -> attempt(api, prepared, credential, deadline, progress)).outcome();
+      return Failsafe.with(retries)
+          .get(() -> attempt(api, prepared, credential, deadline, progress))
+          .outcome();
     } catch (FailsafeException e) {
       if (!(e.getCause() instanceof InterruptedException)) throw e;
-      return Outcome.failed(progress.lastStatus, progress.attempts, ExecutionReport.HTTP, "interrupted while waiting to retry", false);
+      return Outcome.failed(
+          progress.lastStatus,
+          progress.attempts,
+          ExecutionReport.HTTP,
+          "interrupted while waiting to retry",
+          false);
     }
   }
 
-  private Step attempt(ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline, Progress progress) {
+  private Step attempt(
+      ExternalApi api,
+      Prepared prepared,
+      ResolvedCredential credential,
+      long deadline,
+      Progress progress) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) return Step.done(timedOut(api, progress.attempts, null));
     String bearer = null;
@@ -253,9 +339,12 @@ public final class ExternalApiEngine implements AutoCloseable {
       // Policy, not the API's health: it does not count against the circuit.
       return Step.done(Outcome.failed(null, attempts, Egress.DENIED, e.getMessage(), false));
     } catch (OutboundHttp.TooLargeException e) {
-      return Step.done(Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true));
+      return Step.done(
+          Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true));
     } catch (IOException e) {
-      return Step.done(Outcome.failed(null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true));
+      return Step.done(
+          Outcome.failed(
+              null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true));
     }
     int status = r.status();
     progress.lastStatus = status;
@@ -268,10 +357,32 @@ public final class ExternalApiEngine implements AutoCloseable {
     if (status / 100 == 2) return Step.done(readSuccess(api, r, attempts, deadline));
     boolean retryable = status == 429 || status / 100 == 5;
     if (!retryable) {
-      return Step.done(Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + (status / 100 == 3 ? " (redirects are not followed)" : " (not retried: only 429 and 5xx are)"), false));
+      return Step.done(
+          Outcome.failed(
+              status,
+              attempts,
+              ExecutionReport.HTTP,
+              "HTTP "
+                  + status
+                  + excerpt(r)
+                  + (status / 100 == 3
+                      ? " (redirects are not followed)"
+                      : " (not retried: only 429 and 5xx are)"),
+              false));
     }
     if (progress.retriesUsed >= api.retry()) {
-      return Step.done(Outcome.failed(status, attempts, ExecutionReport.HTTP, "HTTP " + status + excerpt(r) + " after " + attempts + (attempts == 1 ? " attempt" : " attempts"), true));
+      return Step.done(
+          Outcome.failed(
+              status,
+              attempts,
+              ExecutionReport.HTTP,
+              "HTTP "
+                  + status
+                  + excerpt(r)
+                  + " after "
+                  + attempts
+                  + (attempts == 1 ? " attempt" : " attempts"),
+              true));
     }
     Long retryAfter = retryAfterMillis(r.headers());
     long waitMs = retryAfter != null ? retryAfter : backoffMs(progress.retriesUsed);
@@ -283,45 +394,103 @@ public final class ExternalApiEngine implements AutoCloseable {
               status,
               attempts,
               ExecutionReport.HTTP,
-              "HTTP " + status + "; " + (retryAfter != null ? "Retry-After " + (retryAfter / 1000) + " s" : "the backoff of " + waitMs + " ms") + " does not fit in the " + Math.max(0, left) + " ms left of the " + api.timeout() + " ms budget",
+              "HTTP "
+                  + status
+                  + "; "
+                  + (retryAfter != null
+                      ? "Retry-After " + (retryAfter / 1000) + " s"
+                      : "the backoff of " + waitMs + " ms")
+                  + " does not fit in the "
+                  + Math.max(0, left)
+                  + " ms left of the "
+                  + api.timeout()
+                  + " ms budget",
               true));
     }
     progress.retriesUsed++;
     return Step.after(Duration.ofMillis(waitMs));
   }
 
-  private Outcome readSuccess(ExternalApi api, OutboundHttp.Response r, int attempts, long deadline) {
+  private Outcome readSuccess(
+      ExternalApi api, OutboundHttp.Response r, int attempts, long deadline) {
     JsonNode body = NullNode.getInstance();
     if (r.body().length > 0) {
       // An HTML error page with a 200 is a failure to report, not something to feed a JSON parser.
       if (!isJson(r.headers())) {
-        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "expected a JSON answer but Content-Type is " + r.headers().firstValue("Content-Type").orElse("missing"), true);
+        return Outcome.failed(
+            r.status(),
+            attempts,
+            ExecutionReport.INVALID_RESPONSE,
+            "expected a JSON answer but Content-Type is "
+                + r.headers().firstValue("Content-Type").orElse("missing"),
+            true);
       }
       try {
         body = json.readTree(r.body());
       } catch (StreamReadException e) {
         var at = e.getLocation();
-        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), true);
+        return Outcome.failed(
+            r.status(),
+            attempts,
+            ExecutionReport.INVALID_RESPONSE,
+            "malformed JSON"
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()),
+            true);
       } catch (JacksonException e) {
-        return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, "the answer could not be read as JSON", true);
+        return Outcome.failed(
+            r.status(),
+            attempts,
+            ExecutionReport.INVALID_RESPONSE,
+            "the answer could not be read as JSON",
+            true);
       }
     }
     try {
       // Mapping is part of the call: it runs within what is left of the budget.
-      return Outcome.success(r.status(), attempts, mapper.map(api, r.status(), firstValues(r.headers()), body, deadline));
+      return Outcome.success(
+          r.status(),
+          attempts,
+          mapper.map(api, r.status(), firstValues(r.headers()), body, deadline));
     } catch (ResponseMapper.MappingFailure e) {
-      if (e.budgetExceeded()) return Outcome.failed(r.status(), attempts, ExecutionReport.TIMEOUT, "mapping the response did not finish within the " + api.timeout() + " ms budget (" + e.getMessage() + ")", false);
-      return Outcome.failed(r.status(), attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
+      if (e.budgetExceeded())
+        return Outcome.failed(
+            r.status(),
+            attempts,
+            ExecutionReport.TIMEOUT,
+            "mapping the response did not finish within the "
+                + api.timeout()
+                + " ms budget ("
+                + e.getMessage()
+                + ")",
+            false);
+      return Outcome.failed(
+          r.status(), attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true);
     }
   }
 
   private static Outcome timedOut(ExternalApi api, int attempts, String while_) {
-    return Outcome.failed(null, attempts, ExecutionReport.TIMEOUT, "no complete answer within the " + api.timeout() + " ms budget" + (while_ == null ? (attempts > 1 ? " (during attempt " + attempts + ")" : "") : " (" + while_ + ")"), true);
+    return Outcome.failed(
+        null,
+        attempts,
+        ExecutionReport.TIMEOUT,
+        "no complete answer within the "
+            + api.timeout()
+            + " ms budget"
+            + (while_ == null
+                ? (attempts > 1 ? " (during attempt " + attempts + ")" : "")
+                : " (" + while_ + ")"),
+        true);
   }
 
   private static HttpRequest.Builder request(Prepared p, long remainingNanos) {
-    var b = HttpRequest.newBuilder(p.uri()).timeout(Duration.ofNanos(Math.max(1_000_000, remainingNanos)));
-    b.method(p.method(), p.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(p.body()));
+    var b =
+        HttpRequest.newBuilder(p.uri())
+            .timeout(Duration.ofNanos(Math.max(1_000_000, remainingNanos)));
+    b.method(
+        p.method(),
+        p.body() == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(p.body()));
     boolean accept = false;
     boolean contentType = false;
     for (ExternalApi.Header h : p.headers()) {
@@ -330,14 +499,23 @@ public final class ExternalApiEngine implements AutoCloseable {
       contentType |= h.key().equalsIgnoreCase("Content-Type");
     }
     if (!accept) b.header("Accept", "application/json");
-    if (p.body() != null && !contentType) b.header("Content-Type", "application/json; charset=utf-8");
+    if (p.body() != null && !contentType)
+      b.header("Content-Type", "application/json; charset=utf-8");
     return b;
   }
 
   /** Adds the credential's header; returns the bearer token when it came from the OAuth2 cache. */
-  private String attach(HttpRequest.Builder b, ResolvedCredential c, long deadline) throws OAuth2Tokens.TokenFailure, TimeoutException {
+  private String attach(HttpRequest.Builder b, ResolvedCredential c, long deadline)
+      throws OAuth2Tokens.TokenFailure, TimeoutException {
     switch (c.type()) {
-      case BASIC -> b.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((c.publicField("username") + ":" + c.secret("password")).getBytes(StandardCharsets.UTF_8)));
+      case BASIC ->
+          b.setHeader(
+              "Authorization",
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(
+                          (c.publicField("username") + ":" + c.secret("password"))
+                              .getBytes(StandardCharsets.UTF_8)));
       case BEARER -> b.setHeader("Authorization", "Bearer " + c.secret("token"));
       case API_KEY -> b.setHeader(c.publicField("headerName"), c.secret("apiKey"));
       case OAUTH2_CLIENT_CREDENTIALS -> {
@@ -349,7 +527,10 @@ public final class ExternalApiEngine implements AutoCloseable {
     return null;
   }
 
-  /** {@code Retry-After} as delay-seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
+  /**
+   * {@code Retry-After} as delay-seconds or an HTTP date, in milliseconds; null when absent or
+   * unreadable.
+   */
   static Long retryAfterMillis(HttpHeaders headers) {
     String v = headers.firstValue("Retry-After").map(String::trim).orElse(null);
     if (v == null || v.isEmpty()) return null;
@@ -358,7 +539,11 @@ public final class ExternalApiEngine implements AutoCloseable {
       return seconds < 0 ? null : Math.min(seconds, 86_400) * 1000;
     } catch (NumberFormatException notSeconds) {
       try {
-        long ms = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)).toMillis();
+        long ms =
+            Duration.between(
+                    ZonedDateTime.now(),
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME))
+                .toMillis();
         return Math.max(0, ms);
       } catch (java.time.format.DateTimeParseException notADate) {
         return null;
@@ -366,7 +551,10 @@ public final class ExternalApiEngine implements AutoCloseable {
     }
   }
 
-  /** 100, 200, 400 ms ceilings, each waited between half and all of it (jitter spreads synchronized retries). */
+  /**
+   * 100, 200, 400 ms ceilings, each waited between half and all of it (jitter spreads synchronized
+   * retries).
+   */
   private static long backoffMs(int retriesUsed) {
     long cap = BACKOFF_BASE_MS << Math.min(retriesUsed, 6);
     return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
@@ -375,28 +563,35 @@ public final class ExternalApiEngine implements AutoCloseable {
   static boolean isJson(HttpHeaders headers) {
     String ct = headers.firstValue("Content-Type").orElse("");
     String media = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+    return media.equals("application/json")
+        || (media.startsWith("application/") && media.endsWith("+json"));
   }
 
   /** A short, safe hint from an error answer's JSON body (HTML pages are not quoted). */
   private static String excerpt(OutboundHttp.Response r) {
     String type = r.headers().firstValue("Content-Type").orElse("");
     if (r.body().length == 0) return "";
-    if (!isJson(r.headers())) return " (" + (type.isEmpty() ? "no Content-Type" : type.split(";", 2)[0].trim()) + ")";
-    String text = new String(r.body(), 0, Math.min(r.body().length, 200), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    if (!isJson(r.headers()))
+      return " (" + (type.isEmpty() ? "no Content-Type" : type.split(";", 2)[0].trim()) + ")";
+    String text =
+        new String(r.body(), 0, Math.min(r.body().length, 200), StandardCharsets.UTF_8)
+            .replaceAll("\\s+", " ");
     return ": " + text + (r.body().length > 200 ? "..." : "");
   }
 
   private static Map<String, String> firstValues(HttpHeaders headers) {
     var out = new LinkedHashMap<String, String>();
-    headers.map().forEach((k, v) -> {
-      if (!v.isEmpty()) out.put(k.toLowerCase(Locale.ROOT), v.get(0));
-    });
+    headers
+        .map()
+        .forEach((k, v) -> {
+          if (!v.isEmpty()) out.put(k.toLowerCase(Locale.ROOT), v.get(0));
+        });
     return out;
   }
 
   static String describe(IOException e) {
-    if (e instanceof ConnectException) return "could not connect" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    if (e instanceof ConnectException)
+      return "could not connect" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage();
     if (e instanceof javax.net.ssl.SSLException) return "TLS failed: " + e.getMessage();
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

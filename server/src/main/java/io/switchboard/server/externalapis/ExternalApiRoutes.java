@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /api/v2/architect/external-apis}: CRUD, partial update, continuation-token query and test runs. */
+/**
+ * {@code /api/v2/architect/external-apis}: CRUD, partial update, continuation-token query and test
+ * runs.
+ */
 public final class ExternalApiRoutes implements ApiRoutes {
   static final String BASE = "/api/v2/architect/external-apis";
   static final String COLLECTION = "external-apis";
@@ -30,7 +33,8 @@ public final class ExternalApiRoutes implements ApiRoutes {
   private final RequestBodies bodies;
   private final ContinuationTokens tokens;
 
-  public ExternalApiRoutes(ExternalApiService apis, RequestBodies bodies, ContinuationTokens tokens) {
+  public ExternalApiRoutes(
+      ExternalApiService apis, RequestBodies bodies, ContinuationTokens tokens) {
     this.apis = apis;
     this.bodies = bodies;
     this.tokens = tokens;
@@ -56,18 +60,41 @@ public final class ExternalApiRoutes implements ApiRoutes {
       String selfUri) {
     static ExternalApiView of(ExternalApi a) {
       return new ExternalApiView(
-          a.id(), a.name(), a.description(), a.protocol(), a.method(), a.url(), a.timeout(), a.retry(), a.headers(), a.credentialId(), a.requestTemplate(), a.responseMapping(), a.version(), a.createdAt(), a.modifiedAt(), BASE + "/" + a.id());
+          a.id(),
+          a.name(),
+          a.description(),
+          a.protocol(),
+          a.method(),
+          a.url(),
+          a.timeout(),
+          a.retry(),
+          a.headers(),
+          a.credentialId(),
+          a.requestTemplate(),
+          a.responseMapping(),
+          a.version(),
+          a.createdAt(),
+          a.modifiedAt(),
+          BASE + "/" + a.id());
     }
   }
 
-  /** {@code POST .../query}: {@code limit} 1..100 (default 25), the previous page's token, an optional filter. */
+  /**
+   * {@code POST .../query}: {@code limit} 1..100 (default 25), the previous page's token, an
+   * optional filter.
+   */
   public record QueryRequest(Integer limit, String continuationToken, QueryFilter filter) {}
 
-  /** {@code name}: a case-insensitive glob ({@code *}, {@code ?}); {@code timeout}: exact milliseconds. */
+  /**
+   * {@code name}: a case-insensitive glob ({@code *}, {@code ?}); {@code timeout}: exact
+   * milliseconds.
+   */
   public record QueryFilter(String name, Integer timeout) {}
 
   /** A page of a query; {@code continuationToken} is null on the last page (and always present). */
-  public record QueryResponse(List<ExternalApiView> entities, @JsonInclude(JsonInclude.Include.ALWAYS) String continuationToken) {}
+  public record QueryResponse(
+      List<ExternalApiView> entities,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String continuationToken) {}
 
   public record TestRequest(JsonNode inputs) {}
 
@@ -87,7 +114,8 @@ public final class ExternalApiRoutes implements ApiRoutes {
   private void list(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
-    var entities = apis.list(org, page.offset(), page.pageSize()).stream().map(ExternalApiView::of).toList();
+    var entities =
+        apis.list(org, page.offset(), page.pageSize()).stream().map(ExternalApiView::of).toList();
     ctx.json(Page.of(ctx, page, entities, apis.count(org)));
   }
 
@@ -122,7 +150,9 @@ public final class ExternalApiRoutes implements ApiRoutes {
     if (tree.has("credentialId")) requireMayAttach(ctx, current.credentialId(), in.credentialId());
     Set<String> present = new HashSet<>();
     for (String field : ExternalApiInput.WRITABLE) if (tree.has(field)) present.add(field);
-    write(ctx, apis.patch(org, id, in, present, Conditional.expectedVersionOrNull(ctx, in.version())));
+    write(
+        ctx,
+        apis.patch(org, id, in, present, Conditional.expectedVersionOrNull(ctx, in.version())));
   }
 
   private void delete(Context ctx) {
@@ -132,17 +162,31 @@ public final class ExternalApiRoutes implements ApiRoutes {
 
   private void query(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    QueryRequest q = optionalBody(ctx) ? bodies.read(ctx, QueryRequest.class) : new QueryRequest(null, null, null);
-    int limit = q.limit() == null ? DEFAULT_LIMIT : ExternalApiService.range("limit", q.limit(), 1, MAX_LIMIT, "");
-    var filter = q.filter() == null ? ExternalApiStore.Filter.NONE : new ExternalApiStore.Filter(blankToNull(q.filter().name()), q.filter().timeout());
-    if (filter.name() != null && filter.name().length() > 200) throw Problem.invalid("filter.name", "must be at most 200 characters");
+    QueryRequest q =
+        optionalBody(ctx)
+            ? bodies.read(ctx, QueryRequest.class)
+            : new QueryRequest(null, null, null);
+    int limit =
+        q.limit() == null
+            ? DEFAULT_LIMIT
+            : ExternalApiService.range("limit", q.limit(), 1, MAX_LIMIT, "");
+    var filter =
+        q.filter() == null
+            ? ExternalApiStore.Filter.NONE
+            : new ExternalApiStore.Filter(blankToNull(q.filter().name()), q.filter().timeout());
+    if (filter.name() != null && filter.name().length() > 200)
+      throw Problem.invalid("filter.name", "must be at most 200 characters");
     String filterKey = "name=" + filter.name() + ";timeout=" + filter.timeout();
-    String after = q.continuationToken() == null || q.continuationToken().isBlank() ? null : tokens.verify(q.continuationToken(), org, COLLECTION, filterKey);
+    String after =
+        q.continuationToken() == null || q.continuationToken().isBlank()
+            ? null
+            : tokens.verify(q.continuationToken(), org, COLLECTION, filterKey);
     // One more than asked tells whether another page exists, so the last page carries no token.
     List<ExternalApi> rows = apis.page(org, after, limit + 1, filter);
     boolean more = rows.size() > limit;
     List<ExternalApi> shown = more ? rows.subList(0, limit) : rows;
-    String next = more ? tokens.issue(org, COLLECTION, filterKey, shown.get(shown.size() - 1).id()) : null;
+    String next =
+        more ? tokens.issue(org, COLLECTION, filterKey, shown.get(shown.size() - 1).id()) : null;
     ctx.json(new QueryResponse(shown.stream().map(ExternalApiView::of).toList(), next));
   }
 
@@ -154,7 +198,8 @@ public final class ExternalApiRoutes implements ApiRoutes {
     if (optionalBody(ctx)) {
       TestRequest req = bodies.read(ctx, TestRequest.class);
       inputs = req.inputs();
-      if (inputs != null && !inputs.isNull() && !inputs.isObject()) throw Problem.invalid("inputs", "must be an object of input names to values");
+      if (inputs != null && !inputs.isNull() && !inputs.isObject())
+        throw Problem.invalid("inputs", "must be an object of input names to values");
     }
     ctx.json(apis.test(org, id, inputs));
   }
@@ -171,7 +216,10 @@ public final class ExternalApiRoutes implements ApiRoutes {
     return bodies.bind(tree, ExternalApiInput.class);
   }
 
-  /** A number that is not a whole int is out of range, said with the range rather than as a type error. */
+  /**
+   * A number that is not a whole int is out of range, said with the range rather than as a type
+   * error.
+   */
   private static void integral(JsonNode tree, String field, int min, int max, String unit) {
     JsonNode v = tree.get(field);
     if (v == null || v.isNull() || !v.isNumber()) return;
@@ -185,9 +233,10 @@ public final class ExternalApiRoutes implements ApiRoutes {
   }
 
   /**
-   * Attaching a credential to an API, or switching to another, decides where its secret is sent: that needs
-   * {@code integrations} (the scope that manages credentials) besides {@code architect}. Keeping the one an
-   * API already has does not (the credential's {@code allowedHosts} bound where it can go), nor does removing it.
+   * Attaching a credential to an API, or switching to another, decides where its secret is sent:
+   * that needs {@code integrations} (the scope that manages credentials) besides {@code architect}.
+   * Keeping the one an API already has does not (the credential's {@code allowedHosts} bound where
+   * it can go), nor does removing it.
    */
   private static void requireMayAttach(Context ctx, String currentCredentialId, String requested) {
     String wanted = requested == null || requested.isBlank() ? null : requested.trim();
@@ -196,13 +245,17 @@ public final class ExternalApiRoutes implements ApiRoutes {
       throw new Problem(
           Problem.Kind.FORBIDDEN,
           "missing.scope",
-          "Attaching a credential to an external API needs the scope " + Scopes.INTEGRATIONS + " as well as " + Scopes.ARCHITECT,
+          "Attaching a credential to an external API needs the scope "
+              + Scopes.INTEGRATIONS
+              + " as well as "
+              + Scopes.ARCHITECT,
           Map.of("scope", Scopes.INTEGRATIONS));
     }
   }
 
   private static void requireSameId(ExternalApiInput in, String id) {
-    if (in.id() != null && !in.id().equals(id)) throw Problem.invalid("id", "must match the id in the path");
+    if (in.id() != null && !in.id().equals(id))
+      throw Problem.invalid("id", "must match the id in the path");
   }
 
   private static String blankToNull(String s) {

@@ -12,7 +12,9 @@ import org.jdbi.v3.core.statement.Update;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** External APIs in SQL. Every statement is scoped by org: an id from another org matches nothing. */
+/**
+ * External APIs in SQL. Every statement is scoped by org: an id from another org matches nothing.
+ */
 public final class ExternalApiStore implements CredentialUsage {
   private static final TypeReference<List<ExternalApi.Header>> HEADERS = new TypeReference<>() {};
 
@@ -47,7 +49,9 @@ public final class ExternalApiStore implements CredentialUsage {
         };
   }
 
-  /** The query filter: a case-insensitive name glob ({@code *} and {@code ?}) and an exact timeout. */
+  /**
+   * The query filter: a case-insensitive name glob ({@code *} and {@code ?}) and an exact timeout.
+   */
   public record Filter(String name, Integer timeout) {
     public static final Filter NONE = new Filter(null, null);
   }
@@ -55,14 +59,19 @@ public final class ExternalApiStore implements CredentialUsage {
   private static final VersionedTable TABLE =
       new VersionedTable(
           "external_apis",
-          "name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json, credential_id, request_template, response_mapping, row_version, modified_at",
-          ":name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential, :template, :mapping, :version, :modified");
+          "name, description, protocol, http_method, url, timeout_ms, retry_count, headers_json,"
+              + " credential_id, request_template, response_mapping, row_version, modified_at",
+          ":name, :description, :protocol, :method, :url, :timeout, :retry, :headers, :credential,"
+              + " :template, :mapping, :version, :modified");
 
   public void insert(ExternalApi a) {
     TABLE.insert(jdbi, u -> bind(u, a).bind("created", Times.db(a.createdAt())));
   }
 
-  /** Writes {@code a} if the row is still at {@code expectedVersion}; false when it moved on or is gone. */
+  /**
+   * Writes {@code a} if the row is still at {@code expectedVersion}; false when it moved on or is
+   * gone.
+   */
   public boolean update(ExternalApi a, long expectedVersion) {
     return TABLE.updateIfAt(jdbi, expectedVersion, u -> bind(u, a));
   }
@@ -79,38 +88,58 @@ public final class ExternalApiStore implements CredentialUsage {
         .bind("retry", a.retry())
         .bind("headers", mapper.writeValueAsString(a.headers()))
         .bind("credential", a.credentialId())
-        .bind("template", a.requestTemplate() == null ? null : mapper.writeValueAsString(a.requestTemplate()))
-        .bind("mapping", a.responseMapping() == null ? null : mapper.writeValueAsString(a.responseMapping()))
+        .bind(
+            "template",
+            a.requestTemplate() == null ? null : mapper.writeValueAsString(a.requestTemplate()))
+        .bind(
+            "mapping",
+            a.responseMapping() == null ? null : mapper.writeValueAsString(a.responseMapping()))
         .bind("version", a.version())
         .bind("modified", Times.db(a.modifiedAt()));
   }
 
   public Optional<ExternalApi> find(String orgId, String id) {
-    return jdbi.withHandle(h -> h.createQuery("select * from external_apis where id = :id and org_id = :org").bind("id", id).bind("org", orgId).map(rows).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from external_apis where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map(rows)
+            .findOne());
   }
 
   public Optional<ExternalApi> findByName(String orgId, String name) {
-    return jdbi.withHandle(h -> h.createQuery("select * from external_apis where org_id = :org and name = :name order by id").bind("org", orgId).bind("name", name).map(rows).findFirst());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from external_apis where org_id = :org and name = :name order by id")
+            .bind("org", orgId)
+            .bind("name", name)
+            .map(rows)
+            .findFirst());
   }
 
   public List<ExternalApi> list(String orgId, int offset, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from external_apis where org_id = :org order by name, id limit :limit offset :offset")
-                .bind("org", orgId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(rows)
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from external_apis where org_id = :org order by name, id limit :limit"
+                    + " offset :offset")
+            .bind("org", orgId)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(rows)
+            .list());
   }
 
   public long count(String orgId) {
-    return jdbi.withHandle(h -> h.createQuery("select count(*) from external_apis where org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+    return jdbi.withHandle(h ->
+        h.createQuery("select count(*) from external_apis where org_id = :org")
+            .bind("org", orgId)
+            .mapTo(Long.class)
+            .one());
   }
 
   /**
-   * Up to {@code limit} APIs of the org with an id after {@code afterId} (null: from the start), in id order.
-   * Keyset paging: rows added or removed meanwhile never shift the ones not yet seen.
+   * Up to {@code limit} APIs of the org with an id after {@code afterId} (null: from the start), in
+   * id order. Keyset paging: rows added or removed meanwhile never shift the ones not yet seen.
    */
   public List<ExternalApi> page(String orgId, String afterId, int limit, Filter filter) {
     var sql = new StringBuilder("select * from external_apis where org_id = :org");
@@ -118,32 +147,39 @@ public final class ExternalApiStore implements CredentialUsage {
     if (filter.name() != null) sql.append(" and lower(name) like :name escape '\\'");
     if (filter.timeout() != null) sql.append(" and timeout_ms = :timeout");
     sql.append(" order by id limit :limit");
-    return jdbi.withHandle(
-        h -> {
-          Query q = h.createQuery(sql.toString()).bind("org", orgId).bind("limit", limit);
-          if (afterId != null) q.bind("after", afterId);
-          if (filter.name() != null) q.bind("name", likePattern(filter.name()));
-          if (filter.timeout() != null) q.bind("timeout", filter.timeout());
-          return q.map(rows).list();
-        });
+    return jdbi.withHandle(h -> {
+      Query q = h.createQuery(sql.toString()).bind("org", orgId).bind("limit", limit);
+      if (afterId != null) q.bind("after", afterId);
+      if (filter.name() != null) q.bind("name", likePattern(filter.name()));
+      if (filter.timeout() != null) q.bind("timeout", filter.timeout());
+      return q.map(rows).list();
+    });
   }
 
   public boolean delete(String orgId, String id) {
-    return jdbi.withHandle(h -> h.createUpdate("delete from external_apis where id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute()) > 0;
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from external_apis where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
+        > 0;
   }
 
   @Override
   public List<String> usersOf(String orgId, String credentialId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select name from external_apis where org_id = :org and credential_id = :cred order by name")
-                .bind("org", orgId)
-                .bind("cred", credentialId)
-                .mapTo(String.class)
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select name from external_apis where org_id = :org and credential_id = :cred order"
+                    + " by name")
+            .bind("org", orgId)
+            .bind("cred", credentialId)
+            .mapTo(String.class)
+            .list());
   }
 
-  /** A glob as a LIKE pattern: {@code *} any run, {@code ?} one character, everything else literal. */
+  /**
+   * A glob as a LIKE pattern: {@code *} any run, {@code ?} one character, everything else literal.
+   */
   static String likePattern(String glob) {
     var out = new StringBuilder();
     for (char c : glob.toLowerCase(java.util.Locale.ROOT).toCharArray()) {

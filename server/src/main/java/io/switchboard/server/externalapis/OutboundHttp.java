@@ -28,28 +28,31 @@ import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * The one outbound HTTP client of the server, shared by every external API (and later the flow runtime).
+ * The one outbound HTTP client of the server, shared by every external API (and later the flow
+ * runtime).
  *
  * <ul>
- *   <li>Egress-checked on the address actually connected to: this is Jetty's {@link HttpClient}, not
- *       {@code java.net.http}, because Jetty lets us replace the step between resolving a name and connecting
- *       ({@link SocketAddressResolver}). {@link Egress} resolves the host once and hands back only the
- *       addresses it permits, and the client connects to exactly those. With {@code java.net.http} the
- *       resolution happens inside the client (a check before it would race a DNS rebind), a request sent to
- *       the IP would lose TLS host-name checks and SNI, and the {@code Host} header cannot be set.
- *   <li>Bounded: at most {@code maxConcurrent} exchanges are in flight, so at most that many connections are
- *       open (HTTP/1.1, one exchange per connection; idle ones are kept alive and reused). A caller waits for
- *       a slot only within its own deadline.
- *   <li>No platform thread per call: the client runs on virtual threads and callers (virtual threads
- *       themselves) park on a future.
- *   <li>A deadline covers the whole exchange, body included, and aborts it when it passes; the body is read
- *       up to {@code maxResponseBytes}.
- *   <li>Redirects are not followed: a data action answers where it was told to call, and a credential never
- *       travels to a host a redirect names.
+ *   <li>Egress-checked on the address actually connected to: this is Jetty's {@link HttpClient},
+ *       not {@code java.net.http}, because Jetty lets us replace the step between resolving a name
+ *       and connecting ({@link SocketAddressResolver}). {@link Egress} resolves the host once and
+ *       hands back only the addresses it permits, and the client connects to exactly those. With
+ *       {@code java.net.http} the resolution happens inside the client (a check before it would
+ *       race a DNS rebind), a request sent to the IP would lose TLS host-name checks and SNI, and
+ *       the {@code Host} header cannot be set.
+ *   <li>Bounded: at most {@code maxConcurrent} exchanges are in flight, so at most that many
+ *       connections are open (HTTP/1.1, one exchange per connection; idle ones are kept alive and
+ *       reused). A caller waits for a slot only within its own deadline.
+ *   <li>No platform thread per call: the client runs on virtual threads and callers (virtual
+ *       threads themselves) park on a future.
+ *   <li>A deadline covers the whole exchange, body included, and aborts it when it passes; the body
+ *       is read up to {@code maxResponseBytes}.
+ *   <li>Redirects are not followed: a data action answers where it was told to call, and a
+ *       credential never travels to a host a redirect names.
  * </ul>
  *
- * Callers build a {@code java.net.http.HttpRequest} (a plain value: URI, method, headers, body) and get the
- * answer's headers as {@code java.net.http.HttpHeaders}, so the engine does not depend on the transport.
+ * Callers build a {@code java.net.http.HttpRequest} (a plain value: URI, method, headers, body) and
+ * get the answer's headers as {@code java.net.http.HttpHeaders}, so the engine does not depend on
+ * the transport.
  */
 public final class OutboundHttp implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -66,7 +69,8 @@ public final class OutboundHttp implements AutoCloseable {
     client.setConnectTimeout(10_000);
     client.setMaxConnectionsPerDestination(maxConcurrent);
     client.setMaxRequestsQueuedPerDestination(maxConcurrent);
-    // Kept-alive connections a partner stopped using are closed after a while rather than held for ever.
+    // Kept-alive connections a partner stopped using are closed after a while rather than held for
+    // ever.
     client.setIdleTimeout(30_000);
     client.setUserAgentField(null);
     client.setSocketAddressResolver(new EgressResolver(egress, executor));
@@ -75,8 +79,10 @@ public final class OutboundHttp implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the outbound HTTP client did not start", e);
     }
-    // Both are filled by start(). Bodies as sent: no Accept-Encoding of our own (the size cap counts what the
-    // API sends). No built-in 401/407 authentication, redirect or 100-continue handling: an answer is
+    // Both are filled by start(). Bodies as sent: no Accept-Encoding of our own (the size cap
+    // counts what the
+    // API sends). No built-in 401/407 authentication, redirect or 100-continue handling: an answer
+    // is
     // reported as it came.
     client.getContentDecoderFactories().clear();
     client.getProtocolHandlers().clear();
@@ -92,7 +98,9 @@ public final class OutboundHttp implements AutoCloseable {
     }
   }
 
-  /** The executor for work that belongs with outbound calls (e.g. token fetches): virtual threads. */
+  /**
+   * The executor for work that belongs with outbound calls (e.g. token fetches): virtual threads.
+   */
   ExecutorService executor() {
     return executor;
   }
@@ -102,16 +110,19 @@ public final class OutboundHttp implements AutoCloseable {
   }
 
   /**
-   * Sends and reads the whole answer before {@code deadlineNanos} ({@link System#nanoTime()} based).
+   * Sends and reads the whole answer before {@code deadlineNanos} ({@link System#nanoTime()}
+   * based).
    *
    * @throws TimeoutException when the deadline passes first (the exchange is aborted)
    * @throws IOException when the connection fails, the target is refused by {@link Egress} ({@link
    *     Egress.DeniedException}) or the body is too large
    */
-  public Response send(HttpRequest request, long deadlineNanos) throws IOException, TimeoutException {
+  public Response send(HttpRequest request, long deadlineNanos)
+      throws IOException, TimeoutException {
     long wait = deadlineNanos - System.nanoTime();
     try {
-      if (wait <= 0 || !slots.tryAcquire(wait, TimeUnit.NANOSECONDS)) throw new TimeoutException("no free outbound connection before the deadline");
+      if (wait <= 0 || !slots.tryAcquire(wait, TimeUnit.NANOSECONDS))
+        throw new TimeoutException("no free outbound connection before the deadline");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for an outbound connection", e);
@@ -122,7 +133,8 @@ public final class OutboundHttp implements AutoCloseable {
       outgoing = toJetty(request, Math.max(1, deadlineNanos - System.nanoTime()));
       var answer = new CappedAnswer(maxResponseBytes);
       outgoing.send(answer);
-      return answer.result.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return answer.result.get(
+          Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       if (outgoing != null) outgoing.abort(e);
       throw e;
@@ -138,10 +150,16 @@ public final class OutboundHttp implements AutoCloseable {
   }
 
   private Request toJetty(HttpRequest request, long timeoutNanos) {
-    Request r = client.newRequest(request.uri()).method(request.method()).timeout(timeoutNanos, TimeUnit.NANOSECONDS);
-    r.headers(h -> request.headers().map().forEach((name, values) -> values.forEach(v -> h.add(name, v))));
+    Request r =
+        client
+            .newRequest(request.uri())
+            .method(request.method())
+            .timeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    r.headers(h ->
+        request.headers().map().forEach((name, values) -> values.forEach(v -> h.add(name, v))));
     byte[] body = request.bodyPublisher().map(OutboundHttp::bytesOf).orElse(null);
-    if (body != null && (body.length > 0 || !request.method().equals("GET"))) r.body(new BytesRequestContent(body));
+    if (body != null && (body.length > 0 || !request.method().equals("GET")))
+      r.body(new BytesRequestContent(body));
     return r;
   }
 
@@ -150,10 +168,15 @@ public final class OutboundHttp implements AutoCloseable {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof Egress.DeniedException denied) return denied;
       if (t instanceof TooLargeException tooLarge) return tooLarge;
-      if (t instanceof TimeoutException) throw new TimeoutException("no answer before the deadline");
+      if (t instanceof TimeoutException)
+        throw new TimeoutException("no answer before the deadline");
     }
     if (cause instanceof IOException io) return io;
-    return new IOException(cause == null ? "request failed" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+    return new IOException(
+        cause == null
+            ? "request failed"
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(),
+        cause);
   }
 
   @Override
@@ -166,25 +189,34 @@ public final class OutboundHttp implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  /** Resolves once, lets {@link Egress} filter, and hands Jetty only the permitted addresses to connect to. */
-  private record EgressResolver(Egress egress, ExecutorService executor) implements SocketAddressResolver {
+  /**
+   * Resolves once, lets {@link Egress} filter, and hands Jetty only the permitted addresses to
+   * connect to.
+   */
+  private record EgressResolver(Egress egress, ExecutorService executor)
+      implements SocketAddressResolver {
     @Override
-    public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+    public void resolve(
+        String host,
+        int port,
+        Map<String, Object> context,
+        Promise<List<InetSocketAddress>> promise) {
       // Name look-ups block: on a virtual thread, not on Jetty's selector.
-      executor.execute(
-          () -> {
-            try {
-              var out = new ArrayList<InetSocketAddress>();
-              for (InetAddress a : egress.resolve(host)) out.add(new InetSocketAddress(a, port));
-              promise.succeeded(out);
-            } catch (IOException | RuntimeException e) {
-              promise.failed(e);
-            }
-          });
+      executor.execute(() -> {
+        try {
+          var out = new ArrayList<InetSocketAddress>();
+          for (InetAddress a : egress.resolve(host)) out.add(new InetSocketAddress(a, port));
+          promise.succeeded(out);
+        } catch (IOException | RuntimeException e) {
+          promise.failed(e);
+        }
+      });
     }
   }
 
-  /** Collects the body up to a limit and then aborts the exchange rather than buffering without end. */
+  /**
+   * Collects the body up to a limit and then aborts the exchange rather than buffering without end.
+   */
   private static final class CappedAnswer implements org.eclipse.jetty.client.Response.Listener {
     final CompletableFuture<Response> result = new CompletableFuture<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -212,8 +244,13 @@ public final class OutboundHttp implements AutoCloseable {
         return;
       }
       var headers = new LinkedHashMap<String, List<String>>();
-      for (var field : r.getResponse().getHeaders()) headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
-      result.complete(new Response(r.getResponse().getStatus(), HttpHeaders.of(headers, (a, b) -> true), out.toByteArray()));
+      for (var field : r.getResponse().getHeaders())
+        headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
+      result.complete(
+          new Response(
+              r.getResponse().getStatus(),
+              HttpHeaders.of(headers, (a, b) -> true),
+              out.toByteArray()));
     }
   }
 

@@ -8,23 +8,25 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code ${input.a.b}} placeholders in the URL, header values and the request template. The body is built
- * as a JSON tree, never by pasting text: a string that is exactly one placeholder becomes the input's JSON
- * value (number, object, null...), a placeholder inside a longer string is replaced by the input's text, and
- * Jackson writes the result, so quotes, backslashes and line breaks in inputs are always escaped correctly.
- * In URLs the input's text is percent-encoded; in headers, control characters are refused.
+ * {@code ${input.a.b}} placeholders in the URL, header values and the request template. The body is
+ * built as a JSON tree, never by pasting text: a string that is exactly one placeholder becomes the
+ * input's JSON value (number, object, null...), a placeholder inside a longer string is replaced by
+ * the input's text, and Jackson writes the result, so quotes, backslashes and line breaks in inputs
+ * are always escaped correctly. In URLs the input's text is percent-encoded; in headers, control
+ * characters are refused.
  */
 public final class Placeholders {
   private static final String OPEN = "${input.";
+
   /** More segments than any real input path has; a longer path is refused when the API is saved. */
   static final int MAX_PATH_SEGMENTS = 32;
 
   private Placeholders() {}
 
   /**
-   * One placeholder: {@code text.substring(start, end)} is {@code ${input.<path>}}. Found by a hand scanner, not
-   * a regular expression: a repeated group in Java's regex engine recurses per repetition, and a 3,000-segment
-   * path overflowed the stack.
+   * One placeholder: {@code text.substring(start, end)} is {@code ${input.<path>}}. Found by a hand
+   * scanner, not a regular expression: a repeated group in Java's regex engine recurses per
+   * repetition, and a 3,000-segment path overflowed the stack.
    */
   private record Found(int start, int end, String path) {}
 
@@ -67,10 +69,14 @@ public final class Placeholders {
     for (int i = text.indexOf("${"); i >= 0; ) {
       Found f = at(text, i);
       if (f == null) {
-        throw Problem.invalid(field, "'${' must start a placeholder of the form ${input.name} (letters, digits and _ separated by dots)");
+        throw Problem.invalid(
+            field,
+            "'${' must start a placeholder of the form ${input.name} (letters, digits and _"
+                + " separated by dots)");
       }
       if (segments(f.path()) > MAX_PATH_SEGMENTS) {
-        throw Problem.invalid(field, "a placeholder path has at most " + MAX_PATH_SEGMENTS + " segments");
+        throw Problem.invalid(
+            field, "a placeholder path has at most " + MAX_PATH_SEGMENTS + " segments");
       }
       i = text.indexOf("${", f.end());
     }
@@ -91,17 +97,24 @@ public final class Placeholders {
     }
   }
 
-  /** The template with every placeholder replaced from {@code inputs}; the template itself is not changed. */
+  /**
+   * The template with every placeholder replaced from {@code inputs}; the template itself is not
+   * changed.
+   */
   public static JsonNode render(JsonNode template, JsonNode inputs) {
     if (template.isString()) {
       String s = template.asString();
       Found whole = s.startsWith("${") ? at(s, 0) : null;
-      if (whole != null && whole.end() == s.length()) return lookup(inputs, whole.path()).deepCopy();
-      return has(s) ? JsonNodeFactory.instance.stringNode(text(s, inputs, Placeholders::plain)) : template;
+      if (whole != null && whole.end() == s.length())
+        return lookup(inputs, whole.path()).deepCopy();
+      return has(s)
+          ? JsonNodeFactory.instance.stringNode(text(s, inputs, Placeholders::plain))
+          : template;
     }
     if (template.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      for (Map.Entry<String, JsonNode> e : template.properties()) out.set(e.getKey(), render(e.getValue(), inputs));
+      for (Map.Entry<String, JsonNode> e : template.properties())
+        out.set(e.getKey(), render(e.getValue(), inputs));
       return out;
     }
     if (template.isArray()) {
@@ -117,7 +130,10 @@ public final class Placeholders {
     return text(url, inputs, Placeholders::percentEncode);
   }
 
-  /** A header value with placeholders replaced; an input with a line break, a control character or non-ASCII is refused. */
+  /**
+   * A header value with placeholders replaced; an input with a line break, a control character or
+   * non-ASCII is refused.
+   */
   public static String header(String name, String value, JsonNode inputs) {
     return text(
         value,
@@ -125,13 +141,19 @@ public final class Placeholders {
         s -> {
           for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if ((c < 0x20 && c != '\t') || c >= 0x7f) throw Problem.invalid("inputs", "an input used in header " + name + " must be printable ASCII (no line breaks or control characters)");
+            if ((c < 0x20 && c != '\t') || c >= 0x7f)
+              throw Problem.invalid(
+                  "inputs",
+                  "an input used in header "
+                      + name
+                      + " must be printable ASCII (no line breaks or control characters)");
           }
           return s;
         });
   }
 
-  private static String text(String s, JsonNode inputs, java.util.function.UnaryOperator<String> encode) {
+  private static String text(
+      String s, JsonNode inputs, java.util.function.UnaryOperator<String> encode) {
     var out = new StringBuilder();
     int copied = 0;
     for (Found f = find(s, 0); f != null; f = find(s, f.end())) {
@@ -149,7 +171,11 @@ public final class Placeholders {
       node = node == null || !node.isObject() ? null : node.get(part);
     }
     if (node == null || node.isMissingNode()) {
-      throw new Problem(Problem.Kind.INVALID, "invalid.value", "inputs." + path + " is required by this external API", Map.of("field", "inputs." + path));
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "inputs." + path + " is required by this external API",
+          Map.of("field", "inputs." + path));
     }
     return node;
   }
@@ -164,17 +190,29 @@ public final class Placeholders {
     return s;
   }
 
-  /** RFC 3986 unreserved characters stay, everything else is %XX of its UTF-8 bytes (so '/' and '?' cannot steer the URL). */
+  /**
+   * RFC 3986 unreserved characters stay, everything else is %XX of its UTF-8 bytes (so '/' and '?'
+   * cannot steer the URL).
+   */
   static String percentEncode(String s) {
-    // "." and ".." are path steps even when encoded by the rules; spell them out so an input cannot climb.
+    // "." and ".." are path steps even when encoded by the rules; spell them out so an input cannot
+    // climb.
     if (s.equals(".") || s.equals("..")) return s.replace(".", "%2E");
     var out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }
     return out.toString();

@@ -12,14 +12,18 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * Takes a credential's secret values out of an execution report: an API (or a token endpoint) that echoes
- * what it was sent must not hand a secret to whoever may run the API but not read the credential. Covers the
- * secret fields, the HTTP Basic form and the OAuth2 access token in use, wherever they appear in the error
- * detail or in a mapped output.
+ * Takes a credential's secret values out of an execution report: an API (or a token endpoint) that
+ * echoes what it was sent must not hand a secret to whoever may run the API but not read the
+ * credential. Covers the secret fields, the HTTP Basic form and the OAuth2 access token in use,
+ * wherever they appear in the error detail or in a mapped output.
  */
 final class Redaction {
   static final String MARK = "[redacted]";
-  /** Shorter values are not redacted: they would blot out ordinary text and are no secret worth the name. */
+
+  /**
+   * Shorter values are not redacted: they would blot out ordinary text and are no secret worth the
+   * name.
+   */
   private static final int MIN_LENGTH = 4;
 
   private final List<String> secrets;
@@ -33,22 +37,39 @@ final class Redaction {
     if (c != null) {
       values.addAll(c.secrets().values());
       if (c.publicField("username") != null && c.secret("password") != null) {
-        values.add(Base64.getEncoder().encodeToString((c.publicField("username") + ":" + c.secret("password")).getBytes(StandardCharsets.UTF_8)));
+        values.add(
+            Base64.getEncoder()
+                .encodeToString(
+                    (c.publicField("username") + ":" + c.secret("password"))
+                        .getBytes(StandardCharsets.UTF_8)));
       }
       if (c.publicField("clientId") != null && c.secret("clientSecret") != null) {
-        values.add(Base64.getEncoder().encodeToString((c.publicField("clientId") + ":" + c.secret("clientSecret")).getBytes(StandardCharsets.UTF_8)));
+        values.add(
+            Base64.getEncoder()
+                .encodeToString(
+                    (c.publicField("clientId") + ":" + c.secret("clientSecret"))
+                        .getBytes(StandardCharsets.UTF_8)));
       }
     }
     if (accessToken != null) values.add(accessToken);
     // Longest first, so a secret that contains another is replaced whole.
-    return new Redaction(values.stream().filter(v -> v != null && v.length() >= MIN_LENGTH).distinct().sorted(Comparator.comparingInt(String::length).reversed()).toList());
+    return new Redaction(
+        values.stream()
+            .filter(v -> v != null && v.length() >= MIN_LENGTH)
+            .distinct()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toList());
   }
 
   ExecutionReport apply(ExecutionReport r) {
     if (secrets.isEmpty()) return r;
-    ExecutionReport.Failure error = r.error() == null ? null : new ExecutionReport.Failure(r.error().kind(), text(r.error().detail()));
+    ExecutionReport.Failure error =
+        r.error() == null
+            ? null
+            : new ExecutionReport.Failure(r.error().kind(), text(r.error().detail()));
     JsonNode outputs = r.outputs() == null ? null : node(r.outputs().deepCopy());
-    return new ExecutionReport(r.success(), r.status(), r.latencyMs(), r.attempts(), outputs, error, r.circuit());
+    return new ExecutionReport(
+        r.success(), r.status(), r.latencyMs(), r.attempts(), outputs, error, r.circuit());
   }
 
   String text(String s) {

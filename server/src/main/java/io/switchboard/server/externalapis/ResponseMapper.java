@@ -24,17 +24,18 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Maps a JSON response to named outputs. An output starting with {@code $} is a path ({@code $.a.b},
- * {@code $.items[0]}, {@code $['odd key']}); anything else is a CEL expression over {@code body} (the parsed
- * JSON), {@code status} (int) and {@code headers} (lower-case names to the first value). Both are checked
- * when the external API is saved, so a bad mapping is a 400 naming the output, not a failure at run time.
- * Compiled mappings are cached per external API version.
+ * Maps a JSON response to named outputs. An output starting with {@code $} is a path ({@code
+ * $.a.b}, {@code $.items[0]}, {@code $['odd key']}); anything else is a CEL expression over {@code
+ * body} (the parsed JSON), {@code status} (int) and {@code headers} (lower-case names to the first
+ * value). Both are checked when the external API is saved, so a bad mapping is a 400 naming the
+ * output, not a failure at run time. Compiled mappings are cached per external API version.
  */
 public final class ResponseMapper {
   static final int MAX_OUTPUTS = 100;
   static final int MAX_EXPRESSION_CHARS = CelLimits.DEFAULT.maxExpressionChars();
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
-  private static final Pattern PATH_STEP = Pattern.compile("\\.([A-Za-z_$][A-Za-z0-9_$-]*)|\\[(\\d{1,6})]|\\['((?:[^'\\\\]|\\\\.)*)']");
+  private static final Pattern PATH_STEP =
+      Pattern.compile("\\.([A-Za-z_$][A-Za-z0-9_$-]*)|\\[(\\d{1,6})]|\\['((?:[^'\\\\]|\\\\.)*)']");
 
   private final Cel cel =
       CelFactory.standardCelBuilder()
@@ -79,19 +80,37 @@ public final class ResponseMapper {
     compile(mapping);
   }
 
-  /** The outputs for {@code api}'s mapping applied to one response, with no deadline but CEL's own limits. */
-  public ObjectNode map(ExternalApi api, int status, Map<String, String> headers, JsonNode body) throws MappingFailure {
-    return map(api, status, headers, body, System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(1));
+  /**
+   * The outputs for {@code api}'s mapping applied to one response, with no deadline but CEL's own
+   * limits.
+   */
+  public ObjectNode map(ExternalApi api, int status, Map<String, String> headers, JsonNode body)
+      throws MappingFailure {
+    return map(
+        api,
+        status,
+        headers,
+        body,
+        System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(1));
   }
 
   /**
-   * The outputs for {@code api}'s mapping applied to one response. Mapping counts against the call's budget:
-   * expressions still running at {@code deadlineNanos} (a {@link System#nanoTime} value) are stopped.
+   * The outputs for {@code api}'s mapping applied to one response. Mapping counts against the
+   * call's budget: expressions still running at {@code deadlineNanos} (a {@link System#nanoTime}
+   * value) are stopped.
    */
-  public ObjectNode map(ExternalApi api, int status, Map<String, String> headers, JsonNode body, long deadlineNanos) throws MappingFailure {
+  public ObjectNode map(
+      ExternalApi api, int status, Map<String, String> headers, JsonNode body, long deadlineNanos)
+      throws MappingFailure {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     if (api.responseMapping() == null || api.responseMapping().outputs() == null) return out;
-    Compiled compiled = cache.compute(api.id(), (id, old) -> old != null && old.version() == api.version() ? old : new Compiled(api.version(), compile(api.responseMapping())));
+    Compiled compiled =
+        cache.compute(
+            api.id(),
+            (id, old) ->
+                old != null && old.version() == api.version()
+                    ? old
+                    : new Compiled(api.version(), compile(api.responseMapping())));
     Map<String, Object> celVars = null;
     // All outputs together: the earlier of the call's deadline and CEL's own cap.
     long deadline = CelLimits.DEFAULT.deadline(deadlineNanos);
@@ -99,7 +118,8 @@ public final class ResponseMapper {
       switch (e.getValue()) {
         case PathReader p -> out.set(e.getKey(), follow(e.getKey(), p, body));
         case CelReader c -> {
-          if (celVars == null) celVars = Map.of("body", toCel(body), "status", (long) status, "headers", headers);
+          if (celVars == null)
+            celVars = Map.of("body", toCel(body), "status", (long) status, "headers", headers);
           try {
             out.set(e.getKey(), fromCel(CelLimits.eval(c.program(), celVars, deadline)));
           } catch (CelEvaluationException ex) {
@@ -120,14 +140,22 @@ public final class ResponseMapper {
   private Map<String, Reader> compile(ExternalApi.ResponseMapping mapping) {
     var readers = new LinkedHashMap<String, Reader>();
     if (mapping == null || mapping.outputs() == null) return readers;
-    if (mapping.outputs().size() > MAX_OUTPUTS) throw Problem.invalid("responseMapping.outputs", "must hold at most " + MAX_OUTPUTS + " outputs");
+    if (mapping.outputs().size() > MAX_OUTPUTS)
+      throw Problem.invalid(
+          "responseMapping.outputs", "must hold at most " + MAX_OUTPUTS + " outputs");
     for (var e : mapping.outputs().entrySet()) {
       String field = "responseMapping.outputs." + e.getKey();
-      if (!OUTPUT_NAME.matcher(e.getKey()).matches()) throw Problem.invalid(field, "an output name is a letter or _ followed by letters, digits or _ (at most 100)");
+      if (!OUTPUT_NAME.matcher(e.getKey()).matches())
+        throw Problem.invalid(
+            field,
+            "an output name is a letter or _ followed by letters, digits or _ (at most 100)");
       String source = e.getValue();
-      if (source == null || source.isBlank()) throw Problem.invalid(field, "needs a path ($.a.b) or a CEL expression");
-      if (source.length() > MAX_EXPRESSION_CHARS) throw Problem.invalid(field, "must be at most " + MAX_EXPRESSION_CHARS + " characters");
-      readers.put(e.getKey(), source.startsWith("$") ? path(field, source) : expression(field, source));
+      if (source == null || source.isBlank())
+        throw Problem.invalid(field, "needs a path ($.a.b) or a CEL expression");
+      if (source.length() > MAX_EXPRESSION_CHARS)
+        throw Problem.invalid(field, "must be at most " + MAX_EXPRESSION_CHARS + " characters");
+      readers.put(
+          e.getKey(), source.startsWith("$") ? path(field, source) : expression(field, source));
     }
     return readers;
   }
@@ -137,7 +165,12 @@ public final class ResponseMapper {
     var m = PATH_STEP.matcher(source);
     int at = 1;
     while (at < source.length()) {
-      if (!m.find(at) || m.start() != at) throw Problem.invalid(field, "is not a valid path at character " + (at + 1) + "; use $.name, $.list[0] or $['odd name']");
+      if (!m.find(at) || m.start() != at)
+        throw Problem.invalid(
+            field,
+            "is not a valid path at character "
+                + (at + 1)
+                + "; use $.name, $.list[0] or $['odd name']");
       if (m.group(1) != null) steps.add(m.group(1));
       else if (m.group(2) != null) steps.add(Integer.parseInt(m.group(2)));
       else steps.add(m.group(3).replaceAll("\\\\(.)", "$1"));
@@ -160,8 +193,13 @@ public final class ResponseMapper {
   private static JsonNode follow(String output, PathReader p, JsonNode body) throws MappingFailure {
     JsonNode node = body;
     for (Object step : p.steps()) {
-      node = step instanceof Integer i ? (node.isArray() ? node.get(i) : null) : (node.isObject() ? node.get((String) step) : null);
-      if (node == null) throw new MappingFailure("output " + output + ": " + p.source() + " is not in the response");
+      node =
+          step instanceof Integer i
+              ? (node.isArray() ? node.get(i) : null)
+              : (node.isObject() ? node.get((String) step) : null);
+      if (node == null)
+        throw new MappingFailure(
+            "output " + output + ": " + p.source() + " is not in the response");
     }
     return node;
   }
@@ -196,7 +234,8 @@ public final class ResponseMapper {
       case Integer i -> f.numberNode(i);
       case Double d -> f.numberNode(d);
       case String s -> f.stringNode(s);
-      case ByteString b -> f.stringNode(java.util.Base64.getEncoder().encodeToString(b.toByteArray()));
+      case ByteString b ->
+          f.stringNode(java.util.Base64.getEncoder().encodeToString(b.toByteArray()));
       case Map<?, ?> m -> {
         ObjectNode o = f.objectNode();
         m.forEach((k, val) -> o.set(String.valueOf(k), fromCel(val)));

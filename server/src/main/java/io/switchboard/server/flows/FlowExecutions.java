@@ -68,15 +68,14 @@ public final class FlowExecutions implements AutoCloseable {
     FlowService.Published p =
         flows
             .published(orgId, flowId, versionId)
-            .orElseThrow(
-                () ->
-                    new Problem(
-                        Problem.Kind.INVALID,
-                        "flow.not.published",
-                        versionId == null
-                            ? "Flow " + flowId + " has no published version"
-                            : "Version " + versionId + " of flow " + flowId + " is not published",
-                        Map.of("flowId", flowId)));
+            .orElseThrow(() ->
+                new Problem(
+                    Problem.Kind.INVALID,
+                    "flow.not.published",
+                    versionId == null
+                        ? "Flow " + flowId + " has no published version"
+                        : "Version " + versionId + " of flow " + flowId + " is not published",
+                    Map.of("flowId", flowId)));
     Map<String, Object> inputs = inputs(p.definition(), inputData);
     FlowDefinition d = p.definition();
     Duration deadline =

@@ -65,56 +65,52 @@ public final class FlowStore {
   }
 
   public void insert(Flow f) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "insert into flows (id, org_id, name, name_lower, description, flow_type,"
-                        + " row_version, created_at, modified_at) values (:id, :org, :name, :lower,"
-                        + " :description, :type, :version, :created, :modified)")
-                .bind("id", f.id())
-                .bind("org", f.orgId())
-                .bind("name", f.name())
-                .bind("lower", f.name().toLowerCase(java.util.Locale.ROOT))
-                .bind("description", f.description())
-                .bind("type", f.type())
-                .bind("version", f.version())
-                .bind("created", Times.db(f.createdAt()))
-                .bind("modified", Times.db(f.modifiedAt()))
-                .execute());
+    jdbi.useHandle(h ->
+        h.createUpdate(
+                "insert into flows (id, org_id, name, name_lower, description, flow_type,"
+                    + " row_version, created_at, modified_at) values (:id, :org, :name, :lower,"
+                    + " :description, :type, :version, :created, :modified)")
+            .bind("id", f.id())
+            .bind("org", f.orgId())
+            .bind("name", f.name())
+            .bind("lower", f.name().toLowerCase(java.util.Locale.ROOT))
+            .bind("description", f.description())
+            .bind("type", f.type())
+            .bind("version", f.version())
+            .bind("created", Times.db(f.createdAt()))
+            .bind("modified", Times.db(f.modifiedAt()))
+            .execute());
   }
 
   public Optional<Flow> find(String orgId, String id) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from flows where id = :id and org_id = :org")
-                .bind("id", id)
-                .bind("org", orgId)
-                .map(FLOW)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from flows where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map(FLOW)
+            .findOne());
   }
 
   public List<Flow> list(String orgId, Filter filter, int offset, int limit) {
-    return jdbi.withHandle(
-        h ->
-            bind(
-                    h.createQuery(
-                        "select * from flows where "
-                            + where(filter)
-                            + " order by name_lower, id limit :limit offset :offset"),
-                    orgId,
-                    filter)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(FLOW)
-                .list());
+    return jdbi.withHandle(h ->
+        bind(
+                h.createQuery(
+                    "select * from flows where "
+                        + where(filter)
+                        + " order by name_lower, id limit :limit offset :offset"),
+                orgId,
+                filter)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(FLOW)
+            .list());
   }
 
   public long count(String orgId, Filter filter) {
-    return jdbi.withHandle(
-        h ->
-            bind(h.createQuery("select count(*) from flows where " + where(filter)), orgId, filter)
-                .mapTo(Long.class)
-                .one());
+    return jdbi.withHandle(h ->
+        bind(h.createQuery("select count(*) from flows where " + where(filter)), orgId, filter)
+            .mapTo(Long.class)
+            .one());
   }
 
   private static String where(Filter f) {
@@ -132,21 +128,20 @@ public final class FlowStore {
 
   /** Renames or re-describes; false when the row is gone or moved past {@code expectedVersion}. */
   public boolean update(Flow f, long expectedVersion) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "update flows set name = :name, name_lower = :lower, description ="
-                            + " :description, row_version = :version, modified_at = :modified where"
-                            + " id = :id and org_id = :org and row_version = :expected")
-                    .bind("id", f.id())
-                    .bind("org", f.orgId())
-                    .bind("name", f.name())
-                    .bind("lower", f.name().toLowerCase(java.util.Locale.ROOT))
-                    .bind("description", f.description())
-                    .bind("version", f.version())
-                    .bind("modified", Times.db(f.modifiedAt()))
-                    .bind("expected", expectedVersion)
-                    .execute())
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update flows set name = :name, name_lower = :lower, description ="
+                    + " :description, row_version = :version, modified_at = :modified where"
+                    + " id = :id and org_id = :org and row_version = :expected")
+            .bind("id", f.id())
+            .bind("org", f.orgId())
+            .bind("name", f.name())
+            .bind("lower", f.name().toLowerCase(java.util.Locale.ROOT))
+            .bind("description", f.description())
+            .bind("version", f.version())
+            .bind("modified", Times.db(f.modifiedAt()))
+            .bind("expected", expectedVersion)
+            .execute())
         > 0;
   }
 
@@ -155,12 +150,11 @@ public final class FlowStore {
    * them.
    */
   public boolean delete(String orgId, String id) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate("delete from flows where id = :id and org_id = :org")
-                    .bind("id", id)
-                    .bind("org", orgId)
-                    .execute())
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from flows where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
         > 0;
   }
 
@@ -170,43 +164,41 @@ public final class FlowStore {
    */
   public Optional<FlowVersion> saveVersion(
       String orgId, String flowId, String versionId, String format, String source, Instant now) {
-    return jdbi.inTransaction(
-        h -> {
-          Optional<Flow> flow =
-              h.createQuery("select * from flows where id = :id and org_id = :org for update")
-                  .bind("id", flowId)
-                  .bind("org", orgId)
-                  .map(FLOW)
-                  .findOne();
-          if (flow.isEmpty()) return Optional.empty();
-          int seq =
-              h.createQuery(
-                      "select coalesce(max(seq), 0) + 1 from flow_versions where flow_id = :flow")
-                  .bind("flow", flowId)
-                  .mapTo(Integer.class)
-                  .one();
-          var v = new FlowVersion(versionId, flowId, orgId, seq, format, source, false, now, null);
-          h.createUpdate(
-                  "insert into flow_versions (id, flow_id, org_id, seq, source_format, source,"
-                      + " published, created_at) values (:id, :flow, :org, :seq, :format, :source,"
-                      + " false, :created)")
-              .bind("id", v.id())
-              .bind("flow", flowId)
-              .bind("org", orgId)
-              .bind("seq", seq)
-              .bind("format", format)
-              .bind("source", source)
-              .bind("created", Times.db(now))
-              .execute();
-          h.createUpdate(
-                  "update flows set saved_version_id = :v, row_version = row_version + 1,"
-                      + " modified_at = :now where id = :id")
-              .bind("v", v.id())
-              .bind("now", Times.db(now))
+    return jdbi.inTransaction(h -> {
+      Optional<Flow> flow =
+          h.createQuery("select * from flows where id = :id and org_id = :org for update")
               .bind("id", flowId)
-              .execute();
-          return Optional.of(v);
-        });
+              .bind("org", orgId)
+              .map(FLOW)
+              .findOne();
+      if (flow.isEmpty()) return Optional.empty();
+      int seq =
+          h.createQuery("select coalesce(max(seq), 0) + 1 from flow_versions where flow_id = :flow")
+              .bind("flow", flowId)
+              .mapTo(Integer.class)
+              .one();
+      var v = new FlowVersion(versionId, flowId, orgId, seq, format, source, false, now, null);
+      h.createUpdate(
+              "insert into flow_versions (id, flow_id, org_id, seq, source_format, source,"
+                  + " published, created_at) values (:id, :flow, :org, :seq, :format, :source,"
+                  + " false, :created)")
+          .bind("id", v.id())
+          .bind("flow", flowId)
+          .bind("org", orgId)
+          .bind("seq", seq)
+          .bind("format", format)
+          .bind("source", source)
+          .bind("created", Times.db(now))
+          .execute();
+      h.createUpdate(
+              "update flows set saved_version_id = :v, row_version = row_version + 1,"
+                  + " modified_at = :now where id = :id")
+          .bind("v", v.id())
+          .bind("now", Times.db(now))
+          .bind("id", flowId)
+          .execute();
+      return Optional.of(v);
+    });
   }
 
   /**
@@ -214,77 +206,72 @@ public final class FlowStore {
    * or is gone.
    */
   public boolean publish(String orgId, String flowId, String versionId, Instant now) {
-    return jdbi.inTransaction(
-        h -> {
-          int n =
-              h.createUpdate(
-                      "update flows set published_version_id = :v, row_version = row_version + 1,"
-                          + " modified_at = :now where id = :id and org_id = :org and"
-                          + " saved_version_id = :v")
-                  .bind("v", versionId)
-                  .bind("now", Times.db(now))
-                  .bind("id", flowId)
-                  .bind("org", orgId)
-                  .execute();
-          if (n == 0) return false;
+    return jdbi.inTransaction(h -> {
+      int n =
           h.createUpdate(
-                  "update flow_versions set published = true, published_at = :now where id = :v and"
-                      + " published = false")
+                  "update flows set published_version_id = :v, row_version = row_version + 1,"
+                      + " modified_at = :now where id = :id and org_id = :org and"
+                      + " saved_version_id = :v")
               .bind("v", versionId)
               .bind("now", Times.db(now))
+              .bind("id", flowId)
+              .bind("org", orgId)
               .execute();
-          return true;
-        });
+      if (n == 0) return false;
+      h.createUpdate(
+              "update flow_versions set published = true, published_at = :now where id = :v and"
+                  + " published = false")
+          .bind("v", versionId)
+          .bind("now", Times.db(now))
+          .execute();
+      return true;
+    });
   }
 
   /** A version of the org, whether or not its flow still exists. */
   public Optional<FlowVersion> version(String orgId, String versionId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from flow_versions where id = :id and org_id = :org")
-                .bind("id", versionId)
-                .bind("org", orgId)
-                .map(VERSION)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from flow_versions where id = :id and org_id = :org")
+            .bind("id", versionId)
+            .bind("org", orgId)
+            .map(VERSION)
+            .findOne());
   }
 
   public List<FlowVersion> versions(String flowId, int offset, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "select * from flow_versions where flow_id = :flow order by seq desc limit"
-                        + " :limit offset :offset")
-                .bind("flow", flowId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(VERSION)
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from flow_versions where flow_id = :flow order by seq desc limit"
+                    + " :limit offset :offset")
+            .bind("flow", flowId)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(VERSION)
+            .list());
   }
 
   public long countVersions(String flowId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select count(*) from flow_versions where flow_id = :flow")
-                .bind("flow", flowId)
-                .mapTo(Long.class)
-                .one());
+    return jdbi.withHandle(h ->
+        h.createQuery("select count(*) from flow_versions where flow_id = :flow")
+            .bind("flow", flowId)
+            .mapTo(Long.class)
+            .one());
   }
 
   public void insertExecution(FlowExecution e) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "insert into flow_executions (id, org_id, flow_id, flow_version_id, name,"
-                        + " status, launched_at) values (:id, :org, :flow, :version, :name,"
-                        + " :status, :launched)")
-                .bind("id", e.id())
-                .bind("org", e.orgId())
-                .bind("flow", e.flowId())
-                .bind("version", e.flowVersionId())
-                .bind("name", e.name())
-                .bind("status", e.status())
-                .bind("launched", Times.db(e.launchedAt()))
-                .execute());
+    jdbi.useHandle(h ->
+        h.createUpdate(
+                "insert into flow_executions (id, org_id, flow_id, flow_version_id, name,"
+                    + " status, launched_at) values (:id, :org, :flow, :version, :name,"
+                    + " :status, :launched)")
+            .bind("id", e.id())
+            .bind("org", e.orgId())
+            .bind("flow", e.flowId())
+            .bind("version", e.flowVersionId())
+            .bind("name", e.name())
+            .bind("status", e.status())
+            .bind("launched", Times.db(e.launchedAt()))
+            .execute());
   }
 
   public void finishExecution(
@@ -295,30 +282,28 @@ public final class FlowStore {
       String outputData,
       String trace,
       Instant completedAt) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "update flow_executions set status = :status, outcome = :outcome,"
-                        + " completion_reason = :reason, output_data = :output, trace = :trace,"
-                        + " completed_at = :completed where id = :id")
-                .bind("id", id)
-                .bind("status", status)
-                .bind("outcome", outcome)
-                .bind("reason", reason)
-                .bind("output", outputData)
-                .bind("trace", trace)
-                .bind("completed", Times.db(completedAt))
-                .execute());
+    jdbi.useHandle(h ->
+        h.createUpdate(
+                "update flow_executions set status = :status, outcome = :outcome,"
+                    + " completion_reason = :reason, output_data = :output, trace = :trace,"
+                    + " completed_at = :completed where id = :id")
+            .bind("id", id)
+            .bind("status", status)
+            .bind("outcome", outcome)
+            .bind("reason", reason)
+            .bind("output", outputData)
+            .bind("trace", trace)
+            .bind("completed", Times.db(completedAt))
+            .execute());
   }
 
   public Optional<FlowExecution> execution(String orgId, String id) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from flow_executions where id = :id and org_id = :org")
-                .bind("id", id)
-                .bind("org", orgId)
-                .map(EXECUTION)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from flow_executions where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map(EXECUTION)
+            .findOne());
   }
 
   /**
@@ -326,10 +311,9 @@ public final class FlowStore {
    * s); returns how many.
    */
   public int pruneExecutions(Instant before) {
-    return jdbi.withHandle(
-        h ->
-            h.createUpdate("delete from flow_executions where launched_at < :before")
-                .bind("before", Times.db(before))
-                .execute());
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from flow_executions where launched_at < :before")
+            .bind("before", Times.db(before))
+            .execute());
   }
 }

@@ -7,8 +7,9 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Entity tags on the wire: strong {@code ETag}s, {@code If-None-Match} answered with 304, and the version an
- * {@code If-Match} names. Versioned entities use their version number as the tag ({@code "7"}).
+ * Entity tags on the wire: strong {@code ETag}s, {@code If-None-Match} answered with 304, and the
+ * version an {@code If-Match} names. Versioned entities use their version number as the tag ({@code
+ * "7"}).
  */
 public final class Conditional {
   private Conditional() {}
@@ -18,8 +19,9 @@ public final class Conditional {
   }
 
   /**
-   * Answers 304 with the tag when the request's {@code If-None-Match} already holds it (no body is built,
-   * and no rate-limit quota is spent: see {@link ETags#notModified}), else 200 with the JSON body and the tag.
+   * Answers 304 with the tag when the request's {@code If-None-Match} already holds it (no body is
+   * built, and no rate-limit quota is spent: see {@link ETags#notModified}), else 200 with the JSON
+   * body and the tag.
    */
   public static void json(Context ctx, String etag, Supplier<?> body) {
     if (ETags.notModified(ctx, etag)) return;
@@ -27,12 +29,14 @@ public final class Conditional {
   }
 
   /**
-   * The version an {@code If-Match} header names: {@code "7"}, {@code W/"7"} or a bare {@code 7}. Absent or
-   * {@code *} (any current version) is empty; anything else that is not one whole number is 400.
+   * The version an {@code If-Match} header names: {@code "7"}, {@code W/"7"} or a bare {@code 7}.
+   * Absent or {@code *} (any current version) is empty; anything else that is not one whole number
+   * is 400.
    */
   public static OptionalLong ifMatchVersion(Context ctx) {
     String header = ctx.header("If-Match");
-    if (header == null || header.isBlank() || header.trim().equals("*")) return OptionalLong.empty();
+    if (header == null || header.isBlank() || header.trim().equals("*"))
+      return OptionalLong.empty();
     String tag = opaque(header.trim());
     try {
       return OptionalLong.of(Long.parseLong(tag));
@@ -46,10 +50,11 @@ public final class Conditional {
   }
 
   /**
-   * The version a write names, from {@code If-Match} or a {@code version} field. Every versioned write goes
-   * through here. Both given and different is a request that contradicts itself: 400 {@code bad.request}
-   * naming {@code version} (not 409: nothing about the stored entity is known to conflict yet). A version
-   * that is not the current one is then the service's 409 {@code version.mismatch}.
+   * The version a write names, from {@code If-Match} or a {@code version} field. Every versioned
+   * write goes through here. Both given and different is a request that contradicts itself: 400
+   * {@code bad.request} naming {@code version} (not 409: nothing about the stored entity is known
+   * to conflict yet). A version that is not the current one is then the service's 409 {@code
+   * version.mismatch}.
    */
   public static OptionalLong expectedVersion(Context ctx, Long bodyVersion) {
     OptionalLong header = ifMatchVersion(ctx);
@@ -57,7 +62,10 @@ public final class Conditional {
       throw new Problem(
           Problem.Kind.BAD_REQUEST,
           "bad.request",
-          "If-Match names version " + header.getAsLong() + " but the body names version " + bodyVersion,
+          "If-Match names version "
+              + header.getAsLong()
+              + " but the body names version "
+              + bodyVersion,
           Map.of("field", "version"));
     }
     if (header.isPresent()) return header;
@@ -72,7 +80,8 @@ public final class Conditional {
 
   private static String opaque(String tag) {
     String t = tag.startsWith("W/") ? tag.substring(2) : tag;
-    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\""))
+      t = t.substring(1, t.length() - 1);
     return t;
   }
 }

@@ -12,27 +12,36 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Continuation tokens for {@code .../query} endpoints: a position (the last key returned) bound to the org,
- * the collection and the query's filter, signed with HMAC-SHA256 under a cluster-wide server secret. A caller
- * cannot forge or edit one, nor replay another org's or another query's token: any of these is a 400, never
- * someone else's rows.
+ * Continuation tokens for {@code .../query} endpoints: a position (the last key returned) bound to
+ * the org, the collection and the query's filter, signed with HMAC-SHA256 under a cluster-wide
+ * server secret. A caller cannot forge or edit one, nor replay another org's or another query's
+ * token: any of these is a 400, never someone else's rows.
  */
 public final class ContinuationTokens {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private final SecretKeySpec key;
 
   public ContinuationTokens(byte[] secret) {
-    if (secret.length < 32) throw new IllegalArgumentException("continuation token secret must be at least 256 bits");
+    if (secret.length < 32)
+      throw new IllegalArgumentException("continuation token secret must be at least 256 bits");
     this.key = new SecretKeySpec(secret, "HmacSHA256");
   }
 
-  /** A token that resumes {@code collection} for {@code orgId} after {@code position}, for this {@code filter}. */
+  /**
+   * A token that resumes {@code collection} for {@code orgId} after {@code position}, for this
+   * {@code filter}.
+   */
   public String issue(String orgId, String collection, String filter, String position) {
-    byte[] payload = MAPPER.writeValueAsBytes(Map.of("v", 1, "o", orgId, "c", collection, "f", digest(filter), "p", position));
+    byte[] payload =
+        MAPPER.writeValueAsBytes(
+            Map.of("v", 1, "o", orgId, "c", collection, "f", digest(filter), "p", position));
     return b64(payload) + "." + b64(mac(payload));
   }
 
-  /** The position a valid token resumes after; 400 for anything forged, altered, or issued to another org or query. */
+  /**
+   * The position a valid token resumes after; 400 for anything forged, altered, or issued to
+   * another org or query.
+   */
   public String verify(String token, String orgId, String collection, String filter) {
     if (token == null || token.length() > 2048) throw invalid();
     int dot = token.indexOf('.');
@@ -47,8 +56,11 @@ public final class ContinuationTokens {
     }
     if (!MessageDigest.isEqual(mac(payload), signature)) throw invalid();
     JsonNode p = MAPPER.readTree(payload);
-    // Signed by us, so well formed; what remains is whether it belongs to this caller and this query.
-    if (!orgId.equals(p.path("o").asString()) || !collection.equals(p.path("c").asString()) || !digest(filter).equals(p.path("f").asString())) {
+    // Signed by us, so well formed; what remains is whether it belongs to this caller and this
+    // query.
+    if (!orgId.equals(p.path("o").asString())
+        || !collection.equals(p.path("c").asString())
+        || !digest(filter).equals(p.path("f").asString())) {
       throw invalid();
     }
     return p.path("p").asString();
@@ -58,7 +70,8 @@ public final class ContinuationTokens {
     return new Problem(
         Problem.Kind.BAD_REQUEST,
         "invalid.continuation.token",
-        "continuationToken is not valid for this query: use the token from the previous page of the same query, unchanged",
+        "continuationToken is not valid for this query: use the token from the previous page of the"
+            + " same query, unchanged",
         Map.of("field", "continuationToken"));
   }
 
@@ -74,7 +87,9 @@ public final class ContinuationTokens {
 
   private static String digest(String filter) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((filter == null ? "" : filter).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest((filter == null ? "" : filter).getBytes(StandardCharsets.UTF_8));
       return b64(java.util.Arrays.copyOf(d, 12));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

@@ -27,8 +27,9 @@ public final class Correlation {
   }
 
   /**
-   * A random version-4 UUID from {@link ThreadLocalRandom}: correlation ids must be unique, not secret, and
-   * {@code UUID.randomUUID()} serialises every request on one shared {@code SecureRandom}.
+   * A random version-4 UUID from {@link ThreadLocalRandom}: correlation ids must be unique, not
+   * secret, and {@code UUID.randomUUID()} serialises every request on one shared {@code
+   * SecureRandom}.
    */
   static String newId() {
     var r = ThreadLocalRandom.current();

@@ -7,8 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Entity tags and conditional GETs, for any handler: {@code if (ETags.notModified(ctx, etag)) return;} then
- * build and write the body. A 304 costs the caller no quota (see {@link FreeReads}).
+ * Entity tags and conditional GETs, for any handler: {@code if (ETags.notModified(ctx, etag))
+ * return;} then build and write the body. A 304 costs the caller no quota (see {@link FreeReads}).
  */
 public final class ETags {
   /** Exact case: existing clients compare header names case-sensitively. */
@@ -20,7 +20,9 @@ public final class ETags {
   public static String of(byte[] representation) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(representation);
-      return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + '"';
+      return '"'
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22)
+          + '"';
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -31,9 +33,9 @@ public final class ETags {
   }
 
   /**
-   * Sets the {@code ETag} header; when the request's {@code If-None-Match} matches, answers 304 and returns
-   * true (the handler writes nothing more). Otherwise makes any deferred charge now, which may refuse the
-   * request, and returns false.
+   * Sets the {@code ETag} header; when the request's {@code If-None-Match} matches, answers 304 and
+   * returns true (the handler writes nothing more). Otherwise makes any deferred charge now, which
+   * may refuse the request, and returns false.
    */
   public static boolean notModified(Context ctx, String etag) {
     if (matches(ctx.header("If-None-Match"), etag)) {
@@ -46,7 +48,10 @@ public final class ETags {
     return false;
   }
 
-  /** RFC 9110 If-None-Match: {@code *} or a list of tags, compared weakly (a {@code W/} prefix is ignored). */
+  /**
+   * RFC 9110 If-None-Match: {@code *} or a list of tags, compared weakly (a {@code W/} prefix is
+   * ignored).
+   */
   static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) return false;
     String mine = opaque(etag);

@@ -3,7 +3,10 @@ package io.switchboard.server.http;
 import java.util.List;
 import java.util.Map;
 
-/** The Genesys ErrorBody: the one error shape under /api/v2. {@code contextId} is the correlation id. */
+/**
+ * The Genesys ErrorBody: the one error shape under /api/v2. {@code contextId} is the correlation
+ * id.
+ */
 public record ErrorBody(
     String message,
     String code,
@@ -13,7 +16,9 @@ public record ErrorBody(
     List<Object> details,
     List<ErrorBody> errors) {
 
-  public static ErrorBody of(int status, String code, String message, Map<String, Object> params, String contextId) {
-    return new ErrorBody(message, code, status, params == null ? Map.of() : params, contextId, List.of(), List.of());
+  public static ErrorBody of(
+      int status, String code, String message, Map<String, Object> params, String contextId) {
+    return new ErrorBody(
+        message, code, status, params == null ? Map.of() : params, contextId, List.of(), List.of());
   }
 }

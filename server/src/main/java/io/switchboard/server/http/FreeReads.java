@@ -6,28 +6,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A conditional GET answered 304 is free: it costs no quota. Whether it will be 304 is known only to the
- * handler, after the gates ran; so a gate that charges for requests does not charge a GET carrying
- * {@code If-None-Match} up front but {@linkplain #defer defers} the charge. The charge is then made
+ * A conditional GET answered 304 is free: it costs no quota. Whether it will be 304 is known only
+ * to the handler, after the gates ran; so a gate that charges for requests does not charge a GET
+ * carrying {@code If-None-Match} up front but {@linkplain #defer defers} the charge. The charge is
+ * then made
+ *
  * <ul>
- *   <li>by {@link ETags#notModified} as soon as the handler knows the answer is not 304, before it builds the
- *       body (so a refused read costs the server little), or
- *   <li>by {@link HttpServer} after the handler, for any answer but 304 (a handler that does not use
- *       {@code ETags} still gets charged; if the charge is refused, its answer is replaced by the refusal).
+ *   <li>by {@link ETags#notModified} as soon as the handler knows the answer is not 304, before it
+ *       builds the body (so a refused read costs the server little), or
+ *   <li>by {@link HttpServer} after the handler, for any answer but 304 (a handler that does not
+ *       use {@code ETags} still gets charged; if the charge is refused, its answer is replaced by
+ *       the refusal).
  * </ul>
- * A 304 drops the deferred charges. The request is authenticated either way: gates run after authentication.
+ *
+ * A 304 drops the deferred charges. The request is authenticated either way: gates run after
+ * authentication.
  */
 public final class FreeReads {
   private static final String PENDING = "switchboard.deferredCharges";
 
   private FreeReads() {}
 
-  /** A GET with {@code If-None-Match}: it may be answered 304, so its charge waits for the answer. */
+  /**
+   * A GET with {@code If-None-Match}: it may be answered 304, so its charge waits for the answer.
+   */
   public static boolean mayBeFree(Context ctx) {
     return HandlerType.GET.equals(ctx.method()) && ctx.header("If-None-Match") != null;
   }
 
-  /** Registers a charge to make unless the answer is 304. The charge may throw a {@code Problem} to refuse. */
+  /**
+   * Registers a charge to make unless the answer is 304. The charge may throw a {@code Problem} to
+   * refuse.
+   */
   public static void defer(Context ctx, Runnable charge) {
     List<Runnable> pending = ctx.attribute(PENDING);
     if (pending == null) {

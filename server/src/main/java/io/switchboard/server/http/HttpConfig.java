@@ -8,7 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The HTTP listener: address, limits, shutdown grace and the optional HTTPS connector. */
-public record HttpConfig(String host, int port, long maxBodyBytes, Duration shutdownGrace, boolean accessLog, String publicUrl, Tls tls) {
+public record HttpConfig(
+    String host,
+    int port,
+    long maxBodyBytes,
+    Duration shutdownGrace,
+    boolean accessLog,
+    String publicUrl,
+    Tls tls) {
   /** HTTPS beside HTTP; {@code null} in {@link HttpConfig#tls()} when not configured. */
   public record Tls(int port, Path keystore, String password) {
     @Override
@@ -20,9 +27,24 @@ public record HttpConfig(String host, int port, long maxBodyBytes, Duration shut
   public static HttpConfig from(Settings s) {
     Tls tls = null;
     if (s.optional(SettingKeys.TLS_PORT).isPresent()) {
-      Path keystore = s.optional(SettingKeys.TLS_KEYSTORE).map(Path::of).orElseThrow(() -> new ConfigException("config key " + SettingKeys.TLS_KEYSTORE + " is required when " + SettingKeys.TLS_PORT + " is set"));
-      if (!Files.isReadable(keystore)) throw new ConfigException("config key " + SettingKeys.TLS_KEYSTORE + ": cannot read " + keystore);
-      tls = new Tls(s.integer(SettingKeys.TLS_PORT, 0, 65535), keystore, s.optional(SettingKeys.TLS_KEYSTORE_PASSWORD).orElse(""));
+      Path keystore =
+          s.optional(SettingKeys.TLS_KEYSTORE)
+              .map(Path::of)
+              .orElseThrow(() ->
+                  new ConfigException(
+                      "config key "
+                          + SettingKeys.TLS_KEYSTORE
+                          + " is required when "
+                          + SettingKeys.TLS_PORT
+                          + " is set"));
+      if (!Files.isReadable(keystore))
+        throw new ConfigException(
+            "config key " + SettingKeys.TLS_KEYSTORE + ": cannot read " + keystore);
+      tls =
+          new Tls(
+              s.integer(SettingKeys.TLS_PORT, 0, 65535),
+              keystore,
+              s.optional(SettingKeys.TLS_KEYSTORE_PASSWORD).orElse(""));
     }
     return new HttpConfig(
         s.string(SettingKeys.HTTP_HOST),

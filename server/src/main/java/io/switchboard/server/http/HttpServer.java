@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Javalin on Jetty 12 with virtual threads, and the request path every feature shares: correlation id,
- * body-size check, authentication, gates, org header, scope, then the handler; errors become ErrorBody here
- * and nowhere else.
+ * Javalin on Jetty 12 with virtual threads, and the request path every feature shares: correlation
+ * id, body-size check, authentication, gates, org header, scope, then the handler; errors become
+ * ErrorBody here and nowhere else.
  */
 public final class HttpServer {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -45,105 +45,128 @@ public final class HttpServer {
       RequestMetrics metrics,
       List<ApiRoutes> features) {
     this.app =
-        Javalin.create(
-            cfg -> {
-              cfg.concurrency.useVirtualThreads = true;
-              cfg.jsonMapper(new JavalinJackson3(bodies.mapper(), true));
-              cfg.http.maxRequestSize = bodies.maxBytes();
-              cfg.http.prefer405over404 = true;
-              // API answers are small JSON; Javalin's compressing stream probed response headers on every
-              // write and cost a tenth of the CPU of a request in profiles. A proxy can compress if needed.
-              cfg.http.compressionStrategy = CompressionStrategy.NONE;
-              // Javalin copies each result through a buffer of this size (32 KiB by default), allocated per
-              // request; our answers are small, larger ones are copied in several passes.
-              cfg.http.responseBufferSize = 8192;
-              cfg.startup.showJavalinBanner = false;
-              cfg.jetty.host = config.host();
-              cfg.jetty.port = config.port();
-              cfg.jetty.modifyServer(
-                  server -> {
-                    // In-flight requests finish on stop; new connections are refused meanwhile.
-                    server.setHandler(new GracefulHandler());
-                    server.setStopTimeout(config.shutdownGrace().toMillis());
-                    // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
-                    server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
-                  });
-              // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
-              cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
-              if (config.tls() != null) {
-                // Javalin adds its own plain connector only when none is configured, so both are added here.
-                cfg.jetty.addConnector(
-                    (server, http) -> {
-                      var plain = new ServerConnector(server, new HttpConnectionFactory(http));
-                      plain.setHost(config.host());
-                      plain.setPort(config.port());
-                      return plain;
-                    });
-                cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, config));
-              }
-
-              cfg.routes.before(Correlation::assign);
-              cfg.routes.before(
-                  ctx -> {
-                    if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
-                  });
-              cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
-              cfg.routes.after(
-                  "/api/v2/*",
-                  ctx -> {
-                    try {
-                      FreeReads.settle(ctx);
-                    } catch (Problem refused) {
-                      // The handler's answer (not a 304) was built but is not sent: no validator for it either.
-                      ctx.removeHeader(ETags.HEADER);
-                      writeProblem(ctx, refused);
-                    }
-                  });
-
-              cfg.routes.after(
-                  ctx -> {
-                    // A body the handler never read (a DELETE, a 404, a refusal before the body) is read here,
-                    // before the answer goes out: left unread, Jetty closes the connection while the caller may
-                    // still be sending, and the caller's TCP stack then discards our answer (a reset). Bounded:
-                    // declared lengths above http.max-body-bytes were refused before anything was read.
-                    long declared = ctx.req().getContentLengthLong();
-                    if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
-                  });
-
-              for (ApiRoutes feature : features) feature.register(cfg.routes);
-
-              cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
-              cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
-              cfg.routes.exception(
-                  Exception.class,
-                  (e, ctx) -> {
-                    if (SqlErrors.isConnectionUnavailable(e)) {
-                      // A full pool (or a database that is away) is a moment's refusal, not our bug.
-                      log.warn("no database connection within the pool wait, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path());
-                      ctx.header("Retry-After", "1");
-                      writeError(ctx, 503, "service.unavailable", "The database is busy or unavailable; retry after 1 second", Map.of());
-                      return;
-                    }
-                    log.error("unhandled error, correlationId={} {} {}", Correlation.of(ctx), ctx.method(), ctx.path(), e);
-                    writeError(ctx, 500, "internal.server.error", "An internal error occurred; quote the correlation id " + Correlation.of(ctx), Map.of());
-                  });
-              cfg.requestLogger.http(
-                  (ctx, ms) -> {
-                    // The matched route, not the last handler run: an after-filter or a before-filter that
-                    // refused the request (a 429) would otherwise stand in for it.
-                    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-                    String route = matched == null ? "unmatched" : matched.path;
-                    metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
-                    if (config.accessLog()) logAccess(ctx, route, ms);
-                  });
+        Javalin.create(cfg -> {
+          cfg.concurrency.useVirtualThreads = true;
+          cfg.jsonMapper(new JavalinJackson3(bodies.mapper(), true));
+          cfg.http.maxRequestSize = bodies.maxBytes();
+          cfg.http.prefer405over404 = true;
+          // API answers are small JSON; Javalin's compressing stream probed response headers on
+          // every
+          // write and cost a tenth of the CPU of a request in profiles. A proxy can compress if
+          // needed.
+          cfg.http.compressionStrategy = CompressionStrategy.NONE;
+          // Javalin copies each result through a buffer of this size (32 KiB by default), allocated
+          // per
+          // request; our answers are small, larger ones are copied in several passes.
+          cfg.http.responseBufferSize = 8192;
+          cfg.startup.showJavalinBanner = false;
+          cfg.jetty.host = config.host();
+          cfg.jetty.port = config.port();
+          cfg.jetty.modifyServer(server -> {
+            // In-flight requests finish on stop; new connections are refused meanwhile.
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(config.shutdownGrace().toMillis());
+            // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
+            server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
+          });
+          // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
+          cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+          if (config.tls() != null) {
+            // Javalin adds its own plain connector only when none is configured, so both are added
+            // here.
+            cfg.jetty.addConnector((server, http) -> {
+              var plain = new ServerConnector(server, new HttpConnectionFactory(http));
+              plain.setHost(config.host());
+              plain.setPort(config.port());
+              return plain;
             });
+            cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, config));
+          }
+
+          cfg.routes.before(Correlation::assign);
+          cfg.routes.before(ctx -> {
+            if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
+          });
+          cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
+          cfg.routes.after(
+              "/api/v2/*",
+              ctx -> {
+                try {
+                  FreeReads.settle(ctx);
+                } catch (Problem refused) {
+                  // The handler's answer (not a 304) was built but is not sent: no validator for it
+                  // either.
+                  ctx.removeHeader(ETags.HEADER);
+                  writeProblem(ctx, refused);
+                }
+              });
+
+          cfg.routes.after(ctx -> {
+            // A body the handler never read (a DELETE, a 404, a refusal before the body) is read
+            // here,
+            // before the answer goes out: left unread, Jetty closes the connection while the caller
+            // may
+            // still be sending, and the caller's TCP stack then discards our answer (a reset).
+            // Bounded:
+            // declared lengths above http.max-body-bytes were refused before anything was read.
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
+          });
+
+          for (ApiRoutes feature : features) feature.register(cfg.routes);
+
+          cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
+          cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
+          cfg.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                if (SqlErrors.isConnectionUnavailable(e)) {
+                  // A full pool (or a database that is away) is a moment's refusal, not our bug.
+                  log.warn(
+                      "no database connection within the pool wait, correlationId={} {} {}",
+                      Correlation.of(ctx),
+                      ctx.method(),
+                      ctx.path());
+                  ctx.header("Retry-After", "1");
+                  writeError(
+                      ctx,
+                      503,
+                      "service.unavailable",
+                      "The database is busy or unavailable; retry after 1 second",
+                      Map.of());
+                  return;
+                }
+                log.error(
+                    "unhandled error, correlationId={} {} {}",
+                    Correlation.of(ctx),
+                    ctx.method(),
+                    ctx.path(),
+                    e);
+                writeError(
+                    ctx,
+                    500,
+                    "internal.server.error",
+                    "An internal error occurred; quote the correlation id " + Correlation.of(ctx),
+                    Map.of());
+              });
+          cfg.requestLogger.http((ctx, ms) -> {
+            // The matched route, not the last handler run: an after-filter or a before-filter that
+            // refused the request (a 429) would otherwise stand in for it.
+            Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
+            metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
+            if (config.accessLog()) logAccess(ctx, route, ms);
+          });
+        });
   }
 
   /**
-   * HTTPS beside HTTP. The official Genesys Java SDK logs in at {@code https://login.<rest of its base host>},
-   * so the SNI host check is off: {@code /oauth/token} answers on any host name the certificate is used for.
+   * HTTPS beside HTTP. The official Genesys Java SDK logs in at {@code https://login.<rest of its
+   * base host>}, so the SNI host check is off: {@code /oauth/token} answers on any host name the
+   * certificate is used for.
    */
-  private static ServerConnector httpsConnector(Server server, org.eclipse.jetty.server.HttpConfiguration http, HttpConfig config) {
+  private static ServerConnector httpsConnector(
+      Server server, org.eclipse.jetty.server.HttpConfiguration http, HttpConfig config) {
     var tls = new SslContextFactory.Server();
     tls.setKeyStorePath(config.tls().keystore().toAbsolutePath().toString());
     tls.setKeyStorePassword(config.tls().password());
@@ -153,7 +176,11 @@ public final class HttpServer {
     var customizer = new SecureRequestCustomizer();
     customizer.setSniHostCheck(false);
     httpsConfig.addCustomizer(customizer);
-    var connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(httpsConfig));
+    var connector =
+        new ServerConnector(
+            server,
+            new SslConnectionFactory(tls, "http/1.1"),
+            new HttpConnectionFactory(httpsConfig));
     connector.setHost(config.host());
     connector.setPort(config.tls().port());
     return connector;
@@ -162,12 +189,17 @@ public final class HttpServer {
   /** The bound HTTPS port, or -1 without HTTPS. */
   public int tlsPort() {
     for (var c : app.jettyServer().server().getConnectors()) {
-      if (c instanceof ServerConnector sc && sc.getDefaultConnectionFactory() instanceof SslConnectionFactory) return sc.getLocalPort();
+      if (c instanceof ServerConnector sc
+          && sc.getDefaultConnectionFactory() instanceof SslConnectionFactory)
+        return sc.getLocalPort();
     }
     return -1;
   }
 
-  /** Every registered route as {@code "METHOD /path/{param}"} (filters left out), for tests and tooling. */
+  /**
+   * Every registered route as {@code "METHOD /path/{param}"} (filters left out), for tests and
+   * tooling.
+   */
   public List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map(p -> p.endpoint)
@@ -183,7 +215,9 @@ public final class HttpServer {
 
   public int port() {
     for (var c : app.jettyServer().server().getConnectors()) {
-      if (c instanceof ServerConnector sc && !(sc.getDefaultConnectionFactory() instanceof SslConnectionFactory)) return sc.getLocalPort();
+      if (c instanceof ServerConnector sc
+          && !(sc.getDefaultConnectionFactory() instanceof SslConnectionFactory))
+        return sc.getLocalPort();
     }
     return app.port();
   }
@@ -195,24 +229,36 @@ public final class HttpServer {
   private static void admit(Context ctx, Authenticator authenticator, List<RequestGate> gates) {
     String authorization = ctx.header("Authorization");
     if (authorization == null || authorization.isBlank()) {
-      throw new Problem(Problem.Kind.UNAUTHENTICATED, "authentication.required", "No authentication bearer token specified in authorization header.");
+      throw new Problem(
+          Problem.Kind.UNAUTHENTICATED,
+          "authentication.required",
+          "No authentication bearer token specified in authorization header.");
     }
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new Problem(Problem.Kind.UNAUTHENTICATED, "bad.credentials", "The Authorization header must carry a bearer token.");
+      throw new Problem(
+          Problem.Kind.UNAUTHENTICATED,
+          "bad.credentials",
+          "The Authorization header must carry a bearer token.");
     }
     Principal principal = authenticator.authenticate(authorization.substring(7).trim());
     ctx.attribute(Requests.PRINCIPAL, principal);
-    // Gates (rate limits) run as soon as the caller is known, so that a refused scope or org header is
+    // Gates (rate limits) run as soon as the caller is known, so that a refused scope or org header
+    // is
     // counted and answered with the same rate-limit headers as everything else.
     for (RequestGate gate : gates) gate.admit(ctx, principal);
 
-    // Every value counts: a repeated header (or one a proxy folded into a comma list) whose first value is
+    // Every value counts: a repeated header (or one a proxy folded into a comma list) whose first
+    // value is
     // right must not smuggle in a second that a component further on might read.
     for (String orgHeader : java.util.Collections.list(ctx.req().getHeaders(ORG_HEADER))) {
       for (String value : orgHeader.split(",", -1)) {
         if (!value.isBlank() && !value.trim().equals(principal.orgId())) {
-          // The org is the token's; a header that says otherwise is a mistake worth failing loudly on.
-          throw new Problem(Problem.Kind.FORBIDDEN, "org.mismatch", ORG_HEADER + " does not match the organization of the access token");
+          // The org is the token's; a header that says otherwise is a mistake worth failing loudly
+          // on.
+          throw new Problem(
+              Problem.Kind.FORBIDDEN,
+              "org.mismatch",
+              ORG_HEADER + " does not match the organization of the access token");
         }
       }
     }
@@ -221,7 +267,9 @@ public final class HttpServer {
         throw new Problem(
             Problem.Kind.FORBIDDEN,
             "missing.scope",
-            "The access token lacks the scope " + scope.name() + (scope.readOnly() ? " (or " + scope.name() + ":readonly)" : ""),
+            "The access token lacks the scope "
+                + scope.name()
+                + (scope.readOnly() ? " (or " + scope.name() + ":readonly)" : ""),
             Map.of("scope", scope.name()));
       }
     }
@@ -248,7 +296,8 @@ public final class HttpServer {
   /** The ErrorBody a problem becomes, for responses that carry several outcomes (bulk requests). */
   public static ErrorBody errorBody(Context ctx, Problem problem) {
     int status = statusOf(problem.kind());
-    return ErrorBody.of(status, problem.code(), problem.getMessage(), problem.params(), Correlation.of(ctx));
+    return ErrorBody.of(
+        status, problem.code(), problem.getMessage(), problem.params(), Correlation.of(ctx));
   }
 
   private static void writeProblem(Context ctx, Problem problem) {
@@ -256,10 +305,19 @@ public final class HttpServer {
       int status = statusOf(problem.kind());
       var errors = problem.errors().stream().map(e -> errorBody(ctx, e)).toList();
       ctx.status(status);
-      ctx.json(new ErrorBody(problem.getMessage(), problem.code(), status, problem.params(), Correlation.of(ctx), List.of(), errors));
+      ctx.json(
+          new ErrorBody(
+              problem.getMessage(),
+              problem.code(),
+              status,
+              problem.params(),
+              Correlation.of(ctx),
+              List.of(),
+              errors));
       return;
     }
-    writeError(ctx, statusOf(problem.kind()), problem.code(), problem.getMessage(), problem.params());
+    writeError(
+        ctx, statusOf(problem.kind()), problem.code(), problem.getMessage(), problem.params());
   }
 
   private static void writeJavalinError(Context ctx, HttpResponseException e) {
@@ -281,7 +339,8 @@ public final class HttpServer {
     writeError(ctx, status, code, message, Map.of());
   }
 
-  public static void writeError(Context ctx, int status, String code, String message, Map<String, Object> params) {
+  public static void writeError(
+      Context ctx, int status, String code, String message, Map<String, Object> params) {
     ctx.status(status);
     ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
   }

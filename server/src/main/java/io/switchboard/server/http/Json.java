@@ -26,9 +26,10 @@ public final class Json {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /**
-   * Deepest nesting of arrays and objects accepted in any JSON we read (request bodies, stored documents,
-   * upstream responses). Every tree walk (merge patch, templates, CEL conversion) recurses per level, so the
-   * parser is where a hostile document's depth is stopped: deeper is a 400, never a stack overflow.
+   * Deepest nesting of arrays and objects accepted in any JSON we read (request bodies, stored
+   * documents, upstream responses). Every tree walk (merge patch, templates, CEL conversion)
+   * recurses per level, so the parser is where a hostile document's depth is stopped: deeper is a
+   * 400, never a stack overflow.
    */
   public static final int MAX_NESTING_DEPTH = 128;
 
@@ -46,7 +47,8 @@ public final class Json {
         });
     var factory =
         JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .build();
     return JsonMapper.builder(factory)
         .addModule(dates)
@@ -56,7 +58,9 @@ public final class Json {
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         // "name": 12 is a wrong type, not the string "12".
         // 600.5 for a whole-number field is a wrong value, not 600.
-        .withCoercionConfig(LogicalType.Integer, cfg -> cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+        .withCoercionConfig(
+            LogicalType.Integer,
+            cfg -> cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
         .withCoercionConfig(
             LogicalType.Textual,
             cfg -> {
@@ -64,9 +68,11 @@ public final class Json {
               cfg.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
               cfg.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
             })
-        // [null] in a list of names, tags or items is a 400 naming the index, never a null a service trips on.
+        // [null] in a list of names, tags or items is a 400 naming the index, never a null a
+        // service trips on.
         .changeDefaultNullHandling(n -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
-        .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
+        .changeDefaultPropertyInclusion(
+            incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
         .build();
   }
 }

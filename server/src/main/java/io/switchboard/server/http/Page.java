@@ -23,7 +23,10 @@ public record Page<T>(
   public static final int DEFAULT_PAGE_SIZE = 25;
   public static final int MAX_PAGE_SIZE = 500;
 
-  /** The page the request asks for: {@code pageSize} (1..500, default 25) and {@code pageNumber} (from 1). */
+  /**
+   * The page the request asks for: {@code pageSize} (1..500, default 25) and {@code pageNumber}
+   * (from 1).
+   */
   public record Request(int pageSize, int pageNumber) {
     public int offset() {
       return (pageNumber - 1) * pageSize;
@@ -37,7 +40,17 @@ public record Page<T>(
   }
 
   public <R> Page<R> map(Function<T, R> f) {
-    return new Page<>(entities.stream().map(f).toList(), pageSize, pageNumber, total, pageCount, firstUri, nextUri, previousUri, lastUri, selfUri);
+    return new Page<>(
+        entities.stream().map(f).toList(),
+        pageSize,
+        pageNumber,
+        total,
+        pageCount,
+        firstUri,
+        nextUri,
+        previousUri,
+        lastUri,
+        selfUri);
   }
 
   /** Builds the page with URIs that keep the request's other query parameters. */
@@ -51,7 +64,8 @@ public record Page<T>(
         others.append('&').append(enc(e.getKey())).append('=').append(enc(v));
       }
     }
-    Function<Integer, String> uri = n -> path + "?pageSize=" + request.pageSize() + "&pageNumber=" + n + others;
+    Function<Integer, String> uri =
+        n -> path + "?pageSize=" + request.pageSize() + "&pageNumber=" + n + others;
     int n = request.pageNumber();
     return new Page<>(
         entities,

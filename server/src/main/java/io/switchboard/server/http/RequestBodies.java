@@ -21,8 +21,8 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads request bodies at the edge: media type, size and JSON syntax are checked here, so handlers get a
- * typed value or the request fails with a precise ErrorBody before anything is written.
+ * Reads request bodies at the edge: media type, size and JSON syntax are checked here, so handlers
+ * get a typed value or the request fails with a precise ErrorBody before anything is written.
  */
 public final class RequestBodies {
   public static final String JSON = "application/json";
@@ -54,7 +54,8 @@ public final class RequestBodies {
   public JsonNode readTree(Context ctx, Set<String> mediaTypes) {
     requireMediaType(ctx, mediaTypes);
     byte[] body = bytes(ctx);
-    if (body.length == 0 || isBlank(body)) throw Problem.badRequest("The request body is empty; a JSON document is required");
+    if (body.length == 0 || isBlank(body))
+      throw Problem.badRequest("The request body is empty; a JSON document is required");
     JsonNode tree;
     try {
       tree = mapper.readTree(body);
@@ -63,7 +64,8 @@ public final class RequestBodies {
           Kind.BAD_REQUEST,
           "bad.request",
           "The request body is nested too deeply or holds a value that is too long (at most "
-              + Json.MAX_NESTING_DEPTH + " levels of arrays and objects)",
+              + Json.MAX_NESTING_DEPTH
+              + " levels of arrays and objects)",
           Map.of("maxDepth", Json.MAX_NESTING_DEPTH));
     } catch (StreamReadException e) {
       throw malformed(e);
@@ -71,15 +73,21 @@ public final class RequestBodies {
       throw Problem.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
     }
     // No endpoint takes a bare null; binding it would hand a handler null instead of a request.
-    if (tree == null || tree.isNull() || tree.isMissingNode()) throw Problem.badRequest("The request body must be a JSON object, not null");
+    if (tree == null || tree.isNull() || tree.isMissingNode())
+      throw Problem.badRequest("The request body must be a JSON object, not null");
     return tree;
   }
 
   /** Binds an already parsed tree, mapping binding failures to errors that name the field. */
   public <T> T bind(JsonNode tree, Class<T> type) {
-    // Jackson binds null to a null record, which a handler would then trip on (other wrong shapes it refuses).
+    // Jackson binds null to a null record, which a handler would then trip on (other wrong shapes
+    // it refuses).
     if (type.isRecord() && (tree == null || tree.isNull() || tree.isMissingNode())) {
-      throw new Problem(Kind.BAD_REQUEST, "bad.request", "The request body must be a JSON object, not null", Map.of("expected", "object"));
+      throw new Problem(
+          Kind.BAD_REQUEST,
+          "bad.request",
+          "The request body must be a JSON object, not null",
+          Map.of("expected", "object"));
     }
     try {
       return mapper.treeToValue(tree, type);
@@ -96,19 +104,26 @@ public final class RequestBodies {
       throw new Problem(
           Kind.INVALID,
           "invalid.value",
-          (field.isEmpty() ? "The body" : "Field '" + field + "'") + " has the wrong type; expected " + expected,
+          (field.isEmpty() ? "The body" : "Field '" + field + "'")
+              + " has the wrong type; expected "
+              + expected,
           Map.of("field", field, "expected", expected));
     } catch (DatabindException e) {
       throw Problem.badRequest("The request body could not be read: " + e.getOriginalMessage());
     } catch (JacksonException e) {
-      // A number out of its field's range (99999999999999999999 for an int) is raised while reading, not binding.
-      throw new Problem(Problem.Kind.INVALID, "invalid.value", "A value is out of range for its field: " + firstSentence(e.getOriginalMessage()), Map.of());
+      // A number out of its field's range (99999999999999999999 for an int) is raised while
+      // reading, not binding.
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "A value is out of range for its field: " + firstSentence(e.getOriginalMessage()),
+          Map.of());
     }
   }
 
   /**
-   * The raw body, at most {@link #maxBytes}; larger is 413 without reading the rest. Kept on the context
-   * after the first read, so a wrapper (idempotency) and the handler can both read it.
+   * The raw body, at most {@link #maxBytes}; larger is 413 without reading the rest. Kept on the
+   * context after the first read, so a wrapper (idempotency) and the handler can both read it.
    */
   public byte[] bytes(Context ctx) {
     byte[] cached = ctx.attribute(BODY_ATTRIBUTE);
@@ -135,12 +150,16 @@ public final class RequestBodies {
 
   public static void requireMediaType(Context ctx, Set<String> accepted) {
     String contentType = ctx.contentType();
-    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String mediaType =
+        contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!accepted.contains(mediaType)) {
       throw new Problem(
           Kind.UNSUPPORTED_MEDIA_TYPE,
           "unsupported.media.type",
-          "Content-Type '" + (contentType == null ? "" : contentType) + "' is not supported here; use " + String.join(" or ", accepted),
+          "Content-Type '"
+              + (contentType == null ? "" : contentType)
+              + "' is not supported here; use "
+              + String.join(" or ", accepted),
           Map.of("supported", String.join(",", accepted)));
     }
   }
@@ -152,13 +171,19 @@ public final class RequestBodies {
     return new Problem(
         Kind.BAD_REQUEST,
         "bad.request",
-        "Malformed JSON at line " + line + ", column " + column + ": " + firstSentence(e.getOriginalMessage()),
+        "Malformed JSON at line "
+            + line
+            + ", column "
+            + column
+            + ": "
+            + firstSentence(e.getOriginalMessage()),
         Map.of("line", line, "column", column));
   }
 
   /**
-   * Jackson's messages trail into source excerpts; the first clause is what a caller needs. An unquoted
-   * token is not repeated: it may be a secret typed without its quotes, and error bodies carry no secrets.
+   * Jackson's messages trail into source excerpts; the first clause is what a caller needs. An
+   * unquoted token is not repeated: it may be a secret typed without its quotes, and error bodies
+   * carry no secrets.
    */
   private static String firstSentence(String message) {
     if (message == null) return "syntax error";
@@ -183,7 +208,8 @@ public final class RequestBodies {
 
   private static String describe(Class<?> type) {
     if (type == String.class) return "string";
-    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "integer";
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class)
+      return "integer";
     if (type == double.class || type == Double.class) return "number";
     if (type == boolean.class || type == Boolean.class) return "boolean";
     if (java.util.List.class.isAssignableFrom(type) || type.isArray()) return "array";

@@ -4,10 +4,11 @@ import io.javalin.http.Context;
 import io.switchboard.server.identity.Principal;
 
 /**
- * A check every authenticated /api/v2 request passes right after authentication, before the org-header and
- * scope checks and the handler (rate limits, fault injection). It throws a {@code Problem} to refuse the
- * request. Headers it sets stay on the response whatever the handler answers, errors included. A gate that
- * charges for requests defers its charge for a GET that may be answered 304 (see {@link FreeReads}).
+ * A check every authenticated /api/v2 request passes right after authentication, before the
+ * org-header and scope checks and the handler (rate limits, fault injection). It throws a {@code
+ * Problem} to refuse the request. Headers it sets stay on the response whatever the handler
+ * answers, errors included. A gate that charges for requests defers its charge for a GET that may
+ * be answered 304 (see {@link FreeReads}).
  */
 public interface RequestGate {
   void admit(Context ctx, Principal principal);

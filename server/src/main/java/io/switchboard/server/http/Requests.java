@@ -15,13 +15,14 @@ public final class Requests {
   /** The verified caller; every /api/v2 handler has one. */
   public static Principal principal(Context ctx) {
     Principal p = ctx.attribute(PRINCIPAL);
-    if (p == null) throw new IllegalStateException("no principal on an authenticated route: " + ctx.path());
+    if (p == null)
+      throw new IllegalStateException("no principal on an authenticated route: " + ctx.path());
     return p;
   }
 
   /**
-   * A multi-valued query parameter, accepting both the repeated form ({@code type=a&type=b}, the Java SDK)
-   * and the comma-joined form ({@code type=a,b}, the JavaScript SDK).
+   * A multi-valued query parameter, accepting both the repeated form ({@code type=a&type=b}, the
+   * Java SDK) and the comma-joined form ({@code type=a,b}, the JavaScript SDK).
    */
   public static List<String> multi(Context ctx, String name) {
     var values = new ArrayList<String>();
@@ -39,7 +40,8 @@ public final class Requests {
     if (raw == null || raw.isBlank()) return defaultValue;
     try {
       int v = Integer.parseInt(raw.trim());
-      if (v < min || v > max) throw Problem.invalid(name, "must be between " + min + " and " + max + ", got " + v);
+      if (v < min || v > max)
+        throw Problem.invalid(name, "must be between " + min + " and " + max + ", got " + v);
       return v;
     } catch (NumberFormatException e) {
       throw Problem.invalid(name, "must be a whole number, got '" + raw + "'");

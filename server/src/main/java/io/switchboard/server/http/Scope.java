@@ -4,8 +4,8 @@ import io.javalin.security.RouteRole;
 import io.switchboard.server.identity.Principal;
 
 /**
- * The scope an endpoint requires, attached to the route. A read endpoint also accepts the
- * {@code <name>:readonly} scope, as Genesys does.
+ * The scope an endpoint requires, attached to the route. A read endpoint also accepts the {@code
+ * <name>:readonly} scope, as Genesys does.
  */
 public record Scope(String name, boolean readOnly) implements RouteRole {
   public static Scope read(String name) {

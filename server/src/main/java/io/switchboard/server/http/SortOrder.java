@@ -5,7 +5,9 @@ import io.switchboard.server.errors.Problem;
 import java.util.Locale;
 import java.util.Map;
 
-/** The Genesys {@code sortOrder} query parameter: ascending (default) or descending; asc/desc too. */
+/**
+ * The Genesys {@code sortOrder} query parameter: ascending (default) or descending; asc/desc too.
+ */
 public enum SortOrder {
   ASCENDING("asc"),
   DESCENDING("desc");

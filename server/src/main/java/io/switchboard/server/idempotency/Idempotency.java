@@ -19,29 +19,35 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code Idempotency-Key} for POSTs that create things or record outcomes. Wrap a handler with {@link
- * #wrap}: the first request with a key runs and, when it succeeds (2xx), its response is kept for the
- * retention period and replayed to every later request with the same key and the same request, marked
- * {@code Idempotent-Replayed: true}. The same key with another request is 422 {@code
- * idempotency.key.reused}; the same key while the first request still runs is 409 {@code
- * idempotency.request.in.progress}. Keys are per org and live in the database, so this holds across nodes.
+ * {@code Idempotency-Key} for POSTs that create things or record outcomes. Wrap a handler with
+ * {@link #wrap}: the first request with a key runs and, when it succeeds (2xx), its response is
+ * kept for the retention period and replayed to every later request with the same key and the same
+ * request, marked {@code Idempotent-Replayed: true}. The same key with another request is 422
+ * {@code idempotency.key.reused}; the same key while the first request still runs is 409 {@code
+ * idempotency.request.in.progress}. Keys are per org and live in the database, so this holds across
+ * nodes.
  *
- * <p>A failed first request (any non-2xx, or an exception) frees its key: the outcome was not committed, and
- * a retry should be allowed to succeed rather than replay the failure.
+ * <p>A failed first request (any non-2xx, or an exception) frees its key: the outcome was not
+ * committed, and a retry should be allowed to succeed rather than replay the failure.
  *
- * <p>The wrapped handler runs inside one database transaction that also stores its response: stores join it
- * through JDBI's per-thread handle, so the write and the completed key commit together or not at all. A
- * handler must therefore do its writes on the request's thread, and whatever must follow the commit (an event
- * to other nodes) belongs in {@code Handle.afterCommit}: a service's own nested transaction is not the commit.
+ * <p>The wrapped handler runs inside one database transaction that also stores its response: stores
+ * join it through JDBI's per-thread handle, so the write and the completed key commit together or
+ * not at all. A handler must therefore do its writes on the request's thread, and whatever must
+ * follow the commit (an event to other nodes) belongs in {@code Handle.afterCommit}: a service's
+ * own nested transaction is not the commit.
  */
 public final class Idempotency {
   public static final String KEY_HEADER = "Idempotency-Key";
+
   /** Exact case, as the wire contract spells it. */
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
   public static final int MAX_KEY_LENGTH = 255;
+
   /**
-   * How long a running first request holds its key before another request may take it over: long enough
-   * for any handler here, short enough that a key held by a node that died is usable again soon.
+   * How long a running first request holds its key before another request may take it over: long
+   * enough for any handler here, short enough that a key held by a node that died is usable again
+   * soon.
    */
   static final Duration RUNNING_LEASE = Duration.ofMinutes(2);
 
@@ -54,7 +60,8 @@ public final class Idempotency {
   private final Duration retention;
   private final AtomicLong nextPurgeMillis = new AtomicLong();
 
-  public Idempotency(IdempotencyStore store, RequestBodies bodies, Clock clock, Duration retention) {
+  public Idempotency(
+      IdempotencyStore store, RequestBodies bodies, Clock clock, Duration retention) {
     this.store = store;
     this.bodies = bodies;
     this.clock = clock;
@@ -75,7 +82,8 @@ public final class Idempotency {
       }
       requireSaneKey(key);
       String orgId = Requests.principal(ctx).orgId();
-      String fingerprint = fingerprint(ctx.method().name(), ctx.path(), ctx.queryString(), bodies.bytes(ctx));
+      String fingerprint =
+          fingerprint(ctx.method().name(), ctx.path(), ctx.queryString(), bodies.bytes(ctx));
       String owner = UUID.randomUUID().toString();
       IdempotencyStore.Entry replay = claim(orgId, key, fingerprint, owner);
       if (replay != null) {
@@ -83,17 +91,18 @@ public final class Idempotency {
         return;
       }
       try {
-        // The handler's writes and the stored response commit together: a crash between them cannot leave a
+        // The handler's writes and the stored response commit together: a crash between them cannot
+        // leave a
         // write whose key a retry would find abandoned and run again.
-        store.inTransaction(
-            h -> {
-              handler.handle(ctx);
-              if (ctx.statusCode() < 200 || ctx.statusCode() >= 300) {
-                store.release(h, orgId, key, owner);
-              } else if (!store.complete(h, orgId, key, owner, ctx.statusCode(), headersOf(ctx), bodyOf(ctx))) {
-                throw leaseLost(key);
-              }
-            });
+        store.inTransaction(h -> {
+          handler.handle(ctx);
+          if (ctx.statusCode() < 200 || ctx.statusCode() >= 300) {
+            store.release(h, orgId, key, owner);
+          } else if (!store.complete(
+              h, orgId, key, owner, ctx.statusCode(), headersOf(ctx), bodyOf(ctx))) {
+            throw leaseLost(key);
+          }
+        });
       } catch (Exception | Error e) {
         store.release(orgId, key, owner);
         throw e;
@@ -102,20 +111,21 @@ public final class Idempotency {
   }
 
   /**
-   * This request outlived its lease and another one took the key over: rolling back keeps the request from
-   * taking effect twice; the client's retry gets the other one's response.
+   * This request outlived its lease and another one took the key over: rolling back keeps the
+   * request from taking effect twice; the client's retry gets the other one's response.
    */
   private static Problem leaseLost(String key) {
     return new Problem(
         Problem.Kind.CONFLICT,
         "idempotency.request.in.progress",
-        "Another request with this Idempotency-Key took over while this one ran too long; nothing was written, retry to get its response",
+        "Another request with this Idempotency-Key took over while this one ran too long; nothing"
+            + " was written, retry to get its response",
         Map.of("idempotencyKey", key));
   }
 
   /**
-   * Claims the key for this request (null) or returns the stored response to replay. Bounded: a row can
-   * vanish (purged, released) between our insert and our read at most a few times in a row.
+   * Claims the key for this request (null) or returns the stored response to replay. Bounded: a row
+   * can vanish (purged, released) between our insert and our read at most a few times in a row.
    */
   private IdempotencyStore.Entry claim(String orgId, String key, String fingerprint, String owner) {
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -128,33 +138,42 @@ public final class Idempotency {
       if (existing.isEmpty()) continue;
       IdempotencyStore.Entry entry = existing.get();
       boolean expired = !entry.expiresAt().isAfter(now);
-      boolean abandoned = entry.state().equals(IdempotencyStore.RUNNING) && !entry.lockedUntil().isAfter(now);
+      boolean abandoned =
+          entry.state().equals(IdempotencyStore.RUNNING) && !entry.lockedUntil().isAfter(now);
       if (expired || abandoned) {
-        if (store.takeOver(orgId, key, fingerprint, owner, now, lockedUntil, expiresAt)) return null;
+        if (store.takeOver(orgId, key, fingerprint, owner, now, lockedUntil, expiresAt))
+          return null;
         continue;
       }
       if (!entry.fingerprint().equals(fingerprint)) {
         throw new Problem(
             Problem.Kind.UNPROCESSABLE,
             "idempotency.key.reused",
-            "The Idempotency-Key was already used with a different request; use a new key for a new request",
+            "The Idempotency-Key was already used with a different request; use a new key for a new"
+                + " request",
             Map.of("idempotencyKey", key));
       }
       if (entry.state().equals(IdempotencyStore.RUNNING)) {
         throw new Problem(
             Problem.Kind.CONFLICT,
             "idempotency.request.in.progress",
-            "A request with this Idempotency-Key is still being processed; retry when it has finished",
+            "A request with this Idempotency-Key is still being processed; retry when it has"
+                + " finished",
             Map.of("idempotencyKey", key));
       }
       return entry;
     }
-    throw new Problem(Problem.Kind.CONFLICT, "idempotency.request.in.progress", "The Idempotency-Key is contended; retry the request", Map.of("idempotencyKey", key));
+    throw new Problem(
+        Problem.Kind.CONFLICT,
+        "idempotency.request.in.progress",
+        "The Idempotency-Key is contended; retry the request",
+        Map.of("idempotencyKey", key));
   }
 
   private void purgeNowAndThen(Instant now) {
     long next = nextPurgeMillis.get();
-    if (now.toEpochMilli() >= next && nextPurgeMillis.compareAndSet(next, now.plus(PURGE_EVERY).toEpochMilli())) {
+    if (now.toEpochMilli() >= next
+        && nextPurgeMillis.compareAndSet(next, now.plus(PURGE_EVERY).toEpochMilli())) {
       store.purgeExpired(now);
     }
   }
@@ -190,12 +209,18 @@ public final class Idempotency {
   }
 
   static void requireSaneKey(String key) {
-    boolean ok = !key.isEmpty() && key.length() <= MAX_KEY_LENGTH && key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
+    boolean ok =
+        !key.isEmpty()
+            && key.length() <= MAX_KEY_LENGTH
+            && key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
     if (!ok) {
       throw new Problem(
           Problem.Kind.INVALID,
           "invalid.value",
-          KEY_HEADER + " must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters (a UUID is a good key)",
+          KEY_HEADER
+              + " must be 1 to "
+              + MAX_KEY_LENGTH
+              + " visible ASCII characters (a UUID is a good key)",
           Map.of("field", KEY_HEADER));
     }
   }
@@ -204,7 +229,9 @@ public final class Idempotency {
   public static String fingerprint(String method, String path, String query, byte[] body) {
     try {
       var digest = MessageDigest.getInstance("SHA-256");
-      digest.update((method + "\n" + path + "?" + (query == null ? "" : query) + "\n").getBytes(StandardCharsets.UTF_8));
+      digest.update(
+          (method + "\n" + path + "?" + (query == null ? "" : query) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
       digest.update(body);
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@code POST /oauth/token}, the OAuth client admin API and {@code DELETE /api/v2/tokens/me}. */
 public final class IdentityRoutes implements ApiRoutes {
@@ -45,7 +44,16 @@ public final class IdentityRoutes implements ApiRoutes {
       String selfUri) {
     static ClientView of(OAuthClient c, String secret) {
       return new ClientView(
-          c.id(), c.name(), c.description(), c.tokenLifetimeSeconds(), "CLIENT-CREDENTIALS", List.copyOf(c.scopes()), c.createdAt(), c.secretRotatedAt(), secret, "/api/v2/oauth/clients/" + c.id());
+          c.id(),
+          c.name(),
+          c.description(),
+          c.tokenLifetimeSeconds(),
+          "CLIENT-CREDENTIALS",
+          List.copyOf(c.scopes()),
+          c.createdAt(),
+          c.secretRotatedAt(),
+          secret,
+          "/api/v2/oauth/clients/" + c.id());
     }
   }
 
@@ -71,24 +79,35 @@ public final class IdentityRoutes implements ApiRoutes {
   private void list(Context ctx) {
     Principal p = Requests.principal(ctx);
     var page = Page.Request.of(ctx);
-    var entities = identity.listClients(p.orgId(), page.offset(), page.pageSize()).stream().map(c -> ClientView.of(c, null)).toList();
+    var entities =
+        identity.listClients(p.orgId(), page.offset(), page.pageSize()).stream()
+            .map(c -> ClientView.of(c, null))
+            .toList();
     ctx.json(Page.of(ctx, page, entities, identity.countClients(p.orgId())));
   }
 
   private void create(Context ctx) {
     Principal p = Requests.principal(ctx);
     ClientRequest req = bodies.read(ctx, ClientRequest.class);
-    if (req.authorizedGrantType() != null && !req.authorizedGrantType().equalsIgnoreCase("CLIENT-CREDENTIALS")) {
+    if (req.authorizedGrantType() != null
+        && !req.authorizedGrantType().equalsIgnoreCase("CLIENT-CREDENTIALS")) {
       throw Problem.invalid("authorizedGrantType", "only CLIENT-CREDENTIALS is supported");
     }
     var created =
         identity.createClient(
-            p, new IdentityService.NewClient(req.name(), req.description(), req.accessTokenValiditySeconds(), req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope())));
+            p,
+            new IdentityService.NewClient(
+                req.name(),
+                req.description(),
+                req.accessTokenValiditySeconds(),
+                req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope())));
     ctx.status(201).json(ClientView.of(created.client(), created.secret()));
   }
 
   private void get(Context ctx) {
-    ctx.json(ClientView.of(identity.getClient(Requests.principal(ctx).orgId(), ctx.pathParam("id")), null));
+    ctx.json(
+        ClientView.of(
+            identity.getClient(Requests.principal(ctx).orgId(), ctx.pathParam("id")), null));
   }
 
   private void delete(Context ctx) {
@@ -111,9 +130,16 @@ public final class IdentityRoutes implements ApiRoutes {
   private void token(Context ctx) {
     ctx.header("Cache-Control", "no-store");
     ctx.header("Pragma", "no-cache");
-    String contentType = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String contentType =
+        ctx.contentType() == null
+            ? ""
+            : ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!contentType.equals("application/x-www-form-urlencoded")) {
-      oauthError(ctx, 400, "invalid_request", "The token request must be application/x-www-form-urlencoded");
+      oauthError(
+          ctx,
+          400,
+          "invalid_request",
+          "The token request must be application/x-www-form-urlencoded");
       return;
     }
     Map<String, List<String>> form = ctx.formParamMap();
@@ -123,7 +149,8 @@ public final class IdentityRoutes implements ApiRoutes {
       return;
     }
     if (!grantType.equals("client_credentials")) {
-      oauthError(ctx, 400, "unsupported_grant_type", "Only the client_credentials grant is supported");
+      oauthError(
+          ctx, 400, "unsupported_grant_type", "Only the client_credentials grant is supported");
       return;
     }
     Optional<String[]> basic = basicCredentials(ctx.header("Authorization"));
@@ -143,17 +170,30 @@ public final class IdentityRoutes implements ApiRoutes {
       secret = formSecret;
     } else {
       ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
-      oauthError(ctx, 401, "invalid_client", "Client authentication is required (HTTP Basic or client_id and client_secret)");
+      oauthError(
+          ctx,
+          401,
+          "invalid_client",
+          "Client authentication is required (HTTP Basic or client_id and client_secret)");
       return;
     }
-    // Before bcrypt: a refused request costs a map look-up (and, to let a known-good secret through a
+    // Before bcrypt: a refused request costs a map look-up (and, to let a known-good secret through
+    // a
     // lock-out an attacker caused, one database read and a SHA-256).
     String address = ctx.req().getRemoteAddr();
     TokenThrottle.Refusal refusal = throttle.admit(clientId, address);
-    if (refusal != null && !(refusal.forFailures() && identity.isRememberedSecret(clientId, secret))) {
+    if (refusal != null
+        && !(refusal.forFailures() && identity.isRememberedSecret(clientId, secret))) {
       long seconds = Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000);
       ctx.header("Retry-After", Long.toString(seconds));
-      oauthError(ctx, 429, "temporarily_unavailable", (refusal.forFailures() ? "Too many failed token requests" : "Too many token requests") + " for this client or from this address; retry after " + seconds + " s");
+      oauthError(
+          ctx,
+          429,
+          "temporarily_unavailable",
+          (refusal.forFailures() ? "Too many failed token requests" : "Too many token requests")
+              + " for this client or from this address; retry after "
+              + seconds
+              + " s");
       return;
     }
     Optional<OAuthClient> client = identity.authenticateClient(clientId, secret);
@@ -180,7 +220,9 @@ public final class IdentityRoutes implements ApiRoutes {
   static Optional<String[]> basicCredentials(String header) {
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return Optional.empty();
     try {
-      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
       if (colon < 0) return Optional.of(new String[] {decoded, ""});
       return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
@@ -192,5 +234,4 @@ public final class IdentityRoutes implements ApiRoutes {
   private static void oauthError(Context ctx, int status, String error, String description) {
     ctx.status(status).json(Map.of("error", error, "error_description", description));
   }
-
 }

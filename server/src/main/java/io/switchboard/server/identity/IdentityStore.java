@@ -11,7 +11,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Orgs, OAuth clients and revoked tokens in SQL (server secrets: {@code credentials.ServerSecrets}). */
+/**
+ * Orgs, OAuth clients and revoked tokens in SQL (server secrets: {@code
+ * credentials.ServerSecrets}).
+ */
 public final class IdentityStore {
   private static final RowMapper<OAuthClient> CLIENT =
       (rs, ctx) ->
@@ -21,7 +24,10 @@ public final class IdentityStore {
               rs.getString("name"),
               rs.getString("description"),
               rs.getString("secret_hash"),
-              new LinkedHashSet<>(Arrays.stream(rs.getString("scopes").split(",")).filter(s -> !s.isBlank()).toList()),
+              new LinkedHashSet<>(
+                  Arrays.stream(rs.getString("scopes").split(","))
+                      .filter(s -> !s.isBlank())
+                      .toList()),
               rs.getInt("token_ttl_seconds"),
               Times.read(rs, "created_at"),
               Times.read(rs, "secret_rotated_at"));
@@ -47,11 +53,16 @@ public final class IdentityStore {
   }
 
   public Optional<Org> findOrg(String id) {
-    return jdbi.withHandle(h -> h.createQuery("select * from orgs where id = :id").bind("id", id).map(ORG).findOne());
+    return jdbi.withHandle(
+        h -> h.createQuery("select * from orgs where id = :id").bind("id", id).map(ORG).findOne());
   }
 
   public Optional<Org> findOrgByName(String name) {
-    return jdbi.withHandle(h -> h.createQuery("select * from orgs where name = :name").bind("name", name).map(ORG).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from orgs where name = :name")
+            .bind("name", name)
+            .map(ORG)
+            .findOne());
   }
 
   public List<Org> listOrgs() {
@@ -60,8 +71,9 @@ public final class IdentityStore {
 
   public void insertClient(Handle h, OAuthClient c) {
     h.createUpdate(
-            "insert into oauth_clients (id, org_id, name, description, secret_hash, scopes, token_ttl_seconds, created_at, secret_rotated_at) "
-                + "values (:id, :org, :name, :description, :hash, :scopes, :ttl, :created, :rotated)")
+            "insert into oauth_clients (id, org_id, name, description, secret_hash, scopes,"
+                + " token_ttl_seconds, created_at, secret_rotated_at) values (:id, :org, :name,"
+                + " :description, :hash, :scopes, :ttl, :created, :rotated)")
         .bind("id", c.id())
         .bind("org", c.orgId())
         .bind("name", c.name())
@@ -75,70 +87,91 @@ public final class IdentityStore {
   }
 
   public Optional<OAuthClient> findClient(String id) {
-    return jdbi.withHandle(h -> h.createQuery("select * from oauth_clients where id = :id").bind("id", id).map(CLIENT).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from oauth_clients where id = :id")
+            .bind("id", id)
+            .map(CLIENT)
+            .findOne());
   }
 
   public List<OAuthClient> listClients(String orgId, int offset, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from oauth_clients where org_id = :org order by name, id limit :limit offset :offset")
-                .bind("org", orgId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(CLIENT)
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from oauth_clients where org_id = :org order by name, id limit :limit"
+                    + " offset :offset")
+            .bind("org", orgId)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(CLIENT)
+            .list());
   }
 
   public long countClients(String orgId) {
-    return jdbi.withHandle(h -> h.createQuery("select count(*) from oauth_clients where org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+    return jdbi.withHandle(h ->
+        h.createQuery("select count(*) from oauth_clients where org_id = :org")
+            .bind("org", orgId)
+            .mapTo(Long.class)
+            .one());
   }
 
   public boolean deleteClient(String orgId, String id) {
-    return jdbi.withHandle(
-            h -> h.createUpdate("delete from oauth_clients where id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute())
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from oauth_clients where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
         > 0;
   }
 
   public boolean updateSecret(String orgId, String id, String hash, Instant at) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate("update oauth_clients set secret_hash = :hash, secret_rotated_at = :at where id = :id and org_id = :org")
-                    .bind("hash", hash)
-                    .bind("at", Times.db(at))
-                    .bind("id", id)
-                    .bind("org", orgId)
-                    .execute())
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update oauth_clients set secret_hash = :hash, secret_rotated_at = :at where id ="
+                    + " :id and org_id = :org")
+            .bind("hash", hash)
+            .bind("at", Times.db(at))
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
         > 0;
   }
 
   public void revoke(String jti, Instant expiresAt, Instant now) {
-    // Revoking twice (or from two nodes at once) is harmless: the second insert is a duplicate, ignored.
-    SqlErrors.insertUnlessDuplicate(
-        () ->
-            jdbi.useHandle(
-                h ->
-                    h.createUpdate("insert into revoked_tokens (jti, expires_at, revoked_at) values (:jti, :exp, :now)")
-                        .bind("jti", jti)
-                        .bind("exp", Times.db(expiresAt))
-                        .bind("now", Times.db(now))
-                        .execute()));
+    // Revoking twice (or from two nodes at once) is harmless: the second insert is a duplicate,
+    // ignored.
+    SqlErrors.insertUnlessDuplicate(() ->
+        jdbi.useHandle(h ->
+            h.createUpdate(
+                    "insert into revoked_tokens (jti, expires_at, revoked_at) values (:jti, :exp,"
+                        + " :now)")
+                .bind("jti", jti)
+                .bind("exp", Times.db(expiresAt))
+                .bind("now", Times.db(now))
+                .execute()));
   }
 
   /** Revocations recorded since {@code since} that have not yet expired. */
   public List<Revocation> revokedSince(Instant since, Instant now) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select jti, expires_at, revoked_at from revoked_tokens where revoked_at >= :since and expires_at > :now")
-                .bind("since", Times.db(since))
-                .bind("now", Times.db(now))
-                .map((rs, c) -> new Revocation(rs.getString("jti"), Times.read(rs, "expires_at"), Times.read(rs, "revoked_at")))
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select jti, expires_at, revoked_at from revoked_tokens where revoked_at >= :since"
+                    + " and expires_at > :now")
+            .bind("since", Times.db(since))
+            .bind("now", Times.db(now))
+            .map((rs, c) ->
+                new Revocation(
+                    rs.getString("jti"),
+                    Times.read(rs, "expires_at"),
+                    Times.read(rs, "revoked_at")))
+            .list());
   }
 
   public int purgeExpiredRevocations(Instant now) {
-    return jdbi.withHandle(h -> h.createUpdate("delete from revoked_tokens where expires_at <= :now").bind("now", Times.db(now)).execute());
+    return jdbi.withHandle(h ->
+        h.createUpdate("delete from revoked_tokens where expires_at <= :now")
+            .bind("now", Times.db(now))
+            .execute());
   }
 
   public record Revocation(String jti, Instant expiresAt, Instant revokedAt) {}
-
 }

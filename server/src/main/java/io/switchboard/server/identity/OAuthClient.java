@@ -17,6 +17,14 @@ public record OAuthClient(
 
   @Override
   public String toString() {
-    return "OAuthClient[id=" + id + ", orgId=" + orgId + ", name=" + name + ", scopes=" + scopes + "]";
+    return "OAuthClient[id="
+        + id
+        + ", orgId="
+        + orgId
+        + ", name="
+        + name
+        + ", scopes="
+        + scopes
+        + "]";
   }
 }

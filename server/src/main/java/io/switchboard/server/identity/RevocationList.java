@@ -12,14 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Revoked token ids, held in memory and persisted. A node sees its own revocations at once and other
- * nodes' within {@link #POLL} (it polls the table), which is the price of not reading the database on
- * every request.
+ * Revoked token ids, held in memory and persisted. A node sees its own revocations at once and
+ * other nodes' within {@link #POLL} (it polls the table), which is the price of not reading the
+ * database on every request.
  */
 public final class RevocationList implements AutoCloseable {
   static final Duration POLL = Duration.ofSeconds(2);
-  /** Rows of tokens that have expired anyway are deleted this often, so the table stays the size of the live ones. */
+
+  /**
+   * Rows of tokens that have expired anyway are deleted this often, so the table stays the size of
+   * the live ones.
+   */
   static final Duration PURGE = Duration.ofMinutes(5);
+
   private static final Logger log = LoggerFactory.getLogger(RevocationList.class);
 
   private final IdentityStore store;
@@ -34,8 +39,11 @@ public final class RevocationList implements AutoCloseable {
     this.clock = clock;
     this.polledUpTo = Instant.EPOCH;
     refresh();
-    this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("revocation-poll").factory());
-    poller.scheduleWithFixedDelay(this::refreshQuietly, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("revocation-poll").factory());
+    poller.scheduleWithFixedDelay(
+        this::refreshQuietly, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public boolean isRevoked(String jti) {
@@ -51,7 +59,8 @@ public final class RevocationList implements AutoCloseable {
     Instant now = clock.instant();
     // Overlap the window so a row committed late by another node is not missed.
     Instant since = polledUpTo.minus(POLL.multipliedBy(5));
-    for (var r : store.revokedSince(since.isBefore(Instant.EPOCH) ? Instant.EPOCH : since, now)) revoked.put(r.jti(), r.expiresAt());
+    for (var r : store.revokedSince(since.isBefore(Instant.EPOCH) ? Instant.EPOCH : since, now))
+      revoked.put(r.jti(), r.expiresAt());
     revoked.values().removeIf(exp -> !exp.isAfter(now));
     polledUpTo = now;
     if (purgedAt.plus(PURGE).isBefore(now)) {

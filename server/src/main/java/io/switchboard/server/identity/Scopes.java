@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every scope a client can hold. Read endpoints also accept {@code <scope>:readonly}. The README's scope
- * table is this map.
+ * Every scope a client can hold. Read endpoints also accept {@code <scope>:readonly}. The README's
+ * scope table is this map.
  */
 public final class Scopes {
   private Scopes() {}
@@ -44,7 +44,9 @@ public final class Scopes {
 
   /** True for a catalogued scope or its {@code :readonly} form. */
   public static boolean isKnown(String scope) {
-    return CATALOG.containsKey(scope) || (scope.endsWith(":readonly") && CATALOG.containsKey(scope.substring(0, scope.length() - 9)));
+    return CATALOG.containsKey(scope)
+        || (scope.endsWith(":readonly")
+            && CATALOG.containsKey(scope.substring(0, scope.length() - 9)));
   }
 
   public static Set<String> all() {

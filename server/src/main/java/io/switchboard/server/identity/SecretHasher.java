@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
- * Client secrets: generated with a CSPRNG, stored as bcrypt hashes. A successful check is remembered as a
- * SHA-256 digest tied to the stored hash, so a busy client that asks for tokens often does not pay bcrypt
- * every time, and a rotated secret (a new stored hash) is never matched by the old digest.
+ * Client secrets: generated with a CSPRNG, stored as bcrypt hashes. A successful check is
+ * remembered as a SHA-256 digest tied to the stored hash, so a busy client that asks for tokens
+ * often does not pay bcrypt every time, and a rotated secret (a new stored hash) is never matched
+ * by the old digest.
  */
 public final class SecretHasher {
   private final BCryptPasswordEncoder bcrypt;
@@ -40,11 +41,17 @@ public final class SecretHasher {
     return ok;
   }
 
-  /** True only when {@code presented} is the secret this node already verified against {@code storedHash}: no bcrypt. */
+  /**
+   * True only when {@code presented} is the secret this node already verified against {@code
+   * storedHash}: no bcrypt.
+   */
   public boolean matchesRemembered(String presented, String storedHash) {
     if (presented == null || presented.isEmpty() || presented.length() > 512) return false;
     String remembered = verified.get(storedHash);
-    return remembered != null && MessageDigest.isEqual(remembered.getBytes(StandardCharsets.US_ASCII), sha256(presented).getBytes(StandardCharsets.US_ASCII));
+    return remembered != null
+        && MessageDigest.isEqual(
+            remembered.getBytes(StandardCharsets.US_ASCII),
+            sha256(presented).getBytes(StandardCharsets.US_ASCII));
   }
 
   public void forget(String storedHash) {
@@ -53,7 +60,9 @@ public final class SecretHasher {
 
   private static String sha256(String s) {
     try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

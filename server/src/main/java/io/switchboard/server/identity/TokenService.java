@@ -24,9 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issues and verifies access tokens: HS256 JWTs carrying org, client, scopes and expiry. Verification is a
- * MAC check plus two in-memory look-ups (revocations, and a short-lived cache of live clients), so an
- * authenticated request costs microseconds and no database round trip.
+ * Issues and verifies access tokens: HS256 JWTs carrying org, client, scopes and expiry.
+ * Verification is a MAC check plus two in-memory look-ups (revocations, and a short-lived cache of
+ * live clients), so an authenticated request costs microseconds and no database round trip.
  */
 public final class TokenService implements Authenticator {
   /** How long a node trusts its cached view that a client still exists. */
@@ -37,32 +37,46 @@ public final class TokenService implements Authenticator {
   private final Clock clock;
   private final IdentityStore store;
   private final RevocationList revocations;
-  /** Client id to the client, or empty when it is gone; for {@link #CLIENT_CACHE_TTL} on the service's clock. */
-  private final Cache<String, Optional<OAuthClient>> clients;
+
   /**
-   * Tokens whose signature has been checked, so a busy caller's token is parsed and MAC-verified once. Only
-   * the expensive, immutable part is cached: expiry, revocation and the client's existence are checked on
-   * every request.
+   * Client id to the client, or empty when it is gone; for {@link #CLIENT_CACHE_TTL} on the
+   * service's clock.
    */
-  private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
+  private final Cache<String, Optional<OAuthClient>> clients;
+
+  /**
+   * Tokens whose signature has been checked, so a busy caller's token is parsed and MAC-verified
+   * once. Only the expensive, immutable part is cached: expiry, revocation and the client's
+   * existence are checked on every request.
+   */
+  private final Cache<String, Verified> verified =
+      Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
   static final int CLIENT_CACHE_LIMIT = 100_000;
 
   /**
-   * {@code secretStamp}: the client's secret-rotation time (epoch ms) when the token was issued, or, for
-   * tokens issued before the claim existed, their issue time; a token older than the client's current
-   * secret is refused, so rotating a leaked secret also ends the tokens minted with it.
+   * {@code secretStamp}: the client's secret-rotation time (epoch ms) when the token was issued,
+   * or, for tokens issued before the claim existed, their issue time; a token older than the
+   * client's current secret is refused, so rotating a leaked secret also ends the tokens minted
+   * with it.
    */
-  private record Verified(String orgId, String clientId, Set<String> scopes, String tokenId, Instant expiresAt, long secretStamp) {}
+  private record Verified(
+      String orgId,
+      String clientId,
+      Set<String> scopes,
+      String tokenId,
+      Instant expiresAt,
+      long secretStamp) {}
 
   /** The claim that ties a token to the client secret it was obtained with. */
   static final String SECRET_STAMP_CLAIM = "srt";
 
+  public record IssuedToken(
+      String accessToken, String tokenType, long expiresIn, Principal principal) {}
 
-  public record IssuedToken(String accessToken, String tokenType, long expiresIn, Principal principal) {}
-
-  public TokenService(byte[] signingKey, Clock clock, IdentityStore store, RevocationList revocations) {
+  public TokenService(
+      byte[] signingKey, Clock clock, IdentityStore store, RevocationList revocations) {
     try {
       this.signer = new MACSigner(signingKey);
       this.verifier = new MACVerifier(signingKey);
@@ -73,7 +87,12 @@ public final class TokenService implements Authenticator {
     this.store = store;
     this.revocations = revocations;
     // One load per client per TTL, however many of its requests arrive at once.
-    this.clients = Caffeine.newBuilder().maximumSize(CLIENT_CACHE_LIMIT).expireAfterWrite(CLIENT_CACHE_TTL).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+    this.clients =
+        Caffeine.newBuilder()
+            .maximumSize(CLIENT_CACHE_LIMIT)
+            .expireAfterWrite(CLIENT_CACHE_TTL)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
   }
 
   public IssuedToken issue(OAuthClient client) {
@@ -110,9 +129,12 @@ public final class TokenService implements Authenticator {
       throw invalid("The access token has expired.");
     }
     if (revocations.isRevoked(v.tokenId())) throw invalid("The access token has been revoked.");
-    OAuthClient client = liveClient(v.clientId()).orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
+    OAuthClient client =
+        liveClient(v.clientId())
+            .orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
     if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
-    if (v.secretStamp() < client.secretRotatedAt().toEpochMilli()) throw invalid("The access token was issued before the client's secret was rotated.");
+    if (v.secretStamp() < client.secretRotatedAt().toEpochMilli())
+      throw invalid("The access token was issued before the client's secret was rotated.");
     return new Principal(v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt());
   }
 
@@ -120,7 +142,8 @@ public final class TokenService implements Authenticator {
     JWTClaimsSet claims;
     try {
       SignedJWT jwt = SignedJWT.parse(token);
-      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) throw invalid("The access token is invalid.");
+      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier))
+        throw invalid("The access token is invalid.");
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException | JOSEException | IllegalStateException e) {
       throw invalid("The access token is invalid.");
@@ -128,14 +151,20 @@ public final class TokenService implements Authenticator {
     Date exp = claims.getExpirationTime();
     String jti = claims.getJWTID();
     String clientId = claims.getSubject();
-    if (exp == null || jti == null || clientId == null || !(claims.getClaim("org") instanceof String org)) throw invalid("The access token is invalid.");
+    if (exp == null
+        || jti == null
+        || clientId == null
+        || !(claims.getClaim("org") instanceof String org))
+      throw invalid("The access token is invalid.");
     var scopes = new LinkedHashSet<String>();
-    if (claims.getClaim("scp") instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
+    if (claims.getClaim("scp") instanceof List<?> list)
+      list.forEach(s -> scopes.add(String.valueOf(s)));
     long stamp;
     if (claims.getClaim(SECRET_STAMP_CLAIM) instanceof Number n) {
       stamp = n.longValue();
     } else {
-      // Issued before the claim existed: its issue time, to the second, stands in (rounded up, so a token
+      // Issued before the claim existed: its issue time, to the second, stands in (rounded up, so a
+      // token
       // from the very second of a rotation is not refused for a fraction the JWT cannot express).
       Date iat = claims.getIssueTime();
       stamp = iat == null ? Long.MIN_VALUE : iat.getTime() + 999;
@@ -147,12 +176,18 @@ public final class TokenService implements Authenticator {
     revocations.revoke(principal.tokenId(), principal.expiresAt());
   }
 
-  /** Called when a client's secret was rotated here, so its older tokens stop at once on this node (others within the TTL). */
+  /**
+   * Called when a client's secret was rotated here, so its older tokens stop at once on this node
+   * (others within the TTL).
+   */
   public void clientChanged(OAuthClient client) {
     clients.put(client.id(), Optional.of(client));
   }
 
-  /** Called when a client is deleted here, so its tokens stop at once on this node (others within the TTL). */
+  /**
+   * Called when a client is deleted here, so its tokens stop at once on this node (others within
+   * the TTL).
+   */
   public void forgetClient(String clientId) {
     clients.put(clientId, Optional.empty());
   }

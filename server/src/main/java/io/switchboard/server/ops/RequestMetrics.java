@@ -12,16 +12,25 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** The Prometheus registry: request counts and latency by route and status, and the JVM's own meters. */
+/**
+ * The Prometheus registry: request counts and latency by route and status, and the JVM's own
+ * meters.
+ */
 public final class RequestMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
-  /** Timers by method, route and status: building the meter id on every request costs more than the request's own work. */
+
+  /**
+   * Timers by method, route and status: building the meter id on every request costs more than the
+   * request's own work.
+   */
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   /**
-   * {@code perOrgSeries} false (the default, {@code ops.metrics.per-org}) drops the {@code org} tag before any
-   * meter is registered: a scrape then shows totals only, never which orgs exist or how busy each is.
+   * {@code perOrgSeries} false (the default, {@code ops.metrics.per-org}) drops the {@code org} tag
+   * before any meter is registered: a scrape then shows totals only, never which orgs exist or how
+   * busy each is.
    */
   public RequestMetrics(boolean perOrgSeries) {
     if (!perOrgSeries) registry.config().meterFilter(MeterFilter.ignoreTags("org"));
@@ -36,7 +45,10 @@ public final class RequestMetrics implements AutoCloseable {
     return registry;
   }
 
-  /** {@code route} is the route template (never the raw path), so ids do not explode the series count. */
+  /**
+   * {@code route} is the route template (never the raw path), so ids do not explode the series
+   * count.
+   */
   public void record(String method, String route, int status, float millis) {
     String key = method + ' ' + status + ' ' + route;
     Timer timer =

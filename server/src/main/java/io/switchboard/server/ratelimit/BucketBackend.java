@@ -7,8 +7,8 @@ import java.util.Map;
 /** Where buckets live: in this process, or in Redis shared by every node. */
 interface BucketBackend extends AutoCloseable {
   /**
-   * Takes one token from every bucket, or from none: a refused request leaves every bucket as it was. The
-   * statuses come back in the order of {@code buckets}.
+   * Takes one token from every bucket, or from none: a refused request leaves every bucket as it
+   * was. The statuses come back in the order of {@code buckets}.
    */
   Decision tryConsume(List<BucketSpec> buckets);
 

@@ -3,11 +3,18 @@ package io.switchboard.server.ratelimit;
 import java.util.Optional;
 
 /**
- * One bucket a request draws from: its key (org first, so an org's buckets can be found together), the
- * limit that governs it and the version of the org's limits that set it.
+ * One bucket a request draws from: its key (org first, so an org's buckets can be found together),
+ * the limit that governs it and the version of the org's limits that set it.
  */
-public record BucketSpec(String key, String orgId, LimitCatalog.Definition definition, String subject, long limit, long version) {
-  public static BucketSpec of(String orgId, LimitCatalog.Definition d, String subject, long limit, long version) {
+public record BucketSpec(
+    String key,
+    String orgId,
+    LimitCatalog.Definition definition,
+    String subject,
+    long limit,
+    long version) {
+  public static BucketSpec of(
+      String orgId, LimitCatalog.Definition d, String subject, long limit, long version) {
     return new BucketSpec(keyOf(orgId, d, subject), orgId, d, subject, limit, version);
   }
 
@@ -40,6 +47,8 @@ public record BucketSpec(String key, String orgId, LimitCatalog.Definition defin
           case "group" -> LimitCatalog.find(LimitCatalog.groupKey(subject));
           default -> Optional.empty();
         };
-    return d.map(def -> new BucketSpec(key, limits.orgId(), def, subject, limits.value(def.key()), limits.version()));
+    return d.map(def ->
+        new BucketSpec(
+            key, limits.orgId(), def, subject, limits.value(def.key()), limits.version()));
   }
 }

@@ -11,11 +11,14 @@ final class Buckets {
   private Buckets() {}
 
   /**
-   * {@code limit} requests per window, refilled greedily: a token comes back every window/limit, so a caller
-   * that was refused waits for one token, not for the whole window.
+   * {@code limit} requests per window, refilled greedily: a token comes back every window/limit, so
+   * a caller that was refused waits for one token, not for the whole window.
    */
   static BucketConfiguration config(long limit) {
-    return BucketConfiguration.builder().addLimit(b -> b.capacity(limit).refillGreedy(limit, Duration.ofSeconds(LimitCatalog.WINDOW_SECONDS))).build();
+    return BucketConfiguration.builder()
+        .addLimit(b ->
+            b.capacity(limit).refillGreedy(limit, Duration.ofSeconds(LimitCatalog.WINDOW_SECONDS)))
+        .build();
   }
 
   /** The current second of bucket time, for per-second refusal counts. */

@@ -3,8 +3,8 @@ package io.switchboard.server.ratelimit;
 import java.util.List;
 
 /**
- * Which endpoint group a request path belongs to: the one table that says so. Longer prefixes are listed
- * before the shorter ones they refine; a path that matches none is in {@code other}.
+ * Which endpoint group a request path belongs to: the one table that says so. Longer prefixes are
+ * listed before the shorter ones they refine; a path that matches none is in {@code other}.
  */
 public final class EndpointGroups {
   public static final String OTHER = "other";
@@ -29,13 +29,26 @@ public final class EndpointGroups {
           new Prefix("/api/v2/users", "users"));
 
   /** Every group, in the order the docs list them. */
-  public static final List<String> ALL = List.of("scripts", "sessions", "conversations", "architect", "integrations", "oauth", "notifications", "organization", "users", OTHER);
+  public static final List<String> ALL =
+      List.of(
+          "scripts",
+          "sessions",
+          "conversations",
+          "architect",
+          "integrations",
+          "oauth",
+          "notifications",
+          "organization",
+          "users",
+          OTHER);
 
   private EndpointGroups() {}
 
   public static String of(String path) {
     for (Prefix p : PREFIXES) {
-      if (path.startsWith(p.path()) && (path.length() == p.path().length() || path.charAt(p.path().length()) == '/')) return p.group();
+      if (path.startsWith(p.path())
+          && (path.length() == p.path().length() || path.charAt(p.path().length()) == '/'))
+        return p.group();
     }
     return OTHER;
   }

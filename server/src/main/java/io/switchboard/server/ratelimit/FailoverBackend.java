@@ -14,14 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis with a way out. The failure policy is <b>fail open to local buckets</b>: when a Redis operation
- * fails or times out, the request is decided by this node's in-memory buckets (same limits), and the node
- * stays on them for the retry interval; then one request at a time tries Redis again, and the first that
- * succeeds brings the node back. A Redis outage therefore never turns into 500s or 503s: every node keeps
- * enforcing every limit on its own, so the cluster as a whole admits up to N times a limit while Redis is
- * away. We chose that over failing closed because the limits protect the service and are not a quota a
- * customer pays for, and because refusing all traffic when a cache is down would make Redis a single point
- * of failure of the whole API.
+ * Redis with a way out. The failure policy is <b>fail open to local buckets</b>: when a Redis
+ * operation fails or times out, the request is decided by this node's in-memory buckets (same
+ * limits), and the node stays on them for the retry interval; then one request at a time tries
+ * Redis again, and the first that succeeds brings the node back. A Redis outage therefore never
+ * turns into 500s or 503s: every node keeps enforcing every limit on its own, so the cluster as a
+ * whole admits up to N times a limit while Redis is away. We chose that over failing closed because
+ * the limits protect the service and are not a quota a customer pays for, and because refusing all
+ * traffic when a cache is down would make Redis a single point of failure of the whole API.
  */
 final class FailoverBackend implements BucketBackend {
   private static final Logger log = LoggerFactory.getLogger(FailoverBackend.class);
@@ -29,8 +29,10 @@ final class FailoverBackend implements BucketBackend {
   private final RedisBackend redis;
   private final MemoryBackend local;
   private final long retryNanos;
+
   /** 0 while Redis is in use; otherwise the System.nanoTime() before which nobody tries Redis. */
   private final AtomicLong downUntil = new AtomicLong();
+
   private final AtomicBoolean probing = new AtomicBoolean();
   private final Counter fallbacks;
 
@@ -38,8 +40,15 @@ final class FailoverBackend implements BucketBackend {
     this.redis = redis;
     this.local = local;
     this.retryNanos = retry.toNanos();
-    this.fallbacks = Counter.builder("switchboard.ratelimit.redis.fallbacks").description("Times this node switched to its in-memory buckets because Redis failed").register(registry);
-    Gauge.builder("switchboard.ratelimit.redis.available", downUntil, d -> d.get() == 0 ? 1 : 0).description("1 while this node's rate-limit buckets are in Redis, 0 while it uses its in-memory fallback").register(registry);
+    this.fallbacks =
+        Counter.builder("switchboard.ratelimit.redis.fallbacks")
+            .description("Times this node switched to its in-memory buckets because Redis failed")
+            .register(registry);
+    Gauge.builder("switchboard.ratelimit.redis.available", downUntil, d -> d.get() == 0 ? 1 : 0)
+        .description(
+            "1 while this node's rate-limit buckets are in Redis, 0 while it uses its in-memory"
+                + " fallback")
+        .register(registry);
   }
 
   @Override
@@ -64,11 +73,10 @@ final class FailoverBackend implements BucketBackend {
 
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
-    route(
-        b -> {
-          b.limitsChanged(before, after);
-          return null;
-        });
+    route(b -> {
+      b.limitsChanged(before, after);
+      return null;
+    });
   }
 
   @Override
@@ -84,7 +92,8 @@ final class FailoverBackend implements BucketBackend {
 
   private <T> T route(Function<BucketBackend, T> work) {
     long until = downUntil.get();
-    if (until != 0 && (System.nanoTime() - until < 0 || !probing.compareAndSet(false, true))) return work.apply(local);
+    if (until != 0 && (System.nanoTime() - until < 0 || !probing.compareAndSet(false, true)))
+      return work.apply(local);
     boolean probe = until != 0;
     try {
       T result = work.apply(redis);
@@ -93,7 +102,10 @@ final class FailoverBackend implements BucketBackend {
     } catch (RuntimeException e) {
       if (downUntil.getAndSet(System.nanoTime() + retryNanos) == 0) {
         fallbacks.increment();
-        log.warn("Redis failed ({}); rate limiting on this node's in-memory buckets until it answers again", e.toString());
+        log.warn(
+            "Redis failed ({}); rate limiting on this node's in-memory buckets until it answers"
+                + " again",
+            e.toString());
       }
       return work.apply(local);
     } finally {

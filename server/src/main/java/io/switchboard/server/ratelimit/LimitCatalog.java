@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The limits of the {@code platform.api} namespace: one per bucket kind, and one per endpoint group. Each
- * limit is requests per {@link #WINDOW_SECONDS}; 0 means the bucket does not exist.
+ * The limits of the {@code platform.api} namespace: one per bucket kind, and one per endpoint
+ * group. Each limit is requests per {@link #WINDOW_SECONDS}; 0 means the bucket does not exist.
  */
 public final class LimitCatalog {
   public static final String NAMESPACE = "platform.api";
   public static final int WINDOW_SECONDS = 60;
-  /** The largest value a limit may take; large enough for any real use, small enough to stay exact. */
+
+  /**
+   * The largest value a limit may take; large enough for any real use, small enough to stay exact.
+   */
   public static final long MAX_VALUE = 100_000_000L;
 
   public static final String TOKEN = "client.credentials.token.rate.per.minute";
@@ -29,8 +32,9 @@ public final class LimitCatalog {
   }
 
   /**
-   * One limit: its key, the bucket kind it governs, the group for {@link Kind#GROUP}, and the bucket's
-   * name in headers and error bodies ({@code token}, {@code client}, {@code org}, {@code group:scripts}).
+   * One limit: its key, the bucket kind it governs, the group for {@link Kind#GROUP}, and the
+   * bucket's name in headers and error bodies ({@code token}, {@code client}, {@code org}, {@code
+   * group:scripts}).
    */
   public record Definition(String key, Kind kind, String group, String bucketName) {}
 
@@ -52,7 +56,8 @@ public final class LimitCatalog {
     all.add(new Definition(TOKEN, Kind.TOKEN, null, "token"));
     all.add(new Definition(CLIENT, Kind.CLIENT, null, "client"));
     all.add(new Definition(ORG, Kind.ORG, null, "org"));
-    for (String g : EndpointGroups.ALL) all.add(new Definition(groupKey(g), Kind.GROUP, g, "group:" + g));
+    for (String g : EndpointGroups.ALL)
+      all.add(new Definition(groupKey(g), Kind.GROUP, g, "group:" + g));
     return List.copyOf(all);
   }
 

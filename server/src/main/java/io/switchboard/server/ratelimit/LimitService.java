@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The effective limits of each org: the configured defaults with the org's overrides applied. Every request
- * asks for them, so they are cached per org; a change made on this node is seen at once, a change made on
- * another node of a cluster within {@link #CACHE_TTL}.
+ * The effective limits of each org: the configured defaults with the org's overrides applied. Every
+ * request asks for them, so they are cached per org; a change made on this node is seen at once, a
+ * change made on another node of a cluster within {@link #CACHE_TTL}.
  */
 public final class LimitService {
   static final Duration CACHE_TTL = Duration.ofSeconds(2);
@@ -23,9 +23,10 @@ public final class LimitService {
   private final LimitStore store;
   private final Map<String, Long> defaults;
   private final Clock clock;
+
   /**
-   * Per org, for {@link #CACHE_TTL} on the service's clock. Every request asks: the org's concurrent requests
-   * after an expiry wait for one load instead of each querying the database.
+   * Per org, for {@link #CACHE_TTL} on the service's clock. Every request asks: the org's
+   * concurrent requests after an expiry wait for one load instead of each querying the database.
    */
   private final Cache<String, OrgLimits> cache;
 
@@ -38,7 +39,12 @@ public final class LimitService {
     this.store = store;
     this.defaults = config.defaults();
     this.clock = clock;
-    this.cache = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).expireAfterWrite(CACHE_TTL).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(CACHE_LIMIT)
+            .expireAfterWrite(CACHE_TTL)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
   }
 
   public OrgLimits effective(String orgId) {
@@ -57,8 +63,8 @@ public final class LimitService {
   }
 
   /**
-   * Applies {@code changes} (key to value, or to null to return to the default) after checking every one of
-   * them; nothing is written unless all are valid.
+   * Applies {@code changes} (key to value, or to null to return to the default) after checking
+   * every one of them; nothing is written unless all are valid.
    */
   public Change update(String orgId, String namespace, List<Limit> changes) {
     requireNamespace(namespace);
@@ -67,18 +73,29 @@ public final class LimitService {
       Limit l = changes.get(i);
       String field = "limits[" + i + "]";
       if (l == null) throw Problem.invalid(field, "must be an object {key, value}");
-      if (l.key() == null || l.key().isBlank()) throw Problem.invalid(field + ".key", "is required");
-      if (LimitCatalog.find(l.key()).isEmpty()) throw Problem.invalid(field + ".key", "unknown limit '" + l.key() + "' in namespace " + LimitCatalog.NAMESPACE);
+      if (l.key() == null || l.key().isBlank())
+        throw Problem.invalid(field + ".key", "is required");
+      if (LimitCatalog.find(l.key()).isEmpty())
+        throw Problem.invalid(
+            field + ".key",
+            "unknown limit '" + l.key() + "' in namespace " + LimitCatalog.NAMESPACE);
       if (l.namespace() != null && !l.namespace().equals(LimitCatalog.NAMESPACE)) {
-        throw Problem.invalid(field + ".namespace", "must be " + LimitCatalog.NAMESPACE + " or absent");
+        throw Problem.invalid(
+            field + ".namespace", "must be " + LimitCatalog.NAMESPACE + " or absent");
       }
       if (l.value() != null && (l.value() < 0 || l.value() > LimitCatalog.MAX_VALUE)) {
-        throw Problem.invalid(field + ".value", "must be between 0 (no limit) and " + LimitCatalog.MAX_VALUE + ", or null for the default");
+        throw Problem.invalid(
+            field + ".value",
+            "must be between 0 (no limit) and "
+                + LimitCatalog.MAX_VALUE
+                + ", or null for the default");
       }
-      if (byKey.containsKey(l.key())) throw Problem.invalid(field + ".key", "'" + l.key() + "' is given twice");
+      if (byKey.containsKey(l.key()))
+        throw Problem.invalid(field + ".key", "'" + l.key() + "' is given twice");
       byKey.put(l.key(), l.value());
     }
-    // Before is read from the database, not the cache: the buckets must follow from what they really had.
+    // Before is read from the database, not the cache: the buckets must follow from what they
+    // really had.
     OrgLimits before = merge(orgId, store.load(orgId));
     OrgLimits after = merge(orgId, store.change(orgId, byKey, clock.instant()));
     cache.put(orgId, after);
@@ -87,19 +104,23 @@ public final class LimitService {
 
   private OrgLimits merge(String orgId, LimitStore.Overrides overrides) {
     var values = new LinkedHashMap<>(defaults);
-    overrides.values().forEach((k, v) -> {
-      if (values.containsKey(k)) values.put(k, v);
-    });
+    overrides
+        .values()
+        .forEach((k, v) -> {
+          if (values.containsKey(k)) values.put(k, v);
+        });
     return new OrgLimits(orgId, overrides.version(), Collections.unmodifiableMap(values));
   }
 
   private static List<Limit> asLimits(Map<String, Long> values) {
     var out = new ArrayList<Limit>();
-    for (LimitCatalog.Definition d : LimitCatalog.ALL) out.add(new Limit(d.key(), LimitCatalog.NAMESPACE, values.getOrDefault(d.key(), 0L)));
+    for (LimitCatalog.Definition d : LimitCatalog.ALL)
+      out.add(new Limit(d.key(), LimitCatalog.NAMESPACE, values.getOrDefault(d.key(), 0L)));
     return out;
   }
 
   private static void requireNamespace(String namespace) {
-    if (!LimitCatalog.NAMESPACE.equals(namespace)) throw Problem.notFound("Limit namespace", namespace);
+    if (!LimitCatalog.NAMESPACE.equals(namespace))
+      throw Problem.notFound("Limit namespace", namespace);
   }
 }

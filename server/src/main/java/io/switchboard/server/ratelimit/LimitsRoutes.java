@@ -15,8 +15,8 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v2/organizations/limits}: the org's effective limits (Genesys {@code Limit} shape), changing
- * them, and live usage of its buckets.
+ * {@code /api/v2/organizations/limits}: the org's effective limits (Genesys {@code Limit} shape),
+ * changing them, and live usage of its buckets.
  */
 public final class LimitsRoutes implements ApiRoutes {
   private static final String BASE = "/api/v2/organizations/limits";
@@ -43,21 +43,31 @@ public final class LimitsRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.get(BASE + "/namespaces", this::namespaces, Scope.read(Scopes.LIMITS));
     routes.get(BASE + "/namespaces/{namespace}", this::namespace, Scope.read(Scopes.LIMITS));
-    routes.get(BASE + "/namespaces/{namespace}/defaults", this::defaults, Scope.read(Scopes.LIMITS));
+    routes.get(
+        BASE + "/namespaces/{namespace}/defaults", this::defaults, Scope.read(Scopes.LIMITS));
     routes.put(BASE + "/namespaces/{namespace}", this::update, Scope.write(Scopes.LIMITS_EDIT));
     routes.get(BASE + "/usage", this::usage, Scope.read(Scopes.LIMITS));
   }
 
   private void namespaces(Context ctx) {
     var page = Page.Request.of(ctx);
-    var all = List.of(new Namespace(LimitCatalog.NAMESPACE, "Requests per minute to the Platform API, per access token, OAuth client, org and endpoint group"));
+    var all =
+        List.of(
+            new Namespace(
+                LimitCatalog.NAMESPACE,
+                "Requests per minute to the Platform API, per access token, OAuth client, org and"
+                    + " endpoint group"));
     var entities = all.stream().skip(page.offset()).limit(page.pageSize()).toList();
     ctx.json(Page.of(ctx, page, entities, all.size()));
   }
 
-  /** Conditional: the same limits have the same ETag, and a matching If-None-Match is a free 304. */
+  /**
+   * Conditional: the same limits have the same ETag, and a matching If-None-Match is a free 304.
+   */
   private void namespace(Context ctx) {
-    var body = new LimitsListing(limits.namespace(Requests.principal(ctx).orgId(), ctx.pathParam("namespace")));
+    var body =
+        new LimitsListing(
+            limits.namespace(Requests.principal(ctx).orgId(), ctx.pathParam("namespace")));
     String json = bodies.mapper().writeValueAsString(body);
     if (ETags.notModified(ctx, ETags.of(json))) return;
     ctx.contentType("application/json").result(json);
@@ -74,11 +84,15 @@ public final class LimitsRoutes implements ApiRoutes {
       for (int i = 0; i < list.size(); i++) {
         JsonNode value = list.get(i).get("value");
         // 20.5 is not a request count; Jackson would otherwise truncate it quietly.
-        if (value != null && !value.isNull() && !value.isIntegralNumber()) throw Problem.invalid("limits[" + i + "].value", "must be a whole number, or null for the default");
+        if (value != null && !value.isNull() && !value.isIntegralNumber())
+          throw Problem.invalid(
+              "limits[" + i + "].value", "must be a whole number, or null for the default");
       }
     }
     LimitsUpdate request = bodies.bind(tree, LimitsUpdate.class);
-    if (request.limits() == null) throw Problem.invalid("limits", "is required: {\"limits\": [{\"key\": ..., \"value\": ...}]}");
+    if (request.limits() == null)
+      throw Problem.invalid(
+          "limits", "is required: {\"limits\": [{\"key\": ..., \"value\": ...}]}");
     String orgId = Requests.principal(ctx).orgId();
     LimitService.Change change = limits.update(orgId, ctx.pathParam("namespace"), request.limits());
     limiter.limitsChanged(change);

@@ -15,19 +15,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Buckets in this process. A request that draws from several buckets locks them all (in key order, so two
- * requests never wait for each other in a cycle), checks that each has a token, and only then takes one from
- * each: a refused request changes nothing, and no other request sees a half-taken state.
+ * Buckets in this process. A request that draws from several buckets locks them all (in key order,
+ * so two requests never wait for each other in a cycle), checks that each has a token, and only
+ * then takes one from each: a refused request changes nothing, and no other request sees a
+ * half-taken state.
  *
- * <p>A limit that changed since a bucket was made is applied under the same lock, keeping what was spent: a
- * bucket that had spent 15 of 300 and is lowered to 20 has 5 left, raised to 500 it has 485.
+ * <p>A limit that changed since a bucket was made is applied under the same lock, keeping what was
+ * spent: a bucket that had spent 15 of 300 and is lowered to 20 has 5 left, raised to 500 it has
+ * 485.
  *
- * <p>A bucket that is full again holds nothing worth remembering; a sweeper drops those, so tokens that are
- * no longer used do not pile up.
+ * <p>A bucket that is full again holds nothing worth remembering; a sweeper drops those, so tokens
+ * that are no longer used do not pile up.
  */
 final class MemoryBackend implements BucketBackend {
   private final TimeMeter time;
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> byOrg = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> byOrg =
+      new ConcurrentHashMap<>();
   private final RefusalCounter refusals = new RefusalCounter();
   private final ScheduledExecutorService sweeper;
 
@@ -35,7 +38,11 @@ final class MemoryBackend implements BucketBackend {
     final ReentrantLock lock = new ReentrantLock();
     final Bucket bucket;
     long limit;
-    /** Set (under the lock) when the sweeper removed the entry; whoever finds it so looks the key up again. */
+
+    /**
+     * Set (under the lock) when the sweeper removed the entry; whoever finds it so looks the key up
+     * again.
+     */
     boolean removed;
 
     Entry(Bucket bucket, long limit) {
@@ -47,12 +54,11 @@ final class MemoryBackend implements BucketBackend {
   MemoryBackend(TimeMeter time) {
     this.time = time;
     this.sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ratelimit-sweeper");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "ratelimit-sweeper");
+          t.setDaemon(true);
+          return t;
+        });
     sweeper.scheduleWithFixedDelay(this::sweep, 30, 30, TimeUnit.SECONDS);
   }
 
@@ -63,17 +69,22 @@ final class MemoryBackend implements BucketBackend {
       var estimates = new ArrayList<BucketStatus>(specs.size());
       boolean allowed = true;
       for (int i = 0; i < specs.size(); i++) {
-        BucketStatus s = BucketStatus.estimated(specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
+        BucketStatus s =
+            BucketStatus.estimated(
+                specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
         estimates.add(s);
         allowed &= !s.refused();
       }
       if (!allowed) {
-        for (BucketStatus s : estimates) if (s.refused()) refusals.add(s.spec().orgId(), s.spec().key(), epochSecond());
+        for (BucketStatus s : estimates)
+          if (s.refused()) refusals.add(s.spec().orgId(), s.spec().key(), epochSecond());
         return new Decision(false, estimates);
       }
       var consumed = new ArrayList<BucketStatus>(specs.size());
       for (int i = 0; i < specs.size(); i++) {
-        consumed.add(BucketStatus.consumed(specs.get(i), entries.get(i).bucket.asVerbose().tryConsumeAndReturnRemaining(1)));
+        consumed.add(
+            BucketStatus.consumed(
+                specs.get(i), entries.get(i).bucket.asVerbose().tryConsumeAndReturnRemaining(1)));
       }
       return new Decision(true, consumed);
     } finally {
@@ -88,7 +99,11 @@ final class MemoryBackend implements BucketBackend {
       var out = new ArrayList<BucketStatus>(specs.size());
       for (int i = 0; i < specs.size(); i++) {
         Entry e = entries.get(i);
-        out.add(e == null ? BucketStatus.full(specs.get(i)) : BucketStatus.estimated(specs.get(i), e.bucket.asVerbose().estimateAbilityToConsume(1)));
+        out.add(
+            e == null
+                ? BucketStatus.full(specs.get(i))
+                : BucketStatus.estimated(
+                    specs.get(i), e.bucket.asVerbose().estimateAbilityToConsume(1)));
       }
       return out;
     } finally {
@@ -108,9 +123,9 @@ final class MemoryBackend implements BucketBackend {
   }
 
   /**
-   * Applies the new limits at once: left to the next request, a bucket would go on refilling at its old
-   * rate until then. (A request that meets a bucket with another limit applies it too; that covers a bucket
-   * made in between.)
+   * Applies the new limits at once: left to the next request, a bucket would go on refilling at its
+   * old rate until then. (A request that meets a bucket with another limit applies it too; that
+   * covers a bucket made in between.)
    */
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
@@ -166,7 +181,10 @@ final class MemoryBackend implements BucketBackend {
   private Entry lock(BucketSpec spec, boolean create) {
     var org = byOrg.computeIfAbsent(spec.orgId(), o -> new ConcurrentHashMap<>());
     while (true) {
-      Entry e = create ? org.computeIfAbsent(spec.key(), k -> newEntry(spec.limit())) : org.get(spec.key());
+      Entry e =
+          create
+              ? org.computeIfAbsent(spec.key(), k -> newEntry(spec.limit()))
+              : org.get(spec.key());
       if (e == null) return null;
       e.lock.lock();
       if (!e.removed) return e;
@@ -181,13 +199,18 @@ final class MemoryBackend implements BucketBackend {
   }
 
   private Entry newEntry(long limit) {
-    return new Entry(Bucket.builder().addLimit(Buckets.config(limit).getBandwidths()[0]).withCustomTimePrecision(time).build(), limit);
+    return new Entry(
+        Bucket.builder()
+            .addLimit(Buckets.config(limit).getBandwidths()[0])
+            .withCustomTimePrecision(time)
+            .build(),
+        limit);
   }
 
   /**
-   * The new limit, keeping what was spent: left = clamp(left - (old - new), 0, new). Bucket4j's ADDITIVE
-   * inheritance does exactly this when the limit rises; when it falls it only caps what is left at the new
-   * limit, so the spent part is taken out afterwards, under the same lock.
+   * The new limit, keeping what was spent: left = clamp(left - (old - new), 0, new). Bucket4j's
+   * ADDITIVE inheritance does exactly this when the limit rises; when it falls it only caps what is
+   * left at the new limit, so the spent part is taken out afterwards, under the same lock.
    */
   private static void applyLimit(Entry e, long limit) {
     long left = e.bucket.getAvailableTokens();

@@ -3,8 +3,8 @@ package io.switchboard.server.ratelimit;
 import java.util.Map;
 
 /**
- * An org's effective limits (every key of the catalog, overrides applied) and the version of its last
- * change. Buckets carry the version so that a newer configuration wins on every node.
+ * An org's effective limits (every key of the catalog, overrides applied) and the version of its
+ * last change. Buckets carry the version so that a newer configuration wins on every node.
  */
 public record OrgLimits(String orgId, long version, Map<String, Long> values) {
   public long value(String key) {

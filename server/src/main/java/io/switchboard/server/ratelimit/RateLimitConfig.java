@@ -8,10 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Rate limiting as configured: the global default of every limit, and where the buckets live (in memory, or
- * in Redis at {@code redisUrl}).
+ * Rate limiting as configured: the global default of every limit, and where the buckets live (in
+ * memory, or in Redis at {@code redisUrl}).
  */
-public record RateLimitConfig(Map<String, Long> defaults, String redisUrl, String redisKeyPrefix, Duration redisTimeout, Duration redisRetry) {
+public record RateLimitConfig(
+    Map<String, Long> defaults,
+    String redisUrl,
+    String redisKeyPrefix,
+    Duration redisTimeout,
+    Duration redisRetry) {
   public RateLimitConfig {
     defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
   }
@@ -19,7 +24,11 @@ public record RateLimitConfig(Map<String, Long> defaults, String redisUrl, Strin
   public static RateLimitConfig from(Settings settings) {
     var defaults = new LinkedHashMap<String, Long>();
     for (LimitCatalog.Definition d : LimitCatalog.ALL) {
-      defaults.put(d.key(), (long) settings.integer(SettingKeys.LIMITS_PREFIX + d.key(), 0, (int) LimitCatalog.MAX_VALUE));
+      defaults.put(
+          d.key(),
+          (long)
+              settings.integer(
+                  SettingKeys.LIMITS_PREFIX + d.key(), 0, (int) LimitCatalog.MAX_VALUE));
     }
     return new RateLimitConfig(
         defaults,

@@ -8,9 +8,10 @@ import io.switchboard.server.identity.Principal;
 import java.util.LinkedHashMap;
 
 /**
- * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of the
- * bucket with the least room left (errors included, since the headers are set before the handler runs);
- * a refusal is a 429 whose {@code Retry-After} and body name the bucket that refused.
+ * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of
+ * the bucket with the least room left (errors included, since the headers are set before the
+ * handler runs); a refusal is a 429 whose {@code Retry-After} and body name the bucket that
+ * refused.
  */
 public final class RateLimitGate implements RequestGate {
   // Exact case on the wire: clients of the real platform read these names as written here.
@@ -51,17 +52,24 @@ public final class RateLimitGate implements RequestGate {
 
   static void writeHeaders(Context ctx, Decision d) {
     d.tightest()
-        .ifPresent(
-            s -> {
-              String name = s.spec().name();
-              ctx.header(COUNT, Long.toString(s.limit() - s.remaining()));
-              ctx.header(ALLOWED, Long.toString(s.limit()));
-              ctx.header(RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
-              // draft-ietf-httpapi-ratelimit-headers-10: a List of Items, the item a String naming the policy.
-              ctx.header(POLICY, '"' + name + "\";q=" + s.limit() + ";w=" + LimitCatalog.WINDOW_SECONDS);
-              long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
-              ctx.header(RATE_LIMIT, '"' + name + "\";r=" + s.remaining() + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
-            });
+        .ifPresent(s -> {
+          String name = s.spec().name();
+          ctx.header(COUNT, Long.toString(s.limit() - s.remaining()));
+          ctx.header(ALLOWED, Long.toString(s.limit()));
+          ctx.header(RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
+          // draft-ietf-httpapi-ratelimit-headers-10: a List of Items, the item a String naming the
+          // policy.
+          ctx.header(
+              POLICY, '"' + name + "\";q=" + s.limit() + ";w=" + LimitCatalog.WINDOW_SECONDS);
+          long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
+          ctx.header(
+              RATE_LIMIT,
+              '"'
+                  + name
+                  + "\";r="
+                  + s.remaining()
+                  + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
+        });
   }
 
   static Problem tooManyRequests(BucketStatus refusing, long retryAfter) {

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides whether a request may pass: it draws one token from each bucket that applies to it (its access
- * token, its OAuth client, its endpoint group in its org, its org) and that has a limit. A bucket whose
- * limit is 0 does not exist and costs nothing.
+ * Decides whether a request may pass: it draws one token from each bucket that applies to it (its
+ * access token, its OAuth client, its endpoint group in its org, its org) and that has a limit. A
+ * bucket whose limit is 0 does not exist and costs nothing.
  */
 public final class RateLimiter implements AutoCloseable {
   private final LimitService limits;
@@ -29,14 +29,33 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /** In memory, or in Redis (with the in-memory fallback) when the config names a Redis URL. */
-  public static RateLimiter create(LimitService limits, RateLimitConfig config, Clock clock, MeterRegistry registry) {
+  public static RateLimiter create(
+      LimitService limits, RateLimitConfig config, Clock clock, MeterRegistry registry) {
     var time = Buckets.timeMeter(clock);
-    BucketBackend backend = config.clustered() ? new FailoverBackend(new RedisBackend(config, time), new MemoryBackend(time), config.redisRetry(), registry) : new MemoryBackend(time);
+    BucketBackend backend =
+        config.clustered()
+            ? new FailoverBackend(
+                new RedisBackend(config, time),
+                new MemoryBackend(time),
+                config.redisRetry(),
+                registry)
+            : new MemoryBackend(time);
     return new RateLimiter(limits, backend, registry);
   }
 
-  /** One usage row: a bucket of the org, its limit, what is left and how often it refused in the last minute. */
-  public record Usage(String bucket, String key, String namespace, String id, long limit, int windowSeconds, long remaining, long refusedLastMinute) {}
+  /**
+   * One usage row: a bucket of the org, its limit, what is left and how often it refused in the
+   * last minute.
+   */
+  public record Usage(
+      String bucket,
+      String key,
+      String namespace,
+      String id,
+      long limit,
+      int windowSeconds,
+      long remaining,
+      long refusedLastMinute) {}
 
   public record UsageReport(String store, List<Usage> entities) {}
 
@@ -51,33 +70,52 @@ public final class RateLimiter implements AutoCloseable {
     return d;
   }
 
-  /** The buckets' state for this request, consuming nothing (a conditional GET that may turn out free). */
+  /**
+   * The buckets' state for this request, consuming nothing (a conditional GET that may turn out
+   * free).
+   */
   public Decision peek(Principal principal, String group) {
     List<BucketSpec> specs = specs(principal, group);
     return specs.isEmpty() ? Decision.UNLIMITED : new Decision(true, backend.peek(specs));
   }
 
-  /** Every bucket of the org that exists: the org-wide ones with a limit, and the tokens and clients in use. */
+  /**
+   * Every bucket of the org that exists: the org-wide ones with a limit, and the tokens and clients
+   * in use.
+   */
   public UsageReport usage(String orgId) {
     OrgLimits l = limits.effective(orgId);
     var keys = new LinkedHashSet<String>();
     for (LimitCatalog.Definition d : LimitCatalog.ALL) {
-      if ((d.kind() == LimitCatalog.Kind.ORG || d.kind() == LimitCatalog.Kind.GROUP) && l.value(d.key()) > 0) keys.add(BucketSpec.keyOf(orgId, d, orgId));
+      if ((d.kind() == LimitCatalog.Kind.ORG || d.kind() == LimitCatalog.Kind.GROUP)
+          && l.value(d.key()) > 0) keys.add(BucketSpec.keyOf(orgId, d, orgId));
     }
     keys.addAll(backend.activeKeys(orgId));
     var specs = new ArrayList<BucketSpec>();
-    for (String key : keys) BucketSpec.parse(key, l).filter(s -> s.limit() > 0).ifPresent(specs::add);
+    for (String key : keys)
+      BucketSpec.parse(key, l).filter(s -> s.limit() > 0).ifPresent(specs::add);
     specs.sort(Comparator.comparingInt(RateLimiter::order).thenComparing(BucketSpec::key));
     Map<String, Long> refusals = backend.refusalsLastMinute(orgId);
     var rows = new ArrayList<Usage>();
     for (BucketStatus s : backend.peek(specs)) {
       BucketSpec spec = s.spec();
-      rows.add(new Usage(spec.name(), spec.definition().key(), LimitCatalog.NAMESPACE, spec.subject(), s.limit(), LimitCatalog.WINDOW_SECONDS, s.remaining(), refusals.getOrDefault(spec.key(), 0L)));
+      rows.add(
+          new Usage(
+              spec.name(),
+              spec.definition().key(),
+              LimitCatalog.NAMESPACE,
+              spec.subject(),
+              s.limit(),
+              LimitCatalog.WINDOW_SECONDS,
+              s.remaining(),
+              refusals.getOrDefault(spec.key(), 0L)));
     }
     return new UsageReport(backend.name(), rows);
   }
 
-  /** Applies a change of the org's limits to its buckets at once, keeping the tokens already spent. */
+  /**
+   * Applies a change of the org's limits to its buckets at once, keeping the tokens already spent.
+   */
   public void limitsChanged(LimitService.Change change) {
     backend.limitsChanged(change.before(), change.after());
   }
@@ -104,7 +142,10 @@ public final class RateLimiter implements AutoCloseable {
 
   private static void add(List<BucketSpec> specs, OrgLimits l, String key, String subject) {
     long limit = l.value(key);
-    if (limit > 0) specs.add(BucketSpec.of(l.orgId(), LimitCatalog.find(key).orElseThrow(), subject, limit, l.version()));
+    if (limit > 0)
+      specs.add(
+          BucketSpec.of(
+              l.orgId(), LimitCatalog.find(key).orElseThrow(), subject, limit, l.version()));
   }
 
   private static int order(BucketSpec s) {

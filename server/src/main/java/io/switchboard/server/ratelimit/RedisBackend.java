@@ -24,8 +24,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,26 +42,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Buckets in Redis through Bucket4j's Lettuce proxy manager, so every node enforces one limit together.
+ * Buckets in Redis through Bucket4j's Lettuce proxy manager, so every node enforces one limit
+ * together.
  *
- * <p>Bucket4j makes each bucket operation atomic in Redis (compare-and-swap of the bucket's state) but has no
- * transaction over several buckets. A request therefore takes its tokens one bucket at a time, the narrowest
- * first (token, client, endpoint group, org), and when a bucket refuses, gives back what it took from the
- * ones before (also when Redis fails half-way through a request). A refused request thus ends up having
- * consumed nothing, and no request is ever admitted
- * beyond a limit; the price is that for the one round trip between the take and the give-back, another
- * request may see one token fewer in a wide bucket and be refused where it could have passed. Narrowest
- * first keeps that rare: most refusals happen at the token bucket, before anything shared was touched.
+ * <p>Bucket4j makes each bucket operation atomic in Redis (compare-and-swap of the bucket's state)
+ * but has no transaction over several buckets. A request therefore takes its tokens one bucket at a
+ * time, the narrowest first (token, client, endpoint group, org), and when a bucket refuses, gives
+ * back what it took from the ones before (also when Redis fails half-way through a request). A
+ * refused request thus ends up having consumed nothing, and no request is ever admitted beyond a
+ * limit; the price is that for the one round trip between the take and the give-back, another
+ * request may see one token fewer in a wide bucket and be refused where it could have passed.
+ * Narrowest first keeps that rare: most refusals happen at the token bucket, before anything shared
+ * was touched.
  *
- * <p>Each bucket carries the version of its org's limits (Bucket4j's implicit configuration replacement):
- * a node with a newer version updates the bucket, a node that has not yet heard of a change cannot undo it.
- * The key prefix includes a fingerprint of the configured defaults, so nodes configured differently never
- * share a bucket, and a change of the defaults starts fresh buckets.
+ * <p>Each bucket carries the version of its org's limits (Bucket4j's implicit configuration
+ * replacement): a node with a newer version updates the bucket, a node that has not yet heard of a
+ * change cannot undo it. The key prefix includes a fingerprint of the configured defaults, so nodes
+ * configured differently never share a bucket, and a change of the defaults starts fresh buckets.
  */
 final class RedisBackend implements BucketBackend {
   /** How often a node re-registers a bucket it uses in the org's list of active buckets. */
   private static final long REGISTER_EVERY_SECONDS = 10;
-  /** A bucket unused for a window is full again; a little slack covers the registration interval. */
+
+  /**
+   * A bucket unused for a window is full again; a little slack covers the registration interval.
+   */
   private static final long ACTIVE_SECONDS = LimitCatalog.WINDOW_SECONDS + REGISTER_EVERY_SECONDS;
 
   private final TimeMeter time;
@@ -70,28 +75,41 @@ final class RedisBackend implements BucketBackend {
   private final ClientResources resources;
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
-  /** Bounded: the least used buckets' proxies make room (a proxy holds no state that Redis does not). */
-  private final Cache<String, Proxy> proxies = Caffeine.newBuilder().maximumSize(MAX_CACHED_PROXIES).build();
+
+  /**
+   * Bounded: the least used buckets' proxies make room (a proxy holds no state that Redis does
+   * not).
+   */
+  private final Cache<String, Proxy> proxies =
+      Caffeine.newBuilder().maximumSize(MAX_CACHED_PROXIES).build();
+
   private volatile Connections connections;
 
   private static final int MAX_CACHED_PROXIES = 100_000;
 
   private record Proxy(long limit, long version, BucketProxy proxy) {}
 
-  private record Connections(StatefulRedisConnection<String, byte[]> buckets, StatefulRedisConnection<String, String> text, LettuceBasedProxyManager<String> proxies) {}
+  private record Connections(
+      StatefulRedisConnection<String, byte[]> buckets,
+      StatefulRedisConnection<String, String> text,
+      LettuceBasedProxyManager<String> proxies) {}
 
   RedisBackend(RateLimitConfig config, TimeMeter time) {
     this.time = time;
     this.timeout = config.redisTimeout();
     this.prefix = config.redisKeyPrefix() + fingerprint(config.defaults()) + ":";
-    this.resources = DefaultClientResources.builder().reconnectDelay(Delay.constant(config.redisRetry())).build();
+    this.resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(Delay.constant(config.redisRetry()))
+            .build();
     RedisURI uri = RedisURI.create(config.redisUrl());
     uri.setTimeout(timeout);
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
-            // While the connection is down, fail at once (and fall back) instead of queueing until the timeout.
+            // While the connection is down, fail at once (and fall back) instead of queueing until
+            // the timeout.
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
             .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -104,12 +122,15 @@ final class RedisBackend implements BucketBackend {
     if (c != null) return c;
     synchronized (this) {
       if (connections == null) {
-        StatefulRedisConnection<String, byte[]> buckets = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        StatefulRedisConnection<String, byte[]> buckets =
+            client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         try {
           StatefulRedisConnection<String, String> text = client.connect();
           LettuceBasedProxyManager<String> proxies =
               Bucket4jLettuce.casBasedBuilder(buckets)
-                  .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(REGISTER_EVERY_SECONDS)))
+                  .expirationAfterWrite(
+                      ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                          Duration.ofSeconds(REGISTER_EVERY_SECONDS)))
                   .clientClock(time)
                   .requestTimeout(timeout)
                   .build();
@@ -139,22 +160,28 @@ final class RedisBackend implements BucketBackend {
         taken++;
       }
     } finally {
-      // Not admitted, whether refused or because Redis failed half-way (the node then decides locally): the
+      // Not admitted, whether refused or because Redis failed half-way (the node then decides
+      // locally): the
       // buckets already taken from must not stay debited for a request that did not pass here.
       if (taken < specs.size()) giveBack(specs, taken, statuses);
     }
     bestEffort(() -> register(specs));
     if (!refused) return new Decision(true, statuses);
     int refusedAt = taken;
-    // The buckets after the refusing one were not asked; look at them so Retry-After covers them too.
-    for (int i = refusedAt + 1; i < specs.size(); i++) statuses.add(BucketStatus.estimated(specs.get(i), proxy(specs.get(i)).asVerbose().estimateAbilityToConsume(1)));
+    // The buckets after the refusing one were not asked; look at them so Retry-After covers them
+    // too.
+    for (int i = refusedAt + 1; i < specs.size(); i++)
+      statuses.add(
+          BucketStatus.estimated(
+              specs.get(i), proxy(specs.get(i)).asVerbose().estimateAbilityToConsume(1)));
     bestEffort(() -> countRefusals(statuses));
     return new Decision(false, statuses);
   }
 
   /**
-   * Returns the token taken from each of the first {@code taken} buckets. Best effort: when Redis is gone, a
-   * give-back that fails leaves that bucket one token short until it refills (at most one window).
+   * Returns the token taken from each of the first {@code taken} buckets. Best effort: when Redis
+   * is gone, a give-back that fails leaves that bucket one token short until it refills (at most
+   * one window).
    */
   private void giveBack(List<BucketSpec> specs, int taken, List<BucketStatus> statuses) {
     for (int i = 0; i < taken; i++) {
@@ -170,7 +197,8 @@ final class RedisBackend implements BucketBackend {
   @Override
   public List<BucketStatus> peek(List<BucketSpec> specs) {
     var out = new ArrayList<BucketStatus>(specs.size());
-    for (BucketSpec s : specs) out.add(BucketStatus.estimated(s, proxy(s).asVerbose().estimateAbilityToConsume(1)));
+    for (BucketSpec s : specs)
+      out.add(BucketStatus.estimated(s, proxy(s).asVerbose().estimateAbilityToConsume(1)));
     return out;
   }
 
@@ -188,20 +216,22 @@ final class RedisBackend implements BucketBackend {
     var text = connections().text().async();
     long now = epochSecond();
     var futures = new ArrayList<RedisFuture<Map<String, String>>>();
-    // One hash per second; the commands are pipelined on the connection, so this is one round trip's wait.
-    for (long s = now - LimitCatalog.WINDOW_SECONDS + 1; s <= now; s++) futures.add(text.hgetall(prefix + "refused:" + orgId + ":" + s));
+    // One hash per second; the commands are pipelined on the connection, so this is one round
+    // trip's wait.
+    for (long s = now - LimitCatalog.WINDOW_SECONDS + 1; s <= now; s++)
+      futures.add(text.hgetall(prefix + "refused:" + orgId + ":" + s));
     var out = new LinkedHashMap<String, Long>();
     for (var f : futures) await(f).forEach((k, v) -> out.merge(k, Long.parseLong(v), Long::sum));
     return out;
   }
 
   /**
-   * Moves each active bucket of the org to its new limit, keeping what was spent (see
-   * {@link MemoryBackend}): the left-over is read under the old version, then one atomic operation under the
-   * new version replaces the configuration (ADDITIVE) and takes out the spent part that ADDITIVE keeps when a
-   * limit falls. Only the node that made the change does this, once per bucket. Should a node that already
-   * knows the new version touch the bucket first, the left-over is no longer knowable and the bucket keeps
-   * what ADDITIVE gives (capped at the new limit).
+   * Moves each active bucket of the org to its new limit, keeping what was spent (see {@link
+   * MemoryBackend}): the left-over is read under the old version, then one atomic operation under
+   * the new version replaces the configuration (ADDITIVE) and takes out the spent part that
+   * ADDITIVE keeps when a limit falls. Only the node that made the change does this, once per
+   * bucket. Should a node that already knows the new version touch the bucket first, the left-over
+   * is no longer knowable and the bucket keeps what ADDITIVE gives (capped at the new limit).
    */
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
@@ -212,7 +242,9 @@ final class RedisBackend implements BucketBackend {
       if (limit == 0 || limit == old.limit()) continue;
       var read = proxy(old).asVerbose().getAvailableTokens();
       long left = read.getValue();
-      BucketSpec next = new BucketSpec(old.key(), old.orgId(), old.definition(), old.subject(), limit, after.version());
+      BucketSpec next =
+          new BucketSpec(
+              old.key(), old.orgId(), old.definition(), old.subject(), limit, after.version());
       BucketProxy updated = proxy(next);
       if (BucketStatus.capacity(read.getConfiguration()) == old.limit() && limit < old.limit()) {
         long excess = Math.min(left, limit) - Math.max(0, left - (old.limit() - limit));
@@ -242,20 +274,24 @@ final class RedisBackend implements BucketBackend {
   }
 
   /**
-   * The bucket's proxy, kept per key: concurrent requests to one bucket on this node then go through one
-   * proxy, whose batching merges them into one compare-and-swap instead of racing each other's (a hot token
-   * bucket under 16 concurrent requests otherwise spends most of its time retrying).
+   * The bucket's proxy, kept per key: concurrent requests to one bucket on this node then go
+   * through one proxy, whose batching merges them into one compare-and-swap instead of racing each
+   * other's (a hot token bucket under 16 concurrent requests otherwise spends most of its time
+   * retrying).
    */
   private BucketProxy proxy(BucketSpec spec) {
     Proxy cached = proxies.getIfPresent(spec.key());
-    if (cached != null && cached.limit() == spec.limit() && cached.version() == spec.version()) return cached.proxy();
+    if (cached != null && cached.limit() == spec.limit() && cached.version() == spec.version())
+      return cached.proxy();
     BucketConfiguration config = Buckets.config(spec.limit());
     BucketProxy proxy =
         connections()
             .proxies()
             .builder()
-            // Versions start at 1: an org that never changed its limits is version 0 in the database.
-            .withImplicitConfigurationReplacement(spec.version() + 1, TokensInheritanceStrategy.ADDITIVE)
+            // Versions start at 1: an org that never changed its limits is version 0 in the
+            // database.
+            .withImplicitConfigurationReplacement(
+                spec.version() + 1, TokensInheritanceStrategy.ADDITIVE)
             .withOptimization(Optimizations.batching())
             .build(prefix + spec.key(), () -> config);
     proxies.put(spec.key(), new Proxy(spec.limit(), spec.version(), proxy));
@@ -282,7 +318,10 @@ final class RedisBackend implements BucketBackend {
     }
   }
 
-  /** Keeps the org's list of active buckets, touching Redis at most once per bucket per interval per node. */
+  /**
+   * Keeps the org's list of active buckets, touching Redis at most once per bucket per interval per
+   * node.
+   */
   private void register(List<BucketSpec> specs) {
     long now = epochSecond();
     for (BucketSpec s : specs) {
@@ -294,7 +333,8 @@ final class RedisBackend implements BucketBackend {
       text.zadd(key, (double) now, s.key());
       text.expire(key, ACTIVE_SECONDS + 60);
     }
-    if (registeredAt.size() > 100_000) registeredAt.entrySet().removeIf(e -> now - e.getValue() >= REGISTER_EVERY_SECONDS);
+    if (registeredAt.size() > 100_000)
+      registeredAt.entrySet().removeIf(e -> now - e.getValue() >= REGISTER_EVERY_SECONDS);
   }
 
   private <T> T await(RedisFuture<T> future) {
@@ -314,7 +354,9 @@ final class RedisBackend implements BucketBackend {
 
   private static String fingerprint(Map<String, Long> defaults) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(defaults.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(defaults.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Refusals per bucket over the last minute, in one-second slots, in this process. */
 final class RefusalCounter {
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Slots>> byOrg = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Slots>> byOrg =
+      new ConcurrentHashMap<>();
 
   private static final class Slots {
     private final long[] second = new long[LimitCatalog.WINDOW_SECONDS];
@@ -31,18 +32,20 @@ final class RefusalCounter {
   }
 
   void add(String orgId, String key, long epochSecond) {
-    byOrg.computeIfAbsent(orgId, o -> new ConcurrentHashMap<>()).computeIfAbsent(key, k -> new Slots()).add(epochSecond);
+    byOrg
+        .computeIfAbsent(orgId, o -> new ConcurrentHashMap<>())
+        .computeIfAbsent(key, k -> new Slots())
+        .add(epochSecond);
   }
 
   Map<String, Long> lastMinute(String orgId, long epochSecond) {
     var out = new LinkedHashMap<String, Long>();
     var org = byOrg.get(orgId);
     if (org == null) return out;
-    org.forEach(
-        (key, slots) -> {
-          long n = slots.sum(epochSecond);
-          if (n > 0) out.put(key, n);
-        });
+    org.forEach((key, slots) -> {
+      long n = slots.sum(epochSecond);
+      if (n > 0) out.put(key, n);
+    });
     return out;
   }
 

@@ -5,11 +5,21 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a caller sends to create or replace a script. The server-owned fields of the Script shape are
- * accepted and ignored, so a client can GET a script, change it and PUT it back; {@code version} is the
- * optimistic lock of a PUT.
+ * What a caller sends to create or replace a script. The server-owned fields of the Script shape
+ * are accepted and ignored, so a client can GET a script, change it and PUT it back; {@code
+ * version} is the optimistic lock of a PUT.
  */
-@JsonIgnoreProperties({"id", "versionId", "createdDate", "modifiedDate", "publishedDate", "versionDate", "startPageName", "selfUri", "division"})
+@JsonIgnoreProperties({
+  "id",
+  "versionId",
+  "createdDate",
+  "modifiedDate",
+  "publishedDate",
+  "versionDate",
+  "startPageName",
+  "selfUri",
+  "division"
+})
 public record ScriptRequest(
     String name,
     String startPageId,
@@ -19,6 +29,13 @@ public record ScriptRequest(
     JsonNode customActions,
     Long version) {
 
-  @JsonIgnoreProperties({"versionId", "createdDate", "modifiedDate", "selfUri", "rootContainer", "properties"})
+  @JsonIgnoreProperties({
+    "versionId",
+    "createdDate",
+    "modifiedDate",
+    "selfUri",
+    "rootContainer",
+    "properties"
+  })
   public record PageRequest(String id, String name, List<ScriptDocument.Component> components) {}
 }

@@ -39,9 +39,16 @@ public final class ScriptRoutes implements ApiRoutes {
     routes.get("/api/v2/scripts/published", this::listPublished, Scope.read(Scopes.SCRIPTS));
     routes.post("/api/v2/scripts/published", this::publish, Scope.write(Scopes.SCRIPTS));
     routes.get("/api/v2/scripts/published/{id}", this::getPublished, Scope.read(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/published/{id}/variables", this::publishedVariables, Scope.read(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/published/{id}/pages", this::publishedPages, Scope.read(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/published/{id}/pages/{pageId}", this::publishedPage, Scope.read(Scopes.SCRIPTS));
+    routes.get(
+        "/api/v2/scripts/published/{id}/variables",
+        this::publishedVariables,
+        Scope.read(Scopes.SCRIPTS));
+    routes.get(
+        "/api/v2/scripts/published/{id}/pages", this::publishedPages, Scope.read(Scopes.SCRIPTS));
+    routes.get(
+        "/api/v2/scripts/published/{id}/pages/{pageId}",
+        this::publishedPage,
+        Scope.read(Scopes.SCRIPTS));
 
     routes.get("/api/v2/scripts", this::list, Scope.read(Scopes.SCRIPTS));
     routes.post("/api/v2/scripts", this::create, Scope.write(Scopes.SCRIPTS));
@@ -63,8 +70,12 @@ public final class ScriptRoutes implements ApiRoutes {
   }
 
   private void create(Context ctx) {
-    Script s = scripts.create(Requests.principal(ctx).orgId(), bodies.read(ctx, ScriptRequest.class));
-    ctx.status(201).header("Location", "/api/v2/scripts/" + s.id()).header(ETags.HEADER, Conditional.strong(Long.toString(s.version()))).json(ScriptViews.of(s));
+    Script s =
+        scripts.create(Requests.principal(ctx).orgId(), bodies.read(ctx, ScriptRequest.class));
+    ctx.status(201)
+        .header("Location", "/api/v2/scripts/" + s.id())
+        .header(ETags.HEADER, Conditional.strong(Long.toString(s.version())))
+        .json(ScriptViews.of(s));
   }
 
   private void get(Context ctx) {
@@ -75,8 +86,10 @@ public final class ScriptRoutes implements ApiRoutes {
   private void replace(Context ctx) {
     ScriptRequest request = bodies.read(ctx, ScriptRequest.class);
     var expected = Conditional.expectedVersion(ctx, request.version());
-    Script s = scripts.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), request, expected);
-    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(s.version()))).json(ScriptViews.of(s));
+    Script s =
+        scripts.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), request, expected);
+    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(s.version())))
+        .json(ScriptViews.of(s));
   }
 
   private void delete(Context ctx) {
@@ -85,19 +98,28 @@ public final class ScriptRoutes implements ApiRoutes {
   }
 
   private void pages(Context ctx) {
-    ctx.json(ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))).pages());
+    ctx.json(
+        ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))).pages());
   }
 
   private void page(Context ctx) {
-    ctx.json(onePage(ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))).pages(), ctx.pathParam("pageId")));
+    ctx.json(
+        onePage(
+            ScriptViews.of(scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id")))
+                .pages(),
+            ctx.pathParam("pageId")));
   }
 
   // ---- published
 
   private void publish(Context ctx) {
     var request = bodies.read(ctx, PublishRequest.class);
-    PublishedScript p = scripts.publish(Requests.principal(ctx).orgId(), request.scriptId(), request.versionId());
-    ctx.status(201).header("Location", "/api/v2/scripts/published/" + p.scriptId()).header(ETags.HEADER, Conditional.strong(p.versionId())).json(ScriptViews.of(p));
+    PublishedScript p =
+        scripts.publish(Requests.principal(ctx).orgId(), request.scriptId(), request.versionId());
+    ctx.status(201)
+        .header("Location", "/api/v2/scripts/published/" + p.scriptId())
+        .header(ETags.HEADER, Conditional.strong(p.versionId()))
+        .json(ScriptViews.of(p));
   }
 
   private void listPublished(Context ctx) {
@@ -109,36 +131,50 @@ public final class ScriptRoutes implements ApiRoutes {
   }
 
   /**
-   * The tag is the published version's id (plus the sub-resource): a version never changes, so equal tags
-   * mean byte-identical bodies, which is what a strong ETag promises. A 304 costs one indexed lookup.
+   * The tag is the published version's id (plus the sub-resource): a version never changes, so
+   * equal tags mean byte-identical bodies, which is what a strong ETag promises. A 304 costs one
+   * indexed lookup.
    */
   private void getPublished(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
-    Conditional.json(ctx, Conditional.strong(version), () -> ScriptViews.of(scripts.published(org, version)));
+    String version =
+        scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    Conditional.json(
+        ctx, Conditional.strong(version), () -> ScriptViews.of(scripts.published(org, version)));
   }
 
   private void publishedPages(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
-    Conditional.json(ctx, Conditional.strong(version + "-pages"), () -> ScriptViews.of(scripts.published(org, version)).pages());
+    String version =
+        scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    Conditional.json(
+        ctx,
+        Conditional.strong(version + "-pages"),
+        () -> ScriptViews.of(scripts.published(org, version)).pages());
   }
 
   private void publishedPage(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
-    var page = onePage(ScriptViews.of(scripts.published(org, version)).pages(), ctx.pathParam("pageId"));
+    String version =
+        scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    var page =
+        onePage(ScriptViews.of(scripts.published(org, version)).pages(), ctx.pathParam("pageId"));
     Conditional.json(ctx, Conditional.strong(version + "-page-" + page.id()), () -> page);
   }
 
-  /** Optional filters as in the Genesys SDK: {@code input}, {@code output} (true/false) and {@code type}. */
+  /**
+   * Optional filters as in the Genesys SDK: {@code input}, {@code output} (true/false) and {@code
+   * type}.
+   */
   private void publishedVariables(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    String version = scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
+    String version =
+        scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
     Boolean input = bool(ctx, "input");
     Boolean output = bool(ctx, "output");
     String type = ctx.queryParam("type");
-    if (type != null && !ScriptValidator.VARIABLE_TYPES.contains(type)) throw Problem.invalid("type", "must be string, number or boolean");
+    if (type != null && !ScriptValidator.VARIABLE_TYPES.contains(type))
+      throw Problem.invalid("type", "must be string, number or boolean");
     Conditional.json(
         ctx,
         Conditional.strong(version + "-variables"),
@@ -153,21 +189,36 @@ public final class ScriptRoutes implements ApiRoutes {
   }
 
   private static ScriptViews.PageView onePage(List<ScriptViews.PageView> pages, String pageId) {
-    return pages.stream().filter(p -> p.id().equals(pageId)).findFirst().orElseThrow(() -> Problem.notFound("Page", pageId));
+    return pages.stream()
+        .filter(p -> p.id().equals(pageId))
+        .findFirst()
+        .orElseThrow(() -> Problem.notFound("Page", pageId));
   }
 
   private static ScriptStore.ListQuery query(Context ctx, Page.Request page) {
     String name = ctx.queryParam("name");
     String sortBy = ctx.queryParam("sortBy");
     ScriptStore.SortField field =
-        switch (sortBy == null || sortBy.isBlank() ? "name" : sortBy.trim().toLowerCase(Locale.ROOT)) {
+        switch (sortBy == null || sortBy.isBlank()
+            ? "name"
+            : sortBy.trim().toLowerCase(Locale.ROOT)) {
           case "name" -> ScriptStore.SortField.NAME;
           case "createddate" -> ScriptStore.SortField.CREATED;
           case "modifieddate", "versiondate" -> ScriptStore.SortField.MODIFIED;
           case "publisheddate" -> ScriptStore.SortField.PUBLISHED;
-          default -> throw new Problem(Problem.Kind.INVALID, "invalid.value", "sortBy: must be name, createdDate, modifiedDate or publishedDate", Map.of("field", "sortBy"));
+          default ->
+              throw new Problem(
+                  Problem.Kind.INVALID,
+                  "invalid.value",
+                  "sortBy: must be name, createdDate, modifiedDate or publishedDate",
+                  Map.of("field", "sortBy"));
         };
-    return new ScriptStore.ListQuery(name == null || name.isBlank() ? null : name.trim(), field, SortOrder.of(ctx) == SortOrder.ASCENDING, page.offset(), page.pageSize());
+    return new ScriptStore.ListQuery(
+        name == null || name.isBlank() ? null : name.trim(),
+        field,
+        SortOrder.of(ctx) == SortOrder.ASCENDING,
+        page.offset(),
+        page.pageSize());
   }
 
   private static Boolean bool(Context ctx, String name) {

@@ -12,18 +12,24 @@ import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * Scripts: create, read, replace with a version, delete, and publish an immutable version. Published
- * versions never change, so they are cached by version id; which version is the latest is read from the
- * database on every request, so a publish on one node is served by every node at once.
+ * Scripts: create, read, replace with a version, delete, and publish an immutable version.
+ * Published versions never change, so they are cached by version id; which version is the latest is
+ * read from the database on every request, so a publish on one node is served by every node at
+ * once.
  */
 public final class ScriptService {
-  /** Enough for every published script a busy org serves; beyond it the least used versions make room. */
+  /**
+   * Enough for every published script a busy org serves; beyond it the least used versions make
+   * room.
+   */
   static final int CACHE_LIMIT = 2_000;
 
   private final ScriptStore store;
   private final Clock clock;
+
   /** Published versions by version id. Concurrent first reads of one version load it once. */
-  private final Cache<String, PublishedScript> published = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
+  private final Cache<String, PublishedScript> published =
+      Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
   public ScriptService(ScriptStore store, Clock clock) {
     this.store = store;
@@ -34,7 +40,17 @@ public final class ScriptService {
     String name = ScriptValidator.name(request.name());
     ScriptDocument doc = ScriptValidator.document(request);
     Instant now = clock.instant();
-    var script = new Script(UUID.randomUUID().toString(), orgId, name, 1, UUID.randomUUID().toString(), now, now, null, doc);
+    var script =
+        new Script(
+            UUID.randomUUID().toString(),
+            orgId,
+            name,
+            1,
+            UUID.randomUUID().toString(),
+            now,
+            now,
+            null,
+            doc);
     store.insert(script);
     return script;
   }
@@ -53,14 +69,20 @@ public final class ScriptService {
   }
 
   /** Replaces the script's content; the version is required and must be the current one. */
-  public Script replace(String orgId, String id, ScriptRequest request, OptionalLong expectedVersion) {
+  public Script replace(
+      String orgId, String id, ScriptRequest request, OptionalLong expectedVersion) {
     String name = ScriptValidator.name(request.name());
     ScriptDocument doc = ScriptValidator.document(request);
     if (expectedVersion.isEmpty()) {
-      throw new Problem(Problem.Kind.INVALID, "invalid.value", "version: is required to replace a script (or send If-Match)", Map.of("field", "version"));
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "version: is required to replace a script (or send If-Match)",
+          Map.of("field", "version"));
     }
     long expected = expectedVersion.getAsLong();
-    if (!store.replace(orgId, id, expected, name, UUID.randomUUID().toString(), clock.instant(), doc)) {
+    if (!store.replace(
+        orgId, id, expected, name, UUID.randomUUID().toString(), clock.instant(), doc)) {
       Script current = get(orgId, id);
       throw Problem.versionMismatch(current.version(), expected);
     }
@@ -80,40 +102,70 @@ public final class ScriptService {
   }
 
   /**
-   * Publishes the script's current content as a new immutable version, which becomes the one served. With
-   * {@code versionId}, only if that is still the script's content (else 409 version.mismatch).
+   * Publishes the script's current content as a new immutable version, which becomes the one
+   * served. With {@code versionId}, only if that is still the script's content (else 409
+   * version.mismatch).
    */
   public PublishedScript publish(String orgId, String scriptId, String versionId) {
     if (scriptId == null || scriptId.isBlank()) throw Problem.invalid("scriptId", "is required");
     PublishedScript p =
-        store.inTransaction(
-            h -> {
-              Script s = store.lock(h, orgId, scriptId).orElseThrow(() -> Problem.notFound("Script", scriptId));
-              if (versionId != null && !versionId.equals(s.versionId())) {
-                throw new Problem(
-                    Problem.Kind.CONFLICT,
-                    "version.mismatch",
-                    "versionId " + versionId + " is not the script's current content; the current versionId is " + s.versionId(),
-                    Map.of("currentVersion", s.version(), "currentVersionId", s.versionId(), "givenVersionId", versionId));
-              }
-              if (s.document().pages().isEmpty()) throw Problem.invalid("pages", "a script needs at least one page to be published");
-              var version = new PublishedScript(UUID.randomUUID().toString(), s.id(), orgId, store.nextSeq(h, s.id()), s.name(), s.createdAt(), s.modifiedAt(), clock.instant(), false, s.document());
-              store.insertPublished(h, version);
-              return version;
-            });
+        store.inTransaction(h -> {
+          Script s =
+              store
+                  .lock(h, orgId, scriptId)
+                  .orElseThrow(() -> Problem.notFound("Script", scriptId));
+          if (versionId != null && !versionId.equals(s.versionId())) {
+            throw new Problem(
+                Problem.Kind.CONFLICT,
+                "version.mismatch",
+                "versionId "
+                    + versionId
+                    + " is not the script's current content; the current versionId is "
+                    + s.versionId(),
+                Map.of(
+                    "currentVersion",
+                    s.version(),
+                    "currentVersionId",
+                    s.versionId(),
+                    "givenVersionId",
+                    versionId));
+          }
+          if (s.document().pages().isEmpty())
+            throw Problem.invalid("pages", "a script needs at least one page to be published");
+          var version =
+              new PublishedScript(
+                  UUID.randomUUID().toString(),
+                  s.id(),
+                  orgId,
+                  store.nextSeq(h, s.id()),
+                  s.name(),
+                  s.createdAt(),
+                  s.modifiedAt(),
+                  clock.instant(),
+                  false,
+                  s.document());
+          store.insertPublished(h, version);
+          return version;
+        });
     remember(p);
     return p;
   }
 
   /**
-   * The published version a read of {@code /published/{scriptId}} serves: the latest, or the one named by
-   * {@code versionId} if it is one of the script's. 404 when the script is not the org's, is not published or
-   * was deleted. One small query: enough to answer a conditional GET with 304.
+   * The published version a read of {@code /published/{scriptId}} serves: the latest, or the one
+   * named by {@code versionId} if it is one of the script's. 404 when the script is not the org's,
+   * is not published or was deleted. One small query: enough to answer a conditional GET with 304.
    */
   public String servedVersionId(String orgId, String scriptId, String versionId) {
-    String latest = store.latestPublishedVersionId(orgId, scriptId).orElseThrow(() -> Problem.notFound("Published script", scriptId));
+    String latest =
+        store
+            .latestPublishedVersionId(orgId, scriptId)
+            .orElseThrow(() -> Problem.notFound("Published script", scriptId));
     if (versionId == null || versionId.equals(latest)) return latest;
-    return publishedVersion(orgId, versionId).filter(p -> p.scriptId().equals(scriptId)).map(PublishedScript::versionId).orElseThrow(() -> Problem.notFound("Published script version", versionId));
+    return publishedVersion(orgId, versionId)
+        .filter(p -> p.scriptId().equals(scriptId))
+        .map(PublishedScript::versionId)
+        .orElseThrow(() -> Problem.notFound("Published script version", versionId));
   }
 
   public Optional<String> findLatestPublishedVersionId(String orgId, String scriptId) {
@@ -122,7 +174,8 @@ public final class ScriptService {
 
   /** A version {@link #servedVersionId} returned. */
   public PublishedScript published(String orgId, String versionId) {
-    return publishedVersion(orgId, versionId).orElseThrow(() -> Problem.notFound("Published script version", versionId));
+    return publishedVersion(orgId, versionId)
+        .orElseThrow(() -> Problem.notFound("Published script version", versionId));
   }
 
   /** Any published version of the org by id, deleted or not: what a pinned session renders. */
@@ -141,7 +194,8 @@ public final class ScriptService {
   }
 
   private void remember(PublishedScript p) {
-    // A stored version's content never changes. Its 'deleted' flag can, so whether a version is served is
+    // A stored version's content never changes. Its 'deleted' flag can, so whether a version is
+    // served is
     // always decided by the store (servedVersionId), never by this cache.
     published.put(p.versionId(), p);
   }

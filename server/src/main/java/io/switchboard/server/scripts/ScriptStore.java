@@ -30,7 +30,8 @@ public final class ScriptStore {
     }
   }
 
-  public record ListQuery(String nameContains, SortField sortBy, boolean ascending, int offset, int limit) {}
+  public record ListQuery(
+      String nameContains, SortField sortBy, boolean ascending, int offset, int limit) {}
 
   private final Jdbi jdbi;
   private final JsonMapper mapper;
@@ -76,94 +77,142 @@ public final class ScriptStore {
   }
 
   public void insert(Script s) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "insert into scripts (id, org_id, name, name_lower, version, version_id, created_at, modified_at, published_at, document) "
-                        + "values (:id, :org, :name, :lower, :version, :versionId, :created, :modified, null, :doc)")
-                .bind("id", s.id())
-                .bind("org", s.orgId())
-                .bind("name", s.name())
-                .bind("lower", s.name().toLowerCase(Locale.ROOT))
-                .bind("version", s.version())
-                .bind("versionId", s.versionId())
-                .bind("created", Times.db(s.createdAt()))
-                .bind("modified", Times.db(s.modifiedAt()))
-                .bind("doc", mapper.writeValueAsString(s.document()))
-                .execute());
+    jdbi.useHandle(h ->
+        h.createUpdate(
+                "insert into scripts (id, org_id, name, name_lower, version, version_id,"
+                    + " created_at, modified_at, published_at, document) values (:id, :org, :name,"
+                    + " :lower, :version, :versionId, :created, :modified, null, :doc)")
+            .bind("id", s.id())
+            .bind("org", s.orgId())
+            .bind("name", s.name())
+            .bind("lower", s.name().toLowerCase(Locale.ROOT))
+            .bind("version", s.version())
+            .bind("versionId", s.versionId())
+            .bind("created", Times.db(s.createdAt()))
+            .bind("modified", Times.db(s.modifiedAt()))
+            .bind("doc", mapper.writeValueAsString(s.document()))
+            .execute());
   }
 
   public Optional<Script> find(String orgId, String id) {
-    return jdbi.withHandle(h -> h.createQuery("select * from scripts where id = :id and org_id = :org").bind("id", id).bind("org", orgId).map(scriptRow).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from scripts where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map(scriptRow)
+            .findOne());
   }
 
   public Optional<Script> findByName(String orgId, String name) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from scripts where org_id = :org and name_lower = :lower order by created_at, id")
-                .bind("org", orgId)
-                .bind("lower", name.toLowerCase(Locale.ROOT))
-                .map(scriptRow)
-                .findFirst());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from scripts where org_id = :org and name_lower = :lower order by"
+                    + " created_at, id")
+            .bind("org", orgId)
+            .bind("lower", name.toLowerCase(Locale.ROOT))
+            .map(scriptRow)
+            .findFirst());
   }
 
-  /** Replaces the content if the stored version is {@code expectedVersion}; false otherwise (nothing written). */
-  public boolean replace(String orgId, String id, long expectedVersion, String name, String versionId, Instant now, ScriptDocument doc) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "update scripts set name = :name, name_lower = :lower, version = version + 1, version_id = :versionId, modified_at = :now, document = :doc "
-                            + "where id = :id and org_id = :org and version = :expected")
-                    .bind("name", name)
-                    .bind("lower", name.toLowerCase(Locale.ROOT))
-                    .bind("versionId", versionId)
-                    .bind("now", Times.db(now))
-                    .bind("doc", mapper.writeValueAsString(doc))
-                    .bind("id", id)
-                    .bind("org", orgId)
-                    .bind("expected", expectedVersion)
-                    .execute())
+  /**
+   * Replaces the content if the stored version is {@code expectedVersion}; false otherwise (nothing
+   * written).
+   */
+  public boolean replace(
+      String orgId,
+      String id,
+      long expectedVersion,
+      String name,
+      String versionId,
+      Instant now,
+      ScriptDocument doc) {
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update scripts set name = :name, name_lower = :lower, version = version + 1,"
+                    + " version_id = :versionId, modified_at = :now, document = :doc where id = :id"
+                    + " and org_id = :org and version = :expected")
+            .bind("name", name)
+            .bind("lower", name.toLowerCase(Locale.ROOT))
+            .bind("versionId", versionId)
+            .bind("now", Times.db(now))
+            .bind("doc", mapper.writeValueAsString(doc))
+            .bind("id", id)
+            .bind("org", orgId)
+            .bind("expected", expectedVersion)
+            .execute())
         == 1;
   }
 
-  /** Deletes the script; its published versions stop being served but stay for sessions pinned to them. */
+  /**
+   * Deletes the script; its published versions stop being served but stay for sessions pinned to
+   * them.
+   */
   public boolean delete(String orgId, String id) {
-    return jdbi.inTransaction(
-        h -> {
-          int n = h.createUpdate("delete from scripts where id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute();
-          if (n == 0) return false;
-          h.createUpdate("update published_scripts set deleted = true, latest = false where script_id = :id and org_id = :org").bind("id", id).bind("org", orgId).execute();
-          return true;
-        });
+    return jdbi.inTransaction(h -> {
+      int n =
+          h.createUpdate("delete from scripts where id = :id and org_id = :org")
+              .bind("id", id)
+              .bind("org", orgId)
+              .execute();
+      if (n == 0) return false;
+      h.createUpdate(
+              "update published_scripts set deleted = true, latest = false where script_id = :id"
+                  + " and org_id = :org")
+          .bind("id", id)
+          .bind("org", orgId)
+          .execute();
+      return true;
+    });
   }
 
   public List<Script> list(String orgId, ListQuery q) {
-    return jdbi.withHandle(
-        h -> {
-          Query query =
-              h.createQuery(
-                  "select * from scripts where " + nameFilter(q) + " order by " + q.sortBy().draftColumn + " " + (q.ascending() ? "asc" : "desc") + ", id limit :limit offset :offset");
-          return bind(query, orgId, q).bind("limit", q.limit()).bind("offset", q.offset()).map(scriptRow).list();
-        });
+    return jdbi.withHandle(h -> {
+      Query query =
+          h.createQuery(
+              "select * from scripts where "
+                  + nameFilter(q)
+                  + " order by "
+                  + q.sortBy().draftColumn
+                  + " "
+                  + (q.ascending() ? "asc" : "desc")
+                  + ", id limit :limit offset :offset");
+      return bind(query, orgId, q)
+          .bind("limit", q.limit())
+          .bind("offset", q.offset())
+          .map(scriptRow)
+          .list();
+    });
   }
 
   public long count(String orgId, ListQuery q) {
-    return jdbi.withHandle(h -> bind(h.createQuery("select count(*) from scripts where " + nameFilter(q)), orgId, q).mapTo(Long.class).one());
+    return jdbi.withHandle(h ->
+        bind(h.createQuery("select count(*) from scripts where " + nameFilter(q)), orgId, q)
+            .mapTo(Long.class)
+            .one());
   }
 
   // ---- publishing
 
   /** Locks the script's row for a publish, reading it as committed. */
   public Optional<Script> lock(Handle h, String orgId, String id) {
-    return h.createQuery("select * from scripts where id = :id and org_id = :org for update").bind("id", id).bind("org", orgId).map(scriptRow).findOne();
+    return h.createQuery("select * from scripts where id = :id and org_id = :org for update")
+        .bind("id", id)
+        .bind("org", orgId)
+        .map(scriptRow)
+        .findOne();
   }
 
   /** Adds {@code p} as the script's latest published version; call with the script's row locked. */
   public void insertPublished(Handle h, PublishedScript p) {
-    h.createUpdate("update published_scripts set latest = false where script_id = :id and latest = true").bind("id", p.scriptId()).execute();
     h.createUpdate(
-            "insert into published_scripts (version_id, script_id, org_id, seq, name, name_lower, script_created_at, script_modified_at, published_at, latest, deleted, document) "
-                + "values (:versionId, :scriptId, :org, :seq, :name, :lower, :created, :modified, :published, true, false, :doc)")
+            "update published_scripts set latest = false where script_id = :id and latest = true")
+        .bind("id", p.scriptId())
+        .execute();
+    h.createUpdate(
+            "insert into published_scripts (version_id, script_id, org_id, seq, name, name_lower,"
+                + " script_created_at, script_modified_at, published_at, latest, deleted, document)"
+                + " values (:versionId, :scriptId, :org, :seq, :name, :lower, :created, :modified,"
+                + " :published, true, false, :doc)")
         .bind("versionId", p.versionId())
         .bind("scriptId", p.scriptId())
         .bind("org", p.orgId())
@@ -175,52 +224,78 @@ public final class ScriptStore {
         .bind("published", Times.db(p.publishedAt()))
         .bind("doc", mapper.writeValueAsString(p.document()))
         .execute();
-    h.createUpdate("update scripts set published_at = :at where id = :id").bind("at", Times.db(p.publishedAt())).bind("id", p.scriptId()).execute();
+    h.createUpdate("update scripts set published_at = :at where id = :id")
+        .bind("at", Times.db(p.publishedAt()))
+        .bind("id", p.scriptId())
+        .execute();
   }
 
   public int nextSeq(Handle h, String scriptId) {
-    return h.createQuery("select coalesce(max(seq), 0) + 1 from published_scripts where script_id = :id").bind("id", scriptId).mapTo(Integer.class).one();
+    return h.createQuery(
+            "select coalesce(max(seq), 0) + 1 from published_scripts where script_id = :id")
+        .bind("id", scriptId)
+        .mapTo(Integer.class)
+        .one();
   }
 
   /** The version id of the script's latest published version, if it has one and is not deleted. */
   public Optional<String> latestPublishedVersionId(String orgId, String scriptId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select version_id from published_scripts where org_id = :org and script_id = :id and latest = true and deleted = false")
-                .bind("org", orgId)
-                .bind("id", scriptId)
-                .mapTo(String.class)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select version_id from published_scripts where org_id = :org and script_id = :id"
+                    + " and latest = true and deleted = false")
+            .bind("org", orgId)
+            .bind("id", scriptId)
+            .mapTo(String.class)
+            .findOne());
   }
 
   /** A published version by its id, deleted or not (sessions pinned to it still render). */
   public Optional<PublishedScript> publishedVersion(String versionId) {
-    return jdbi.withHandle(h -> h.createQuery("select * from published_scripts where version_id = :v").bind("v", versionId).map(publishedRow).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from published_scripts where version_id = :v")
+            .bind("v", versionId)
+            .map(publishedRow)
+            .findOne());
   }
 
   public List<PublishedScript> listPublished(String orgId, ListQuery q) {
-    return jdbi.withHandle(
-        h -> {
-          Query query =
-              h.createQuery(
-                  "select * from published_scripts where latest = true and deleted = false and "
-                      + nameFilter(q)
-                      + " order by "
-                      + q.sortBy().publishedColumn
-                      + " "
-                      + (q.ascending() ? "asc" : "desc")
-                      + ", script_id limit :limit offset :offset");
-          return bind(query, orgId, q).bind("limit", q.limit()).bind("offset", q.offset()).map(publishedRow).list();
-        });
+    return jdbi.withHandle(h -> {
+      Query query =
+          h.createQuery(
+              "select * from published_scripts where latest = true and deleted = false and "
+                  + nameFilter(q)
+                  + " order by "
+                  + q.sortBy().publishedColumn
+                  + " "
+                  + (q.ascending() ? "asc" : "desc")
+                  + ", script_id limit :limit offset :offset");
+      return bind(query, orgId, q)
+          .bind("limit", q.limit())
+          .bind("offset", q.offset())
+          .map(publishedRow)
+          .list();
+    });
   }
 
   public long countPublished(String orgId, ListQuery q) {
-    return jdbi.withHandle(
-        h -> bind(h.createQuery("select count(*) from published_scripts where latest = true and deleted = false and " + nameFilter(q)), orgId, q).mapTo(Long.class).one());
+    return jdbi.withHandle(h ->
+        bind(
+                h.createQuery(
+                    "select count(*) from published_scripts where latest = true and deleted = false"
+                        + " and "
+                        + nameFilter(q)),
+                orgId,
+                q)
+            .mapTo(Long.class)
+            .one());
   }
 
   private static String nameFilter(ListQuery q) {
-    return "org_id = :org" + (q.nameContains() == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'");
+    return "org_id = :org"
+        + (q.nameContains() == null
+            ? ""
+            : " and name_lower like :name escape '" + Like.ESCAPE + "'");
   }
 
   private static Query bind(Query query, String orgId, ListQuery q) {

@@ -11,9 +11,19 @@ import tools.jackson.databind.JsonNode;
 public final class ScriptViews {
   private ScriptViews() {}
 
-  public record PageView(String id, String name, String versionId, Instant createdDate, Instant modifiedDate, List<Component> components, String selfUri) {}
+  public record PageView(
+      String id,
+      String name,
+      String versionId,
+      Instant createdDate,
+      Instant modifiedDate,
+      List<Component> components,
+      String selfUri) {}
 
-  /** {@code version} is the draft's optimistic lock; a published version has none (it never changes). */
+  /**
+   * {@code version} is the draft's optimistic lock; a published version has none (it never
+   * changes).
+   */
   public record ScriptView(
       String id,
       String name,
@@ -35,7 +45,21 @@ public final class ScriptViews {
     String self = "/api/v2/scripts/" + s.id();
     ScriptDocument d = s.document();
     return new ScriptView(
-        s.id(), s.name(), s.versionId(), s.version(), s.createdAt(), s.modifiedAt(), s.publishedAt(), s.modifiedAt(), d.startPageId(), d.startPageName(), d.features(), d.variables(), d.customActions(), pages(d, s.versionId(), s.createdAt(), s.modifiedAt(), self), self);
+        s.id(),
+        s.name(),
+        s.versionId(),
+        s.version(),
+        s.createdAt(),
+        s.modifiedAt(),
+        s.publishedAt(),
+        s.modifiedAt(),
+        d.startPageId(),
+        d.startPageName(),
+        d.features(),
+        d.variables(),
+        d.customActions(),
+        pages(d, s.versionId(), s.createdAt(), s.modifiedAt(), self),
+        self);
   }
 
   public static ScriptView of(PublishedScript p) {
@@ -59,11 +83,20 @@ public final class ScriptViews {
         self);
   }
 
-  private static List<PageView> pages(ScriptDocument d, String versionId, Instant created, Instant modified, String scriptSelf) {
+  private static List<PageView> pages(
+      ScriptDocument d, String versionId, Instant created, Instant modified, String scriptSelf) {
     return d.pages().stream().map(p -> page(p, versionId, created, modified, scriptSelf)).toList();
   }
 
-  private static PageView page(ScriptPage p, String versionId, Instant created, Instant modified, String scriptSelf) {
-    return new PageView(p.id(), p.name(), versionId, created, modified, p.components(), scriptSelf + "/pages/" + p.id());
+  private static PageView page(
+      ScriptPage p, String versionId, Instant created, Instant modified, String scriptSelf) {
+    return new PageView(
+        p.id(),
+        p.name(),
+        versionId,
+        created,
+        modified,
+        p.components(),
+        scriptSelf + "/pages/" + p.id());
   }
 }

@@ -22,7 +22,8 @@ public final class TextPlaceholders {
       if (j + 1 < text.length() && text.charAt(j) == '}' && text.charAt(j + 1) == '}') {
         return new Found(i, j + 2, strip(text, i + 2, j));
       }
-      // Nothing between i + 2 and j is a brace, so the next "{{" cannot start before j, except one step
+      // Nothing between i + 2 and j is a brace, so the next "{{" cannot start before j, except one
+      // step
       // on when a brace follows "{{" at once ("{{{x}}").
       i = text.indexOf("{{", j > i + 2 ? j : i + 1);
     }
@@ -43,7 +44,10 @@ public final class TextPlaceholders {
     return out.append(text, copied, text.length()).toString();
   }
 
-  /** The name between the braces without the white space ({@code \s} of regular expressions) around it. */
+  /**
+   * The name between the braces without the white space ({@code \s} of regular expressions) around
+   * it.
+   */
   private static String strip(String text, int from, int to) {
     while (from < to && isSpace(text.charAt(from))) from++;
     while (to > from && isSpace(text.charAt(to - 1))) to--;

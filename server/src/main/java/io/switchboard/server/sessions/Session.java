@@ -4,9 +4,9 @@ import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A running script for one agent on one conversation. {@code scriptVersionId} pins the published version it
- * started on; {@code version} rises by one with every write. Treat {@code data} as read-only: changes make a
- * copy.
+ * A running script for one agent on one conversation. {@code scriptVersionId} pins the published
+ * version it started on; {@code version} rises by one with every write. Treat {@code data} as
+ * read-only: changes make a copy.
  */
 public record Session(
     String id,
@@ -30,10 +30,34 @@ public record Session(
   }
 
   Session withData(ObjectNode newData, Instant now) {
-    return new Session(id, orgId, scriptId, scriptVersionId, conversationId, agentId, state, version + 1, newData, createdAt, now, completedAt);
+    return new Session(
+        id,
+        orgId,
+        scriptId,
+        scriptVersionId,
+        conversationId,
+        agentId,
+        state,
+        version + 1,
+        newData,
+        createdAt,
+        now,
+        completedAt);
   }
 
   Session completed(Instant now) {
-    return new Session(id, orgId, scriptId, scriptVersionId, conversationId, agentId, COMPLETED, version + 1, data, createdAt, now, now);
+    return new Session(
+        id,
+        orgId,
+        scriptId,
+        scriptVersionId,
+        conversationId,
+        agentId,
+        COMPLETED,
+        version + 1,
+        data,
+        createdAt,
+        now,
+        now);
   }
 }

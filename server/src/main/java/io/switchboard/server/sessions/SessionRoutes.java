@@ -23,7 +23,10 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code /api/v2/agent-scripting/sessions}: create (one or in bulk), get, merge-patch, put, complete, render. */
+/**
+ * {@code /api/v2/agent-scripting/sessions}: create (one or in bulk), get, merge-patch, put,
+ * complete, render.
+ */
 public final class SessionRoutes implements ApiRoutes {
   private static final String BASE = "/api/v2/agent-scripting/sessions";
 
@@ -51,7 +54,19 @@ public final class SessionRoutes implements ApiRoutes {
       Instant completedDate,
       String selfUri) {
     public static SessionView of(Session s) {
-      return new SessionView(s.id(), s.scriptId(), s.scriptVersionId(), s.conversationId(), s.agentId(), s.state(), s.version(), s.data(), s.createdAt(), s.modifiedAt(), s.completedAt(), BASE + "/" + s.id());
+      return new SessionView(
+          s.id(),
+          s.scriptId(),
+          s.scriptVersionId(),
+          s.conversationId(),
+          s.agentId(),
+          s.state(),
+          s.version(),
+          s.data(),
+          s.createdAt(),
+          s.modifiedAt(),
+          s.completedAt(),
+          BASE + "/" + s.id());
     }
   }
 
@@ -60,13 +75,35 @@ public final class SessionRoutes implements ApiRoutes {
 
   public record BulkResponse(List<BulkItem> results, int created, int failed) {}
 
-  /** A component as the agent sees it: placeholders filled in, inputs showing their variable's value. */
-  public record RenderedComponent(String id, String type, String text, String label, String inputType, String variable, JsonNode value, List<String> options, String action, JsonNode setValue) {}
+  /**
+   * A component as the agent sees it: placeholders filled in, inputs showing their variable's
+   * value.
+   */
+  public record RenderedComponent(
+      String id,
+      String type,
+      String text,
+      String label,
+      String inputType,
+      String variable,
+      JsonNode value,
+      List<String> options,
+      String action,
+      JsonNode setValue) {}
 
   public record RenderedPage(String id, String name, List<RenderedComponent> components) {}
 
   public record RenderView(
-      String sessionId, String scriptId, String scriptVersionId, String scriptName, String state, long version, String startPageId, ObjectNode values, List<RenderedPage> pages, String selfUri) {}
+      String sessionId,
+      String scriptId,
+      String scriptVersionId,
+      String scriptName,
+      String state,
+      long version,
+      String startPageId,
+      ObjectNode values,
+      List<RenderedPage> pages,
+      String selfUri) {}
 
   @Override
   public void register(RoutesConfig routes) {
@@ -90,18 +127,27 @@ public final class SessionRoutes implements ApiRoutes {
   private void createBulk(Context ctx) {
     JsonNode body = bodies.readTree(ctx, Set.of(RequestBodies.JSON));
     if (!body.isArray()) throw Problem.invalid("body", "must be an array of sessions to create");
-    if (body.isEmpty() || body.size() > SessionService.MAX_BULK) throw Problem.invalid("body", "must hold 1 to " + SessionService.MAX_BULK + " sessions, got " + body.size());
+    if (body.isEmpty() || body.size() > SessionService.MAX_BULK)
+      throw Problem.invalid(
+          "body", "must hold 1 to " + SessionService.MAX_BULK + " sessions, got " + body.size());
     String org = Requests.principal(ctx).orgId();
     var results = new ArrayList<BulkItem>();
     int created = 0;
     for (int i = 0; i < body.size(); i++) {
       try {
-        if (!body.get(i).isObject()) throw Problem.invalid("[" + i + "]", "item " + i + " must be a session object, not " + body.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        if (!body.get(i).isObject())
+          throw Problem.invalid(
+              "[" + i + "]",
+              "item "
+                  + i
+                  + " must be a session object, not "
+                  + body.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         var request = bodies.bind(body.get(i), SessionService.NewSession.class);
         results.add(new BulkItem(i, 201, SessionView.of(sessions.create(org, request)), null));
         created++;
       } catch (Problem p) {
-        results.add(new BulkItem(i, HttpServer.statusOf(p.kind()), null, HttpServer.errorBody(ctx, p)));
+        results.add(
+            new BulkItem(i, HttpServer.statusOf(p.kind()), null, HttpServer.errorBody(ctx, p)));
       }
     }
     ctx.json(new BulkResponse(results, created, results.size() - created));
@@ -112,23 +158,35 @@ public final class SessionRoutes implements ApiRoutes {
     Conditional.json(ctx, etag(s), () -> SessionView.of(s));
   }
 
-  /** RFC 7396 merge patch of the session; only {@code data} changes, {@code version} is a precondition. */
+  /**
+   * RFC 7396 merge patch of the session; only {@code data} changes, {@code version} is a
+   * precondition.
+   */
   private void patch(Context ctx) {
     JsonNode body = bodies.readTree(ctx, Set.of(RequestBodies.MERGE_PATCH, RequestBodies.JSON));
     ObjectNode patch = sessionDocument(body);
     Long version = version(patch);
     var expected = Conditional.expectedVersion(ctx, version);
-    respond(ctx, sessions.mergePatch(Requests.principal(ctx).orgId(), ctx.pathParam("id"), patch.get("data"), expected));
+    respond(
+        ctx,
+        sessions.mergePatch(
+            Requests.principal(ctx).orgId(), ctx.pathParam("id"), patch.get("data"), expected));
   }
 
   private void replace(Context ctx) {
     ObjectNode body = sessionDocument(bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
     var expected = Conditional.expectedVersion(ctx, version(body));
-    respond(ctx, sessions.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), body.get("data"), expected));
+    respond(
+        ctx,
+        sessions.replace(
+            Requests.principal(ctx).orgId(), ctx.pathParam("id"), body.get("data"), expected));
   }
 
   private void complete(Context ctx) {
-    respond(ctx, sessions.complete(Requests.principal(ctx).orgId(), ctx.pathParam("id"), Conditional.ifMatchVersion(ctx)));
+    respond(
+        ctx,
+        sessions.complete(
+            Requests.principal(ctx).orgId(), ctx.pathParam("id"), Conditional.ifMatchVersion(ctx)));
   }
 
   private void render(Context ctx) {
@@ -140,9 +198,23 @@ public final class SessionRoutes implements ApiRoutes {
         () -> {
           var pages = new ArrayList<RenderedPage>();
           for (ScriptDocument.ScriptPage page : r.script().document().pages()) {
-            pages.add(new RenderedPage(page.id(), page.name(), page.components().stream().map(c -> rendered(c, r.values())).toList()));
+            pages.add(
+                new RenderedPage(
+                    page.id(),
+                    page.name(),
+                    page.components().stream().map(c -> rendered(c, r.values())).toList()));
           }
-          return new RenderView(s.id(), s.scriptId(), s.scriptVersionId(), r.script().name(), s.state(), s.version(), r.script().document().startPageId(), r.values(), pages, BASE + "/" + s.id() + "/render");
+          return new RenderView(
+              s.id(),
+              s.scriptId(),
+              s.scriptVersionId(),
+              r.script().name(),
+              s.state(),
+              s.version(),
+              r.script().document().startPageId(),
+              r.values(),
+              pages,
+              BASE + "/" + s.id() + "/render");
         });
   }
 
@@ -150,7 +222,17 @@ public final class SessionRoutes implements ApiRoutes {
     JsonNode value = c.type().equals("input") ? values.get(c.variable()) : null;
     JsonNode setValue = c.type().equals("button") ? c.value() : null;
     String variable = c.type().equals("text") ? null : c.variable();
-    return new RenderedComponent(c.id(), c.type(), fill(c.text(), values), fill(c.label(), values), c.inputType(), variable, value, c.options(), c.action(), setValue);
+    return new RenderedComponent(
+        c.id(),
+        c.type(),
+        fill(c.text(), values),
+        fill(c.label(), values),
+        c.inputType(),
+        variable,
+        value,
+        c.options(),
+        c.action(),
+        setValue);
   }
 
   /** Placeholders become the variable's value as text; a variable without a value becomes empty. */
@@ -174,10 +256,15 @@ public final class SessionRoutes implements ApiRoutes {
 
   /** The body must be an object whose only members are {@code data} and {@code version}. */
   private static ObjectNode sessionDocument(JsonNode body) {
-    if (!body.isObject()) throw Problem.invalid("body", "must be an object such as {\"data\": {...}}");
+    if (!body.isObject())
+      throw Problem.invalid("body", "must be an object such as {\"data\": {...}}");
     for (String name : body.propertyNames()) {
       if (!SessionService.PATCHABLE.contains(name)) {
-        throw new Problem(Problem.Kind.BAD_REQUEST, "bad.request", "Field '" + name + "' cannot be written; send data (and optionally version)", Map.of("field", name));
+        throw new Problem(
+            Problem.Kind.BAD_REQUEST,
+            "bad.request",
+            "Field '" + name + "' cannot be written; send data (and optionally version)",
+            Map.of("field", name));
       }
     }
     return (ObjectNode) body;
@@ -186,7 +273,8 @@ public final class SessionRoutes implements ApiRoutes {
   private static Long version(JsonNode body) {
     JsonNode v = body.get("version");
     if (v == null || v.isNull()) return null;
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw Problem.invalid("version", "must be a whole number");
+    if (!v.isIntegralNumber() || !v.canConvertToLong())
+      throw Problem.invalid("version", "must be a whole number");
     return v.longValue();
   }
 }

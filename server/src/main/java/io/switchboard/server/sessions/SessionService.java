@@ -26,24 +26,32 @@ import tools.jackson.databind.node.ObjectNode;
  * Agent script sessions. The semantics, exactly:
  *
  * <ul>
- *   <li>a merge-patch without a version is applied atomically to the latest state (under the row lock) and
- *       never fails because another writer came first: N concurrent patches raise the version by N;
- *   <li>a write naming a version ({@code If-Match} or {@code version}) applies only to that version, else 409
- *       {@code version.mismatch} with {@code currentVersion}, and nothing is written;
- *   <li>any write to a completed session is 409 {@code session.completed}: a state conflict, not a race;
- *   <li>values must be variables of the pinned script version, of its type (400 naming the variable), and
- *       the data as a whole is bounded ({@code sessions.max-data-bytes}, 413 beyond).
+ *   <li>a merge-patch without a version is applied atomically to the latest state (under the row
+ *       lock) and never fails because another writer came first: N concurrent patches raise the
+ *       version by N;
+ *   <li>a write naming a version ({@code If-Match} or {@code version}) applies only to that
+ *       version, else 409 {@code version.mismatch} with {@code currentVersion}, and nothing is
+ *       written;
+ *   <li>any write to a completed session is 409 {@code session.completed}: a state conflict, not a
+ *       race;
+ *   <li>values must be variables of the pinned script version, of its type (400 naming the
+ *       variable), and the data as a whole is bounded ({@code sessions.max-data-bytes}, 413
+ *       beyond).
  * </ul>
  */
 public final class SessionService {
   public static final int MAX_BULK = 100;
+
   /** Sessions to remember the pinned script version of; the map starts over when it fills. */
   static final int PIN_CACHE_LIMIT = 50_000;
 
   /** What {@code POST /sessions} takes. */
   public record NewSession(String scriptId, String conversationId, String agentId, JsonNode data) {}
 
-  /** The script version a session is pinned to, which never changes: it types the data without a query. */
+  /**
+   * The script version a session is pinned to, which never changes: it types the data without a
+   * query.
+   */
   private record Pin(String orgId, String scriptVersionId) {}
 
   private final SessionStore store;
@@ -53,11 +61,24 @@ public final class SessionService {
   private final JsonMapper mapper;
   private final Clock clock;
   private final long maxDataBytes;
-  /** Session id to its pin; bounded, the least used go first (a session's pin is found again in its row). */
-  private final Cache<String, Pin> pins = Caffeine.newBuilder().maximumSize(PIN_CACHE_LIMIT).build();
+
+  /**
+   * Session id to its pin; bounded, the least used go first (a session's pin is found again in its
+   * row).
+   */
+  private final Cache<String, Pin> pins =
+      Caffeine.newBuilder().maximumSize(PIN_CACHE_LIMIT).build();
+
   private final SessionWriter writer;
 
-  public SessionService(SessionStore store, ScriptService scripts, ConversationService conversations, UserService users, JsonMapper mapper, Clock clock, long maxDataBytes) {
+  public SessionService(
+      SessionStore store,
+      ScriptService scripts,
+      ConversationService conversations,
+      UserService users,
+      JsonMapper mapper,
+      Clock clock,
+      long maxDataBytes) {
     this.store = store;
     this.scripts = scripts;
     this.conversations = conversations;
@@ -74,20 +95,36 @@ public final class SessionService {
 
   /** Starts a session on the script's latest published version. */
   public Session create(String orgId, NewSession request) {
-    if (request.scriptId() == null || request.scriptId().isBlank()) throw Problem.invalid("scriptId", "is required");
-    if (request.conversationId() == null || request.conversationId().isBlank()) throw Problem.invalid("conversationId", "is required");
+    if (request.scriptId() == null || request.scriptId().isBlank())
+      throw Problem.invalid("scriptId", "is required");
+    if (request.conversationId() == null || request.conversationId().isBlank())
+      throw Problem.invalid("conversationId", "is required");
     String versionId =
         scripts
             .findLatestPublishedVersionId(orgId, request.scriptId())
-            .orElseThrow(
-                () ->
-                    scripts.findDraft(orgId, request.scriptId()).isPresent()
-                        ? new Problem(Problem.Kind.CONFLICT, "script.not.published", "Script " + request.scriptId() + " has no published version; publish it first", Map.of("scriptId", request.scriptId()))
-                        : reference("scriptId", request.scriptId(), "is not a script of this organization"));
-    Conversation conversation = conversations.find(orgId, request.conversationId()).orElseThrow(() -> reference("conversationId", request.conversationId(), "is not a conversation of this organization"));
+            .orElseThrow(() ->
+                scripts.findDraft(orgId, request.scriptId()).isPresent()
+                    ? new Problem(
+                        Problem.Kind.CONFLICT,
+                        "script.not.published",
+                        "Script "
+                            + request.scriptId()
+                            + " has no published version; publish it first",
+                        Map.of("scriptId", request.scriptId()))
+                    : reference(
+                        "scriptId", request.scriptId(), "is not a script of this organization"));
+    Conversation conversation =
+        conversations
+            .find(orgId, request.conversationId())
+            .orElseThrow(() ->
+                reference(
+                    "conversationId",
+                    request.conversationId(),
+                    "is not a conversation of this organization"));
     String agentId = request.agentId();
     if (agentId != null) {
-      if (users.find(orgId, agentId).isEmpty()) throw reference("agentId", agentId, "is not a user of this organization");
+      if (users.find(orgId, agentId).isEmpty())
+        throw reference("agentId", agentId, "is not a user of this organization");
     } else {
       agentId = conversation.lastAgentUserId().orElse(null);
     }
@@ -103,7 +140,20 @@ public final class SessionService {
       throw Problem.invalid("data", "must be an object of variable values");
     }
     Instant now = clock.instant();
-    var session = new Session(UUID.randomUUID().toString(), orgId, request.scriptId(), versionId, conversation.id(), agentId, Session.ACTIVE, 1, data, now, now, null);
+    var session =
+        new Session(
+            UUID.randomUUID().toString(),
+            orgId,
+            request.scriptId(),
+            versionId,
+            conversation.id(),
+            agentId,
+            Session.ACTIVE,
+            1,
+            data,
+            now,
+            now,
+            null);
     store.insert(session);
     pin(session);
     return session;
@@ -116,20 +166,28 @@ public final class SessionService {
   }
 
   /**
-   * {@code PATCH}: {@code body} is a merge patch of the session, of which only {@code data} may change
-   * ({@code version} is the optional precondition). Without an expected version it applies to whatever is
-   * current.
+   * {@code PATCH}: {@code body} is a merge patch of the session, of which only {@code data} may
+   * change ({@code version} is the optional precondition). Without an expected version it applies
+   * to whatever is current.
    */
-  public Session mergePatch(String orgId, String id, JsonNode dataPatch, OptionalLong expectedVersion) {
-    if (dataPatch != null && !dataPatch.isObject() && !dataPatch.isNull()) throw Problem.invalid("data", "must be an object (or null to clear all values)");
+  public Session mergePatch(
+      String orgId, String id, JsonNode dataPatch, OptionalLong expectedVersion) {
+    if (dataPatch != null && !dataPatch.isObject() && !dataPatch.isNull())
+      throw Problem.invalid("data", "must be an object (or null to clear all values)");
     Pin pin = pinOf(orgId, id);
-    if (dataPatch != null && dataPatch.isObject()) checkTypes(document(orgId, pin.scriptVersionId()), dataPatch);
+    if (dataPatch != null && dataPatch.isObject())
+      checkTypes(document(orgId, pin.scriptVersionId()), dataPatch);
     return write(
         orgId,
         id,
         expectedVersion,
         s -> {
-          ObjectNode merged = dataPatch == null ? s.data() : dataPatch.isNull() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) MergePatch.apply(s.data(), dataPatch);
+          ObjectNode merged =
+              dataPatch == null
+                  ? s.data()
+                  : dataPatch.isNull()
+                      ? JsonNodeFactory.instance.objectNode()
+                      : (ObjectNode) MergePatch.apply(s.data(), dataPatch);
           checkSize(merged);
           return s.withData(merged, clock.instant());
         });
@@ -138,9 +196,14 @@ public final class SessionService {
   /** {@code PUT}: replaces all of {@code data}; the version is required. */
   public Session replace(String orgId, String id, JsonNode data, OptionalLong expectedVersion) {
     if (expectedVersion.isEmpty()) {
-      throw new Problem(Problem.Kind.INVALID, "invalid.value", "version: is required to replace a session's data (or send If-Match)", Map.of("field", "version"));
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "version: is required to replace a session's data (or send If-Match)",
+          Map.of("field", "version"));
     }
-    if (data == null || !data.isObject()) throw Problem.invalid("data", "is required: an object of variable values");
+    if (data == null || !data.isObject())
+      throw Problem.invalid("data", "is required: an object of variable values");
     Pin pin = pinOf(orgId, id);
     ObjectNode replacement = (ObjectNode) data.deepCopy();
     checkTypes(document(orgId, pin.scriptVersionId()), replacement);
@@ -152,7 +215,11 @@ public final class SessionService {
     return write(orgId, id, expectedVersion, s -> s.completed(clock.instant()));
   }
 
-  private Session write(String orgId, String id, OptionalLong expectedVersion, java.util.function.UnaryOperator<Session> change) {
+  private Session write(
+      String orgId,
+      String id,
+      OptionalLong expectedVersion,
+      java.util.function.UnaryOperator<Session> change) {
     return writer.write(orgId, id, expectedVersion, change);
   }
 
@@ -161,7 +228,16 @@ public final class SessionService {
 
   public Rendering render(String orgId, String id) {
     Session s = get(orgId, id);
-    PublishedScript script = scripts.publishedVersion(orgId, s.scriptVersionId()).orElseThrow(() -> new IllegalStateException("published version " + s.scriptVersionId() + " of session " + id + " is missing"));
+    PublishedScript script =
+        scripts
+            .publishedVersion(orgId, s.scriptVersionId())
+            .orElseThrow(() ->
+                new IllegalStateException(
+                    "published version "
+                        + s.scriptVersionId()
+                        + " of session "
+                        + id
+                        + " is missing"));
     ObjectNode values = JsonNodeFactory.instance.objectNode();
     for (ScriptDocument.Variable v : script.document().variables()) {
       if (v.defaultValue() != null) values.set(v.name(), v.defaultValue());
@@ -177,7 +253,14 @@ public final class SessionService {
 
   private Pin pinOf(String orgId, String id) {
     // Concurrent first writes of one session read its row once; a missing session is not kept.
-    Pin pin = pins.get(id, key -> store.find(orgId, key).map(s -> new Pin(s.orgId(), s.scriptVersionId())).orElseThrow(() -> Problem.notFound("Session", key)));
+    Pin pin =
+        pins.get(
+            id,
+            key ->
+                store
+                    .find(orgId, key)
+                    .map(s -> new Pin(s.orgId(), s.scriptVersionId()))
+                    .orElseThrow(() -> Problem.notFound("Session", key)));
     if (!pin.orgId().equals(orgId)) throw Problem.notFound("Session", id);
     return pin;
   }
@@ -189,7 +272,11 @@ public final class SessionService {
   }
 
   private ScriptDocument document(String orgId, String versionId) {
-    return scripts.publishedVersion(orgId, versionId).map(PublishedScript::document).orElseThrow(() -> new IllegalStateException("published script version " + versionId + " is missing"));
+    return scripts
+        .publishedVersion(orgId, versionId)
+        .map(PublishedScript::document)
+        .orElseThrow(() ->
+            new IllegalStateException("published script version " + versionId + " is missing"));
   }
 
   /** Every non-null value must be a variable of the script, of the variable's type. */
@@ -200,13 +287,24 @@ public final class SessionService {
       String name = member.getKey();
       var variable = doc.variable(name).orElse(null);
       if (variable == null) {
-        throw new Problem(Problem.Kind.INVALID, "invalid.value", "data." + name + ": '" + name + "' is not a variable of the script", Map.of("field", "data." + name, "variable", name));
+        throw new Problem(
+            Problem.Kind.INVALID,
+            "invalid.value",
+            "data." + name + ": '" + name + "' is not a variable of the script",
+            Map.of("field", "data." + name, "variable", name));
       }
       if (!ScriptValidator.matchesType(variable.type(), value)) {
         throw new Problem(
             Problem.Kind.INVALID,
             "invalid.value",
-            "data." + name + ": variable '" + name + "' is a " + variable.type() + ", got " + describe(value),
+            "data."
+                + name
+                + ": variable '"
+                + name
+                + "' is a "
+                + variable.type()
+                + ", got "
+                + describe(value),
             Map.of("field", "data." + name, "variable", name, "expected", variable.type()));
       }
     }
@@ -224,7 +322,11 @@ public final class SessionService {
   }
 
   private static Problem reference(String field, String id, String message) {
-    return new Problem(Problem.Kind.INVALID, "invalid.value", field + ": " + id + " " + message, Map.of("field", field, "id", id));
+    return new Problem(
+        Problem.Kind.INVALID,
+        "invalid.value",
+        field + ": " + id + " " + message,
+        Map.of("field", field, "id", id));
   }
 
   private static String describe(JsonNode v) {

@@ -14,21 +14,28 @@ import java.util.function.UnaryOperator;
 
 /**
  * Applies writes to sessions, combining the concurrent writes of one session on this node into one
- * transaction (group commit). A writer queues its change and takes the session's lock; whoever holds the
- * lock drains the queue and applies every queued change in order, each to its predecessor's result, in
- * one transaction under the row lock, then answers each writer with the state its own change produced.
+ * transaction (group commit). A writer queues its change and takes the session's lock; whoever
+ * holds the lock drains the queue and applies every queued change in order, each to its
+ * predecessor's result, in one transaction under the row lock, then answers each writer with the
+ * state its own change produced.
  *
- * <p>So a hot session costs one transaction per batch instead of one per write, while every rule holds per
- * write: an unversioned change applies to the latest state and never fails because of another writer; a
- * versioned one applies only if its version is current at its turn; a completed session refuses; a failed
- * change writes nothing and does not affect its neighbours; the version rises by one per applied change; and
- * nobody is answered before the transaction committed. Across nodes the row lock orders the batches.
+ * <p>So a hot session costs one transaction per batch instead of one per write, while every rule
+ * holds per write: an unversioned change applies to the latest state and never fails because of
+ * another writer; a versioned one applies only if its version is current at its turn; a completed
+ * session refuses; a failed change writes nothing and does not affect its neighbours; the version
+ * rises by one per applied change; and nobody is answered before the transaction committed. Across
+ * nodes the row lock orders the batches.
  */
 final class SessionWriter {
-  /** Enough to drain 64 concurrent writers in one go, small enough to keep one transaction short. */
+  /**
+   * Enough to drain 64 concurrent writers in one go, small enough to keep one transaction short.
+   */
   static final int MAX_BATCH = 128;
 
-  private record Write(OptionalLong expectedVersion, UnaryOperator<Session> change, CompletableFuture<Session> result) {}
+  private record Write(
+      OptionalLong expectedVersion,
+      UnaryOperator<Session> change,
+      CompletableFuture<Session> result) {}
 
   private final SessionStore store;
   private final ReentrantLock[] locks = new ReentrantLock[1024];
@@ -39,21 +46,26 @@ final class SessionWriter {
     for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
   }
 
-  Session write(String orgId, String id, OptionalLong expectedVersion, UnaryOperator<Session> change) {
+  Session write(
+      String orgId, String id, OptionalLong expectedVersion, UnaryOperator<Session> change) {
     var write = new Write(expectedVersion, change, new CompletableFuture<>());
     // Per org and id: a caller from another org never joins a batch it could not see.
     String key = orgId + "/" + id;
-    ConcurrentLinkedQueue<Write> queue = queues.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
+    ConcurrentLinkedQueue<Write> queue =
+        queues.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
     queue.add(write);
     ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
     lock.lock();
     try {
-      // Another holder of the lock may already have applied this write; if not, apply what is queued.
+      // Another holder of the lock may already have applied this write; if not, apply what is
+      // queued.
       while (!write.result().isDone()) {
         List<Write> batch = drain(queue);
-        // Whoever drained this write held the lock and answered it before letting go; if the queue is empty
+        // Whoever drained this write held the lock and answered it before letting go; if the queue
+        // is empty
         // and the write is unanswered, something is broken: fail rather than spin.
-        if (batch.isEmpty()) throw new IllegalStateException("session write " + key + " was taken but never answered");
+        if (batch.isEmpty())
+          throw new IllegalStateException("session write " + key + " was taken but never answered");
         apply(orgId, id, batch);
       }
     } finally {
@@ -70,7 +82,8 @@ final class SessionWriter {
 
   private static List<Write> drain(ConcurrentLinkedQueue<Write> queue) {
     var batch = new ArrayList<Write>();
-    for (Write w = queue.poll(); w != null; w = batch.size() < MAX_BATCH ? queue.poll() : null) batch.add(w);
+    for (Write w = queue.poll(); w != null; w = batch.size() < MAX_BATCH ? queue.poll() : null)
+      batch.add(w);
     return batch;
   }
 
@@ -79,7 +92,9 @@ final class SessionWriter {
       applyAll(orgId, id, batch);
     } finally {
       // Even an Error leaves no writer waiting forever for an answer.
-      for (Write w : batch) w.result().completeExceptionally(new IllegalStateException("session write was not applied"));
+      for (Write w : batch)
+        w.result()
+            .completeExceptionally(new IllegalStateException("session write was not applied"));
     }
   }
 
@@ -119,13 +134,18 @@ final class SessionWriter {
 
   private static Session applyOne(Session current, Write w) {
     if (current.isCompleted()) {
-      throw new Problem(Problem.Kind.CONFLICT, "session.completed", "Session " + current.id() + " is completed; it no longer accepts changes", Map.of("sessionId", current.id(), "currentVersion", current.version()));
+      throw new Problem(
+          Problem.Kind.CONFLICT,
+          "session.completed",
+          "Session " + current.id() + " is completed; it no longer accepts changes",
+          Map.of("sessionId", current.id(), "currentVersion", current.version()));
     }
     if (w.expectedVersion().isPresent() && w.expectedVersion().getAsLong() != current.version()) {
       throw Problem.versionMismatch(current.version(), w.expectedVersion().getAsLong());
     }
     Session next = w.change().apply(current);
-    if (next.version() != current.version() + 1) throw new IllegalStateException("a session write must raise the version by one");
+    if (next.version() != current.version() + 1)
+      throw new IllegalStateException("a session write must raise the version by one");
     return next;
   }
 }

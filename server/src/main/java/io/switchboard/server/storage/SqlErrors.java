@@ -6,7 +6,10 @@ import java.sql.SQLException;
 public final class SqlErrors {
   private SqlErrors() {}
 
-  /** True when {@code e} (or a cause) is a unique-constraint violation: SQLState 23505 on both databases. */
+  /**
+   * True when {@code e} (or a cause) is a unique-constraint violation: SQLState 23505 on both
+   * databases.
+   */
   public static boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
@@ -20,14 +23,15 @@ public final class SqlErrors {
    */
   public static boolean isForeignKeyViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && ("23503".equals(sql.getSQLState()) || "23506".equals(sql.getSQLState()))) return true;
+      if (t instanceof SQLException sql
+          && ("23503".equals(sql.getSQLState()) || "23506".equals(sql.getSQLState()))) return true;
     }
     return false;
   }
 
   /**
-   * True when {@code e} (or a cause) is the pool giving up waiting for a connection
-   * ({@code storage.pool-wait-millis}): the database is saturated or unreachable, and a retry may succeed.
+   * True when {@code e} (or a cause) is the pool giving up waiting for a connection ({@code
+   * storage.pool-wait-millis}): the database is saturated or unreachable, and a retry may succeed.
    */
   public static boolean isConnectionUnavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

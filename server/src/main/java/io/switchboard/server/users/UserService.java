@@ -42,14 +42,18 @@ public final class UserService {
             now,
             now);
     if (!store.insert(user)) {
-      throw new Problem(Problem.Kind.CONFLICT, "user.email.taken", "A user with the email " + email + " already exists", Map.of("email", email));
+      throw new Problem(
+          Problem.Kind.CONFLICT,
+          "user.email.taken",
+          "A user with the email " + email + " already exists",
+          Map.of("email", email));
     }
     return user;
   }
 
   /**
-   * Genesys's delete: the user's state becomes {@code deleted}; it leaves the listing but stays readable by id, as
-   * ended conversations still name it. Deleting it again is 404.
+   * Genesys's delete: the user's state becomes {@code deleted}; it leaves the listing but stays
+   * readable by id, as ended conversations still name it. Deleting it again is 404.
    */
   public void delete(String orgId, String id) {
     if (!store.markDeleted(orgId, id, clock.instant())) throw Problem.notFound("User", id);

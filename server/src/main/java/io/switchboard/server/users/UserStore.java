@@ -32,67 +32,78 @@ public final class UserStore {
 
   /** Inserts the user; false when the org already has a user with this email. */
   public boolean insert(User u) {
-    return SqlErrors.insertUnlessDuplicate(
-        () ->
-            jdbi.useHandle(
-          h ->
-              h.createUpdate(
-                      "insert into users (id, org_id, name, email, email_lower, department, title, state, version, created_at, modified_at) "
-                          + "values (:id, :org, :name, :email, :emailLower, :department, :title, :state, :version, :created, :modified)")
-                  .bind("id", u.id())
-                  .bind("org", u.orgId())
-                  .bind("name", u.name())
-                  .bind("email", u.email())
-                  .bind("emailLower", u.email().toLowerCase(Locale.ROOT))
-                  .bind("department", u.department())
-                  .bind("title", u.title())
-                  .bind("state", u.state())
-                  .bind("version", u.version())
-                  .bind("created", Times.db(u.createdAt()))
-                  .bind("modified", Times.db(u.modifiedAt()))
-                  .execute()));
+    return SqlErrors.insertUnlessDuplicate(() ->
+        jdbi.useHandle(h ->
+            h.createUpdate(
+                    "insert into users (id, org_id, name, email, email_lower, department, title,"
+                        + " state, version, created_at, modified_at) values (:id, :org, :name,"
+                        + " :email, :emailLower, :department, :title, :state, :version, :created,"
+                        + " :modified)")
+                .bind("id", u.id())
+                .bind("org", u.orgId())
+                .bind("name", u.name())
+                .bind("email", u.email())
+                .bind("emailLower", u.email().toLowerCase(Locale.ROOT))
+                .bind("department", u.department())
+                .bind("title", u.title())
+                .bind("state", u.state())
+                .bind("version", u.version())
+                .bind("created", Times.db(u.createdAt()))
+                .bind("modified", Times.db(u.modifiedAt()))
+                .execute()));
   }
 
   public Optional<User> find(String orgId, String id) {
-    return jdbi.withHandle(h -> h.createQuery("select * from users where id = :id and org_id = :org").bind("id", id).bind("org", orgId).map(USER).findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from users where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map(USER)
+            .findOne());
   }
 
   public Optional<User> findByEmail(String orgId, String email) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from users where org_id = :org and email_lower = :email")
-                .bind("org", orgId)
-                .bind("email", email.toLowerCase(Locale.ROOT))
-                .map(USER)
-                .findOne());
+    return jdbi.withHandle(h ->
+        h.createQuery("select * from users where org_id = :org and email_lower = :email")
+            .bind("org", orgId)
+            .bind("email", email.toLowerCase(Locale.ROOT))
+            .map(USER)
+            .findOne());
   }
 
   public List<User> list(String orgId, int offset, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("select * from users where org_id = :org and state <> 'deleted' order by name, id limit :limit offset :offset")
-                .bind("org", orgId)
-                .bind("limit", limit)
-                .bind("offset", offset)
-                .map(USER)
-                .list());
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from users where org_id = :org and state <> 'deleted' order by name, id"
+                    + " limit :limit offset :offset")
+            .bind("org", orgId)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(USER)
+            .list());
   }
 
   public long count(String orgId) {
-    return jdbi.withHandle(h -> h.createQuery("select count(*) from users where org_id = :org and state <> 'deleted'").bind("org", orgId).mapTo(Long.class).one());
+    return jdbi.withHandle(h ->
+        h.createQuery("select count(*) from users where org_id = :org and state <> 'deleted'")
+            .bind("org", orgId)
+            .mapTo(Long.class)
+            .one());
   }
 
-  /** Marks the user deleted (kept: ended conversations still name it); false when there is no such user. */
+  /**
+   * Marks the user deleted (kept: ended conversations still name it); false when there is no such
+   * user.
+   */
   public boolean markDeleted(String orgId, String id, java.time.Instant now) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "update users set state = 'deleted', version = version + 1, modified_at = :now"
-                            + " where id = :id and org_id = :org and state <> 'deleted'")
-                    .bind("id", id)
-                    .bind("org", orgId)
-                    .bind("now", Times.db(now))
-                    .execute())
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update users set state = 'deleted', version = version + 1, modified_at = :now"
+                    + " where id = :id and org_id = :org and state <> 'deleted'")
+            .bind("id", id)
+            .bind("org", orgId)
+            .bind("now", Times.db(now))
+            .execute())
         > 0;
   }
 }

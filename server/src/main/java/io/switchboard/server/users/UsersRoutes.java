@@ -22,9 +22,28 @@ public final class UsersRoutes implements ApiRoutes {
 
   /** The Genesys User shape, reduced to what a directory of agents needs. */
   public record UserView(
-      String id, String name, String email, String username, String department, String title, String state, long version, Instant dateCreated, String selfUri) {
+      String id,
+      String name,
+      String email,
+      String username,
+      String department,
+      String title,
+      String state,
+      long version,
+      Instant dateCreated,
+      String selfUri) {
     static UserView of(User u) {
-      return new UserView(u.id(), u.name(), u.email(), u.email(), u.department(), u.title(), u.state(), u.version(), u.createdAt(), "/api/v2/users/" + u.id());
+      return new UserView(
+          u.id(),
+          u.name(),
+          u.email(),
+          u.email(),
+          u.department(),
+          u.title(),
+          u.state(),
+          u.version(),
+          u.createdAt(),
+          "/api/v2/users/" + u.id());
     }
   }
 
@@ -54,7 +73,8 @@ public final class UsersRoutes implements ApiRoutes {
   private void list(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
-    var entities = users.list(org, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
+    var entities =
+        users.list(org, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
     ctx.json(Page.of(ctx, page, entities, users.count(org)));
   }
 }

@@ -121,11 +121,10 @@ class FlowsSdkIT extends TwoOrgServer {
     FlowRuntimeExecution[] done = new FlowRuntimeExecution[1];
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> {
-              done[0] = architect.getFlowsExecution(launched.getId());
-              return done[0].getStatus() != FlowRuntimeExecution.StatusEnum.RUNNING;
-            });
+        .until(() -> {
+          done[0] = architect.getFlowsExecution(launched.getId());
+          return done[0].getStatus() != FlowRuntimeExecution.StatusEnum.RUNNING;
+        });
     assertThat(done[0].getStatus()).isEqualTo(FlowRuntimeExecution.StatusEnum.COMPLETED);
     assertThat(done[0].getOutputData()).containsEntry("Flow.out", "echo hi");
     assertThat(done[0].getDateLaunched()).isNotNull();

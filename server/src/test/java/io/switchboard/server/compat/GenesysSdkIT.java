@@ -24,15 +24,17 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The official Genesys Cloud Java SDK (platform-client-v2), unchanged, pointed at a running Switchboard:
- * it reads scripts, published scripts, a conversation and a wrap-up, and records a wrap-up.
+ * The official Genesys Cloud Java SDK (platform-client-v2), unchanged, pointed at a running
+ * Switchboard: it reads scripts, published scripts, a conversation and a wrap-up, and records a
+ * wrap-up.
  */
 class GenesysSdkIT extends TwoOrgServer {
   static ApiClient sdk;
 
   @BeforeAll
   static void start() {
-    sdk = ApiClient.Builder.standard().withBasePath(server.baseUrl()).withAccessToken(token).build();
+    sdk =
+        ApiClient.Builder.standard().withBasePath(server.baseUrl()).withAccessToken(token).build();
   }
 
   @Test
@@ -53,7 +55,8 @@ class GenesysSdkIT extends TwoOrgServer {
     assertThat(script.getPages()).extracting(Page::getId).containsExactly("start", "second");
     assertThat(script.getSelfUri()).isEqualTo("/api/v2/scripts/" + id);
 
-    ScriptEntityListing listing = scripts.getScripts(25, 1, null, "Greet", null, null, "name", "ascending", null, null);
+    ScriptEntityListing listing =
+        scripts.getScripts(25, 1, null, "Greet", null, null, "name", "ascending", null, null);
     assertThat(listing.getEntities()).extracting(Script::getId).contains(id);
     assertThat(listing.getPageSize()).isEqualTo(25);
     assertThat(listing.getPageNumber()).isEqualTo(1);
@@ -79,12 +82,17 @@ class GenesysSdkIT extends TwoOrgServer {
     assertThat(published.getPublishedDate()).isNotNull();
     assertThat(published.getVersionDate()).isEqualTo(published.getPublishedDate());
     assertThat(published.getPages()).hasSize(2);
-    assertThat(scripts.getScriptsPublishedScriptId(id, published.getVersionId()).getVersionId()).isEqualTo(published.getVersionId());
+    assertThat(scripts.getScriptsPublishedScriptId(id, published.getVersionId()).getVersionId())
+        .isEqualTo(published.getVersionId());
 
-    ScriptEntityListing listing = scripts.getScriptsPublished(25, 1, null, null, null, null, null, null);
+    ScriptEntityListing listing =
+        scripts.getScriptsPublished(25, 1, null, null, null, null, null, null);
     assertThat(listing.getEntities()).extracting(Script::getId).contains(id);
-    assertThat(scripts.getScriptsPublishedScriptIdPages(id, null)).extracting(Page::getId).containsExactly("start", "second");
-    assertThat(scripts.getScriptsPublishedScriptIdPage(id, "start", null).getName()).isEqualTo("Start");
+    assertThat(scripts.getScriptsPublishedScriptIdPages(id, null))
+        .extracting(Page::getId)
+        .containsExactly("start", "second");
+    assertThat(scripts.getScriptsPublishedScriptIdPage(id, "start", null).getName())
+        .isEqualTo("Start");
     Object variables = scripts.getScriptsPublishedScriptIdVariables(id, "true", null, null, null);
     assertThat(variables).isInstanceOf(List.class);
     assertThat((List<?>) variables).hasSize(1);
@@ -105,16 +113,20 @@ class GenesysSdkIT extends TwoOrgServer {
     assertThat(live.getId()).isEqualTo(cid);
     assertThat(live.getState()).isEqualTo(Conversation.StateEnum.CONNECTED);
     assertThat(live.getStartTime()).isNotNull();
-    assertThat(live.getParticipants()).extracting(Participant::getPurpose).containsExactly("customer", "agent");
+    assertThat(live.getParticipants())
+        .extracting(Participant::getPurpose)
+        .containsExactly("customer", "agent");
     Participant sdkAgent = live.getParticipants().get(1);
     assertThat(sdkAgent.getUserId()).isEqualTo(agentId);
     assertThat(sdkAgent.getWrapupRequired()).isTrue();
     assertThat(sdkAgent.getCalls()).extracting(Call::getId).containsExactly(commId);
     assertThat(sdkAgent.getCalls().get(0).getState()).isEqualTo(Call.StateEnum.ALERTING);
-    assertThat(live.getParticipants().get(0).getCalls().get(0).getState()).isEqualTo(Call.StateEnum.CONNECTED);
+    assertThat(live.getParticipants().get(0).getCalls().get(0).getState())
+        .isEqualTo(Call.StateEnum.CONNECTED);
 
     conversations.postConversationDisconnect(cid);
-    conversations.postConversationsCallParticipantCommunicationWrapup(cid, pid, commId, new WrapupInput().code(code).notes("via the SDK").durationSeconds(12));
+    conversations.postConversationsCallParticipantCommunicationWrapup(
+        cid, pid, commId, new WrapupInput().code(code).notes("via the SDK").durationSeconds(12));
 
     AssignedWrapupCode wrapup = conversations.getConversationParticipantWrapup(cid, pid, null);
     assertThat(wrapup.getCode()).isEqualTo(code);

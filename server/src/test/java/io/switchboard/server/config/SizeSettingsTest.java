@@ -35,20 +35,41 @@ class SizeSettingsTest {
 
   @Test
   void anythingElseIsAnErrorNamingTheKey() {
-    for (String bad : new String[] {"1TB", "10X", "1.5MB", "MB", "1  MB", "-1", "0", "0KB", "1 M B", "1e6", "99999999999G", "1_000", "١٠"}) {
-      assertThatThrownBy(() -> size(bad)).as(bad).isInstanceOf(ConfigException.class).hasMessageContaining(SettingKeys.HTTP_MAX_BODY).hasMessageContaining("'" + bad.trim() + "'");
+    for (String bad :
+        new String[] {
+          "1TB",
+          "10X",
+          "1.5MB",
+          "MB",
+          "1  MB",
+          "-1",
+          "0",
+          "0KB",
+          "1 M B",
+          "1e6",
+          "99999999999G",
+          "1_000",
+          "١٠"
+        }) {
+      assertThatThrownBy(() -> size(bad))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(SettingKeys.HTTP_MAX_BODY)
+          .hasMessageContaining("'" + bad.trim() + "'");
     }
   }
 
   @Test
   void sizesFromAFileAreReadAndAnUnknownSuffixStopsStartUp() throws Exception {
     Path yaml = dir.resolve("switchboard.yaml");
-    Files.writeString(yaml, "http:\n  max-body-bytes: 2 GiB\nexternalapis:\n  max-response-bytes: 10K\n");
+    Files.writeString(
+        yaml, "http:\n  max-body-bytes: 2 GiB\nexternalapis:\n  max-response-bytes: 10K\n");
     Settings s = new ConfigLoader(Map.of()).load(yaml, Map.of());
     assertThat(s.bytes(SettingKeys.HTTP_MAX_BODY)).isEqualTo(2L << 30);
     assertThat(s.bytes(SettingKeys.EXTERNAL_MAX_RESPONSE)).isEqualTo(10_240);
 
-    assertThatThrownBy(() -> TestServer.start(Map.of(SettingKeys.SESSION_MAX_DATA, "64 kilobytes")).close())
+    assertThatThrownBy(
+            () -> TestServer.start(Map.of(SettingKeys.SESSION_MAX_DATA, "64 kilobytes")).close())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(SettingKeys.SESSION_MAX_DATA);
     assertThatThrownBy(() -> TestServer.start(Map.of(SettingKeys.HTTP_MAX_BODY, "1TB")).close())

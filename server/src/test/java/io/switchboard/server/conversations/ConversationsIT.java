@@ -18,7 +18,13 @@ class ConversationsIT extends TwoOrgServer {
 
   @Test
   void aCallHasACustomerAndAnAgentInTheGenesysShape() {
-    var r = api.post("/api/v2/conversations/calls", token, "{\"from\":\"tel:+15550100\",\"to\":\"tel:+15550199\",\"agentId\":\"" + agentId + "\",\"attributes\":{\"caseId\":\"C-17\"}}");
+    var r =
+        api.post(
+            "/api/v2/conversations/calls",
+            token,
+            "{\"from\":\"tel:+15550100\",\"to\":\"tel:+15550199\",\"agentId\":\""
+                + agentId
+                + "\",\"attributes\":{\"caseId\":\"C-17\"}}");
     assertThat(r.status()).isEqualTo(201);
     JsonNode c = r.json();
     String id = c.get("id").asString();
@@ -41,7 +47,9 @@ class ConversationsIT extends TwoOrgServer {
     assertThat(agent.get("state").asString()).isEqualTo("alerting");
     assertThat(agent.get("wrapupRequired").asBoolean()).isTrue();
     assertThat(agent.get("calls")).hasSize(1);
-    assertThat(agent.get("calls").get(0).get("id").asString()).isNotBlank().isNotEqualTo(customer.get("calls").get(0).get("id").asString());
+    assertThat(agent.get("calls").get(0).get("id").asString())
+        .isNotBlank()
+        .isNotEqualTo(customer.get("calls").get(0).get("id").asString());
     assertThat(agent.get("calls").get(0).get("state").asString()).isEqualTo("alerting");
 
     assertThat(api.get("/api/v2/conversations/" + id, token).json()).isEqualTo(c);
@@ -50,16 +58,37 @@ class ConversationsIT extends TwoOrgServer {
 
   @Test
   void callCreationChecksItsBody() {
-    assertThat(api.post("/api/v2/conversations/calls", token, "{\"to\":\"tel:1\"}").json().get("messageParams").get("field").asString()).isEqualTo("from");
-    var ghost = api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",\"to\":\"b\",\"agentId\":\"ghost\"}");
+    assertThat(
+            api.post("/api/v2/conversations/calls", token, "{\"to\":\"tel:1\"}")
+                .json()
+                .get("messageParams")
+                .get("field")
+                .asString())
+        .isEqualTo("from");
+    var ghost =
+        api.post(
+            "/api/v2/conversations/calls",
+            token,
+            "{\"from\":\"a\",\"to\":\"b\",\"agentId\":\"ghost\"}");
     assertThat(ghost.status()).isEqualTo(400);
     assertThat(ghost.json().get("messageParams").get("field").asString()).isEqualTo("agentId");
     String foreignAgent = new Fixtures(api, otherToken).user("Other");
-    assertThat(api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",\"to\":\"b\",\"agentId\":\"" + foreignAgent + "\"}").status()).isEqualTo(400);
-    var attr = api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",\"to\":\"b\",\"attributes\":{\"n\":1}}");
+    assertThat(
+            api.post(
+                    "/api/v2/conversations/calls",
+                    token,
+                    "{\"from\":\"a\",\"to\":\"b\",\"agentId\":\"" + foreignAgent + "\"}")
+                .status())
+        .isEqualTo(400);
+    var attr =
+        api.post(
+            "/api/v2/conversations/calls",
+            token,
+            "{\"from\":\"a\",\"to\":\"b\",\"attributes\":{\"n\":1}}");
     assertThat(attr.status()).isEqualTo(400);
     assertThat(attr.json().get("messageParams").get("field").asString()).isEqualTo("attributes.n");
-    assertThat(api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",").status()).isEqualTo(400);
+    assertThat(api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",").status())
+        .isEqualTo(400);
     var noAgent = api.post("/api/v2/conversations/calls", token, "{\"from\":\"a\",\"to\":\"b\"}");
     assertThat(noAgent.status()).isEqualTo(201);
     assertThat(noAgent.json().get("participants")).hasSize(1);
@@ -70,33 +99,63 @@ class ConversationsIT extends TwoOrgServer {
     JsonNode c = fx.call(agentId);
     String id = c.get("id").asString();
     String agent = Fixtures.agentOf(c).get("id").asString();
-    var answer = api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{\"state\":\"connected\"}");
+    var answer =
+        api.patch(
+            "/api/v2/conversations/" + id + "/participants/" + agent,
+            token,
+            "{\"state\":\"connected\"}");
     assertThat(answer.status()).isEqualTo(202);
     assertThat(answer.body()).isEmpty();
     JsonNode connected = Fixtures.agentOf(api.get("/api/v2/conversations/" + id, token).json());
     assertThat(connected.get("state").asString()).isEqualTo("connected");
     assertThat(connected.get("connectedTime").asString()).isNotBlank();
 
-    var leave = api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{\"state\":\"disconnected\"}");
+    var leave =
+        api.patch(
+            "/api/v2/conversations/" + id + "/participants/" + agent,
+            token,
+            "{\"state\":\"disconnected\"}");
     assertThat(leave.status()).isEqualTo(202);
     JsonNode after = api.get("/api/v2/conversations/" + id, token).json();
     assertThat(Fixtures.agentOf(after).get("state").asString()).isEqualTo("disconnected");
     assertThat(Fixtures.agentOf(after).get("endTime").asString()).isNotBlank();
-    assertThat(after.get("state").asString()).as("the customer is still on the line").isEqualTo("connected");
+    assertThat(after.get("state").asString())
+        .as("the customer is still on the line")
+        .isEqualTo("connected");
 
-    var back = api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{\"state\":\"connected\"}");
+    var back =
+        api.patch(
+            "/api/v2/conversations/" + id + "/participants/" + agent,
+            token,
+            "{\"state\":\"connected\"}");
     assertThat(back.status()).isEqualTo(409);
     assertThat(back.json().get("code").asString()).isEqualTo("participant.state.invalid");
-    assertThat(api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{\"state\":\"dancing\"}").status()).isEqualTo(400);
-    assertThat(api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{}").status()).isEqualTo(400);
-    assertThat(api.patch("/api/v2/conversations/" + id + "/participants/nobody", token, "{\"state\":\"disconnected\"}").status()).isEqualTo(404);
+    assertThat(
+            api.patch(
+                    "/api/v2/conversations/" + id + "/participants/" + agent,
+                    token,
+                    "{\"state\":\"dancing\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.patch("/api/v2/conversations/" + id + "/participants/" + agent, token, "{}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.patch(
+                    "/api/v2/conversations/" + id + "/participants/nobody",
+                    token,
+                    "{\"state\":\"disconnected\"}")
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
   void disconnectEndsTheCallForEveryoneAndIsHarmlessTwice() {
     JsonNode c = fx.call(agentId);
     String id = c.get("id").asString();
-    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", token, null).status()).isEqualTo(202);
+    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", token, null).status())
+        .isEqualTo(202);
     JsonNode after = api.get("/api/v2/conversations/" + id, token).json();
     assertThat(after.get("state").asString()).isEqualTo("disconnected");
     String end = after.get("endTime").asString();
@@ -105,12 +164,19 @@ class ConversationsIT extends TwoOrgServer {
       assertThat(p.get("calls").get(0).get("state").asString()).isEqualTo("disconnected");
       assertThat(p.get("endTime").asString()).isEqualTo(end);
     }
-    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", token, null).status()).isEqualTo(202);
+    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", token, null).status())
+        .isEqualTo(202);
     assertThat(api.get("/api/v2/conversations/" + id, token).json()).isEqualTo(after);
 
     JsonNode lonely = fx.call(null);
     api.post("/api/v2/conversations/" + lonely.get("id").asString() + "/disconnect", token, null);
-    assertThat(api.get("/api/v2/conversations/" + lonely.get("id").asString(), token).json().get("state").asString()).as("no agent has to wrap up").isEqualTo("terminated");
+    assertThat(
+            api.get("/api/v2/conversations/" + lonely.get("id").asString(), token)
+                .json()
+                .get("state")
+                .asString())
+        .as("no agent has to wrap up")
+        .isEqualTo("terminated");
   }
 
   @Test
@@ -121,15 +187,27 @@ class ConversationsIT extends TwoOrgServer {
     var missing = api.get("/api/v2/conversations/00000000-0000-0000-0000-000000000000", otherToken);
     var foreign = api.get("/api/v2/conversations/" + id, otherToken);
     assertThat(foreign.status()).isEqualTo(404);
-    assertThat(foreign.json().get("code").asString()).isEqualTo(missing.json().get("code").asString()).isEqualTo("not.found");
-    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", otherToken, null).status()).isEqualTo(404);
-    assertThat(api.patch("/api/v2/conversations/" + id + "/participants/" + agent, otherToken, "{\"state\":\"connected\"}").status()).isEqualTo(404);
-    assertThat(api.get("/api/v2/conversations/" + id, token).json().get("state").asString()).isEqualTo("connected");
+    assertThat(foreign.json().get("code").asString())
+        .isEqualTo(missing.json().get("code").asString())
+        .isEqualTo("not.found");
+    assertThat(api.post("/api/v2/conversations/" + id + "/disconnect", otherToken, null).status())
+        .isEqualTo(404);
+    assertThat(
+            api.patch(
+                    "/api/v2/conversations/" + id + "/participants/" + agent,
+                    otherToken,
+                    "{\"state\":\"connected\"}")
+                .status())
+        .isEqualTo(404);
+    assertThat(api.get("/api/v2/conversations/" + id, token).json().get("state").asString())
+        .isEqualTo("connected");
   }
 
   @Test
   void conversationsNeedTheirScope() {
-    var c = api.post("/api/v2/oauth/clients", token, "{\"name\":\"scripts\",\"scope\":[\"scripts\"]}").json();
+    var c =
+        api.post("/api/v2/oauth/clients", token, "{\"name\":\"scripts\",\"scope\":[\"scripts\"]}")
+            .json();
     String t = api.token(c.get("id").asString(), c.get("secret").asString());
     var r = api.post("/api/v2/conversations/calls", t, "{\"from\":\"a\",\"to\":\"b\"}");
     assertThat(r.status()).isEqualTo(403);

@@ -41,16 +41,20 @@ class WrapupCodesIT {
     assertThat(code.get("createdBy").asString()).isNotBlank();
     assertThat(api.get(CODES + "/" + id, token).json()).isEqualTo(code);
 
-    var renamed = api.put(CODES + "/" + id, token, code.toString().replace("\"Sale\"", "\"Sale closed\""));
+    var renamed =
+        api.put(CODES + "/" + id, token, code.toString().replace("\"Sale\"", "\"Sale closed\""));
     assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
     assertThat(renamed.json().get("name").asString()).isEqualTo("Sale closed");
 
-    for (String n : List.of("No answer", "Callback", "Wrong number")) api.post(CODES, token, "{\"name\":\"" + n + "\"}");
+    for (String n : List.of("No answer", "Callback", "Wrong number"))
+      api.post(CODES, token, "{\"name\":\"" + n + "\"}");
     JsonNode page = api.get(CODES + "?pageSize=2", token).json();
     assertThat(page.get("total").asLong()).isEqualTo(4);
     assertThat(names(page)).containsExactly("Callback", "No answer");
-    assertThat(names(api.get(CODES + "?sortOrder=descending&pageSize=1", token).json())).containsExactly("Wrong number");
-    assertThat(names(api.get(CODES + "?name=N", token).json())).containsExactly("No answer", "Wrong number");
+    assertThat(names(api.get(CODES + "?sortOrder=descending&pageSize=1", token).json()))
+        .containsExactly("Wrong number");
+    assertThat(names(api.get(CODES + "?name=N", token).json()))
+        .containsExactly("No answer", "Wrong number");
     assertThat(api.get(CODES + "?id=" + id, token).json().get("total").asLong()).isEqualTo(1);
 
     assertThat(api.delete(CODES + "/" + id, token).status()).isEqualTo(204);
@@ -69,9 +73,11 @@ class WrapupCodesIT {
     assertThat(api.put(CODES + "/" + other, token, "{\"name\":\"busy\"}").status()).isEqualTo(409);
     assertThat(api.post(CODES, otherToken, "{\"name\":\"Busy\"}").status()).isEqualTo(201);
     assertThat(api.post(CODES, token, "{}").status()).isEqualTo(400);
-    assertThat(api.post(CODES, token, "{\"name\":\"" + "x".repeat(201) + "\"}").status()).isEqualTo(400);
+    assertThat(api.post(CODES, token, "{\"name\":\"" + "x".repeat(201) + "\"}").status())
+        .isEqualTo(400);
     assertThat(api.get(CODES + "/" + id, otherToken).status()).isEqualTo(404);
-    assertThat(api.put(CODES + "/" + id, otherToken, "{\"name\":\"stolen\"}").status()).isEqualTo(404);
+    assertThat(api.put(CODES + "/" + id, otherToken, "{\"name\":\"stolen\"}").status())
+        .isEqualTo(404);
     assertThat(api.delete(CODES + "/" + id, otherToken).status()).isEqualTo(404);
     assertThat(api.get(CODES + "/" + id, token).json().get("name").asString()).isEqualTo("Busy");
   }
@@ -79,7 +85,12 @@ class WrapupCodesIT {
   @Test
   void codesNeedTheRoutingScope() {
     String token = api.token(server.newOrg());
-    var c = api.post("/api/v2/oauth/clients", token, "{\"name\":\"calls\",\"scope\":[\"conversations\"]}").json();
+    var c =
+        api.post(
+                "/api/v2/oauth/clients",
+                token,
+                "{\"name\":\"calls\",\"scope\":[\"conversations\"]}")
+            .json();
     String t = api.token(c.get("id").asString(), c.get("secret").asString());
     var r = api.get(CODES, t);
     assertThat(r.status()).isEqualTo(403);

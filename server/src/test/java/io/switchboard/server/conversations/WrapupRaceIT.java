@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Seed 004 at volume: 500 conversations, each disconnected and wrapped up the instant the disconnect
- * returns, by 16 concurrent workers, across the three wrap-up endpoints. Not one answer may be non-2xx.
+ * Seed 004 at volume: 500 conversations, each disconnected and wrapped up the instant the
+ * disconnect returns, by 16 concurrent workers, across the three wrap-up endpoints. Not one answer
+ * may be non-2xx.
  */
 class WrapupRaceIT {
   static final int CONVERSATIONS = 500;
@@ -45,29 +46,67 @@ class WrapupRaceIT {
         for (int w = 0; w < WORKERS; w++) {
           String agentId = agents.get(w);
           futures.add(
-              pool.submit(
-                  () -> {
-                    for (int n = next.getAndIncrement(); n < CONVERSATIONS; n = next.getAndIncrement()) {
-                      var created = api.post("/api/v2/conversations/calls", token, "{\"from\":\"tel:+1555" + n + "\",\"to\":\"tel:+15550199\",\"agentId\":\"" + agentId + "\"}", "Idempotency-Key", UUID.randomUUID().toString());
-                      if (!check(created, "create", failures)) continue;
-                      JsonNode conversation = created.json();
-                      String cid = conversation.get("id").asString();
-                      JsonNode agent = Fixtures.agentOf(conversation);
-                      String pid = agent.get("id").asString();
-                      if (n % 5 == 0) {
-                        var s = api.post("/api/v2/agent-scripting/sessions", token, "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + cid + "\"}");
-                        if (check(s, "session", failures)) sessions.add(s.json().get("id").asString());
-                      }
-                      if (!check(api.post("/api/v2/conversations/" + cid + "/disconnect", token, null), "disconnect", failures)) continue;
-                      Api.Response wrapup =
-                          switch (n % 3) {
-                            case 0 -> api.post("/api/v2/conversations/calls/" + cid + "/participants/" + pid + "/communications/" + agent.get("calls").get(0).get("id").asString() + "/wrapup", token, "{\"code\":\"" + code + "\"}", "Idempotency-Key", "wrapup-" + cid);
-                            case 1 -> api.post("/api/v2/integrations/scripting/interactions/" + cid + "/wrapup", token, "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}");
-                            default -> api.patch("/api/v2/conversations/" + cid + "/participants/" + pid, token, "{\"wrapup\":{\"code\":\"" + code + "\"}}");
-                          };
-                      check(wrapup, "wrapup", failures);
-                    }
-                  }));
+              pool.submit(() -> {
+                for (int n = next.getAndIncrement();
+                    n < CONVERSATIONS;
+                    n = next.getAndIncrement()) {
+                  var created =
+                      api.post(
+                          "/api/v2/conversations/calls",
+                          token,
+                          "{\"from\":\"tel:+1555"
+                              + n
+                              + "\",\"to\":\"tel:+15550199\",\"agentId\":\""
+                              + agentId
+                              + "\"}",
+                          "Idempotency-Key",
+                          UUID.randomUUID().toString());
+                  if (!check(created, "create", failures)) continue;
+                  JsonNode conversation = created.json();
+                  String cid = conversation.get("id").asString();
+                  JsonNode agent = Fixtures.agentOf(conversation);
+                  String pid = agent.get("id").asString();
+                  if (n % 5 == 0) {
+                    var s =
+                        api.post(
+                            "/api/v2/agent-scripting/sessions",
+                            token,
+                            "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + cid + "\"}");
+                    if (check(s, "session", failures)) sessions.add(s.json().get("id").asString());
+                  }
+                  if (!check(
+                      api.post("/api/v2/conversations/" + cid + "/disconnect", token, null),
+                      "disconnect",
+                      failures)) continue;
+                  Api.Response wrapup =
+                      switch (n % 3) {
+                        case 0 ->
+                            api.post(
+                                "/api/v2/conversations/calls/"
+                                    + cid
+                                    + "/participants/"
+                                    + pid
+                                    + "/communications/"
+                                    + agent.get("calls").get(0).get("id").asString()
+                                    + "/wrapup",
+                                token,
+                                "{\"code\":\"" + code + "\"}",
+                                "Idempotency-Key",
+                                "wrapup-" + cid);
+                        case 1 ->
+                            api.post(
+                                "/api/v2/integrations/scripting/interactions/" + cid + "/wrapup",
+                                token,
+                                "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}");
+                        default ->
+                            api.patch(
+                                "/api/v2/conversations/" + cid + "/participants/" + pid,
+                                token,
+                                "{\"wrapup\":{\"code\":\"" + code + "\"}}");
+                      };
+                  check(wrapup, "wrapup", failures);
+                }
+              }));
         }
         for (Future<?> f : futures) f.get(5, TimeUnit.MINUTES);
       } finally {
@@ -77,12 +116,18 @@ class WrapupRaceIT {
       assertThat(next.get()).isGreaterThanOrEqualTo(CONVERSATIONS);
       assertThat(sessions).hasSize(CONVERSATIONS / 5);
       for (String s : List.copyOf(sessions)) {
-        assertThat(api.get("/api/v2/agent-scripting/sessions/" + s, token).json().get("state").asString()).isEqualTo("completed");
+        assertThat(
+                api.get("/api/v2/agent-scripting/sessions/" + s, token)
+                    .json()
+                    .get("state")
+                    .asString())
+            .isEqualTo("completed");
       }
     }
   }
 
-  private static boolean check(Api.Response r, String step, ConcurrentLinkedQueue<String> failures) {
+  private static boolean check(
+      Api.Response r, String step, ConcurrentLinkedQueue<String> failures) {
     if (r.status() >= 200 && r.status() < 300) return true;
     failures.add(step + ": " + r);
     return false;

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Seed 004: wrap-ups right after close, the window, the codes, and what a wrap-up does to the session. */
+/**
+ * Seed 004: wrap-ups right after close, the window, the codes, and what a wrap-up does to the
+ * session.
+ */
 class WrapupsIT {
   static final MutableClock clock = new MutableClock();
   static TestServer server;
@@ -45,27 +48,57 @@ class WrapupsIT {
   static Call call() {
     JsonNode c = fx.call(agentId);
     JsonNode agent = Fixtures.agentOf(c);
-    return new Call(c.get("id").asString(), agent.get("id").asString(), agent.get("calls").get(0).get("id").asString(), c.get("participants").get(0).get("id").asString());
+    return new Call(
+        c.get("id").asString(),
+        agent.get("id").asString(),
+        agent.get("calls").get(0).get("id").asString(),
+        c.get("participants").get(0).get("id").asString());
   }
 
   static String communicationWrapup(Call c) {
-    return "/api/v2/conversations/calls/" + c.id() + "/participants/" + c.agentParticipant() + "/communications/" + c.agentCall() + "/wrapup";
+    return "/api/v2/conversations/calls/"
+        + c.id()
+        + "/participants/"
+        + c.agentParticipant()
+        + "/communications/"
+        + c.agentCall()
+        + "/wrapup";
   }
 
   static void disconnect(Call c) {
-    assertThat(api.post("/api/v2/conversations/" + c.id() + "/disconnect", token, null).status()).isEqualTo(202);
+    assertThat(api.post("/api/v2/conversations/" + c.id() + "/disconnect", token, null).status())
+        .isEqualTo(202);
   }
 
   @Test
   void wrapupRightAfterDisconnectIsAcceptedAndReadBack() {
     Call c = call();
-    assertThat(api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token).status()).as("none yet").isEqualTo(204);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + c.id()
+                        + "/participants/"
+                        + c.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .status())
+        .as("none yet")
+        .isEqualTo(204);
     disconnect(c);
-    var r = api.post(communicationWrapup(c), token, "{\"code\":\"" + code + "\",\"notes\":\"all good\",\"tags\":[\"vip\"],\"durationSeconds\":30}");
+    var r =
+        api.post(
+            communicationWrapup(c),
+            token,
+            "{\"code\":\""
+                + code
+                + "\",\"notes\":\"all good\",\"tags\":[\"vip\"],\"durationSeconds\":30}");
     assertThat(r.status()).isEqualTo(202);
     assertThat(r.body()).isEmpty();
 
-    var got = api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token);
+    var got =
+        api.get(
+            "/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup",
+            token);
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.json().get("code").asString()).isEqualTo(code);
     assertThat(got.json().get("name").asString()).startsWith("Resolved");
@@ -76,7 +109,8 @@ class WrapupsIT {
 
     JsonNode conversation = api.get("/api/v2/conversations/" + c.id(), token).json();
     assertThat(conversation.get("state").asString()).isEqualTo("terminated");
-    for (JsonNode p : conversation.get("participants")) assertThat(p.get("state").asString()).isEqualTo("terminated");
+    for (JsonNode p : conversation.get("participants"))
+      assertThat(p.get("state").asString()).isEqualTo("terminated");
     assertThat(Fixtures.agentOf(conversation).get("wrapup").get("code").asString()).isEqualTo(code);
   }
 
@@ -96,13 +130,25 @@ class WrapupsIT {
     disconnect(late);
     disconnect(justInTime);
     clock.advance(Duration.ofSeconds(599));
-    assertThat(api.post(communicationWrapup(justInTime), token, "{\"code\":\"" + code + "\"}").status()).isEqualTo(202);
+    assertThat(
+            api.post(communicationWrapup(justInTime), token, "{\"code\":\"" + code + "\"}")
+                .status())
+        .isEqualTo(202);
     clock.advance(Duration.ofSeconds(2));
     var r = api.post(communicationWrapup(late), token, "{\"code\":\"" + code + "\"}");
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().get("code").asString()).isEqualTo("wrapup.window.closed");
     assertThat(r.json().get("messageParams").get("windowSeconds").asLong()).isEqualTo(600);
-    assertThat(api.get("/api/v2/conversations/" + late.id() + "/participants/" + late.agentParticipant() + "/wrapup", token).status()).isEqualTo(204);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + late.id()
+                        + "/participants/"
+                        + late.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .status())
+        .isEqualTo(204);
   }
 
   @Test
@@ -113,50 +159,132 @@ class WrapupsIT {
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("messageParams").get("field").asString()).isEqualTo("code");
     String foreignCode = new Fixtures(api, otherToken).wrapupCode("Foreign");
-    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + foreignCode + "\"}").status()).isEqualTo(400);
-    assertThat(api.post(communicationWrapup(c), token, "{\"notes\":\"no code\"}").json().get("messageParams").get("field").asString()).isEqualTo("code");
-    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + code + "\",\"durationSeconds\":-1}").status()).isEqualTo(400);
-    assertThat(api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token).status()).isEqualTo(204);
+    assertThat(
+            api.post(communicationWrapup(c), token, "{\"code\":\"" + foreignCode + "\"}").status())
+        .isEqualTo(400);
+    assertThat(
+            api.post(communicationWrapup(c), token, "{\"notes\":\"no code\"}")
+                .json()
+                .get("messageParams")
+                .get("field")
+                .asString())
+        .isEqualTo("code");
+    assertThat(
+            api.post(
+                    communicationWrapup(c),
+                    token,
+                    "{\"code\":\"" + code + "\",\"durationSeconds\":-1}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + c.id()
+                        + "/participants/"
+                        + c.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .status())
+        .isEqualTo(204);
   }
 
   @Test
   void idsInThePathMustBelongTogether() {
     Call c = call();
     disconnect(c);
-    String wrongCommunication = "/api/v2/conversations/calls/" + c.id() + "/participants/" + c.agentParticipant() + "/communications/not-the-call/wrapup";
-    assertThat(api.post(wrongCommunication, token, "{\"code\":\"" + code + "\"}").status()).isEqualTo(404);
+    String wrongCommunication =
+        "/api/v2/conversations/calls/"
+            + c.id()
+            + "/participants/"
+            + c.agentParticipant()
+            + "/communications/not-the-call/wrapup";
+    assertThat(api.post(wrongCommunication, token, "{\"code\":\"" + code + "\"}").status())
+        .isEqualTo(404);
     Call other = call();
-    String mixed = "/api/v2/conversations/calls/" + c.id() + "/participants/" + other.agentParticipant() + "/communications/" + other.agentCall() + "/wrapup";
+    String mixed =
+        "/api/v2/conversations/calls/"
+            + c.id()
+            + "/participants/"
+            + other.agentParticipant()
+            + "/communications/"
+            + other.agentCall()
+            + "/wrapup";
     assertThat(api.post(mixed, token, "{\"code\":\"" + code + "\"}").status()).isEqualTo(404);
-    var customer = api.post("/api/v2/conversations/" + c.id() + "/participants/" + c.customerParticipant(), token, "{}");
+    var customer =
+        api.post(
+            "/api/v2/conversations/" + c.id() + "/participants/" + c.customerParticipant(),
+            token,
+            "{}");
     assertThat(customer.status()).isEqualTo(405);
-    var customerWrapup = api.patch("/api/v2/conversations/" + c.id() + "/participants/" + c.customerParticipant(), token, "{\"wrapup\":{\"code\":\"" + code + "\"}}");
+    var customerWrapup =
+        api.patch(
+            "/api/v2/conversations/" + c.id() + "/participants/" + c.customerParticipant(),
+            token,
+            "{\"wrapup\":{\"code\":\"" + code + "\"}}");
     assertThat(customerWrapup.status()).isEqualTo(400);
-    assertThat(customerWrapup.json().get("messageParams").get("purpose").asString()).isEqualTo("customer");
+    assertThat(customerWrapup.json().get("messageParams").get("purpose").asString())
+        .isEqualTo("customer");
   }
 
   @Test
   void theScriptingInteractionEndpointNamesTheAgentOrTheParticipant() {
     Call byAgent = call();
     disconnect(byAgent);
-    var r = api.post("/api/v2/integrations/scripting/interactions/" + byAgent.id() + "/wrapup", token, "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\",\"notes\":\"seed 004\"}");
+    var r =
+        api.post(
+            "/api/v2/integrations/scripting/interactions/" + byAgent.id() + "/wrapup",
+            token,
+            "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\",\"notes\":\"seed 004\"}");
     assertThat(r.status()).isEqualTo(202);
-    assertThat(api.get("/api/v2/conversations/" + byAgent.id() + "/participants/" + byAgent.agentParticipant() + "/wrapup", token).json().get("notes").asString()).isEqualTo("seed 004");
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + byAgent.id()
+                        + "/participants/"
+                        + byAgent.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .json()
+                .get("notes")
+                .asString())
+        .isEqualTo("seed 004");
 
     Call byParticipant = call();
     disconnect(byParticipant);
-    assertThat(api.post("/api/v2/integrations/scripting/interactions/" + byParticipant.id() + "/wrapup", token, "{\"participantId\":\"" + byParticipant.agentParticipant() + "\",\"code\":\"" + code + "\"}").status()).isEqualTo(202);
+    assertThat(
+            api.post(
+                    "/api/v2/integrations/scripting/interactions/" + byParticipant.id() + "/wrapup",
+                    token,
+                    "{\"participantId\":\""
+                        + byParticipant.agentParticipant()
+                        + "\",\"code\":\""
+                        + code
+                        + "\"}")
+                .status())
+        .isEqualTo(202);
 
     Call c = call();
     disconnect(c);
     String path = "/api/v2/integrations/scripting/interactions/" + c.id() + "/wrapup";
     assertThat(api.post(path, token, "{\"code\":\"" + code + "\"}").status()).isEqualTo(400);
-    var stranger = api.post(path, token, "{\"agentId\":\"" + fx.user("Stranger") + "\",\"code\":\"" + code + "\"}");
+    var stranger =
+        api.post(
+            path, token, "{\"agentId\":\"" + fx.user("Stranger") + "\",\"code\":\"" + code + "\"}");
     assertThat(stranger.status()).isEqualTo(400);
     assertThat(stranger.json().get("messageParams").get("field").asString()).isEqualTo("agentId");
-    assertThat(api.post(path, token, "{\"participantId\":\"nobody\",\"code\":\"" + code + "\"}").status()).isEqualTo(400);
-    assertThat(api.post("/api/v2/integrations/scripting/interactions/00000000-0000-0000-0000-000000000000/wrapup", token, "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}").status()).isEqualTo(404);
-    var foreign = api.post(path, otherToken, "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}");
+    assertThat(
+            api.post(path, token, "{\"participantId\":\"nobody\",\"code\":\"" + code + "\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.post(
+                    "/api/v2/integrations/scripting/interactions/00000000-0000-0000-0000-000000000000/wrapup",
+                    token,
+                    "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}")
+                .status())
+        .isEqualTo(404);
+    var foreign =
+        api.post(path, otherToken, "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}");
     assertThat(foreign.status()).isEqualTo(404);
     assertThat(foreign.json().get("code").asString()).isEqualTo("not.found");
   }
@@ -168,7 +296,13 @@ class WrapupsIT {
     var early = api.patch(path, token, "{\"wrapup\":{\"code\":\"" + code + "\"}}");
     assertThat(early.status()).isEqualTo(409);
     assertThat(early.json().get("code").asString()).isEqualTo("conversation.not.disconnected");
-    var both = api.patch(path, token, "{\"state\":\"disconnected\",\"wrapup\":{\"code\":\"" + code + "\",\"notes\":\"in one go\",\"name\":\"ignored\",\"provisional\":false}}");
+    var both =
+        api.patch(
+            path,
+            token,
+            "{\"state\":\"disconnected\",\"wrapup\":{\"code\":\""
+                + code
+                + "\",\"notes\":\"in one go\",\"name\":\"ignored\",\"provisional\":false}}");
     assertThat(both.status()).isEqualTo(202);
     JsonNode agent = Fixtures.agentOf(api.get("/api/v2/conversations/" + c.id(), token).json());
     assertThat(agent.get("state").asString()).isEqualTo("terminated");
@@ -176,9 +310,17 @@ class WrapupsIT {
 
     // A failed wrap-up in the same PATCH leaves the state change unwritten too.
     Call d = call();
-    var bad = api.patch("/api/v2/conversations/" + d.id() + "/participants/" + d.agentParticipant(), token, "{\"state\":\"disconnected\",\"wrapup\":{\"code\":\"nope\"}}");
+    var bad =
+        api.patch(
+            "/api/v2/conversations/" + d.id() + "/participants/" + d.agentParticipant(),
+            token,
+            "{\"state\":\"disconnected\",\"wrapup\":{\"code\":\"nope\"}}");
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(Fixtures.agentOf(api.get("/api/v2/conversations/" + d.id(), token).json()).get("state").asString()).isEqualTo("alerting");
+    assertThat(
+            Fixtures.agentOf(api.get("/api/v2/conversations/" + d.id(), token).json())
+                .get("state")
+                .asString())
+        .isEqualTo("alerting");
   }
 
   @Test
@@ -187,8 +329,20 @@ class WrapupsIT {
     disconnect(c);
     String second = fx.wrapupCode("Escalated");
     api.post(communicationWrapup(c), token, "{\"code\":\"" + code + "\"}");
-    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + second + "\"}").status()).isEqualTo(202);
-    assertThat(api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token).json().get("code").asString()).isEqualTo(second);
+    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + second + "\"}").status())
+        .isEqualTo(202);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + c.id()
+                        + "/participants/"
+                        + c.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .json()
+                .get("code")
+                .asString())
+        .isEqualTo(second);
   }
 
   @Test
@@ -197,20 +351,52 @@ class WrapupsIT {
     Call c = call();
     JsonNode agentSession = fx.session(script, c.id(), "{\"customerName\":\"Ada\"}");
     String otherAgent = fx.user("Other Agent");
-    var other = api.post("/api/v2/agent-scripting/sessions", token, "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + c.id() + "\",\"agentId\":\"" + otherAgent + "\"}").json();
+    var other =
+        api.post(
+                "/api/v2/agent-scripting/sessions",
+                token,
+                "{\"scriptId\":\""
+                    + script
+                    + "\",\"conversationId\":\""
+                    + c.id()
+                    + "\",\"agentId\":\""
+                    + otherAgent
+                    + "\"}")
+            .json();
     Call elsewhere = call();
     JsonNode elsewhereSession = fx.session(script, elsewhere.id(), null);
 
     disconnect(c);
-    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + code + "\"}").status()).isEqualTo(202);
+    assertThat(api.post(communicationWrapup(c), token, "{\"code\":\"" + code + "\"}").status())
+        .isEqualTo(202);
 
-    JsonNode completed = api.get("/api/v2/agent-scripting/sessions/" + agentSession.get("id").asString(), token).json();
+    JsonNode completed =
+        api.get("/api/v2/agent-scripting/sessions/" + agentSession.get("id").asString(), token)
+            .json();
     assertThat(completed.get("state").asString()).isEqualTo("completed");
     assertThat(completed.get("version").asLong()).isEqualTo(2);
     assertThat(completed.get("data").get("customerName").asString()).isEqualTo("Ada");
-    assertThat(api.get("/api/v2/agent-scripting/sessions/" + other.get("id").asString(), token).json().get("state").asString()).isEqualTo("active");
-    assertThat(api.get("/api/v2/agent-scripting/sessions/" + elsewhereSession.get("id").asString(), token).json().get("state").asString()).isEqualTo("active");
-    var patch = api.patch("/api/v2/agent-scripting/sessions/" + agentSession.get("id").asString(), token, "{\"data\":{\"age\":1}}", "Content-Type", "application/merge-patch+json");
+    assertThat(
+            api.get("/api/v2/agent-scripting/sessions/" + other.get("id").asString(), token)
+                .json()
+                .get("state")
+                .asString())
+        .isEqualTo("active");
+    assertThat(
+            api.get(
+                    "/api/v2/agent-scripting/sessions/" + elsewhereSession.get("id").asString(),
+                    token)
+                .json()
+                .get("state")
+                .asString())
+        .isEqualTo("active");
+    var patch =
+        api.patch(
+            "/api/v2/agent-scripting/sessions/" + agentSession.get("id").asString(),
+            token,
+            "{\"data\":{\"age\":1}}",
+            "Content-Type",
+            "application/merge-patch+json");
     assertThat(patch.json().get("code").asString()).isEqualTo("session.completed");
   }
 
@@ -220,8 +406,17 @@ class WrapupsIT {
     Call c = call();
     disconnect(c);
     api.post(communicationWrapup(c), token, "{\"code\":\"" + temporary + "\"}");
-    assertThat(api.delete("/api/v2/routing/wrapupcodes/" + temporary, token).status()).isEqualTo(204);
-    var got = api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token).json();
+    assertThat(api.delete("/api/v2/routing/wrapupcodes/" + temporary, token).status())
+        .isEqualTo(204);
+    var got =
+        api.get(
+                "/api/v2/conversations/"
+                    + c.id()
+                    + "/participants/"
+                    + c.agentParticipant()
+                    + "/wrapup",
+                token)
+            .json();
     assertThat(got.get("name").asString()).startsWith("Temporary");
   }
 
@@ -231,7 +426,25 @@ class WrapupsIT {
     disconnect(c);
     var foreign = api.post(communicationWrapup(c), otherToken, "{\"code\":\"" + code + "\"}");
     assertThat(foreign.status()).isEqualTo(404);
-    assertThat(api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", otherToken).status()).isEqualTo(404);
-    assertThat(api.get("/api/v2/conversations/" + c.id() + "/participants/" + c.agentParticipant() + "/wrapup", token).status()).isEqualTo(204);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + c.id()
+                        + "/participants/"
+                        + c.agentParticipant()
+                        + "/wrapup",
+                    otherToken)
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            api.get(
+                    "/api/v2/conversations/"
+                        + c.id()
+                        + "/participants/"
+                        + c.agentParticipant()
+                        + "/wrapup",
+                    token)
+                .status())
+        .isEqualTo(204);
   }
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Stored credentials over HTTP. The server's whole log output (access log on) is captured for the class, and
- * every response body is kept: no secret may appear in either, nor in clear in the database.
+ * Stored credentials over HTTP. The server's whole log output (access log on) is captured for the
+ * class, and every response body is kept: no secret may appear in either, nor in clear in the
+ * database.
  */
 class CredentialsIT {
   static final String BASE = "/api/v2/integrations/credentials";
@@ -35,7 +36,8 @@ class CredentialsIT {
   static final String API_KEY = "apikey-Very-Secret-" + SUFFIX;
   static final String CLIENT_SECRET = "client-Very-Secret-" + SUFFIX;
   static final String NEW_PASSWORD = "pw2-Very-Secret-" + SUFFIX;
-  static final List<String> SECRETS = List.of(PASSWORD, TOKEN_SECRET, API_KEY, CLIENT_SECRET, NEW_PASSWORD);
+  static final List<String> SECRETS =
+      List.of(PASSWORD, TOKEN_SECRET, API_KEY, CLIENT_SECRET, NEW_PASSWORD);
 
   static final ByteArrayOutputStream log = new ByteArrayOutputStream();
   static final List<String> bodies = new ArrayList<>();
@@ -54,7 +56,9 @@ class CredentialsIT {
     System.setErr(new PrintStream(new Tee(originalErr, log), true, StandardCharsets.UTF_8));
     System.setOut(new PrintStream(new Tee(originalOut, log), true, StandardCharsets.UTF_8));
     // The Upstream stands in for a partner API on loopback, which egress refuses by default.
-    server = TestServer.start(Map.of(SettingKeys.ACCESS_LOG, "true", SettingKeys.EGRESS_ALLOW, "127.0.0.1"));
+    server =
+        TestServer.start(
+            Map.of(SettingKeys.ACCESS_LOG, "true", SettingKeys.EGRESS_ALLOW, "127.0.0.1"));
     upstream = Upstream.start();
     api = server.api();
     acme = api.token(server.newOrg());
@@ -86,19 +90,48 @@ class CredentialsIT {
   @Test
   void secretsAreWriteOnlyEverywhere() {
     var tokenCalls = new AtomicInteger();
-    upstream.on("/token", (ex, req) -> {
-      String expected = "Basic " + Base64.getEncoder().encodeToString(("cid:" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
-      if (!expected.equals(req.header("Authorization"))) json(ex, 401, "{\"error\":\"invalid_client\"}");
-      else json(ex, 200, "{\"access_token\":\"at-" + tokenCalls.incrementAndGet() + "\",\"expires_in\":600}");
-    });
+    upstream.on(
+        "/token",
+        (ex, req) -> {
+          String expected =
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(("cid:" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+          if (!expected.equals(req.header("Authorization")))
+            json(ex, 401, "{\"error\":\"invalid_client\"}");
+          else
+            json(
+                ex,
+                200,
+                "{\"access_token\":\"at-"
+                    + tokenCalls.incrementAndGet()
+                    + "\",\"expires_in\":600}");
+        });
     upstream.on("/echo-auth", (ex, req) -> json(ex, 200, "{\"ok\":true}"));
     upstream.on("/fail", (ex, req) -> json(ex, 500, "{\"error\":\"boom\"}"));
 
-    JsonNode basic = create("{\"name\":\"basic\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"" + PASSWORD + "\"}}");
-    JsonNode bearer = create("{\"name\":\"bearer\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"credentialFields\":{\"token\":\"" + TOKEN_SECRET + "\"}}");
-    JsonNode key = create("{\"name\":\"key\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\"" + API_KEY + "\"}}");
+    JsonNode basic =
+        create(
+            "{\"name\":\"basic\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\""
+                + PASSWORD
+                + "\"}}");
+    JsonNode bearer =
+        create(
+            "{\"name\":\"bearer\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"credentialFields\":{\"token\":\""
+                + TOKEN_SECRET
+                + "\"}}");
+    JsonNode key =
+        create(
+            "{\"name\":\"key\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\""
+                + API_KEY
+                + "\"}}");
     JsonNode oauth =
-        create("{\"name\":\"oauth\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token") + "\",\"clientId\":\"cid\",\"clientSecret\":\"" + CLIENT_SECRET + "\",\"scopes\":[\"a\",\"b\"]}}");
+        create(
+            "{\"name\":\"oauth\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\""
+                + upstream.url("/token")
+                + "\",\"clientId\":\"cid\",\"clientSecret\":\""
+                + CLIENT_SECRET
+                + "\",\"scopes\":[\"a\",\"b\"]}}");
 
     assertThat(basic.get("credentialFields")).hasSize(1);
     assertThat(basic.get("credentialFields").get("username").asString()).isEqualTo("svc");
@@ -113,7 +146,11 @@ class CredentialsIT {
       String apiId = createApi(c.get("name").asString(), "/echo-auth", id);
       var report = keep(api.post(APIS + "/" + apiId + "/test", acme, "{}"));
       assertThat(report.json().get("success").asBoolean()).as(report.toString()).isTrue();
-      keep(api.post(APIS + "/" + createApi(c.get("name").asString() + " failing", "/fail", id) + "/test", acme, "{}"));
+      keep(
+          api.post(
+              APIS + "/" + createApi(c.get("name").asString() + " failing", "/fail", id) + "/test",
+              acme,
+              "{}"));
     }
     keep(api.get(BASE + "?pageSize=100", acme));
     keep(api.post(APIS + "/query", acme, "{\"limit\":100}"));
@@ -121,39 +158,112 @@ class CredentialsIT {
 
     // What the upstream received is the only place a secret may go.
     var received = upstream.received("/echo-auth");
-    assertThat(received.get(0).header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(("svc:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    assertThat(received.get(0).header("Authorization"))
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("svc:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
     assertThat(received.get(1).header("Authorization")).isEqualTo("Bearer " + TOKEN_SECRET);
     assertThat(received.get(2).header("X-API-Key")).isEqualTo(API_KEY);
     assertThat(received.get(3).header("Authorization")).isEqualTo("Bearer at-1");
 
     // Replace without the secret keeps it; with a new one, the new one is used.
     String basicId = basic.get("id").asString();
-    var kept = keep(api.put(BASE + "/" + basicId, acme, "{\"name\":\"basic renamed\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc2\"},\"version\":1}"));
+    var kept =
+        keep(
+            api.put(
+                BASE + "/" + basicId,
+                acme,
+                "{\"name\":\"basic"
+                    + " renamed\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc2\"},\"version\":1}"));
     assertThat(kept.status()).as(kept.toString()).isEqualTo(200);
     assertThat(kept.json().get("version").asLong()).isEqualTo(2);
-    keep(api.post(APIS + "/" + createApi("after rename", "/echo-auth", basicId) + "/test", acme, "{}"));
-    assertThat(upstream.received("/echo-auth").getLast().header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(("svc2:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-    keep(api.put(BASE + "/" + basicId, acme, "{\"name\":\"basic\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"" + NEW_PASSWORD + "\"}}"));
-    keep(api.post(APIS + "/" + createApi("after new password", "/echo-auth", basicId) + "/test", acme, "{}"));
-    assertThat(upstream.received("/echo-auth").getLast().header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(("svc:" + NEW_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    keep(
+        api.post(
+            APIS + "/" + createApi("after rename", "/echo-auth", basicId) + "/test", acme, "{}"));
+    assertThat(upstream.received("/echo-auth").getLast().header("Authorization"))
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("svc2:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    keep(
+        api.put(
+            BASE + "/" + basicId,
+            acme,
+            "{\"name\":\"basic\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\""
+                + NEW_PASSWORD
+                + "\"}}"));
+    keep(
+        api.post(
+            APIS + "/" + createApi("after new password", "/echo-auth", basicId) + "/test",
+            acme,
+            "{}"));
+    assertThat(upstream.received("/echo-auth").getLast().header("Authorization"))
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("svc:" + NEW_PASSWORD).getBytes(StandardCharsets.UTF_8)));
 
     // Errors that carry a secret in their request never repeat it.
-    keep(api.post(BASE, acme, "{\"name\":\"k\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"Bad Header\",\"apiKey\":\"" + API_KEY + "\"}}"));
-    keep(api.post(BASE, acme, "{\"name\":\"k\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-K\",\"apiKey\":" + API_KEY.length() + ",\"extra\":\"" + API_KEY + "\"}}"));
-    var unquoted = keep(api.post(BASE, acme, "{\"name\":\"k\",\"type\":\"bearer\",\"credentialFields\":{\"token\": " + TOKEN_SECRET + "}}"));
+    keep(
+        api.post(
+            BASE,
+            acme,
+            "{\"name\":\"k\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"Bad"
+                + " Header\",\"apiKey\":\""
+                + API_KEY
+                + "\"}}"));
+    keep(
+        api.post(
+            BASE,
+            acme,
+            "{\"name\":\"k\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-K\",\"apiKey\":"
+                + API_KEY.length()
+                + ",\"extra\":\""
+                + API_KEY
+                + "\"}}"));
+    var unquoted =
+        keep(
+            api.post(
+                BASE,
+                acme,
+                "{\"name\":\"k\",\"type\":\"bearer\",\"credentialFields\":{\"token\": "
+                    + TOKEN_SECRET
+                    + "}}"));
     assertThat(unquoted.status()).isEqualTo(400);
-    keep(api.post(BASE, acme, "{\"name\":\"k\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"" + TOKEN_SECRET + "\\u0000\"}}"));
-    keep(api.put(BASE + "/" + basicId, acme, "{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":{},\"version\":1,\"password\":\"" + PASSWORD + "\"}"));
+    keep(
+        api.post(
+            BASE,
+            acme,
+            "{\"name\":\"k\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\""
+                + TOKEN_SECRET
+                + "\\u0000\"}}"));
+    keep(
+        api.put(
+            BASE + "/" + basicId,
+            acme,
+            "{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":{},\"version\":1,\"password\":\""
+                + PASSWORD
+                + "\"}"));
 
     for (String body : bodies) {
       for (String secret : SECRETS) assertThat(body).as("a response body").doesNotContain(secret);
     }
     String logged = log.toString(StandardCharsets.UTF_8);
-    assertThat(logged).as("the capture works").contains("route=" + BASE).contains("route=" + APIS + "/{id}/test");
+    assertThat(logged)
+        .as("the capture works")
+        .contains("route=" + BASE)
+        .contains("route=" + APIS + "/{id}/test");
     for (String secret : SECRETS) assertThat(logged).as("the log").doesNotContain(secret);
 
     // At rest: sealed, not in clear, not even in the public column.
-    List<Map<String, Object>> rows = server.switchboard().database().jdbi().withHandle(h -> h.createQuery("select * from integration_credentials").mapToMap().list());
+    List<Map<String, Object>> rows =
+        server
+            .switchboard()
+            .database()
+            .jdbi()
+            .withHandle(
+                h -> h.createQuery("select * from integration_credentials").mapToMap().list());
     assertThat(rows).isNotEmpty();
     for (Map<String, Object> row : rows) {
       for (String secret : SECRETS) assertThat(row.toString()).doesNotContain(secret);
@@ -168,50 +278,103 @@ class CredentialsIT {
             new Case("{\"name\":\"x\",\"type\":\"kerberos\",\"credentialFields\":{}}", "type"),
             new Case("{\"name\":\"x\",\"credentialFields\":{}}", "type"),
             new Case("{\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\"}}", "name"),
-            new Case("{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\"}}", "credentialFields.password"),
-            new Case("{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"password\":\"p\"}}", "credentialFields.username"),
-            new Case("{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"a:b\",\"password\":\"p\"}}", "credentialFields.username"),
-            new Case("{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\",\"username\":\"u\"}}", "credentialFields.username"),
-            new Case("{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":[]}", "credentialFields"),
-            new Case("{\"name\":\"x\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"Host\",\"apiKey\":\"k\"}}", "credentialFields.headerName"),
-            new Case("{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"ftp://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}", "credentialFields.tokenUrl"),
-            new Case("{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://u:p@idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}", "credentialFields.tokenUrl"),
-            new Case("{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\",\"scopes\":\"a b\"}}", "credentialFields.scopes"))) {
+            new Case(
+                "{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\"}}",
+                "credentialFields.password"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"password\":\"p\"}}",
+                "credentialFields.username"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"a:b\",\"password\":\"p\"}}",
+                "credentialFields.username"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\",\"username\":\"u\"}}",
+                "credentialFields.username"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"bearer\",\"credentialFields\":[]}", "credentialFields"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"Host\",\"apiKey\":\"k\"}}",
+                "credentialFields.headerName"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"ftp://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}",
+                "credentialFields.tokenUrl"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://u:p@idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}",
+                "credentialFields.tokenUrl"),
+            new Case(
+                "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\",\"scopes\":\"a"
+                    + " b\"}}",
+                "credentialFields.scopes"))) {
       var r = api.post(BASE, acme, c.json());
       assertThat(r.status()).as(c.json() + " -> " + r).isEqualTo(400);
-      assertThat(r.json().get("messageParams").get("field").asString()).as(c.json()).isEqualTo(c.field());
+      assertThat(r.json().get("messageParams").get("field").asString())
+          .as(c.json())
+          .isEqualTo(c.field());
     }
-    var changeType = api.put(BASE + "/" + create("{\"name\":\"t\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\"}}").get("id").asString(), acme, "{\"name\":\"t\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\"}}");
+    var changeType =
+        api.put(
+            BASE
+                + "/"
+                + create(
+                        "{\"name\":\"t\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\"}}")
+                    .get("id")
+                    .asString(),
+            acme,
+            "{\"name\":\"t\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\"}}");
     assertThat(changeType.status()).isEqualTo(400);
-    assertThat(changeType.json().get("messageParams").get("field").asString()).isEqualTo("credentialFields.password");
+    assertThat(changeType.json().get("messageParams").get("field").asString())
+        .isEqualTo("credentialFields.password");
   }
 
   @Test
   void aCredentialInUseCannotBeDeletedAndOtherOrgsCannotSeeIt() {
-    String id = create("{\"name\":\"used\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\"}}").get("id").asString();
+    String id =
+        create("{\"name\":\"used\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"t\"}}")
+            .get("id")
+            .asString();
     String apiId = createApi("user of it", "/x", id);
     var inUse = api.delete(BASE + "/" + id, acme);
     assertThat(inUse.status()).isEqualTo(409);
     assertThat(inUse.json().get("code").asString()).isEqualTo("credential.in.use");
     assertThat(inUse.json().get("message").asString()).contains("user of it");
 
-    for (var r : List.of(api.get(BASE + "/" + id, globex), api.delete(BASE + "/" + id, globex), api.put(BASE + "/" + id, globex, "{\"name\":\"t\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"x\"}}"))) {
+    for (var r :
+        List.of(
+            api.get(BASE + "/" + id, globex),
+            api.delete(BASE + "/" + id, globex),
+            api.put(
+                BASE + "/" + id,
+                globex,
+                "{\"name\":\"t\",\"type\":\"bearer\",\"credentialFields\":{\"token\":\"x\"}}"))) {
       assertThat(r.status()).isEqualTo(404);
       assertThat(r.json().get("code").asString()).isEqualTo("not.found");
     }
-    var foreignRef = api.post(APIS, globex, "{\"name\":\"thief\",\"method\":\"GET\",\"url\":\"https://x.example.com/\",\"credentialId\":\"" + id + "\"}");
+    var foreignRef =
+        api.post(
+            APIS,
+            globex,
+            "{\"name\":\"thief\",\"method\":\"GET\",\"url\":\"https://x.example.com/\",\"credentialId\":\""
+                + id
+                + "\"}");
     assertThat(foreignRef.status()).isEqualTo(400);
-    assertThat(foreignRef.json().get("messageParams").get("field").asString()).isEqualTo("credentialId");
+    assertThat(foreignRef.json().get("messageParams").get("field").asString())
+        .isEqualTo("credentialId");
     assertThat(api.get(BASE, globex).body()).doesNotContain(id);
 
-    assertThat(api.patch(APIS + "/" + apiId, acme, "{\"credentialId\":null}").status()).isEqualTo(200);
+    assertThat(api.patch(APIS + "/" + apiId, acme, "{\"credentialId\":null}").status())
+        .isEqualTo(200);
     assertThat(api.delete(BASE + "/" + id, acme).status()).isEqualTo(204);
     assertThat(api.get(BASE + "/" + id, acme).status()).isEqualTo(404);
   }
 
   @Test
   void scopeIntegrationsIsRequired() {
-    var c = api.post("/api/v2/oauth/clients", acme, "{\"name\":\"architect only\",\"scope\":[\"architect\"]}").json();
+    var c =
+        api.post(
+                "/api/v2/oauth/clients",
+                acme,
+                "{\"name\":\"architect only\",\"scope\":[\"architect\"]}")
+            .json();
     String token = api.token(c.get("id").asString(), c.get("secret").asString());
     var r = api.get(BASE, token);
     assertThat(r.status()).isEqualTo(403);
@@ -219,7 +382,17 @@ class CredentialsIT {
   }
 
   static String createApi(String name, String path, String credentialId) {
-    var r = api.post(APIS, acme, "{\"name\":\"" + name + "\",\"method\":\"GET\",\"url\":\"" + upstream.url(path) + "\",\"credentialId\":\"" + credentialId + "\"}");
+    var r =
+        api.post(
+            APIS,
+            acme,
+            "{\"name\":\""
+                + name
+                + "\",\"method\":\"GET\",\"url\":\""
+                + upstream.url(path)
+                + "\",\"credentialId\":\""
+                + credentialId
+                + "\"}");
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().get("id").asString();
   }

@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code serve --demo}: each demo org gets working content, and a restart finds it instead of adding more. */
+/**
+ * {@code serve --demo}: each demo org gets working content, and a restart finds it instead of
+ * adding more.
+ */
 class DemoSetupIT {
   @Test
   void demoContentIsCreatedOnceAndFoundAgainAfterARestart() throws Exception {
@@ -17,20 +20,30 @@ class DemoSetupIT {
     String dataDir;
     try (TestServer server = TestServer.start()) {
       dataDir = server.dataDir().toString();
-      first = new DemoSetup(server.switchboard().identity(), new DemoContent(server.switchboard().features())).ensure(server.baseUrl(), server.dataDir());
+      first =
+          new DemoSetup(
+                  server.switchboard().identity(), new DemoContent(server.switchboard().features()))
+              .ensure(server.baseUrl(), server.dataDir());
       assertThat(first.content()).hasSize(2);
       check(server.api(), first.orgs().get(0), first.content().get(0));
     }
     try (TestServer restarted = TestServer.start(Map.of(SettingKeys.DATA_DIR, dataDir))) {
-      var second = new DemoSetup(restarted.switchboard().identity(), new DemoContent(restarted.switchboard().features())).ensure(restarted.baseUrl(), java.nio.file.Path.of(dataDir));
+      var second =
+          new DemoSetup(
+                  restarted.switchboard().identity(),
+                  new DemoContent(restarted.switchboard().features()))
+              .ensure(restarted.baseUrl(), java.nio.file.Path.of(dataDir));
       assertThat(second.content()).isEqualTo(first.content());
       assertThat(second.orgs()).isEqualTo(first.orgs());
       Api api = restarted.api();
-      String token = api.token(second.orgs().get(1).clientId(), second.orgs().get(1).clientSecret());
+      String token =
+          api.token(second.orgs().get(1).clientId(), second.orgs().get(1).clientSecret());
       assertThat(api.get("/api/v2/users", token).json().get("total").asLong()).isEqualTo(2);
-      assertThat(api.get("/api/v2/routing/wrapupcodes", token).json().get("total").asLong()).isEqualTo(3);
+      assertThat(api.get("/api/v2/routing/wrapupcodes", token).json().get("total").asLong())
+          .isEqualTo(3);
       assertThat(api.get("/api/v2/scripts", token).json().get("total").asLong()).isEqualTo(1);
-      assertThat(api.get("/api/v2/scripts/published", token).json().get("total").asLong()).isEqualTo(1);
+      assertThat(api.get("/api/v2/scripts/published", token).json().get("total").asLong())
+          .isEqualTo(1);
 
       String guide = DemoSetup.contentGuide(second);
       var acme = second.content().get(0);
@@ -47,12 +60,23 @@ class DemoSetupIT {
     String token = api.token(org.clientId(), org.clientSecret());
     JsonNode script = api.get("/api/v2/scripts/published/" + content.scriptId(), token).json();
     assertThat(script.get("variables")).hasSize(4);
-    JsonNode conversation = api.get("/api/v2/conversations/" + content.conversationId(), token).json();
-    assertThat(conversation.get("participants").get(1).get("state").asString()).isEqualTo("connected");
-    assertThat(conversation.get("participants").get(1).get("id").asString()).isEqualTo(content.agentParticipantId());
-    JsonNode rendered = api.get("/api/v2/agent-scripting/sessions/" + content.sessionId() + "/render", token).json();
+    JsonNode conversation =
+        api.get("/api/v2/conversations/" + content.conversationId(), token).json();
+    assertThat(conversation.get("participants").get(1).get("state").asString())
+        .isEqualTo("connected");
+    assertThat(conversation.get("participants").get(1).get("id").asString())
+        .isEqualTo(content.agentParticipantId());
+    JsonNode rendered =
+        api.get("/api/v2/agent-scripting/sessions/" + content.sessionId() + "/render", token)
+            .json();
     assertThat(rendered.get("state").asString()).isEqualTo("active");
-    assertThat(rendered.get("pages").get(0).get("components").get(0).get("text").asString()).isEqualTo("Hello Jordan, thank you for calling. I see account ACME-1001.");
-    assertThat(api.get("/api/v2/agent-scripting/sessions/" + content.sessionId(), token).json().get("agentId").asString()).isEqualTo(content.agents().get(0).id());
+    assertThat(rendered.get("pages").get(0).get("components").get(0).get("text").asString())
+        .isEqualTo("Hello Jordan, thank you for calling. I see account ACME-1001.");
+    assertThat(
+            api.get("/api/v2/agent-scripting/sessions/" + content.sessionId(), token)
+                .json()
+                .get("agentId")
+                .asString())
+        .isEqualTo(content.agents().get(0).id());
   }
 }

@@ -37,41 +37,75 @@ class CelLimitsTest {
 
   @Test
   void ordinaryExpressionsRunAsBefore() throws Exception {
-    assertThat(CelLimits.eval(program("xs.map(x, x * 2).filter(y, y % 3 == 0).size()"), Map.of("xs", THOUSAND), far())).isEqualTo(334L);
-    assertThat(CelLimits.eval(program("xs.map(a, xs.filter(b, b < 10).size()).size()"), Map.of("xs", THOUSAND.subList(0, 100)), far())).isEqualTo(100L);
+    assertThat(
+            CelLimits.eval(
+                program("xs.map(x, x * 2).filter(y, y % 3 == 0).size()"),
+                Map.of("xs", THOUSAND),
+                far()))
+        .isEqualTo(334L);
+    assertThat(
+            CelLimits.eval(
+                program("xs.map(a, xs.filter(b, b < 10).size()).size()"),
+                Map.of("xs", THOUSAND.subList(0, 100)),
+                far()))
+        .isEqualTo(100L);
   }
 
   /**
-   * The limit is CEL's own, counted over all comprehensions of one evaluation. A small limit shows it without
-   * spending seconds of CPU (an iteration of CEL's interpreter cost 10-500 microseconds on the shared build
-   * machine); the default's 25,000 is exercised end to end by {@code DenialOfServiceIT}.
+   * The limit is CEL's own, counted over all comprehensions of one evaluation. A small limit shows
+   * it without spending seconds of CPU (an iteration of CEL's interpreter cost 10-500 microseconds
+   * on the shared build machine); the default's 25,000 is exercised end to end by {@code
+   * DenialOfServiceIT}.
    */
   @Test
-  @Timeout(value = 15, unit = TimeUnit.SECONDS) // generous: building a Cel alone took 1-2 s on a busy machine
+  @Timeout(
+      value = 15,
+      unit = TimeUnit.SECONDS) // generous: building a Cel alone took 1-2 s on a busy machine
   void nestedComprehensionsStopAtTheIterationLimit() throws Exception {
     var small = new CelLimits(2000, 32, 500, java.time.Duration.ofSeconds(1));
-    Cel cel = CelFactory.standardCelBuilder().setOptions(small.options()).setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("xs", ListType.create(SimpleType.INT)).build();
+    Cel cel =
+        CelFactory.standardCelBuilder()
+            .setOptions(small.options())
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("xs", ListType.create(SimpleType.INT))
+            .build();
     var ten = Map.of("xs", THOUSAND.subList(0, 10));
-    var twoDeep = cel.createProgram(cel.compile("xs.map(a, xs.map(b, a + b).size()).size()").getAst());
+    var twoDeep =
+        cel.createProgram(cel.compile("xs.map(a, xs.map(b, a + b).size()).size()").getAst());
     assertThat(CelLimits.eval(twoDeep, ten, far())).isEqualTo(10L);
-    var threeDeep = cel.createProgram(cel.compile("xs.map(a, xs.map(b, xs.map(c, a + b + c).size()).size()).size()").getAst());
-    assertThatThrownBy(() -> CelLimits.eval(threeDeep, ten, far())).isInstanceOf(CelEvaluationException.class).hasMessageContaining("Iteration budget exceeded: 500");
-    var exists = cel.createProgram(cel.compile("xs.exists(a, xs.exists(b, xs.exists(c, false)))").getAst());
-    assertThatThrownBy(() -> CelLimits.eval(exists, ten, far())).isInstanceOf(CelEvaluationException.class).hasMessageContaining("Iteration budget exceeded");
+    var threeDeep =
+        cel.createProgram(
+            cel.compile("xs.map(a, xs.map(b, xs.map(c, a + b + c).size()).size()).size()")
+                .getAst());
+    assertThatThrownBy(() -> CelLimits.eval(threeDeep, ten, far()))
+        .isInstanceOf(CelEvaluationException.class)
+        .hasMessageContaining("Iteration budget exceeded: 500");
+    var exists =
+        cel.createProgram(cel.compile("xs.exists(a, xs.exists(b, xs.exists(c, false)))").getAst());
+    assertThatThrownBy(() -> CelLimits.eval(exists, ten, far()))
+        .isInstanceOf(CelEvaluationException.class)
+        .hasMessageContaining("Iteration budget exceeded");
     assertThat(CelLimits.DEFAULT.maxIterations()).isEqualTo(25_000);
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
   void anExpressionStillRunningAtTheDeadlineIsStopped() throws Exception {
-    // Within the iteration limit, but slow: CEL's map copies its result list at each step, so mapping a
-    // list of a thousand copies half a million elements (seconds for the nested case without a deadline).
+    // Within the iteration limit, but slow: CEL's map copies its result list at each step, so
+    // mapping a
+    // list of a thousand copies half a million elements (seconds for the nested case without a
+    // deadline).
     var slow = program("xs.map(a, xs.map(b, string(a) + string(b)).size()).size()");
     long started = System.nanoTime();
     long deadline = started + TimeUnit.MILLISECONDS.toNanos(200);
-    assertThatThrownBy(() -> CelLimits.eval(slow, Map.of("xs", THOUSAND), deadline)).isInstanceOf(CelLimits.DeadlineExceeded.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("stopped soon after the deadline").isLessThan(3_000);
-    assertThatThrownBy(() -> CelLimits.eval(program("1 + 1"), Map.of("xs", List.of()), System.nanoTime() - 1)).isInstanceOf(CelLimits.DeadlineExceeded.class);
+    assertThatThrownBy(() -> CelLimits.eval(slow, Map.of("xs", THOUSAND), deadline))
+        .isInstanceOf(CelLimits.DeadlineExceeded.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        .as("stopped soon after the deadline")
+        .isLessThan(3_000);
+    assertThatThrownBy(
+            () -> CelLimits.eval(program("1 + 1"), Map.of("xs", List.of()), System.nanoTime() - 1))
+        .isInstanceOf(CelLimits.DeadlineExceeded.class);
   }
 
   @Test

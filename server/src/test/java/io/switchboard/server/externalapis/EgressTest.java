@@ -31,26 +31,32 @@ class EgressTest {
 
   @Test
   void theAllowListTakesBlocksAddressesAndHostNames() throws Exception {
-    var egress = new Egress(List.of("10.1.0.0/16", "::1", "crm.internal", "*.corp.example"), Set.of());
+    var egress =
+        new Egress(List.of("10.1.0.0/16", "::1", "crm.internal", "*.corp.example"), Set.of());
     assertThat(egress.refusal(ip("10.1.200.3"))).isNull();
     assertThat(egress.refusal(ip("10.2.0.1"))).isEqualTo("private");
     assertThat(egress.refusal(ip("::1"))).isNull();
-    assertThat(egress.permitted("crm.internal", List.of(ip("10.9.9.9")))).containsExactly(ip("10.9.9.9"));
+    assertThat(egress.permitted("crm.internal", List.of(ip("10.9.9.9"))))
+        .containsExactly(ip("10.9.9.9"));
     assertThat(egress.permitted("a.b.corp.example", List.of(ip("192.168.1.1")))).hasSize(1);
-    assertThatThrownBy(() -> egress.permitted("corp.example", List.of(ip("192.168.1.1")))).isInstanceOf(Egress.DeniedException.class);
+    assertThatThrownBy(() -> egress.permitted("corp.example", List.of(ip("192.168.1.1"))))
+        .isInstanceOf(Egress.DeniedException.class);
   }
 
   @Test
   void aMixedAnswerKeepsOnlyThePermittedAddresses() throws Exception {
     var egress = new Egress(List.of(), Set.of());
-    assertThat(egress.permitted("rebind.example", List.of(ip("127.0.0.1"), ip("198.51.100.7")))).containsExactly(ip("198.51.100.7"));
+    assertThat(egress.permitted("rebind.example", List.of(ip("127.0.0.1"), ip("198.51.100.7"))))
+        .containsExactly(ip("198.51.100.7"));
     assertThatThrownBy(() -> egress.permitted("rebind.example", List.of(ip("127.0.0.1"))))
         .isInstanceOf(Egress.DeniedException.class)
-        .hasMessage("egress.denied: address class loopback is not allowed by externalapis.egress.allow");
+        .hasMessage(
+            "egress.denied: address class loopback is not allowed by externalapis.egress.allow");
   }
 
   @Test
   void aMalformedEntryIsRefused() {
-    assertThatThrownBy(() -> new Egress(List.of("10.0.0.0/33"), Set.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Egress(List.of("10.0.0.0/33"), Set.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

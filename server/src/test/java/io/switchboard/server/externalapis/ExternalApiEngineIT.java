@@ -43,7 +43,8 @@ class ExternalApiEngineIT {
                 SettingKeys.BREAKER_FAILURE_RATE, "50",
                 SettingKeys.BREAKER_WINDOW, "60",
                 SettingKeys.BREAKER_OPEN_MILLIS, Long.toString(BREAKER_WAIT_MS),
-                // The Upstream stands in for a partner API on loopback, which egress refuses by default.
+                // The Upstream stands in for a partner API on loopback, which egress refuses by
+                // default.
                 SettingKeys.EGRESS_ALLOW, "127.0.0.1"),
             null,
             clock);
@@ -65,23 +66,42 @@ class ExternalApiEngineIT {
   }
 
   static String getApi(String name, String path, String extra) {
-    return createApi("{\"name\":\"" + name + "\",\"method\":\"GET\",\"url\":\"" + upstream.url(path) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}");
+    return createApi(
+        "{\"name\":\""
+            + name
+            + "\",\"method\":\"GET\",\"url\":\""
+            + upstream.url(path)
+            + "\""
+            + (extra.isEmpty() ? "" : "," + extra)
+            + "}");
   }
 
   static JsonNode run(String id, String inputs) {
-    var r = api.post(BASE + "/" + id + "/test", token, inputs == null ? null : "{\"inputs\":" + inputs + "}");
+    var r =
+        api.post(
+            BASE + "/" + id + "/test",
+            token,
+            inputs == null ? null : "{\"inputs\":" + inputs + "}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
   }
 
   @Test
   void aSuccessfulCallMapsOutputsByPathAndCel() {
-    upstream.on("/ok", (ex, req) -> json(ex, 200, "{\"customer\":{\"name\":\"Ada\",\"tier\":\"gold\",\"cases\":[{\"id\":7},{\"id\":9}]}}"));
+    upstream.on(
+        "/ok",
+        (ex, req) ->
+            json(
+                ex,
+                200,
+                "{\"customer\":{\"name\":\"Ada\",\"tier\":\"gold\",\"cases\":[{\"id\":7},{\"id\":9}]}}"));
     String id =
         getApi(
             "ok",
             "/ok",
-            "\"responseMapping\":{\"outputs\":{\"name\":\"$.customer.name\",\"firstCase\":\"$.customer.cases[0].id\",\"vip\":\"body.customer.tier == 'gold'\",\"caseIds\":\"body.customer.cases.map(c, c.id)\",\"ok\":\"status == 200\"}}");
+            "\"responseMapping\":{\"outputs\":{\"name\":\"$.customer.name\",\"firstCase\":\"$.customer.cases[0].id\",\"vip\":\"body.customer.tier"
+                + " == 'gold'\",\"caseIds\":\"body.customer.cases.map(c, c.id)\",\"ok\":\"status =="
+                + " 200\"}}");
     JsonNode report = run(id, null);
     assertThat(report.get("success").asBoolean()).as(report.toString()).isTrue();
     assertThat(report.get("status").asInt()).isEqualTo(200);
@@ -89,16 +109,21 @@ class ExternalApiEngineIT {
     assertThat(report.get("latencyMs").asLong()).isBetween(0L, 2000L);
     assertThat(report.get("circuit").asString()).isEqualTo("closed");
     assertThat(report.has("error")).isFalse();
-    assertThat(report.get("outputs")).isEqualTo(JSON.readTree("{\"name\":\"Ada\",\"firstCase\":7,\"vip\":true,\"caseIds\":[7,9],\"ok\":true}"));
+    assertThat(report.get("outputs"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"name\":\"Ada\",\"firstCase\":7,\"vip\":true,\"caseIds\":[7,9],\"ok\":true}"));
     assertThat(upstream.received("/ok").get(0).header("Accept")).isEqualTo("application/json");
   }
 
   @Test
   void aSlowApiTimesOutOnTime() {
-    upstream.on("/slow", (ex, req) -> {
-      upstream.hang(10_000);
-      json(ex, 200, "{}");
-    });
+    upstream.on(
+        "/slow",
+        (ex, req) -> {
+          upstream.hang(10_000);
+          json(ex, 200, "{}");
+        });
     String id = getApi("slow", "/slow", "\"timeout\":1000,\"retry\":3");
     long started = System.nanoTime();
     JsonNode report = run(id, null);
@@ -115,18 +140,26 @@ class ExternalApiEngineIT {
   @Test
   void a429WithRetryAfterIsRetriedAfterTheGivenWait() {
     var hits = new AtomicInteger();
-    upstream.on("/busy", (ex, req) -> {
-      if (hits.incrementAndGet() == 1) json(ex, 429, "{\"message\":\"slow down\"}", "Retry-After", "1");
-      else json(ex, 200, "{\"answer\":42}");
-    });
-    String id = getApi("busy", "/busy", "\"timeout\":5000,\"retry\":1,\"responseMapping\":{\"outputs\":{\"answer\":\"$.answer\"}}");
+    upstream.on(
+        "/busy",
+        (ex, req) -> {
+          if (hits.incrementAndGet() == 1)
+            json(ex, 429, "{\"message\":\"slow down\"}", "Retry-After", "1");
+          else json(ex, 200, "{\"answer\":42}");
+        });
+    String id =
+        getApi(
+            "busy",
+            "/busy",
+            "\"timeout\":5000,\"retry\":1,\"responseMapping\":{\"outputs\":{\"answer\":\"$.answer\"}}");
     JsonNode report = run(id, null);
     assertThat(report.get("success").asBoolean()).as(report.toString()).isTrue();
     assertThat(report.get("attempts").asInt()).isEqualTo(2);
     assertThat(report.get("outputs").get("answer").asInt()).isEqualTo(42);
     var received = upstream.received("/busy");
     assertThat(received).hasSize(2);
-    long gapMs = TimeUnit.NANOSECONDS.toMillis(received.get(1).atNanos() - received.get(0).atNanos());
+    long gapMs =
+        TimeUnit.NANOSECONDS.toMillis(received.get(1).atNanos() - received.get(0).atNanos());
     assertThat(gapMs).isBetween(1000L, 1500L);
     assertThat(report.get("latencyMs").asLong()).isGreaterThanOrEqualTo(1000L);
   }
@@ -138,7 +171,9 @@ class ExternalApiEngineIT {
     JsonNode report = run(id, null);
     assertThat(report.get("success").asBoolean()).isFalse();
     assertThat(report.get("error").get("kind").asString()).isEqualTo("http");
-    assertThat(report.get("error").get("detail").asString()).contains("Retry-After 5 s").contains("2000 ms budget");
+    assertThat(report.get("error").get("detail").asString())
+        .contains("Retry-After 5 s")
+        .contains("2000 ms budget");
     assertThat(report.get("status").asInt()).isEqualTo(429);
     assertThat(report.get("attempts").asInt()).isEqualTo(1);
     assertThat(report.get("latencyMs").asLong()).isLessThan(1000L);
@@ -146,14 +181,28 @@ class ExternalApiEngineIT {
 
   @Test
   void a503HtmlPageIsACleanHttpFailureAfterTheRetries() {
-    upstream.on("/maintenance", (ex, req) -> reply(ex, 503, "text/html; charset=utf-8", "<html><body><h1>Down for maintenance</h1></body></html>"));
-    String id = getApi("maintenance", "/maintenance", "\"timeout\":5000,\"retry\":2,\"responseMapping\":{\"outputs\":{\"x\":\"$.x\"}}");
+    upstream.on(
+        "/maintenance",
+        (ex, req) ->
+            reply(
+                ex,
+                503,
+                "text/html; charset=utf-8",
+                "<html><body><h1>Down for maintenance</h1></body></html>"));
+    String id =
+        getApi(
+            "maintenance",
+            "/maintenance",
+            "\"timeout\":5000,\"retry\":2,\"responseMapping\":{\"outputs\":{\"x\":\"$.x\"}}");
     JsonNode report = run(id, null);
     assertThat(report.get("success").asBoolean()).isFalse();
     assertThat(report.get("status").asInt()).isEqualTo(503);
     assertThat(report.get("attempts").asInt()).isEqualTo(3);
     assertThat(report.get("error").get("kind").asString()).isEqualTo("http");
-    assertThat(report.get("error").get("detail").asString()).contains("503").contains("text/html").doesNotContain("<html>");
+    assertThat(report.get("error").get("detail").asString())
+        .contains("503")
+        .contains("text/html")
+        .doesNotContain("<html>");
     assertThat(upstream.received("/maintenance")).hasSize(3);
   }
 
@@ -168,9 +217,17 @@ class ExternalApiEngineIT {
     JsonNode bad = run(getApi("badjson", "/badjson", ""), null);
     assertThat(bad.get("error").get("kind").asString()).isEqualTo("invalid-response");
     assertThat(bad.get("error").get("detail").asString()).contains("malformed JSON at line 1");
-    JsonNode missing = run(getApi("nofield", "/nofield", "\"responseMapping\":{\"outputs\":{\"tier\":\"$.customer.tier\"}}"), null);
+    JsonNode missing =
+        run(
+            getApi(
+                "nofield",
+                "/nofield",
+                "\"responseMapping\":{\"outputs\":{\"tier\":\"$.customer.tier\"}}"),
+            null);
     assertThat(missing.get("error").get("kind").asString()).isEqualTo("invalid-response");
-    assertThat(missing.get("error").get("detail").asString()).contains("tier").contains("$.customer.tier");
+    assertThat(missing.get("error").get("detail").asString())
+        .contains("tier")
+        .contains("$.customer.tier");
   }
 
   @Test
@@ -182,7 +239,9 @@ class ExternalApiEngineIT {
     assertThat(report.get("status").asInt()).isEqualTo(404);
     assertThat(report.get("attempts").asInt()).isEqualTo(1);
     assertThat(report.get("error").get("kind").asString()).isEqualTo("http");
-    assertThat(report.get("error").get("detail").asString()).contains("404").contains("no such customer");
+    assertThat(report.get("error").get("detail").asString())
+        .contains("404")
+        .contains("no such customer");
     assertThat(upstream.received("/missing")).hasSize(1);
   }
 
@@ -192,7 +251,11 @@ class ExternalApiEngineIT {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    String id = createApi("{\"name\":\"refused\",\"method\":\"GET\",\"url\":\"http://127.0.0.1:" + closedPort + "/x\",\"retry\":3}");
+    String id =
+        createApi(
+            "{\"name\":\"refused\",\"method\":\"GET\",\"url\":\"http://127.0.0.1:"
+                + closedPort
+                + "/x\",\"retry\":3}");
     JsonNode report = run(id, null);
     assertThat(report.get("error").get("kind").asString()).isEqualTo("http");
     assertThat(report.get("error").get("detail").asString()).contains("could not connect");
@@ -206,8 +269,9 @@ class ExternalApiEngineIT {
         createApi(
             "{\"name\":\"echo\",\"method\":\"POST\",\"url\":\""
                 + upstream.url("/echo")
-                + "/${input.path}?q=${input.q}\",\"headers\":[{\"key\":\"X-Subject\",\"value\":\"s=${input.tag}\"}],"
-                + "\"requestTemplate\":{\"subject\":\"${input.subject}\",\"line\":\"Re: ${input.subject} (${input.count})\",\"count\":\"${input.count}\",\"nested\":{\"obj\":\"${input.obj}\",\"list\":[\"${input.customer.id}\",1,null]}},"
+                + "/${input.path}?q=${input.q}\",\"headers\":[{\"key\":\"X-Subject\",\"value\":\"s=${input.tag}\"}],\"requestTemplate\":{\"subject\":\"${input.subject}\",\"line\":\"Re:"
+                + " ${input.subject}"
+                + " (${input.count})\",\"count\":\"${input.count}\",\"nested\":{\"obj\":\"${input.obj}\",\"list\":[\"${input.customer.id}\",1,null]}},"
                 + "\"responseMapping\":{\"outputs\":{\"echoed\":\"$\"}}}");
     String subject = "He said \"hi\"\n\tthen \\ left </script> \u2028 ${input.q} é";
     var inputs = JSON.createObjectNode();
@@ -236,11 +300,19 @@ class ExternalApiEngineIT {
   @Test
   void missingInputsAndHeaderInjectionAreRefusedBeforeAnyCall() {
     upstream.on("/guarded", (ex, req) -> json(ex, 200, "{}"));
-    String id = createApi("{\"name\":\"guarded\",\"method\":\"GET\",\"url\":\"" + upstream.url("/guarded") + "/${input.id}\",\"headers\":[{\"key\":\"X-Id\",\"value\":\"${input.tag}\"}]}");
+    String id =
+        createApi(
+            "{\"name\":\"guarded\",\"method\":\"GET\",\"url\":\""
+                + upstream.url("/guarded")
+                + "/${input.id}\",\"headers\":[{\"key\":\"X-Id\",\"value\":\"${input.tag}\"}]}");
     var missing = api.post(BASE + "/" + id + "/test", token, "{\"inputs\":{\"tag\":\"t\"}}");
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.json().get("messageParams").get("field").asString()).isEqualTo("inputs.id");
-    var injected = api.post(BASE + "/" + id + "/test", token, "{\"inputs\":{\"id\":\"1\",\"tag\":\"t\\r\\nX-Evil: 1\"}}");
+    var injected =
+        api.post(
+            BASE + "/" + id + "/test",
+            token,
+            "{\"inputs\":{\"id\":\"1\",\"tag\":\"t\\r\\nX-Evil: 1\"}}");
     assertThat(injected.status()).isEqualTo(400);
     var notObject = api.post(BASE + "/" + id + "/test", token, "{\"inputs\":[1]}");
     assertThat(notObject.status()).isEqualTo(400);
@@ -250,15 +322,26 @@ class ExternalApiEngineIT {
   @Test
   void credentialsAreAttachedByType() {
     upstream.on("/auth", (ex, req) -> json(ex, 200, "{}"));
-    String basic = credential("{\"name\":\"basic\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"p:ss wörd\"}}");
-    String bearer = credential("{\"name\":\"bearer\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"credentialFields\":{\"token\":\"static-token-1\"}}");
-    String key = credential("{\"name\":\"key\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\"k-123\"}}");
+    String basic =
+        credential(
+            "{\"name\":\"basic\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"credentialFields\":{\"username\":\"svc\",\"password\":\"p:ss"
+                + " wörd\"}}");
+    String bearer =
+        credential(
+            "{\"name\":\"bearer\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"credentialFields\":{\"token\":\"static-token-1\"}}");
+    String key =
+        credential(
+            "{\"name\":\"key\",\"allowedHosts\":[\"127.0.0.1\"],\"type\":\"api-key\",\"credentialFields\":{\"headerName\":\"X-API-Key\",\"apiKey\":\"k-123\"}}");
     run(getApi("basic auth", "/auth", "\"credentialId\":\"" + basic + "\""), null);
     run(getApi("bearer auth", "/auth", "\"credentialId\":\"" + bearer + "\""), null);
     run(getApi("key auth", "/auth", "\"credentialId\":\"" + key + "\""), null);
     var got = upstream.received("/auth");
     assertThat(got).hasSize(3);
-    assertThat(got.get(0).header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString("svc:p:ss wörd".getBytes(StandardCharsets.UTF_8)));
+    assertThat(got.get(0).header("Authorization"))
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString("svc:p:ss wörd".getBytes(StandardCharsets.UTF_8)));
     assertThat(got.get(1).header("Authorization")).isEqualTo("Bearer static-token-1");
     assertThat(got.get(2).header("X-API-Key")).isEqualTo("k-123");
     assertThat(got.get(2).header("Authorization")).isNull();
@@ -268,27 +351,55 @@ class ExternalApiEngineIT {
   void oauth2TokensAreCachedRefreshedBeforeExpiryAndRenewedAfterA401() {
     var issued = new AtomicInteger();
     var revoked = new AtomicReference<String>("");
-    String expectedBasic = "Basic " + Base64.getEncoder().encodeToString("crm-client:crm-secret".getBytes(StandardCharsets.UTF_8));
-    upstream.on("/token", (ex, req) -> {
-      if (!expectedBasic.equals(req.header("Authorization")) || !req.body().contains("grant_type=client_credentials") || !req.body().contains("scope=crm.read+crm.write")) {
-        json(ex, 401, "{\"error\":\"invalid_client\"}");
-        return;
-      }
-      json(ex, 200, "{\"access_token\":\"tok-" + issued.incrementAndGet() + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-    });
-    upstream.on("/crm", (ex, req) -> {
-      String auth = req.header("Authorization");
-      if (auth == null || !auth.startsWith("Bearer tok-") || auth.equals("Bearer " + revoked.get())) json(ex, 401, "{}");
-      // The token's serial only: a report never shows the access token itself (it is redacted).
-      else json(ex, 200, "{\"token\":\"" + auth.substring(11) + "\"}");
-    });
-    String cred = credential("{\"name\":\"oauth\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token") + "\",\"clientId\":\"crm-client\",\"clientSecret\":\"crm-secret\",\"scopes\":[\"crm.read\",\"crm.write\"]}}");
-    String id = getApi("oauth", "/crm", "\"credentialId\":\"" + cred + "\",\"responseMapping\":{\"outputs\":{\"token\":\"$.token\"}}");
+    String expectedBasic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString("crm-client:crm-secret".getBytes(StandardCharsets.UTF_8));
+    upstream.on(
+        "/token",
+        (ex, req) -> {
+          if (!expectedBasic.equals(req.header("Authorization"))
+              || !req.body().contains("grant_type=client_credentials")
+              || !req.body().contains("scope=crm.read+crm.write")) {
+            json(ex, 401, "{\"error\":\"invalid_client\"}");
+            return;
+          }
+          json(
+              ex,
+              200,
+              "{\"access_token\":\"tok-"
+                  + issued.incrementAndGet()
+                  + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        });
+    upstream.on(
+        "/crm",
+        (ex, req) -> {
+          String auth = req.header("Authorization");
+          if (auth == null
+              || !auth.startsWith("Bearer tok-")
+              || auth.equals("Bearer " + revoked.get())) json(ex, 401, "{}");
+          // The token's serial only: a report never shows the access token itself (it is redacted).
+          else json(ex, 200, "{\"token\":\"" + auth.substring(11) + "\"}");
+        });
+    String cred =
+        credential(
+            "{\"name\":\"oauth\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\""
+                + upstream.url("/token")
+                + "\",\"clientId\":\"crm-client\",\"clientSecret\":\"crm-secret\",\"scopes\":[\"crm.read\",\"crm.write\"]}}");
+    String id =
+        getApi(
+            "oauth",
+            "/crm",
+            "\"credentialId\":\""
+                + cred
+                + "\",\"responseMapping\":{\"outputs\":{\"token\":\"$.token\"}}");
 
-    for (int i = 0; i < 3; i++) assertThat(run(id, null).get("outputs").get("token").asString()).isEqualTo("1");
+    for (int i = 0; i < 3; i++)
+      assertThat(run(id, null).get("outputs").get("token").asString()).isEqualTo("1");
     assertThat(issued.get()).isEqualTo(1);
 
-    // 55 s before expiry (inside the 60 s refresh window): this call still uses tok-1, a refresh starts.
+    // 55 s before expiry (inside the 60 s refresh window): this call still uses tok-1, a refresh
+    // starts.
     clock.advance(Duration.ofSeconds(3545));
     assertThat(run(id, null).get("outputs").get("token").asString()).isEqualTo("1");
     await().atMost(Duration.ofSeconds(5)).until(() -> issued.get() == 2);
@@ -308,13 +419,24 @@ class ExternalApiEngineIT {
 
   @Test
   void aTokenEndpointThatRefusesIsAReportedFailure() {
-    upstream.on("/token-denied", (ex, req) -> json(ex, 401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}"));
+    upstream.on(
+        "/token-denied",
+        (ex, req) ->
+            json(ex, 401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}"));
     upstream.on("/never", (ex, req) -> json(ex, 200, "{}"));
-    String cred = credential("{\"name\":\"denied\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"" + upstream.url("/token-denied") + "?tenant=x\",\"clientId\":\"c\",\"clientSecret\":\"never-shown-secret\"}}");
+    String cred =
+        credential(
+            "{\"name\":\"denied\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\""
+                + upstream.url("/token-denied")
+                + "?tenant=x\",\"clientId\":\"c\",\"clientSecret\":\"never-shown-secret\"}}");
     JsonNode report = run(getApi("denied", "/never", "\"credentialId\":\"" + cred + "\""), null);
     assertThat(report.get("success").asBoolean()).isFalse();
     assertThat(report.get("error").get("kind").asString()).isEqualTo("http");
-    assertThat(report.get("error").get("detail").asString()).contains("token request to " + upstream.url("/token-denied")).contains("401").doesNotContain("tenant").doesNotContain("never-shown-secret");
+    assertThat(report.get("error").get("detail").asString())
+        .contains("token request to " + upstream.url("/token-denied"))
+        .contains("401")
+        .doesNotContain("tenant")
+        .doesNotContain("never-shown-secret");
     assertThat(report.get("attempts").asInt()).isEqualTo(0);
     assertThat(upstream.received("/never")).isEmpty();
   }
@@ -322,10 +444,12 @@ class ExternalApiEngineIT {
   @Test
   void theCircuitOpensAfterTheThresholdAndClosesAfterItsWait() {
     var healthy = new AtomicReference<Boolean>(false);
-    upstream.on("/flaky", (ex, req) -> {
-      if (healthy.get()) json(ex, 200, "{}");
-      else json(ex, 503, "{\"message\":\"down\"}");
-    });
+    upstream.on(
+        "/flaky",
+        (ex, req) -> {
+          if (healthy.get()) json(ex, 200, "{}");
+          else json(ex, 503, "{\"message\":\"down\"}");
+        });
     String id = getApi("flaky", "/flaky", "\"retry\":0");
     // Threshold: 50% of at least 4 calls in 60 s.
     for (int i = 0; i < 3; i++) {
@@ -345,7 +469,10 @@ class ExternalApiEngineIT {
     assertThat(upstream.received("/flaky")).hasSize(4);
 
     healthy.set(true);
-    await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> run(id, null).get("success").asBoolean());
+    await()
+        .pollInterval(Duration.ofMillis(50))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> run(id, null).get("success").asBoolean());
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt);
     assertThat(waitedMs).isGreaterThanOrEqualTo(BREAKER_WAIT_MS);
     assertThat(upstream.received("/flaky")).hasSize(5);
@@ -358,7 +485,8 @@ class ExternalApiEngineIT {
   void clientErrorsDoNotOpenTheCircuit() {
     upstream.on("/bad-request", (ex, req) -> json(ex, 400, "{}"));
     String id = getApi("bad request", "/bad-request", "");
-    for (int i = 0; i < 6; i++) assertThat(run(id, null).get("circuit").asString()).isEqualTo("closed");
+    for (int i = 0; i < 6; i++)
+      assertThat(run(id, null).get("circuit").asString()).isEqualTo("closed");
     assertThat(upstream.received("/bad-request")).hasSize(6);
   }
 

@@ -42,7 +42,11 @@ class ExternalApisIT {
   }
 
   static String body(String name, String extra) {
-    return "{\"name\":\"" + name + "\",\"method\":\"GET\",\"url\":\"https://crm.example.com/customers/${input.id}\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    return "{\"name\":\""
+        + name
+        + "\",\"method\":\"GET\",\"url\":\"https://crm.example.com/customers/${input.id}\""
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
   }
 
   static JsonNode create(String token, String json) {
@@ -64,48 +68,123 @@ class ExternalApisIT {
             new Case("retry 4", body("r4", "\"retry\":4"), 400, "retry"),
             new Case("retry -1", body("rneg", "\"retry\":-1"), 400, "retry"),
             new Case("missing url", "{\"name\":\"nourl\",\"method\":\"GET\"}", 400, "url"),
-            new Case("bad method", "{\"name\":\"badm\",\"method\":\"FETCH\",\"url\":\"https://x.example.com/\"}", 400, "method"),
-            new Case("missing method", "{\"name\":\"nom\",\"url\":\"https://x.example.com/\"}", 400, "method"),
-            new Case("missing name", "{\"method\":\"GET\",\"url\":\"https://x.example.com/\"}", 400, "name"),
-            new Case("ftp url", "{\"name\":\"ftp\",\"method\":\"GET\",\"url\":\"ftp://x.example.com/file\"}", 400, "url"),
-            new Case("file url", "{\"name\":\"file\",\"method\":\"GET\",\"url\":\"file:///etc/passwd\"}", 400, "url"),
-            new Case("relative url", "{\"name\":\"rel\",\"method\":\"GET\",\"url\":\"/customers\"}", 400, "url"),
-            new Case("user info in url", "{\"name\":\"ui\",\"method\":\"GET\",\"url\":\"https://bob:pw@x.example.com/\"}", 400, "url"),
-            new Case("placeholder in host", "{\"name\":\"ph\",\"method\":\"GET\",\"url\":\"https://${input.host}/x\"}", 400, "url"),
+            new Case(
+                "bad method",
+                "{\"name\":\"badm\",\"method\":\"FETCH\",\"url\":\"https://x.example.com/\"}",
+                400,
+                "method"),
+            new Case(
+                "missing method",
+                "{\"name\":\"nom\",\"url\":\"https://x.example.com/\"}",
+                400,
+                "method"),
+            new Case(
+                "missing name",
+                "{\"method\":\"GET\",\"url\":\"https://x.example.com/\"}",
+                400,
+                "name"),
+            new Case(
+                "ftp url",
+                "{\"name\":\"ftp\",\"method\":\"GET\",\"url\":\"ftp://x.example.com/file\"}",
+                400,
+                "url"),
+            new Case(
+                "file url",
+                "{\"name\":\"file\",\"method\":\"GET\",\"url\":\"file:///etc/passwd\"}",
+                400,
+                "url"),
+            new Case(
+                "relative url",
+                "{\"name\":\"rel\",\"method\":\"GET\",\"url\":\"/customers\"}",
+                400,
+                "url"),
+            new Case(
+                "user info in url",
+                "{\"name\":\"ui\",\"method\":\"GET\",\"url\":\"https://bob:pw@x.example.com/\"}",
+                400,
+                "url"),
+            new Case(
+                "placeholder in host",
+                "{\"name\":\"ph\",\"method\":\"GET\",\"url\":\"https://${input.host}/x\"}",
+                400,
+                "url"),
             new Case("protocol mismatch", body("pm", "\"protocol\":\"http\""), 400, "protocol"),
-            new Case("authorization header", body("ah", "\"headers\":[{\"key\":\"Authorization\",\"value\":\"Bearer x\"}]"), 400, "headers[0].key"),
-            new Case("header with newline", body("hn", "\"headers\":[{\"key\":\"X-A\",\"value\":\"a\\r\\nX-B: b\"}]"), 400, "headers[0].value"),
-            new Case("template on GET", body("tg", "\"requestTemplate\":{\"a\":1}"), 400, "requestTemplate"),
-            new Case("bad placeholder", "{\"name\":\"bp\",\"method\":\"POST\",\"url\":\"https://x.example.com/\",\"requestTemplate\":{\"a\":\"${inputs.x}\"}}", 400, "requestTemplate.a"),
-            new Case("bad CEL", body("bc", "\"responseMapping\":{\"outputs\":{\"vip\":\"body.tier ==\"}}"), 400, "responseMapping.outputs.vip"),
-            new Case("bad path", body("bpath", "\"responseMapping\":{\"outputs\":{\"x\":\"$.a..b\"}}"), 400, "responseMapping.outputs.x"),
-            new Case("unknown credential", body("uc", "\"credentialId\":\"00000000-0000-0000-0000-000000000000\""), 400, "credentialId"));
+            new Case(
+                "authorization header",
+                body("ah", "\"headers\":[{\"key\":\"Authorization\",\"value\":\"Bearer x\"}]"),
+                400,
+                "headers[0].key"),
+            new Case(
+                "header with newline",
+                body("hn", "\"headers\":[{\"key\":\"X-A\",\"value\":\"a\\r\\nX-B: b\"}]"),
+                400,
+                "headers[0].value"),
+            new Case(
+                "template on GET",
+                body("tg", "\"requestTemplate\":{\"a\":1}"),
+                400,
+                "requestTemplate"),
+            new Case(
+                "bad placeholder",
+                "{\"name\":\"bp\",\"method\":\"POST\",\"url\":\"https://x.example.com/\",\"requestTemplate\":{\"a\":\"${inputs.x}\"}}",
+                400,
+                "requestTemplate.a"),
+            new Case(
+                "bad CEL",
+                body("bc", "\"responseMapping\":{\"outputs\":{\"vip\":\"body.tier ==\"}}"),
+                400,
+                "responseMapping.outputs.vip"),
+            new Case(
+                "bad path",
+                body("bpath", "\"responseMapping\":{\"outputs\":{\"x\":\"$.a..b\"}}"),
+                400,
+                "responseMapping.outputs.x"),
+            new Case(
+                "unknown credential",
+                body("uc", "\"credentialId\":\"00000000-0000-0000-0000-000000000000\""),
+                400,
+                "credentialId"));
     for (Case c : cases) {
       var r = api.post(BASE, acmeToken, c.json());
       assertThat(r.status()).as(c.label() + ": " + r).isEqualTo(c.status());
       if (c.field() != null) {
         assertThat(r.json().get("code").asString()).as(c.label()).isEqualTo("invalid.value");
-        assertThat(r.json().get("messageParams").get("field").asString()).as(c.label() + ": " + r).isEqualTo(c.field());
+        assertThat(r.json().get("messageParams").get("field").asString())
+            .as(c.label() + ": " + r)
+            .isEqualTo(c.field());
       }
     }
     var low = api.post(BASE, acmeToken, body("t999b", "\"timeout\":999")).json();
     assertThat(low.get("message").asString()).contains("between 1000 and 30000").contains("999");
     assertThat(low.get("messageParams").get("min").asInt()).isEqualTo(1000);
     assertThat(low.get("messageParams").get("max").asInt()).isEqualTo(30000);
-    var method = api.post(BASE, acmeToken, "{\"name\":\"m\",\"method\":\"FETCH\",\"url\":\"https://x.example.com/\"}").json();
-    assertThat(method.get("message").asString()).contains("GET, POST, PUT, PATCH, DELETE").contains("FETCH");
+    var method =
+        api.post(
+                BASE,
+                acmeToken,
+                "{\"name\":\"m\",\"method\":\"FETCH\",\"url\":\"https://x.example.com/\"}")
+            .json();
+    assertThat(method.get("message").asString())
+        .contains("GET, POST, PUT, PATCH, DELETE")
+        .contains("FETCH");
   }
 
   @Test
   void defaultsAreTimeout3000AndNoRetryAndTheShapeIsComplete() {
-    JsonNode a = create(acmeToken, body("defaults", "\"description\":\"d\",\"headers\":[{\"key\":\"X-Trace\",\"value\":\"${input.trace}\"}]"));
+    JsonNode a =
+        create(
+            acmeToken,
+            body(
+                "defaults",
+                "\"description\":\"d\",\"headers\":[{\"key\":\"X-Trace\",\"value\":\"${input.trace}\"}]"));
     assertThat(a.get("timeout").asInt()).isEqualTo(3000);
     assertThat(a.get("retry").asInt()).isEqualTo(0);
     assertThat(a.get("protocol").asString()).isEqualTo("https");
     assertThat(a.get("method").asString()).isEqualTo("GET");
     assertThat(a.get("version").asLong()).isEqualTo(1);
     assertThat(a.get("selfUri").asString()).isEqualTo(BASE + "/" + a.get("id").asString());
-    assertThat(a.get("dateCreated").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    assertThat(a.get("dateCreated").asString())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     var got = api.get(BASE + "/" + a.get("id").asString(), acmeToken);
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.header("ETag")).contains("\"1\"");
@@ -117,7 +196,8 @@ class ExternalApisIT {
     JsonNode before =
         create(
             acmeToken,
-            "{\"name\":\"full\",\"description\":\"keep me\",\"method\":\"POST\",\"url\":\"https://crm.example.com/cases\",\"timeout\":3000,\"retry\":2,"
+            "{\"name\":\"full\",\"description\":\"keep"
+                + " me\",\"method\":\"POST\",\"url\":\"https://crm.example.com/cases\",\"timeout\":3000,\"retry\":2,"
                 + "\"headers\":[{\"key\":\"X-Source\",\"value\":\"switchboard\"}],\"requestTemplate\":{\"subject\":\"${input.subject}\"},"
                 + "\"responseMapping\":{\"outputs\":{\"caseId\":\"$.caseId\"}}}");
     String id = before.get("id").asString();
@@ -136,7 +216,8 @@ class ExternalApisIT {
     assertThat(cleared.json().get("retry").asInt()).isEqualTo(2);
     var nullTimeout = api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":null}");
     assertThat(nullTimeout.status()).isEqualTo(400);
-    assertThat(nullTimeout.json().get("messageParams").get("field").asString()).isEqualTo("timeout");
+    assertThat(nullTimeout.json().get("messageParams").get("field").asString())
+        .isEqualTo("timeout");
     var badRange = api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":30001}");
     assertThat(badRange.status()).isEqualTo(400);
     assertThat(api.get(BASE + "/" + id, acmeToken).json().get("timeout").asInt()).isEqualTo(5000);
@@ -145,13 +226,15 @@ class ExternalApisIT {
   @Test
   void patchWithVersionIsCheckedAndNamesTheCurrentVersion() {
     String id = create(acmeToken, body("versioned", "")).get("id").asString();
-    assertThat(api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":4000,\"version\":1}").status()).isEqualTo(200);
+    assertThat(api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":4000,\"version\":1}").status())
+        .isEqualTo(200);
     var stale = api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":6000,\"version\":1}");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().get("code").asString()).isEqualTo("version.mismatch");
     assertThat(stale.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
     assertThat(api.get(BASE + "/" + id, acmeToken).json().get("timeout").asInt()).isEqualTo(4000);
-    var staleEtag = api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":6000}", "If-Match", "\"1\"");
+    var staleEtag =
+        api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":6000}", "If-Match", "\"1\"");
     assertThat(staleEtag.status()).isEqualTo(409);
     var okEtag = api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":6000}", "If-Match", "\"2\"");
     assertThat(okEtag.status()).isEqualTo(200);
@@ -160,29 +243,59 @@ class ExternalApisIT {
 
   @Test
   void theFetchModifyPatchOfTheSeedWorks() {
-    JsonNode fetched = create(acmeToken, body("seed style", "\"headers\":[{\"key\":\"Content-Type\",\"value\":\"application/json\"}]"));
+    JsonNode fetched =
+        create(
+            acmeToken,
+            body(
+                "seed style",
+                "\"headers\":[{\"key\":\"Content-Type\",\"value\":\"application/json\"}]"));
     ObjectNode sent = (ObjectNode) fetched.deepCopy();
     sent.put("timeout", 5000);
-    var r = api.patch(BASE + "/" + fetched.get("id").asString(), acmeToken, sent.toString(), "Content-Type", "application/merge-patch+json");
+    var r =
+        api.patch(
+            BASE + "/" + fetched.get("id").asString(),
+            acmeToken,
+            sent.toString(),
+            "Content-Type",
+            "application/merge-patch+json");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().get("timeout").asInt()).isEqualTo(5000);
     assertThat(r.json().get("headers")).isEqualTo(fetched.get("headers"));
     sent.put("id", "someone-else");
-    assertThat(api.patch(BASE + "/" + fetched.get("id").asString(), acmeToken, sent.toString()).status()).isEqualTo(400);
+    assertThat(
+            api.patch(BASE + "/" + fetched.get("id").asString(), acmeToken, sent.toString())
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
   void putReplacesEverythingAndResetsWhatIsLeftOut() {
-    String id = create(acmeToken, body("replace me", "\"timeout\":9000,\"retry\":3,\"description\":\"old\"")).get("id").asString();
-    var r = api.put(BASE + "/" + id, acmeToken, "{\"name\":\"replaced\",\"method\":\"DELETE\",\"url\":\"http://crm.example.com/x\",\"version\":1}");
+    String id =
+        create(
+                acmeToken,
+                body("replace me", "\"timeout\":9000,\"retry\":3,\"description\":\"old\""))
+            .get("id")
+            .asString();
+    var r =
+        api.put(
+            BASE + "/" + id,
+            acmeToken,
+            "{\"name\":\"replaced\",\"method\":\"DELETE\",\"url\":\"http://crm.example.com/x\",\"version\":1}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().get("name").asString()).isEqualTo("replaced");
     assertThat(r.json().get("timeout").asInt()).isEqualTo(3000);
     assertThat(r.json().get("retry").asInt()).isEqualTo(0);
     assertThat(r.json().get("protocol").asString()).isEqualTo("http");
     assertThat(r.json().has("description")).isFalse();
-    assertThat(api.put(BASE + "/" + id, acmeToken, "{\"name\":\"x\",\"method\":\"GET\",\"url\":\"http://crm.example.com/x\",\"version\":1}").status()).isEqualTo(409);
-    assertThat(api.put(BASE + "/" + id, acmeToken, "{\"name\":\"x\",\"method\":\"GET\"}").status()).isEqualTo(400);
+    assertThat(
+            api.put(
+                    BASE + "/" + id,
+                    acmeToken,
+                    "{\"name\":\"x\",\"method\":\"GET\",\"url\":\"http://crm.example.com/x\",\"version\":1}")
+                .status())
+        .isEqualTo(409);
+    assertThat(api.put(BASE + "/" + id, acmeToken, "{\"name\":\"x\",\"method\":\"GET\"}").status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -192,8 +305,14 @@ class ExternalApisIT {
       var futures = new ArrayList<Future<Integer>>();
       for (int i = 0; i < 10; i++) {
         int n = i;
-        futures.add(pool.submit(() -> api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":" + (2000 + n) + "}").status()));
-        futures.add(pool.submit(() -> api.patch(BASE + "/" + id, acmeToken, "{\"description\":\"d" + n + "\"}").status()));
+        futures.add(
+            pool.submit(() ->
+                api.patch(BASE + "/" + id, acmeToken, "{\"timeout\":" + (2000 + n) + "}")
+                    .status()));
+        futures.add(
+            pool.submit(() ->
+                api.patch(BASE + "/" + id, acmeToken, "{\"description\":\"d" + n + "\"}")
+                    .status()));
       }
       for (var f : futures) assertThat(f.get()).isEqualTo(200);
     }
@@ -211,7 +330,8 @@ class ExternalApisIT {
       assertThat(r.status()).isEqualTo(404);
       assertThat(r.json().get("code").asString()).isEqualTo("not.found");
     }
-    assertThat(api.patch(BASE + "/" + id, globexToken, "{\"timeout\":5000}").status()).isEqualTo(404);
+    assertThat(api.patch(BASE + "/" + id, globexToken, "{\"timeout\":5000}").status())
+        .isEqualTo(404);
     assertThat(api.put(BASE + "/" + id, globexToken, body("stolen", "")).status()).isEqualTo(404);
     assertThat(api.post(BASE + "/" + id + "/test", globexToken, "{}").status()).isEqualTo(404);
     assertThat(api.delete(BASE + "/" + id, globexToken).status()).isEqualTo(404);
@@ -223,12 +343,23 @@ class ExternalApisIT {
 
   @Test
   void scopesAreChecked() {
-    var scriptsOnly = api.post("/api/v2/oauth/clients", acmeToken, "{\"name\":\"scripts\",\"scope\":[\"scripts\"]}").json();
-    String noScope = api.token(scriptsOnly.get("id").asString(), scriptsOnly.get("secret").asString());
+    var scriptsOnly =
+        api.post(
+                "/api/v2/oauth/clients",
+                acmeToken,
+                "{\"name\":\"scripts\",\"scope\":[\"scripts\"]}")
+            .json();
+    String noScope =
+        api.token(scriptsOnly.get("id").asString(), scriptsOnly.get("secret").asString());
     var r = api.post(BASE + "/query", noScope, "{}");
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("messageParams").get("scope").asString()).isEqualTo("architect");
-    var readonly = api.post("/api/v2/oauth/clients", acmeToken, "{\"name\":\"ro\",\"scope\":[\"architect:readonly\"]}").json();
+    var readonly =
+        api.post(
+                "/api/v2/oauth/clients",
+                acmeToken,
+                "{\"name\":\"ro\",\"scope\":[\"architect:readonly\"]}")
+            .json();
     String ro = api.token(readonly.get("id").asString(), readonly.get("secret").asString());
     String id = create(acmeToken, body("scoped", "")).get("id").asString();
     assertThat(api.get(BASE + "/" + id, ro).status()).isEqualTo(200);
@@ -243,7 +374,8 @@ class ExternalApisIT {
     var malformed = api.post(BASE, acmeToken, "{\"name\":\"x\",\n\"timeout\": 30,,}");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.json().get("messageParams").get("line").asInt()).isEqualTo(2);
-    assertThat(api.post(BASE, acmeToken, body("x", ""), "Content-Type", "text/plain").status()).isEqualTo(415);
+    assertThat(api.post(BASE, acmeToken, body("x", ""), "Content-Type", "text/plain").status())
+        .isEqualTo(415);
     var unknown = api.post(BASE, acmeToken, body("x", "\"timeoutMs\":3000"));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("messageParams").get("field").asString()).isEqualTo("timeoutMs");
@@ -260,19 +392,26 @@ class ExternalApisIT {
     var org = server.newOrg();
     String token = api.token(org);
     var created = new HashSet<String>();
-    for (int i = 0; i < 120; i++) created.add(create(token, body("api-" + i, "")).get("id").asString());
+    for (int i = 0; i < 120; i++)
+      created.add(create(token, body("api-" + i, "")).get("id").asString());
 
     var seen = new ArrayList<String>();
     var pageSizes = new ArrayList<Integer>();
     String continuation = null;
     for (int page = 0; page < 10; page++) {
-      String q = continuation == null ? "{\"limit\":25,\"continuationToken\":null}" : "{\"limit\":25,\"continuationToken\":\"" + continuation + "\"}";
+      String q =
+          continuation == null
+              ? "{\"limit\":25,\"continuationToken\":null}"
+              : "{\"limit\":25,\"continuationToken\":\"" + continuation + "\"}";
       var r = api.post(BASE + "/query", token, q);
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       assertThat(r.json().has("continuationToken")).isTrue();
       pageSizes.add(r.json().get("entities").size());
       r.json().get("entities").forEach(e -> seen.add(e.get("id").asString()));
-      continuation = r.json().get("continuationToken").isNull() ? null : r.json().get("continuationToken").asString();
+      continuation =
+          r.json().get("continuationToken").isNull()
+              ? null
+              : r.json().get("continuationToken").asString();
       if (continuation == null) break;
     }
     assertThat(continuation).isNull();
@@ -290,19 +429,36 @@ class ExternalApisIT {
 
     int dot = token.indexOf('.');
     char c = token.charAt(dot - 2);
-    String tamperedPayload = token.substring(0, dot - 2) + (c == 'A' ? 'B' : 'A') + token.substring(dot - 1);
-    String tamperedSignature = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
-    for (String bad : List.of(tamperedPayload, tamperedSignature, "garbage", token + "x", "e30.e30")) {
-      var r = api.post(BASE + "/query", globexToken, "{\"limit\":1,\"continuationToken\":\"" + bad + "\"}");
+    String tamperedPayload =
+        token.substring(0, dot - 2) + (c == 'A' ? 'B' : 'A') + token.substring(dot - 1);
+    String tamperedSignature =
+        token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+    for (String bad :
+        List.of(tamperedPayload, tamperedSignature, "garbage", token + "x", "e30.e30")) {
+      var r =
+          api.post(
+              BASE + "/query", globexToken, "{\"limit\":1,\"continuationToken\":\"" + bad + "\"}");
       assertThat(r.status()).as(bad).isEqualTo(400);
       assertThat(r.json().get("code").asString()).isEqualTo("invalid.continuation.token");
     }
-    var foreign = api.post(BASE + "/query", acmeToken, "{\"limit\":1,\"continuationToken\":\"" + token + "\"}");
+    var foreign =
+        api.post(
+            BASE + "/query", acmeToken, "{\"limit\":1,\"continuationToken\":\"" + token + "\"}");
     assertThat(foreign.status()).isEqualTo(400);
     assertThat(foreign.body()).doesNotContain("globex-");
-    var otherFilter = api.post(BASE + "/query", globexToken, "{\"limit\":1,\"continuationToken\":\"" + token + "\",\"filter\":{\"timeout\":3000}}");
+    var otherFilter =
+        api.post(
+            BASE + "/query",
+            globexToken,
+            "{\"limit\":1,\"continuationToken\":\"" + token + "\",\"filter\":{\"timeout\":3000}}");
     assertThat(otherFilter.status()).isEqualTo(400);
-    assertThat(api.post(BASE + "/query", globexToken, "{\"limit\":1,\"continuationToken\":\"" + token + "\"}").status()).isEqualTo(200);
+    assertThat(
+            api.post(
+                    BASE + "/query",
+                    globexToken,
+                    "{\"limit\":1,\"continuationToken\":\"" + token + "\"}")
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -320,11 +476,23 @@ class ExternalApisIT {
       assertThat(r.json().get("message").asString()).contains("between 1 and 100");
     }
     assertThat(names(api.post(BASE + "/query", token, "").json())).hasSize(4);
-    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"payments*\"}}").json())).containsExactlyInAnyOrder("Payments EU", "payments US");
-    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"payments*\",\"timeout\":3000}}").json())).containsExactly("Payments EU");
-    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"100%_*\"}}").json())).containsExactly("100%_literal");
-    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"10?%*\"}}").json())).containsExactly("100%_literal");
-    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"1_0*\"}}").json())).isEmpty();
+    assertThat(
+            names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"payments*\"}}").json()))
+        .containsExactlyInAnyOrder("Payments EU", "payments US");
+    assertThat(
+            names(
+                api.post(
+                        BASE + "/query",
+                        token,
+                        "{\"filter\":{\"name\":\"payments*\",\"timeout\":3000}}")
+                    .json()))
+        .containsExactly("Payments EU");
+    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"100%_*\"}}").json()))
+        .containsExactly("100%_literal");
+    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"10?%*\"}}").json()))
+        .containsExactly("100%_literal");
+    assertThat(names(api.post(BASE + "/query", token, "{\"filter\":{\"name\":\"1_0*\"}}").json()))
+        .isEmpty();
     var listed = api.get(BASE + "?pageSize=2&pageNumber=2", token).json();
     assertThat(listed.get("total").asInt()).isEqualTo(4);
     assertThat(listed.get("pageCount").asInt()).isEqualTo(2);

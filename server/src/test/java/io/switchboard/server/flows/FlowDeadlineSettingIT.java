@@ -78,12 +78,11 @@ class FlowDeadlineSettingIT {
       JsonNode[] e = new JsonNode[1];
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  !(e[0] = api.get("/api/v2/flows/executions/" + id, token).json())
-                      .get("status")
-                      .asString()
-                      .equals("RUNNING"));
+          .until(() ->
+              !(e[0] = api.get("/api/v2/flows/executions/" + id, token).json())
+                  .get("status")
+                  .asString()
+                  .equals("RUNNING"));
       assertThat(e[0].get("outcome").asString()).isEqualTo("deadline");
       assertThat(actionNames(e[0])).containsExactly("Slow call:deadline");
       assertThat(e[0].get("trace").get("actions").get(0).get("dataAction").get("budgetMs").asLong())

@@ -88,22 +88,18 @@ class FlowExecutionsBench {
         var slots = new java.util.concurrent.Semaphore(32);
         for (int i = 0; i < EXECUTIONS; i++) {
           futures.add(
-              pool.submit(
-                  () -> {
-                    slots.acquireUninterruptibly();
-                    try {
-                      ids.add(
-                          api.post(
-                                  "/api/v2/flows/executions",
-                                  token,
-                                  "{\"flowId\":\"" + flowId + "\"}")
-                              .json()
-                              .get("id")
-                              .asString());
-                    } finally {
-                      slots.release();
-                    }
-                  }));
+              pool.submit(() -> {
+                slots.acquireUninterruptibly();
+                try {
+                  ids.add(
+                      api.post("/api/v2/flows/executions", token, "{\"flowId\":\"" + flowId + "\"}")
+                          .json()
+                          .get("id")
+                          .asString());
+                } finally {
+                  slots.release();
+                }
+              }));
         }
         for (Future<?> f : futures) f.get();
       }

@@ -119,13 +119,12 @@ class FlowsIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> {
-              var r = api.get(FLOWS + "/executions/" + executionId, tok);
-              assertThat(r.status()).as(r.toString()).isEqualTo(200);
-              last[0] = r.json();
-              return !last[0].get("status").asString().equals("RUNNING");
-            });
+        .until(() -> {
+          var r = api.get(FLOWS + "/executions/" + executionId, tok);
+          assertThat(r.status()).as(r.toString()).isEqualTo(200);
+          last[0] = r.json();
+          return !last[0].get("status").asString().equals("RUNNING");
+        });
     return last[0];
   }
 
@@ -573,11 +572,10 @@ class FlowsIT {
       messages.add(e.get("message").asString());
     }
     assertThat(messages)
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .startsWith("line 14, column 21")
-                    .contains("unknown data action 'No such action'"))
+        .anySatisfy(m ->
+            assertThat(m)
+                .startsWith("line 14, column 21")
+                .contains("unknown data action 'No such action'"))
         .anySatisfy(m -> assertThat(m).contains("unknown data action '" + foreignApi + "'"))
         .anySatisfy(
             m -> assertThat(m).startsWith("line 27, column 22").contains("does not compile"))

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Settings that let the server call the test's {@code Upstream} on 127.0.0.1: egress refuses loopback unless
- * {@code externalapis.egress.allow} names it.
+ * Settings that let the server call the test's {@code Upstream} on 127.0.0.1: egress refuses
+ * loopback unless {@code externalapis.egress.allow} names it.
  */
 final class LoopbackUpstream {
   private LoopbackUpstream() {}

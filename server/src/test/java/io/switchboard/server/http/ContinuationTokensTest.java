@@ -20,10 +20,15 @@ class ContinuationTokensTest {
   void aTokenResumesOnlyItsOwnOrgCollectionAndFilter() {
     String t = tokens.issue("org-a", "things", "f=1", "id-42");
     assertThat(tokens.verify(t, "org-a", "things", "f=1")).isEqualTo("id-42");
-    assertThatThrownBy(() -> tokens.verify(t, "org-b", "things", "f=1")).isInstanceOf(Problem.class).hasMessageContaining("continuationToken");
-    assertThatThrownBy(() -> tokens.verify(t, "org-a", "others", "f=1")).isInstanceOf(Problem.class);
-    assertThatThrownBy(() -> tokens.verify(t, "org-a", "things", "f=2")).isInstanceOf(Problem.class);
-    assertThatThrownBy(() -> new ContinuationTokens(key()).verify(t, "org-a", "things", "f=1")).isInstanceOf(Problem.class);
+    assertThatThrownBy(() -> tokens.verify(t, "org-b", "things", "f=1"))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("continuationToken");
+    assertThatThrownBy(() -> tokens.verify(t, "org-a", "others", "f=1"))
+        .isInstanceOf(Problem.class);
+    assertThatThrownBy(() -> tokens.verify(t, "org-a", "things", "f=2"))
+        .isInstanceOf(Problem.class);
+    assertThatThrownBy(() -> new ContinuationTokens(key()).verify(t, "org-a", "things", "f=1"))
+        .isInstanceOf(Problem.class);
   }
 
   @Test
@@ -34,16 +39,21 @@ class ContinuationTokensTest {
       if (t.charAt(i) == '.') continue;
       char replacement = alphabet.charAt((alphabet.indexOf(t.charAt(i)) + 1) % alphabet.length());
       String edited = t.substring(0, i) + replacement + t.substring(i + 1);
-      // The last character of each part may carry unused bits; an edit there can decode to the same bytes.
+      // The last character of each part may carry unused bits; an edit there can decode to the same
+      // bytes.
       try {
         assertThat(tokens.verify(edited, "org-a", "things", "")).isEqualTo("id-42");
-        assertThat(i == t.indexOf('.') - 1 || i == t.length() - 1).as("edit at " + i + " was accepted").isTrue();
+        assertThat(i == t.indexOf('.') - 1 || i == t.length() - 1)
+            .as("edit at " + i + " was accepted")
+            .isTrue();
       } catch (Problem expected) {
         assertThat(expected.code()).isEqualTo("invalid.continuation.token");
       }
     }
     for (String junk : new String[] {"", ".", "a.b.c", "x".repeat(3000), "%%.%%"}) {
-      assertThatThrownBy(() -> tokens.verify(junk, "org-a", "things", "")).as(junk).isInstanceOf(Problem.class);
+      assertThatThrownBy(() -> tokens.verify(junk, "org-a", "things", ""))
+          .as(junk)
+          .isInstanceOf(Problem.class);
     }
   }
 }

@@ -19,6 +19,8 @@ class ETagsTest {
     assertThat(ETags.matches(tag.substring(1, tag.length() - 1), tag)).isFalse();
     assertThat(ETags.matches(null, tag)).isFalse();
     assertThat(ETags.matches("", tag)).isFalse();
-    assertThat(ETags.matches("\"v1-pages\"", "\"v1\"")).as("a tag is compared whole, not by prefix").isFalse();
+    assertThat(ETags.matches("\"v1-pages\"", "\"v1\""))
+        .as("a tag is compared whole, not by prefix")
+        .isFalse();
   }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
-/** The wire contract for errors: ErrorBody everywhere, stable codes, correlation ids in exact case. */
+/**
+ * The wire contract for errors: ErrorBody everywhere, stable codes, correlation ids in exact case.
+ */
 class ErrorContractIT {
   static TestServer server;
   static Api api;
@@ -37,46 +39,117 @@ class ErrorContractIT {
   static Stream<Arguments> badBodies() {
     String big = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\",\"scope\":[\"scripts\"]}";
     return Stream.of(
-        Arguments.of("malformed JSON", "application/json", "{\"name\": \"x\", \"scope\": [", 400, "bad.request"),
+        Arguments.of(
+            "malformed JSON",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": [",
+            400,
+            "bad.request"),
         Arguments.of("not JSON at all", "application/json", "name=x", 400, "bad.request"),
         Arguments.of("empty body", "application/json", "", 400, "bad.request"),
         Arguments.of("whitespace body", "application/json", "  \n ", 400, "bad.request"),
-        Arguments.of("JSON array instead of object", "application/json", "[1,2]", 400, "invalid.value"),
-        Arguments.of("number where a string belongs", "application/json", "{\"name\": 42, \"scope\": [\"scripts\"]}", 400, "invalid.value"),
-        Arguments.of("string where a number belongs", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": \"600\"}", 400, "invalid.value"),
-        Arguments.of("number too large for its field", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": 99999999999999999999}", 400, "invalid.value"),
-        Arguments.of("fraction where a whole number belongs", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": 600.5}", 400, "invalid.value"),
-        Arguments.of("object where a list belongs", "application/json", "{\"name\": \"x\", \"scope\": {\"a\": 1}}", 400, "invalid.value"),
-        Arguments.of("unknown field", "application/json", "{\"name\": \"x\", \"scopes\": [\"scripts\"]}", 400, "bad.request"),
-        Arguments.of("trailing garbage", "application/json", "{\"name\": \"x\", \"scope\": [\"scripts\"]} {}", 400, "bad.request"),
-        Arguments.of("missing required name", "application/json", "{\"scope\": [\"scripts\"]}", 400, "invalid.value"),
+        Arguments.of(
+            "JSON array instead of object", "application/json", "[1,2]", 400, "invalid.value"),
+        Arguments.of(
+            "number where a string belongs",
+            "application/json",
+            "{\"name\": 42, \"scope\": [\"scripts\"]}",
+            400,
+            "invalid.value"),
+        Arguments.of(
+            "string where a number belongs",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": \"600\"}",
+            400,
+            "invalid.value"),
+        Arguments.of(
+            "number too large for its field",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\":"
+                + " 99999999999999999999}",
+            400,
+            "invalid.value"),
+        Arguments.of(
+            "fraction where a whole number belongs",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": [\"scripts\"], \"accessTokenValiditySeconds\": 600.5}",
+            400,
+            "invalid.value"),
+        Arguments.of(
+            "object where a list belongs",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": {\"a\": 1}}",
+            400,
+            "invalid.value"),
+        Arguments.of(
+            "unknown field",
+            "application/json",
+            "{\"name\": \"x\", \"scopes\": [\"scripts\"]}",
+            400,
+            "bad.request"),
+        Arguments.of(
+            "trailing garbage",
+            "application/json",
+            "{\"name\": \"x\", \"scope\": [\"scripts\"]} {}",
+            400,
+            "bad.request"),
+        Arguments.of(
+            "missing required name",
+            "application/json",
+            "{\"scope\": [\"scripts\"]}",
+            400,
+            "invalid.value"),
         Arguments.of("2 MiB body", "application/json", big, 413, "request.entity.too.large"),
-        Arguments.of("wrong content type", "text/plain", "{\"name\": \"x\", \"scope\": [\"scripts\"]}", 415, "unsupported.media.type"),
-        Arguments.of("no content type", null, "{\"name\": \"x\", \"scope\": [\"scripts\"]}", 415, "unsupported.media.type"));
+        Arguments.of(
+            "wrong content type",
+            "text/plain",
+            "{\"name\": \"x\", \"scope\": [\"scripts\"]}",
+            415,
+            "unsupported.media.type"),
+        Arguments.of(
+            "no content type",
+            null,
+            "{\"name\": \"x\", \"scope\": [\"scripts\"]}",
+            415,
+            "unsupported.media.type"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badBodies")
-  void badBodiesGetTheirStatusAndCodeAndWriteNothing(String label, String contentType, String body, int status, String code) {
+  void badBodiesGetTheirStatusAndCodeAndWriteNothing(
+      String label, String contentType, String body, int status, String code) {
     long before = api.get("/api/v2/oauth/clients", token).json().get("total").asLong();
     var r =
         contentType == null
             ? api.raw("POST", "/api/v2/oauth/clients", token, body.getBytes(StandardCharsets.UTF_8))
-            : api.raw("POST", "/api/v2/oauth/clients", token, body.getBytes(StandardCharsets.UTF_8), "Content-Type", contentType);
+            : api.raw(
+                "POST",
+                "/api/v2/oauth/clients",
+                token,
+                body.getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                contentType);
     assertThat(r.status()).as(label).isEqualTo(status);
     JsonNode error = r.json();
     assertThat(error.get("code").asString()).as(label).isEqualTo(code);
     assertThat(error.get("status").asInt()).isEqualTo(status);
-    assertThat(error.get("contextId").asString()).isEqualTo(r.header(Correlation.HEADER).orElseThrow());
+    assertThat(error.get("contextId").asString())
+        .isEqualTo(r.header(Correlation.HEADER).orElseThrow());
     assertThat(error.has("messageParams")).isTrue();
     assertThat(error.has("details")).isTrue();
     assertThat(error.has("errors")).isTrue();
-    assertThat(api.get("/api/v2/oauth/clients", token).json().get("total").asLong()).as("nothing written").isEqualTo(before);
+    assertThat(api.get("/api/v2/oauth/clients", token).json().get("total").asLong())
+        .as("nothing written")
+        .isEqualTo(before);
   }
 
   @Test
   void malformedJsonNamesLineAndColumn() {
-    var r = api.post("/api/v2/oauth/clients", token, "{\n  \"name\": \"x\",\n  \"scope\": [\"scripts\" \"oauth\"]\n}");
+    var r =
+        api.post(
+            "/api/v2/oauth/clients",
+            token,
+            "{\n  \"name\": \"x\",\n  \"scope\": [\"scripts\" \"oauth\"]\n}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("messageParams").get("line").asInt()).isEqualTo(3);
     assertThat(r.json().get("messageParams").get("column").asInt()).isGreaterThan(10);
@@ -85,7 +158,16 @@ class ErrorContractIT {
 
   @Test
   void oversizedBodyIsRefusedFromItsDeclaredLength() {
-    var raw = RawHttp.exchange(server.port(), "POST", "/api/v2/oauth/clients", List.of("Authorization: Bearer " + token, "Content-Type: application/json", "Content-Length: 5000000"), null);
+    var raw =
+        RawHttp.exchange(
+            server.port(),
+            "POST",
+            "/api/v2/oauth/clients",
+            List.of(
+                "Authorization: Bearer " + token,
+                "Content-Type: application/json",
+                "Content-Length: 5000000"),
+            null);
     assertThat(raw.statusLine()).contains("413");
   }
 
@@ -98,24 +180,44 @@ class ErrorContractIT {
 
   @Test
   void wrongMethodIs405ErrorBody() {
-    var r = api.raw("PUT", "/api/v2/oauth/clients", token, "{}".getBytes(), "Content-Type", "application/json");
+    var r =
+        api.raw(
+            "PUT",
+            "/api/v2/oauth/clients",
+            token,
+            "{}".getBytes(),
+            "Content-Type",
+            "application/json");
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.json().get("code").asString()).isEqualTo("method.not.allowed");
   }
 
   @Test
   void correlationIdHeaderHasExactCaseOnSuccessAndError() {
-    var ok = RawHttp.exchange(server.port(), "GET", "/api/v2/oauth/clients", List.of("Authorization: Bearer " + token), null);
+    var ok =
+        RawHttp.exchange(
+            server.port(),
+            "GET",
+            "/api/v2/oauth/clients",
+            List.of("Authorization: Bearer " + token),
+            null);
     assertThat(ok.statusLine()).contains("200");
     assertThat(ok.exactHeader("ININ-Correlation-Id")).isNotBlank();
 
-    var error = RawHttp.exchange(server.port(), "GET", "/api/v2/oauth/clients/nope", List.of("Authorization: Bearer " + token), null);
+    var error =
+        RawHttp.exchange(
+            server.port(),
+            "GET",
+            "/api/v2/oauth/clients/nope",
+            List.of("Authorization: Bearer " + token),
+            null);
     assertThat(error.statusLine()).contains("404");
     String id = error.exactHeader("ININ-Correlation-Id");
     assertThat(id).isNotBlank();
     assertThat(error.body()).contains("\"contextId\":\"" + id + "\"");
 
-    var unauthenticated = RawHttp.exchange(server.port(), "GET", "/api/v2/oauth/clients", List.of(), null);
+    var unauthenticated =
+        RawHttp.exchange(server.port(), "GET", "/api/v2/oauth/clients", List.of(), null);
     assertThat(unauthenticated.statusLine()).contains("401");
     assertThat(unauthenticated.exactHeader("ININ-Correlation-Id")).isNotBlank();
   }
@@ -124,9 +226,13 @@ class ErrorContractIT {
   void saneCallerCorrelationIdIsEchoedAndInsaneOneReplaced() {
     var echoed = api.get("/api/v2/oauth/clients", token, "ININ-Correlation-Id", "my-trace-123");
     assertThat(echoed.header("ININ-Correlation-Id")).contains("my-trace-123");
-    var replaced = api.get("/api/v2/oauth/clients/x", token, "ININ-Correlation-Id", "bad value <script>");
-    assertThat(replaced.header("ININ-Correlation-Id").orElseThrow()).isNotEqualTo("bad value <script>").matches("[0-9a-f-]{36}");
-    assertThat(replaced.json().get("contextId").asString()).isEqualTo(replaced.header("ININ-Correlation-Id").orElseThrow());
+    var replaced =
+        api.get("/api/v2/oauth/clients/x", token, "ININ-Correlation-Id", "bad value <script>");
+    assertThat(replaced.header("ININ-Correlation-Id").orElseThrow())
+        .isNotEqualTo("bad value <script>")
+        .matches("[0-9a-f-]{36}");
+    assertThat(replaced.json().get("contextId").asString())
+        .isEqualTo(replaced.header("ININ-Correlation-Id").orElseThrow());
   }
 
   @Test
@@ -144,7 +250,9 @@ class ErrorContractIT {
     api.get("/api/v2/oauth/clients", token);
     var metrics = api.get("/metrics", null);
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"200\"}");
+    assertThat(metrics.body())
+        .contains(
+            "http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"200\"}");
     assertThat(metrics.body()).contains("jvm_memory_used_bytes");
   }
 }

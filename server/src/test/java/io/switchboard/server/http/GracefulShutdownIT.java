@@ -25,8 +25,14 @@ class GracefulShutdownIT {
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
       String head =
-          "POST /api/v2/oauth/clients HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " + token
-              + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n";
+          "POST /api/v2/oauth/clients HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\n"
+              + "Connection: close\r\n"
+              + "Authorization: Bearer "
+              + token
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + bytes.length
+              + "\r\n\r\n";
       out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       out.write(bytes, 0, 10); // half a body: the request is now in the handler, reading
       out.flush();

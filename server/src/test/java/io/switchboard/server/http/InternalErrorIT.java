@@ -17,8 +17,12 @@ class InternalErrorIT {
       var r = api.get("/api/v2/oauth/clients", token);
       assertThat(r.status()).isEqualTo(500);
       assertThat(r.json().get("code").asString()).isEqualTo("internal.server.error");
-      assertThat(r.json().get("contextId").asString()).isEqualTo(r.header("ININ-Correlation-Id").orElseThrow());
-      assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("hikari");
+      assertThat(r.json().get("contextId").asString())
+          .isEqualTo(r.header("ININ-Correlation-Id").orElseThrow());
+      assertThat(r.body())
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ")
+          .doesNotContain("hikari");
       assertThat(api.get("/health", null).status()).isEqualTo(503);
     }
   }

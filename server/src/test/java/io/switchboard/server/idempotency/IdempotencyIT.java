@@ -39,7 +39,9 @@ class IdempotencyIT {
     other = server.newOrg();
   }
 
-  /** Fresh tokens for each test: some tests move the clock a day ahead, past any token's lifetime. */
+  /**
+   * Fresh tokens for each test: some tests move the clock a day ahead, past any token's lifetime.
+   */
   @BeforeEach
   void tokens() {
     token = api.token(org);
@@ -68,29 +70,55 @@ class IdempotencyIT {
     assertThat(again.body()).isEqualTo(first.body());
     assertThat(again.header("Location")).isEqualTo(first.header("Location"));
     assertThat(again.header("Content-Type").orElseThrow()).startsWith("application/json");
-    assertThat(again.header("ININ-Correlation-Id")).isNotEqualTo(first.header("ININ-Correlation-Id"));
+    assertThat(again.header("ININ-Correlation-Id"))
+        .isNotEqualTo(first.header("ININ-Correlation-Id"));
 
     // The exact header case, on the wire.
-    var raw = RawHttp.exchange(server.port(), "POST", CALLS, List.of("Authorization: Bearer " + token, "Content-Type: application/json", "Idempotency-Key: " + key), CALL);
+    var raw =
+        RawHttp.exchange(
+            server.port(),
+            "POST",
+            CALLS,
+            List.of(
+                "Authorization: Bearer " + token,
+                "Content-Type: application/json",
+                "Idempotency-Key: " + key),
+            CALL);
     assertThat(raw.statusLine()).contains("201");
     assertThat(raw.exactHeader("Idempotent-Replayed")).isEqualTo("true");
 
     var without = api.post(CALLS, token, CALL);
-    assertThat(without.json().get("id").asString()).as("no key, no replay").isNotEqualTo(first.json().get("id").asString());
+    assertThat(without.json().get("id").asString())
+        .as("no key, no replay")
+        .isNotEqualTo(first.json().get("id").asString());
   }
 
   @Test
   void theSameKeyWithAnotherBodyIs422() {
     String key = key();
     api.post(CALLS, token, CALL, "Idempotency-Key", key);
-    var reused = api.post(CALLS, token, "{\"from\":\"tel:+1999\",\"to\":\"tel:+15550199\"}", "Idempotency-Key", key);
+    var reused =
+        api.post(
+            CALLS,
+            token,
+            "{\"from\":\"tel:+1999\",\"to\":\"tel:+15550199\"}",
+            "Idempotency-Key",
+            key);
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.json().get("code").asString()).isEqualTo("idempotency.key.reused");
     var otherEndpoint = api.post("/api/v2/users", token, CALL, "Idempotency-Key", key);
-    assertThat(otherEndpoint.status()).as("users are not idempotent-wrapped: the key is ignored there").isEqualTo(400);
+    assertThat(otherEndpoint.status())
+        .as("users are not idempotent-wrapped: the key is ignored there")
+        .isEqualTo(400);
     String script = fx.publishedScript(Fixtures.GREETING_SCRIPT);
     String conversation = fx.call(null).get("id").asString();
-    var sessionWithCallKey = api.post("/api/v2/agent-scripting/sessions", token, "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + conversation + "\"}", "Idempotency-Key", key);
+    var sessionWithCallKey =
+        api.post(
+            "/api/v2/agent-scripting/sessions",
+            token,
+            "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + conversation + "\"}",
+            "Idempotency-Key",
+            key);
     assertThat(sessionWithCallKey.status()).as("one key, another endpoint").isEqualTo(422);
   }
 
@@ -98,9 +126,19 @@ class IdempotencyIT {
   void aKeyWhoseFirstRequestStillRunsIs409() {
     String key = key();
     var store = new IdempotencyStore(server.switchboard().database().jdbi());
-    String fingerprint = Idempotency.fingerprint("POST", CALLS, null, CALL.getBytes(StandardCharsets.UTF_8));
+    String fingerprint =
+        Idempotency.fingerprint("POST", CALLS, null, CALL.getBytes(StandardCharsets.UTF_8));
     var now = clock.instant();
-    assertThat(store.tryInsert(org.orgId(), key, fingerprint, "another-node", now, now.plusSeconds(60), now.plusSeconds(86_400))).isTrue();
+    assertThat(
+            store.tryInsert(
+                org.orgId(),
+                key,
+                fingerprint,
+                "another-node",
+                now,
+                now.plusSeconds(60),
+                now.plusSeconds(86_400)))
+        .isTrue();
     var r = api.post(CALLS, token, CALL, "Idempotency-Key", key);
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().get("code").asString()).isEqualTo("idempotency.request.in.progress");
@@ -109,7 +147,8 @@ class IdempotencyIT {
     clock.advance(Duration.ofSeconds(121));
     var takenOver = api.post(CALLS, token, CALL, "Idempotency-Key", key);
     assertThat(takenOver.status()).isEqualTo(201);
-    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", key).json().get("id").asString()).isEqualTo(takenOver.json().get("id").asString());
+    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", key).json().get("id").asString())
+        .isEqualTo(takenOver.json().get("id").asString());
   }
 
   @Test
@@ -117,7 +156,8 @@ class IdempotencyIT {
     String key = key();
     var ids = new java.util.HashSet<String>();
     int created = 0;
-    for (Api.Response r : Concurrently.run(16, i -> api.post(CALLS, token, CALL, "Idempotency-Key", key))) {
+    for (Api.Response r :
+        Concurrently.run(16, i -> api.post(CALLS, token, CALL, "Idempotency-Key", key))) {
       assertThat(r.status()).as(r.body()).isIn(201, 409);
       if (r.status() == 201) {
         created++;
@@ -148,7 +188,10 @@ class IdempotencyIT {
     assertThat(theirs.status()).isEqualTo(201);
     assertThat(theirs.header("Idempotent-Replayed")).isEmpty();
     assertThat(theirs.json().get("id").asString()).isNotEqualTo(mine.json().get("id").asString());
-    assertThat(api.get("/api/v2/conversations/" + mine.json().get("id").asString(), otherToken).status()).isEqualTo(404);
+    assertThat(
+            api.get("/api/v2/conversations/" + mine.json().get("id").asString(), otherToken)
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -156,9 +199,16 @@ class IdempotencyIT {
     String key = key();
     var first = api.post(CALLS, token, CALL, "Idempotency-Key", key);
     clock.advance(Duration.ofHours(23));
-    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", key).header("Idempotent-Replayed")).contains("true");
+    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", key).header("Idempotent-Replayed"))
+        .contains("true");
     clock.advance(Duration.ofHours(1).plusSeconds(1));
-    var fresh = api.post(CALLS, api.token(org), "{\"from\":\"tel:+1777\",\"to\":\"tel:+1\"}", "Idempotency-Key", key);
+    var fresh =
+        api.post(
+            CALLS,
+            api.token(org),
+            "{\"from\":\"tel:+1777\",\"to\":\"tel:+1\"}",
+            "Idempotency-Key",
+            key);
     assertThat(fresh.status()).isEqualTo(201);
     assertThat(fresh.json().get("id").asString()).isNotEqualTo(first.json().get("id").asString());
   }
@@ -171,22 +221,54 @@ class IdempotencyIT {
     String cid = call.get("id").asString();
     JsonNode participant = Fixtures.agentOf(call);
     api.post("/api/v2/conversations/" + cid + "/disconnect", token, null);
-    String path = "/api/v2/conversations/calls/" + cid + "/participants/" + participant.get("id").asString() + "/communications/" + participant.get("calls").get(0).get("id").asString() + "/wrapup";
+    String path =
+        "/api/v2/conversations/calls/"
+            + cid
+            + "/participants/"
+            + participant.get("id").asString()
+            + "/communications/"
+            + participant.get("calls").get(0).get("id").asString()
+            + "/wrapup";
     String key = key();
-    assertThat(api.post(path, token, "{\"code\":\"" + code + "\"}", "Idempotency-Key", key).status()).isEqualTo(202);
+    assertThat(
+            api.post(path, token, "{\"code\":\"" + code + "\"}", "Idempotency-Key", key).status())
+        .isEqualTo(202);
     var replay = api.post(path, token, "{\"code\":\"" + code + "\"}", "Idempotency-Key", key);
     assertThat(replay.status()).isEqualTo(202);
     assertThat(replay.header("Idempotent-Replayed")).contains("true");
     String seedPath = "/api/v2/integrations/scripting/interactions/" + cid + "/wrapup";
     String seedKey = key();
-    assertThat(api.post(seedPath, token, "{\"agentId\":\"" + agent + "\",\"code\":\"" + code + "\"}", "Idempotency-Key", seedKey).status()).isEqualTo(202);
-    assertThat(api.post(seedPath, token, "{\"agentId\":\"" + agent + "\",\"code\":\"" + code + "\"}", "Idempotency-Key", seedKey).header("Idempotent-Replayed")).contains("true");
+    assertThat(
+            api.post(
+                    seedPath,
+                    token,
+                    "{\"agentId\":\"" + agent + "\",\"code\":\"" + code + "\"}",
+                    "Idempotency-Key",
+                    seedKey)
+                .status())
+        .isEqualTo(202);
+    assertThat(
+            api.post(
+                    seedPath,
+                    token,
+                    "{\"agentId\":\"" + agent + "\",\"code\":\"" + code + "\"}",
+                    "Idempotency-Key",
+                    seedKey)
+                .header("Idempotent-Replayed"))
+        .contains("true");
 
     String script = fx.publishedScript(Fixtures.GREETING_SCRIPT);
-    String body = "{\"scriptId\":\"" + script + "\",\"conversationId\":\"" + fx.call(agent).get("id").asString() + "\"}";
+    String body =
+        "{\"scriptId\":\""
+            + script
+            + "\",\"conversationId\":\""
+            + fx.call(agent).get("id").asString()
+            + "\"}";
     String sessionKey = key();
-    var s1 = api.post("/api/v2/agent-scripting/sessions", token, body, "Idempotency-Key", sessionKey);
-    var s2 = api.post("/api/v2/agent-scripting/sessions", token, body, "Idempotency-Key", sessionKey);
+    var s1 =
+        api.post("/api/v2/agent-scripting/sessions", token, body, "Idempotency-Key", sessionKey);
+    var s2 =
+        api.post("/api/v2/agent-scripting/sessions", token, body, "Idempotency-Key", sessionKey);
     assertThat(s2.json().get("id").asString()).isEqualTo(s1.json().get("id").asString());
     assertThat(s2.header("ETag")).isEqualTo(s1.header("ETag"));
     assertThat(s2.header("Idempotent-Replayed")).contains("true");
@@ -196,7 +278,9 @@ class IdempotencyIT {
   void aKeyMustBeSane() {
     var tooLong = api.post(CALLS, token, CALL, "Idempotency-Key", "k".repeat(256));
     assertThat(tooLong.status()).isEqualTo(400);
-    assertThat(tooLong.json().get("messageParams").get("field").asString()).isEqualTo("Idempotency-Key");
-    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", "k".repeat(255)).status()).isEqualTo(201);
+    assertThat(tooLong.json().get("messageParams").get("field").asString())
+        .isEqualTo("Idempotency-Key");
+    assertThat(api.post(CALLS, token, CALL, "Idempotency-Key", "k".repeat(255)).status())
+        .isEqualTo(201);
   }
 }

@@ -31,7 +31,12 @@ class OAuthClientsIT {
   @Test
   void secretIsShownOnceAtCreationAndNeverAfter() {
     String token = api.token(acme);
-    var created = api.post("/api/v2/oauth/clients", token, "{\"name\":\"crm sync\",\"description\":\"partner\",\"scope\":[\"scripts\",\"oauth:readonly\"],\"accessTokenValiditySeconds\":3600}");
+    var created =
+        api.post(
+            "/api/v2/oauth/clients",
+            token,
+            "{\"name\":\"crm"
+                + " sync\",\"description\":\"partner\",\"scope\":[\"scripts\",\"oauth:readonly\"],\"accessTokenValiditySeconds\":3600}");
     assertThat(created.status()).isEqualTo(201);
     String id = created.json().get("id").asString();
     assertThat(created.json().get("secret").asString()).hasSizeGreaterThan(30);
@@ -44,14 +49,18 @@ class OAuthClientsIT {
     var listed = api.get("/api/v2/oauth/clients?pageSize=100", token);
     assertThat(listed.body()).doesNotContain(created.json().get("secret").asString()).contains(id);
 
-    var newToken = api.tokenRequest(Api.basic(id, created.json().get("secret").asString()), Map.of("grant_type", "client_credentials"));
+    var newToken =
+        api.tokenRequest(
+            Api.basic(id, created.json().get("secret").asString()),
+            Map.of("grant_type", "client_credentials"));
     assertThat(newToken.json().get("expires_in").asInt()).isEqualTo(3600);
   }
 
   @Test
   void rotatingTheSecretRetiresTheOldOne() {
     String token = api.token(acme);
-    var created = api.post("/api/v2/oauth/clients", token, "{\"name\":\"rotating\",\"scope\":[\"scripts\"]}");
+    var created =
+        api.post("/api/v2/oauth/clients", token, "{\"name\":\"rotating\",\"scope\":[\"scripts\"]}");
     String id = created.json().get("id").asString();
     String oldSecret = created.json().get("secret").asString();
     api.token(id, oldSecret);
@@ -59,27 +68,52 @@ class OAuthClientsIT {
     assertThat(rotated.status()).isEqualTo(200);
     String newSecret = rotated.json().get("secret").asString();
     assertThat(newSecret).isNotEqualTo(oldSecret);
-    assertThat(api.tokenRequest(Api.basic(id, oldSecret), Map.of("grant_type", "client_credentials")).status()).isEqualTo(401);
-    assertThat(api.tokenRequest(Api.basic(id, newSecret), Map.of("grant_type", "client_credentials")).status()).isEqualTo(200);
+    assertThat(
+            api.tokenRequest(Api.basic(id, oldSecret), Map.of("grant_type", "client_credentials"))
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            api.tokenRequest(Api.basic(id, newSecret), Map.of("grant_type", "client_credentials"))
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void tokenLifetimeIsValidated() {
     String token = api.token(acme);
     for (int bad : new int[] {299, 172801}) {
-      var r = api.post("/api/v2/oauth/clients", token, "{\"name\":\"x\",\"scope\":[\"scripts\"],\"accessTokenValiditySeconds\":" + bad + "}");
+      var r =
+          api.post(
+              "/api/v2/oauth/clients",
+              token,
+              "{\"name\":\"x\",\"scope\":[\"scripts\"],\"accessTokenValiditySeconds\":"
+                  + bad
+                  + "}");
       assertThat(r.status()).as("lifetime %d", bad).isEqualTo(400);
       assertThat(r.json().get("code").asString()).isEqualTo("invalid.value");
-      assertThat(r.json().get("messageParams").get("field").asString()).isEqualTo("accessTokenValiditySeconds");
+      assertThat(r.json().get("messageParams").get("field").asString())
+          .isEqualTo("accessTokenValiditySeconds");
     }
     for (int good : new int[] {300, 172800}) {
-      assertThat(api.post("/api/v2/oauth/clients", token, "{\"name\":\"x\",\"scope\":[\"scripts\"],\"accessTokenValiditySeconds\":" + good + "}").status()).isEqualTo(201);
+      assertThat(
+              api.post(
+                      "/api/v2/oauth/clients",
+                      token,
+                      "{\"name\":\"x\",\"scope\":[\"scripts\"],\"accessTokenValiditySeconds\":"
+                          + good
+                          + "}")
+                  .status())
+          .isEqualTo(201);
     }
   }
 
   @Test
   void unknownScopeIsRejectedByName() {
-    var r = api.post("/api/v2/oauth/clients", api.token(acme), "{\"name\":\"x\",\"scope\":[\"scripts\",\"root\"]}");
+    var r =
+        api.post(
+            "/api/v2/oauth/clients",
+            api.token(acme),
+            "{\"name\":\"x\",\"scope\":[\"scripts\",\"root\"]}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("messageParams").get("scope").asString()).isEqualTo("root");
   }
@@ -87,9 +121,15 @@ class OAuthClientsIT {
   @Test
   void aClientCannotGrantScopesItLacks() {
     String admin = api.token(acme);
-    var limited = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"limited\",\"scope\":[\"oauth\"]}");
-    String limitedToken = api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
-    var r = api.post("/api/v2/oauth/clients", limitedToken, "{\"name\":\"escalate\",\"scope\":[\"scripts\"]}");
+    var limited =
+        api.post("/api/v2/oauth/clients", admin, "{\"name\":\"limited\",\"scope\":[\"oauth\"]}");
+    String limitedToken =
+        api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
+    var r =
+        api.post(
+            "/api/v2/oauth/clients",
+            limitedToken,
+            "{\"name\":\"escalate\",\"scope\":[\"scripts\"]}");
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("code").asString()).isEqualTo("missing.scope");
   }
@@ -98,11 +138,14 @@ class OAuthClientsIT {
   void aClientCannotTakeOverOrRemoveAClientThatHoldsMoreThanIt() {
     TestServer.OrgAccess org = server.newOrg();
     String admin = api.token(org);
-    var limited = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"oauth only\",\"scope\":[\"oauth\"]}");
-    String limitedToken = api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
+    var limited =
+        api.post("/api/v2/oauth/clients", admin, "{\"name\":\"oauth only\",\"scope\":[\"oauth\"]}");
+    String limitedToken =
+        api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
 
     // Rotating the all-scopes admin client's secret would hand every scope to an oauth-only client.
-    var rotate = api.post("/api/v2/oauth/clients/" + org.clientId() + "/secret", limitedToken, null);
+    var rotate =
+        api.post("/api/v2/oauth/clients/" + org.clientId() + "/secret", limitedToken, null);
     assertThat(rotate.status()).isEqualTo(403);
     assertThat(rotate.json().get("code").asString()).isEqualTo("missing.scope");
     assertThat(rotate.body()).doesNotContain("\"secret\"");
@@ -111,16 +154,33 @@ class OAuthClientsIT {
     assertThat(api.token(org)).as("the admin client still works with its old secret").isNotBlank();
 
     // A client it could have created itself is fair game.
-    var peer = api.post("/api/v2/oauth/clients", limitedToken, "{\"name\":\"peer\",\"scope\":[\"oauth:readonly\"]}");
-    assertThat(api.post("/api/v2/oauth/clients/" + peer.json().get("id").asString() + "/secret", limitedToken, null).status()).isEqualTo(200);
-    assertThat(api.delete("/api/v2/oauth/clients/" + peer.json().get("id").asString(), limitedToken).status()).isEqualTo(204);
+    var peer =
+        api.post(
+            "/api/v2/oauth/clients",
+            limitedToken,
+            "{\"name\":\"peer\",\"scope\":[\"oauth:readonly\"]}");
+    assertThat(
+            api.post(
+                    "/api/v2/oauth/clients/" + peer.json().get("id").asString() + "/secret",
+                    limitedToken,
+                    null)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.delete("/api/v2/oauth/clients/" + peer.json().get("id").asString(), limitedToken)
+                .status())
+        .isEqualTo(204);
   }
 
   @Test
   void missingScopeIs403NamingTheScope() {
     String admin = api.token(acme);
-    var scriptsOnly = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"scripts only\",\"scope\":[\"scripts\"]}");
-    String token = api.token(scriptsOnly.json().get("id").asString(), scriptsOnly.json().get("secret").asString());
+    var scriptsOnly =
+        api.post(
+            "/api/v2/oauth/clients", admin, "{\"name\":\"scripts only\",\"scope\":[\"scripts\"]}");
+    String token =
+        api.token(
+            scriptsOnly.json().get("id").asString(), scriptsOnly.json().get("secret").asString());
     var r = api.get("/api/v2/oauth/clients", token);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("code").asString()).isEqualTo("missing.scope");
@@ -130,10 +190,14 @@ class OAuthClientsIT {
   @Test
   void readonlyScopeReadsButDoesNotWrite() {
     String admin = api.token(acme);
-    var ro = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"ro\",\"scope\":[\"oauth:readonly\"]}");
+    var ro =
+        api.post(
+            "/api/v2/oauth/clients", admin, "{\"name\":\"ro\",\"scope\":[\"oauth:readonly\"]}");
     String token = api.token(ro.json().get("id").asString(), ro.json().get("secret").asString());
     assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(200);
-    var write = api.post("/api/v2/oauth/clients", token, "{\"name\":\"nope\",\"scope\":[\"oauth:readonly\"]}");
+    var write =
+        api.post(
+            "/api/v2/oauth/clients", token, "{\"name\":\"nope\",\"scope\":[\"oauth:readonly\"]}");
     assertThat(write.status()).isEqualTo(403);
     assertThat(write.json().get("messageParams").get("scope").asString()).isEqualTo("oauth");
   }
@@ -142,17 +206,24 @@ class OAuthClientsIT {
   void anotherOrgsClientIsNotFoundExactlyLikeAMissingOne() {
     String acmeToken = api.token(acme);
     String globexToken = api.token(globex);
-    var created = api.post("/api/v2/oauth/clients", acmeToken, "{\"name\":\"private\",\"scope\":[\"scripts\"]}");
+    var created =
+        api.post(
+            "/api/v2/oauth/clients", acmeToken, "{\"name\":\"private\",\"scope\":[\"scripts\"]}");
     String id = created.json().get("id").asString();
 
     var foreign = api.get("/api/v2/oauth/clients/" + id, globexToken);
-    var missing = api.get("/api/v2/oauth/clients/00000000-0000-0000-0000-000000000000", globexToken);
+    var missing =
+        api.get("/api/v2/oauth/clients/00000000-0000-0000-0000-000000000000", globexToken);
     assertThat(foreign.status()).isEqualTo(404);
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(foreign.json().get("code").asString()).isEqualTo(missing.json().get("code").asString()).isEqualTo("not.found");
+    assertThat(foreign.json().get("code").asString())
+        .isEqualTo(missing.json().get("code").asString())
+        .isEqualTo("not.found");
     assertThat(api.delete("/api/v2/oauth/clients/" + id, globexToken).status()).isEqualTo(404);
-    assertThat(api.post("/api/v2/oauth/clients/" + id + "/secret", globexToken, null).status()).isEqualTo(404);
-    assertThat(api.get("/api/v2/oauth/clients?pageSize=500", globexToken).body()).doesNotContain(id);
+    assertThat(api.post("/api/v2/oauth/clients/" + id + "/secret", globexToken, null).status())
+        .isEqualTo(404);
+    assertThat(api.get("/api/v2/oauth/clients?pageSize=500", globexToken).body())
+        .doesNotContain(id);
     assertThat(api.get("/api/v2/oauth/clients/" + id, acmeToken).status()).isEqualTo(200);
   }
 
@@ -162,20 +233,26 @@ class OAuthClientsIT {
     var r = api.get("/api/v2/oauth/clients", token, "X-Genesys-Organization-Id", globex.orgId());
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("code").asString()).isEqualTo("org.mismatch");
-    assertThat(api.get("/api/v2/oauth/clients", token, "X-Genesys-Organization-Id", acme.orgId()).status()).isEqualTo(200);
+    assertThat(
+            api.get("/api/v2/oauth/clients", token, "X-Genesys-Organization-Id", acme.orgId())
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void listingPagesWithGenesysFields() {
     TestServer.OrgAccess org = server.newOrg();
     String token = api.token(org);
-    for (int i = 0; i < 4; i++) api.post("/api/v2/oauth/clients", token, "{\"name\":\"c" + i + "\",\"scope\":[\"scripts\"]}");
+    for (int i = 0; i < 4; i++)
+      api.post("/api/v2/oauth/clients", token, "{\"name\":\"c" + i + "\",\"scope\":[\"scripts\"]}");
     var page = api.get("/api/v2/oauth/clients?pageSize=2&pageNumber=2", token).json();
     assertThat(page.get("total").asInt()).isEqualTo(5);
     assertThat(page.get("pageCount").asInt()).isEqualTo(3);
     assertThat(page.get("entities").size()).isEqualTo(2);
-    assertThat(page.get("nextUri").asString()).isEqualTo("/api/v2/oauth/clients?pageSize=2&pageNumber=3");
-    assertThat(page.get("previousUri").asString()).isEqualTo("/api/v2/oauth/clients?pageSize=2&pageNumber=1");
+    assertThat(page.get("nextUri").asString())
+        .isEqualTo("/api/v2/oauth/clients?pageSize=2&pageNumber=3");
+    assertThat(page.get("previousUri").asString())
+        .isEqualTo("/api/v2/oauth/clients?pageSize=2&pageNumber=1");
     var bad = api.get("/api/v2/oauth/clients?pageSize=0", token);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().get("code").asString()).isEqualTo("invalid.value");

@@ -31,7 +31,10 @@ class OAuthTokenIT {
 
   @Test
   void basicAuthenticationIssuesABearerToken() {
-    var r = api.tokenRequest(Api.basic(org.clientId(), org.clientSecret()), Map.of("grant_type", "client_credentials"));
+    var r =
+        api.tokenRequest(
+            Api.basic(org.clientId(), org.clientSecret()),
+            Map.of("grant_type", "client_credentials"));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("token_type").asString()).isEqualTo("bearer");
     assertThat(r.json().get("expires_in").asLong()).isEqualTo(86400);
@@ -41,7 +44,16 @@ class OAuthTokenIT {
 
   @Test
   void formFieldAuthenticationIssuesAToken() {
-    var r = api.tokenRequest(null, Map.of("grant_type", "client_credentials", "client_id", org.clientId(), "client_secret", org.clientSecret()));
+    var r =
+        api.tokenRequest(
+            null,
+            Map.of(
+                "grant_type",
+                "client_credentials",
+                "client_id",
+                org.clientId(),
+                "client_secret",
+                org.clientSecret()));
     assertThat(r.status()).isEqualTo(200);
     String token = r.json().get("access_token").asString();
     assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(200);
@@ -50,30 +62,41 @@ class OAuthTokenIT {
   @Test
   void secretContainingColonsIsSplitOnTheFirstColonOnly() {
     // The id can never contain a colon; everything after the first one is the secret.
-    var r = api.tokenRequest(Api.basic(org.clientId(), org.clientSecret() + ":extra"), Map.of("grant_type", "client_credentials"));
+    var r =
+        api.tokenRequest(
+            Api.basic(org.clientId(), org.clientSecret() + ":extra"),
+            Map.of("grant_type", "client_credentials"));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().get("error").asString()).isEqualTo("invalid_client");
   }
 
   @Test
   void badSecretIsInvalidClient() {
-    var r = api.tokenRequest(Api.basic(org.clientId(), "wrong"), Map.of("grant_type", "client_credentials"));
+    var r =
+        api.tokenRequest(
+            Api.basic(org.clientId(), "wrong"), Map.of("grant_type", "client_credentials"));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().get("error").asString()).isEqualTo("invalid_client");
-    assertThat(r.header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    assertThat(r.header("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
     assertThat(r.body()).doesNotContain("wrong");
   }
 
   @Test
   void unknownClientIsInvalidClient() {
-    var r = api.tokenRequest(Api.basic("00000000-0000-0000-0000-000000000000", "x"), Map.of("grant_type", "client_credentials"));
+    var r =
+        api.tokenRequest(
+            Api.basic("00000000-0000-0000-0000-000000000000", "x"),
+            Map.of("grant_type", "client_credentials"));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().get("error").asString()).isEqualTo("invalid_client");
   }
 
   @Test
   void otherGrantTypesAreUnsupported() {
-    var r = api.tokenRequest(Api.basic(org.clientId(), org.clientSecret()), Map.of("grant_type", "password"));
+    var r =
+        api.tokenRequest(
+            Api.basic(org.clientId(), org.clientSecret()), Map.of("grant_type", "password"));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("error").asString()).isEqualTo("unsupported_grant_type");
   }
@@ -113,9 +136,14 @@ class OAuthTokenIT {
   @Test
   void expiredTokenIsRefused() {
     var admin = api.token(org);
-    var created = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"short\",\"scope\":[\"oauth\"],\"accessTokenValiditySeconds\":300}");
+    var created =
+        api.post(
+            "/api/v2/oauth/clients",
+            admin,
+            "{\"name\":\"short\",\"scope\":[\"oauth\"],\"accessTokenValiditySeconds\":300}");
     assertThat(created.status()).isEqualTo(201);
-    String shortToken = api.token(created.json().get("id").asString(), created.json().get("secret").asString());
+    String shortToken =
+        api.token(created.json().get("id").asString(), created.json().get("secret").asString());
     assertThat(api.get("/api/v2/oauth/clients", shortToken).status()).isEqualTo(200);
     clock.advance(Duration.ofSeconds(301));
     var r = api.get("/api/v2/oauth/clients", shortToken);
@@ -138,12 +166,19 @@ class OAuthTokenIT {
   @Test
   void deletedClientsTokensStopWorking() {
     String admin = api.token(org);
-    var created = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"doomed\",\"scope\":[\"oauth:readonly\"]}");
+    var created =
+        api.post(
+            "/api/v2/oauth/clients", admin, "{\"name\":\"doomed\",\"scope\":[\"oauth:readonly\"]}");
     String id = created.json().get("id").asString();
     String token = api.token(id, created.json().get("secret").asString());
     assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(200);
     assertThat(api.delete("/api/v2/oauth/clients/" + id, admin).status()).isEqualTo(204);
     assertThat(api.get("/api/v2/oauth/clients", token).status()).isEqualTo(401);
-    assertThat(api.tokenRequest(Api.basic(id, created.json().get("secret").asString()), Map.of("grant_type", "client_credentials")).status()).isEqualTo(401);
+    assertThat(
+            api.tokenRequest(
+                    Api.basic(id, created.json().get("secret").asString()),
+                    Map.of("grant_type", "client_credentials"))
+                .status())
+        .isEqualTo(401);
   }
 }

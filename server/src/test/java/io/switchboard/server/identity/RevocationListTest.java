@@ -26,7 +26,9 @@ class RevocationListTest {
         assertThat(list.isRevoked("long")).isTrue();
         // The expired row was deleted by the refresh: nothing is left for a later purge.
         assertThat(store.purgeExpiredRevocations(clock.instant())).isZero();
-        assertThat(store.revokedSince(java.time.Instant.EPOCH, clock.instant())).extracting(IdentityStore.Revocation::jti).containsExactly("long");
+        assertThat(store.revokedSince(java.time.Instant.EPOCH, clock.instant()))
+            .extracting(IdentityStore.Revocation::jti)
+            .containsExactly("long");
       }
     }
   }

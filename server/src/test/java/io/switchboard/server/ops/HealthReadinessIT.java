@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code /health} is readiness: 503 while a server is still being set up (serve --demo), 200 once it is ready. */
+/**
+ * {@code /health} is readiness: 503 while a server is still being set up (serve --demo), 200 once
+ * it is ready.
+ */
 class HealthReadinessIT {
   @Test
   void aServerStartedNotReadyAnswers503StartingUntilMarkedReady() throws Exception {

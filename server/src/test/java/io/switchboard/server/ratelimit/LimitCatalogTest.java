@@ -38,22 +38,36 @@ class LimitCatalogTest {
   void everyLimitIsAConfigKeyWithADefault() {
     Settings defaults = Settings.of(Map.of());
     for (LimitCatalog.Definition d : LimitCatalog.ALL) {
-      assertThat(SettingKeys.ALL).extracting(SettingKeys.Key::name).contains(SettingKeys.LIMITS_PREFIX + d.key());
+      assertThat(SettingKeys.ALL)
+          .extracting(SettingKeys.Key::name)
+          .contains(SettingKeys.LIMITS_PREFIX + d.key());
     }
     RateLimitConfig config = RateLimitConfig.from(defaults);
-    assertThat(config.defaults()).containsEntry(LimitCatalog.TOKEN, 300L).containsEntry(LimitCatalog.ORG, 0L);
+    assertThat(config.defaults())
+        .containsEntry(LimitCatalog.TOKEN, 300L)
+        .containsEntry(LimitCatalog.ORG, 0L);
     assertThat(config.defaults()).hasSize(LimitCatalog.ALL.size());
     assertThat(config.clustered()).isFalse();
-    long limitKeys = SettingKeys.ALL.stream().filter(k -> k.name().startsWith(SettingKeys.LIMITS_PREFIX) && k.name().endsWith(".rate.per.minute")).count();
+    long limitKeys =
+        SettingKeys.ALL.stream()
+            .filter(k ->
+                k.name().startsWith(SettingKeys.LIMITS_PREFIX)
+                    && k.name().endsWith(".rate.per.minute"))
+            .count();
     assertThat(limitKeys).isEqualTo(LimitCatalog.ALL.size());
   }
 
   @Test
   void bucketKeysParseBackToTheirLimit() {
-    var limits = new OrgLimits("o1", 7, Map.of(LimitCatalog.TOKEN, 20L, LimitCatalog.groupKey("scripts"), 5L));
-    var token = BucketSpec.of("o1", LimitCatalog.find(LimitCatalog.TOKEN).orElseThrow(), "jti-1", 20, 7);
+    var limits =
+        new OrgLimits(
+            "o1", 7, Map.of(LimitCatalog.TOKEN, 20L, LimitCatalog.groupKey("scripts"), 5L));
+    var token =
+        BucketSpec.of("o1", LimitCatalog.find(LimitCatalog.TOKEN).orElseThrow(), "jti-1", 20, 7);
     assertThat(BucketSpec.parse(token.key(), limits)).contains(token);
-    var group = BucketSpec.of("o1", LimitCatalog.find(LimitCatalog.groupKey("scripts")).orElseThrow(), "o1", 5, 7);
+    var group =
+        BucketSpec.of(
+            "o1", LimitCatalog.find(LimitCatalog.groupKey("scripts")).orElseThrow(), "o1", 5, 7);
     assertThat(BucketSpec.parse(group.key(), limits).orElseThrow().limit()).isEqualTo(5);
     assertThat(BucketSpec.parse("o2:org", limits)).isEmpty();
     assertThat(BucketSpec.parse("o1:weird:x", limits)).isEmpty();

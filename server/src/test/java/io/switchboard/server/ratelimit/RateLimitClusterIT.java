@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Two server nodes on one PostgreSQL schema and one Redis (a Redis of the test's own). Their clock is one
- * shared, still clock: no token is refilled during a burst, so the count of successes shows the sharing of
- * the limit and nothing else.
+ * Two server nodes on one PostgreSQL schema and one Redis (a Redis of the test's own). Their clock
+ * is one shared, still clock: no token is refilled during a burst, so the count of successes shows
+ * the sharing of the limit and nothing else.
  */
 class RateLimitClusterIT {
   static final String CLIENTS = "/api/v2/oauth/clients";
@@ -40,9 +40,17 @@ class RateLimitClusterIT {
     redis = RedisServer.start();
     storage = TestDatabases.postgres();
     clock = new MutableClock();
-    // A generous timeout: on a busy 2-core machine a slow Redis answer must not send a node to its fallback,
+    // A generous timeout: on a busy 2-core machine a slow Redis answer must not send a node to its
+    // fallback,
     // which this test checks did not happen.
-    Map<String, String> settings = Map.of("limits.redis-url", redis.url(), "limits.redis-key-prefix", "sbtest:" + UUID.randomUUID() + ":", "limits.redis-timeout-millis", "5000");
+    Map<String, String> settings =
+        Map.of(
+            "limits.redis-url",
+            redis.url(),
+            "limits.redis-key-prefix",
+            "sbtest:" + UUID.randomUUID() + ":",
+            "limits.redis-timeout-millis",
+            "5000");
     node1 = TestServer.start(settings, storage, clock);
     node2 = TestServer.start(settings, storage, clock);
   }
@@ -61,7 +69,13 @@ class RateLimitClusterIT {
     Api api1 = node1.api();
     Api api2 = node2.api();
     String admin = api1.token(org);
-    assertThat(api1.put(NAMESPACE, admin, "{\"limits\":[{\"key\":\"client.credentials.token.rate.per.minute\",\"value\":200}]}").status()).isEqualTo(200);
+    assertThat(
+            api1.put(
+                    NAMESPACE,
+                    admin,
+                    "{\"limits\":[{\"key\":\"client.credentials.token.rate.per.minute\",\"value\":200}]}")
+                .status())
+        .isEqualTo(200);
     String token = api1.token(org);
 
     var tasks = new ArrayList<Callable<Integer>>();
@@ -106,8 +120,15 @@ class RateLimitClusterIT {
     String token = api1.token(org);
     for (int i = 0; i < 15; i++) assertThat(api2.get(CLIENTS, token).status()).isEqualTo(200);
 
-    assertThat(api1.put(NAMESPACE, admin, "{\"limits\":[{\"key\":\"client.credentials.token.rate.per.minute\",\"value\":20}]}").status()).isEqualTo(200);
-    // Node 2 has not re-read the org's limits yet (its cache is young), but the bucket in Redis was moved.
+    assertThat(
+            api1.put(
+                    NAMESPACE,
+                    admin,
+                    "{\"limits\":[{\"key\":\"client.credentials.token.rate.per.minute\",\"value\":20}]}")
+                .status())
+        .isEqualTo(200);
+    // Node 2 has not re-read the org's limits yet (its cache is young), but the bucket in Redis was
+    // moved.
     var onNode2 = api2.get(CLIENTS, token);
     assertThat(onNode2.header("inin-ratelimit-allowed")).contains("20");
     assertThat(onNode2.header("inin-ratelimit-count")).contains("16");

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Rate limits on one node, over real HTTP. The server's clock is frozen and moved by the tests, so "20 of
- * 25 rapid requests" cannot be spoiled by a token refilled in between, and waiting Retry-After is a move of
- * the clock by exactly that much.
+ * Rate limits on one node, over real HTTP. The server's clock is frozen and moved by the tests, so
+ * "20 of 25 rapid requests" cannot be spoiled by a token refilled in between, and waiting
+ * Retry-After is a move of the clock by exactly that much.
  */
 class RateLimitIT {
   static final String CLIENTS = "/api/v2/oauth/clients";
@@ -41,7 +41,10 @@ class RateLimitIT {
     server.close();
   }
 
-  /** A new org whose admin token sets the limits; returns a second, fresh token that the test spends. */
+  /**
+   * A new org whose admin token sets the limits; returns a second, fresh token that the test
+   * spends.
+   */
   static Org org(String... limits) {
     var access = server.newOrg();
     String admin = api.token(access);
@@ -53,7 +56,8 @@ class RateLimitIT {
 
   static JsonNode setLimits(String token, String... keyValues) {
     var items = new ArrayList<String>();
-    for (int i = 0; i < keyValues.length; i += 2) items.add("{\"key\":\"" + keyValues[i] + "\",\"value\":" + keyValues[i + 1] + "}");
+    for (int i = 0; i < keyValues.length; i += 2)
+      items.add("{\"key\":\"" + keyValues[i] + "\",\"value\":" + keyValues[i + 1] + "}");
     var r = api.put(NAMESPACE, token, "{\"limits\":[" + String.join(",", items) + "]}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
@@ -84,15 +88,18 @@ class RateLimitIT {
     JsonNode body = last.json();
     assertThat(body.get("status").asInt()).isEqualTo(429);
     assertThat(body.get("code").asString()).isEqualTo("too.many.requests");
-    assertThat(body.get("contextId").asString()).isEqualTo(last.header("ININ-Correlation-Id").orElseThrow());
+    assertThat(body.get("contextId").asString())
+        .isEqualTo(last.header("ININ-Correlation-Id").orElseThrow());
     JsonNode params = body.get("messageParams");
     assertThat(params.get("bucket").asString()).isEqualTo("token");
     assertThat(params.get("windowSeconds").asInt()).isEqualTo(60);
     assertThat(params.get("retryAfterSeconds").asInt()).isEqualTo(3);
-    assertThat(params.get("limit").get("key").asString()).isEqualTo("client.credentials.token.rate.per.minute");
+    assertThat(params.get("limit").get("key").asString())
+        .isEqualTo("client.credentials.token.rate.per.minute");
     assertThat(params.get("limit").get("namespace").asString()).isEqualTo("platform.api");
     assertThat(params.get("limit").get("value").asInt()).isEqualTo(20);
-    assertThat(body.get("message").asString()).contains("token bucket allows 20 requests per 60 seconds");
+    assertThat(body.get("message").asString())
+        .contains("token bucket allows 20 requests per 60 seconds");
 
     // One second short of Retry-After is still too early; exactly Retry-After is enough.
     clock.advance(Duration.ofSeconds(2));
@@ -110,15 +117,22 @@ class RateLimitIT {
     for (int i = 0; i < 3; i++) assertThat(api.get(CLIENTS, org.token()).status()).isEqualTo(200);
     var refused = api.get(CLIENTS, org.token());
     assertThat(refused.status()).isEqualTo(429);
-    assertThat(refused.json().get("messageParams").get("bucket").asString()).isEqualTo("group:oauth");
-    assertThat(refused.json().get("messageParams").get("limit").get("key").asString()).isEqualTo("group.oauth.rate.per.minute");
+    assertThat(refused.json().get("messageParams").get("bucket").asString())
+        .isEqualTo("group:oauth");
+    assertThat(refused.json().get("messageParams").get("limit").get("key").asString())
+        .isEqualTo("group.oauth.rate.per.minute");
     assertThat(refused.header("RateLimit-Policy")).contains("\"group:oauth\";q=3;w=60");
     // The refusal is recorded under the route that was asked for, not the filter that refused it.
     api.get("/api/v2/no/such/route", org.token());
     String metrics = api.get("/metrics", null).body();
-    assertThat(metrics).contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"429\"}");
-    assertThat(metrics).contains("route=\"unmatched\",status=\"404\"}").doesNotContain("route=\"/api/v2/*\"");
-    // Another group: the token bucket is the tightest, and it holds 3 + this one, not the refused request.
+    assertThat(metrics)
+        .contains(
+            "http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"429\"}");
+    assertThat(metrics)
+        .contains("route=\"unmatched\",status=\"404\"}")
+        .doesNotContain("route=\"/api/v2/*\"");
+    // Another group: the token bucket is the tightest, and it holds 3 + this one, not the refused
+    // request.
     var other = api.get(NAMESPACE, org.token());
     assertThat(other.status()).isEqualTo(200);
     assertThat(other.header("RateLimit-Policy")).contains("\"token\";q=10;w=60");
@@ -130,9 +144,11 @@ class RateLimitIT {
     var access = server.newOrg();
     String admin = api.token(access);
     setLimits(admin, LimitCatalog.TOKEN, "20", LimitCatalog.ORG, "50");
-    List<String> tokens = List.of(api.token(access), api.token(access), api.token(access), api.token(access));
+    List<String> tokens =
+        List.of(api.token(access), api.token(access), api.token(access), api.token(access));
     var tasks = new ArrayList<Callable<Integer>>();
-    for (String t : tokens) for (int i = 0; i < 25; i++) tasks.add(() -> api.get(CLIENTS, t).status());
+    for (String t : tokens)
+      for (int i = 0; i < 25; i++) tasks.add(() -> api.get(CLIENTS, t).status());
     int ok = 0;
     try (var pool = Executors.newFixedThreadPool(16)) {
       for (var f : pool.invokeAll(tasks)) {
@@ -142,7 +158,8 @@ class RateLimitIT {
       }
     }
     assertThat(ok).isEqualTo(50);
-    // 1.2 s gives the org bucket (50/min) one token back and each token bucket (20/min) less than one, so
+    // 1.2 s gives the org bucket (50/min) one token back and each token bucket (20/min) less than
+    // one, so
     // the usage request can pass while the token buckets still read what was spent.
     clock.advance(Duration.ofMillis(1200));
     var usage = api.get("/api/v2/organizations/limits/usage", admin);
@@ -154,9 +171,11 @@ class RateLimitIT {
         tokenRows++;
         spentByTokens += row.get("limit").asLong() - row.get("remaining").asLong();
       }
-      if (row.get("bucket").asString().equals("org")) assertThat(row.get("remaining").asLong()).isZero();
+      if (row.get("bucket").asString().equals("org"))
+        assertThat(row.get("remaining").asLong()).isZero();
     }
-    // Four tokens spent exactly the 50 that passed (their 50 refusals took nothing); the admin token spent 2.
+    // Four tokens spent exactly the 50 that passed (their 50 refusals took nothing); the admin
+    // token spent 2.
     assertThat(tokenRows).isEqualTo(5);
     assertThat(spentByTokens).isEqualTo(52);
   }
@@ -177,14 +196,17 @@ class RateLimitIT {
       assertThat(cached.header("RateLimit")).contains("\"token\";r=4;t=12");
     }
     // A conditional GET that does not match is an ordinary read and pays.
-    var changed = api.get(NAMESPACE, org.token(), "If-None-Match", "\"something-else\", W/\"another\"");
+    var changed =
+        api.get(NAMESPACE, org.token(), "If-None-Match", "\"something-else\", W/\"another\"");
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.header("inin-ratelimit-count")).contains("2");
     var plain = api.get(NAMESPACE, org.token());
     assertThat(plain.header("inin-ratelimit-count")).contains("3");
-    assertThat(api.get(NAMESPACE, org.token(), "If-None-Match", "W/" + etag).status()).isEqualTo(304);
+    assertThat(api.get(NAMESPACE, org.token(), "If-None-Match", "W/" + etag).status())
+        .isEqualTo(304);
 
-    // Spend the rest: a plain read is refused, the free read still answers 304, a changed one is refused.
+    // Spend the rest: a plain read is refused, the free read still answers 304, a changed one is
+    // refused.
     api.get(NAMESPACE, org.token());
     api.get(NAMESPACE, org.token());
     assertThat(api.get(NAMESPACE, org.token()).status()).isEqualTo(429);
@@ -205,7 +227,9 @@ class RateLimitIT {
   @Test
   void aConditionalGetOnAnEndpointWithoutETagsIsChargedAfterTheHandler() {
     Org org = org(LimitCatalog.TOKEN, "2");
-    assertThat(api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"").header("inin-ratelimit-count")).contains("1");
+    assertThat(
+            api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"").header("inin-ratelimit-count"))
+        .contains("1");
     assertThat(api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"").status()).isEqualTo(200);
     var refused = api.get(CLIENTS, org.token(), "If-None-Match", "\"x\"");
     assertThat(refused.status()).isEqualTo(429);
@@ -218,7 +242,8 @@ class RateLimitIT {
   void aChangeAppliesToThatOrgAlone() {
     Org limited = org(LimitCatalog.TOKEN, "5");
     Org other = org();
-    for (int i = 0; i < 5; i++) assertThat(api.get(CLIENTS, limited.token()).status()).isEqualTo(200);
+    for (int i = 0; i < 5; i++)
+      assertThat(api.get(CLIENTS, limited.token()).status()).isEqualTo(200);
     assertThat(api.get(CLIENTS, limited.token()).status()).isEqualTo(429);
     for (int i = 0; i < 10; i++) {
       var r = api.get(CLIENTS, other.token());
@@ -227,7 +252,8 @@ class RateLimitIT {
     }
     JsonNode otherLimits = api.get(NAMESPACE, other.admin()).json();
     assertThat(limitValue(otherLimits, LimitCatalog.TOKEN)).isEqualTo(300);
-    assertThat(limitValue(api.get(NAMESPACE, limited.admin()).json(), LimitCatalog.TOKEN)).isEqualTo(5);
+    assertThat(limitValue(api.get(NAMESPACE, limited.admin()).json(), LimitCatalog.TOKEN))
+        .isEqualTo(5);
   }
 
   @Test
@@ -267,7 +293,9 @@ class RateLimitIT {
     var notFound = RawHttp.exchange(server.port(), "GET", CLIENTS + "/nope", List.of(auth), null);
     assertThat(notFound.statusLine()).contains("404");
     assertExactRateLimitHeaders(notFound, "2");
-    var badBody = RawHttp.exchange(server.port(), "POST", CLIENTS, List.of(auth, "Content-Type: application/json"), "{");
+    var badBody =
+        RawHttp.exchange(
+            server.port(), "POST", CLIENTS, List.of(auth, "Content-Type: application/json"), "{");
     assertThat(badBody.statusLine()).contains("400");
     assertExactRateLimitHeaders(badBody, "3");
     var refused = RawHttp.exchange(server.port(), "GET", CLIENTS, List.of(auth), null);
@@ -282,14 +310,19 @@ class RateLimitIT {
     Org org = org();
     var created = api.post(CLIENTS, org.admin(), "{\"name\":\"reader\",\"scope\":[\"scripts\"]}");
     assertThat(created.status()).isEqualTo(201);
-    String token = api.token(created.json().get("id").asString(), created.json().get("secret").asString());
-    var raw = RawHttp.exchange(server.port(), "GET", NAMESPACE, List.of("Authorization: Bearer " + token), null);
+    String token =
+        api.token(created.json().get("id").asString(), created.json().get("secret").asString());
+    var raw =
+        RawHttp.exchange(
+            server.port(), "GET", NAMESPACE, List.of("Authorization: Bearer " + token), null);
     assertThat(raw.statusLine()).contains("403");
     assertExactRateLimitHeaders(raw, "1");
   }
 
   static void assertExactRateLimitHeaders(RawHttp.RawResponse r, String count) {
-    assertThat(r.exactHeader("inin-ratelimit-count")).as(r.headerLines().toString()).isEqualTo(count);
+    assertThat(r.exactHeader("inin-ratelimit-count"))
+        .as(r.headerLines().toString())
+        .isEqualTo(count);
     assertThat(r.exactHeader("inin-ratelimit-allowed")).isNotBlank();
     assertThat(r.exactHeader("inin-ratelimit-reset")).matches("\\d+");
     assertThat(r.exactHeader("RateLimit-Policy")).matches("\"[a-z:]+\";q=\\d+;w=60");

@@ -12,8 +12,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis going away: the node fails open to its own in-memory buckets (same limits, enforced per node),
- * never answers 500 or 503 for it, and goes back to Redis when Redis is back.
+ * Redis going away: the node fails open to its own in-memory buckets (same limits, enforced per
+ * node), never answers 500 or 503 for it, and goes back to Redis when Redis is back.
  */
 class RedisFailoverIT {
   static final String CLIENTS = "/api/v2/oauth/clients";
@@ -24,7 +24,8 @@ class RedisFailoverIT {
         "limits.redis-url", url,
         "limits.redis-key-prefix", "sbtest:" + UUID.randomUUID() + ":",
         "limits.client.credentials.token.rate.per.minute", "5",
-        // Losing the connection fails at once; a generous timeout keeps a slow answer on a busy machine from
+        // Losing the connection fails at once; a generous timeout keeps a slow answer on a busy
+        // machine from
         // counting as a loss.
         "limits.redis-timeout-millis", "5000",
         "limits.redis-retry-millis", "200");
@@ -32,7 +33,8 @@ class RedisFailoverIT {
 
   @Test
   void redisGoingAwayFallsBackToLocalBucketsAndComesBack() {
-    try (var redis = RedisServer.start(); var server = TestServer.start(settings(redis.url()))) {
+    try (var redis = RedisServer.start();
+        var server = TestServer.start(settings(redis.url()))) {
       Api api = server.api();
       var org = server.newOrg();
       String token = api.token(org);
@@ -45,7 +47,8 @@ class RedisFailoverIT {
       assertThat(api.get(USAGE, admin).json().get("store").asString()).isEqualTo("redis");
 
       redis.kill();
-      // The first request after the loss finds out and is decided locally; none of them is an error.
+      // The first request after the loss finds out and is decided locally; none of them is an
+      // error.
       int ok = 0;
       for (int i = 0; i < 8; i++) {
         var r = api.get(CLIENTS, token);
@@ -59,17 +62,21 @@ class RedisFailoverIT {
       var usage = api.get(USAGE, admin);
       assertThat(usage.status()).isEqualTo(200);
       assertThat(usage.json().get("store").asString()).isEqualTo("memory-fallback");
-      assertThat(api.get("/metrics", null).body()).contains("switchboard_ratelimit_redis_available 0.0").contains("switchboard_ratelimit_redis_fallbacks_total 1.0");
+      assertThat(api.get("/metrics", null).body())
+          .contains("switchboard_ratelimit_redis_available 0.0")
+          .contains("switchboard_ratelimit_redis_fallbacks_total 1.0");
 
       redis.restart();
       await()
           .atMost(Duration.ofSeconds(15))
           .pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(api.get(USAGE, admin).json().get("store").asString()).isEqualTo("redis"));
+          .untilAsserted(() ->
+              assertThat(api.get(USAGE, admin).json().get("store").asString()).isEqualTo("redis"));
       // Redis came back empty: the bucket starts over there.
       String fresh = api.token(org);
       assertThat(api.get(CLIENTS, fresh).header("inin-ratelimit-count")).contains("1");
-      assertThat(api.get("/metrics", null).body()).contains("switchboard_ratelimit_redis_available 1.0");
+      assertThat(api.get("/metrics", null).body())
+          .contains("switchboard_ratelimit_redis_available 1.0");
     }
   }
 

@@ -14,10 +14,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request takes its tokens one Redis bucket at a time; when Redis fails on a later bucket, the tokens
- * already taken from the earlier ones go back. The failure is real: the org's bucket key holds a Redis list,
- * so Bucket4j's command on it fails with WRONGTYPE after the token bucket was debited. Before the fix the
- * give-back ran only on a refusal, and the failed request stayed counted in the token bucket.
+ * A request takes its tokens one Redis bucket at a time; when Redis fails on a later bucket, the
+ * tokens already taken from the earlier ones go back. The failure is real: the org's bucket key
+ * holds a Redis list, so Bucket4j's command on it fails with WRONGTYPE after the token bucket was
+ * debited. Before the fix the give-back ran only on a refusal, and the failed request stayed
+ * counted in the token bucket.
  */
 class RedisRefundIT {
   static final String CLIENTS = "/api/v2/oauth/clients";
@@ -41,7 +42,9 @@ class RedisRefundIT {
       Api api = server.api();
       var org = server.newOrg();
       String token = api.token(org);
-      for (int i = 1; i <= 2; i++) assertThat(api.get(CLIENTS, token).header("inin-ratelimit-count")).contains(Integer.toString(i));
+      for (int i = 1; i <= 2; i++)
+        assertThat(api.get(CLIENTS, token).header("inin-ratelimit-count"))
+            .contains(Integer.toString(i));
 
       var commands = connection.sync();
       List<String> orgBuckets = commands.keys(keyPrefix + "*:" + org.orgId() + ":org");
@@ -58,10 +61,13 @@ class RedisRefundIT {
       await()
           .atMost(Duration.ofSeconds(15))
           .pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(api.get(USAGE, admin).json().get("store").asString()).isEqualTo("redis"));
+          .untilAsserted(() ->
+              assertThat(api.get(USAGE, admin).json().get("store").asString()).isEqualTo("redis"));
       var next = api.get(CLIENTS, token);
       assertThat(next.status()).isEqualTo(200);
-      assertThat(next.header("inin-ratelimit-count")).as("the failed request's token went back to Redis").contains("3");
+      assertThat(next.header("inin-ratelimit-count"))
+          .as("the failed request's token went back to Redis")
+          .contains("3");
     }
   }
 }

@@ -8,13 +8,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one test on the real clock: after a refusal, a caller that really waits the Retry-After it was given
- * gets through. (With 20 per minute a token comes back every 3 s, so the wait is at most 3 s.)
+ * The one test on the real clock: after a refusal, a caller that really waits the Retry-After it
+ * was given gets through. (With 20 per minute a token comes back every 3 s, so the wait is at most
+ * 3 s.)
  */
 class RetryAfterRealClockIT {
   @Test
   void waitingTheRetryAfterSucceeds() throws InterruptedException {
-    try (var server = TestServer.start(Map.of("limits.client.credentials.token.rate.per.minute", "20"))) {
+    try (var server =
+        TestServer.start(Map.of("limits.client.credentials.token.rate.per.minute", "20"))) {
       Api api = server.api();
       String token = api.token(server.newOrg());
       long started = System.nanoTime();

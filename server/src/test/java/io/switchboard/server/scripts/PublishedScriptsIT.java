@@ -24,13 +24,21 @@ class PublishedScriptsIT extends TwoOrgServer {
     assertThat(v1.get("publishedDate").asString()).matches("\\d{4}-.*\\.\\d{3}Z");
     assertThat(v1.get("versionDate").asString()).isEqualTo(v1.get("publishedDate").asString());
     assertThat(v1.get("selfUri").asString()).isEqualTo("/api/v2/scripts/published/" + id);
-    assertThat(v1.get("pages").get(0).get("selfUri").asString()).isEqualTo("/api/v2/scripts/published/" + id + "/pages/start");
+    assertThat(v1.get("pages").get(0).get("selfUri").asString())
+        .isEqualTo("/api/v2/scripts/published/" + id + "/pages/start");
     assertThat(v1.get("variables")).isEqualTo(draft.get("variables"));
     assertThat(published.header("ETag")).contains("\"" + v1Id + "\"");
-    assertThat(api.get("/api/v2/scripts/" + id, token).json().get("publishedDate").asString()).isEqualTo(v1.get("publishedDate").asString());
+    assertThat(api.get("/api/v2/scripts/" + id, token).json().get("publishedDate").asString())
+        .isEqualTo(v1.get("publishedDate").asString());
 
     // Editing the draft leaves the published version as it was.
-    var edited = api.put("/api/v2/scripts/" + id, token, Fixtures.GREETING_SCRIPT.replace("\"Greeting\"", "\"Greeting edited\"").replaceFirst("\\{", "{\"version\":1,"));
+    var edited =
+        api.put(
+            "/api/v2/scripts/" + id,
+            token,
+            Fixtures.GREETING_SCRIPT
+                .replace("\"Greeting\"", "\"Greeting edited\"")
+                .replaceFirst("\\{", "{\"version\":1,"));
     assertThat(edited.status()).as(edited.body()).isEqualTo(200);
     JsonNode stillV1 = api.get("/api/v2/scripts/published/" + id, token).json();
     assertThat(stillV1.get("name").asString()).isEqualTo("Greeting");
@@ -38,11 +46,15 @@ class PublishedScriptsIT extends TwoOrgServer {
 
     var v2 = api.post("/api/v2/scripts/published", token, "{\"scriptId\":\"" + id + "\"}").json();
     assertThat(v2.get("versionId").asString()).isNotEqualTo(v1Id);
-    assertThat(api.get("/api/v2/scripts/published/" + id, token).json().get("name").asString()).isEqualTo("Greeting edited");
+    assertThat(api.get("/api/v2/scripts/published/" + id, token).json().get("name").asString())
+        .isEqualTo("Greeting edited");
     var old = api.get("/api/v2/scripts/published/" + id + "?scriptDataVersion=" + v1Id, token);
     assertThat(old.status()).isEqualTo(200);
     assertThat(old.json().get("name").asString()).isEqualTo("Greeting");
-    assertThat(api.get("/api/v2/scripts/published/" + id + "?scriptDataVersion=not-a-version", token).status()).isEqualTo(404);
+    assertThat(
+            api.get("/api/v2/scripts/published/" + id + "?scriptDataVersion=not-a-version", token)
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -58,13 +70,29 @@ class PublishedScriptsIT extends TwoOrgServer {
     assertThat(notModified.status()).isEqualTo(304);
     assertThat(notModified.body()).isEmpty();
     assertThat(notModified.header("ETag")).contains(etag);
-    assertThat(api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "W/" + etag).status()).isEqualTo(304);
-    assertThat(api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "\"other\", " + etag).status()).isEqualTo(304);
-    assertThat(api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "*").status()).isEqualTo(304);
-    assertThat(api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "\"other\"").status()).isEqualTo(200);
+    assertThat(
+            api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "W/" + etag)
+                .status())
+        .isEqualTo(304);
+    assertThat(
+            api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "\"other\", " + etag)
+                .status())
+        .isEqualTo(304);
+    assertThat(api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "*").status())
+        .isEqualTo(304);
+    assertThat(
+            api.get("/api/v2/scripts/published/" + id, token, "If-None-Match", "\"other\"")
+                .status())
+        .isEqualTo(200);
 
     // The exact header case the official clients compare.
-    var raw = RawHttp.exchange(server.port(), "GET", "/api/v2/scripts/published/" + id, List.of("Authorization: Bearer " + token, "If-None-Match: " + etag), null);
+    var raw =
+        RawHttp.exchange(
+            server.port(),
+            "GET",
+            "/api/v2/scripts/published/" + id,
+            List.of("Authorization: Bearer " + token, "If-None-Match: " + etag),
+            null);
     assertThat(raw.statusLine()).contains("304");
     assertThat(raw.exactHeader("ETag")).isEqualTo(etag);
 
@@ -73,7 +101,11 @@ class PublishedScriptsIT extends TwoOrgServer {
       assertThat(r.status()).as(sub).isEqualTo(200);
       String subTag = r.header("ETag").orElseThrow();
       assertThat(subTag).isNotEqualTo(etag);
-      assertThat(api.get("/api/v2/scripts/published/" + id + sub, token, "If-None-Match", subTag).status()).as(sub).isEqualTo(304);
+      assertThat(
+              api.get("/api/v2/scripts/published/" + id + sub, token, "If-None-Match", subTag)
+                  .status())
+          .as(sub)
+          .isEqualTo(304);
     }
 
     // A new published version is a new representation: the old tag no longer matches.
@@ -87,14 +119,27 @@ class PublishedScriptsIT extends TwoOrgServer {
   void variablesAndPagesOfThePublishedVersion() {
     String id = fx.publishedScript(Fixtures.GREETING_SCRIPT);
     assertThat(api.get("/api/v2/scripts/published/" + id + "/variables", token).json()).hasSize(4);
-    assertThat(variableNames(api.get("/api/v2/scripts/published/" + id + "/variables?input=true", token).json())).containsExactly("customerName");
-    assertThat(variableNames(api.get("/api/v2/scripts/published/" + id + "/variables?output=true", token).json())).containsExactly("consent");
-    assertThat(variableNames(api.get("/api/v2/scripts/published/" + id + "/variables?type=number", token).json())).containsExactly("age");
-    assertThat(api.get("/api/v2/scripts/published/" + id + "/variables?type=date", token).status()).isEqualTo(400);
+    assertThat(
+            variableNames(
+                api.get("/api/v2/scripts/published/" + id + "/variables?input=true", token).json()))
+        .containsExactly("customerName");
+    assertThat(
+            variableNames(
+                api.get("/api/v2/scripts/published/" + id + "/variables?output=true", token)
+                    .json()))
+        .containsExactly("consent");
+    assertThat(
+            variableNames(
+                api.get("/api/v2/scripts/published/" + id + "/variables?type=number", token)
+                    .json()))
+        .containsExactly("age");
+    assertThat(api.get("/api/v2/scripts/published/" + id + "/variables?type=date", token).status())
+        .isEqualTo(400);
     var pages = api.get("/api/v2/scripts/published/" + id + "/pages", token).json();
     assertThat(pages).hasSize(2);
     assertThat(pages.get(1).get("id").asString()).isEqualTo("second");
-    assertThat(api.get("/api/v2/scripts/published/" + id + "/pages/nope", token).status()).isEqualTo(404);
+    assertThat(api.get("/api/v2/scripts/published/" + id + "/pages/nope", token).status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -110,9 +155,18 @@ class PublishedScriptsIT extends TwoOrgServer {
     var ids = new ArrayList<String>();
     for (JsonNode e : listing.get("entities")) ids.add(e.get("id").asString());
     assertThat(ids).containsExactly(a, c);
-    assertThat(listing.get("selfUri").asString()).isEqualTo("/api/v2/scripts/published?pageSize=25&pageNumber=1");
-    assertThat(api.get("/api/v2/scripts/published?name=c%20pub", t).json().get("total").asLong()).isEqualTo(1);
-    assertThat(api.get("/api/v2/scripts/published?sortOrder=descending", t).json().get("entities").get(0).get("id").asString()).isEqualTo(c);
+    assertThat(listing.get("selfUri").asString())
+        .isEqualTo("/api/v2/scripts/published?pageSize=25&pageNumber=1");
+    assertThat(api.get("/api/v2/scripts/published?name=c%20pub", t).json().get("total").asLong())
+        .isEqualTo(1);
+    assertThat(
+            api.get("/api/v2/scripts/published?sortOrder=descending", t)
+                .json()
+                .get("entities")
+                .get(0)
+                .get("id")
+                .asString())
+        .isEqualTo(c);
   }
 
   @Test
@@ -124,14 +178,31 @@ class PublishedScriptsIT extends TwoOrgServer {
 
     String id = fx.script(Fixtures.GREETING_SCRIPT);
     JsonNode draft = api.get("/api/v2/scripts/" + id, token).json();
-    api.put("/api/v2/scripts/" + id, token, Fixtures.GREETING_SCRIPT.replaceFirst("\\{", "{\"version\":1,"));
-    var stale = api.post("/api/v2/scripts/published", token, "{\"scriptId\":\"" + id + "\",\"versionId\":\"" + draft.get("versionId").asString() + "\"}");
+    api.put(
+        "/api/v2/scripts/" + id,
+        token,
+        Fixtures.GREETING_SCRIPT.replaceFirst("\\{", "{\"version\":1,"));
+    var stale =
+        api.post(
+            "/api/v2/scripts/published",
+            token,
+            "{\"scriptId\":\""
+                + id
+                + "\",\"versionId\":\""
+                + draft.get("versionId").asString()
+                + "\"}");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().get("code").asString()).isEqualTo("version.mismatch");
     assertThat(stale.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
     assertThat(api.get("/api/v2/scripts/published/" + id, token).status()).isEqualTo(404);
 
-    assertThat(api.post("/api/v2/scripts/published", token, "{\"scriptId\":\"00000000-0000-0000-0000-000000000000\"}").status()).isEqualTo(404);
+    assertThat(
+            api.post(
+                    "/api/v2/scripts/published",
+                    token,
+                    "{\"scriptId\":\"00000000-0000-0000-0000-000000000000\"}")
+                .status())
+        .isEqualTo(404);
     assertThat(api.post("/api/v2/scripts/published", token, "{}").status()).isEqualTo(400);
   }
 
@@ -141,7 +212,8 @@ class PublishedScriptsIT extends TwoOrgServer {
     assertThat(api.get("/api/v2/scripts/published/" + id, token).status()).isEqualTo(200);
     api.delete("/api/v2/scripts/" + id, token);
     assertThat(api.get("/api/v2/scripts/published/" + id, token).status()).isEqualTo(404);
-    assertThat(api.get("/api/v2/scripts/published/" + id + "/pages", token).status()).isEqualTo(404);
+    assertThat(api.get("/api/v2/scripts/published/" + id + "/pages", token).status())
+        .isEqualTo(404);
     assertThat(api.get("/api/v2/scripts/published?pageSize=500", token).body()).doesNotContain(id);
   }
 

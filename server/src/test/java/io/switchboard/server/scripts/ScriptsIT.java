@@ -21,7 +21,8 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(s.get("name").asString()).isEqualTo("Greeting");
     assertThat(s.get("versionId").asString()).isNotBlank();
     assertThat(s.get("version").asLong()).isEqualTo(1);
-    assertThat(s.get("createdDate").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    assertThat(s.get("createdDate").asString())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     assertThat(s.get("modifiedDate").asString()).isEqualTo(s.get("createdDate").asString());
     assertThat(s.get("versionDate").asString()).isEqualTo(s.get("modifiedDate").asString());
     assertThat(s.has("publishedDate")).isFalse();
@@ -47,12 +48,18 @@ class ScriptsIT extends TwoOrgServer {
     var got = api.get("/api/v2/scripts/" + id, token);
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.json()).isEqualTo(s);
-    assertThat(api.get("/api/v2/scripts/" + id, token, "If-None-Match", "\"1\"").status()).isEqualTo(304);
+    assertThat(api.get("/api/v2/scripts/" + id, token, "If-None-Match", "\"1\"").status())
+        .isEqualTo(304);
   }
 
   @Test
   void componentAndPageIdsAreGeneratedWhenLeftOut() {
-    var r = api.post("/api/v2/scripts", token, "{\"name\":\"no ids\",\"pages\":[{\"name\":\"Only\",\"components\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+    var r =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"no"
+                + " ids\",\"pages\":[{\"name\":\"Only\",\"components\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
     assertThat(r.status()).isEqualTo(201);
     JsonNode page = r.json().get("pages").get(0);
     assertThat(page.get("id").asString()).isNotBlank();
@@ -64,7 +71,8 @@ class ScriptsIT extends TwoOrgServer {
   void listingPagesSortsAndFiltersByName() {
     String t = api.token(server.newOrg());
     var f = new Fixtures(api, t);
-    for (String name : List.of("Delta", "alpha", "Gamma one", "gamma two", "Beta 50%")) f.script("{\"name\":\"" + name + "\"}");
+    for (String name : List.of("Delta", "alpha", "Gamma one", "gamma two", "Beta 50%"))
+      f.script("{\"name\":\"" + name + "\"}");
 
     var first = api.get("/api/v2/scripts?pageSize=2", t).json();
     assertThat(first.get("total").asLong()).isEqualTo(5);
@@ -72,23 +80,31 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(first.get("pageSize").asInt()).isEqualTo(2);
     assertThat(first.get("pageNumber").asInt()).isEqualTo(1);
     assertThat(names(first)).containsExactly("alpha", "Beta 50%");
-    assertThat(first.get("nextUri").asString()).isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=2");
-    assertThat(first.get("lastUri").asString()).isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=3");
-    assertThat(first.get("firstUri").asString()).isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=1");
-    assertThat(first.get("selfUri").asString()).isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=1");
+    assertThat(first.get("nextUri").asString())
+        .isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=2");
+    assertThat(first.get("lastUri").asString())
+        .isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=3");
+    assertThat(first.get("firstUri").asString())
+        .isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=1");
+    assertThat(first.get("selfUri").asString())
+        .isEqualTo("/api/v2/scripts?pageSize=2&pageNumber=1");
     assertThat(first.has("previousUri")).isFalse();
     var last = api.get("/api/v2/scripts?pageSize=2&pageNumber=3", t).json();
     assertThat(names(last)).containsExactly("gamma two");
     assertThat(last.has("nextUri")).isFalse();
 
-    assertThat(names(api.get("/api/v2/scripts?sortOrder=descending", t).json())).containsExactly("gamma two", "Gamma one", "Delta", "Beta 50%", "alpha");
-    assertThat(names(api.get("/api/v2/scripts?sortBy=createdDate&sortOrder=desc", t).json())).hasSize(5);
+    assertThat(names(api.get("/api/v2/scripts?sortOrder=descending", t).json()))
+        .containsExactly("gamma two", "Gamma one", "Delta", "Beta 50%", "alpha");
+    assertThat(names(api.get("/api/v2/scripts?sortBy=createdDate&sortOrder=desc", t).json()))
+        .hasSize(5);
     var gamma = api.get("/api/v2/scripts?name=GAMMA", t).json();
     assertThat(names(gamma)).containsExactly("Gamma one", "gamma two");
     assertThat(gamma.get("total").asLong()).isEqualTo(2);
     assertThat(gamma.get("selfUri").asString()).contains("name=GAMMA");
     assertThat(names(api.get("/api/v2/scripts?name=50%25", t).json())).containsExactly("Beta 50%");
-    assertThat(api.get("/api/v2/scripts?name=a_p", t).json().get("total").asLong()).as("_ is not a wildcard").isZero();
+    assertThat(api.get("/api/v2/scripts?name=a_p", t).json().get("total").asLong())
+        .as("_ is not a wildcard")
+        .isZero();
 
     var bad = api.get("/api/v2/scripts?sortBy=colour", t);
     assertThat(bad.status()).isEqualTo(400);
@@ -103,8 +119,8 @@ class ScriptsIT extends TwoOrgServer {
         api.post(
             "/api/v2/scripts",
             token,
-            "{\"name\":\"bad\",\"variables\":[{\"name\":\"known\",\"type\":\"string\"}],\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"ok\",\"type\":\"text\",\"text\":\"{{known}}\"}]},"
-                + "{\"id\":\"p2\",\"name\":\"Second\",\"components\":[{\"id\":\"c9\",\"type\":\"text\",\"text\":\"Hi {{ unknownThing }}\"}]}]}");
+            "{\"name\":\"bad\",\"variables\":[{\"name\":\"known\",\"type\":\"string\"}],\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"ok\",\"type\":\"text\",\"text\":\"{{known}}\"}]},{\"id\":\"p2\",\"name\":\"Second\",\"components\":[{\"id\":\"c9\",\"type\":\"text\",\"text\":\"Hi"
+                + " {{ unknownThing }}\"}]}]}");
     assertThat(r.status()).isEqualTo(400);
     JsonNode e = r.json();
     assertThat(e.get("code").asString()).isEqualTo("invalid.value");
@@ -112,56 +128,119 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(e.get("messageParams").get("pageName").asString()).isEqualTo("Second");
     assertThat(e.get("messageParams").get("componentId").asString()).isEqualTo("c9");
     assertThat(e.get("messageParams").get("variable").asString()).isEqualTo("unknownThing");
-    assertThat(e.get("messageParams").get("field").asString()).isEqualTo("pages[1].components[0].text");
-    assertThat(e.get("message").asString()).contains("Second").contains("c9").contains("unknownThing");
+    assertThat(e.get("messageParams").get("field").asString())
+        .isEqualTo("pages[1].components[0].text");
+    assertThat(e.get("message").asString())
+        .contains("Second")
+        .contains("c9")
+        .contains("unknownThing");
   }
 
   @Test
   void unknownVariableInABindingNamesThePageAndComponent() {
-    var r = api.post("/api/v2/scripts", token, "{\"name\":\"bad\",\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"in1\",\"type\":\"input\",\"variable\":\"nope\"}]}]}");
+    var r =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"bad\",\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"in1\",\"type\":\"input\",\"variable\":\"nope\"}]}]}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("messageParams").get("componentId").asString()).isEqualTo("in1");
     assertThat(r.json().get("messageParams").get("pageId").asString()).isEqualTo("p1");
     assertThat(r.json().get("messageParams").get("variable").asString()).isEqualTo("nope");
 
-    var button = api.post("/api/v2/scripts", token, "{\"name\":\"bad\",\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"b1\",\"type\":\"button\",\"action\":\"setVariable\",\"variable\":\"ghost\",\"value\":1}]}]}");
+    var button =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"bad\",\"pages\":[{\"id\":\"p1\",\"name\":\"First\",\"components\":[{\"id\":\"b1\",\"type\":\"button\",\"action\":\"setVariable\",\"variable\":\"ghost\",\"value\":1}]}]}");
     assertThat(button.status()).isEqualTo(400);
     assertThat(button.json().get("messageParams").get("componentId").asString()).isEqualTo("b1");
   }
 
   @Test
   void componentsAndVariablesAreCheckedForTypes() {
-    String vars = "\"variables\":[{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"number\"}]";
+    String vars =
+        "\"variables\":[{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"number\"}]";
     record Case(String components, String componentId, String field) {}
     var cases =
         List.of(
-            new Case("{\"id\":\"cb\",\"type\":\"input\",\"inputType\":\"checkbox\",\"variable\":\"s\"}", "cb", "variable"),
-            new Case("{\"id\":\"num\",\"type\":\"input\",\"inputType\":\"number\",\"variable\":\"s\"}", "num", "variable"),
-            new Case("{\"id\":\"sel\",\"type\":\"input\",\"inputType\":\"select\",\"variable\":\"s\"}", "sel", "options"),
-            new Case("{\"id\":\"weird\",\"type\":\"input\",\"inputType\":\"slider\",\"variable\":\"s\"}", "weird", "inputType"),
-            new Case("{\"id\":\"btn\",\"type\":\"button\",\"action\":\"setVariable\",\"variable\":\"n\",\"value\":\"ten\"}", "btn", "value"),
-            new Case("{\"id\":\"act\",\"type\":\"button\",\"action\":\"explode\"}", "act", "action"),
+            new Case(
+                "{\"id\":\"cb\",\"type\":\"input\",\"inputType\":\"checkbox\",\"variable\":\"s\"}",
+                "cb",
+                "variable"),
+            new Case(
+                "{\"id\":\"num\",\"type\":\"input\",\"inputType\":\"number\",\"variable\":\"s\"}",
+                "num",
+                "variable"),
+            new Case(
+                "{\"id\":\"sel\",\"type\":\"input\",\"inputType\":\"select\",\"variable\":\"s\"}",
+                "sel",
+                "options"),
+            new Case(
+                "{\"id\":\"weird\",\"type\":\"input\",\"inputType\":\"slider\",\"variable\":\"s\"}",
+                "weird",
+                "inputType"),
+            new Case(
+                "{\"id\":\"btn\",\"type\":\"button\",\"action\":\"setVariable\",\"variable\":\"n\",\"value\":\"ten\"}",
+                "btn",
+                "value"),
+            new Case(
+                "{\"id\":\"act\",\"type\":\"button\",\"action\":\"explode\"}", "act", "action"),
             new Case("{\"id\":\"what\",\"type\":\"video\"}", "what", "type"),
             new Case("{\"id\":\"txt\",\"type\":\"text\"}", "txt", "text"));
     for (Case c : cases) {
-      var r = api.post("/api/v2/scripts", token, "{\"name\":\"x\"," + vars + ",\"pages\":[{\"id\":\"pg\",\"name\":\"Pg\",\"components\":[" + c.components() + "]}]}");
+      var r =
+          api.post(
+              "/api/v2/scripts",
+              token,
+              "{\"name\":\"x\","
+                  + vars
+                  + ",\"pages\":[{\"id\":\"pg\",\"name\":\"Pg\",\"components\":["
+                  + c.components()
+                  + "]}]}");
       assertThat(r.status()).as(c.components()).isEqualTo(400);
-      assertThat(r.json().get("messageParams").get("componentId").asString()).as(c.components()).isEqualTo(c.componentId());
+      assertThat(r.json().get("messageParams").get("componentId").asString())
+          .as(c.components())
+          .isEqualTo(c.componentId());
       assertThat(r.json().get("messageParams").get("pageId").asString()).isEqualTo("pg");
-      assertThat(r.json().get("messageParams").get("field").asString()).as(c.components()).isEqualTo("pages[0].components[0]." + c.field());
+      assertThat(r.json().get("messageParams").get("field").asString())
+          .as(c.components())
+          .isEqualTo("pages[0].components[0]." + c.field());
     }
-    var dupVar = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"a\",\"type\":\"number\"}]}");
+    var dupVar =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"a\",\"type\":\"number\"}]}");
     assertThat(dupVar.status()).isEqualTo(400);
     assertThat(dupVar.json().get("messageParams").get("variable").asString()).isEqualTo("a");
-    var badDefault = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"number\",\"defaultValue\":\"1\"}]}");
+    var badDefault =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"number\",\"defaultValue\":\"1\"}]}");
     assertThat(badDefault.status()).isEqualTo(400);
-    assertThat(badDefault.json().get("messageParams").get("field").asString()).isEqualTo("variables[0].defaultValue");
-    var badType = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"date\"}]}");
+    assertThat(badDefault.json().get("messageParams").get("field").asString())
+        .isEqualTo("variables[0].defaultValue");
+    var badType =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"x\",\"variables\":[{\"name\":\"a\",\"type\":\"date\"}]}");
     assertThat(badType.status()).isEqualTo(400);
-    var badStart = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"startPageId\":\"nowhere\",\"pages\":[{\"id\":\"p\",\"name\":\"P\"}]}");
+    var badStart =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"x\",\"startPageId\":\"nowhere\",\"pages\":[{\"id\":\"p\",\"name\":\"P\"}]}");
     assertThat(badStart.status()).isEqualTo(400);
-    assertThat(badStart.json().get("messageParams").get("field").asString()).isEqualTo("startPageId");
-    var dupComponent = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"c\",\"type\":\"text\",\"text\":\"a\"}]},{\"id\":\"q\",\"name\":\"Q\",\"components\":[{\"id\":\"c\",\"type\":\"text\",\"text\":\"b\"}]}]}");
+    assertThat(badStart.json().get("messageParams").get("field").asString())
+        .isEqualTo("startPageId");
+    var dupComponent =
+        api.post(
+            "/api/v2/scripts",
+            token,
+            "{\"name\":\"x\",\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"c\",\"type\":\"text\",\"text\":\"a\"}]},{\"id\":\"q\",\"name\":\"Q\",\"components\":[{\"id\":\"c\",\"type\":\"text\",\"text\":\"b\"}]}]}");
     assertThat(dupComponent.status()).isEqualTo(400);
     assertThat(dupComponent.json().get("messageParams").get("pageId").asString()).isEqualTo("q");
   }
@@ -176,9 +255,13 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(wrongType.json().get("messageParams").get("field").asString()).isEqualTo("name");
     var unknownField = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"colour\":\"red\"}");
     assertThat(unknownField.status()).isEqualTo(400);
-    assertThat(unknownField.json().get("messageParams").get("field").asString()).isEqualTo("colour");
+    assertThat(unknownField.json().get("messageParams").get("field").asString())
+        .isEqualTo("colour");
     assertThat(api.post("/api/v2/scripts", token, "{}").status()).isEqualTo(400);
-    assertThat(api.post("/api/v2/scripts", token, "{\"name\":\"x\"}", "Content-Type", "text/plain").status()).isEqualTo(415);
+    assertThat(
+            api.post("/api/v2/scripts", token, "{\"name\":\"x\"}", "Content-Type", "text/plain")
+                .status())
+        .isEqualTo(415);
     var features = api.post("/api/v2/scripts", token, "{\"name\":\"x\",\"features\":[1]}");
     assertThat(features.status()).isEqualTo(400);
     var huge = api.post("/api/v2/scripts", token, "{\"name\":\"" + "x".repeat(1_100_000) + "\"}");
@@ -198,14 +281,18 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().get("code").asString()).isEqualTo("version.mismatch");
     assertThat(stale.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
-    assertThat(api.get("/api/v2/scripts/" + id, token).json().get("name").asString()).isEqualTo("Greeting v2");
+    assertThat(api.get("/api/v2/scripts/" + id, token).json().get("name").asString())
+        .isEqualTo("Greeting v2");
 
-    var staleHeader = api.put("/api/v2/scripts/" + id, token, "{\"name\":\"lost update\"}", "If-Match", "\"1\"");
+    var staleHeader =
+        api.put("/api/v2/scripts/" + id, token, "{\"name\":\"lost update\"}", "If-Match", "\"1\"");
     assertThat(staleHeader.status()).isEqualTo(409);
     var noVersion = api.put("/api/v2/scripts/" + id, token, "{\"name\":\"no version\"}");
     assertThat(noVersion.status()).isEqualTo(400);
     assertThat(noVersion.json().get("messageParams").get("field").asString()).isEqualTo("version");
-    var disagree = api.put("/api/v2/scripts/" + id, token, "{\"name\":\"x\",\"version\":2}", "If-Match", "\"1\"");
+    var disagree =
+        api.put(
+            "/api/v2/scripts/" + id, token, "{\"name\":\"x\",\"version\":2}", "If-Match", "\"1\"");
     assertThat(disagree.status()).isEqualTo(400);
     assertThat(api.get("/api/v2/scripts/" + id, token).json().get("version").asLong()).isEqualTo(2);
 
@@ -215,7 +302,8 @@ class ScriptsIT extends TwoOrgServer {
     var v3 = api.put("/api/v2/scripts/" + id, token, edited, "If-Match", "\"2\"");
     assertThat(v3.status()).as(v3.body()).isEqualTo(200);
     assertThat(v3.json().get("name").asString()).isEqualTo("Greeting v3");
-    assertThat(v3.json().get("versionId").asString()).isNotEqualTo(current.get("versionId").asString());
+    assertThat(v3.json().get("versionId").asString())
+        .isNotEqualTo(current.get("versionId").asString());
   }
 
   @Test
@@ -227,7 +315,8 @@ class ScriptsIT extends TwoOrgServer {
     assertThat(pages.json()).hasSize(2);
     var second = api.get("/api/v2/scripts/" + id + "/pages/second", token);
     assertThat(second.json().get("name").asString()).isEqualTo("Second");
-    assertThat(second.json().get("components").get(0).get("text").asString()).isEqualTo("Bye {{customerName}}");
+    assertThat(second.json().get("components").get(0).get("text").asString())
+        .isEqualTo("Bye {{customerName}}");
     assertThat(api.get("/api/v2/scripts/" + id + "/pages/nope", token).status()).isEqualTo(404);
   }
 
@@ -245,25 +334,43 @@ class ScriptsIT extends TwoOrgServer {
     var foreign = api.get("/api/v2/scripts/" + id, otherToken);
     var missing = api.get("/api/v2/scripts/00000000-0000-0000-0000-000000000000", otherToken);
     assertThat(foreign.status()).isEqualTo(404);
-    assertThat(foreign.json().get("code").asString()).isEqualTo(missing.json().get("code").asString()).isEqualTo("not.found");
-    assertThat(api.put("/api/v2/scripts/" + id, otherToken, "{\"name\":\"hijack\",\"version\":1}").status()).isEqualTo(404);
+    assertThat(foreign.json().get("code").asString())
+        .isEqualTo(missing.json().get("code").asString())
+        .isEqualTo("not.found");
+    assertThat(
+            api.put("/api/v2/scripts/" + id, otherToken, "{\"name\":\"hijack\",\"version\":1}")
+                .status())
+        .isEqualTo(404);
     assertThat(api.delete("/api/v2/scripts/" + id, otherToken).status()).isEqualTo(404);
     assertThat(api.get("/api/v2/scripts/" + id + "/pages", otherToken).status()).isEqualTo(404);
-    assertThat(api.post("/api/v2/scripts/published", otherToken, "{\"scriptId\":\"" + id + "\"}").status()).isEqualTo(404);
+    assertThat(
+            api.post("/api/v2/scripts/published", otherToken, "{\"scriptId\":\"" + id + "\"}")
+                .status())
+        .isEqualTo(404);
     assertThat(api.get("/api/v2/scripts?pageSize=500", otherToken).body()).doesNotContain(id);
     assertThat(api.get("/api/v2/scripts/" + id, token).json().get("version").asLong()).isEqualTo(1);
   }
 
   @Test
   void readonlyScopeReadsAndAMissingScopeIs403() {
-    var ro = api.post("/api/v2/oauth/clients", token, "{\"name\":\"ro\",\"scope\":[\"scripts:readonly\"]}").json();
+    var ro =
+        api.post(
+                "/api/v2/oauth/clients",
+                token,
+                "{\"name\":\"ro\",\"scope\":[\"scripts:readonly\"]}")
+            .json();
     String roToken = api.token(ro.get("id").asString(), ro.get("secret").asString());
     assertThat(api.get("/api/v2/scripts", roToken).status()).isEqualTo(200);
     var write = api.post("/api/v2/scripts", roToken, "{\"name\":\"nope\"}");
     assertThat(write.status()).isEqualTo(403);
     assertThat(write.json().get("messageParams").get("scope").asString()).isEqualTo("scripts");
 
-    var other = api.post("/api/v2/oauth/clients", token, "{\"name\":\"calls\",\"scope\":[\"conversations\"]}").json();
+    var other =
+        api.post(
+                "/api/v2/oauth/clients",
+                token,
+                "{\"name\":\"calls\",\"scope\":[\"conversations\"]}")
+            .json();
     String callsToken = api.token(other.get("id").asString(), other.get("secret").asString());
     var denied = api.get("/api/v2/scripts", callsToken);
     assertThat(denied.status()).isEqualTo(403);

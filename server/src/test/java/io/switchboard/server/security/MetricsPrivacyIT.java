@@ -8,7 +8,10 @@ import io.switchboard.server.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Issue 10, item 5: an unauthenticated scrape of /metrics does not list org ids or per-org counters. */
+/**
+ * Issue 10, item 5: an unauthenticated scrape of /metrics does not list org ids or per-org
+ * counters.
+ */
 class MetricsPrivacyIT {
   @Test
   void byDefaultTheScrapeHasNoOrgIds() {
@@ -19,13 +22,22 @@ class MetricsPrivacyIT {
       Api.Response scrape = api.get("/metrics", null);
       assertThat(scrape.status()).isEqualTo(200);
       // The rate limiter still counts, as totals.
-      assertThat(scrape.body()).contains("switchboard_ratelimit_requests_total").doesNotContain(org.orgId()).doesNotContain("org=\"");
+      assertThat(scrape.body())
+          .contains("switchboard_ratelimit_requests_total")
+          .doesNotContain(org.orgId())
+          .doesNotContain("org=\"");
     }
   }
 
   @Test
   void perOrgSeriesAreOptInAndTheScrapeTokenGuardsThem() {
-    try (TestServer server = TestServer.start(Map.of(SettingKeys.METRICS_PER_ORG, "true", SettingKeys.METRICS_TOKEN, "scrape-secret-1"))) {
+    try (TestServer server =
+        TestServer.start(
+            Map.of(
+                SettingKeys.METRICS_PER_ORG,
+                "true",
+                SettingKeys.METRICS_TOKEN,
+                "scrape-secret-1"))) {
       Api api = server.api();
       TestServer.OrgAccess org = server.newOrg();
       assertThat(api.get("/api/v2/users", api.token(org)).status()).isEqualTo(200);

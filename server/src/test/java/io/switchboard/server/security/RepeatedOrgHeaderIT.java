@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Issue 10, item 6: every value of {@code X-Genesys-Organization-Id} is checked, not only the first. */
+/**
+ * Issue 10, item 6: every value of {@code X-Genesys-Organization-Id} is checked, not only the
+ * first.
+ */
 class RepeatedOrgHeaderIT {
   static TestServer server;
   static TestServer.OrgAccess mine;

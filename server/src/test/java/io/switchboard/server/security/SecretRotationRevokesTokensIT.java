@@ -28,7 +28,9 @@ class SecretRotationRevokesTokensIT {
   void aTokenIssuedBeforeTheRotationIsRefusedAndANewOneWorks() {
     TestServer.OrgAccess org = server.newOrg();
     String admin = api.token(org);
-    var created = api.post("/api/v2/oauth/clients", admin, "{\"name\":\"agent app\",\"scope\":[\"users\"]}").json();
+    var created =
+        api.post("/api/v2/oauth/clients", admin, "{\"name\":\"agent app\",\"scope\":[\"users\"]}")
+            .json();
     String id = created.get("id").asString();
     String before = api.token(id, created.get("secret").asString());
     assertThat(api.get("/api/v2/users", before).status()).isEqualTo(200);

@@ -31,9 +31,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 1: whoever can read the data directory (or a database dump) must not be able to mint
- * tokens. The server secrets are sealed with the credentials key, the data directory and its files are
- * owner-only, and {@code credentials rotate-key} replaces the signing key so older tokens fail.
+ * Issue 10, item 1: whoever can read the data directory (or a database dump) must not be able to
+ * mint tokens. The server secrets are sealed with the credentials key, the data directory and its
+ * files are owner-only, and {@code credentials rotate-key} replaces the signing key so older tokens
+ * fail.
  */
 class SecretsAtRestIT {
 
@@ -48,13 +49,15 @@ class SecretsAtRestIT {
     try (TestServer server = TestServer.start(dataDir(dir))) {
       Api api = server.api();
       api.get("/api/v2/users", api.token(server.newOrg()));
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .isEqualTo("rwx------");
       List<String> notOwnerOnly = new ArrayList<>();
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) files::iterator) {
           if (p.equals(dir)) continue;
           String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-          if (!perms.equals(Files.isDirectory(p) ? "rwx------" : "rw-------")) notOwnerOnly.add(dir.relativize(p) + " " + perms);
+          if (!perms.equals(Files.isDirectory(p) ? "rwx------" : "rw-------"))
+            notOwnerOnly.add(dir.relativize(p) + " " + perms);
         }
       }
       assertThat(notOwnerOnly).isEmpty();
@@ -69,9 +72,14 @@ class SecretsAtRestIT {
     Path stray = Files.writeString(dir.resolve("notes.txt"), "left here by an older version");
     Files.setPosixFilePermissions(stray, PosixFilePermissions.fromString("rw-r--r--"));
     try (TestServer server = TestServer.start(dataDir(dir))) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stray))).isEqualTo("rw-------");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("switchboard.mv.db")))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .isEqualTo("rwx------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stray)))
+          .isEqualTo("rw-------");
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(dir.resolve("switchboard.mv.db"))))
+          .isEqualTo("rw-------");
     }
   }
 
@@ -83,11 +91,21 @@ class SecretsAtRestIT {
       Api api = server.api();
       // What someone with a copy of the database file reads.
       String stored =
-          server.switchboard().database().jdbi().withHandle(h -> h.createQuery("select secret_value from server_secrets where name = 'token-signing-key'").mapTo(String.class).one());
+          server
+              .switchboard()
+              .database()
+              .jdbi()
+              .withHandle(h ->
+                  h.createQuery(
+                          "select secret_value from server_secrets where name ="
+                              + " 'token-signing-key'")
+                      .mapTo(String.class)
+                      .one());
       String forged = forge(decodeAny(stored), org);
       Api.Response r = api.get("/api/v2/users", forged);
       assertThat(r.status()).isEqualTo(401);
-      // (With the key kept in clear, as before, that forgery was a 200.) The server's own tokens work.
+      // (With the key kept in clear, as before, that forgery was a 200.) The server's own tokens
+      // work.
       assertThat(api.get("/api/v2/users", api.token(org)).status()).isEqualTo(200);
     }
   }
@@ -128,7 +146,10 @@ class SecretsAtRestIT {
     }
   }
 
-  /** An all-scopes token for the org's admin client, signed with {@code key} as the server signs its own. */
+  /**
+   * An all-scopes token for the org's admin client, signed with {@code key} as the server signs its
+   * own.
+   */
   private static String forge(byte[] key, TestServer.OrgAccess org) throws Exception {
     Instant now = Instant.now();
     var claims =

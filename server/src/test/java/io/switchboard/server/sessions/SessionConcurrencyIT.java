@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Seed 001's partner app, at scale: many writers on one session at once. Unversioned merge-patches never
- * lose to each other; versioned ones are strict. On H2 and on PostgreSQL, over real HTTP.
+ * Seed 001's partner app, at scale: many writers on one session at once. Unversioned merge-patches
+ * never lose to each other; versioned ones are strict. On H2 and on PostgreSQL, over real HTTP.
  */
 class SessionConcurrencyIT {
   static final String SESSIONS = "/api/v2/agent-scripting/sessions";
@@ -31,13 +31,26 @@ class SessionConcurrencyIT {
         (api, fx) -> {
           String session = newSession(fx, WRITERS);
 
-          List<Api.Response> responses = Concurrently.run(WRITERS, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}", "Content-Type", "application/merge-patch+json"));
+          List<Api.Response> responses =
+              Concurrently.run(
+                  WRITERS,
+                  i ->
+                      api.patch(
+                          SESSIONS + "/" + session,
+                          fx.token(),
+                          "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}",
+                          "Content-Type",
+                          "application/merge-patch+json"));
 
           assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
-          assertThat(responses.stream().map(r -> r.json().get("version").asLong()).distinct().count()).as("each write saw its own version").isEqualTo(WRITERS);
+          assertThat(
+                  responses.stream().map(r -> r.json().get("version").asLong()).distinct().count())
+              .as("each write saw its own version")
+              .isEqualTo(WRITERS);
           JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
           assertThat(after.get("version").asLong()).isEqualTo(WRITERS + 1);
-          for (int i = 0; i < WRITERS; i++) assertThat(after.get("data").get("k" + i).asString()).isEqualTo("v" + i);
+          for (int i = 0; i < WRITERS; i++)
+            assertThat(after.get("data").get("k" + i).asString()).isEqualTo("v" + i);
         });
   }
 
@@ -49,13 +62,27 @@ class SessionConcurrencyIT {
         (api, fx) -> {
           String session = newSession(fx, 16);
 
-          List<Api.Response> responses = Concurrently.run(16, i -> api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json", "If-Match", "\"1\""));
+          List<Api.Response> responses =
+              Concurrently.run(
+                  16,
+                  i ->
+                      api.patch(
+                          SESSIONS + "/" + session,
+                          fx.token(),
+                          "{\"data\":{\"k" + i + "\":\"v\"}}",
+                          "Content-Type",
+                          "application/merge-patch+json",
+                          "If-Match",
+                          "\"1\""));
 
           assertThat(responses.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
-          assertThat(responses.stream().filter(r -> r.status() == 409)).hasSize(15).allSatisfy(r -> {
-            assertThat(r.json().get("code").asString()).isEqualTo("version.mismatch");
-            assertThat(r.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
-          });
+          assertThat(responses.stream().filter(r -> r.status() == 409))
+              .hasSize(15)
+              .allSatisfy(r -> {
+                assertThat(r.json().get("code").asString()).isEqualTo("version.mismatch");
+                assertThat(r.json().get("messageParams").get("currentVersion").asLong())
+                    .isEqualTo(2);
+              });
           JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
           assertThat(after.get("version").asLong()).isEqualTo(2);
           assertThat(after.get("data").size()).as("only the winner's key was written").isEqualTo(1);
@@ -64,7 +91,8 @@ class SessionConcurrencyIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
-  void patchesRacingACompletionEitherLandBeforeItOrGetSessionCompleted(String dialect) throws Exception {
+  void patchesRacingACompletionEitherLandBeforeItOrGetSessionCompleted(String dialect)
+      throws Exception {
     withServer(
         dialect,
         (api, fx) -> {
@@ -73,22 +101,31 @@ class SessionConcurrencyIT {
           List<Api.Response> responses =
               Concurrently.run(
                   33,
-                  i -> i == 32
-                      ? api.post(SESSIONS + "/" + session + "/complete", fx.token(), null)
-                      : api.patch(SESSIONS + "/" + session, fx.token(), "{\"data\":{\"k" + i + "\":\"v\"}}", "Content-Type", "application/merge-patch+json"));
+                  i ->
+                      i == 32
+                          ? api.post(SESSIONS + "/" + session + "/complete", fx.token(), null)
+                          : api.patch(
+                              SESSIONS + "/" + session,
+                              fx.token(),
+                              "{\"data\":{\"k" + i + "\":\"v\"}}",
+                              "Content-Type",
+                              "application/merge-patch+json"));
 
           Api.Response completion = responses.get(32);
           assertThat(completion.status()).isEqualTo(200);
           long completedAt = completion.json().get("version").asLong();
           List<Api.Response> patches = responses.subList(0, 32);
           var landed = patches.stream().filter(r -> r.status() == 200).toList();
-          assertThat(patches).allSatisfy(r -> {
-            if (r.status() != 200) {
-              assertThat(r.status()).isEqualTo(409);
-              assertThat(r.json().get("code").asString()).isEqualTo("session.completed");
-            }
-          });
-          assertThat(landed).allSatisfy(r -> assertThat(r.json().get("version").asLong()).isLessThan(completedAt));
+          assertThat(patches)
+              .allSatisfy(r -> {
+                if (r.status() != 200) {
+                  assertThat(r.status()).isEqualTo(409);
+                  assertThat(r.json().get("code").asString()).isEqualTo("session.completed");
+                }
+              });
+          assertThat(landed)
+              .allSatisfy(
+                  r -> assertThat(r.json().get("version").asLong()).isLessThan(completedAt));
           assertThat(completedAt).isEqualTo(landed.size() + 2);
           JsonNode after = api.get(SESSIONS + "/" + session, fx.token()).json();
           assertThat(after.get("version").asLong()).isEqualTo(completedAt);

@@ -35,15 +35,30 @@ class SessionsIT extends TwoOrgServer {
   @Test
   void aSessionStartsOnThePublishedScriptAtVersionOne() {
     JsonNode call = fx.call(agentId);
-    var r = api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + call.get("id").asString() + "\",\"data\":{\"customerName\":\"Ada\"}}");
+    var r =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\""
+                + scriptId
+                + "\",\"conversationId\":\""
+                + call.get("id").asString()
+                + "\",\"data\":{\"customerName\":\"Ada\"}}");
     assertThat(r.status()).isEqualTo(201);
     JsonNode s = r.json();
     assertThat(s.get("version").asLong()).isEqualTo(1);
     assertThat(s.get("state").asString()).isEqualTo("active");
     assertThat(s.get("scriptId").asString()).isEqualTo(scriptId);
-    assertThat(s.get("scriptVersionId").asString()).isEqualTo(api.get("/api/v2/scripts/published/" + scriptId, token).json().get("versionId").asString());
+    assertThat(s.get("scriptVersionId").asString())
+        .isEqualTo(
+            api.get("/api/v2/scripts/published/" + scriptId, token)
+                .json()
+                .get("versionId")
+                .asString());
     assertThat(s.get("conversationId").asString()).isEqualTo(call.get("id").asString());
-    assertThat(s.get("agentId").asString()).as("defaults to the conversation's agent").isEqualTo(agentId);
+    assertThat(s.get("agentId").asString())
+        .as("defaults to the conversation's agent")
+        .isEqualTo(agentId);
     assertThat(s.get("data").get("customerName").asString()).isEqualTo("Ada");
     assertThat(s.get("createdDate").asString()).matches(".*\\.\\d{3}Z");
     assertThat(s.get("selfUri").asString()).isEqualTo(SESSIONS + "/" + id(s));
@@ -53,27 +68,31 @@ class SessionsIT extends TwoOrgServer {
     var got = api.get(SESSIONS + "/" + id(s), token);
     assertThat(got.json()).isEqualTo(s);
     assertThat(got.header("ETag")).contains("\"1\"");
-    assertThat(api.get(SESSIONS + "/" + id(s), token, "If-None-Match", "\"1\"").status()).isEqualTo(304);
+    assertThat(api.get(SESSIONS + "/" + id(s), token, "If-None-Match", "\"1\"").status())
+        .isEqualTo(304);
   }
 
   @Test
   void mergePatchMergesRemovesAndRaisesTheVersion() {
     JsonNode s = newSession("{\"customerName\":\"Ada\",\"plan\":\"basic\"}");
-    var p1 = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":42}}", "Content-Type", MERGE);
+    var p1 =
+        api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":42}}", "Content-Type", MERGE);
     assertThat(p1.status()).isEqualTo(200);
     assertThat(p1.json().get("version").asLong()).isEqualTo(2);
     assertThat(p1.header("ETag")).contains("\"2\"");
     assertThat(p1.json().get("data").get("customerName").asString()).isEqualTo("Ada");
     assertThat(p1.json().get("data").get("age").asInt()).isEqualTo(42);
 
-    var p2 = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":null,\"consent\":true}}");
+    var p2 =
+        api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":null,\"consent\":true}}");
     assertThat(p2.status()).as("application/json is read as a merge patch too").isEqualTo(200);
     JsonNode data = p2.json().get("data");
     assertThat(data.has("plan")).isFalse();
     assertThat(data.get("consent").asBoolean()).isTrue();
     assertThat(p2.json().get("version").asLong()).isEqualTo(3);
 
-    var cleared = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":null}", "Content-Type", MERGE);
+    var cleared =
+        api.patch(SESSIONS + "/" + id(s), token, "{\"data\":null}", "Content-Type", MERGE);
     assertThat(cleared.json().get("data").isEmpty()).isTrue();
     assertThat(cleared.json().get("version").asLong()).isEqualTo(4);
   }
@@ -81,24 +100,42 @@ class SessionsIT extends TwoOrgServer {
   @Test
   void valuesAreCheckedAgainstTheScriptsVariablesAndNothingIsWritten() {
     JsonNode s = newSession(null);
-    var wrongType = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":\"forty\"}}", "Content-Type", MERGE);
+    var wrongType =
+        api.patch(
+            SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":\"forty\"}}", "Content-Type", MERGE);
     assertThat(wrongType.status()).isEqualTo(400);
     assertThat(wrongType.json().get("messageParams").get("variable").asString()).isEqualTo("age");
-    assertThat(wrongType.json().get("messageParams").get("expected").asString()).isEqualTo("number");
+    assertThat(wrongType.json().get("messageParams").get("expected").asString())
+        .isEqualTo("number");
     assertThat(wrongType.json().get("message").asString()).contains("age");
-    var unknown = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"shoeSize\":44}}", "Content-Type", MERGE);
+    var unknown =
+        api.patch(
+            SESSIONS + "/" + id(s), token, "{\"data\":{\"shoeSize\":44}}", "Content-Type", MERGE);
     assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.json().get("messageParams").get("variable").asString()).isEqualTo("shoeSize");
-    var nested = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":{\"tier\":\"gold\"}}}", "Content-Type", MERGE);
+    assertThat(unknown.json().get("messageParams").get("variable").asString())
+        .isEqualTo("shoeSize");
+    var nested =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"data\":{\"plan\":{\"tier\":\"gold\"}}}",
+            "Content-Type",
+            MERGE);
     assertThat(nested.status()).isEqualTo(400);
-    var notObject = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":[1]}", "Content-Type", MERGE);
+    var notObject =
+        api.patch(SESSIONS + "/" + id(s), token, "{\"data\":[1]}", "Content-Type", MERGE);
     assertThat(notObject.status()).isEqualTo(400);
-    var readOnly = api.patch(SESSIONS + "/" + id(s), token, "{\"state\":\"completed\"}", "Content-Type", MERGE);
+    var readOnly =
+        api.patch(
+            SESSIONS + "/" + id(s), token, "{\"state\":\"completed\"}", "Content-Type", MERGE);
     assertThat(readOnly.status()).isEqualTo(400);
     assertThat(readOnly.json().get("messageParams").get("field").asString()).isEqualTo("state");
     var malformed = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":", "Content-Type", MERGE);
     assertThat(malformed.status()).isEqualTo(400);
-    assertThat(api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{}}", "Content-Type", "text/plain").status()).isEqualTo(415);
+    assertThat(
+            api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{}}", "Content-Type", "text/plain")
+                .status())
+        .isEqualTo(415);
     var after = api.get(SESSIONS + "/" + id(s), token).json();
     assertThat(after.get("version").asLong()).isEqualTo(1);
     assertThat(after.get("data").isEmpty()).isTrue();
@@ -109,23 +146,73 @@ class SessionsIT extends TwoOrgServer {
     JsonNode s = newSession("{\"customerName\":\"Ada\"}");
     api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":1}}", "Content-Type", MERGE);
 
-    var stale = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"customerName\":\"Eve\"}}", "Content-Type", MERGE, "If-Match", "\"1\"");
+    var stale =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"data\":{\"customerName\":\"Eve\"}}",
+            "Content-Type",
+            MERGE,
+            "If-Match",
+            "\"1\"");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().get("code").asString()).isEqualTo("version.mismatch");
     assertThat(stale.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
-    var staleBody = api.patch(SESSIONS + "/" + id(s), token, "{\"version\":1,\"data\":{\"customerName\":\"Eve\"}}", "Content-Type", MERGE);
+    var staleBody =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"version\":1,\"data\":{\"customerName\":\"Eve\"}}",
+            "Content-Type",
+            MERGE);
     assertThat(staleBody.status()).isEqualTo(409);
     assertThat(staleBody.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
     JsonNode unchanged = api.get(SESSIONS + "/" + id(s), token).json();
     assertThat(unchanged.get("version").asLong()).isEqualTo(2);
     assertThat(unchanged.get("data").get("customerName").asString()).isEqualTo("Ada");
 
-    var current = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"customerName\":\"Eve\"}}", "Content-Type", MERGE, "If-Match", "\"2\"");
+    var current =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"data\":{\"customerName\":\"Eve\"}}",
+            "Content-Type",
+            MERGE,
+            "If-Match",
+            "\"2\"");
     assertThat(current.status()).isEqualTo(200);
     assertThat(current.json().get("version").asLong()).isEqualTo(3);
-    assertThat(api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{}}", "Content-Type", MERGE, "If-Match", "W/\"3\"").status()).isEqualTo(200);
-    assertThat(api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{}}", "Content-Type", MERGE, "If-Match", "\"banana\"").status()).isEqualTo(400);
-    assertThat(api.patch(SESSIONS + "/" + id(s), token, "{\"version\":\"4\",\"data\":{}}", "Content-Type", MERGE).status()).isEqualTo(400);
+    assertThat(
+            api.patch(
+                    SESSIONS + "/" + id(s),
+                    token,
+                    "{\"data\":{}}",
+                    "Content-Type",
+                    MERGE,
+                    "If-Match",
+                    "W/\"3\"")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.patch(
+                    SESSIONS + "/" + id(s),
+                    token,
+                    "{\"data\":{}}",
+                    "Content-Type",
+                    MERGE,
+                    "If-Match",
+                    "\"banana\"")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.patch(
+                    SESSIONS + "/" + id(s),
+                    token,
+                    "{\"version\":\"4\",\"data\":{}}",
+                    "Content-Type",
+                    MERGE)
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -134,16 +221,21 @@ class SessionsIT extends TwoOrgServer {
     var noVersion = api.put(SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":\"gold\"}}");
     assertThat(noVersion.status()).isEqualTo(400);
     assertThat(noVersion.json().get("messageParams").get("field").asString()).isEqualTo("version");
-    var replaced = api.put(SESSIONS + "/" + id(s), token, "{\"version\":1,\"data\":{\"plan\":\"gold\"}}");
+    var replaced =
+        api.put(SESSIONS + "/" + id(s), token, "{\"version\":1,\"data\":{\"plan\":\"gold\"}}");
     assertThat(replaced.status()).isEqualTo(200);
     assertThat(replaced.json().get("data").propertyNames()).containsExactly("plan");
     assertThat(replaced.json().get("version").asLong()).isEqualTo(2);
-    var stale = api.put(SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":\"basic\"}}", "If-Match", "\"1\"");
+    var stale =
+        api.put(
+            SESSIONS + "/" + id(s), token, "{\"data\":{\"plan\":\"basic\"}}", "If-Match", "\"1\"");
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.json().get("messageParams").get("currentVersion").asLong()).isEqualTo(2);
-    var typed = api.put(SESSIONS + "/" + id(s), token, "{\"version\":2,\"data\":{\"consent\":\"yes\"}}");
+    var typed =
+        api.put(SESSIONS + "/" + id(s), token, "{\"version\":2,\"data\":{\"consent\":\"yes\"}}");
     assertThat(typed.status()).isEqualTo(400);
-    assertThat(api.get(SESSIONS + "/" + id(s), token).json().get("data").get("plan").asString()).isEqualTo("gold");
+    assertThat(api.get(SESSIONS + "/" + id(s), token).json().get("data").get("plan").asString())
+        .isEqualTo("gold");
   }
 
   @Test
@@ -155,17 +247,37 @@ class SessionsIT extends TwoOrgServer {
     assertThat(done.json().get("version").asLong()).isEqualTo(2);
     assertThat(done.json().get("completedDate").asString()).isNotBlank();
 
-    var patch = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":5}}", "Content-Type", MERGE);
+    var patch =
+        api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":5}}", "Content-Type", MERGE);
     assertThat(patch.status()).isEqualTo(409);
     assertThat(patch.json().get("code").asString()).isEqualTo("session.completed");
-    var versioned = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"age\":5}}", "Content-Type", MERGE, "If-Match", "\"2\"");
+    var versioned =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"data\":{\"age\":5}}",
+            "Content-Type",
+            MERGE,
+            "If-Match",
+            "\"2\"");
     assertThat(versioned.json().get("code").asString()).isEqualTo("session.completed");
-    assertThat(api.put(SESSIONS + "/" + id(s), token, "{\"version\":2,\"data\":{}}").json().get("code").asString()).isEqualTo("session.completed");
-    assertThat(api.post(SESSIONS + "/" + id(s) + "/complete", token, null).json().get("code").asString()).isEqualTo("session.completed");
+    assertThat(
+            api.put(SESSIONS + "/" + id(s), token, "{\"version\":2,\"data\":{}}")
+                .json()
+                .get("code")
+                .asString())
+        .isEqualTo("session.completed");
+    assertThat(
+            api.post(SESSIONS + "/" + id(s) + "/complete", token, null)
+                .json()
+                .get("code")
+                .asString())
+        .isEqualTo("session.completed");
     assertThat(api.get(SESSIONS + "/" + id(s), token).json().get("version").asLong()).isEqualTo(2);
 
     JsonNode other = newSession(null);
-    var staleComplete = api.post(SESSIONS + "/" + id(other) + "/complete", token, null, "If-Match", "\"7\"");
+    var staleComplete =
+        api.post(SESSIONS + "/" + id(other) + "/complete", token, null, "If-Match", "\"7\"");
     assertThat(staleComplete.status()).isEqualTo(409);
     assertThat(staleComplete.json().get("code").asString()).isEqualTo("version.mismatch");
   }
@@ -174,13 +286,29 @@ class SessionsIT extends TwoOrgServer {
   void dataIsBoundedWith413() {
     JsonNode s = newSession(null);
     String big = "x".repeat(70_000);
-    var tooBig = api.patch(SESSIONS + "/" + id(s), token, "{\"data\":{\"customerName\":\"" + big + "\"}}", "Content-Type", MERGE);
+    var tooBig =
+        api.patch(
+            SESSIONS + "/" + id(s),
+            token,
+            "{\"data\":{\"customerName\":\"" + big + "\"}}",
+            "Content-Type",
+            MERGE);
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(tooBig.json().get("code").asString()).isEqualTo("session.data.too.large");
     assertThat(tooBig.json().get("messageParams").get("limitBytes").asLong()).isEqualTo(65_536);
     assertThat(api.get(SESSIONS + "/" + id(s), token).json().get("version").asLong()).isEqualTo(1);
     String conversationId = fx.call(agentId).get("id").asString();
-    var create = api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + conversationId + "\",\"data\":{\"plan\":\"" + big + "\"}}");
+    var create =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\""
+                + scriptId
+                + "\",\"conversationId\":\""
+                + conversationId
+                + "\",\"data\":{\"plan\":\""
+                + big
+                + "\"}}");
     assertThat(create.status()).isEqualTo(413);
   }
 
@@ -201,60 +329,146 @@ class SessionsIT extends TwoOrgServer {
     assertThat(components.get(3).get("options")).hasSize(2);
     assertThat(components.get(4).get("setValue").asString()).isEqualTo("gold");
     assertThat(components.get(5).get("action").asString()).isEqualTo("complete");
-    assertThat(view.get("pages").get(1).get("components").get(0).get("text").asString()).isEqualTo("Bye Ada");
+    assertThat(view.get("pages").get(1).get("components").get(0).get("text").asString())
+        .isEqualTo("Bye Ada");
 
     JsonNode defaults = newSession(null);
     var plain = api.get(SESSIONS + "/" + id(defaults) + "/render", token).json();
-    assertThat(plain.get("pages").get(0).get("components").get(0).get("text").asString()).isEqualTo("Hello caller, you are ");
+    assertThat(plain.get("pages").get(0).get("components").get(0).get("text").asString())
+        .isEqualTo("Hello caller, you are ");
   }
 
   @Test
   void aSessionKeepsTheScriptVersionItStartedOn() {
     String t = api.token(server.newOrg());
     var f = new Fixtures(api, t);
-    String script = f.publishedScript("{\"name\":\"v\",\"variables\":[{\"name\":\"a\",\"type\":\"string\"}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"A={{a}}\"}]}]}");
+    String script =
+        f.publishedScript(
+            "{\"name\":\"v\",\"variables\":[{\"name\":\"a\",\"type\":\"string\"}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"A={{a}}\"}]}]}");
     String conversation = f.call(null).get("id").asString();
     JsonNode old = f.session(script, conversation, "{\"a\":\"x\"}");
-    api.put("/api/v2/scripts/" + script, t, "{\"name\":\"v2\",\"version\":1,\"variables\":[{\"name\":\"b\",\"type\":\"number\"}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"B={{b}}\"}]}]}");
+    api.put(
+        "/api/v2/scripts/" + script,
+        t,
+        "{\"name\":\"v2\",\"version\":1,\"variables\":[{\"name\":\"b\",\"type\":\"number\"}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"B={{b}}\"}]}]}");
     api.post("/api/v2/scripts/published", t, "{\"scriptId\":\"" + script + "\"}");
 
-    assertThat(api.patch(SESSIONS + "/" + id(old), t, "{\"data\":{\"a\":\"y\"}}", "Content-Type", MERGE).status()).isEqualTo(200);
-    assertThat(api.patch(SESSIONS + "/" + id(old), t, "{\"data\":{\"b\":1}}", "Content-Type", MERGE).status()).isEqualTo(400);
-    assertThat(api.get(SESSIONS + "/" + id(old) + "/render", t).json().get("pages").get(0).get("components").get(0).get("text").asString()).isEqualTo("A=y");
+    assertThat(
+            api.patch(
+                    SESSIONS + "/" + id(old), t, "{\"data\":{\"a\":\"y\"}}", "Content-Type", MERGE)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.patch(SESSIONS + "/" + id(old), t, "{\"data\":{\"b\":1}}", "Content-Type", MERGE)
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.get(SESSIONS + "/" + id(old) + "/render", t)
+                .json()
+                .get("pages")
+                .get(0)
+                .get("components")
+                .get(0)
+                .get("text")
+                .asString())
+        .isEqualTo("A=y");
     JsonNode fresh = f.session(script, conversation, "{\"b\":2}");
-    assertThat(fresh.get("scriptVersionId").asString()).isNotEqualTo(old.get("scriptVersionId").asString());
-    assertThat(api.get(SESSIONS + "/" + id(fresh) + "/render", t).json().get("pages").get(0).get("components").get(0).get("text").asString()).isEqualTo("B=2");
+    assertThat(fresh.get("scriptVersionId").asString())
+        .isNotEqualTo(old.get("scriptVersionId").asString());
+    assertThat(
+            api.get(SESSIONS + "/" + id(fresh) + "/render", t)
+                .json()
+                .get("pages")
+                .get(0)
+                .get("components")
+                .get(0)
+                .get("text")
+                .asString())
+        .isEqualTo("B=2");
     assertThat(fresh.has("agentId")).as("a call without an agent gives no agent").isFalse();
   }
 
   @Test
   void creationChecksEveryReference() {
     String conversationId = fx.call(agentId).get("id").asString();
-    var noScript = api.post(SESSIONS, token, "{\"scriptId\":\"00000000-0000-0000-0000-000000000000\",\"conversationId\":\"" + conversationId + "\"}");
+    var noScript =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\"00000000-0000-0000-0000-000000000000\",\"conversationId\":\""
+                + conversationId
+                + "\"}");
     assertThat(noScript.status()).isEqualTo(400);
     assertThat(noScript.json().get("messageParams").get("field").asString()).isEqualTo("scriptId");
     String draft = fx.script("{\"name\":\"draft\"}");
-    var unpublished = api.post(SESSIONS, token, "{\"scriptId\":\"" + draft + "\",\"conversationId\":\"" + conversationId + "\"}");
+    var unpublished =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\"" + draft + "\",\"conversationId\":\"" + conversationId + "\"}");
     assertThat(unpublished.status()).isEqualTo(409);
     assertThat(unpublished.json().get("code").asString()).isEqualTo("script.not.published");
-    var noConversation = api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"nope\"}");
+    var noConversation =
+        api.post(
+            SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"nope\"}");
     assertThat(noConversation.status()).isEqualTo(400);
-    assertThat(noConversation.json().get("messageParams").get("field").asString()).isEqualTo("conversationId");
-    var noAgent = api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + conversationId + "\",\"agentId\":\"ghost\"}");
+    assertThat(noConversation.json().get("messageParams").get("field").asString())
+        .isEqualTo("conversationId");
+    var noAgent =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\""
+                + scriptId
+                + "\",\"conversationId\":\""
+                + conversationId
+                + "\",\"agentId\":\"ghost\"}");
     assertThat(noAgent.status()).isEqualTo(400);
     assertThat(noAgent.json().get("messageParams").get("field").asString()).isEqualTo("agentId");
-    assertThat(api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + conversationId + "\",\"data\":\"x\"}").status()).isEqualTo(400);
-    assertThat(api.post(SESSIONS, token, "{\"conversationId\":\"" + conversationId + "\"}").status()).isEqualTo(400);
-    assertThat(api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + conversationId + "\",\"data\":{\"age\":\"x\"}}").status()).isEqualTo(400);
+    assertThat(
+            api.post(
+                    SESSIONS,
+                    token,
+                    "{\"scriptId\":\""
+                        + scriptId
+                        + "\",\"conversationId\":\""
+                        + conversationId
+                        + "\",\"data\":\"x\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.post(SESSIONS, token, "{\"conversationId\":\"" + conversationId + "\"}").status())
+        .isEqualTo(400);
+    assertThat(
+            api.post(
+                    SESSIONS,
+                    token,
+                    "{\"scriptId\":\""
+                        + scriptId
+                        + "\",\"conversationId\":\""
+                        + conversationId
+                        + "\",\"data\":{\"age\":\"x\"}}")
+                .status())
+        .isEqualTo(400);
 
     // Another org's script and conversation are as unknown as missing ones.
     String otherConversation = new Fixtures(api, otherToken).call(null).get("id").asString();
-    var foreignConversation = api.post(SESSIONS, token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + otherConversation + "\"}");
+    var foreignConversation =
+        api.post(
+            SESSIONS,
+            token,
+            "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + otherConversation + "\"}");
     assertThat(foreignConversation.status()).isEqualTo(400);
-    assertThat(foreignConversation.json().get("messageParams").get("field").asString()).isEqualTo("conversationId");
-    var foreignScript = api.post(SESSIONS, otherToken, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + otherConversation + "\"}");
+    assertThat(foreignConversation.json().get("messageParams").get("field").asString())
+        .isEqualTo("conversationId");
+    var foreignScript =
+        api.post(
+            SESSIONS,
+            otherToken,
+            "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + otherConversation + "\"}");
     assertThat(foreignScript.status()).isEqualTo(400);
-    assertThat(foreignScript.json().get("messageParams").get("field").asString()).isEqualTo("scriptId");
+    assertThat(foreignScript.json().get("messageParams").get("field").asString())
+        .isEqualTo("scriptId");
   }
 
   @Test
@@ -262,28 +476,55 @@ class SessionsIT extends TwoOrgServer {
     String c1 = fx.call(agentId).get("id").asString();
     String c2 = fx.call(agentId).get("id").asString();
     String body =
-        "[{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c1 + "\",\"data\":{\"customerName\":\"one\"}},"
-            + "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"missing\"},"
-            + "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c2 + "\",\"data\":{\"age\":\"not a number\"}},"
-            + "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c2 + "\",\"colour\":1},"
-            + "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c2 + "\"}]";
+        "[{\"scriptId\":\""
+            + scriptId
+            + "\",\"conversationId\":\""
+            + c1
+            + "\",\"data\":{\"customerName\":\"one\"}},"
+            + "{\"scriptId\":\""
+            + scriptId
+            + "\",\"conversationId\":\"missing\"},"
+            + "{\"scriptId\":\""
+            + scriptId
+            + "\",\"conversationId\":\""
+            + c2
+            + "\",\"data\":{\"age\":\"not a number\"}},"
+            + "{\"scriptId\":\""
+            + scriptId
+            + "\",\"conversationId\":\""
+            + c2
+            + "\",\"colour\":1},"
+            + "{\"scriptId\":\""
+            + scriptId
+            + "\",\"conversationId\":\""
+            + c2
+            + "\"}]";
     var r = api.post(SESSIONS + "/bulk", token, body);
     assertThat(r.status()).isEqualTo(200);
     JsonNode results = r.json().get("results");
     assertThat(results).hasSize(5);
-    assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> results.get(i).get("status").asInt()).toList()).containsExactly(201, 400, 400, 400, 201);
+    assertThat(
+            List.of(0, 1, 2, 3, 4).stream().map(i -> results.get(i).get("status").asInt()).toList())
+        .containsExactly(201, 400, 400, 400, 201);
     assertThat(r.json().get("created").asInt()).isEqualTo(2);
     assertThat(r.json().get("failed").asInt()).isEqualTo(3);
-    assertThat(results.get(0).get("session").get("data").get("customerName").asString()).isEqualTo("one");
-    assertThat(results.get(1).get("error").get("messageParams").get("field").asString()).isEqualTo("conversationId");
-    assertThat(results.get(1).get("error").get("contextId").asString()).isEqualTo(r.header("ININ-Correlation-Id").orElseThrow());
-    assertThat(results.get(2).get("error").get("messageParams").get("variable").asString()).isEqualTo("age");
+    assertThat(results.get(0).get("session").get("data").get("customerName").asString())
+        .isEqualTo("one");
+    assertThat(results.get(1).get("error").get("messageParams").get("field").asString())
+        .isEqualTo("conversationId");
+    assertThat(results.get(1).get("error").get("contextId").asString())
+        .isEqualTo(r.header("ININ-Correlation-Id").orElseThrow());
+    assertThat(results.get(2).get("error").get("messageParams").get("variable").asString())
+        .isEqualTo("age");
     assertThat(results.get(3).get("index").asInt()).isEqualTo(3);
     String created = results.get(4).get("session").get("id").asString();
     assertThat(api.get(SESSIONS + "/" + created, token).status()).isEqualTo(200);
 
     var hundred = new StringBuilder("[");
-    for (int i = 0; i < 100; i++) hundred.append(i == 0 ? "" : ",").append("{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c1 + "\"}");
+    for (int i = 0; i < 100; i++)
+      hundred
+          .append(i == 0 ? "" : ",")
+          .append("{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + c1 + "\"}");
     var all = api.post(SESSIONS + "/bulk", token, hundred + "]");
     assertThat(all.json().get("created").asInt()).isEqualTo(100);
     var tooMany = api.post(SESSIONS + "/bulk", token, hundred + ",{}]");
@@ -299,8 +540,11 @@ class SessionsIT extends TwoOrgServer {
     var missing = api.get(SESSIONS + "/00000000-0000-0000-0000-000000000000", otherToken);
     assertThat(missing.status()).isEqualTo(404);
     assertThat(api.get(path, otherToken).status()).isEqualTo(404);
-    assertThat(api.get(path, otherToken).json().get("code").asString()).isEqualTo(missing.json().get("code").asString());
-    assertThat(api.patch(path, otherToken, "{\"data\":{\"age\":1}}", "Content-Type", MERGE).status()).isEqualTo(404);
+    assertThat(api.get(path, otherToken).json().get("code").asString())
+        .isEqualTo(missing.json().get("code").asString());
+    assertThat(
+            api.patch(path, otherToken, "{\"data\":{\"age\":1}}", "Content-Type", MERGE).status())
+        .isEqualTo(404);
     assertThat(api.put(path, otherToken, "{\"version\":1,\"data\":{}}").status()).isEqualTo(404);
     assertThat(api.post(path + "/complete", otherToken, null).status()).isEqualTo(404);
     assertThat(api.get(path + "/render", otherToken).status()).isEqualTo(404);
@@ -309,15 +553,28 @@ class SessionsIT extends TwoOrgServer {
 
   @Test
   void sessionsNeedTheAgentScriptingScope() {
-    var c = api.post("/api/v2/oauth/clients", token, "{\"name\":\"scripts only\",\"scope\":[\"scripts\"]}").json();
+    var c =
+        api.post(
+                "/api/v2/oauth/clients",
+                token,
+                "{\"name\":\"scripts only\",\"scope\":[\"scripts\"]}")
+            .json();
     String t = api.token(c.get("id").asString(), c.get("secret").asString());
     JsonNode s = newSession(null);
     var r = api.get(SESSIONS + "/" + id(s), t);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("messageParams").get("scope").asString()).isEqualTo("agent-scripting");
-    var ro = api.post("/api/v2/oauth/clients", token, "{\"name\":\"ro\",\"scope\":[\"agent-scripting:readonly\"]}").json();
+    var ro =
+        api.post(
+                "/api/v2/oauth/clients",
+                token,
+                "{\"name\":\"ro\",\"scope\":[\"agent-scripting:readonly\"]}")
+            .json();
     String roToken = api.token(ro.get("id").asString(), ro.get("secret").asString());
     assertThat(api.get(SESSIONS + "/" + id(s), roToken).status()).isEqualTo(200);
-    assertThat(api.patch(SESSIONS + "/" + id(s), roToken, "{\"data\":{}}", "Content-Type", MERGE).status()).isEqualTo(403);
+    assertThat(
+            api.patch(SESSIONS + "/" + id(s), roToken, "{\"data\":{}}", "Content-Type", MERGE)
+                .status())
+        .isEqualTo(403);
   }
 }

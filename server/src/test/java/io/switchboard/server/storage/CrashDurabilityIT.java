@@ -20,10 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A 2xx means the write survives a crash: the server runs in a JVM of its own, 16 writers create wrap-up
- * codes, the process gets SIGKILL in the middle of it, and after a restart on the same data every
- * acknowledged create must be there. Regression test for lost commits: H2's default WRITE_DELAY (500 ms)
- * acknowledged commits that were still only in memory.
+ * A 2xx means the write survives a crash: the server runs in a JVM of its own, 16 writers create
+ * wrap-up codes, the process gets SIGKILL in the middle of it, and after a restart on the same data
+ * every acknowledged create must be there. Regression test for lost commits: H2's default
+ * WRITE_DELAY (500 ms) acknowledged commits that were still only in memory.
  */
 class CrashDurabilityIT {
   static final String CODES = "/api/v2/routing/wrapupcodes";
@@ -40,15 +40,26 @@ class CrashDurabilityIT {
       try (var server = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, true, log)) {
         org = server.org();
         // At least 3 s and 200 acknowledged creates (a busy machine is slow), at most 30 s.
-        load = createCodes(server.api(), server.api().token(org), Duration.ofSeconds(3), 200, Duration.ofSeconds(30), server::kill);
+        load =
+            createCodes(
+                server.api(),
+                server.api().token(org),
+                Duration.ofSeconds(3),
+                200,
+                Duration.ofSeconds(30),
+                server::kill);
       }
       try (var restarted = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, false, log)) {
         Api api = restarted.api();
         Set<String> present = new HashSet<>(ServerProcess.allIds(api, api.token(org), CODES));
         var lost = new ArrayList<>(load.acknowledged());
         lost.removeAll(present);
-        System.out.printf("%s: %d creates acknowledged before kill -9 (%.0f/s), %d lost%n", database, load.acknowledged().size(), load.perSecond(), lost.size());
-        assertThat(load.acknowledged()).as("the load must have been acknowledged before the kill").hasSizeGreaterThan(100);
+        System.out.printf(
+            "%s: %d creates acknowledged before kill -9 (%.0f/s), %d lost%n",
+            database, load.acknowledged().size(), load.perSecond(), lost.size());
+        assertThat(load.acknowledged())
+            .as("the load must have been acknowledged before the kill")
+            .hasSizeGreaterThan(100);
         assertThat(lost).as("acknowledged creates missing after kill -9 and restart").isEmpty();
       }
     } finally {
@@ -59,38 +70,46 @@ class CrashDurabilityIT {
   /** The ids of the creates that were answered 201, and how many a second that was. */
   record Load(List<String> acknowledged, double perSecond) {}
 
-  /** {@link #createCodes(Api, String, Duration, int, Duration, Runnable)} for exactly {@code duration}. */
-  static Load createCodes(Api api, String token, Duration duration, Runnable atEnd) throws InterruptedException {
+  /**
+   * {@link #createCodes(Api, String, Duration, int, Duration, Runnable)} for exactly {@code
+   * duration}.
+   */
+  static Load createCodes(Api api, String token, Duration duration, Runnable atEnd)
+      throws InterruptedException {
     return createCodes(api, token, duration, 0, duration, atEnd);
   }
 
   /**
-   * {@value #WRITERS} writers create wrap-up codes for at least {@code minimum} and until {@code target} were
-   * acknowledged, for at most {@code maximum}; then {@code atEnd} runs while they are still writing (the kill
-   * lands in the middle of requests), and the writers stop at their next failure.
+   * {@value #WRITERS} writers create wrap-up codes for at least {@code minimum} and until {@code
+   * target} were acknowledged, for at most {@code maximum}; then {@code atEnd} runs while they are
+   * still writing (the kill lands in the middle of requests), and the writers stop at their next
+   * failure.
    */
-  static Load createCodes(Api api, String token, Duration minimum, int target, Duration maximum, Runnable atEnd) throws InterruptedException {
+  static Load createCodes(
+      Api api, String token, Duration minimum, int target, Duration maximum, Runnable atEnd)
+      throws InterruptedException {
     var acknowledged = ConcurrentHashMap.<String>newKeySet();
     var stop = new AtomicBoolean();
     var writers = new ArrayList<Thread>();
     for (int w = 0; w < WRITERS; w++) {
       writers.add(
           Thread.ofPlatform()
-              .start(
-                  () -> {
-                    while (!stop.get()) {
-                      try {
-                        Api.Response r = api.post(CODES, token, "{\"name\":\"code-" + UUID.randomUUID() + "\"}");
-                        if (r.status() == 201) acknowledged.add(r.json().get("id").asString());
-                      } catch (RuntimeException e) {
-                        if (stop.get()) return;
-                      }
-                    }
-                  }));
+              .start(() -> {
+                while (!stop.get()) {
+                  try {
+                    Api.Response r =
+                        api.post(CODES, token, "{\"name\":\"code-" + UUID.randomUUID() + "\"}");
+                    if (r.status() == 201) acknowledged.add(r.json().get("id").asString());
+                  } catch (RuntimeException e) {
+                    if (stop.get()) return;
+                  }
+                }
+              }));
     }
     long started = System.nanoTime();
     Thread.sleep(minimum.toMillis());
-    while (acknowledged.size() < target && System.nanoTime() - started < maximum.toNanos()) Thread.sleep(50);
+    while (acknowledged.size() < target && System.nanoTime() - started < maximum.toNanos())
+      Thread.sleep(50);
     int countAtEnd = acknowledged.size();
     double seconds = (System.nanoTime() - started) / 1e9;
     atEnd.run();
@@ -99,9 +118,17 @@ class CrashDurabilityIT {
     return new Load(List.copyOf(acknowledged), countAtEnd / seconds);
   }
 
-  /** PostgreSQL in a schema of its own, and a data directory of its own for the server's key files. */
+  /**
+   * PostgreSQL in a schema of its own, and a data directory of its own for the server's key files.
+   */
   static StorageConfig postgresWithOwnDataDir() throws java.io.IOException {
     StorageConfig pg = TestDatabases.postgres();
-    return new StorageConfig(java.nio.file.Files.createTempDirectory("switchboard-pg"), pg.jdbcUrl(), pg.user(), pg.password(), pg.poolSize(), pg.schema());
+    return new StorageConfig(
+        java.nio.file.Files.createTempDirectory("switchboard-pg"),
+        pg.jdbcUrl(),
+        pg.user(),
+        pg.password(),
+        pg.poolSize(),
+        pg.schema());
   }
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * What durable commits cost on the embedded H2: wrap-up-code creates a second with 16 writers, with
  * WRITE_DELAY=500 (H2's default, which lost acknowledged writes on a crash) against the default now
- * (WRITE_DELAY=0), in the same run, alternating, each on a fresh data directory in a server process of its
- * own; and the commit alone through the store, without HTTP. Run on purpose: {@code mvn -B -q -pl server
- * verify -Dtest=DurableWriteBench -Dsurefire.failIfNoSpecifiedTests=false}; the numbers are in
- * {@code server/target/surefire-reports/*DurableWriteBench-output.txt}.
+ * (WRITE_DELAY=0), in the same run, alternating, each on a fresh data directory in a server process
+ * of its own; and the commit alone through the store, without HTTP. Run on purpose: {@code mvn -B
+ * -q -pl server verify -Dtest=DurableWriteBench -Dsurefire.failIfNoSpecifiedTests=false}; the
+ * numbers are in {@code server/target/surefire-reports/*DurableWriteBench-output.txt}.
  */
 class DurableWriteBench {
   static final Duration WARM_UP = Duration.ofSeconds(5);
@@ -32,13 +32,16 @@ class DurableWriteBench {
       if (round % 2 == 0) delayed = measure(true);
       // The machine is shared: the load average says how much the numbers can be trusted.
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-      System.out.printf("round %d: WRITE_DELAY=500 %.0f creates/s, WRITE_DELAY=0 %.0f creates/s, ratio %.2f (load average %s)%n", round, delayed, durable, durable / delayed, load);
+      System.out.printf(
+          "round %d: WRITE_DELAY=500 %.0f creates/s, WRITE_DELAY=0 %.0f creates/s, ratio %.2f (load"
+              + " average %s)%n",
+          round, delayed, durable, durable / delayed, load);
     }
   }
 
   /**
-   * The commit alone, without HTTP: 16 threads inserting wrap-up codes through the store, each insert its own
-   * transaction, on an H2 file opened both ways.
+   * The commit alone, without HTTP: 16 threads inserting wrap-up codes through the store, each
+   * insert its own transaction, on an H2 file opened both ways.
    */
   @Test
   void commitsPerSecondWithAndWithoutWriteDelay() throws Exception {
@@ -48,13 +51,22 @@ class DurableWriteBench {
       double durable = commits(false);
       if (round % 2 == 0) delayed = commits(true);
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-      System.out.printf("store round %d: WRITE_DELAY=500 %.0f commits/s, WRITE_DELAY=0 %.0f commits/s, ratio %.2f (load average %s)%n", round, delayed, durable, durable / delayed, load);
+      System.out.printf(
+          "store round %d: WRITE_DELAY=500 %.0f commits/s, WRITE_DELAY=0 %.0f commits/s, ratio %.2f"
+              + " (load average %s)%n",
+          round, delayed, durable, durable / delayed, load);
     }
   }
 
   private static double commits(boolean delayed) throws Exception {
     StorageConfig h2 = TestDatabases.h2();
-    String url = delayed ? "jdbc:h2:file:" + h2.dataDir().toAbsolutePath().resolve("switchboard") + Database.H2_OPTIONS + ";WRITE_DELAY=500" : null;
+    String url =
+        delayed
+            ? "jdbc:h2:file:"
+                + h2.dataDir().toAbsolutePath().resolve("switchboard")
+                + Database.H2_OPTIONS
+                + ";WRITE_DELAY=500"
+            : null;
     try (var database = Database.open(new StorageConfig(h2.dataDir(), url, null, null, 64, null))) {
       var store = new io.switchboard.server.conversations.WrapupCodeStore(database.jdbi());
       var count = new java.util.concurrent.atomic.AtomicLong();
@@ -63,14 +75,21 @@ class DurableWriteBench {
       for (int t = 0; t < CrashDurabilityIT.WRITERS; t++) {
         threads.add(
             Thread.ofPlatform()
-                .start(
-                    () -> {
-                      while (!stop.get()) {
-                        var now = java.time.Instant.now();
-                        store.insert(new io.switchboard.server.conversations.WrapupCode(java.util.UUID.randomUUID().toString(), "org", java.util.UUID.randomUUID().toString(), "bench", "bench", now, now));
-                        count.incrementAndGet();
-                      }
-                    }));
+                .start(() -> {
+                  while (!stop.get()) {
+                    var now = java.time.Instant.now();
+                    store.insert(
+                        new io.switchboard.server.conversations.WrapupCode(
+                            java.util.UUID.randomUUID().toString(),
+                            "org",
+                            java.util.UUID.randomUUID().toString(),
+                            "bench",
+                            "bench",
+                            now,
+                            now));
+                    count.incrementAndGet();
+                  }
+                }));
       }
       Thread.sleep(WARM_UP.toMillis());
       long before = count.get();
@@ -88,7 +107,8 @@ class DurableWriteBench {
     var settings = new HashMap<>(TestServer.NO_TOKEN_LIMIT);
     if (delayed) {
       Path file = storage.dataDir().toAbsolutePath().resolve("switchboard");
-      settings.put(SettingKeys.JDBC_URL, "jdbc:h2:file:" + file + Database.H2_OPTIONS + ";WRITE_DELAY=500");
+      settings.put(
+          SettingKeys.JDBC_URL, "jdbc:h2:file:" + file + Database.H2_OPTIONS + ";WRITE_DELAY=500");
     }
     Path log = Files.createTempFile("switchboard-bench", ".log");
     try (var server = ServerProcess.start(Map.copyOf(settings), storage, true, log)) {

@@ -8,7 +8,10 @@ import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Idempotency-Key records: one claim per (org, key), owner-checked completion, take-over, on both databases. */
+/**
+ * Idempotency-Key records: one claim per (org, key), owner-checked completion, take-over, on both
+ * databases.
+ */
 class IdempotencyStorageTest {
   static final Instant NOW = Instant.parse("2026-11-24T01:02:03.456Z");
 
@@ -19,11 +22,40 @@ class IdempotencyStorageTest {
         dialect,
         db -> {
           var store = new IdempotencyStore(db.jdbi());
-          assertThat(store.tryInsert("org", "k", "fp", "owner-1", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400))).isTrue();
-          assertThat(store.tryInsert("org", "k", "fp", "owner-2", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400))).isFalse();
-          assertThat(store.tryInsert("org-2", "k", "fp", "owner-3", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400))).as("keys are per org").isTrue();
+          assertThat(
+                  store.tryInsert(
+                      "org",
+                      "k",
+                      "fp",
+                      "owner-1",
+                      NOW,
+                      NOW.plusSeconds(120),
+                      NOW.plusSeconds(86_400)))
+              .isTrue();
+          assertThat(
+                  store.tryInsert(
+                      "org",
+                      "k",
+                      "fp",
+                      "owner-2",
+                      NOW,
+                      NOW.plusSeconds(120),
+                      NOW.plusSeconds(86_400)))
+              .isFalse();
+          assertThat(
+                  store.tryInsert(
+                      "org-2",
+                      "k",
+                      "fp",
+                      "owner-3",
+                      NOW,
+                      NOW.plusSeconds(120),
+                      NOW.plusSeconds(86_400)))
+              .as("keys are per org")
+              .isTrue();
           assertThat(store.complete("org", "k", "owner-2", 201, "Location:/x\n", "{}")).isFalse();
-          assertThat(store.complete("org", "k", "owner-1", 201, "Location:/x\n", "{\"id\":\"1\"}")).isTrue();
+          assertThat(store.complete("org", "k", "owner-1", 201, "Location:/x\n", "{\"id\":\"1\"}"))
+              .isTrue();
           var entry = store.find("org", "k").orElseThrow();
           assertThat(entry.state()).isEqualTo("done");
           assertThat(entry.status()).isEqualTo(201);
@@ -42,18 +74,68 @@ class IdempotencyStorageTest {
         dialect,
         db -> {
           var store = new IdempotencyStore(db.jdbi());
-          store.tryInsert("org", "running", "fp", "first", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400));
-          assertThat(store.takeOver("org", "running", "fp", "second", NOW.plusSeconds(60), NOW.plusSeconds(180), NOW.plusSeconds(86_460))).isFalse();
-          assertThat(store.takeOver("org", "running", "fp", "second", NOW.plusSeconds(121), NOW.plusSeconds(241), NOW.plusSeconds(86_521))).isTrue();
-          assertThat(store.takeOver("org", "running", "fp", "third", NOW.plusSeconds(122), NOW.plusSeconds(242), NOW.plusSeconds(86_522))).as("the new lease holds").isFalse();
-          assertThat(store.complete("org", "running", "first", 200, null, "{}")).as("the first owner lost the key").isFalse();
+          store.tryInsert(
+              "org", "running", "fp", "first", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400));
+          assertThat(
+                  store.takeOver(
+                      "org",
+                      "running",
+                      "fp",
+                      "second",
+                      NOW.plusSeconds(60),
+                      NOW.plusSeconds(180),
+                      NOW.plusSeconds(86_460)))
+              .isFalse();
+          assertThat(
+                  store.takeOver(
+                      "org",
+                      "running",
+                      "fp",
+                      "second",
+                      NOW.plusSeconds(121),
+                      NOW.plusSeconds(241),
+                      NOW.plusSeconds(86_521)))
+              .isTrue();
+          assertThat(
+                  store.takeOver(
+                      "org",
+                      "running",
+                      "fp",
+                      "third",
+                      NOW.plusSeconds(122),
+                      NOW.plusSeconds(242),
+                      NOW.plusSeconds(86_522)))
+              .as("the new lease holds")
+              .isFalse();
+          assertThat(store.complete("org", "running", "first", 200, null, "{}"))
+              .as("the first owner lost the key")
+              .isFalse();
           store.release("org", "running", "first");
           assertThat(store.find("org", "running").orElseThrow().ownerToken()).isEqualTo("second");
 
-          store.tryInsert("org", "done", "fp", "o", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400));
+          store.tryInsert(
+              "org", "done", "fp", "o", NOW, NOW.plusSeconds(120), NOW.plusSeconds(86_400));
           store.complete("org", "done", "o", 201, null, "{}");
-          assertThat(store.takeOver("org", "done", "fp2", "n", NOW.plusSeconds(86_399), NOW.plusSeconds(86_519), NOW.plusSeconds(172_799))).isFalse();
-          assertThat(store.takeOver("org", "done", "fp2", "n", NOW.plusSeconds(86_400), NOW.plusSeconds(86_520), NOW.plusSeconds(172_800))).isTrue();
+          assertThat(
+                  store.takeOver(
+                      "org",
+                      "done",
+                      "fp2",
+                      "n",
+                      NOW.plusSeconds(86_399),
+                      NOW.plusSeconds(86_519),
+                      NOW.plusSeconds(172_799)))
+              .isFalse();
+          assertThat(
+                  store.takeOver(
+                      "org",
+                      "done",
+                      "fp2",
+                      "n",
+                      NOW.plusSeconds(86_400),
+                      NOW.plusSeconds(86_520),
+                      NOW.plusSeconds(172_800)))
+              .isTrue();
           assertThat(store.find("org", "done").orElseThrow().fingerprint()).isEqualTo("fp2");
 
           store.release("org", "running", "second");

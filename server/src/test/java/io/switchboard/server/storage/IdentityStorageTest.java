@@ -10,7 +10,6 @@ import io.switchboard.server.identity.OAuthClient;
 import io.switchboard.server.identity.Org;
 import io.switchboard.server.testing.BothDatabases;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
@@ -31,20 +30,30 @@ class IdentityStorageTest {
         db -> {
           var store = new IdentityStore(db.jdbi());
           var org = new Org(UUID.randomUUID().toString(), "acme", NOW);
-          var client = new OAuthClient(UUID.randomUUID().toString(), org.id(), "admin", null, "$2a$hash", new LinkedHashSet<>(List.of("oauth", "scripts")), 3600, NOW, NOW);
-          store.inTransaction(
-              h -> {
-                store.insertOrg(h, org);
-                store.insertClient(h, client);
-                return null;
-              });
+          var client =
+              new OAuthClient(
+                  UUID.randomUUID().toString(),
+                  org.id(),
+                  "admin",
+                  null,
+                  "$2a$hash",
+                  new LinkedHashSet<>(List.of("oauth", "scripts")),
+                  3600,
+                  NOW,
+                  NOW);
+          store.inTransaction(h -> {
+            store.insertOrg(h, org);
+            store.insertClient(h, client);
+            return null;
+          });
           assertThat(store.findOrgByName("acme")).contains(org);
           var loaded = store.findClient(client.id()).orElseThrow();
           assertThat(loaded.scopes()).containsExactly("oauth", "scripts");
           assertThat(loaded.createdAt()).isEqualTo(NOW);
           assertThat(store.countClients(org.id())).isEqualTo(1);
           assertThat(store.updateSecret("other-org", client.id(), "x", NOW)).isFalse();
-          assertThat(store.updateSecret(org.id(), client.id(), "$2a$new", NOW.plusSeconds(1))).isTrue();
+          assertThat(store.updateSecret(org.id(), client.id(), "$2a$new", NOW.plusSeconds(1)))
+              .isTrue();
           assertThat(store.findClient(client.id()).orElseThrow().secretHash()).isEqualTo("$2a$new");
           assertThat(store.deleteClient("other-org", client.id())).isFalse();
           assertThat(store.deleteClient(org.id(), client.id())).isTrue();
@@ -59,17 +68,34 @@ class IdentityStorageTest {
         dialect,
         db -> {
           var store = new IdentityStore(db.jdbi());
-          store.inTransaction(h -> { store.insertOrg(h, new Org(UUID.randomUUID().toString(), "dup", NOW)); return null; });
+          store.inTransaction(h -> {
+            store.insertOrg(h, new Org(UUID.randomUUID().toString(), "dup", NOW));
+            return null;
+          });
           String second = UUID.randomUUID().toString();
-          assertThatThrownBy(
-                  () ->
-                      store.inTransaction(
-                          h -> {
-                            store.insertClient(h, new OAuthClient(UUID.randomUUID().toString(), second, "c", null, "h", new LinkedHashSet<>(List.of("oauth")), 300, NOW, NOW));
-                            return null;
-                          }))
+          assertThatThrownBy(() ->
+                  store.inTransaction(h -> {
+                    store.insertClient(
+                        h,
+                        new OAuthClient(
+                            UUID.randomUUID().toString(),
+                            second,
+                            "c",
+                            null,
+                            "h",
+                            new LinkedHashSet<>(List.of("oauth")),
+                            300,
+                            NOW,
+                            NOW));
+                    return null;
+                  }))
               .isInstanceOf(RuntimeException.class);
-          assertThatThrownBy(() -> store.inTransaction(h -> { store.insertOrg(h, new Org(second, "dup", NOW)); return null; })).isInstanceOf(RuntimeException.class);
+          assertThatThrownBy(() ->
+                  store.inTransaction(h -> {
+                    store.insertOrg(h, new Org(second, "dup", NOW));
+                    return null;
+                  }))
+              .isInstanceOf(RuntimeException.class);
           assertThat(store.findOrg(second)).isEmpty();
           assertThat(store.listOrgs()).hasSize(1);
         });
@@ -85,7 +111,9 @@ class IdentityStorageTest {
           store.revoke("a", NOW.plusSeconds(60), NOW);
           store.revoke("a", NOW.plusSeconds(60), NOW);
           store.revoke("b", NOW.minusSeconds(1), NOW);
-          assertThat(store.revokedSince(NOW.minusSeconds(10), NOW)).extracting(IdentityStore.Revocation::jti).containsExactly("a");
+          assertThat(store.revokedSince(NOW.minusSeconds(10), NOW))
+              .extracting(IdentityStore.Revocation::jti)
+              .containsExactly("a");
           assertThat(store.purgeExpiredRevocations(NOW)).isEqualTo(1);
         });
   }
@@ -101,8 +129,11 @@ class IdentityStorageTest {
           var seen = ConcurrentHashMap.<String>newKeySet();
           try (var pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 8; i++) {
-              var node = new ServerSecrets(db.jdbi(), box, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
-              pool.submit(() -> seen.add(java.util.Base64.getEncoder().encodeToString(node.key("k"))));
+              var node =
+                  new ServerSecrets(
+                      db.jdbi(), box, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+              pool.submit(
+                  () -> seen.add(java.util.Base64.getEncoder().encodeToString(node.key("k"))));
             }
           }
           assertThat(seen).hasSize(1);

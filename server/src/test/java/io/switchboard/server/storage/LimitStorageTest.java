@@ -28,9 +28,13 @@ class LimitStorageTest {
           String org = UUID.randomUUID().toString();
           assertThat(store.load(org)).isEqualTo(LimitStore.Overrides.NONE);
 
-          var first = store.change(org, Map.of("org.rate.per.minute", 100L, "client.rate.per.minute", 50L), NOW);
+          var first =
+              store.change(
+                  org, Map.of("org.rate.per.minute", 100L, "client.rate.per.minute", 50L), NOW);
           assertThat(first.version()).isEqualTo(1);
-          assertThat(first.values()).containsExactly(Map.entry("client.rate.per.minute", 50L), Map.entry("org.rate.per.minute", 100L));
+          assertThat(first.values())
+              .containsExactly(
+                  Map.entry("client.rate.per.minute", 50L), Map.entry("org.rate.per.minute", 100L));
 
           var removals = new HashMap<String, Long>();
           removals.put("client.rate.per.minute", null);

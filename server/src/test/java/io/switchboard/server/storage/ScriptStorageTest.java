@@ -16,7 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Scripts, publishing and listing, the same on H2 and PostgreSQL. */
 class ScriptStorageTest {
   static ScriptRequest script(String name) {
-    return new ScriptRequest(name, null, List.of(), List.of(new ScriptRequest.PageRequest("p", "P", List.of())), null, null, null);
+    return new ScriptRequest(
+        name,
+        null,
+        List.of(),
+        List.of(new ScriptRequest.PageRequest("p", "P", List.of())),
+        null,
+        null,
+        null);
   }
 
   @ParameterizedTest
@@ -33,16 +40,25 @@ class ScriptStorageTest {
           var v2 = service.publish("org", s.id(), null);
           assertThat(v2.seq()).isEqualTo(2);
           assertThat(service.servedVersionId("org", s.id(), null)).isEqualTo(v2.versionId());
-          assertThat(service.servedVersionId("org", s.id(), v1.versionId())).isEqualTo(v1.versionId());
-          var listed = service.listPublished("org", new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 0, 10));
+          assertThat(service.servedVersionId("org", s.id(), v1.versionId()))
+              .isEqualTo(v1.versionId());
+          var listed =
+              service.listPublished(
+                  "org", new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 0, 10));
           assertThat(listed).hasSize(1);
           assertThat(listed.get(0).name()).isEqualTo("Alpha 2");
           assertThat(service.findLatestPublishedVersionId("org-2", s.id())).isEmpty();
 
           service.delete("org", s.id());
           assertThat(service.findLatestPublishedVersionId("org", s.id())).isEmpty();
-          assertThat(service.countPublished("org", new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 0, 10))).isZero();
-          assertThat(service.publishedVersion("org", v1.versionId())).as("pinned sessions still render it").isPresent();
+          assertThat(
+                  service.countPublished(
+                      "org",
+                      new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 0, 10)))
+              .isZero();
+          assertThat(service.publishedVersion("org", v1.versionId()))
+              .as("pinned sessions still render it")
+              .isPresent();
         });
   }
 
@@ -52,16 +68,36 @@ class ScriptStorageTest {
     BothDatabases.run(
         dialect,
         db -> {
-          var service = new ScriptService(new ScriptStore(db.jdbi(), Json.newMapper()), new MutableClock());
+          var service =
+              new ScriptService(new ScriptStore(db.jdbi(), Json.newMapper()), new MutableClock());
           for (String n : List.of("b_1", "B%2", "a!3", "c")) service.create("org", script(n));
           var all = new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, false, 0, 10);
           // Only letters decide here: how punctuation sorts depends on the database's collation.
           var names = service.list("org", all).stream().map(x -> x.name()).toList();
           assertThat(names).hasSize(4).startsWith("c").endsWith("a!3");
-          assertThat(service.count("org", new ScriptStore.ListQuery("_", ScriptStore.SortField.NAME, true, 0, 10))).isEqualTo(1);
-          assertThat(service.count("org", new ScriptStore.ListQuery("%", ScriptStore.SortField.NAME, true, 0, 10))).isEqualTo(1);
-          assertThat(service.count("org", new ScriptStore.ListQuery("!", ScriptStore.SortField.NAME, true, 0, 10))).isEqualTo(1);
-          assertThat(service.list("org", new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 3, 10)).get(0).name()).isEqualTo("c");
+          assertThat(
+                  service.count(
+                      "org",
+                      new ScriptStore.ListQuery("_", ScriptStore.SortField.NAME, true, 0, 10)))
+              .isEqualTo(1);
+          assertThat(
+                  service.count(
+                      "org",
+                      new ScriptStore.ListQuery("%", ScriptStore.SortField.NAME, true, 0, 10)))
+              .isEqualTo(1);
+          assertThat(
+                  service.count(
+                      "org",
+                      new ScriptStore.ListQuery("!", ScriptStore.SortField.NAME, true, 0, 10)))
+              .isEqualTo(1);
+          assertThat(
+                  service
+                      .list(
+                          "org",
+                          new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, true, 3, 10))
+                      .get(0)
+                      .name())
+              .isEqualTo("c");
         });
   }
 }

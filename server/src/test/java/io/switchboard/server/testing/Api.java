@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public Api(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -52,14 +53,21 @@ public final class Api {
   }
 
   public Response tokenRequest(String authorization, Map<String, String> form) {
-    String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-    var b = HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token")).header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+    String body =
+        form.entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&"));
+    var b =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (authorization != null) b.header("Authorization", authorization);
     return send(b.build());
   }
 
   public static String basic(String id, String secret) {
-    return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
   }
 
   public Response get(String path, String token, String... headers) {
@@ -71,20 +79,36 @@ public final class Api {
   }
 
   public Response post(String path, String token, String json, String... headers) {
-    return send(request(path, token, withJson(headers)).POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build());
+    return send(
+        request(path, token, withJson(headers))
+            .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json))
+            .build());
   }
 
   public Response put(String path, String token, String json, String... headers) {
-    return send(request(path, token, withJson(headers)).PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, token, withJson(headers))
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   public Response patch(String path, String token, String json, String... headers) {
-    return send(request(path, token, withJson(headers)).method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, token, withJson(headers))
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   /** Any method, any body bytes, exactly the headers given (no default Content-Type). */
   public Response raw(String method, String path, String token, byte[] body, String... headers) {
-    return send(request(path, token, headers).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    return send(
+        request(path, token, headers)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
   }
 
   private static String[] withJson(String[] headers) {

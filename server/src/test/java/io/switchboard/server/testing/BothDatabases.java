@@ -9,11 +9,12 @@ public final class BothDatabases {
   private BothDatabases() {}
 
   public static void run(String dialect, Consumer<Database> body) {
-    StorageConfig config = switch (dialect) {
-      case "h2" -> TestDatabases.h2();
-      case "postgres" -> TestDatabases.postgres();
-      default -> throw new IllegalArgumentException(dialect);
-    };
+    StorageConfig config =
+        switch (dialect) {
+          case "h2" -> TestDatabases.h2();
+          case "postgres" -> TestDatabases.postgres();
+          default -> throw new IllegalArgumentException(dialect);
+        };
     try (Database db = Database.open(config)) {
       body.accept(db);
     } finally {

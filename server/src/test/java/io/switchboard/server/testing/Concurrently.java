@@ -22,10 +22,11 @@ public final class Concurrently {
       var futures = new ArrayList<Future<T>>();
       for (int i = 0; i < n; i++) {
         int index = i;
-        Callable<T> call = () -> {
-          start.await();
-          return task.apply(index);
-        };
+        Callable<T> call =
+            () -> {
+              start.await();
+              return task.apply(index);
+            };
         futures.add(pool.submit(call));
       }
       start.countDown();

@@ -4,8 +4,8 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Builds the things a test needs (agents, wrap-up codes, calls, scripts, sessions) over HTTP, as a client
- * would, failing the test at once if the server refuses.
+ * Builds the things a test needs (agents, wrap-up codes, calls, scripts, sessions) over HTTP, as a
+ * client would, failing the test at once if the server refuses.
  */
 public final class Fixtures {
   /** A script with every component kind: four variables, two pages. */
@@ -40,18 +40,31 @@ public final class Fixtures {
   }
 
   public String user(String name) {
-    var r = api.post("/api/v2/users", token, "{\"name\":\"" + name + "\",\"email\":\"" + UUID.randomUUID() + "@example.com\"}");
+    var r =
+        api.post(
+            "/api/v2/users",
+            token,
+            "{\"name\":\"" + name + "\",\"email\":\"" + UUID.randomUUID() + "@example.com\"}");
     return idOf(r, 201);
   }
 
   public String wrapupCode(String name) {
-    return idOf(api.post("/api/v2/routing/wrapupcodes", token, "{\"name\":\"" + name + " " + UUID.randomUUID() + "\"}"), 201);
+    return idOf(
+        api.post(
+            "/api/v2/routing/wrapupcodes",
+            token,
+            "{\"name\":\"" + name + " " + UUID.randomUUID() + "\"}"),
+        201);
   }
 
   /** A call with the agent; returns the conversation. */
   public JsonNode call(String agentId) {
     String agent = agentId == null ? "" : ",\"agentId\":\"" + agentId + "\"";
-    var r = api.post("/api/v2/conversations/calls", token, "{\"from\":\"tel:+15550100\",\"to\":\"tel:+15550199\"" + agent + "}");
+    var r =
+        api.post(
+            "/api/v2/conversations/calls",
+            token,
+            "{\"from\":\"tel:+15550100\",\"to\":\"tel:+15550199\"" + agent + "}");
     if (r.status() != 201) throw new AssertionError("call creation failed: " + r);
     return r.json();
   }
@@ -78,13 +91,32 @@ public final class Fixtures {
   /** A script of {@code n} string variables k0..k(n-1), published; returns its id. */
   public String publishedScriptWithKeys(int n) {
     var vars = new StringBuilder();
-    for (int i = 0; i < n; i++) vars.append(i == 0 ? "" : ",").append("{\"name\":\"k").append(i).append("\",\"type\":\"string\"}");
-    return publishedScript("{\"name\":\"keys " + n + "\",\"variables\":[" + vars + "],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"{{k0}}\"}]}]}");
+    for (int i = 0; i < n; i++)
+      vars.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"k")
+          .append(i)
+          .append("\",\"type\":\"string\"}");
+    return publishedScript(
+        "{\"name\":\"keys "
+            + n
+            + "\",\"variables\":["
+            + vars
+            + "],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"{{k0}}\"}]}]}");
   }
 
   public JsonNode session(String scriptId, String conversationId, String dataJson) {
     String data = dataJson == null ? "" : ",\"data\":" + dataJson;
-    var r = api.post("/api/v2/agent-scripting/sessions", token, "{\"scriptId\":\"" + scriptId + "\",\"conversationId\":\"" + conversationId + "\"" + data + "}");
+    var r =
+        api.post(
+            "/api/v2/agent-scripting/sessions",
+            token,
+            "{\"scriptId\":\""
+                + scriptId
+                + "\",\"conversationId\":\""
+                + conversationId
+                + "\""
+                + data
+                + "}");
     if (r.status() != 201) throw new AssertionError("session creation failed: " + r);
     return r.json();
   }

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One HTTP/1.1 exchange on a plain socket, so a test sees header names exactly as sent: Java's client
- * and most libraries normalise their case, which would hide the very bug we check for.
+ * One HTTP/1.1 exchange on a plain socket, so a test sees header names exactly as sent: Java's
+ * client and most libraries normalise their case, which would hide the very bug we check for.
  */
 public final class RawHttp {
   private RawHttp() {}
@@ -21,13 +21,15 @@ public final class RawHttp {
     public String exactHeader(String name) {
       for (String line : headerLines) {
         int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).equals(name)) return line.substring(colon + 1).trim();
+        if (colon > 0 && line.substring(0, colon).equals(name))
+          return line.substring(colon + 1).trim();
       }
       return null;
     }
   }
 
-  public static RawResponse exchange(int port, String method, String path, List<String> headers, String body) {
+  public static RawResponse exchange(
+      int port, String method, String path, List<String> headers, String body) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -48,7 +50,10 @@ public final class RawHttp {
     }
   }
 
-  /** Exactly these bytes as the request (line, headers, body: nothing added), for requests no client would send. */
+  /**
+   * Exactly these bytes as the request (line, headers, body: nothing added), for requests no client
+   * would send.
+   */
   public static RawResponse exchange(int port, byte[] request) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);

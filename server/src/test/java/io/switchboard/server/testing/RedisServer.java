@@ -11,10 +11,11 @@ import java.time.Duration;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * A Redis server of the test's own, on a free loopback port, that the test may stop and start again; never a
- * Redis that happens to run on the machine. The {@code redis-server} binary comes from the build
- * ({@code com.github.codemonstur:embedded-redis} ships it, extracted once per JVM), so nothing has to be installed;
- * {@code SWITCHBOARD_TEST_REDIS_SERVER} names another binary to use instead.
+ * A Redis server of the test's own, on a free loopback port, that the test may stop and start
+ * again; never a Redis that happens to run on the machine. The {@code redis-server} binary comes
+ * from the build ({@code com.github.codemonstur:embedded-redis} ships it, extracted once per JVM),
+ * so nothing has to be installed; {@code SWITCHBOARD_TEST_REDIS_SERVER} names another binary to use
+ * instead.
  */
 public final class RedisServer implements AutoCloseable {
   private final int port;
@@ -64,7 +65,16 @@ public final class RedisServer implements AutoCloseable {
   private void startProcess() {
     try {
       process =
-          new ProcessBuilder(Binary.PATH, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+          new ProcessBuilder(
+                  Binary.PATH,
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -73,7 +83,8 @@ public final class RedisServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!ping()) {
-      if (System.nanoTime() > deadline || !process.isAlive()) throw new IllegalStateException("redis-server did not come up on port " + port);
+      if (System.nanoTime() > deadline || !process.isAlive())
+        throw new IllegalStateException("redis-server did not come up on port " + port);
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -91,7 +102,8 @@ public final class RedisServer implements AutoCloseable {
       out.flush();
       InputStream in = s.getInputStream();
       byte[] buf = new byte[5];
-      return in.readNBytes(buf, 0, 5) == 5 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG");
+      return in.readNBytes(buf, 0, 5) == 5
+          && new String(buf, StandardCharsets.US_ASCII).equals("+PONG");
     } catch (IOException e) {
       return false;
     }
@@ -107,7 +119,8 @@ public final class RedisServer implements AutoCloseable {
       try {
         return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot extract the redis-server binary of embedded-redis", e);
+        throw new UncheckedIOException(
+            "cannot extract the redis-server binary of embedded-redis", e);
       }
     }
   }

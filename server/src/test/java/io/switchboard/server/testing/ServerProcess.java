@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A real server in a JVM of its own (the test classpath), for tests that must kill it the way a crash does:
- * {@link #kill()} is SIGKILL, so nothing in the server gets to flush or close. Settings are passed as
- * {@code key=value} arguments; the child prints {@code PORT <port>} when it serves and, when asked to make an
- * org, {@code ORG <org> <client> <secret>} before that.
+ * A real server in a JVM of its own (the test classpath), for tests that must kill it the way a
+ * crash does: {@link #kill()} is SIGKILL, so nothing in the server gets to flush or close. Settings
+ * are passed as {@code key=value} arguments; the child prints {@code PORT <port>} when it serves
+ * and, when asked to make an org, {@code ORG <org> <client> <secret>} before that.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final String SCHEMA_ARG = "--schema";
@@ -38,10 +38,11 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the server with {@code settings} on {@code storage} (its data directory or database, and schema)
-   * and waits until it serves; {@code newOrg} makes an org with an admin client first.
+   * Starts the server with {@code settings} on {@code storage} (its data directory or database, and
+   * schema) and waits until it serves; {@code newOrg} makes an org with an admin client first.
    */
-  public static ServerProcess start(Map<String, String> settings, StorageConfig storage, boolean newOrg, Path log) {
+  public static ServerProcess start(
+      Map<String, String> settings, StorageConfig storage, boolean newOrg, Path log) {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--sun-misc-unsafe-memory-access=allow");
@@ -59,20 +60,28 @@ public final class ServerProcess implements AutoCloseable {
     if (newOrg) command.add(NEW_ORG_ARG);
     try {
       Files.deleteIfExists(log);
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
       TestServer.OrgAccess org = null;
       while (Instant.now().isBefore(deadline)) {
-        if (!process.isAlive()) throw new IllegalStateException("server process exited: " + Files.readString(log));
+        if (!process.isAlive())
+          throw new IllegalStateException("server process exited: " + Files.readString(log));
         for (String line : Files.readAllLines(log)) {
           String[] parts = line.split(" ");
-          if (parts[0].equals("ORG") && parts.length == 4) org = new TestServer.OrgAccess(parts[1], parts[2], parts[3]);
-          if (parts[0].equals("PORT") && parts.length == 2) return new ServerProcess(process, Integer.parseInt(parts[1]), org);
+          if (parts[0].equals("ORG") && parts.length == 4)
+            org = new TestServer.OrgAccess(parts[1], parts[2], parts[3]);
+          if (parts[0].equals("PORT") && parts.length == 2)
+            return new ServerProcess(process, Integer.parseInt(parts[1]), org);
         }
         Thread.sleep(100);
       }
       process.destroyForcibly();
-      throw new IllegalStateException("server process did not start within 60 s: " + Files.readString(log));
+      throw new IllegalStateException(
+          "server process did not start within 60 s: " + Files.readString(log));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
@@ -124,10 +133,18 @@ public final class ServerProcess implements AutoCloseable {
       else values.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
     Settings settings = Settings.of(values);
-    Switchboard switchboard = Switchboard.start(settings, StorageConfig.from(settings).withSchema(schema), Clock.systemUTC());
+    Switchboard switchboard =
+        Switchboard.start(
+            settings, StorageConfig.from(settings).withSchema(schema), Clock.systemUTC());
     if (newOrg) {
       IdentityService.NewOrg created = switchboard.identity().createOrg("org-" + UUID.randomUUID());
-      System.out.println("ORG " + created.org().id() + " " + created.admin().client().id() + " " + created.admin().secret());
+      System.out.println(
+          "ORG "
+              + created.org().id()
+              + " "
+              + created.admin().client().id()
+              + " "
+              + created.admin().secret());
     }
     System.out.println("PORT " + switchboard.port());
     System.out.flush();

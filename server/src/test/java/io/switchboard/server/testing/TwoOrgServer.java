@@ -4,9 +4,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Base of an acceptance test class with a server of its own and two orgs: the tests act as the first
- * ({@link #token}, {@link #fx}) and check isolation with the second ({@link #otherToken}). A subclass's own
- * {@code @BeforeAll} runs after this one, so it can build on the server.
+ * Base of an acceptance test class with a server of its own and two orgs: the tests act as the
+ * first ({@link #token}, {@link #fx}) and check isolation with the second ({@link #otherToken}). A
+ * subclass's own {@code @BeforeAll} runs after this one, so it can build on the server.
  */
 public abstract class TwoOrgServer {
   protected static TestServer server;

@@ -15,8 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real HTTP server on a free loopback port standing in for a partner's API in tests: each path gets a
- * handler, and every request it receives is recorded (method, URI, headers, body, arrival time).
+ * A real HTTP server on a free loopback port standing in for a partner's API in tests: each path
+ * gets a handler, and every request it receives is recorded (method, URI, headers, body, arrival
+ * time).
  */
 public final class Upstream implements AutoCloseable {
   private final HttpServer server;
@@ -24,7 +25,8 @@ public final class Upstream implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
 
   /** One request as it arrived. Header names are lower-case. */
-  public record Received(String method, String rawUri, Map<String, List<String>> headers, String body, long atNanos) {
+  public record Received(
+      String method, String rawUri, Map<String, List<String>> headers, String body, long atNanos) {
     public String header(String name) {
       List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
       return v == null || v.isEmpty() ? null : v.get(0);
@@ -63,8 +65,20 @@ public final class Upstream implements AutoCloseable {
         exchange -> {
           try (exchange) {
             var headers = new java.util.LinkedHashMap<String, List<String>>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
-            var r = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()), headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), System.nanoTime());
+            exchange
+                .getRequestHeaders()
+                .forEach(
+                    (k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            var r =
+                new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery()),
+                    headers,
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    System.nanoTime());
             received.get(path).add(r);
             handler.handle(exchange, r);
           } catch (Exception e) {
@@ -78,20 +92,26 @@ public final class Upstream implements AutoCloseable {
     return received.getOrDefault(path, List.of());
   }
 
-  /** Waits up to {@code ms} for the test to end; lets a "slow" handler hang without a bare sleep. */
+  /**
+   * Waits up to {@code ms} for the test to end; lets a "slow" handler hang without a bare sleep.
+   */
   public void hang(long ms) throws InterruptedException {
     closing.await(ms, TimeUnit.MILLISECONDS);
   }
 
-  public static void reply(HttpExchange ex, int status, String contentType, String body, String... headers) throws IOException {
+  public static void reply(
+      HttpExchange ex, int status, String contentType, String body, String... headers)
+      throws IOException {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     if (contentType != null) ex.getResponseHeaders().set("Content-Type", contentType);
-    for (int i = 0; i < headers.length; i += 2) ex.getResponseHeaders().add(headers[i], headers[i + 1]);
+    for (int i = 0; i < headers.length; i += 2)
+      ex.getResponseHeaders().add(headers[i], headers[i + 1]);
     ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) ex.getResponseBody().write(bytes);
   }
 
-  public static void json(HttpExchange ex, int status, String body, String... headers) throws IOException {
+  public static void json(HttpExchange ex, int status, String body, String... headers)
+      throws IOException {
     reply(ex, status, "application/json", body, headers);
   }
 

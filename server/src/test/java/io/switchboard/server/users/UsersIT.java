@@ -9,7 +9,12 @@ import tools.jackson.databind.JsonNode;
 class UsersIT extends TwoOrgServer {
   @Test
   void agentsAreCreatedReadAndListed() {
-    var r = api.post("/api/v2/users", token, "{\"name\":\"Zed Agent\",\"email\":\"zed@example.com\",\"department\":\"Support\",\"title\":\"Agent\"}");
+    var r =
+        api.post(
+            "/api/v2/users",
+            token,
+            "{\"name\":\"Zed"
+                + " Agent\",\"email\":\"zed@example.com\",\"department\":\"Support\",\"title\":\"Agent\"}");
     assertThat(r.status()).isEqualTo(201);
     JsonNode u = r.json();
     String id = u.get("id").asString();
@@ -22,54 +27,96 @@ class UsersIT extends TwoOrgServer {
     JsonNode listing = api.get("/api/v2/users?pageSize=1", token).json();
     assertThat(listing.get("total").asLong()).isEqualTo(2);
     assertThat(listing.get("entities").get(0).get("name").asString()).isEqualTo("Amy Agent");
-    assertThat(listing.get("nextUri").asString()).isEqualTo("/api/v2/users?pageSize=1&pageNumber=2");
+    assertThat(listing.get("nextUri").asString())
+        .isEqualTo("/api/v2/users?pageSize=1&pageNumber=2");
   }
 
   @Test
   void aDeletedAgentLeavesTheListingButStaysReadable() {
-    String id = api.post("/api/v2/users", token, "{\"name\":\"Gone Agent\",\"email\":\"gone@example.com\"}").json().get("id").asString();
+    String id =
+        api.post("/api/v2/users", token, "{\"name\":\"Gone Agent\",\"email\":\"gone@example.com\"}")
+            .json()
+            .get("id")
+            .asString();
     api.post("/api/v2/users", token, "{\"name\":\"Kept Agent\",\"email\":\"kept@example.com\"}");
-    assertThat(api.delete("/api/v2/users/" + id, otherToken).status()).as("another org's agent").isEqualTo(404);
+    assertThat(api.delete("/api/v2/users/" + id, otherToken).status())
+        .as("another org's agent")
+        .isEqualTo(404);
 
     long before = api.get("/api/v2/users", token).json().get("total").asLong();
 
     assertThat(api.delete("/api/v2/users/" + id, token).status()).isEqualTo(204);
     JsonNode listing = api.get("/api/v2/users?pageSize=100", token).json();
     assertThat(listing.get("total").asLong()).isEqualTo(before - 1);
-    assertThat(listing.get("entities").valueStream().map(u -> u.get("name").asString())).contains("Kept Agent").doesNotContain("Gone Agent");
+    assertThat(listing.get("entities").valueStream().map(u -> u.get("name").asString()))
+        .contains("Kept Agent")
+        .doesNotContain("Gone Agent");
     JsonNode gone = api.get("/api/v2/users/" + id, token).json();
     assertThat(gone.get("state").asString()).isEqualTo("deleted");
     assertThat(gone.get("version").asInt()).isEqualTo(2);
-    assertThat(api.delete("/api/v2/users/" + id, token).status()).as("already deleted").isEqualTo(404);
+    assertThat(api.delete("/api/v2/users/" + id, token).status())
+        .as("already deleted")
+        .isEqualTo(404);
   }
 
   @Test
   void emailsAreUniqueInAnOrgIgnoringCase() {
-    assertThat(api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"dup@example.com\"}").status()).isEqualTo(201);
+    assertThat(
+            api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"dup@example.com\"}")
+                .status())
+        .isEqualTo(201);
     var dup = api.post("/api/v2/users", token, "{\"name\":\"B\",\"email\":\"DUP@example.com\"}");
     assertThat(dup.status()).isEqualTo(409);
     assertThat(dup.json().get("code").asString()).isEqualTo("user.email.taken");
-    assertThat(api.post("/api/v2/users", otherToken, "{\"name\":\"B\",\"email\":\"dup@example.com\"}").status()).as("another org may").isEqualTo(201);
+    assertThat(
+            api.post("/api/v2/users", otherToken, "{\"name\":\"B\",\"email\":\"dup@example.com\"}")
+                .status())
+        .as("another org may")
+        .isEqualTo(201);
   }
 
   @Test
   void badUsersAreRefused() {
-    assertThat(api.post("/api/v2/users", token, "{\"name\":\"A\"}").json().get("messageParams").get("field").asString()).isEqualTo("email");
-    assertThat(api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"not-an-email\"}").status()).isEqualTo(400);
-    assertThat(api.post("/api/v2/users", token, "{\"email\":\"a@b.c\"}").json().get("messageParams").get("field").asString()).isEqualTo("name");
-    assertThat(api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"a@b.c\",\"admin\":true}").status()).isEqualTo(400);
+    assertThat(
+            api.post("/api/v2/users", token, "{\"name\":\"A\"}")
+                .json()
+                .get("messageParams")
+                .get("field")
+                .asString())
+        .isEqualTo("email");
+    assertThat(
+            api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"not-an-email\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.post("/api/v2/users", token, "{\"email\":\"a@b.c\"}")
+                .json()
+                .get("messageParams")
+                .get("field")
+                .asString())
+        .isEqualTo("name");
+    assertThat(
+            api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"a@b.c\",\"admin\":true}")
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
   void anotherOrgsUserIsNotFound() {
-    String id = api.post("/api/v2/users", token, "{\"name\":\"Private\",\"email\":\"private@example.com\"}").json().get("id").asString();
+    String id =
+        api.post("/api/v2/users", token, "{\"name\":\"Private\",\"email\":\"private@example.com\"}")
+            .json()
+            .get("id")
+            .asString();
     assertThat(api.get("/api/v2/users/" + id, otherToken).status()).isEqualTo(404);
     assertThat(api.get("/api/v2/users?pageSize=500", otherToken).body()).doesNotContain(id);
   }
 
   @Test
   void usersNeedTheUsersScope() {
-    var c = api.post("/api/v2/oauth/clients", token, "{\"name\":\"ro\",\"scope\":[\"users:readonly\"]}").json();
+    var c =
+        api.post("/api/v2/oauth/clients", token, "{\"name\":\"ro\",\"scope\":[\"users:readonly\"]}")
+            .json();
     String ro = api.token(c.get("id").asString(), c.get("secret").asString());
     assertThat(api.get("/api/v2/users", ro).status()).isEqualTo(200);
     var denied = api.post("/api/v2/users", ro, "{\"name\":\"A\",\"email\":\"ro@example.com\"}");

@@ -259,12 +259,11 @@ public final class FlowCompiler {
     Map<String, VarType> types = types(variables, declaredAt);
     compileExpressions(types);
     var allVariables = new LinkedHashMap<String, FlowDefinition.Variable>();
-    types.forEach(
-        (n, t) ->
-            allVariables.put(
-                n,
-                variables.getOrDefault(
-                    n, new FlowDefinition.Variable(n, t, false, false, new NoValue()))));
+    types.forEach((n, t) ->
+        allVariables.put(
+            n,
+            variables.getOrDefault(
+                n, new FlowDefinition.Variable(n, t, false, false, new NoValue()))));
     return new FlowDefinition(kind, name, start, tasks, allVariables, errorHandling, deadline);
   }
 
@@ -506,30 +505,27 @@ public final class FlowCompiler {
                   dm.get("inputs") == null ? null : mapping(dm.get("inputs"), dp + "/inputs");
               if (in != null)
                 in.entries()
-                    .forEach(
-                        (k, v) ->
-                            inputs.put(
-                                k, value(v.value(), dp + "/inputs/" + k, null, "input " + k)));
+                    .forEach((k, v) ->
+                        inputs.put(k, value(v.value(), dp + "/inputs/" + k, null, "input " + k)));
               Mapping so =
                   dm.get("successOutputs") == null
                       ? null
                       : mapping(dm.get("successOutputs"), dp + "/successOutputs");
               if (so != null) {
                 so.entries()
-                    .forEach(
-                        (k, v) -> {
-                          String var = variableName(v.value(), dp + "/successOutputs/" + k);
-                          if (var != null) {
-                            outputs.put(k, var);
-                            writes.add(
-                                new Write(
-                                    var,
-                                    null,
-                                    dp + "/successOutputs/" + k,
-                                    v.value().line(),
-                                    v.value().column()));
-                          }
-                        });
+                    .forEach((k, v) -> {
+                      String var = variableName(v.value(), dp + "/successOutputs/" + k);
+                      if (var != null) {
+                        outputs.put(k, var);
+                        writes.add(
+                            new Write(
+                                var,
+                                null,
+                                dp + "/successOutputs/" + k,
+                                v.value().line(),
+                                v.value().column()));
+                      }
+                    });
               }
             }
           }

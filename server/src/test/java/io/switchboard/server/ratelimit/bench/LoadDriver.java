@@ -9,13 +9,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 
-
 /**
- * A small closed-loop load driver: N workers, each on its own keep-alive HTTP/1.1 connection, send the same
- * GET back to back for a warm-up and then a measured period. Loopback only, bounded in time.
+ * A small closed-loop load driver: N workers, each on its own keep-alive HTTP/1.1 connection, send
+ * the same GET back to back for a warm-up and then a measured period. Loopback only, bounded in
+ * time.
  */
 final class LoadDriver {
-  record Result(long requests, long ok, long refused, long other, double seconds, long p50Micros, long p99Micros) {
+  record Result(
+      long requests,
+      long ok,
+      long refused,
+      long other,
+      double seconds,
+      long p50Micros,
+      long p99Micros) {
     double throughput() {
       return requests / seconds;
     }
@@ -23,16 +30,28 @@ final class LoadDriver {
 
   private LoadDriver() {}
 
-  static Result run(URI uri, String token, int connections, Duration warmup, Duration measure) throws InterruptedException {
-    if (!"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) throw new IllegalArgumentException("loopback only: " + uri);
-    var request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
+  static Result run(URI uri, String token, int connections, Duration warmup, Duration measure)
+      throws InterruptedException {
+    if (!"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost()))
+      throw new IllegalArgumentException("loopback only: " + uri);
+    var request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + measure.toNanos();
     var workers = new ArrayList<Worker>();
     for (int i = 0; i < connections; i++) {
       // One client per worker: one connection each, as N independent callers would have.
-      var w = new Worker(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), request, measureFrom, end);
+      var w =
+          new Worker(
+              HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+              request,
+              measureFrom,
+              end);
       workers.add(w);
       w.thread.start();
     }
@@ -56,11 +75,20 @@ final class LoadDriver {
       at += l.length;
     }
     Arrays.sort(all);
-    return new Result(ok + refused + other, ok, refused, other, measure.toNanos() / 1e9, percentile(all, 0.50) / 1000, percentile(all, 0.99) / 1000);
+    return new Result(
+        ok + refused + other,
+        ok,
+        refused,
+        other,
+        measure.toNanos() / 1e9,
+        percentile(all, 0.50) / 1000,
+        percentile(all, 0.99) / 1000);
   }
 
   private static long percentile(long[] sorted, double p) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    return sorted.length == 0
+        ? 0
+        : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
   private static final class Worker implements Runnable {
@@ -103,5 +131,4 @@ final class LoadDriver {
       }
     }
   }
-
 }
