@@ -3,18 +3,23 @@ package io.switchboard.server.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mypurecloud.sdk.v2.ApiClient;
+import com.mypurecloud.sdk.v2.ApiException;
 import com.mypurecloud.sdk.v2.api.OAuthApi;
+import com.mypurecloud.sdk.v2.api.TokensApi;
 import com.mypurecloud.sdk.v2.api.UsersApi;
 import com.mypurecloud.sdk.v2.model.Contact;
 import com.mypurecloud.sdk.v2.model.CreateUser;
 import com.mypurecloud.sdk.v2.model.OAuthClient;
 import com.mypurecloud.sdk.v2.model.OAuthClientRequest;
+import com.mypurecloud.sdk.v2.model.OrgOAuthClient;
+import com.mypurecloud.sdk.v2.model.TokenInfo;
 import com.mypurecloud.sdk.v2.model.User;
 import io.switchboard.server.testing.TwoOrgServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The official Genesys Cloud Java SDK's typed writes, with its full models: they send every field
@@ -90,5 +95,71 @@ class GenesysSdkWritesIT extends TwoOrgServer {
                 + "\"whatever\":{\"x\":1}}");
     assertThat(ignored.status()).as(ignored.toString()).isEqualTo(201);
     assertThat(ignored.json().has("whatever")).isFalse();
+  }
+
+  @Test
+  void theSdkReadsTokenInfo() throws Exception {
+    TokenInfo info = new TokensApi(sdk).getTokensMe((Boolean) null);
+
+    String orgId = info.getOrganization().getId();
+    assertThat(orgId).isNotBlank();
+    assertThat(info.getOrganization().getName()).isNotBlank();
+    assertThat(info.getHomeOrganization().getId()).isEqualTo(orgId);
+    assertThat(info.getAuthorizedScope()).contains("scripts", "oauth", "users");
+    assertThat(info.getOAuthClient().getId()).isNotBlank();
+    assertThat(info.getOAuthClient().getName()).isNotBlank();
+    assertThat(info.getOAuthClient().getDateCreated()).isNotNull();
+    assertThat(info.getOAuthClient().getState()).isEqualTo(OrgOAuthClient.StateEnum.ACTIVE);
+    assertThat(info.getOAuthClient().getAuthorizedGrantType())
+        .isEqualTo(OrgOAuthClient.AuthorizedGrantTypeEnum.CLIENT_CREDENTIALS);
+    assertThat(info.getOAuthClient().getOrganization().getId()).isEqualTo(orgId);
+  }
+
+  @Test
+  void tokenInfoIsTheCallersOwnAndNeedsAToken() {
+    JsonNode mine = api.get("/api/v2/tokens/me", token).json();
+    JsonNode theirs = api.get("/api/v2/tokens/me", otherToken).json();
+    assertThat(mine.get("organization").get("id").asString())
+        .isNotEqualTo(theirs.get("organization").get("id").asString());
+    assertThat(mine.get("OAuthClient").get("id").asString())
+        .isNotEqualTo(theirs.get("OAuthClient").get("id").asString());
+    assertThat(api.get("/api/v2/tokens/me", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void usersMeWithAClientCredentialsTokenSaysThereIsNoUser() throws Exception {
+    try {
+      new UsersApi(sdk).getUsersMe(null, null);
+      throw new AssertionError("expected a 400");
+    } catch (ApiException e) {
+      assertThat(e.getStatusCode()).isEqualTo(400);
+      assertThat(e.getRawBody()).contains("\"code\":\"not.a.user\"").contains("user context");
+    }
+  }
+
+  @Test
+  void theSdkSeesAnOAuthClientsStateModifiedDateAndSelfUri() throws Exception {
+    var oauth = new OAuthApi(sdk);
+    OAuthClient created =
+        oauth.postOauthClients(new OAuthClientRequest().name("Stateful").scope(List.of("users")));
+
+    OAuthClient read = oauth.getOauthClient(created.getId());
+    assertThat(read.getState()).isEqualTo(OAuthClient.StateEnum.ACTIVE);
+    assertThat(read.getDateCreated()).isNotNull();
+    assertThat(read.getDateModified()).isEqualTo(read.getDateCreated());
+    assertThat(read.getSelfUri()).isEqualTo("/api/v2/oauth/clients/" + created.getId());
+    assertThat(oauth.getOauthClients().getEntities())
+        .filteredOn(c -> c.getId().equals(created.getId()))
+        .singleElement()
+        .satisfies(c -> assertThat(String.valueOf(c.getState())).isEqualTo("active"))
+        .satisfies(c -> assertThat(c.getDateModified()).isNotNull());
+
+    // Rotating the secret is the one change a client has.
+    JsonNode rotated =
+        api.post("/api/v2/oauth/clients/" + created.getId() + "/secret", token, null).json();
+    OAuthClient after = oauth.getOauthClient(created.getId());
+    assertThat(after.getDateModified()).isAfterOrEqualTo(read.getDateModified());
+    assertThat(rotated.get("dateModified").asString())
+        .isEqualTo(rotated.get("secretRotatedDate").asString());
   }
 }
