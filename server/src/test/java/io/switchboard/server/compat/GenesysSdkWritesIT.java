@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mypurecloud.sdk.v2.ApiClient;
 import com.mypurecloud.sdk.v2.ApiException;
 import com.mypurecloud.sdk.v2.api.OAuthApi;
+import com.mypurecloud.sdk.v2.api.ScriptsApi;
 import com.mypurecloud.sdk.v2.api.TokensApi;
 import com.mypurecloud.sdk.v2.api.UsersApi;
 import com.mypurecloud.sdk.v2.model.Contact;
@@ -12,11 +13,14 @@ import com.mypurecloud.sdk.v2.model.CreateUser;
 import com.mypurecloud.sdk.v2.model.OAuthClient;
 import com.mypurecloud.sdk.v2.model.OAuthClientRequest;
 import com.mypurecloud.sdk.v2.model.OrgOAuthClient;
+import com.mypurecloud.sdk.v2.model.Page;
 import com.mypurecloud.sdk.v2.model.TokenInfo;
 import com.mypurecloud.sdk.v2.model.User;
+import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.TwoOrgServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -135,6 +139,34 @@ class GenesysSdkWritesIT extends TwoOrgServer {
       assertThat(e.getStatusCode()).isEqualTo(400);
       assertThat(e.getRawBody()).contains("\"code\":\"not.a.user\"").contains("user context");
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSdkReadsScriptPageContentFromTheRootContainer() throws Exception {
+    String id = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    var scripts = new ScriptsApi(sdk);
+
+    for (Page page :
+        List.of(
+            scripts.getScriptPage(id, "start", null),
+            scripts.getScript(id).getPages().get(0),
+            scripts.getScriptsPublishedScriptIdPage(id, "start", null))) {
+      Map<String, Object> root = page.getRootContainer();
+      assertThat(root).as(page.getSelfUri()).isNotNull();
+      assertThat(root.get("type")).isEqualTo("verticalStack");
+      var children = (List<Map<String, Object>>) root.get("children");
+      assertThat(children)
+          .extracting(c -> c.get("id"))
+          .containsExactly("hello", "ageInput", "consentBox", "planSelect", "gold", "done");
+      assertThat(children.get(0).get("text"))
+          .isEqualTo("Hello {{customerName}}, you are {{ age }}");
+    }
+    // Our own callers keep reading components.
+    JsonNode plain = api.get("/api/v2/scripts/" + id + "/pages/second", token).json();
+    assertThat(plain.get("components").get(0).get("id").asString()).isEqualTo("bye");
+    assertThat(plain.get("rootContainer").get("children").get(0).get("id").asString())
+        .isEqualTo("bye");
   }
 
   @Test
