@@ -10,6 +10,7 @@ import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
 import io.switchboard.server.identity.Scopes;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /api/v2/users}: create, get and list the org's agents. */
@@ -31,6 +32,7 @@ public final class UsersRoutes implements ApiRoutes {
       String department,
       String title,
       String state,
+      List<Contact> primaryContactInfo,
       long version,
       Instant dateCreated,
       String selfUri) {
@@ -43,11 +45,15 @@ public final class UsersRoutes implements ApiRoutes {
           u.department(),
           u.title(),
           u.state(),
+          List.of(new Contact(u.email(), "EMAIL", "PRIMARY")),
           u.version(),
           u.createdAt(),
           "/api/v2/users/" + u.id());
     }
   }
+
+  /** Genesys's {@code Contact}: a user's email is its primary contact, as Genesys shows it. */
+  public record Contact(String address, String mediaType, String type) {}
 
   @Override
   public void register(RoutesConfig routes) {

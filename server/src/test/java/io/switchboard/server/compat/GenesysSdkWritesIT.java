@@ -80,6 +80,14 @@ class GenesysSdkWritesIT extends TwoOrgServer {
     assertThat(created.getName()).isEqualTo("Sdk User");
     assertThat(created.getEmail()).isEqualTo("sdk.user@example.com");
     assertThat(created.getDepartment()).isEqualTo("Support");
+    assertThat(created.getSelfUri()).isEqualTo("/api/v2/users/" + created.getId());
+    User read = new UsersApi(sdk).getUser(created.getId(), null, null, null);
+    assertThat(read.getUsername()).isEqualTo("sdk.user@example.com");
+    assertThat(read.getPrimaryContactInfo())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getAddress()).isEqualTo("sdk.user@example.com"))
+        .satisfies(c -> assertThat(c.getMediaType()).isEqualTo(Contact.MediaTypeEnum.EMAIL))
+        .satisfies(c -> assertThat(c.getType()).isEqualTo(Contact.TypeEnum.PRIMARY));
   }
 
   @Test
