@@ -19,7 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
-/** The one JSON mapper configuration of the wire: strict on input, Genesys-shaped on output. */
+/**
+ * The one JSON mapper configuration of the wire: strict on input types, Genesys-shaped on output.
+ * Request bodies ignore unknown fields ({@link RequestBodies}); stored documents do not.
+ */
 public final class Json {
   /** Exactly milliseconds, always: {@code 2026-11-24T01:02:03.456Z}. */
   public static final DateTimeFormatter WIRE_DATE =

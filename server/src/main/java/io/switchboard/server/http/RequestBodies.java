@@ -14,9 +14,10 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,15 @@ public final class RequestBodies {
   public RequestBodies(JsonMapper mapper, long maxBytes) {
     this.mapper = mapper;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * A tolerant reader, as Genesys is: the official SDKs' models send every field they have (empty
+   * lists, {@code registeredRedirectUri}, {@code addresses}, {@code password}...), so a request
+   * field we do not use is ignored. A known field of the wrong type is still a 400 naming it.
+   */
+  private ObjectReader readerFor(Class<?> type) {
+    return mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
   public long maxBytes() {
@@ -90,14 +100,10 @@ public final class RequestBodies {
           Map.of("expected", "object"));
     }
     try {
-      return mapper.treeToValue(tree, type);
+      return readerFor(type).readValue(tree);
     } catch (ValueInstantiationException e) {
       if (e.getCause() instanceof Problem problem) throw problem;
       throw Problem.badRequest("The request body could not be read: " + e.getOriginalMessage());
-    } catch (UnrecognizedPropertyException e) {
-      String field = path(e);
-      throw new Problem(
-          Kind.BAD_REQUEST, "bad.request", "Unknown field '" + field + "'", Map.of("field", field));
     } catch (MismatchedInputException e) {
       String field = path(e);
       String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());

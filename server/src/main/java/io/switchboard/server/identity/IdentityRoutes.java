@@ -18,7 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /oauth/token}, the OAuth client admin API and {@code DELETE /api/v2/tokens/me}. */
+/**
+ * {@code POST /oauth/token}, the OAuth client admin API and {@code GET}/{@code DELETE
+ * /api/v2/tokens/me}.
+ */
 public final class IdentityRoutes implements ApiRoutes {
   private final IdentityService identity;
   private final RequestBodies bodies;
@@ -38,24 +41,61 @@ public final class IdentityRoutes implements ApiRoutes {
       int accessTokenValiditySeconds,
       String authorizedGrantType,
       List<String> scope,
+      String state,
       Instant dateCreated,
+      Instant dateModified,
       Instant secretRotatedDate,
       String secret,
       String selfUri) {
+    static final String GRANT_TYPE = "CLIENT-CREDENTIALS";
+
+    /** A client is usable from creation until deleted (Genesys's other states are not modelled). */
+    static final String STATE = "active";
+
     static ClientView of(OAuthClient c, String secret) {
       return new ClientView(
           c.id(),
           c.name(),
           c.description(),
           c.tokenLifetimeSeconds(),
-          "CLIENT-CREDENTIALS",
+          GRANT_TYPE,
           List.copyOf(c.scopes()),
+          STATE,
           c.createdAt(),
+          modified(c),
           c.secretRotatedAt(),
           secret,
           "/api/v2/oauth/clients/" + c.id());
     }
+
+    /** A client changes only when its secret is rotated. */
+    static Instant modified(OAuthClient c) {
+      return c.secretRotatedAt() == null || c.secretRotatedAt().isBefore(c.createdAt())
+          ? c.createdAt()
+          : c.secretRotatedAt();
+    }
   }
+
+  /** Genesys's {@code NamedEntity}. */
+  public record NamedEntity(String id, String name) {}
+
+  /** Genesys's {@code OrgOAuthClient}, as {@code TokenInfo} carries it. */
+  public record TokenClientView(
+      String id,
+      String name,
+      Instant dateCreated,
+      Instant dateModified,
+      String authorizedGrantType,
+      List<String> scope,
+      String state,
+      NamedEntity organization) {}
+
+  /** Genesys's {@code TokenInfo}: whose token this is and what it may do. */
+  public record TokenInfoView(
+      NamedEntity organization,
+      NamedEntity homeOrganization,
+      List<String> authorizedScope,
+      @JsonProperty("OAuthClient") TokenClientView oauthClient) {}
 
   /** What a caller may send to create a client. */
   public record ClientRequest(
@@ -73,6 +113,7 @@ public final class IdentityRoutes implements ApiRoutes {
     routes.get("/api/v2/oauth/clients/{id}", this::get, Scope.read(Scopes.OAUTH));
     routes.delete("/api/v2/oauth/clients/{id}", this::delete, Scope.write(Scopes.OAUTH));
     routes.post("/api/v2/oauth/clients/{id}/secret", this::rotate, Scope.write(Scopes.OAUTH));
+    routes.get("/api/v2/tokens/me", this::tokenInfo);
     routes.delete("/api/v2/tokens/me", this::revokeMine);
   }
 
@@ -118,6 +159,25 @@ public final class IdentityRoutes implements ApiRoutes {
   private void rotate(Context ctx) {
     var rotated = identity.rotateSecret(Requests.principal(ctx), ctx.pathParam("id"));
     ctx.json(ClientView.of(rotated.client(), rotated.secret()));
+  }
+
+  private void tokenInfo(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    Org org =
+        identity.findOrg(p.orgId()).orElseThrow(() -> Problem.notFound("organization", p.orgId()));
+    var orgRef = new NamedEntity(org.id(), org.name());
+    OAuthClient c = identity.getClient(p.orgId(), p.clientId());
+    var client =
+        new TokenClientView(
+            c.id(),
+            c.name(),
+            c.createdAt(),
+            ClientView.modified(c),
+            ClientView.GRANT_TYPE,
+            List.copyOf(c.scopes()),
+            ClientView.STATE,
+            orgRef);
+    ctx.json(new TokenInfoView(orgRef, orgRef, p.scopes().stream().sorted().toList(), client));
   }
 
   private void revokeMine(Context ctx) {

@@ -17,8 +17,17 @@ public final class ScriptViews {
       String versionId,
       Instant createdDate,
       Instant modifiedDate,
+      RootContainer rootContainer,
       List<Component> components,
       String selfUri) {}
+
+  /**
+   * Genesys's page layout: the official SDKs read a page's content only from its {@code
+   * rootContainer}, so it holds the same components as {@code components} (kept for our callers).
+   */
+  public record RootContainer(String type, List<Component> children) {
+    static final String VERTICAL_STACK = "verticalStack";
+  }
 
   /**
    * {@code version} is the draft's optimistic lock; a published version has none (it never
@@ -96,6 +105,7 @@ public final class ScriptViews {
         versionId,
         created,
         modified,
+        new RootContainer(RootContainer.VERTICAL_STACK, p.components()),
         p.components(),
         scriptSelf + "/pages/" + p.id());
   }

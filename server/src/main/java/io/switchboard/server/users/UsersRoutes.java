@@ -2,6 +2,7 @@ package io.switchboard.server.users;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
@@ -9,6 +10,8 @@ import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
 import io.switchboard.server.identity.Scopes;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /** {@code /api/v2/users}: create, get and list the org's agents. */
 public final class UsersRoutes implements ApiRoutes {
@@ -29,6 +32,7 @@ public final class UsersRoutes implements ApiRoutes {
       String department,
       String title,
       String state,
+      List<Contact> primaryContactInfo,
       long version,
       Instant dateCreated,
       String selfUri) {
@@ -41,18 +45,37 @@ public final class UsersRoutes implements ApiRoutes {
           u.department(),
           u.title(),
           u.state(),
+          List.of(new Contact(u.email(), "EMAIL", "PRIMARY")),
           u.version(),
           u.createdAt(),
           "/api/v2/users/" + u.id());
     }
   }
 
+  /** Genesys's {@code Contact}: a user's email is its primary contact, as Genesys shows it. */
+  public record Contact(String address, String mediaType, String type) {}
+
   @Override
   public void register(RoutesConfig routes) {
     routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS));
     routes.post("/api/v2/users", this::create, Scope.write(Scopes.USERS));
+    // Before /users/{id}, so "me" is not taken for an id.
+    routes.get("/api/v2/users/me", UsersRoutes::me);
     routes.get("/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS));
     routes.delete("/api/v2/users/{id}", this::delete, Scope.write(Scopes.USERS));
+  }
+
+  /**
+   * Every token we issue today is a client-credentials token, which has no user; Genesys answers
+   * such a call with 400 {@code not.a.user}, and so do we.
+   */
+  private static void me(Context ctx) {
+    throw new Problem(
+        Problem.Kind.BAD_REQUEST,
+        "not.a.user",
+        "This request requires a user context. Client credentials cannot be used for requests to"
+            + " this resource.",
+        Map.of());
   }
 
   private void delete(Context ctx) {

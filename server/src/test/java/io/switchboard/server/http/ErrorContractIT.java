@@ -82,11 +82,11 @@ class ErrorContractIT {
             400,
             "invalid.value"),
         Arguments.of(
-            "unknown field",
+            "misspelt field is ignored, so the required scope is missing",
             "application/json",
             "{\"name\": \"x\", \"scopes\": [\"scripts\"]}",
             400,
-            "bad.request"),
+            "invalid.value"),
         Arguments.of(
             "trailing garbage",
             "application/json",

@@ -489,9 +489,8 @@ class SessionsIT extends TwoOrgServer {
             + "\",\"conversationId\":\""
             + c2
             + "\",\"data\":{\"age\":\"not a number\"}},"
-            + "{\"scriptId\":\""
-            + scriptId
-            + "\",\"conversationId\":\""
+            // A known field of the wrong type (an unknown one would be ignored, as Genesys does).
+            + "{\"scriptId\":12,\"conversationId\":\""
             + c2
             + "\",\"colour\":1},"
             + "{\"scriptId\":\""
@@ -517,6 +516,8 @@ class SessionsIT extends TwoOrgServer {
     assertThat(results.get(2).get("error").get("messageParams").get("variable").asString())
         .isEqualTo("age");
     assertThat(results.get(3).get("index").asInt()).isEqualTo(3);
+    assertThat(results.get(3).get("error").get("messageParams").get("field").asString())
+        .isEqualTo("scriptId");
     String created = results.get(4).get("session").get("id").asString();
     assertThat(api.get(SESSIONS + "/" + created, token).status()).isEqualTo(200);
 
