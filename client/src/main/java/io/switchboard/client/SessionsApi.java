@@ -275,16 +275,31 @@ public final class SessionsApi {
       try {
         return replace(id, wanted, current.version(), deadline);
       } catch (ApiException.VersionMismatchException e) {
+        // A 409 on a resent PUT is about our own earlier send only if that send may have landed.
+        // The data cannot tell (another writer may have written the very same value), so the
+        // earlier tries' answers decide: a 429 or 503 means the server did not act on it; no
+        // answer (or a gateway's 502/504) leaves it unknown, and then we stop rather than guess.
+        if (mayHaveLanded(e.attempts()))
+          throw new OutcomeUnknownException(
+              "PUT "
+                  + path(id)
+                  + " was resent and refused with 409; the earlier send may have"
+                  + " landed",
+              e.attempts(),
+              e);
         if (attempt >= attempts) throw e;
         current = get(id, deadline);
-        // Our PUT was sent more than once (a dropped connection, then a retry): the first may have
-        // landed,
-        // and the retry's 409 is about our own write. Applying the change again would apply it
-        // twice.
-        if (e.attempts().size() > 1 && sameJson(wanted, current.data())) return current;
         pause(attempt, deadline);
       }
     }
+  }
+
+  /** True when a try before the last one got no answer that says the server did not act. */
+  private static boolean mayHaveLanded(List<Attempt> attempts) {
+    for (Attempt a : attempts.subList(0, attempts.size() - 1)) {
+      if (a.status() != 401 && a.status() != 429 && a.status() != 503) return true;
+    }
+    return false;
   }
 
   /** Completes the session (409 {@code session.completed} if it already is). Not retried. */
