@@ -21,7 +21,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -334,12 +337,37 @@ final class ClientCore implements AutoCloseable {
       builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
     }
     try {
-      return new Outcome(http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray()), null);
+      return new Outcome(sendWithin(builder.build(), deadline), null);
     } catch (IOException e) {
       return new Outcome(null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SwitchboardException("interrupted while calling " + describe(request), e);
+    }
+  }
+
+  /**
+   * Sends and reads the whole answer before {@code deadline}. {@code HttpRequest.timeout} stops at
+   * the headers only, so a body that trickles in would hold the caller past its deadline; here the
+   * wait for the complete answer is bounded and the exchange cancelled when it runs out.
+   */
+  private HttpResponse<byte[]> sendWithin(HttpRequest request, Instant deadline)
+      throws IOException, InterruptedException {
+    var answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    long nanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+    try {
+      return answer.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("deadline reached before the whole answer arrived");
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) throw io;
+      if (cause instanceof RuntimeException re) throw re;
+      throw new IOException(cause);
     }
   }
 
@@ -434,7 +462,7 @@ final class ClientCore implements AutoCloseable {
     counters.tokenRequests.increment();
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = sendWithin(request, sentAt.plus(remaining));
     } catch (IOException e) {
       boolean deadlineReached =
           e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
