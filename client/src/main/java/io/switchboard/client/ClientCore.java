@@ -202,16 +202,32 @@ final class ClientCore implements AutoCloseable {
   ApiResponse send(ApiRequest request, Instant deadline) {
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
-    Step<ApiResponse> last =
-        Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
-            .get(() -> {
-              // The token is had before the breaker's permit is taken: fetching one takes a permit
-              // of its own.
-              String token = tokens.token(deadline);
-              return guarded(
-                  request, attempts, () -> sendOnce(request, token, deadline, attempts, progress));
-            });
-    return last.result();
+    try {
+      Step<ApiResponse> last =
+          Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
+              .get(() -> {
+                // The token is had before the breaker's permit is taken: fetching one takes a
+                // permit of its own.
+                String token = tokens.token(deadline);
+                return guarded(
+                    request,
+                    attempts,
+                    () -> sendOnce(request, token, deadline, attempts, progress));
+              });
+      return last.result();
+    } catch (SwitchboardException e) {
+      throw e.describing(request.idempotencyKey(), mayHaveLanded(request, attempts));
+    }
+  }
+
+  /**
+   * A write may have been applied when a try got no answer that rules it out: no answer at all
+   * (status 0: dropped, cut off by the deadline) or a 5xx other than 503.
+   */
+  private static boolean mayHaveLanded(ApiRequest request, List<Attempt> attempts) {
+    if (request.method().equals("GET") || request.method().equals("HEAD")) return false;
+    return attempts.stream()
+        .anyMatch(a -> a.status() == 0 || (a.status() >= 500 && a.status() != 503));
   }
 
   /** What one call's attempts have used so far. */

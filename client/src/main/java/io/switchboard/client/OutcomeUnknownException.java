@@ -14,15 +14,11 @@ public final class OutcomeUnknownException extends SwitchboardException {
   OutcomeUnknownException(String message, List<Attempt> attempts, Throwable cause) {
     super(message + "; attempts: " + attempts, cause);
     this.attempts = List.copyOf(attempts);
+    describing(null, true);
   }
 
   /** Every attempt of the write, in order. */
   public List<Attempt> attempts() {
     return attempts;
-  }
-
-  /** Always true: an earlier send of this write may have been applied. */
-  public boolean mayHaveLanded() {
-    return true;
   }
 }

@@ -186,24 +186,39 @@ public final class SessionsApi {
     Instant deadline = client.newDeadline();
     SessionBatcher batcher = client.core().sessionBatcher();
     if (batcher != null) return batcher.create(request, deadline);
+    return create(request, SwitchboardClient.newIdempotencyKey(), deadline);
+  }
+
+  /**
+   * Starts a session with the caller's {@code Idempotency-Key}, as one {@code POST} (never
+   * batched). Sending the same request again with the same key, for example after a {@link
+   * SwitchboardException#mayHaveLanded() mayHaveLanded} failure, returns the session the first one
+   * made instead of a second one.
+   */
+  public Session create(NewSession request, String idempotencyKey) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return create(request, idempotencyKey, client.newDeadline());
+  }
+
+  private Session create(NewSession request, String idempotencyKey, Instant deadline) {
     ApiResponse r =
-        client
-            .core()
-            .send(
-                ApiRequest.post(BASE, request)
-                    .idempotencyKey(SwitchboardClient.newIdempotencyKey()),
-                deadline);
+        client.core().send(ApiRequest.post(BASE, request).idempotencyKey(idempotencyKey), deadline);
     return client.read(r, Session.class);
   }
 
   /** Creates up to 100 sessions in one request; each item succeeds or fails on its own. */
   public List<BulkResult> createBulk(List<NewSession> requests) {
+    return createBulk(requests, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /** {@link #createBulk(List)} with the caller's {@code Idempotency-Key}. */
+  public List<BulkResult> createBulk(List<NewSession> requests, String idempotencyKey) {
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     if (requests.isEmpty() || requests.size() > SessionBatcher.MAX_BULK)
       throw new IllegalArgumentException(
           "1 to " + SessionBatcher.MAX_BULK + " sessions per bulk request");
-    var request =
-        ApiRequest.post(BASE + "/bulk", requests)
-            .idempotencyKey(SwitchboardClient.newIdempotencyKey());
+    var request = ApiRequest.post(BASE + "/bulk", requests).idempotencyKey(idempotencyKey);
     return client.call(request, BulkAnswer.class).results();
   }
 
