@@ -271,7 +271,7 @@ public final class SessionsApi {
   /**
    * Read, apply {@code change} to a mutable copy of the data, write it back with {@code If-Match};
    * on 409 {@code version.mismatch} read again and apply again, at most {@code updateAttempts}
-   * times (builder, default 10) and within one deadline. {@code change} may therefore run more than
+   * times (builder, default 25) and within one deadline. {@code change} may therefore run more than
    * once: keep it free of side effects. A change that leaves the data as it is writes nothing.
    *
    * @throws ApiException.VersionMismatchException when every attempt lost the race
@@ -339,10 +339,13 @@ public final class SessionsApi {
   }
 
   /**
-   * A short random pause between conflicting writes, so two hot writers do not collide in lockstep.
+   * Full jitter between a lost race and the re-read: a uniform pause in {@code [0, min(250 ms, 5 ms
+   * * 2^(attempt-1))]}. Hot writers that lost together spread out instead of colliding again in
+   * lockstep; the pause never runs past the deadline.
    */
   private void pause(int attempt, Instant deadline) {
-    long millis = ThreadLocalRandom.current().nextLong(Math.min(50, 5L * attempt) + 1);
+    long cap = Math.min(250, 5L << Math.min(attempt - 1, 10));
+    long millis = ThreadLocalRandom.current().nextLong(cap + 1);
     if (client.core().clock.instant().plusMillis(millis).isAfter(deadline)) return;
     try {
       Thread.sleep(millis);
