@@ -276,7 +276,10 @@ final class ClientCore implements AutoCloseable {
         return Step.failed(ApiException.of(status, error, attempts), serverFailure);
       }
       int retryNumber = progress.tries - 1;
-      Duration wait = retryAfter(response).orElseGet(() -> jitter(retryNumber));
+      Duration wait =
+          retryAfter(response)
+              .map(after -> spreadAbove(after, deadline))
+              .orElseGet(() -> jitter(retryNumber));
       attempts.add(new Attempt(status, error.code(), wait));
       return Step.again(
           wait,
@@ -397,6 +400,20 @@ final class ClientCore implements AutoCloseable {
             retry.maxBackoff().toMillis(),
             retry.baseBackoff().toMillis() << Math.min(retryNumber, 20));
     return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1));
+  }
+
+  /**
+   * A wait of at least the server's {@code Retry-After}, plus a random part, so that callers told
+   * the same thing at the same moment do not all come back in the same instant and meet the next
+   * 429 together. The random part is uniform up to the {@code Retry-After} itself (at least 250 ms)
+   * and never takes more than half the time the deadline leaves after it; when even the {@code
+   * Retry-After} does not fit, it is returned as it is and the caller gives up at once.
+   */
+  private Duration spreadAbove(Duration retryAfter, Instant deadline) {
+    long roomMillis = Duration.between(clock.instant().plus(retryAfter), deadline).toMillis();
+    if (roomMillis <= 0) return retryAfter;
+    long cap = Math.min(Math.max(retryAfter.toMillis(), 250), roomMillis / 2);
+    return retryAfter.plusMillis(ThreadLocalRandom.current().nextLong(cap + 1));
   }
 
   /** {@code Retry-After} in whole seconds, as the server sends it; anything else is ignored. */
