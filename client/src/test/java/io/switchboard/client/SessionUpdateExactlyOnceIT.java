@@ -80,6 +80,9 @@ class SessionUpdateExactlyOnceIT {
         long threw = outcomes.stream().filter("threw"::equals).count();
         assertThat(returned + threw).isEqualTo(20);
         Object counter = client.sessions().get(s.id()).data().getOrDefault("counter", 0);
+        System.out.printf(
+            "20 increments under 503s: %d returned, %d threw, counter %s%n",
+            returned, threw, counter);
         assertThat(((Number) counter).longValue())
             .as("the counter counts exactly the updates that returned (%d threw)", threw)
             .isEqualTo(returned);
