@@ -92,6 +92,46 @@ class SessionUpdateExactlyOnceIT {
     }
   }
 
+  @Test
+  void aWriteWhoseAnswerWasLostIsNeverAppliedAgainButReportedAsUnknown() {
+    try (var client = scenario.clientBuilder(server).baseUrl(proxy.baseUrl()).build()) {
+      Session s =
+          client
+              .sessions()
+              .create(new NewSession(scriptId, scenario.call(null).id(), null, Map.of()));
+      // The PUT reaches the server and lands; its answer is lost, the resend meets 409.
+      proxy.inject(
+          seen -> seen.method().equals("PUT") && seen.path().startsWith(SESSIONS),
+          Fault.dropAnswer(),
+          1);
+      var applied = new java.util.concurrent.atomic.AtomicInteger();
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                client
+                    .sessions()
+                    .update(
+                        s.id(),
+                        data -> {
+                          applied.incrementAndGet();
+                          data.put("counter", 1);
+                          return data;
+                        }))
+            .isInstanceOfSatisfying(
+                OutcomeUnknownException.class,
+                e -> {
+                  assertThat(e.mayHaveLanded()).isTrue();
+                  assertThat(e.attempts()).extracting(Attempt::status).containsExactly(0, 409);
+                });
+      } finally {
+        proxy.clearFaults();
+      }
+      assertThat(applied).as("never applied a second time").hasValue(1);
+      Session after = client.sessions().get(s.id());
+      assertThat(after.version()).isEqualTo(s.version() + 1);
+      assertThat(after.data()).containsEntry("counter", 1);
+    }
+  }
+
   private static boolean nextBelow(Random random, double p) {
     synchronized (random) {
       return random.nextDouble() < p;
