@@ -21,7 +21,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -199,16 +202,32 @@ final class ClientCore implements AutoCloseable {
   ApiResponse send(ApiRequest request, Instant deadline) {
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
-    Step<ApiResponse> last =
-        Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
-            .get(() -> {
-              // The token is had before the breaker's permit is taken: fetching one takes a permit
-              // of its own.
-              String token = tokens.token(deadline);
-              return guarded(
-                  request, attempts, () -> sendOnce(request, token, deadline, attempts, progress));
-            });
-    return last.result();
+    try {
+      Step<ApiResponse> last =
+          Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
+              .get(() -> {
+                // The token is had before the breaker's permit is taken: fetching one takes a
+                // permit of its own.
+                String token = tokens.token(deadline);
+                return guarded(
+                    request,
+                    attempts,
+                    () -> sendOnce(request, token, deadline, attempts, progress));
+              });
+      return last.result();
+    } catch (SwitchboardException e) {
+      throw e.describing(request.idempotencyKey(), mayHaveLanded(request, attempts));
+    }
+  }
+
+  /**
+   * A write may have been applied when a try got no answer that rules it out: no answer at all
+   * (status 0: dropped, cut off by the deadline) or a 5xx other than 503.
+   */
+  private static boolean mayHaveLanded(ApiRequest request, List<Attempt> attempts) {
+    if (request.method().equals("GET") || request.method().equals("HEAD")) return false;
+    return attempts.stream()
+        .anyMatch(a -> a.status() == 0 || (a.status() >= 500 && a.status() != 503));
   }
 
   /** What one call's attempts have used so far. */
@@ -257,7 +276,10 @@ final class ClientCore implements AutoCloseable {
         return Step.failed(ApiException.of(status, error, attempts), serverFailure);
       }
       int retryNumber = progress.tries - 1;
-      Duration wait = retryAfter(response).orElseGet(() -> jitter(retryNumber));
+      Duration wait =
+          retryAfter(response)
+              .map(after -> spreadAbove(after, deadline))
+              .orElseGet(() -> jitter(retryNumber));
       attempts.add(new Attempt(status, error.code(), wait));
       return Step.again(
           wait,
@@ -334,12 +356,37 @@ final class ClientCore implements AutoCloseable {
       builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
     }
     try {
-      return new Outcome(http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray()), null);
+      return new Outcome(sendWithin(builder.build(), deadline), null);
     } catch (IOException e) {
       return new Outcome(null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SwitchboardException("interrupted while calling " + describe(request), e);
+    }
+  }
+
+  /**
+   * Sends and reads the whole answer before {@code deadline}. {@code HttpRequest.timeout} stops at
+   * the headers only, so a body that trickles in would hold the caller past its deadline; here the
+   * wait for the complete answer is bounded and the exchange cancelled when it runs out.
+   */
+  private HttpResponse<byte[]> sendWithin(HttpRequest request, Instant deadline)
+      throws IOException, InterruptedException {
+    var answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    long nanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+    try {
+      return answer.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("deadline reached before the whole answer arrived");
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) throw io;
+      if (cause instanceof RuntimeException re) throw re;
+      throw new IOException(cause);
     }
   }
 
@@ -353,6 +400,20 @@ final class ClientCore implements AutoCloseable {
             retry.maxBackoff().toMillis(),
             retry.baseBackoff().toMillis() << Math.min(retryNumber, 20));
     return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1));
+  }
+
+  /**
+   * A wait of at least the server's {@code Retry-After}, plus a random part, so that callers told
+   * the same thing at the same moment do not all come back in the same instant and meet the next
+   * 429 together. The random part is uniform up to the {@code Retry-After} itself (at least 250 ms)
+   * and never takes more than half the time the deadline leaves after it; when even the {@code
+   * Retry-After} does not fit, it is returned as it is and the caller gives up at once.
+   */
+  private Duration spreadAbove(Duration retryAfter, Instant deadline) {
+    long roomMillis = Duration.between(clock.instant().plus(retryAfter), deadline).toMillis();
+    if (roomMillis <= 0) return retryAfter;
+    long cap = Math.min(Math.max(retryAfter.toMillis(), 250), roomMillis / 2);
+    return retryAfter.plusMillis(ThreadLocalRandom.current().nextLong(cap + 1));
   }
 
   /** {@code Retry-After} in whole seconds, as the server sends it; anything else is ignored. */
@@ -434,7 +495,7 @@ final class ClientCore implements AutoCloseable {
     counters.tokenRequests.increment();
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = sendWithin(request, sentAt.plus(remaining));
     } catch (IOException e) {
       boolean deadlineReached =
           e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);

@@ -138,10 +138,14 @@ public final class ConversationsApi {
 
   /** Creates a call conversation (with an idempotency key, so retried safely). */
   public Conversation createCall(NewCall call) {
+    return createCall(call, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /** {@link #createCall(NewCall)} with the caller's {@code Idempotency-Key}. */
+  public Conversation createCall(NewCall call, String idempotencyKey) {
+    java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     return client.call(
-        ApiRequest.post(BASE + "/calls", call)
-            .idempotencyKey(SwitchboardClient.newIdempotencyKey()),
-        Conversation.class);
+        ApiRequest.post(BASE + "/calls", call).idempotencyKey(idempotencyKey), Conversation.class);
   }
 
   /** One conversation. */
@@ -174,6 +178,24 @@ public final class ConversationsApi {
   /** Records a wrap-up on a call communication (idempotency key: retried safely, recorded once). */
   public void wrapup(
       String conversationId, String participantId, String communicationId, WrapupInput wrapup) {
+    wrapup(
+        conversationId,
+        participantId,
+        communicationId,
+        wrapup,
+        SwitchboardClient.newIdempotencyKey());
+  }
+
+  /**
+   * {@link #wrapup(String, String, String, WrapupInput)} with the caller's {@code Idempotency-Key}.
+   */
+  public void wrapup(
+      String conversationId,
+      String participantId,
+      String communicationId,
+      WrapupInput wrapup,
+      String idempotencyKey) {
+    java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     String path =
         BASE
             + "/calls/"
@@ -183,8 +205,7 @@ public final class ConversationsApi {
             + "/communications/"
             + Paths.segment(communicationId)
             + "/wrapup";
-    client.send(
-        ApiRequest.post(path, wrapup).idempotencyKey(SwitchboardClient.newIdempotencyKey()));
+    client.send(ApiRequest.post(path, wrapup).idempotencyKey(idempotencyKey));
   }
 
   /**
@@ -193,6 +214,21 @@ public final class ConversationsApi {
    */
   public void wrapupInteraction(
       String interactionId, String participantId, String agentId, WrapupInput wrapup) {
+    wrapupInteraction(
+        interactionId, participantId, agentId, wrapup, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /**
+   * {@link #wrapupInteraction(String, String, String, WrapupInput)} with the caller's {@code
+   * Idempotency-Key}.
+   */
+  public void wrapupInteraction(
+      String interactionId,
+      String participantId,
+      String agentId,
+      WrapupInput wrapup,
+      String idempotencyKey) {
+    java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     var body = new java.util.LinkedHashMap<String, Object>();
     body.put("participantId", participantId);
     body.put("agentId", agentId);
@@ -202,7 +238,7 @@ public final class ConversationsApi {
     body.put("durationSeconds", wrapup.durationSeconds());
     String path =
         "/api/v2/integrations/scripting/interactions/" + Paths.segment(interactionId) + "/wrapup";
-    client.send(ApiRequest.post(path, body).idempotencyKey(SwitchboardClient.newIdempotencyKey()));
+    client.send(ApiRequest.post(path, body).idempotencyKey(idempotencyKey));
   }
 
   /** The participant's wrap-up, empty while none is recorded. */

@@ -4,6 +4,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -48,6 +50,8 @@ public final class OrgClients implements AutoCloseable {
   private final HttpClient http;
   private final boolean ownsHttp;
   private final ConcurrentHashMap<String, SwitchboardClient> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<SwitchboardClient>> pending =
+      new ConcurrentHashMap<>();
 
   private OrgClients(Builder b) {
     this.baseUrl = Objects.requireNonNull(b.baseUrl, "baseUrl");
@@ -77,15 +81,43 @@ public final class OrgClients implements AutoCloseable {
     if (existing != null) return existing;
     if (lookup == null)
       throw new IllegalArgumentException("unknown org " + orgId + " (register it first)");
-    // The lookup runs outside the map's locks: a slow vault for one org must not stall another
-    // org's calls.
+    // Single flight: the first caller of an org looks its credentials up, the others wait for its
+    // result, so 20 concurrent first calls cost one lookup. The lookup runs outside the map's
+    // locks:
+    // a slow vault for one org must not stall another org's calls.
+    var mine = new CompletableFuture<SwitchboardClient>();
+    CompletableFuture<SwitchboardClient> leader = pending.putIfAbsent(orgId, mine);
+    if (leader != null) return await(leader);
+    try {
+      SwitchboardClient result = clients.get(orgId); // made while we were getting here
+      if (result == null) result = lookUpAndCreate(orgId);
+      mine.complete(result);
+      return result;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e); // the waiting callers get the same failure; none is kept
+      throw e;
+    } finally {
+      pending.remove(orgId, mine);
+    }
+  }
+
+  private SwitchboardClient lookUpAndCreate(String orgId) {
     Credentials c = lookup.apply(orgId);
     if (c == null) throw new IllegalArgumentException("no credentials for org " + orgId);
     SwitchboardClient created = newClient(orgId, c);
-    SwitchboardClient raced = clients.putIfAbsent(orgId, created);
+    SwitchboardClient raced = clients.putIfAbsent(orgId, created); // a register() came first
     if (raced == null) return created;
     created.close();
     return raced;
+  }
+
+  private static SwitchboardClient await(CompletableFuture<SwitchboardClient> leader) {
+    try {
+      return leader.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) throw cause;
+      throw e;
+    }
   }
 
   /** Adds or replaces an org's credentials; a replaced client is closed (its token is dropped). */

@@ -186,24 +186,39 @@ public final class SessionsApi {
     Instant deadline = client.newDeadline();
     SessionBatcher batcher = client.core().sessionBatcher();
     if (batcher != null) return batcher.create(request, deadline);
+    return create(request, SwitchboardClient.newIdempotencyKey(), deadline);
+  }
+
+  /**
+   * Starts a session with the caller's {@code Idempotency-Key}, as one {@code POST} (never
+   * batched). Sending the same request again with the same key, for example after a {@link
+   * SwitchboardException#mayHaveLanded() mayHaveLanded} failure, returns the session the first one
+   * made instead of a second one.
+   */
+  public Session create(NewSession request, String idempotencyKey) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return create(request, idempotencyKey, client.newDeadline());
+  }
+
+  private Session create(NewSession request, String idempotencyKey, Instant deadline) {
     ApiResponse r =
-        client
-            .core()
-            .send(
-                ApiRequest.post(BASE, request)
-                    .idempotencyKey(SwitchboardClient.newIdempotencyKey()),
-                deadline);
+        client.core().send(ApiRequest.post(BASE, request).idempotencyKey(idempotencyKey), deadline);
     return client.read(r, Session.class);
   }
 
   /** Creates up to 100 sessions in one request; each item succeeds or fails on its own. */
   public List<BulkResult> createBulk(List<NewSession> requests) {
+    return createBulk(requests, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /** {@link #createBulk(List)} with the caller's {@code Idempotency-Key}. */
+  public List<BulkResult> createBulk(List<NewSession> requests, String idempotencyKey) {
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     if (requests.isEmpty() || requests.size() > SessionBatcher.MAX_BULK)
       throw new IllegalArgumentException(
           "1 to " + SessionBatcher.MAX_BULK + " sessions per bulk request");
-    var request =
-        ApiRequest.post(BASE + "/bulk", requests)
-            .idempotencyKey(SwitchboardClient.newIdempotencyKey());
+    var request = ApiRequest.post(BASE + "/bulk", requests).idempotencyKey(idempotencyKey);
     return client.call(request, BulkAnswer.class).results();
   }
 
@@ -256,7 +271,7 @@ public final class SessionsApi {
   /**
    * Read, apply {@code change} to a mutable copy of the data, write it back with {@code If-Match};
    * on 409 {@code version.mismatch} read again and apply again, at most {@code updateAttempts}
-   * times (builder, default 10) and within one deadline. {@code change} may therefore run more than
+   * times (builder, default 25) and within one deadline. {@code change} may therefore run more than
    * once: keep it free of side effects. A change that leaves the data as it is writes nothing.
    *
    * @throws ApiException.VersionMismatchException when every attempt lost the race
@@ -275,16 +290,31 @@ public final class SessionsApi {
       try {
         return replace(id, wanted, current.version(), deadline);
       } catch (ApiException.VersionMismatchException e) {
+        // A 409 on a resent PUT is about our own earlier send only if that send may have landed.
+        // The data cannot tell (another writer may have written the very same value), so the
+        // earlier tries' answers decide: a 429 or 503 means the server did not act on it; no
+        // answer (or a gateway's 502/504) leaves it unknown, and then we stop rather than guess.
+        if (mayHaveLanded(e.attempts()))
+          throw new OutcomeUnknownException(
+              "PUT "
+                  + path(id)
+                  + " was resent and refused with 409; the earlier send may have"
+                  + " landed",
+              e.attempts(),
+              e);
         if (attempt >= attempts) throw e;
         current = get(id, deadline);
-        // Our PUT was sent more than once (a dropped connection, then a retry): the first may have
-        // landed,
-        // and the retry's 409 is about our own write. Applying the change again would apply it
-        // twice.
-        if (e.attempts().size() > 1 && sameJson(wanted, current.data())) return current;
         pause(attempt, deadline);
       }
     }
+  }
+
+  /** True when a try before the last one got no answer that says the server did not act. */
+  private static boolean mayHaveLanded(List<Attempt> attempts) {
+    for (Attempt a : attempts.subList(0, attempts.size() - 1)) {
+      if (a.status() != 401 && a.status() != 429 && a.status() != 503) return true;
+    }
+    return false;
   }
 
   /** Completes the session (409 {@code session.completed} if it already is). Not retried. */
@@ -309,10 +339,13 @@ public final class SessionsApi {
   }
 
   /**
-   * A short random pause between conflicting writes, so two hot writers do not collide in lockstep.
+   * Full jitter between a lost race and the re-read: a uniform pause in {@code [0, min(250 ms, 5 ms
+   * * 2^(attempt-1))]}. Hot writers that lost together spread out instead of colliding again in
+   * lockstep; the pause never runs past the deadline.
    */
   private void pause(int attempt, Instant deadline) {
-    long millis = ThreadLocalRandom.current().nextLong(Math.min(50, 5L * attempt) + 1);
+    long cap = Math.min(250, 5L << Math.min(attempt - 1, 10));
+    long millis = ThreadLocalRandom.current().nextLong(cap + 1);
     if (client.core().clock.instant().plusMillis(millis).isAfter(deadline)) return;
     try {
       Thread.sleep(millis);

@@ -228,7 +228,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private HttpClient httpClient;
     private Duration publishedScriptFreshness = Duration.ofSeconds(1);
     private SessionBatching sessionBatching = SessionBatching.DEFAULT;
-    private int updateAttempts = 10;
+    private int updateAttempts = 25;
 
     private Builder() {}
 
@@ -303,7 +303,8 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /**
      * How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default
-     * 10).
+     * 25: 20 writers on one session needed at most 15 rounds each when measured; the deadline still
+     * bounds the whole update).
      */
     public Builder updateAttempts(int attempts) {
       if (attempts < 1) throw new IllegalArgumentException("updateAttempts must be at least 1");

@@ -11,6 +11,10 @@ package io.switchboard.client;
  * </ul>
  */
 public class SwitchboardException extends RuntimeException {
+  // Set once by the core as the exception leaves a call, before any caller can see it.
+  private String idempotencyKey;
+  private boolean mayHaveLanded;
+
   /** An error with a message. */
   public SwitchboardException(String message) {
     super(message);
@@ -19,5 +23,31 @@ public class SwitchboardException extends RuntimeException {
   /** An error with a message and its cause. */
   public SwitchboardException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * The {@code Idempotency-Key} the failed request carried (the caller's own, or the one the client
+   * made), if any: send the same request again with this key and the server applies it at most
+   * once.
+   */
+  public java.util.Optional<String> idempotencyKey() {
+    return java.util.Optional.ofNullable(idempotencyKey);
+  }
+
+  /**
+   * Whether the server may have acted on the request although the call failed: a write was sent and
+   * at least one try got no answer that rules it out (the connection dropped, the deadline cut the
+   * answer off, a 5xx other than 503). False when every try was refused (4xx, 429, 503) or nothing
+   * was sent, and for reads.
+   */
+  public boolean mayHaveLanded() {
+    return mayHaveLanded;
+  }
+
+  /** Records what the core knows about the request when the exception leaves a call. */
+  SwitchboardException describing(String idempotencyKey, boolean mayHaveLanded) {
+    if (this.idempotencyKey == null) this.idempotencyKey = idempotencyKey;
+    this.mayHaveLanded |= mayHaveLanded;
+    return this;
   }
 }

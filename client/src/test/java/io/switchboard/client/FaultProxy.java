@@ -66,6 +66,13 @@ final class FaultProxy implements AutoCloseable {
     static Fault drop() {
       return new Fault(0, null, null);
     }
+
+    /**
+     * The request reaches the server, which acts on it; its answer is then lost on the way back.
+     */
+    static Fault dropAnswer() {
+      return new Fault(-1, null, null);
+    }
   }
 
   private record Rule(Predicate<Seen> match, Fault fault, AtomicInteger remaining) {}
@@ -76,6 +83,7 @@ final class FaultProxy implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger replayed = new AtomicInteger();
 
   private FaultProxy(String target) throws IOException {
     this.target = target;
@@ -100,6 +108,11 @@ final class FaultProxy implements AutoCloseable {
   /** The next {@code times} requests matching {@code match} get {@code fault}. */
   void inject(Predicate<Seen> match, Fault fault, int times) {
     rules.add(new Rule(match, fault, new AtomicInteger(times)));
+  }
+
+  /** Answers the server marked {@code Idempotent-Replayed: true}. */
+  int replayed() {
+    return replayed.get();
   }
 
   void clearFaults() {
@@ -131,11 +144,12 @@ final class FaultProxy implements AutoCloseable {
       byte[] body = ex.getRequestBody().readAllBytes();
       for (Rule r : rules) {
         if (r.match().test(s) && r.remaining().getAndDecrement() > 0) {
-          answer(ex, r.fault());
+          if (r.fault().status() == -1) forward(ex, body, true);
+          else answer(ex, r.fault());
           return;
         }
       }
-      forward(ex, body);
+      forward(ex, body, false);
     }
   }
 
@@ -158,7 +172,7 @@ final class FaultProxy implements AutoCloseable {
     ex.getResponseBody().write(bytes);
   }
 
-  private void forward(HttpExchange ex, byte[] body) throws IOException {
+  private void forward(HttpExchange ex, byte[] body, boolean dropAnswer) throws IOException {
     var b =
         HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
             .timeout(Duration.ofSeconds(30));
@@ -177,6 +191,12 @@ final class FaultProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
+    }
+    if (r.headers().firstValue("Idempotent-Replayed").orElse("").equals("true"))
+      replayed.incrementAndGet();
+    if (dropAnswer) {
+      answer(ex, Fault.drop());
+      return;
     }
     r.headers()
         .map()

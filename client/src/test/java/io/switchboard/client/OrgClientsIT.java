@@ -42,6 +42,42 @@ class OrgClientsIT {
   }
 
   @Test
+  void twentyConcurrentFirstCallsOfAnOrgLookItsCredentialsUpOnce() throws Exception {
+    var lookups = new java.util.concurrent.atomic.AtomicInteger();
+    try (var orgs =
+        OrgClients.builder()
+            .baseUrl(server.baseUrl())
+            .credentials(orgId -> {
+              lookups.incrementAndGet();
+              try {
+                Thread.sleep(200); // a vault takes a while: the window the other callers arrive in
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return credentials(orgId);
+            })
+            .build()) {
+      List<SwitchboardClient> used =
+          SessionsIT.together(
+              20,
+              () -> {
+                var client = orgs.forOrg(a.orgId());
+                assertThat(client.oauthClients().list(1, 1).total()).isEqualTo(1);
+                return client;
+              });
+      assertThat(lookups).hasValue(1);
+      assertThat(used).allSatisfy(c -> assertThat(c).isSameAs(used.get(0)));
+      assertThat(used.get(0).stats().tokenRequests()).isEqualTo(1);
+      assertThatThrownBy(() -> orgs.forOrg("no-such-org"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(lookups).as("a failed lookup is not kept").hasValue(2);
+      assertThatThrownBy(() -> orgs.forOrg("no-such-org"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(lookups).hasValue(3);
+    }
+  }
+
+  @Test
   void eachOrgSeesOnlyItsOwnDataWithItsOwnToken() {
     try (var orgs =
         OrgClients.builder()

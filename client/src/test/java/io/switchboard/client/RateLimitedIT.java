@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client against the server's real rate limiter: it waits exactly as {@code Retry-After} says
- * when the deadline allows, gives up at once when it does not, and one org's throttling leaves
- * another's alone. The server's clock is frozen (buckets refill only when a test moves it), so no
- * token sneaks in unplanned.
+ * The client against the server's real rate limiter: it waits at least as long as {@code
+ * Retry-After} says when the deadline allows, gives up at once when it does not, and one org's
+ * throttling leaves another's alone. The server's clock is frozen (buckets refill only when a test
+ * moves it), so no token sneaks in unplanned.
  */
 class RateLimitedIT {
   static MutableClock serverClock;
