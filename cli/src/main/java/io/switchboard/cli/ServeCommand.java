@@ -6,10 +6,11 @@ import io.switchboard.server.config.Settings;
 import io.switchboard.server.demo.DemoContent;
 import io.switchboard.server.demo.DemoIntegrations;
 import io.switchboard.server.demo.DemoSetup;
+import io.switchboard.server.storage.OwnerOnlyFile;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -173,13 +174,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.flush();
     server.markReady();
-    Path temporary = Files.createTempFile(dataDir, SERVER_JSON, ".tmp");
-    Files.writeString(temporary, "{\"baseUrl\": \"" + server.baseUrl() + "\"}\n");
-    Files.move(
-        temporary,
+    // Owner-only like everything in the data directory, and whole or absent for whoever polls for
+    // it.
+    OwnerOnlyFile.write(
         dataDir.resolve(SERVER_JSON),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+        ("{\"baseUrl\": \"" + server.baseUrl() + "\"}\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** The port (or the HTTPS port) is taken: say which and how to choose another. */

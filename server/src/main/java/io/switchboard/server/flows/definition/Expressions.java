@@ -5,7 +5,6 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelIssue;
-import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.Operator;
@@ -19,8 +18,10 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
+import io.switchboard.server.expressions.CelLimits;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,10 +37,13 @@ import java.util.Optional;
  * iterations, and at run time the number of evaluated nodes and a time bound.
  */
 public final class Expressions {
-  public static final int MAX_SOURCE_CHARS = 2000;
-  public static final int MAX_COMPREHENSION_ITERATIONS = 1000;
-  public static final long MAX_EVALUATED_NODES = 100_000;
-  public static final long MAX_EVALUATION_NANOS = 100_000_000L;
+  /**
+   * Tighter than response mappings' {@link CelLimits#DEFAULT}: a flow evaluates many expressions
+   * per call within one deadline, and each is a small decision, not a mapping over an answer.
+   */
+  public static final CelLimits LIMITS =
+      new CelLimits(2000, 32, 1000, 100_000, Duration.ofMillis(100));
+
   public static final List<String> FUNCTIONS =
       List.of(
           "If",
@@ -96,11 +100,7 @@ public final class Expressions {
   public Cel environment(Map<String, VarType> variables) {
     var b =
         CelFactory.standardCelBuilder()
-            .setOptions(
-                CelOptions.current()
-                    .comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS)
-                    .maxParseRecursionDepth(32)
-                    .build())
+            .setOptions(LIMITS.options())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addMacros(IF)
             .addFunctionDeclarations(declarations())
@@ -111,9 +111,9 @@ public final class Expressions {
 
   public Compiled compile(Cel cel, String source) throws CompileError {
     if (source == null || source.isBlank()) throw new CompileError("the expression is empty", 1, 0);
-    if (source.length() > MAX_SOURCE_CHARS)
+    if (source.length() > LIMITS.maxExpressionChars())
       throw new CompileError(
-          "the expression is longer than " + MAX_SOURCE_CHARS + " characters", 1, 0);
+          "the expression is longer than " + LIMITS.maxExpressionChars() + " characters", 1, 0);
     try {
       CelAbstractSyntaxTree ast = cel.compile(source).getAst();
       return new Compiled(cel.createProgram(ast), ast.getResultType());
@@ -129,41 +129,20 @@ public final class Expressions {
   }
 
   /**
-   * Evaluates with the variables' current values (unset ones are CEL null). Stops with an error
-   * after {@link #MAX_EVALUATED_NODES} nodes, after {@link #MAX_EVALUATION_NANOS} or at {@code
-   * deadlineNanos}.
+   * Evaluates with the variables' current values (unset ones are CEL null), within {@link #LIMITS}
+   * and {@code deadlineNanos}.
    */
   public Object evaluate(Compiled c, Map<String, Object> variables, long deadlineNanos)
       throws EvaluationError {
-    long stop = Math.min(deadlineNanos, System.nanoTime() + MAX_EVALUATION_NANOS);
-    long[] nodes = {0};
     try {
-      return c.program()
-          .trace(
-              variables,
-              (expr, value) -> {
-                if (++nodes[0] > MAX_EVALUATED_NODES)
-                  throw new CostExceeded("more than " + MAX_EVALUATED_NODES + " evaluation steps");
-                if ((nodes[0] & 255) == 0 && System.nanoTime() > stop)
-                  throw new CostExceeded("the evaluation time bound was reached");
-              });
-    } catch (CostExceeded e) {
+      return LIMITS.evaluate(c.program(), variables, deadlineNanos);
+    } catch (CelLimits.Stopped e) {
       throw new EvaluationError("the expression was stopped: " + e.getMessage());
     } catch (CelEvaluationException e) {
-      if (e.getCause() instanceof CostExceeded ce)
-        throw new EvaluationError("the expression was stopped: " + ce.getMessage());
       throw new EvaluationError(firstLine(e.getMessage()));
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof CostExceeded ce)
-        throw new EvaluationError("the expression was stopped: " + ce.getMessage());
       throw new EvaluationError(
           e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
-    }
-  }
-
-  private static final class CostExceeded extends RuntimeException {
-    CostExceeded(String message) {
-      super(message, null, false, false);
     }
   }
 
