@@ -111,6 +111,7 @@ public final class HttpServer {
             // declared lengths above http.max-body-bytes were refused before anything was read.
             long declared = ctx.req().getContentLengthLong();
             if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
+            else bodies.discardUnread(ctx);
           });
 
           for (ApiRoutes feature : features) feature.register(cfg.routes);

@@ -146,6 +146,29 @@ public final class RequestBodies {
     }
   }
 
+  /**
+   * Reads and drops what is left of a body that was refused as too large (declared or streamed), up
+   * to four times {@link #maxBytes}, so that the caller, still sending, reads our 413 instead of a
+   * connection reset. Beyond that bound the rest stays unread and Jetty closes the connection: a
+   * refused upload costs at most that much reading, never memory.
+   */
+  public void discardUnread(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    long bound = 4 * maxBytes;
+    if (declared > bound) return;
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] scratch = new byte[8192];
+      long left = bound;
+      int n;
+      while (left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The caller went away or the stream was taken as a reader: nothing left to protect.
+    }
+  }
+
   public Problem tooLarge() {
     return new Problem(
         Kind.TOO_LARGE,
