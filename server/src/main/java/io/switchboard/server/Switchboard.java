@@ -136,7 +136,11 @@ public final class Switchboard implements AutoCloseable {
       ConversationService conversations,
       WrapupService wrapups,
       ScriptService scripts,
-      SessionService sessions) {}
+      SessionService sessions,
+      Routing routing) {}
+
+  /** Queues, agents' routing status (through the ACD) and IVRs. */
+  public record Routing(QueueService queues, Acd acd, IvrService ivrs) {}
 
   /** Stored credentials and external APIs with their outbound engine. */
   public record Integrations(
@@ -231,7 +235,6 @@ public final class Switchboard implements AutoCloseable {
       var sessions =
           new SessionService(
               sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
-      var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
       var queueStore = new QueueStore(database.jdbi());
       var flowParts =
           flows(
@@ -273,6 +276,16 @@ public final class Switchboard implements AutoCloseable {
       var queueUsage = new FlowQueueUsage(flowParts.service());
       var queues =
           new QueueService(queueStore, callStore, users, queueUsage::publishedFlowUsing, clock);
+      var ivrs = new IvrService(ivrStore, flowParts.service(), clock);
+      var features =
+          new Features(
+              users,
+              wrapupCodes,
+              conversations,
+              wrapups,
+              scripts,
+              sessions,
+              new Routing(queues, acd, ivrs));
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
@@ -300,13 +313,7 @@ public final class Switchboard implements AutoCloseable {
       routes.addAll(integrations.routes());
       routes.add(flowParts.routes());
       routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
-      routes.add(
-          new IvrRoutes(
-              new IvrService(ivrStore, flowParts.service(), clock),
-              callStore,
-              flowParts.executions(),
-              conversations,
-              bodies));
+      routes.add(new IvrRoutes(ivrs, callStore, flowParts.executions(), conversations, bodies));
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)

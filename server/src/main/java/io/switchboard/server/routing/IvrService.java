@@ -102,6 +102,11 @@ public final class IvrService {
     }
   }
 
+  /** The org's IVR answering {@code dnis}. */
+  public java.util.Optional<Ivr> findByDnis(String orgId, String dnis) {
+    return store.findByDnis(orgId, dnis);
+  }
+
   public Ivr get(String orgId, String id) {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("IVR", id));
   }

@@ -186,7 +186,10 @@ public final class RoutingRoutes implements ApiRoutes {
     String delete = ctx.queryParam("delete");
     if (delete != null && !delete.equals("true") && !delete.equals("false"))
       throw Problem.invalid("delete", "must be true or false");
-    queues.changeMembers(org(ctx), ctx.pathParam("id"), ids, "true".equals(delete));
+    boolean remove = "true".equals(delete);
+    queues.changeMembers(org(ctx), ctx.pathParam("id"), ids, remove);
+    // A new member may be IDLE already: offer them the queue's waiting calls.
+    if (!remove) acd.dispatch(org(ctx), ctx.pathParam("id"));
     ctx.status(204);
   }
 
