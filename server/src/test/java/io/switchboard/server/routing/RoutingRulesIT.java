@@ -294,6 +294,32 @@ class RoutingRulesIT {
   }
 
   @Test
+  void anIdempotentCallOnTheDnisRunsItsFlowOnceAndIsQueued() {
+    var local = new RoutingSupport(api, api.token(server.newOrg()));
+    local.queue("Support");
+    String flowId = local.publishedFlow(RoutingSupport.toQueue("Support"));
+    assertThat(local.ivr("Main", "+6560000200", flowId).status()).isEqualTo(200);
+    String body = "{\"from\":\"+15550000\",\"to\":\"+6560000200\"}";
+    var first =
+        api.post("/api/v2/conversations/calls", local.token, body, "Idempotency-Key", "call-1");
+    var again =
+        api.post("/api/v2/conversations/calls", local.token, body, "Idempotency-Key", "call-1");
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(201);
+    String id = first.json().get("id").asString();
+    assertThat(again.json().get("id").asString()).isEqualTo(id);
+    // The flow started after the request's (the key's) transaction committed, and only once.
+    JsonNode e = local.awaitRouting(id, "queued");
+    assertThat(e.get("status").asString()).isEqualTo("COMPLETED");
+    assertThat(
+            api.get("/api/v2/conversations/" + id + "/flowexecutions", local.token)
+                .json()
+                .get("total")
+                .asLong())
+        .isEqualTo(1);
+  }
+
+  @Test
   void everyEndpointNeedsItsScope() {
     var admin = rs.token;
     var client =
