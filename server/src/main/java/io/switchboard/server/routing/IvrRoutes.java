@@ -66,6 +66,7 @@ public final class IvrRoutes implements ApiRoutes {
       String state,
       List<String> dnis,
       Ref openHoursFlow,
+      RoutingRoutes.Ref division,
       String selfUri) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -118,6 +119,7 @@ public final class IvrRoutes implements ApiRoutes {
         "active",
         i.dnis(),
         new Ref(i.flowId(), ivrs.flowName(i.orgId(), i.flowId()), "/api/v2/flows/" + i.flowId()),
+        RoutingRoutes.HOME,
         IVRS + "/" + i.id());
   }
 

@@ -52,6 +52,9 @@ public final class RoutingRoutes implements ApiRoutes {
 
   public record Ref(String id, String name, String selfUri) {}
 
+  /** Every queue is in the org's one division, as flows are. */
+  static final Ref HOME = new Ref("home", "Home", "/api/v2/authorization/divisions/home");
+
   public record QueueView(
       String id,
       String name,
@@ -68,7 +71,7 @@ public final class RoutingRoutes implements ApiRoutes {
           q.id(),
           q.name(),
           q.description(),
-          null,
+          HOME,
           q.createdAt(),
           q.modifiedAt(),
           q.memberCount(),

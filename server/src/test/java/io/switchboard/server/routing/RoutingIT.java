@@ -153,7 +153,14 @@ class RoutingIT {
     // B wraps up call 2: call 4 is B's.
     JsonNode b2 = RoutingSupport.liveAgent(rs.conversation(call2));
     rs.hangUpAndWrapUp(call2, b2.get("id").asString(), o.code());
-    assertThat(rs.awaitAgent(call4).get("userId").asString()).isEqualTo(o.agentB());
+    JsonNode b4 = rs.awaitAgent(call4);
+    assertThat(b4.get("userId").asString()).isEqualTo(o.agentB());
+
+    // Nothing waits any more: a wrap-up leaves the agent IDLE.
+    rs.hangUpAndWrapUp(call3, a3.get("id").asString(), o.code());
+    rs.hangUpAndWrapUp(call4, b4.get("id").asString(), o.code());
+    assertThat(rs.status(o.agentA())).isEqualTo("IDLE");
+    assertThat(rs.status(o.agentB())).isEqualTo("IDLE");
     assertThat(System.nanoTime() - before).isPositive();
   }
 
