@@ -145,11 +145,19 @@ public final class Acd implements AutoCloseable {
     return s;
   }
 
-  /** Assigns the queue's waiting calls to its idle members while both exist. */
+  /**
+   * Assigns the queue's waiting calls to its idle members while both exist. A failure that outlasts
+   * the retries is logged, not thrown: whatever triggered it (a status change, a queued call) has
+   * committed, and the sweep assigns what is left.
+   */
   public void dispatch(String orgId, String queueId) {
-    for (int i = 0; i < MAX_ASSIGNMENTS_PER_PASS && open; i++) {
-      boolean assigned = Failsafe.with(retry).get(() -> assignOne(orgId, queueId));
-      if (!assigned) return;
+    try {
+      for (int i = 0; i < MAX_ASSIGNMENTS_PER_PASS && open; i++) {
+        boolean assigned = Failsafe.with(retry).get(() -> assignOne(orgId, queueId));
+        if (!assigned) return;
+      }
+    } catch (RuntimeException e) {
+      log.warn("assigning calls of queue {} failed (the sweep retries): {}", queueId, e.toString());
     }
   }
 

@@ -93,7 +93,6 @@ class RoutingIT {
     rs.idle(o.agentA());
     rs.idle(o.agentB()); // A has been idle longer
 
-    long before = System.nanoTime();
     var placed = rs.placeCall("gold-1", o.dnis());
     assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
     // Answered before the flow (a 2 s-bounded data action) has to finish: the customer only.
@@ -161,7 +160,6 @@ class RoutingIT {
     rs.hangUpAndWrapUp(call4, b4.get("id").asString(), o.code());
     assertThat(rs.status(o.agentA())).isEqualTo("IDLE");
     assertThat(rs.status(o.agentB())).isEqualTo("IDLE");
-    assertThat(System.nanoTime() - before).isPositive();
   }
 
   @Test
