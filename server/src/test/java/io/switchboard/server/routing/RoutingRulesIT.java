@@ -294,6 +294,42 @@ class RoutingRulesIT {
   }
 
   @Test
+  void aFlowThatEndsOnItsErrorHandlingRouteQueuesTheCallThere() {
+    var local = new RoutingSupport(api, api.token(server.newOrg()));
+    String general = local.queue("General");
+    String agent = local.fx.user("Ann");
+    local.members(general, agent);
+    local.idle(agent);
+    String flowId =
+        local.publishedFlow(
+            """
+            inboundCall:
+              name: Loops forever
+              startUpRef: "/inboundCall/tasks/task[main]"
+              settingsErrorHandling:
+                errorHandling:
+                  transferToAcd:
+                    targetQueue:
+                      lit:
+                        name: General
+              tasks:
+                - task:
+                    name: Main
+                    refId: main
+                    actions:
+                      - jumpToTask:
+                          name: Again
+                          targetTaskRef: "/inboundCall/tasks/task[main]"
+            """);
+    assertThat(local.ivr("Main", "+6560000300", flowId).status()).isEqualTo(200);
+    String call = local.call("+15550000", "+6560000300");
+    JsonNode e = local.awaitRouting(call, "connected");
+    assertThat(e.get("outcome").asString()).isEqualTo("actionLimit");
+    assertThat(e.get("routing").get("queue").get("name").asString()).isEqualTo("General");
+    assertThat(local.awaitAgent(call).get("userId").asString()).isEqualTo(agent);
+  }
+
+  @Test
   void anIdempotentCallOnTheDnisRunsItsFlowOnceAndIsQueued() {
     var local = new RoutingSupport(api, api.token(server.newOrg()));
     local.queue("Support");
