@@ -244,7 +244,9 @@ public final class Acd implements AutoCloseable {
       String scriptId = pop.get("scriptId").asString();
       JsonNode inputs = pop.get("inputs");
       try {
-        sessionId = screenPop(c, agent, scriptId, inputs);
+        Popped popped = screenPop(c, agent, scriptId, inputs);
+        sessionId = popped.sessionId();
+        detail = popped.detail();
       } catch (Problem p) {
         detail = "screen pop of script " + scriptId + " not started: " + p.getMessage();
         log.warn("conversation {}: {}", c.id(), detail);
@@ -260,19 +262,21 @@ public final class Acd implements AutoCloseable {
    * script's published version (or not of their type) would refuse the whole session: then it
    * starts without them, and the call's record says so.
    */
-  private String screenPop(Conversation c, User agent, String scriptId, JsonNode inputs) {
+  private record Popped(String sessionId, String detail) {}
+
+  private Popped screenPop(Conversation c, User agent, String scriptId, JsonNode inputs) {
     try {
       Session s =
           sessions.create(
               c.orgId(), new SessionService.NewSession(scriptId, c.id(), agent.id(), inputs));
-      return s.id();
+      return new Popped(s.id(), null);
     } catch (Problem p) {
       if (!"invalid.value".equals(p.code()) || inputs == null || inputs.isEmpty()) throw p;
       Session s =
           sessions.create(
               c.orgId(), new SessionService.NewSession(scriptId, c.id(), agent.id(), null));
       log.warn("conversation {}: screen-pop inputs refused: {}", c.id(), p.getMessage());
-      return s.id();
+      return new Popped(s.id(), "screen pop started without its inputs: " + p.getMessage());
     }
   }
 

@@ -330,6 +330,62 @@ class RoutingRulesIT {
   }
 
   @Test
+  void screenPopInputsTheScriptDoesNotHaveStartTheSessionWithoutThemAndQueuesWithCallsStay() {
+    var local = new RoutingSupport(api, api.token(server.newOrg()));
+    String script =
+        local.fx.publishedScript(
+            "{\"name\":\"Pop\",\"variables\":[{\"name\":\"customerId\",\"type\":\"string\",\"input\":true}],\"pages\":[{\"id\":\"p\",\"name\":\"P\",\"components\":[{\"id\":\"t\",\"type\":\"text\",\"text\":\"Hi\"}]}]}");
+    String q = local.queue("Pops");
+    local.queue("Elsewhere");
+    String agent = local.fx.user("Ann");
+    local.members(q, agent);
+    String flowId =
+        local.publishedFlow(
+            """
+            inboundCall:
+              name: Pop with an extra input
+              startUpRef: "/inboundCall/tasks/task[main]"
+              tasks:
+                - task:
+                    name: Main
+                    refId: main
+                    actions:
+                      - setScreenPop:
+                          name: Pop
+                          screenPopScript:
+                            Pop:
+                              inputs:
+                                customerId:
+                                  exp: Call.Ani
+                                notAVariable:
+                                  lit: x
+                      - transferToAcd:
+                          name: Queue
+                          targetQueue:
+                            lit:
+                              name: Pops
+            """);
+    assertThat(local.ivr("Main", "+6560000400", flowId).status()).isEqualTo(200);
+    String call = local.call("+15550042", "+6560000400");
+    local.awaitRouting(call, "queued");
+
+    // The flow now names another queue, but a call still waits in Pops: it cannot go.
+    local.save(flowId, RoutingSupport.toQueue("Elsewhere"));
+    assertThat(local.publish(flowId).status()).isEqualTo(200);
+    var waiting = api.delete(RoutingSupport.QUEUES + "/" + q, local.token);
+    assertThat(waiting.status()).isEqualTo(409);
+    assertThat(waiting.json().get("code").asString()).isEqualTo("queue.has.calls");
+
+    local.idle(agent);
+    JsonNode e = local.awaitRouting(call, "connected");
+    assertThat(e.get("routing").get("detail").asString()).contains("notAVariable");
+    JsonNode session = local.sessions(call).get("entities").get(0);
+    assertThat(session.get("scriptId").asString()).isEqualTo(script);
+    assertThat(session.get("agentId").asString()).isEqualTo(agent);
+    assertThat(session.get("data").size()).isZero();
+  }
+
+  @Test
   void anIdempotentCallOnTheDnisRunsItsFlowOnceAndIsQueued() {
     var local = new RoutingSupport(api, api.token(server.newOrg()));
     local.queue("Support");
