@@ -30,6 +30,7 @@ import io.switchboard.server.flows.FlowRoutes;
 import io.switchboard.server.flows.FlowService;
 import io.switchboard.server.flows.FlowStore;
 import io.switchboard.server.flows.definition.Expressions;
+import io.switchboard.server.flows.definition.FlowCompiler;
 import io.switchboard.server.flows.runtime.FlowRuntime;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.ContinuationTokens;
@@ -54,6 +55,19 @@ import io.switchboard.server.ratelimit.LimitsRoutes;
 import io.switchboard.server.ratelimit.RateLimitConfig;
 import io.switchboard.server.ratelimit.RateLimitGate;
 import io.switchboard.server.ratelimit.RateLimiter;
+import io.switchboard.server.routing.Acd;
+import io.switchboard.server.routing.AcdSignals;
+import io.switchboard.server.routing.AgentStatusStore;
+import io.switchboard.server.routing.CallStore;
+import io.switchboard.server.routing.FlowQueueUsage;
+import io.switchboard.server.routing.InboundCalls;
+import io.switchboard.server.routing.IvrRoutes;
+import io.switchboard.server.routing.IvrService;
+import io.switchboard.server.routing.IvrStore;
+import io.switchboard.server.routing.QueueService;
+import io.switchboard.server.routing.QueueStore;
+import io.switchboard.server.routing.RoutingRoutes;
+import io.switchboard.server.routing.WrapupReturnsToIdle;
 import io.switchboard.server.scripts.ScriptRoutes;
 import io.switchboard.server.scripts.ScriptService;
 import io.switchboard.server.scripts.ScriptStore;
@@ -122,7 +136,11 @@ public final class Switchboard implements AutoCloseable {
       ConversationService conversations,
       WrapupService wrapups,
       ScriptService scripts,
-      SessionService sessions) {}
+      SessionService sessions,
+      Routing routing) {}
+
+  /** Queues, agents' routing status (through the ACD) and IVRs. */
+  public record Routing(QueueService queues, Acd acd, IvrService ivrs) {}
 
   /** Stored credentials and external APIs with their outbound engine. */
   public record Integrations(
@@ -195,12 +213,17 @@ public final class Switchboard implements AutoCloseable {
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
       var sessionStore = new SessionStore(database.jdbi(), mapper);
-      // A wrap-up completes the agent's script session in the same transaction.
+      var agentStatuses = new AgentStatusStore(database.jdbi());
+      var acdSignals = new AcdSignals();
+      // A wrap-up completes the agent's script session and returns the agent to IDLE, in the same
+      // transaction.
       var wrapups =
           new WrapupService(
               conversationStore,
               wrapupCodeStore,
-              List.of(sessionStore::completeForAgent),
+              List.of(
+                  sessionStore::completeForAgent,
+                  new WrapupReturnsToIdle(agentStatuses, acdSignals)),
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
       var conversations = new ConversationService(conversationStore, users, wrapups, clock);
@@ -212,7 +235,57 @@ public final class Switchboard implements AutoCloseable {
       var sessions =
           new SessionService(
               sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
-      var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
+      var queueStore = new QueueStore(database.jdbi());
+      var flowParts =
+          flows(
+              settings,
+              database,
+              mapper,
+              bodies,
+              integrations,
+              scripts,
+              queueStore,
+              clock,
+              closeables);
+      var callStore = new CallStore(database.jdbi());
+      var acd =
+          new Acd(
+              database.jdbi(),
+              agentStatuses,
+              callStore,
+              conversationStore,
+              users,
+              sessions,
+              acdSignals,
+              mapper,
+              clock,
+              Acd.SWEEP_EVERY);
+      closeables.add(acd);
+      var ivrStore = new IvrStore(database.jdbi());
+      var inboundCalls =
+          new InboundCalls(
+              database.jdbi(),
+              ivrStore,
+              callStore,
+              queueStore,
+              conversations,
+              flowParts.service(),
+              flowParts.executions(),
+              acd,
+              clock);
+      var queueUsage = new FlowQueueUsage(flowParts.service());
+      var queues =
+          new QueueService(queueStore, callStore, users, queueUsage::publishedFlowUsing, clock);
+      var ivrs = new IvrService(ivrStore, flowParts.service(), clock);
+      var features =
+          new Features(
+              users,
+              wrapupCodes,
+              conversations,
+              wrapups,
+              scripts,
+              sessions,
+              new Routing(queues, acd, ivrs));
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
@@ -232,14 +305,15 @@ public final class Switchboard implements AutoCloseable {
                                   SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
-                  new ConversationRoutes(conversations, bodies, idempotency),
+                  new ConversationRoutes(conversations, bodies, idempotency, inboundCalls),
                   new WrapupRoutes(wrapups, bodies, idempotency),
                   new ScriptRoutes(scripts, bodies),
                   new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
-      routes.add(
-          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
+      routes.add(flowParts.routes());
+      routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
+      routes.add(new IvrRoutes(ivrs, callStore, flowParts.executions(), conversations, bodies));
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
@@ -416,14 +490,20 @@ public final class Switchboard implements AutoCloseable {
     return new Integrations(credentials, externalApis, engine, List.copyOf(routes));
   }
 
-  /** Flows run data actions through the external-API engine and name published scripts. */
-  private static FlowRoutes flows(
+  /** The flow service, its executions and its routes. */
+  private record FlowParts(FlowService service, FlowExecutions executions, FlowRoutes routes) {}
+
+  /**
+   * Flows run data actions through the external-API engine and name published scripts and queues.
+   */
+  private static FlowParts flows(
       Settings settings,
       Database database,
       JsonMapper mapper,
       RequestBodies bodies,
       Integrations integrations,
       ScriptService scripts,
+      QueueStore queues,
       Clock clock,
       List<AutoCloseable> closeables) {
     var store = new FlowStore(database.jdbi());
@@ -431,7 +511,11 @@ public final class Switchboard implements AutoCloseable {
     var flows =
         new FlowService(
             store,
-            new FlowReferences(integrations.externalApis(), scripts),
+            new FlowReferences(
+                integrations.externalApis(),
+                scripts,
+                (org, name) ->
+                    queues.findByName(org, name).map(q -> new FlowCompiler.Ref(q.id(), q.name()))),
             expressions,
             clock,
             settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
@@ -453,7 +537,7 @@ public final class Switchboard implements AutoCloseable {
             java.time.Duration.ofMillis(deadlineMs),
             settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
     closeables.add(executions);
-    return new FlowRoutes(flows, executions, bodies);
+    return new FlowParts(flows, executions, new FlowRoutes(flows, executions, bodies));
   }
 
   private static IdentityService identityService(

@@ -14,12 +14,23 @@ public final class ConversationRoutes implements ApiRoutes {
   private final ConversationService conversations;
   private final RequestBodies bodies;
   private final Idempotency idempotency;
+  private final InboundCallRouter router;
 
   public ConversationRoutes(
       ConversationService conversations, RequestBodies bodies, Idempotency idempotency) {
+    this(conversations, bodies, idempotency, InboundCallRouter.NONE);
+  }
+
+  /** {@code router}: calls without an agent to a routed number (an IVR's DNIS) go there. */
+  public ConversationRoutes(
+      ConversationService conversations,
+      RequestBodies bodies,
+      Idempotency idempotency,
+      InboundCallRouter router) {
     this.conversations = conversations;
     this.bodies = bodies;
     this.idempotency = idempotency;
+    this.router = router;
   }
 
   /** The Genesys MediaParticipantRequest, reduced to what a call here can change. */
@@ -45,7 +56,11 @@ public final class ConversationRoutes implements ApiRoutes {
 
   private void createCall(Context ctx) {
     var call = bodies.read(ctx, ConversationService.NewCall.class);
-    Conversation c = conversations.createCall(Requests.principal(ctx).orgId(), call);
+    String org = Requests.principal(ctx).orgId();
+    Conversation c =
+        call.agentId() != null
+            ? conversations.createCall(org, call)
+            : router.route(org, call).orElseGet(() -> conversations.createCall(org, call));
     ctx.status(201)
         .header("Location", "/api/v2/conversations/" + c.id())
         .json(ConversationViews.ConversationView.of(c));

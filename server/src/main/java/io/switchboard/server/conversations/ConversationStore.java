@@ -51,6 +51,28 @@ public final class ConversationStore {
     for (Participant p : c.participants()) insertParticipant(h, c.orgId(), p);
   }
 
+  /**
+   * Adds a participant to a conversation whose row the caller's transaction has locked (routing
+   * connects an agent); its {@code seq} must be the next position.
+   */
+  public void addParticipant(Handle h, String orgId, Participant p) {
+    insertParticipant(h, orgId, p);
+  }
+
+  /** Whether the user is an agent participant still alerting or connected on any call. */
+  public boolean hasLiveAgentCall(String orgId, String userId) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                    "select count(*) from conversation_participants where org_id = :org and user_id"
+                        + " = :user and purpose = :agent and state in ('alerting', 'connected')")
+                .bind("org", orgId)
+                .bind("user", userId)
+                .bind("agent", Participant.AGENT)
+                .mapTo(Integer.class)
+                .one()
+            > 0);
+  }
+
   private void insertParticipant(Handle h, String orgId, Participant p) {
     h.createUpdate(
             "insert into conversation_participants (id, conversation_id, org_id, seq, purpose,"

@@ -61,6 +61,9 @@ public final class DemoContent {
                       orgId, new UserService.NewUser(person[0], email, "Customer care", "Agent")));
       agents.add(new Named(u.name(), u.id()));
     }
+    // Queues Support and General with both agents as members, the agents IDLE.
+    new DemoRouting(features.routing())
+        .ensureQueues(orgId, agents.stream().map(Named::id).toList());
     var codes = new ArrayList<Named>();
     for (String name : CODE_NAMES) {
       WrapupCode c =

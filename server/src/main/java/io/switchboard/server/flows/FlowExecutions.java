@@ -64,6 +64,48 @@ public final class FlowExecutions implements AutoCloseable {
    */
   public FlowExecution launch(
       String orgId, String flowId, String versionId, JsonNode inputData, String name) {
+    Pending p = prepare(orgId, flowId, versionId, inputData, name, null);
+    p.start();
+    return p.execution();
+  }
+
+  /** Told on the execution's thread once its end is recorded ({@code result} null: it crashed). */
+  @FunctionalInterface
+  public interface Completion {
+    void finished(FlowExecution execution, FlowRuntime.Result result);
+  }
+
+  /**
+   * An execution whose RUNNING row is written (in the caller's transaction, when there is one) and
+   * that runs once {@link #start}ed: a caller in a transaction starts it after the commit, so the
+   * run never finishes a row that is not committed yet.
+   */
+  public final class Pending {
+    private final FlowExecution execution;
+    private final Runnable run;
+
+    private Pending(FlowExecution execution, Runnable run) {
+      this.execution = execution;
+      this.run = run;
+    }
+
+    public FlowExecution execution() {
+      return execution;
+    }
+
+    public void start() {
+      runs.submit(run);
+    }
+  }
+
+  /** As {@link #launch}, without starting; {@code then} (may be null) is told of the end. */
+  public Pending prepare(
+      String orgId,
+      String flowId,
+      String versionId,
+      JsonNode inputData,
+      String name,
+      Completion then) {
     if (flowId == null || flowId.isBlank()) throw Problem.invalid("flowId", "is required");
     FlowService.Published p =
         flows
@@ -97,8 +139,7 @@ public final class FlowExecutions implements AutoCloseable {
             clock.instant(),
             null);
     store.insertExecution(e);
-    runs.submit(() -> finish(e, d, inputs, deadline));
-    return e;
+    return new Pending(e, () -> finish(e, d, inputs, deadline, then));
   }
 
   public FlowExecution get(String orgId, String id) {
@@ -111,9 +152,14 @@ public final class FlowExecutions implements AutoCloseable {
   }
 
   private void finish(
-      FlowExecution e, FlowDefinition d, Map<String, Object> inputs, Duration deadline) {
+      FlowExecution e,
+      FlowDefinition d,
+      Map<String, Object> inputs,
+      Duration deadline,
+      Completion then) {
+    FlowRuntime.Result r = null;
     try {
-      FlowRuntime.Result r = runtime.run(e.orgId(), d, inputs, deadline);
+      r = runtime.run(e.orgId(), d, inputs, deadline);
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
       store.finishExecution(
           e.id(),
@@ -133,6 +179,14 @@ public final class FlowExecutions implements AutoCloseable {
           "{}",
           null,
           clock.instant());
+      r = null;
+    }
+    if (then != null) {
+      try {
+        then.finished(e, r);
+      } catch (RuntimeException ex) {
+        log.error("after flow execution {}", e.id(), ex);
+      }
     }
   }
 

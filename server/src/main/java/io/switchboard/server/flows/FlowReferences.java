@@ -12,15 +12,30 @@ import java.util.Optional;
 /**
  * What a flow definition may name, looked up in the caller's org only (another org's id is
  * "unknown", as a missing one): data actions are external APIs by id or exact name; scripts are
- * published scripts by id or exact name (case-insensitive).
+ * published scripts by id or exact name (case-insensitive); queues by exact name
+ * (case-insensitive).
  */
 public final class FlowReferences implements FlowService.ReferenceLookup {
   private final ExternalApiService externalApis;
   private final ScriptService scripts;
+  private final QueueLookup queues;
 
+  /** An org's queue by name (the routing feature's queues). */
+  @FunctionalInterface
+  public interface QueueLookup {
+    Optional<FlowCompiler.Ref> find(String orgId, String name);
+  }
+
+  /** Without queues: any queue name is accepted. */
   public FlowReferences(ExternalApiService externalApis, ScriptService scripts) {
+    this(externalApis, scripts, (org, name) -> Optional.of(new FlowCompiler.Ref(name, name)));
+  }
+
+  public FlowReferences(
+      ExternalApiService externalApis, ScriptService scripts, QueueLookup queues) {
     this.externalApis = externalApis;
     this.scripts = scripts;
+    this.queues = queues;
   }
 
   @Override
@@ -49,6 +64,11 @@ public final class FlowReferences implements FlowService.ReferenceLookup {
             return Optional.of(new FlowCompiler.Ref(p.scriptId(), p.name()));
         }
         return Optional.empty();
+      }
+
+      @Override
+      public Optional<FlowCompiler.Ref> queue(String name) {
+        return queues.find(orgId, name);
       }
     };
   }

@@ -33,8 +33,8 @@ public final class Scopes {
     m.put(SESSIONS, "Start, update, complete and render agent script sessions.");
     m.put(CONVERSATIONS, "Create conversations, change participants, disconnect, record wrap-ups.");
     m.put(USERS, "Manage the org's agent directory.");
-    m.put(ROUTING, "Manage wrap-up codes.");
-    m.put(ARCHITECT, "Manage external APIs (data actions) and flows.");
+    m.put(ROUTING, "Manage wrap-up codes, queues and their members, and agents' routing status.");
+    m.put(ARCHITECT, "Manage external APIs (data actions), flows and IVRs.");
     m.put(INTEGRATIONS, "Manage stored integration credentials.");
     m.put(LIMITS, "Read the org's rate limits and live usage.");
     m.put(LIMITS_EDIT, "Change the org's rate limits.");

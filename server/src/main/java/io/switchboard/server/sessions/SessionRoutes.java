@@ -107,6 +107,7 @@ public final class SessionRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
+    routes.get(BASE, this::list, Scope.read(Scopes.SESSIONS));
     routes.post(BASE, idempotency.wrap(this::create), Scope.write(Scopes.SESSIONS));
     routes.post(BASE + "/bulk", idempotency.wrap(this::createBulk), Scope.write(Scopes.SESSIONS));
     routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.SESSIONS));
@@ -114,6 +115,20 @@ public final class SessionRoutes implements ApiRoutes {
     routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.SESSIONS));
     routes.post(BASE + "/{id}/complete", this::complete, Scope.write(Scopes.SESSIONS));
     routes.get(BASE + "/{id}/render", this::render, Scope.read(Scopes.SESSIONS));
+  }
+
+  /** {@code GET ?conversationId=...}: the conversation's sessions, a Genesys entity listing. */
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = io.switchboard.server.http.Page.Request.of(ctx);
+    String conversationId = ctx.queryParam("conversationId");
+    var entities =
+        sessions.listForConversation(org, conversationId, page.offset(), page.pageSize()).stream()
+            .map(SessionView::of)
+            .toList();
+    ctx.json(
+        io.switchboard.server.http.Page.of(
+            ctx, page, entities, sessions.countForConversation(org, conversationId)));
   }
 
   private void create(Context ctx) {

@@ -246,6 +246,27 @@ public final class SessionService {
     return new Rendering(s, script, values);
   }
 
+  /**
+   * A conversation's sessions, oldest first: 404 when the conversation is not the org's (a missing
+   * one and another org's look the same).
+   */
+  public java.util.List<Session> listForConversation(
+      String orgId, String conversationId, int offset, int limit) {
+    requireConversation(orgId, conversationId);
+    return store.listForConversation(orgId, conversationId, offset, limit);
+  }
+
+  public long countForConversation(String orgId, String conversationId) {
+    return store.countForConversation(orgId, conversationId);
+  }
+
+  private void requireConversation(String orgId, String conversationId) {
+    if (conversationId == null || conversationId.isBlank())
+      throw Problem.invalid("conversationId", "is required (?conversationId=...)");
+    if (conversations.find(orgId, conversationId).isEmpty())
+      throw Problem.notFound("Conversation", conversationId);
+  }
+
   /** An active session of the script, for the demo setup. */
   public java.util.Optional<Session> findActiveForScript(String orgId, String scriptId) {
     return store.findActiveForScript(orgId, scriptId);

@@ -141,6 +141,32 @@ public final class SessionStore {
         .execute();
   }
 
+  /** A conversation's sessions (any state), oldest first. */
+  public List<Session> listForConversation(
+      String orgId, String conversationId, int offset, int limit) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select * from script_sessions where org_id = :org and conversation_id ="
+                    + " :conversation order by created_at, id limit :limit offset :offset")
+            .bind("org", orgId)
+            .bind("conversation", conversationId)
+            .bind("limit", limit)
+            .bind("offset", offset)
+            .map(row)
+            .list());
+  }
+
+  public long countForConversation(String orgId, String conversationId) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select count(*) from script_sessions where org_id = :org and conversation_id ="
+                    + " :conversation")
+            .bind("org", orgId)
+            .bind("conversation", conversationId)
+            .mapTo(Long.class)
+            .one());
+  }
+
   /**
    * An active session of the script, if any: how the demo finds the one it made on an earlier
    * start.

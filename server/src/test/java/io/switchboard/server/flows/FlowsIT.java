@@ -135,8 +135,17 @@ class FlowsIT {
     return out;
   }
 
+  /** The queues the example transfers to: publishing checks that they exist. */
+  static void exampleQueues(String tok) {
+    for (String q : List.of("Support", "General")) {
+      var r = api.post("/api/v2/routing/queues", tok, "{\"name\":\"" + q + "\"}");
+      assertThat(r.status()).as(r.toString()).isIn(200, 409);
+    }
+  }
+
   /** The example, unchanged, against an org whose lookup answers per customer. */
   static String exampleFlow(String tok, String crmPath, int apiTimeoutMs) {
+    exampleQueues(tok);
     dataAction(tok, "Lookup customer", crmPath, apiTimeoutMs);
     publishedScript(tok, "Gold script");
     String id = flow(tok, "Personalised script " + UUID.randomUUID(), "INBOUNDCALL");
@@ -272,6 +281,7 @@ class FlowsIT {
     upstream.on("/crm-hangs", (ex, req) -> upstream.hang(8000));
     dataAction(tok, "Lookup customer", "/crm-hangs", 5000);
     publishedScript(tok, "Gold script");
+    exampleQueues(tok);
     String id = flow(tok, "Deadline", "INBOUNDCALL");
     String yaml =
         example()

@@ -110,6 +110,11 @@ public final class FlowCompiler {
     Optional<Ref> dataAction(String idOrName);
 
     Optional<Ref> publishedScript(String idOrName);
+
+    /** A queue of the org by exact name (case-insensitive); by default any name is accepted. */
+    default Optional<Ref> queue(String name) {
+      return Optional.of(new Ref(name, name));
+    }
   }
 
   private record Slot(Expression expression, VarType expected, String what) {}
@@ -820,8 +825,14 @@ public final class FlowCompiler {
     if (e == null) return null;
     if (e.key().equals("lit") && e.value() instanceof Mapping lm) {
       SourceNode n = lm.get("name");
-      if (n instanceof Scalar s && s.value() instanceof String name && !name.isBlank())
+      if (n instanceof Scalar s && s.value() instanceof String name && !name.isBlank()) {
+        if (refs.queue(name).isEmpty())
+          error(
+              path + "/lit/name",
+              n,
+              "unknown queue '" + name + "' (not a queue of this organization)");
         return new Literal(name);
+      }
       error(path + "/lit", lm, "a queue literal is {name: <queue name>}");
       return null;
     }

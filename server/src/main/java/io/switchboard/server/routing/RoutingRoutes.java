@@ -1,0 +1,233 @@
+package io.switchboard.server.routing;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Scopes;
+import io.switchboard.server.users.UserService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v2/routing/queues} (CRUD), their members, and {@code
+ * /api/v2/users/{id}/routingstatus}, in Genesys's shapes (Queue, QueueMember, RoutingStatus).
+ */
+public final class RoutingRoutes implements ApiRoutes {
+  static final String QUEUES = "/api/v2/routing/queues";
+
+  private final QueueService queues;
+  private final Acd acd;
+  private final UserService users;
+  private final io.switchboard.server.conversations.ConversationStore conversations;
+  private final AgentStatusStore statuses;
+  private final RequestBodies bodies;
+
+  public RoutingRoutes(
+      QueueService queues,
+      Acd acd,
+      AgentStatusStore statuses,
+      UserService users,
+      io.switchboard.server.conversations.ConversationStore conversations,
+      RequestBodies bodies) {
+    this.queues = queues;
+    this.acd = acd;
+    this.statuses = statuses;
+    this.users = users;
+    this.conversations = conversations;
+    this.bodies = bodies;
+  }
+
+  /** Genesys's QueueRequest: the fields used here; the rest (media settings...) are ignored. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record QueueInput(String name, String description) {}
+
+  public record Ref(String id, String name, String selfUri) {}
+
+  /** Every queue is in the org's one division, as flows are. */
+  static final Ref HOME = new Ref("home", "Home", "/api/v2/authorization/divisions/home");
+
+  public record QueueView(
+      String id,
+      String name,
+      String description,
+      Ref division,
+      Instant dateCreated,
+      Instant dateModified,
+      int memberCount,
+      int userMemberCount,
+      int joinedMemberCount,
+      String selfUri) {
+    static QueueView of(Queue q) {
+      return new QueueView(
+          q.id(),
+          q.name(),
+          q.description(),
+          HOME,
+          q.createdAt(),
+          q.modifiedAt(),
+          q.memberCount(),
+          q.memberCount(),
+          q.joinedMemberCount(),
+          QUEUES + "/" + q.id());
+    }
+  }
+
+  public record RoutingStatusView(String userId, String status, Instant startTime) {
+    static RoutingStatusView of(AgentStatus s) {
+      return new RoutingStatusView(s.userId(), s.status(), s.startTime());
+    }
+  }
+
+  public record MemberView(
+      String id,
+      String name,
+      Ref user,
+      int ringNumber,
+      boolean joined,
+      String memberBy,
+      RoutingStatusView routingStatus,
+      String selfUri) {
+    static MemberView of(QueueMember m) {
+      return new MemberView(
+          m.userId(),
+          m.name(),
+          new Ref(m.userId(), m.name(), "/api/v2/users/" + m.userId()),
+          1,
+          true,
+          "user",
+          RoutingStatusView.of(m.status()),
+          QUEUES + "/" + m.queueId() + "/members/" + m.userId());
+    }
+  }
+
+  /** {@code PUT .../routingstatus}: {@code startTime} is the server's. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record StatusInput(String status) {}
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get(QUEUES, this::list, Scope.read(Scopes.ROUTING));
+    routes.post(QUEUES, this::create, Scope.write(Scopes.ROUTING));
+    routes.get(QUEUES + "/{id}", this::get, Scope.read(Scopes.ROUTING));
+    routes.put(QUEUES + "/{id}", this::update, Scope.write(Scopes.ROUTING));
+    routes.delete(QUEUES + "/{id}", this::delete, Scope.write(Scopes.ROUTING));
+    routes.get(QUEUES + "/{id}/members", this::members, Scope.read(Scopes.ROUTING));
+    routes.post(QUEUES + "/{id}/members", this::changeMembers, Scope.write(Scopes.ROUTING));
+    routes.delete(
+        QUEUES + "/{id}/members/{memberId}", this::removeMember, Scope.write(Scopes.ROUTING));
+    routes.get("/api/v2/users/{id}/routingstatus", this::status, Scope.read(Scopes.ROUTING));
+    routes.put("/api/v2/users/{id}/routingstatus", this::setStatus, Scope.write(Scopes.ROUTING));
+  }
+
+  private static String org(Context ctx) {
+    return Requests.principal(ctx).orgId();
+  }
+
+  private void list(Context ctx) {
+    var page = Page.Request.of(ctx);
+    String name = ctx.queryParam("name");
+    var entities =
+        queues.list(org(ctx), name, page.offset(), page.pageSize()).stream()
+            .map(QueueView::of)
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name)));
+  }
+
+  private void create(Context ctx) {
+    var in = bodies.read(ctx, QueueInput.class);
+    Queue q = queues.create(org(ctx), in.name(), in.description());
+    ctx.status(200).header("Location", QUEUES + "/" + q.id()).json(QueueView.of(q));
+  }
+
+  private void get(Context ctx) {
+    ctx.json(QueueView.of(queues.get(org(ctx), ctx.pathParam("id"))));
+  }
+
+  private void update(Context ctx) {
+    var in = bodies.read(ctx, QueueInput.class);
+    ctx.json(
+        QueueView.of(queues.update(org(ctx), ctx.pathParam("id"), in.name(), in.description())));
+  }
+
+  private void delete(Context ctx) {
+    queues.delete(org(ctx), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void members(Context ctx) {
+    var page = Page.Request.of(ctx);
+    String id = ctx.pathParam("id");
+    var entities =
+        queues.members(org(ctx), id, page.offset(), page.pageSize()).stream()
+            .map(MemberView::of)
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, queues.countMembers(org(ctx), id)));
+  }
+
+  /** Genesys: a body {@code [{"id": userId}, ...]}; {@code ?delete=true} removes them instead. */
+  private void changeMembers(Context ctx) {
+    JsonNode body = bodies.readTree(ctx, java.util.Set.of(RequestBodies.JSON));
+    if (body == null || !body.isArray())
+      throw Problem.invalid("body", "must be an array of members: [{\"id\": \"<userId>\"}]");
+    var ids = new ArrayList<String>();
+    for (int i = 0; i < body.size(); i++) {
+      JsonNode m = body.get(i);
+      JsonNode id = m == null || !m.isObject() ? null : m.get("id");
+      if (id == null || !id.isString())
+        throw Problem.invalid("[" + i + "].id", "is required (a user id)");
+      ids.add(id.asString());
+    }
+    String delete = ctx.queryParam("delete");
+    if (delete != null && !delete.equals("true") && !delete.equals("false"))
+      throw Problem.invalid("delete", "must be true or false");
+    boolean remove = "true".equals(delete);
+    queues.changeMembers(org(ctx), ctx.pathParam("id"), ids, remove);
+    // A new member may be IDLE already: offer them the queue's waiting calls.
+    if (!remove) acd.dispatch(org(ctx), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private void removeMember(Context ctx) {
+    queues.removeMember(org(ctx), ctx.pathParam("id"), ctx.pathParam("memberId"));
+    ctx.status(204);
+  }
+
+  private void status(Context ctx) {
+    String user = users.get(org(ctx), ctx.pathParam("id")).id();
+    ctx.json(RoutingStatusView.of(statuses.find(user).orElseGet(() -> AgentStatus.offQueue(user))));
+  }
+
+  /**
+   * An agent sets IDLE or OFF_QUEUE; the other statuses follow from calls (400). IDLE while still
+   * on a live call is 409 {@code routing.agent.on.call}.
+   */
+  private void setStatus(Context ctx) {
+    String org = org(ctx);
+    String user = users.get(org, ctx.pathParam("id")).id();
+    var in = bodies.read(ctx, StatusInput.class);
+    String status = in.status();
+    if (status == null || !AgentStatus.ALL.contains(status))
+      throw Problem.invalid(
+          "status", "must be one of " + List.copyOf(new java.util.TreeSet<>(AgentStatus.ALL)));
+    if (!AgentStatus.SETTABLE.contains(status))
+      throw Problem.invalid(
+          "status", status + " follows from calls; an agent sets IDLE or OFF_QUEUE");
+    if (status.equals(AgentStatus.IDLE) && conversations.hasLiveAgentCall(org, user)) {
+      throw new Problem(
+          Problem.Kind.CONFLICT,
+          "routing.agent.on.call",
+          "User " + user + " is on a live call; IDLE is set when it ends (wrap-up) or after it",
+          Map.of("userId", user));
+    }
+    ctx.json(RoutingStatusView.of(acd.setStatus(org, user, status)));
+  }
+}
