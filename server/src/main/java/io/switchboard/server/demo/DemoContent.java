@@ -1,6 +1,7 @@
 package io.switchboard.server.demo;
 
 import io.switchboard.server.Switchboard;
+import io.switchboard.server.conversations.CallState;
 import io.switchboard.server.conversations.Conversation;
 import io.switchboard.server.conversations.ConversationService;
 import io.switchboard.server.conversations.Participant;
@@ -15,6 +16,7 @@ import io.switchboard.server.users.UserService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -61,9 +63,6 @@ public final class DemoContent {
                       orgId, new UserService.NewUser(person[0], email, "Customer care", "Agent")));
       agents.add(new Named(u.name(), u.id()));
     }
-    // Queues Support and General with both agents as members, the agents IDLE.
-    new DemoRouting(features.routing())
-        .ensureQueues(orgId, agents.stream().map(Named::id).toList());
     var codes = new ArrayList<Named>();
     for (String name : CODE_NAMES) {
       WrapupCode c =
@@ -109,6 +108,15 @@ public final class DemoContent {
     }
     Participant agent =
         call.participants().stream().filter(Participant::isAgent).findFirst().orElseThrow();
+    // Queues Support and General with both agents as members: IDLE, except the agent on the sample
+    // call while it lasts (INTERACTING), whom the ACD must not offer a second call.
+    new DemoRouting(features.routing())
+        .ensureQueues(
+            orgId,
+            agents.stream().map(Named::id).toList(),
+            call.state() == CallState.CONNECTED || call.state() == CallState.ALERTING
+                ? Set.of(agent.userId())
+                : Set.of());
     return new OrgContent(
         orgName, script.id(), agents, codes, call.id(), agent.id(), agent.callId(), session.id());
   }

@@ -7,6 +7,7 @@ import io.switchboard.server.routing.IvrService;
 import io.switchboard.server.routing.Queue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The demo's routing: per org, queues {@code Support} and {@code General} with the demo agents as
@@ -23,8 +24,12 @@ public final class DemoRouting {
     this.routing = routing;
   }
 
-  /** The demo queues (created when missing) with {@code agentIds} as members, the agents IDLE. */
-  public List<DemoContent.Named> ensureQueues(String orgId, List<String> agentIds) {
+  /**
+   * The demo queues (created when missing) with {@code agentIds} as members, the agents IDLE but
+   * {@code busy} ones INTERACTING (on a call the demo placed itself, outside the ACD).
+   */
+  public List<DemoContent.Named> ensureQueues(
+      String orgId, List<String> agentIds, Set<String> busy) {
     var out = new ArrayList<DemoContent.Named>();
     for (String name : QUEUE_NAMES) {
       Queue q =
@@ -35,7 +40,11 @@ public final class DemoRouting {
       routing.queues().changeMembers(orgId, q.id(), agentIds, false);
       out.add(new DemoContent.Named(q.name(), q.id()));
     }
-    for (String agent : agentIds) routing.acd().setStatus(orgId, agent, AgentStatus.IDLE);
+    for (String agent : agentIds)
+      routing
+          .acd()
+          .setStatus(
+              orgId, agent, busy.contains(agent) ? AgentStatus.INTERACTING : AgentStatus.IDLE);
     return out;
   }
 

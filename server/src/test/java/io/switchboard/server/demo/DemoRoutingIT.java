@@ -32,8 +32,11 @@ class DemoRoutingIT {
         JsonNode members =
             api.get("/api/v2/routing/queues/" + q.get("id").asString() + "/members", token).json();
         assertThat(members.get("total").asLong()).isEqualTo(2);
+        // The demo's own sample call holds its agent: INTERACTING, so the ACD offers it no call.
+        String onSampleCall = first.content().get(0).agents().get(0).id();
         for (JsonNode m : members.get("entities"))
-          assertThat(m.get("routingStatus").get("status").asString()).isEqualTo("IDLE");
+          assertThat(m.get("routingStatus").get("status").asString())
+              .isEqualTo(m.get("id").asString().equals(onSampleCall) ? "INTERACTING" : "IDLE");
       }
 
       String flowId =
@@ -83,6 +86,9 @@ class DemoRoutingIT {
           .until(() ->
               api.get("/api/v2/conversations/" + call, token).json().get("participants").size()
                   == 2);
+      String idleAgent = first.content().get(0).agents().get(1).id();
+      JsonNode routed = api.get("/api/v2/conversations/" + call, token).json().get("participants");
+      assertThat(routed.get(1).get("userId").asString()).isEqualTo(idleAgent);
     }
   }
 }
