@@ -73,7 +73,11 @@ public final class UpstreamFaults {
               state,
               e.status(),
               "application/json",
-              "{\"message\":\"Injected upstream failure\",\"status\":" + e.status() + "}",
+              "{\"message\":\"Injected upstream failure"
+                  + (rule.definition().silent() ? "" : " (fault rule " + rule.id() + ")")
+                  + "\",\"status\":"
+                  + e.status()
+                  + "}",
               e.retryAfterSeconds());
         }
         case UPSTREAM_BODY -> {
