@@ -26,6 +26,7 @@ import org.eclipse.jetty.io.EndPoint;
 public final class FaultGate implements RequestGate {
   public static final String HEADER = "Switchboard-Fault";
   static final String WRITE_MARK = "switchboard.faults.write";
+  static final String KEEP_READ = "switchboard.faults.keep-read";
 
   private final ActiveFaults active;
   private final WriteMarks marks;
@@ -54,11 +55,26 @@ public final class FaultGate implements RequestGate {
     }
   }
 
-  /** Called after the answer (see {@link FaultRoutes}): a successful write marks its resource. */
-  void afterWrite(Context ctx) {
+  /**
+   * Called after the handler, before the answer is sent (see {@link FaultRoutes}): a successful
+   * write marks its resource; a read a rule may later serve as the previous version is kept.
+   */
+  void after(Context ctx) {
     String org = ctx.attribute(WRITE_MARK);
     if (org != null && ctx.statusCode() / 100 == 2)
       marks.written(org, ctx.path(), System.nanoTime());
+    String reader = ctx.attribute(KEEP_READ);
+    if (reader != null && ctx.statusCode() == 200) {
+      String body = ctx.result();
+      if (body != null)
+        marks.read(
+            reader,
+            ctx.path(),
+            new WriteMarks.Snapshot(
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ctx.res().getContentType(),
+                System.nanoTime()));
+    }
   }
 
   static boolean matches(FaultMatch m, Context ctx, Principal principal) {
@@ -127,7 +143,16 @@ public final class FaultGate implements RequestGate {
       case READ_AFTER_WRITE_LAG -> {
         if (!read) return;
         Long written = marks.lastWrite(principal.orgId(), path);
-        if (written == null || System.nanoTime() - written >= e.lagMs() * 1_000_000) return;
+        boolean previous = Boolean.TRUE.equals(e.previousVersion());
+        if (written == null || System.nanoTime() - written >= e.lagMs() * 1_000_000) {
+          if (previous) ctx.attribute(KEEP_READ, principal.orgId());
+          return;
+        }
+        WriteMarks.Snapshot before = previous ? marks.lastRead(principal.orgId(), path) : null;
+        if (before != null && before.nanos() - written < 0) {
+          inject(state, ctx);
+          throw InjectedFault.replay(before);
+        }
         throw refuse(state, ctx, e.status(), e.retryAfterSeconds(), e.message());
       }
       default -> {}

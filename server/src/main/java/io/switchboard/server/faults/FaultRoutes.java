@@ -76,12 +76,16 @@ public final class FaultRoutes implements ApiRoutes {
     routes.get(BASE + "/{id}", this::get, read);
     routes.delete(BASE + "/{id}", this::delete, write, admin);
 
-    routes.after("/api/v2/*", gate::afterWrite);
+    routes.after("/api/v2/*", gate::after);
     routes.exception(
         InjectedFault.class,
         (e, ctx) -> {
-          // A reset connection has no answer to write.
-          if (!e.drop) HttpServer.writeError(ctx, e.status, e.code, e.getMessage(), e.params);
+          if (e.drop) return; // A reset connection has no answer to write.
+          if (e.replay != null) {
+            ctx.status(200).contentType(e.replay.contentType()).result(e.replay.body());
+            return;
+          }
+          HttpServer.writeError(ctx, e.status, e.code, e.getMessage(), e.params);
         });
   }
 

@@ -47,5 +47,6 @@ public record FaultRuleRequest(
       Long lagMs,
       Long durationMs,
       String body,
-      String contentType) {}
+      String contentType,
+      Boolean previousVersion) {}
 }

@@ -136,6 +136,7 @@ final class FaultValidator {
     Long count = e.count(), limit = e.limit(), window = e.windowSeconds();
     Long lag = e.lagMs(), duration = e.durationMs();
     String from = e.from(), until = e.until(), body = e.body(), contentType = e.contentType();
+    Boolean previousVersion = null;
     switch (type) {
       case LATENCY, UPSTREAM_LATENCY -> {
         if (latency != null) {
@@ -186,6 +187,7 @@ final class FaultValidator {
         if (lag == null) throw Problem.invalid("effect.lagMs", "is required");
         range("effect.lagMs", lag, 1, MAX_LAG_MS);
         status = status(status == null ? 404 : status);
+        previousVersion = Boolean.TRUE.equals(e.previousVersion());
       }
       case UPSTREAM_BODY -> {
         body = body == null ? "html" : body;
@@ -224,7 +226,8 @@ final class FaultValidator {
         lag,
         duration,
         body,
-        contentType);
+        contentType,
+        previousVersion);
   }
 
   private static int status(int status) {

@@ -277,6 +277,48 @@ class FaultEffectsIT {
   }
 
   @Test
+  void readAfterWriteLagCanServeThePreviousVersion() throws Exception {
+    String codes = "/api/v2/routing/wrapupcodes";
+    String codeId = fx.wrapupCode("Before");
+    String id =
+        create(
+            "{\"name\":\"stale reads\",\"match\":{\"method\":\"GET\",\"path\":\""
+                + codes
+                + "/*\"},\"effect\":{\"type\":\"readAfterWriteLag\",\"lagMs\":1500,"
+                + "\"previousVersion\":true}}");
+    JsonNode before = api.get(codes + "/" + codeId, admin).json();
+    String oldName = before.get("name").asString();
+    var changed = api.put(codes + "/" + codeId, admin, before.toString().replace(oldName, "After"));
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+    long writtenAt = System.nanoTime();
+
+    var stale = api.get(codes + "/" + codeId, admin);
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.json().get("name").asString()).isEqualTo(oldName);
+    assertThat(stale.header("Switchboard-Fault")).contains(id);
+    Api.Response fresh;
+    do {
+      Thread.sleep(200);
+      fresh = api.get(codes + "/" + codeId, admin);
+    } while (fresh.json().get("name").asString().equals(oldName)
+        && System.nanoTime() - writtenAt < 10_000_000_000L);
+    assertThat(fresh.json().get("name").asString()).isEqualTo("After");
+    assertThat((System.nanoTime() - writtenAt) / 1_000_000).isGreaterThanOrEqualTo(1_400L);
+
+    // A resource never read before its write has no previous version: 404 for the lag.
+    String unread = fx.wrapupCode("Unread");
+    var renamed =
+        api.put(
+            codes + "/" + unread,
+            admin,
+            "{\"name\":\"Renamed " + java.util.UUID.randomUUID() + "\"}");
+    assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+    var missing = api.get(codes + "/" + unread, admin);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Switchboard-Fault")).contains(id);
+  }
+
+  @Test
   void metricsCountPerRule() {
     String id =
         create(

@@ -15,7 +15,7 @@ class SeededSequenceTest {
     var effect =
         new FaultEffect(
             "status", null, null, null, 503, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
     var rule =
         new FaultRule(
             id,
