@@ -141,9 +141,10 @@ public final class FaultGate implements RequestGate {
             Map.of());
       }
       case READ_AFTER_WRITE_LAG -> {
-        if (!read) return;
         Long written = marks.lastWrite(principal.orgId(), path);
-        boolean previous = Boolean.TRUE.equals(e.previousVersion());
+        // A write the rule matches lags too (seed 004's wrap-up POST); only a read has a previous
+        // version.
+        boolean previous = read && Boolean.TRUE.equals(e.previousVersion());
         if (written == null || System.nanoTime() - written >= e.lagMs() * 1_000_000) {
           if (previous) ctx.attribute(KEEP_READ, principal.orgId());
           return;

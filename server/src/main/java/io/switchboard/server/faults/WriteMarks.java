@@ -8,19 +8,22 @@ import java.util.List;
 
 /**
  * What {@code readAfterWriteLag} needs, per node: when each resource of an org was last written,
- * and (for rules that serve the previous version) the last answer read of it.
+ * and (for rules that serve the previous version) the last answer read of each path.
  *
- * <p>A resource is a path that ends in an id (a segment with a digit, as every id we issue has). A
- * write to {@code /api/v2/conversations/c1/disconnect} marks that path and {@code
- * /api/v2/conversations/c1}; a read of {@code /api/v2/conversations/c1/participants/p1/wrapup} lags
- * when it, {@code .../participants/p1} or {@code /api/v2/conversations/c1} was written less than
- * {@code lagMs} ago. A collection ({@code /api/v2/routing/wrapupcodes}) is never marked by a write
- * below it. Bounded: 100,000 marks and 10,000 kept answers of at most 64 KiB, each kept at most the
- * longest lag.
+ * <p>A write marks every id its path names (a segment after {@code /api/v2} with a digit in it, as
+ * every id we issue has): {@code POST /api/v2/conversations/c1/disconnect} marks {@code c1}. A
+ * request lags when an id in its path was written less than {@code lagMs} ago: {@code GET
+ * /api/v2/conversations/c1}, {@code GET /api/v2/conversations/c1/participants/p1/wrapup}, and
+ * {@code POST /api/v2/integrations/scripting/interactions/c1/wrapup} alike (seed 004: the
+ * interaction is the conversation). Collections ({@code /api/v2/routing/wrapupcodes}) name no id
+ * and never lag. Bounded: 100,000 marks and 10,000 kept answers of at most 64 KiB, each kept at
+ * most the longest lag.
  */
 final class WriteMarks {
   static final int MAX_KEPT_BODY = 65_536;
-  private static final int MIN_SEGMENTS = 4;
+
+  /** {@code api} and {@code v2}. */
+  private static final int SKIPPED_SEGMENTS = 2;
 
   /** An answer read before a write: what a lagging replica would still serve. */
   record Snapshot(byte[] body, String contentType, long nanos) {}
@@ -37,14 +40,14 @@ final class WriteMarks {
           .build();
 
   void written(String orgId, String path, long nanos) {
-    for (String p : resourcePaths(path, true)) marks.put(orgId + ' ' + p, nanos);
+    for (String id : ids(path)) marks.put(orgId + ' ' + id, nanos);
   }
 
-  /** Nanos ({@link System#nanoTime}) of the last write to the path or an ancestor, or null. */
+  /** Nanos ({@link System#nanoTime}) of the last write naming an id of the path, or null. */
   Long lastWrite(String orgId, String path) {
     Long last = null;
-    for (String p : resourcePaths(path, true)) {
-      Long t = marks.getIfPresent(orgId + ' ' + p);
+    for (String id : ids(path)) {
+      Long t = marks.getIfPresent(orgId + ' ' + id);
       if (t != null && (last == null || t - last > 0)) last = t;
     }
     return last;
@@ -58,22 +61,16 @@ final class WriteMarks {
     return reads.getIfPresent(orgId + ' ' + path);
   }
 
-  /**
-   * The path itself and each ancestor that ends in an id, from {@code /api/v2/<collection>/<id>}
-   * down (shorter prefixes name collections or the API itself).
-   */
-  static List<String> resourcePaths(String path, boolean includeSelf) {
+  /** The ids a path names: its segments after {@code /api/v2/} that have a digit. */
+  static List<String> ids(String path) {
     var out = new ArrayList<String>();
-    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     int segmentStart = 1;
     int segments = 0;
-    for (int i = 1; i <= trimmed.length(); i++) {
-      if (i == trimmed.length() || trimmed.charAt(i) == '/') {
+    for (int i = 1; i <= path.length(); i++) {
+      if (i == path.length() || path.charAt(i) == '/') {
         segments++;
-        boolean last = i == trimmed.length();
-        if (segments >= MIN_SEGMENTS
-            && ((last && includeSelf) || (!last && hasDigit(trimmed, segmentStart, i))))
-          out.add(trimmed.substring(0, i));
+        if (segments >= SKIPPED_SEGMENTS + 1 && i > segmentStart && hasDigit(path, segmentStart, i))
+          out.add(path.substring(segmentStart, i));
         segmentStart = i + 1;
       }
     }

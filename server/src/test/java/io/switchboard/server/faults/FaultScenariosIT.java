@@ -231,13 +231,36 @@ class FaultScenariosIT {
   }
 
   @Test
-  void wrapupAfterClose404MakesTheReadRightAfterADisconnect404() {
-    JsonNode call = fx.call(null);
+  void wrapupAfterClose404MakesTheReadAndTheWrapupRightAfterADisconnect404() {
+    String code = fx.wrapupCode("Resolved");
+    JsonNode call = fx.call(fx.user("agent"));
     String cid = call.get("id").asString();
     apply("wrapup-after-close-404");
     assertThat(api.post("/api/v2/conversations/" + cid + "/disconnect", admin, null).status())
         .isEqualTo(202);
     assertThat(api.get("/api/v2/conversations/" + cid, admin).status()).isEqualTo(404);
+    // The seed's own call: the scripting wrap-up of the interaction just closed.
+    String agent = Fixtures.agentOf(call).get("userId").asString();
+    String wrapup = "/api/v2/integrations/scripting/interactions/" + cid + "/wrapup";
+    String body = "{\"agentId\":\"" + agent + "\",\"code\":\"" + code + "\"}";
+    var naive = api.post(wrapup, admin, body);
+    assertThat(naive.status()).isEqualTo(404);
+    assertThat(naive.header("Switchboard-Fault")).isPresent();
+    long start = System.nanoTime();
+    Api.Response retried;
+    do {
+      sleep(300);
+      retried = api.post(wrapup, admin, body);
+    } while (retried.status() == 404 && System.nanoTime() - start < 10_000_000_000L);
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(202);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
