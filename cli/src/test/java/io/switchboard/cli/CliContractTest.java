@@ -36,7 +36,8 @@ class CliContractTest {
           {"org", "create", "--help"},
           {"bench", "--help"},
           {"external-apis", "set-timeout", "--help"},
-          {"credentials", "rotate-key", "--help"}
+          {"credentials", "rotate-key", "--help"},
+          {"faults", "apply", "--help"}
         }) {
       Run r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();

@@ -22,8 +22,11 @@ import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
 import io.switchboard.server.externalapis.ExternalApiStore;
+import io.switchboard.server.externalapis.OutboundExchange;
 import io.switchboard.server.externalapis.OutboundHttp;
 import io.switchboard.server.externalapis.ResponseMapper;
+import io.switchboard.server.faults.Faults;
+import io.switchboard.server.faults.UpstreamFaults;
 import io.switchboard.server.flows.FlowExecutions;
 import io.switchboard.server.flows.FlowReferences;
 import io.switchboard.server.flows.FlowRoutes;
@@ -185,6 +188,9 @@ public final class Switchboard implements AutoCloseable {
       var secrets = serverSecrets(settings, database, credentialStore, clock);
       var tokens = tokenService(database, secrets, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
+      // Fault injection (issue 13): a gate on the request path, a decorator on outbound calls.
+      var faults = Faults.create(database.jdbi(), mapper, bodies, clock, metrics.registry());
+      closeables.add(faults.active());
       var integrations =
           integrations(
               settings,
@@ -194,6 +200,7 @@ public final class Switchboard implements AutoCloseable {
               tokens,
               credentialStore,
               secrets,
+              faults.upstream(),
               clock,
               closeables);
 
@@ -314,9 +321,15 @@ public final class Switchboard implements AutoCloseable {
       routes.add(flowParts.routes());
       routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
       routes.add(new IvrRoutes(ivrs, callStore, flowParts.executions(), conversations, bodies));
+      routes.add(faults.routes());
       var http =
           new HttpServer(
-                  httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
+                  httpConfig,
+                  bodies,
+                  tokens,
+                  List.of(new RateLimitGate(limiter), faults.gate()),
+                  metrics,
+                  routes)
               .start();
       String baseUrl =
           httpConfig.publicUrl() != null
@@ -459,6 +472,7 @@ public final class Switchboard implements AutoCloseable {
       TokenService tokens,
       CredentialStore credentialStore,
       ServerSecrets secrets,
+      UpstreamFaults upstreamFaults,
       Clock clock,
       List<AutoCloseable> closeables) {
     var box = secrets.box();
@@ -474,6 +488,7 @@ public final class Switchboard implements AutoCloseable {
     var engine =
         new ExternalApiEngine(
             outbound,
+            upstreamFaults.wrap(OutboundExchange.direct(outbound)),
             credentials::resolve,
             new CircuitBreakers(CircuitBreakers.Config.from(settings)),
             new ResponseMapper(),

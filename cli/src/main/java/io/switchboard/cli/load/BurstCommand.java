@@ -133,6 +133,15 @@ public final class BurstCommand implements Callable<Integer> {
               + " Default: leave the org's limits as they are (300 unless changed).")
   Long tokenLimit;
 
+  @Option(
+      names = "--faults",
+      paramLabel = "SCENARIO",
+      description =
+          "Run the burst twice on the same fixture: without faults, then under this fault scenario"
+              + " (docs/faults.md; the admin client needs the faults and oauth scopes); one table"
+              + " each.")
+  String faults;
+
   enum ClientKind {
     switchboard,
     naive
@@ -164,30 +173,56 @@ public final class BurstCommand implements Callable<Integer> {
       Fixture fixture = setup.create(agents, clients, runId, n -> progressSetup(err, n));
       if (!quiet) err.println();
 
-      var drivers = new ArrayList<AgentDriver>();
-      for (Fixture.Credentials c : fixture.burstClients()) {
-        drivers.add(
-            client == ClientKind.naive
-                ? new NaiveDriver(target.baseUrl(), c, fixture.scriptId(), http)
-                : new SwitchboardDriver(target.baseUrl(), c, fixture.scriptId(), deadline, http));
-      }
-      Duration bound = maxTime != null ? maxTime : ramp.plus(deadline).plusSeconds(60);
-      BurstReport report;
-      try (var limit = tokenLimit == null ? null : setup.tokenLimit(tokenLimit)) {
-        report =
-            new BurstRunner(new BurstRunner.Plan(client.name(), ramp, deadline, bound))
-                .run(fixture.agents(), drivers, quiet ? null : err);
-      } finally {
-        drivers.forEach(AgentDriver::close);
-      }
-      if (json) {
-        System.out.println(JsonMapper.builder().build().writeValueAsString(report));
-      } else {
-        System.out.print(report.table());
+      var phases = new ArrayList<String>();
+      phases.add(null);
+      if (faults != null) phases.add(faults);
+      for (String scenario : phases) {
+        try (var applied =
+            scenario == null
+                ? null
+                : FaultScenario.apply(target.baseUrl(), target.admin(), scenario, http)) {
+          BurstReport report = burst(target, http, setup, fixture);
+          if (faults != null && json) {
+            var line = new java.util.LinkedHashMap<String, Object>();
+            line.put("faults", scenario);
+            line.put("report", report);
+            System.out.println(JsonMapper.builder().build().writeValueAsString(line));
+          } else if (json) {
+            System.out.println(JsonMapper.builder().build().writeValueAsString(report));
+          } else {
+            if (faults != null)
+              System.out.printf(
+                  "%n%s%n", scenario == null ? "without faults" : "under faults " + scenario);
+            System.out.print(report.table());
+          }
+        }
       }
       System.out.flush();
       return 0;
     }
+  }
+
+  /** One burst over the fixture, with drivers of its own. */
+  private BurstReport burst(Target target, HttpClient http, BurstSetup setup, Fixture fixture)
+      throws Exception {
+    PrintStream err = System.err;
+    var drivers = new ArrayList<AgentDriver>();
+    for (Fixture.Credentials c : fixture.burstClients()) {
+      drivers.add(
+          client == ClientKind.naive
+              ? new NaiveDriver(target.baseUrl(), c, fixture.scriptId(), http)
+              : new SwitchboardDriver(target.baseUrl(), c, fixture.scriptId(), deadline, http));
+    }
+    Duration bound = maxTime != null ? maxTime : ramp.plus(deadline).plusSeconds(60);
+    BurstReport report;
+    try (var limit = tokenLimit == null ? null : setup.tokenLimit(tokenLimit)) {
+      report =
+          new BurstRunner(new BurstRunner.Plan(client.name(), ramp, deadline, bound))
+              .run(fixture.agents(), drivers, quiet ? null : err);
+    } finally {
+      drivers.forEach(AgentDriver::close);
+    }
+    return report;
   }
 
   private void progressSetup(PrintStream err, int ready) {

@@ -64,6 +64,7 @@ public final class ExternalApiEngine implements AutoCloseable {
   }
 
   private final OutboundHttp http;
+  private final OutboundExchange exchange;
   private final CredentialLookup credentials;
   private final CircuitBreakers breakers;
   private final ResponseMapper mapper;
@@ -77,7 +78,20 @@ public final class ExternalApiEngine implements AutoCloseable {
       ResponseMapper mapper,
       JsonMapper json,
       Clock clock) {
+    this(http, OutboundExchange.direct(http), credentials, breakers, mapper, json, clock);
+  }
+
+  /** With {@code exchange} between the engine and {@code http} (fault injection). */
+  public ExternalApiEngine(
+      OutboundHttp http,
+      OutboundExchange exchange,
+      CredentialLookup credentials,
+      CircuitBreakers breakers,
+      ResponseMapper mapper,
+      JsonMapper json,
+      Clock clock) {
     this.http = http;
+    this.exchange = exchange;
     this.credentials = credentials;
     this.breakers = breakers;
     this.mapper = mapper;
@@ -332,7 +346,7 @@ public final class ExternalApiEngine implements AutoCloseable {
     int attempts = ++progress.attempts;
     OutboundHttp.Response r;
     try {
-      r = http.send(request.build(), deadline);
+      r = exchange.send(api, request.build(), deadline);
     } catch (TimeoutException e) {
       return Step.done(timedOut(api, attempts, null));
     } catch (Egress.DeniedException e) {
