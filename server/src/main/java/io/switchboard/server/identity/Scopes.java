@@ -22,6 +22,7 @@ public final class Scopes {
   public static final String LIMITS = "limits";
   public static final String LIMITS_EDIT = "limits:edit";
   public static final String NOTIFICATIONS = "notifications";
+  public static final String AUTHORIZATION = "authorization";
 
   /** Scope name to what it allows. */
   public static final Map<String, String> CATALOG = catalog();
@@ -39,6 +40,7 @@ public final class Scopes {
     m.put(LIMITS, "Read the org's rate limits and live usage.");
     m.put(LIMITS_EDIT, "Change the org's rate limits.");
     m.put(NOTIFICATIONS, "Open notification channels and subscribe to topics.");
+    m.put(AUTHORIZATION, "Manage roles, read divisions, grant roles to users.");
     return Map.copyOf(m).size() == m.size() ? java.util.Collections.unmodifiableMap(m) : m;
   }
 
