@@ -101,6 +101,22 @@ class GenesysSdkAuthorizationIT extends TwoOrgServer {
   }
 
   @Test
+  void scriptsAndWrapupCodesCarryTheHomeDivision() throws Exception {
+    String home = new AuthorizationApi(sdk).getAuthorizationDivisionsHome().getId();
+    String scriptId = fx.publishedScript(io.switchboard.server.testing.Fixtures.GREETING_SCRIPT);
+    var scripts = new com.mypurecloud.sdk.v2.api.ScriptsApi(sdk);
+    assertThat(scripts.getScript(scriptId).getDivision().getId()).isEqualTo(home);
+    assertThat(scripts.getScript(scriptId).getDivision().getName()).isEqualTo("Home");
+    assertThat(scripts.getScriptsPublishedScriptId(scriptId, null).getDivision().getId())
+        .isEqualTo(home);
+    String code = fx.wrapupCode("Div code " + UUID.randomUUID());
+    var read = new com.mypurecloud.sdk.v2.api.RoutingApi(sdk).getRoutingWrapupcode(code);
+    assertThat(read.getDivision().getId()).isEqualTo(home);
+    assertThat(read.getDivision().getSelfUri())
+        .isEqualTo("/api/v2/authorization/divisions/" + home);
+  }
+
+  @Test
   void theSdkCreatesAClientWithRoleDivisionsAndNoScope() throws Exception {
     String home = new AuthorizationApi(sdk).getAuthorizationDivisionsHome().getId();
     String scripter = builtIn("scripter").getId();
