@@ -351,6 +351,24 @@ class SignInIT {
   }
 
   @Test
+  void theSignInPageAnswersOnAnyHostName() {
+    String path =
+        "/oauth/authorize?response_type=token&client_id="
+            + tokenClient
+            + "&redirect_uri="
+            + java.net.URLEncoder.encode(CALLBACK, java.nio.charset.StandardCharsets.UTF_8);
+    for (String host : new String[] {"login.example.com", "login.mypurecloud.test:443"}) {
+      var r =
+          io.switchboard.server.testing.RawHttp.exchange(
+              server.port(),
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertThat(r.statusLine()).as(host).contains(" 200");
+      assertThat(r.body()).contains("<form method=\"post\" action=\"/oauth/authorize\">");
+    }
+  }
+
+  @Test
   void aRoleChangeTakesEffectForNewTokensAndADeletedUserSignsInNoMore() {
     String email = "temp." + UUID.randomUUID() + "@example.com";
     String id =
