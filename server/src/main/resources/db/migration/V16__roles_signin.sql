@@ -45,3 +45,19 @@ create table authorization_codes (
   expires_at     timestamp with time zone not null
 );
 create index authorization_codes_expiry on authorization_codes (expires_at);
+
+-- A client that held every scope before the new `authorization` scope existed (every org's admin
+-- client) keeps holding every scope.
+update oauth_clients set scopes = scopes || ',authorization'
+ where (',' || scopes || ',') like '%,oauth,%'
+   and (',' || scopes || ',') like '%,scripts,%'
+   and (',' || scopes || ',') like '%,agent-scripting,%'
+   and (',' || scopes || ',') like '%,conversations,%'
+   and (',' || scopes || ',') like '%,users,%'
+   and (',' || scopes || ',') like '%,routing,%'
+   and (',' || scopes || ',') like '%,architect,%'
+   and (',' || scopes || ',') like '%,integrations,%'
+   and (',' || scopes || ',') like '%,limits,%'
+   and (',' || scopes || ',') like '%,limits:edit,%'
+   and (',' || scopes || ',') like '%,notifications,%'
+   and (',' || scopes || ',') not like '%,authorization,%';
