@@ -53,11 +53,19 @@ public class TokenVerificationBenchmark {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     verifier = new MACVerifier(key);
-    tokens = new TokenService(key, Clock.systemUTC(), store, revocations);
+    var users =
+        new io.switchboard.server.users.UserService(
+            new io.switchboard.server.users.UserStore(database.jdbi()),
+            new io.switchboard.server.identity.Passwords(4),
+            Clock.systemUTC());
+    tokens = new TokenService(key, Clock.systemUTC(), store, revocations, users);
+    var roles =
+        new io.switchboard.server.identity.RoleService(
+            new io.switchboard.server.identity.RoleStore(database.jdbi()), Clock.systemUTC());
     var identity =
-        new IdentityService(store, new SecretHasher(4), tokens, Clock.systemUTC(), 86400);
+        new IdentityService(store, new SecretHasher(4), tokens, roles, Clock.systemUTC(), 86400);
     var org = identity.createOrg("bench");
-    token = tokens.issue(org.admin().client()).accessToken();
+    token = identity.issueToken(org.admin().client()).accessToken();
   }
 
   @TearDown

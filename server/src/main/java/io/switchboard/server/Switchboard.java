@@ -43,13 +43,20 @@ import io.switchboard.server.http.Json;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.idempotency.Idempotency;
 import io.switchboard.server.idempotency.IdempotencyStore;
+import io.switchboard.server.identity.AuthorizationRoutes;
 import io.switchboard.server.identity.IdentityRoutes;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.identity.IdentityStore;
+import io.switchboard.server.identity.Passwords;
 import io.switchboard.server.identity.RevocationList;
+import io.switchboard.server.identity.RoleService;
+import io.switchboard.server.identity.RoleStore;
 import io.switchboard.server.identity.SecretHasher;
+import io.switchboard.server.identity.SignInRoutes;
+import io.switchboard.server.identity.SignInService;
 import io.switchboard.server.identity.TokenService;
 import io.switchboard.server.identity.TokenThrottle;
+import io.switchboard.server.identity.UserAccounts;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -186,8 +193,11 @@ public final class Switchboard implements AutoCloseable {
       closeables.add(revocations);
       var credentialStore = new CredentialStore(database.jdbi(), mapper);
       var secrets = serverSecrets(settings, database, credentialStore, clock);
-      var tokens = tokenService(database, secrets, revocations, clock);
-      var identity = identityService(settings, database, tokens, clock);
+      var passwords = new Passwords(10);
+      var users = new UserService(new UserStore(database.jdbi()), passwords, clock);
+      var tokens = tokenService(database, secrets, revocations, users, clock);
+      var roles = new RoleService(new RoleStore(database.jdbi()), clock);
+      var identity = identityService(settings, database, tokens, roles, clock);
       // Fault injection (issue 13): a gate on the request path, a decorator on outbound calls.
       var faults = Faults.create(database.jdbi(), mapper, bodies, clock, metrics.registry());
       closeables.add(faults.active());
@@ -215,7 +225,6 @@ public final class Switchboard implements AutoCloseable {
               bodies,
               clock,
               settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
-      var users = new UserService(new UserStore(database.jdbi()), clock);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
@@ -293,6 +302,20 @@ public final class Switchboard implements AutoCloseable {
               scripts,
               sessions,
               new Routing(queues, acd, ivrs));
+      // Failed sign-ins have buckets of their own (per user and per address), with the token
+      // endpoint's limits.
+      var throttleLimits =
+          new TokenThrottle.Limits(
+              settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000),
+              settings.integer(SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000));
+      var signIn =
+          new SignInService(
+              identity,
+              new IdentityStore(database.jdbi()),
+              users,
+              passwords,
+              new TokenThrottle(throttleLimits),
+              clock);
       var routes =
           new ArrayList<ApiRoutes>(
               List.of(
@@ -302,15 +325,10 @@ public final class Switchboard implements AutoCloseable {
                       VERSION,
                       ready::get,
                       settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
-                  new IdentityRoutes(
-                      identity,
-                      bodies,
-                      new TokenThrottle(
-                          new TokenThrottle.Limits(
-                              settings.integer(SettingKeys.TOKEN_FAILURES_PER_MINUTE, 0, 1_000_000),
-                              settings.integer(
-                                  SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
-                  new UsersRoutes(users, bodies),
+                  new IdentityRoutes(identity, bodies, new TokenThrottle(throttleLimits), signIn),
+                  new SignInRoutes(signIn),
+                  new AuthorizationRoutes(roles, users, bodies),
+                  new UsersRoutes(users, roles, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
                   new ConversationRoutes(conversations, bodies, idempotency, inboundCalls),
                   new WrapupRoutes(wrapups, bodies, idempotency),
@@ -424,9 +442,14 @@ public final class Switchboard implements AutoCloseable {
       var secrets =
           serverSecrets(
               settings, database, new CredentialStore(database.jdbi(), Json.newMapper()), clock);
+      var users = new UserService(new UserStore(database.jdbi()), new Passwords(10), clock);
       var identity =
           identityService(
-              settings, database, tokenService(database, secrets, revocations, clock), clock);
+              settings,
+              database,
+              tokenService(database, secrets, revocations, users, clock),
+              new RoleService(new RoleStore(database.jdbi()), clock),
+              clock);
       return new Offline(database, revocations, identity);
     } catch (RuntimeException e) {
       database.close();
@@ -457,11 +480,16 @@ public final class Switchboard implements AutoCloseable {
   }
 
   private static TokenService tokenService(
-      Database database, ServerSecrets secrets, RevocationList revocations, Clock clock) {
+      Database database,
+      ServerSecrets secrets,
+      RevocationList revocations,
+      UserAccounts users,
+      Clock clock) {
     // One key for every node of a cluster: the first node to start creates it in the shared
     // database.
     byte[] signingKey = secrets.key(ServerSecrets.TOKEN_SIGNING_KEY);
-    return new TokenService(signingKey, clock, new IdentityStore(database.jdbi()), revocations);
+    return new TokenService(
+        signingKey, clock, new IdentityStore(database.jdbi()), revocations, users);
   }
 
   private static Integrations integrations(
@@ -556,14 +584,14 @@ public final class Switchboard implements AutoCloseable {
   }
 
   private static IdentityService identityService(
-      Settings settings, Database database, TokenService tokens, Clock clock) {
+      Settings settings, Database database, TokenService tokens, RoleService roles, Clock clock) {
     int lifetime =
         settings.integer(
             SettingKeys.TOKEN_DEFAULT_LIFETIME,
             IdentityService.MIN_TOKEN_LIFETIME,
             IdentityService.MAX_TOKEN_LIFETIME);
     return new IdentityService(
-        new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, clock, lifetime);
+        new IdentityStore(database.jdbi()), new SecretHasher(10), tokens, roles, clock, lifetime);
   }
 
   /**

@@ -133,7 +133,8 @@ public final class SettingKeys {
               "10",
               "Failed POST /oauth/token attempts allowed per minute per client id and per remote"
                   + " address; then 429 with Retry-After, before any secret is checked (0 = no"
-                  + " limit)."),
+                  + " limit). Failed sign-ins have buckets of their own with this limit, per user"
+                  + " and per address."),
           new Key(
               TOKEN_ATTEMPTS_PER_MINUTE,
               "600",

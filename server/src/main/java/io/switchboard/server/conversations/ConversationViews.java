@@ -103,6 +103,7 @@ public final class ConversationViews {
       Instant dateModified,
       String createdBy,
       String modifiedBy,
+      io.switchboard.server.identity.Divisions.Ref division,
       String selfUri) {
     static WrapupCodeView of(WrapupCode c) {
       return new WrapupCodeView(
@@ -112,6 +113,7 @@ public final class ConversationViews {
           c.modifiedAt(),
           c.createdBy(),
           c.modifiedBy(),
+          io.switchboard.server.identity.Divisions.home(c.orgId()),
           "/api/v2/routing/wrapupcodes/" + c.id());
     }
   }

@@ -29,16 +29,26 @@ public final class CredentialRoutes implements ApiRoutes {
     this.bodies = bodies;
   }
 
-  /** The wire shape: public fields only, plus the names of the write-only fields that are set. */
+  /** Genesys's {@code CredentialType} reference: {@code {name}}. */
+  public record TypeRef(String name) {}
+
+  /**
+   * Genesys's {@code Credential}: public fields only (strings, Genesys's names), plus the names of
+   * the write-only fields that are set; {@code credentialType} is our precise kind ({@code basic},
+   * {@code bearer}, {@code api-key}, {@code oauth2-client-credentials}).
+   */
   public record CredentialView(
       String id,
       String name,
       String description,
-      String type,
-      Map<String, Object> credentialFields,
+      TypeRef type,
+      String credentialType,
+      Map<String, String> credentialFields,
       List<String> secretFields,
       List<String> allowedHosts,
       long version,
+      Instant createdDate,
+      Instant modifiedDate,
       Instant dateCreated,
       Instant dateModified,
       String selfUri) {
@@ -47,11 +57,14 @@ public final class CredentialRoutes implements ApiRoutes {
           c.id(),
           c.name(),
           c.description(),
+          new TypeRef(GenesysCredentials.genesysType(c.type())),
           c.type().wireName(),
-          c.publicFields(),
+          GenesysCredentials.fields(c.publicFields()),
           c.type().secretFields(),
           c.allowedHosts() == null ? List.of() : c.allowedHosts(),
           c.version(),
+          c.createdAt(),
+          c.modifiedAt(),
           c.createdAt(),
           c.modifiedAt(),
           BASE + "/" + c.id());
@@ -65,7 +78,8 @@ public final class CredentialRoutes implements ApiRoutes {
   public record CredentialRequest(
       String name,
       String description,
-      String type,
+      JsonNode type,
+      String credentialType,
       JsonNode credentialFields,
       List<String> allowedHosts,
       Long version,
@@ -74,8 +88,16 @@ public final class CredentialRoutes implements ApiRoutes {
       Instant dateCreated,
       Instant dateModified,
       String selfUri) {
-    CredentialService.Input input() {
-      return new CredentialService.Input(name, description, type, credentialFields, allowedHosts);
+    /**
+     * {@code current}: the stored type on a replace (tells a bare userDefined apart), else null.
+     */
+    CredentialService.Input input(CredentialType current) {
+      return new CredentialService.Input(
+          name,
+          description,
+          GenesysCredentials.ourType(type, credentialFields, credentialType, current),
+          GenesysCredentials.normalizeFields(credentialFields),
+          allowedHosts);
     }
 
     @Override
@@ -87,6 +109,8 @@ public final class CredentialRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS));
+    // Before {id}, so "types" is not taken for an id.
+    routes.get(BASE + "/types", this::types, Scope.read(Scopes.INTEGRATIONS));
     routes.post(BASE, this::create, Scope.write(Scopes.INTEGRATIONS));
     routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.INTEGRATIONS));
     routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.INTEGRATIONS));
@@ -103,9 +127,20 @@ public final class CredentialRoutes implements ApiRoutes {
     ctx.json(Page.of(ctx, page, entities, credentials.count(org)));
   }
 
+  private void types(Context ctx) {
+    var page = Page.Request.of(ctx);
+    var all = GenesysCredentials.types();
+    ctx.json(
+        Page.of(
+            ctx,
+            page,
+            all.stream().skip(page.offset()).limit(page.pageSize()).toList(),
+            all.size()));
+  }
+
   private void create(Context ctx) {
     CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
-    Credential created = credentials.create(Requests.principal(ctx).orgId(), req.input());
+    Credential created = credentials.create(Requests.principal(ctx).orgId(), req.input(null));
     ctx.status(201);
     write(ctx, created);
   }
@@ -117,14 +152,17 @@ public final class CredentialRoutes implements ApiRoutes {
   private void replace(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     String id = ctx.pathParam("id");
-    credentials.get(org, id);
+    Credential current = credentials.get(org, id);
     CredentialRequest req = bodies.read(ctx, CredentialRequest.class);
     if (req.id() != null && !req.id().equals(id))
       throw io.switchboard.server.errors.Problem.invalid("id", "must match the id in the path");
     write(
         ctx,
         credentials.replace(
-            org, id, req.input(), Conditional.expectedVersionOrNull(ctx, req.version())));
+            org,
+            id,
+            req.input(current.type()),
+            Conditional.expectedVersionOrNull(ctx, req.version())));
   }
 
   private void delete(Context ctx) {

@@ -41,9 +41,12 @@ public final class FlowRoutes implements ApiRoutes {
     this.bodies = bodies;
   }
 
+  /** The org's Home division (see {@code identity.Divisions}). */
   public record DivisionView(String id, String name, String selfUri) {
-    static final DivisionView HOME =
-        new DivisionView("home", "Home", "/api/v2/authorization/divisions/home");
+    static DivisionView home(String orgId) {
+      var ref = io.switchboard.server.identity.Divisions.home(orgId);
+      return new DivisionView(ref.id(), ref.name(), ref.selfUri());
+    }
   }
 
   /** Genesys's FlowVersion: {@code dateCreated} in epoch milliseconds, as the SDK types it. */
@@ -170,7 +173,7 @@ public final class FlowRoutes implements ApiRoutes {
         f.name(),
         f.description(),
         f.type(),
-        DivisionView.HOME,
+        DivisionView.home(f.orgId()),
         published != null,
         false,
         false,

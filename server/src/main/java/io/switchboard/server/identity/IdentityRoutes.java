@@ -26,11 +26,17 @@ public final class IdentityRoutes implements ApiRoutes {
   private final IdentityService identity;
   private final RequestBodies bodies;
   private final TokenThrottle throttle;
+  private final SignInService signIn;
 
-  public IdentityRoutes(IdentityService identity, RequestBodies bodies, TokenThrottle throttle) {
+  public IdentityRoutes(
+      IdentityService identity,
+      RequestBodies bodies,
+      TokenThrottle throttle,
+      SignInService signIn) {
     this.identity = identity;
     this.bodies = bodies;
     this.throttle = throttle;
+    this.signIn = signIn;
   }
 
   /** The Genesys OAuthClient shape; {@code secret} is present only when just created or rotated. */
@@ -41,13 +47,15 @@ public final class IdentityRoutes implements ApiRoutes {
       int accessTokenValiditySeconds,
       String authorizedGrantType,
       List<String> scope,
+      List<OAuthClient.RoleDivision> roleDivisions,
+      List<String> roleIds,
+      List<String> registeredRedirectUri,
       String state,
       Instant dateCreated,
       Instant dateModified,
       Instant secretRotatedDate,
       String secret,
       String selfUri) {
-    static final String GRANT_TYPE = "CLIENT-CREDENTIALS";
 
     /** A client is usable from creation until deleted (Genesys's other states are not modelled). */
     static final String STATE = "active";
@@ -58,8 +66,11 @@ public final class IdentityRoutes implements ApiRoutes {
           c.name(),
           c.description(),
           c.tokenLifetimeSeconds(),
-          GRANT_TYPE,
+          c.grantType(),
           List.copyOf(c.scopes()),
+          c.roleDivisions(),
+          c.roleDivisions().stream().map(OAuthClient.RoleDivision::roleId).distinct().toList(),
+          c.redirectUris(),
           STATE,
           c.createdAt(),
           modified(c),
@@ -97,13 +108,19 @@ public final class IdentityRoutes implements ApiRoutes {
       List<String> authorizedScope,
       @JsonProperty("OAuthClient") TokenClientView oauthClient) {}
 
-  /** What a caller may send to create a client. */
+  /**
+   * What a caller may send to create a client: Genesys's {@code OAuthClientRequest}. {@code
+   * roleIds} (Genesys's older form) grant their roles in the Home division.
+   */
   public record ClientRequest(
       String name,
       String description,
       Integer accessTokenValiditySeconds,
       List<String> scope,
-      @JsonProperty("authorizedGrantType") String authorizedGrantType) {}
+      @JsonProperty("authorizedGrantType") String authorizedGrantType,
+      List<OAuthClient.RoleDivision> roleDivisions,
+      List<String> roleIds,
+      List<String> registeredRedirectUri) {}
 
   @Override
   public void register(RoutesConfig routes) {
@@ -130,10 +147,11 @@ public final class IdentityRoutes implements ApiRoutes {
   private void create(Context ctx) {
     Principal p = Requests.principal(ctx);
     ClientRequest req = bodies.read(ctx, ClientRequest.class);
-    if (req.authorizedGrantType() != null
-        && !req.authorizedGrantType().equalsIgnoreCase("CLIENT-CREDENTIALS")) {
-      throw Problem.invalid("authorizedGrantType", "only CLIENT-CREDENTIALS is supported");
-    }
+    var roleDivisions = new java.util.ArrayList<OAuthClient.RoleDivision>();
+    if (req.roleDivisions() != null) roleDivisions.addAll(req.roleDivisions());
+    if (req.roleIds() != null)
+      for (String roleId : req.roleIds())
+        roleDivisions.add(new OAuthClient.RoleDivision(roleId, Divisions.HOME_ALIAS));
     var created =
         identity.createClient(
             p,
@@ -141,7 +159,10 @@ public final class IdentityRoutes implements ApiRoutes {
                 req.name(),
                 req.description(),
                 req.accessTokenValiditySeconds(),
-                req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope())));
+                req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope()),
+                req.authorizedGrantType(),
+                req.registeredRedirectUri(),
+                roleDivisions));
     ctx.status(201).json(ClientView.of(created.client(), created.secret()));
   }
 
@@ -173,7 +194,7 @@ public final class IdentityRoutes implements ApiRoutes {
             c.name(),
             c.createdAt(),
             ClientView.modified(c),
-            ClientView.GRANT_TYPE,
+            c.grantType(),
             List.copyOf(c.scopes()),
             ClientView.STATE,
             orgRef);
@@ -208,9 +229,13 @@ public final class IdentityRoutes implements ApiRoutes {
       oauthError(ctx, 400, "invalid_request", "grant_type is required");
       return;
     }
-    if (!grantType.equals("client_credentials")) {
+    boolean codeGrant = grantType.equals("authorization_code");
+    if (!grantType.equals("client_credentials") && !codeGrant) {
       oauthError(
-          ctx, 400, "unsupported_grant_type", "Only the client_credentials grant is supported");
+          ctx,
+          400,
+          "unsupported_grant_type",
+          "Only the client_credentials and authorization_code grants are supported");
       return;
     }
     Optional<String[]> basic = basicCredentials(ctx.header("Authorization"));
@@ -228,6 +253,10 @@ public final class IdentityRoutes implements ApiRoutes {
     } else if (formId != null && formSecret != null) {
       clientId = formId;
       secret = formSecret;
+    } else if (codeGrant) {
+      // A public client redeeming a code with PKCE: the verifier stands in for the secret.
+      exchange(ctx, form, null);
+      return;
     } else {
       ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
       oauthError(
@@ -263,7 +292,43 @@ public final class IdentityRoutes implements ApiRoutes {
       oauthError(ctx, 401, "invalid_client", "Client authentication failed");
       return;
     }
+    if (codeGrant) {
+      exchange(ctx, form, client.get());
+      return;
+    }
+    if (client.get().signsInUsers()) {
+      oauthError(
+          ctx,
+          400,
+          "unauthorized_client",
+          "This client signs users in ("
+              + client.get().grantType()
+              + "); it has no"
+              + " client_credentials grant");
+      return;
+    }
     var issued = identity.issueToken(client.get());
+    var body = new LinkedHashMap<String, Object>();
+    body.put("access_token", issued.accessToken());
+    body.put("token_type", issued.tokenType());
+    body.put("expires_in", issued.expiresIn());
+    ctx.json(body);
+  }
+
+  private void exchange(Context ctx, Map<String, List<String>> form, OAuthClient authenticated) {
+    TokenService.IssuedToken issued;
+    try {
+      issued =
+          signIn.exchange(
+              single(form, "code"),
+              single(form, "redirect_uri"),
+              single(form, "client_id"),
+              single(form, "code_verifier"),
+              authenticated);
+    } catch (SignInService.TokenError e) {
+      oauthError(ctx, e.status, e.error, e.getMessage());
+      return;
+    }
     var body = new LinkedHashMap<String, Object>();
     body.put("access_token", issued.accessToken());
     body.put("token_type", issued.tokenType());

@@ -20,14 +20,17 @@ public final class IdentityService {
   private final TokenService tokens;
   private final Clock clock;
   private final int defaultTokenLifetime;
+  private final RoleService roles;
 
   public IdentityService(
       IdentityStore store,
       SecretHasher hasher,
       TokenService tokens,
+      RoleService roles,
       Clock clock,
       int defaultTokenLifetime) {
     this.store = store;
+    this.roles = roles;
     this.hasher = hasher;
     this.tokens = tokens;
     this.clock = clock;
@@ -40,7 +43,23 @@ public final class IdentityService {
   public record NewOrg(Org org, ClientWithSecret admin) {}
 
   public record NewClient(
-      String name, String description, Integer tokenLifetimeSeconds, Set<String> scopes) {}
+      String name,
+      String description,
+      Integer tokenLifetimeSeconds,
+      Set<String> scopes,
+      String grantType,
+      List<String> redirectUris,
+      List<OAuthClient.RoleDivision> roleDivisions) {
+    public NewClient(
+        String name, String description, Integer tokenLifetimeSeconds, Set<String> scopes) {
+      this(name, description, tokenLifetimeSeconds, scopes, null, null, null);
+    }
+  }
+
+  /** Redirect URIs one client may register, and the length of each. */
+  static final int MAX_REDIRECT_URIS = 20;
+
+  static final int MAX_REDIRECT_URI_LENGTH = 2000;
 
   /** A new org with an admin client holding every scope. */
   public NewOrg createOrg(String name) {
@@ -112,9 +131,9 @@ public final class IdentityService {
               "max",
               MAX_TOKEN_LIFETIME));
     }
-    if (request.scopes() == null || request.scopes().isEmpty())
-      throw Problem.invalid("scope", "at least one scope is required");
-    for (String scope : request.scopes()) {
+    String grantType = grantType(request.grantType());
+    Set<String> scopes = request.scopes() == null ? Set.of() : request.scopes();
+    for (String scope : scopes) {
       if (scope == null || !Scopes.isKnown(scope))
         throw new Problem(
             Problem.Kind.INVALID,
@@ -122,7 +141,18 @@ public final class IdentityService {
             "scope: unknown scope '" + scope + "'",
             Map.of("field", "scope", "scope", String.valueOf(scope)));
     }
-    requireHolds(caller, request.scopes(), "grant");
+    var roleDivisions = roleDivisions(caller.orgId(), request.roleDivisions());
+    if (grantType.equals(OAuthClient.CLIENT_CREDENTIALS)
+        && scopes.isEmpty()
+        && roleDivisions.isEmpty())
+      throw Problem.invalid("scope", "at least one scope or roleDivision is required");
+    List<String> redirectUris = redirectUris(grantType, request.redirectUris());
+    requireHolds(caller, scopes, "grant a client");
+    requireHolds(
+        caller,
+        roles.scopesOf(
+            caller.orgId(), roleDivisions.stream().map(OAuthClient.RoleDivision::roleId).toList()),
+        "grant a client");
     Instant now = clock.instant();
     String secret = hasher.newSecret();
     var client =
@@ -132,15 +162,95 @@ public final class IdentityService {
             name,
             request.description(),
             hasher.hash(secret),
-            new LinkedHashSet<>(request.scopes()),
+            new LinkedHashSet<>(scopes),
             lifetime,
             now,
-            now);
+            now,
+            grantType,
+            redirectUris,
+            roleDivisions);
     store.inTransaction(h -> {
       store.insertClient(h, client);
       return null;
     });
     return new ClientWithSecret(client, secret);
+  }
+
+  private static String grantType(String requested) {
+    if (requested == null || requested.isBlank()) return OAuthClient.CLIENT_CREDENTIALS;
+    String upper = requested.trim().toUpperCase(java.util.Locale.ROOT).replace('_', '-');
+    return switch (upper) {
+      case OAuthClient.CLIENT_CREDENTIALS, OAuthClient.CODE, OAuthClient.TOKEN -> upper;
+      default ->
+          throw Problem.invalid("authorizedGrantType", "must be CLIENT-CREDENTIALS, CODE or TOKEN");
+    };
+  }
+
+  /** Each role must exist in the org and each division be the org's Home division. */
+  private List<OAuthClient.RoleDivision> roleDivisions(
+      String orgId, List<OAuthClient.RoleDivision> requested) {
+    if (requested == null || requested.isEmpty()) return List.of();
+    if (requested.size() > 100) throw Problem.invalid("roleDivisions", "at most 100 entries");
+    var out = new java.util.ArrayList<OAuthClient.RoleDivision>();
+    for (var rd : requested) {
+      if (rd == null || rd.roleId() == null)
+        throw Problem.invalid("roleDivisions", "each entry needs a roleId");
+      roles.require(orgId, List.of(rd.roleId()), "roleDivisions");
+      String division =
+          rd.divisionId() == null || rd.divisionId().equals("*")
+              ? Divisions.homeId(orgId)
+              : rd.divisionId();
+      if (!Divisions.isHome(orgId, division))
+        throw new Problem(
+            Problem.Kind.INVALID,
+            "invalid.value",
+            "roleDivisions: no division " + division,
+            Map.of("field", "roleDivisions", "divisionId", division));
+      var entry = new OAuthClient.RoleDivision(rd.roleId(), Divisions.homeId(orgId));
+      if (!out.contains(entry)) out.add(entry);
+    }
+    return out;
+  }
+
+  /** Sign-in clients need at least one absolute http(s) redirect URI without a fragment. */
+  private static List<String> redirectUris(String grantType, List<String> requested) {
+    List<String> uris = requested == null ? List.of() : requested;
+    if (uris.size() > MAX_REDIRECT_URIS)
+      throw Problem.invalid("registeredRedirectUri", "at most " + MAX_REDIRECT_URIS + " URIs");
+    for (String uri : uris) {
+      if (uri == null || uri.length() > MAX_REDIRECT_URI_LENGTH)
+        throw Problem.invalid(
+            "registeredRedirectUri",
+            "each URI is at most " + MAX_REDIRECT_URI_LENGTH + " characters");
+      try {
+        var parsed = new java.net.URI(uri);
+        String scheme =
+            parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!parsed.isAbsolute()
+            || !(scheme.equals("https") || scheme.equals("http"))
+            || parsed.getHost() == null
+            || parsed.getRawFragment() != null)
+          throw Problem.invalid(
+              "registeredRedirectUri",
+              "'" + uri + "' must be an absolute http(s) URI without a fragment");
+      } catch (java.net.URISyntaxException e) {
+        throw Problem.invalid("registeredRedirectUri", "'" + uri + "' is not a URI");
+      }
+    }
+    if (!grantType.equals(OAuthClient.CLIENT_CREDENTIALS) && uris.isEmpty())
+      throw Problem.invalid(
+          "registeredRedirectUri", "a " + grantType + " client needs at least one redirect URI");
+    return List.copyOf(new LinkedHashSet<>(uris));
+  }
+
+  /** What a client-credentials token of this client may do: its scopes and its roles' scopes. */
+  public Set<String> effectiveScopes(OAuthClient client) {
+    var scopes = new LinkedHashSet<>(client.scopes());
+    scopes.addAll(
+        roles.scopesOf(
+            client.orgId(),
+            client.roleDivisions().stream().map(OAuthClient.RoleDivision::roleId).toList()));
+    return scopes;
   }
 
   public OAuthClient getClient(String orgId, String id) {
@@ -163,19 +273,14 @@ public final class IdentityService {
    * the secret of) or remove a client that holds more than it does: with only {@code oauth} it
    * could otherwise rotate the all-scopes admin client and log in as it.
    */
-  private static void requireHolds(
-      Principal caller, java.util.Collection<String> scopes, String action) {
+  static void requireHolds(Principal caller, java.util.Collection<String> scopes, String action) {
     for (String scope : scopes) {
       String base = scope.endsWith(":readonly") ? scope.substring(0, scope.length() - 9) : scope;
       if (!caller.hasScope(scope) && !caller.hasScope(base)) {
         throw new Problem(
             Problem.Kind.FORBIDDEN,
             "missing.scope",
-            "The caller cannot "
-                + action
-                + " a client with the scope "
-                + scope
-                + " that it does not hold",
+            "The caller cannot " + action + " the scope " + scope + " that it does not hold",
             Map.of("scope", scope));
       }
     }
@@ -184,7 +289,7 @@ public final class IdentityService {
   public void deleteClient(Principal caller, String id) {
     String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, client.scopes(), "delete");
+    requireHolds(caller, effectiveScopes(client), "delete a client with");
     if (!store.deleteClient(orgId, id)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
     tokens.forgetClient(id);
@@ -193,23 +298,13 @@ public final class IdentityService {
   public ClientWithSecret rotateSecret(Principal caller, String id) {
     String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, client.scopes(), "rotate the secret of");
+    requireHolds(caller, effectiveScopes(client), "rotate the secret of a client with");
     String secret = hasher.newSecret();
     String hash = hasher.hash(secret);
     Instant now = clock.instant();
     if (!store.updateSecret(orgId, id, hash, now)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
-    var rotated =
-        new OAuthClient(
-            client.id(),
-            client.orgId(),
-            client.name(),
-            client.description(),
-            hash,
-            client.scopes(),
-            client.tokenLifetimeSeconds(),
-            client.createdAt(),
-            now);
+    var rotated = client.withSecret(hash, now);
     // Tokens minted with the old secret end with it (see TokenService): a rotation is what one does
     // after a leak.
     tokens.clientChanged(rotated);
@@ -240,8 +335,23 @@ public final class IdentityService {
         .orElse(false);
   }
 
+  /** A client-credentials token: the client's scopes and its roles' scopes as they are now. */
   public TokenService.IssuedToken issueToken(OAuthClient client) {
-    return tokens.issue(client);
+    return tokens.issue(client, effectiveScopes(client), null);
+  }
+
+  /**
+   * A user's token through a sign-in client: the user's roles' scopes as they are now, narrowed to
+   * the client's own scopes when it names any.
+   */
+  public TokenService.IssuedToken issueUserToken(OAuthClient client, String userId) {
+    var scopes = new LinkedHashSet<>(roles.userScopes(client.orgId(), userId));
+    if (!client.scopes().isEmpty()) scopes.retainAll(client.scopes());
+    return tokens.issue(client, scopes, userId);
+  }
+
+  public RoleService roles() {
+    return roles;
   }
 
   public void revoke(Principal principal) {

@@ -30,7 +30,14 @@ public final class IdentityStore {
                       .toList()),
               rs.getInt("token_ttl_seconds"),
               Times.read(rs, "created_at"),
-              Times.read(rs, "secret_rotated_at"));
+              Times.read(rs, "secret_rotated_at"),
+              rs.getString("grant_type"),
+              rs.getString("redirect_uris") == null
+                  ? List.of()
+                  : Arrays.stream(rs.getString("redirect_uris").split("\n"))
+                      .filter(s -> !s.isBlank())
+                      .toList(),
+              List.of());
   private static final RowMapper<Org> ORG =
       (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), Times.read(rs, "created_at"));
 
@@ -72,8 +79,9 @@ public final class IdentityStore {
   public void insertClient(Handle h, OAuthClient c) {
     h.createUpdate(
             "insert into oauth_clients (id, org_id, name, description, secret_hash, scopes,"
-                + " token_ttl_seconds, created_at, secret_rotated_at) values (:id, :org, :name,"
-                + " :description, :hash, :scopes, :ttl, :created, :rotated)")
+                + " token_ttl_seconds, created_at, secret_rotated_at, grant_type, redirect_uris)"
+                + " values (:id, :org, :name, :description, :hash, :scopes, :ttl, :created,"
+                + " :rotated, :grantType, :redirectUris)")
         .bind("id", c.id())
         .bind("org", c.orgId())
         .bind("name", c.name())
@@ -83,7 +91,44 @@ public final class IdentityStore {
         .bind("ttl", c.tokenLifetimeSeconds())
         .bind("created", Times.db(c.createdAt()))
         .bind("rotated", Times.db(c.secretRotatedAt()))
+        .bind("grantType", c.grantType())
+        .bind("redirectUris", String.join("\n", c.redirectUris()))
         .execute();
+    for (var rd : c.roleDivisions())
+      h.createUpdate(
+              "insert into oauth_client_roles (client_id, org_id, role_id, division_id) values"
+                  + " (:client, :org, :role, :division)")
+          .bind("client", c.id())
+          .bind("org", c.orgId())
+          .bind("role", rd.roleId())
+          .bind("division", rd.divisionId())
+          .execute();
+  }
+
+  /** The client with its role grants. */
+  private static OAuthClient withRoles(Handle h, OAuthClient c) {
+    var grants =
+        h.createQuery(
+                "select role_id, division_id from oauth_client_roles where client_id = :id order"
+                    + " by role_id, division_id")
+            .bind("id", c.id())
+            .map((rs, ctx) ->
+                new OAuthClient.RoleDivision(rs.getString("role_id"), rs.getString("division_id")))
+            .list();
+    if (grants.isEmpty()) return c;
+    return new OAuthClient(
+        c.id(),
+        c.orgId(),
+        c.name(),
+        c.description(),
+        c.secretHash(),
+        c.scopes(),
+        c.tokenLifetimeSeconds(),
+        c.createdAt(),
+        c.secretRotatedAt(),
+        c.grantType(),
+        c.redirectUris(),
+        grants);
   }
 
   public Optional<OAuthClient> findClient(String id) {
@@ -91,19 +136,24 @@ public final class IdentityStore {
         h.createQuery("select * from oauth_clients where id = :id")
             .bind("id", id)
             .map(CLIENT)
-            .findOne());
+            .findOne()
+            .map(c -> withRoles(h, c)));
   }
 
   public List<OAuthClient> listClients(String orgId, int offset, int limit) {
     return jdbi.withHandle(h ->
-        h.createQuery(
+        h
+            .createQuery(
                 "select * from oauth_clients where org_id = :org order by name, id limit :limit"
                     + " offset :offset")
             .bind("org", orgId)
             .bind("limit", limit)
             .bind("offset", offset)
             .map(CLIENT)
-            .list());
+            .list()
+            .stream()
+            .map(c -> withRoles(h, c))
+            .toList());
   }
 
   public long countClients(String orgId) {
@@ -171,6 +221,65 @@ public final class IdentityStore {
         h.createUpdate("delete from revoked_tokens where expires_at <= :now")
             .bind("now", Times.db(now))
             .execute());
+  }
+
+  /** An issued authorization code, as stored (only the code's SHA-256 is kept). */
+  public record StoredCode(
+      String codeHash,
+      String orgId,
+      String clientId,
+      String userId,
+      String redirectUri,
+      String codeChallenge,
+      Instant expiresAt) {}
+
+  /** Stores a new code, and drops codes that expired (none outlives its minute by much). */
+  public void insertCode(StoredCode c, Instant now) {
+    jdbi.useTransaction(h -> {
+      h.createUpdate("delete from authorization_codes where expires_at < :now")
+          .bind("now", Times.db(now))
+          .execute();
+      h.createUpdate(
+              "insert into authorization_codes (code_hash, org_id, client_id, user_id,"
+                  + " redirect_uri, code_challenge, expires_at) values (:hash, :org, :client,"
+                  + " :user, :redirect, :challenge, :expires)")
+          .bind("hash", c.codeHash())
+          .bind("org", c.orgId())
+          .bind("client", c.clientId())
+          .bind("user", c.userId())
+          .bind("redirect", c.redirectUri())
+          .bind("challenge", c.codeChallenge())
+          .bind("expires", Times.db(c.expiresAt()))
+          .execute();
+    });
+  }
+
+  /**
+   * Redeems a code: reads and deletes it in one transaction; empty when there is none or another
+   * request redeemed it first (the delete decides), so a code works at most once.
+   */
+  public Optional<StoredCode> takeCode(String codeHash) {
+    return jdbi.inTransaction(h -> {
+      Optional<StoredCode> found =
+          h.createQuery("select * from authorization_codes where code_hash = :hash")
+              .bind("hash", codeHash)
+              .map((rs, ctx) ->
+                  new StoredCode(
+                      rs.getString("code_hash"),
+                      rs.getString("org_id"),
+                      rs.getString("client_id"),
+                      rs.getString("user_id"),
+                      rs.getString("redirect_uri"),
+                      rs.getString("code_challenge"),
+                      Times.read(rs, "expires_at")))
+              .findOne();
+      if (found.isEmpty()) return Optional.<StoredCode>empty();
+      int deleted =
+          h.createUpdate("delete from authorization_codes where code_hash = :hash")
+              .bind("hash", codeHash)
+              .execute();
+      return deleted == 1 ? found : Optional.<StoredCode>empty();
+    });
   }
 
   public record Revocation(String jti, Instant expiresAt, Instant revokedAt) {}

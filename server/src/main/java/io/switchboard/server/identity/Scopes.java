@@ -23,6 +23,7 @@ public final class Scopes {
   public static final String LIMITS_EDIT = "limits:edit";
   public static final String NOTIFICATIONS = "notifications";
   public static final String FAULTS = "faults";
+  public static final String AUTHORIZATION = "authorization";
 
   /** Scope name to what it allows. */
   public static final Map<String, String> CATALOG = catalog();
@@ -44,6 +45,7 @@ public final class Scopes {
         FAULTS,
         "Read the org's fault-injection rules; with oauth too, create and delete them (org"
             + " admins).");
+    m.put(AUTHORIZATION, "Manage roles, read divisions, grant roles to users.");
     return Map.copyOf(m).size() == m.size() ? java.util.Collections.unmodifiableMap(m) : m;
   }
 

@@ -37,6 +37,10 @@ public final class TokenService implements Authenticator {
   private final Clock clock;
   private final IdentityStore store;
   private final RevocationList revocations;
+  private final UserAccounts users;
+
+  /** A user's token works while the user is active: (org, user) to active, for the TTL. */
+  private final Cache<String, Boolean> activeUsers;
 
   /**
    * Client id to the client, or empty when it is gone; for {@link #CLIENT_CACHE_TTL} on the
@@ -67,7 +71,11 @@ public final class TokenService implements Authenticator {
       Set<String> scopes,
       String tokenId,
       Instant expiresAt,
-      long secretStamp) {}
+      long secretStamp,
+      String userId) {}
+
+  /** The claim naming the user of a user's token (sign-in grants). */
+  static final String USER_CLAIM = "uid";
 
   /** The claim that ties a token to the client secret it was obtained with. */
   static final String SECRET_STAMP_CLAIM = "srt";
@@ -76,7 +84,11 @@ public final class TokenService implements Authenticator {
       String accessToken, String tokenType, long expiresIn, Principal principal) {}
 
   public TokenService(
-      byte[] signingKey, Clock clock, IdentityStore store, RevocationList revocations) {
+      byte[] signingKey,
+      Clock clock,
+      IdentityStore store,
+      RevocationList revocations,
+      UserAccounts users) {
     try {
       this.signer = new MACSigner(signingKey);
       this.verifier = new MACVerifier(signingKey);
@@ -86,6 +98,13 @@ public final class TokenService implements Authenticator {
     this.clock = clock;
     this.store = store;
     this.revocations = revocations;
+    this.users = users;
+    this.activeUsers =
+        Caffeine.newBuilder()
+            .maximumSize(CLIENT_CACHE_LIMIT)
+            .expireAfterWrite(CLIENT_CACHE_TTL)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
     // One load per client per TTL, however many of its requests arrive at once.
     this.clients =
         Caffeine.newBuilder()
@@ -95,7 +114,11 @@ public final class TokenService implements Authenticator {
             .build();
   }
 
-  public IssuedToken issue(OAuthClient client) {
+  /**
+   * A token of {@code client} carrying {@code scopes}; {@code userId} is the signed-in user, or
+   * null for a client-credentials token.
+   */
+  public IssuedToken issue(OAuthClient client, Set<String> scopes, String userId) {
     Instant now = clock.instant();
     Instant expires = now.plusSeconds(client.tokenLifetimeSeconds());
     String jti = UUID.randomUUID().toString();
@@ -104,8 +127,9 @@ public final class TokenService implements Authenticator {
             .jwtID(jti)
             .subject(client.id())
             .claim("org", client.orgId())
-            .claim("scp", List.copyOf(client.scopes()))
+            .claim("scp", List.copyOf(scopes))
             .claim(SECRET_STAMP_CLAIM, client.secretRotatedAt().toEpochMilli())
+            .claim(USER_CLAIM, userId)
             .issueTime(Date.from(now))
             .expirationTime(Date.from(expires))
             .build();
@@ -115,7 +139,8 @@ public final class TokenService implements Authenticator {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing a token failed", e);
     }
-    var principal = new Principal(client.orgId(), client.id(), client.scopes(), jti, expires);
+    var principal =
+        new Principal(client.orgId(), client.id(), Set.copyOf(scopes), jti, expires, userId);
     return new IssuedToken(jwt.serialize(), "bearer", client.tokenLifetimeSeconds(), principal);
   }
 
@@ -135,7 +160,12 @@ public final class TokenService implements Authenticator {
     if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
     if (v.secretStamp() < client.secretRotatedAt().toEpochMilli())
       throw invalid("The access token was issued before the client's secret was rotated.");
-    return new Principal(v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt());
+    if (v.userId() != null
+        && !activeUsers.get(
+            v.orgId() + "/" + v.userId(), k -> users.findActive(v.orgId(), v.userId()).isPresent()))
+      throw invalid("The user of this token no longer exists.");
+    return new Principal(
+        v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt(), v.userId());
   }
 
   private Verified verifySignature(String token) {
@@ -169,7 +199,8 @@ public final class TokenService implements Authenticator {
       Date iat = claims.getIssueTime();
       stamp = iat == null ? Long.MIN_VALUE : iat.getTime() + 999;
     }
-    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant(), stamp);
+    String userId = claims.getClaim(USER_CLAIM) instanceof String u ? u : null;
+    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant(), stamp, userId);
   }
 
   public void revoke(Principal principal) {
@@ -190,6 +221,11 @@ public final class TokenService implements Authenticator {
    */
   public void forgetClient(String clientId) {
     clients.put(clientId, Optional.empty());
+  }
+
+  /** Called when a user is deleted here, so its tokens stop at once on this node. */
+  public void forgetUser(String orgId, String userId) {
+    activeUsers.put(orgId + "/" + userId, false);
   }
 
   private Optional<OAuthClient> liveClient(String clientId) {

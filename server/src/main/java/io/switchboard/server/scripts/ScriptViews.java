@@ -1,5 +1,6 @@
 package io.switchboard.server.scripts;
 
+import io.switchboard.server.identity.Divisions;
 import io.switchboard.server.scripts.ScriptDocument.Component;
 import io.switchboard.server.scripts.ScriptDocument.ScriptPage;
 import io.switchboard.server.scripts.ScriptDocument.Variable;
@@ -48,6 +49,7 @@ public final class ScriptViews {
       List<Variable> variables,
       JsonNode customActions,
       List<PageView> pages,
+      Divisions.Ref division,
       String selfUri) {}
 
   public static ScriptView of(Script s) {
@@ -68,6 +70,7 @@ public final class ScriptViews {
         d.variables(),
         d.customActions(),
         pages(d, s.versionId(), s.createdAt(), s.modifiedAt(), self),
+        Divisions.home(s.orgId()),
         self);
   }
 
@@ -89,6 +92,7 @@ public final class ScriptViews {
         d.variables(),
         d.customActions(),
         pages(d, p.versionId(), p.scriptCreatedAt(), p.scriptModifiedAt(), self),
+        Divisions.home(p.orgId()),
         self);
   }
 

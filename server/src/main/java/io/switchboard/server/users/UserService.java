@@ -2,6 +2,8 @@ package io.switchboard.server.users;
 
 import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.identity.Passwords;
+import io.switchboard.server.identity.UserAccounts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -11,18 +13,33 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The org's agent directory: just enough for conversations to have real agents. */
-public final class UserService {
+public final class UserService implements UserAccounts {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
   private final UserStore store;
   private final Clock clock;
+  private final Passwords passwords;
 
-  public UserService(UserStore store, Clock clock) {
+  public UserService(UserStore store, Passwords passwords, Clock clock) {
     this.store = store;
+    this.passwords = passwords;
     this.clock = clock;
   }
 
-  public record NewUser(String name, String email, String department, String title) {}
+  /**
+   * Genesys's {@code CreateUser}; {@code password} is optional (a user without one cannot sign in).
+   */
+  public record NewUser(
+      String name, String email, String department, String title, String password) {
+    public NewUser(String name, String email, String department, String title) {
+      this(name, email, department, title, null);
+    }
+
+    @Override
+    public String toString() {
+      return "NewUser[name=" + name + ", email=" + email + "]";
+    }
+  }
 
   public User create(String orgId, NewUser request) {
     String name = Checks.requiredText("name", request.name(), 200);
@@ -41,7 +58,9 @@ public final class UserService {
             1,
             now,
             now);
-    if (!store.insert(user)) {
+    String hash =
+        request.password() == null ? null : passwords.hash("password", request.password());
+    if (!store.insert(user, hash)) {
       throw new Problem(
           Problem.Kind.CONFLICT,
           "user.email.taken",
@@ -57,6 +76,37 @@ public final class UserService {
    */
   public void delete(String orgId, String id) {
     if (!store.markDeleted(orgId, id, clock.instant())) throw Problem.notFound("User", id);
+  }
+
+  /** Sets (or replaces) the user's password. */
+  public void setPassword(String orgId, String id, String newPassword) {
+    String hash = passwords.hash("newPassword", newPassword);
+    if (!store.setPasswordHash(orgId, id, hash, clock.instant()))
+      throw Problem.notFound("User", id);
+  }
+
+  /** A user changing its own password proves the old one first. */
+  public void changeOwnPassword(String orgId, String id, String oldPassword, String newPassword) {
+    var account = findActive(orgId, id).orElseThrow(() -> Problem.notFound("User", id));
+    if (!passwords.matches(oldPassword, account.passwordHash()))
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "password.mismatch",
+          "oldPassword is not the user's current password",
+          Map.of("field", "oldPassword"));
+    setPassword(orgId, id, newPassword);
+  }
+
+  @Override
+  public Optional<Account> findActive(String orgId, String userId) {
+    return userId == null ? Optional.empty() : store.findAccount(orgId, "id", userId);
+  }
+
+  @Override
+  public Optional<Account> findActiveByUsername(String orgId, String username) {
+    if (username == null || username.isBlank() || username.length() > 254) return Optional.empty();
+    return store.findAccount(
+        orgId, "email_lower", username.trim().toLowerCase(java.util.Locale.ROOT));
   }
 
   public User get(String orgId, String id) {

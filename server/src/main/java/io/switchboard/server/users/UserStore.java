@@ -1,5 +1,6 @@
 package io.switchboard.server.users;
 
+import io.switchboard.server.identity.UserAccounts;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.util.List;
@@ -31,14 +32,14 @@ public final class UserStore {
   }
 
   /** Inserts the user; false when the org already has a user with this email. */
-  public boolean insert(User u) {
+  public boolean insert(User u, String passwordHash) {
     return SqlErrors.insertUnlessDuplicate(() ->
         jdbi.useHandle(h ->
             h.createUpdate(
                     "insert into users (id, org_id, name, email, email_lower, department, title,"
-                        + " state, version, created_at, modified_at) values (:id, :org, :name,"
-                        + " :email, :emailLower, :department, :title, :state, :version, :created,"
-                        + " :modified)")
+                        + " state, version, created_at, modified_at, password_hash) values (:id,"
+                        + " :org, :name, :email, :emailLower, :department, :title, :state,"
+                        + " :version, :created, :modified, :passwordHash)")
                 .bind("id", u.id())
                 .bind("org", u.orgId())
                 .bind("name", u.name())
@@ -50,7 +51,40 @@ public final class UserStore {
                 .bind("version", u.version())
                 .bind("created", Times.db(u.createdAt()))
                 .bind("modified", Times.db(u.modifiedAt()))
+                .bind("passwordHash", passwordHash)
                 .execute()));
+  }
+
+  /** The active user's sign-in account (id, org, email, password hash). */
+  public Optional<UserAccounts.Account> findAccount(String orgId, String column, String value) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select id, org_id, email, password_hash from users where org_id = :org and "
+                    + column
+                    + " = :value and state <> 'deleted'")
+            .bind("org", orgId)
+            .bind("value", value)
+            .map((rs, ctx) ->
+                new UserAccounts.Account(
+                    rs.getString("id"),
+                    rs.getString("org_id"),
+                    rs.getString("email"),
+                    rs.getString("password_hash")))
+            .findOne());
+  }
+
+  /** Sets the user's password hash; false when there is no such active user. */
+  public boolean setPasswordHash(String orgId, String id, String hash, java.time.Instant now) {
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update users set password_hash = :hash, version = version + 1, modified_at ="
+                    + " :now where id = :id and org_id = :org and state <> 'deleted'")
+            .bind("hash", hash)
+            .bind("now", Times.db(now))
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
+        > 0;
   }
 
   public Optional<User> find(String orgId, String id) {

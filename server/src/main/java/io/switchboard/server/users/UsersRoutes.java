@@ -8,6 +8,9 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.identity.Divisions;
+import io.switchboard.server.identity.Principal;
+import io.switchboard.server.identity.RoleService;
 import io.switchboard.server.identity.Scopes;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +20,20 @@ import java.util.Map;
 public final class UsersRoutes implements ApiRoutes {
   private final UserService users;
   private final RequestBodies bodies;
+  private final RoleService roles;
 
-  public UsersRoutes(UserService users, RequestBodies bodies) {
+  public UsersRoutes(UserService users, RoleService roles, RequestBodies bodies) {
     this.users = users;
+    this.roles = roles;
     this.bodies = bodies;
+  }
+
+  /** Genesys's {@code ChangePasswordRequest} and {@code ChangeMyPasswordRequest}. */
+  public record PasswordRequest(String newPassword, String oldPassword) {
+    @Override
+    public String toString() {
+      return "PasswordRequest[***]";
+    }
   }
 
   /** The Genesys User shape, reduced to what a directory of agents needs. */
@@ -33,6 +46,7 @@ public final class UsersRoutes implements ApiRoutes {
       String title,
       String state,
       List<Contact> primaryContactInfo,
+      Divisions.Ref division,
       long version,
       Instant dateCreated,
       String selfUri) {
@@ -46,6 +60,7 @@ public final class UsersRoutes implements ApiRoutes {
           u.title(),
           u.state(),
           List.of(new Contact(u.email(), "EMAIL", "PRIMARY")),
+          Divisions.home(u.orgId()),
           u.version(),
           u.createdAt(),
           "/api/v2/users/" + u.id());
@@ -60,16 +75,42 @@ public final class UsersRoutes implements ApiRoutes {
     routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS));
     routes.post("/api/v2/users", this::create, Scope.write(Scopes.USERS));
     // Before /users/{id}, so "me" is not taken for an id.
-    routes.get("/api/v2/users/me", UsersRoutes::me);
+    routes.get("/api/v2/users/me", this::me);
+    routes.post("/api/v2/users/me/password", this::changeMyPassword);
+    routes.post("/api/v2/users/{id}/password", this::setPassword, Scope.write(Scopes.USERS));
     routes.get("/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS));
     routes.delete("/api/v2/users/{id}", this::delete, Scope.write(Scopes.USERS));
   }
 
   /**
-   * Every token we issue today is a client-credentials token, which has no user; Genesys answers
+   * The signed-in user of a user's token. A client-credentials token has no user; Genesys answers
    * such a call with 400 {@code not.a.user}, and so do we.
    */
-  private static void me(Context ctx) {
+  private void me(Context ctx) {
+    Principal p = requireUser(ctx);
+    ctx.json(UserView.of(users.get(p.orgId(), p.userId())));
+  }
+
+  private void changeMyPassword(Context ctx) {
+    Principal p = requireUser(ctx);
+    var request = bodies.read(ctx, PasswordRequest.class);
+    users.changeOwnPassword(p.orgId(), p.userId(), request.oldPassword(), request.newPassword());
+    ctx.status(204);
+  }
+
+  private void setPassword(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    String id = ctx.pathParam("id");
+    var request = bodies.read(ctx, PasswordRequest.class);
+    users.get(p.orgId(), id);
+    roles.requireHoldsUserRoles(p, id, "set the password of a user with");
+    users.setPassword(p.orgId(), id, request.newPassword());
+    ctx.status(204);
+  }
+
+  private static Principal requireUser(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    if (p.isUser()) return p;
     throw new Problem(
         Problem.Kind.BAD_REQUEST,
         "not.a.user",

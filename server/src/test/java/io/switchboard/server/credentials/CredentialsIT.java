@@ -134,10 +134,18 @@ class CredentialsIT {
                 + "\",\"scopes\":[\"a\",\"b\"]}}");
 
     assertThat(basic.get("credentialFields")).hasSize(1);
-    assertThat(basic.get("credentialFields").get("username").asString()).isEqualTo("svc");
+    // Genesys's shape: type {name}, string fields under Genesys's names (userName, loginUrl).
+    assertThat(basic.get("credentialFields").get("userName").asString()).isEqualTo("svc");
+    assertThat(basic.get("type").get("name").asString()).isEqualTo("basicAuth");
     assertThat(basic.get("secretFields").get(0).asString()).isEqualTo("password");
-    assertThat(oauth.get("credentialFields").get("scopes").size()).isEqualTo(2);
-    assertThat(oauth.get("type").asString()).isEqualTo("oauth2-client-credentials");
+    assertThat(oauth.get("credentialFields").get("scopes").asString()).isEqualTo("a b");
+    assertThat(oauth.get("credentialFields").get("loginUrl").asString())
+        .isEqualTo(upstream.url("/token"));
+    assertThat(oauth.get("type").get("name").asString()).isEqualTo("userDefinedOAuth");
+    assertThat(oauth.get("credentialType").asString()).isEqualTo("oauth2-client-credentials");
+    assertThat(bearer.get("type").get("name").asString()).isEqualTo("userDefined");
+    assertThat(key.get("credentialType").asString()).isEqualTo("api-key");
+    assertThat(oauth.get("createdDate").asString()).isEqualTo(oauth.get("modifiedDate").asString());
     assertThat(oauth.get("version").asLong()).isEqualTo(1);
 
     for (JsonNode c : List.of(basic, bearer, key, oauth)) {
@@ -302,8 +310,7 @@ class CredentialsIT {
                 "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://u:p@idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}}",
                 "credentialFields.tokenUrl"),
             new Case(
-                "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\",\"scopes\":\"a"
-                    + " b\"}}",
+                "{\"name\":\"x\",\"type\":\"oauth2-client-credentials\",\"credentialFields\":{\"tokenUrl\":\"https://idp/token\",\"clientId\":\"c\",\"clientSecret\":\"s\",\"scopes\":7}}",
                 "credentialFields.scopes"))) {
       var r = api.post(BASE, acme, c.json());
       assertThat(r.status()).as(c.json() + " -> " + r).isEqualTo(400);

@@ -686,6 +686,10 @@ class FlowsIT {
     assertThat(got.get("active").asBoolean()).isFalse();
     assertThat(got.get("deleted").asBoolean()).isFalse();
     assertThat(got.get("division").get("name").asString()).isEqualTo("Home");
+    // The same Home division the org's users, scripts and wrap-up codes carry.
+    assertThat(got.get("division").get("id").asString())
+        .isEqualTo(
+            api.get("/api/v2/authorization/divisions/home", tok).json().get("id").asString());
     assertThat(got.get("selfUri").asString()).isEqualTo(FLOWS + "/" + a);
 
     JsonNode all = api.get(FLOWS + "?pageSize=1", tok).json();

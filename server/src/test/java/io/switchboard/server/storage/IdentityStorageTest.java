@@ -140,4 +140,72 @@ class IdentityStorageTest {
           assertThat(ServerSecrets.countByKeyId(db.jdbi())).containsEntry(box.keyId(), 1L);
         });
   }
+
+  /** A code is redeemed at most once, even by concurrent requests; a sign-in client round-trips. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void authorizationCodesAreSingleUseAndSignInClientsRoundTrip(String dialect) {
+    BothDatabases.run(
+        dialect,
+        db -> {
+          var store = new IdentityStore(db.jdbi());
+          var org = new Org(UUID.randomUUID().toString(), "codes-" + dialect, NOW);
+          var client =
+              new OAuthClient(
+                  UUID.randomUUID().toString(),
+                  org.id(),
+                  "web",
+                  null,
+                  "$2a$hash",
+                  new LinkedHashSet<>(),
+                  3600,
+                  NOW,
+                  NOW,
+                  OAuthClient.CODE,
+                  List.of("https://a.example/cb", "https://b.example/cb"),
+                  List.of());
+          store.inTransaction(h -> {
+            store.insertOrg(h, org);
+            store.insertClient(h, client);
+            return null;
+          });
+          var loaded = store.findClient(client.id()).orElseThrow();
+          assertThat(loaded.grantType()).isEqualTo("CODE");
+          assertThat(loaded.redirectUris())
+              .containsExactly("https://a.example/cb", "https://b.example/cb");
+
+          for (int round = 0; round < 5; round++) {
+            String hash = "h" + round + "-" + UUID.randomUUID();
+            store.insertCode(
+                new IdentityStore.StoredCode(
+                    hash,
+                    org.id(),
+                    client.id(),
+                    "user",
+                    "https://a.example/cb",
+                    null,
+                    NOW.plusSeconds(60)),
+                NOW);
+            var won = new java.util.concurrent.atomic.AtomicInteger();
+            try (var pool = Executors.newFixedThreadPool(8)) {
+              for (int i = 0; i < 8; i++)
+                pool.submit(() -> {
+                  if (store.takeCode(hash).isPresent()) won.incrementAndGet();
+                });
+            }
+            assertThat(won.get()).isEqualTo(1);
+          }
+          // Expired codes are dropped when the next one is stored.
+          store.insertCode(
+              new IdentityStore.StoredCode(
+                  "old", org.id(), client.id(), "u", "x", null, NOW.minusSeconds(1)),
+              NOW.minusSeconds(120));
+          store.insertCode(
+              new IdentityStore.StoredCode(
+                  "new", org.id(), client.id(), "u", "x", null, NOW.plusSeconds(60)),
+              NOW);
+          assertThat(store.takeCode("old")).isEmpty();
+          assertThat(store.takeCode("new")).isPresent();
+        });
+  }
 }

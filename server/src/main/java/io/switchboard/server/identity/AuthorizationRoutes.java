@@ -1,0 +1,237 @@
+package io.switchboard.server.identity;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Page;
+import io.switchboard.server.http.RequestBodies;
+import io.switchboard.server.http.Requests;
+import io.switchboard.server.http.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /api/v2/authorization/roles} (built-in and custom roles), {@code
+ * /api/v2/authorization/divisions} (the org's one Home division) and {@code
+ * /api/v2/users/{id}/roles} (a user's roles, which make its sign-in tokens' scopes).
+ */
+public final class AuthorizationRoutes implements ApiRoutes {
+  private final RoleService roles;
+  private final UserAccounts users;
+  private final RequestBodies bodies;
+
+  public AuthorizationRoutes(RoleService roles, UserAccounts users, RequestBodies bodies) {
+    this.roles = roles;
+    this.users = users;
+    this.bodies = bodies;
+  }
+
+  /**
+   * Genesys's {@code DomainOrganizationRole}, plus {@code scopes} (ours: what the role grants);
+   * {@code permissions} and {@code permissionPolicies} are those scopes as Genesys permissions.
+   */
+  public record RoleView(
+      String id,
+      String name,
+      String description,
+      String defaultRoleId,
+      List<String> scopes,
+      List<String> permissions,
+      List<Permissions.Policy> permissionPolicies,
+      List<String> unusedPermissions,
+      boolean base,
+      @com.fasterxml.jackson.annotation.JsonProperty("default") boolean isDefault,
+      boolean roleNeedsUpdate,
+      Instant dateModified,
+      String selfUri) {
+    static RoleView of(Role r) {
+      return new RoleView(
+          r.id(),
+          r.name(),
+          r.description(),
+          r.builtIn() ? r.name() : null,
+          r.scopes().stream().sorted().toList(),
+          Permissions.of(sorted(r.scopes())),
+          Permissions.policies(sorted(r.scopes())),
+          List.of(),
+          r.builtIn(),
+          r.builtIn(),
+          false,
+          r.builtIn() ? null : r.modifiedAt(),
+          "/api/v2/authorization/roles/" + r.id());
+    }
+
+    private static Set<String> sorted(Set<String> scopes) {
+      return new java.util.LinkedHashSet<>(scopes.stream().sorted().toList());
+    }
+  }
+
+  /** A role as written: our scopes, Genesys permissions, or Genesys permission policies. */
+  public record RoleBody(
+      String name,
+      String description,
+      List<String> scopes,
+      List<String> permissions,
+      List<PolicyBody> permissionPolicies) {}
+
+  public record PolicyBody(String domain, String entityName, List<String> actionSet) {}
+
+  /** Genesys's {@code AuthzDivision}. */
+  public record DivisionView(
+      String id,
+      String name,
+      String description,
+      boolean homeDivision,
+      Map<String, Long> objectCounts,
+      String selfUri) {
+    static DivisionView home(String orgId) {
+      var ref = Divisions.home(orgId);
+      return new DivisionView(
+          ref.id(), ref.name(), "The org's home division", true, Map.of(), ref.selfUri());
+    }
+  }
+
+  /** Genesys's {@code DomainRole}. */
+  public record RoleRef(String id, String name) {}
+
+  /** Genesys's {@code UserAuthorization}. */
+  public record UserAuthorizationView(
+      List<RoleRef> roles,
+      List<RoleRef> unusedRoles,
+      List<String> permissions,
+      List<Permissions.Policy> permissionPolicies) {
+    static UserAuthorizationView of(List<Role> roles) {
+      var scopes = new java.util.TreeSet<String>();
+      roles.forEach(r -> scopes.addAll(r.scopes()));
+      var ordered = new java.util.LinkedHashSet<>(scopes);
+      return new UserAuthorizationView(
+          roles.stream().map(r -> new RoleRef(r.id(), r.name())).toList(),
+          List.of(),
+          Permissions.of(ordered),
+          Permissions.policies(ordered));
+    }
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v2/authorization/roles", this::list, Scope.read(Scopes.AUTHORIZATION));
+    routes.post("/api/v2/authorization/roles", this::create, Scope.write(Scopes.AUTHORIZATION));
+    routes.get("/api/v2/authorization/roles/{id}", this::get, Scope.read(Scopes.AUTHORIZATION));
+    routes.put("/api/v2/authorization/roles/{id}", this::update, Scope.write(Scopes.AUTHORIZATION));
+    routes.delete(
+        "/api/v2/authorization/roles/{id}", this::delete, Scope.write(Scopes.AUTHORIZATION));
+    routes.get(
+        "/api/v2/authorization/divisions", this::divisions, Scope.read(Scopes.AUTHORIZATION));
+    // Before /divisions/{id}, so "home" is the route, not an id.
+    routes.get(
+        "/api/v2/authorization/divisions/home", this::home, Scope.read(Scopes.AUTHORIZATION));
+    routes.get(
+        "/api/v2/authorization/divisions/{id}", this::division, Scope.read(Scopes.AUTHORIZATION));
+    routes.get("/api/v2/users/{id}/roles", this::userRoles, Scope.read(Scopes.AUTHORIZATION));
+    routes.put("/api/v2/users/{id}/roles", this::setUserRoles, Scope.write(Scopes.AUTHORIZATION));
+  }
+
+  private void list(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    String name = ctx.queryParam("name");
+    var all =
+        roles.list(org).stream()
+            .filter(r -> name == null || name.isBlank() || r.name().equalsIgnoreCase(name.trim()))
+            .toList();
+    var shown = all.stream().skip(page.offset()).limit(page.pageSize()).map(RoleView::of).toList();
+    ctx.json(Page.of(ctx, page, shown, all.size()));
+  }
+
+  private void get(Context ctx) {
+    ctx.json(RoleView.of(roles.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
+  }
+
+  private void create(Context ctx) {
+    var role = roles.create(Requests.principal(ctx), request(ctx));
+    ctx.status(201)
+        .header("Location", "/api/v2/authorization/roles/" + role.id())
+        .json(RoleView.of(role));
+  }
+
+  private void update(Context ctx) {
+    ctx.json(RoleView.of(roles.update(Requests.principal(ctx), ctx.pathParam("id"), request(ctx))));
+  }
+
+  private void delete(Context ctx) {
+    roles.delete(Requests.principal(ctx), ctx.pathParam("id"));
+    ctx.status(204);
+  }
+
+  private RoleService.RoleRequest request(Context ctx) {
+    RoleBody body = bodies.read(ctx, RoleBody.class);
+    var permissions = new ArrayList<String>();
+    if (body.permissions() != null) permissions.addAll(body.permissions());
+    if (body.permissionPolicies() != null) {
+      for (PolicyBody p : body.permissionPolicies()) {
+        if (p == null || p.domain() == null || p.entityName() == null || p.actionSet() == null)
+          throw Problem.invalid(
+              "permissionPolicies", "each policy needs domain, entityName and actionSet");
+        for (String action : p.actionSet())
+          permissions.add(p.domain() + ":" + p.entityName() + ":" + action);
+      }
+    }
+    if (permissions.size() > 1000) throw Problem.invalid("permissions", "at most 1000");
+    return new RoleService.RoleRequest(body.name(), body.description(), body.scopes(), permissions);
+  }
+
+  private void divisions(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    var page = Page.Request.of(ctx);
+    var ids = Requests.multi(ctx, "id");
+    String name = ctx.queryParam("name");
+    boolean matches =
+        (ids.isEmpty() || ids.stream().anyMatch(id -> Divisions.isHome(org, id)))
+            && (name == null
+                || name.isBlank()
+                || name.trim().equalsIgnoreCase(Divisions.HOME_NAME));
+    List<DivisionView> all = matches ? List.of(DivisionView.home(org)) : List.of();
+    ctx.json(
+        Page.of(
+            ctx,
+            page,
+            all.stream().skip(page.offset()).limit(page.pageSize()).toList(),
+            all.size()));
+  }
+
+  private void home(Context ctx) {
+    ctx.json(DivisionView.home(Requests.principal(ctx).orgId()));
+  }
+
+  private void division(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    if (!Divisions.isHome(org, id)) throw Problem.notFound("Division", id);
+    ctx.json(DivisionView.home(org));
+  }
+
+  private void userRoles(Context ctx) {
+    String org = Requests.principal(ctx).orgId();
+    String id = requireUser(org, ctx.pathParam("id"));
+    ctx.json(UserAuthorizationView.of(roles.userRoles(org, id)));
+  }
+
+  private void setUserRoles(Context ctx) {
+    Principal p = Requests.principal(ctx);
+    String id = requireUser(p.orgId(), ctx.pathParam("id"));
+    String[] roleIds =
+        bodies.bind(bodies.readTree(ctx, Set.of(RequestBodies.JSON)), String[].class);
+    if (Arrays.stream(roleIds).anyMatch(r -> r == null))
+      throw Problem.invalid("roleIds", "a role id is null");
+    ctx.json(UserAuthorizationView.of(roles.setUserRoles(p, id, Arrays.asList(roleIds))));
+  }
+
+  private String requireUser(String orgId, String id) {
+    return users.findActive(orgId, id).orElseThrow(() -> Problem.notFound("User", id)).id();
+  }
+}
