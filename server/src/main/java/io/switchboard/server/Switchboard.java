@@ -25,6 +25,7 @@ import io.switchboard.server.externalapis.ExternalApiStore;
 import io.switchboard.server.externalapis.OutboundHttp;
 import io.switchboard.server.externalapis.ResponseMapper;
 import io.switchboard.server.flows.FlowExecutions;
+import io.switchboard.server.flows.FlowMetrics;
 import io.switchboard.server.flows.FlowReferences;
 import io.switchboard.server.flows.FlowRoutes;
 import io.switchboard.server.flows.FlowService;
@@ -167,9 +168,13 @@ public final class Switchboard implements AutoCloseable {
       var secrets = serverSecrets(settings, database, credentialStore, clock);
       var tokens = tokenService(database, secrets, revocations, clock);
       var identity = identityService(settings, database, tokens, clock);
+      // Flows record what their published versions use; deleting a used data action or script is
+      // refused.
+      var flowStore = new FlowStore(database.jdbi());
       var integrations =
           integrations(
               settings,
+              flowStore,
               database,
               mapper,
               bodies,
@@ -204,7 +209,9 @@ public final class Switchboard implements AutoCloseable {
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
       var conversations = new ConversationService(conversationStore, users, wrapups, clock);
-      var scripts = new ScriptService(new ScriptStore(database.jdbi(), mapper), clock);
+      var scripts =
+          new ScriptService(
+              new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
       if (maxSessionData > 1_048_576)
         throw new io.switchboard.server.config.ConfigException(
@@ -239,7 +246,16 @@ public final class Switchboard implements AutoCloseable {
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
       routes.add(
-          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
+          flows(
+              settings,
+              flowStore,
+              mapper,
+              bodies,
+              integrations,
+              scripts,
+              metrics.registry(),
+              clock,
+              closeables));
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
@@ -379,6 +395,7 @@ public final class Switchboard implements AutoCloseable {
 
   private static Integrations integrations(
       Settings settings,
+      FlowStore flowStore,
       Database database,
       JsonMapper mapper,
       RequestBodies bodies,
@@ -405,7 +422,9 @@ public final class Switchboard implements AutoCloseable {
             new ResponseMapper(),
             mapper,
             clock);
-    var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
+    var externalApis =
+        new ExternalApiService(
+            apiStore, credentials, engine, mapper, clock, flowStore::flowsUsingExternalApi);
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes =
         new ArrayList<ApiRoutes>(
@@ -419,14 +438,14 @@ public final class Switchboard implements AutoCloseable {
   /** Flows run data actions through the external-API engine and name published scripts. */
   private static FlowRoutes flows(
       Settings settings,
-      Database database,
+      FlowStore store,
       JsonMapper mapper,
       RequestBodies bodies,
       Integrations integrations,
       ScriptService scripts,
+      io.micrometer.core.instrument.MeterRegistry registry,
       Clock clock,
       List<AutoCloseable> closeables) {
-    var store = new FlowStore(database.jdbi());
     var expressions = new Expressions(clock);
     var flows =
         new FlowService(
@@ -437,11 +456,12 @@ public final class Switchboard implements AutoCloseable {
             settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
     var externalApis = integrations.externalApis();
     var engine = integrations.engine();
+    var metrics = new FlowMetrics(registry);
     var runtime =
         new FlowRuntime(
             expressions,
-            (orgId, apiId, inputs, budget) ->
-                engine.execute(externalApis.get(orgId, apiId), inputs, budget));
+            metrics.instrument((orgId, apiId, inputs, budget) ->
+                engine.execute(externalApis.get(orgId, apiId), inputs, budget)));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
     var executions =
         new FlowExecutions(
@@ -451,7 +471,8 @@ public final class Switchboard implements AutoCloseable {
             mapper,
             clock,
             java.time.Duration.ofMillis(deadlineMs),
-            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
+            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000),
+            metrics);
     closeables.add(executions);
     return new FlowRoutes(flows, executions, bodies);
   }

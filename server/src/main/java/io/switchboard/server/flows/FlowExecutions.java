@@ -33,9 +33,11 @@ public final class FlowExecutions implements AutoCloseable {
   private final Clock clock;
   private final Duration defaultDeadline;
   private final Duration retention;
-  private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
+  private final FlowMetrics metrics;
+  private final ExecutorService runs;
   private final ScheduledExecutorService pruner;
 
+  /** Runs each execution on its own virtual thread and prunes every retention/4 (1..300 s). */
   public FlowExecutions(
       FlowService flows,
       FlowStore store,
@@ -43,7 +45,32 @@ public final class FlowExecutions implements AutoCloseable {
       JsonMapper json,
       Clock clock,
       Duration defaultDeadline,
-      Duration retention) {
+      Duration retention,
+      FlowMetrics metrics) {
+    this(
+        flows,
+        store,
+        runtime,
+        json,
+        clock,
+        defaultDeadline,
+        retention,
+        metrics,
+        Executors.newVirtualThreadPerTaskExecutor(),
+        true);
+  }
+
+  private FlowExecutions(
+      FlowService flows,
+      FlowStore store,
+      FlowRuntime runtime,
+      JsonMapper json,
+      Clock clock,
+      Duration defaultDeadline,
+      Duration retention,
+      FlowMetrics metrics,
+      ExecutorService runs,
+      boolean prunes) {
     this.flows = flows;
     this.store = store;
     this.runtime = runtime;
@@ -51,11 +78,25 @@ public final class FlowExecutions implements AutoCloseable {
     this.clock = clock;
     this.defaultDeadline = defaultDeadline;
     this.retention = retention;
+    this.metrics = metrics;
+    this.runs = runs;
     this.pruner =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
-    long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
-    pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
+    if (prunes) {
+      long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
+      pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The same executions (store, runtime, metrics) run on {@code pool} instead of virtual threads,
+   * without a pruner of their own: what {@code FlowConcurrencyBenchmark} compares against. Closing
+   * it shuts {@code pool} down.
+   */
+  public FlowExecutions on(ExecutorService pool) {
+    return new FlowExecutions(
+        flows, store, runtime, json, clock, defaultDeadline, retention, metrics, pool, false);
   }
 
   /**
@@ -105,6 +146,56 @@ public final class FlowExecutions implements AutoCloseable {
     return store.execution(orgId, id).orElseThrow(() -> Problem.notFound("Flow execution", id));
   }
 
+  /** Outcomes a listing may filter on: the execution outcomes and {@code running}. */
+  public static final java.util.Set<String> OUTCOMES =
+      java.util.Set.of(
+          FlowRuntime.Outcome.COMPLETED.wire,
+          FlowRuntime.Outcome.DEADLINE.wire,
+          FlowRuntime.Outcome.ACTION_LIMIT.wire,
+          FlowRuntime.Outcome.ERROR.wire,
+          "running");
+
+  /**
+   * A page of the flow's retained executions, newest first (404 when the flow is unknown and has
+   * none: executions outlive a deleted flow until pruned).
+   */
+  public java.util.List<FlowExecution> list(
+      String orgId, FlowStore.ExecutionFilter filter, int offset, int limit) {
+    requireKnown(orgId, filter.flowId());
+    return store.executions(orgId, filter, offset, limit);
+  }
+
+  public long count(String orgId, FlowStore.ExecutionFilter filter) {
+    return store.countExecutions(orgId, filter);
+  }
+
+  /**
+   * Retained executions of a flow by outcome, every outcome present (0 when none), plus {@code
+   * running}.
+   */
+  public Map<String, Long> outcomeCounts(String orgId, String flowId) {
+    requireKnown(orgId, flowId);
+    var counts = new java.util.TreeMap<String, Long>();
+    OUTCOMES.forEach(o -> counts.put(o, 0L));
+    counts.putAll(store.outcomeCounts(orgId, flowId));
+    return counts;
+  }
+
+  /** How long executions are kept after launch. */
+  public Duration retention() {
+    return retention;
+  }
+
+  private void requireKnown(String orgId, String flowId) {
+    try {
+      flows.get(orgId, flowId);
+    } catch (Problem p) {
+      if (p.kind() != Problem.Kind.NOT_FOUND
+          || store.countExecutions(orgId, new FlowStore.ExecutionFilter(flowId, null)) == 0)
+        throw p;
+    }
+  }
+
   /** The published version an execution ran (for its {@code flowVersion}). */
   public java.util.Optional<FlowVersion> version(String orgId, String versionId) {
     return store.version(orgId, versionId);
@@ -114,6 +205,7 @@ public final class FlowExecutions implements AutoCloseable {
       FlowExecution e, FlowDefinition d, Map<String, Object> inputs, Duration deadline) {
     try {
       FlowRuntime.Result r = runtime.run(e.orgId(), d, inputs, deadline);
+      metrics.execution(e.flowId(), r.outcome().wire, r.trace().durationMs());
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
       store.finishExecution(
           e.id(),
@@ -125,6 +217,10 @@ public final class FlowExecutions implements AutoCloseable {
           clock.instant());
     } catch (RuntimeException ex) {
       log.error("flow execution {} failed", e.id(), ex);
+      metrics.execution(
+          e.flowId(),
+          FlowRuntime.Outcome.ERROR.wire,
+          Duration.between(e.launchedAt(), clock.instant()).toMillis());
       store.finishExecution(
           e.id(),
           "ERROR",

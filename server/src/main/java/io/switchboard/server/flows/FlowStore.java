@@ -205,7 +205,8 @@ public final class FlowStore {
    * Marks the version published and makes it the flow's published one; false when the flow moved on
    * or is gone.
    */
-  public boolean publish(String orgId, String flowId, String versionId, Instant now) {
+  public boolean publish(
+      String orgId, String flowId, String versionId, Instant now, References refs) {
     return jdbi.inTransaction(h -> {
       int n =
           h.createUpdate(
@@ -224,8 +225,63 @@ public final class FlowStore {
           .bind("v", versionId)
           .bind("now", Times.db(now))
           .execute();
+      // The references of the version now published replace the previous version's; a data action
+      // or script deleted since the compile check makes the foreign key refuse this transaction.
+      h.createUpdate("delete from flow_references where flow_id = :flow")
+          .bind("flow", flowId)
+          .execute();
+      var batch =
+          h.prepareBatch(
+              "insert into flow_references (flow_id, org_id, version_id, external_api_id,"
+                  + " script_id) values (:flow, :org, :v, :api, :script)");
+      for (String api : refs.externalApiIds())
+        batch
+            .bind("flow", flowId)
+            .bind("org", orgId)
+            .bind("v", versionId)
+            .bind("api", api)
+            .bindNull("script", java.sql.Types.VARCHAR)
+            .add();
+      for (String script : refs.scriptIds())
+        batch
+            .bind("flow", flowId)
+            .bind("org", orgId)
+            .bind("v", versionId)
+            .bindNull("api", java.sql.Types.VARCHAR)
+            .bind("script", script)
+            .add();
+      if (!refs.externalApiIds().isEmpty() || !refs.scriptIds().isEmpty()) batch.execute();
       return true;
     });
+  }
+
+  /** The data actions (external API ids) and scripts (script ids) a published version uses. */
+  public record References(java.util.Set<String> externalApiIds, java.util.Set<String> scriptIds) {}
+
+  /**
+   * Names of the org's flows whose current published version uses external API {@code apiId}; one
+   * indexed query.
+   */
+  public List<String> flowsUsingExternalApi(String orgId, String apiId) {
+    return flowsUsing(orgId, "external_api_id", apiId);
+  }
+
+  /** Names of the org's flows whose current published version uses script {@code scriptId}. */
+  public List<String> flowsUsingScript(String orgId, String scriptId) {
+    return flowsUsing(orgId, "script_id", scriptId);
+  }
+
+  private List<String> flowsUsing(String orgId, String column, String id) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select distinct f.name from flow_references r join flows f on f.id = r.flow_id"
+                    + " where r.org_id = :org and r."
+                    + column
+                    + " = :id order by f.name")
+            .bind("org", orgId)
+            .bind("id", id)
+            .mapTo(String.class)
+            .list());
   }
 
   /** A version of the org, whether or not its flow still exists. */
@@ -304,6 +360,79 @@ public final class FlowStore {
             .bind("org", orgId)
             .map(EXECUTION)
             .findOne());
+  }
+
+  /** Filters of an execution listing: outcomes (wire names, {@code running} for RUNNING ones). */
+  public record ExecutionFilter(String flowId, java.util.Set<String> outcomes) {}
+
+  private static final String EXECUTION_COLUMNS =
+      "id, org_id, flow_id, flow_version_id, name, status, outcome, completion_reason,"
+          + " launched_at, completed_at, null as output_data, null as trace";
+
+  /**
+   * A page of a flow's retained executions, newest first, without outputs and traces (GET one
+   * execution for those).
+   */
+  public List<FlowExecution> executions(
+      String orgId, ExecutionFilter filter, int offset, int limit) {
+    return jdbi.withHandle(h -> {
+      var q =
+          h.createQuery(
+                  "select "
+                      + EXECUTION_COLUMNS
+                      + " from flow_executions where org_id = :org and flow_id = :flow"
+                      + outcomeClause(filter)
+                      + " order by launched_at desc, id desc limit :limit offset :offset")
+              .bind("org", orgId)
+              .bind("flow", filter.flowId())
+              .bind("limit", limit)
+              .bind("offset", offset);
+      bindOutcomes(q, filter);
+      return q.map(EXECUTION).list();
+    });
+  }
+
+  public long countExecutions(String orgId, ExecutionFilter filter) {
+    return jdbi.withHandle(h -> {
+      var q =
+          h.createQuery(
+                  "select count(*) from flow_executions where org_id = :org and flow_id = :flow"
+                      + outcomeClause(filter))
+              .bind("org", orgId)
+              .bind("flow", filter.flowId());
+      bindOutcomes(q, filter);
+      return q.mapTo(Long.class).one();
+    });
+  }
+
+  /** Retained executions of a flow by outcome ({@code running} for those without one yet). */
+  public java.util.Map<String, Long> outcomeCounts(String orgId, String flowId) {
+    return jdbi.withHandle(h -> {
+      var out = new java.util.TreeMap<String, Long>();
+      h.createQuery(
+              "select coalesce(outcome, 'running') as o, count(*) as n from flow_executions where"
+                  + " org_id = :org and flow_id = :flow group by coalesce(outcome, 'running')")
+          .bind("org", orgId)
+          .bind("flow", flowId)
+          .map((rs, ctx) -> java.util.Map.entry(rs.getString("o"), rs.getLong("n")))
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    });
+  }
+
+  private static String outcomeClause(ExecutionFilter f) {
+    if (f.outcomes() == null || f.outcomes().isEmpty()) return "";
+    var parts = new java.util.ArrayList<String>();
+    int i = 0;
+    for (String o : f.outcomes())
+      parts.add(o.equals("running") ? "outcome is null" : "outcome = :o" + i++);
+    return " and (" + String.join(" or ", parts) + ")";
+  }
+
+  private static void bindOutcomes(org.jdbi.v3.core.statement.Query q, ExecutionFilter f) {
+    if (f.outcomes() == null) return;
+    int i = 0;
+    for (String o : f.outcomes()) if (!o.equals("running")) q.bind("o" + i++, o);
   }
 
   /**
