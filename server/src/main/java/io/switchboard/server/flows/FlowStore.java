@@ -240,14 +240,14 @@ public final class FlowStore {
             .bind("org", orgId)
             .bind("v", versionId)
             .bind("api", api)
-            .bindNull("script", java.sql.Types.VARCHAR)
+            .bind("script", (String) null)
             .add();
       for (String script : refs.scriptIds())
         batch
             .bind("flow", flowId)
             .bind("org", orgId)
             .bind("v", versionId)
-            .bindNull("api", java.sql.Types.VARCHAR)
+            .bind("api", (String) null)
             .bind("script", script)
             .add();
       if (!refs.externalApiIds().isEmpty() || !refs.scriptIds().isEmpty()) batch.execute();
