@@ -92,6 +92,7 @@ public final class Switchboard implements AutoCloseable {
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
   private final AtomicBoolean ready;
+  private final FlowExecutions flowExecutions;
 
   private Switchboard(
       Database database,
@@ -103,7 +104,9 @@ public final class Switchboard implements AutoCloseable {
       Integrations integrations,
       String baseUrl,
       List<AutoCloseable> closeables,
-      AtomicBoolean ready) {
+      AtomicBoolean ready,
+      FlowExecutions flowExecutions) {
+    this.flowExecutions = flowExecutions;
     this.ready = ready;
     this.database = database;
     this.revocations = revocations;
@@ -245,7 +248,7 @@ public final class Switchboard implements AutoCloseable {
                   new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
-      routes.add(
+      var flowRoutes =
           flows(
               settings,
               flowStore,
@@ -255,7 +258,8 @@ public final class Switchboard implements AutoCloseable {
               scripts,
               metrics.registry(),
               clock,
-              closeables));
+              closeables);
+      routes.add(flowRoutes);
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
@@ -275,12 +279,18 @@ public final class Switchboard implements AutoCloseable {
           integrations,
           baseUrl,
           closeables,
-          ready);
+          ready,
+          flowRoutes.executions());
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
       throw e;
     }
+  }
+
+  /** Flow executions, for in-process measurement ({@code FlowConcurrencyBenchmark}). */
+  public FlowExecutions flowExecutions() {
+    return flowExecutions;
   }
 
   public String baseUrl() {

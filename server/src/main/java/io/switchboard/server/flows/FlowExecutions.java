@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,6 +38,18 @@ public final class FlowExecutions implements AutoCloseable {
   private final FlowMetrics metrics;
   private final ExecutorService runs;
   private final ScheduledExecutorService pruner;
+
+  /**
+   * Ends of executions waiting to be recorded. One writer records them in batches (one transaction
+   * each, up to {@link #WRITE_BATCH}): a burst of executions ending at once (seed 000's 2,000)
+   * costs a few statements, not 2,000 connections from the pool.
+   */
+  private final BlockingQueue<FlowStore.Completion> completions = new LinkedBlockingQueue<>();
+
+  private static final FlowStore.Completion STOP =
+      new FlowStore.Completion(null, null, null, null, null, null, null);
+  static final int WRITE_BATCH = 500;
+  private final Thread writer;
 
   /** Runs each execution on its own virtual thread and prunes every retention/4 (1..300 s). */
   public FlowExecutions(
@@ -80,6 +94,7 @@ public final class FlowExecutions implements AutoCloseable {
     this.retention = retention;
     this.metrics = metrics;
     this.runs = runs;
+    this.writer = Thread.ofVirtual().name("flow-execution-writer").start(this::writeCompletions);
     this.pruner =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
@@ -207,28 +222,62 @@ public final class FlowExecutions implements AutoCloseable {
       FlowRuntime.Result r = runtime.run(e.orgId(), d, inputs, deadline);
       metrics.execution(e.flowId(), r.outcome().wire, r.trace().durationMs());
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
-      store.finishExecution(
-          e.id(),
-          status,
-          r.outcome().wire,
-          r.reason(),
-          json.writeValueAsString(r.outputs()),
-          json.writeValueAsString(r.trace()),
-          clock.instant());
+      completions.add(
+          new FlowStore.Completion(
+              e.id(),
+              status,
+              r.outcome().wire,
+              r.reason(),
+              json.writeValueAsString(r.outputs()),
+              json.writeValueAsString(r.trace()),
+              clock.instant()));
     } catch (RuntimeException ex) {
       log.error("flow execution {} failed", e.id(), ex);
       metrics.execution(
           e.flowId(),
           FlowRuntime.Outcome.ERROR.wire,
           Duration.between(e.launchedAt(), clock.instant()).toMillis());
-      store.finishExecution(
-          e.id(),
-          "ERROR",
-          FlowRuntime.Outcome.ERROR.wire,
-          "internal error",
-          "{}",
-          null,
-          clock.instant());
+      completions.add(
+          new FlowStore.Completion(
+              e.id(),
+              "ERROR",
+              FlowRuntime.Outcome.ERROR.wire,
+              "internal error",
+              "{}",
+              null,
+              clock.instant()));
+    }
+  }
+
+  private void writeCompletions() {
+    var batch = new java.util.ArrayList<FlowStore.Completion>();
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        batch.add(completions.take());
+      } catch (InterruptedException e) {
+        stopping = true;
+      }
+      completions.drainTo(batch, WRITE_BATCH - batch.size());
+      stopping |= batch.remove(STOP);
+      if (!batch.isEmpty()) write(batch);
+      batch.clear();
+    }
+  }
+
+  private void write(java.util.List<FlowStore.Completion> batch) {
+    try {
+      store.finishExecutions(batch);
+    } catch (RuntimeException e) {
+      // One at a time, so one bad row (or a pool timeout) does not lose the others.
+      log.warn("recording {} flow executions at once failed: {}", batch.size(), e.getMessage());
+      for (FlowStore.Completion c : batch) {
+        try {
+          store.finishExecutions(java.util.List.of(c));
+        } catch (RuntimeException again) {
+          log.error("recording the end of flow execution {} failed", c.id(), again);
+        }
+      }
     }
   }
 
@@ -287,5 +336,12 @@ public final class FlowExecutions implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runs.shutdownNow();
+    // The writer records what is queued, then stops (not interrupted: JDBC work is not cut).
+    completions.add(STOP);
+    try {
+      writer.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

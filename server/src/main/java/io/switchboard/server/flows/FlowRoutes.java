@@ -41,6 +41,10 @@ public final class FlowRoutes implements ApiRoutes {
     this.bodies = bodies;
   }
 
+  public FlowExecutions executions() {
+    return executions;
+  }
+
   public record DivisionView(String id, String name, String selfUri) {
     static final DivisionView HOME =
         new DivisionView("home", "Home", "/api/v2/authorization/divisions/home");

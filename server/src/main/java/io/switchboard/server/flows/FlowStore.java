@@ -330,6 +330,38 @@ public final class FlowStore {
             .execute());
   }
 
+  /** The recorded end of an execution. */
+  public record Completion(
+      String id,
+      String status,
+      String outcome,
+      String reason,
+      String outputData,
+      String trace,
+      Instant completedAt) {}
+
+  /** Records the ends of several executions in one transaction. */
+  public void finishExecutions(List<Completion> done) {
+    jdbi.useTransaction(h -> {
+      var batch =
+          h.prepareBatch(
+              "update flow_executions set status = :status, outcome = :outcome,"
+                  + " completion_reason = :reason, output_data = :output, trace = :trace,"
+                  + " completed_at = :completed where id = :id");
+      for (Completion c : done)
+        batch
+            .bind("id", c.id())
+            .bind("status", c.status())
+            .bind("outcome", c.outcome())
+            .bind("reason", c.reason())
+            .bind("output", c.outputData())
+            .bind("trace", c.trace())
+            .bind("completed", Times.db(c.completedAt()))
+            .add();
+      batch.execute();
+    });
+  }
+
   public void finishExecution(
       String id,
       String status,
