@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,16 +38,14 @@ public final class FlowExecutions implements AutoCloseable {
   private final ScheduledExecutorService pruner;
 
   /**
-   * Ends of executions waiting to be recorded. One writer records them in batches (one transaction
-   * each, up to {@link #WRITE_BATCH}): a burst of executions ending at once (seed 000's 2,000)
-   * costs a few statements, not 2,000 connections from the pool.
+   * Launch rows and recorded ends, each written by one writer in batches (one transaction each, up
+   * to {@link #WRITE_BATCH}): a burst of executions launched or ending at once (seed 000's 2,000)
+   * costs a few commits, not 2,000 durable commits and connections from the pool.
    */
-  private final BlockingQueue<FlowStore.Completion> completions = new LinkedBlockingQueue<>();
-
-  private static final FlowStore.Completion STOP =
-      new FlowStore.Completion(null, null, null, null, null, null, null);
   static final int WRITE_BATCH = 500;
-  private final Thread writer;
+
+  private final BatchWriter<FlowExecution> launches;
+  private final BatchWriter<FlowStore.Completion> completions;
 
   /** Runs each execution on its own virtual thread and prunes every retention/4 (1..300 s). */
   public FlowExecutions(
@@ -94,7 +90,9 @@ public final class FlowExecutions implements AutoCloseable {
     this.retention = retention;
     this.metrics = metrics;
     this.runs = runs;
-    this.writer = Thread.ofVirtual().name("flow-execution-writer").start(this::writeCompletions);
+    this.launches = new BatchWriter<>("flow-launch-writer", WRITE_BATCH, store::insertExecutions);
+    this.completions =
+        new BatchWriter<>("flow-completion-writer", WRITE_BATCH, store::finishExecutions);
     this.pruner =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
@@ -152,7 +150,18 @@ public final class FlowExecutions implements AutoCloseable {
             null,
             clock.instant(),
             null);
-    store.insertExecution(e);
+    // The row exists (and GET answers it) before the launch answers.
+    try {
+      launches.submit(e).get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException x) {
+      if (x.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(x.getCause());
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while launching", x);
+    } catch (java.util.concurrent.TimeoutException x) {
+      throw new IllegalStateException("recording the launch took more than 30 s", x);
+    }
     runs.submit(() -> finish(e, d, inputs, deadline));
     return e;
   }
@@ -222,7 +231,7 @@ public final class FlowExecutions implements AutoCloseable {
       FlowRuntime.Result r = runtime.run(e.orgId(), d, inputs, deadline);
       metrics.execution(e.flowId(), r.outcome().wire, r.trace().durationMs());
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
-      completions.add(
+      completions.submit(
           new FlowStore.Completion(
               e.id(),
               status,
@@ -237,7 +246,7 @@ public final class FlowExecutions implements AutoCloseable {
           e.flowId(),
           FlowRuntime.Outcome.ERROR.wire,
           Duration.between(e.launchedAt(), clock.instant()).toMillis());
-      completions.add(
+      completions.submit(
           new FlowStore.Completion(
               e.id(),
               "ERROR",
@@ -246,38 +255,6 @@ public final class FlowExecutions implements AutoCloseable {
               "{}",
               null,
               clock.instant()));
-    }
-  }
-
-  private void writeCompletions() {
-    var batch = new java.util.ArrayList<FlowStore.Completion>();
-    boolean stopping = false;
-    while (!stopping) {
-      try {
-        batch.add(completions.take());
-      } catch (InterruptedException e) {
-        stopping = true;
-      }
-      completions.drainTo(batch, WRITE_BATCH - batch.size());
-      stopping |= batch.remove(STOP);
-      if (!batch.isEmpty()) write(batch);
-      batch.clear();
-    }
-  }
-
-  private void write(java.util.List<FlowStore.Completion> batch) {
-    try {
-      store.finishExecutions(batch);
-    } catch (RuntimeException e) {
-      // One at a time, so one bad row (or a pool timeout) does not lose the others.
-      log.warn("recording {} flow executions at once failed: {}", batch.size(), e.getMessage());
-      for (FlowStore.Completion c : batch) {
-        try {
-          store.finishExecutions(java.util.List.of(c));
-        } catch (RuntimeException again) {
-          log.error("recording the end of flow execution {} failed", c.id(), again);
-        }
-      }
     }
   }
 
@@ -336,12 +313,8 @@ public final class FlowExecutions implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runs.shutdownNow();
-    // The writer records what is queued, then stops (not interrupted: JDBC work is not cut).
-    completions.add(STOP);
-    try {
-      writer.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // The writers record what is queued, then stop (not interrupted: JDBC work is not cut).
+    launches.close();
+    completions.close();
   }
 }

@@ -314,6 +314,28 @@ public final class FlowStore {
             .one());
   }
 
+  /** Inserts launched executions in one transaction. */
+  public void insertExecutions(List<FlowExecution> launched) {
+    jdbi.useTransaction(h -> {
+      var batch =
+          h.prepareBatch(
+              "insert into flow_executions (id, org_id, flow_id, flow_version_id, name,"
+                  + " status, launched_at) values (:id, :org, :flow, :version, :name,"
+                  + " :status, :launched)");
+      for (FlowExecution e : launched)
+        batch
+            .bind("id", e.id())
+            .bind("org", e.orgId())
+            .bind("flow", e.flowId())
+            .bind("version", e.flowVersionId())
+            .bind("name", e.name())
+            .bind("status", e.status())
+            .bind("launched", Times.db(e.launchedAt()))
+            .add();
+      batch.execute();
+    });
+  }
+
   public void insertExecution(FlowExecution e) {
     jdbi.useHandle(h ->
         h.createUpdate(

@@ -30,7 +30,7 @@ class FlowConcurrencyBenchmark {
   static final int EXECUTIONS = Integer.getInteger("flows.bench.executions", 2000);
   static final long UPSTREAM_DELAY_MS = Long.getLong("flows.bench.delayMs", 2000);
   static final int PLATFORM_THREADS = Integer.getInteger("flows.bench.platformThreads", 200);
-  static final int LAUNCHERS = Integer.getInteger("flows.bench.launchers", 32);
+  static final int LAUNCHERS = Integer.getInteger("flows.bench.launchers", 256);
   static long lastLaunchMs;
 
   @Test
