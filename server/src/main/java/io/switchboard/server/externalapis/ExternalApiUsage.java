@@ -14,8 +14,6 @@ public interface ExternalApiUsage {
   /** Names of the org's flows whose current published version uses {@code apiId}; empty if none. */
   List<String> flowsUsing(String orgId, String apiId);
 
-  ExternalApiUsage NONE = (org, id) -> List.of();
-
   /** The 409 for deleting {@code what} (e.g. "External API x") that {@code flows} use. */
   static Problem inUse(String what, String id, List<String> flows) {
     String names = String.join(", ", flows.subList(0, Math.min(5, flows.size())));
