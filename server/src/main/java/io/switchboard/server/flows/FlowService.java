@@ -251,11 +251,7 @@ public final class FlowService {
     } catch (RuntimeException e) {
       // A data action or script was deleted between the check above and this write: the foreign
       // keys of flow_references refused it, and publishing again names what is missing.
-      if (SqlErrors.isForeignKeyViolation(e))
-        throw Problem.conflict(
-            "flow.reference.gone",
-            "A data action or script this flow uses was deleted while it was being published;"
-                + " publish again to see which");
+      if (SqlErrors.isForeignKeyViolation(e)) throw FlowStore.referenceGone();
       throw e;
     }
     if (!published) {

@@ -225,8 +225,13 @@ public final class FlowStore {
           .bind("v", versionId)
           .bind("now", Times.db(now))
           .execute();
-      // The references of the version now published replace the previous version's; a data action
-      // or script deleted since the compile check makes the foreign key refuse this transaction.
+      // The references of the version now published replace the previous version's. The referenced
+      // rows are locked first: a delete of one of them then either committed before (the row is
+      // gone: refused here) or waits for this commit and meets the new references (its foreign key
+      // refuses it). The foreign keys alone do not decide this on H2, whose MVCC checks them
+      // against committed rows only and takes no lock on the referenced row.
+      lockReferenced(h, orgId, "external_apis", refs.externalApiIds());
+      lockReferenced(h, orgId, "scripts", refs.scriptIds());
       h.createUpdate("delete from flow_references where flow_id = :flow")
           .bind("flow", flowId)
           .execute();
@@ -253,6 +258,27 @@ public final class FlowStore {
       if (!refs.externalApiIds().isEmpty() || !refs.scriptIds().isEmpty()) batch.execute();
       return true;
     });
+  }
+
+  private static void lockReferenced(
+      org.jdbi.v3.core.Handle h, String orgId, String table, java.util.Set<String> ids) {
+    if (ids.isEmpty()) return;
+    int found =
+        h.createQuery(
+                "select id from " + table + " where org_id = :org and id in (<ids>) for update")
+            .bind("org", orgId)
+            .bindList("ids", List.copyOf(ids))
+            .mapTo(String.class)
+            .list()
+            .size();
+    if (found != ids.size()) throw referenceGone();
+  }
+
+  static io.switchboard.server.errors.Problem referenceGone() {
+    return io.switchboard.server.errors.Problem.conflict(
+        "flow.reference.gone",
+        "A data action or script this flow uses was deleted while it was being published;"
+            + " publish again to see which");
   }
 
   /** The data actions (external API ids) and scripts (script ids) a published version uses. */

@@ -212,7 +212,9 @@ class FlowStorageTest {
           assertThatThrownBy(() ->
                   store.publish(
                       org, f.id(), v2.id(), NOW, new FlowStore.References(Set.of(gone), Set.of())))
-              .satisfies(e -> assertThat(SqlErrors.isForeignKeyViolation(e)).isTrue());
+              .isInstanceOfSatisfying(
+                  io.switchboard.server.errors.Problem.class,
+                  p -> assertThat(p.code()).isEqualTo("flow.reference.gone"));
           assertThat(store.find(org, f.id()).orElseThrow().publishedVersionId()).isEqualTo(v1.id());
           assertThat(store.flowsUsingExternalApi(org, api)).containsExactly("F");
 
