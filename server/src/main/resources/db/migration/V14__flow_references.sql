@@ -1,8 +1,8 @@
 -- What the current published version of each flow uses: one row per referenced data action (external API)
 -- or script. Publishing replaces the flow's rows in the same transaction that marks the version published;
--- deleting the flow drops them (cascade). The foreign keys make the database, not a check-then-act in the
--- service, decide the race between deleting a data action or script and publishing a flow that uses it:
--- the delete fails (409 flow.reference.in.use) or the publish does (400, the reference is gone).
+-- deleting the flow drops them (cascade). A publish locks the referenced rows (select ... for update) before
+-- writing these; with the foreign keys that decides the race with a delete of a data action or script: the
+-- delete fails (409 flow.reference.in.use) or the publish does (409 flow.reference.gone). See docs/flows.md.
 create table flow_references (
   flow_id         varchar(36) not null references flows (id) on delete cascade,
   org_id          varchar(36) not null,
