@@ -28,6 +28,7 @@ import io.switchboard.server.externalapis.ResponseMapper;
 import io.switchboard.server.faults.Faults;
 import io.switchboard.server.faults.UpstreamFaults;
 import io.switchboard.server.flows.FlowExecutions;
+import io.switchboard.server.flows.FlowMetrics;
 import io.switchboard.server.flows.FlowReferences;
 import io.switchboard.server.flows.FlowRoutes;
 import io.switchboard.server.flows.FlowService;
@@ -115,6 +116,7 @@ public final class Switchboard implements AutoCloseable {
   private final String baseUrl;
   private final List<AutoCloseable> closeables;
   private final AtomicBoolean ready;
+  private final FlowExecutions flowExecutions;
 
   private Switchboard(
       Database database,
@@ -126,7 +128,9 @@ public final class Switchboard implements AutoCloseable {
       Integrations integrations,
       String baseUrl,
       List<AutoCloseable> closeables,
-      AtomicBoolean ready) {
+      AtomicBoolean ready,
+      FlowExecutions flowExecutions) {
+    this.flowExecutions = flowExecutions;
     this.ready = ready;
     this.database = database;
     this.revocations = revocations;
@@ -201,9 +205,13 @@ public final class Switchboard implements AutoCloseable {
       // Fault injection (issue 13): a gate on the request path, a decorator on outbound calls.
       var faults = Faults.create(database.jdbi(), mapper, bodies, clock, metrics.registry());
       closeables.add(faults.active());
+      // Flows record what their published versions use; deleting a used data action or script is
+      // refused.
+      var flowStore = new FlowStore(database.jdbi());
       var integrations =
           integrations(
               settings,
+              flowStore,
               database,
               mapper,
               bodies,
@@ -243,7 +251,9 @@ public final class Switchboard implements AutoCloseable {
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
       var conversations = new ConversationService(conversationStore, users, wrapups, clock);
-      var scripts = new ScriptService(new ScriptStore(database.jdbi(), mapper), clock);
+      var scripts =
+          new ScriptService(
+              new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
       if (maxSessionData > 1_048_576)
         throw new io.switchboard.server.config.ConfigException(
@@ -255,12 +265,13 @@ public final class Switchboard implements AutoCloseable {
       var flowParts =
           flows(
               settings,
-              database,
+              flowStore,
               mapper,
               bodies,
               integrations,
               scripts,
               queueStore,
+              metrics.registry(),
               clock,
               closeables);
       var callStore = new CallStore(database.jdbi());
@@ -364,12 +375,18 @@ public final class Switchboard implements AutoCloseable {
           integrations,
           baseUrl,
           closeables,
-          ready);
+          ready,
+          flowParts.executions());
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
       throw e;
     }
+  }
+
+  /** Flow executions, for in-process measurement ({@code FlowConcurrencyBenchmark}). */
+  public FlowExecutions flowExecutions() {
+    return flowExecutions;
   }
 
   public String baseUrl() {
@@ -494,6 +511,7 @@ public final class Switchboard implements AutoCloseable {
 
   private static Integrations integrations(
       Settings settings,
+      FlowStore flowStore,
       Database database,
       JsonMapper mapper,
       RequestBodies bodies,
@@ -522,7 +540,9 @@ public final class Switchboard implements AutoCloseable {
             new ResponseMapper(),
             mapper,
             clock);
-    var externalApis = new ExternalApiService(apiStore, credentials, engine, mapper, clock);
+    var externalApis =
+        new ExternalApiService(
+            apiStore, credentials, engine, mapper, clock, flowStore::flowsUsingExternalApi);
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes =
         new ArrayList<ApiRoutes>(
@@ -541,15 +561,15 @@ public final class Switchboard implements AutoCloseable {
    */
   private static FlowParts flows(
       Settings settings,
-      Database database,
+      FlowStore store,
       JsonMapper mapper,
       RequestBodies bodies,
       Integrations integrations,
       ScriptService scripts,
       QueueStore queues,
+      io.micrometer.core.instrument.MeterRegistry registry,
       Clock clock,
       List<AutoCloseable> closeables) {
-    var store = new FlowStore(database.jdbi());
     var expressions = new Expressions(clock);
     var flows =
         new FlowService(
@@ -564,11 +584,12 @@ public final class Switchboard implements AutoCloseable {
             settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
     var externalApis = integrations.externalApis();
     var engine = integrations.engine();
+    var metrics = new FlowMetrics(registry);
     var runtime =
         new FlowRuntime(
             expressions,
-            (orgId, apiId, inputs, budget) ->
-                engine.execute(externalApis.get(orgId, apiId), inputs, budget));
+            metrics.instrument((orgId, apiId, inputs, budget) ->
+                engine.execute(externalApis.get(orgId, apiId), inputs, budget)));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
     var executions =
         new FlowExecutions(
@@ -578,7 +599,8 @@ public final class Switchboard implements AutoCloseable {
             mapper,
             clock,
             java.time.Duration.ofMillis(deadlineMs),
-            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
+            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000),
+            metrics);
     closeables.add(executions);
     return new FlowParts(flows, executions, new FlowRoutes(flows, executions, bodies));
   }

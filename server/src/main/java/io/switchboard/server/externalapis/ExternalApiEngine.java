@@ -151,12 +151,14 @@ public final class ExternalApiEngine implements AutoCloseable {
       return hostRefused(api, credential, prepared, started);
     ResolvedCredential resolved = credential;
     CircuitBreaker<Object> breaker = breakers.of(api.id());
+    var progress = new Progress();
     Outcome outcome;
     try {
       // Failsafe takes the permit and records the execution however it ends (an exception is a
       // failure), so a
       // half-open circuit never waits for a permit that is not given back.
-      outcome = Failsafe.with(breaker).get(() -> attempts(api, prepared, resolved, deadline));
+      outcome =
+          Failsafe.with(breaker).get(() -> attempts(api, prepared, resolved, deadline, progress));
     } catch (CircuitBreakerOpenException e) {
       long waitMs = breaker.getRemainingDelay().toMillis();
       return new ExecutionReport(
@@ -181,7 +183,8 @@ public final class ExternalApiEngine implements AutoCloseable {
             outcome.attempts(),
             outcome.outputs(),
             outcome.failure(),
-            CircuitBreakers.stateName(breaker));
+            CircuitBreakers.stateName(breaker),
+            progress.log);
     return credential == null
         ? report
         : Redaction.of(
@@ -293,6 +296,19 @@ public final class ExternalApiEngine implements AutoCloseable {
     int retriesUsed;
     boolean tokenRefreshed;
     Integer lastStatus;
+    final List<ExecutionReport.Attempt> log = new ArrayList<>();
+
+    void log(Integer status, String error, long sentNanos, Long waitMs, String why) {
+      if (log.size() >= ExecutionReport.MAX_ATTEMPT_LOG) return;
+      log.add(
+          new ExecutionReport.Attempt(
+              attempts,
+              status,
+              error,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNanos),
+              waitMs,
+              why));
+    }
   }
 
   /**
@@ -301,8 +317,11 @@ public final class ExternalApiEngine implements AutoCloseable {
    * not count) is the steps' own, so the policy has no count of its own.
    */
   private Outcome attempts(
-      ExternalApi api, Prepared prepared, ResolvedCredential credential, long deadline) {
-    var progress = new Progress();
+      ExternalApi api,
+      Prepared prepared,
+      ResolvedCredential credential,
+      long deadline,
+      Progress progress) {
     RetryPolicy<Step> retries =
         RetryPolicy.<Step>builder()
             .handleIf((step, failure) -> failure == null && step.again())
@@ -345,17 +364,22 @@ public final class ExternalApiEngine implements AutoCloseable {
     }
     int attempts = ++progress.attempts;
     OutboundHttp.Response r;
+    long sent = System.nanoTime();
     try {
       r = exchange.send(api, request.build(), deadline);
     } catch (TimeoutException e) {
+      progress.log(null, ExecutionReport.TIMEOUT, sent, null, null);
       return Step.done(timedOut(api, attempts, null));
     } catch (Egress.DeniedException e) {
+      progress.log(null, Egress.DENIED, sent, null, null);
       // Policy, not the API's health: it does not count against the circuit.
       return Step.done(Outcome.failed(null, attempts, Egress.DENIED, e.getMessage(), false));
     } catch (OutboundHttp.TooLargeException e) {
+      progress.log(null, ExecutionReport.INVALID_RESPONSE, sent, null, null);
       return Step.done(
           Outcome.failed(null, attempts, ExecutionReport.INVALID_RESPONSE, e.getMessage(), true));
     } catch (IOException e) {
+      progress.log(null, ExecutionReport.HTTP, sent, null, null);
       return Step.done(
           Outcome.failed(
               null, attempts, ExecutionReport.HTTP, "the request failed: " + describe(e), true));
@@ -364,13 +388,18 @@ public final class ExternalApiEngine implements AutoCloseable {
     progress.lastStatus = status;
     if (status == 401 && bearer != null && !progress.tokenRefreshed) {
       // The API may have revoked a token we still believed in: one more try with a fresh one.
+      progress.log(status, null, sent, 0L, ExecutionReport.WAIT_TOKEN_REFRESH);
       tokens.invalidate(credential, bearer);
       progress.tokenRefreshed = true;
       return Step.after(Duration.ZERO);
     }
-    if (status / 100 == 2) return Step.done(readSuccess(api, r, attempts, deadline));
+    if (status / 100 == 2) {
+      progress.log(status, null, sent, null, null);
+      return Step.done(readSuccess(api, r, attempts, deadline));
+    }
     boolean retryable = status == 429 || status / 100 == 5;
     if (!retryable) {
+      progress.log(status, null, sent, null, null);
       return Step.done(
           Outcome.failed(
               status,
@@ -385,6 +414,7 @@ public final class ExternalApiEngine implements AutoCloseable {
               false));
     }
     if (progress.retriesUsed >= api.retry()) {
+      progress.log(status, null, sent, null, ExecutionReport.GAVE_UP_RETRIES);
       return Step.done(
           Outcome.failed(
               status,
@@ -403,6 +433,14 @@ public final class ExternalApiEngine implements AutoCloseable {
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (waitMs >= left) {
       // Give up now rather than sleep into a certain timeout.
+      progress.log(
+          status,
+          null,
+          sent,
+          waitMs,
+          retryAfter != null
+              ? ExecutionReport.GAVE_UP_RETRY_AFTER
+              : ExecutionReport.GAVE_UP_BACKOFF);
       return Step.done(
           Outcome.failed(
               status,
@@ -422,6 +460,12 @@ public final class ExternalApiEngine implements AutoCloseable {
               true));
     }
     progress.retriesUsed++;
+    progress.log(
+        status,
+        null,
+        sent,
+        waitMs,
+        retryAfter != null ? ExecutionReport.WAIT_RETRY_AFTER : ExecutionReport.WAIT_BACKOFF);
     return Step.after(Duration.ofMillis(waitMs));
   }
 

@@ -53,13 +53,16 @@ public final class ExternalApiService {
   private final ExternalApiEngine engine;
   private final JsonMapper mapper;
   private final Clock clock;
+  private final ExternalApiUsage usage;
 
   public ExternalApiService(
       ExternalApiStore store,
       CredentialService credentials,
       ExternalApiEngine engine,
       JsonMapper mapper,
-      Clock clock) {
+      Clock clock,
+      ExternalApiUsage usage) {
+    this.usage = usage;
     this.store = store;
     this.credentials = credentials;
     this.engine = engine;
@@ -145,8 +148,22 @@ public final class ExternalApiService {
                 null));
   }
 
+  /**
+   * Deletes the API unless the published version of a flow uses it (409 {@code
+   * flow.reference.in.use}); a publish racing with this delete is decided by the foreign key of
+   * {@code flow_references}.
+   */
   public void delete(String orgId, String id) {
-    if (!store.delete(orgId, id)) throw Problem.notFound("External API", id);
+    get(orgId, id);
+    List<String> flows = usage.flowsUsing(orgId, id);
+    if (!flows.isEmpty()) throw ExternalApiUsage.inUse("External API " + id, id, flows);
+    try {
+      if (!store.delete(orgId, id)) throw Problem.notFound("External API", id);
+    } catch (RuntimeException e) {
+      if (SqlErrors.isForeignKeyViolation(e))
+        throw ExternalApiUsage.inUse("External API " + id, id, usage.flowsUsing(orgId, id));
+      throw e;
+    }
     engine.forget(id);
   }
 

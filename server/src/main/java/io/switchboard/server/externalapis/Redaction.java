@@ -69,7 +69,14 @@ final class Redaction {
             : new ExecutionReport.Failure(r.error().kind(), text(r.error().detail()));
     JsonNode outputs = r.outputs() == null ? null : node(r.outputs().deepCopy());
     return new ExecutionReport(
-        r.success(), r.status(), r.latencyMs(), r.attempts(), outputs, error, r.circuit());
+        r.success(),
+        r.status(),
+        r.latencyMs(),
+        r.attempts(),
+        outputs,
+        error,
+        r.circuit(),
+        r.attemptLog());
   }
 
   String text(String s) {

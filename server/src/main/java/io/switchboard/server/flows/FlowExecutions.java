@@ -33,9 +33,21 @@ public final class FlowExecutions implements AutoCloseable {
   private final Clock clock;
   private final Duration defaultDeadline;
   private final Duration retention;
-  private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
+  private final FlowMetrics metrics;
+  private final ExecutorService runs;
   private final ScheduledExecutorService pruner;
 
+  /**
+   * Launch rows and recorded ends, each written by one writer in batches (one transaction each, up
+   * to {@link #WRITE_BATCH}): a burst of executions launched or ending at once (seed 000's 2,000)
+   * costs a few commits, not 2,000 durable commits and connections from the pool.
+   */
+  static final int WRITE_BATCH = 500;
+
+  private final BatchWriter<FlowExecution> launches;
+  private final BatchWriter<FlowStore.Completion> completions;
+
+  /** Runs each execution on its own virtual thread and prunes every retention/4 (1..300 s). */
   public FlowExecutions(
       FlowService flows,
       FlowStore store,
@@ -43,7 +55,32 @@ public final class FlowExecutions implements AutoCloseable {
       JsonMapper json,
       Clock clock,
       Duration defaultDeadline,
-      Duration retention) {
+      Duration retention,
+      FlowMetrics metrics) {
+    this(
+        flows,
+        store,
+        runtime,
+        json,
+        clock,
+        defaultDeadline,
+        retention,
+        metrics,
+        Executors.newVirtualThreadPerTaskExecutor(),
+        true);
+  }
+
+  private FlowExecutions(
+      FlowService flows,
+      FlowStore store,
+      FlowRuntime runtime,
+      JsonMapper json,
+      Clock clock,
+      Duration defaultDeadline,
+      Duration retention,
+      FlowMetrics metrics,
+      ExecutorService runs,
+      boolean prunes) {
     this.flows = flows;
     this.store = store;
     this.runtime = runtime;
@@ -51,11 +88,28 @@ public final class FlowExecutions implements AutoCloseable {
     this.clock = clock;
     this.defaultDeadline = defaultDeadline;
     this.retention = retention;
+    this.metrics = metrics;
+    this.runs = runs;
+    this.launches = new BatchWriter<>("flow-launch-writer", WRITE_BATCH, store::insertExecutions);
+    this.completions =
+        new BatchWriter<>("flow-completion-writer", WRITE_BATCH, store::finishExecutions);
     this.pruner =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
-    long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
-    pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
+    if (prunes) {
+      long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
+      pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The same executions (store, runtime, metrics) run on {@code pool} instead of virtual threads,
+   * without a pruner of their own: what {@code FlowConcurrencyBenchmark} compares against. Closing
+   * it shuts {@code pool} down.
+   */
+  public FlowExecutions on(ExecutorService pool) {
+    return new FlowExecutions(
+        flows, store, runtime, json, clock, defaultDeadline, retention, metrics, pool, false);
   }
 
   /**
@@ -64,10 +118,34 @@ public final class FlowExecutions implements AutoCloseable {
    */
   public FlowExecution launch(
       String orgId, String flowId, String versionId, JsonNode inputData, String name) {
-    Pending p = prepare(orgId, flowId, versionId, inputData, name, null);
-    p.start();
-    return p.execution();
+    Ready r = ready(orgId, flowId, versionId, inputData, name);
+    // The row exists (and GET answers it) before the launch answers; a burst of launches shares
+    // the launch writer's few commits.
+    await(launches.submit(r.execution()), "recording the launch");
+    runs.submit(() -> finish(r, null));
+    return r.execution();
   }
+
+  private static void await(java.util.concurrent.CompletableFuture<Void> written, String what) {
+    try {
+      written.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException x) {
+      if (x.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(x.getCause());
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + what, x);
+    } catch (java.util.concurrent.TimeoutException x) {
+      throw new IllegalStateException(what + " took more than 30 s", x);
+    }
+  }
+
+  /** A validated execution, not yet recorded: its definition, inputs and deadline. */
+  private record Ready(
+      FlowExecution execution,
+      FlowDefinition definition,
+      Map<String, Object> inputs,
+      Duration deadline) {}
 
   /** Told on the execution's thread once its end is recorded ({@code result} null: it crashed). */
   @FunctionalInterface
@@ -98,7 +176,10 @@ public final class FlowExecutions implements AutoCloseable {
     }
   }
 
-  /** As {@link #launch}, without starting; {@code then} (may be null) is told of the end. */
+  /**
+   * As {@link #launch}, without starting; the RUNNING row is written at once on the caller's thread
+   * (so inside its transaction, when it has one); {@code then} (may be null) is told of the end.
+   */
   public Pending prepare(
       String orgId,
       String flowId,
@@ -106,6 +187,13 @@ public final class FlowExecutions implements AutoCloseable {
       JsonNode inputData,
       String name,
       Completion then) {
+    Ready r = ready(orgId, flowId, versionId, inputData, name);
+    store.insertExecution(r.execution());
+    return new Pending(r.execution(), () -> finish(r, then));
+  }
+
+  private Ready ready(
+      String orgId, String flowId, String versionId, JsonNode inputData, String name) {
     if (flowId == null || flowId.isBlank()) throw Problem.invalid("flowId", "is required");
     FlowService.Published p =
         flows
@@ -138,12 +226,61 @@ public final class FlowExecutions implements AutoCloseable {
             null,
             clock.instant(),
             null);
-    store.insertExecution(e);
-    return new Pending(e, () -> finish(e, d, inputs, deadline, then));
+    return new Ready(e, d, inputs, deadline);
   }
 
   public FlowExecution get(String orgId, String id) {
     return store.execution(orgId, id).orElseThrow(() -> Problem.notFound("Flow execution", id));
+  }
+
+  /** Outcomes a listing may filter on: the execution outcomes and {@code running}. */
+  public static final java.util.Set<String> OUTCOMES =
+      java.util.Set.of(
+          FlowRuntime.Outcome.COMPLETED.wire,
+          FlowRuntime.Outcome.DEADLINE.wire,
+          FlowRuntime.Outcome.ACTION_LIMIT.wire,
+          FlowRuntime.Outcome.ERROR.wire,
+          "running");
+
+  /**
+   * A page of the flow's retained executions, newest first (404 when the flow is unknown and has
+   * none: executions outlive a deleted flow until pruned).
+   */
+  public java.util.List<FlowExecution> list(
+      String orgId, FlowStore.ExecutionFilter filter, int offset, int limit) {
+    requireKnown(orgId, filter.flowId());
+    return store.executions(orgId, filter, offset, limit);
+  }
+
+  public long count(String orgId, FlowStore.ExecutionFilter filter) {
+    return store.countExecutions(orgId, filter);
+  }
+
+  /**
+   * Retained executions of a flow by outcome, every outcome present (0 when none), plus {@code
+   * running}.
+   */
+  public Map<String, Long> outcomeCounts(String orgId, String flowId) {
+    requireKnown(orgId, flowId);
+    var counts = new java.util.TreeMap<String, Long>();
+    OUTCOMES.forEach(o -> counts.put(o, 0L));
+    counts.putAll(store.outcomeCounts(orgId, flowId));
+    return counts;
+  }
+
+  /** How long executions are kept after launch. */
+  public Duration retention() {
+    return retention;
+  }
+
+  private void requireKnown(String orgId, String flowId) {
+    try {
+      flows.get(orgId, flowId);
+    } catch (Problem p) {
+      if (p.kind() != Problem.Kind.NOT_FOUND
+          || store.countExecutions(orgId, new FlowStore.ExecutionFilter(flowId, null)) == 0)
+        throw p;
+    }
   }
 
   /** The published version an execution ran (for its {@code flowVersion}). */
@@ -151,38 +288,46 @@ public final class FlowExecutions implements AutoCloseable {
     return store.version(orgId, versionId);
   }
 
-  private void finish(
-      FlowExecution e,
-      FlowDefinition d,
-      Map<String, Object> inputs,
-      Duration deadline,
-      Completion then) {
+  private void finish(Ready ready, Completion then) {
+    FlowExecution e = ready.execution();
     FlowRuntime.Result r = null;
+    java.util.concurrent.CompletableFuture<Void> recorded;
     try {
-      r = runtime.run(e.orgId(), d, inputs, deadline);
+      r = runtime.run(e.orgId(), ready.definition(), ready.inputs(), ready.deadline());
+      metrics.execution(e.flowId(), r.outcome().wire, r.trace().durationMs());
       String status = r.outcome() == FlowRuntime.Outcome.COMPLETED ? "COMPLETED" : "ERROR";
-      store.finishExecution(
-          e.id(),
-          status,
-          r.outcome().wire,
-          r.reason(),
-          json.writeValueAsString(r.outputs()),
-          json.writeValueAsString(r.trace()),
-          clock.instant());
+      recorded =
+          completions.submit(
+              new FlowStore.Completion(
+                  e.id(),
+                  status,
+                  r.outcome().wire,
+                  r.reason(),
+                  json.writeValueAsString(r.outputs()),
+                  json.writeValueAsString(r.trace()),
+                  clock.instant()));
     } catch (RuntimeException ex) {
       log.error("flow execution {} failed", e.id(), ex);
-      store.finishExecution(
-          e.id(),
-          "ERROR",
+      metrics.execution(
+          e.flowId(),
           FlowRuntime.Outcome.ERROR.wire,
-          "internal error",
-          "{}",
-          null,
-          clock.instant());
+          Duration.between(e.launchedAt(), clock.instant()).toMillis());
+      recorded =
+          completions.submit(
+              new FlowStore.Completion(
+                  e.id(),
+                  "ERROR",
+                  FlowRuntime.Outcome.ERROR.wire,
+                  "internal error",
+                  "{}",
+                  null,
+                  clock.instant()));
       r = null;
     }
     if (then != null) {
+      // Told once the end is recorded (routing reads the execution with the call).
       try {
+        await(recorded, "recording the end");
         then.finished(e, r);
       } catch (RuntimeException ex) {
         log.error("after flow execution {}", e.id(), ex);
@@ -245,5 +390,8 @@ public final class FlowExecutions implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runs.shutdownNow();
+    // The writers record what is queued, then stop (not interrupted: JDBC work is not cut).
+    launches.close();
+    completions.close();
   }
 }

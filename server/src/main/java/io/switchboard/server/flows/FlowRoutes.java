@@ -41,6 +41,10 @@ public final class FlowRoutes implements ApiRoutes {
     this.bodies = bodies;
   }
 
+  public FlowExecutions executions() {
+    return executions;
+  }
+
   /** The org's Home division (see {@code identity.Divisions}). */
   public record DivisionView(String id, String name, String selfUri) {
     static DivisionView home(String orgId) {
@@ -147,6 +151,8 @@ public final class FlowRoutes implements ApiRoutes {
           this::latestConfiguration,
           Scope.read(Scopes.ARCHITECT));
       routes.get(base + "/{id}/versions", this::versions, Scope.read(Scopes.ARCHITECT));
+      routes.get(base + "/{id}/executions", this::executions, Scope.read(Scopes.ARCHITECT));
+      routes.get(base + "/{id}/executions/summary", this::summary, Scope.read(Scopes.ARCHITECT));
       routes.get(base + "/{id}/versions/{versionId}", this::version, Scope.read(Scopes.ARCHITECT));
       routes.get(
           base + "/{id}/versions/{versionId}/configuration",
@@ -290,29 +296,76 @@ public final class FlowRoutes implements ApiRoutes {
             e.id(), e.name(), VersionRef.of(e.flowId(), v), BASE + "/executions/" + e.id()));
   }
 
-  private void execution(Context ctx) {
+  /**
+   * {@code GET /api/v2/flows/{id}/executions?outcome=&pageSize=&pageNumber=}: the flow's retained
+   * executions, newest first, without outputs and traces.
+   */
+  private void executions(Context ctx) {
+    var page = Page.Request.of(ctx);
     String org = org(ctx);
-    FlowExecution e = executions.get(org, ctx.pathParam("executionId"));
-    FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
+    var outcomes = new java.util.LinkedHashSet<String>();
+    for (String o : Requests.multi(ctx, "outcome")) {
+      if (!FlowExecutions.OUTCOMES.contains(o))
+        throw Problem.invalid(
+            "outcome",
+            "must be one of "
+                + String.join(", ", new java.util.TreeSet<>(FlowExecutions.OUTCOMES))
+                + ", got '"
+                + o
+                + "'");
+      outcomes.add(o);
+    }
+    var filter = new FlowStore.ExecutionFilter(ctx.pathParam("id"), outcomes);
+    var versions = new java.util.HashMap<String, VersionRef>();
+    var entities =
+        executions.list(org, filter, page.offset(), page.pageSize()).stream()
+            .map(e ->
+                view(
+                    e,
+                    versions.computeIfAbsent(
+                        e.flowVersionId(),
+                        v -> VersionRef.of(e.flowId(), executions.version(org, v).orElse(null)))))
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, executions.count(org, filter)));
+  }
+
+  /** Outcome counts over a flow's retained executions. */
+  public record Summary(
+      String flowId, long total, java.util.Map<String, Long> outcomes, long retentionSeconds) {}
+
+  private void summary(Context ctx) {
+    String id = ctx.pathParam("id");
+    var counts = executions.outcomeCounts(org(ctx), id);
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    ctx.json(new Summary(id, total, counts, executions.retention().toSeconds()));
+  }
+
+  private ExecutionView view(FlowExecution e, VersionRef version) {
     var json = bodies.mapper();
     FlowErrorInfo error =
         "ERROR".equals(e.status())
             ? new FlowErrorInfo(e.completionReason(), "flow." + e.outcome(), 500)
             : null;
-    ctx.json(
-        new ExecutionView(
-            e.id(),
-            e.name(),
-            VersionRef.of(e.flowId(), v),
-            e.flowId(),
-            e.launchedAt(),
-            e.status(),
-            e.completedAt(),
-            e.completionReason(),
-            error,
-            e.outputData() == null ? null : json.readTree(e.outputData()),
-            e.outcome(),
-            e.trace() == null ? null : json.readTree(e.trace()),
-            BASE + "/executions/" + e.id()));
+    return new ExecutionView(
+        e.id(),
+        e.name(),
+        version,
+        e.flowId(),
+        e.launchedAt(),
+        e.status(),
+        e.completedAt(),
+        e.completionReason(),
+        error,
+        e.outputData() == null ? null : json.readTree(e.outputData()),
+        e.outcome(),
+        e.trace() == null ? null : json.readTree(e.trace()),
+        BASE + "/executions/" + e.id());
+  }
+
+  private void execution(Context ctx) {
+    String org = org(ctx);
+    FlowExecution e = executions.get(org, ctx.pathParam("executionId"));
+    FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
+    ctx.json(view(e, VersionRef.of(e.flowId(), v)));
   }
 }

@@ -244,13 +244,52 @@ public final class FlowService {
           Map.of("flowId", flowId, "versionId", v.id(), "errorCount", errors.size()),
           errors);
     }
-    if (!store.publish(orgId, flowId, v.id(), clock.instant())) {
+    boolean published;
+    try {
+      published =
+          store.publish(orgId, flowId, v.id(), clock.instant(), references(result.definition()));
+    } catch (RuntimeException e) {
+      // A data action or script was deleted between the check above and this write: the foreign
+      // keys of flow_references refused it, and publishing again names what is missing.
+      if (SqlErrors.isForeignKeyViolation(e)) throw FlowStore.referenceGone();
+      throw e;
+    }
+    if (!published) {
       throw Problem.conflict(
           "flow.changed",
           "Flow " + flowId + " changed while it was being published; publish again");
     }
     remember(v.id(), result.definition());
     return get(orgId, flowId);
+  }
+
+  /** The data actions and scripts a definition names, anywhere in its tasks. */
+  static FlowStore.References references(FlowDefinition d) {
+    var apis = new java.util.TreeSet<String>();
+    var scripts = new java.util.TreeSet<String>();
+    var pending = new java.util.ArrayDeque<FlowDefinition.Action>();
+    d.tasks().values().forEach(t -> pending.addAll(t.actions()));
+    if (d.errorHandling() != null) pending.add(d.errorHandling());
+    while (!pending.isEmpty()) {
+      FlowDefinition.Action a = pending.pop();
+      if (a instanceof FlowDefinition.CallData c) {
+        if (c.dataActionId() != null) apis.add(c.dataActionId());
+        pending.addAll(c.success());
+        pending.addAll(c.failure());
+        pending.addAll(c.timeout());
+      } else if (a instanceof FlowDefinition.SetScreenPop p) {
+        if (p.scriptId() != null) scripts.add(p.scriptId());
+      } else if (a instanceof FlowDefinition.Decision x) {
+        pending.addAll(x.yes());
+        pending.addAll(x.no());
+      } else if (a instanceof FlowDefinition.Switch x) {
+        x.cases().forEach(c -> pending.addAll(c.actions()));
+        pending.addAll(x.otherwise());
+      } else if (a instanceof FlowDefinition.Loop x) {
+        pending.addAll(x.body());
+      }
+    }
+    return new FlowStore.References(apis, scripts);
   }
 
   /** The runnable definition of a published version of the org. */

@@ -205,7 +205,8 @@ public final class FlowStore {
    * Marks the version published and makes it the flow's published one; false when the flow moved on
    * or is gone.
    */
-  public boolean publish(String orgId, String flowId, String versionId, Instant now) {
+  public boolean publish(
+      String orgId, String flowId, String versionId, Instant now, References refs) {
     return jdbi.inTransaction(h -> {
       int n =
           h.createUpdate(
@@ -224,8 +225,89 @@ public final class FlowStore {
           .bind("v", versionId)
           .bind("now", Times.db(now))
           .execute();
+      // The references of the version now published replace the previous version's. The referenced
+      // rows are locked first: a delete of one of them then either committed before (the row is
+      // gone: refused here) or waits for this commit and meets the new references (its foreign key
+      // refuses it). The foreign keys alone do not decide this on H2, whose MVCC checks them
+      // against committed rows only and takes no lock on the referenced row.
+      lockReferenced(h, orgId, "external_apis", refs.externalApiIds());
+      lockReferenced(h, orgId, "scripts", refs.scriptIds());
+      h.createUpdate("delete from flow_references where flow_id = :flow")
+          .bind("flow", flowId)
+          .execute();
+      var batch =
+          h.prepareBatch(
+              "insert into flow_references (flow_id, org_id, version_id, external_api_id,"
+                  + " script_id) values (:flow, :org, :v, :api, :script)");
+      for (String api : refs.externalApiIds())
+        batch
+            .bind("flow", flowId)
+            .bind("org", orgId)
+            .bind("v", versionId)
+            .bind("api", api)
+            .bind("script", (String) null)
+            .add();
+      for (String script : refs.scriptIds())
+        batch
+            .bind("flow", flowId)
+            .bind("org", orgId)
+            .bind("v", versionId)
+            .bind("api", (String) null)
+            .bind("script", script)
+            .add();
+      if (!refs.externalApiIds().isEmpty() || !refs.scriptIds().isEmpty()) batch.execute();
       return true;
     });
+  }
+
+  private static void lockReferenced(
+      org.jdbi.v3.core.Handle h, String orgId, String table, java.util.Set<String> ids) {
+    if (ids.isEmpty()) return;
+    int found =
+        h.createQuery(
+                "select id from " + table + " where org_id = :org and id in (<ids>) for update")
+            .bind("org", orgId)
+            .bindList("ids", List.copyOf(ids))
+            .mapTo(String.class)
+            .list()
+            .size();
+    if (found != ids.size()) throw referenceGone();
+  }
+
+  static io.switchboard.server.errors.Problem referenceGone() {
+    return io.switchboard.server.errors.Problem.conflict(
+        "flow.reference.gone",
+        "A data action or script this flow uses was deleted while it was being published;"
+            + " publish again to see which");
+  }
+
+  /** The data actions (external API ids) and scripts (script ids) a published version uses. */
+  public record References(java.util.Set<String> externalApiIds, java.util.Set<String> scriptIds) {}
+
+  /**
+   * Names of the org's flows whose current published version uses external API {@code apiId}; one
+   * indexed query.
+   */
+  public List<String> flowsUsingExternalApi(String orgId, String apiId) {
+    return flowsUsing(orgId, "external_api_id", apiId);
+  }
+
+  /** Names of the org's flows whose current published version uses script {@code scriptId}. */
+  public List<String> flowsUsingScript(String orgId, String scriptId) {
+    return flowsUsing(orgId, "script_id", scriptId);
+  }
+
+  private List<String> flowsUsing(String orgId, String column, String id) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select distinct f.name from flow_references r join flows f on f.id = r.flow_id"
+                    + " where r.org_id = :org and r."
+                    + column
+                    + " = :id order by f.name")
+            .bind("org", orgId)
+            .bind("id", id)
+            .mapTo(String.class)
+            .list());
   }
 
   /** A version of the org, whether or not its flow still exists. */
@@ -258,6 +340,28 @@ public final class FlowStore {
             .one());
   }
 
+  /** Inserts launched executions in one transaction. */
+  public void insertExecutions(List<FlowExecution> launched) {
+    jdbi.useTransaction(h -> {
+      var batch =
+          h.prepareBatch(
+              "insert into flow_executions (id, org_id, flow_id, flow_version_id, name,"
+                  + " status, launched_at) values (:id, :org, :flow, :version, :name,"
+                  + " :status, :launched)");
+      for (FlowExecution e : launched)
+        batch
+            .bind("id", e.id())
+            .bind("org", e.orgId())
+            .bind("flow", e.flowId())
+            .bind("version", e.flowVersionId())
+            .bind("name", e.name())
+            .bind("status", e.status())
+            .bind("launched", Times.db(e.launchedAt()))
+            .add();
+      batch.execute();
+    });
+  }
+
   public void insertExecution(FlowExecution e) {
     jdbi.useHandle(h ->
         h.createUpdate(
@@ -272,6 +376,38 @@ public final class FlowStore {
             .bind("status", e.status())
             .bind("launched", Times.db(e.launchedAt()))
             .execute());
+  }
+
+  /** The recorded end of an execution. */
+  public record Completion(
+      String id,
+      String status,
+      String outcome,
+      String reason,
+      String outputData,
+      String trace,
+      Instant completedAt) {}
+
+  /** Records the ends of several executions in one transaction. */
+  public void finishExecutions(List<Completion> done) {
+    jdbi.useTransaction(h -> {
+      var batch =
+          h.prepareBatch(
+              "update flow_executions set status = :status, outcome = :outcome,"
+                  + " completion_reason = :reason, output_data = :output, trace = :trace,"
+                  + " completed_at = :completed where id = :id");
+      for (Completion c : done)
+        batch
+            .bind("id", c.id())
+            .bind("status", c.status())
+            .bind("outcome", c.outcome())
+            .bind("reason", c.reason())
+            .bind("output", c.outputData())
+            .bind("trace", c.trace())
+            .bind("completed", Times.db(c.completedAt()))
+            .add();
+      batch.execute();
+    });
   }
 
   public void finishExecution(
@@ -304,6 +440,79 @@ public final class FlowStore {
             .bind("org", orgId)
             .map(EXECUTION)
             .findOne());
+  }
+
+  /** Filters of an execution listing: outcomes (wire names, {@code running} for RUNNING ones). */
+  public record ExecutionFilter(String flowId, java.util.Set<String> outcomes) {}
+
+  private static final String EXECUTION_COLUMNS =
+      "id, org_id, flow_id, flow_version_id, name, status, outcome, completion_reason,"
+          + " launched_at, completed_at, null as output_data, null as trace";
+
+  /**
+   * A page of a flow's retained executions, newest first, without outputs and traces (GET one
+   * execution for those).
+   */
+  public List<FlowExecution> executions(
+      String orgId, ExecutionFilter filter, int offset, int limit) {
+    return jdbi.withHandle(h -> {
+      var q =
+          h.createQuery(
+                  "select "
+                      + EXECUTION_COLUMNS
+                      + " from flow_executions where org_id = :org and flow_id = :flow"
+                      + outcomeClause(filter)
+                      + " order by launched_at desc, id desc limit :limit offset :offset")
+              .bind("org", orgId)
+              .bind("flow", filter.flowId())
+              .bind("limit", limit)
+              .bind("offset", offset);
+      bindOutcomes(q, filter);
+      return q.map(EXECUTION).list();
+    });
+  }
+
+  public long countExecutions(String orgId, ExecutionFilter filter) {
+    return jdbi.withHandle(h -> {
+      var q =
+          h.createQuery(
+                  "select count(*) from flow_executions where org_id = :org and flow_id = :flow"
+                      + outcomeClause(filter))
+              .bind("org", orgId)
+              .bind("flow", filter.flowId());
+      bindOutcomes(q, filter);
+      return q.mapTo(Long.class).one();
+    });
+  }
+
+  /** Retained executions of a flow by outcome ({@code running} for those without one yet). */
+  public java.util.Map<String, Long> outcomeCounts(String orgId, String flowId) {
+    return jdbi.withHandle(h -> {
+      var out = new java.util.TreeMap<String, Long>();
+      h.createQuery(
+              "select coalesce(outcome, 'running') as o, count(*) as n from flow_executions where"
+                  + " org_id = :org and flow_id = :flow group by coalesce(outcome, 'running')")
+          .bind("org", orgId)
+          .bind("flow", flowId)
+          .map((rs, ctx) -> java.util.Map.entry(rs.getString("o"), rs.getLong("n")))
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    });
+  }
+
+  private static String outcomeClause(ExecutionFilter f) {
+    if (f.outcomes() == null || f.outcomes().isEmpty()) return "";
+    var parts = new java.util.ArrayList<String>();
+    int i = 0;
+    for (String o : f.outcomes())
+      parts.add(o.equals("running") ? "outcome is null" : "outcome = :o" + i++);
+    return " and (" + String.join(" or ", parts) + ")";
+  }
+
+  private static void bindOutcomes(org.jdbi.v3.core.statement.Query q, ExecutionFilter f) {
+    if (f.outcomes() == null) return;
+    int i = 0;
+    for (String o : f.outcomes()) if (!o.equals("running")) q.bind("o" + i++, o);
   }
 
   /**

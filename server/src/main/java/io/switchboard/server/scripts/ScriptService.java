@@ -31,7 +31,23 @@ public final class ScriptService {
   private final Cache<String, PublishedScript> published =
       Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
+  /**
+   * Names of the org's flows whose published version shows a script ({@code setScreenPop}); a
+   * script they use cannot be deleted.
+   */
+  @FunctionalInterface
+  public interface Usage {
+    List<String> flowsUsing(String orgId, String scriptId);
+  }
+
+  private final Usage usage;
+
   public ScriptService(ScriptStore store, Clock clock) {
+    this(store, clock, (org, id) -> List.of());
+  }
+
+  public ScriptService(ScriptStore store, Clock clock, Usage usage) {
+    this.usage = usage;
     this.store = store;
     this.clock = clock;
   }
@@ -89,8 +105,21 @@ public final class ScriptService {
     return get(orgId, id);
   }
 
+  /**
+   * Deletes the script unless the published version of a flow uses it (409 {@code
+   * flow.reference.in.use}, decided by the foreign key of {@code flow_references} when a publish
+   * races with it).
+   */
   public void delete(String orgId, String id) {
-    if (!store.delete(orgId, id)) throw Problem.notFound("Script", id);
+    List<String> flows = usage.flowsUsing(orgId, id);
+    if (!flows.isEmpty()) throw inUse(id, flows);
+    try {
+      if (!store.delete(orgId, id)) throw Problem.notFound("Script", id);
+    } catch (RuntimeException e) {
+      if (io.switchboard.server.storage.SqlErrors.isForeignKeyViolation(e))
+        throw inUse(id, usage.flowsUsing(orgId, id));
+      throw e;
+    }
   }
 
   public List<Script> list(String orgId, ScriptStore.ListQuery q) {
@@ -198,5 +227,20 @@ public final class ScriptService {
     // served is
     // always decided by the store (servedVersionId), never by this cache.
     published.put(p.versionId(), p);
+  }
+
+  private static Problem inUse(String id, List<String> flows) {
+    String names = String.join(", ", flows.subList(0, Math.min(5, flows.size())));
+    return new Problem(
+        Problem.Kind.CONFLICT,
+        "flow.reference.in.use",
+        "Script "
+            + id
+            + " is used by the published version of "
+            + (flows.size() == 1 ? "flow " : flows.size() + " flows: ")
+            + names
+            + (flows.size() > 5 ? ", ..." : "")
+            + "; publish those flows without it or delete them first",
+        Map.of("id", id, "flows", names, "flowCount", flows.size()));
   }
 }

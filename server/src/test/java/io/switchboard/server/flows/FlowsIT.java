@@ -194,7 +194,7 @@ class FlowsIT {
     JsonNode lookup = trace.get("actions").get(0);
     assertThat(lookup.get("dataAction").get("status").asInt()).isEqualTo(200);
     assertThat(lookup.get("dataAction").get("attempts").asInt()).isEqualTo(1);
-    assertThat(lookup.get("variables").get("Task.tier").asString()).isEqualTo("gold");
+    assertThat(lookup.get("variables").get("Task.tier").get("new").asString()).isEqualTo("gold");
     assertThat(trace.get("actions").get(1).get("output").asString()).isEqualTo("yes");
     assertThat(gold.get("flowVersion").get("name").asString()).isEqualTo("1.0");
 
@@ -204,7 +204,14 @@ class FlowsIT {
         .containsExactly(
             "Customer lookup:success", "Gold?:success", "Standard:success", "To support:success");
     assertThat(
-            silver.get("trace").get("actions").get(2).get("variables").get("Task.tier").asString())
+            silver
+                .get("trace")
+                .get("actions")
+                .get(2)
+                .get("variables")
+                .get("Task.tier")
+                .get("new")
+                .asString())
         .isEqualTo("standard");
     assertThat(silver.get("trace").has("screenPop")).isFalse();
 

@@ -44,8 +44,16 @@ public final class Upstream implements AutoCloseable {
   }
 
   public static Upstream start() {
+    return start(0);
+  }
+
+  /**
+   * {@code backlog}: pending connections the socket queues (0: the system default, ~50); a
+   * benchmark opening thousands of connections at once needs more.
+   */
+  public static Upstream start(int backlog) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), backlog);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return new Upstream(server);

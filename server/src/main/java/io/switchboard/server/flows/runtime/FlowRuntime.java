@@ -338,6 +338,8 @@ public final class FlowRuntime {
                 0,
                 p.code(),
                 p.getMessage(),
+                null,
+                null,
                 null);
         entry.outcome = "failure";
         entry.output = "failure";
@@ -355,7 +357,9 @@ public final class FlowRuntime {
               report.latencyMs(),
               f == null ? null : f.kind(),
               f == null ? null : f.detail(),
-              report.circuit());
+              report.circuit(),
+              report.attemptLog().isEmpty() ? null : report.attemptLog(),
+              null);
       if (f != null) {
         boolean timedOut = ExecutionReport.TIMEOUT.equals(f.kind());
         if (timedOut && System.nanoTime() >= deadline) {
@@ -429,9 +433,15 @@ public final class FlowRuntime {
     }
 
     void setRaw(String name, Object value, EntryBuilder entry) {
-      vars.put(name, value);
+      Object old = vars.put(name, value);
       if (entry.variables == null) entry.variables = new LinkedHashMap<>();
-      entry.variables.put(name, Values.toJson(value));
+      // Several writes to one variable in one action keep the first old value.
+      Trace.Change before = entry.variables.get(name);
+      entry.variables.put(
+          name,
+          new Trace.Change(
+              before != null ? before.old() : Expressions.isSet(old) ? traced(name, old) : null,
+              traced(name, value)));
     }
 
     VarType typeOf(String variable) {
@@ -473,7 +483,7 @@ public final class FlowRuntime {
       String output;
       String detail;
       Trace.DataActionCall dataAction;
-      Map<String, JsonNode> variables;
+      Map<String, Trace.Change> variables;
       boolean recorded;
 
       EntryBuilder(Action a) {
@@ -482,6 +492,44 @@ public final class FlowRuntime {
         this.name = a.name();
       }
     }
+  }
+
+  /** What the trace shows instead of the value of a variable whose name suggests a secret. */
+  public static final String REDACTED = "[redacted]";
+
+  /** Longest string value a trace shows; longer ones are cut and marked. */
+  public static final int MAX_TRACED_STRING = 200;
+
+  /** Longest value (as JSON) a trace shows; a larger collection is summarised. */
+  public static final int MAX_TRACED_JSON = 1024;
+
+  private static final java.util.regex.Pattern SECRET_NAME =
+      java.util.regex.Pattern.compile(
+          "(?i).*(password|passwd|secret|token|apikey|api_key|authorization|credential"
+              + "|cardnumber|cvv).*");
+
+  /**
+   * A variable's value as the trace shows it: redacted when the variable's name suggests a secret
+   * (the trace is read by anyone with the {@code architect} scope, while a data action's secret
+   * outputs are for the flow), cut when long, so one trace entry stays small.
+   */
+  static JsonNode traced(String variable, Object value) {
+    if (!Expressions.isSet(value)) return JsonNodeFactory.instance.nullNode();
+    if (SECRET_NAME.matcher(variable).matches())
+      return JsonNodeFactory.instance.stringNode(REDACTED);
+    JsonNode n = Values.toJson(value);
+    if (n.isString() && n.asString().length() > MAX_TRACED_STRING) {
+      String t = n.asString();
+      return JsonNodeFactory.instance.stringNode(
+          t.substring(0, MAX_TRACED_STRING)
+              + "...("
+              + (t.length() - MAX_TRACED_STRING)
+              + " more characters)");
+    }
+    if (n.isContainer() && n.toString().length() > MAX_TRACED_JSON)
+      return JsonNodeFactory.instance.stringNode(
+          "(" + n.size() + " items, " + n.toString().length() + " characters as JSON)");
+    return n;
   }
 
   private static String text(Object v) {

@@ -1,6 +1,8 @@
 package io.switchboard.server.flows.runtime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.switchboard.server.externalapis.ExecutionReport;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -42,11 +44,22 @@ public record Trace(
       String output,
       String detail,
       DataActionCall dataAction,
-      Map<String, JsonNode> variables) {}
+      Map<String, Change> variables) {}
+
+  /**
+   * A variable an action changed: its value before and after ({@code old} absent when it was
+   * unset). Values of variables whose name suggests a secret are {@value FlowRuntime#REDACTED};
+   * long values are cut (see {@link FlowRuntime#traced}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Change(JsonNode old, @JsonProperty("new") JsonNode value) {}
 
   /**
    * A data action's execution: {@code attempts} requests sent (retries included), the last {@code
-   * status}, the budget it was given and the engine's error kind when it failed.
+   * status}, the budget it was given and the engine's error kind when it failed ({@code
+   * circuit-open}: the breaker was open and nothing was sent); {@code attemptLog} each request
+   * (status or error kind, duration, the wait that followed and why); {@code cacheHit} true when
+   * the answer came from the callData response cache (absent when no cache is set).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record DataActionCall(
@@ -58,7 +71,9 @@ public record Trace(
       long latencyMs,
       String error,
       String errorDetail,
-      String circuit) {}
+      String circuit,
+      List<ExecutionReport.Attempt> attemptLog,
+      Boolean cacheHit) {}
 
   public record ScreenPop(String scriptId, String scriptName, Map<String, JsonNode> inputs) {}
 }
