@@ -18,6 +18,8 @@ import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.demo.DemoCrmRoutes;
 import io.switchboard.server.externalapis.CircuitBreakers;
 import io.switchboard.server.externalapis.Egress;
+import io.switchboard.server.externalapis.ExecutionReport;
+import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
@@ -30,6 +32,7 @@ import io.switchboard.server.flows.FlowRoutes;
 import io.switchboard.server.flows.FlowService;
 import io.switchboard.server.flows.FlowStore;
 import io.switchboard.server.flows.definition.Expressions;
+import io.switchboard.server.flows.runtime.CallDataCache;
 import io.switchboard.server.flows.runtime.FlowRuntime;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.ContinuationTokens;
@@ -71,6 +74,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -440,8 +444,19 @@ public final class Switchboard implements AutoCloseable {
     var runtime =
         new FlowRuntime(
             expressions,
-            (orgId, apiId, inputs, budget) ->
-                engine.execute(externalApis.get(orgId, apiId), inputs, budget));
+            new FlowRuntime.DataActions() {
+              @Override
+              public ExternalApi find(String orgId, String apiId) {
+                return externalApis.get(orgId, apiId);
+              }
+
+              @Override
+              public ExecutionReport run(
+                  ExternalApi api, JsonNode inputs, java.time.Duration budget) {
+                return engine.execute(api, inputs, budget);
+              }
+            },
+            new CallDataCache(clock));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
     var executions =
         new FlowExecutions(

@@ -46,7 +46,9 @@ public record Trace(
 
   /**
    * A data action's execution: {@code attempts} requests sent (retries included), the last {@code
-   * status}, the budget it was given and the engine's error kind when it failed.
+   * status}, the budget it was given and the engine's error kind when it failed. {@code cache}
+   * (only with {@code cache: {ttl}}): {@code miss} (this execution made the call), {@code hit} (a
+   * stored answer, no request) or {@code joined} (waited for the same call in flight).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record DataActionCall(
@@ -58,7 +60,8 @@ public record Trace(
       long latencyMs,
       String error,
       String errorDetail,
-      String circuit) {}
+      String circuit,
+      String cache) {}
 
   public record ScreenPop(String scriptId, String scriptName, Map<String, JsonNode> inputs) {}
 }
