@@ -96,6 +96,8 @@ public final class Switchboard implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final AtomicBoolean ready;
 
+  private final FlowService flows;
+
   private Switchboard(
       Database database,
       RevocationList revocations,
@@ -106,8 +108,10 @@ public final class Switchboard implements AutoCloseable {
       Integrations integrations,
       String baseUrl,
       List<AutoCloseable> closeables,
-      AtomicBoolean ready) {
+      AtomicBoolean ready,
+      FlowService flows) {
     this.ready = ready;
+    this.flows = flows;
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
@@ -242,8 +246,9 @@ public final class Switchboard implements AutoCloseable {
                   new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies)));
       routes.addAll(integrations.routes());
-      routes.add(
-          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
+      FlowRoutes flowRoutes =
+          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables);
+      routes.add(flowRoutes);
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
@@ -263,7 +268,8 @@ public final class Switchboard implements AutoCloseable {
           integrations,
           baseUrl,
           closeables,
-          ready);
+          ready,
+          flowRoutes.service());
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -315,6 +321,11 @@ public final class Switchboard implements AutoCloseable {
 
   public ExternalApiService externalApis() {
     return integrations.externalApis();
+  }
+
+  /** Flows and their versions, for setup that runs in-process (the demo flows). */
+  public FlowService flows() {
+    return flows;
   }
 
   /**
