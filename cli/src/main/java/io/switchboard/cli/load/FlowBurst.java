@@ -57,6 +57,15 @@ final class FlowBurst {
   private final JsonMapper json = JsonMapper.builder().build();
   private final Duration maxTime;
 
+  /**
+   * This tool's own requests in flight at once: the calls are placed together, but a launch is one
+   * short request, so 500 launches still take well under a second, and the client machine does not
+   * open hundreds of connections (what is measured is the flows, from their traces).
+   */
+  static final int MAX_IN_FLIGHT = 64;
+
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
   FlowBurst(
       String baseUrl, Fixture.Credentials admin, int calls, Duration maxTime, HttpClient http) {
     this.baseUrl = baseUrl;
@@ -71,6 +80,9 @@ final class FlowBurst {
               .baseUrl(baseUrl)
               .clientCredentials(admin.clientId(), admin.clientSecret())
               .deadline(Duration.ofSeconds(30))
+              // The tool measures the flows, not itself: its own requests are not cut off by a
+              // breaker of its own.
+              .circuitBreaker(io.switchboard.client.CircuitBreakerSettings.disabled())
               .httpClient(http)
               .build());
   }
@@ -90,6 +102,7 @@ final class FlowBurst {
       long upstreamRequests,
       long upstream429s,
       String upstreamSource,
+      Map<String, Integer> defaultRoutedBy,
       Map<String, Integer> other) {}
 
   record Report(int calls, List<FlowResult> flows) {
@@ -120,6 +133,9 @@ final class FlowBurst {
               "upstream requests (script reads)", n.upstreamRequests, r.upstreamRequests));
       sb.append(
           String.format("%-34s %14d %14d%n", "upstream 429s", n.upstream429s, r.upstream429s));
+      for (FlowResult f : flows)
+        f.defaultRoutedBy.forEach(
+            (k, v) -> sb.append(String.format("  %-32s %s%n", f.flow + ": " + k, v)));
       for (FlowResult f : flows)
         if (!f.other.isEmpty())
           sb.append(String.format("%-34s %s%n", "other (" + f.flow + ")", f.other));
@@ -255,7 +271,13 @@ final class FlowBurst {
     long wait = 200;
     while (System.nanoTime() < giveUpNanos) {
       TimeUnit.MILLISECONDS.sleep(wait);
-      JsonNode e = c.callForTree(ApiRequest.get("/api/v2/flows/executions/" + executionId));
+      JsonNode e;
+      inFlight.acquire();
+      try {
+        e = c.callForTree(ApiRequest.get("/api/v2/flows/executions/" + executionId));
+      } finally {
+        inFlight.release();
+      }
       if (!"RUNNING".equals(e.path("status").asString(""))) return e;
       wait = Math.min(2000, wait * 3 / 2);
     }
@@ -277,6 +299,7 @@ final class FlowBurst {
     var traceRequests = new LongAdder();
     var trace429s = new LongAdder();
     var other = new ConcurrentHashMap<String, LongAdder>();
+    var why = new ConcurrentHashMap<String, LongAdder>();
     var go = new CountDownLatch(1);
     var finished = new CountDownLatch(anis.size());
     long giveUp = System.nanoTime() + maxTime.toNanos();
@@ -290,7 +313,13 @@ final class FlowBurst {
               .start(() -> {
                 try {
                   go.await();
-                  String id = placeCall(c, flowId, ani);
+                  String id;
+                  inFlight.acquire();
+                  try {
+                    id = placeCall(c, flowId, ani);
+                  } finally {
+                    inFlight.release();
+                  }
                   JsonNode e = awaitCall(id, giveUp);
                   if (e == null) {
                     count(other, "run.timeout");
@@ -309,13 +338,17 @@ final class FlowBurst {
                   if (queue.equals("Support")
                       && "completed".equals(e.path("outcome").asString())
                       && script.equals(expected.get(ani))) right.incrementAndGet();
-                  else if (queue.equals("General")) fallback.incrementAndGet();
-                  else count(other, "wrong.script");
+                  else if (queue.equals("General")) {
+                    fallback.incrementAndGet();
+                    count(why, reason(trace, e));
+                  } else count(other, "wrong.script");
                 } catch (InterruptedException ie) {
                   Thread.currentThread().interrupt();
                   count(other, "run.timeout");
+                } catch (io.switchboard.client.ApiException ex) {
+                  count(other, "launch.failed: " + ex.status() + " " + ex.code());
                 } catch (RuntimeException ex) {
-                  count(other, "launch.failed");
+                  count(other, "launch.failed: " + ex.getClass().getSimpleName());
                 } finally {
                   done.incrementAndGet();
                   finished.countDown();
@@ -339,6 +372,8 @@ final class FlowBurst {
     int n = anis.size();
     var others = new TreeMap<String, Integer>();
     other.forEach((k, v) -> others.put(k, v.intValue()));
+    var reasons = new TreeMap<String, Integer>();
+    why.forEach((k, v) -> reasons.put(k, v.intValue()));
     return new FlowResult(
         label,
         n,
@@ -353,7 +388,27 @@ final class FlowBurst {
         fromMetrics ? after[0] - before[0] : traceRequests.sum(),
         fromMetrics ? after[1] - before[1] : trace429s.sum(),
         fromMetrics ? "metrics" : "traces",
+        reasons,
         others);
+  }
+
+  /**
+   * Why a call went to the default queue: the deadline, or the last data action that did not
+   * succeed and how (its engine error kind: timeout, http 429, circuit-open, ...).
+   */
+  static String reason(JsonNode trace, JsonNode execution) {
+    if ("deadline".equals(execution.path("outcome").asString(""))) return "deadline";
+    String why = execution.path("outcome").asString("unknown");
+    for (JsonNode a : trace.path("actions")) {
+      if (!"callData".equals(a.path("type").asString(""))) continue;
+      String outcome = a.path("outcome").asString("");
+      if (outcome.equals("success")) continue;
+      JsonNode da = a.path("dataAction");
+      String kind = da.path("error").asString(outcome);
+      if (da.has("status")) kind = kind + " " + da.path("status").asInt();
+      why = a.path("name").asString("") + ": " + kind;
+    }
+    return why;
   }
 
   private static void count(Map<String, LongAdder> m, String key) {

@@ -34,13 +34,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The demo's flows (issue 11, seeds 000 and 003), per demo org, after {@link DemoIntegrations}:
+ * The demo's flows (issue 11, seeds 000 and 003), per demo org:
  *
  * <ul>
  *   <li>three published scripts, one per CRM tier ({@code Demo: gold customers}, ...);
  *   <li>two OAuth clients of the org with only {@code scripts:readonly}, each behind its own OAuth2
  *       client-credentials credential against this server's {@code /oauth/token} (secrets sealed as
  *       every credential's), so the two flows do not share a token and its 300/min limit;
+ *   <li>the external APIs {@code Customer tier} and {@code Customer tier (naive)}: the caller's
+ *       tier from the demo CRM ({@link DemoCrmRoutes}), one per flow so their circuits stay apart;
  *   <li>the external APIs {@code Personalised script} (retries on 429/5xx, deadline-aware) and
  *       {@code Personalised script (naive)} (no retries of its own): both read the published script
  *       of a tier from Switchboard's own API;
@@ -55,6 +57,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class DemoFlows {
   public static final String FLOW_NAME = "Personalised script";
   public static final String NAIVE_FLOW_NAME = "Personalised script (naive)";
+  public static final String TIER_API_NAME = "Customer tier";
+  public static final String NAIVE_TIER_API_NAME = "Customer tier (naive)";
   public static final String SCRIPT_API_NAME = "Personalised script";
   public static final String NAIVE_SCRIPT_API_NAME = "Personalised script (naive)";
   public static final String CREDENTIAL_NAME = "Switchboard API (OAuth2)";
@@ -91,8 +95,8 @@ public final class DemoFlows {
   }
 
   /**
-   * Makes sure the org has the demo scripts, credentials, APIs and published flows. Needs {@link
-   * DemoIntegrations#ensure} first (the flows use its CRM lookup).
+   * Makes sure the org has the demo scripts, credentials, APIs and published flows (their CRM calls
+   * need the demo CRM routes, {@code demo.crm-endpoint}).
    */
   public OrgFlows ensure(String orgId, String baseUrl) {
     var scriptIds = new LinkedHashMap<String, String>();
@@ -100,8 +104,10 @@ public final class DemoFlows {
     String resilient = credential(orgId, baseUrl, CREDENTIAL_NAME, "demo flow script reader");
     String naive =
         credential(orgId, baseUrl, NAIVE_CREDENTIAL_NAME, "demo naive flow script reader");
+    api(orgId, baseUrl, tierApi(TIER_API_NAME, baseUrl, resilient));
+    api(orgId, baseUrl, tierApi(NAIVE_TIER_API_NAME, baseUrl, naive));
     api(orgId, baseUrl, scriptApi(SCRIPT_API_NAME, baseUrl, resilient, 9000, 3));
-    api(orgId, baseUrl, scriptApi(NAIVE_SCRIPT_API_NAME, baseUrl, naive, 3000, 0));
+    api(orgId, baseUrl, scriptApi(NAIVE_SCRIPT_API_NAME, baseUrl, naive, 9000, 0));
     String flowId = flow(orgId, FLOW_NAME, "personalised-script.yaml");
     String naiveId = flow(orgId, NAIVE_FLOW_NAME, "personalised-script-naive.yaml");
     return new OrgFlows(flowId, naiveId, Map.copyOf(scriptIds));
@@ -215,7 +221,8 @@ public final class DemoFlows {
     }
     ExternalApi a = existing.get();
     int path = a.url().indexOf(SCRIPTS_PATH);
-    if (path > 0 && !a.url().startsWith(baseUrl + SCRIPTS_PATH)) {
+    if (path < 0) path = a.url().indexOf(DemoCrmRoutes.BASE + "/");
+    if (path > 0 && !a.url().startsWith(baseUrl + a.url().substring(path))) {
       var url =
           new ExternalApiInput(
               null,
@@ -236,6 +243,32 @@ public final class DemoFlows {
               null);
       apis.patch(orgId, a.id(), url, Set.of("url"), null);
     }
+  }
+
+  /**
+   * The caller's tier from the demo CRM, with the flow's own credential (the CRM checks the token,
+   * not its scopes; it is not under {@code /api/v2}, so no quota), so neither flow's burst trips
+   * the other's circuit.
+   */
+  private static ExternalApiInput tierApi(String name, String baseUrl, String credentialId) {
+    return new ExternalApiInput(
+        name,
+        "The caller's tier from the demo CRM (used by the demo flow). Try inputs"
+            + " {\"customerId\": \"+6591234567\"}.",
+        null,
+        "GET",
+        baseUrl + DemoCrmRoutes.BASE + "/customers/${input.customerId}",
+        8000,
+        1,
+        List.of(),
+        credentialId,
+        null,
+        new ExternalApi.ResponseMapping(Map.of("tier", "$.customer.tier")),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static ExternalApiInput scriptApi(
