@@ -227,7 +227,7 @@ public final class DemoSetup {
         + f.flowId()
         + "\",\"inputData\":{\"Call.Ani\":\"+6591234567\"}}' "
         + base
-        + "/api/v2/flows/executions | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')\n"
+        + "/api/v2/flows/executions | sed -E 's/^[^\"]*\"id\":\"([^\"]+)\".*/\\1/')\n"
         + "  curl -s -H \"Authorization: Bearer $TOKEN\" "
         + base
         + "/api/v2/flows/executions/$EXEC     # outcome, trace, the chosen script\n"
