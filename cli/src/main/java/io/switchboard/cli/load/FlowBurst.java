@@ -331,7 +331,9 @@ final class FlowBurst {
                     JsonNode da = a.path("dataAction");
                     if (!da.path("name").asString("").startsWith("Personalised script")) continue;
                     traceRequests.add(da.path("attempts").asInt());
-                    if (da.path("status").asInt() == 429) trace429s.increment();
+                    // A cache hit or a joined call sent nothing itself.
+                    if (da.path("attempts").asInt() > 0 && da.path("status").asInt() == 429)
+                      trace429s.increment();
                   }
                   String queue = trace.path("transferQueue").asString("");
                   String script = trace.path("screenPop").path("scriptName").asString("");
