@@ -4,6 +4,7 @@ import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.demo.DemoContent;
+import io.switchboard.server.demo.DemoFlows;
 import io.switchboard.server.demo.DemoIntegrations;
 import io.switchboard.server.demo.DemoSetup;
 import io.switchboard.server.storage.OwnerOnlyFile;
@@ -128,8 +129,15 @@ final class ServeCommand implements Callable<Integer> {
     if (demo) {
       var integrations =
           new DemoIntegrations(server.identity(), server.credentials(), server.externalApis());
+      var flows =
+          new DemoFlows(
+              server.identity(),
+              server.credentials(),
+              server.externalApis(),
+              server.features().scripts(),
+              server.flows());
       var credentials =
-          new DemoSetup(server.identity(), new DemoContent(server.features()), integrations)
+          new DemoSetup(server.identity(), new DemoContent(server.features()), integrations, flows)
               .ensure(server.baseUrl(), dataDir);
       System.out.println();
       System.out.println(
@@ -171,6 +179,8 @@ final class ServeCommand implements Callable<Integer> {
                   .map(a -> a.id())
                   .orElse("ID")
               + "/test");
+      System.out.println();
+      System.out.print(DemoSetup.flowGuide(credentials));
     }
     System.out.flush();
     server.markReady();
@@ -206,19 +216,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * The demo's external APIs call the fake CRM in this very process, an address egress refuses by
-   * default: the demo allows loopback (and the public URL's host, when set) by the ordinary
-   * allow-list setting, added to whatever the operator allowed. Only for {@code --demo}.
+   * The demo's external APIs call the fake CRM and the API of this very process, an address egress
+   * refuses by default: the demo allows exactly that one address (and the public URL's host, when
+   * set) by the ordinary allow-list setting, added to whatever the operator allowed. Only for
+   * {@code --demo}.
    */
   static Settings allowDemoCrm(Settings settings) {
-    var allow = new java.util.ArrayList<String>();
-    settings.optional(SettingKeys.EGRESS_ALLOW).ifPresent(allow::add);
-    allow.add("127.0.0.1/32");
-    allow.add("::1/128");
-    settings
-        .optional(SettingKeys.HTTP_PUBLIC_URL)
-        .map(u -> java.net.URI.create(u).getHost())
-        .ifPresent(allow::add);
-    return settings.with(SettingKeys.EGRESS_ALLOW, String.join(",", allow));
+    return DemoFlows.allowOwnAddress(settings);
   }
 }

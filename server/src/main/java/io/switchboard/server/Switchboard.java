@@ -18,6 +18,8 @@ import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.demo.DemoCrmRoutes;
 import io.switchboard.server.externalapis.CircuitBreakers;
 import io.switchboard.server.externalapis.Egress;
+import io.switchboard.server.externalapis.ExecutionReport;
+import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
@@ -35,6 +37,7 @@ import io.switchboard.server.flows.FlowService;
 import io.switchboard.server.flows.FlowStore;
 import io.switchboard.server.flows.definition.Expressions;
 import io.switchboard.server.flows.definition.FlowCompiler;
+import io.switchboard.server.flows.runtime.CallDataCache;
 import io.switchboard.server.flows.runtime.FlowRuntime;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.ContinuationTokens;
@@ -96,6 +99,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -118,6 +122,8 @@ public final class Switchboard implements AutoCloseable {
   private final AtomicBoolean ready;
   private final FlowExecutions flowExecutions;
 
+  private final FlowService flows;
+
   private Switchboard(
       Database database,
       RevocationList revocations,
@@ -129,9 +135,11 @@ public final class Switchboard implements AutoCloseable {
       String baseUrl,
       List<AutoCloseable> closeables,
       AtomicBoolean ready,
-      FlowExecutions flowExecutions) {
+      FlowExecutions flowExecutions,
+      FlowService flows) {
     this.flowExecutions = flowExecutions;
     this.ready = ready;
+    this.flows = flows;
     this.database = database;
     this.revocations = revocations;
     this.metrics = metrics;
@@ -376,7 +384,8 @@ public final class Switchboard implements AutoCloseable {
           baseUrl,
           closeables,
           ready,
-          flowParts.executions());
+          flowParts.executions(),
+          flowParts.service());
     } catch (RuntimeException e) {
       closeAll(closeables);
       database.close();
@@ -433,6 +442,11 @@ public final class Switchboard implements AutoCloseable {
 
   public ExternalApiService externalApis() {
     return integrations.externalApis();
+  }
+
+  /** Flows and their versions, for setup that runs in-process (the demo flows). */
+  public FlowService flows() {
+    return flows;
   }
 
   /**
@@ -588,8 +602,20 @@ public final class Switchboard implements AutoCloseable {
     var runtime =
         new FlowRuntime(
             expressions,
-            metrics.instrument((orgId, apiId, inputs, budget) ->
-                engine.execute(externalApis.get(orgId, apiId), inputs, budget)));
+            metrics.instrument(
+                new FlowRuntime.DataActions() {
+                  @Override
+                  public ExternalApi find(String orgId, String apiId) {
+                    return externalApis.get(orgId, apiId);
+                  }
+
+                  @Override
+                  public ExecutionReport run(
+                      ExternalApi api, JsonNode inputs, java.time.Duration budget) {
+                    return engine.execute(api, inputs, budget);
+                  }
+                }),
+            new CallDataCache(clock));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
     var executions =
         new FlowExecutions(

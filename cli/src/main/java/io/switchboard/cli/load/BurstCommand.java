@@ -4,6 +4,8 @@ import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.credentials.SecretBox;
+import io.switchboard.server.demo.DemoFlows;
+import io.switchboard.server.demo.DemoIntegrations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -46,10 +47,12 @@ public final class BurstCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--agents",
+      names = {"--agents", "--calls"},
       defaultValue = "500",
       paramLabel = "N",
-      description = "Virtual agents (1..10000, default ${DEFAULT-VALUE}).")
+      description =
+          "Virtual agents, or with --through-flow calls per flow (1..10000, default"
+              + " ${DEFAULT-VALUE}).")
   int agents;
 
   @Option(
@@ -110,6 +113,14 @@ public final class BurstCommand implements Callable<Integer> {
           "Start an embedded server on a free loopback port with a fresh org, and burst it.")
   boolean local;
 
+  @Option(
+      names = "--through-flow",
+      description =
+          "Replay S1 through the demo flows instead: N calls at once into the naive flow, then N"
+              + " into the resilient one (cache + deadline-aware Retry-After); needs a serve --demo"
+              + " server (its acme admin client) or --local.")
+  boolean throughFlow;
+
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
@@ -151,9 +162,10 @@ public final class BurstCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     PrintStream err = System.err;
+    if (throughFlow) return throughFlow(err);
     try (Target target =
             local
-                ? Target.local()
+                ? Target.local(false)
                 : Target.remote(
                     orEnv(baseUrl, "SWITCHBOARD_BASE_URL"),
                     orEnv(clientId, "SWITCHBOARD_CLIENT_ID"),
@@ -182,19 +194,7 @@ public final class BurstCommand implements Callable<Integer> {
                 ? null
                 : FaultScenario.apply(target.baseUrl(), target.admin(), scenario, http)) {
           BurstReport report = burst(target, http, setup, fixture);
-          if (faults != null && json) {
-            var line = new java.util.LinkedHashMap<String, Object>();
-            line.put("faults", scenario);
-            line.put("report", report);
-            System.out.println(JsonMapper.builder().build().writeValueAsString(line));
-          } else if (json) {
-            System.out.println(JsonMapper.builder().build().writeValueAsString(report));
-          } else {
-            if (faults != null)
-              System.out.printf(
-                  "%n%s%n", scenario == null ? "without faults" : "under faults " + scenario);
-            System.out.print(report.table());
-          }
+          printReport(scenario, report, report.table());
         }
       }
       System.out.flush();
@@ -223,6 +223,70 @@ public final class BurstCommand implements Callable<Integer> {
       drivers.forEach(AgentDriver::close);
     }
     return report;
+  }
+
+  /** {@code --through-flow}: the demo flows, naive then resilient, N calls each. */
+  private Integer throughFlow(PrintStream err) throws Exception {
+    try (Target target =
+            local
+                ? Target.local(true)
+                : Target.remote(
+                    orEnv(baseUrl, "SWITCHBOARD_BASE_URL"),
+                    orEnv(clientId, "SWITCHBOARD_CLIENT_ID"),
+                    orEnv(clientSecret, "SWITCHBOARD_CLIENT_SECRET"));
+        HttpClient http =
+            HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build()) {
+      // Each flow ends by its own deadline (10 s by default); the bound covers polling and load.
+      Duration bound = maxTime != null ? maxTime : Duration.ofSeconds(75);
+      var phases = new ArrayList<String>();
+      phases.add(null);
+      if (faults != null) phases.add(faults);
+      for (String scenario : phases) {
+        try (var applied =
+            scenario == null
+                ? null
+                : FaultScenario.apply(target.baseUrl(), target.admin(), scenario, http)) {
+          var burst = new FlowBurst(target.baseUrl(), target.admin(), agents, bound, http);
+          FlowBurst.Report report;
+          try {
+            if (!quiet)
+              err.printf(
+                  "through the demo flows on %s: %d calls into each of '%s' and '%s'%s%n",
+                  target.baseUrl(),
+                  agents,
+                  FlowBurst.NAIVE,
+                  FlowBurst.RESILIENT,
+                  scenario == null ? "" : ", under faults " + scenario);
+            report = burst.run(agents, quiet ? null : err);
+          } finally {
+            burst.close();
+          }
+          printReport(scenario, report, report.table());
+        }
+      }
+      System.out.flush();
+      return 0;
+    }
+  }
+
+  /** One phase's report: its table, or a JSON line (with the scenario under {@code --faults}). */
+  private void printReport(String scenario, Object report, String table) throws Exception {
+    if (faults != null && json) {
+      var line = new java.util.LinkedHashMap<String, Object>();
+      line.put("faults", scenario);
+      line.put("report", report);
+      System.out.println(JsonMapper.builder().build().writeValueAsString(line));
+    } else if (json) {
+      System.out.println(JsonMapper.builder().build().writeValueAsString(report));
+    } else {
+      if (faults != null)
+        System.out.printf(
+            "%n%s%n", scenario == null ? "without faults" : "under faults " + scenario);
+      System.out.print(table);
+    }
   }
 
   private void progressSetup(PrintStream err, int ready) {
@@ -280,21 +344,38 @@ public final class BurstCommand implements Callable<Integer> {
           null);
     }
 
-    static Target local() throws IOException {
+    /**
+     * With {@code demoFlows}, the server also serves the demo CRM, may call its own address, and
+     * the org gets the demo integrations and flows ({@code serve --demo}'s, for this org only).
+     */
+    static Target local(boolean demoFlows) throws IOException {
       Path dir = Files.createTempDirectory("switchboard-burst");
       // A throwaway data directory: a key in memory, no key file to back up (and no warning about
       // it).
-      Settings settings =
-          Settings.of(
-              Map.of(
-                  SettingKeys.HTTP_HOST, "127.0.0.1",
-                  SettingKeys.HTTP_PORT, "0",
-                  SettingKeys.DATA_DIR, dir.toString(),
-                  SettingKeys.ACCESS_LOG, "false",
-                  SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64()));
+      var values = new java.util.HashMap<String, String>();
+      values.put(SettingKeys.HTTP_HOST, "127.0.0.1");
+      values.put(SettingKeys.HTTP_PORT, "0");
+      values.put(SettingKeys.DATA_DIR, dir.toString());
+      values.put(SettingKeys.ACCESS_LOG, "false");
+      values.put(SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64());
+      if (demoFlows) values.put(SettingKeys.DEMO_CRM, "true");
+      Settings settings = Settings.of(values);
+      if (demoFlows) settings = DemoFlows.allowOwnAddress(settings);
       Switchboard server = Switchboard.start(settings);
       var org =
           server.identity().createOrg("load-burst-" + UUID.randomUUID().toString().substring(0, 8));
+      if (demoFlows) {
+        String orgId = org.org().id();
+        new DemoIntegrations(server.identity(), server.credentials(), server.externalApis())
+            .ensure(orgId, server.baseUrl());
+        new DemoFlows(
+                server.identity(),
+                server.credentials(),
+                server.externalApis(),
+                server.features().scripts(),
+                server.flows())
+            .ensure(orgId, server.baseUrl());
+      }
       return new Target(
           server.baseUrl(),
           new Fixture.Credentials(org.admin().client().id(), org.admin().secret()),

@@ -31,15 +31,24 @@ public final class DemoSetup {
    * {@code content} holds, per org, the ids of the demo agents, codes, script, call and session.
    */
   public record DemoCredentials(
-      String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
+      String baseUrl,
+      List<DemoOrg> orgs,
+      List<DemoContent.OrgContent> content,
+      List<DemoFlows.OrgFlows> flows) {
     public DemoCredentials(String baseUrl, List<DemoOrg> orgs) {
-      this(baseUrl, orgs, List.of());
+      this(baseUrl, orgs, List.of(), List.of());
+    }
+
+    public DemoCredentials(
+        String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
+      this(baseUrl, orgs, content, List.of());
     }
   }
 
   private final IdentityService identity;
   private final DemoContent content;
   private final DemoIntegrations integrations;
+  private final DemoFlows flows;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
   public DemoSetup(IdentityService identity) {
@@ -60,9 +69,21 @@ public final class DemoSetup {
 
   /** Everything {@code serve --demo} sets up; either part may be null. */
   public DemoSetup(IdentityService identity, DemoContent content, DemoIntegrations integrations) {
+    this(identity, content, integrations, null);
+  }
+
+  /** With {@code flows} (which needs {@code integrations}), the demo flows too. */
+  public DemoSetup(
+      IdentityService identity,
+      DemoContent content,
+      DemoIntegrations integrations,
+      DemoFlows flows) {
+    if (flows != null && integrations == null)
+      throw new IllegalArgumentException("the demo flows use the demo integrations");
     this.identity = identity;
     this.content = content;
     this.integrations = integrations;
+    this.flows = flows;
   }
 
   public DemoCredentials ensure(String baseUrl, Path dataDir) throws IOException {
@@ -102,7 +123,11 @@ public final class DemoSetup {
     if (integrations != null) {
       for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
     }
-    var credentials = new DemoCredentials(baseUrl, orgs, contents);
+    var orgFlows = new ArrayList<DemoFlows.OrgFlows>();
+    if (flows != null) {
+      for (DemoOrg org : orgs) orgFlows.add(flows.ensure(org.orgId(), baseUrl));
+    }
+    var credentials = new DemoCredentials(baseUrl, orgs, contents, orgFlows);
     OwnerOnlyFile.write(
         file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
@@ -184,6 +209,30 @@ public final class DemoSetup {
           .append("\"}\n");
     }
     return sb.toString();
+  }
+
+  /**
+   * How to run the first org's demo flow: a simulated inbound call (until IVRs place calls on a
+   * DNIS) and how to read its trace.
+   */
+  public static String flowGuide(DemoCredentials credentials) {
+    if (credentials.flows().isEmpty()) return "";
+    DemoFlows.OrgFlows f = credentials.flows().get(0);
+    String base = credentials.baseUrl();
+    return "Place a simulated call into the demo flow \""
+        + DemoFlows.FLOW_NAME
+        + "\" (CRM tier -> cached script read from this server's API -> screen pop):\n"
+        + "  EXEC=$(curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
+        + " -d '{\"flowId\":\""
+        + f.flowId()
+        + "\",\"inputData\":{\"Call.Ani\":\"+6591234567\"}}' "
+        + base
+        + "/api/v2/flows/executions | sed -E 's/^[^\"]*\"id\":\"([^\"]+)\".*/\\1/')\n"
+        + "  curl -s -H \"Authorization: Bearer $TOKEN\" "
+        + base
+        + "/api/v2/flows/executions/$EXEC     # outcome, trace, the chosen script\n"
+        + "  ./switchboard load burst --through-flow --local   # 500 calls: naive vs resilient"
+        + " flow\n";
   }
 
   public static String table(DemoCredentials credentials) {

@@ -70,36 +70,58 @@ public final class FlowMetrics {
         .record(durationMs, TimeUnit.MILLISECONDS);
   }
 
-  /** The runtime's data actions, counted and timed per data action. */
+  /**
+   * The runtime's data actions, counted and timed per data action (a cached answer is no call: the
+   * cache sits in front of {@code run}).
+   */
   public FlowRuntime.DataActions instrument(FlowRuntime.DataActions actions) {
-    return (orgId, apiId, inputs, budget) -> {
-      ExecutionReport r;
-      try {
-        r = actions.run(orgId, apiId, inputs, budget);
-      } catch (Problem p) {
-        call(apiId, "error");
-        throw p;
+    return new FlowRuntime.DataActions() {
+      @Override
+      public io.switchboard.server.externalapis.ExternalApi find(String orgId, String apiId) {
+        try {
+          return actions.find(orgId, apiId);
+        } catch (Problem p) {
+          call(apiId, "error");
+          throw p;
+        }
       }
-      String api = tag(apiIds, apiId);
-      Timer latency =
-          Timer.builder("switchboard.dataaction.attempt.latency")
-              .description("Data-action request latency, one sample per request sent")
-              .tag("dataAction", api)
-              .serviceLevelObjectives(BUCKETS)
-              .register(registry);
-      for (ExecutionReport.Attempt a : r.attemptLog())
-        latency.record(a.durationMs(), TimeUnit.MILLISECONDS);
-      call(
-          apiId,
-          r.success()
-              ? "success"
-              : switch (r.error().kind()) {
-                case ExecutionReport.TIMEOUT -> "timeout";
-                case ExecutionReport.CIRCUIT_OPEN -> "circuit-open";
-                default -> "failure";
-              });
-      return r;
+
+      @Override
+      public ExecutionReport run(
+          io.switchboard.server.externalapis.ExternalApi api,
+          tools.jackson.databind.JsonNode inputs,
+          Duration budget) {
+        ExecutionReport r;
+        try {
+          r = actions.run(api, inputs, budget);
+        } catch (Problem p) {
+          call(api.id(), "error");
+          throw p;
+        }
+        record(api.id(), r);
+        return r;
+      }
     };
+  }
+
+  private void record(String apiId, ExecutionReport r) {
+    Timer latency =
+        Timer.builder("switchboard.dataaction.attempt.latency")
+            .description("Data-action request latency, one sample per request sent")
+            .tag("dataAction", tag(apiIds, apiId))
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry);
+    for (ExecutionReport.Attempt a : r.attemptLog())
+      latency.record(a.durationMs(), TimeUnit.MILLISECONDS);
+    call(
+        apiId,
+        r.success()
+            ? "success"
+            : switch (r.error().kind()) {
+              case ExecutionReport.TIMEOUT -> "timeout";
+              case ExecutionReport.CIRCUIT_OPEN -> "circuit-open";
+              default -> "failure";
+            });
   }
 
   private void call(String apiId, String outcome) {

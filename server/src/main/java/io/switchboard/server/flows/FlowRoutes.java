@@ -35,6 +35,11 @@ public final class FlowRoutes implements ApiRoutes {
   private final FlowExecutions executions;
   private final RequestBodies bodies;
 
+  /** The service behind these routes (the composition root hands it to in-process setup). */
+  public FlowService service() {
+    return flows;
+  }
+
   public FlowRoutes(FlowService flows, FlowExecutions executions, RequestBodies bodies) {
     this.flows = flows;
     this.executions = executions;

@@ -211,7 +211,7 @@ class FlowObservabilityIT {
     assertThat(log.get(1).get("status").asInt()).isEqualTo(200);
     assertThat(log.get(1).has("why")).isFalse();
     assertThat(log.get(1).get("durationMs").asLong()).isGreaterThanOrEqualTo(0);
-    assertThat(call.has("cacheHit")).isFalse();
+    assertThat(call.has("cache")).isFalse();
     assertThat(lookup(e).get("durationMs").asLong()).isGreaterThanOrEqualTo(1000);
 
     // Variables changed: old and new; a secret-looking name is redacted on both sides.

@@ -33,6 +33,8 @@ public final class FlowCompiler {
   public static final int MAX_LOOP_COUNT = 1000;
   public static final long MIN_DEADLINE_MS = 100;
   public static final long MAX_DEADLINE_MS = 120_000;
+  public static final long MIN_CACHE_TTL_MS = 1000;
+  public static final long MAX_CACHE_TTL_MS = 3_600_000;
   public static final Map<String, VarType> CALL_VARIABLES =
       Map.of(
           "Call.Ani",
@@ -463,11 +465,12 @@ public final class FlowCompiler {
   }
 
   private Action callData(Mapping m, String name, String path) {
-    keys(m, path, Set.of("name", "timeout", "category", "outputs"), IGNORED_ACTION_KEYS);
+    keys(m, path, Set.of("name", "timeout", "cache", "category", "outputs"), IGNORED_ACTION_KEYS);
     Long timeout =
         m.get("timeout") == null
             ? null
             : duration(m.get("timeout"), path + "/timeout", 100, MAX_DEADLINE_MS);
+    Long cacheTtl = m.get("cache") == null ? null : cacheTtl(m.get("cache"), path + "/cache");
     String id = null;
     String actionName = null;
     var inputs = new LinkedHashMap<String, Value>();
@@ -546,10 +549,60 @@ public final class FlowCompiler {
         inputs,
         outputs,
         timeout,
+        cacheTtl,
         outs.getOrDefault("success", List.of()),
         outs.getOrDefault("failure", List.of()),
         outs.getOrDefault("timeout", List.of()));
   }
+
+  /**
+   * A Switchboard extension: {@code cache: {ttl: {lit: {seconds: 60}}}} (any duration literal) or
+   * the short {@code cache: {ttl: 60s}} ({@code ms}, {@code s}, {@code m}); 1 s..1 h.
+   */
+  private Long cacheTtl(SourceNode node, String path) {
+    Mapping cm = mapping(node, path);
+    if (cm == null) return null;
+    keys(cm, path, Set.of("ttl"), Set.of());
+    SourceNode ttl = cm.get("ttl");
+    if (ttl == null) {
+      error(path, cm, "cache needs a ttl, e.g. cache: {ttl: {lit: {seconds: 60}}} or {ttl: 60s}");
+      return null;
+    }
+    if (ttl instanceof Scalar s && s.value() instanceof String text) {
+      Matcher short_ = SHORT_DURATION.matcher(text.trim());
+      if (!short_.matches()) {
+        error(
+            path + "/ttl",
+            s,
+            "'" + text + "' is not a duration: write 60s, 500ms, 5m or {lit: {seconds: 60}}");
+        return null;
+      }
+      long n = Long.parseLong(short_.group(1));
+      long ms =
+          switch (short_.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            default -> n * 60_000;
+          };
+      if (ms < MIN_CACHE_TTL_MS || ms > MAX_CACHE_TTL_MS) {
+        error(
+            path + "/ttl",
+            s,
+            "the cache ttl must be between "
+                + MIN_CACHE_TTL_MS
+                + " ms and "
+                + MAX_CACHE_TTL_MS
+                + " ms, got "
+                + ms
+                + " ms");
+        return null;
+      }
+      return ms;
+    }
+    return duration(ttl, path + "/ttl", MIN_CACHE_TTL_MS, MAX_CACHE_TTL_MS);
+  }
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   private Action switchAction(Mapping m, String name, String path) {
     keys(m, path, Set.of("name", "evaluate"), IGNORED_ACTION_KEYS);

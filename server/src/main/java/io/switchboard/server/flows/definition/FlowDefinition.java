@@ -73,6 +73,7 @@ public record FlowDefinition(
       Map<String, Value> inputs,
       Map<String, String> successOutputs,
       Long timeoutMillis,
+      Long cacheTtlMillis,
       List<Action> success,
       List<Action> failure,
       List<Action> timeout)

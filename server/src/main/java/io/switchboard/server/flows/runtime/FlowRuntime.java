@@ -2,6 +2,7 @@ package io.switchboard.server.flows.runtime;
 
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.externalapis.ExecutionReport;
+import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.flows.definition.Expressions;
 import io.switchboard.server.flows.definition.FlowCompiler;
 import io.switchboard.server.flows.definition.FlowDefinition;
@@ -29,13 +30,13 @@ public final class FlowRuntime {
   public static final int MAX_ACTIONS_PER_EXECUTION = 10_000;
   public static final int MAX_TRACE_ENTRIES = 1000;
 
-  /**
-   * Runs an org's data action (an external API) within a budget; throws {@code Problem} when it
-   * cannot start.
-   */
-  @FunctionalInterface
+  /** An org's data actions (external APIs) and how one is run. */
   public interface DataActions {
-    ExecutionReport run(String orgId, String externalApiId, JsonNode inputs, Duration budget);
+    /** The org's external API; throws {@code Problem} not-found when it is gone. */
+    ExternalApi find(String orgId, String externalApiId);
+
+    /** Runs {@code api} within {@code budget}; throws {@code Problem} when it cannot start. */
+    ExecutionReport run(ExternalApi api, JsonNode inputs, Duration budget);
   }
 
   public enum Outcome {
@@ -60,10 +61,12 @@ public final class FlowRuntime {
 
   private final Expressions expressions;
   private final DataActions dataActions;
+  private final CallDataCache cache;
 
-  public FlowRuntime(Expressions expressions, DataActions dataActions) {
+  public FlowRuntime(Expressions expressions, DataActions dataActions, CallDataCache cache) {
     this.expressions = expressions;
     this.dataActions = dataActions;
+    this.cache = cache;
   }
 
   /**
@@ -324,9 +327,24 @@ public final class FlowRuntime {
       long budget = c.timeoutMillis() == null ? left : Math.min(left, c.timeoutMillis());
       if (budget <= 0) throw new Stop(Outcome.DEADLINE, "the deadline passed before " + c.path());
       ExecutionReport report;
+      String cacheUse = null;
       try {
         if (c.dataActionId() == null) throw Problem.notFound("External API", c.dataActionName());
-        report = dataActions.run(orgId, c.dataActionId(), inputs, Duration.ofMillis(budget));
+        ExternalApi api = dataActions.find(orgId, c.dataActionId());
+        if (c.cacheTtlMillis() == null) {
+          report = dataActions.run(api, inputs, Duration.ofMillis(budget));
+        } else {
+          CallDataCache.Answer answer =
+              cache.get(
+                  orgId,
+                  api,
+                  inputs,
+                  c.cacheTtlMillis(),
+                  budget,
+                  () -> dataActions.run(api, inputs, Duration.ofMillis(budget)));
+          report = answer.report();
+          cacheUse = answer.use();
+        }
       } catch (Problem p) {
         entry.dataAction =
             new Trace.DataActionCall(
@@ -359,7 +377,7 @@ public final class FlowRuntime {
               f == null ? null : f.detail(),
               report.circuit(),
               report.attemptLog().isEmpty() ? null : report.attemptLog(),
-              null);
+              cacheUse);
       if (f != null) {
         boolean timedOut = ExecutionReport.TIMEOUT.equals(f.kind());
         if (timedOut && System.nanoTime() >= deadline) {

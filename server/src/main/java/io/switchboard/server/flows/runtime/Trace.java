@@ -58,8 +58,9 @@ public record Trace(
    * A data action's execution: {@code attempts} requests sent (retries included), the last {@code
    * status}, the budget it was given and the engine's error kind when it failed ({@code
    * circuit-open}: the breaker was open and nothing was sent); {@code attemptLog} each request
-   * (status or error kind, duration, the wait that followed and why); {@code cacheHit} true when
-   * the answer came from the callData response cache (absent when no cache is set).
+   * (status or error kind, duration, the wait that followed and why). {@code cache} (only with
+   * {@code cache: {ttl}}): {@code miss} (this execution made the call), {@code hit} (a stored
+   * answer, no request) or {@code joined} (waited for the same call in flight).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record DataActionCall(
@@ -73,7 +74,7 @@ public record Trace(
       String errorDetail,
       String circuit,
       List<ExecutionReport.Attempt> attemptLog,
-      Boolean cacheHit) {}
+      String cache) {}
 
   public record ScreenPop(String scriptId, String scriptName, Map<String, JsonNode> inputs) {}
 }
