@@ -305,7 +305,12 @@ public final class Switchboard implements AutoCloseable {
                                   SettingKeys.TOKEN_ATTEMPTS_PER_MINUTE, 0, 1_000_000)))),
                   new UsersRoutes(users, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
-                  new ConversationRoutes(conversations, bodies, idempotency, inboundCalls),
+                  new ConversationRoutes(
+                      conversations,
+                      bodies,
+                      idempotency,
+                      inboundCalls,
+                      (org, queue) -> queueStore.find(org, queue).isPresent()),
                   new WrapupRoutes(wrapups, bodies, idempotency),
                   new ScriptRoutes(scripts, bodies),
                   new SessionRoutes(sessions, bodies, idempotency),
