@@ -349,7 +349,12 @@ public final class Switchboard implements AutoCloseable {
                   new AuthorizationRoutes(roles, users, bodies),
                   new UsersRoutes(users, roles, bodies),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
-                  new ConversationRoutes(conversations, bodies, idempotency, inboundCalls),
+                  new ConversationRoutes(
+                      conversations,
+                      bodies,
+                      idempotency,
+                      inboundCalls,
+                      (org, queue) -> queueStore.find(org, queue).isPresent()),
                   new WrapupRoutes(wrapups, bodies, idempotency),
                   new ScriptRoutes(scripts, bodies),
                   new SessionRoutes(sessions, bodies, idempotency),

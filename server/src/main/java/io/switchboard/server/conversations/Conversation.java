@@ -19,6 +19,14 @@ public record Conversation(
     return participants.stream().filter(p -> p.id().equals(participantId)).findFirst();
   }
 
+  /**
+   * Whether an agent placed this call (an outbound call starts with the agent's participant; an
+   * inbound one with the customer's).
+   */
+  public boolean outbound() {
+    return !participants.isEmpty() && participants.getFirst().isAgent();
+  }
+
   /** The latest agent participant of this user, if the user took part. */
   public Optional<Participant> agentParticipant(String userId) {
     return participants.reversed().stream()

@@ -2,6 +2,8 @@ package io.switchboard.server.conversations;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.switchboard.server.errors.Checks;
+import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -9,28 +11,64 @@ import io.switchboard.server.http.Scope;
 import io.switchboard.server.idempotency.Idempotency;
 import io.switchboard.server.identity.Scopes;
 
-/** Call conversations: create (idempotent), read, participant PATCH, disconnect. */
+/**
+ * Call conversations: create (idempotent), read, participant PATCH, disconnect. {@code POST
+ * /conversations/calls} takes two forms: ours (an inbound call {@code from} a customer {@code to} a
+ * number, with an optional agent) and Genesys's CreateCallRequest (an outbound call an agent places
+ * to {@code phoneNumber}).
+ */
 public final class ConversationRoutes implements ApiRoutes {
   private final ConversationService conversations;
   private final RequestBodies bodies;
   private final Idempotency idempotency;
   private final InboundCallRouter router;
+  private final KnownQueues queues;
 
   public ConversationRoutes(
       ConversationService conversations, RequestBodies bodies, Idempotency idempotency) {
-    this(conversations, bodies, idempotency, InboundCallRouter.NONE);
+    this(conversations, bodies, idempotency, InboundCallRouter.NONE, KnownQueues.NONE);
   }
 
-  /** {@code router}: calls without an agent to a routed number (an IVR's DNIS) go there. */
+  /**
+   * {@code router}: calls without an agent to a routed number (an IVR's DNIS) go there; {@code
+   * queues}: the queues an outbound call may be placed on behalf of ({@code callFromQueueId}).
+   */
   public ConversationRoutes(
       ConversationService conversations,
       RequestBodies bodies,
       Idempotency idempotency,
-      InboundCallRouter router) {
+      InboundCallRouter router,
+      KnownQueues queues) {
     this.conversations = conversations;
     this.bodies = bodies;
     this.idempotency = idempotency;
     this.router = router;
+    this.queues = queues;
+  }
+
+  /**
+   * Both forms of {@code POST /conversations/calls}. Ours: {@code from}, {@code to}, {@code
+   * agentId}, {@code attributes}. Genesys's CreateCallRequest: {@code phoneNumber} (required),
+   * {@code callerId}, {@code callerIdName}, {@code callFromQueueId}, {@code callUserId}; the
+   * destinations other than a phone number ({@code callQueueId}, {@code participants}, {@code
+   * conversationIds}) are refused. Genesys's other fields are ignored.
+   */
+  public record CallRequest(
+      String from,
+      String to,
+      String agentId,
+      java.util.Map<String, String> attributes,
+      String phoneNumber,
+      String callerId,
+      String callerIdName,
+      String callFromQueueId,
+      String callQueueId,
+      String callUserId,
+      java.util.List<String> conversationIds,
+      java.util.List<tools.jackson.databind.JsonNode> participants) {
+    boolean outbound() {
+      return phoneNumber != null;
+    }
   }
 
   /** The Genesys MediaParticipantRequest, reduced to what a call here can change. */
@@ -42,10 +80,14 @@ public final class ConversationRoutes implements ApiRoutes {
         "/api/v2/conversations/calls",
         idempotency.wrap(this::createCall),
         Scope.write(Scopes.CONVERSATIONS));
-    routes.get("/api/v2/conversations/calls/{id}", this::get, Scope.read(Scopes.CONVERSATIONS));
+    routes.get("/api/v2/conversations/calls/{id}", this::getCall, Scope.read(Scopes.CONVERSATIONS));
     routes.get("/api/v2/conversations/{id}", this::get, Scope.read(Scopes.CONVERSATIONS));
     routes.patch(
         "/api/v2/conversations/{cid}/participants/{pid}",
+        this::patchParticipant,
+        Scope.write(Scopes.CONVERSATIONS));
+    routes.patch(
+        "/api/v2/conversations/calls/{cid}/participants/{pid}",
         this::patchParticipant,
         Scope.write(Scopes.CONVERSATIONS));
     routes.post(
@@ -55,8 +97,17 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   private void createCall(Context ctx) {
-    var call = bodies.read(ctx, ConversationService.NewCall.class);
+    var body = bodies.read(ctx, CallRequest.class);
     String org = Requests.principal(ctx).orgId();
+    if (body.outbound()) {
+      Conversation c = conversations.placeCall(org, outbound(org, body));
+      ctx.status(200)
+          .header("Location", "/api/v2/conversations/calls/" + c.id())
+          .json(ConversationViews.CreateCallView.of(c));
+      return;
+    }
+    var call =
+        new ConversationService.NewCall(body.from(), body.to(), body.agentId(), body.attributes());
     Conversation c =
         call.agentId() != null
             ? conversations.createCall(org, call)
@@ -64,6 +115,42 @@ public final class ConversationRoutes implements ApiRoutes {
     ctx.status(201)
         .header("Location", "/api/v2/conversations/" + c.id())
         .json(ConversationViews.ConversationView.of(c));
+  }
+
+  /**
+   * The outbound call of a CreateCallRequest. The agent placing it is {@code callUserId} (or our
+   * {@code agentId}): a client-credentials token speaks for no user, so it names the agent.
+   */
+  private ConversationService.OutboundCall outbound(String org, CallRequest body) {
+    if (body.from() != null || body.to() != null)
+      throw Problem.invalid(
+          "phoneNumber", "give phoneNumber (an outbound call) or from and to (an inbound call)");
+    if (body.callQueueId() != null)
+      throw Problem.invalid("callQueueId", "calling a queue is not supported; give phoneNumber");
+    if (body.participants() != null && !body.participants().isEmpty())
+      throw Problem.invalid("participants", "conference calls are not supported");
+    if (body.conversationIds() != null && !body.conversationIds().isEmpty())
+      throw Problem.invalid("conversationIds", "merging conversations is not supported");
+    if (body.callUserId() != null
+        && body.agentId() != null
+        && !body.callUserId().equals(body.agentId()))
+      throw Problem.invalid("callUserId", "names another agent than agentId");
+    String agent = body.callUserId() != null ? body.callUserId() : body.agentId();
+    String queue = Checks.optionalText("callFromQueueId", body.callFromQueueId(), 36);
+    if (queue != null && !queues.exists(org, queue))
+      throw new Problem(
+          Problem.Kind.INVALID,
+          "invalid.value",
+          "callFromQueueId: " + queue + " is not a queue of this organization",
+          java.util.Map.of("field", "callFromQueueId"));
+    return new ConversationService.OutboundCall(
+        body.phoneNumber(), body.callerId(), agent, queue, body.attributes());
+  }
+
+  private void getCall(Context ctx) {
+    ctx.json(
+        ConversationViews.CallConversationView.of(
+            conversations.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
   }
 
   private void get(Context ctx) {

@@ -23,6 +23,20 @@ public final class ConversationService {
 
   public record NewCall(String from, String to, String agentId, Map<String, String> attributes) {}
 
+  /**
+   * An outbound call the agent places to {@code phoneNumber}, shown to it as {@code callerId}, on
+   * behalf of {@code queueId} when given (a queue of the org, checked by the caller).
+   */
+  public record OutboundCall(
+      String phoneNumber,
+      String callerId,
+      String agentId,
+      String queueId,
+      Map<String, String> attributes) {}
+
+  /** The ANI of an outbound call placed without a caller id. */
+  public static final String ANONYMOUS = "anonymous";
+
   private final ConversationStore store;
   private final UserService users;
   private final WrapupService wrapups;
@@ -103,6 +117,71 @@ public final class ConversationService {
             now,
             null,
             List.copyOf(participants));
+    store.inTransaction(h -> {
+      store.insert(h, conversation);
+      return null;
+    });
+    return conversation;
+  }
+
+  /**
+   * An outbound call: the agent (who placed it) is connected, the customer at {@code phoneNumber}
+   * is alerting until it is connected (answers) or disconnected. The agent comes first, which is
+   * what makes the conversation outbound ({@link Conversation#outbound()}).
+   */
+  public Conversation placeCall(String orgId, OutboundCall call) {
+    String to = Checks.requiredText("phoneNumber", call.phoneNumber(), 200);
+    String from =
+        call.callerId() == null ? ANONYMOUS : Checks.requiredText("callerId", call.callerId(), 200);
+    Map<String, String> attributes = attributes(call.attributes());
+    String agentId = Checks.requiredText("callUserId", call.agentId(), 36);
+    User agent =
+        users
+            .find(orgId, agentId)
+            .orElseThrow(() ->
+                new Problem(
+                    Problem.Kind.INVALID,
+                    "invalid.value",
+                    "callUserId: " + agentId + " is not a user of this organization",
+                    Map.of("field", "callUserId")));
+    Instant now = clock.instant();
+    String id = UUID.randomUUID().toString();
+    var participants =
+        List.of(
+            new Participant(
+                UUID.randomUUID().toString(),
+                id,
+                0,
+                Participant.AGENT,
+                agent.id(),
+                agent.name(),
+                from,
+                CallState.CONNECTED,
+                UUID.randomUUID().toString(),
+                Map.of(),
+                now,
+                now,
+                null,
+                null,
+                call.queueId()),
+            new Participant(
+                UUID.randomUUID().toString(),
+                id,
+                1,
+                Participant.CUSTOMER,
+                null,
+                to,
+                to,
+                CallState.ALERTING,
+                UUID.randomUUID().toString(),
+                attributes,
+                now,
+                null,
+                null,
+                null));
+    var conversation =
+        new Conversation(
+            id, orgId, Conversation.derive(participants), from, to, now, null, participants);
     store.inTransaction(h -> {
       store.insert(h, conversation);
       return null;

@@ -77,8 +77,8 @@ public final class ConversationStore {
     h.createUpdate(
             "insert into conversation_participants (id, conversation_id, org_id, seq, purpose,"
                 + " user_id, name, address, state, call_id, attributes, start_time, connected_time,"
-                + " end_time) values (:id, :conversation, :org, :seq, :purpose, :user, :name,"
-                + " :address, :state, :call, :attributes, :start, :connected, :end)")
+                + " end_time, queue_id) values (:id, :conversation, :org, :seq, :purpose, :user,"
+                + " :name, :address, :state, :call, :attributes, :start, :connected, :end, :queue)")
         .bind("id", p.id())
         .bind("conversation", p.conversationId())
         .bind("org", orgId)
@@ -97,6 +97,7 @@ public final class ConversationStore {
         .bind("start", Times.db(p.startTime()))
         .bind("connected", Times.db(p.connectedTime()))
         .bind("end", Times.db(p.endTime()))
+        .bind("queue", p.queueId())
         .execute();
   }
 
@@ -189,7 +190,8 @@ public final class ConversationStore {
         Times.read(rs, "start_time"),
         Times.read(rs, "connected_time"),
         Times.read(rs, "end_time"),
-        wrapup);
+        wrapup,
+        rs.getString("queue_id"));
   }
 
   public void updateParticipant(Handle h, Participant p) {

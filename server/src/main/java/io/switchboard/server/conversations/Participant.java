@@ -18,7 +18,42 @@ public record Participant(
     Instant startTime,
     Instant connectedTime,
     Instant endTime,
-    Wrapup wrapup) {
+    Wrapup wrapup,
+    String queueId) {
+
+  /** A participant of no queue. */
+  public Participant(
+      String id,
+      String conversationId,
+      int seq,
+      String purpose,
+      String userId,
+      String name,
+      String address,
+      CallState state,
+      String callId,
+      Map<String, String> attributes,
+      Instant startTime,
+      Instant connectedTime,
+      Instant endTime,
+      Wrapup wrapup) {
+    this(
+        id,
+        conversationId,
+        seq,
+        purpose,
+        userId,
+        name,
+        address,
+        state,
+        callId,
+        attributes,
+        startTime,
+        connectedTime,
+        endTime,
+        wrapup,
+        null);
+  }
 
   public static final String CUSTOMER = "customer";
   public static final String AGENT = "agent";
@@ -42,7 +77,8 @@ public record Participant(
         startTime,
         connected,
         ended,
-        wrapup);
+        wrapup,
+        queueId);
   }
 
   Participant withWrapup(Wrapup w) {
@@ -60,6 +96,7 @@ public record Participant(
         startTime,
         connectedTime,
         endTime,
-        w);
+        w,
+        queueId);
   }
 }

@@ -45,6 +45,10 @@ public final class WrapupRoutes implements ApiRoutes {
         "/api/v2/conversations/{cid}/participants/{pid}/wrapup",
         this::get,
         Scope.read(Scopes.CONVERSATIONS));
+    routes.get(
+        "/api/v2/conversations/calls/{cid}/participants/{pid}/wrapup",
+        this::get,
+        Scope.read(Scopes.CONVERSATIONS));
     routes.post(
         "/api/v2/integrations/scripting/interactions/{interactionId}/wrapup",
         idempotency.wrap(this::recordForInteraction),

@@ -236,7 +236,8 @@ public final class Acd implements AutoCloseable {
             now,
             now,
             null,
-            null));
+            null,
+            call.queueId()));
     String sessionId = null;
     String detail = null;
     if (call.screenPop() != null) {

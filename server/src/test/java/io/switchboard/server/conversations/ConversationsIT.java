@@ -53,7 +53,23 @@ class ConversationsIT extends TwoOrgServer {
     assertThat(agent.get("calls").get(0).get("state").asString()).isEqualTo("alerting");
 
     assertThat(api.get("/api/v2/conversations/" + id, token).json()).isEqualTo(c);
-    assertThat(api.get("/api/v2/conversations/calls/" + id, token).json()).isEqualTo(c);
+    assertThat(customer.get("participantType").asString()).isEqualTo("External");
+    assertThat(agent.get("participantType").asString()).isEqualTo("Internal");
+    assertThat(agent.get("ani").asString()).isEqualTo("tel:+15550100");
+    assertThat(agent.get("dnis").asString()).isEqualTo("tel:+15550199");
+    assertThat(agent.get("calls").get(0).get("direction").asString()).isEqualTo("inbound");
+    // The /calls read is Genesys's CallConversation: the same participants, flat.
+    JsonNode call = api.get("/api/v2/conversations/calls/" + id, token).json();
+    assertThat(call.get("selfUri").asString()).isEqualTo("/api/v2/conversations/calls/" + id);
+    assertThat(call.get("participants")).hasSize(2);
+    JsonNode flat = call.get("participants").get(1);
+    assertThat(flat.get("id").asString()).isEqualTo(agent.get("id").asString());
+    assertThat(flat.get("state").asString()).isEqualTo("alerting");
+    assertThat(flat.get("direction").asString()).isEqualTo("inbound");
+    assertThat(flat.get("user").get("id").asString()).isEqualTo(agentId);
+    assertThat(flat.get("ani").asString()).isEqualTo("tel:+15550100");
+    assertThat(flat.get("dnis").asString()).isEqualTo("tel:+15550199");
+    assertThat(flat.has("calls")).isFalse();
   }
 
   @Test

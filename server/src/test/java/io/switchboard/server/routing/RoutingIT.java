@@ -119,6 +119,13 @@ class RoutingIT {
     assertThat(exec.get("status").asString()).isEqualTo("COMPLETED");
     assertThat(exec.get("routing").get("queue").get("name").asString()).isEqualTo("Support");
     assertThat(exec.get("routing").get("agent").get("id").asString()).isEqualTo(o.agentA());
+    // The agent's participant carries the queue the call came from, in both read shapes.
+    String queueId = exec.get("routing").get("queue").get("id").asString();
+    assertThat(rs.awaitAgent(call1).get("queueId").asString()).isEqualTo(queueId);
+    JsonNode flat = api.get("/api/v2/conversations/calls/" + call1, rs.token).json();
+    assertThat(flat.get("participants").get(1).get("queue").get("id").asString())
+        .isEqualTo(queueId);
+    assertThat(flat.get("participants").get(0).get("dnis").asString()).isEqualTo(o.dnis());
     assertThat(exec.get("routing").get("session").get("id").asString())
         .isEqualTo(session.get("id").asString());
     var trace = api.get(exec.get("selfUri").asString(), rs.token);
