@@ -58,10 +58,14 @@ final class ClientCore implements AutoCloseable {
   private final ConditionalCache publishedCache;
   private final SessionBatcher sessionBatcher;
   private final int updateAttempts;
+  private final RateLimitPacer pacer;
 
   /** What the resource APIs add on top of plain calls. */
   record Features(
-      Duration publishedScriptFreshness, SessionBatching sessionBatching, int updateAttempts) {}
+      Duration publishedScriptFreshness,
+      SessionBatching sessionBatching,
+      int updateAttempts,
+      boolean pacing) {}
 
   ClientCore(
       URI baseUri,
@@ -107,6 +111,7 @@ final class ClientCore implements AutoCloseable {
             ? new SessionBatcher(this, batching.window(), batching.maxBatch())
             : null;
     this.updateAttempts = features.updateAttempts();
+    this.pacer = features.pacing() ? new RateLimitPacer(clock, counters) : null;
   }
 
   ConditionalCache publishedCache() {
@@ -209,14 +214,46 @@ final class ClientCore implements AutoCloseable {
                 // The token is had before the breaker's permit is taken: fetching one takes a
                 // permit of its own.
                 String token = tokens.token(deadline);
-                return guarded(
-                    request,
-                    attempts,
-                    () -> sendOnce(request, token, deadline, attempts, progress));
+                RateLimitPacer.Ticket ticket = pace(request, deadline, attempts);
+                try {
+                  return guarded(
+                      request,
+                      attempts,
+                      () -> sendOnce(request, token, deadline, attempts, progress, ticket));
+                } finally {
+                  if (ticket != null) ticket.cancel(); // no-op once the answer completed it
+                }
               });
       return last.result();
     } catch (SwitchboardException e) {
       throw e.describing(request.idempotencyKey(), mayHaveLanded(request, attempts));
+    }
+  }
+
+  /**
+   * Waits for the request's turn under the server's announced limit (null when pacing is off or the
+   * path is not rate limited); gives up at once, nothing sent, when the turn would come after the
+   * deadline.
+   */
+  private RateLimitPacer.Ticket pace(ApiRequest request, Instant deadline, List<Attempt> attempts) {
+    if (pacer == null || !request.path().startsWith("/api/v2/")) return null;
+    try {
+      return pacer.acquire(
+          request.path(),
+          request.method().equals("GET") && request.headers().containsKey("If-None-Match"),
+          deadline);
+    } catch (RateLimitPacer.TooLate e) {
+      counters.pacerRefusals.increment();
+      throw new DeadlineExceededException(
+          describe(request)
+              + " not sent: its turn under the server's announced rate limit comes "
+              + e.wait.toMillis()
+              + " ms from now, past the deadline",
+          attempts,
+          null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SwitchboardException("interrupted while pacing " + describe(request), e);
     }
   }
 
@@ -241,11 +278,17 @@ final class ClientCore implements AutoCloseable {
       String token,
       Instant deadline,
       List<Attempt> attempts,
-      Progress progress) {
+      Progress progress,
+      RateLimitPacer.Ticket ticket) {
     progress.tries++;
     counters.requests.increment();
     if (!attempts.isEmpty()) counters.retries.increment();
     Outcome outcome = attempt(request, token, deadline);
+    if (ticket != null) {
+      if (outcome.response() != null)
+        ticket.complete(outcome.response().statusCode(), outcome.response().headers());
+      else ticket.complete(0, null);
+    }
     if (outcome.response() != null) {
       HttpResponse<byte[]> response = outcome.response();
       int status = response.statusCode();

@@ -229,6 +229,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private Duration publishedScriptFreshness = Duration.ofSeconds(1);
     private SessionBatching sessionBatching = SessionBatching.DEFAULT;
     private int updateAttempts = 25;
+    private boolean pacing = true;
 
     private Builder() {}
 
@@ -312,6 +313,18 @@ public final class SwitchboardClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether requests are paced to the rate limit the server announces (default on). On, each
+     * request waits for its turn under the bucket the server names in {@code RateLimit-Policy} and
+     * {@code RateLimit}, so a burst is spread out here instead of meeting 429s there; a call whose
+     * turn would come after its deadline fails at once with {@link DeadlineExceededException},
+     * nothing sent. Off, requests go out at once and 429s are retried after {@code Retry-After}.
+     */
+    public Builder rateLimitPacing(boolean enabled) {
+      this.pacing = enabled;
+      return this;
+    }
+
     /** Share an existing {@link HttpClient} (the client will not close it). */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
@@ -329,7 +342,8 @@ public final class SwitchboardClient implements AutoCloseable {
               ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
               : httpClient;
       var features =
-          new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
+          new ClientCore.Features(
+              publishedScriptFreshness, sessionBatching, updateAttempts, pacing);
       var core =
           new ClientCore(
               base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
