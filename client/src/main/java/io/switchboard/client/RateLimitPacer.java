@@ -225,8 +225,8 @@ final class RateLimitPacer {
 
   /** Follows the server's word on the bucket it named (caller holds the lock). */
   private void learn(String family, int status, HttpHeaders headers) {
-    Optional<String> policy = headers.firstValue("RateLimit-Policy");
-    if (policy.isEmpty()) {
+    Optional<Announced> told = announced(headers);
+    if (told.isEmpty()) {
       // A 2xx without rate-limit headers: no bucket applies to this family any more (all limits
       // off).
       if (status >= 200 && status < 300) {
@@ -237,24 +237,10 @@ final class RateLimitPacer {
       }
       return;
     }
-    Matcher p = ITEM.matcher(policy.get());
-    if (!p.find()) return;
-    String name = p.group(1);
-    Map<String, Long> params = params(p.group(2));
-    Long quota = params.get("q");
-    Long window = params.get("w");
-    if (quota == null || window == null || quota <= 0 || window <= 0) return;
-    long remaining = quota;
-    Optional<String> state = headers.firstValue("RateLimit");
-    if (state.isPresent()) {
-      Matcher s = ITEM.matcher(state.get());
-      while (s.find()) {
-        if (s.group(1).equals(name)) {
-          remaining = params(s.group(2)).getOrDefault("r", quota);
-          break;
-        }
-      }
-    }
+    String name = told.get().name();
+    long quota = told.get().quota();
+    long window = told.get().windowSeconds();
+    long remaining = told.get().remaining();
     learned = true;
     if (name.startsWith("group:")) familyGroups.put(family, name);
     long now = nanos();
@@ -269,6 +255,52 @@ final class RateLimitPacer {
     b.windowSeconds = window;
     b.refill(now);
     b.tokens = Math.min(b.tokens, Math.min(quota, remaining) - b.outstanding);
+  }
+
+  /** What one answer says about the bucket with the least room. */
+  record Announced(String name, long quota, long windowSeconds, long remaining) {}
+
+  /**
+   * The bucket an answer names: {@code RateLimit-Policy} and {@code RateLimit}
+   * (draft-ietf-httpapi-ratelimit-headers-10, as Switchboard sends them), else Genesys's {@code
+   * inin-ratelimit-allowed} and {@code inin-ratelimit-count} (a per-minute limit, unnamed).
+   */
+  static Optional<Announced> announced(HttpHeaders headers) {
+    Optional<String> policy = headers.firstValue("RateLimit-Policy");
+    if (policy.isPresent()) {
+      Matcher p = ITEM.matcher(policy.get());
+      if (!p.find()) return Optional.empty();
+      String name = p.group(1);
+      Map<String, Long> params = params(p.group(2));
+      Long quota = params.get("q");
+      Long window = params.get("w");
+      if (quota == null || window == null || quota <= 0 || window <= 0) return Optional.empty();
+      long remaining = quota;
+      Optional<String> state = headers.firstValue("RateLimit");
+      if (state.isPresent()) {
+        Matcher s = ITEM.matcher(state.get());
+        while (s.find()) {
+          if (s.group(1).equals(name)) {
+            remaining = params(s.group(2)).getOrDefault("r", quota);
+            break;
+          }
+        }
+      }
+      return Optional.of(new Announced(name, quota, window, remaining));
+    }
+    Optional<Long> allowed = number(headers.firstValue("inin-ratelimit-allowed"));
+    Optional<Long> count = number(headers.firstValue("inin-ratelimit-count"));
+    if (allowed.isEmpty() || allowed.get() <= 0) return Optional.empty();
+    return Optional.of(
+        new Announced("inin", allowed.get(), 60, Math.max(0, allowed.get() - count.orElse(0L))));
+  }
+
+  private static Optional<Long> number(Optional<String> value) {
+    try {
+      return value.map(v -> Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private static Map<String, Long> params(String text) {

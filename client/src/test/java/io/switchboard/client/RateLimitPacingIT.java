@@ -172,4 +172,34 @@ class RateLimitPacingIT {
         .isEqualTo("agent-scripting");
     assertThat(RateLimitPacer.family("/api/v2/users")).isEqualTo("users");
   }
+
+  @Test
+  void theAnnouncedBucketIsReadFromEitherHeaderStyle() {
+    assertThat(
+            RateLimitPacer.announced(
+                headers(
+                    Map.of(
+                        "RateLimit-Policy", "\"group:sessions\";q=20;w=60",
+                        "RateLimit", "\"group:sessions\";r=3;t=2",
+                        "inin-ratelimit-allowed", "20",
+                        "inin-ratelimit-count", "17"))))
+        .contains(new RateLimitPacer.Announced("group:sessions", 20, 60, 3));
+    // A full bucket has no RateLimit header: r is the quota.
+    assertThat(
+            RateLimitPacer.announced(headers(Map.of("RateLimit-Policy", "\"token\";q=300;w=60"))))
+        .contains(new RateLimitPacer.Announced("token", 300, 60, 300));
+    // Genesys Cloud's own headers: a per-minute limit without a name.
+    assertThat(
+            RateLimitPacer.announced(
+                headers(Map.of("inin-ratelimit-allowed", "300", "inin-ratelimit-count", "299"))))
+        .contains(new RateLimitPacer.Announced("inin", 300, 60, 1));
+    assertThat(RateLimitPacer.announced(headers(Map.of("RateLimit-Policy", "garbage")))).isEmpty();
+    assertThat(RateLimitPacer.announced(headers(Map.of()))).isEmpty();
+  }
+
+  static java.net.http.HttpHeaders headers(Map<String, String> values) {
+    var map = new java.util.HashMap<String, List<String>>();
+    values.forEach((k, v) -> map.put(k, List.of(v)));
+    return java.net.http.HttpHeaders.of(map, (a, b) -> true);
+  }
 }
