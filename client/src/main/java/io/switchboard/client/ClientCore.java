@@ -205,6 +205,12 @@ final class ClientCore implements AutoCloseable {
    * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   ApiResponse send(ApiRequest request, Instant deadline) {
+    return send(request, deadline, retry);
+  }
+
+  /** {@link #send(ApiRequest, Instant)} with this call's own retry settings. */
+  ApiResponse send(ApiRequest request, Instant deadline, RetrySettings override) {
+    RetrySettings retry = override != null ? override : this.retry;
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
     try {
@@ -219,7 +225,7 @@ final class ClientCore implements AutoCloseable {
                   return guarded(
                       request,
                       attempts,
-                      () -> sendOnce(request, token, deadline, attempts, progress, ticket));
+                      () -> sendOnce(request, token, deadline, attempts, progress, ticket, retry));
                 } finally {
                   if (ticket != null) ticket.cancel(); // no-op once the answer completed it
                 }
@@ -279,7 +285,8 @@ final class ClientCore implements AutoCloseable {
       Instant deadline,
       List<Attempt> attempts,
       Progress progress,
-      RateLimitPacer.Ticket ticket) {
+      RateLimitPacer.Ticket ticket,
+      RetrySettings retry) {
     progress.tries++;
     counters.requests.increment();
     if (!attempts.isEmpty()) counters.retries.increment();
@@ -322,7 +329,7 @@ final class ClientCore implements AutoCloseable {
       Duration wait =
           retryAfter(response)
               .map(after -> spreadAbove(after, deadline))
-              .orElseGet(() -> jitter(retryNumber));
+              .orElseGet(() -> jitter(retry, retryNumber));
       attempts.add(new Attempt(status, error.code(), wait));
       return Step.again(
           wait,
@@ -356,7 +363,7 @@ final class ClientCore implements AutoCloseable {
               failure),
           true);
     }
-    Duration wait = jitter(progress.tries - 1);
+    Duration wait = jitter(retry, progress.tries - 1);
     attempts.add(new Attempt(0, "connection.failed", wait));
     return Step.again(wait, tooLate(request, wait, attempts, failure), true);
   }
@@ -437,7 +444,7 @@ final class ClientCore implements AutoCloseable {
    * Full jitter: a uniform wait between zero and {@code min(maxBackoff, baseBackoff *
    * 2^retryNumber)}.
    */
-  private Duration jitter(int retryNumber) {
+  private static Duration jitter(RetrySettings retry, int retryNumber) {
     long cap =
         Math.min(
             retry.maxBackoff().toMillis(),
@@ -549,7 +556,7 @@ final class ClientCore implements AutoCloseable {
       if (tries >= retry.maxAttempts())
         return Step.failed(new TransportException("token request failed: " + e, e), true);
       // A token request changes nothing on the server, so it is always safe to repeat.
-      Duration wait = jitter(tries - 1);
+      Duration wait = jitter(retry, tries - 1);
       attempts.add(new Attempt(0, "connection.failed", wait));
       return Step.again(wait, tooLate(described, wait, attempts, e), true);
     } catch (InterruptedException e) {
@@ -577,7 +584,7 @@ final class ClientCore implements AutoCloseable {
     }
     if (status == 429) counters.throttled.increment();
     if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
-      Duration wait = retryAfter(response).orElseGet(() -> jitter(attempts.size()));
+      Duration wait = retryAfter(response).orElseGet(() -> jitter(retry, attempts.size()));
       attempts.add(new Attempt(status, "http." + status, wait));
       return Step.again(wait, tooLate(described, wait, attempts, null), serverFailure);
     }

@@ -65,7 +65,7 @@ public final class PublishedScriptsApi {
   }
 
   private byte[] cached(String path) {
-    return client.core().publishedCache().get(path, client.newDeadline());
+    return client.cachedRead(path);
   }
 
   private static String path(String scriptId) {

@@ -225,7 +225,7 @@ final class RateLimitPacer {
 
   /** Follows the server's word on the bucket it named (caller holds the lock). */
   private void learn(String family, int status, HttpHeaders headers) {
-    Optional<Announced> told = announced(headers);
+    Optional<RateLimitStatus> told = announced(headers);
     if (told.isEmpty()) {
       // A 2xx without rate-limit headers: no bucket applies to this family any more (all limits
       // off).
@@ -237,9 +237,9 @@ final class RateLimitPacer {
       }
       return;
     }
-    String name = told.get().name();
-    long quota = told.get().quota();
-    long window = told.get().windowSeconds();
+    String name = told.get().bucket();
+    long quota = told.get().limit();
+    long window = told.get().window().toSeconds();
     long remaining = told.get().remaining();
     learned = true;
     if (name.startsWith("group:")) familyGroups.put(family, name);
@@ -257,15 +257,12 @@ final class RateLimitPacer {
     b.tokens = Math.min(b.tokens, Math.min(quota, remaining) - b.outstanding);
   }
 
-  /** What one answer says about the bucket with the least room. */
-  record Announced(String name, long quota, long windowSeconds, long remaining) {}
-
   /**
    * The bucket an answer names: {@code RateLimit-Policy} and {@code RateLimit}
    * (draft-ietf-httpapi-ratelimit-headers-10, as Switchboard sends them), else Genesys's {@code
    * inin-ratelimit-allowed} and {@code inin-ratelimit-count} (a per-minute limit, unnamed).
    */
-  static Optional<Announced> announced(HttpHeaders headers) {
+  static Optional<RateLimitStatus> announced(HttpHeaders headers) {
     Optional<String> policy = headers.firstValue("RateLimit-Policy");
     if (policy.isPresent()) {
       Matcher p = ITEM.matcher(policy.get());
@@ -286,13 +283,17 @@ final class RateLimitPacer {
           }
         }
       }
-      return Optional.of(new Announced(name, quota, window, remaining));
+      return Optional.of(new RateLimitStatus(name, quota, Duration.ofSeconds(window), remaining));
     }
     Optional<Long> allowed = number(headers.firstValue("inin-ratelimit-allowed"));
     Optional<Long> count = number(headers.firstValue("inin-ratelimit-count"));
     if (allowed.isEmpty() || allowed.get() <= 0) return Optional.empty();
     return Optional.of(
-        new Announced("inin", allowed.get(), 60, Math.max(0, allowed.get() - count.orElse(0L))));
+        new RateLimitStatus(
+            "inin",
+            allowed.get(),
+            Duration.ofSeconds(60),
+            Math.max(0, allowed.get() - count.orElse(0L))));
   }
 
   private static Optional<Long> number(Optional<String> value) {

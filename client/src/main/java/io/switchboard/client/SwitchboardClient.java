@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,11 +50,20 @@ public final class SwitchboardClient implements AutoCloseable {
   private final ClientCore core;
   private final Duration deadline;
   private final boolean owner;
+  private final RequestOptions options;
+  private final ResponseCapture capture;
 
-  private SwitchboardClient(ClientCore core, Duration deadline, boolean owner) {
+  private SwitchboardClient(
+      ClientCore core,
+      Duration deadline,
+      boolean owner,
+      RequestOptions options,
+      ResponseCapture capture) {
     this.core = core;
     this.deadline = deadline;
     this.owner = owner;
+    this.options = options;
+    this.capture = capture;
   }
 
   /** A new builder; {@code baseUrl} and {@code clientCredentials} are required. */
@@ -65,7 +77,89 @@ public final class SwitchboardClient implements AutoCloseable {
    */
   public SwitchboardClient withDeadline(Duration deadline) {
     requirePositive(deadline);
-    return new SwitchboardClient(core, deadline, false);
+    return new SwitchboardClient(core, deadline, false, options, capture);
+  }
+
+  /**
+   * The same client whose calls carry {@code options}: a correlation id, extra headers, their own
+   * deadline and retry settings (on top of this view's options). Closing the view does nothing.
+   */
+  public SwitchboardClient withOptions(RequestOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new SwitchboardClient(
+        core,
+        options.deadline() != null ? options.deadline() : deadline,
+        false,
+        this.options.and(options),
+        capture);
+  }
+
+  /**
+   * Runs {@code call} against a view of this client and returns its result with the metadata of its
+   * answer: status, headers, correlation id, rate-limit state. When the call made several requests,
+   * the last answer's.
+   *
+   * <pre>{@code
+   * Response<User> r = client.withResponse(c -> c.users().get(id));
+   * r.value(); r.correlationId(); r.rateLimit();
+   * }</pre>
+   *
+   * @throws IllegalStateException when {@code call} made no call through the view it was given
+   */
+  public <T> Response<T> withResponse(Function<SwitchboardClient, T> call) {
+    var captured = new ResponseCapture();
+    T value = call.apply(new SwitchboardClient(core, deadline, false, options, captured));
+    ApiResponse last = captured.last();
+    if (last == null)
+      throw new IllegalStateException("the call made no request through the client it was given");
+    return new Response<>(value, last.status(), last.headers(), captured.fromCache());
+  }
+
+  /**
+   * Runs {@code call} on a virtual thread: the {@link CompletableFuture} form of any call, for
+   * example {@code client.async(c -> c.scripts().get(id))}. The future completes with the result or
+   * with the exception the call threw ({@link SwitchboardException} and its subclasses, as the
+   * synchronous call). Cancelling the future interrupts the call: a wait (for a retry, a token, the
+   * pacer) ends, an exchange in flight is abandoned, and nothing further is sent.
+   */
+  public <T> CompletableFuture<T> async(Function<SwitchboardClient, T> call) {
+    Objects.requireNonNull(call, "call");
+    var future = new InterruptibleFuture<T>();
+    Thread thread =
+        Thread.ofVirtual()
+            .name("switchboard-async")
+            .unstarted(() -> {
+              try {
+                future.complete(call.apply(this));
+              } catch (Throwable e) {
+                future.completeExceptionally(e);
+              }
+            });
+    future.thread = thread;
+    thread.start();
+    return future;
+  }
+
+  /** {@link #async} for calls without a result, such as {@code c -> c.users().delete(id)}. */
+  public CompletableFuture<Void> asyncRun(Consumer<SwitchboardClient> call) {
+    Objects.requireNonNull(call, "call");
+    return async(c -> {
+      call.accept(c);
+      return null;
+    });
+  }
+
+  /** A future whose cancellation interrupts the thread running the call. */
+  private static final class InterruptibleFuture<T> extends CompletableFuture<T> {
+    volatile Thread thread;
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      Thread t = thread;
+      if (cancelled && t != null) t.interrupt();
+      return cancelled;
+    }
   }
 
   /** The default deadline of calls made through this instance. */
@@ -163,7 +257,34 @@ public final class SwitchboardClient implements AutoCloseable {
    * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   public ApiResponse send(ApiRequest request) {
-    return core.send(request, deadlineOf(request));
+    return exchange(request, deadlineOf(request));
+  }
+
+  /** Sends with this view's options, records the answer for {@link #withResponse}. */
+  ApiResponse exchange(ApiRequest request, Instant deadline) {
+    ApiResponse response = core.send(options.applyTo(request), deadline, options.retry());
+    if (capture != null) capture.record(response, false);
+    return response;
+  }
+
+  /**
+   * A read through the published-script cache, recorded for {@link #withResponse}; a view whose
+   * options add headers or retry settings reads past the cache, with them.
+   */
+  byte[] cachedRead(String path) {
+    if (!options.addsNothingToRequests() || options.retry() != null)
+      return exchange(ApiRequest.get(path), newDeadline()).body();
+    ConditionalCache.Read read = core.publishedCache().get(path, newDeadline());
+    if (capture != null) capture.record(read.response(), read.shared());
+    return read.body();
+  }
+
+  /**
+   * True when calls through this instance may share requests with other callers (batching): no
+   * per-call headers, retry settings or response capture.
+   */
+  boolean plain() {
+    return options.addsNothingToRequests() && options.retry() == null && capture == null;
   }
 
   /** When a call of this request must be over. */
@@ -347,7 +468,7 @@ public final class SwitchboardClient implements AutoCloseable {
       var core =
           new ClientCore(
               base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
-      return new SwitchboardClient(core, deadline, true);
+      return new SwitchboardClient(core, deadline, true, RequestOptions.none(), null);
     }
   }
 }

@@ -183,16 +183,16 @@ class RateLimitPacingIT {
                         "RateLimit", "\"group:sessions\";r=3;t=2",
                         "inin-ratelimit-allowed", "20",
                         "inin-ratelimit-count", "17"))))
-        .contains(new RateLimitPacer.Announced("group:sessions", 20, 60, 3));
+        .contains(new RateLimitStatus("group:sessions", 20, Duration.ofSeconds(60), 3));
     // A full bucket has no RateLimit header: r is the quota.
     assertThat(
             RateLimitPacer.announced(headers(Map.of("RateLimit-Policy", "\"token\";q=300;w=60"))))
-        .contains(new RateLimitPacer.Announced("token", 300, 60, 300));
+        .contains(new RateLimitStatus("token", 300, Duration.ofSeconds(60), 300));
     // Genesys Cloud's own headers: a per-minute limit without a name.
     assertThat(
             RateLimitPacer.announced(
                 headers(Map.of("inin-ratelimit-allowed", "300", "inin-ratelimit-count", "299"))))
-        .contains(new RateLimitPacer.Announced("inin", 300, 60, 1));
+        .contains(new RateLimitStatus("inin", 300, Duration.ofSeconds(60), 1));
     assertThat(RateLimitPacer.announced(headers(Map.of("RateLimit-Policy", "garbage")))).isEmpty();
     assertThat(RateLimitPacer.announced(headers(Map.of()))).isEmpty();
   }
