@@ -48,8 +48,10 @@ final class ConditionalCache {
     Entry cached = entries.get(path);
     if (cached != null && core.clock.instant().isBefore(cached.validatedAt().plus(freshness))) {
       core.counters.cacheHits.increment();
+      core.listener().cacheRead(core.orgTag(), ClientCore.operation("GET", path), true);
       return new Read(cached.body(), cached.response(), true);
     }
+    core.listener().cacheRead(core.orgTag(), ClientCore.operation("GET", path), false);
     Thread me = Thread.currentThread();
     var fetchedBy = new Thread[1];
     Entry e =

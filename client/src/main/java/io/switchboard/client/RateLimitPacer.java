@@ -85,6 +85,12 @@ final class RateLimitPacer {
     private final List<Bucket> reserved;
     private final boolean probing;
     private boolean done;
+    private Duration waited = Duration.ZERO;
+
+    /** How long this request waited for its turn. */
+    Duration waited() {
+      return waited;
+    }
 
     private Ticket(String family, List<Bucket> reserved, boolean probing) {
       this.family = family;
@@ -195,6 +201,7 @@ final class RateLimitPacer {
           ticket.cancel();
           throw e;
         }
+        ticket.waited = Duration.ofNanos(waitNanos);
       }
       return ticket;
     }

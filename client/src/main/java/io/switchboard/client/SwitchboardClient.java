@@ -1,15 +1,19 @@
 package io.switchboard.client;
 
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -351,8 +355,60 @@ public final class SwitchboardClient implements AutoCloseable {
     private SessionBatching sessionBatching = SessionBatching.DEFAULT;
     private int updateAttempts = 25;
     private boolean pacing = true;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private final List<ClientListener> listeners = new ArrayList<>();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private ProxySelector proxy;
+    private SSLContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Adds an interceptor: it sees each request before it is sent (and may add headers) and each
+     * answer; several run in the order added.
+     */
+    public Builder interceptor(ClientInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor));
+      return this;
+    }
+
+    /**
+     * Adds a listener of the client's events (requests, retries, pacer waits, breaker state, cache
+     * reads), for example {@link MicrometerClientMetrics}; several get every event.
+     */
+    public Builder listener(ClientListener listener) {
+      listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    /**
+     * How long to wait for a TCP (and TLS) connection (default 5 s; the call's deadline still
+     * bounds it). Not with {@link #httpClient}.
+     */
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero())
+        throw new IllegalArgumentException("connectTimeout must be positive");
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The HTTP proxy, for example {@code ProxySelector.of(new InetSocketAddress("proxy", 3128))}.
+     * Not with {@link #httpClient}.
+     */
+    public Builder proxy(ProxySelector proxy) {
+      this.proxy = Objects.requireNonNull(proxy);
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code https} base URLs (trust store, client certificates). Not with
+     * {@link #httpClient}.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext);
+      return this;
+    }
 
     /** The server, for example {@code http://127.0.0.1:8080}. */
     public Builder baseUrl(String baseUrl) {
@@ -458,13 +514,25 @@ public final class SwitchboardClient implements AutoCloseable {
       Objects.requireNonNull(clientId, "clientCredentials");
       Objects.requireNonNull(clientSecret, "clientCredentials");
       boolean ownsHttp = httpClient == null;
-      HttpClient http =
-          ownsHttp
-              ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-              : httpClient;
+      if (!ownsHttp && (proxy != null || sslContext != null))
+        throw new IllegalStateException(
+            "proxy and sslContext configure the client's own HttpClient: set them on the shared"
+                + " one");
+      HttpClient http = httpClient;
+      if (ownsHttp) {
+        var b = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        if (proxy != null) b.proxy(proxy);
+        if (sslContext != null) b.sslContext(sslContext);
+        http = b.build();
+      }
       var features =
           new ClientCore.Features(
-              publishedScriptFreshness, sessionBatching, updateAttempts, pacing);
+              publishedScriptFreshness,
+              sessionBatching,
+              updateAttempts,
+              pacing,
+              interceptors,
+              Listeners.of(listeners));
       var core =
           new ClientCore(
               base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
