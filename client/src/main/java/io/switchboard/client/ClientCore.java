@@ -508,7 +508,7 @@ final class ClientCore implements AutoCloseable {
             .header("User-Agent", USER_AGENT);
     if (token != null) builder.header("Authorization", "Bearer " + token);
     if (orgId != null) builder.header("X-Genesys-Organization-Id", orgId);
-    request.headers().forEach(builder::header);
+    request.headers().forEach(builder::setHeader);
     if (request.body() != null) {
       byte[] bytes =
           request.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(request.body());

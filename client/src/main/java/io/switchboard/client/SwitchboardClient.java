@@ -219,6 +219,11 @@ public final class SwitchboardClient implements AutoCloseable {
     return new ExternalApisApi(this);
   }
 
+  /** Architect flows, their definitions and workflow executions (scope {@code architect}). */
+  public FlowsApi flows() {
+    return new FlowsApi(this);
+  }
+
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();
@@ -246,6 +251,21 @@ public final class SwitchboardClient implements AutoCloseable {
   <T> T call(ApiRequest request, JavaType type) {
     ApiResponse response = send(request);
     return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
+  }
+
+  /**
+   * Sends {@code request} and binds a Genesys page ({@code entities}, {@code pageNumber}, ...) of
+   * {@code item}s: the raw form of any listing the typed APIs do not cover.
+   */
+  public <T> Page<T> callPage(ApiRequest request, Class<T> item) {
+    return call(request, pageOf(item));
+  }
+
+  /** Sends {@code request} and binds a JSON array of {@code item}s (empty for an empty body). */
+  public <T> List<T> callList(ApiRequest request, Class<T> item) {
+    List<T> list =
+        call(request, core.json.getTypeFactory().constructCollectionType(List.class, item));
+    return list == null ? List.of() : list;
   }
 
   /** Sends {@code request} and returns its JSON tree (a missing node for an empty body). */
