@@ -74,6 +74,7 @@ public final class ExternalApisApi {
       return new NewExternalApi(name, null, method, url, null, null, null, null, null, null);
     }
 
+    /** This API with another timeout per call, in milliseconds. */
     public NewExternalApi withTimeout(int timeoutMs) {
       return new NewExternalApi(
           name,
