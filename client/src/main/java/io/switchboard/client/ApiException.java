@@ -19,8 +19,10 @@ import java.util.Map;
 public class ApiException extends SwitchboardException {
   /** The HTTP status. */
   private final int status;
+
   /** The server's error body. */
   private final ErrorBody error;
+
   /** Every try of the call. */
   private final List<Attempt> attempts;
 
