@@ -333,9 +333,12 @@ final class ClientCore implements AutoCloseable {
       counters.pacerRefusals.increment();
       throw new DeadlineExceededException(
           describe(request)
-              + " not sent: its turn under the server's announced rate limit comes "
-              + e.wait.toMillis()
-              + " ms from now, past the deadline",
+              + (e.wait.isZero()
+                  ? " not sent: the first answer, which tells the rate limit, did not come before"
+                      + " the deadline"
+                  : " not sent: its turn under the server's announced rate limit comes "
+                      + e.wait.toMillis()
+                      + " ms from now, past the deadline"),
           attempts,
           null);
     } catch (InterruptedException e) {
