@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><th>meter</th><th>type</th><th>tags</th></tr>
  *   <tr><td>{@code switchboard.client.requests}</td><td>timer</td><td>org, operation, status</td></tr>
  *   <tr><td>{@code switchboard.client.retries}</td><td>counter</td><td>org, operation, status</td></tr>
+ *   <tr><td>{@code switchboard.client.retry.wait}</td><td>timer</td><td>org, operation</td></tr>
  *   <tr><td>{@code switchboard.client.pacer.wait}</td><td>timer</td><td>org, operation</td></tr>
  *   <tr><td>{@code switchboard.client.cache.reads}</td><td>counter</td><td>org, operation, result
  *       ({@code hit}, {@code miss})</td></tr>
@@ -49,6 +50,10 @@ public final class MicrometerClientMetrics implements ClientListener {
         .tags("org", org, "operation", operation, "status", Integer.toString(status))
         .register(registry)
         .increment();
+    Timer.builder("switchboard.client.retry.wait")
+        .tags("org", org, "operation", operation)
+        .register(registry)
+        .record(wait);
   }
 
   @Override

@@ -168,6 +168,13 @@ class ObservabilityIT {
           .isEqualTo(1.0);
       assertThat(
               registry
+                  .find("switchboard.client.retry.wait")
+                  .tags("org", org, "operation", "GET /api/v2/users/{id}")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              registry
                   .find("switchboard.client.cache.reads")
                   .tags("org", org, "result", "hit")
                   .counter()
