@@ -17,8 +17,13 @@ import java.util.Map;
  * }</pre>
  */
 public class ApiException extends SwitchboardException {
+  /** The HTTP status. */
   private final int status;
+
+  /** The server's error body. */
   private final ErrorBody error;
+
+  /** Every try of the call. */
   private final List<Attempt> attempts;
 
   ApiException(int status, ErrorBody error, List<Attempt> attempts) {

@@ -7,6 +7,7 @@ import java.time.Duration;
  * See {@link CircuitBreakerSettings} for when it opens and closes.
  */
 public final class CircuitOpenException extends SwitchboardException {
+  /** How long the breaker stays open. */
   private final Duration remainingDelay;
 
   CircuitOpenException(String message, Duration remainingDelay) {

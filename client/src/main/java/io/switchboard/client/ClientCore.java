@@ -26,6 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +44,12 @@ final class ClientCore implements AutoCloseable {
    */
   static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
 
-  static final String USER_AGENT = "switchboard-java-client";
+  /** {@code switchboard-client/<version>}, the version from the jar's build. */
+  static final String USER_AGENT = "switchboard-client/" + Version.get();
+
+  private static final Logger LOG = LoggerFactory.getLogger(SwitchboardClient.class);
+  private static final Pattern ID_LIKE =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-.*|.*[0-9].*|[A-Za-z0-9_-]{20,}");
 
   final URI baseUri;
   final JsonMapper json;
@@ -58,10 +66,19 @@ final class ClientCore implements AutoCloseable {
   private final ConditionalCache publishedCache;
   private final SessionBatcher sessionBatcher;
   private final int updateAttempts;
+  private final RateLimitPacer pacer;
+  private final List<ClientInterceptor> interceptors;
+  private final ClientListener listener;
+  private final String orgTag;
 
   /** What the resource APIs add on top of plain calls. */
   record Features(
-      Duration publishedScriptFreshness, SessionBatching sessionBatching, int updateAttempts) {}
+      Duration publishedScriptFreshness,
+      SessionBatching sessionBatching,
+      int updateAttempts,
+      boolean pacing,
+      List<ClientInterceptor> interceptors,
+      ClientListener listener) {}
 
   ClientCore(
       URI baseUri,
@@ -99,6 +116,9 @@ final class ClientCore implements AutoCloseable {
                 // side: interrupted, a request that cannot be built) says nothing about the server.
                 .handleIf((result, failure) ->
                     failure == null && result instanceof Step<?> step && step.breakerFailure())
+                .onOpen(e -> breakerChanged("OPEN"))
+                .onHalfOpen(e -> breakerChanged("HALF_OPEN"))
+                .onClose(e -> breakerChanged("CLOSED"))
                 .build();
     this.publishedCache = new ConditionalCache(this, features.publishedScriptFreshness(), 1000);
     SessionBatching batching = features.sessionBatching();
@@ -107,6 +127,43 @@ final class ClientCore implements AutoCloseable {
             ? new SessionBatcher(this, batching.window(), batching.maxBatch())
             : null;
     this.updateAttempts = features.updateAttempts();
+    this.pacer = features.pacing() ? new RateLimitPacer(clock, counters) : null;
+    this.interceptors = List.copyOf(features.interceptors());
+    this.listener = features.listener();
+    this.orgTag = orgId != null ? orgId : "none";
+  }
+
+  private void breakerChanged(String state) {
+    if (state.equals("OPEN")) LOG.warn("circuit breaker OPEN (org {}): calls fail fast", orgTag);
+    else LOG.info("circuit breaker {} (org {})", state, orgTag);
+    listener.breakerStateChanged(orgTag, state);
+  }
+
+  ClientListener listener() {
+    return listener;
+  }
+
+  String orgTag() {
+    return orgTag;
+  }
+
+  /**
+   * The method and path template of a request, for logs and metrics: the query left out, segments
+   * that look like ids (a UUID, any digit, 20 or more id characters) as {@code {id}}.
+   */
+  static String operation(String method, String path) {
+    int q = path.indexOf('?');
+    String p = q < 0 ? path : path.substring(0, q);
+    var out = new StringBuilder(method).append(' ');
+    String[] segments = p.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (i > 0) out.append('/');
+      String seg = segments[i];
+      boolean versionSegment = i == 2 && seg.equals("v2");
+      out.append(
+          !seg.isEmpty() && !versionSegment && ID_LIKE.matcher(seg).matches() ? "{id}" : seg);
+    }
+    return out.toString();
   }
 
   ConditionalCache publishedCache() {
@@ -139,17 +196,22 @@ final class ClientCore implements AutoCloseable {
       boolean retry,
       Duration delay,
       RuntimeException giveUp,
-      boolean breakerFailure) {
+      boolean breakerFailure,
+      int status) {
     static <T> Step<T> done(T value, boolean breakerFailure) {
-      return new Step<>(value, null, false, Duration.ZERO, null, breakerFailure);
+      return new Step<>(value, null, false, Duration.ZERO, null, breakerFailure, 0);
     }
 
     static <T> Step<T> failed(RuntimeException failure, boolean breakerFailure) {
-      return new Step<>(null, failure, false, Duration.ZERO, null, breakerFailure);
+      return new Step<>(null, failure, false, Duration.ZERO, null, breakerFailure, 0);
     }
 
     static <T> Step<T> again(Duration delay, RuntimeException giveUp, boolean breakerFailure) {
-      return new Step<>(null, null, true, delay, giveUp, breakerFailure);
+      return new Step<>(null, null, true, delay, giveUp, breakerFailure, 0);
+    }
+
+    Step<T> withStatus(int status) {
+      return new Step<>(value, failure, retry, delay, giveUp, breakerFailure, status);
     }
 
     /** The value, or the exception that ends the call. */
@@ -166,8 +228,20 @@ final class ClientCore implements AutoCloseable {
    * sleeping into certain failure. The attempt budget is counted by the steps (a token refresh
    * after a 401 is not a retry), so the policy has no count of its own.
    */
-  private <T> RetryPolicy<Step<T>> retryPolicy(Instant deadline) {
+  private <T> RetryPolicy<Step<T>> retryPolicy(Instant deadline, String operation) {
     return RetryPolicy.<Step<T>>builder()
+        .onRetryScheduled(e -> {
+          Step<T> last = e.getLastResult();
+          int status = last == null ? 0 : last.status();
+          LOG.info(
+              "{} answered {}; retry {} in {} ms (org {})",
+              operation,
+              status == 0 ? "nothing" : status,
+              e.getAttemptCount(),
+              e.getDelay().toMillis(),
+              orgTag);
+          listener.retryScheduled(orgTag, operation, status, e.getDelay());
+        })
         .handleIf((step, failure) -> failure == null && step.retry())
         .abortIf((step, failure) ->
             failure == null && step.retry() && clock.instant().plus(step.delay()).isAfter(deadline))
@@ -200,23 +274,76 @@ final class ClientCore implements AutoCloseable {
    * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   ApiResponse send(ApiRequest request, Instant deadline) {
+    return send(request, deadline, retry);
+  }
+
+  /** {@link #send(ApiRequest, Instant)} with this call's own retry settings. */
+  ApiResponse send(ApiRequest request, Instant deadline, RetrySettings override) {
+    RetrySettings retry = override != null ? override : this.retry;
     var attempts = new ArrayList<Attempt>();
     var progress = new Progress();
     try {
       Step<ApiResponse> last =
-          Failsafe.with(this.<ApiResponse>retryPolicy(deadline))
+          Failsafe.with(
+                  this.<ApiResponse>retryPolicy(
+                      deadline, operation(request.method(), request.path())))
               .get(() -> {
                 // The token is had before the breaker's permit is taken: fetching one takes a
                 // permit of its own.
                 String token = tokens.token(deadline);
-                return guarded(
-                    request,
-                    attempts,
-                    () -> sendOnce(request, token, deadline, attempts, progress));
+                RateLimitPacer.Ticket ticket = pace(request, deadline, attempts);
+                try {
+                  return guarded(
+                      request,
+                      attempts,
+                      () -> sendOnce(request, token, deadline, attempts, progress, ticket, retry));
+                } finally {
+                  if (ticket != null) ticket.cancel(); // no-op once the answer completed it
+                }
               });
       return last.result();
     } catch (SwitchboardException e) {
       throw e.describing(request.idempotencyKey(), mayHaveLanded(request, attempts));
+    }
+  }
+
+  /**
+   * Waits for the request's turn under the server's announced limit (null when pacing is off or the
+   * path is not rate limited); gives up at once, nothing sent, when the turn would come after the
+   * deadline.
+   */
+  private RateLimitPacer.Ticket pace(ApiRequest request, Instant deadline, List<Attempt> attempts) {
+    if (pacer == null || !request.path().startsWith("/api/v2/")) return null;
+    try {
+      RateLimitPacer.Ticket ticket =
+          pacer.acquire(
+              request.path(),
+              request.method().equals("GET") && request.headers().containsKey("If-None-Match"),
+              deadline);
+      if (!ticket.waited().isZero()) {
+        String operation = operation(request.method(), request.path());
+        LOG.debug(
+            "{} waited {} ms for its turn under the rate limit",
+            operation,
+            ticket.waited().toMillis());
+        listener.pacerWaited(orgTag, operation, ticket.waited());
+      }
+      return ticket;
+    } catch (RateLimitPacer.TooLate e) {
+      counters.pacerRefusals.increment();
+      throw new DeadlineExceededException(
+          describe(request)
+              + (e.wait.isZero()
+                  ? " not sent: the first answer, which tells the rate limit, did not come before"
+                      + " the deadline"
+                  : " not sent: its turn under the server's announced rate limit comes "
+                      + e.wait.toMillis()
+                      + " ms from now, past the deadline"),
+          attempts,
+          null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SwitchboardException("interrupted while pacing " + describe(request), e);
     }
   }
 
@@ -241,11 +368,47 @@ final class ClientCore implements AutoCloseable {
       String token,
       Instant deadline,
       List<Attempt> attempts,
-      Progress progress) {
+      Progress progress,
+      RateLimitPacer.Ticket ticket,
+      RetrySettings retry) {
     progress.tries++;
     counters.requests.increment();
     if (!attempts.isEmpty()) counters.retries.increment();
+    long started = System.nanoTime();
     Outcome outcome = attempt(request, token, deadline);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    String operation = operation(request.method(), request.path());
+    int answered = outcome.response() == null ? 0 : outcome.response().statusCode();
+    listener.requestCompleted(orgTag, operation, answered, took);
+    if (outcome.response() != null) {
+      if (LOG.isDebugEnabled())
+        LOG.debug(
+            "{} -> {} in {} ms (try {}, org {}, correlation {})",
+            operation,
+            answered,
+            took.toMillis(),
+            progress.tries,
+            orgTag,
+            outcome.response().headers().firstValue("ININ-Correlation-Id").orElse("-"));
+      if (!interceptors.isEmpty()) {
+        var seen =
+            new ApiResponse(answered, outcome.response().headers(), outcome.response().body());
+        for (ClientInterceptor i : interceptors) i.afterResponse(request, seen, took);
+      }
+    } else {
+      LOG.debug(
+          "{} -> no answer in {} ms (try {}, org {}): {}",
+          operation,
+          took.toMillis(),
+          progress.tries,
+          orgTag,
+          outcome.failure().toString());
+    }
+    if (ticket != null) {
+      if (outcome.response() != null)
+        ticket.complete(outcome.response().statusCode(), outcome.response().headers());
+      else ticket.complete(0, null);
+    }
     if (outcome.response() != null) {
       HttpResponse<byte[]> response = outcome.response();
       int status = response.statusCode();
@@ -263,11 +426,12 @@ final class ClientCore implements AutoCloseable {
         tokens.invalidate(token);
         attempts.add(new Attempt(status, error.code(), Duration.ZERO));
         progress.tries--;
-        return Step.again(
-            Duration.ZERO,
-            new DeadlineExceededException(
-                describe(request) + " did not complete within its deadline", attempts, null),
-            serverFailure);
+        return Step.<ApiResponse>again(
+                Duration.ZERO,
+                new DeadlineExceededException(
+                    describe(request) + " did not complete within its deadline", attempts, null),
+                serverFailure)
+            .withStatus(status);
       }
       if (!RETRYABLE_STATUS.contains(status)
           || !request.isRetryable()
@@ -279,12 +443,13 @@ final class ClientCore implements AutoCloseable {
       Duration wait =
           retryAfter(response)
               .map(after -> spreadAbove(after, deadline))
-              .orElseGet(() -> jitter(retryNumber));
+              .orElseGet(() -> jitter(retry, retryNumber));
       attempts.add(new Attempt(status, error.code(), wait));
-      return Step.again(
-          wait,
-          tooLate(request, wait, attempts, ApiException.of(status, error, attempts)),
-          serverFailure);
+      return Step.<ApiResponse>again(
+              wait,
+              tooLate(request, wait, attempts, ApiException.of(status, error, attempts)),
+              serverFailure)
+          .withStatus(status);
     }
     IOException failure = outcome.failure();
     boolean deadlineReached =
@@ -313,7 +478,7 @@ final class ClientCore implements AutoCloseable {
               failure),
           true);
     }
-    Duration wait = jitter(progress.tries - 1);
+    Duration wait = jitter(retry, progress.tries - 1);
     attempts.add(new Attempt(0, "connection.failed", wait));
     return Step.again(wait, tooLate(request, wait, attempts, failure), true);
   }
@@ -332,7 +497,9 @@ final class ClientCore implements AutoCloseable {
 
   private record Outcome(HttpResponse<byte[]> response, IOException failure) {}
 
-  private Outcome attempt(ApiRequest request, String token, Instant deadline) {
+  private Outcome attempt(ApiRequest original, String token, Instant deadline) {
+    ApiRequest request = original;
+    for (ClientInterceptor i : interceptors) request = i.beforeSend(request);
     Duration remaining = Duration.between(clock.instant(), deadline);
     if (remaining.isNegative() || remaining.isZero()) {
       return new Outcome(null, new HttpTimeoutException("deadline reached before sending"));
@@ -344,7 +511,7 @@ final class ClientCore implements AutoCloseable {
             .header("User-Agent", USER_AGENT);
     if (token != null) builder.header("Authorization", "Bearer " + token);
     if (orgId != null) builder.header("X-Genesys-Organization-Id", orgId);
-    request.headers().forEach(builder::header);
+    request.headers().forEach(builder::setHeader);
     if (request.body() != null) {
       byte[] bytes =
           request.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(request.body());
@@ -394,7 +561,7 @@ final class ClientCore implements AutoCloseable {
    * Full jitter: a uniform wait between zero and {@code min(maxBackoff, baseBackoff *
    * 2^retryNumber)}.
    */
-  private Duration jitter(int retryNumber) {
+  private static Duration jitter(RetrySettings retry, int retryNumber) {
     long cap =
         Math.min(
             retry.maxBackoff().toMillis(),
@@ -460,7 +627,7 @@ final class ClientCore implements AutoCloseable {
     var progress = new Progress();
     ApiRequest described = ApiRequest.post("/oauth/token", null);
     Step<Token> last =
-        Failsafe.with(this.<Token>retryPolicy(deadline))
+        Failsafe.with(this.<Token>retryPolicy(deadline, "POST /oauth/token"))
             .get(() -> {
               Duration remaining = Duration.between(clock.instant(), deadline);
               if (remaining.isNegative() || remaining.isZero())
@@ -506,7 +673,7 @@ final class ClientCore implements AutoCloseable {
       if (tries >= retry.maxAttempts())
         return Step.failed(new TransportException("token request failed: " + e, e), true);
       // A token request changes nothing on the server, so it is always safe to repeat.
-      Duration wait = jitter(tries - 1);
+      Duration wait = jitter(retry, tries - 1);
       attempts.add(new Attempt(0, "connection.failed", wait));
       return Step.again(wait, tooLate(described, wait, attempts, e), true);
     } catch (InterruptedException e) {
@@ -530,13 +697,15 @@ final class ClientCore implements AutoCloseable {
             new SwitchboardException(
                 "the token endpoint answered 200 without access_token and expires_in"),
             false);
+      LOG.debug("access token obtained, valid {} s (org {})", expiresIn, orgTag);
       return Step.done(TokenManager.token(token, sentAt, expiresIn), false);
     }
     if (status == 429) counters.throttled.increment();
     if (RETRYABLE_STATUS.contains(status) && tries < retry.maxAttempts()) {
-      Duration wait = retryAfter(response).orElseGet(() -> jitter(attempts.size()));
+      Duration wait = retryAfter(response).orElseGet(() -> jitter(retry, attempts.size()));
       attempts.add(new Attempt(status, "http." + status, wait));
-      return Step.again(wait, tooLate(described, wait, attempts, null), serverFailure);
+      return Step.<Token>again(wait, tooLate(described, wait, attempts, null), serverFailure)
+          .withStatus(status);
     }
     JsonNode body;
     try {
@@ -545,6 +714,7 @@ final class ClientCore implements AutoCloseable {
       body = json.missingNode();
     }
     String error = body.path("error").asString(body.path("code").asString("http." + status));
+    LOG.warn("token request refused: {} {} (org {})", status, error, orgTag);
     attempts.add(new Attempt(status, error, Duration.ZERO));
     // RFC 6749 errors are not ErrorBody; present them as one so callers handle a single type.
     int typed = status == 400 || status == 401 ? 401 : status;

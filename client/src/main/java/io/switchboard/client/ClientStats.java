@@ -13,6 +13,10 @@ package io.switchboard.client;
  *     own
  * @param batched session creations that went out inside a bulk request
  * @param circuitRejections calls refused locally because the circuit breaker was open
+ * @param paced requests that waited for their turn under the server's announced rate limit
+ * @param pacedWait the time those requests spent waiting, in all
+ * @param pacerRefusals calls given up without sending because their turn would have come after
+ *     their deadline
  */
 public record ClientStats(
     long requests,
@@ -23,7 +27,10 @@ public record ClientStats(
     long cacheHits,
     long coalesced,
     long batched,
-    long circuitRejections) {
+    long circuitRejections,
+    long paced,
+    java.time.Duration pacedWait,
+    long pacerRefusals) {
 
   /** Every HTTP request this client sent: API requests and token requests. */
   public long requestsSent() {

@@ -20,7 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * At most {@code maxEntries} paths are kept; beyond that an arbitrary entry makes room.
  */
 final class ConditionalCache {
-  private record Entry(String etag, byte[] body, Instant validatedAt) {}
+  private record Entry(String etag, byte[] body, Instant validatedAt, ApiResponse response) {}
+
+  /**
+   * A read's body, the answer that filled or last revalidated it, and whether this read shared it
+   * (from memory, or another caller's request) rather than sending its own.
+   */
+  record Read(byte[] body, ApiResponse response, boolean shared) {}
 
   private final ClientCore core;
   private final Duration freshness;
@@ -38,13 +44,25 @@ final class ConditionalCache {
   /**
    * The body at {@code path}, from memory when fresh, else from one shared (conditional) request.
    */
-  byte[] get(String path, Instant deadline) {
+  Read get(String path, Instant deadline) {
     Entry cached = entries.get(path);
     if (cached != null && core.clock.instant().isBefore(cached.validatedAt().plus(freshness))) {
       core.counters.cacheHits.increment();
-      return cached.body();
+      core.listener().cacheRead(core.orgTag(), ClientCore.operation("GET", path), true);
+      return new Read(cached.body(), cached.response(), true);
     }
-    return flights.run(path, deadline, () -> fetch(path, deadline)).body();
+    core.listener().cacheRead(core.orgTag(), ClientCore.operation("GET", path), false);
+    Thread me = Thread.currentThread();
+    var fetchedBy = new Thread[1];
+    Entry e =
+        flights.run(
+            path,
+            deadline,
+            () -> {
+              fetchedBy[0] = Thread.currentThread();
+              return fetch(path, deadline);
+            });
+    return new Read(e.body(), e.response(), fetchedBy[0] != me);
   }
 
   private Entry fetch(String path, Instant deadline) {
@@ -54,11 +72,11 @@ final class ConditionalCache {
     ApiResponse response = core.send(request, deadline);
     Instant now = core.clock.instant();
     if (response.status() == 304 && known != null) {
-      Entry revalidated = new Entry(known.etag(), known.body(), now);
+      Entry revalidated = new Entry(known.etag(), known.body(), now, response);
       entries.put(path, revalidated);
       return revalidated;
     }
-    Entry fresh = new Entry(response.header("ETag").orElse(null), response.body(), now);
+    Entry fresh = new Entry(response.header("ETag").orElse(null), response.body(), now, response);
     if (fresh.etag() != null) {
       makeRoom();
       entries.put(path, fresh);

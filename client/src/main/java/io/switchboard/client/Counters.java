@@ -13,6 +13,9 @@ final class Counters {
   final LongAdder coalesced = new LongAdder();
   final LongAdder batched = new LongAdder();
   final LongAdder circuitRejections = new LongAdder();
+  final LongAdder paced = new LongAdder();
+  final LongAdder pacedNanos = new LongAdder();
+  final LongAdder pacerRefusals = new LongAdder();
 
   ClientStats snapshot() {
     return new ClientStats(
@@ -24,6 +27,9 @@ final class Counters {
         cacheHits.sum(),
         coalesced.sum(),
         batched.sum(),
-        circuitRejections.sum());
+        circuitRejections.sum(),
+        paced.sum(),
+        java.time.Duration.ofNanos(pacedNanos.sum()),
+        pacerRefusals.sum());
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * soon as the next wait would end past the deadline; it never sleeps into certain failure.
  */
 public final class DeadlineExceededException extends SwitchboardException {
+  /** Every try of the call. */
   private final List<Attempt> attempts;
 
   DeadlineExceededException(String message, List<Attempt> attempts, Throwable lastFailure) {

@@ -3,6 +3,7 @@ package io.switchboard.client;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,15 +14,33 @@ import java.util.Map;
  * @param status the HTTP status
  * @param messageParams the error's parameters (never null; values may be null)
  * @param contextId the request's correlation id ({@code ININ-Correlation-Id})
+ * @param errors the individual problems when there are several (a flow definition's, each naming
+ *     its line and column in {@code messageParams}); never null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ErrorBody(
-    String message, String code, int status, Map<String, Object> messageParams, String contextId) {
+    String message,
+    String code,
+    int status,
+    Map<String, Object> messageParams,
+    String contextId,
+    List<ErrorBody> errors) {
   /** Copies the parameters (keeping null values, which {@code Map.copyOf} would refuse). */
   public ErrorBody {
     messageParams =
         messageParams == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(messageParams));
+    errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** An error without sub-problems. */
+  public ErrorBody(
+      String message,
+      String code,
+      int status,
+      Map<String, Object> messageParams,
+      String contextId) {
+    this(message, code, status, messageParams, contextId, List.of());
   }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/v2/architect/external-apis}: the org's external APIs (data actions). Scope {@code
@@ -49,8 +48,8 @@ public final class ExternalApisApi {
       int retry,
       List<Header> headers,
       String credentialId,
-      JsonNode requestTemplate,
-      JsonNode responseMapping,
+      Object requestTemplate,
+      Map<String, Object> responseMapping,
       long version,
       Instant dateCreated,
       Instant dateModified,
@@ -67,13 +66,14 @@ public final class ExternalApisApi {
       Integer retry,
       List<Header> headers,
       String credentialId,
-      JsonNode requestTemplate,
-      JsonNode responseMapping) {
+      Object requestTemplate,
+      Map<String, Object> responseMapping) {
     /** The least there is to say: a name, a method and a URL. */
     public static NewExternalApi of(String name, String method, String url) {
       return new NewExternalApi(name, null, method, url, null, null, null, null, null, null);
     }
 
+    /** This API with another timeout per call, in milliseconds. */
     public NewExternalApi withTimeout(int timeoutMs) {
       return new NewExternalApi(
           name,
@@ -112,7 +112,7 @@ public final class ExternalApisApi {
       Integer status,
       long latencyMs,
       int attempts,
-      JsonNode outputs,
+      Map<String, Object> outputs,
       Failure error,
       String circuit) {
     /** {@code kind} is one of {@code timeout, http, invalid-response, circuit-open}. */

@@ -9,6 +9,7 @@ import java.util.List;
  * landed. Nothing more is sent; read the resource to decide. {@link #mayHaveLanded()} is true.
  */
 public final class OutcomeUnknownException extends SwitchboardException {
+  /** Every try of the call. */
   private final List<Attempt> attempts;
 
   OutcomeUnknownException(String message, List<Attempt> attempts, Throwable cause) {

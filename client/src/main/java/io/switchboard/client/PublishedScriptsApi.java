@@ -19,7 +19,7 @@ import tools.jackson.core.type.TypeReference;
 public final class PublishedScriptsApi {
   private static final String BASE = "/api/v2/scripts/published";
   private static final TypeReference<List<Variable>> VARIABLES = new TypeReference<>() {};
-  private static final TypeReference<List<ScriptsApi.Page>> PAGES = new TypeReference<>() {};
+  private static final TypeReference<List<ScriptsApi.ScriptPage>> PAGES = new TypeReference<>() {};
 
   private final SwitchboardClient client;
 
@@ -48,7 +48,7 @@ public final class PublishedScriptsApi {
   }
 
   /** The latest published version's pages (cached like {@link #get}). */
-  public List<ScriptsApi.Page> pages(String scriptId) {
+  public List<ScriptsApi.ScriptPage> pages(String scriptId) {
     return client.json().readValue(cached(path(scriptId) + "/pages"), PAGES);
   }
 
@@ -65,7 +65,7 @@ public final class PublishedScriptsApi {
   }
 
   private byte[] cached(String path) {
-    return client.core().publishedCache().get(path, client.newDeadline());
+    return client.cachedRead(path);
   }
 
   private static String path(String scriptId) {

@@ -53,7 +53,7 @@ public final class ScriptsApi {
       JsonNode features,
       List<Variable> variables,
       JsonNode customActions,
-      List<Page> pages,
+      List<ScriptPage> pages,
       String selfUri) {}
 
   /**
@@ -83,7 +83,7 @@ public final class ScriptsApi {
    * @param components its components, in order
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Page(String id, String name, List<Component> components) {}
+  public record ScriptPage(String id, String name, List<Component> components) {}
 
   /**
    * A component: {@code text} (with {@code {{variable}}} placeholders), {@code input} ({@code
@@ -128,7 +128,7 @@ public final class ScriptsApi {
       String name,
       String startPageId,
       List<Variable> variables,
-      List<Page> pages,
+      List<ScriptPage> pages,
       JsonNode features,
       JsonNode customActions,
       Long version) {}
@@ -157,7 +157,7 @@ public final class ScriptsApi {
   }
 
   /** One page of the org's drafts; {@code name} filters (null for all). */
-  public io.switchboard.client.Page<Script> list(int pageNumber, int pageSize, String name) {
+  public Page<Script> list(int pageNumber, int pageSize, String name) {
     String query =
         "?pageSize="
             + pageSize

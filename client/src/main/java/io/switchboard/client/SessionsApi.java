@@ -185,7 +185,7 @@ public final class SessionsApi {
     Objects.requireNonNull(request, "request");
     Instant deadline = client.newDeadline();
     SessionBatcher batcher = client.core().sessionBatcher();
-    if (batcher != null) return batcher.create(request, deadline);
+    if (batcher != null && client.plain()) return batcher.create(request, deadline);
     return create(request, SwitchboardClient.newIdempotencyKey(), deadline);
   }
 
@@ -203,7 +203,7 @@ public final class SessionsApi {
 
   private Session create(NewSession request, String idempotencyKey, Instant deadline) {
     ApiResponse r =
-        client.core().send(ApiRequest.post(BASE, request).idempotencyKey(idempotencyKey), deadline);
+        client.exchange(ApiRequest.post(BASE, request).idempotencyKey(idempotencyKey), deadline);
     return client.read(r, Session.class);
   }
 
@@ -228,7 +228,7 @@ public final class SessionsApi {
   }
 
   private Session get(String id, Instant deadline) {
-    return client.read(client.core().send(ApiRequest.get(path(id)), deadline), Session.class);
+    return client.read(client.exchange(ApiRequest.get(path(id)), deadline), Session.class);
   }
 
   /**
@@ -265,7 +265,7 @@ public final class SessionsApi {
   private Session replace(String id, Map<String, ?> data, long expectedVersion, Instant deadline) {
     var request =
         ApiRequest.put(path(id), Map.of("data", data)).header("If-Match", etag(expectedVersion));
-    return client.read(client.core().send(request, deadline), Session.class);
+    return client.read(client.exchange(request, deadline), Session.class);
   }
 
   /**

@@ -1,12 +1,19 @@
 package io.switchboard.client;
 
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,11 +54,20 @@ public final class SwitchboardClient implements AutoCloseable {
   private final ClientCore core;
   private final Duration deadline;
   private final boolean owner;
+  private final RequestOptions options;
+  private final ResponseCapture capture;
 
-  private SwitchboardClient(ClientCore core, Duration deadline, boolean owner) {
+  private SwitchboardClient(
+      ClientCore core,
+      Duration deadline,
+      boolean owner,
+      RequestOptions options,
+      ResponseCapture capture) {
     this.core = core;
     this.deadline = deadline;
     this.owner = owner;
+    this.options = options;
+    this.capture = capture;
   }
 
   /** A new builder; {@code baseUrl} and {@code clientCredentials} are required. */
@@ -65,7 +81,89 @@ public final class SwitchboardClient implements AutoCloseable {
    */
   public SwitchboardClient withDeadline(Duration deadline) {
     requirePositive(deadline);
-    return new SwitchboardClient(core, deadline, false);
+    return new SwitchboardClient(core, deadline, false, options, capture);
+  }
+
+  /**
+   * The same client whose calls carry {@code options}: a correlation id, extra headers, their own
+   * deadline and retry settings (on top of this view's options). Closing the view does nothing.
+   */
+  public SwitchboardClient withOptions(RequestOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new SwitchboardClient(
+        core,
+        options.deadline() != null ? options.deadline() : deadline,
+        false,
+        this.options.and(options),
+        capture);
+  }
+
+  /**
+   * Runs {@code call} against a view of this client and returns its result with the metadata of its
+   * answer: status, headers, correlation id, rate-limit state. When the call made several requests,
+   * the last answer's.
+   *
+   * <pre>{@code
+   * Response<User> r = client.withResponse(c -> c.users().get(id));
+   * r.value(); r.correlationId(); r.rateLimit();
+   * }</pre>
+   *
+   * @throws IllegalStateException when {@code call} made no call through the view it was given
+   */
+  public <T> Response<T> withResponse(Function<SwitchboardClient, T> call) {
+    var captured = new ResponseCapture();
+    T value = call.apply(new SwitchboardClient(core, deadline, false, options, captured));
+    ApiResponse last = captured.last();
+    if (last == null)
+      throw new IllegalStateException("the call made no request through the client it was given");
+    return new Response<>(value, last.status(), last.headers(), captured.fromCache());
+  }
+
+  /**
+   * Runs {@code call} on a virtual thread: the {@link CompletableFuture} form of any call, for
+   * example {@code client.async(c -> c.scripts().get(id))}. The future completes with the result or
+   * with the exception the call threw ({@link SwitchboardException} and its subclasses, as the
+   * synchronous call). Cancelling the future interrupts the call: a wait (for a retry, a token, the
+   * pacer) ends, an exchange in flight is abandoned, and nothing further is sent.
+   */
+  public <T> CompletableFuture<T> async(Function<SwitchboardClient, T> call) {
+    Objects.requireNonNull(call, "call");
+    var future = new InterruptibleFuture<T>();
+    Thread thread =
+        Thread.ofVirtual()
+            .name("switchboard-async")
+            .unstarted(() -> {
+              try {
+                future.complete(call.apply(this));
+              } catch (Throwable e) {
+                future.completeExceptionally(e);
+              }
+            });
+    future.thread = thread;
+    thread.start();
+    return future;
+  }
+
+  /** {@link #async} for calls without a result, such as {@code c -> c.users().delete(id)}. */
+  public CompletableFuture<Void> asyncRun(Consumer<SwitchboardClient> call) {
+    Objects.requireNonNull(call, "call");
+    return async(c -> {
+      call.accept(c);
+      return null;
+    });
+  }
+
+  /** A future whose cancellation interrupts the thread running the call. */
+  private static final class InterruptibleFuture<T> extends CompletableFuture<T> {
+    volatile Thread thread;
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      Thread t = thread;
+      if (cancelled && t != null) t.interrupt();
+      return cancelled;
+    }
   }
 
   /** The default deadline of calls made through this instance. */
@@ -121,6 +219,11 @@ public final class SwitchboardClient implements AutoCloseable {
     return new ExternalApisApi(this);
   }
 
+  /** Architect flows, their definitions and workflow executions (scope {@code architect}). */
+  public FlowsApi flows() {
+    return new FlowsApi(this);
+  }
+
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();
@@ -150,6 +253,21 @@ public final class SwitchboardClient implements AutoCloseable {
     return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
   }
 
+  /**
+   * Sends {@code request} and binds a Genesys page ({@code entities}, {@code pageNumber}, ...) of
+   * {@code item}s: the raw form of any listing the typed APIs do not cover.
+   */
+  public <T> Page<T> callPage(ApiRequest request, Class<T> item) {
+    return call(request, pageOf(item));
+  }
+
+  /** Sends {@code request} and binds a JSON array of {@code item}s (empty for an empty body). */
+  public <T> List<T> callList(ApiRequest request, Class<T> item) {
+    List<T> list =
+        call(request, core.json.getTypeFactory().constructCollectionType(List.class, item));
+    return list == null ? List.of() : list;
+  }
+
   /** Sends {@code request} and returns its JSON tree (a missing node for an empty body). */
   public JsonNode callForTree(ApiRequest request) {
     ApiResponse response = send(request);
@@ -163,7 +281,34 @@ public final class SwitchboardClient implements AutoCloseable {
    * answer and throws {@link ApiException} (typed by status) for anything else.
    */
   public ApiResponse send(ApiRequest request) {
-    return core.send(request, deadlineOf(request));
+    return exchange(request, deadlineOf(request));
+  }
+
+  /** Sends with this view's options, records the answer for {@link #withResponse}. */
+  ApiResponse exchange(ApiRequest request, Instant deadline) {
+    ApiResponse response = core.send(options.applyTo(request), deadline, options.retry());
+    if (capture != null) capture.record(response, false);
+    return response;
+  }
+
+  /**
+   * A read through the published-script cache, recorded for {@link #withResponse}; a view whose
+   * options add headers or retry settings reads past the cache, with them.
+   */
+  byte[] cachedRead(String path) {
+    if (!options.addsNothingToRequests() || options.retry() != null)
+      return exchange(ApiRequest.get(path), newDeadline()).body();
+    ConditionalCache.Read read = core.publishedCache().get(path, newDeadline());
+    if (capture != null) capture.record(read.response(), read.shared());
+    return read.body();
+  }
+
+  /**
+   * True when calls through this instance may share requests with other callers (batching): no
+   * per-call headers, retry settings or response capture.
+   */
+  boolean plain() {
+    return options.addsNothingToRequests() && options.retry() == null && capture == null;
   }
 
   /** When a call of this request must be over. */
@@ -229,8 +374,61 @@ public final class SwitchboardClient implements AutoCloseable {
     private Duration publishedScriptFreshness = Duration.ofSeconds(1);
     private SessionBatching sessionBatching = SessionBatching.DEFAULT;
     private int updateAttempts = 25;
+    private boolean pacing = true;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private final List<ClientListener> listeners = new ArrayList<>();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private ProxySelector proxy;
+    private SSLContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Adds an interceptor: it sees each request before it is sent (and may add headers) and each
+     * answer; several run in the order added.
+     */
+    public Builder interceptor(ClientInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor));
+      return this;
+    }
+
+    /**
+     * Adds a listener of the client's events (requests, retries, pacer waits, breaker state, cache
+     * reads), for example {@link MicrometerClientMetrics}; several get every event.
+     */
+    public Builder listener(ClientListener listener) {
+      listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    /**
+     * How long to wait for a TCP (and TLS) connection (default 5 s; the call's deadline still
+     * bounds it). Not with {@link #httpClient}.
+     */
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero())
+        throw new IllegalArgumentException("connectTimeout must be positive");
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The HTTP proxy, for example {@code ProxySelector.of(new InetSocketAddress("proxy", 3128))}.
+     * Not with {@link #httpClient}.
+     */
+    public Builder proxy(ProxySelector proxy) {
+      this.proxy = Objects.requireNonNull(proxy);
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code https} base URLs (trust store, client certificates). Not with
+     * {@link #httpClient}.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext);
+      return this;
+    }
 
     /** The server, for example {@code http://127.0.0.1:8080}. */
     public Builder baseUrl(String baseUrl) {
@@ -312,6 +510,18 @@ public final class SwitchboardClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether requests are paced to the rate limit the server announces (default on). On, each
+     * request waits for its turn under the bucket the server names in {@code RateLimit-Policy} and
+     * {@code RateLimit}, so a burst is spread out here instead of meeting 429s there; a call whose
+     * turn would come after its deadline fails at once with {@link DeadlineExceededException},
+     * nothing sent. Off, requests go out at once and 429s are retried after {@code Retry-After}.
+     */
+    public Builder rateLimitPacing(boolean enabled) {
+      this.pacing = enabled;
+      return this;
+    }
+
     /** Share an existing {@link HttpClient} (the client will not close it). */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
@@ -324,16 +534,29 @@ public final class SwitchboardClient implements AutoCloseable {
       Objects.requireNonNull(clientId, "clientCredentials");
       Objects.requireNonNull(clientSecret, "clientCredentials");
       boolean ownsHttp = httpClient == null;
-      HttpClient http =
-          ownsHttp
-              ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-              : httpClient;
+      if (!ownsHttp && (proxy != null || sslContext != null))
+        throw new IllegalStateException(
+            "proxy and sslContext configure the client's own HttpClient: set them on the shared"
+                + " one");
+      HttpClient http = httpClient;
+      if (ownsHttp) {
+        var b = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        if (proxy != null) b.proxy(proxy);
+        if (sslContext != null) b.sslContext(sslContext);
+        http = b.build();
+      }
       var features =
-          new ClientCore.Features(publishedScriptFreshness, sessionBatching, updateAttempts);
+          new ClientCore.Features(
+              publishedScriptFreshness,
+              sessionBatching,
+              updateAttempts,
+              pacing,
+              interceptors,
+              Listeners.of(listeners));
       var core =
           new ClientCore(
               base, orgId, clientId, clientSecret, retry, breaker, clock, http, ownsHttp, features);
-      return new SwitchboardClient(core, deadline, true);
+      return new SwitchboardClient(core, deadline, true, RequestOptions.none(), null);
     }
   }
 }

@@ -12,7 +12,10 @@ package io.switchboard.client;
  */
 public class SwitchboardException extends RuntimeException {
   // Set once by the core as the exception leaves a call, before any caller can see it.
+  /** The key the failed request carried, or null. */
   private String idempotencyKey;
+
+  /** Whether a write may have been applied. */
   private boolean mayHaveLanded;
 
   /** An error with a message. */

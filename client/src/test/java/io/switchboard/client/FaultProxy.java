@@ -37,7 +37,13 @@ final class FaultProxy implements AutoCloseable {
           "keep-alive");
 
   /** What the proxy saw. */
-  record Seen(String method, String path, String orgHeader, String idempotencyKey) {}
+  record Seen(
+      String method,
+      String path,
+      String orgHeader,
+      String idempotencyKey,
+      String authorization,
+      String userAgent) {}
 
   /** A failure to answer with instead of forwarding; {@code status} 0 drops the connection. */
   record Fault(int status, String retryAfter, String body) {
@@ -139,7 +145,9 @@ final class FaultProxy implements AutoCloseable {
               ex.getRequestMethod(),
               ex.getRequestURI().toString(),
               ex.getRequestHeaders().getFirst("X-Genesys-Organization-Id"),
-              ex.getRequestHeaders().getFirst("Idempotency-Key"));
+              ex.getRequestHeaders().getFirst("Idempotency-Key"),
+              ex.getRequestHeaders().getFirst("Authorization"),
+              ex.getRequestHeaders().getFirst("User-Agent"));
       seen.add(s);
       byte[] body = ex.getRequestBody().readAllBytes();
       for (Rule r : rules) {

@@ -134,7 +134,7 @@ class PublishedScriptCacheIT {
           .extracting(ScriptsApi.Variable::name)
           .contains("note");
       assertThat(client.publishedScripts().pages(scriptId))
-          .extracting(ScriptsApi.Page::id)
+          .extracting(ScriptsApi.ScriptPage::id)
           .containsExactly("start");
       long before = client.stats().requests();
       client.publishedScripts().variables(scriptId);

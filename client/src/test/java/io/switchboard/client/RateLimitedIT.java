@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * The client against the server's real rate limiter: it waits at least as long as {@code
  * Retry-After} says when the deadline allows, gives up at once when it does not, and one org's
  * throttling leaves another's alone. The server's clock is frozen (buckets refill only when a test
- * moves it), so no token sneaks in unplanned.
+ * moves it), so no token sneaks in unplanned. The clients here do not pace ({@code
+ * rateLimitPacing(false)}): these tests are about meeting 429s, which the pacer avoids
+ * (RateLimitPacingIT).
  */
 class RateLimitedIT {
   static MutableClock serverClock;
@@ -62,7 +64,11 @@ class RateLimitedIT {
   @Test
   void retryAfterIsWaitedOutWhenTheDeadlineAllows() throws Exception {
     try (Scenario s = orgLimitedTo(60);
-        var client = s.clientBuilder(server).deadline(Duration.ofSeconds(8)).build()) {
+        var client =
+            s.clientBuilder(server)
+                .deadline(Duration.ofSeconds(8))
+                .rateLimitPacing(false)
+                .build()) {
       exhaust(client);
       long throttled = client.stats().throttled();
       // 60 a minute: a token every second, so Retry-After says 1. Once the client is waiting, a
@@ -92,7 +98,11 @@ class RateLimitedIT {
   @Test
   void aWaitPastTheDeadlineIsNotStarted() {
     try (Scenario s = orgLimitedTo(2);
-        var client = s.clientBuilder(server).deadline(Duration.ofSeconds(3)).build()) {
+        var client =
+            s.clientBuilder(server)
+                .deadline(Duration.ofSeconds(3))
+                .rateLimitPacing(false)
+                .build()) {
       exhaust(client);
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.oauthClients().list(1, 1))
@@ -116,7 +126,7 @@ class RateLimitedIT {
         var orgs =
             OrgClients.builder()
                 .baseUrl(server.baseUrl())
-                .configure((org, b) -> b.deadline(Duration.ofSeconds(30)))
+                .configure((org, b) -> b.deadline(Duration.ofSeconds(30)).rateLimitPacing(false))
                 .build();
         var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       orgs.register(slow.org().orgId(), slow.org().clientId(), slow.org().clientSecret());

@@ -43,7 +43,7 @@ record Scenario(TestServer.OrgAccess org, SwitchboardClient admin) implements Au
             new Variable("k2", "string", true, false, null, null),
             new Variable("k3", "string", true, false, null, null));
     var page =
-        new ScriptsApi.Page(
+        new ScriptsApi.ScriptPage(
             "start",
             "Start",
             List.of(

@@ -75,7 +75,7 @@ final class BurstSetup implements AutoCloseable {
     var done =
         new ScriptsApi.Component(
             "done", "button", null, "Done", null, null, null, "complete", null);
-    var page = new ScriptsApi.Page("start", "Start", List.of(greeting, done));
+    var page = new ScriptsApi.ScriptPage("start", "Start", List.of(greeting, done));
     String scriptId =
         admin
             .scripts()

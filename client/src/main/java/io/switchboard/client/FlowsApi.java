@@ -1,0 +1,280 @@
+package io.switchboard.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Architect flows ({@code /api/v2/flows}, scope {@code architect}): create, read, update, delete,
+ * definitions saved as versions ({@code latestconfiguration}), publish, and workflow executions.
+ * The shapes are Genesys's; see {@code docs/flows.md} for the definition language.
+ *
+ * <pre>{@code
+ * Flow flow = client.flows().create(new NewFlow("Greeter", null, "WORKFLOW"));
+ * client.flows().saveYaml(flow.id(), yaml);
+ * client.flows().publish(flow.id());
+ * var launched = client.flows().launch(flow.id(), Map.of("Flow.who", "Ada"), null);
+ * FlowExecution done = client.flows().awaitExecution(launched.id());
+ * }</pre>
+ */
+public final class FlowsApi {
+  private static final String BASE = "/api/v2/flows";
+  private final SwitchboardClient client;
+
+  FlowsApi(SwitchboardClient client) {
+    this.client = client;
+  }
+
+  /**
+   * What creates a flow or changes its name and description.
+   *
+   * @param name unique in the org
+   * @param description optional
+   * @param type {@code INBOUNDCALL} or {@code WORKFLOW} (not changeable)
+   */
+  public record NewFlow(String name, String description, String type) {}
+
+  /**
+   * A flow.
+   *
+   * @param id its id
+   * @param name its name
+   * @param description its description, or null
+   * @param type {@code INBOUNDCALL} or {@code WORKFLOW}
+   * @param active true once a version is published
+   * @param savedVersion the latest saved definition, or null
+   * @param publishedVersion the published definition, or null
+   * @param selfUri its path
+   */
+  public record Flow(
+      String id,
+      String name,
+      String description,
+      String type,
+      boolean active,
+      FlowVersion savedVersion,
+      FlowVersion publishedVersion,
+      String selfUri) {}
+
+  /**
+   * One saved definition of a flow.
+   *
+   * @param id the version's id
+   * @param name {@code <n>.0}
+   * @param commitVersion the sequence number
+   * @param type {@code SAVE} or {@code PUBLISH}
+   * @param dateCreated when it was saved, epoch milliseconds (as Genesys types it)
+   * @param datePublished when it was published, or null
+   * @param selfUri its path
+   */
+  public record FlowVersion(
+      String id,
+      String name,
+      String commitVersion,
+      String type,
+      long dateCreated,
+      Instant datePublished,
+      String selfUri) {}
+
+  /**
+   * A reference to the version an execution ran.
+   *
+   * @param id the version's id
+   * @param name {@code <n>.0}
+   * @param selfUri its path
+   */
+  public record VersionRef(String id, String name, String selfUri) {}
+
+  /**
+   * The answer to a launch: the execution runs on; read it with {@link #execution}.
+   *
+   * @param id the execution's id
+   * @param name its name
+   * @param flowVersion the version it runs
+   * @param selfUri its path
+   */
+  public record Launched(String id, String name, VersionRef flowVersion, String selfUri) {}
+
+  /**
+   * Why an execution failed.
+   *
+   * @param message what happened
+   * @param code a stable code ({@code flow.<outcome>})
+   * @param status an HTTP-like status
+   */
+  public record FlowError(String message, String code, int status) {}
+
+  /**
+   * A workflow execution (Genesys's FlowRuntimeExecution, with Switchboard's outcome and trace).
+   *
+   * @param id its id
+   * @param name its name
+   * @param flowVersion the version it ran
+   * @param flowId the flow
+   * @param dateLaunched when it started
+   * @param status {@code RUNNING}, {@code COMPLETED} or {@code ERROR}
+   * @param dateCompleted when it ended, or null
+   * @param completionReason why it ended, or null
+   * @param flowErrorInfo the error, for {@code ERROR}
+   * @param outputData the flow's output variables by name
+   * @param outcome Switchboard's outcome code
+   * @param trace what the runtime did (actions, data actions, timings)
+   * @param selfUri its path
+   */
+  public record FlowExecution(
+      String id,
+      String name,
+      VersionRef flowVersion,
+      String flowId,
+      Instant dateLaunched,
+      String status,
+      Instant dateCompleted,
+      String completionReason,
+      FlowError flowErrorInfo,
+      Map<String, Object> outputData,
+      String outcome,
+      Map<String, Object> trace,
+      String selfUri) {
+    /** True once it ended (completed or failed). */
+    public boolean finished() {
+      return !"RUNNING".equals(status);
+    }
+  }
+
+  /** Creates a flow (not retried: the server does not deduplicate it). */
+  public Flow create(NewFlow flow) {
+    return client.call(ApiRequest.post(BASE, flow), Flow.class);
+  }
+
+  /** One flow ({@link ApiException.NotFoundException} if not in this org). */
+  public Flow get(String id) {
+    return client.call(ApiRequest.get(path(id)), Flow.class);
+  }
+
+  /** Changes the flow's name and description. */
+  public Flow update(String id, NewFlow flow) {
+    return client.call(ApiRequest.put(path(id), flow), Flow.class);
+  }
+
+  /** Deletes the flow. */
+  public void delete(String id) {
+    client.send(ApiRequest.delete(path(id)));
+  }
+
+  /** One page of the org's flows; {@code name} (a prefix) and {@code type} may be null. */
+  public Page<Flow> list(int pageNumber, int pageSize, String name, String type) {
+    var query = new StringBuilder("?pageSize=" + pageSize + "&pageNumber=" + pageNumber);
+    if (name != null) query.append("&name=").append(Paths.query(name));
+    if (type != null) query.append("&type=").append(Paths.query(type));
+    return client.callPage(ApiRequest.get(BASE + query), Flow.class);
+  }
+
+  /** Every flow matching the filters, fetched lazily. */
+  public Stream<Flow> stream(int pageSize, String name, String type) {
+    return Pages.stream(n -> list(n, pageSize, name, type));
+  }
+
+  /**
+   * Saves a definition in Archy's YAML shape as the flow's new latest version; problems are
+   * reported by {@link #publish}.
+   */
+  public FlowVersion saveYaml(String id, String yaml) {
+    return saveConfiguration(id, yaml.getBytes(StandardCharsets.UTF_8), "application/yaml");
+  }
+
+  /** Saves a definition given as JSON (the same structure as the YAML). */
+  public FlowVersion saveJson(String id, String json) {
+    return saveConfiguration(id, json.getBytes(StandardCharsets.UTF_8), "application/json");
+  }
+
+  private FlowVersion saveConfiguration(String id, byte[] body, String contentType) {
+    var request =
+        new ApiRequest(
+            "PUT", path(id) + "/latestconfiguration", Map.of(), body, contentType, null, false);
+    return client.call(request, FlowVersion.class);
+  }
+
+  /**
+   * The latest saved definition as text: the YAML as saved when it was saved as YAML, else JSON.
+   */
+  public String latestConfiguration(String id) {
+    ApiResponse r =
+        client.send(
+            ApiRequest.get(path(id) + "/latestconfiguration")
+                .header("Accept", "application/yaml, application/json"));
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  /** The flow's versions, newest first. */
+  public Page<FlowVersion> versions(String id, int pageNumber, int pageSize) {
+    return client.callPage(
+        ApiRequest.get(path(id) + "/versions?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
+        FlowVersion.class);
+  }
+
+  /**
+   * Publishes the latest saved version. Every problem of the definition at once: {@link
+   * ApiException.InvalidRequestException} whose {@code error().errors()} name line and column.
+   */
+  public Flow publish(String id) {
+    return client.call(
+        ApiRequest.post(BASE + "/actions/publish?flow=" + Paths.query(id), null), Flow.class);
+  }
+
+  /**
+   * Launches the published version of a workflow with {@code inputs} (variable name → value; null
+   * for none); {@code name} is optional. Not retried.
+   */
+  public Launched launch(String flowId, Map<String, ?> inputs, String name) {
+    Objects.requireNonNull(flowId, "flowId");
+    var body = new LinkedHashMap<String, Object>();
+    body.put("flowId", flowId);
+    if (inputs != null) body.put("inputData", inputs);
+    if (name != null) body.put("name", name);
+    return client.call(ApiRequest.post(BASE + "/executions", body), Launched.class);
+  }
+
+  /** An execution as it is now. */
+  public FlowExecution execution(String executionId) {
+    return client.call(
+        ApiRequest.get(BASE + "/executions/" + Paths.segment(executionId)), FlowExecution.class);
+  }
+
+  /**
+   * Reads the execution until it has finished, pausing between reads (50 ms growing to 1 s), within
+   * the call's deadline; {@link DeadlineExceededException} if it is still running then.
+   */
+  public FlowExecution awaitExecution(String executionId) {
+    Instant deadline = client.newDeadline();
+    long pause = 50;
+    while (true) {
+      FlowExecution e = client.withDeadline(remaining(deadline)).flows().execution(executionId);
+      if (e.finished()) return e;
+      if (client.core().clock.instant().plusMillis(pause).isAfter(deadline))
+        throw new DeadlineExceededException(
+            "flow execution " + executionId + " still running at the deadline",
+            java.util.List.of(),
+            null);
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new SwitchboardException("interrupted while waiting for a flow execution", ie);
+      }
+      pause = Math.min(1000, pause * 2);
+    }
+  }
+
+  private Duration remaining(Instant deadline) {
+    Duration left = Duration.between(client.core().clock.instant(), deadline);
+    return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+  }
+
+  private static String path(String id) {
+    return BASE + "/" + Paths.segment(id);
+  }
+}
