@@ -1,26 +1,51 @@
 package io.switchboard.server.flows;
 
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.externalapis.ExecutionReport;
 import io.switchboard.server.externalapis.ExternalApi;
+import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiService;
 import io.switchboard.server.flows.definition.FlowCompiler;
+import io.switchboard.server.flows.runtime.FlowRuntime;
+import io.switchboard.server.integrations.DataAction;
+import io.switchboard.server.integrations.DataActionService;
 import io.switchboard.server.scripts.PublishedScript;
 import io.switchboard.server.scripts.ScriptService;
 import io.switchboard.server.scripts.ScriptStore;
+import java.time.Duration;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What a flow definition may name, looked up in the caller's org only (another org's id is
- * "unknown", as a missing one): data actions are external APIs by id or exact name; scripts are
- * published scripts by id or exact name (case-insensitive).
+ * "unknown", as a missing one): data actions are external APIs or integration data actions ({@code
+ * /api/v2/integrations/actions}) by id or exact name (an id first, then a name; an external API
+ * before an integration action); scripts are published scripts by id or exact name
+ * (case-insensitive). It also runs what it resolved ({@link FlowRuntime.DataActions}): both kinds
+ * go through the external-API engine.
  */
-public final class FlowReferences implements FlowService.ReferenceLookup {
+public final class FlowReferences implements FlowService.ReferenceLookup, FlowRuntime.DataActions {
   private final ExternalApiService externalApis;
+  private final ExternalApiEngine engine;
+  private final DataActionService dataActions;
   private final ScriptService scripts;
 
-  public FlowReferences(ExternalApiService externalApis, ScriptService scripts) {
+  public FlowReferences(
+      ExternalApiService externalApis,
+      ExternalApiEngine engine,
+      DataActionService dataActions,
+      ScriptService scripts) {
     this.externalApis = externalApis;
+    this.engine = engine;
+    this.dataActions = dataActions;
     this.scripts = scripts;
+  }
+
+  /** Runs the external API or integration data action a definition resolved to {@code id}. */
+  @Override
+  public ExecutionReport run(String orgId, String id, JsonNode inputs, Duration budget) {
+    if (DataActionService.isActionId(id)) return dataActions.runForFlow(orgId, id, inputs, budget);
+    return engine.execute(externalApis.get(orgId, id), inputs, budget);
   }
 
   @Override
@@ -32,9 +57,18 @@ public final class FlowReferences implements FlowService.ReferenceLookup {
         try {
           api = Optional.of(externalApis.get(orgId, idOrName));
         } catch (Problem notFound) {
-          api = externalApis.findByName(orgId, idOrName);
+          api = Optional.empty();
         }
-        return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        if (api.isPresent()) return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        if (DataActionService.isActionId(idOrName)) {
+          Optional<DataAction> byId = dataActions.findById(orgId, idOrName);
+          if (byId.isPresent()) return byId.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        }
+        api = externalApis.findByName(orgId, idOrName);
+        if (api.isPresent()) return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        return dataActions
+            .findByIdOrName(orgId, idOrName)
+            .map(a -> new FlowCompiler.Ref(a.id(), a.name()));
       }
 
       @Override

@@ -1,0 +1,66 @@
+package io.switchboard.server.integrations;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.resource.SchemaLoader;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The contracts' JSON Schemas (networknt json-schema-validator). Genesys writes draft-04 schemas; a
+ * schema's own {@code $schema} picks another draft. Nothing is ever fetched: a {@code $ref} may
+ * only point inside the schema (no resource loader is configured). Compiled schemas are cached by
+ * their text (bounded).
+ */
+public final class JsonSchemas {
+  /** At most this many errors are reported for one value. */
+  public static final int MAX_ERRORS = 20;
+
+  private final SchemaRegistry registry =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_4,
+          b -> b.schemaLoader(new SchemaLoader(List.of(), List.of())).schemaCacheEnabled(false));
+
+  private final Cache<String, Schema> compiled = Caffeine.newBuilder().maximumSize(2_000).build();
+
+  /** A schema that cannot be used. */
+  public static final class InvalidSchema extends RuntimeException {
+    InvalidSchema(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Compiles {@code schema} (throws {@link InvalidSchema} when it is not a usable schema). */
+  public Schema compile(JsonNode schema) {
+    if (schema == null || schema.isNull()) return null;
+    if (!schema.isObject()) throw new InvalidSchema("must be a JSON Schema object");
+    String key = schema.toString();
+    Schema s = compiled.getIfPresent(key);
+    if (s != null) return s;
+    try {
+      s = registry.getSchema(schema);
+      // Resolve references and keywords now, so a broken schema fails at save time.
+      s.validate(tools.jackson.databind.node.JsonNodeFactory.instance.nullNode());
+    } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidSchema(
+          e.getMessage() == null
+              ? "is not a valid JSON Schema"
+              : "is not usable: " + e.getMessage());
+    }
+    compiled.put(key, s);
+    return s;
+  }
+
+  /** The errors of {@code value} against {@code schema}, as messages naming the location. */
+  public List<String> errors(JsonNode schema, JsonNode value) {
+    Schema s = compile(schema);
+    if (s == null) return List.of();
+    List<Error> errors = s.validate(value);
+    return errors.stream().limit(MAX_ERRORS).map(Error::getMessage).toList();
+  }
+}
