@@ -62,7 +62,17 @@ public final class DataActionRunner {
       JsonNode output,
       List<Operation> operations,
       String failureCode,
-      String failure) {
+      String failure,
+      List<String> inputErrors) {
+    Run(
+        ExecutionReport report,
+        JsonNode output,
+        List<Operation> operations,
+        String failureCode,
+        String failure) {
+      this(report, output, operations, failureCode, failure, List.of());
+    }
+
     public boolean success() {
       return failure == null;
     }
@@ -91,7 +101,7 @@ public final class DataActionRunner {
     if (!inputErrors.isEmpty()) {
       ops.add(
           op(ops, "Validate input against schema", false, null, String.join("; ", inputErrors)));
-      return new Run(null, null, ops, "invalid.input", String.join("; ", inputErrors));
+      return new Run(null, null, ops, "invalid.input", String.join("; ", inputErrors), inputErrors);
     }
     ops.add(op(ops, "Validate input against schema", true, null, null));
 

@@ -260,6 +260,7 @@ public final class DataActionService {
 
   static Problem problem(DataActionRunner.Run run) {
     String code = run.failureCode();
+    if (code.equals("invalid.input")) return DataActionRunner.invalidInput(run.inputErrors());
     Problem.Kind kind;
     if (code.equals("invalid.input") || code.equals("template.failed")) kind = Problem.Kind.INVALID;
     else if (code.equals("integration.disabled")) kind = Problem.Kind.CONFLICT;

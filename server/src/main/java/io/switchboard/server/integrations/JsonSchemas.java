@@ -5,8 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.resource.ClasspathResourceLoader;
+import com.networknt.schema.resource.MetaSchemaIdResolver;
+import com.networknt.schema.resource.ResourceLoader;
 import com.networknt.schema.resource.SchemaLoader;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -21,10 +25,26 @@ public final class JsonSchemas {
   /** At most this many errors are reported for one value. */
   public static final int MAX_ERRORS = 20;
 
+  /**
+   * Only the library's own meta-schemas can be loaded (from its jar); any other {@code $ref}
+   * outside the schema, remote or {@code classpath:}, finds nothing.
+   */
+  private static final ResourceLoader META_SCHEMAS_ONLY =
+      iri ->
+          iri.toString().matches("classpath:draft[-0-9a-z/]*")
+              ? ClasspathResourceLoader.getInstance().getResource(iri)
+              : null;
+
   private final SchemaRegistry registry =
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_4,
-          b -> b.schemaLoader(new SchemaLoader(List.of(), List.of())).schemaCacheEnabled(false));
+          b ->
+              b.schemaLoader(
+                      new SchemaLoader(
+                          List.of(MetaSchemaIdResolver.getInstance()), List.of(META_SCHEMAS_ONLY)))
+                  .schemaCacheEnabled(false));
+
+  private final Cache<String, Schema> metaSchemas = Caffeine.newBuilder().maximumSize(10).build();
 
   private final Cache<String, Schema> compiled = Caffeine.newBuilder().maximumSize(2_000).build();
 
@@ -42,7 +62,19 @@ public final class JsonSchemas {
     String key = schema.toString();
     Schema s = compiled.getIfPresent(key);
     if (s != null) return s;
+    String dialect =
+        schema.path("$schema").isString()
+            ? schema.get("$schema").asString()
+            : SpecificationVersion.DRAFT_4.getDialectId();
+    if (SpecificationVersion.fromDialectId(dialect).isEmpty())
+      throw new InvalidSchema("$schema must name a JSON Schema draft (draft-04 to 2020-12)");
     try {
+      Schema meta = metaSchemas.get(dialect, d -> registry.getSchema(SchemaLocation.of(d)));
+      List<Error> metaErrors = meta.validate(schema);
+      if (!metaErrors.isEmpty())
+        throw new InvalidSchema(
+            "is not a valid JSON Schema: "
+                + String.join("; ", metaErrors.stream().limit(5).map(Error::getMessage).toList()));
       s = registry.getSchema(schema);
       // Resolve references and keywords now, so a broken schema fails at save time.
       s.validate(tools.jackson.databind.node.JsonNodeFactory.instance.nullNode());
@@ -61,6 +93,9 @@ public final class JsonSchemas {
     Schema s = compile(schema);
     if (s == null) return List.of();
     List<Error> errors = s.validate(value);
-    return errors.stream().limit(MAX_ERRORS).map(Error::getMessage).toList();
+    return errors.stream()
+        .limit(MAX_ERRORS)
+        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+        .toList();
   }
 }

@@ -74,9 +74,11 @@ public final class Templates {
     this.json = json;
     var p = new Properties();
     p.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, Sandbox.class.getName());
-    p.setProperty(RuntimeConstants.RESOURCE_LOADERS, "");
+    p.setProperty(RuntimeConstants.RESOURCE_LOADERS, "none");
+    p.setProperty("resource.loader.none.class", NoResources.class.getName());
     p.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES, BoundedForeach.class.getName());
-    p.setProperty(RuntimeConstants.MAX_NUMBER_LOOPS, Integer.toString(MAX_ITERATIONS));
+    // Velocity would stop a loop silently at its bound; ours fails the render instead.
+    p.setProperty(RuntimeConstants.MAX_NUMBER_LOOPS, Integer.toString(MAX_ITERATIONS + 1));
     p.setProperty(RuntimeConstants.VM_MAX_DEPTH, "20");
     p.setProperty(RuntimeConstants.DEFINE_DIRECTIVE_MAXDEPTH, "20");
     p.setProperty(RuntimeConstants.PARSE_DIRECTIVE_MAXDEPTH, "1");
@@ -210,6 +212,29 @@ public final class Templates {
         String currentResourcePath,
         String directiveName) {
       throw new Bound("#" + directiveName + " is not available in data action templates");
+    }
+  }
+
+  /** The only resource loader: it finds nothing, so no template can read a file or a class. */
+  public static final class NoResources
+      extends org.apache.velocity.runtime.resource.loader.ResourceLoader {
+    @Override
+    public void init(org.apache.velocity.util.ExtProperties configuration) {}
+
+    @Override
+    public java.io.Reader getResourceReader(String source, String encoding) {
+      throw new org.apache.velocity.exception.ResourceNotFoundException(
+          "templates cannot load resources");
+    }
+
+    @Override
+    public boolean isSourceModified(org.apache.velocity.runtime.resource.Resource resource) {
+      return false;
+    }
+
+    @Override
+    public long getLastModified(org.apache.velocity.runtime.resource.Resource resource) {
+      return 0;
     }
   }
 
