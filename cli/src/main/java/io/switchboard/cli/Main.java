@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       OrgCommand.class,
       ExternalApisCommand.class,
+      DataActionsCommand.class,
       CredentialsCommand.class,
       io.switchboard.cli.bench.BenchCommand.class,
       io.switchboard.cli.load.LoadCommand.class,
