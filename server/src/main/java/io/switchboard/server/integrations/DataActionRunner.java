@@ -177,16 +177,18 @@ public final class DataActionRunner {
       return new Run(null, null, ops, "template.failed", e.getMessage());
     }
 
-    var holder =
+    // What the reader got to; its values come back through the engine's report (below), where the
+    // credential's secrets are redacted, never from here.
+    var reached =
         new Object() {
-          JsonNode raw;
-          Map<String, String> translated;
-          JsonNode output;
+          volatile boolean raw;
+          volatile boolean translated;
+          volatile boolean rendered;
         };
     DataAction.Response rs = action.config().response();
     ExternalApiEngine.ResponseReader reader =
         (status, responseHeaders, raw, deadline) -> {
-          holder.raw = raw;
+          reached.raw = true;
           Map<String, String> values;
           try {
             values =
@@ -197,7 +199,7 @@ public final class DataActionRunner {
           } catch (Translation.Failure f) {
             throw new ResponseMapper.MappingFailure(f.getMessage());
           }
-          holder.translated = values;
+          reached.translated = true;
           var successVars = new LinkedHashMap<String, Object>(values);
           successVars.put("rawResult", json.writeValueAsString(raw));
           successVars.put("input", inputMap);
@@ -218,13 +220,16 @@ public final class DataActionRunner {
                     + e.getOriginalMessage()
                     + "); escape strings with $esc.jsonString");
           }
-          holder.output = out;
+          reached.rendered = true;
           List<String> outErrors = schemas.errors(action.successSchema(), out);
           if (!outErrors.isEmpty())
             throw new ResponseMapper.MappingFailure(
                 "the resolved output does not match the success schema: "
                     + String.join("; ", outErrors));
-          return out;
+          ObjectNode both = json.createObjectNode();
+          both.set("output", out);
+          both.set("translated", json.valueToTree(values));
+          return both;
         };
     var call =
         new ExternalApiEngine.Call(
@@ -236,42 +241,53 @@ public final class DataActionRunner {
             "data action",
             new ExternalApiEngine.Request(uri, rq.requestType(), headers, body),
             reader);
-    ExecutionReport report = engine.execute(call, budget);
+    ExecutionReport engineReport = engine.execute(call, budget);
+    JsonNode both = engineReport.outputs();
+    JsonNode output = both == null ? null : both.get("output");
+    ExecutionReport report =
+        new ExecutionReport(
+            engineReport.success(),
+            engineReport.status(),
+            engineReport.latencyMs(),
+            engineReport.attempts(),
+            output,
+            engineReport.error(),
+            engineReport.circuit());
+    String detail = report.error() == null ? null : report.error().detail();
     ObjectNode exec = json.createObjectNode();
     exec.put("attempts", report.attempts());
     if (report.status() != null) exec.put("status", report.status());
     exec.put("latencyMs", report.latencyMs());
     exec.put("circuit", report.circuit());
-    boolean sent = report.success() || holder.raw != null;
-    ops.add(op(ops, "Execute request", sent, exec, sent ? null : report.error().detail()));
-    if (holder.raw != null) {
+    boolean answered = report.success() || reached.raw;
+    ops.add(op(ops, "Execute request", answered, exec, answered ? null : detail));
+    if (reached.raw) {
       ops.add(
           op(
               ops,
               "Resolve translation map",
-              holder.translated != null,
-              holder.translated == null ? null : json.valueToTree(holder.translated),
-              holder.translated == null ? report.error().detail() : null));
-      if (holder.translated != null)
+              reached.translated,
+              report.success() ? both.get("translated") : null,
+              reached.translated ? null : detail));
+      if (reached.translated)
         ops.add(
             op(
                 ops,
                 "Resolve success template",
-                holder.output != null,
-                holder.output,
-                holder.output == null ? report.error().detail() : null));
-      if (holder.output != null)
+                reached.rendered,
+                output,
+                reached.rendered ? null : detail));
+      if (reached.rendered)
         ops.add(
             op(
                 ops,
                 "Validate output against schema",
                 report.success(),
                 null,
-                report.success() ? null : report.error().detail()));
+                report.success() ? null : detail));
     }
-    if (report.success()) return new Run(report, report.outputs(), ops, null, null);
-    return new Run(
-        report, null, ops, "data.action." + report.error().kind(), report.error().detail());
+    if (report.success()) return new Run(report, output, ops, null, null);
+    return new Run(report, null, ops, "data.action." + report.error().kind(), detail);
   }
 
   private static Operation op(

@@ -403,6 +403,28 @@ class DataActionsIT {
   }
 
   @Test
+  void anEchoedSecretIsRedactedInOutputsAndTestOperations() {
+    String cred = credential(token, "echo-user", "echo-secret-pw");
+    String integ = integration(token, cred, 0);
+    upstream.on(
+        "/echo-auth",
+        (ex, req) ->
+            json(
+                ex,
+                200,
+                "{\"case\":{\"id\":\""
+                    + req.header("Authorization")
+                    + " echo-secret-pw\",\"state\":\"open\"}}"));
+    String id = create(token, createCaseAction(integ, "/echo-auth")).get("id").asString();
+    String input = "{\"customerId\":\"c\",\"subject\":\"s\",\"priority\":1}";
+    var r = api.post(ACTIONS + "/" + id + "/execute", token, input);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("caseId").asString()).isEqualTo("Basic [redacted] [redacted]");
+    var t = api.post(ACTIONS + "/" + id + "/test", token, input);
+    assertThat(t.body()).doesNotContain("echo-secret-pw").contains("[redacted]");
+  }
+
+  @Test
   void inputsAndOutputsAreValidatedAgainstTheContract() {
     String integ = integration(token, null, 0);
     upstream.on("/cases-bad-output", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":42}}"));
