@@ -88,6 +88,12 @@ public final class JsonSchemas {
     return s;
   }
 
+  /** A JSON Pointer ({@code /a/0}) as the {@code $.a.0} Genesys users read. */
+  private static String location(String pointer) {
+    if (pointer.isEmpty() || pointer.equals("/")) return "$";
+    return "$" + pointer.replace('/', '.').replace("~1", "/").replace("~0", "~");
+  }
+
   /** The errors of {@code value} against {@code schema}, as messages naming the location. */
   public List<String> errors(JsonNode schema, JsonNode value) {
     Schema s = compile(schema);
@@ -95,7 +101,7 @@ public final class JsonSchemas {
     List<Error> errors = s.validate(value);
     return errors.stream()
         .limit(MAX_ERRORS)
-        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+        .map(e -> location(e.getInstanceLocation().toString()) + ": " + e.getMessage())
         .toList();
   }
 }
