@@ -330,7 +330,11 @@ public final class Templates {
 
     @Override
     public VelPropertyGet getPropertyGet(Object obj, String identifier, Info i) {
-      if (obj instanceof Map) return super.getPropertyGet(obj, identifier, i);
+      // $foreach.hasNext, $foreach.index...: Velocity's own loop scope, read by its getters.
+      if (obj instanceof org.apache.velocity.runtime.directive.Scope)
+        return super.getPropertyGet(obj, identifier, i);
+      // On data, $a.b is the entry b and nothing else (not getClass(), not isEmpty()).
+      if (obj instanceof Map) return new MapEntryGet(identifier);
       if (obj instanceof List && (identifier.equals("size") || identifier.equals("empty")))
         return super.getPropertyGet(obj, identifier, i);
       if (obj instanceof Map.Entry && (identifier.equals("key") || identifier.equals("value")))
@@ -342,6 +346,24 @@ public final class Templates {
     public org.apache.velocity.util.introspection.VelPropertySet getPropertySet(
         Object obj, String identifier, Object arg, Info i) {
       return null;
+    }
+  }
+
+  /** {@code $map.key}: the map's entry, never a bean getter of the map object. */
+  private record MapEntryGet(String key) implements VelPropertyGet {
+    @Override
+    public Object invoke(Object o) {
+      return o instanceof Map<?, ?> m ? m.get(key) : null;
+    }
+
+    @Override
+    public boolean isCacheable() {
+      return true;
+    }
+
+    @Override
+    public String getMethodName() {
+      return "get";
     }
   }
 

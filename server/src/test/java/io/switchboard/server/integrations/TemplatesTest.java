@@ -60,6 +60,9 @@ class TemplatesTest {
     assertThat(render("#set($s = 'x')$s.getClass().getClassLoader()", "{}"))
         .isEqualTo("$s.getClass().getClassLoader()");
     assertThat(render("$input.a.getClass()", "{\"a\":\"str\"}")).isEqualTo("$input.a.getClass()");
+    // On data, a property is the entry: $input.class is no Class object.
+    assertThat(render("$input.class|$input.empty|$!input.class", "{\"a\":1}"))
+        .isEqualTo("$input.class|$input.empty|");
     assertThat(marker).doesNotExist();
   }
 
