@@ -723,6 +723,44 @@ class DataActionsIT {
     JsonNode none = runFlow(tok, flowId, "nobody");
     assertThat(none.get("trace").get("actions").get(0).get("outcome").asString())
         .isEqualTo("failure");
+
+    // By id too.
+    String actionId = imported.json().get("id").asString();
+    String byIdFlow =
+        flowWith(tok, "Phone lookup by id", yaml.replace("Lookup by phone:", actionId + ":"));
+    assertThat(api.post("/api/v2/flows/actions/publish?flow=" + byIdFlow, tok, null).status())
+        .isEqualTo(200);
+    JsonNode goldById = runFlow(tok, byIdFlow, "gold-2");
+    assertThat(goldById.get("trace").get("actions").get(0).get("outcome").asString())
+        .isEqualTo("success");
+    // Another org's action is unknown to this org's flows.
+    String foreignFlow =
+        flowWith(otherToken, "Foreign", yaml.replace("Lookup by phone:", actionId + ":"));
+    var foreign = api.post("/api/v2/flows/actions/publish?flow=" + foreignFlow, otherToken, null);
+    assertThat(foreign.status()).isEqualTo(400);
+    assertThat(foreign.body()).contains("unknown data action");
+  }
+
+  static String flowWith(String tok, String name, String yaml) {
+    String id =
+        api.post(
+                "/api/v2/flows",
+                tok,
+                "{\"name\":\"" + name + "\",\"type\":\"INBOUNDCALL\",\"description\":\"t\"}")
+            .json()
+            .get("id")
+            .asString();
+    var saved =
+        api.raw(
+            "PUT",
+            "/api/v2/flows/" + id + "/latestconfiguration",
+            tok,
+            yaml.replace("name: Phone lookup\n", "name: " + name + "\n")
+                .getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/yaml");
+    assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
+    return id;
   }
 
   static JsonNode runFlow(String tok, String flowId, String ani) {
