@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       OrgCommand.class,
       ExternalApisCommand.class,
       FaultsCommand.class,
+      DataActionsCommand.class,
       CredentialsCommand.class,
       io.switchboard.cli.bench.BenchCommand.class,
       io.switchboard.cli.load.LoadCommand.class,

@@ -36,6 +36,7 @@ class CliContractTest {
           {"org", "create", "--help"},
           {"bench", "--help"},
           {"external-apis", "set-timeout", "--help"},
+          {"data-actions", "import", "--help"},
           {"credentials", "rotate-key", "--help"},
           {"faults", "apply", "--help"}
         }) {

@@ -14,12 +14,11 @@ import io.switchboard.server.credentials.CredentialKeys;
 import io.switchboard.server.credentials.CredentialRoutes;
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.credentials.CredentialStore;
+import io.switchboard.server.credentials.CredentialUsage;
 import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.demo.DemoCrmRoutes;
 import io.switchboard.server.externalapis.CircuitBreakers;
 import io.switchboard.server.externalapis.Egress;
-import io.switchboard.server.externalapis.ExecutionReport;
-import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiRoutes;
 import io.switchboard.server.externalapis.ExternalApiService;
@@ -61,6 +60,16 @@ import io.switchboard.server.identity.SignInService;
 import io.switchboard.server.identity.TokenService;
 import io.switchboard.server.identity.TokenThrottle;
 import io.switchboard.server.identity.UserAccounts;
+import io.switchboard.server.integrations.DataActionRoutes;
+import io.switchboard.server.integrations.DataActionRunner;
+import io.switchboard.server.integrations.DataActionService;
+import io.switchboard.server.integrations.DataActionStore;
+import io.switchboard.server.integrations.IntegrationRoutes;
+import io.switchboard.server.integrations.IntegrationService;
+import io.switchboard.server.integrations.IntegrationStore;
+import io.switchboard.server.integrations.JsonSchemas;
+import io.switchboard.server.integrations.Templates;
+import io.switchboard.server.integrations.Translation;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -99,7 +108,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -169,6 +177,7 @@ public final class Switchboard implements AutoCloseable {
       CredentialService credentials,
       ExternalApiService externalApis,
       ExternalApiEngine engine,
+      DataActionService dataActions,
       List<ApiRoutes> routes) {}
 
   /** Opens storage (migrating it), wires every feature and starts listening. */
@@ -542,7 +551,15 @@ public final class Switchboard implements AutoCloseable {
       List<AutoCloseable> closeables) {
     var box = secrets.box();
     var apiStore = new ExternalApiStore(database.jdbi(), mapper);
-    var credentials = new CredentialService(credentialStore, box, apiStore, mapper, clock);
+    var integrationStore = new IntegrationStore(database.jdbi());
+    // Deleting a credential is refused while an external API or an integration refers to it.
+    CredentialUsage usage =
+        (org, id) -> {
+          var users = new ArrayList<>(apiStore.usersOf(org, id));
+          users.addAll(integrationStore.usersOf(org, id));
+          return users;
+        };
+    var credentials = new CredentialService(credentialStore, box, usage, mapper, clock);
     var outbound =
         new OutboundHttp(
             settings.integer(SettingKeys.EXTERNAL_MAX_CONCURRENT, 1, 100_000),
@@ -562,14 +579,31 @@ public final class Switchboard implements AutoCloseable {
     var externalApis =
         new ExternalApiService(
             apiStore, credentials, engine, mapper, clock, flowStore::flowsUsingExternalApi);
+    // Genesys-shaped integrations and data actions, run on the same engine.
+    var integrationService = new IntegrationService(integrationStore, credentials, clock);
+    var templates = new Templates(mapper);
+    var schemas = new JsonSchemas();
+    var dataActions =
+        new DataActionService(
+            new DataActionStore(database.jdbi(), mapper),
+            integrationService,
+            new DataActionRunner(engine, templates, new Translation(mapper), schemas, mapper),
+            engine,
+            templates,
+            schemas,
+            mapper,
+            clock);
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes =
         new ArrayList<ApiRoutes>(
             List.of(
                 new CredentialRoutes(credentials, bodies),
-                new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey))));
+                new ExternalApiRoutes(externalApis, bodies, new ContinuationTokens(pageKey)),
+                // Before IntegrationRoutes: /integrations/actions is not an integration id.
+                new DataActionRoutes(dataActions, bodies),
+                new IntegrationRoutes(integrationService, credentials, bodies)));
     if (settings.bool(SettingKeys.DEMO_CRM)) routes.add(new DemoCrmRoutes(tokens, mapper));
-    return new Integrations(credentials, externalApis, engine, List.copyOf(routes));
+    return new Integrations(credentials, externalApis, engine, dataActions, List.copyOf(routes));
   }
 
   /** The flow service, its executions and its routes. */
@@ -590,37 +624,21 @@ public final class Switchboard implements AutoCloseable {
       Clock clock,
       List<AutoCloseable> closeables) {
     var expressions = new Expressions(clock);
+    // What callData names (external APIs and integration data actions), and how it runs them.
+    var references =
+        new FlowReferences(
+            integrations.externalApis(),
+            integrations.engine(),
+            integrations.dataActions(),
+            scripts,
+            (org, name) ->
+                queues.findByName(org, name).map(q -> new FlowCompiler.Ref(q.id(), q.name())));
     var flows =
         new FlowService(
-            store,
-            new FlowReferences(
-                integrations.externalApis(),
-                scripts,
-                (org, name) ->
-                    queues.findByName(org, name).map(q -> new FlowCompiler.Ref(q.id(), q.name()))),
-            expressions,
-            clock,
-            settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
-    var externalApis = integrations.externalApis();
-    var engine = integrations.engine();
+            store, references, expressions, clock, settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
     var metrics = new FlowMetrics(registry);
     var runtime =
-        new FlowRuntime(
-            expressions,
-            metrics.instrument(
-                new FlowRuntime.DataActions() {
-                  @Override
-                  public ExternalApi find(String orgId, String apiId) {
-                    return externalApis.get(orgId, apiId);
-                  }
-
-                  @Override
-                  public ExecutionReport run(
-                      ExternalApi api, JsonNode inputs, java.time.Duration budget) {
-                    return engine.execute(api, inputs, budget);
-                  }
-                }),
-            new CallDataCache(clock));
+        new FlowRuntime(expressions, metrics.instrument(references), new CallDataCache(clock));
     int deadlineMs = settings.integer(SettingKeys.FLOW_DEADLINE, 100, 120_000);
     var executions =
         new FlowExecutions(

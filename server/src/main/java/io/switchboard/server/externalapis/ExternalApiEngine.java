@@ -127,30 +127,83 @@ public final class ExternalApiEngine implements AutoCloseable {
    * (400), before any call.
    */
   public ExecutionReport execute(ExternalApi api, JsonNode inputs, Duration budget) {
+    Request request =
+        prepare(api, inputs == null || inputs.isNull() ? json.createObjectNode() : inputs);
+    return execute(
+        new Call(
+            api.id(),
+            api.orgId(),
+            api.credentialId(),
+            api.timeout(),
+            api.retry(),
+            "external API",
+            request,
+            (status, headers, body, deadline) -> mapper.map(api, status, headers, body, deadline)),
+        budget);
+  }
+
+  /**
+   * What the engine runs: an already built request, where its circuit and credential come from, its
+   * budget and retries, and how a 2xx JSON answer becomes outputs. External APIs and Genesys-shaped
+   * data actions (package {@code integrations}) both come here, so both get the same budget,
+   * retries, breaker, egress, credential and content-type rules.
+   *
+   * @param circuitId the key of the circuit breaker (and of {@link #forget})
+   * @param label what the caller calls the thing, for messages ("external API", "data action")
+   */
+  public record Call(
+      String circuitId,
+      String orgId,
+      String credentialId,
+      int timeoutMs,
+      int retry,
+      String label,
+      Request request,
+      ResponseReader reader) {}
+
+  /** The request to send: URL (http/https), method, headers, and the body bytes or null. */
+  public record Request(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
+
+  /** Turns a 2xx answer's parsed JSON body (NullNode when empty) into the outputs. */
+  @FunctionalInterface
+  public interface ResponseReader {
+    JsonNode read(int status, Map<String, String> headers, JsonNode body, long deadlineNanos)
+        throws ResponseMapper.MappingFailure;
+  }
+
+  /**
+   * Runs {@code call} once within {@code budget} or its own timeout, whichever is smaller. A
+   * credential that is gone is a {@code Problem} (409 {@code credential.missing}).
+   */
+  public ExecutionReport execute(Call call, Duration budget) {
     long started = System.nanoTime();
-    long budgetNanos = TimeUnit.MILLISECONDS.toNanos(api.timeout());
+    long budgetNanos = TimeUnit.MILLISECONDS.toNanos(call.timeoutMs());
     if (budget != null) budgetNanos = Math.min(budgetNanos, budget.toNanos());
     long deadline = started + budgetNanos;
-    Prepared prepared =
-        prepare(api, inputs == null || inputs.isNull() ? json.createObjectNode() : inputs);
+    Request prepared = call.request();
+    requireHttp(prepared.uri());
     ResolvedCredential credential = null;
-    if (api.credentialId() != null) {
+    if (call.credentialId() != null) {
       try {
-        credential = credentials.resolve(api.orgId(), api.credentialId());
+        credential = credentials.resolve(call.orgId(), call.credentialId());
       } catch (Problem p) {
         if (p.kind() != Problem.Kind.NOT_FOUND) throw p;
         throw new Problem(
             Problem.Kind.CONFLICT,
             "credential.missing",
-            "The credential " + api.credentialId() + " of this external API no longer exists",
-            Map.of("credentialId", api.credentialId()));
+            "The credential "
+                + call.credentialId()
+                + " of this "
+                + call.label()
+                + " no longer exists",
+            Map.of("credentialId", call.credentialId()));
       }
     }
 
     if (credential != null && !credential.mayBeSentTo(prepared.uri().getHost()))
-      return hostRefused(api, credential, prepared, started);
+      return hostRefused(call, credential, prepared, started);
     ResolvedCredential resolved = credential;
-    CircuitBreaker<Object> breaker = breakers.of(api.id());
+    CircuitBreaker<Object> breaker = breakers.of(call.circuitId());
     var progress = new Progress();
     Outcome outcome;
     try {
@@ -158,7 +211,7 @@ public final class ExternalApiEngine implements AutoCloseable {
       // failure), so a
       // half-open circuit never waits for a permit that is not given back.
       outcome =
-          Failsafe.with(breaker).get(() -> attempts(api, prepared, resolved, deadline, progress));
+          Failsafe.with(breaker).get(() -> attempts(call, prepared, resolved, deadline, progress));
     } catch (CircuitBreakerOpenException e) {
       long waitMs = breaker.getRemainingDelay().toMillis();
       return new ExecutionReport(
@@ -169,7 +222,9 @@ public final class ExternalApiEngine implements AutoCloseable {
           null,
           new ExecutionReport.Failure(
               ExecutionReport.CIRCUIT_OPEN,
-              "the circuit of this external API is open after repeated failures; the next trial"
+              "the circuit of this "
+                  + call.label()
+                  + " is open after repeated failures; the next trial"
                   + " call is allowed in "
                   + waitMs
                   + " ms"),
@@ -203,7 +258,7 @@ public final class ExternalApiEngine implements AutoCloseable {
    * sees it either.
    */
   private ExecutionReport hostRefused(
-      ExternalApi api, ResolvedCredential credential, Prepared prepared, long started) {
+      Call call, ResolvedCredential credential, Request prepared, long started) {
     String detail =
         credential.allowedHosts().isEmpty()
             ? "the credential "
@@ -224,13 +279,11 @@ public final class ExternalApiEngine implements AutoCloseable {
         0,
         null,
         new ExecutionReport.Failure(CREDENTIAL_HOST_DENIED, detail),
-        breakers.state(api.id()));
+        breakers.state(call.circuitId()));
   }
 
   /** The report kind of a call refused because the credential may not go to the URL's host. */
   public static final String CREDENTIAL_HOST_DENIED = "credential.host.denied";
-
-  private record Prepared(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
 
   private record Outcome(
       Integer status,
@@ -250,7 +303,7 @@ public final class ExternalApiEngine implements AutoCloseable {
     }
   }
 
-  private Prepared prepare(ExternalApi api, JsonNode inputs) {
+  private Request prepare(ExternalApi api, JsonNode inputs) {
     URI uri;
     try {
       uri = new URI(Placeholders.url(api.url(), inputs));
@@ -258,17 +311,21 @@ public final class ExternalApiEngine implements AutoCloseable {
       throw Problem.invalid(
           "url", "with its inputs filled in, the URL is not valid: " + e.getReason());
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    // Saved APIs were checked already; this guards every other caller (a flow) the same way.
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null)
-      throw Problem.invalid("url", "only http and https URLs with a host can be called");
+    requireHttp(uri);
     var headers = new ArrayList<ExternalApi.Header>();
     for (ExternalApi.Header h : api.headers())
       headers.add(new ExternalApi.Header(h.key(), Placeholders.header(h.key(), h.value(), inputs)));
     byte[] body = null;
     if (api.requestTemplate() != null && !api.method().equals("GET"))
       body = json.writeValueAsBytes(Placeholders.render(api.requestTemplate(), inputs));
-    return new Prepared(uri, api.method(), headers, body);
+    return new Request(uri, api.method(), headers, body);
+  }
+
+  /** Saved APIs were checked already; this guards every other caller (a flow, a data action). */
+  private static void requireHttp(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null)
+      throw Problem.invalid("url", "only http and https URLs with a host can be called");
   }
 
   /**
@@ -317,11 +374,7 @@ public final class ExternalApiEngine implements AutoCloseable {
    * not count) is the steps' own, so the policy has no count of its own.
    */
   private Outcome attempts(
-      ExternalApi api,
-      Prepared prepared,
-      ResolvedCredential credential,
-      long deadline,
-      Progress progress) {
+      Call api, Request prepared, ResolvedCredential credential, long deadline, Progress progress) {
     RetryPolicy<Step> retries =
         RetryPolicy.<Step>builder()
             .handleIf((step, failure) -> failure == null && step.again())
@@ -344,11 +397,7 @@ public final class ExternalApiEngine implements AutoCloseable {
   }
 
   private Step attempt(
-      ExternalApi api,
-      Prepared prepared,
-      ResolvedCredential credential,
-      long deadline,
-      Progress progress) {
+      Call api, Request prepared, ResolvedCredential credential, long deadline, Progress progress) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) return Step.done(timedOut(api, progress.attempts, null));
     String bearer = null;
@@ -455,7 +504,7 @@ public final class ExternalApiEngine implements AutoCloseable {
                   + " does not fit in the "
                   + Math.max(0, left)
                   + " ms left of the "
-                  + api.timeout()
+                  + api.timeoutMs()
                   + " ms budget",
               true));
     }
@@ -469,8 +518,7 @@ public final class ExternalApiEngine implements AutoCloseable {
     return Step.after(Duration.ofMillis(waitMs));
   }
 
-  private Outcome readSuccess(
-      ExternalApi api, OutboundHttp.Response r, int attempts, long deadline) {
+  private Outcome readSuccess(Call api, OutboundHttp.Response r, int attempts, long deadline) {
     JsonNode body = NullNode.getInstance();
     if (r.body().length > 0) {
       // An HTML error page with a 200 is a failure to report, not something to feed a JSON parser.
@@ -508,7 +556,7 @@ public final class ExternalApiEngine implements AutoCloseable {
       return Outcome.success(
           r.status(),
           attempts,
-          mapper.map(api, r.status(), firstValues(r.headers()), body, deadline));
+          api.reader().read(r.status(), firstValues(r.headers()), body, deadline));
     } catch (ResponseMapper.MappingFailure e) {
       if (e.budgetExceeded())
         return Outcome.failed(
@@ -516,7 +564,7 @@ public final class ExternalApiEngine implements AutoCloseable {
             attempts,
             ExecutionReport.TIMEOUT,
             "mapping the response did not finish within the "
-                + api.timeout()
+                + api.timeoutMs()
                 + " ms budget ("
                 + e.getMessage()
                 + ")",
@@ -526,13 +574,13 @@ public final class ExternalApiEngine implements AutoCloseable {
     }
   }
 
-  private static Outcome timedOut(ExternalApi api, int attempts, String while_) {
+  private static Outcome timedOut(Call api, int attempts, String while_) {
     return Outcome.failed(
         null,
         attempts,
         ExecutionReport.TIMEOUT,
         "no complete answer within the "
-            + api.timeout()
+            + api.timeoutMs()
             + " ms budget"
             + (while_ == null
                 ? (attempts > 1 ? " (during attempt " + attempts + ")" : "")
@@ -540,7 +588,7 @@ public final class ExternalApiEngine implements AutoCloseable {
         true);
   }
 
-  private static HttpRequest.Builder request(Prepared p, long remainingNanos) {
+  private static HttpRequest.Builder request(Request p, long remainingNanos) {
     var b =
         HttpRequest.newBuilder(p.uri())
             .timeout(Duration.ofNanos(Math.max(1_000_000, remainingNanos)));

@@ -5,16 +5,17 @@ import java.net.http.HttpRequest;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One outbound exchange of an external API's call: the seam where the engine meets the network
- * ({@link OutboundHttp#send}), and where a decorator (fault injection) may stand between them.
+ * One outbound exchange of a data action's call (an external API or an integration action): the
+ * seam where the engine meets the network ({@link OutboundHttp#send}), and where a decorator (fault
+ * injection) may stand between them.
  */
 @FunctionalInterface
 public interface OutboundExchange {
-  OutboundHttp.Response send(ExternalApi api, HttpRequest request, long deadlineNanos)
+  OutboundHttp.Response send(ExternalApiEngine.Call call, HttpRequest request, long deadlineNanos)
       throws IOException, TimeoutException;
 
   /** The plain exchange: straight to the network. */
   static OutboundExchange direct(OutboundHttp http) {
-    return (api, request, deadlineNanos) -> http.send(request, deadlineNanos);
+    return (call, request, deadlineNanos) -> http.send(request, deadlineNanos);
   }
 }

@@ -60,7 +60,7 @@ public final class ResponseMapper {
   public static final class MappingFailure extends Exception {
     private final boolean budgetExceeded;
 
-    MappingFailure(String message) {
+    public MappingFailure(String message) {
       this(message, false);
     }
 

@@ -1,6 +1,6 @@
 package io.switchboard.server.faults;
 
-import io.switchboard.server.externalapis.ExternalApi;
+import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.OutboundExchange;
 import io.switchboard.server.externalapis.OutboundHttp;
 import io.switchboard.server.faults.FaultRuleRequest.FaultEffect;
@@ -34,7 +34,7 @@ public final class UpstreamFaults {
   }
 
   private OutboundHttp.Response send(
-      OutboundExchange next, ExternalApi api, HttpRequest request, long deadline)
+      OutboundExchange next, ExternalApiEngine.Call api, HttpRequest request, long deadline)
       throws IOException, TimeoutException {
     List<RuleState> rules = active.of(api.orgId()).upstream();
     String contentTypeOverride = null;
@@ -132,8 +132,8 @@ public final class UpstreamFaults {
         real.status(), HttpHeaders.of(headers, (a, b) -> true), real.body());
   }
 
-  static boolean matches(FaultMatch m, ExternalApi api, HttpRequest request) {
-    if (m.externalApiId() != null && !m.externalApiId().equals(api.id())) return false;
+  static boolean matches(FaultMatch m, ExternalApiEngine.Call api, HttpRequest request) {
+    if (m.externalApiId() != null && !m.externalApiId().equals(api.circuitId())) return false;
     if (m.host() != null) {
       String host = request.uri().getHost();
       if (host == null

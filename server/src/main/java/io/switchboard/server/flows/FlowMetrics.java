@@ -77,7 +77,7 @@ public final class FlowMetrics {
   public FlowRuntime.DataActions instrument(FlowRuntime.DataActions actions) {
     return new FlowRuntime.DataActions() {
       @Override
-      public io.switchboard.server.externalapis.ExternalApi find(String orgId, String apiId) {
+      public Resolved find(String orgId, String apiId) {
         try {
           return actions.find(orgId, apiId);
         } catch (Problem p) {
@@ -88,12 +88,10 @@ public final class FlowMetrics {
 
       @Override
       public ExecutionReport run(
-          io.switchboard.server.externalapis.ExternalApi api,
-          tools.jackson.databind.JsonNode inputs,
-          Duration budget) {
+          String orgId, Resolved api, tools.jackson.databind.JsonNode inputs, Duration budget) {
         ExecutionReport r;
         try {
-          r = actions.run(api, inputs, budget);
+          r = actions.run(orgId, api, inputs, budget);
         } catch (Problem p) {
           call(api.id(), "error");
           throw p;

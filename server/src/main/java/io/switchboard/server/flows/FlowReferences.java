@@ -1,22 +1,33 @@
 package io.switchboard.server.flows;
 
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.externalapis.ExecutionReport;
 import io.switchboard.server.externalapis.ExternalApi;
+import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiService;
 import io.switchboard.server.flows.definition.FlowCompiler;
+import io.switchboard.server.flows.runtime.FlowRuntime;
+import io.switchboard.server.integrations.DataAction;
+import io.switchboard.server.integrations.DataActionService;
 import io.switchboard.server.scripts.PublishedScript;
 import io.switchboard.server.scripts.ScriptService;
 import io.switchboard.server.scripts.ScriptStore;
+import java.time.Duration;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What a flow definition may name, looked up in the caller's org only (another org's id is
- * "unknown", as a missing one): data actions are external APIs by id or exact name; scripts are
- * published scripts by id or exact name (case-insensitive); queues by exact name
- * (case-insensitive).
+ * "unknown", as a missing one): data actions are external APIs or integration data actions ({@code
+ * /api/v2/integrations/actions}) by id or exact name (an id first, then a name; an external API
+ * before an integration action); scripts are published scripts by id or exact name
+ * (case-insensitive); queues by exact name (case-insensitive). It also finds and runs what it
+ * resolved ({@link FlowRuntime.DataActions}): both kinds go through the external-API engine.
  */
-public final class FlowReferences implements FlowService.ReferenceLookup {
+public final class FlowReferences implements FlowService.ReferenceLookup, FlowRuntime.DataActions {
   private final ExternalApiService externalApis;
+  private final ExternalApiEngine engine;
+  private final DataActionService dataActions;
   private final ScriptService scripts;
   private final QueueLookup queues;
 
@@ -26,16 +37,36 @@ public final class FlowReferences implements FlowService.ReferenceLookup {
     Optional<FlowCompiler.Ref> find(String orgId, String name);
   }
 
-  /** Without queues: any queue name is accepted. */
-  public FlowReferences(ExternalApiService externalApis, ScriptService scripts) {
-    this(externalApis, scripts, (org, name) -> Optional.of(new FlowCompiler.Ref(name, name)));
-  }
-
   public FlowReferences(
-      ExternalApiService externalApis, ScriptService scripts, QueueLookup queues) {
+      ExternalApiService externalApis,
+      ExternalApiEngine engine,
+      DataActionService dataActions,
+      ScriptService scripts,
+      QueueLookup queues) {
     this.externalApis = externalApis;
+    this.engine = engine;
+    this.dataActions = dataActions;
     this.scripts = scripts;
     this.queues = queues;
+  }
+
+  /** The external API or integration data action a definition resolved to {@code id}. */
+  @Override
+  public Resolved find(String orgId, String id) {
+    if (DataActionService.isActionId(id)) {
+      DataAction a =
+          dataActions.findById(orgId, id).orElseThrow(() -> Problem.notFound("Action", id));
+      return new Resolved(a.id(), a.version(), null);
+    }
+    ExternalApi api = externalApis.get(orgId, id);
+    return new Resolved(api.id(), api.version(), api);
+  }
+
+  /** Runs what {@link #find} resolved, on the external-API engine. */
+  @Override
+  public ExecutionReport run(String orgId, Resolved action, JsonNode inputs, Duration budget) {
+    if (action.externalApi() != null) return engine.execute(action.externalApi(), inputs, budget);
+    return dataActions.runForFlow(orgId, action.id(), inputs, budget);
   }
 
   @Override
@@ -47,9 +78,18 @@ public final class FlowReferences implements FlowService.ReferenceLookup {
         try {
           api = Optional.of(externalApis.get(orgId, idOrName));
         } catch (Problem notFound) {
-          api = externalApis.findByName(orgId, idOrName);
+          api = Optional.empty();
         }
-        return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        if (api.isPresent()) return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        if (DataActionService.isActionId(idOrName)) {
+          Optional<DataAction> byId = dataActions.findById(orgId, idOrName);
+          if (byId.isPresent()) return byId.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        }
+        api = externalApis.findByName(orgId, idOrName);
+        if (api.isPresent()) return api.map(a -> new FlowCompiler.Ref(a.id(), a.name()));
+        return dataActions
+            .findByIdOrName(orgId, idOrName)
+            .map(a -> new FlowCompiler.Ref(a.id(), a.name()));
       }
 
       @Override

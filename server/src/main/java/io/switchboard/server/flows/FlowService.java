@@ -273,7 +273,10 @@ public final class FlowService {
     while (!pending.isEmpty()) {
       FlowDefinition.Action a = pending.pop();
       if (a instanceof FlowDefinition.CallData c) {
-        if (c.dataActionId() != null) apis.add(c.dataActionId());
+        // Integration data actions are not external APIs: only these are guarded by V14's keys.
+        if (c.dataActionId() != null
+            && !io.switchboard.server.integrations.DataActionService.isActionId(c.dataActionId()))
+          apis.add(c.dataActionId());
         pending.addAll(c.success());
         pending.addAll(c.failure());
         pending.addAll(c.timeout());

@@ -99,6 +99,24 @@ class WriteEndpointFuzzIT {
                 "/api/v2/architect/external-apis",
                 token,
                 "{\"name\":\"e\",\"method\":\"POST\",\"url\":\"http://127.0.0.1:9/x/${input.id}\",\"timeout\":1000}")));
+    // A Genesys-shaped integration and data action (also aimed at a closed loopback port).
+    ids.put(
+        "integration",
+        created(
+            api.post(
+                "/api/v2/integrations",
+                token,
+                "{\"name\":\"i\",\"integrationType\":{\"id\":\"custom-rest-actions\"},\"intendedState\":\"ENABLED\"}")));
+    ids.put(
+        "action",
+        created(
+            api.post(
+                "/api/v2/integrations/actions",
+                token,
+                "{\"name\":\"a\",\"integrationId\":\""
+                    + ids.get("integration")
+                    + "\",\"config\":{\"request\":{\"requestUrlTemplate\":\"http://127.0.0.1:9/x\",\"requestType\":\"POST\"}},"
+                    + "\"contract\":{\"input\":{\"inputSchema\":{\"type\":\"object\"}},\"output\":{\"successSchema\":{\"type\":\"object\"}}}}")));
     ids.put("code", fx.wrapupCode("code"));
     ids.put(
         "client",
@@ -118,6 +136,8 @@ class WriteEndpointFuzzIT {
     return switch (param) {
       case "cid", "pid", "commId", "interactionId" -> ids.get(param);
       case "namespace" -> "platform.api";
+      case "integrationId" -> ids.get("integration");
+      case "actionId" -> ids.get("action");
       default -> {
         if (route.contains("/scripts")) yield ids.get("script");
         if (route.contains("/sessions")) yield ids.get("session");

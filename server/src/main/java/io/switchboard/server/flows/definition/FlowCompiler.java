@@ -503,7 +503,8 @@ public final class FlowCompiler {
                   da,
                   "unknown data action '"
                       + da.key()
-                      + "': no external API with that name or id in this organization");
+                      + "': no external API or integration data action with that name or id in"
+                      + " this organization");
             else id = ref.get().id();
             Mapping dm =
                 empty(da.value()) ? Mapping.empty(da.line(), da.column()) : mapping(da.value(), dp);

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.switchboard.server.externalapis.ExecutionReport;
-import io.switchboard.server.externalapis.ExternalApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +75,7 @@ public final class CallDataCache {
    */
   public Answer get(
       String orgId,
-      ExternalApi api,
+      FlowRuntime.DataActions.Resolved api,
       JsonNode inputs,
       long ttlMillis,
       long budgetMs,

@@ -32,11 +32,20 @@ public final class FlowRuntime {
 
   /** An org's data actions (external APIs) and how one is run. */
   public interface DataActions {
-    /** The org's external API; throws {@code Problem} not-found when it is gone. */
-    ExternalApi find(String orgId, String externalApiId);
+    /**
+     * The org's data action a definition resolved to {@code id} (an external API or an integration
+     * data action); throws {@code Problem} not-found when it is gone.
+     */
+    Resolved find(String orgId, String id);
 
-    /** Runs {@code api} within {@code budget}; throws {@code Problem} when it cannot start. */
-    ExecutionReport run(ExternalApi api, JsonNode inputs, Duration budget);
+    /** Runs {@code action} within {@code budget}; throws {@code Problem} when it cannot start. */
+    ExecutionReport run(String orgId, Resolved action, JsonNode inputs, Duration budget);
+
+    /**
+     * A data action found for a run: its id and version (what the response cache keys on) and, for
+     * an external API, the API as read (so the run does not read it again; null otherwise).
+     */
+    record Resolved(String id, long version, ExternalApi externalApi) {}
   }
 
   public enum Outcome {
@@ -330,9 +339,9 @@ public final class FlowRuntime {
       String cacheUse = null;
       try {
         if (c.dataActionId() == null) throw Problem.notFound("External API", c.dataActionName());
-        ExternalApi api = dataActions.find(orgId, c.dataActionId());
+        DataActions.Resolved api = dataActions.find(orgId, c.dataActionId());
         if (c.cacheTtlMillis() == null) {
-          report = dataActions.run(api, inputs, Duration.ofMillis(budget));
+          report = dataActions.run(orgId, api, inputs, Duration.ofMillis(budget));
         } else {
           CallDataCache.Answer answer =
               cache.get(
@@ -341,7 +350,7 @@ public final class FlowRuntime {
                   inputs,
                   c.cacheTtlMillis(),
                   budget,
-                  () -> dataActions.run(api, inputs, Duration.ofMillis(budget)));
+                  () -> dataActions.run(orgId, api, inputs, Duration.ofMillis(budget)));
           report = answer.report();
           cacheUse = answer.use();
         }
