@@ -46,6 +46,11 @@ import io.switchboard.server.identity.RevocationList;
 import io.switchboard.server.identity.SecretHasher;
 import io.switchboard.server.identity.TokenService;
 import io.switchboard.server.identity.TokenThrottle;
+import io.switchboard.server.notifications.ChannelStore;
+import io.switchboard.server.notifications.NotificationRoutes;
+import io.switchboard.server.notifications.NotificationService;
+import io.switchboard.server.notifications.NotificationsConfig;
+import io.switchboard.server.notifications.Topics;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -191,6 +196,17 @@ public final class Switchboard implements AutoCloseable {
               clock,
               settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
       var users = new UserService(new UserStore(database.jdbi()), clock);
+      // Topic checks look features up late (they are built below); events go out after commit.
+      var topics = new Topics();
+      var notifications =
+          new NotificationService(
+              new ChannelStore(database.jdbi()),
+              topics,
+              NotificationsConfig.from(settings),
+              mapper,
+              database.jdbi(),
+              clock);
+      closeables.add(notifications);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
@@ -202,8 +218,10 @@ public final class Switchboard implements AutoCloseable {
               wrapupCodeStore,
               List.of(sessionStore::completeForAgent),
               clock,
-              settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
-      var conversations = new ConversationService(conversationStore, users, wrapups, clock);
+              settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800),
+              notifications);
+      var conversations =
+          new ConversationService(conversationStore, users, wrapups, clock, notifications);
       var scripts = new ScriptService(new ScriptStore(database.jdbi(), mapper), clock);
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
       if (maxSessionData > 1_048_576)
@@ -211,7 +229,15 @@ public final class Switchboard implements AutoCloseable {
             "config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
       var sessions =
           new SessionService(
-              sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
+              sessionStore,
+              scripts,
+              conversations,
+              users,
+              mapper,
+              clock,
+              maxSessionData,
+              notifications);
+      registerTopics(topics, users, conversationStore, sessionStore);
       var features = new Features(users, wrapupCodes, conversations, wrapups, scripts, sessions);
       var routes =
           new ArrayList<ApiRoutes>(
@@ -236,7 +262,8 @@ public final class Switchboard implements AutoCloseable {
                   new WrapupRoutes(wrapups, bodies, idempotency),
                   new ScriptRoutes(scripts, bodies),
                   new SessionRoutes(sessions, bodies, idempotency),
-                  new LimitsRoutes(limits, limiter, bodies)));
+                  new LimitsRoutes(limits, limiter, bodies),
+                  new NotificationRoutes(notifications, bodies, httpConfig.publicUrl())));
       routes.addAll(integrations.routes());
       routes.add(
           flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
@@ -454,6 +481,56 @@ public final class Switchboard implements AutoCloseable {
             settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
     closeables.add(executions);
     return new FlowRoutes(flows, executions, bodies);
+  }
+
+  /**
+   * The notification topics of the features that exist. The routing feature adds {@code
+   * v2.routing.queues.{id}.conversations} the same way when queues exist.
+   */
+  private static void registerTopics(
+      Topics topics, UserService users, ConversationStore conversations, SessionStore sessions) {
+    var conversation =
+        Topics.objectSchema(
+            "Conversation",
+            java.util.Map.of(
+                "id", "string", "state", "string", "participants", "array", "startTime", "string"));
+    topics
+        .register(
+            new Topics.Kind(
+                "v2.users.",
+                ".conversations",
+                "The conversations of an agent: each change of a call, a participant or a wrap-up.",
+                io.switchboard.server.identity.Scopes.CONVERSATIONS,
+                conversation,
+                (org, id) -> users.find(org, id).isPresent()))
+        .register(
+            new Topics.Kind(
+                "v2.conversations.",
+                "",
+                "One conversation: creation, participant changes, disconnect, wrap-ups.",
+                io.switchboard.server.identity.Scopes.CONVERSATIONS,
+                conversation,
+                conversations::exists))
+        .register(
+            new Topics.Kind(
+                "v2.agent-scripting.sessions.",
+                "",
+                "One script session: its data and version after each committed write.",
+                io.switchboard.server.identity.Scopes.SESSIONS,
+                Topics.objectSchema(
+                    "Session",
+                    java.util.Map.of(
+                        "id", "string", "version", "integer", "state", "string", "data", "object")),
+                (org, id) -> sessions.find(org, id).isPresent()))
+        .register(
+            new Topics.Kind(
+                "v2.users.",
+                ".routingStatus",
+                "An agent's routing status (published by the routing feature).",
+                io.switchboard.server.identity.Scopes.ROUTING,
+                Topics.objectSchema(
+                    "RoutingStatus", java.util.Map.of("status", "string", "startTime", "string")),
+                (org, id) -> users.find(org, id).isPresent()));
   }
 
   private static IdentityService identityService(
