@@ -40,12 +40,21 @@ class NotificationsIT {
   }
 
   static JsonNode channel(String tok) {
+    return channelOn(api, tok);
+  }
+
+  static JsonNode channelOn(Api api, String tok) {
     var r = api.post(CHANNELS, tok, null);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
   }
 
   static JsonNode subscribe(String tok, JsonNode channel, String method, String... topics) {
+    return subscribeOn(api, tok, channel, method, topics);
+  }
+
+  static JsonNode subscribeOn(
+      Api api, String tok, JsonNode channel, String method, String... topics) {
     var body = new StringBuilder("[");
     for (int i = 0; i < topics.length; i++)
       body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(topics[i]).append("\"}");
