@@ -51,7 +51,8 @@ class SessionEventsIT {
     for (int s = 0; s < SESSIONS; s++)
       sessions.add(fx.session(script, conversation, null).get("id").asString());
     JsonNode channel = NotificationsIT.channelOn(api, token);
-    var topics = sessions.stream().map(id -> "v2.agent-scripting.sessions." + id).toArray(String[]::new);
+    var topics =
+        sessions.stream().map(id -> "v2.agent-scripting.sessions." + id).toArray(String[]::new);
     JsonNode answer = NotificationsIT.subscribeOn(api, token, channel, "PUT", topics);
     answer.forEach(t -> assertThat(t.get("state").asString()).isEqualTo("Permitted"));
 
@@ -92,7 +93,8 @@ class SessionEventsIT {
       for (JsonNode e : received) {
         String session = e.get("eventBody").get("id").asString();
         long version = e.get("eventBody").get("version").asLong();
-        assertThat(e.get("topicName").asString()).isEqualTo("v2.agent-scripting.sessions." + session);
+        assertThat(e.get("topicName").asString())
+            .isEqualTo("v2.agent-scripting.sessions." + session);
         Long last = lastVersion.put(session, version);
         if (last != null) assertThat(version).as("versions of " + session).isEqualTo(last + 1);
         seen.put(e.get("metadata").get("CorrelationId").asString(), version);

@@ -33,7 +33,8 @@ class SocketHubTest {
           }
         };
     try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
-      var channel = new Channel("c1", "org", "client", Instant.now(), Instant.now().plusSeconds(3600));
+      var channel =
+          new Channel("c1", "org", "client", Instant.now(), Instant.now().plusSeconds(3600));
       var socket = hub.connect(channel, List.of("t"), stuck);
       long start = System.nanoTime();
       for (int i = 0; i < 100; i++)
