@@ -216,7 +216,9 @@ public final class Switchboard implements AutoCloseable {
           new WrapupService(
               conversationStore,
               wrapupCodeStore,
-              List.of(sessionStore::completeForAgent),
+              List.of(
+                  io.switchboard.server.sessions.SessionCompletion.hook(
+                      sessionStore, notifications)),
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800),
               notifications);

@@ -105,4 +105,34 @@ class SessionEventsIT {
         assertThat(lastVersion.get(s)).isEqualTo(1L + (long) total / SESSIONS);
     }
   }
+
+  @Test
+  void aWrapUpThatCompletesTheSessionAnnouncesIt() throws Exception {
+    String script = fx.publishedScriptWithKeys(1);
+    String agent = fx.user("Agent W");
+    JsonNode call = fx.call(agent);
+    String conversation = call.get("id").asString();
+    String session = fx.session(script, conversation, null).get("id").asString();
+    JsonNode channel = NotificationsIT.channelOn(api, token);
+    NotificationsIT.subscribeOn(
+        api, token, channel, "PUT", "v2.agent-scripting.sessions." + session);
+    try (var socket = TestSocket.connect(channel.get("connectUri").asString())) {
+      String participant = Fixtures.agentOf(call).get("id").asString();
+      var r =
+          api.patch(
+              "/api/v2/conversations/" + conversation + "/participants/" + participant,
+              token,
+              "{\"state\":\"disconnected\",\"wrapup\":{\"code\":\""
+                  + fx.wrapupCode("Done")
+                  + "\"}}",
+              "ININ-Correlation-Id",
+              "corr-wrapup-session");
+      assertThat(r.status()).as(r.toString()).isBetween(200, 204);
+      JsonNode e = socket.next(10);
+      assertThat(e.get("eventBody").get("state").asString()).isEqualTo("completed");
+      assertThat(e.get("eventBody").get("version").asLong()).isEqualTo(2);
+      assertThat(e.get("metadata").get("CorrelationId").asString())
+          .isEqualTo("corr-wrapup-session");
+    }
+  }
 }
