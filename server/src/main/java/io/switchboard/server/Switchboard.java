@@ -268,7 +268,17 @@ public final class Switchboard implements AutoCloseable {
                   new NotificationRoutes(notifications, bodies, httpConfig.publicUrl())));
       routes.addAll(integrations.routes());
       routes.add(
-          flows(settings, database, mapper, bodies, integrations, scripts, clock, closeables));
+          flows(
+              settings,
+              database,
+              mapper,
+              bodies,
+              integrations,
+              scripts,
+              clock,
+              closeables,
+              notifications,
+              topics));
       var http =
           new HttpServer(
                   httpConfig, bodies, tokens, List.of(new RateLimitGate(limiter)), metrics, routes)
@@ -454,7 +464,9 @@ public final class Switchboard implements AutoCloseable {
       Integrations integrations,
       ScriptService scripts,
       Clock clock,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables,
+      NotificationService notifications,
+      Topics topics) {
     var store = new FlowStore(database.jdbi());
     var expressions = new Expressions(clock);
     var flows =
@@ -480,8 +492,27 @@ public final class Switchboard implements AutoCloseable {
             mapper,
             clock,
             java.time.Duration.ofMillis(deadlineMs),
-            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000));
+            settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000),
+            notifications);
     closeables.add(executions);
+    topics.register(
+        new Topics.Kind(
+            "v2.flows.executions.",
+            "",
+            "One flow execution: announced when it has finished (status, outcome, outputs).",
+            io.switchboard.server.identity.Scopes.ARCHITECT,
+            Topics.objectSchema(
+                "FlowExecution",
+                java.util.Map.of(
+                    "id",
+                    "string",
+                    "status",
+                    "string",
+                    "outcome",
+                    "string",
+                    "outputData",
+                    "object")),
+            (org, id) -> store.execution(org, id).isPresent()));
     return new FlowRoutes(flows, executions, bodies);
   }
 

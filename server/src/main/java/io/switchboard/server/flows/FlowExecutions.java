@@ -35,6 +35,7 @@ public final class FlowExecutions implements AutoCloseable {
   private final Duration retention;
   private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService pruner;
+  private final io.switchboard.server.notifications.Notifier notifier;
 
   public FlowExecutions(
       FlowService flows,
@@ -44,6 +45,28 @@ public final class FlowExecutions implements AutoCloseable {
       Clock clock,
       Duration defaultDeadline,
       Duration retention) {
+    this(
+        flows,
+        store,
+        runtime,
+        json,
+        clock,
+        defaultDeadline,
+        retention,
+        io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /** {@code notifier} announces each finished execution on {@code v2.flows.executions.{id}}. */
+  public FlowExecutions(
+      FlowService flows,
+      FlowStore store,
+      FlowRuntime runtime,
+      JsonMapper json,
+      Clock clock,
+      Duration defaultDeadline,
+      Duration retention,
+      io.switchboard.server.notifications.Notifier notifier) {
+    this.notifier = notifier;
     this.flows = flows;
     this.store = store;
     this.runtime = runtime;
@@ -97,7 +120,11 @@ public final class FlowExecutions implements AutoCloseable {
             clock.instant(),
             null);
     store.insertExecution(e);
-    runs.submit(() -> finish(e, d, inputs, deadline));
+    String correlationId = notifier.correlationId();
+    runs.submit(() -> {
+      finish(e, d, inputs, deadline);
+      announce(e, correlationId);
+    });
     return e;
   }
 
@@ -133,6 +160,42 @@ public final class FlowExecutions implements AutoCloseable {
           "{}",
           null,
           clock.instant());
+    }
+  }
+
+  /** The body of {@code v2.flows.executions.{id}}: the finished execution without its trace. */
+  public record ExecutionEvent(
+      String id,
+      String flowId,
+      String status,
+      String outcome,
+      String completionReason,
+      java.time.Instant dateLaunched,
+      java.time.Instant dateCompleted,
+      JsonNode outputData) {}
+
+  private void announce(FlowExecution launched, String correlationId) {
+    try {
+      FlowExecution e = store.execution(launched.orgId(), launched.id()).orElse(null);
+      if (e == null) return;
+      notifier.publish(
+          new io.switchboard.server.notifications.Notification(
+              e.orgId(),
+              io.switchboard.server.notifications.Topics.flowExecution(e.id()),
+              new ExecutionEvent(
+                  e.id(),
+                  e.flowId(),
+                  e.status(),
+                  e.outcome(),
+                  e.completionReason(),
+                  e.launchedAt(),
+                  e.completedAt(),
+                  e.outputData() == null ? null : json.readTree(e.outputData())),
+              correlationId,
+              null,
+              0));
+    } catch (RuntimeException ex) {
+      log.warn("flow execution {} not announced: {}", launched.id(), ex.toString());
     }
   }
 

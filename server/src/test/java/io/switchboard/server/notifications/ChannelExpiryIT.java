@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TestSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -9,6 +9,7 @@ import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.RedisServer;
 import io.switchboard.server.testing.TestDatabases;
 import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TestSocket;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TestSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Concurrently;
 import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.TestSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.switchboard.server.notifications;
+package io.switchboard.server.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,22 +14,25 @@ import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real WebSocket client (java.net.http) that records every message and the close. */
-final class TestSocket implements AutoCloseable {
+/**
+ * A real WebSocket client (for notification channels) (java.net.http) that records every message
+ * and the close.
+ */
+public final class TestSocket implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  record Closed(int code, String reason) {}
+  public record Closed(int code, String reason) {}
 
-  final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-  final CompletableFuture<Closed> closed = new CompletableFuture<>();
+  public final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
   private TestSocket(WebSocket socket) {
     this.socket = socket;
   }
 
-  static TestSocket connect(String uri) {
+  public static TestSocket connect(String uri) {
     var holder = new TestSocket[1];
     var listener =
         new WebSocket.Listener() {
@@ -91,16 +94,16 @@ final class TestSocket implements AutoCloseable {
     return pending.join();
   }
 
-  void send(String text) {
+  public void send(String text) {
     socket.sendText(text, true).join();
   }
 
   /** The next message that is not a heartbeat, within {@code seconds}; fails when none comes. */
-  JsonNode next(int seconds) throws InterruptedException {
+  public JsonNode next(int seconds) throws InterruptedException {
     return next(seconds, m -> !isHeartbeat(m));
   }
 
-  JsonNode next(int seconds, Predicate<JsonNode> wanted) throws InterruptedException {
+  public JsonNode next(int seconds, Predicate<JsonNode> wanted) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       long left = deadline - System.nanoTime();
@@ -111,7 +114,7 @@ final class TestSocket implements AutoCloseable {
   }
 
   /** Events (not heartbeats) that arrive within {@code millis}. */
-  List<JsonNode> drain(long millis) throws InterruptedException {
+  public List<JsonNode> drain(long millis) throws InterruptedException {
     var out = new ArrayList<JsonNode>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (true) {
@@ -122,11 +125,11 @@ final class TestSocket implements AutoCloseable {
     }
   }
 
-  Closed awaitClose(int seconds) throws Exception {
+  public Closed awaitClose(int seconds) throws Exception {
     return closed.get(seconds, TimeUnit.SECONDS);
   }
 
-  static boolean isHeartbeat(JsonNode m) {
+  public static boolean isHeartbeat(JsonNode m) {
     return "channel.metadata".equals(m.path("topicName").asString(""))
         && "WebSocket Heartbeat".equals(m.path("eventBody").path("message").asString(""));
   }
