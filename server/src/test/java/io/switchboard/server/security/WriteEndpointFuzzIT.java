@@ -101,6 +101,8 @@ class WriteEndpointFuzzIT {
                 "{\"name\":\"e\",\"method\":\"POST\",\"url\":\"http://127.0.0.1:9/x/${input.id}\",\"timeout\":1000}")));
     ids.put("code", fx.wrapupCode("code"));
     ids.put(
+        "channel", api.post("/api/v2/notifications/channels", token, null).json().get("id").asString());
+    ids.put(
         "client",
         created(
             api.post(
@@ -125,6 +127,7 @@ class WriteEndpointFuzzIT {
         if (route.contains("/external-apis")) yield ids.get("api");
         if (route.contains("/wrapupcodes")) yield ids.get("code");
         if (route.contains("/oauth/clients")) yield ids.get("client");
+        if (route.contains("/notifications/channels")) yield ids.get("channel");
         if (route.contains("/conversations")) yield ids.get("cid");
         yield ids.get("agent");
       }
@@ -458,6 +461,8 @@ class WriteEndpointFuzzIT {
                 && !route.endsWith("/complete")
                 && !route.endsWith("/disconnect")
                 && !route.endsWith("/secret")
+                // Genesys's channel creation takes no body.
+                && !route.equals("POST /api/v2/notifications/channels")
                 && !route.startsWith("POST /oauth/token");
         if (readsBody && body.equals("null") && r.status() != 400)
           failures.add(route + " null body -> " + r.status() + ", expected 400");
