@@ -16,3 +16,12 @@ create table notification_topics (
   added_at    timestamp with time zone not null,
   primary key (channel_id, topic)
 );
+
+-- Envelopes too large for a PostgreSQL NOTIFY payload (8000 bytes) between nodes: the notification
+-- carries the row's id, the row is deleted after a minute.
+create table notification_outbox (
+  id          varchar(36) primary key,
+  payload     text        not null,
+  created_at  timestamp with time zone not null
+);
+create index notification_outbox_created on notification_outbox (created_at);

@@ -205,7 +205,8 @@ public final class Switchboard implements AutoCloseable {
               NotificationsConfig.from(settings),
               mapper,
               database.jdbi(),
-              clock);
+              clock,
+              database.dialect() == Database.Dialect.POSTGRES);
       closeables.add(notifications);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);

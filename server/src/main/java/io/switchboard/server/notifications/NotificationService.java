@@ -49,7 +49,8 @@ public final class NotificationService implements Notifier, AutoCloseable {
       NotificationsConfig config,
       JsonMapper mapper,
       Jdbi jdbi,
-      Clock clock) {
+      Clock clock,
+      boolean postgres) {
     this.store = store;
     this.topics = topics;
     this.config = config;
@@ -57,7 +58,12 @@ public final class NotificationService implements Notifier, AutoCloseable {
     this.jdbi = jdbi;
     this.clock = clock;
     this.hub = new SocketHub(config, clock);
-    this.fanout = config.redisUrl() != null ? new RedisFanout(config, mapper) : Fanout.none();
+    // Redis when configured; else PostgreSQL's LISTEN/NOTIFY when the nodes share a PostgreSQL;
+    // else this node alone (the embedded H2 is one node's).
+    this.fanout =
+        config.redisUrl() != null
+            ? new RedisFanout(config, mapper)
+            : postgres ? new PostgresFanout(jdbi, mapper, clock) : Fanout.none();
     fanout.start(this::received);
     long every = Math.max(1, Math.min(60, config.channelLife().toSeconds() / 2));
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.SECONDS);
@@ -184,7 +190,20 @@ public final class NotificationService implements Notifier, AutoCloseable {
         store.find(channelId).filter(x -> x.expiresAt().isAfter(clock.instant())).orElse(null);
     if (c == null) return null;
     SocketHub.Socket socket = hub.connect(c, store.topics(channelId), outlet);
-    fanout.send(Envelope.control(Envelope.CONNECTED, node, channelId, socket.connection, null));
+    // The connection time travels in the sequence field: the older connection of two goes.
+    fanout.send(
+        new Envelope(
+            Envelope.CONNECTED,
+            node,
+            null,
+            null,
+            null,
+            null,
+            null,
+            socket.connectedAt,
+            channelId,
+            socket.connection,
+            null));
     return socket;
   }
 
@@ -222,7 +241,7 @@ public final class NotificationService implements Notifier, AutoCloseable {
     if (node.equals(e.node())) return;
     switch (e.kind()) {
       case Envelope.EVENT -> hub.dispatch(e);
-      case Envelope.CONNECTED -> hub.takenOver(e.channelId(), e.connection());
+      case Envelope.CONNECTED -> hub.takenOver(e.channelId(), e.connection(), e.sequence());
       case Envelope.CLOSED -> hub.close(e.channelId(), SocketHub.CLOSE_EVICTED, e.reason());
       case Envelope.TOPICS -> {
         if (hub.socket(e.channelId()) != null)

@@ -47,6 +47,12 @@ final class SocketHub implements AutoCloseable {
       "{\"topicName\":\"v2.system.socket_closing\",\"eventBody\":{\"message\":\"The channel"
           + " expires soon; create a new channel and subscribe again\"}}";
 
+  /** How long an event waits for a predecessor that is still on its way from another node. */
+  static final long GAP_WAIT_MILLIS = 1000;
+
+  /** Events held per entity while waiting; beyond, they go out and the gap is given up. */
+  static final int MAX_HELD = 256;
+
   /** Entities a socket remembers the last delivered sequence of (least recently used go first). */
   static final int ORDER_MEMORY = 4096;
 
@@ -71,6 +77,7 @@ final class SocketHub implements AutoCloseable {
   final class Socket {
     final Channel channel;
     final String connection = UUID.randomUUID().toString();
+    final long connectedAt = clock.millis();
     private final Outlet outlet;
     private final ArrayBlockingQueue<String> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -81,6 +88,7 @@ final class SocketHub implements AutoCloseable {
             return size() > ORDER_MEMORY;
           }
         };
+    private final Map<String, java.util.TreeMap<Long, String>> held = new java.util.HashMap<>();
     private volatile Set<String> topics = Set.of();
     private volatile Thread sender;
     private volatile ScheduledFuture<?> closing;
@@ -102,15 +110,61 @@ final class SocketHub implements AutoCloseable {
       }
     }
 
+    /**
+     * Per entity in sequence order. An event past a gap (its predecessor is still on its way from
+     * another node) is held until the gap fills or {@link #GAP_WAIT_MILLIS} pass; then what is held
+     * goes out in order and the missing ones are skipped if they come later. Older than delivered
+     * is dropped: at most once, never backwards.
+     */
     private void deliver(String text, String entity, long sequence) {
-      if (entity != null && sequence > 0) {
-        synchronized (lastSequence) {
-          Long last = lastSequence.get(entity);
-          if (last != null && last >= sequence) return;
-          lastSequence.put(entity, sequence);
-        }
+      if (entity == null || sequence <= 0) {
+        offer(text);
+        return;
       }
-      offer(text);
+      synchronized (lastSequence) {
+        Long last = lastSequence.get(entity);
+        if (last != null && sequence <= last) return;
+        java.util.TreeMap<Long, String> waiting = held.get(entity);
+        if (last == null || sequence == last + 1) {
+          offer(text);
+          long current = sequence;
+          while (waiting != null && waiting.containsKey(current + 1)) {
+            offer(waiting.remove(current + 1));
+            current++;
+          }
+          if (waiting != null) {
+            waiting.headMap(current, true).clear();
+            if (waiting.isEmpty()) held.remove(entity);
+          }
+          lastSequence.put(entity, current);
+          return;
+        }
+        if (waiting == null) {
+          waiting = new java.util.TreeMap<>();
+          held.put(entity, waiting);
+          timer.schedule(() -> release(entity), GAP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        waiting.put(sequence, text);
+        if (waiting.size() > MAX_HELD) releaseLocked(entity);
+      }
+    }
+
+    private void release(String entity) {
+      synchronized (lastSequence) {
+        releaseLocked(entity);
+      }
+    }
+
+    private void releaseLocked(String entity) {
+      java.util.TreeMap<Long, String> waiting = held.remove(entity);
+      if (waiting == null) return;
+      Long last = lastSequence.get(entity);
+      for (var e : waiting.entrySet()) {
+        if (last != null && e.getKey() <= last) continue;
+        offer(e.getValue());
+        last = e.getKey();
+      }
+      if (last != null) lastSequence.put(entity, last);
     }
 
     private void run() {
@@ -182,10 +236,18 @@ final class SocketHub implements AutoCloseable {
     if (s != null) s.close(code, reason);
   }
 
-  /** Another node's connection took {@code channelId} over: ours (if any) goes. */
-  void takenOver(String channelId, String connection) {
+  /**
+   * Another node's connection to {@code channelId}, made at {@code connectedAt}: ours (if any) goes
+   * if it is the older one. An announcement that arrives late (after a newer connection came here)
+   * does not close the newer one. Nodes' clocks decide; ties go to the larger connection id.
+   */
+  void takenOver(String channelId, String connection, long connectedAt) {
     Socket s = sockets.get(channelId);
-    if (s != null && !s.connection.equals(connection)) s.close(CLOSE_TAKEN_OVER, TAKEN_OVER);
+    if (s == null || s.connection.equals(connection)) return;
+    boolean ourIsOlder =
+        s.connectedAt < connectedAt
+            || (s.connectedAt == connectedAt && s.connection.compareTo(connection) < 0);
+    if (ourIsOlder) s.close(CLOSE_TAKEN_OVER, TAKEN_OVER);
   }
 
   /** The channel's topics are now {@code topics}. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +46,10 @@ class NotificationsClusterIT {
     settings.put("limits.redis-timeout-millis", "5000");
     settings.put("notifications.redis-channel", "sbtest:notifications:" + UUID.randomUUID());
     settings.put("notifications.socket-queue", "100000");
+    startNodes(settings);
+  }
+
+  static void startNodes(Map<String, String> settings) {
     node1 = TestServer.start(settings, storage, Clock.systemUTC());
     node2 = TestServer.start(settings, storage, Clock.systemUTC());
     api1 = node1.api();
@@ -58,7 +63,7 @@ class NotificationsClusterIT {
     if (node2 != null) node2.close();
     if (node1 != null) node1.close();
     TestDatabases.drop(storage);
-    redis.close();
+    if (redis != null) redis.close();
   }
 
   @Test
@@ -107,8 +112,9 @@ class NotificationsClusterIT {
       // of the same session is skipped (documented); most arrive.
       assertThat(versions.size()).isGreaterThan(writers * each / 2);
       System.out.printf(
-          "cluster: %d of %d session events delivered, in order%n",
-          versions.size(), writers * each);
+          getClass().getSimpleName() + ": %d of %d session events delivered, in order%n",
+          versions.size(),
+          writers * each);
     }
   }
 

@@ -49,6 +49,38 @@ class SocketHubTest {
   }
 
   @Test
+  void anEventPastAGapWaitsForItsPredecessorThenGivesUp() throws Exception {
+    var got = new java.util.concurrent.LinkedBlockingQueue<String>();
+    Outlet outlet =
+        new Outlet() {
+          @Override
+          public void send(String text) {
+            got.add(text);
+          }
+
+          @Override
+          public void close(int code, String reason) {}
+        };
+    try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
+      Instant later = Instant.now().plusSeconds(3600);
+      hub.connect(new Channel("a", "org", "c", Instant.now(), later), List.of("t"), outlet);
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":1}", null, "e", 1));
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":3}", null, "e", 3));
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":2}", null, "e", 2));
+      for (int v = 1; v <= 3; v++)
+        assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+            .contains("{\"v\":" + v + "}");
+      // 5 never comes: 6 goes out after the wait, and a late 5 is dropped.
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":4}", null, "e", 4));
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":6}", null, "e", 6));
+      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).contains("{\"v\":4}");
+      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).contains("{\"v\":6}");
+      hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":5}", null, "e", 5));
+      assertThat(got.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
   void anEventReachesOnlyItsOrgsSubscribersAndASupersededOneIsSkipped() throws Exception {
     var got = new java.util.concurrent.LinkedBlockingQueue<String>();
     var count = new AtomicInteger();

@@ -101,7 +101,8 @@ class WriteEndpointFuzzIT {
                 "{\"name\":\"e\",\"method\":\"POST\",\"url\":\"http://127.0.0.1:9/x/${input.id}\",\"timeout\":1000}")));
     ids.put("code", fx.wrapupCode("code"));
     ids.put(
-        "channel", api.post("/api/v2/notifications/channels", token, null).json().get("id").asString());
+        "channel",
+        api.post("/api/v2/notifications/channels", token, null).json().get("id").asString());
     ids.put(
         "client",
         created(
