@@ -39,6 +39,8 @@ public final class NotificationService implements Notifier, AutoCloseable {
   private final Fanout fanout;
   private final SocketHub hub;
   private final String node = UUID.randomUUID().toString();
+  private final java.util.concurrent.ExecutorService reloads =
+      Executors.newSingleThreadExecutor(Thread.ofVirtual().name("notifications-reload").factory());
   private final ScheduledExecutorService purger =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("notifications-purge").factory());
@@ -190,6 +192,8 @@ public final class NotificationService implements Notifier, AutoCloseable {
         store.find(channelId).filter(x -> x.expiresAt().isAfter(clock.instant())).orElse(null);
     if (c == null) return null;
     SocketHub.Socket socket = hub.connect(c, store.topics(channelId), outlet);
+    // A subscription committed while this socket was being registered: read the topics again.
+    hub.retopic(channelId, store.topics(channelId));
     // The connection time travels in the sequence field: the older connection of two goes.
     fanout.send(
         new Envelope(
@@ -245,7 +249,8 @@ public final class NotificationService implements Notifier, AutoCloseable {
       case Envelope.CLOSED -> hub.close(e.channelId(), SocketHub.CLOSE_EVICTED, e.reason());
       case Envelope.TOPICS -> {
         if (hub.socket(e.channelId()) != null)
-          Thread.ofVirtual().start(() -> hub.retopic(e.channelId(), store.topics(e.channelId())));
+          // One at a time, each reading what is committed: the last reload is the latest state.
+          reloads.execute(() -> hub.retopic(e.channelId(), store.topics(e.channelId())));
       }
       default -> log.debug("ignoring notification envelope of kind {}", e.kind());
     }
@@ -263,6 +268,7 @@ public final class NotificationService implements Notifier, AutoCloseable {
   @Override
   public void close() {
     purger.shutdownNow();
+    reloads.shutdownNow();
     hub.close();
     fanout.close();
   }
