@@ -64,6 +64,12 @@ class NotificationsBenchmark {
         channels.add(channel);
       }
 
+      // Baseline of the same run: the same writers with no socket open, after an unmeasured
+      // warm-up.
+      write(api, admin, sessions, Duration.ofSeconds(10));
+      long baselineWrites = write(api, admin, sessions, RUN.dividedBy(2));
+      double baselinePerSecond = baselineWrites / (RUN.toNanos() / 2 / 1e9);
+
       long heapBefore = usedHeap();
       var sockets = new ArrayList<TestSocket>();
       for (JsonNode c : channels) sockets.add(TestSocket.connect(c.get("connectUri").asString()));
@@ -92,30 +98,8 @@ class NotificationsBenchmark {
                   }
                 }));
       }
-      var written = new AtomicLong();
-      var writers = new ArrayList<Thread>();
       long start = System.nanoTime();
-      long end = start + RUN.toNanos();
-      for (int w = 0; w < WRITERS; w++) {
-        int writer = w;
-        writers.add(
-            Thread.ofVirtual()
-                .start(() -> {
-                  int n = 0;
-                  while (System.nanoTime() < end) {
-                    String s = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
-                    var r =
-                        api.patch(
-                            "/api/v2/agent-scripting/sessions/" + s,
-                            admin,
-                            "{\"data\":{\"k" + writer + "\":\"" + n++ + "\"}}",
-                            "Content-Type",
-                            "application/merge-patch+json");
-                    if (r.status() == 200) written.incrementAndGet();
-                  }
-                }));
-      }
-      for (Thread t : writers) t.join();
+      var written = new AtomicLong(write(api, admin, sessions, RUN));
       double seconds = (System.nanoTime() - start) / 1e9;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (received.get() < written.get() && System.nanoTime() < deadline) Thread.sleep(50);
@@ -124,6 +108,12 @@ class NotificationsBenchmark {
       List<String> lines =
           List.of(
               String.format("sockets %d, writers %d, %.1f s", SOCKETS, WRITERS, seconds),
+              String.format(
+                  "baseline without sockets: %.0f writes/s; with sockets: %.0f writes/s, ratio"
+                      + " %.2f",
+                  baselinePerSecond,
+                  written.get() / seconds,
+                  (written.get() / seconds) / baselinePerSecond),
               String.format(
                   "writes committed %d (%.0f/s), events delivered %d (%.0f/s), ratio %.3f",
                   written.get(),
@@ -145,6 +135,35 @@ class NotificationsBenchmark {
       lines.forEach(l -> System.out.println("BENCH " + l));
       for (TestSocket s : sockets) s.close();
     }
+  }
+
+  /** 64 writers merge-patching random sessions for {@code run}; answers the writes committed. */
+  private static long write(Api api, String token, List<String> sessions, Duration run)
+      throws InterruptedException {
+    var written = new AtomicLong();
+    var writers = new ArrayList<Thread>();
+    long end = System.nanoTime() + run.toNanos();
+    for (int w = 0; w < WRITERS; w++) {
+      int writer = w;
+      writers.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                  String s = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
+                  var r =
+                      api.patch(
+                          "/api/v2/agent-scripting/sessions/" + s,
+                          token,
+                          "{\"data\":{\"k" + writer + "\":\"" + n++ + "\"}}",
+                          "Content-Type",
+                          "application/merge-patch+json");
+                  if (r.status() == 200) written.incrementAndGet();
+                }
+              }));
+    }
+    for (Thread t : writers) t.join();
+    return written.get();
   }
 
   private static long usedHeap() throws InterruptedException {
