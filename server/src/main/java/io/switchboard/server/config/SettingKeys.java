@@ -201,8 +201,8 @@ public final class SettingKeys {
           new Key(
               LIMITS_REDIS_URL,
               null,
-              "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node; empty"
-                  + " keeps them in memory."),
+              "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node, and for"
+                  + " notifications between nodes; empty keeps buckets in memory."),
           new Key(
               LIMITS_REDIS_PREFIX,
               "switchboard:ratelimit:",
