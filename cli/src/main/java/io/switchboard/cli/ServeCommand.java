@@ -42,8 +42,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--redis",
       paramLabel = "URL",
       description =
-          "Redis URL (redis://host:6379) for rate-limit buckets shared by every node; default: in"
-              + " memory.")
+          "Redis URL (redis://host:6379) for rate-limit buckets shared by every node and for"
+              + " notifications between nodes; default: in memory.")
   String redis;
 
   @Option(

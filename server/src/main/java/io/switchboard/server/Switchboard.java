@@ -70,6 +70,11 @@ import io.switchboard.server.integrations.IntegrationStore;
 import io.switchboard.server.integrations.JsonSchemas;
 import io.switchboard.server.integrations.Templates;
 import io.switchboard.server.integrations.Translation;
+import io.switchboard.server.notifications.ChannelStore;
+import io.switchboard.server.notifications.NotificationRoutes;
+import io.switchboard.server.notifications.NotificationService;
+import io.switchboard.server.notifications.NotificationsConfig;
+import io.switchboard.server.notifications.Topics;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.ratelimit.LimitService;
@@ -250,6 +255,18 @@ public final class Switchboard implements AutoCloseable {
               bodies,
               clock,
               settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
+      // Topic checks look features up late (they are built below); events go out after commit.
+      var topics = new Topics();
+      var notifications =
+          new NotificationService(
+              new ChannelStore(database.jdbi()),
+              topics,
+              NotificationsConfig.from(settings),
+              mapper,
+              database.jdbi(),
+              clock,
+              database.dialect() == Database.Dialect.POSTGRES);
+      closeables.add(notifications);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
@@ -263,11 +280,14 @@ public final class Switchboard implements AutoCloseable {
               conversationStore,
               wrapupCodeStore,
               List.of(
-                  sessionStore::completeForAgent,
+                  io.switchboard.server.sessions.SessionCompletion.hook(
+                      sessionStore, notifications),
                   new WrapupReturnsToIdle(agentStatuses, acdSignals)),
               clock,
-              settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
-      var conversations = new ConversationService(conversationStore, users, wrapups, clock);
+              settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800),
+              notifications);
+      var conversations =
+          new ConversationService(conversationStore, users, wrapups, clock, notifications);
       var scripts =
           new ScriptService(
               new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
@@ -277,7 +297,15 @@ public final class Switchboard implements AutoCloseable {
             "config key " + SettingKeys.SESSION_MAX_DATA + " must be at most 1MiB");
       var sessions =
           new SessionService(
-              sessionStore, scripts, conversations, users, mapper, clock, maxSessionData);
+              sessionStore,
+              scripts,
+              conversations,
+              users,
+              mapper,
+              clock,
+              maxSessionData,
+              notifications);
+      registerTopics(topics, users, conversationStore, sessionStore);
       var queueStore = new QueueStore(database.jdbi());
       var flowParts =
           flows(
@@ -290,7 +318,9 @@ public final class Switchboard implements AutoCloseable {
               queueStore,
               metrics.registry(),
               clock,
-              closeables);
+              closeables,
+              notifications,
+              topics);
       var callStore = new CallStore(database.jdbi());
       var acd =
           new Acd(
@@ -303,7 +333,8 @@ public final class Switchboard implements AutoCloseable {
               acdSignals,
               mapper,
               clock,
-              Acd.SWEEP_EVERY);
+              Acd.SWEEP_EVERY,
+              notifications);
       closeables.add(acd);
       var ivrStore = new IvrStore(database.jdbi());
       var inboundCalls =
@@ -367,7 +398,8 @@ public final class Switchboard implements AutoCloseable {
                   new WrapupRoutes(wrapups, bodies, idempotency),
                   new ScriptRoutes(scripts, bodies),
                   new SessionRoutes(sessions, bodies, idempotency),
-                  new LimitsRoutes(limits, limiter, bodies)));
+                  new LimitsRoutes(limits, limiter, bodies),
+                  new NotificationRoutes(notifications, bodies, httpConfig.publicUrl())));
       routes.addAll(integrations.routes());
       routes.add(flowParts.routes());
       routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
@@ -622,7 +654,9 @@ public final class Switchboard implements AutoCloseable {
       QueueStore queues,
       io.micrometer.core.instrument.MeterRegistry registry,
       Clock clock,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables,
+      NotificationService notifications,
+      Topics topics) {
     var expressions = new Expressions(clock);
     // What callData names (external APIs and integration data actions), and how it runs them.
     var references =
@@ -649,9 +683,78 @@ public final class Switchboard implements AutoCloseable {
             clock,
             java.time.Duration.ofMillis(deadlineMs),
             settings.seconds(SettingKeys.FLOW_EXECUTION_RETENTION, 60, 31_536_000),
-            metrics);
+            metrics,
+            notifications);
     closeables.add(executions);
+    topics.register(
+        new Topics.Kind(
+            "v2.flows.executions.",
+            "",
+            "One flow execution: announced when it has finished (status, outcome, outputs).",
+            io.switchboard.server.identity.Scopes.ARCHITECT,
+            Topics.objectSchema(
+                "FlowExecution",
+                java.util.Map.of(
+                    "id",
+                    "string",
+                    "status",
+                    "string",
+                    "outcome",
+                    "string",
+                    "outputData",
+                    "object")),
+            (org, id) -> store.execution(org, id).isPresent()));
     return new FlowParts(flows, executions, new FlowRoutes(flows, executions, bodies));
+  }
+
+  /**
+   * The notification topics of the features that exist. The routing feature adds {@code
+   * v2.routing.queues.{id}.conversations} the same way when queues exist.
+   */
+  private static void registerTopics(
+      Topics topics, UserService users, ConversationStore conversations, SessionStore sessions) {
+    var conversation =
+        Topics.objectSchema(
+            "Conversation",
+            java.util.Map.of(
+                "id", "string", "state", "string", "participants", "array", "startTime", "string"));
+    topics
+        .register(
+            new Topics.Kind(
+                "v2.users.",
+                ".conversations",
+                "The conversations of an agent: each change of a call, a participant or a wrap-up.",
+                io.switchboard.server.identity.Scopes.CONVERSATIONS,
+                conversation,
+                (org, id) -> users.find(org, id).isPresent()))
+        .register(
+            new Topics.Kind(
+                "v2.conversations.",
+                "",
+                "One conversation: creation, participant changes, disconnect, wrap-ups.",
+                io.switchboard.server.identity.Scopes.CONVERSATIONS,
+                conversation,
+                conversations::exists))
+        .register(
+            new Topics.Kind(
+                "v2.agent-scripting.sessions.",
+                "",
+                "One script session: its data and version after each committed write.",
+                io.switchboard.server.identity.Scopes.SESSIONS,
+                Topics.objectSchema(
+                    "Session",
+                    java.util.Map.of(
+                        "id", "string", "version", "integer", "state", "string", "data", "object")),
+                (org, id) -> sessions.find(org, id).isPresent()))
+        .register(
+            new Topics.Kind(
+                "v2.users.",
+                ".routingStatus",
+                "An agent's routing status (published by the routing feature).",
+                io.switchboard.server.identity.Scopes.ROUTING,
+                Topics.objectSchema(
+                    "RoutingStatus", java.util.Map.of("status", "string", "startTime", "string")),
+                (org, id) -> users.find(org, id).isPresent()));
   }
 
   private static IdentityService identityService(

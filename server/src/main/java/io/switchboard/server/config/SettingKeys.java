@@ -64,6 +64,11 @@ public final class SettingKeys {
   public static final String DEMO_CRM = "demo.crm-endpoint";
   public static final String METRICS_PER_ORG = "ops.metrics.per-org";
   public static final String METRICS_TOKEN = "ops.metrics.token";
+  public static final String NOTIFICATIONS_CHANNEL_LIFE = "notifications.channel-life-seconds";
+  public static final String NOTIFICATIONS_CLOSING_NOTICE = "notifications.closing-notice-seconds";
+  public static final String NOTIFICATIONS_HEARTBEAT = "notifications.heartbeat-millis";
+  public static final String NOTIFICATIONS_SOCKET_QUEUE = "notifications.socket-queue";
+  public static final String NOTIFICATIONS_REDIS_CHANNEL = "notifications.redis-channel";
 
   public static final List<Key> ALL =
       List.of(
@@ -197,8 +202,8 @@ public final class SettingKeys {
           new Key(
               LIMITS_REDIS_URL,
               null,
-              "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node; empty"
-                  + " keeps them in memory."),
+              "Redis URL (redis://host:6379/0) for rate-limit buckets shared by every node, and for"
+                  + " notifications between nodes; empty keeps buckets in memory."),
           new Key(
               LIMITS_REDIS_PREFIX,
               "switchboard:ratelimit:",
@@ -242,6 +247,29 @@ public final class SettingKeys {
               "256KiB",
               "Largest flow definition (YAML or JSON) accepted by PUT .../latestconfiguration;"
                   + " larger is 413."),
+          new Key(
+              NOTIFICATIONS_CHANNEL_LIFE,
+              "86400",
+              "Seconds a notification channel lives (2..604800), as Genesys's 24 hours; then its"
+                  + " socket is closed (4002) and the channel deleted."),
+          new Key(
+              NOTIFICATIONS_CLOSING_NOTICE,
+              "60",
+              "Seconds before a channel expires that its socket gets v2.system.socket_closing."),
+          new Key(
+              NOTIFICATIONS_HEARTBEAT,
+              "30000",
+              "Milliseconds between the WebSocket Heartbeat messages each socket gets."),
+          new Key(
+              NOTIFICATIONS_SOCKET_QUEUE,
+              "1000",
+              "Messages queued per socket for a slow reader; beyond, the socket is closed (1013)"
+                  + " rather than slowing writers."),
+          new Key(
+              NOTIFICATIONS_REDIS_CHANNEL,
+              "switchboard:notifications",
+              "Redis pub/sub channel carrying notifications between nodes (when limits.redis-url"
+                  + " is set)."),
           new Key(
               CRYPTO_KEY,
               null,

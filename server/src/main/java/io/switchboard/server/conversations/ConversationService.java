@@ -41,13 +41,25 @@ public final class ConversationService {
   private final UserService users;
   private final WrapupService wrapups;
   private final Clock clock;
+  private final ConversationEvents events;
 
   public ConversationService(
       ConversationStore store, UserService users, WrapupService wrapups, Clock clock) {
+    this(store, users, wrapups, clock, io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /** {@code notifier} announces every committed change (see {@link ConversationEvents}). */
+  public ConversationService(
+      ConversationStore store,
+      UserService users,
+      WrapupService wrapups,
+      Clock clock,
+      io.switchboard.server.notifications.Notifier notifier) {
     this.store = store;
     this.users = users;
     this.wrapups = wrapups;
     this.clock = clock;
+    this.events = new ConversationEvents(notifier);
   }
 
   /**
@@ -119,6 +131,7 @@ public final class ConversationService {
             List.copyOf(participants));
     store.inTransaction(h -> {
       store.insert(h, conversation);
+      events.changed(conversation);
       return null;
     });
     return conversation;
@@ -184,6 +197,7 @@ public final class ConversationService {
             id, orgId, Conversation.derive(participants), from, to, now, null, participants);
     store.inTransaction(h -> {
       store.insert(h, conversation);
+      events.changed(conversation);
       return null;
     });
     return conversation;
@@ -209,7 +223,9 @@ public final class ConversationService {
       var after = new ArrayList<>(c.participants());
       after.replaceAll(p ->
           p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
-      return Transitions.commit(h, store, c, after, now);
+      Conversation done = Transitions.commit(h, store, c, after, now);
+      if (!done.equals(c)) events.changed(done);
+      return done;
     });
   }
 
@@ -262,6 +278,7 @@ public final class ConversationService {
         current =
             wrapups.apply(h, before, before.participant(participantId).orElseThrow(), wrapup, now);
       }
+      if (!current.equals(c)) events.changed(current);
       return current;
     });
   }

@@ -44,6 +44,7 @@ public final class WrapupService {
   private final List<WrapupHook> hooks;
   private final Clock clock;
   private final Duration window;
+  private final ConversationEvents events;
 
   public WrapupService(
       ConversationStore store,
@@ -51,6 +52,18 @@ public final class WrapupService {
       List<WrapupHook> hooks,
       Clock clock,
       Duration window) {
+    this(store, codes, hooks, clock, window, io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /** {@code notifier} announces the conversation with its new wrap-up after the commit. */
+  public WrapupService(
+      ConversationStore store,
+      WrapupCodeStore codes,
+      List<WrapupHook> hooks,
+      Clock clock,
+      Duration window,
+      io.switchboard.server.notifications.Notifier notifier) {
+    this.events = new ConversationEvents(notifier);
     this.store = store;
     this.codes = codes;
     this.hooks = List.copyOf(hooks);
@@ -80,7 +93,7 @@ public final class WrapupService {
               .orElseThrow(() -> Problem.notFound("Participant", participantId));
       if (communicationId != null && !communicationId.equals(p.callId()))
         throw Problem.notFound("Communication", communicationId);
-      apply(h, c, p, input, clock.instant());
+      events.changed(apply(h, c, p, input, clock.instant()));
       return null;
     });
   }
@@ -115,7 +128,7 @@ public final class WrapupService {
                 .orElseThrow(() ->
                     Problem.invalid("agentId", "is not an agent of interaction " + interactionId));
       }
-      apply(h, c, p, input, clock.instant());
+      events.changed(apply(h, c, p, input, clock.instant()));
       return null;
     });
   }

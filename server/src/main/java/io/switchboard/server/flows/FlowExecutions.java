@@ -36,6 +36,7 @@ public final class FlowExecutions implements AutoCloseable {
   private final FlowMetrics metrics;
   private final ExecutorService runs;
   private final ScheduledExecutorService pruner;
+  private final io.switchboard.server.notifications.Notifier notifier;
 
   /**
    * Launch rows and recorded ends, each written by one writer in batches (one transaction each, up
@@ -66,6 +67,30 @@ public final class FlowExecutions implements AutoCloseable {
         defaultDeadline,
         retention,
         metrics,
+        io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /** {@code notifier} announces each finished execution on {@code v2.flows.executions.{id}}. */
+  public FlowExecutions(
+      FlowService flows,
+      FlowStore store,
+      FlowRuntime runtime,
+      JsonMapper json,
+      Clock clock,
+      Duration defaultDeadline,
+      Duration retention,
+      FlowMetrics metrics,
+      io.switchboard.server.notifications.Notifier notifier) {
+    this(
+        flows,
+        store,
+        runtime,
+        json,
+        clock,
+        defaultDeadline,
+        retention,
+        metrics,
+        notifier,
         Executors.newVirtualThreadPerTaskExecutor(),
         true);
   }
@@ -79,8 +104,10 @@ public final class FlowExecutions implements AutoCloseable {
       Duration defaultDeadline,
       Duration retention,
       FlowMetrics metrics,
+      io.switchboard.server.notifications.Notifier notifier,
       ExecutorService runs,
       boolean prunes) {
+    this.notifier = notifier;
     this.flows = flows;
     this.store = store;
     this.runtime = runtime;
@@ -109,7 +136,17 @@ public final class FlowExecutions implements AutoCloseable {
    */
   public FlowExecutions on(ExecutorService pool) {
     return new FlowExecutions(
-        flows, store, runtime, json, clock, defaultDeadline, retention, metrics, pool, false);
+        flows,
+        store,
+        runtime,
+        json,
+        clock,
+        defaultDeadline,
+        retention,
+        metrics,
+        notifier,
+        pool,
+        false);
   }
 
   /**
@@ -140,12 +177,16 @@ public final class FlowExecutions implements AutoCloseable {
     }
   }
 
-  /** A validated execution, not yet recorded: its definition, inputs and deadline. */
+  /**
+   * A validated execution, not yet recorded: its definition, inputs, deadline and the correlation
+   * id of the request that launched it (its event carries it).
+   */
   private record Ready(
       FlowExecution execution,
       FlowDefinition definition,
       Map<String, Object> inputs,
-      Duration deadline) {}
+      Duration deadline,
+      String correlationId) {}
 
   /** Told on the execution's thread once its end is recorded ({@code result} null: it crashed). */
   @FunctionalInterface
@@ -226,7 +267,7 @@ public final class FlowExecutions implements AutoCloseable {
             null,
             clock.instant(),
             null);
-    return new Ready(e, d, inputs, deadline);
+    return new Ready(e, d, inputs, deadline, notifier.correlationId());
   }
 
   public FlowExecution get(String orgId, String id) {
@@ -324,14 +365,57 @@ public final class FlowExecutions implements AutoCloseable {
                   clock.instant()));
       r = null;
     }
+    // Announced, and the caller told, once the end is recorded (routing reads the execution with
+    // the call; an event never runs ahead of its commit).
+    try {
+      await(recorded, "recording the end");
+    } catch (RuntimeException ex) {
+      log.error("flow execution {}: its end was not recorded", e.id(), ex);
+      return;
+    }
+    announce(e, ready.correlationId());
     if (then != null) {
-      // Told once the end is recorded (routing reads the execution with the call).
       try {
-        await(recorded, "recording the end");
         then.finished(e, r);
       } catch (RuntimeException ex) {
         log.error("after flow execution {}", e.id(), ex);
       }
+    }
+  }
+
+  /** The body of {@code v2.flows.executions.{id}}: the finished execution without its trace. */
+  public record ExecutionEvent(
+      String id,
+      String flowId,
+      String status,
+      String outcome,
+      String completionReason,
+      java.time.Instant dateLaunched,
+      java.time.Instant dateCompleted,
+      JsonNode outputData) {}
+
+  private void announce(FlowExecution launched, String correlationId) {
+    try {
+      FlowExecution e = store.execution(launched.orgId(), launched.id()).orElse(null);
+      if (e == null) return;
+      notifier.publish(
+          new io.switchboard.server.notifications.Notification(
+              e.orgId(),
+              io.switchboard.server.notifications.Topics.flowExecution(e.id()),
+              new ExecutionEvent(
+                  e.id(),
+                  e.flowId(),
+                  e.status(),
+                  e.outcome(),
+                  e.completionReason(),
+                  e.launchedAt(),
+                  e.completedAt(),
+                  e.outputData() == null ? null : json.readTree(e.outputData())),
+              correlationId,
+              null,
+              0));
+    } catch (RuntimeException ex) {
+      log.warn("flow execution {} not announced: {}", launched.id(), ex.toString());
     }
   }
 

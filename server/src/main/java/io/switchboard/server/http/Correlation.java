@@ -13,12 +13,25 @@ public final class Correlation {
   private static final String ATTRIBUTE = "switchboard.correlationId";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
+  /**
+   * The id of the request the current thread serves, for the one consumer that is not handed the
+   * context: a notification published from a service after its commit ({@code Notifier}). Each
+   * request runs on a virtual thread of its own, and {@link #assign} overwrites it first thing.
+   */
+  private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
   private Correlation() {}
 
   static void assign(Context ctx) {
     String id = sanitize(ctx.header(HEADER));
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
+    CURRENT.set(id);
+  }
+
+  /** The correlation id of the request the calling thread serves, or null outside a request. */
+  public static String current() {
+    return CURRENT.get();
   }
 
   /** The caller's id when it is a sane token, else a new one. */

@@ -77,6 +77,9 @@ public final class Acd implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private volatile boolean open = true;
 
+  private final io.switchboard.server.notifications.Notifier notifier;
+  private final io.switchboard.server.conversations.ConversationEvents events;
+
   public Acd(
       Jdbi jdbi,
       AgentStatusStore statuses,
@@ -88,6 +91,39 @@ public final class Acd implements AutoCloseable {
       JsonMapper json,
       Clock clock,
       Duration sweepEvery) {
+    this(
+        jdbi,
+        statuses,
+        calls,
+        conversations,
+        users,
+        sessions,
+        signals,
+        json,
+        clock,
+        sweepEvery,
+        io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /**
+   * {@code notifier} announces, after commit, a call an agent was connected to (the conversation's
+   * topics) and each routing status the ACD or the agent sets ({@code
+   * v2.users.{id}.routingStatus}).
+   */
+  public Acd(
+      Jdbi jdbi,
+      AgentStatusStore statuses,
+      CallStore calls,
+      ConversationStore conversations,
+      UserService users,
+      SessionService sessions,
+      AcdSignals signals,
+      JsonMapper json,
+      Clock clock,
+      Duration sweepEvery,
+      io.switchboard.server.notifications.Notifier notifier) {
+    this.notifier = notifier;
+    this.events = new io.switchboard.server.conversations.ConversationEvents(notifier);
     this.jdbi = jdbi;
     this.statuses = statuses;
     this.calls = calls;
@@ -140,7 +176,12 @@ public final class Acd implements AutoCloseable {
   /** Sets an agent's status; an agent becoming IDLE is offered the waiting calls at once. */
   public AgentStatus setStatus(String orgId, String userId, String status) {
     AgentStatus s =
-        jdbi.inTransaction(h -> statuses.set(h, orgId, userId, status, clock.instant()));
+        jdbi.inTransaction(h -> {
+          AgentStatus set = statuses.set(h, orgId, userId, status, clock.instant());
+          notifier.publish(
+              orgId, io.switchboard.server.notifications.Topics.routingStatus(userId), set);
+          return set;
+        });
     if (AgentStatus.IDLE.equals(s.status())) dispatchFor(orgId, userId);
     return s;
   }
@@ -238,6 +279,12 @@ public final class Acd implements AutoCloseable {
             null,
             null,
             call.queueId()));
+    // The agent's call and status, announced once this assignment commits.
+    conversations.lock(h, c.orgId(), c.id()).ifPresent(events::changed);
+    notifier.publish(
+        c.orgId(),
+        io.switchboard.server.notifications.Topics.routingStatus(agent.id()),
+        new AgentStatus(agent.id(), AgentStatus.INTERACTING, now));
     String sessionId = null;
     String detail = null;
     if (call.screenPop() != null) {

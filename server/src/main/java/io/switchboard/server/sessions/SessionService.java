@@ -70,6 +70,7 @@ public final class SessionService {
       Caffeine.newBuilder().maximumSize(PIN_CACHE_LIMIT).build();
 
   private final SessionWriter writer;
+  private final io.switchboard.server.notifications.Notifier notifier;
 
   public SessionService(
       SessionStore store,
@@ -79,6 +80,30 @@ public final class SessionService {
       JsonMapper mapper,
       Clock clock,
       long maxDataBytes) {
+    this(
+        store,
+        scripts,
+        conversations,
+        users,
+        mapper,
+        clock,
+        maxDataBytes,
+        io.switchboard.server.notifications.Notifier.NONE);
+  }
+
+  /**
+   * {@code notifier} announces every committed write on {@code v2.agent-scripting.sessions.{id}}.
+   */
+  public SessionService(
+      SessionStore store,
+      ScriptService scripts,
+      ConversationService conversations,
+      UserService users,
+      JsonMapper mapper,
+      Clock clock,
+      long maxDataBytes,
+      io.switchboard.server.notifications.Notifier notifier) {
+    this.notifier = notifier;
     this.store = store;
     this.scripts = scripts;
     this.conversations = conversations;
@@ -86,7 +111,7 @@ public final class SessionService {
     this.mapper = mapper;
     this.clock = clock;
     this.maxDataBytes = maxDataBytes;
-    this.writer = new SessionWriter(store);
+    this.writer = new SessionWriter(store, notifier);
   }
 
   public long maxDataBytes() {
@@ -156,6 +181,14 @@ public final class SessionService {
             null);
     store.insert(session);
     pin(session);
+    notifier.publish(
+        new io.switchboard.server.notifications.Notification(
+            orgId,
+            io.switchboard.server.notifications.Topics.session(session.id()),
+            SessionRoutes.SessionView.of(session),
+            notifier.correlationId(),
+            "session:" + session.id(),
+            session.version()));
     return session;
   }
 

@@ -120,6 +120,12 @@ public final class SessionStore {
    */
   public int completeForAgent(
       Handle h, String orgId, String conversationId, String agentId, Instant at) {
+    return completeForAgentSessions(h, orgId, conversationId, agentId, at).size();
+  }
+
+  /** {@link #completeForAgent}, answering the sessions as they are now (to announce them). */
+  public List<Session> completeForAgentSessions(
+      Handle h, String orgId, String conversationId, String agentId, Instant at) {
     List<String> ids =
         h.createQuery(
                 "select id from script_sessions where org_id = :org and conversation_id ="
@@ -131,14 +137,18 @@ public final class SessionStore {
             .bind("agent", agentId)
             .mapTo(String.class)
             .list();
-    if (ids.isEmpty()) return 0;
-    return h.createUpdate(
+    if (ids.isEmpty()) return List.of();
+    h.createUpdate(
             "update script_sessions set state = :completed, version = version + 1, completed_at ="
                 + " :at, modified_at = :at where id in (<ids>)")
         .bind("completed", Session.COMPLETED)
         .bind("at", Times.db(at))
         .bindList("ids", ids)
         .execute();
+    return h.createQuery("select * from script_sessions where id in (<ids>) order by id")
+        .bindList("ids", ids)
+        .map(row)
+        .list();
   }
 
   /** A conversation's sessions (any state), oldest first. */

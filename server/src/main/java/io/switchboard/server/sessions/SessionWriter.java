@@ -1,6 +1,9 @@
 package io.switchboard.server.sessions;
 
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.notifications.Notification;
+import io.switchboard.server.notifications.Notifier;
+import io.switchboard.server.notifications.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,20 +38,25 @@ final class SessionWriter {
   private record Write(
       OptionalLong expectedVersion,
       UnaryOperator<Session> change,
-      CompletableFuture<Session> result) {}
+      CompletableFuture<Session> result,
+      String correlationId) {}
 
   private final SessionStore store;
+  private final Notifier notifier;
   private final ReentrantLock[] locks = new ReentrantLock[1024];
   private final Map<String, ConcurrentLinkedQueue<Write>> queues = new ConcurrentHashMap<>();
 
-  SessionWriter(SessionStore store) {
+  SessionWriter(SessionStore store, Notifier notifier) {
     this.store = store;
+    this.notifier = notifier;
     for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
   }
 
   Session write(
       String orgId, String id, OptionalLong expectedVersion, UnaryOperator<Session> change) {
-    var write = new Write(expectedVersion, change, new CompletableFuture<>());
+    // The correlation id of this writer's request: another writer's thread may commit it.
+    var write =
+        new Write(expectedVersion, change, new CompletableFuture<>(), notifier.correlationId());
     // Per org and id: a caller from another org never joins a batch it could not see.
     String key = orgId + "/" + id;
     ConcurrentLinkedQueue<Write> queue =
@@ -126,9 +134,32 @@ final class SessionWriter {
       for (Write w : batch) w.result().completeExceptionally(e);
       return;
     }
+    // Committed (or, inside a caller's transaction, sent on its commit): one event per applied
+    // write, in version order, still under this session's lock, so this node publishes a
+    // session's events in commit order.
+    for (int i = 0; i < batch.size(); i++) {
+      if (outcomes[i] instanceof Session s) published(s, batch.get(i).correlationId());
+    }
     for (int i = 0; i < batch.size(); i++) {
       if (outcomes[i] instanceof Session s) batch.get(i).result().complete(s);
       else batch.get(i).result().completeExceptionally((RuntimeException) outcomes[i]);
+    }
+  }
+
+  private void published(Session s, String correlationId) {
+    try {
+      notifier.publish(
+          new Notification(
+              s.orgId(),
+              Topics.session(s.id()),
+              SessionRoutes.SessionView.of(s),
+              correlationId,
+              "session:" + s.id(),
+              s.version()));
+    } catch (RuntimeException e) {
+      // The write is committed; a failed announcement must not turn it into an error.
+      org.slf4j.LoggerFactory.getLogger(SessionWriter.class)
+          .warn("session {} v{} not announced: {}", s.id(), s.version(), e.toString());
     }
   }
 

@@ -170,6 +170,48 @@ class RoutingIT {
   }
 
   @Test
+  void theAgentsSocketHearsTheRoutedCallAndTheirStatus() throws Exception {
+    Org o = exampleOrg();
+    var rs = o.rs();
+    var channel = api.post("/api/v2/notifications/channels", rs.token, null);
+    assertThat(channel.status()).as(channel.toString()).isEqualTo(200);
+    String subscriptions =
+        "/api/v2/notifications/channels/" + channel.json().get("id").asString() + "/subscriptions";
+    var subscribed =
+        api.put(
+            subscriptions,
+            rs.token,
+            "[{\"id\":\"v2.users."
+                + o.agentA()
+                + ".conversations\"},{\"id\":\"v2.users."
+                + o.agentA()
+                + ".routingStatus\"}]");
+    assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(200);
+    try (var socket =
+        io.switchboard.server.testing.TestSocket.connect(
+            channel.json().get("connectUri").asString())) {
+      rs.idle(o.agentA());
+      JsonNode idle =
+          socket.next(10, m -> m.get("topicName").asString().endsWith(".routingStatus"));
+      assertThat(idle.get("eventBody").get("status").asString()).isEqualTo("IDLE");
+
+      String call = rs.call("gold-socket", o.dnis());
+      // Both are announced by the assignment's commit; their order between topics is not promised.
+      JsonNode routed = null;
+      JsonNode busy = null;
+      while (routed == null || busy == null) {
+        JsonNode m = socket.next(10, x -> !io.switchboard.server.testing.TestSocket.isHeartbeat(x));
+        if (m.get("topicName").asString().endsWith(".conversations")) routed = m;
+        else busy = m;
+      }
+      assertThat(routed.get("eventBody").get("id").asString()).isEqualTo(call);
+      assertThat(RoutingSupport.liveAgent(routed.get("eventBody")).get("userId").asString())
+          .isEqualTo(o.agentA());
+      assertThat(busy.get("eventBody").get("status").asString()).isEqualTo("INTERACTING");
+    }
+  }
+
+  @Test
   void anAgentWhoWentOffQueueIsNotRoutedToAndIdleWhileOnACallIsRefused() {
     Org o = exampleOrg();
     var rs = o.rs();

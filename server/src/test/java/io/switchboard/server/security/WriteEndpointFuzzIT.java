@@ -119,6 +119,9 @@ class WriteEndpointFuzzIT {
                     + "\"contract\":{\"input\":{\"inputSchema\":{\"type\":\"object\"}},\"output\":{\"successSchema\":{\"type\":\"object\"}}}}")));
     ids.put("code", fx.wrapupCode("code"));
     ids.put(
+        "channel",
+        api.post("/api/v2/notifications/channels", token, null).json().get("id").asString());
+    ids.put(
         "client",
         created(
             api.post(
@@ -145,6 +148,7 @@ class WriteEndpointFuzzIT {
         if (route.contains("/external-apis")) yield ids.get("api");
         if (route.contains("/wrapupcodes")) yield ids.get("code");
         if (route.contains("/oauth/clients")) yield ids.get("client");
+        if (route.contains("/notifications/channels")) yield ids.get("channel");
         if (route.contains("/conversations")) yield ids.get("cid");
         yield ids.get("agent");
       }
@@ -480,6 +484,8 @@ class WriteEndpointFuzzIT {
                 && !route.endsWith("/secret")
                 // Applies the ready scenario the path names; a body is not read.
                 && !route.startsWith("POST /api/v2/switchboard/faults/scenarios/")
+                // Genesys's channel creation takes no body.
+                && !route.equals("POST /api/v2/notifications/channels")
                 // The OAuth endpoints read forms, not JSON: 415 for a JSON body.
                 && !route.startsWith("POST /oauth/");
         if (readsBody && body.equals("null") && r.status() != 400)
