@@ -98,9 +98,10 @@ public final class ConversationRoutes implements ApiRoutes {
 
   private void createCall(Context ctx) {
     var body = bodies.read(ctx, CallRequest.class);
-    String org = Requests.principal(ctx).orgId();
+    var principal = Requests.principal(ctx);
+    String org = principal.orgId();
     if (body.outbound()) {
-      Conversation c = conversations.placeCall(org, outbound(org, body));
+      Conversation c = conversations.placeCall(org, outbound(principal, body));
       ctx.status(200)
           .header("Location", "/api/v2/conversations/calls/" + c.id())
           .json(ConversationViews.CreateCallView.of(c));
@@ -118,10 +119,13 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   /**
-   * The outbound call of a CreateCallRequest. The agent placing it is {@code callUserId} (or our
-   * {@code agentId}): a client-credentials token speaks for no user, so it names the agent.
+   * The outbound call of a CreateCallRequest. A user's token places the user's own call; a
+   * client-credentials token speaks for no user, so {@code callUserId} (or our {@code agentId})
+   * names the agent.
    */
-  private ConversationService.OutboundCall outbound(String org, CallRequest body) {
+  private ConversationService.OutboundCall outbound(
+      io.switchboard.server.identity.Principal principal, CallRequest body) {
+    String org = principal.orgId();
     if (body.from() != null || body.to() != null)
       throw Problem.invalid(
           "phoneNumber", "give phoneNumber (an outbound call) or from and to (an inbound call)");
@@ -136,6 +140,13 @@ public final class ConversationRoutes implements ApiRoutes {
         && !body.callUserId().equals(body.agentId()))
       throw Problem.invalid("callUserId", "names another agent than agentId");
     String agent = body.callUserId() != null ? body.callUserId() : body.agentId();
+    if (principal.isUser()) {
+      if (agent != null && !agent.equals(principal.userId()))
+        throw Problem.invalid(
+            body.callUserId() != null ? "callUserId" : "agentId",
+            "a user's token places the user's own calls; calling another user is not supported");
+      agent = principal.userId();
+    }
     String queue = Checks.optionalText("callFromQueueId", body.callFromQueueId(), 36);
     if (queue != null && !queues.exists(org, queue))
       throw new Problem(

@@ -117,6 +117,41 @@ class SignInIT {
     return api.tokenRequest(null, form);
   }
 
+  /** A user token of the signed-in agent, through the full code flow. */
+  static String userToken() {
+    String verifier = verifier();
+    var page = browser.open(codeQuery(verifier, "st-calls"));
+    var signedIn = browser.submit(page, username, PASSWORD);
+    assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(303);
+    String code = Browser.queryOf(signedIn.header("Location").orElseThrow()).get("code");
+    var token = redeem(code, verifier, CALLBACK);
+    assertThat(token.status()).as(token.body()).isEqualTo(200);
+    return token.json().get("access_token").asString();
+  }
+
+  @Test
+  void aUsersTokenPlacesTheUsersOwnOutboundCall() {
+    String userToken = userToken();
+    var placed =
+        api.post(
+            "/api/v2/conversations/calls", userToken, "{\"phoneNumber\":\"+15551230000\"}");
+    assertThat(placed.status()).as(placed.toString()).isEqualTo(200);
+    JsonNode call =
+        api.get("/api/v2/conversations/calls/" + placed.json().get("id").asString(), userToken)
+            .json();
+    JsonNode agent = call.get("participants").get(0);
+    assertThat(agent.get("purpose").asString()).isEqualTo("agent");
+    assertThat(agent.get("user").get("id").asString()).isEqualTo(userId);
+    // Someone else's call is not the user's to place.
+    var other =
+        api.post(
+            "/api/v2/conversations/calls",
+            userToken,
+            "{\"phoneNumber\":\"+15551230000\",\"callUserId\":\"" + UUID.randomUUID() + "\"}");
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.json().get("message").asString()).contains("callUserId");
+  }
+
   @Test
   void theFullPkceFlowGivesAUserTokenThatWorksEverywhere() {
     String verifier = verifier();
