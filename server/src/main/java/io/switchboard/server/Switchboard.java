@@ -80,6 +80,7 @@ import io.switchboard.server.routing.IvrService;
 import io.switchboard.server.routing.IvrStore;
 import io.switchboard.server.routing.QueueService;
 import io.switchboard.server.routing.QueueStore;
+import io.switchboard.server.routing.QueuedCallLeaves;
 import io.switchboard.server.routing.RoutingRoutes;
 import io.switchboard.server.routing.WrapupReturnsToIdle;
 import io.switchboard.server.scripts.ScriptRoutes;
@@ -258,7 +259,11 @@ public final class Switchboard implements AutoCloseable {
                   new WrapupReturnsToIdle(agentStatuses, acdSignals)),
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800));
-      var conversations = new ConversationService(conversationStore, users, wrapups, clock);
+      var callStore = new CallStore(database.jdbi());
+      // A customer leaving a queued call takes it out of its queue, in the same transaction.
+      var conversations =
+          new ConversationService(
+              conversationStore, users, wrapups, clock, List.of(new QueuedCallLeaves(callStore)));
       var scripts =
           new ScriptService(
               new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
@@ -282,7 +287,6 @@ public final class Switchboard implements AutoCloseable {
               metrics.registry(),
               clock,
               closeables);
-      var callStore = new CallStore(database.jdbi());
       var acd =
           new Acd(
               database.jdbi(),

@@ -27,13 +27,25 @@ public final class ConversationService {
   private final UserService users;
   private final WrapupService wrapups;
   private final Clock clock;
+  private final List<CustomerLeftHook> customerLeft;
 
   public ConversationService(
       ConversationStore store, UserService users, WrapupService wrapups, Clock clock) {
+    this(store, users, wrapups, clock, List.of());
+  }
+
+  /** {@code customerLeft} run, in the change's transaction, when a call's customer leaves it. */
+  public ConversationService(
+      ConversationStore store,
+      UserService users,
+      WrapupService wrapups,
+      Clock clock,
+      List<CustomerLeftHook> customerLeft) {
     this.store = store;
     this.users = users;
     this.wrapups = wrapups;
     this.clock = clock;
+    this.customerLeft = List.copyOf(customerLeft);
   }
 
   /**
@@ -130,7 +142,7 @@ public final class ConversationService {
       var after = new ArrayList<>(c.participants());
       after.replaceAll(p ->
           p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
-      return Transitions.commit(h, store, c, after, now);
+      return committed(h, c, Transitions.commit(h, store, c, after, now), now);
     });
   }
 
@@ -176,7 +188,7 @@ public final class ConversationService {
         Participant changed = transition(p, wanted, now);
         var after = new ArrayList<>(c.participants());
         after.replaceAll(x -> x.id().equals(p.id()) ? changed : x);
-        current = Transitions.commit(h, store, c, after, now);
+        current = committed(h, c, Transitions.commit(h, store, c, after, now), now);
       }
       if (wrapup != null) {
         Conversation before = current;
@@ -185,6 +197,20 @@ public final class ConversationService {
       }
       return current;
     });
+  }
+
+  /** {@code after}, once the hooks have been told if the customer left with this change. */
+  private Conversation committed(
+      org.jdbi.v3.core.Handle h, Conversation before, Conversation after, Instant now) {
+    if (customerOnCall(before) && !customerOnCall(after))
+      for (CustomerLeftHook hook : customerLeft)
+        hook.customerLeft(h, after.orgId(), after.id(), now);
+    return after;
+  }
+
+  private static boolean customerOnCall(Conversation c) {
+    return c.participants().stream()
+        .anyMatch(p -> p.purpose().equals(Participant.CUSTOMER) && p.state().isLive());
   }
 
   private static Participant transition(Participant p, CallState target, Instant now) {
