@@ -135,7 +135,8 @@ final class ServeCommand implements Callable<Integer> {
               server.credentials(),
               server.externalApis(),
               server.features().scripts(),
-              server.flows());
+              server.flows(),
+              server.features().routing());
       var credentials =
           new DemoSetup(server.identity(), new DemoContent(server.features()), integrations, flows)
               .ensure(server.baseUrl(), dataDir);

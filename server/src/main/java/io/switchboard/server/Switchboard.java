@@ -94,6 +94,7 @@ import io.switchboard.server.routing.IvrService;
 import io.switchboard.server.routing.IvrStore;
 import io.switchboard.server.routing.QueueService;
 import io.switchboard.server.routing.QueueStore;
+import io.switchboard.server.routing.QueuedCallLeaves;
 import io.switchboard.server.routing.RoutingRoutes;
 import io.switchboard.server.routing.WrapupReturnsToIdle;
 import io.switchboard.server.scripts.ScriptRoutes;
@@ -286,8 +287,16 @@ public final class Switchboard implements AutoCloseable {
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800),
               notifications);
+      var callStore = new CallStore(database.jdbi());
+      // A customer leaving a queued call takes it out of its queue, in the same transaction.
       var conversations =
-          new ConversationService(conversationStore, users, wrapups, clock, notifications);
+          new ConversationService(
+              conversationStore,
+              users,
+              wrapups,
+              clock,
+              notifications,
+              List.of(new QueuedCallLeaves(callStore)));
       var scripts =
           new ScriptService(
               new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
@@ -321,7 +330,6 @@ public final class Switchboard implements AutoCloseable {
               closeables,
               notifications,
               topics);
-      var callStore = new CallStore(database.jdbi());
       var acd =
           new Acd(
               database.jdbi(),

@@ -373,7 +373,8 @@ public final class BurstCommand implements Callable<Integer> {
                 server.credentials(),
                 server.externalApis(),
                 server.features().scripts(),
-                server.flows())
+                server.flows(),
+                server.features().routing())
             .ensure(orgId, server.baseUrl());
       }
       return new Target(

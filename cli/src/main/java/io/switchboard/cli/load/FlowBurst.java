@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,17 +31,23 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code load burst --through-flow}: S1 replayed through the demo flows. N inbound calls are placed
- * at once into the naive flow, then N into the resilient one; each call's flow looks the caller's
- * tier up in the demo CRM and reads that tier's script from Switchboard's own API. Per flow it
- * reports the share of calls whose flow chose the right script (the tier's, as the CRM says) within
- * the flow's deadline, the share routed to the default queue (failure, timeout or deadline route),
- * the flows' own durations (from their traces, HdrHistogram) and the requests the data action sent
- * to Switchboard's script endpoint and the 429s it got (from the server's {@code /metrics}, or from
- * the traces when {@code /metrics} cannot be read).
+ * at once on the number of the demo IVR of the naive flow, then N on the resilient one's (each
+ * call's execution found through the call, and the calls disconnected once measured); each call's
+ * flow looks the caller's tier up in the demo CRM and reads that tier's script from Switchboard's
+ * own API. Per flow it reports the share of calls whose flow chose the right script (the tier's, as
+ * the CRM says) within the flow's deadline, the share routed to the default queue (failure, timeout
+ * or deadline route), the flows' own durations (from their traces, HdrHistogram) and the requests
+ * the data action sent to Switchboard's script endpoint and the 429s it got (from the server's
+ * {@code /metrics}, or from the traces when {@code /metrics} cannot be read).
  */
 final class FlowBurst {
   static final String NAIVE = "Personalised script (naive)";
   static final String RESILIENT = "Personalised script";
+
+  /** The demo IVRs whose numbers (DNIS) the calls are placed on, found by name. */
+  static final String NAIVE_IVR = "Demo IVR (naive)";
+
+  static final String RESILIENT_IVR = "Demo IVR";
   static final String SCRIPT_ROUTE = "/api/v2/scripts/published";
   static final int REQUESTS_PER_TOKEN = 250;
   private static final int PARALLEL_SETUP = 16;
@@ -72,8 +79,9 @@ final class FlowBurst {
     this.admin = admin;
     this.http = http;
     this.maxTime = maxTime;
-    // A launch and a handful of polls per call, spread so no token of ours is throttled.
-    int tokens = Math.max(1, (calls * 8 + REQUESTS_PER_TOKEN - 1) / REQUESTS_PER_TOKEN);
+    // Placing the call, finding its execution, a handful of polls, the disconnect and its check
+    // per call, spread so no token of ours is throttled.
+    int tokens = Math.max(1, (calls * 12 + REQUESTS_PER_TOKEN - 1) / REQUESTS_PER_TOKEN);
     for (int i = 0; i < tokens; i++)
       clients.add(
           SwitchboardClient.builder()
@@ -103,7 +111,10 @@ final class FlowBurst {
       long upstream429s,
       String upstreamSource,
       Map<String, Integer> defaultRoutedBy,
-      Map<String, Integer> other) {}
+      Map<String, Integer> other,
+      String dnis,
+      int disconnected,
+      Map<String, Integer> routingAfterDisconnect) {}
 
   record Report(int calls, List<FlowResult> flows) {
     String table() {
@@ -137,45 +148,66 @@ final class FlowBurst {
         f.defaultRoutedBy.forEach(
             (k, v) -> sb.append(String.format("  %-32s %s%n", f.flow + ": " + k, v)));
       for (FlowResult f : flows)
+        sb.append(
+            String.format(
+                "  %-32s %s%n",
+                f.flow + ": on " + f.dnis + ", disconnected " + f.disconnected,
+                f.routingAfterDisconnect));
+      for (FlowResult f : flows)
         if (!f.other.isEmpty())
           sb.append(String.format("%-34s %s%n", "other (" + f.flow + ")", f.other));
       return sb.toString();
     }
   }
 
-  /** Finds both flows, learns each caller's tier, warms up, then bursts naive and resilient. */
+  /**
+   * Finds both IVRs, learns each caller's tier, warms up, then bursts naive and resilient: each
+   * call is placed on the flow's IVR number, and disconnected once the burst is measured.
+   */
   Report run(int calls, PrintStream progress) throws InterruptedException {
-    String naiveId = flowId(NAIVE);
-    String resilientId = flowId(RESILIENT);
+    String naiveDnis = dnis(NAIVE_IVR, NAIVE);
+    String resilientDnis = dnis(RESILIENT_IVR, RESILIENT);
     var anis = new ArrayList<String>();
     for (int i = 0; i < calls; i++) anis.add(String.format("+659%07d", i));
     Map<String, String> expected = expectedScripts(anis);
     // Not measured: the first call of a fresh server pays for tokens, compiled mappings,
     // connections.
-    for (String flow : List.of(naiveId, resilientId))
-      awaitCall(
-          placeCall(clients.get(0), flow, "+6580000000"), System.nanoTime() + maxTime.toNanos());
+    var warmUp = new ConcurrentLinkedQueue<String>();
+    for (String dnis : List.of(naiveDnis, resilientDnis)) {
+      Placed p =
+          placeCall(clients.get(0), dnis, "+6580000000", System.nanoTime() + maxTime.toNanos());
+      warmUp.add(p.conversationId());
+      awaitCall(p.executionId(), System.nanoTime() + maxTime.toNanos());
+    }
+    hangUp(warmUp);
     var results = new ArrayList<FlowResult>();
-    results.add(burst("naive", naiveId, anis, expected, progress));
-    results.add(burst("resilient", resilientId, anis, expected, progress));
+    results.add(burst("naive", naiveDnis, anis, expected, progress));
+    results.add(burst("resilient", resilientDnis, anis, expected, progress));
     return new Report(calls, List.copyOf(results));
   }
 
-  private String flowId(String name) {
+  /**
+   * The number of the org's IVR {@code ivrName}, which must run the published flow {@code flow}.
+   */
+  private String dnis(String ivrName, String flow) {
     JsonNode page =
         clients
             .get(0)
             .callForTree(
                 ApiRequest.get(
-                    "/api/v2/flows?type=INBOUNDCALL&pageSize=100&name="
-                        + URLEncoder.encode(name, StandardCharsets.UTF_8)));
-    for (JsonNode f : page.path("entities")) {
-      if (f.path("name").asString("").equals(name) && f.hasNonNull("publishedVersion"))
-        return f.get("id").asString();
+                    "/api/v2/architect/ivrs?pageSize=100&name="
+                        + URLEncoder.encode(ivrName, StandardCharsets.UTF_8)));
+    for (JsonNode ivr : page.path("entities")) {
+      if (!ivr.path("name").asString("").equals(ivrName)) continue;
+      String runs = ivr.path("openHoursFlow").path("name").asString("");
+      if (!runs.equals(flow) || ivr.path("dnis").isEmpty())
+        throw new IllegalStateException(
+            "the IVR '" + ivrName + "' should answer a number with the flow '" + flow + "'");
+      return ivr.path("dnis").get(0).asString();
     }
     throw new IllegalStateException(
-        "the org has no published flow named '"
-            + name
+        "the org has no IVR named '"
+            + ivrName
             + "': run against a server started with serve --demo (its acme or globex admin client),"
             + " or use --local");
   }
@@ -251,16 +283,107 @@ final class FlowBurst {
     return json.readTree(r.body()).path("access_token").asString();
   }
 
+  /** A call placed on an IVR's number, and the flow execution it started. */
+  record Placed(String conversationId, String executionId) {}
+
   /**
-   * Places one inbound call into {@code flowId} and answers its execution id. Today: a simulated
-   * call through {@code POST /api/v2/flows/executions} with {@code Call.Ani}; once IVRs exist, the
-   * call is created on the demo IVR's DNIS instead, here and only here.
+   * Places one inbound call from {@code ani} on the IVR number {@code dnis} ({@code POST
+   * /api/v2/conversations/calls}) and finds the flow execution it started through {@code GET
+   * /api/v2/conversations/{id}/flowexecutions} (polled until {@code giveUpNanos}; the link commits
+   * with the call, so the first look finds it).
    */
-  String placeCall(SwitchboardClient c, String flowId, String ani) {
+  Placed placeCall(SwitchboardClient c, String dnis, String ani, long giveUpNanos)
+      throws InterruptedException {
     ObjectNode body = json.createObjectNode();
-    body.put("flowId", flowId);
-    body.putObject("inputData").put("Call.Ani", ani).put("Call.CalledAddress", "+6560000000");
-    return c.callForTree(ApiRequest.post("/api/v2/flows/executions", body)).get("id").asString();
+    body.put("from", ani);
+    body.put("to", dnis);
+    String id =
+        c.callForTree(ApiRequest.post("/api/v2/conversations/calls", body)).get("id").asString();
+    long wait = 50;
+    while (true) {
+      JsonNode runs =
+          c.callForTree(ApiRequest.get("/api/v2/conversations/" + id + "/flowexecutions"))
+              .path("entities");
+      if (!runs.isEmpty()) return new Placed(id, runs.get(0).get("id").asString());
+      if (System.nanoTime() > giveUpNanos)
+        throw new IllegalStateException("call " + id + " on " + dnis + " started no flow");
+      TimeUnit.MILLISECONDS.sleep(wait);
+      wait = Math.min(1000, wait * 2);
+    }
+  }
+
+  /** How long the calls placed are given to be disconnected, all together. */
+  static final Duration HANG_UP_BOUND = Duration.ofSeconds(60);
+
+  /**
+   * Disconnects the calls (at most {@link #MAX_IN_FLIGHT} at once, within {@link #HANG_UP_BOUND}),
+   * so the server is not left with calls waiting in its queues; answers how many were disconnected.
+   */
+  int hangUp(java.util.Collection<String> conversationIds) throws InterruptedException {
+    var done = new AtomicInteger();
+    var pool = Executors.newVirtualThreadPerTaskExecutor();
+    int i = 0;
+    for (String id : conversationIds) {
+      SwitchboardClient c = clients.get(i++ % clients.size());
+      pool.submit(() -> {
+        try {
+          inFlight.acquire();
+          try {
+            c.send(ApiRequest.post("/api/v2/conversations/" + id + "/disconnect", null));
+            done.incrementAndGet();
+          } finally {
+            inFlight.release();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          // Counted as not disconnected.
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    if (!pool.awaitTermination(HANG_UP_BOUND.toSeconds(), TimeUnit.SECONDS)) pool.shutdownNow();
+    return done.get();
+  }
+
+  /**
+   * What routing made of each call once disconnected ({@code abandoned} for one that waited in a
+   * queue, {@code connected} for one an agent took), from its execution's {@code routing.result}.
+   */
+  Map<String, Integer> routingResults(java.util.Collection<String> conversationIds)
+      throws InterruptedException {
+    var counts = new ConcurrentHashMap<String, LongAdder>();
+    var pool = Executors.newVirtualThreadPerTaskExecutor();
+    int i = 0;
+    for (String id : conversationIds) {
+      SwitchboardClient c = clients.get(i++ % clients.size());
+      pool.submit(() -> {
+        try {
+          inFlight.acquire();
+          try {
+            JsonNode runs =
+                c.callForTree(ApiRequest.get("/api/v2/conversations/" + id + "/flowexecutions"))
+                    .path("entities");
+            count(
+                counts,
+                runs.isEmpty() ? "none" : runs.get(0).path("routing").path("result").asString("?"));
+          } finally {
+            inFlight.release();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          count(counts, "unread");
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    if (!pool.awaitTermination(HANG_UP_BOUND.toSeconds(), TimeUnit.SECONDS)) pool.shutdownNow();
+    var out = new TreeMap<String, Integer>();
+    counts.forEach((k, v) -> out.put(k, v.intValue()));
+    return out;
   }
 
   /**
@@ -286,7 +409,7 @@ final class FlowBurst {
 
   private FlowResult burst(
       String label,
-      String flowId,
+      String dnis,
       List<String> anis,
       Map<String, String> expected,
       PrintStream progress)
@@ -300,6 +423,7 @@ final class FlowBurst {
     var trace429s = new LongAdder();
     var other = new ConcurrentHashMap<String, LongAdder>();
     var why = new ConcurrentHashMap<String, LongAdder>();
+    var placed = new ConcurrentLinkedQueue<String>();
     var go = new CountDownLatch(1);
     var finished = new CountDownLatch(anis.size());
     long giveUp = System.nanoTime() + maxTime.toNanos();
@@ -313,14 +437,15 @@ final class FlowBurst {
               .start(() -> {
                 try {
                   go.await();
-                  String id;
+                  Placed call;
                   inFlight.acquire();
                   try {
-                    id = placeCall(c, flowId, ani);
+                    call = placeCall(c, dnis, ani, giveUp);
                   } finally {
                     inFlight.release();
                   }
-                  JsonNode e = awaitCall(id, giveUp);
+                  placed.add(call.conversationId());
+                  JsonNode e = awaitCall(call.executionId(), giveUp);
                   if (e == null) {
                     count(other, "run.timeout");
                     return;
@@ -370,6 +495,9 @@ final class FlowBurst {
     progress(progress, label, done.get(), anis.size(), right.get(), start);
     if (progress != null) progress.println();
     long[] after = upstreamCounts();
+    // Measured: the calls (queued for the agents, or waiting with none) are ended now.
+    int disconnected = hangUp(placed);
+    Map<String, Integer> routed = routingResults(placed);
     boolean fromMetrics = before != null && after != null;
     int n = anis.size();
     var others = new TreeMap<String, Integer>();
@@ -391,7 +519,10 @@ final class FlowBurst {
         fromMetrics ? after[1] - before[1] : trace429s.sum(),
         fromMetrics ? "metrics" : "traces",
         reasons,
-        others);
+        others,
+        dnis,
+        disconnected,
+        routed);
   }
 
   /**

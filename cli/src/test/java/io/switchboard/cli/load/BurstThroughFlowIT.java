@@ -8,8 +8,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code load burst --through-flow --local}, small: both demo flows run end to end and the report's
- * numbers add up. Timing is not asserted; only what is deterministic at this size is.
+ * {@code load burst --through-flow --local}, small: both demo flows run end to end, each call
+ * placed on its demo IVR's number and disconnected after, and the report's numbers add up. Timing
+ * is not asserted; only what is deterministic at this size is.
  */
 class BurstThroughFlowIT {
   @Test
@@ -52,5 +53,16 @@ class BurstThroughFlowIT {
     // warm-up call's tier already cached.
     assertThat(naive.get("upstreamRequests").asLong()).isEqualTo(20);
     assertThat(resilient.get("upstreamRequests").asLong()).isBetween(0L, 3L);
+    // Every call was placed on the flow's IVR number and its execution found through the call;
+    // once measured, each was disconnected, which took it out of the queue it waited in (the local
+    // org has no agents): abandoned, none left queued.
+    assertThat(naive.get("dnis").asString()).isEqualTo("+18005550199");
+    assertThat(resilient.get("dnis").asString()).isEqualTo("+18005550100");
+    for (JsonNode f : flows) {
+      assertThat(f.get("disconnected").asInt()).as("%s", f).isEqualTo(20);
+      assertThat(f.get("routingAfterDisconnect").toString())
+          .as("%s", f)
+          .isEqualTo("{\"abandoned\":20}");
+    }
   }
 }

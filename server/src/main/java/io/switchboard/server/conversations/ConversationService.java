@@ -42,24 +42,31 @@ public final class ConversationService {
   private final WrapupService wrapups;
   private final Clock clock;
   private final ConversationEvents events;
+  private final List<CustomerLeftHook> customerLeft;
 
   public ConversationService(
       ConversationStore store, UserService users, WrapupService wrapups, Clock clock) {
-    this(store, users, wrapups, clock, io.switchboard.server.notifications.Notifier.NONE);
+    this(
+        store, users, wrapups, clock, io.switchboard.server.notifications.Notifier.NONE, List.of());
   }
 
-  /** {@code notifier} announces every committed change (see {@link ConversationEvents}). */
+  /**
+   * {@code notifier} announces every committed change (see {@link ConversationEvents}); {@code
+   * customerLeft} run, in the change's transaction, when a call's customer leaves it.
+   */
   public ConversationService(
       ConversationStore store,
       UserService users,
       WrapupService wrapups,
       Clock clock,
-      io.switchboard.server.notifications.Notifier notifier) {
+      io.switchboard.server.notifications.Notifier notifier,
+      List<CustomerLeftHook> customerLeft) {
     this.store = store;
     this.users = users;
     this.wrapups = wrapups;
     this.clock = clock;
     this.events = new ConversationEvents(notifier);
+    this.customerLeft = List.copyOf(customerLeft);
   }
 
   /**
@@ -223,7 +230,7 @@ public final class ConversationService {
       var after = new ArrayList<>(c.participants());
       after.replaceAll(p ->
           p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
-      Conversation done = Transitions.commit(h, store, c, after, now);
+      Conversation done = committed(h, c, Transitions.commit(h, store, c, after, now), now);
       if (!done.equals(c)) events.changed(done);
       return done;
     });
@@ -271,7 +278,7 @@ public final class ConversationService {
         Participant changed = transition(p, wanted, now);
         var after = new ArrayList<>(c.participants());
         after.replaceAll(x -> x.id().equals(p.id()) ? changed : x);
-        current = Transitions.commit(h, store, c, after, now);
+        current = committed(h, c, Transitions.commit(h, store, c, after, now), now);
       }
       if (wrapup != null) {
         Conversation before = current;
@@ -281,6 +288,20 @@ public final class ConversationService {
       if (!current.equals(c)) events.changed(current);
       return current;
     });
+  }
+
+  /** {@code after}, once the hooks have been told if the customer left with this change. */
+  private Conversation committed(
+      org.jdbi.v3.core.Handle h, Conversation before, Conversation after, Instant now) {
+    if (customerOnCall(before) && !customerOnCall(after))
+      for (CustomerLeftHook hook : customerLeft)
+        hook.customerLeft(h, after.orgId(), after.id(), now);
+    return after;
+  }
+
+  private static boolean customerOnCall(Conversation c) {
+    return c.participants().stream()
+        .anyMatch(p -> p.purpose().equals(Participant.CUSTOMER) && p.state().isLive());
   }
 
   private static Participant transition(Participant p, CallState target, Instant now) {

@@ -1,5 +1,6 @@
 package io.switchboard.server.demo;
 
+import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.credentials.Credential;
@@ -48,7 +49,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       of a tier from Switchboard's own API;
  *   <li>the published INBOUNDCALL flows {@code Personalised script} (CRM tier → cached script read
  *       → screen pop → Support; General on any failure or the deadline) and {@code Personalised
- *       script (naive)} (no cache, the flow retries the read three times at once).
+ *       script (naive)} (no cache, the flow retries the read three times at once);
+ *   <li>the queues {@code Support} and {@code General} when missing, and the IVRs {@code Demo IVR}
+ *       on {@value DemoRouting#DNIS} (resilient flow) and {@code Demo IVR (naive)} on {@value
+ *       DemoRouting#NAIVE_DNIS}: a call placed on the number runs the flow.
  * </ul>
  *
  * Everything is found by name on later starts and left alone, except that token URLs and API URLs
@@ -71,14 +75,23 @@ public final class DemoFlows {
     return "Demo: " + tier + " customers";
   }
 
-  /** The flows' ids and the scripts by tier. */
-  public record OrgFlows(String flowId, String naiveFlowId, Map<String, String> scriptIdsByTier) {}
+  /**
+   * The flows' ids, the scripts by tier, and the IVRs answering {@link DemoRouting#DNIS} (resilient
+   * flow) and {@link DemoRouting#NAIVE_DNIS} (naive flow).
+   */
+  public record OrgFlows(
+      String flowId,
+      String naiveFlowId,
+      Map<String, String> scriptIdsByTier,
+      String ivrId,
+      String naiveIvrId) {}
 
   private final IdentityService identity;
   private final CredentialService credentials;
   private final ExternalApiService apis;
   private final ScriptService scripts;
   private final FlowService flows;
+  private final DemoRouting routing;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
   public DemoFlows(
@@ -86,12 +99,14 @@ public final class DemoFlows {
       CredentialService credentials,
       ExternalApiService apis,
       ScriptService scripts,
-      FlowService flows) {
+      FlowService flows,
+      Switchboard.Routing routing) {
     this.identity = identity;
     this.credentials = credentials;
     this.apis = apis;
     this.scripts = scripts;
     this.flows = flows;
+    this.routing = new DemoRouting(routing);
   }
 
   /**
@@ -108,9 +123,14 @@ public final class DemoFlows {
     api(orgId, baseUrl, tierApi(NAIVE_TIER_API_NAME, baseUrl, naive));
     api(orgId, baseUrl, scriptApi(SCRIPT_API_NAME, baseUrl, resilient, 9000, 3));
     api(orgId, baseUrl, scriptApi(NAIVE_SCRIPT_API_NAME, baseUrl, naive, 9000, 0));
+    // The flows route to these queues (the demo content adds its agents when it runs first).
+    routing.ensureQueueNames(orgId);
     String flowId = flow(orgId, FLOW_NAME, "personalised-script.yaml");
     String naiveId = flow(orgId, NAIVE_FLOW_NAME, "personalised-script-naive.yaml");
-    return new OrgFlows(flowId, naiveId, Map.copyOf(scriptIds));
+    String ivr = routing.installIvr(orgId, DemoRouting.IVR_NAME, flowId, DemoRouting.DNIS).id();
+    String naiveIvr =
+        routing.installIvr(orgId, DemoRouting.NAIVE_IVR_NAME, naiveId, DemoRouting.NAIVE_DNIS).id();
+    return new OrgFlows(flowId, naiveId, Map.copyOf(scriptIds), ivr, naiveIvr);
   }
 
   /**

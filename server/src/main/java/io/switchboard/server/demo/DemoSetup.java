@@ -212,27 +212,56 @@ public final class DemoSetup {
   }
 
   /**
-   * How to run the first org's demo flow: a simulated inbound call (until IVRs place calls on a
-   * DNIS) and how to read its trace.
+   * How to run the first org's demo flows: a call placed on each demo IVR's number, and how to read
+   * the call's flow execution (routing, screen pop) and its trace.
    */
   public static String flowGuide(DemoCredentials credentials) {
     if (credentials.flows().isEmpty()) return "";
-    DemoFlows.OrgFlows f = credentials.flows().get(0);
     String base = credentials.baseUrl();
-    return "Place a simulated call into the demo flow \""
+    String auth = "curl -s -H \"Authorization: Bearer $TOKEN\" ";
+    return "Call the demo IVR \""
+        + DemoRouting.IVR_NAME
+        + "\" on "
+        + DemoRouting.DNIS
+        + ": its flow \""
         + DemoFlows.FLOW_NAME
-        + "\" (CRM tier -> cached script read from this server's API -> screen pop):\n"
-        + "  EXEC=$(curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
-        + " -d '{\"flowId\":\""
-        + f.flowId()
-        + "\",\"inputData\":{\"Call.Ani\":\"+6591234567\"}}' "
+        + "\" looks the caller's tier up in the CRM,\n"
+        + "reads the tier's script (cached) from this server's API and queues the call for an agent"
+        + " with the script as screen pop\n"
+        + "(\""
+        + DemoRouting.NAIVE_IVR_NAME
+        + "\" on "
+        + DemoRouting.NAIVE_DNIS
+        + " runs \""
+        + DemoFlows.NAIVE_FLOW_NAME
+        + "\", without the cache):\n"
+        + "  CALL=$("
+        + auth
+        + "-H 'Content-Type: application/json' -d '{\"from\":\"+6591234567\",\"to\":\""
+        + DemoRouting.DNIS
+        + "\"}' "
         + base
-        + "/api/v2/flows/executions | sed -E 's/^[^\"]*\"id\":\"([^\"]+)\".*/\\1/')\n"
-        + "  curl -s -H \"Authorization: Bearer $TOKEN\" "
+        + "/api/v2/conversations/calls | sed -E 's/^[^\"]*\"id\":\"([^\"]+)\".*/\\1/')\n"
+        + "  "
+        + auth
+        + base
+        + "/api/v2/conversations/$CALL/flowexecutions   # routing: queue, agent, screen-pop"
+        + " session\n"
+        + "  EXEC=$("
+        + auth
+        + base
+        + "/api/v2/conversations/$CALL/flowexecutions | sed -E"
+        + " 's/.*\"entities\":\\[\\{\"id\":\"([^\"]+)\".*/\\1/')\n"
+        + "  "
+        + auth
         + base
         + "/api/v2/flows/executions/$EXEC     # outcome, trace, the chosen script\n"
-        + "  ./switchboard load burst --through-flow --local   # 500 calls: naive vs resilient"
-        + " flow\n";
+        + "  "
+        + auth
+        + base
+        + "/api/v2/agent-scripting/sessions?conversationId=$CALL   # the agent's screen pop\n"
+        + "  ./switchboard load burst --through-flow --local   # 500 calls on each IVR: naive vs"
+        + " resilient flow\n";
   }
 
   public static String table(DemoCredentials credentials) {

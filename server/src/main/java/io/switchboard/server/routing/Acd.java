@@ -236,7 +236,7 @@ public final class Acd implements AutoCloseable {
               null,
               null,
               null,
-              "the customer left while the call waited in queue",
+              QueuedCallLeaves.DETAIL,
               now);
         return true;
       }

@@ -74,6 +74,24 @@ public final class CallStore {
         .findOne();
   }
 
+  /** Takes the call out of its queue: the row it had, or empty when it was not waiting. */
+  public Optional<QueuedCall> remove(Handle h, String conversationId) {
+    Optional<QueuedCall> row =
+        h.createQuery("select * from queued_calls where conversation_id = :c for update")
+            .bind("c", conversationId)
+            .map((rs, ctx) ->
+                new QueuedCall(
+                    rs.getString("conversation_id"),
+                    rs.getString("org_id"),
+                    rs.getString("queue_id"),
+                    rs.getString("execution_id"),
+                    rs.getString("screen_pop"),
+                    Times.read(rs, "enqueued_at")))
+            .findOne();
+    if (row.isEmpty() || !dequeue(h, conversationId)) return Optional.empty();
+    return row;
+  }
+
   public boolean dequeue(Handle h, String conversationId) {
     return h.createUpdate("delete from queued_calls where conversation_id = :c")
             .bind("c", conversationId)

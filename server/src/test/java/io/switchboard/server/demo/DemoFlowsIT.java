@@ -38,7 +38,8 @@ class DemoFlowsIT {
                 sb.credentials(),
                 sb.externalApis(),
                 sb.features().scripts(),
-                sb.flows()))
+                sb.flows(),
+                sb.features().routing()))
         .ensure(sb.baseUrl(), server.dataDir());
   }
 
@@ -169,6 +170,125 @@ class DemoFlowsIT {
       assertThat(e.get("trace").get("transferQueue").asString())
           .as(e.toString())
           .isEqualTo("Support");
+    }
+  }
+
+  static String placeCall(Api api, String token, String ani, String dnis) {
+    var r =
+        api.post(
+            "/api/v2/conversations/calls",
+            token,
+            "{\"from\":\"" + ani + "\",\"to\":\"" + dnis + "\"}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json().get("id").asString();
+  }
+
+  /** The call's one execution once its routing is no longer {@code running}. */
+  static JsonNode routed(Api api, String token, String callId, String until) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          var r = api.get("/api/v2/conversations/" + callId + "/flowexecutions", token);
+          assertThat(r.status()).as(r.toString()).isEqualTo(200);
+          assertThat(r.json().get("entities")).hasSize(1);
+          last[0] = r.json().get("entities").get(0);
+          return last[0].get("routing").get("result").asString().equals(until);
+        });
+    return last[0];
+  }
+
+  @Test
+  void aCallOnEachDemoIvrsNumberRunsItsFlowAndPopsTheScriptForTheIdleAgent() throws Exception {
+    Path dir = Files.createTempDirectory("switchboard-demo-ivrs");
+    try (TestServer server = TestServer.start(demoSettings(dir))) {
+      var credentials = ensure(server);
+      DemoSetup.DemoOrg acme = credentials.orgs().get(0);
+      DemoFlows.OrgFlows flows = credentials.flows().get(0);
+      Api api = server.api();
+      String token = api.token(acme.clientId(), acme.clientSecret());
+
+      JsonNode ivrs = api.get("/api/v2/architect/ivrs", token).json();
+      assertThat(ivrs.get("total").asInt()).isEqualTo(2);
+      for (JsonNode ivr : ivrs.get("entities")) {
+        boolean naive = ivr.get("name").asString().equals(DemoRouting.NAIVE_IVR_NAME);
+        assertThat(ivr.get("name").asString())
+            .isIn(DemoRouting.IVR_NAME, DemoRouting.NAIVE_IVR_NAME);
+        assertThat(ivr.get("id").asString()).isEqualTo(naive ? flows.naiveIvrId() : flows.ivrId());
+        assertThat(ivr.get("dnis").toString())
+            .isEqualTo("[\"" + (naive ? DemoRouting.NAIVE_DNIS : DemoRouting.DNIS) + "\"]");
+        assertThat(ivr.get("openHoursFlow").get("id").asString())
+            .isEqualTo(naive ? flows.naiveFlowId() : flows.flowId());
+      }
+      String guide = DemoSetup.flowGuide(credentials);
+      assertThat(guide)
+          .contains("\"to\":\"" + DemoRouting.DNIS + "\"")
+          .contains(DemoRouting.NAIVE_DNIS)
+          .contains(server.baseUrl() + "/api/v2/conversations/calls")
+          .contains("/api/v2/conversations/$CALL/flowexecutions")
+          .contains("/api/v2/flows/executions/$EXEC");
+
+      // The resilient flow's number: the caller's tier chooses the script; the one IDLE demo agent
+      // (the other is on the sample call) gets the call and the screen pop.
+      String ani = "+6591234567";
+      String tier = tierOf(api, token, ani);
+      String idleAgent = credentials.content().get(0).agents().get(1).id();
+      String call = placeCall(api, token, ani, DemoRouting.DNIS);
+      JsonNode execution = routed(api, token, call, "connected");
+      assertThat(execution.get("flowId").asString()).isEqualTo(flows.flowId());
+      assertThat(execution.get("routing").get("ivr").get("id").asString()).isEqualTo(flows.ivrId());
+      assertThat(execution.get("routing").get("queue").get("name").asString()).isEqualTo("Support");
+      assertThat(execution.get("routing").get("agent").get("id").asString()).isEqualTo(idleAgent);
+      JsonNode e = finished(api, token, execution.get("id").asString());
+      assertThat(e.get("trace").get("screenPop").get("scriptName").asString())
+          .isEqualTo(DemoFlows.scriptName(tier));
+      JsonNode sessions =
+          api.get("/api/v2/agent-scripting/sessions?conversationId=" + call, token).json();
+      assertThat(sessions.get("entities")).hasSize(1);
+      JsonNode session = sessions.get("entities").get(0);
+      assertThat(session.get("id").asString())
+          .isEqualTo(execution.get("routing").get("session").get("id").asString());
+      assertThat(session.toString()).contains(flows.scriptIdsByTier().get(tier));
+
+      // The naive flow's number: same script, chosen without the cache; no agent is free now, so
+      // the call waits in Support until the caller hangs up, which takes it out of the queue.
+      String second = "+6591234568";
+      String naiveCall = placeCall(api, token, second, DemoRouting.NAIVE_DNIS);
+      JsonNode queued = routed(api, token, naiveCall, "queued");
+      assertThat(queued.get("flowId").asString()).isEqualTo(flows.naiveFlowId());
+      assertThat(queued.get("routing").get("ivr").get("id").asString())
+          .isEqualTo(flows.naiveIvrId());
+      JsonNode naive = finished(api, token, queued.get("id").asString());
+      assertThat(naive.get("trace").get("screenPop").get("scriptName").asString())
+          .isEqualTo(DemoFlows.scriptName(tierOf(api, token, second)));
+      var sb = server.switchboard();
+      assertThat(
+              api.post("/api/v2/conversations/" + naiveCall + "/disconnect", token, null).status())
+          .isEqualTo(202);
+      // At once, not at the next sweep: the disconnect's own transaction took it out.
+      JsonNode left =
+          api.get("/api/v2/conversations/" + naiveCall + "/flowexecutions", token)
+              .json()
+              .get("entities")
+              .get(0);
+      assertThat(left.get("routing").get("result").asString()).isEqualTo("abandoned");
+      assertThat(
+              api.get("/api/v2/agent-scripting/sessions?conversationId=" + naiveCall, token)
+                  .json()
+                  .get("entities"))
+          .isEmpty();
+
+      // Installing again finds the IVRs; a changed flow re-points the same IVR.
+      var routing = new DemoRouting(sb.features().routing());
+      var moved =
+          routing.installIvr(
+              acme.orgId(), DemoRouting.IVR_NAME, flows.naiveFlowId(), DemoRouting.DNIS);
+      assertThat(moved.id()).isEqualTo(flows.ivrId());
+      assertThat(moved.flowId()).isEqualTo(flows.naiveFlowId());
+      assertThat(ensure(server).flows().get(0)).isEqualTo(flows);
+      assertThat(sb.features().routing().ivrs().get(acme.orgId(), flows.ivrId()).flowId())
+          .isEqualTo(flows.flowId());
     }
   }
 }

@@ -70,8 +70,9 @@ class DemoRoutingIT {
       assertThat(api.post("/api/v2/flows/actions/publish?flow=" + flowId, token, null).status())
           .isEqualTo(200);
       var routing = new DemoRouting(features.routing());
-      var ivr = routing.installIvr(org.orgId(), flowId, "+6560001234");
-      assertThat(routing.installIvr(org.orgId(), flowId, "+6560001234").id()).isEqualTo(ivr.id());
+      var ivr = routing.installIvr(org.orgId(), "Test IVR", flowId, "+6560001234");
+      assertThat(routing.installIvr(org.orgId(), "Test IVR", flowId, "+6560001234").id())
+          .isEqualTo(ivr.id());
 
       String call =
           api.post(

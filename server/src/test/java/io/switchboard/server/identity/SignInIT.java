@@ -133,8 +133,7 @@ class SignInIT {
   void aUsersTokenPlacesTheUsersOwnOutboundCall() {
     String userToken = userToken();
     var placed =
-        api.post(
-            "/api/v2/conversations/calls", userToken, "{\"phoneNumber\":\"+15551230000\"}");
+        api.post("/api/v2/conversations/calls", userToken, "{\"phoneNumber\":\"+15551230000\"}");
     assertThat(placed.status()).as(placed.toString()).isEqualTo(200);
     JsonNode call =
         api.get("/api/v2/conversations/calls/" + placed.json().get("id").asString(), userToken)

@@ -386,6 +386,61 @@ class RoutingRulesIT {
   }
 
   @Test
+  void aQueuedCallWhoseCustomerLeavesLeavesItsQueueAtOnceAsAbandoned() {
+    var local = new RoutingSupport(api, api.token(server.newOrg()));
+    local.queue("Waiting");
+    String flowId = local.publishedFlow(RoutingSupport.toQueue("Waiting"));
+    assertThat(local.ivr("Main", "+6560000500", flowId).status()).isEqualTo(200);
+    // No member: both calls wait, the first at the head of the queue.
+    String first = local.call("+15550001", "+6560000500");
+    local.awaitRouting(first, "queued");
+    String second = local.call("+15550002", "+6560000500");
+    local.awaitRouting(second, "queued");
+
+    // The second call, behind a live one the ACD cannot assign, is disconnected: it leaves the
+    // queue in the disconnect's own transaction (the sweep never gets past the live head).
+    assertThat(
+            api.post("/api/v2/conversations/" + second + "/disconnect", local.token, null).status())
+        .isEqualTo(202);
+    JsonNode gone =
+        api.get("/api/v2/conversations/" + second + "/flowexecutions", local.token)
+            .json()
+            .get("entities")
+            .get(0);
+    assertThat(gone.get("routing").get("result").asString()).isEqualTo("abandoned");
+    assertThat(gone.get("routing").get("detail").asString()).contains("left while the call waited");
+    JsonNode head =
+        api.get("/api/v2/conversations/" + first + "/flowexecutions", local.token)
+            .json()
+            .get("entities")
+            .get(0);
+    assertThat(head.get("routing").get("result").asString()).isEqualTo("queued");
+
+    // The first one's customer hangs up (participant PATCH): the same, at once.
+    String customer = local.conversation(first).get("participants").get(0).get("id").asString();
+    var hangUp =
+        api.patch(
+            "/api/v2/conversations/" + first + "/participants/" + customer,
+            local.token,
+            "{\"state\":\"disconnected\"}");
+    assertThat(hangUp.status()).as(hangUp.toString()).isLessThan(300);
+    assertThat(
+            api.get("/api/v2/conversations/" + first + "/flowexecutions", local.token)
+                .json()
+                .get("entities")
+                .get(0)
+                .get("routing")
+                .get("result")
+                .asString())
+        .isEqualTo("abandoned");
+    // Disconnecting again changes nothing.
+    assertThat(
+            api.post("/api/v2/conversations/" + second + "/disconnect", local.token, null).status())
+        .isEqualTo(202);
+    assertThat(local.sessions(second).get("entities")).isEmpty();
+  }
+
+  @Test
   void anIdempotentCallOnTheDnisRunsItsFlowOnceAndIsQueued() {
     var local = new RoutingSupport(api, api.token(server.newOrg()));
     local.queue("Support");
