@@ -283,7 +283,7 @@ public final class Switchboard implements AutoCloseable {
               List.of(
                   io.switchboard.server.sessions.SessionCompletion.hook(
                       sessionStore, notifications),
-                  new WrapupReturnsToIdle(agentStatuses, acdSignals)),
+                  new WrapupReturnsToIdle(agentStatuses, acdSignals, notifications)),
               clock,
               settings.seconds(SettingKeys.WRAPUP_WINDOW, 1, 604_800),
               notifications);
@@ -314,8 +314,8 @@ public final class Switchboard implements AutoCloseable {
               clock,
               maxSessionData,
               notifications);
-      registerTopics(topics, users, conversationStore, sessionStore);
       var queueStore = new QueueStore(database.jdbi());
+      registerTopics(topics, users, conversationStore, sessionStore, queueStore);
       var flowParts =
           flows(
               settings,
@@ -720,12 +720,24 @@ public final class Switchboard implements AutoCloseable {
    * v2.routing.queues.{id}.conversations} the same way when queues exist.
    */
   private static void registerTopics(
-      Topics topics, UserService users, ConversationStore conversations, SessionStore sessions) {
+      Topics topics,
+      UserService users,
+      ConversationStore conversations,
+      SessionStore sessions,
+      QueueStore queues) {
     var conversation =
         Topics.objectSchema(
             "Conversation",
             java.util.Map.of(
                 "id", "string", "state", "string", "participants", "array", "startTime", "string"));
+    topics.register(
+        new Topics.Kind(
+            "v2.routing.queues.",
+            ".conversations",
+            "A queue's calls: each call queued, and connected to an agent from the queue.",
+            io.switchboard.server.identity.Scopes.ROUTING,
+            conversation,
+            (org, id) -> queues.find(org, id).isPresent()));
     topics
         .register(
             new Topics.Kind(

@@ -37,12 +37,12 @@ public final class Topics {
     return "v2.flows.executions." + executionId;
   }
 
-  /** Reserved for the routing feature: the queue's conversations. */
+  /** A queue's conversations: a call queued, and connected to an agent from it. */
   public static String queueConversations(String queueId) {
     return "v2.routing.queues." + queueId + ".conversations";
   }
 
-  /** Reserved for the routing feature: an agent's routing status. */
+  /** An agent's routing status, as the agent or the ACD sets it. */
   public static String routingStatus(String userId) {
     return "v2.users." + userId + ".routingStatus";
   }

@@ -169,8 +169,18 @@ public final class Acd implements AutoCloseable {
             null,
             null,
             now);
+      // The queue's watchers learn of the waiting call once it is committed.
+      conversations.lock(h, orgId, conversationId).ifPresent(c -> queueChanged(queue.id(), c));
     });
     dispatch(orgId, queue.id());
+  }
+
+  /** Announces {@code c} on its queue's topic (sent after the caller's transaction commits). */
+  private void queueChanged(String queueId, Conversation c) {
+    notifier.publish(
+        c.orgId(),
+        io.switchboard.server.notifications.Topics.queueConversations(queueId),
+        io.switchboard.server.conversations.ConversationViews.ConversationView.of(c));
   }
 
   /** Sets an agent's status; an agent becoming IDLE is offered the waiting calls at once. */
@@ -280,7 +290,12 @@ public final class Acd implements AutoCloseable {
             null,
             call.queueId()));
     // The agent's call and status, announced once this assignment commits.
-    conversations.lock(h, c.orgId(), c.id()).ifPresent(events::changed);
+    conversations
+        .lock(h, c.orgId(), c.id())
+        .ifPresent(connected -> {
+          events.changed(connected);
+          queueChanged(call.queueId(), connected);
+        });
     notifier.publish(
         c.orgId(),
         io.switchboard.server.notifications.Topics.routingStatus(agent.id()),

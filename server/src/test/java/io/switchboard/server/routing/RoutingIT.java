@@ -185,7 +185,9 @@ class RoutingIT {
                 + o.agentA()
                 + ".conversations\"},{\"id\":\"v2.users."
                 + o.agentA()
-                + ".routingStatus\"}]");
+                + ".routingStatus\"},{\"id\":\"v2.routing.queues."
+                + rs.queueId("Support")
+                + ".conversations\"}]");
     assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(200);
     try (var socket =
         io.switchboard.server.testing.TestSocket.connect(
@@ -199,15 +201,30 @@ class RoutingIT {
       // Both are announced by the assignment's commit; their order between topics is not promised.
       JsonNode routed = null;
       JsonNode busy = null;
-      while (routed == null || busy == null) {
+      var queued = new java.util.ArrayList<JsonNode>();
+      while (routed == null || busy == null || queued.size() < 2) {
         JsonNode m = socket.next(10, x -> !io.switchboard.server.testing.TestSocket.isHeartbeat(x));
-        if (m.get("topicName").asString().endsWith(".conversations")) routed = m;
+        String topic = m.get("topicName").asString();
+        if (topic.startsWith("v2.routing.queues.")) queued.add(m);
+        else if (topic.endsWith(".conversations")) routed = m;
         else busy = m;
       }
+      // The queue's topic: the call waiting (no agent yet), then connected to A.
+      assertThat(queued.get(0).get("eventBody").get("id").asString()).isEqualTo(call);
+      assertThat(RoutingSupport.liveAgent(queued.get(0).get("eventBody"))).isNull();
+      assertThat(RoutingSupport.liveAgent(queued.get(1).get("eventBody")).get("userId").asString())
+          .isEqualTo(o.agentA());
       assertThat(routed.get("eventBody").get("id").asString()).isEqualTo(call);
       assertThat(RoutingSupport.liveAgent(routed.get("eventBody")).get("userId").asString())
           .isEqualTo(o.agentA());
       assertThat(busy.get("eventBody").get("status").asString()).isEqualTo("INTERACTING");
+
+      // The wrap-up returns A to IDLE: announced too.
+      rs.hangUpAndWrapUp(
+          call, RoutingSupport.liveAgent(routed.get("eventBody")).get("id").asString(), o.code());
+      JsonNode back =
+          socket.next(10, m -> m.get("topicName").asString().endsWith(".routingStatus"));
+      assertThat(back.get("eventBody").get("status").asString()).isEqualTo("IDLE");
     }
   }
 

@@ -37,6 +37,15 @@ final class RoutingSupport {
     return r.json().get("id").asString();
   }
 
+  /** The id of the org's queue named {@code name}. */
+  String queueId(String name) {
+    var r = api.get(QUEUES + "?name=" + name, token);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    for (var q : r.json().get("entities"))
+      if (q.get("name").asString().equals(name)) return q.get("id").asString();
+    throw new AssertionError("no queue " + name);
+  }
+
   void members(String queueId, String... users) {
     var body = new StringBuilder("[");
     for (int i = 0; i < users.length; i++)
