@@ -148,6 +148,139 @@ public final class ConversationsApi {
         ApiRequest.post(BASE + "/calls", call).idempotencyKey(idempotencyKey), Conversation.class);
   }
 
+  /**
+   * An outbound call (Genesys's CreateCallRequest, the fields Switchboard uses): the agent calls a
+   * phone number.
+   *
+   * @param phoneNumber the number to call (required)
+   * @param callerId the number the callee sees, or null
+   * @param callerIdName the name the callee sees, or null
+   * @param callFromQueueId the queue the call is placed for, or null
+   * @param callUserId the agent placing it (a client-credentials token speaks for no user)
+   * @param attributes participant attributes, or null
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record OutboundCall(
+      String phoneNumber,
+      String callerId,
+      String callerIdName,
+      String callFromQueueId,
+      String callUserId,
+      Map<String, String> attributes) {
+    /**
+     * An agent's call to a number, with no caller id, queue or attributes.
+     *
+     * @param phoneNumber the number to call
+     * @param agentId the agent placing it
+     * @return the request
+     */
+    public static OutboundCall of(String phoneNumber, String agentId) {
+      return new OutboundCall(phoneNumber, null, null, null, agentId, null);
+    }
+  }
+
+  /**
+   * What placing a call answers (Genesys's CreateCallResponse).
+   *
+   * @param id the new conversation's id
+   * @param selfUri its path
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CreatedCall(String id, String selfUri) {}
+
+  /**
+   * A reference to another entity.
+   *
+   * @param id its id
+   * @param name its name, when the server gives it
+   * @param selfUri its path, when the server gives it
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Ref(String id, String name, String selfUri) {}
+
+  /**
+   * Where a call's flow sent it.
+   *
+   * @param result {@code running}, {@code queued}, {@code connected}, {@code abandoned}, {@code
+   *     disconnected}, {@code unknownQueue} or {@code failed}
+   * @param ivr the IVR the call arrived on, or null
+   * @param queue the queue it was sent to, or null
+   * @param agent the agent it reached, or null
+   * @param session the screen-pop script session, or null
+   * @param detail why, when something went wrong, or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CallRouting(
+      String result, Ref ivr, Ref queue, Ref agent, Ref session, String detail) {}
+
+  /**
+   * A flow execution a call ran, with where it sent the call.
+   *
+   * @param id the execution's id (see {@link FlowsApi#execution})
+   * @param name its name
+   * @param flowId the flow
+   * @param flowVersion the version it ran
+   * @param status {@code RUNNING}, {@code COMPLETED} or {@code ERROR}
+   * @param outcome Switchboard's outcome code, or null while running
+   * @param completionReason why it ended, or null
+   * @param dateLaunched when it started
+   * @param dateCompleted when it ended, or null
+   * @param routing where the call went
+   * @param selfUri the execution's path
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CallFlowExecution(
+      String id,
+      String name,
+      String flowId,
+      Ref flowVersion,
+      String status,
+      String outcome,
+      String completionReason,
+      Instant dateLaunched,
+      Instant dateCompleted,
+      CallRouting routing,
+      String selfUri) {}
+
+  /**
+   * Places an outbound call (with an idempotency key, so retried safely).
+   *
+   * @param call the number and the agent
+   * @return the new conversation's id
+   */
+  public CreatedCall placeCall(OutboundCall call) {
+    return placeCall(call, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /**
+   * {@link #placeCall(OutboundCall)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param call the number and the agent
+   * @param idempotencyKey the key; a repeat with the same key places no second call
+   * @return the new conversation's id
+   */
+  public CreatedCall placeCall(OutboundCall call, String idempotencyKey) {
+    java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return client.call(
+        ApiRequest.post(BASE + "/calls", call).idempotencyKey(idempotencyKey), CreatedCall.class);
+  }
+
+  /**
+   * The flow executions a call ran (IVR flows), each with where it sent the call.
+   *
+   * @param conversationId the conversation ({@link ApiException.NotFoundException} if not in this
+   *     org)
+   * @return the executions, oldest first
+   */
+  public List<CallFlowExecution> flowExecutions(String conversationId) {
+    return client
+        .callPage(
+            ApiRequest.get(BASE + "/" + Paths.segment(conversationId) + "/flowexecutions"),
+            CallFlowExecution.class)
+        .entities();
+  }
+
   /** One conversation. */
   public Conversation get(String id) {
     return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), Conversation.class);

@@ -238,6 +238,59 @@ public final class FlowsApi {
     return client.call(ApiRequest.post(BASE + "/executions", body), Launched.class);
   }
 
+  /**
+   * Outcome counts over a flow's retained executions.
+   *
+   * @param flowId the flow
+   * @param total executions retained
+   * @param outcomes count by outcome code
+   * @param retentionSeconds how long executions are kept
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  public record ExecutionSummary(
+      String flowId, long total, Map<String, Long> outcomes, long retentionSeconds) {}
+
+  /**
+   * One page of a flow's executions, newest first.
+   *
+   * @param flowId the flow
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @param outcomes only these outcome codes (none: all); an unknown one is {@link
+   *     ApiException.InvalidRequestException}
+   * @return the page
+   */
+  public Page<FlowExecution> executions(
+      String flowId, int pageNumber, int pageSize, String... outcomes) {
+    var query = new StringBuilder("?pageSize=" + pageSize + "&pageNumber=" + pageNumber);
+    for (String o : outcomes) query.append("&outcome=").append(Paths.query(o));
+    return client.callPage(
+        ApiRequest.get(path(flowId) + "/executions" + query), FlowExecution.class);
+  }
+
+  /**
+   * A flow's executions with the given outcomes, fetched lazily page by page.
+   *
+   * @param flowId the flow
+   * @param pageSize items per page
+   * @param outcomes only these outcome codes (none: all)
+   * @return the executions
+   */
+  public Stream<FlowExecution> streamExecutions(String flowId, int pageSize, String... outcomes) {
+    return Pages.stream(n -> executions(flowId, n, pageSize, outcomes));
+  }
+
+  /**
+   * How a flow's retained executions ended.
+   *
+   * @param flowId the flow
+   * @return the counts by outcome
+   */
+  public ExecutionSummary executionSummary(String flowId) {
+    return client.call(
+        ApiRequest.get(path(flowId) + "/executions/summary"), ExecutionSummary.class);
+  }
+
   /** An execution as it is now. */
   public FlowExecution execution(String executionId) {
     return client.call(

@@ -222,6 +222,40 @@ public final class SessionsApi {
     return client.call(request, BulkAnswer.class).results();
   }
 
+  /**
+   * One page of a conversation's sessions (scope {@code agent-scripting}).
+   *
+   * @param conversationId the conversation ({@link ApiException.NotFoundException} if not in this
+   *     org)
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
+  public Page<Session> listForConversation(String conversationId, int pageNumber, int pageSize) {
+    return client.callPage(
+        ApiRequest.get(
+            BASE
+                + "?conversationId="
+                + Paths.query(conversationId)
+                + "&pageSize="
+                + pageSize
+                + "&pageNumber="
+                + pageNumber),
+        Session.class);
+  }
+
+  /**
+   * All sessions of a conversation, fetched lazily page by page.
+   *
+   * @param conversationId the conversation
+   * @param pageSize items per page
+   * @return the sessions
+   */
+  public java.util.stream.Stream<Session> streamForConversation(
+      String conversationId, int pageSize) {
+    return Pages.stream(n -> listForConversation(conversationId, n, pageSize));
+  }
+
   /** One session ({@link ApiException.NotFoundException} if not in this org). */
   public Session get(String id) {
     return get(id, client.newDeadline());

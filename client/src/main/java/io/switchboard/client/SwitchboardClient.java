@@ -224,6 +224,51 @@ public final class SwitchboardClient implements AutoCloseable {
     return new FlowsApi(this);
   }
 
+  /**
+   * Routing queues, their members and agents' routing status (scope {@code routing}).
+   *
+   * @return the routing API
+   */
+  public RoutingApi routing() {
+    return new RoutingApi(this);
+  }
+
+  /**
+   * IVRs: the numbers calls arrive on and the flows they run (scope {@code architect}).
+   *
+   * @return the IVRs API
+   */
+  public IvrsApi ivrs() {
+    return new IvrsApi(this);
+  }
+
+  /**
+   * Genesys data actions and their integrations (scope {@code integrations}).
+   *
+   * @return the data actions API
+   */
+  public DataActionsApi dataActions() {
+    return new DataActionsApi(this);
+  }
+
+  /**
+   * Fault rules and scenarios (scopes {@code faults}, and {@code oauth} to change them).
+   *
+   * @return the faults API
+   */
+  public FaultsApi faults() {
+    return new FaultsApi(this);
+  }
+
+  /**
+   * Roles, divisions and users' roles (scope {@code authorization}).
+   *
+   * @return the authorization API
+   */
+  public AuthorizationApi authorization() {
+    return new AuthorizationApi(this);
+  }
+
   /** What this client has done so far: requests, 429s, retries, cache hits... */
   public ClientStats stats() {
     return core.counters.snapshot();
