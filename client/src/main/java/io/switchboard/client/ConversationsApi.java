@@ -40,7 +40,12 @@ public final class ConversationsApi {
       String state,
       List<Participant> participants,
       String selfUri) {
-    /** The first participant with this purpose ({@code customer}, {@code agent}). */
+    /**
+     * The first participant with this purpose ({@code customer}, {@code agent}).
+     *
+     * @param purpose {@code customer} or {@code agent}
+     * @return the participant, or empty
+     */
     public Optional<Participant> participant(String purpose) {
       return participants == null
           ? Optional.empty()
@@ -136,12 +141,23 @@ public final class ConversationsApi {
    */
   public record NewCall(String from, String to, String agentId, Map<String, String> attributes) {}
 
-  /** Creates a call conversation (with an idempotency key, so retried safely). */
+  /**
+   * Creates a call conversation (with an idempotency key, so retried safely).
+   *
+   * @param call the call
+   * @return the new conversation
+   */
   public Conversation createCall(NewCall call) {
     return createCall(call, SwitchboardClient.newIdempotencyKey());
   }
 
-  /** {@link #createCall(NewCall)} with the caller's {@code Idempotency-Key}. */
+  /**
+   * {@link #createCall(NewCall)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param call the call
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
+   * @return the new conversation
+   */
   public Conversation createCall(NewCall call, String idempotencyKey) {
     java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     return client.call(
@@ -281,17 +297,33 @@ public final class ConversationsApi {
         .entities();
   }
 
-  /** One conversation. */
+  /**
+   * One conversation.
+   *
+   * @param id the conversation's id
+   * @return the conversation ({@link ApiException.NotFoundException} if not in this org)
+   */
   public Conversation get(String id) {
     return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), Conversation.class);
   }
 
-  /** Disconnects the conversation; committed before this returns. Not retried. */
+  /**
+   * Disconnects the conversation; committed before this returns. Not retried.
+   *
+   * @param id the conversation's id
+   */
   public void disconnect(String id) {
     client.send(ApiRequest.post(BASE + "/" + Paths.segment(id) + "/disconnect", null));
   }
 
-  /** Changes a participant's state and/or records its wrap-up. Not retried. */
+  /**
+   * Changes a participant's state and/or records its wrap-up. Not retried.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param state the participant's new state, or null
+   * @param wrapup the wrap-up
+   */
   public void updateParticipant(
       String conversationId, String participantId, String state, WrapupInput wrapup) {
     var body = new java.util.LinkedHashMap<String, Object>();
@@ -308,7 +340,14 @@ public final class ConversationsApi {
             "application/json"));
   }
 
-  /** Records a wrap-up on a call communication (idempotency key: retried safely, recorded once). */
+  /**
+   * Records a wrap-up on a call communication (idempotency key: retried safely, recorded once).
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param communicationId the participant's call communication
+   * @param wrapup the wrap-up
+   */
   public void wrapup(
       String conversationId, String participantId, String communicationId, WrapupInput wrapup) {
     wrapup(
@@ -321,6 +360,12 @@ public final class ConversationsApi {
 
   /**
    * {@link #wrapup(String, String, String, WrapupInput)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param communicationId the participant's call communication
+   * @param wrapup the wrap-up
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
    */
   public void wrapup(
       String conversationId,
@@ -344,6 +389,11 @@ public final class ConversationsApi {
   /**
    * Records a wrap-up by scripting interaction (the conversation id), naming the participant or the
    * agent (idempotency key: retried safely).
+   *
+   * @param interactionId the scripting interaction (the conversation id)
+   * @param participantId the participant
+   * @param agentId the agent
+   * @param wrapup the wrap-up
    */
   public void wrapupInteraction(
       String interactionId, String participantId, String agentId, WrapupInput wrapup) {
@@ -354,6 +404,12 @@ public final class ConversationsApi {
   /**
    * {@link #wrapupInteraction(String, String, String, WrapupInput)} with the caller's {@code
    * Idempotency-Key}.
+   *
+   * @param interactionId the scripting interaction (the conversation id)
+   * @param participantId the participant
+   * @param agentId the agent
+   * @param wrapup the wrap-up
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
    */
   public void wrapupInteraction(
       String interactionId,
@@ -374,7 +430,13 @@ public final class ConversationsApi {
     client.send(ApiRequest.post(path, body).idempotencyKey(idempotencyKey));
   }
 
-  /** The participant's wrap-up, empty while none is recorded. */
+  /**
+   * The participant's wrap-up, empty while none is recorded.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @return the wrap-up, or empty
+   */
   public Optional<Wrapup> getWrapup(String conversationId, String participantId) {
     return Optional.ofNullable(
         client.call(
