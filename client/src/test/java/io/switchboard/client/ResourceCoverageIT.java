@@ -398,6 +398,48 @@ class ResourceCoverageIT {
   }
 
   @Test
+  void aClientWithoutTheScopeIsForbiddenAndAnotherOrgsIdsAreMissing() {
+    var created =
+        client
+            .oauthClients()
+            .create(
+                new OAuthClientsApi.NewOAuthClient(
+                    unique("faults reader"), null, null, List.of("faults:readonly", "routing")));
+    var queue = client.routing().createQueue(new RoutingApi.NewQueue(unique("Mine"), null));
+    try (var reader =
+            SwitchboardClient.builder()
+                .baseUrl(server.baseUrl())
+                .clientCredentials(created.id(), created.secret())
+                .build();
+        var other = Scenario.in(server)) {
+      assertThat(reader.faults().list()).isEmpty();
+      assertThatThrownBy(() ->
+              reader
+                  .faults()
+                  .create(
+                      FaultsApi.NewRule.of(
+                          "x", FaultsApi.Match.of("GET", "/x"), FaultsApi.Effect.error(500), 60)))
+          .isInstanceOfSatisfying(
+              ApiException.ForbiddenException.class,
+              e -> assertThat(e.code()).isEqualTo("missing.scope"));
+      assertThatThrownBy(() -> reader.ivrs().list(1, 25, null))
+          .isInstanceOf(ApiException.ForbiddenException.class);
+      assertThatThrownBy(() -> reader.routing().addMembers(queue.id(), List.of("no-such-user")))
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid.value"));
+      assertThatThrownBy(() -> other.admin().routing().getQueue(queue.id()))
+          .isInstanceOf(NotFoundException.class);
+      String role =
+          client
+              .authorization()
+              .createRole(AuthorizationApi.NewRole.withScopes(unique("Mine"), "routing"))
+              .id();
+      assertThatThrownBy(() -> other.admin().authorization().getRole(role))
+          .isInstanceOf(NotFoundException.class);
+    }
+  }
+
+  @Test
   void aViewWithAShortDeadlineStillReachesNewResources() {
     assertThat(
             client.withDeadline(Duration.ofSeconds(5)).routing().listQueues(1, 1, null).pageSize())
