@@ -42,34 +42,56 @@ public class ApiException extends SwitchboardException {
     this.attempts = List.copyOf(attempts);
   }
 
-  /** The HTTP status. */
+  /**
+   * The HTTP status.
+   *
+   * @return the status
+   */
   public int status() {
     return status;
   }
 
-  /** The stable dotted error code, for example {@code version.mismatch}. */
+  /**
+   * The stable dotted error code, for example {@code version.mismatch}.
+   *
+   * @return the error code
+   */
   public String code() {
     return error.code();
   }
 
-  /** The error's parameters, for example {@code currentVersion} or {@code retryAfterSeconds}. */
+  /**
+   * The error's parameters, for example {@code currentVersion} or {@code retryAfterSeconds}.
+   *
+   * @return the parameters by name
+   */
   public Map<String, Object> messageParams() {
     return error.messageParams();
   }
 
   /**
    * The request's correlation id ({@code ININ-Correlation-Id}), to find it in the server's logs.
+   *
+   * @return the correlation id, or null
    */
   public String correlationId() {
     return error.contextId();
   }
 
-  /** The whole ErrorBody. */
+  /**
+   * The whole ErrorBody.
+   *
+   * @return the error body as the server sent it
+   */
   public ErrorBody error() {
     return error;
   }
 
-  /** Every attempt of this call, the last one included (one element when it was not retried). */
+  /**
+   * Every attempt of this call, the last one included (one element when it was not retried).
+   *
+   * @return the attempts, in order
+   */
   public List<Attempt> attempts() {
     return attempts;
   }
@@ -135,7 +157,11 @@ public class ApiException extends SwitchboardException {
       super(status, error, attempts);
     }
 
-    /** The server's current version, from {@code messageParams.currentVersion}, or -1 if absent. */
+    /**
+     * The server's current version, from {@code messageParams.currentVersion}, or -1 if absent.
+     *
+     * @return the current version, or -1
+     */
     public long currentVersion() {
       Object v = messageParams().get("currentVersion");
       if (v instanceof Number n) return n.longValue();

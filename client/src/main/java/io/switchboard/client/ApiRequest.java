@@ -41,12 +41,22 @@ public record ApiRequest(
     headers = Map.copyOf(headers);
   }
 
-  /** A GET of {@code path}. */
+  /**
+   * A GET of {@code path}.
+   *
+   * @param path the path and query under the base URL
+   * @return the request
+   */
   public static ApiRequest get(String path) {
     return new ApiRequest("GET", path, Map.of(), null, null, null, false);
   }
 
-  /** A DELETE of {@code path}. */
+  /**
+   * A DELETE of {@code path}.
+   *
+   * @param path the path and query under the base URL
+   * @return the request
+   */
   public static ApiRequest delete(String path) {
     return new ApiRequest("DELETE", path, Map.of(), null, null, null, false);
   }
@@ -54,13 +64,23 @@ public record ApiRequest(
   /**
    * A POST of {@code body} as JSON (no body when null). Not retried unless it gets an idempotency
    * key.
+   *
+   * @param path the path and query under the base URL
+   * @param body the body (a record or map written as JSON, or raw {@code byte[]}), or null
+   * @return the request
    */
   public static ApiRequest post(String path, Object body) {
     return new ApiRequest(
         "POST", path, Map.of(), body, body == null ? null : "application/json", null, false);
   }
 
-  /** A PUT of {@code body} as JSON. */
+  /**
+   * A PUT of {@code body} as JSON.
+   *
+   * @param path the path and query under the base URL
+   * @param body the body (a record or map written as JSON, or raw {@code byte[]}), or null
+   * @return the request
+   */
   public static ApiRequest put(String path, Object body) {
     return new ApiRequest("PUT", path, Map.of(), body, "application/json", null, false);
   }
@@ -68,19 +88,35 @@ public record ApiRequest(
   /**
    * A PATCH of {@code body} with the given media type (for example {@code
    * application/merge-patch+json}).
+   *
+   * @param path the path and query under the base URL
+   * @param body the body (a record or map written as JSON, or raw {@code byte[]}), or null
+   * @param contentType the body's media type
+   * @return the request
    */
   public static ApiRequest patch(String path, Object body, String contentType) {
     return new ApiRequest("PATCH", path, Map.of(), body, contentType, null, false);
   }
 
-  /** This request with one more header (replacing one of the same name). */
+  /**
+   * This request with one more header (replacing one of the same name).
+   *
+   * @param name the header's name
+   * @param value its value
+   * @return a copy of this request with the change
+   */
   public ApiRequest header(String name, String value) {
     var copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
     return new ApiRequest(method, path, copy, body, contentType, deadline, declaredIdempotent);
   }
 
-  /** This call's own deadline, overriding the client's default. */
+  /**
+   * This call's own deadline, overriding the client's default.
+   *
+   * @param d the deadline of this call
+   * @return a copy of this request with the change
+   */
   public ApiRequest deadline(Duration d) {
     return new ApiRequest(method, path, headers, body, contentType, d, declaredIdempotent);
   }
@@ -88,6 +124,9 @@ public record ApiRequest(
   /**
    * Carries {@code key} as {@code Idempotency-Key}: the server runs it once however often it is
    * sent.
+   *
+   * @param key the key, sent as {@code Idempotency-Key} by this request and its retries
+   * @return the key, or null
    */
   public ApiRequest idempotencyKey(String key) {
     return header(IDEMPOTENCY_KEY, key);
@@ -97,6 +136,8 @@ public record ApiRequest(
    * Marks this request safe to send again although its method is not idempotent: use it only for
    * requests whose repetition changes nothing more than the first (a read-only query sent as POST,
    * a merge patch).
+   *
+   * @return a copy of this request with the change
    */
   public ApiRequest idempotent() {
     return new ApiRequest(method, path, headers, body, contentType, deadline, true);
@@ -106,6 +147,8 @@ public record ApiRequest(
    * Safe to send again: an idempotent method; a request marked {@link #idempotent()}; one the
    * server deduplicates by its key; a conditional write ({@code If-Match}: once applied, a repeat
    * finds a new version and is refused); or a Genesys {@code POST .../query}, which only reads.
+   *
+   * @return whether a retry cannot apply the request twice
    */
   public boolean isRetryable() {
     return declaredIdempotent
@@ -115,7 +158,11 @@ public record ApiRequest(
         || (method.equals("POST") && path.split("\\?", 2)[0].endsWith("/query"));
   }
 
-  /** The idempotency key, or null. */
+  /**
+   * The idempotency key, or null.
+   *
+   * @return the key, or null
+   */
   public String idempotencyKey() {
     return headers.get(IDEMPOTENCY_KEY);
   }

@@ -11,7 +11,12 @@ import java.util.Optional;
  * @param body the raw body (empty for 204 and 304)
  */
 public record ApiResponse(int status, HttpHeaders headers, byte[] body) {
-  /** The first value of a header, compared case-insensitively. */
+  /**
+   * The first value of a header, compared case-insensitively.
+   *
+   * @param name the header's name
+   * @return the value, or empty when absent
+   */
   public Optional<String> header(String name) {
     return headers.firstValue(name);
   }

@@ -36,7 +36,11 @@ public record CircuitBreakerSettings(
       throw new IllegalArgumentException("successThreshold must be at least 1");
   }
 
-  /** A breaker that never opens. */
+  /**
+   * A breaker that never opens.
+   *
+   * @return the settings
+   */
   public static CircuitBreakerSettings disabled() {
     return new CircuitBreakerSettings(
         Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofSeconds(1), 1);

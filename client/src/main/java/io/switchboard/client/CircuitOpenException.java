@@ -19,7 +19,11 @@ public final class CircuitOpenException extends SwitchboardException {
     this.remainingDelay = remainingDelay;
   }
 
-  /** How long until the breaker lets trial calls through again. */
+  /**
+   * How long until the breaker lets trial calls through again.
+   *
+   * @return the time left while open
+   */
   public Duration remainingDelay() {
     return remainingDelay;
   }

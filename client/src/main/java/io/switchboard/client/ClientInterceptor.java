@@ -12,11 +12,20 @@ public interface ClientInterceptor {
   /**
    * Called before each try; returns the request to send (for example with a header added), or
    * {@code request} unchanged.
+   *
+   * @param request the request
+   * @return a copy of this request with the change
    */
   default ApiRequest beforeSend(ApiRequest request) {
     return request;
   }
 
-  /** Called after each try that got an answer (any status), with the time the exchange took. */
+  /**
+   * Called after each try that got an answer (any status), with the time the exchange took.
+   *
+   * @param request the request
+   * @param response the answer
+   * @param took how long it took
+   */
   default void afterResponse(ApiRequest request, ApiResponse response, Duration took) {}
 }

@@ -9,18 +9,49 @@ import java.time.Duration;
  * and path template, such as {@code GET /api/v2/users/{id}} (segments that look like ids replaced).
  */
 public interface ClientListener {
-  /** One HTTP exchange ended: {@code status} 0 when no answer came (dropped, cut off). */
+  /**
+   * One HTTP exchange ended: {@code status} 0 when no answer came (dropped, cut off).
+   *
+   * @param org the org tag (the builder's {@code orgId}, or {@code none})
+   * @param operation the method and path template
+   * @param status the answer's status (0 for none)
+   * @param took how long it took
+   */
   default void requestCompleted(String org, String operation, int status, Duration took) {}
 
-  /** A try failed and another follows after {@code wait}. */
+  /**
+   * A try failed and another follows after {@code wait}.
+   *
+   * @param org the org tag (the builder's {@code orgId}, or {@code none})
+   * @param operation the method and path template
+   * @param status the answer's status (0 for none)
+   * @param wait the wait
+   */
   default void retryScheduled(String org, String operation, int status, Duration wait) {}
 
-  /** A request waited {@code wait} for its turn under the announced rate limit. */
+  /**
+   * A request waited {@code wait} for its turn under the announced rate limit.
+   *
+   * @param org the org tag (the builder's {@code orgId}, or {@code none})
+   * @param operation the method and path template
+   * @param wait the wait
+   */
   default void pacerWaited(String org, String operation, Duration wait) {}
 
-  /** The circuit breaker changed state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+  /**
+   * The circuit breaker changed state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}.
+   *
+   * @param org the org tag (the builder's {@code orgId}, or {@code none})
+   * @param state the new state, or null
+   */
   default void breakerStateChanged(String org, String state) {}
 
-  /** A published-script read was answered from memory ({@code hit}) or needed a request. */
+  /**
+   * A published-script read was answered from memory ({@code hit}) or needed a request.
+   *
+   * @param org the org tag (the builder's {@code orgId}, or {@code none})
+   * @param operation the method and path template
+   * @param hit whether the read was served from memory
+   */
   default void cacheRead(String org, String operation, boolean hit) {}
 }

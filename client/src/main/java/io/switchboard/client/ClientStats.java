@@ -32,7 +32,11 @@ public record ClientStats(
     java.time.Duration pacedWait,
     long pacerRefusals) {
 
-  /** Every HTTP request this client sent: API requests and token requests. */
+  /**
+   * Every HTTP request this client sent: API requests and token requests.
+   *
+   * @return the number of requests
+   */
   public long requestsSent() {
     return requests + tokenRequests;
   }

@@ -40,7 +40,12 @@ public final class ConversationsApi {
       String state,
       List<Participant> participants,
       String selfUri) {
-    /** The first participant with this purpose ({@code customer}, {@code agent}). */
+    /**
+     * The first participant with this purpose ({@code customer}, {@code agent}).
+     *
+     * @param purpose {@code customer} or {@code agent}
+     * @return the participant, or empty
+     */
     public Optional<Participant> participant(String purpose) {
       return participants == null
           ? Optional.empty()
@@ -136,29 +141,189 @@ public final class ConversationsApi {
    */
   public record NewCall(String from, String to, String agentId, Map<String, String> attributes) {}
 
-  /** Creates a call conversation (with an idempotency key, so retried safely). */
+  /**
+   * Creates a call conversation (with an idempotency key, so retried safely).
+   *
+   * @param call the call
+   * @return the new conversation
+   */
   public Conversation createCall(NewCall call) {
     return createCall(call, SwitchboardClient.newIdempotencyKey());
   }
 
-  /** {@link #createCall(NewCall)} with the caller's {@code Idempotency-Key}. */
+  /**
+   * {@link #createCall(NewCall)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param call the call
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
+   * @return the new conversation
+   */
   public Conversation createCall(NewCall call, String idempotencyKey) {
     java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     return client.call(
         ApiRequest.post(BASE + "/calls", call).idempotencyKey(idempotencyKey), Conversation.class);
   }
 
-  /** One conversation. */
+  /**
+   * An outbound call (Genesys's CreateCallRequest, the fields Switchboard uses): the agent calls a
+   * phone number.
+   *
+   * @param phoneNumber the number to call (required)
+   * @param callerId the number the callee sees, or null
+   * @param callerIdName the name the callee sees, or null
+   * @param callFromQueueId the queue the call is placed for, or null
+   * @param callUserId the agent placing it (a client-credentials token speaks for no user)
+   * @param attributes participant attributes, or null
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record OutboundCall(
+      String phoneNumber,
+      String callerId,
+      String callerIdName,
+      String callFromQueueId,
+      String callUserId,
+      Map<String, String> attributes) {
+    /**
+     * An agent's call to a number, with no caller id, queue or attributes.
+     *
+     * @param phoneNumber the number to call
+     * @param agentId the agent placing it
+     * @return the request
+     */
+    public static OutboundCall of(String phoneNumber, String agentId) {
+      return new OutboundCall(phoneNumber, null, null, null, agentId, null);
+    }
+  }
+
+  /**
+   * What placing a call answers (Genesys's CreateCallResponse).
+   *
+   * @param id the new conversation's id
+   * @param selfUri its path
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CreatedCall(String id, String selfUri) {}
+
+  /**
+   * A reference to another entity.
+   *
+   * @param id its id
+   * @param name its name, when the server gives it
+   * @param selfUri its path, when the server gives it
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Ref(String id, String name, String selfUri) {}
+
+  /**
+   * Where a call's flow sent it.
+   *
+   * @param result {@code running}, {@code queued}, {@code connected}, {@code abandoned}, {@code
+   *     disconnected}, {@code unknownQueue} or {@code failed}
+   * @param ivr the IVR the call arrived on, or null
+   * @param queue the queue it was sent to, or null
+   * @param agent the agent it reached, or null
+   * @param session the screen-pop script session, or null
+   * @param detail why, when something went wrong, or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CallRouting(
+      String result, Ref ivr, Ref queue, Ref agent, Ref session, String detail) {}
+
+  /**
+   * A flow execution a call ran, with where it sent the call.
+   *
+   * @param id the execution's id (see {@link FlowsApi#execution})
+   * @param name its name
+   * @param flowId the flow
+   * @param flowVersion the version it ran
+   * @param status {@code RUNNING}, {@code COMPLETED} or {@code ERROR}
+   * @param outcome Switchboard's outcome code, or null while running
+   * @param completionReason why it ended, or null
+   * @param dateLaunched when it started
+   * @param dateCompleted when it ended, or null
+   * @param routing where the call went
+   * @param selfUri the execution's path
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CallFlowExecution(
+      String id,
+      String name,
+      String flowId,
+      Ref flowVersion,
+      String status,
+      String outcome,
+      String completionReason,
+      Instant dateLaunched,
+      Instant dateCompleted,
+      CallRouting routing,
+      String selfUri) {}
+
+  /**
+   * Places an outbound call (with an idempotency key, so retried safely).
+   *
+   * @param call the number and the agent
+   * @return the new conversation's id
+   */
+  public CreatedCall placeCall(OutboundCall call) {
+    return placeCall(call, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /**
+   * {@link #placeCall(OutboundCall)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param call the number and the agent
+   * @param idempotencyKey the key; a repeat with the same key places no second call
+   * @return the new conversation's id
+   */
+  public CreatedCall placeCall(OutboundCall call, String idempotencyKey) {
+    java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return client.call(
+        ApiRequest.post(BASE + "/calls", call).idempotencyKey(idempotencyKey), CreatedCall.class);
+  }
+
+  /**
+   * The flow executions a call ran (IVR flows), each with where it sent the call.
+   *
+   * @param conversationId the conversation ({@link ApiException.NotFoundException} if not in this
+   *     org)
+   * @return the executions, oldest first
+   */
+  public List<CallFlowExecution> flowExecutions(String conversationId) {
+    return client
+        .callPage(
+            ApiRequest.get(BASE + "/" + Paths.segment(conversationId) + "/flowexecutions"),
+            CallFlowExecution.class)
+        .entities();
+  }
+
+  /**
+   * One conversation.
+   *
+   * @param id the conversation's id
+   * @return the conversation ({@link ApiException.NotFoundException} if not in this org)
+   */
   public Conversation get(String id) {
     return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), Conversation.class);
   }
 
-  /** Disconnects the conversation; committed before this returns. Not retried. */
+  /**
+   * Disconnects the conversation; committed before this returns. Not retried.
+   *
+   * @param id the conversation's id
+   */
   public void disconnect(String id) {
     client.send(ApiRequest.post(BASE + "/" + Paths.segment(id) + "/disconnect", null));
   }
 
-  /** Changes a participant's state and/or records its wrap-up. Not retried. */
+  /**
+   * Changes a participant's state and/or records its wrap-up. Not retried.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param state the participant's new state, or null
+   * @param wrapup the wrap-up
+   */
   public void updateParticipant(
       String conversationId, String participantId, String state, WrapupInput wrapup) {
     var body = new java.util.LinkedHashMap<String, Object>();
@@ -175,7 +340,14 @@ public final class ConversationsApi {
             "application/json"));
   }
 
-  /** Records a wrap-up on a call communication (idempotency key: retried safely, recorded once). */
+  /**
+   * Records a wrap-up on a call communication (idempotency key: retried safely, recorded once).
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param communicationId the participant's call communication
+   * @param wrapup the wrap-up
+   */
   public void wrapup(
       String conversationId, String participantId, String communicationId, WrapupInput wrapup) {
     wrapup(
@@ -188,6 +360,12 @@ public final class ConversationsApi {
 
   /**
    * {@link #wrapup(String, String, String, WrapupInput)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @param communicationId the participant's call communication
+   * @param wrapup the wrap-up
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
    */
   public void wrapup(
       String conversationId,
@@ -211,6 +389,11 @@ public final class ConversationsApi {
   /**
    * Records a wrap-up by scripting interaction (the conversation id), naming the participant or the
    * agent (idempotency key: retried safely).
+   *
+   * @param interactionId the scripting interaction (the conversation id)
+   * @param participantId the participant
+   * @param agentId the agent
+   * @param wrapup the wrap-up
    */
   public void wrapupInteraction(
       String interactionId, String participantId, String agentId, WrapupInput wrapup) {
@@ -221,6 +404,12 @@ public final class ConversationsApi {
   /**
    * {@link #wrapupInteraction(String, String, String, WrapupInput)} with the caller's {@code
    * Idempotency-Key}.
+   *
+   * @param interactionId the scripting interaction (the conversation id)
+   * @param participantId the participant
+   * @param agentId the agent
+   * @param wrapup the wrap-up
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
    */
   public void wrapupInteraction(
       String interactionId,
@@ -241,7 +430,13 @@ public final class ConversationsApi {
     client.send(ApiRequest.post(path, body).idempotencyKey(idempotencyKey));
   }
 
-  /** The participant's wrap-up, empty while none is recorded. */
+  /**
+   * The participant's wrap-up, empty while none is recorded.
+   *
+   * @param conversationId the conversation
+   * @param participantId the participant
+   * @return the wrap-up, or empty
+   */
   public Optional<Wrapup> getWrapup(String conversationId, String participantId) {
     return Optional.ofNullable(
         client.call(

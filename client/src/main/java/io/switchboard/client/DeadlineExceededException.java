@@ -19,6 +19,8 @@ public final class DeadlineExceededException extends SwitchboardException {
   /**
    * Every attempt made, in order (empty when the deadline passed before the first one could be
    * sent).
+   *
+   * @return the attempts, in order
    */
   public List<Attempt> attempts() {
     return attempts;

@@ -34,7 +34,15 @@ public record ErrorBody(
     errors = errors == null ? List.of() : List.copyOf(errors);
   }
 
-  /** An error without sub-problems. */
+  /**
+   * An error without sub-problems.
+   *
+   * @param message what went wrong
+   * @param code a stable code
+   * @param status the HTTP status
+   * @param messageParams the values named in the message
+   * @param contextId the server's correlation id
+   */
   public ErrorBody(
       String message,
       String code,

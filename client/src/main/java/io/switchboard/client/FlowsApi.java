@@ -139,33 +139,65 @@ public final class FlowsApi {
       String outcome,
       Map<String, Object> trace,
       String selfUri) {
-    /** True once it ended (completed or failed). */
+    /**
+     * True once it ended (completed or failed).
+     *
+     * @return whether it ended
+     */
     public boolean finished() {
       return !"RUNNING".equals(status);
     }
   }
 
-  /** Creates a flow (not retried: the server does not deduplicate it). */
+  /**
+   * Creates a flow (not retried: the server does not deduplicate it).
+   *
+   * @param flow the name, description and type
+   * @return the new flow
+   */
   public Flow create(NewFlow flow) {
     return client.call(ApiRequest.post(BASE, flow), Flow.class);
   }
 
-  /** One flow ({@link ApiException.NotFoundException} if not in this org). */
+  /**
+   * One flow ({@link ApiException.NotFoundException} if not in this org).
+   *
+   * @param id the flow's id
+   * @return the flow
+   */
   public Flow get(String id) {
     return client.call(ApiRequest.get(path(id)), Flow.class);
   }
 
-  /** Changes the flow's name and description. */
+  /**
+   * Changes the flow's name and description.
+   *
+   * @param id the flow's id
+   * @param flow the name, description and type
+   * @return the flow as changed
+   */
   public Flow update(String id, NewFlow flow) {
     return client.call(ApiRequest.put(path(id), flow), Flow.class);
   }
 
-  /** Deletes the flow. */
+  /**
+   * Deletes the flow.
+   *
+   * @param id the flow's id
+   */
   public void delete(String id) {
     client.send(ApiRequest.delete(path(id)));
   }
 
-  /** One page of the org's flows; {@code name} (a prefix) and {@code type} may be null. */
+  /**
+   * One page of the org's flows; {@code name} (a prefix) and {@code type} may be null.
+   *
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @param name a name prefix, or null for all
+   * @param type the flow type ({@code WORKFLOW}, {@code INBOUNDCALL}), or null for all
+   * @return the page
+   */
   public Page<Flow> list(int pageNumber, int pageSize, String name, String type) {
     var query = new StringBuilder("?pageSize=" + pageSize + "&pageNumber=" + pageNumber);
     if (name != null) query.append("&name=").append(Paths.query(name));
@@ -173,7 +205,14 @@ public final class FlowsApi {
     return client.callPage(ApiRequest.get(BASE + query), Flow.class);
   }
 
-  /** Every flow matching the filters, fetched lazily. */
+  /**
+   * Every flow matching the filters, fetched lazily.
+   *
+   * @param pageSize items per page
+   * @param name a name prefix, or null for all
+   * @param type the flow type ({@code WORKFLOW}, {@code INBOUNDCALL}), or null for all
+   * @return the items, fetched lazily
+   */
   public Stream<Flow> stream(int pageSize, String name, String type) {
     return Pages.stream(n -> list(n, pageSize, name, type));
   }
@@ -181,12 +220,22 @@ public final class FlowsApi {
   /**
    * Saves a definition in Archy's YAML shape as the flow's new latest version; problems are
    * reported by {@link #publish}.
+   *
+   * @param id the flow's id
+   * @param yaml the definition as YAML
+   * @return the saved version
    */
   public FlowVersion saveYaml(String id, String yaml) {
     return saveConfiguration(id, yaml.getBytes(StandardCharsets.UTF_8), "application/yaml");
   }
 
-  /** Saves a definition given as JSON (the same structure as the YAML). */
+  /**
+   * Saves a definition given as JSON (the same structure as the YAML).
+   *
+   * @param id the flow's id
+   * @param json the definition as JSON
+   * @return the saved version
+   */
   public FlowVersion saveJson(String id, String json) {
     return saveConfiguration(id, json.getBytes(StandardCharsets.UTF_8), "application/json");
   }
@@ -200,6 +249,9 @@ public final class FlowsApi {
 
   /**
    * The latest saved definition as text: the YAML as saved when it was saved as YAML, else JSON.
+   *
+   * @param id the flow's id
+   * @return the definition's text
    */
   public String latestConfiguration(String id) {
     ApiResponse r =
@@ -209,7 +261,14 @@ public final class FlowsApi {
     return new String(r.body(), StandardCharsets.UTF_8);
   }
 
-  /** The flow's versions, newest first. */
+  /**
+   * The flow's versions, newest first.
+   *
+   * @param id the flow's id
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
   public Page<FlowVersion> versions(String id, int pageNumber, int pageSize) {
     return client.callPage(
         ApiRequest.get(path(id) + "/versions?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
@@ -219,6 +278,9 @@ public final class FlowsApi {
   /**
    * Publishes the latest saved version. Every problem of the definition at once: {@link
    * ApiException.InvalidRequestException} whose {@code error().errors()} name line and column.
+   *
+   * @param id the flow's id
+   * @return the flow, with its published version
    */
   public Flow publish(String id) {
     return client.call(
@@ -228,6 +290,11 @@ public final class FlowsApi {
   /**
    * Launches the published version of a workflow with {@code inputs} (variable name → value; null
    * for none); {@code name} is optional. Not retried.
+   *
+   * @param flowId the flow
+   * @param inputs the inputs by variable name, or null
+   * @param name the execution's name, or null
+   * @return the new execution's id and version
    */
   public Launched launch(String flowId, Map<String, ?> inputs, String name) {
     Objects.requireNonNull(flowId, "flowId");
@@ -238,7 +305,65 @@ public final class FlowsApi {
     return client.call(ApiRequest.post(BASE + "/executions", body), Launched.class);
   }
 
-  /** An execution as it is now. */
+  /**
+   * Outcome counts over a flow's retained executions.
+   *
+   * @param flowId the flow
+   * @param total executions retained
+   * @param outcomes count by outcome code
+   * @param retentionSeconds how long executions are kept
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  public record ExecutionSummary(
+      String flowId, long total, Map<String, Long> outcomes, long retentionSeconds) {}
+
+  /**
+   * One page of a flow's executions, newest first.
+   *
+   * @param flowId the flow
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @param outcomes only these outcome codes (none: all); an unknown one is {@link
+   *     ApiException.InvalidRequestException}
+   * @return the page
+   */
+  public Page<FlowExecution> executions(
+      String flowId, int pageNumber, int pageSize, String... outcomes) {
+    var query = new StringBuilder("?pageSize=" + pageSize + "&pageNumber=" + pageNumber);
+    for (String o : outcomes) query.append("&outcome=").append(Paths.query(o));
+    return client.callPage(
+        ApiRequest.get(path(flowId) + "/executions" + query), FlowExecution.class);
+  }
+
+  /**
+   * A flow's executions with the given outcomes, fetched lazily page by page.
+   *
+   * @param flowId the flow
+   * @param pageSize items per page
+   * @param outcomes only these outcome codes (none: all)
+   * @return the executions
+   */
+  public Stream<FlowExecution> streamExecutions(String flowId, int pageSize, String... outcomes) {
+    return Pages.stream(n -> executions(flowId, n, pageSize, outcomes));
+  }
+
+  /**
+   * How a flow's retained executions ended.
+   *
+   * @param flowId the flow
+   * @return the counts by outcome
+   */
+  public ExecutionSummary executionSummary(String flowId) {
+    return client.call(
+        ApiRequest.get(path(flowId) + "/executions/summary"), ExecutionSummary.class);
+  }
+
+  /**
+   * An execution as it is now.
+   *
+   * @param executionId the execution
+   * @return the execution
+   */
   public FlowExecution execution(String executionId) {
     return client.call(
         ApiRequest.get(BASE + "/executions/" + Paths.segment(executionId)), FlowExecution.class);
@@ -247,6 +372,9 @@ public final class FlowsApi {
   /**
    * Reads the execution until it has finished, pausing between reads (50 ms growing to 1 s), within
    * the call's deadline; {@link DeadlineExceededException} if it is still running then.
+   *
+   * @param executionId the execution
+   * @return the finished execution
    */
   public FlowExecution awaitExecution(String executionId) {
     Instant deadline = client.newDeadline();

@@ -33,7 +33,13 @@ public final class LimitsApi {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Limit(String key, String namespace, Long value) {
-    /** A change of one limit of {@code platform.api}. */
+    /**
+     * A change of one limit of {@code platform.api}.
+     *
+     * @param key the limit's key
+     * @param value its value, or null for the default
+     * @return the change
+     */
     public static Limit of(String key, Long value) {
       return new Limit(key, PLATFORM_API, value);
     }
@@ -74,14 +80,24 @@ public final class LimitsApi {
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record Listing(List<Limit> entities) {}
 
-  /** The org's effective limits in a namespace. */
+  /**
+   * The org's effective limits in a namespace.
+   *
+   * @param namespace the limit namespace, or null for all
+   * @return the effective limits
+   */
   public List<Limit> get(String namespace) {
     return client
         .call(ApiRequest.get(BASE + "/namespaces/" + Paths.segment(namespace)), Listing.class)
         .entities();
   }
 
-  /** The platform's defaults of a namespace (what an org without its own value gets). */
+  /**
+   * The platform's defaults of a namespace (what an org without its own value gets).
+   *
+   * @param namespace the limit namespace, or null for all
+   * @return the default limits
+   */
   public List<Limit> defaults(String namespace) {
     return client
         .call(
@@ -92,6 +108,9 @@ public final class LimitsApi {
 
   /**
    * Changes some of the org's {@code platform.api} limits at once; answers the effective limits.
+   *
+   * @param changes the limits to set
+   * @return the effective limits after the change
    */
   public List<Limit> set(List<Limit> changes) {
     return client
@@ -101,7 +120,11 @@ public final class LimitsApi {
         .entities();
   }
 
-  /** Live usage of the org's buckets. */
+  /**
+   * Live usage of the org's buckets.
+   *
+   * @return the usage of each bucket
+   */
   public UsageReport usage() {
     return client.call(ApiRequest.get(BASE + "/usage"), UsageReport.class);
   }

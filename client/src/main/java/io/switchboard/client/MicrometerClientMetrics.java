@@ -31,7 +31,11 @@ public final class MicrometerClientMetrics implements ClientListener {
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
 
-  /** Records into {@code registry}. */
+  /**
+   * Records into {@code registry}.
+   *
+   * @param registry the registry to register the meters in
+   */
   public MicrometerClientMetrics(MeterRegistry registry) {
     this.registry = registry;
   }

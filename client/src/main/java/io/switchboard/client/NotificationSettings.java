@@ -19,6 +19,9 @@ import java.time.Duration;
  */
 public record NotificationSettings(
     Duration ping, Duration silence, Duration renewBefore, Duration overlap, int buffer) {
+  /**
+   * Checks the settings: {@code ping} positive, {@code silence} longer, {@code buffer} at least 1.
+   */
   public NotificationSettings {
     if (ping.isNegative() || ping.isZero()) throw new IllegalArgumentException("ping must be > 0");
     if (silence.compareTo(ping) <= 0)
@@ -26,7 +29,11 @@ public record NotificationSettings(
     if (buffer < 1) throw new IllegalArgumentException("buffer must be at least 1");
   }
 
-  /** Ping every 20 s, dead after 75 s of silence, renew 10 minutes early, overlap 5 s. */
+  /**
+   * Ping every 20 s, dead after 75 s of silence, renew 10 minutes early, overlap 5 s.
+   *
+   * @return the settings
+   */
   public static NotificationSettings defaults() {
     return new NotificationSettings(
         Duration.ofSeconds(20),

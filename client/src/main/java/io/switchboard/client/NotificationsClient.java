@@ -52,6 +52,11 @@ public final class NotificationsClient implements AutoCloseable {
 
   /**
    * Counters: channels created, reconnections, duplicates dropped, events dropped (buffer full).
+   *
+   * @param channels channels created
+   * @param reconnects sockets replaced
+   * @param duplicates duplicate events dropped
+   * @param dropped events dropped because the buffer was full
    */
   public record Stats(long channels, long reconnects, long duplicates, long dropped) {}
 
@@ -94,7 +99,13 @@ public final class NotificationsClient implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** Opens a channel subscribed to {@code topics} with {@link NotificationSettings#defaults()}. */
+  /**
+   * Opens a channel subscribed to {@code topics} with {@link NotificationSettings#defaults()}.
+   *
+   * @param api the client whose token and base URL the channel uses
+   * @param topics the topics to subscribe to
+   * @return the client, subscribed and connected
+   */
   public static NotificationsClient open(SwitchboardClient api, List<String> topics) {
     return open(api, topics, NotificationSettings.defaults());
   }
@@ -102,6 +113,11 @@ public final class NotificationsClient implements AutoCloseable {
   /**
    * Opens a channel subscribed to {@code topics}. A topic the server rejects (another org's id, a
    * scope the client lacks) is an {@link IllegalArgumentException} naming the server's reason.
+   *
+   * @param api the client whose token and base URL the channel uses
+   * @param topics the topics to subscribe to
+   * @param settings pings, reconnects, renewal and buffer
+   * @return the client, subscribed and connected
    */
   public static NotificationsClient open(
       SwitchboardClient api, List<String> topics, NotificationSettings settings) {
@@ -117,12 +133,22 @@ public final class NotificationsClient implements AutoCloseable {
     return client;
   }
 
-  /** The next event, waiting at most {@code timeout}; null when none came. */
+  /**
+   * The next event, waiting at most {@code timeout}; null when none came.
+   *
+   * @param timeout how long to wait at most
+   * @return the event, or null when none came in time
+   * @throws InterruptedException if interrupted while waiting
+   */
   public NotificationEvent next(Duration timeout) throws InterruptedException {
     return buffer.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** Events as they come (blocking), until {@link #close}. */
+  /**
+   * Events as they come (blocking), until {@link #close}.
+   *
+   * @return the items, fetched lazily
+   */
   public Stream<NotificationEvent> events() {
     var it =
         new Spliterators.AbstractSpliterator<NotificationEvent>(
@@ -147,17 +173,33 @@ public final class NotificationsClient implements AutoCloseable {
     return StreamSupport.stream(it, false);
   }
 
-  /** The events of one topic, their bodies bound to {@code type}. */
+  /**
+   * The events of one topic, their bodies bound to {@code type}.
+   *
+   * @param <T> the body type
+   * @param topicName the topic
+   * @param type the type to bind each event body to
+   * @return the items, fetched lazily
+   */
   public <T> Stream<T> events(String topicName, Class<T> type) {
     return events().filter(e -> e.topicName().equals(topicName)).map(e -> e.bodyAs(type));
   }
 
-  /** The channel the events come from now. */
+  /**
+   * The channel the events come from now.
+   *
+   * @return the channel id, or null between channels
+   */
   public String channelId() {
     Connection c = current;
     return c == null ? null : c.channel.id();
   }
 
+  /**
+   * Counters since the client was opened.
+   *
+   * @return the counters so far
+   */
   public Stats stats() {
     return new Stats(channels.get(), reconnects.get(), duplicates.get(), dropped.get());
   }

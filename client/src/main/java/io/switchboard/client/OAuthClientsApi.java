@@ -53,35 +53,63 @@ public final class OAuthClientsApi {
   /**
    * Creates a client; the answer carries its secret, shown only now. Not retried (no idempotency
    * key).
+   *
+   * @param request the client to create
+   * @return the new client with its secret
    */
   public OAuthClient create(NewOAuthClient request) {
     return client.call(ApiRequest.post("/api/v2/oauth/clients", request), OAuthClient.class);
   }
 
-  /** One client by id ({@link ApiException.NotFoundException} if not in this org). */
+  /**
+   * One client by id ({@link ApiException.NotFoundException} if not in this org).
+   *
+   * @param id the OAuth client's id
+   * @return the client
+   */
   public OAuthClient get(String id) {
     return client.call(
         ApiRequest.get("/api/v2/oauth/clients/" + Paths.segment(id)), OAuthClient.class);
   }
 
-  /** One page of the org's clients. */
+  /**
+   * One page of the org's clients.
+   *
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
   public Page<OAuthClient> list(int pageNumber, int pageSize) {
     return client.call(
         ApiRequest.get("/api/v2/oauth/clients?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
         client.pageOf(OAuthClient.class));
   }
 
-  /** Every client of the org, fetched lazily {@code pageSize} at a time. */
+  /**
+   * Every client of the org, fetched lazily {@code pageSize} at a time.
+   *
+   * @param pageSize items per page
+   * @return the items, fetched lazily
+   */
   public Stream<OAuthClient> stream(int pageSize) {
     return Pages.stream(n -> list(n, pageSize));
   }
 
-  /** Deletes a client; its tokens stop working. */
+  /**
+   * Deletes a client; its tokens stop working.
+   *
+   * @param id the OAuth client's id
+   */
   public void delete(String id) {
     client.send(ApiRequest.delete("/api/v2/oauth/clients/" + Paths.segment(id)));
   }
 
-  /** A new secret (the old one stops working); the returned client carries it once. Not retried. */
+  /**
+   * A new secret (the old one stops working); the returned client carries it once. Not retried.
+   *
+   * @param id the OAuth client's id
+   * @return the client with its new secret
+   */
   public OAuthClient rotateSecret(String id) {
     return client.call(
         ApiRequest.post("/api/v2/oauth/clients/" + Paths.segment(id) + "/secret", null),

@@ -64,7 +64,11 @@ public final class OrgClients implements AutoCloseable {
             : b.httpClient;
   }
 
-  /** A new builder; {@code baseUrl} is required. */
+  /**
+   * A new builder; {@code baseUrl} is required.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -73,8 +77,10 @@ public final class OrgClients implements AutoCloseable {
    * The client of {@code orgId}, created on first use from the credentials lookup or a {@link
    * #register}.
    *
+   * @param orgId the org
    * @throws IllegalArgumentException when the org is unknown (not registered, and the lookup has
    *     nothing)
+   * @return the org's client
    */
   public SwitchboardClient forOrg(String orgId) {
     SwitchboardClient existing = clients.get(orgId);
@@ -120,20 +126,34 @@ public final class OrgClients implements AutoCloseable {
     }
   }
 
-  /** Adds or replaces an org's credentials; a replaced client is closed (its token is dropped). */
+  /**
+   * Adds or replaces an org's credentials; a replaced client is closed (its token is dropped).
+   *
+   * @param orgId the org
+   * @param clientId its OAuth client id
+   * @param clientSecret its secret
+   */
   public void register(String orgId, String clientId, String clientSecret) {
     SwitchboardClient old =
         clients.put(orgId, newClient(orgId, new Credentials(clientId, clientSecret)));
     if (old != null) old.close();
   }
 
-  /** Forgets an org (for example when it uninstalls the app). */
+  /**
+   * Forgets an org (for example when it uninstalls the app).
+   *
+   * @param orgId the org
+   */
   public void remove(String orgId) {
     SwitchboardClient old = clients.remove(orgId);
     if (old != null) old.close();
   }
 
-  /** The orgs with a client right now. */
+  /**
+   * The orgs with a client right now.
+   *
+   * @return the org ids
+   */
   public Set<String> orgs() {
     return Set.copyOf(clients.keySet());
   }
@@ -166,31 +186,55 @@ public final class OrgClients implements AutoCloseable {
 
     private Builder() {}
 
-    /** The server, for example {@code https://switchboard.example.com}. */
+    /**
+     * The server, for example {@code https://switchboard.example.com}.
+     *
+     * @param baseUrl the server, for example {@code http://127.0.0.1:8080}
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       this.baseUrl = baseUrl;
       return this;
     }
 
-    /** Where an org's credentials come from on its first use (return null for an unknown org). */
+    /**
+     * Where an org's credentials come from on its first use (return null for an unknown org).
+     *
+     * @param lookup finds an org's credentials (called once per org)
+     * @return this builder
+     */
     public Builder credentials(Function<String, Credentials> lookup) {
       this.lookup = lookup;
       return this;
     }
 
-    /** Adjusts each org's client builder (deadline, retries, breaker...) before it is built. */
+    /**
+     * Adjusts each org's client builder (deadline, retries, breaker...) before it is built.
+     *
+     * @param configure changes each org's client builder
+     * @return this builder
+     */
     public Builder configure(BiConsumer<String, SwitchboardClient.Builder> configure) {
       this.configure = configure;
       return this;
     }
 
-    /** Share an existing {@link HttpClient} (the registry will not close it). */
+    /**
+     * Share an existing {@link HttpClient} (the registry will not close it).
+     *
+     * @param httpClient the HTTP client all org clients share
+     * @return this builder
+     */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
       return this;
     }
 
-    /** The registry; no client is created until an org is used or registered. */
+    /**
+     * The registry; no client is created until an org is used or registered.
+     *
+     * @return the registry
+     */
     public OrgClients build() {
       return new OrgClients(this);
     }

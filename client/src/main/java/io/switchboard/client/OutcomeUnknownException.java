@@ -18,7 +18,11 @@ public final class OutcomeUnknownException extends SwitchboardException {
     describing(null, true);
   }
 
-  /** Every attempt of the write, in order. */
+  /**
+   * Every attempt of the write, in order.
+   *
+   * @return the attempts, in order
+   */
   public List<Attempt> attempts() {
     return attempts;
   }

@@ -29,7 +29,11 @@ public record Page<T>(
     entities = entities == null ? List.of() : List.copyOf(entities);
   }
 
-  /** True when a page follows this one. */
+  /**
+   * True when a page follows this one.
+   *
+   * @return whether there is a next page
+   */
   public boolean hasNext() {
     return !entities.isEmpty() && pageNumber < pageCount;
   }

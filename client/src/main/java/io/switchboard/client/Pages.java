@@ -28,6 +28,10 @@ public final class Pages {
   /**
    * All items of a page-number listing: {@code fetch} is called with 1, 2, ... until a page is the
    * last ({@code pageNumber >= pageCount}) or empty.
+   *
+   * @param <T> the item type
+   * @param fetch fetches one page
+   * @return the items, fetched lazily
    */
   public static <T> Stream<T> stream(IntFunction<Page<T>> fetch) {
     return flatten(
@@ -47,6 +51,10 @@ public final class Pages {
    * All items of a continuation-token query: {@code fetch} is called with null, then with each
    * answer's {@code continuationToken}, until it is null. A token the server repeats is an error,
    * not an endless loop.
+   *
+   * @param <T> the item type
+   * @param fetch fetches one page
+   * @return the items, fetched lazily
    */
   public static <T> Stream<T> streamQuery(Function<String, QueryPage<T>> fetch) {
     return flatten(

@@ -29,6 +29,9 @@ public final class PublishedScriptsApi {
 
   /**
    * Publishes the draft's current content as a new immutable version; later reads see it at once.
+   *
+   * @param scriptId the script
+   * @return the published version
    */
   public Script publish(String scriptId) {
     Script published =
@@ -37,29 +40,55 @@ public final class PublishedScriptsApi {
     return published;
   }
 
-  /** The script's latest published version (cached, shared; see the class comment). */
+  /**
+   * The script's latest published version (cached, shared; see the class comment).
+   *
+   * @param scriptId the script
+   * @return the published script
+   */
   public Script get(String scriptId) {
     return client.json().readValue(cached(path(scriptId)), Script.class);
   }
 
-  /** The latest published version's variables (cached like {@link #get}). */
+  /**
+   * The latest published version's variables (cached like {@link #get}).
+   *
+   * @param scriptId the script
+   * @return the variables
+   */
   public List<Variable> variables(String scriptId) {
     return client.json().readValue(cached(path(scriptId) + "/variables"), VARIABLES);
   }
 
-  /** The latest published version's pages (cached like {@link #get}). */
+  /**
+   * The latest published version's pages (cached like {@link #get}).
+   *
+   * @param scriptId the script
+   * @return the pages
+   */
   public List<ScriptsApi.ScriptPage> pages(String scriptId) {
     return client.json().readValue(cached(path(scriptId) + "/pages"), PAGES);
   }
 
-  /** One page of the org's published scripts (not cached). */
+  /**
+   * One page of the org's published scripts (not cached).
+   *
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
   public Page<Script> list(int pageNumber, int pageSize) {
     return client.call(
         ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
         client.pageOf(Script.class));
   }
 
-  /** Every published script, fetched lazily. */
+  /**
+   * Every published script, fetched lazily.
+   *
+   * @param pageSize items per page
+   * @return the items, fetched lazily
+   */
   public Stream<Script> stream(int pageSize) {
     return Pages.stream(n -> list(n, pageSize));
   }

@@ -35,29 +35,54 @@ public record RequestOptions(
       throw new IllegalArgumentException("deadline must be positive");
   }
 
-  /** No options: the client's defaults. */
+  /**
+   * No options: the client's defaults.
+   *
+   * @return the empty options
+   */
   public static RequestOptions none() {
     return NONE;
   }
 
-  /** These options with {@code ININ-Correlation-Id: id}. */
+  /**
+   * These options with {@code ININ-Correlation-Id: id}.
+   *
+   * @param id the item's id
+   * @return these options with the change
+   */
   public RequestOptions correlationId(String id) {
     return new RequestOptions(id, headers, deadline, retry);
   }
 
-  /** These options with one more header (replacing one of the same name). */
+  /**
+   * These options with one more header (replacing one of the same name).
+   *
+   * @param name the header's name
+   * @param value its value
+   * @return these options with the change
+   */
   public RequestOptions header(String name, String value) {
     var copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
     return new RequestOptions(correlationId, copy, deadline, retry);
   }
 
-  /** These options with another deadline per call. */
+  /**
+   * These options with another deadline per call.
+   *
+   * @param d the deadline of each call
+   * @return these options with the change
+   */
   public RequestOptions deadline(Duration d) {
     return new RequestOptions(correlationId, headers, d, retry);
   }
 
-  /** These options with other retry settings per call. */
+  /**
+   * These options with other retry settings per call.
+   *
+   * @param r the retries of each call
+   * @return these options with the change
+   */
   public RequestOptions retry(RetrySettings r) {
     return new RequestOptions(correlationId, headers, deadline, r);
   }

@@ -17,17 +17,30 @@ import java.util.Optional;
  * @param <T> the result's type
  */
 public record Response<T>(T value, int status, HttpHeaders headers, boolean fromCache) {
-  /** The first value of a header, compared case-insensitively. */
+  /**
+   * The first value of a header, compared case-insensitively.
+   *
+   * @param name the header's name
+   * @return the value, or empty when absent
+   */
   public Optional<String> header(String name) {
     return headers.firstValue(name);
   }
 
-  /** The server's {@code ININ-Correlation-Id} for the request: quote it to find it in its logs. */
+  /**
+   * The server's {@code ININ-Correlation-Id} for the request: quote it to find it in its logs.
+   *
+   * @return the correlation id, or empty
+   */
   public Optional<String> correlationId() {
     return header("ININ-Correlation-Id");
   }
 
-  /** The rate-limit bucket with the least room left, as the answer announced it. */
+  /**
+   * The rate-limit bucket with the least room left, as the answer announced it.
+   *
+   * @return the bucket's state, or empty when the answer named none
+   */
   public Optional<RateLimitStatus> rateLimit() {
     return RateLimitPacer.announced(headers);
   }

@@ -24,7 +24,11 @@ public record RetrySettings(int maxAttempts, Duration baseBackoff, Duration maxB
       throw new IllegalArgumentException("backoff bounds are inconsistent");
   }
 
-  /** Never retry: every failure reaches the caller at once. */
+  /**
+   * Never retry: every failure reaches the caller at once.
+   *
+   * @return the settings
+   */
   public static RetrySettings none() {
     return new RetrySettings(1, Duration.ZERO, Duration.ZERO);
   }

@@ -133,12 +133,22 @@ public final class ScriptsApi {
       JsonNode customActions,
       Long version) {}
 
-  /** Creates a draft. Not retried (no idempotency key on this endpoint). */
+  /**
+   * Creates a draft. Not retried (no idempotency key on this endpoint).
+   *
+   * @param draft the draft
+   * @return the new draft
+   */
   public Script create(ScriptDraft draft) {
     return client.call(ApiRequest.post(BASE, draft), Script.class);
   }
 
-  /** One draft. */
+  /**
+   * One draft.
+   *
+   * @param id the script draft's id
+   * @return the draft
+   */
   public Script get(String id) {
     return client.call(ApiRequest.get(path(id)), Script.class);
   }
@@ -146,17 +156,32 @@ public final class ScriptsApi {
   /**
    * Replaces a draft; a stale {@code draft.version()} is {@link
    * ApiException.VersionMismatchException}.
+   *
+   * @param id the script draft's id
+   * @param draft the draft
+   * @return the draft as replaced
    */
   public Script replace(String id, ScriptDraft draft) {
     return client.call(ApiRequest.put(path(id), draft), Script.class);
   }
 
-  /** Deletes a draft (its published versions stay readable by running sessions). */
+  /**
+   * Deletes a draft (its published versions stay readable by running sessions).
+   *
+   * @param id the script draft's id
+   */
   public void delete(String id) {
     client.send(ApiRequest.delete(path(id)));
   }
 
-  /** One page of the org's drafts; {@code name} filters (null for all). */
+  /**
+   * One page of the org's drafts; {@code name} filters (null for all).
+   *
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @param name a name filter, or null for all
+   * @return the page
+   */
   public Page<Script> list(int pageNumber, int pageSize, String name) {
     String query =
         "?pageSize="
@@ -167,7 +192,13 @@ public final class ScriptsApi {
     return client.call(ApiRequest.get(BASE + query), client.pageOf(Script.class));
   }
 
-  /** Every draft (matching {@code name}, or all for null), fetched lazily. */
+  /**
+   * Every draft (matching {@code name}, or all for null), fetched lazily.
+   *
+   * @param pageSize items per page
+   * @param name a name filter, or null for all
+   * @return the items, fetched lazily
+   */
   public Stream<Script> stream(int pageSize, String name) {
     return Pages.stream(n -> list(n, pageSize, name));
   }

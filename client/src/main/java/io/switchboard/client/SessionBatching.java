@@ -25,12 +25,22 @@ public record SessionBatching(boolean enabled, Duration window, int maxBatch) {
       throw new IllegalArgumentException("maxBatch must be 1.." + SessionBatcher.MAX_BULK);
   }
 
-  /** Every creation is its own request. */
+  /**
+   * Every creation is its own request.
+   *
+   * @return the settings
+   */
   public static SessionBatching disabled() {
     return new SessionBatching(false, Duration.ZERO, 1);
   }
 
-  /** On, with this window and batch size. */
+  /**
+   * On, with this window and batch size.
+   *
+   * @param window how long the first creation waits for others
+   * @param maxBatch the most creations in one request
+   * @return the settings
+   */
   public static SessionBatching of(Duration window, int maxBatch) {
     return new SessionBatching(true, window, maxBatch);
   }

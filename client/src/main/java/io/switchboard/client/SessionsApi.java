@@ -75,6 +75,8 @@ public final class SessionsApi {
     /**
      * True when the session is completed (every write then fails with 409 {@code
      * session.completed}).
+     *
+     * @return whether it is completed
      */
     public boolean isCompleted() {
       return "completed".equals(state);
@@ -103,7 +105,11 @@ public final class SessionsApi {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record BulkResult(int index, int status, Session session, ErrorBody error) {
-    /** True when this item was created. */
+    /**
+     * True when this item was created.
+     *
+     * @return whether it was created
+     */
     public boolean created() {
       return status >= 200 && status < 300 && session != null;
     }
@@ -180,6 +186,9 @@ public final class SessionsApi {
    * Starts a session. With batching on (the default) concurrent creations within a few milliseconds
    * go out as one bulk request; either way the request carries an {@code Idempotency-Key}, so it is
    * retried safely.
+   *
+   * @param request the session to create
+   * @return the new session
    */
   public Session create(NewSession request) {
     Objects.requireNonNull(request, "request");
@@ -194,6 +203,10 @@ public final class SessionsApi {
    * batched). Sending the same request again with the same key, for example after a {@link
    * SwitchboardException#mayHaveLanded() mayHaveLanded} failure, returns the session the first one
    * made instead of a second one.
+   *
+   * @param request the session to create
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
+   * @return the new session
    */
   public Session create(NewSession request, String idempotencyKey) {
     Objects.requireNonNull(request, "request");
@@ -207,12 +220,23 @@ public final class SessionsApi {
     return client.read(r, Session.class);
   }
 
-  /** Creates up to 100 sessions in one request; each item succeeds or fails on its own. */
+  /**
+   * Creates up to 100 sessions in one request; each item succeeds or fails on its own.
+   *
+   * @param requests the requests (1 to 100)
+   * @return one result per request, in order
+   */
   public List<BulkResult> createBulk(List<NewSession> requests) {
     return createBulk(requests, SwitchboardClient.newIdempotencyKey());
   }
 
-  /** {@link #createBulk(List)} with the caller's {@code Idempotency-Key}. */
+  /**
+   * {@link #createBulk(List)} with the caller's {@code Idempotency-Key}.
+   *
+   * @param requests the requests (1 to 100)
+   * @param idempotencyKey the {@code Idempotency-Key}; a repeat with the same key is applied once
+   * @return one result per request, in order
+   */
   public List<BulkResult> createBulk(List<NewSession> requests, String idempotencyKey) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     if (requests.isEmpty() || requests.size() > SessionBatcher.MAX_BULK)
@@ -222,7 +246,46 @@ public final class SessionsApi {
     return client.call(request, BulkAnswer.class).results();
   }
 
-  /** One session ({@link ApiException.NotFoundException} if not in this org). */
+  /**
+   * One page of a conversation's sessions (scope {@code agent-scripting}).
+   *
+   * @param conversationId the conversation ({@link ApiException.NotFoundException} if not in this
+   *     org)
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
+  public Page<Session> listForConversation(String conversationId, int pageNumber, int pageSize) {
+    return client.callPage(
+        ApiRequest.get(
+            BASE
+                + "?conversationId="
+                + Paths.query(conversationId)
+                + "&pageSize="
+                + pageSize
+                + "&pageNumber="
+                + pageNumber),
+        Session.class);
+  }
+
+  /**
+   * All sessions of a conversation, fetched lazily page by page.
+   *
+   * @param conversationId the conversation
+   * @param pageSize items per page
+   * @return the sessions
+   */
+  public java.util.stream.Stream<Session> streamForConversation(
+      String conversationId, int pageSize) {
+    return Pages.stream(n -> listForConversation(conversationId, n, pageSize));
+  }
+
+  /**
+   * One session ({@link ApiException.NotFoundException} if not in this org).
+   *
+   * @param id the session's id
+   * @return the session
+   */
   public Session get(String id) {
     return get(id, client.newDeadline());
   }
@@ -235,6 +298,10 @@ public final class SessionsApi {
    * Merges {@code changes} into the session's data (RFC 7396: a key set to null is removed),
    * atomically on the latest state. Never fails because of a concurrent writer; retried on 429/5xx
    * like a PUT, since applying the same merge twice leaves the same data.
+   *
+   * @param id the session's id
+   * @param changes the keys to merge into the data ({@code null} removes one)
+   * @return the session as changed
    */
   public Session patch(String id, Map<String, ?> changes) {
     var request = ApiRequest.patch(path(id), Map.of("data", changes), MERGE_PATCH).idempotent();
@@ -245,6 +312,11 @@ public final class SessionsApi {
    * Merges {@code changes} only if the session is still at {@code expectedVersion}, else 409
    * ({@link ApiException.VersionMismatchException} naming the current version) and nothing is
    * written.
+   *
+   * @param id the session's id
+   * @param changes the keys to merge into the data ({@code null} removes one)
+   * @param expectedVersion the version the session must still have
+   * @return the session as changed
    */
   public Session patch(String id, Map<String, ?> changes, long expectedVersion) {
     var request =
@@ -257,6 +329,11 @@ public final class SessionsApi {
   /**
    * Replaces the whole data if the session is still at {@code expectedVersion} (else 409, nothing
    * written).
+   *
+   * @param id the session's id
+   * @param data the new data
+   * @param expectedVersion the version the session must still have
+   * @return the session as changed
    */
   public Session replace(String id, Map<String, ?> data, long expectedVersion) {
     return replace(id, data, expectedVersion, client.newDeadline());
@@ -274,8 +351,11 @@ public final class SessionsApi {
    * times (builder, default 25) and within one deadline. {@code change} may therefore run more than
    * once: keep it free of side effects. A change that leaves the data as it is writes nothing.
    *
+   * @param id the session's id
+   * @param change applied to a mutable copy of the data; may run more than once
    * @throws ApiException.VersionMismatchException when every attempt lost the race
    * @throws ApiException.ConflictException {@code session.completed} when the session is completed
+   * @return the session as written (or as read, when the function changed nothing)
    */
   public Session update(String id, UnaryOperator<Map<String, Object>> change) {
     Instant deadline = client.newDeadline();
@@ -317,12 +397,22 @@ public final class SessionsApi {
     return false;
   }
 
-  /** Completes the session (409 {@code session.completed} if it already is). Not retried. */
+  /**
+   * Completes the session (409 {@code session.completed} if it already is). Not retried.
+   *
+   * @param id the session's id
+   * @return the completed session
+   */
   public Session complete(String id) {
     return client.call(ApiRequest.post(path(id) + "/complete", null), Session.class);
   }
 
-  /** The session as the agent sees it. */
+  /**
+   * The session as the agent sees it.
+   *
+   * @param id the session's id
+   * @return the rendered pages
+   */
   public RenderedSession render(String id) {
     return client.call(ApiRequest.get(path(id) + "/render"), RenderedSession.class);
   }

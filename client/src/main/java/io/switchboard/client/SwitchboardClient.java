@@ -70,7 +70,11 @@ public final class SwitchboardClient implements AutoCloseable {
     this.capture = capture;
   }
 
-  /** A new builder; {@code baseUrl} and {@code clientCredentials} are required. */
+  /**
+   * A new builder; {@code baseUrl} and {@code clientCredentials} are required.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -78,6 +82,9 @@ public final class SwitchboardClient implements AutoCloseable {
   /**
    * The same client (same token, caches, breaker and counters) with another default deadline for
    * the calls made through it. Closing the view does nothing; close the original.
+   *
+   * @param deadline the deadline
+   * @return a view of this client
    */
   public SwitchboardClient withDeadline(Duration deadline) {
     requirePositive(deadline);
@@ -87,6 +94,9 @@ public final class SwitchboardClient implements AutoCloseable {
   /**
    * The same client whose calls carry {@code options}: a correlation id, extra headers, their own
    * deadline and retry settings (on top of this view's options). Closing the view does nothing.
+   *
+   * @param options the options of this view
+   * @return a view of this client
    */
   public SwitchboardClient withOptions(RequestOptions options) {
     Objects.requireNonNull(options, "options");
@@ -108,7 +118,10 @@ public final class SwitchboardClient implements AutoCloseable {
    * r.value(); r.correlationId(); r.rateLimit();
    * }</pre>
    *
+   * @param <T> the result type
+   * @param call the call, made through the given client
    * @throws IllegalStateException when {@code call} made no call through the view it was given
+   * @return the result with the last answer's status and headers
    */
   public <T> Response<T> withResponse(Function<SwitchboardClient, T> call) {
     var captured = new ResponseCapture();
@@ -125,6 +138,10 @@ public final class SwitchboardClient implements AutoCloseable {
    * with the exception the call threw ({@link SwitchboardException} and its subclasses, as the
    * synchronous call). Cancelling the future interrupts the call: a wait (for a retry, a token, the
    * pacer) ends, an exchange in flight is abandoned, and nothing further is sent.
+   *
+   * @param <T> the result type
+   * @param call the call, made through the given client
+   * @return a future of the call's result; cancelling it interrupts the call
    */
   public <T> CompletableFuture<T> async(Function<SwitchboardClient, T> call) {
     Objects.requireNonNull(call, "call");
@@ -144,7 +161,12 @@ public final class SwitchboardClient implements AutoCloseable {
     return future;
   }
 
-  /** {@link #async} for calls without a result, such as {@code c -> c.users().delete(id)}. */
+  /**
+   * {@link #async} for calls without a result, such as {@code c -> c.users().delete(id)}.
+   *
+   * @param call the call, made through the given client
+   * @return a future completed when the call ends; cancelling it interrupts the call
+   */
   public CompletableFuture<Void> asyncRun(Consumer<SwitchboardClient> call) {
     Objects.requireNonNull(call, "call");
     return async(c -> {
@@ -166,22 +188,38 @@ public final class SwitchboardClient implements AutoCloseable {
     }
   }
 
-  /** The default deadline of calls made through this instance. */
+  /**
+   * The default deadline of calls made through this instance.
+   *
+   * @return the default deadline
+   */
   public Duration deadline() {
     return deadline;
   }
 
-  /** OAuth clients of this org (scope {@code oauth}). */
+  /**
+   * OAuth clients of this org (scope {@code oauth}).
+   *
+   * @return the oAuth clients of this org (scope {@code oauth})
+   */
   public OAuthClientsApi oauthClients() {
     return new OAuthClientsApi(this);
   }
 
-  /** Script drafts (scope {@code scripts}). */
+  /**
+   * Script drafts (scope {@code scripts}).
+   *
+   * @return the script drafts (scope {@code scripts})
+   */
   public ScriptsApi scripts() {
     return new ScriptsApi(this);
   }
 
-  /** Published scripts: ETag-cached, concurrent reads shared (scope {@code scripts}). */
+  /**
+   * Published scripts: ETag-cached, concurrent reads shared (scope {@code scripts}).
+   *
+   * @return the published scripts: ETag-cached, concurrent reads shared (scope {@code scripts})
+   */
   public PublishedScriptsApi publishedScripts() {
     return new PublishedScriptsApi(this);
   }
@@ -189,57 +227,149 @@ public final class SwitchboardClient implements AutoCloseable {
   /**
    * Agent script sessions: batched creation, merge patch, read-apply-write updates (scope {@code
    * agent-scripting}).
+   *
+   * @return the agent script sessions: batched creation, merge patch, read-apply-write updates
+   *     (scope {@code agent-scripting})
    */
   public SessionsApi sessions() {
     return new SessionsApi(this);
   }
 
-  /** The org's agents (scope {@code users}). */
+  /**
+   * The org's agents (scope {@code users}).
+   *
+   * @return the the org's agents (scope {@code users})
+   */
   public UsersApi users() {
     return new UsersApi(this);
   }
 
-  /** Calls, participants and wrap-ups (scope {@code conversations}). */
+  /**
+   * Calls, participants and wrap-ups (scope {@code conversations}).
+   *
+   * @return the calls, participants and wrap-ups (scope {@code conversations})
+   */
   public ConversationsApi conversations() {
     return new ConversationsApi(this);
   }
 
-  /** Wrap-up codes (scope {@code routing}). */
+  /**
+   * Wrap-up codes (scope {@code routing}).
+   *
+   * @return the wrap-up codes (scope {@code routing})
+   */
   public WrapupCodesApi wrapupCodes() {
     return new WrapupCodesApi(this);
   }
 
-  /** The org's rate limits and usage (scopes {@code limits}, {@code limits:edit}). */
+  /**
+   * The org's rate limits and usage (scopes {@code limits}, {@code limits:edit}).
+   *
+   * @return the the org's rate limits and usage (scopes {@code limits}, {@code limits:edit})
+   */
   public LimitsApi limits() {
     return new LimitsApi(this);
   }
 
-  /** External APIs (data actions) of this org (scope {@code architect}). */
+  /**
+   * External APIs (data actions) of this org (scope {@code architect}).
+   *
+   * @return the external APIs (data actions) of this org (scope {@code architect})
+   */
   public ExternalApisApi externalApis() {
     return new ExternalApisApi(this);
   }
 
-  /** Architect flows, their definitions and workflow executions (scope {@code architect}). */
+  /**
+   * Architect flows, their definitions and workflow executions (scope {@code architect}).
+   *
+   * @return the architect flows, their definitions and workflow executions (scope {@code
+   *     architect})
+   */
   public FlowsApi flows() {
     return new FlowsApi(this);
   }
 
-  /** What this client has done so far: requests, 429s, retries, cache hits... */
+  /**
+   * Routing queues, their members and agents' routing status (scope {@code routing}).
+   *
+   * @return the routing API
+   */
+  public RoutingApi routing() {
+    return new RoutingApi(this);
+  }
+
+  /**
+   * IVRs: the numbers calls arrive on and the flows they run (scope {@code architect}).
+   *
+   * @return the IVRs API
+   */
+  public IvrsApi ivrs() {
+    return new IvrsApi(this);
+  }
+
+  /**
+   * Genesys data actions and their integrations (scope {@code integrations}).
+   *
+   * @return the data actions API
+   */
+  public DataActionsApi dataActions() {
+    return new DataActionsApi(this);
+  }
+
+  /**
+   * Fault rules and scenarios (scopes {@code faults}, and {@code oauth} to change them).
+   *
+   * @return the faults API
+   */
+  public FaultsApi faults() {
+    return new FaultsApi(this);
+  }
+
+  /**
+   * Roles, divisions and users' roles (scope {@code authorization}).
+   *
+   * @return the authorization API
+   */
+  public AuthorizationApi authorization() {
+    return new AuthorizationApi(this);
+  }
+
+  /**
+   * What this client has done so far: requests, 429s, retries, cache hits...
+   *
+   * @return a snapshot of the counters
+   */
   public ClientStats stats() {
     return core.counters.snapshot();
   }
 
-  /** The circuit breaker's state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+  /**
+   * The circuit breaker's state: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}.
+   *
+   * @return the state
+   */
   public String circuitState() {
     return core.breakerState();
   }
 
-  /** The JSON mapper this client reads and writes with. */
+  /**
+   * The JSON mapper this client reads and writes with.
+   *
+   * @return the mapper
+   */
   public JsonMapper json() {
     return core.json;
   }
 
-  /** Sends {@code request} and binds the JSON answer to {@code type} (null for an empty body). */
+  /**
+   * Sends {@code request} and binds the JSON answer to {@code type} (null for an empty body).
+   *
+   * @param <T> the result type
+   * @param request the request
+   * @param type the type to bind to
+   * @return the bound answer, or null for an empty body
+   */
   public <T> T call(ApiRequest request, Class<T> type) {
     ApiResponse response = send(request);
     return response.body().length == 0 ? null : core.json.readValue(response.body(), type);
@@ -256,19 +386,36 @@ public final class SwitchboardClient implements AutoCloseable {
   /**
    * Sends {@code request} and binds a Genesys page ({@code entities}, {@code pageNumber}, ...) of
    * {@code item}s: the raw form of any listing the typed APIs do not cover.
+   *
+   * @param <T> the result type
+   * @param request the request
+   * @param item the item type
+   * @return the page
    */
   public <T> Page<T> callPage(ApiRequest request, Class<T> item) {
     return call(request, pageOf(item));
   }
 
-  /** Sends {@code request} and binds a JSON array of {@code item}s (empty for an empty body). */
+  /**
+   * Sends {@code request} and binds a JSON array of {@code item}s (empty for an empty body).
+   *
+   * @param <T> the result type
+   * @param request the request
+   * @param item the item type
+   * @return the items
+   */
   public <T> List<T> callList(ApiRequest request, Class<T> item) {
     List<T> list =
         call(request, core.json.getTypeFactory().constructCollectionType(List.class, item));
     return list == null ? List.of() : list;
   }
 
-  /** Sends {@code request} and returns its JSON tree (a missing node for an empty body). */
+  /**
+   * Sends {@code request} and returns its JSON tree (a missing node for an empty body).
+   *
+   * @param request the request
+   * @return the JSON tree
+   */
   public JsonNode callForTree(ApiRequest request) {
     ApiResponse response = send(request);
     return response.body().length == 0
@@ -279,6 +426,9 @@ public final class SwitchboardClient implements AutoCloseable {
   /**
    * Sends {@code request} with authentication, retries and the deadline; returns a 2xx or 304
    * answer and throws {@link ApiException} (typed by status) for anything else.
+   *
+   * @param request the request
+   * @return the answer (status, headers, body)
    */
   public ApiResponse send(ApiRequest request) {
     return exchange(request, deadlineOf(request));
@@ -335,7 +485,11 @@ public final class SwitchboardClient implements AutoCloseable {
     return core.json.getTypeFactory().constructParametricType(Page.class, item);
   }
 
-  /** A fresh random {@code Idempotency-Key}. */
+  /**
+   * A fresh random {@code Idempotency-Key}.
+   *
+   * @return a random UUID
+   */
   public static String newIdempotencyKey() {
     return UUID.randomUUID().toString();
   }
@@ -386,6 +540,9 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * Adds an interceptor: it sees each request before it is sent (and may add headers) and each
      * answer; several run in the order added.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
      */
     public Builder interceptor(ClientInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor));
@@ -395,6 +552,9 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * Adds a listener of the client's events (requests, retries, pacer waits, breaker state, cache
      * reads), for example {@link MicrometerClientMetrics}; several get every event.
+     *
+     * @param listener the listener
+     * @return this builder
      */
     public Builder listener(ClientListener listener) {
       listeners.add(Objects.requireNonNull(listener));
@@ -404,6 +564,9 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * How long to wait for a TCP (and TLS) connection (default 5 s; the call's deadline still
      * bounds it). Not with {@link #httpClient}.
+     *
+     * @param timeout the connect timeout
+     * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero())
@@ -415,6 +578,9 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * The HTTP proxy, for example {@code ProxySelector.of(new InetSocketAddress("proxy", 3128))}.
      * Not with {@link #httpClient}.
+     *
+     * @param proxy the proxy selector
+     * @return this builder
      */
     public Builder proxy(ProxySelector proxy) {
       this.proxy = Objects.requireNonNull(proxy);
@@ -424,19 +590,33 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * The TLS context for {@code https} base URLs (trust store, client certificates). Not with
      * {@link #httpClient}.
+     *
+     * @param sslContext the TLS context
+     * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext);
       return this;
     }
 
-    /** The server, for example {@code http://127.0.0.1:8080}. */
+    /**
+     * The server, for example {@code http://127.0.0.1:8080}.
+     *
+     * @param baseUrl the server, for example {@code http://127.0.0.1:8080}
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       this.baseUrl = baseUrl;
       return this;
     }
 
-    /** The OAuth client (grant {@code client_credentials}) the client acts as. */
+    /**
+     * The OAuth client (grant {@code client_credentials}) the client acts as.
+     *
+     * @param clientId the OAuth client id
+     * @param clientSecret its secret
+     * @return this builder
+     */
     public Builder clientCredentials(String clientId, String clientSecret) {
       this.clientId = clientId;
       this.clientSecret = clientSecret;
@@ -447,32 +627,55 @@ public final class SwitchboardClient implements AutoCloseable {
      * The org these credentials belong to. When set, every call carries {@code
      * X-Genesys-Organization-Id} and the server refuses it (403 {@code org.mismatch}) if the token
      * belongs to another org: a guard against mixed-up credentials in apps that serve many orgs.
+     *
+     * @param orgId the org id sent as {@code X-Genesys-Organization-Id}
+     * @return this builder
      */
     public Builder orgId(String orgId) {
       this.orgId = orgId;
       return this;
     }
 
-    /** The default deadline of each call, retries and waits included (default 10 s). */
+    /**
+     * The default deadline of each call, retries and waits included (default 10 s).
+     *
+     * @param deadline the deadline
+     * @return the default deadline
+     */
     public Builder deadline(Duration deadline) {
       requirePositive(deadline);
       this.deadline = deadline;
       return this;
     }
 
-    /** How many tries and how long the backoff (default {@link RetrySettings#DEFAULT}). */
+    /**
+     * How many tries and how long the backoff (default {@link RetrySettings#DEFAULT}).
+     *
+     * @param retry the retry settings
+     * @return this builder
+     */
     public Builder retry(RetrySettings retry) {
       this.retry = Objects.requireNonNull(retry);
       return this;
     }
 
-    /** When to stop calling a failing server (default {@link CircuitBreakerSettings#DEFAULT}). */
+    /**
+     * When to stop calling a failing server (default {@link CircuitBreakerSettings#DEFAULT}).
+     *
+     * @param breaker the breaker settings
+     * @return this builder
+     */
     public Builder circuitBreaker(CircuitBreakerSettings breaker) {
       this.breaker = Objects.requireNonNull(breaker);
       return this;
     }
 
-    /** The clock deadlines and token lifetimes are measured with (tests move it). */
+    /**
+     * The clock deadlines and token lifetimes are measured with (tests move it).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
       return this;
@@ -482,6 +685,9 @@ public final class SwitchboardClient implements AutoCloseable {
      * How long a published script read stays fresh before the next read revalidates it with {@code
      * If-None-Match} (default 1 s; zero revalidates every read). A newly published version is seen
      * after at most this long by other clients, at once by this one.
+     *
+     * @param freshness the freshness window
+     * @return this builder
      */
     public Builder publishedScriptFreshness(Duration freshness) {
       if (freshness == null || freshness.isNegative())
@@ -493,6 +699,9 @@ public final class SwitchboardClient implements AutoCloseable {
     /**
      * How session creations are batched (default {@link SessionBatching#DEFAULT}: on, 5 ms, up to
      * 100).
+     *
+     * @param batching the batching settings
+     * @return this builder
      */
     public Builder sessionBatching(SessionBatching batching) {
       this.sessionBatching = Objects.requireNonNull(batching);
@@ -503,6 +712,9 @@ public final class SwitchboardClient implements AutoCloseable {
      * How many read-apply-write rounds {@link SessionsApi#update} makes before giving up (default
      * 25: 20 writers on one session needed at most 15 rounds each when measured; the deadline still
      * bounds the whole update).
+     *
+     * @param attempts the most rounds
+     * @return this builder
      */
     public Builder updateAttempts(int attempts) {
       if (attempts < 1) throw new IllegalArgumentException("updateAttempts must be at least 1");
@@ -516,19 +728,31 @@ public final class SwitchboardClient implements AutoCloseable {
      * {@code RateLimit}, so a burst is spread out here instead of meeting 429s there; a call whose
      * turn would come after its deadline fails at once with {@link DeadlineExceededException},
      * nothing sent. Off, requests go out at once and 429s are retried after {@code Retry-After}.
+     *
+     * @param enabled whether to pace
+     * @return this builder
      */
     public Builder rateLimitPacing(boolean enabled) {
       this.pacing = enabled;
       return this;
     }
 
-    /** Share an existing {@link HttpClient} (the client will not close it). */
+    /**
+     * Share an existing {@link HttpClient} (the client will not close it).
+     *
+     * @param httpClient the HTTP client to share (not closed by this client)
+     * @return this builder
+     */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
       return this;
     }
 
-    /** The client; nothing is sent until the first call. */
+    /**
+     * The client; nothing is sent until the first call.
+     *
+     * @return the client
+     */
     public SwitchboardClient build() {
       URI base = URI.create(stripSlash(Objects.requireNonNull(baseUrl, "baseUrl")));
       Objects.requireNonNull(clientId, "clientCredentials");

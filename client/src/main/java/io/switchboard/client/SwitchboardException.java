@@ -18,12 +18,21 @@ public class SwitchboardException extends RuntimeException {
   /** Whether a write may have been applied. */
   private boolean mayHaveLanded;
 
-  /** An error with a message. */
+  /**
+   * An error with a message.
+   *
+   * @param message what went wrong
+   */
   public SwitchboardException(String message) {
     super(message);
   }
 
-  /** An error with a message and its cause. */
+  /**
+   * An error with a message and its cause.
+   *
+   * @param message what went wrong
+   * @param cause the underlying failure
+   */
   public SwitchboardException(String message, Throwable cause) {
     super(message, cause);
   }
@@ -32,6 +41,8 @@ public class SwitchboardException extends RuntimeException {
    * The {@code Idempotency-Key} the failed request carried (the caller's own, or the one the client
    * made), if any: send the same request again with this key and the server applies it at most
    * once.
+   *
+   * @return the key, or empty when the request carried none
    */
   public java.util.Optional<String> idempotencyKey() {
     return java.util.Optional.ofNullable(idempotencyKey);
@@ -42,6 +53,8 @@ public class SwitchboardException extends RuntimeException {
    * at least one try got no answer that rules it out (the connection dropped, the deadline cut the
    * answer off, a 5xx other than 503). False when every try was refused (4xx, 429, 503) or nothing
    * was sent, and for reads.
+   *
+   * @return whether the request may have been applied
    */
   public boolean mayHaveLanded() {
     return mayHaveLanded;

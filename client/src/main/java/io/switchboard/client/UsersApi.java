@@ -51,29 +51,54 @@ public final class UsersApi {
    */
   public record NewUser(String name, String email, String department, String title) {}
 
-  /** Creates an agent. Not retried (no idempotency key on this endpoint). */
+  /**
+   * Creates an agent. Not retried (no idempotency key on this endpoint).
+   *
+   * @param user the user
+   * @return the new agent
+   */
   public User create(NewUser user) {
     return client.call(ApiRequest.post(BASE, user), User.class);
   }
 
-  /** One agent. */
+  /**
+   * One agent.
+   *
+   * @param id the user's id
+   * @return the agent ({@link ApiException.NotFoundException} if not in this org)
+   */
   public User get(String id) {
     return client.call(ApiRequest.get(BASE + "/" + Paths.segment(id)), User.class);
   }
 
-  /** Deletes an agent (its state becomes {@code deleted}; it leaves the listing). Not retried. */
+  /**
+   * Deletes an agent (its state becomes {@code deleted}; it leaves the listing). Not retried.
+   *
+   * @param id the user's id
+   */
   public void delete(String id) {
     client.send(ApiRequest.delete(BASE + "/" + Paths.segment(id)));
   }
 
-  /** One page of agents. */
+  /**
+   * One page of agents.
+   *
+   * @param pageNumber the page, from 1
+   * @param pageSize items per page
+   * @return the page
+   */
   public Page<User> list(int pageNumber, int pageSize) {
     return client.call(
         ApiRequest.get(BASE + "?pageSize=" + pageSize + "&pageNumber=" + pageNumber),
         client.pageOf(User.class));
   }
 
-  /** Every agent, fetched lazily. */
+  /**
+   * Every agent, fetched lazily.
+   *
+   * @param pageSize items per page
+   * @return the items, fetched lazily
+   */
   public Stream<User> stream(int pageSize) {
     return Pages.stream(n -> list(n, pageSize));
   }
