@@ -383,7 +383,7 @@ public final class ConversationsApi {
             + "/communications/"
             + Paths.segment(communicationId)
             + "/wrapup";
-    client.send(ApiRequest.post(path, wrapup).idempotencyKey(idempotencyKey));
+    sendWrapup(ApiRequest.post(path, wrapup).idempotencyKey(idempotencyKey));
   }
 
   /**
@@ -427,7 +427,29 @@ public final class ConversationsApi {
     body.put("durationSeconds", wrapup.durationSeconds());
     String path =
         "/api/v2/integrations/scripting/interactions/" + Paths.segment(interactionId) + "/wrapup";
-    client.send(ApiRequest.post(path, body).idempotencyKey(idempotencyKey));
+    sendWrapup(ApiRequest.post(path, body).idempotencyKey(idempotencyKey));
+  }
+
+  /**
+   * How long a wrap-up answered 404 is tried again. Right after a call closes, Genesys can answer
+   * the wrap-up of the interaction that just ended with 404 while the close propagates (seed 004;
+   * Switchboard's {@code wrapup-after-close-404} fault scenario reproduces it): a 404 right after
+   * the close means "not yet". The wrap-up is keyed, so trying it again is safe.
+   */
+  static final java.time.Duration WRAPUP_NOT_FOUND_WINDOW = java.time.Duration.ofSeconds(3);
+
+  private static final dev.failsafe.RetryPolicy<Object> WRAPUP_NOT_YET =
+      dev.failsafe.RetryPolicy.builder()
+          .handle(ApiException.NotFoundException.class)
+          .withBackoff(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(800))
+          .withJitter(0.25)
+          .withMaxRetries(-1)
+          .withMaxDuration(WRAPUP_NOT_FOUND_WINDOW)
+          .build();
+
+  /** Sends a wrap-up, trying a 404 again for up to {@link #WRAPUP_NOT_FOUND_WINDOW}. */
+  private void sendWrapup(ApiRequest request) {
+    dev.failsafe.Failsafe.with(WRAPUP_NOT_YET).run(() -> client.send(request));
   }
 
   /**

@@ -49,6 +49,47 @@ class ConversationsIT {
         .hasValueSatisfying(w -> assertThat(w.code()).isEqualTo(code));
   }
 
+  /**
+   * Seed 004: right after the close, the interaction's wrap-up answers 404 for a moment (here the
+   * {@code wrapup-after-close-404} fault scenario: 1.5 s). One naive POST fails; the library tries
+   * the keyed wrap-up again through the lag and it is recorded.
+   */
+  @Test
+  void aWrapupRightAfterTheCloseIsTriedAgainThroughTheLag() {
+    String agentId = scenario.agent();
+    String code = scenario.admin().wrapupCodes().create("Lagged " + System.nanoTime()).id();
+    Conversation first = scenario.call(agentId);
+    Conversation second = scenario.call(agentId);
+    var admin = scenario.admin();
+    admin.faults().applyScenario("wrapup-after-close-404", 60L);
+    try {
+      String token = server.api().token(scenario.org().clientId(), scenario.org().clientSecret());
+      admin.conversations().disconnect(first.id());
+      var naive =
+          server
+              .api()
+              .post(
+                  "/api/v2/integrations/scripting/interactions/" + first.id() + "/wrapup",
+                  token,
+                  "{\"agentId\":\"" + agentId + "\",\"code\":\"" + code + "\"}");
+      assertThat(naive.status()).as(naive.toString()).isEqualTo(404);
+
+      admin.conversations().disconnect(second.id());
+      long closed = System.nanoTime();
+      admin
+          .conversations()
+          .wrapupInteraction(second.id(), null, agentId, new WrapupInput(code, "late", null, null));
+      assertThat(Duration.ofNanos(System.nanoTime() - closed))
+          .as("recorded only once the lag had passed")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+    } finally {
+      admin.faults().clear();
+    }
+    var agent = second.participant("agent").orElseThrow();
+    assertThat(admin.conversations().getWrapup(second.id(), agent.id()))
+        .hasValueSatisfying(w -> assertThat(w.code()).isEqualTo(code));
+  }
+
   @Test
   void aWrapupWhoseAnswerWasLostIsRetriedAndRecordedOnce() {
     String agentId = scenario.agent();
