@@ -3,7 +3,6 @@ package io.switchboard.server.demo;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
-import io.switchboard.server.credentials.Credential;
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiInput;
@@ -14,7 +13,6 @@ import io.switchboard.server.flows.FlowService;
 import io.switchboard.server.flows.FlowStore;
 import io.switchboard.server.flows.definition.SourceReader;
 import io.switchboard.server.identity.IdentityService;
-import io.switchboard.server.identity.Principal;
 import io.switchboard.server.identity.Scopes;
 import io.switchboard.server.scripts.Script;
 import io.switchboard.server.scripts.ScriptDocument;
@@ -32,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The demo's flows (issue 11, seeds 000 and 003), per demo org:
@@ -88,6 +85,7 @@ public final class DemoFlows {
 
   private final IdentityService identity;
   private final CredentialService credentials;
+  private final DemoOAuthCredential oauthCredentials;
   private final ExternalApiService apis;
   private final ScriptService scripts;
   private final FlowService flows;
@@ -103,6 +101,7 @@ public final class DemoFlows {
       Switchboard.Routing routing) {
     this.identity = identity;
     this.credentials = credentials;
+    this.oauthCredentials = new DemoOAuthCredential(identity, credentials);
     this.apis = apis;
     this.scripts = scripts;
     this.flows = flows;
@@ -188,49 +187,13 @@ public final class DemoFlows {
   }
 
   private String credential(String orgId, String baseUrl, String name, String clientName) {
-    String tokenUrl = baseUrl + "/oauth/token";
-    Optional<Credential> existing = credentials.findByName(orgId, name);
-    if (existing.isPresent()) {
-      Credential c = existing.get();
-      if (!tokenUrl.equals(c.publicFields().get("tokenUrl"))) {
-        ObjectNode fields = mapper.valueToTree(c.publicFields());
-        fields.put("tokenUrl", tokenUrl);
-        // allowedHosts null: an OAuth2 credential follows its token URL's host.
-        credentials.replace(
-            orgId,
-            c.id(),
-            new CredentialService.Input(
-                c.name(), c.description(), c.type().wireName(), fields, hostOf(tokenUrl)),
-            null);
-      }
-      return c.id();
-    }
-    var admin = new Principal(orgId, "demo-setup", IdentityService.allScopes(), "demo-setup", null);
-    var client =
-        identity.createClient(
-            admin,
-            new IdentityService.NewClient(
-                clientName,
-                "Used by the demo flows' credential to read published scripts",
-                null,
-                Set.of(Scopes.SCRIPTS + ":readonly")));
-    ObjectNode fields = mapper.createObjectNode();
-    fields.put("tokenUrl", tokenUrl);
-    fields.put("clientId", client.client().id());
-    fields.put("clientSecret", client.secret());
-    return credentials
-        .create(
-            orgId,
-            new CredentialService.Input(
-                name,
-                "Client credentials of the org's '" + clientName + "' OAuth client",
-                "oauth2-client-credentials",
-                fields))
-        .id();
-  }
-
-  private static List<String> hostOf(String url) {
-    return List.of(URI.create(url).getHost());
+    return oauthCredentials.ensure(
+        orgId,
+        baseUrl,
+        name,
+        clientName,
+        "Used by the demo flows' credential to read published scripts",
+        Scopes.SCRIPTS + ":readonly");
   }
 
   private void api(String orgId, String baseUrl, ExternalApiInput wanted) {

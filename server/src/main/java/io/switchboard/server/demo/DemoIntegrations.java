@@ -1,12 +1,10 @@
 package io.switchboard.server.demo;
 
-import io.switchboard.server.credentials.Credential;
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiInput;
 import io.switchboard.server.externalapis.ExternalApiService;
 import io.switchboard.server.identity.IdentityService;
-import io.switchboard.server.identity.Principal;
 import io.switchboard.server.identity.Scopes;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +28,7 @@ public final class DemoIntegrations {
 
   private final IdentityService identity;
   private final CredentialService credentials;
+  private final DemoOAuthCredential oauthCredentials;
   private final ExternalApiService apis;
   private final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -37,6 +36,7 @@ public final class DemoIntegrations {
       IdentityService identity, CredentialService credentials, ExternalApiService apis) {
     this.identity = identity;
     this.credentials = credentials;
+    this.oauthCredentials = new DemoOAuthCredential(identity, credentials);
     this.apis = apis;
   }
 
@@ -48,44 +48,13 @@ public final class DemoIntegrations {
   }
 
   private String credential(String orgId, String baseUrl) {
-    String tokenUrl = baseUrl + "/oauth/token";
-    Optional<Credential> existing = credentials.findByName(orgId, CREDENTIAL_NAME);
-    if (existing.isPresent()) {
-      Credential c = existing.get();
-      if (!tokenUrl.equals(c.publicFields().get("tokenUrl"))) {
-        // Secrets left out are kept: only the token URL moves to this start's address.
-        ObjectNode fields = mapper.valueToTree(c.publicFields());
-        fields.put("tokenUrl", tokenUrl);
-        credentials.replace(
-            orgId,
-            c.id(),
-            new CredentialService.Input(c.name(), c.description(), c.type().wireName(), fields),
-            null);
-      }
-      return c.id();
-    }
-    var admin = new Principal(orgId, "demo-setup", IdentityService.allScopes(), "demo-setup", null);
-    var client =
-        identity.createClient(
-            admin,
-            new IdentityService.NewClient(
-                "demo crm caller",
-                "Used by the demo credential to call the demo CRM",
-                null,
-                Set.of(Scopes.ARCHITECT + ":readonly")));
-    ObjectNode fields = mapper.createObjectNode();
-    fields.put("tokenUrl", tokenUrl);
-    fields.put("clientId", client.client().id());
-    fields.put("clientSecret", client.secret());
-    return credentials
-        .create(
-            orgId,
-            new CredentialService.Input(
-                CREDENTIAL_NAME,
-                "Client credentials of the org's 'demo crm caller' OAuth client",
-                "oauth2-client-credentials",
-                fields))
-        .id();
+    return oauthCredentials.ensure(
+        orgId,
+        baseUrl,
+        CREDENTIAL_NAME,
+        "demo crm caller",
+        "Used by the demo credential to call the demo CRM",
+        Scopes.ARCHITECT + ":readonly");
   }
 
   private void api(String orgId, String name, String baseUrl, ExternalApiInput wanted) {
