@@ -60,17 +60,6 @@ public record BucketStatus(
             spec, s.limit(), s.remaining(), probe.getNanosToWaitForRefill(), s.nanosToFull(), true);
   }
 
-  /** The status after a consumed token was given back. */
-  BucketStatus refunded() {
-    return new BucketStatus(
-        spec,
-        limit,
-        Math.min(limit, remaining + 1),
-        remaining + 1 >= limit ? 0 : nanosToNextToken,
-        remaining + 1 >= limit ? 0 : nanosToFull,
-        false);
-  }
-
   private static BucketStatus fromState(
       BucketSpec spec,
       long remaining,

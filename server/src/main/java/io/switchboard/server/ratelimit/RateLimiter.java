@@ -35,7 +35,7 @@ public final class RateLimiter implements AutoCloseable {
     BucketBackend backend =
         config.clustered()
             ? new FailoverBackend(
-                new RedisBackend(config, time),
+                new RedisBackend(config, time, clock.equals(Clock.systemUTC())),
                 new MemoryBackend(time),
                 config.redisRetry(),
                 registry)

@@ -1,31 +1,22 @@
 package io.switchboard.server.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.VerboseResult;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,21 +33,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Buckets in Redis through Bucket4j's Lettuce proxy manager, so every node enforces one limit
- * together.
+ * Buckets in Redis, shared by every node: one Lua script ({@code ratelimit/buckets.lua}) checks and
+ * consumes all of a request's buckets in one round trip, atomically (Redis runs a script alone), so
+ * a request takes a token from every bucket or from none, exactly as in memory.
  *
- * <p>Bucket4j makes each bucket operation atomic in Redis (compare-and-swap of the bucket's state)
- * but has no transaction over several buckets. A request therefore takes its tokens one bucket at a
- * time, the narrowest first (token, client, endpoint group, org), and when a bucket refuses, gives
- * back what it took from the ones before (also when Redis fails half-way through a request). A
- * refused request thus ends up having consumed nothing, and no request is ever admitted beyond a
- * limit; the price is that for the one round trip between the take and the give-back, another
- * request may see one token fewer in a wide bucket and be refused where it could have passed.
- * Narrowest first keeps that rare: most refusals happen at the token bucket, before anything shared
- * was touched.
+ * <p>The script refills each bucket from Redis's own clock ({@code TIME}), so nodes whose clocks
+ * differ still agree. (A server started with a test clock passes that clock's time instead, so
+ * tests can move time.) It is loaded once and called by its SHA ({@code EVALSHA}); a Redis that
+ * does not know it (restarted, flushed) gets it again with {@code EVAL}.
  *
- * <p>Each bucket carries the version of its org's limits (Bucket4j's implicit configuration
- * replacement): a node with a newer version updates the bucket, a node that has not yet heard of a
+ * <p>Each bucket is a hash carrying the version of its org's limits: a node with a newer version
+ * moves the bucket to the new limit keeping what was spent; a node that has not yet heard of a
  * change cannot undo it. The key prefix includes a fingerprint of the configured defaults, so nodes
  * configured differently never share a bucket, and a change of the defaults starts fresh buckets.
  */
@@ -69,33 +56,27 @@ final class RedisBackend implements BucketBackend {
    */
   private static final long ACTIVE_SECONDS = LimitCatalog.WINDOW_SECONDS + REGISTER_EVERY_SECONDS;
 
+  private static final long WINDOW_MICROS = LimitCatalog.WINDOW_SECONDS * 1_000_000L;
+  static final String SCRIPT = loadScript();
+  static final String SCRIPT_SHA = sha1(SCRIPT);
+
   private final TimeMeter time;
+  private final boolean serverTime;
   private final Duration timeout;
   private final String prefix;
   private final ClientResources resources;
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
 
+  private volatile StatefulRedisConnection<String, String> connection;
+
   /**
-   * Bounded: the least used buckets' proxies make room (a proxy holds no state that Redis does
-   * not).
+   * @param serverTime true to refill buckets from Redis's clock; false to use {@code time} (a test
+   *     clock)
    */
-  private final Cache<String, Proxy> proxies =
-      Caffeine.newBuilder().maximumSize(MAX_CACHED_PROXIES).build();
-
-  private volatile Connections connections;
-
-  private static final int MAX_CACHED_PROXIES = 100_000;
-
-  private record Proxy(long limit, long version, BucketProxy proxy) {}
-
-  private record Connections(
-      StatefulRedisConnection<String, byte[]> buckets,
-      StatefulRedisConnection<String, String> text,
-      LettuceBasedProxyManager<String> proxies) {}
-
-  RedisBackend(RateLimitConfig config, TimeMeter time) {
+  RedisBackend(RateLimitConfig config, TimeMeter time, boolean serverTime) {
     this.time = time;
+    this.serverTime = serverTime;
     this.timeout = config.redisTimeout();
     this.prefix = config.redisKeyPrefix() + fingerprint(config.defaults()) + ":";
     this.resources =
@@ -117,95 +98,76 @@ final class RedisBackend implements BucketBackend {
   }
 
   /** Connects if not yet connected; throws when Redis cannot be reached. */
-  Connections connections() {
-    Connections c = connections;
+  private StatefulRedisConnection<String, String> connection() {
+    StatefulRedisConnection<String, String> c = connection;
     if (c != null) return c;
     synchronized (this) {
-      if (connections == null) {
-        StatefulRedisConnection<String, byte[]> buckets =
-            client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+      if (connection == null) {
+        StatefulRedisConnection<String, String> fresh = client.connect();
         try {
-          StatefulRedisConnection<String, String> text = client.connect();
-          LettuceBasedProxyManager<String> proxies =
-              Bucket4jLettuce.casBasedBuilder(buckets)
-                  .expirationAfterWrite(
-                      ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                          Duration.ofSeconds(REGISTER_EVERY_SECONDS)))
-                  .clientClock(time)
-                  .requestTimeout(timeout)
-                  .build();
-          connections = new Connections(buckets, text, proxies);
+          fresh.sync().scriptLoad(SCRIPT);
         } catch (RuntimeException e) {
-          buckets.close();
+          fresh.close();
           throw e;
         }
+        connection = fresh;
       }
-      return connections;
+      return connection;
     }
   }
 
   @Override
   public Decision tryConsume(List<BucketSpec> specs) {
-    var statuses = new ArrayList<BucketStatus>(specs.size());
-    int taken = 0;
-    boolean refused = false;
-    try {
-      for (BucketSpec spec : specs) {
-        VerboseResult<ConsumptionProbe> r = proxy(spec).asVerbose().tryConsumeAndReturnRemaining(1);
-        statuses.add(BucketStatus.consumed(spec, r));
-        if (!r.getValue().isConsumed()) {
-          refused = true;
-          break;
-        }
-        taken++;
-      }
-    } finally {
-      // Not admitted, whether refused or because Redis failed half-way (the node then decides
-      // locally): the
-      // buckets already taken from must not stay debited for a request that did not pass here.
-      if (taken < specs.size()) giveBack(specs, taken, statuses);
-    }
+    Decision d = run("consume", specs);
     bestEffort(() -> register(specs));
-    if (!refused) return new Decision(true, statuses);
-    int refusedAt = taken;
-    // The buckets after the refusing one were not asked; look at them so Retry-After covers them
-    // too.
-    for (int i = refusedAt + 1; i < specs.size(); i++)
-      statuses.add(
-          BucketStatus.estimated(
-              specs.get(i), proxy(specs.get(i)).asVerbose().estimateAbilityToConsume(1)));
-    bestEffort(() -> countRefusals(statuses));
-    return new Decision(false, statuses);
-  }
-
-  /**
-   * Returns the token taken from each of the first {@code taken} buckets. Best effort: when Redis
-   * is gone, a give-back that fails leaves that bucket one token short until it refills (at most
-   * one window).
-   */
-  private void giveBack(List<BucketSpec> specs, int taken, List<BucketStatus> statuses) {
-    for (int i = 0; i < taken; i++) {
-      try {
-        proxy(specs.get(i)).addTokens(1);
-        statuses.set(i, statuses.get(i).refunded());
-      } catch (RuntimeException e) {
-        // Keep giving back the others.
-      }
-    }
+    if (!d.allowed()) bestEffort(() -> countRefusals(d.buckets()));
+    return d;
   }
 
   @Override
   public List<BucketStatus> peek(List<BucketSpec> specs) {
-    var out = new ArrayList<BucketStatus>(specs.size());
-    for (BucketSpec s : specs)
-      out.add(BucketStatus.estimated(s, proxy(s).asVerbose().estimateAbilityToConsume(1)));
-    return out;
+    return run("peek", specs).buckets();
+  }
+
+  /** One script call for all of {@code specs}: one round trip. */
+  private Decision run(String mode, List<BucketSpec> specs) {
+    String[] keys = new String[specs.size()];
+    String[] args = new String[3 + 2 * specs.size()];
+    args[0] = mode;
+    args[1] = serverTime ? "" : Long.toString(Math.floorDiv(time.currentTimeNanos(), 1000L));
+    args[2] = Long.toString(WINDOW_MICROS);
+    for (int i = 0; i < specs.size(); i++) {
+      BucketSpec s = specs.get(i);
+      keys[i] = prefix + s.key();
+      args[3 + 2 * i] = Long.toString(s.limit());
+      args[4 + 2 * i] = Long.toString(s.version());
+    }
+    RedisCommands<String, String> redis = connection().sync();
+    List<Long> out;
+    try {
+      out = redis.evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, keys, args);
+    } catch (RedisNoScriptException e) {
+      out = redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+    }
+    var statuses = new ArrayList<BucketStatus>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      int at = 1 + 5 * i;
+      statuses.add(
+          new BucketStatus(
+              specs.get(i),
+              out.get(at),
+              out.get(at + 1),
+              out.get(at + 2) * 1000L,
+              out.get(at + 3) * 1000L,
+              out.get(at + 4) == 1L));
+    }
+    return new Decision(out.get(0) == 1L, statuses);
   }
 
   @Override
   public Collection<String> activeKeys(String orgId) {
     String key = prefix + "active:" + orgId;
-    var text = connections().text().async();
+    var text = connection().async();
     long oldest = epochSecond() - ACTIVE_SECONDS;
     text.zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, (double) oldest - 1));
     return await(text.zrangebyscore(key, Range.create((double) oldest, Double.POSITIVE_INFINITY)));
@@ -213,7 +175,7 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public Map<String, Long> refusalsLastMinute(String orgId) {
-    var text = connections().text().async();
+    var text = connection().async();
     long now = epochSecond();
     var futures = new ArrayList<RedisFuture<Map<String, String>>>();
     // One hash per second; the commands are pipelined on the connection, so this is one round
@@ -226,35 +188,19 @@ final class RedisBackend implements BucketBackend {
   }
 
   /**
-   * Moves each active bucket of the org to its new limit, keeping what was spent (see {@link
-   * MemoryBackend}): the left-over is read under the old version, then one atomic operation under
-   * the new version replaces the configuration (ADDITIVE) and takes out the spent part that
-   * ADDITIVE keeps when a limit falls. Only the node that made the change does this, once per
-   * bucket. Should a node that already knows the new version touch the bucket first, the left-over
-   * is no longer knowable and the bucket keeps what ADDITIVE gives (capped at the new limit).
+   * Moves each active bucket of the org to its new limit at once, keeping what was spent: the
+   * script, given the newer version, applies left = clamp(left - (old - new), 0, new) to each
+   * bucket that exists (and any node that touches a bucket with the newer version first does the
+   * same, so the result does not depend on who is first).
    */
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
+    var specs = new ArrayList<BucketSpec>();
     for (String key : activeKeys(before.orgId())) {
-      BucketSpec old = BucketSpec.parse(key, before).orElse(null);
-      if (old == null || old.limit() == 0) continue;
-      long limit = after.value(old.definition().key());
-      if (limit == 0 || limit == old.limit()) continue;
-      var read = proxy(old).asVerbose().getAvailableTokens();
-      long left = read.getValue();
-      BucketSpec next =
-          new BucketSpec(
-              old.key(), old.orgId(), old.definition(), old.subject(), limit, after.version());
-      BucketProxy updated = proxy(next);
-      if (BucketStatus.capacity(read.getConfiguration()) == old.limit() && limit < old.limit()) {
-        long excess = Math.min(left, limit) - Math.max(0, left - (old.limit() - limit));
-        if (excess > 0) {
-          updated.consumeIgnoringRateLimits(excess);
-          continue;
-        }
-      }
-      updated.getAvailableTokens();
+      BucketSpec next = BucketSpec.parse(key, after).orElse(null);
+      if (next != null && next.limit() > 0) specs.add(next);
     }
+    if (!specs.isEmpty()) run("touch", specs);
   }
 
   @Override
@@ -264,38 +210,10 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public void close() {
-    Connections c = connections;
-    if (c != null) {
-      c.text().close();
-      c.buckets().close();
-    }
+    StatefulRedisConnection<String, String> c = connection;
+    if (c != null) c.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
-  }
-
-  /**
-   * The bucket's proxy, kept per key: concurrent requests to one bucket on this node then go
-   * through one proxy, whose batching merges them into one compare-and-swap instead of racing each
-   * other's (a hot token bucket under 16 concurrent requests otherwise spends most of its time
-   * retrying).
-   */
-  private BucketProxy proxy(BucketSpec spec) {
-    Proxy cached = proxies.getIfPresent(spec.key());
-    if (cached != null && cached.limit() == spec.limit() && cached.version() == spec.version())
-      return cached.proxy();
-    BucketConfiguration config = Buckets.config(spec.limit());
-    BucketProxy proxy =
-        connections()
-            .proxies()
-            .builder()
-            // Versions start at 1: an org that never changed its limits is version 0 in the
-            // database.
-            .withImplicitConfigurationReplacement(
-                spec.version() + 1, TokensInheritanceStrategy.ADDITIVE)
-            .withOptimization(Optimizations.batching())
-            .build(prefix + spec.key(), () -> config);
-    proxies.put(spec.key(), new Proxy(spec.limit(), spec.version(), proxy));
-    return proxy;
   }
 
   private void countRefusals(List<BucketStatus> statuses) {
@@ -303,7 +221,7 @@ final class RedisBackend implements BucketBackend {
     for (BucketStatus s : statuses) {
       if (!s.refused()) continue;
       String key = prefix + "refused:" + s.spec().orgId() + ":" + second;
-      var text = connections().text().async();
+      var text = connection().async();
       text.hincrby(key, s.spec().key(), 1);
       text.expire(key, LimitCatalog.WINDOW_SECONDS + 10);
     }
@@ -329,7 +247,7 @@ final class RedisBackend implements BucketBackend {
       if (last != null && now - last < REGISTER_EVERY_SECONDS) continue;
       registeredAt.put(s.key(), now);
       String key = prefix + "active:" + s.orgId();
-      var text = connections().text().async();
+      var text = connection().async();
       text.zadd(key, (double) now, s.key());
       text.expire(key, ACTIVE_SECONDS + 60);
     }
@@ -350,6 +268,25 @@ final class RedisBackend implements BucketBackend {
 
   private long epochSecond() {
     return Buckets.epochSecond(time);
+  }
+
+  private static String loadScript() {
+    try (var in = RedisBackend.class.getResourceAsStream("/ratelimit/buckets.lua")) {
+      if (in == null) throw new IllegalStateException("ratelimit/buckets.lua is missing");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String fingerprint(Map<String, Long> defaults) {

@@ -14,18 +14,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request takes its tokens one Redis bucket at a time; when Redis fails on a later bucket, the
- * tokens already taken from the earlier ones go back. The failure is real: the org's bucket key
- * holds a Redis list, so Bucket4j's command on it fails with WRONGTYPE after the token bucket was
- * debited. Before the fix the give-back ran only on a refusal, and the failed request stayed
- * counted in the token bucket.
+ * A Redis failure on one of a request's buckets takes nothing from any of them. The failure is
+ * real: the org's bucket key holds a Redis list, so the script fails with WRONGTYPE on it. The
+ * script reads every bucket before it writes any, and Redis runs it alone, so the token bucket,
+ * checked in the same call, is not debited either (the Bucket4j backend this replaced had to give
+ * back the tokens it had already taken).
  */
 class RedisRefundIT {
   static final String CLIENTS = "/api/v2/oauth/clients";
   static final String USAGE = "/api/v2/organizations/limits/usage";
 
   @Test
-  void aRedisFailureOnALaterBucketGivesBackTheEarlierOnes() {
+  void aRedisFailureOnOneBucketTakesNothingFromTheOthers() {
     String keyPrefix = "sbtest:" + UUID.randomUUID() + ":";
     try (var redis = RedisServer.start();
         var server =
@@ -50,7 +50,7 @@ class RedisRefundIT {
       List<String> orgBuckets = commands.keys(keyPrefix + "*:" + org.orgId() + ":org");
       assertThat(orgBuckets).hasSize(1);
       String orgBucket = orgBuckets.get(0);
-      // The token bucket is taken first and succeeds; the org bucket's command then fails in Redis.
+      // The token bucket is fine; the org bucket's key is not a bucket, so the script fails.
       commands.del(orgBucket);
       commands.rpush(orgBucket, "not a bucket");
       var failed = api.get(CLIENTS, token);
@@ -66,7 +66,7 @@ class RedisRefundIT {
       var next = api.get(CLIENTS, token);
       assertThat(next.status()).isEqualTo(200);
       assertThat(next.header("inin-ratelimit-count"))
-          .as("the failed request's token went back to Redis")
+          .as("the failed request took nothing in Redis")
           .contains("3");
     }
   }

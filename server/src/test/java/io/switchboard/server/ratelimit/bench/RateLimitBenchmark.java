@@ -56,7 +56,7 @@ class RateLimitBenchmark {
                   Map.of("limits.client.credentials.token.rate.per.minute", HIGH)),
               new Setup("memory, 4 buckets", all4),
               new Setup(
-                  "redis, 1 bucket (token)",
+                  "redis (one script call), 1 bucket (token)",
                   with(
                       Map.of("limits.client.credentials.token.rate.per.minute", HIGH),
                       "limits.redis-url",
@@ -64,7 +64,7 @@ class RateLimitBenchmark {
                       "limits.redis-key-prefix",
                       prefix + "1:")),
               new Setup(
-                  "redis, 4 buckets",
+                  "redis (one script call), 4 buckets",
                   with(
                       all4,
                       "limits.redis-url",
@@ -80,6 +80,7 @@ class RateLimitBenchmark {
           tokens.add(server.api().token(server.newOrg()));
         }
         var report = new StringBuilder();
+        report.append("\nload average before: ").append(loadAverage()).append('\n');
         for (String path :
             List.of("/api/v2/organizations/limits/namespaces", "/api/v2/oauth/clients")) {
           var results = new LinkedHashMap<String, List<LoadDriver.Result>>();
@@ -107,6 +108,7 @@ class RateLimitBenchmark {
           }
           report.append(table(path, connections, measure, rounds, results));
         }
+        report.append("\nload average after: ").append(loadAverage()).append('\n');
         System.out.println(report);
         Path out = Path.of("target", "bench-ratelimit.md");
         Files.writeString(out, report);
@@ -157,6 +159,16 @@ class RateLimitBenchmark {
               median.p99Micros()));
     }
     return sb.toString();
+  }
+
+  /** The machine's load (1, 5, 15 minutes), so a reader can judge how busy it was. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   static Map<String, String> with(Map<String, String> base, String... kv) {

@@ -1,0 +1,291 @@
+package io.switchboard.server.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.bucket4j.TimeMeter;
+import io.lettuce.core.RedisClient;
+import io.switchboard.server.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The {@link BucketBackend} contract, run against every backend alike: in memory, and in Redis (one
+ * Lua script per request). Time is a still clock the test moves (the Redis backend is given it
+ * instead of Redis's own clock), so every count is exact. The Redis-only part at the end checks one
+ * round trip per request and agreement between nodes with skewed clocks on Redis's time.
+ */
+class BucketBackendContractIT {
+  static RedisServer redis;
+
+  /** Bucket time in nanoseconds, moved by the tests. */
+  static final AtomicLong now = new AtomicLong(1_700_000_000_000_000_000L);
+
+  static final TimeMeter STILL =
+      new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          return now.get();
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+          return true;
+        }
+      };
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  static Stream<String> backends() {
+    return Stream.of("memory", "redis");
+  }
+
+  static BucketBackend backend(String kind) {
+    return switch (kind) {
+      case "memory" -> new MemoryBackend(STILL);
+      case "redis" -> redisBackend(STILL, false);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  static RedisBackend redisBackend(TimeMeter time, boolean serverTime) {
+    return redisBackend(time, serverTime, "sbtest:" + UUID.randomUUID() + ":");
+  }
+
+  static RedisBackend redisBackend(TimeMeter time, boolean serverTime, String prefix) {
+    return new RedisBackend(
+        new RateLimitConfig(
+            Map.of(), redis.url(), prefix, Duration.ofSeconds(5), Duration.ofMillis(200)),
+        time,
+        serverTime);
+  }
+
+  static BucketSpec spec(String org, String kindKey, String subject, long limit, long version) {
+    return BucketSpec.of(org, LimitCatalog.find(kindKey).orElseThrow(), subject, limit, version);
+  }
+
+  static String newOrg() {
+    return UUID.randomUUID().toString();
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void takesUpToTheLimitThenRefusesWithTheWaitForOneToken(String kind) {
+    try (var b = backend(kind)) {
+      var token = spec(newOrg(), LimitCatalog.TOKEN, "jti", 20, 0);
+      for (int i = 1; i <= 20; i++) {
+        Decision d = b.tryConsume(List.of(token));
+        assertThat(d.allowed()).isTrue();
+        BucketStatus s = d.buckets().get(0);
+        assertThat(s.limit()).isEqualTo(20);
+        assertThat(s.remaining()).isEqualTo(20 - i);
+        // 20 per minute: one token every 3 s; full again after i tokens' worth.
+        assertThat(s.nanosToNextToken()).isEqualTo(3_000_000_000L);
+        assertThat(s.nanosToFull()).isEqualTo(i * 3_000_000_000L);
+        assertThat(s.refused()).isFalse();
+      }
+      Decision refused = b.tryConsume(List.of(token));
+      assertThat(refused.allowed()).isFalse();
+      assertThat(refused.buckets().get(0).refused()).isTrue();
+      assertThat(refused.buckets().get(0).remaining()).isZero();
+      assertThat(refused.retryAfterSeconds()).isEqualTo(3);
+
+      now.addAndGet(2_999_999_999L);
+      assertThat(b.tryConsume(List.of(token)).allowed()).isFalse();
+      now.addAndGet(1);
+      assertThat(b.tryConsume(List.of(token)).allowed()).isTrue();
+      assertThat(b.tryConsume(List.of(token)).allowed()).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void aRefusedRequestConsumesNothingInAnyBucket(String kind) {
+    try (var b = backend(kind)) {
+      String org = newOrg();
+      var token = spec(org, LimitCatalog.TOKEN, "jti", 100, 0);
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 2, 0);
+      assertThat(b.tryConsume(List.of(token, orgBucket)).allowed()).isTrue();
+      assertThat(b.tryConsume(List.of(token, orgBucket)).allowed()).isTrue();
+      Decision d = b.tryConsume(List.of(token, orgBucket));
+      assertThat(d.allowed()).isFalse();
+      assertThat(d.buckets().get(0).refused()).isFalse();
+      assertThat(d.buckets().get(0).remaining()).isEqualTo(98);
+      assertThat(d.buckets().get(1).refused()).isTrue();
+      assertThat(d.tightest().orElseThrow().spec().key()).isEqualTo(orgBucket.key());
+      assertThat(d.retryAfterSeconds()).isEqualTo(30);
+      assertThat(b.peek(List.of(token, orgBucket)))
+          .extracting(BucketStatus::remaining)
+          .containsExactly(98L, 0L);
+      assertThat(b.refusalsLastMinute(org)).isEqualTo(Map.of(orgBucket.key(), 1L));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void peekConsumesNothingAndAnUnknownBucketIsFull(String kind) {
+    try (var b = backend(kind)) {
+      var token = spec(newOrg(), LimitCatalog.TOKEN, "jti", 5, 0);
+      BucketStatus fresh = b.peek(List.of(token)).get(0);
+      assertThat(fresh.remaining()).isEqualTo(5);
+      assertThat(fresh.limit()).isEqualTo(5);
+      assertThat(fresh.nanosToFull()).isZero();
+      b.tryConsume(List.of(token));
+      for (int i = 0; i < 3; i++)
+        assertThat(b.peek(List.of(token)).get(0).remaining()).isEqualTo(4);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void allOrNothingAcrossFourBucketsUnderConcurrency(String kind) throws Exception {
+    try (var b = backend(kind)) {
+      String org = newOrg();
+      var client = spec(org, LimitCatalog.CLIENT, "client", 1000, 0);
+      var group = spec(org, LimitCatalog.groupKey("scripts"), "scripts", 1000, 0);
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 100, 0);
+      var tokens = new ArrayList<BucketSpec>();
+      for (int t = 0; t < 4; t++) tokens.add(spec(org, LimitCatalog.TOKEN, "jti" + t, 40, 0));
+      // 8 threads, two per token, 60 requests each: 480 requests, 4 x 40 token-allowances, 100
+      // for the org.
+      var tasks = new ArrayList<Callable<Integer>>();
+      for (int w = 0; w < 8; w++) {
+        var mine = List.of(tokens.get(w % 4), client, group, orgBucket);
+        tasks.add(() -> {
+          int ok = 0;
+          for (int i = 0; i < 60; i++) if (b.tryConsume(mine).allowed()) ok++;
+          return ok;
+        });
+      }
+      int[] perToken = new int[4];
+      try (var pool = Executors.newFixedThreadPool(8)) {
+        List<Future<Integer>> results = pool.invokeAll(tasks);
+        for (int w = 0; w < 8; w++) perToken[w % 4] += results.get(w).get();
+      }
+      int allowed = perToken[0] + perToken[1] + perToken[2] + perToken[3];
+      assertThat(allowed).isEqualTo(100);
+      var after = new ArrayList<BucketSpec>(tokens);
+      after.addAll(List.of(client, group, orgBucket));
+      List<BucketStatus> state = b.peek(after);
+      for (int t = 0; t < 4; t++) {
+        assertThat(perToken[t]).isLessThanOrEqualTo(40);
+        assertThat(state.get(t).remaining())
+            .as("token %d spent exactly what it was allowed", t)
+            .isEqualTo(40 - perToken[t]);
+      }
+      assertThat(state.get(4).remaining()).isEqualTo(900);
+      assertThat(state.get(5).remaining()).isEqualTo(900);
+      assertThat(state.get(6).remaining()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void aLimitChangeKeepsWhatWasSpentAndAnOlderVersionCannotUndoIt(String kind) {
+    try (var b = backend(kind)) {
+      String org = newOrg();
+      var at300 = spec(org, LimitCatalog.TOKEN, "jti", 300, 0);
+      for (int i = 0; i < 15; i++) b.tryConsume(List.of(at300));
+      b.activeKeys(org); // registration is asynchronous in Redis; the next call sees it
+      var before = new OrgLimits(org, 0, Map.of(LimitCatalog.TOKEN, 300L));
+      var after = new OrgLimits(org, 1, Map.of(LimitCatalog.TOKEN, 20L));
+      b.limitsChanged(before, after);
+      var at20 = spec(org, LimitCatalog.TOKEN, "jti", 20, 1);
+      BucketStatus moved = b.peek(List.of(at20)).get(0);
+      assertThat(moved.limit()).isEqualTo(20);
+      assertThat(moved.remaining()).isEqualTo(5);
+      if (kind.equals("redis")) {
+        // A node that has not heard of the change yet still sees the new limit in Redis.
+        Decision stale = b.tryConsume(List.of(at300));
+        assertThat(stale.buckets().get(0).limit()).isEqualTo(20);
+        assertThat(stale.buckets().get(0).remaining()).isEqualTo(4);
+      }
+    }
+  }
+
+  @Test
+  void aRequestsBucketsCostOneRoundTrip() {
+    try (var b = redisBackend(STILL, false);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
+      String org = newOrg();
+      var four =
+          List.of(
+              spec(org, LimitCatalog.TOKEN, "jti", 1000, 0),
+              spec(org, LimitCatalog.CLIENT, "client", 1000, 0),
+              spec(org, LimitCatalog.groupKey("scripts"), "scripts", 1000, 0),
+              spec(org, LimitCatalog.ORG, org, 1000, 0));
+      b.tryConsume(four); // connects and loads the script
+      var info = connection.sync();
+      long evalsha = calls(info.info("commandstats"), "evalsha");
+      long eval = calls(info.info("commandstats"), "eval");
+      for (int i = 0; i < 50; i++) assertThat(b.tryConsume(four).allowed()).isTrue();
+      String stats = info.info("commandstats");
+      assertThat(calls(stats, "evalsha") - evalsha).isEqualTo(50);
+      assertThat(calls(stats, "eval") - eval).isZero();
+
+      // Redis lost its scripts (a restart, SCRIPT FLUSH): the script is sent again, nothing fails.
+      info.scriptFlush();
+      assertThat(b.tryConsume(four).buckets().get(0).remaining()).isEqualTo(1000 - 52);
+      assertThat(calls(info.info("commandstats"), "eval") - eval).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void nodesWithSkewedClocksAgreeOnRedisTime() {
+    TimeMeter ahead =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return System.currentTimeMillis() * 1_000_000L + 45_000_000_000L;
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return true;
+          }
+        };
+    // Both nodes refill from Redis's clock; the one 45 s ahead would otherwise see 45 s of refill.
+    String prefix = "sbtest:" + UUID.randomUUID() + ":";
+    try (var node1 = redisBackend(STILL, true, prefix)) {
+      String org = newOrg();
+      var token = spec(org, LimitCatalog.TOKEN, "jti", 10, 0);
+      for (int i = 0; i < 10; i++) assertThat(node1.tryConsume(List.of(token)).allowed()).isTrue();
+      try (var node2 = redisBackend(ahead, true, prefix)) {
+        Decision d = node2.tryConsume(List.of(token));
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.buckets().get(0).nanosToNextToken()).isBetween(1L, 6_000_000_000L);
+      }
+    }
+  }
+
+  static long calls(String commandstats, String command) {
+    for (String line : commandstats.split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        for (String part : line.substring(line.indexOf(':') + 1).split(","))
+          if (part.startsWith("calls=")) return Long.parseLong(part.substring(6));
+      }
+    }
+    return 0;
+  }
+}
