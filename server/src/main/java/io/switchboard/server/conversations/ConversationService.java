@@ -65,7 +65,7 @@ public final class ConversationService {
     this.users = users;
     this.wrapups = wrapups;
     this.clock = clock;
-    this.events = new ConversationEvents(notifier);
+    this.events = new ConversationEvents(notifier, store);
     this.customerLeft = List.copyOf(customerLeft);
   }
 
@@ -138,7 +138,7 @@ public final class ConversationService {
             List.copyOf(participants));
     store.inTransaction(h -> {
       store.insert(h, conversation);
-      events.changed(conversation);
+      events.changed(h, conversation);
       return null;
     });
     return conversation;
@@ -204,7 +204,7 @@ public final class ConversationService {
             id, orgId, Conversation.derive(participants), from, to, now, null, participants);
     store.inTransaction(h -> {
       store.insert(h, conversation);
-      events.changed(conversation);
+      events.changed(h, conversation);
       return null;
     });
     return conversation;
@@ -231,7 +231,7 @@ public final class ConversationService {
       after.replaceAll(p ->
           p.state().isLive() ? p.withState(CallState.DISCONNECTED, p.connectedTime(), now) : p);
       Conversation done = committed(h, c, Transitions.commit(h, store, c, after, now), now);
-      if (!done.equals(c)) events.changed(done);
+      if (!done.equals(c)) events.changed(h, done);
       return done;
     });
   }
@@ -285,7 +285,7 @@ public final class ConversationService {
         current =
             wrapups.apply(h, before, before.participant(participantId).orElseThrow(), wrapup, now);
       }
-      if (!current.equals(c)) events.changed(current);
+      if (!current.equals(c)) events.changed(h, current);
       return current;
     });
   }

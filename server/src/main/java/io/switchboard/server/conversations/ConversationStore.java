@@ -59,6 +59,21 @@ public final class ConversationStore {
     insertParticipant(h, orgId, p);
   }
 
+  /**
+   * The next number of the conversation's announced changes, taken in the caller's transaction
+   * (which holds, or just inserted, the conversation's row): consecutive per conversation, in
+   * commit order.
+   */
+  public long nextEventSequence(Handle h, String conversationId) {
+    h.createUpdate("update conversations set event_seq = event_seq + 1 where id = :id")
+        .bind("id", conversationId)
+        .execute();
+    return h.createQuery("select event_seq from conversations where id = :id")
+        .bind("id", conversationId)
+        .mapTo(Long.class)
+        .one();
+  }
+
   /** Whether the user is an agent participant still alerting or connected on any call. */
   public boolean hasLiveAgentCall(String orgId, String userId) {
     return jdbi.withHandle(h ->

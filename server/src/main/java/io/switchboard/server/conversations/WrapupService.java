@@ -63,7 +63,7 @@ public final class WrapupService {
       Clock clock,
       Duration window,
       io.switchboard.server.notifications.Notifier notifier) {
-    this.events = new ConversationEvents(notifier);
+    this.events = new ConversationEvents(notifier, store);
     this.store = store;
     this.codes = codes;
     this.hooks = List.copyOf(hooks);
@@ -93,7 +93,7 @@ public final class WrapupService {
               .orElseThrow(() -> Problem.notFound("Participant", participantId));
       if (communicationId != null && !communicationId.equals(p.callId()))
         throw Problem.notFound("Communication", communicationId);
-      events.changed(apply(h, c, p, input, clock.instant()));
+      events.changed(h, apply(h, c, p, input, clock.instant()));
       return null;
     });
   }
@@ -128,7 +128,7 @@ public final class WrapupService {
                 .orElseThrow(() ->
                     Problem.invalid("agentId", "is not an agent of interaction " + interactionId));
       }
-      events.changed(apply(h, c, p, input, clock.instant()));
+      events.changed(h, apply(h, c, p, input, clock.instant()));
       return null;
     });
   }

@@ -123,7 +123,8 @@ public final class Acd implements AutoCloseable {
       Duration sweepEvery,
       io.switchboard.server.notifications.Notifier notifier) {
     this.notifier = notifier;
-    this.events = new io.switchboard.server.conversations.ConversationEvents(notifier);
+    this.events =
+        new io.switchboard.server.conversations.ConversationEvents(notifier, conversations);
     this.jdbi = jdbi;
     this.statuses = statuses;
     this.calls = calls;
@@ -293,7 +294,7 @@ public final class Acd implements AutoCloseable {
     conversations
         .lock(h, c.orgId(), c.id())
         .ifPresent(connected -> {
-          events.changed(connected);
+          events.changed(h, connected);
           queueChanged(call.queueId(), connected);
         });
     notifier.publish(

@@ -208,6 +208,12 @@ class NotificationsIT {
       JsonNode connected = socket.next(10, m -> m.path("topicName").asString("").equals(topic));
       assertThat(Fixtures.agentOf(connected.get("eventBody")).get("state").asString())
           .isEqualTo("connected");
+      // The same change on the agent's topic too: one socket on both topics gets it on each.
+      String agentTopic = "v2.users." + agent + ".conversations";
+      JsonNode onAgentTopic =
+          socket.next(10, m -> m.path("topicName").asString("").equals(agentTopic));
+      assertThat(Fixtures.agentOf(onAgentTopic.get("eventBody")).get("state").asString())
+          .isEqualTo("connected");
       var disconnect =
           api.post("/api/v2/conversations/" + conversationId + "/disconnect", token, null);
       assertThat(disconnect.status()).as(disconnect.toString()).isBetween(200, 204);
