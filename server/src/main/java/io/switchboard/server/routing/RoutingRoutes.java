@@ -52,8 +52,13 @@ public final class RoutingRoutes implements ApiRoutes {
 
   public record Ref(String id, String name, String selfUri) {}
 
-  /** Every queue is in the org's one division, as flows are. */
-  static final Ref HOME = new Ref("home", "Home", "/api/v2/authorization/divisions/home");
+  /**
+   * Every queue and IVR is in the org's one division, as flows are (its real id, not the alias).
+   */
+  static Ref home(String orgId) {
+    var home = io.switchboard.server.identity.Divisions.home(orgId);
+    return new Ref(home.id(), home.name(), home.selfUri());
+  }
 
   public record QueueView(
       String id,
@@ -71,7 +76,7 @@ public final class RoutingRoutes implements ApiRoutes {
           q.id(),
           q.name(),
           q.description(),
-          HOME,
+          home(q.orgId()),
           q.createdAt(),
           q.modifiedAt(),
           q.memberCount(),

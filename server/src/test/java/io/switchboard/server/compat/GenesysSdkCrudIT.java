@@ -77,7 +77,11 @@ class GenesysSdkCrudIT extends TwoOrgServer {
         routing.postRoutingQueues(new CreateQueueRequest().name("Crud queue " + UUID.randomUUID()));
     Queue read = routing.getRoutingQueue(q.getId());
     assertThat(read.getName()).isEqualTo(q.getName());
-    assertThat(read.getDivision().getId()).isNotBlank();
+    // The org's real Home division, as the SDK's AuthorizationApi names it (was the alias "home").
+    String home = new AuthorizationApi(sdk).getAuthorizationDivisionsHome().getId();
+    assertThat(read.getDivision().getId()).isEqualTo(home);
+    assertThat(read.getDivision().getSelfUri())
+        .isEqualTo("/api/v2/authorization/divisions/" + home);
     assertThat(read.getDateCreated()).isNotNull();
     assertThat(read.getSelfUri()).isEqualTo("/api/v2/routing/queues/" + q.getId());
 
@@ -155,6 +159,8 @@ class GenesysSdkCrudIT extends TwoOrgServer {
     assertThat(updated.getName()).isEqualTo("Crud IVR renamed");
     assertThat(updated.getDnis()).containsExactly(dnis);
     assertThat(updated.getOpenHoursFlow().getId()).isEqualTo(flow.getId());
+    assertThat(updated.getDivision().getId())
+        .isEqualTo(new AuthorizationApi(sdk).getAuthorizationDivisionsHome().getId());
 
     architect.deleteArchitectIvr(ivr.getId());
     assertNotFound(() -> architect.getArchitectIvr(ivr.getId()));
