@@ -92,10 +92,16 @@ public final class RoutingRoutes implements ApiRoutes {
     }
   }
 
+  /**
+   * Genesys's {@code QueueMember.user}: the parts of a {@code User} a member list knows. No email:
+   * that is for readers with the {@code users} scope ({@code GET /api/v2/users/{id}}).
+   */
+  public record MemberUser(String id, String name, String state, Ref division, String selfUri) {}
+
   public record MemberView(
       String id,
       String name,
-      Ref user,
+      MemberUser user,
       int ringNumber,
       boolean joined,
       String memberBy,
@@ -105,7 +111,8 @@ public final class RoutingRoutes implements ApiRoutes {
       return new MemberView(
           m.userId(),
           m.name(),
-          new Ref(m.userId(), m.name(), "/api/v2/users/" + m.userId()),
+          new MemberUser(
+              m.userId(), m.name(), m.userState(), home(m.orgId()), "/api/v2/users/" + m.userId()),
           1,
           true,
           "user",

@@ -95,6 +95,16 @@ class GenesysSdkCrudIT extends TwoOrgServer {
 
     String agent = fx.user("Crud agent");
     routing.postRoutingQueueMembers(q.getId(), List.of(new WritableEntity().id(agent)), false);
+    // A member's user carries its state and division (the SDK read them as null).
+    var member =
+        routing
+            .getRoutingQueueMembers(
+                q.getId(), 1, 25, null, null, null, null, null, null, null, null, null, null)
+            .getEntities()
+            .getFirst();
+    assertThat(member.getUser().getState()).isEqualTo(User.StateEnum.ACTIVE);
+    assertThat(member.getUser().getDivision().getId()).isEqualTo(home);
+    assertThat(member.getUser().getSelfUri()).isEqualTo("/api/v2/users/" + agent);
     routing.deleteRoutingQueueMember(q.getId(), agent);
     assertThat(
             routing
