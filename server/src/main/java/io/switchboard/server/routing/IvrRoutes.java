@@ -119,7 +119,7 @@ public final class IvrRoutes implements ApiRoutes {
         "active",
         i.dnis(),
         new Ref(i.flowId(), ivrs.flowName(i.orgId(), i.flowId()), "/api/v2/flows/" + i.flowId()),
-        RoutingRoutes.HOME,
+        RoutingRoutes.home(i.orgId()),
         IVRS + "/" + i.id());
   }
 

@@ -186,7 +186,8 @@ public final class QueueStore {
   public List<QueueMember> members(String queueId, int offset, int limit) {
     return jdbi.withHandle(h ->
         h.createQuery(
-                "select m.user_id, m.joined_at, u.name, s.status, s.start_time from"
+                "select m.user_id, m.joined_at, u.org_id, u.name, u.state, s.status,"
+                    + " s.start_time from"
                     + " routing_queue_members m join users u on u.id = m.user_id left join"
                     + " routing_status s on s.user_id = m.user_id where m.queue_id = :q order by"
                     + " u.name, m.user_id limit :limit offset :offset")
@@ -199,7 +200,9 @@ public final class QueueStore {
               return new QueueMember(
                   queueId,
                   user,
+                  rs.getString("org_id"),
                   rs.getString("name"),
+                  rs.getString("state"),
                   Times.read(rs, "joined_at"),
                   status == null
                       ? AgentStatus.offQueue(user)

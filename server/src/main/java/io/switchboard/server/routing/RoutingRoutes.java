@@ -52,8 +52,13 @@ public final class RoutingRoutes implements ApiRoutes {
 
   public record Ref(String id, String name, String selfUri) {}
 
-  /** Every queue is in the org's one division, as flows are. */
-  static final Ref HOME = new Ref("home", "Home", "/api/v2/authorization/divisions/home");
+  /**
+   * Every queue and IVR is in the org's one division, as flows are (its real id, not the alias).
+   */
+  static Ref home(String orgId) {
+    var home = io.switchboard.server.identity.Divisions.home(orgId);
+    return new Ref(home.id(), home.name(), home.selfUri());
+  }
 
   public record QueueView(
       String id,
@@ -71,7 +76,7 @@ public final class RoutingRoutes implements ApiRoutes {
           q.id(),
           q.name(),
           q.description(),
-          HOME,
+          home(q.orgId()),
           q.createdAt(),
           q.modifiedAt(),
           q.memberCount(),
@@ -87,10 +92,16 @@ public final class RoutingRoutes implements ApiRoutes {
     }
   }
 
+  /**
+   * Genesys's {@code QueueMember.user}: the parts of a {@code User} a member list knows. No email:
+   * that is for readers with the {@code users} scope ({@code GET /api/v2/users/{id}}).
+   */
+  public record MemberUser(String id, String name, String state, Ref division, String selfUri) {}
+
   public record MemberView(
       String id,
       String name,
-      Ref user,
+      MemberUser user,
       int ringNumber,
       boolean joined,
       String memberBy,
@@ -100,7 +111,8 @@ public final class RoutingRoutes implements ApiRoutes {
       return new MemberView(
           m.userId(),
           m.name(),
-          new Ref(m.userId(), m.name(), "/api/v2/users/" + m.userId()),
+          new MemberUser(
+              m.userId(), m.name(), m.userState(), home(m.orgId()), "/api/v2/users/" + m.userId()),
           1,
           true,
           "user",
