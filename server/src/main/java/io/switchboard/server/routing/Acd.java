@@ -254,7 +254,9 @@ public final class Acd implements AutoCloseable {
       for (String candidate : statuses.idleMembers(h, orgId, queueId, CANDIDATES)) {
         Optional<User> user = users.find(orgId, candidate);
         if (user.isEmpty() || !statuses.claim(h, candidate, now)) continue;
-        connect(h, locked.get(), call, user.get(), now);
+        // Read the clock again: the claim may have waited for the agent's row (their wrap-up
+        // committing), and the connection must not be stamped before the previous call's end.
+        connect(h, locked.get(), call, user.get(), clock.instant());
         return true;
       }
       return false;
