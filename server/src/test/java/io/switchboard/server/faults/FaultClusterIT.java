@@ -95,10 +95,13 @@ class FaultClusterIT {
       if (api.get("/api/v2/routing/wrapupcodes", token).status() == 502) failures++;
     }
     assertThat(failures).isEqualTo(4);
-    // Each node writes its counts at its next poll; either node then reads the sum.
+    // Each node writes its counts at its next poll; then both nodes read the sum (a node's own
+    // answer includes its counts not yet written, so one node may see the sum before the other).
     await()
         .atMost(Duration.ofSeconds(3))
-        .until(() -> api1.get(FAULTS + "/" + id, token).json().get("matched").asLong() == 10);
+        .until(() ->
+            api1.get(FAULTS + "/" + id, token).json().get("matched").asLong() == 10
+                && api2.get(FAULTS + "/" + id, token).json().get("matched").asLong() == 10);
     var rule = api2.get(FAULTS + "/" + id, token).json();
     assertThat(rule.get("matched").asLong()).isEqualTo(10);
     assertThat(rule.get("injected").asLong()).isEqualTo(4);
