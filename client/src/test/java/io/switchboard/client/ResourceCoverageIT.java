@@ -52,7 +52,8 @@ class ResourceCoverageIT {
     var routing = client.routing();
     var queue = routing.createQueue(new RoutingApi.NewQueue(unique("Support"), "first line"));
     assertThat(routing.getQueue(queue.id()).name()).isEqualTo(queue.name());
-    assertThat(queue.division().id()).isEqualTo("home");
+    // The org's Home division, with the same id every API names.
+    assertThat(queue.division().id()).isEqualTo(client.authorization().homeDivision().id());
     var renamed = routing.updateQueue(queue.id(), new RoutingApi.NewQueue(unique("Renamed"), null));
     assertThat(renamed.name()).startsWith("Renamed");
     assertThat(routing.listQueues(1, 25, renamed.name()).entities())
