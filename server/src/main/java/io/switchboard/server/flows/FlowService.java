@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Flows: CRUD, saving definitions as immutable versions, and publishing (which checks the whole
@@ -35,8 +34,15 @@ public final class FlowService {
   private final Clock clock;
   private final long maxDefinitionBytes;
 
-  /** Compiled published versions by version id: a published version never changes. */
-  private final Map<String, FlowDefinition> compiled = new ConcurrentHashMap<>();
+  /**
+   * Published versions with their compiled definitions, by org and version id: a published version
+   * never changes (and never becomes unpublished), so a launch reads only the flow's row.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, PublishedVersion>
+      publishedVersions =
+          com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
+
+  private record PublishedVersion(FlowVersion version, FlowDefinition definition) {}
 
   /**
    * Finds what a definition names in the caller's org; the flows feature's view of external APIs
@@ -259,7 +265,6 @@ public final class FlowService {
           "flow.changed",
           "Flow " + flowId + " changed while it was being published; publish again");
     }
-    remember(v.id(), result.definition());
     return get(orgId, flowId);
   }
 
@@ -300,23 +305,20 @@ public final class FlowService {
     Flow f = get(orgId, flowId);
     String id = versionId != null ? versionId : f.publishedVersionId();
     if (id == null) return Optional.empty();
-    FlowVersion v =
-        store
-            .version(orgId, id)
-            .filter(x -> x.flowId().equals(flowId) && x.published())
-            .orElse(null);
-    if (v == null) return Optional.empty();
-    FlowDefinition d = compiled.get(v.id());
-    if (d == null) {
-      // A published version was valid when published; a data action deleted since then only makes
-      // that
-      // callData take its failure output at run time, so the definition is still runnable.
-      FlowCompiler.Result r = compile(orgId, f.type(), v);
-      if (r.definition() == null || r.definition().startTask() == null) return Optional.empty();
-      d = r.definition();
-      remember(v.id(), d);
-    }
-    return Optional.of(new Published(f, v, d));
+    // Loaded once per version (concurrent launches share one load); not cached when missing.
+    PublishedVersion p = publishedVersions.get(orgId + "/" + id, k -> load(orgId, f.type(), id));
+    if (p == null || !p.version().flowId().equals(flowId)) return Optional.empty();
+    return Optional.of(new Published(f, p.version(), p.definition()));
+  }
+
+  private PublishedVersion load(String orgId, String type, String versionId) {
+    FlowVersion v = store.version(orgId, versionId).filter(FlowVersion::published).orElse(null);
+    if (v == null) return null;
+    // A published version was valid when published; a data action deleted since then only makes
+    // that callData take its failure output at run time, so the definition is still runnable.
+    FlowCompiler.Result r = compile(orgId, type, v);
+    if (r.definition() == null || r.definition().startTask() == null) return null;
+    return new PublishedVersion(v, r.definition());
   }
 
   public record Published(Flow flow, FlowVersion version, FlowDefinition definition) {}
@@ -327,11 +329,6 @@ public final class FlowService {
             v.source().getBytes(StandardCharsets.UTF_8),
             v.format().equals("json") ? SourceReader.Format.JSON : SourceReader.Format.YAML);
     return FlowCompiler.compile(root, type, lookup.forOrg(orgId), expressions);
-  }
-
-  private void remember(String versionId, FlowDefinition d) {
-    if (compiled.size() >= CACHE_LIMIT) compiled.clear();
-    compiled.put(versionId, d);
   }
 
   private static String type(String type) {
