@@ -28,7 +28,8 @@ class OpenApiDocumentIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
+    // One token makes a request to every operation below: no per-token bucket.
+    server = TestServer.start(TestServer.NO_TOKEN_LIMIT);
     api = server.api();
   }
 
@@ -168,6 +169,48 @@ class OpenApiDocumentIT {
     assertThat(other.body()).isEqualTo(first.body());
     // A token (even a bad one) is not looked at on the public route.
     assertThat(api.get(ApiDocsRoutes.DOCUMENT_PATH, "not-a-token").status()).isEqualTo(200);
+  }
+
+  /**
+   * The scope the document names is the one the server enforces: every operation, called with a
+   * token that lacks it, is 403 {@code missing.scope} naming that scope.
+   */
+  @Test
+  void theDocumentedScopeIsTheEnforcedOne() {
+    var org = server.newOrg();
+    String admin = api.token(org);
+    String onlyOauth = limitedToken(admin, "oauth");
+    String onlyScripts = limitedToken(admin, "scripts");
+    JsonNode doc = document();
+    int checked = 0;
+    for (var path : doc.get("paths").properties()) {
+      String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+      for (var op : path.getValue().properties()) {
+        JsonNode scopes = op.getValue().at("/security/0/bearer");
+        if (scopes.isMissingNode() || scopes.isEmpty()) continue;
+        Set<String> documented = new HashSet<>();
+        for (JsonNode n : scopes) documented.add(n.asString());
+        String token = documented.contains("oauth") ? onlyScripts : onlyOauth;
+        Api.Response r = api.raw(op.getKey().toUpperCase(Locale.ROOT), concrete, token, null);
+        String name = op.getKey() + " " + path.getKey();
+        assertThat(r.status()).as(name + ": " + r).isEqualTo(403);
+        checked++;
+        if (op.getKey().equals("head")) continue; // no body to read the code from
+        assertThat(r.json().path("code").asString()).as(name + ": " + r).isEqualTo("missing.scope");
+        assertThat(documented).as(name).contains(r.json().at("/messageParams/scope").asString());
+      }
+    }
+    assertThat(checked).isGreaterThan(50);
+  }
+
+  private static String limitedToken(String admin, String scope) {
+    var client =
+        api.post(
+            "/api/v2/oauth/clients",
+            admin,
+            "{\"name\":\"only-" + scope + "\",\"scope\":[\"" + scope + "\"]}");
+    assertThat(client.status()).as(client.toString()).isIn(200, 201);
+    return api.token(client.json().get("id").asString(), client.json().get("secret").asString());
   }
 
   @Test
