@@ -1,5 +1,7 @@
 package io.switchboard.server;
 
+import io.javalin.router.Endpoint;
+import io.switchboard.server.apidocs.ApiDocsRoutes;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.conversations.ConversationRoutes;
@@ -112,6 +114,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -413,15 +417,18 @@ public final class Switchboard implements AutoCloseable {
       routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
       routes.add(new IvrRoutes(ivrs, callStore, flowParts.executions(), conversations, bodies));
       routes.add(faults.routes());
+      var endpoints = new AtomicReference<Supplier<List<Endpoint>>>(List::of);
+      routes.add(new ApiDocsRoutes(VERSION, () -> endpoints.get().get()));
       var http =
           new HttpServer(
-                  httpConfig,
-                  bodies,
-                  tokens,
-                  List.of(new RateLimitGate(limiter), faults.gate()),
-                  metrics,
-                  routes)
-              .start();
+              httpConfig,
+              bodies,
+              tokens,
+              List.of(new RateLimitGate(limiter), faults.gate()),
+              metrics,
+              routes);
+      endpoints.set(http::endpoints);
+      http.start();
       String baseUrl =
           httpConfig.publicUrl() != null
               ? httpConfig.publicUrl()

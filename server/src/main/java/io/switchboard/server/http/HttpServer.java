@@ -87,7 +87,12 @@ public final class HttpServer {
           cfg.routes.before(ctx -> {
             if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
           });
-          cfg.routes.beforeMatched("/api/v2/*", ctx -> admit(ctx, authenticator, gates));
+          cfg.routes.beforeMatched(
+              "/api/v2/*",
+              ctx -> {
+                if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
+                  admit(ctx, authenticator, gates);
+              });
           cfg.routes.after(
               "/api/v2/*",
               ctx -> {
@@ -202,10 +207,14 @@ public final class HttpServer {
    * tooling.
    */
   public List<String> routes() {
+    return endpoints().stream().map(e -> e.method.name() + " " + e.path).toList();
+  }
+
+  /** Every registered HTTP endpoint with its metadata (roles), for the API reference. */
+  public List<Endpoint> endpoints() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map(p -> p.endpoint)
         .filter(e -> e.method.isHttpMethod())
-        .map(e -> e.method.name() + " " + e.path)
         .toList();
   }
 

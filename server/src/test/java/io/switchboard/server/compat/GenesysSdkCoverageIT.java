@@ -198,6 +198,9 @@ class GenesysSdkCoverageIT {
   /** Registered {@code /api/v2} routes the Genesys SDK has no method for, and why. */
   static final Map<String, String> EXTENSIONS =
       Map.ofEntries(
+          entry(
+              "GET /api/v2/docs/openapi.json",
+              "the API reference: Switchboard's own OpenAPI document (apidocs package)"),
           entry("GET /api/v2/agent-scripting/sessions", SESSIONS),
           entry("POST /api/v2/agent-scripting/sessions", SESSIONS),
           entry("POST /api/v2/agent-scripting/sessions/bulk", SESSIONS),
