@@ -54,6 +54,11 @@ class FlowExecutionEventsIT {
             "[{\"id\":\"v2.flows.executions." + execution + "\"}]");
     assertThat(answer.json().get("entities").get(0).get("state").asString()).isEqualTo("Permitted");
     try (var socket = socket(channel.get("connectUri").asString())) {
+      // The server answers a ping once it holds the socket: only then may the flow finish.
+      socket.send("{\"message\":\"ping\"}");
+      JsonNode pong =
+          socket.next(10, m -> m.path("eventBody").path("message").asString("").equals("pong"));
+      assertThat(pong).isNotNull();
       release.countDown();
       JsonNode event = socket.next(15);
       assertThat(event.get("topicName").asString()).isEqualTo("v2.flows.executions." + execution);
