@@ -378,23 +378,30 @@ public final class FlowsApi {
    */
   public FlowExecution awaitExecution(String executionId) {
     Instant deadline = client.newDeadline();
-    long pause = 50;
-    while (true) {
-      FlowExecution e = client.withDeadline(remaining(deadline)).flows().execution(executionId);
-      if (e.finished()) return e;
-      if (client.core().clock.instant().plusMillis(pause).isAfter(deadline))
-        throw new DeadlineExceededException(
-            "flow execution " + executionId + " still running at the deadline",
-            java.util.List.of(),
-            null);
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException ie) {
+    dev.failsafe.RetryPolicy<FlowExecution> untilFinished =
+        dev.failsafe.RetryPolicy.<FlowExecution>builder()
+            .handleResultIf(e -> !e.finished())
+            .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+            .withMaxRetries(-1)
+            .withMaxDuration(remaining(deadline))
+            .build();
+    FlowExecution last;
+    try {
+      last =
+          dev.failsafe.Failsafe.with(untilFinished)
+              .get(() -> client.withDeadline(remaining(deadline)).flows().execution(executionId));
+    } catch (dev.failsafe.FailsafeException f) {
+      if (f.getCause() instanceof InterruptedException ie) {
         Thread.currentThread().interrupt();
         throw new SwitchboardException("interrupted while waiting for a flow execution", ie);
       }
-      pause = Math.min(1000, pause * 2);
+      throw f;
     }
+    if (last.finished()) return last;
+    throw new DeadlineExceededException(
+        "flow execution " + executionId + " still running at the deadline",
+        java.util.List.of(),
+        null);
   }
 
   private Duration remaining(Instant deadline) {

@@ -54,28 +54,52 @@ final class PostgresFanout implements Fanout {
     sender = Thread.ofPlatform().daemon().name("notifications-pg-notify").start(this::sendLoop);
   }
 
+  /**
+   * Runs {@code connection} (which returns only when the fanout is closed) again on a new
+   * connection a second after it fails, until closed: the LISTEN and NOTIFY threads' reconnection
+   * policy.
+   */
+  private void reconnecting(String what, dev.failsafe.function.CheckedRunnable connection) {
+    var reconnect =
+        dev.failsafe.RetryPolicy.builder()
+            .handle(Exception.class)
+            .abortOn(InterruptedException.class)
+            .abortIf((result, failure) -> closed)
+            .withDelay(Duration.ofSeconds(1))
+            .withMaxRetries(-1)
+            .onRetry(e ->
+                log.warn(
+                    "notifications: {} failed ({}); again on a new connection",
+                    what,
+                    e.getLastException().toString()))
+            .build();
+    try {
+      dev.failsafe.Failsafe.with(reconnect).run(connection);
+    } catch (RuntimeException e) {
+      if (!closed) log.warn("notifications: {} stopped: {}", what, e.toString());
+    }
+  }
+
   private void listen(Consumer<Envelope> receiver) {
-    while (!closed) {
-      try (Handle h = jdbi.open()) {
-        h.execute("listen " + channel);
-        PGConnection pg = h.getConnection().unwrap(PGConnection.class);
-        while (!closed) {
-          PGNotification[] got = pg.getNotifications(500);
-          if (got == null) continue;
-          for (PGNotification n : got) {
-            try {
-              receiver.accept(mapper.readValue(payload(h, n.getParameter()), Envelope.class));
-            } catch (RuntimeException e) {
-              log.warn("dropping a notification envelope that failed: {}", e.toString());
+    reconnecting(
+        "LISTEN",
+        () -> {
+          try (Handle h = jdbi.open()) {
+            h.execute("listen " + channel);
+            PGConnection pg = h.getConnection().unwrap(PGConnection.class);
+            while (!closed) {
+              PGNotification[] got = pg.getNotifications(500);
+              if (got == null) continue;
+              for (PGNotification n : got) {
+                try {
+                  receiver.accept(mapper.readValue(payload(h, n.getParameter()), Envelope.class));
+                } catch (RuntimeException e) {
+                  log.warn("dropping a notification envelope that failed: {}", e.toString());
+                }
+              }
             }
           }
-        }
-      } catch (Exception e) {
-        if (closed) return;
-        log.warn("notifications: LISTEN connection lost ({}); reconnecting", e.toString());
-        sleep(1000);
-      }
-    }
+        });
   }
 
   private String payload(Handle h, String parameter) {
@@ -96,34 +120,30 @@ final class PostgresFanout implements Fanout {
   }
 
   private void sendLoop() {
-    long lastPrune = System.nanoTime();
-    while (!closed) {
-      try (Handle h = jdbi.open()) {
-        while (!closed) {
-          Envelope e = outgoing.poll(1, TimeUnit.SECONDS);
-          if (System.nanoTime() - lastPrune > TimeUnit.MINUTES.toNanos(1)) {
-            h.createUpdate("delete from notification_outbox where created_at < :before")
-                .bind("before", Times.db(clock.instant().minus(Duration.ofMinutes(1))))
-                .execute();
-            lastPrune = System.nanoTime();
+    long[] lastPrune = {System.nanoTime()};
+    reconnecting(
+        "NOTIFY",
+        () -> {
+          try (Handle h = jdbi.open()) {
+            while (!closed) {
+              Envelope e = outgoing.poll(1, TimeUnit.SECONDS);
+              if (System.nanoTime() - lastPrune[0] > TimeUnit.MINUTES.toNanos(1)) {
+                h.createUpdate("delete from notification_outbox where created_at < :before")
+                    .bind("before", Times.db(clock.instant().minus(Duration.ofMinutes(1))))
+                    .execute();
+                lastPrune[0] = System.nanoTime();
+              }
+              if (e == null) continue;
+              // What queued meanwhile goes in the same transaction: one commit, delivered in order.
+              var batch = new java.util.ArrayList<Envelope>();
+              batch.add(e);
+              outgoing.drainTo(batch, 255);
+              h.useTransaction(t -> {
+                for (Envelope each : batch) notifyOne(t, each);
+              });
+            }
           }
-          if (e == null) continue;
-          // What queued meanwhile goes in the same transaction: one commit, delivered in order.
-          var batch = new java.util.ArrayList<Envelope>();
-          batch.add(e);
-          outgoing.drainTo(batch, 255);
-          h.useTransaction(t -> {
-            for (Envelope each : batch) notifyOne(t, each);
-          });
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (Exception e) {
-        if (closed) return;
-        log.warn("notifications: NOTIFY failed ({}); retrying with a new connection", e.toString());
-        sleep(1000);
-      }
-    }
+        });
   }
 
   private void notifyOne(Handle h, Envelope e) {
@@ -139,14 +159,6 @@ final class PostgresFanout implements Fanout {
       json = REF + id;
     }
     h.select("select pg_notify(?, ?)", channel, json).mapTo(String.class).findOne();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override
