@@ -362,20 +362,9 @@ public final class FlowStore {
     });
   }
 
+  /** One launched execution, in the caller's transaction when it has one (a call's launch). */
   public void insertExecution(FlowExecution e) {
-    jdbi.useHandle(h ->
-        h.createUpdate(
-                "insert into flow_executions (id, org_id, flow_id, flow_version_id, name,"
-                    + " status, launched_at) values (:id, :org, :flow, :version, :name,"
-                    + " :status, :launched)")
-            .bind("id", e.id())
-            .bind("org", e.orgId())
-            .bind("flow", e.flowId())
-            .bind("version", e.flowVersionId())
-            .bind("name", e.name())
-            .bind("status", e.status())
-            .bind("launched", Times.db(e.launchedAt()))
-            .execute());
+    insertExecutions(List.of(e));
   }
 
   /** The recorded end of an execution. */
@@ -418,19 +407,8 @@ public final class FlowStore {
       String outputData,
       String trace,
       Instant completedAt) {
-    jdbi.useHandle(h ->
-        h.createUpdate(
-                "update flow_executions set status = :status, outcome = :outcome,"
-                    + " completion_reason = :reason, output_data = :output, trace = :trace,"
-                    + " completed_at = :completed where id = :id")
-            .bind("id", id)
-            .bind("status", status)
-            .bind("outcome", outcome)
-            .bind("reason", reason)
-            .bind("output", outputData)
-            .bind("trace", trace)
-            .bind("completed", Times.db(completedAt))
-            .execute());
+    finishExecutions(
+        List.of(new Completion(id, status, outcome, reason, outputData, trace, completedAt)));
   }
 
   public Optional<FlowExecution> execution(String orgId, String id) {
