@@ -26,8 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -118,10 +116,34 @@ public final class DemoFlows {
     String resilient = credential(orgId, baseUrl, CREDENTIAL_NAME, "demo flow script reader");
     String naive =
         credential(orgId, baseUrl, NAIVE_CREDENTIAL_NAME, "demo naive flow script reader");
-    api(orgId, baseUrl, tierApi(TIER_API_NAME, baseUrl, resilient));
-    api(orgId, baseUrl, tierApi(NAIVE_TIER_API_NAME, baseUrl, naive));
-    api(orgId, baseUrl, scriptApi(SCRIPT_API_NAME, baseUrl, resilient, 9000, 3));
-    api(orgId, baseUrl, scriptApi(NAIVE_SCRIPT_API_NAME, baseUrl, naive, 9000, 0));
+    DemoExternalApis.ensure(
+        apis,
+        orgId,
+        baseUrl,
+        tierApi(TIER_API_NAME, baseUrl, resilient),
+        SCRIPTS_PATH,
+        DemoCrmRoutes.BASE + "/");
+    DemoExternalApis.ensure(
+        apis,
+        orgId,
+        baseUrl,
+        tierApi(NAIVE_TIER_API_NAME, baseUrl, naive),
+        SCRIPTS_PATH,
+        DemoCrmRoutes.BASE + "/");
+    DemoExternalApis.ensure(
+        apis,
+        orgId,
+        baseUrl,
+        scriptApi(SCRIPT_API_NAME, baseUrl, resilient, 9000, 3),
+        SCRIPTS_PATH,
+        DemoCrmRoutes.BASE + "/");
+    DemoExternalApis.ensure(
+        apis,
+        orgId,
+        baseUrl,
+        scriptApi(NAIVE_SCRIPT_API_NAME, baseUrl, naive, 9000, 0),
+        SCRIPTS_PATH,
+        DemoCrmRoutes.BASE + "/");
     // The flows route to these queues (the demo content adds its agents when it runs first).
     routing.ensureQueueNames(orgId);
     String flowId = flow(orgId, FLOW_NAME, "personalised-script.yaml");
@@ -194,38 +216,6 @@ public final class DemoFlows {
         clientName,
         "Used by the demo flows' credential to read published scripts",
         Scopes.SCRIPTS + ":readonly");
-  }
-
-  private void api(String orgId, String baseUrl, ExternalApiInput wanted) {
-    Optional<ExternalApi> existing = apis.findByName(orgId, wanted.name());
-    if (existing.isEmpty()) {
-      apis.create(orgId, wanted);
-      return;
-    }
-    ExternalApi a = existing.get();
-    int path = a.url().indexOf(SCRIPTS_PATH);
-    if (path < 0) path = a.url().indexOf(DemoCrmRoutes.BASE + "/");
-    if (path > 0 && !a.url().startsWith(baseUrl + a.url().substring(path))) {
-      var url =
-          new ExternalApiInput(
-              null,
-              null,
-              null,
-              null,
-              baseUrl + a.url().substring(path),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
-      apis.patch(orgId, a.id(), url, Set.of("url"), null);
-    }
   }
 
   /**

@@ -9,8 +9,6 @@ import io.switchboard.server.identity.Scopes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,8 +41,10 @@ public final class DemoIntegrations {
   /** Makes sure the org has the demo credential and external APIs, pointing at {@code baseUrl}. */
   public void ensure(String orgId, String baseUrl) {
     String credentialId = credential(orgId, baseUrl);
-    api(orgId, LOOKUP_NAME, baseUrl, lookup(baseUrl, credentialId));
-    api(orgId, CASE_NAME, baseUrl, createCase(baseUrl, credentialId));
+    DemoExternalApis.ensure(
+        apis, orgId, baseUrl, lookup(baseUrl, credentialId), DemoCrmRoutes.BASE + "/");
+    DemoExternalApis.ensure(
+        apis, orgId, baseUrl, createCase(baseUrl, credentialId), DemoCrmRoutes.BASE + "/");
   }
 
   private String credential(String orgId, String baseUrl) {
@@ -55,37 +55,6 @@ public final class DemoIntegrations {
         "demo crm caller",
         "Used by the demo credential to call the demo CRM",
         Scopes.ARCHITECT + ":readonly");
-  }
-
-  private void api(String orgId, String name, String baseUrl, ExternalApiInput wanted) {
-    Optional<ExternalApi> existing = apis.findByName(orgId, name);
-    if (existing.isEmpty()) {
-      apis.create(orgId, wanted);
-      return;
-    }
-    ExternalApi a = existing.get();
-    int demoPath = a.url().indexOf(DemoCrmRoutes.BASE + "/");
-    if (demoPath > 0 && !a.url().startsWith(baseUrl + DemoCrmRoutes.BASE + "/")) {
-      var url =
-          new ExternalApiInput(
-              null,
-              null,
-              null,
-              null,
-              baseUrl + a.url().substring(demoPath),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
-      apis.patch(orgId, a.id(), url, Set.of("url"), null);
-    }
   }
 
   private static ExternalApiInput lookup(String baseUrl, String credentialId) {
