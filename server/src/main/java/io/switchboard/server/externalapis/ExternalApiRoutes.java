@@ -98,6 +98,12 @@ public final class ExternalApiRoutes implements ApiRoutes {
 
   public record TestRequest(JsonNode inputs) {}
 
+  /**
+   * {@code GET .../{id}/circuit}: the API's circuit breaker as this node sees it ({@code closed},
+   * {@code open} or {@code half-open}); breakers are per node, like the calls they judge.
+   */
+  public record CircuitView(String id, String state, String selfUri) {}
+
   @Override
   public void register(RoutesConfig routes) {
     routes.get(BASE, this::list, Scope.read(Scopes.ARCHITECT));
@@ -107,6 +113,7 @@ public final class ExternalApiRoutes implements ApiRoutes {
     routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.ARCHITECT));
     routes.patch(BASE + "/{id}", this::patch, Scope.write(Scopes.ARCHITECT));
     routes.delete(BASE + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
+    routes.get(BASE + "/{id}/circuit", this::circuit, Scope.read(Scopes.ARCHITECT));
     // Running one makes an outbound call with a stored credential: a write scope, not a read.
     routes.post(BASE + "/{id}/test", this::test, Scope.write(Scopes.ARCHITECT));
   }
@@ -158,6 +165,12 @@ public final class ExternalApiRoutes implements ApiRoutes {
   private void delete(Context ctx) {
     apis.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
     ctx.status(204);
+  }
+
+  private void circuit(Context ctx) {
+    String id = ctx.pathParam("id");
+    String state = apis.circuit(Requests.principal(ctx).orgId(), id);
+    ctx.json(new CircuitView(id, state, BASE + "/" + id + "/circuit"));
   }
 
   private void query(Context ctx) {

@@ -77,6 +77,12 @@ public final class ExternalApiService {
     return api;
   }
 
+  /** The API's circuit on this node; 404 for a missing or another org's API. */
+  public String circuit(String orgId, String id) {
+    get(orgId, id);
+    return engine.circuitState(id);
+  }
+
   public ExternalApi get(String orgId, String id) {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("External API", id));
   }

@@ -217,6 +217,7 @@ class GenesysSdkCoverageIT {
           entry("PATCH /api/v2/architect/external-apis/{id}", EXTERNAL_APIS),
           entry("DELETE /api/v2/architect/external-apis/{id}", EXTERNAL_APIS),
           entry("POST /api/v2/architect/external-apis/{id}/test", EXTERNAL_APIS),
+          entry("GET /api/v2/architect/external-apis/{id}/circuit", EXTERNAL_APIS),
           entry("GET /api/v2/architect/flows", ARCHITECT_ALIAS),
           entry("POST /api/v2/architect/flows", ARCHITECT_ALIAS),
           entry("POST /api/v2/architect/flows/actions/publish", ARCHITECT_ALIAS),

@@ -451,6 +451,9 @@ class ExternalApiEngineIT {
           else json(ex, 503, "{\"message\":\"down\"}");
         });
     String id = getApi("flaky", "/flaky", "\"retry\":0");
+    assertThat(circuit(id)).isEqualTo("closed");
+    assertThat(api.get("/api/v2/architect/external-apis/no-such-api/circuit", token).status())
+        .isEqualTo(404);
     // Threshold: 50% of at least 4 calls in 60 s.
     for (int i = 0; i < 3; i++) {
       JsonNode r = run(id, null);
@@ -463,6 +466,7 @@ class ExternalApiEngineIT {
     JsonNode fourth = run(id, null);
     assertThat(fourth.get("error").get("kind").asString()).isEqualTo("http");
     assertThat(fourth.get("circuit").asString()).isEqualTo("open");
+    assertThat(circuit(id)).isEqualTo("open");
 
     JsonNode refused = run(id, null);
     assertThat(refused.get("error").get("kind").asString()).isEqualTo("circuit-open");
@@ -481,6 +485,15 @@ class ExternalApiEngineIT {
     JsonNode after = run(id, null);
     assertThat(after.get("success").asBoolean()).isTrue();
     assertThat(after.get("circuit").asString()).isEqualTo("closed");
+    assertThat(circuit(id)).isEqualTo("closed");
+  }
+
+  /** {@code GET .../{id}/circuit}: what the console shows per API. */
+  static String circuit(String id) {
+    var r = api.get("/api/v2/architect/external-apis/" + id + "/circuit", token);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("id").asString()).isEqualTo(id);
+    return r.json().get("state").asString();
   }
 
   @Test
