@@ -94,6 +94,7 @@ import io.switchboard.server.routing.InboundCalls;
 import io.switchboard.server.routing.IvrRoutes;
 import io.switchboard.server.routing.IvrService;
 import io.switchboard.server.routing.IvrStore;
+import io.switchboard.server.routing.QueueObservationRoutes;
 import io.switchboard.server.routing.QueueService;
 import io.switchboard.server.routing.QueueStore;
 import io.switchboard.server.routing.QueuedCallLeaves;
@@ -415,6 +416,7 @@ public final class Switchboard implements AutoCloseable {
       routes.addAll(integrations.routes());
       routes.add(flowParts.routes());
       routes.add(new RoutingRoutes(queues, acd, agentStatuses, users, conversationStore, bodies));
+      routes.add(new QueueObservationRoutes(queues, callStore, bodies));
       routes.add(new IvrRoutes(ivrs, callStore, flowParts.executions(), conversations, bodies));
       routes.add(faults.routes());
       var endpoints = new AtomicReference<Supplier<List<Endpoint>>>(List::of);

@@ -54,6 +54,10 @@ public final class QueueService {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("Queue", id));
   }
 
+  public java.util.Optional<Queue> find(String orgId, String id) {
+    return store.find(orgId, id);
+  }
+
   public java.util.Optional<Queue> findByName(String orgId, String name) {
     return store.findByName(orgId, name);
   }

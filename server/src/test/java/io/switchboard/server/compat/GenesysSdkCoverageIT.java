@@ -37,6 +37,8 @@ class GenesysSdkCoverageIT {
   /** "METHOD /path" as the server registers it, to "Api.method" of the official Java SDK. */
   static final Map<String, String> SDK =
       pairs(
+          "POST /api/v2/analytics/queues/observations/query",
+              "AnalyticsApi.postAnalyticsQueuesObservationsQuery",
           "GET /api/v2/architect/ivrs", "ArchitectApi.getArchitectIvrs",
           "POST /api/v2/architect/ivrs", "ArchitectApi.postArchitectIvrs",
           "GET /api/v2/architect/ivrs/{id}", "ArchitectApi.getArchitectIvr",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mypurecloud.sdk.v2.ApiClient;
 import com.mypurecloud.sdk.v2.ApiException;
+import com.mypurecloud.sdk.v2.api.AnalyticsApi;
 import com.mypurecloud.sdk.v2.api.ArchitectApi;
 import com.mypurecloud.sdk.v2.api.RoutingApi;
 import com.mypurecloud.sdk.v2.api.UsersApi;
@@ -12,6 +13,9 @@ import com.mypurecloud.sdk.v2.model.DomainEntityRef;
 import com.mypurecloud.sdk.v2.model.IVR;
 import com.mypurecloud.sdk.v2.model.Queue;
 import com.mypurecloud.sdk.v2.model.QueueMember;
+import com.mypurecloud.sdk.v2.model.QueueObservationQuery;
+import com.mypurecloud.sdk.v2.model.QueueObservationQueryFilter;
+import com.mypurecloud.sdk.v2.model.QueueObservationQueryPredicate;
 import com.mypurecloud.sdk.v2.model.RoutingStatus;
 import com.mypurecloud.sdk.v2.model.WritableEntity;
 import io.switchboard.server.testing.TwoOrgServer;
@@ -59,6 +63,32 @@ class RoutingSdkIT extends TwoOrgServer {
     assertThat(m.getUser().getId()).isEqualTo(agent);
     assertThat(m.getJoined()).isTrue();
     assertThat(m.getRoutingStatus().getStatus()).isEqualTo(RoutingStatus.StatusEnum.IDLE);
+
+    // Queue observations through the SDK's analytics API: nobody waiting, one idle member.
+    var observed =
+        new AnalyticsApi(sdk)
+            .postAnalyticsQueuesObservationsQuery(
+                new QueueObservationQuery()
+                    .filter(
+                        new QueueObservationQueryFilter()
+                            .type(QueueObservationQueryFilter.TypeEnum.OR)
+                            .predicates(
+                                List.of(
+                                    new QueueObservationQueryPredicate()
+                                        .dimension(
+                                            QueueObservationQueryPredicate.DimensionEnum.QUEUEID)
+                                        .value(q.getId()))))
+                    .metrics(
+                        List.of(
+                            QueueObservationQuery.MetricsEnum.OWAITING,
+                            QueueObservationQuery.MetricsEnum.OONQUEUEUSERS)));
+    assertThat(observed.getResults()).hasSize(1);
+    var data = observed.getResults().get(0).getData();
+    assertThat(observed.getResults().get(0).getGroup()).containsEntry("queueId", q.getId());
+    assertThat(data)
+        .extracting(
+            d -> d.getMetric().toString() + ":" + d.getQualifier() + "=" + d.getStats().getCount())
+        .containsExactly("oWaiting:null=0", "oOnQueueUsers:IDLE=1");
 
     var listed = routing.getRoutingQueues(1, 25, null, "Sdk", null, null, null, null);
     assertThat(listed.getEntities()).extracting(Queue::getId).containsExactly(q.getId());

@@ -144,6 +144,37 @@ class RoutingIT {
     String call4 = rs.call("gold-4", o.dnis());
     rs.awaitRouting(call4, "queued");
     assertThat(RoutingSupport.agentCount(rs.conversation(call3))).isZero();
+    // Queue observations (what the console shows as depth): two waiting, both agents busy.
+    var observed =
+        api.post(
+            "/api/v2/analytics/queues/observations/query",
+            rs.token,
+            "{\"filter\":{\"type\":\"or\",\"predicates\":[{\"dimension\":\"queueId\",\"value\":\""
+                + rs.queueId("Support")
+                + "\"},{\"dimension\":\"queueId\",\"value\":\"no-such-queue\"}]},"
+                + "\"metrics\":[\"oWaiting\",\"oOnQueueUsers\",\"oMemberUsers\"]}");
+    assertThat(observed.status()).as(observed.toString()).isEqualTo(200);
+    JsonNode results = observed.json().get("results");
+    assertThat(results).hasSize(1);
+    assertThat(results.get(0).get("group").get("queueId").asString())
+        .isEqualTo(rs.queueId("Support"));
+    var metrics = new java.util.HashMap<String, Long>();
+    for (JsonNode d : results.get(0).get("data"))
+      metrics.put(
+          d.get("metric").asString()
+              + (d.has("qualifier") ? ":" + d.get("qualifier").asString() : ""),
+          d.get("stats").get("count").asLong());
+    assertThat(metrics)
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("oWaiting", 2L, "oOnQueueUsers:INTERACTING", 2L, "oMemberUsers", 2L));
+    var badMetric =
+        api.post(
+            "/api/v2/analytics/queues/observations/query",
+            rs.token,
+            "{\"filter\":{\"predicates\":[{\"dimension\":\"queueId\",\"value\":\"x\"}]},"
+                + "\"metrics\":[\"oWaiting\",\"tHandle\"]}");
+    assertThat(badMetric.status()).isEqualTo(400);
+    assertThat(badMetric.body()).contains("metrics[1]");
 
     // A wraps up call 1: back to IDLE, and the longest-waiting call (3) is A's.
     rs.hangUpAndWrapUp(call1, agent.get("id").asString(), o.code());
