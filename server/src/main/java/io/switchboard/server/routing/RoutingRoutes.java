@@ -137,7 +137,9 @@ public final class RoutingRoutes implements ApiRoutes {
     routes.delete(
         QUEUES + "/{id}/members/{memberId}", this::removeMember, Scope.write(Scopes.ROUTING));
     routes.get("/api/v2/users/{id}/routingstatus", this::status, Scope.read(Scopes.ROUTING));
-    routes.put("/api/v2/users/{id}/routingstatus", this::setStatus, Scope.write(Scopes.ROUTING));
+    // A signed-in agent sets its own status with routing:readonly (the agent role); anyone else's
+    // needs routing (checked in setStatus).
+    routes.put("/api/v2/users/{id}/routingstatus", this::setStatus, Scope.read(Scopes.ROUTING));
   }
 
   private static String org(Context ctx) {
@@ -224,6 +226,15 @@ public final class RoutingRoutes implements ApiRoutes {
    */
   private void setStatus(Context ctx) {
     String org = org(ctx);
+    var principal = Requests.principal(ctx);
+    if (!principal.hasScope(Scopes.ROUTING) && !ctx.pathParam("id").equals(principal.userId()))
+      throw new Problem(
+          Problem.Kind.FORBIDDEN,
+          "missing.scope",
+          "Setting another user's routing status needs the scope "
+              + Scopes.ROUTING
+              + "; a signed-in user may set its own",
+          Map.of("scope", Scopes.ROUTING));
     String user = users.get(org, ctx.pathParam("id")).id();
     var in = bodies.read(ctx, StatusInput.class);
     String status = in.status();
