@@ -148,13 +148,17 @@ export async function apiResponse(method, path, body, headers = {}) {
   }
   const init = { method, headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...headers } };
   if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    if (!init.headers['Content-Type']) init.headers['Content-Type'] = 'application/json';
+    // A Blob is sent as it is (a YAML flow definition, with its Content-Type); anything else as JSON.
+    init.body = body instanceof Blob ? body : JSON.stringify(body);
+    if (!init.headers['Content-Type']) init.headers['Content-Type'] = body instanceof Blob ? body.type : 'application/json';
   }
   const answer = await fetch(path, init);
   const text = await answer.text();
   let parsed = null;
-  if (text) {
+  const type = answer.headers.get('Content-Type') || '';
+  // A 2xx answer that is not JSON (a flow definition as YAML) is returned as its text.
+  if (text && answer.ok && !type.includes('json')) parsed = text;
+  else if (text) {
     try {
       parsed = JSON.parse(text);
     } catch {

@@ -18,12 +18,26 @@ export async function mount(panel, context) {
   queuesBox = h('div', { id: 'queues' }, 'Loading queues…');
   agentsBox = h('div', { id: 'agents' }, 'Loading agents…');
   callsBox = h('div', { id: 'live-calls' });
-  fill(panel, heading(2, 'Live calls'), liveBox, callsBox, heading(2, 'Queues'), queuesBox, heading(2, 'Agents'), agentsBox);
+  fill(panel, heading(2, 'Queues'), queuesBox, heading(2, 'Live calls'), liveBox, callsBox, heading(2, 'Agents'), agentsBox);
   await load();
+  startPolling();
 }
+
+let poller = null;
 
 export function show() {
   load();
+  startPolling();
+}
+
+export function hide() {
+  clearInterval(poller);
+  poller = null;
+}
+
+/** Queue depth changes without an event too (a caller hanging up in queue): re-read every 5 s. */
+function startPolling() {
+  if (!poller) poller = setInterval(refreshDepth, 5000);
 }
 
 async function load() {
@@ -31,6 +45,7 @@ async function load() {
     queues = await all(ctx.api, '/api/v2/routing/queues', 200);
     const members = await Promise.all(queues.map((q) => all(ctx.api, `/api/v2/routing/queues/${q.id}/members`, 200).catch(() => [])));
     queues.forEach((q, i) => { q.members = members[i]; });
+    await observe();
     const people = await all(ctx.api, '/api/v2/users', 200);
     await Promise.all(people.slice(0, 100).map(async (u) => {
       let st = null;
@@ -47,6 +62,43 @@ async function load() {
   }
   render();
   if (!subscribed) subscribe();
+}
+
+/** Queue depth from the queue observations (calls waiting now), at most 100 queues a query. */
+async function observe() {
+  for (let i = 0; i < queues.length; i += 100) {
+    const part = queues.slice(i, i + 100);
+    const r = await ctx.api('POST', '/api/v2/analytics/queues/observations/query', {
+      filter: { type: 'or', predicates: part.map((q) => ({ dimension: 'queueId', value: q.id })) },
+      metrics: ['oWaiting', 'oOnQueueUsers'],
+    });
+    for (const result of r.results || []) {
+      const q = queues.find((x) => x.id === result.group.queueId);
+      if (!q) continue;
+      q.waiting = 0;
+      q.onQueue = {};
+      for (const d of result.data || []) {
+        if (d.metric === 'oWaiting') q.waiting = d.stats.count;
+        else if (d.metric === 'oOnQueueUsers') q.onQueue[d.qualifier] = d.stats.count;
+      }
+    }
+  }
+}
+
+let observing = null;
+/** Re-reads the depth shortly after an event (coalesced: at most one query a second). */
+function refreshDepth() {
+  if (observing) return;
+  observing = setTimeout(async () => {
+    try {
+      await observe();
+      render();
+    } catch (e) {
+      liveBox.textContent = `Queue depth unavailable: ${describe(e)}`;
+    } finally {
+      observing = null;
+    }
+  }, 1000);
 }
 
 function subscribe() {
@@ -69,8 +121,10 @@ function subscribe() {
         if (u) { u.status = body.status; u.since = body.startTime; }
       } else if (topic.startsWith('v2.routing.queues.')) {
         remember(body, parts[3]);
+        refreshDepth();
       } else if (topic.endsWith('.conversations')) {
         remember(body, null);
+        refreshDepth();
       }
       render();
     });
@@ -108,10 +162,10 @@ function render() {
     { title: 'Agent', cell: (x) => { const a = (x.conversation.participants || []).find((p) => p.purpose === 'agent'); return a ? ((users.get(a.userId) || {}).name || a.userId) : ''; } },
     { title: 'Since', cell: (x) => when(x.conversation.startTime) },
   ], live) : h('p', {}, 'No live calls seen since this page opened.'));
-  const depth = (qid) => live.filter((x) => x.queueId === qid && waiting(x.conversation)).length;
   fill(queuesBox, queues.length ? table(null, [
     { title: 'Queue', cell: (q) => q.name },
-    { title: 'Waiting', cell: (q) => h('span', { class: depth(q.id) ? 'chip deadline' : 'chip', 'data-queue-depth': q.name }, String(depth(q.id))) },
+    { title: 'Waiting', cell: (q) => h('span', { class: q.waiting ? 'chip deadline' : 'chip', 'data-queue-depth': q.name }, String(q.waiting ?? '?')) },
+    { title: 'On queue', cell: (q) => Object.entries(q.onQueue || {}).map(([s, n]) => `${n} ${s}`).join(', ') || 'nobody' },
     { title: 'Members', cell: (q) => `${q.memberCount} (${q.joinedMemberCount} joined)` },
     { title: 'Agents on queue', cell: (q) => (q.members || []).map((m) => h('span', { class: `chip status ${statusOf(m.id, m.routingStatus)}` }, `${m.name}: ${statusOf(m.id, m.routingStatus)}`)) },
   ], queues) : h('p', {}, 'No queues.'));

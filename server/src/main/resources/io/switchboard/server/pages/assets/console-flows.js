@@ -65,7 +65,7 @@ async function open(id) {
     const text = editor.value();
     const type = format.value === 'json' ? 'application/json' : 'application/yaml';
     try {
-      const v = await ctx.api('PUT', `${BASE}/${id}/latestconfiguration`, text, { 'Content-Type': type });
+      const v = await ctx.api('PUT', `${BASE}/${id}/latestconfiguration`, new Blob([text], { type }), { 'Content-Type': type });
       notice(`Saved version ${v.name}.`);
       return true;
     } catch (e) {

@@ -59,7 +59,7 @@ async function poll() {
 
 function label(u) {
   if (u.bucket === 'org') return 'Whole org';
-  if (u.bucket === 'group') return `Endpoint group “${u.key.replace(/^group\./, '').replace(/\.rate\.per\.minute$/, '')}”`;
+  if (u.bucket.startsWith('group')) return `Endpoint group “${u.key.replace(/^group\./, '').replace(/\.rate\.per\.minute$/, '')}”`;
   if (u.bucket === 'client') return `OAuth client ${u.id}`;
   if (u.bucket === 'token') return `Access token …${String(u.id).slice(-8)}`;
   return `${u.bucket} ${u.id}`;

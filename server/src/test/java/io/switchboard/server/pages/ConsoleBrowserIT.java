@@ -1,0 +1,294 @@
+package io.switchboard.server.pages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.TestServer;
+import io.switchboard.server.testing.Upstream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The admin console in a real Chromium: an admin signs in through the real sign-in page, watches a
+ * rate-limit bucket cross 80 % while another client of the org bursts (the flag appears and the
+ * refusals are counted), then reads a flow execution's trace as a timeline (action names, attempts,
+ * retries, cache) and sees a publish error at its line. Screenshots in target/screenshots/.
+ */
+class ConsoleBrowserIT {
+  static final String FLOWS = "/api/v2/flows";
+  static final String GROUP_KEY = "group.scripts.rate.per.minute";
+  static final int GROUP_LIMIT = 20;
+
+  static TestServer server;
+  static Upstream upstream;
+  static Api api;
+  static String admin;
+  static String clientId;
+
+  @BeforeAll
+  static void start() {
+    // Egress to the test's own upstream on loopback (refused by default).
+    server = TestServer.start(Map.of(SettingKeys.EGRESS_ALLOW, "127.0.0.1"));
+    upstream = Upstream.start();
+    api = server.api();
+    admin = api.token(server.newOrg());
+    clientId = PageFixtures.signInClient(api, admin, server.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    upstream.close();
+    server.close();
+  }
+
+  @Test
+  void anAdminSeesABucketCrossEightyPercentAndReadsAFlowTrace() throws Exception {
+    // A low limit on one endpoint group of the org, so a small burst crosses 80 % quickly; the
+    // console itself never calls that group.
+    var lowered =
+        api.put(
+            "/api/v2/organizations/limits/namespaces/platform.api",
+            admin,
+            "{\"limits\":[{\"key\":\"" + GROUP_KEY + "\",\"value\":" + GROUP_LIMIT + "}]}");
+    assertThat(lowered.status()).as(lowered.body()).isEqualTo(200);
+    String flowId = flowWithADataAction();
+    String first = runToEnd(flowId);
+    String second = runToEnd(flowId);
+
+    var user = PageFixtures.user(api, admin, "Ada Admin", "admin");
+    try (var browser = new Browser()) {
+      browser.open(server.baseUrl() + "/console/?client_id=" + clientId);
+      browser.signIn(user.username(), user.password());
+      browser.awaitText(By.id("who"), "Ada Admin");
+      By bucket = By.cssSelector("#usage-buckets [data-key='" + GROUP_KEY + "']");
+      WebElement row = browser.visible(bucket);
+      assertThat(row.getAttribute("data-flagged")).isEqualTo("false");
+      assertThat(row.findElements(By.cssSelector(".flag"))).isEmpty();
+      assertThat(row.getText()).contains("of " + GROUP_LIMIT);
+
+      // The burst: another client of the org (the org's admin client) reads scripts, 4 a second,
+      // until the console flags the bucket (at most 60 s, so at most 240 requests).
+      var stop = new AtomicBoolean();
+      var sent = new AtomicInteger();
+      var refused = new AtomicInteger();
+      Thread burst =
+          Thread.ofVirtual()
+              .start(() -> {
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!stop.get() && System.nanoTime() < end) {
+                  int status = api.get("/api/v2/scripts", admin).status();
+                  sent.incrementAndGet();
+                  if (status == 429) refused.incrementAndGet();
+                  try {
+                    Thread.sleep(250);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      try {
+        browser.await(d -> "true".equals(d.findElement(bucket).getAttribute("data-flagged")));
+        // Refusals are counted on the bucket once the burst has run it dry.
+        browser.await(d -> refused.get() > 0);
+        browser.await(d -> !d.findElement(bucket).getText().contains("0 refused in the last"));
+      } finally {
+        stop.set(true);
+        burst.join();
+      }
+      row = browser.driver().findElement(bucket);
+      assertThat(Integer.parseInt(row.getAttribute("data-percent"))).isGreaterThanOrEqualTo(80);
+      assertThat(row.findElement(By.cssSelector(".flag")).getText()).contains("80 %");
+      assertThat(row.getText()).containsPattern("[1-9][0-9]* refused in the last minute");
+      assertThat(browser.driver().findElement(By.id("usage-summary")).getText())
+          .contains("1 at or above 80 %");
+      assertThat(sent.get()).isLessThanOrEqualTo(240);
+      // The README's picture of the console (docs/images/console.png when regenerated).
+      browser.screenshot("console");
+
+      // Flows: the list, the flow's executions and outcome counts, the latency histogram.
+      browser.visible(By.id("tab-flows")).click();
+      assertThat(browser.driver().findElement(By.id("tab-flows")).getAttribute("aria-selected"))
+          .isEqualTo("true");
+      browser.visible(By.cssSelector("[data-flow='Console trace']")).click();
+      browser.visible(By.cssSelector("[data-execution='" + first + "']"));
+      assertThat(
+              browser
+                  .driver()
+                  .findElement(By.cssSelector("#flow-executions [data-outcome='completed']"))
+                  .getText())
+          .isEqualTo("completed: 2");
+      assertThat(browser.driver().findElements(By.cssSelector("#flow-histogram svg .hist-bar")))
+          .isNotEmpty();
+      assertThat(
+              browser.driver().findElement(By.cssSelector("#flow-histogram figcaption")).getText())
+          .startsWith("2 finished executions");
+
+      // The first execution's trace: the data action retried after a 429 and missed the cache.
+      browser.driver().findElement(By.cssSelector("[data-execution='" + first + "']")).click();
+      browser.awaitText(By.id("trace-summary"), first);
+      var lookup = browser.visible(By.cssSelector("#trace-timeline [data-action='Lookup']"));
+      assertThat(lookup.getText())
+          .contains("attempts 2")
+          .contains("retries 1")
+          .contains("cache miss");
+      assertThat(lookup.findElements(By.cssSelector("svg.trace-bar rect.trace-fill"))).hasSize(1);
+      assertThat(browser.driver().findElement(By.id("trace-timeline")).getText())
+          .contains("Remember");
+      browser.screenshot("console-trace");
+
+      // The second one answered from the cache: no request sent.
+      browser.driver().findElement(By.cssSelector("[data-execution='" + second + "']")).click();
+      browser.awaitText(By.id("trace-summary"), second);
+      assertThat(
+              browser.visible(By.cssSelector("#trace-timeline [data-action='Lookup']")).getText())
+          .contains("cache hit")
+          .contains("attempts 0");
+
+      // A definition naming an unknown data action: publish shows the error at its line.
+      var js = (JavascriptExecutor) browser.driver();
+      String source =
+          (String) js.executeScript("return document.getElementById('flow-source').value");
+      assertThat(source).contains("Busy once");
+      int line = lineOf(source, "Busy once");
+      js.executeScript(
+          "const a = document.getElementById('flow-source');"
+              + " a.value = a.value.replace('Busy once', 'No such API');"
+              + " a.dispatchEvent(new Event('input'));");
+      browser.driver().findElement(By.id("flow-publish")).click();
+      WebElement at = browser.visible(By.cssSelector("#flow-errors button[data-line]"));
+      assertThat(at.getAttribute("data-line")).isEqualTo(Integer.toString(line));
+      assertThat(browser.driver().findElement(By.id("flow-errors")).getText())
+          .contains("No such API");
+      assertThat(
+              browser
+                  .driver()
+                  .findElement(By.cssSelector(".gutter .err"))
+                  .getAttribute("data-line"))
+          .isEqualTo(Integer.toString(line));
+      // The published version is untouched: the flow still runs with the data action.
+      assertThat(
+              api.get(FLOWS + "/" + flowId, admin)
+                  .json()
+                  .get("publishedVersion")
+                  .get("name")
+                  .asString())
+          .isEqualTo("1.0");
+      browser.screenshot("console-publish-error");
+    }
+  }
+
+  static int lineOf(String text, String part) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) if (lines[i].contains(part)) return i + 1;
+    throw new AssertionError(part + " not in the definition");
+  }
+
+  /**
+   * A workflow whose callData (cached for a minute) calls an API that answers 429 with Retry-After:
+   * 1 once, then 200: the first execution retries and misses the cache, the second hits it.
+   */
+  static String flowWithADataAction() {
+    var calls = new AtomicInteger();
+    upstream.on(
+        "/tier",
+        (ex, req) -> {
+          if (calls.incrementAndGet() == 1) {
+            ex.getResponseHeaders().add("Retry-After", "1");
+            Upstream.json(ex, 429, "{}");
+          } else Upstream.json(ex, 200, "{\"tier\":\"gold\"}");
+        });
+    var created =
+        api.post(
+            "/api/v2/architect/external-apis",
+            admin,
+            "{\"name\":\"Busy once\",\"method\":\"GET\",\"url\":\""
+                + upstream.url("/tier")
+                + "\",\"timeout\":5000,\"retry\":2,"
+                + "\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\"}}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id =
+        api.post(FLOWS, admin, "{\"name\":\"Console trace\",\"type\":\"WORKFLOW\"}")
+            .json()
+            .get("id")
+            .asString();
+    String yaml =
+        """
+        workflow:
+          name: Console trace
+          startUpRef: "/workflow/tasks/task[t]"
+          variables:
+            - stringVariable:
+                name: Flow.tier
+                initialValue:
+                  lit: none
+                isOutput: true
+          tasks:
+            - task:
+                name: T
+                refId: t
+                actions:
+                  - callData:
+                      name: Lookup
+                      cache:
+                        ttl: 60s
+                      category:
+                        Any:
+                          dataAction:
+                            Busy once:
+                              successOutputs:
+                                tier: Flow.tier
+                      outputs:
+                        success:
+                          actions:
+                            - updateData:
+                                name: Remember
+                                statements:
+                                  - string:
+                                      variable: Flow.tier
+                                      value:
+                                        exp: 'Append("tier-", Flow.tier)'
+                  - endWorkflow:
+                      name: Done
+        """;
+    var saved =
+        api.raw(
+            "PUT",
+            FLOWS + "/" + id + "/latestconfiguration",
+            admin,
+            yaml.getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/yaml");
+    assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    var published = api.post(FLOWS + "/actions/publish?flow=" + id, admin, null);
+    assertThat(published.status()).as(published.body()).isEqualTo(200);
+    return id;
+  }
+
+  static String runToEnd(String flowId) {
+    var r = api.post(FLOWS + "/executions", admin, "{\"flowId\":\"" + flowId + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    String id = r.json().get("id").asString();
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          last[0] = api.get(FLOWS + "/executions/" + id, admin).json();
+          return !last[0].get("status").asString().equals("RUNNING");
+        });
+    assertThat(last[0].get("outcome").asString()).as(last[0].toString()).isEqualTo("completed");
+    return id;
+  }
+}
