@@ -189,6 +189,152 @@ class ConsoleBrowserIT {
     }
   }
 
+  @Test
+  void theOtherTabsTestAnApiKeepSecretsWriteOnlyShowQueuesRotateASecretOnceAndManageFaults() {
+    // An API to test, a queue with an idle agent, and a partner client whose secret is rotated.
+    upstream.on("/customer", (ex, req) -> Upstream.json(ex, 200, "{\"tier\":\"silver\"}"));
+    var created =
+        api.post(
+            "/api/v2/architect/external-apis",
+            admin,
+            "{\"name\":\"Customer\",\"method\":\"GET\",\"url\":\""
+                + upstream.url("/customer")
+                + "?id=${input.customerId}\",\"timeout\":5000,"
+                + "\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\"}}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    var agent = PageFixtures.user(api, admin, "Alan Agent", "agent");
+    var queue = api.post("/api/v2/routing/queues", admin, "{\"name\":\"Support\"}");
+    assertThat(queue.status()).as(queue.body()).isEqualTo(200);
+    String queueId = queue.json().get("id").asString();
+    assertThat(
+            api.post(
+                    "/api/v2/routing/queues/" + queueId + "/members",
+                    admin,
+                    "[{\"id\":\"" + agent.id() + "\"}]")
+                .status())
+        .isEqualTo(204);
+    assertThat(
+            api.put(
+                    "/api/v2/users/" + agent.id() + "/routingstatus",
+                    admin,
+                    "{\"status\":\"IDLE\"}")
+                .status())
+        .isEqualTo(200);
+    var partner =
+        api.post(
+            "/api/v2/oauth/clients",
+            admin,
+            "{\"name\":\"Partner app\",\"authorizedGrantType\":\"CLIENT-CREDENTIALS\","
+                + "\"scope\":[\"scripts\"]}");
+    assertThat(partner.status()).as(partner.body()).isEqualTo(201);
+    String partnerId = partner.json().get("id").asString();
+    String oldSecret = partner.json().get("secret").asString();
+
+    var user = PageFixtures.user(api, admin, "Grace Admin", "admin");
+    try (var browser = new Browser()) {
+      var driver = browser.driver();
+      var js = (JavascriptExecutor) driver;
+      browser.open(server.baseUrl() + "/console/?client_id=" + clientId);
+      browser.signIn(user.username(), user.password());
+      browser.awaitText(By.id("who"), "Grace Admin");
+
+      // Data actions: test the API with an input; the request, timing, outputs and circuit.
+      browser.visible(By.id("tab-integrations")).click();
+      browser.visible(By.cssSelector("[data-api='Customer']")).click();
+      js.executeScript(
+          "const a = document.getElementById('api-inputs');"
+              + " a.value = JSON.stringify({customerId: 'c-42'});");
+      driver.findElement(By.id("api-test")).click();
+      var result = browser.visible(By.cssSelector("#api-test-result [data-success]"));
+      assertThat(result.getAttribute("data-success")).isEqualTo("true");
+      String report = driver.findElement(By.id("api-test-result")).getText();
+      assertThat(report)
+          .contains("GET " + upstream.url("/customer") + "?id=c-42")
+          .contains("HTTP 200")
+          .contains("1 attempt")
+          .contains("\"tier\": \"silver\"");
+      assertThat(
+              driver
+                  .findElement(By.cssSelector("#api-test-result [data-circuit]"))
+                  .getAttribute("data-circuit"))
+          .isEqualTo("closed");
+      assertThat(upstream.received("/customer")).hasSize(1);
+
+      // Credentials: the secret is typed into a password box and never comes back.
+      String secret = "s3cret-" + java.util.UUID.randomUUID();
+      var form = driver.findElement(By.id("credential-form"));
+      form.findElement(By.cssSelector(".field input[type=text]")).sendKeys("CRM login");
+      form.findElement(By.cssSelector("[data-field='username']")).sendKeys("svc");
+      WebElement password = form.findElement(By.cssSelector("[data-field='password']"));
+      assertThat(password.getAttribute("type")).isEqualTo("password");
+      password.sendKeys(secret);
+      form.findElement(By.cssSelector("button[type=submit]")).click();
+      browser.awaitText(By.id("credentials"), "password set");
+      assertThat(driver.findElement(By.id("credentials")).getText()).contains("CRM login");
+      assertThat(
+              (Boolean)
+                  js.executeScript(
+                      "return [...document.querySelectorAll('input')].some(i => i.value ==="
+                          + " arguments[0]) || document.body.textContent.includes(arguments[0])",
+                      secret))
+          .isFalse();
+      assertThat(api.get("/api/v2/integrations/credentials", admin).body()).doesNotContain(secret);
+
+      // Calls and queues: the queue's depth (observations) and the agent's routing status.
+      browser.visible(By.id("tab-calls")).click();
+      assertThat(browser.visible(By.cssSelector("[data-queue-depth='Support']")).getText())
+          .isEqualTo("0");
+      browser.awaitText(By.id("queues"), "1 IDLE");
+      browser.awaitText(By.id("agents"), "Alan Agent");
+      assertThat(driver.findElement(By.id("agents")).getText()).contains("IDLE");
+
+      // Clients and roles: a rotated secret is shown once, works, and is gone after Done.
+      browser.visible(By.id("tab-access")).click();
+      browser.awaitText(By.id("roles"), "admin");
+      browser.visible(By.cssSelector("[data-rotate='" + partnerId + "']")).click();
+      browser.await(d -> d.switchTo().alert()).accept();
+      WebElement shown = browser.visible(By.id("secret-value"));
+      String rotated = shown.getAttribute("value");
+      assertThat(rotated).isNotBlank().isNotEqualTo(oldSecret);
+      assertThat(api.token(partnerId, rotated)).isNotBlank();
+      assertThat(
+              api.tokenRequest(
+                      Api.basic(partnerId, oldSecret), Map.of("grant_type", "client_credentials"))
+                  .status())
+          .isEqualTo(401);
+      assertThat(
+              (String)
+                  js.executeScript(
+                      "return JSON.stringify(sessionStorage) + JSON.stringify(localStorage)"))
+          .doesNotContain(rotated);
+      assertThat(driver.getCurrentUrl()).doesNotContain(rotated);
+      browser.screenshot("console-secret");
+      driver.findElement(By.xpath("//div[@id='new-secret']//button[text()='Done']")).click();
+      browser.await(d -> d.findElements(By.id("secret-value")).isEmpty());
+
+      // Faults: apply a scenario, see its rules, clear them all.
+      browser.visible(By.id("tab-faults")).click();
+      browser.awaitText(By.id("fault-rules"), "No fault rules");
+      browser
+          .visible(By.xpath("//div[@id='fault-scenarios']//tr[td[1]='flaky-crm']//button"))
+          .click();
+      browser.awaitText(By.id("fault-rules"), "flaky-crm");
+      assertThat(api.get("/api/v2/switchboard/faults", admin).json().get("total").asInt())
+          .isPositive();
+      browser.screenshot("console-faults");
+      driver.findElement(By.id("faults-clear")).click();
+      browser.await(d -> d.switchTo().alert()).accept();
+      browser.awaitText(By.id("fault-rules"), "No fault rules");
+      assertThat(api.get("/api/v2/switchboard/faults", admin).json().get("total").asInt()).isZero();
+
+      // Keyboard: the tabs follow the arrow keys.
+      driver.findElement(By.id("tab-faults")).sendKeys(org.openqa.selenium.Keys.ARROW_LEFT);
+      browser.await(
+          d -> "true".equals(d.findElement(By.id("tab-access")).getAttribute("aria-selected")));
+      assertThat(js.executeScript("return document.activeElement.id")).isEqualTo("tab-access");
+    }
+  }
+
   static int lineOf(String text, String part) {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) if (lines[i].contains(part)) return i + 1;
