@@ -2,7 +2,9 @@
 import { h, fill, notice, describe, busy, heading, table, when, select, field, input } from './console-kit.js';
 
 const BASE = '/api/v2/switchboard/faults';
-const EFFECTS = ['status', 'latency', 'reset', 'stall', 'failFirst', 'outage', 'rateLimitSqueeze', 'versionMismatch', 'readAfterWriteLag'];
+// docs/faults.md: effects on inbound requests, then on outbound data-action calls.
+const EFFECTS = ['status', 'latency', 'reset', 'stall', 'failFirst', 'outage', 'rateLimitSqueeze', 'versionMismatch', 'readAfterWriteLag',
+  'upstreamLatency', 'upstreamStatus', 'upstreamBody', 'upstreamContentType', 'upstreamHang', 'upstreamExpiredToken'];
 
 let ctx;
 let rulesBox;
@@ -79,6 +81,7 @@ function ruleForm() {
   const name = input({ required: true, maxlength: 200 });
   const method = select(['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((m) => [m, m || 'any']));
   const path = input({ placeholder: '/api/v2/routing/wrapupcodes', maxlength: 512 });
+  const host = input({ placeholder: 'crm.example.com', maxlength: 512 });
   const type = select(EFFECTS);
   const probability = input({ type: 'number', min: 0, max: 1, step: 0.05, value: 1 });
   const ttl = input({ type: 'number', min: 1, max: 604800, value: 600 });
@@ -94,6 +97,7 @@ function ruleForm() {
     const rule = { name: name.value, match: {}, effect, probability: Number(probability.value) };
     if (method.value) rule.match.method = method.value;
     if (path.value) rule.match.path = path.value;
+    if (host.value) rule.match.host = host.value;
     if (ttl.value) rule.ttlSeconds = Number(ttl.value);
     try {
       const made = await ctx.api('POST', BASE, rule);
@@ -105,7 +109,8 @@ function ruleForm() {
   };
   return h('form', { class: 'card', id: 'fault-form', onsubmit: (ev) => { ev.preventDefault(); busy(ev.submitter, create); } },
     h('h3', {}, 'New rule'),
-    field('Name', name).row, field('Method', method).row, field('Path', path, '* matches any run of characters').row,
+    field('Name', name).row, field('Method', method).row, field('Path', path, 'inbound effects; * matches any run of characters').row,
+    field('Upstream host', host, 'upstream effects: the data action\'s target host (* wildcards)').row,
     field('Effect', type).row, field('Effect fields (JSON)', extra, 'e.g. {"latencyMs": 800} for latency, {"count": 3} for failFirst').row,
     field('Probability', probability).row, field('Ends after (seconds)', ttl).row,
     h('button', { type: 'submit' }, 'Add rule'));
