@@ -287,6 +287,17 @@ class ConsoleBrowserIT {
       browser.awaitText(By.id("queues"), "1 IDLE");
       browser.awaitText(By.id("agents"), "Alan Agent");
       assertThat(driver.findElement(By.id("agents")).getText()).contains("IDLE");
+      // Live: the agent goes off queue elsewhere; the page hears it on the notification socket.
+      browser.awaitText(By.id("calls-live"), "Live: watching");
+      assertThat(
+              api.put(
+                      "/api/v2/users/" + agent.id() + "/routingstatus",
+                      admin,
+                      "{\"status\":\"OFF_QUEUE\"}")
+                  .status())
+          .isEqualTo(200);
+      browser.awaitText(By.id("agents"), "OFF_QUEUE");
+      browser.awaitText(By.id("queues"), "nobody");
 
       // Clients and roles: a rotated secret is shown once, works, and is gone after Done.
       browser.visible(By.id("tab-access")).click();

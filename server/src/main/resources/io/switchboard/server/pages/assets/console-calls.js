@@ -114,11 +114,12 @@ function subscribe() {
     return;
   }
   try {
-    ctx.channel(topics.slice(0, 1000), (topic, body) => {
+    const live = ctx.channel(topics.slice(0, 1000), (topic, body) => {
       const parts = topic.split('.');
       if (topic.endsWith('.routingStatus')) {
         const u = users.get(body.userId || parts[2]);
         if (u) { u.status = body.status; u.since = body.startTime; }
+        refreshDepth();
       } else if (topic.startsWith('v2.routing.queues.')) {
         remember(body, parts[3]);
         refreshDepth();
@@ -128,7 +129,9 @@ function subscribe() {
       }
       render();
     });
-    liveBox.textContent = `Live: watching ${topics.length} topics (calls appear as they are queued or change).`;
+    live.ready.then(() => {
+      liveBox.textContent = `Live: watching ${topics.length} topics (calls appear as they are queued or change).`;
+    });
   } catch (e) {
     liveBox.textContent = `Live updates unavailable: ${describe(e)}`;
   }

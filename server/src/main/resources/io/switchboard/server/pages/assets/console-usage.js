@@ -1,7 +1,7 @@
 // Usage: every rate-limit bucket of the org with its live utilisation (polled every 2 s while the
 // tab is shown: there is no notification topic for buckets), flagged at 80 % (seed 003's alert),
 // and the org's limits, editable with limits:edit.
-import { h, s, fill, notice, describe, busy, heading, table, input } from './console-kit.js';
+import { h, s, fill, notice, describe, busy, heading, table, input, all } from './console-kit.js';
 
 const POLL_MS = 2000;
 const ALERT = 0.8;
@@ -17,6 +17,7 @@ let visible = false;
 // Refusals seen since the page opened, per bucket (the API counts the last minute only).
 const refusedSeen = new Map();
 const lastRefused = new Map();
+const clientNames = new Map();
 
 export async function mount(panel, context) {
   ctx = context;
@@ -30,6 +31,14 @@ export async function mount(panel, context) {
     summaryBox, bucketsBox,
     heading(2, 'Limits of this org'), limitsBox);
   visible = true;
+  // Client names for the client buckets (only with the oauth scope; ids otherwise).
+  if (ctx.can('oauth') || ctx.can('oauth:readonly')) {
+    try {
+      for (const c of await all(ctx.api, '/api/v2/oauth/clients', 500)) clientNames.set(c.id, c.name);
+    } catch (e) {
+      clientNames.clear();
+    }
+  }
   await poll();
   await loadLimits();
 }
@@ -60,8 +69,8 @@ async function poll() {
 function label(u) {
   if (u.bucket === 'org') return 'Whole org';
   if (u.bucket.startsWith('group')) return `Endpoint group “${u.key.replace(/^group\./, '').replace(/\.rate\.per\.minute$/, '')}”`;
-  if (u.bucket === 'client') return `OAuth client ${u.id}`;
-  if (u.bucket === 'token') return `Access token …${String(u.id).slice(-8)}`;
+  if (u.bucket === 'client') return `OAuth client ${clientNames.get(u.id) || u.id}`;
+  if (u.bucket === 'token') return u.id === ctx.tokenId ? 'This console’s token' : `Access token …${String(u.id).slice(-8)}`;
   return `${u.bucket} ${u.id}`;
 }
 

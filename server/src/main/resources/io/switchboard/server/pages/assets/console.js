@@ -35,7 +35,7 @@ async function start() {
     document.getElementById('who').textContent = 'Signed out.';
     document.getElementById('panels').replaceChildren();
   });
-  const ctx = { api, channel, me, scopes, can: (scope) => scopes.includes(scope) };
+  const ctx = { api, channel, me, scopes, can: (scope) => scopes.includes(scope), tokenId: tokenId(session.token) };
   const tabs = [...document.querySelectorAll('#tabs [role=tab]')];
   const mounted = new Set();
   let current = null;
@@ -79,6 +79,16 @@ async function start() {
   }
   const wanted = tabs.find((t) => `#${t.id.replace('tab-', '')}` === location.hash) || tabs[0];
   select(wanted, false);
+}
+
+/** The jti of this page's own token (its rate-limit bucket is labelled as the console's). */
+function tokenId(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).jti || null;
+  } catch (e) {
+    return null;
+  }
 }
 
 function info(scopes) {
