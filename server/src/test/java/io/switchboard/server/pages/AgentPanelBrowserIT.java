@@ -101,8 +101,8 @@ class AgentPanelBrowserIT {
     clientId = PageFixtures.signInClient(api, admin, server.baseUrl());
     var fx = new Fixtures(api, admin);
     fx.publishedScript(SCRIPT);
-    resolved = fx.wrapupCode("Resolved");
-    fx.wrapupCode("Follow-up needed");
+    resolved = code("Resolved");
+    code("Follow-up needed");
     var queue = api.post("/api/v2/routing/queues", admin, "{\"name\":\"Support\"}");
     assertThat(queue.status()).as(queue.body()).isEqualTo(200);
     var flow = api.post("/api/v2/flows", admin, "{\"name\":\"Panel\",\"type\":\"INBOUNDCALL\"}");
@@ -336,6 +336,12 @@ class AgentPanelBrowserIT {
       assertThat(second.driver().findElement(By.id("call")).getText()).contains("No call");
       assertThat(second.driver().getPageSource()).doesNotContain("+6511111111");
     }
+  }
+
+  private static String code(String name) {
+    var r = api.post("/api/v2/routing/wrapupcodes", admin, "{\"name\":\"" + name + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
   }
 
   private static String token(Browser browser) {
