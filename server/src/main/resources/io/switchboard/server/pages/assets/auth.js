@@ -191,11 +191,13 @@ export async function signOut() {
 /**
  * A notification channel kept open: creates it, subscribes to `topics`, connects its socket and
  * calls onEvent(topicName, eventBody) for each event (heartbeats are not passed on). A closed
- * socket is reconnected after a pause (a new channel if the old one is gone); onReconnect(), if
- * given, runs after each reconnection, so the page can re-read what it may have missed.
- * Returns {close(), ready} where ready settles once the first socket is open.
+ * socket is reconnected after a pause (a new channel, subscribed again, if the old one is gone);
+ * onReconnect(), if given, runs after each reconnection, so the page can re-read what it may have
+ * missed. Returns {ready, add(topic), close()}: ready settles once the first socket is open; add
+ * subscribes one more topic (kept across reconnections).
  */
 export function channel(topics, onEvent, onReconnect) {
+  const wanted = new Set(topics);
   let closed = false;
   let socket = null;
   let current = null; // {id, connectUri, expires}
@@ -203,17 +205,21 @@ export function channel(topics, onEvent, onReconnect) {
   let markReady;
   const ready = new Promise((resolve) => (markReady = resolve));
 
+  async function subscribe(method, list) {
+    const answer = await api(
+      method, `/api/v2/notifications/channels/${current.id}/subscriptions`,
+      list.map((id) => ({ id })));
+    const refused = (answer.entities || []).filter((t) => t.state === 'Rejected');
+    if (refused.length) console.warn('notification topics refused', refused);
+  }
+
   async function open() {
     if (closed) return;
     try {
       const expiresSoon = current && Date.parse(current.expires) - Date.now() < 5 * 60_000;
       if (!current || expiresSoon) {
         current = await api('POST', '/api/v2/notifications/channels');
-        const answer = await api(
-          'PUT', `/api/v2/notifications/channels/${current.id}/subscriptions`,
-          topics.map((id) => ({ id })));
-        const refused = (answer.entities || []).filter((t) => t.state === 'Rejected');
-        if (refused.length) console.warn('notification topics refused', refused);
+        await subscribe('PUT', [...wanted]);
       }
       socket = new WebSocket(current.connectUri);
       const opened = attempts;
@@ -255,6 +261,12 @@ export function channel(topics, onEvent, onReconnect) {
   open();
   return {
     ready,
+    async add(topic) {
+      if (wanted.has(topic)) return;
+      wanted.add(topic);
+      await ready;
+      if (current) await subscribe('POST', [topic]);
+    },
     close() {
       closed = true;
       if (socket) socket.close();
