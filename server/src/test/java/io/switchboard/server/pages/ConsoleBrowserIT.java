@@ -220,6 +220,51 @@ class ConsoleBrowserIT {
                     "{\"status\":\"IDLE\"}")
                 .status())
         .isEqualTo(200);
+    // An IVR number whose flow queues every call on Support.
+    String flowId =
+        api.post(FLOWS, admin, "{\"name\":\"To support\",\"type\":\"INBOUNDCALL\"}")
+            .json()
+            .get("id")
+            .asString();
+    String toQueue =
+        """
+        inboundCall:
+          name: To support
+          startUpRef: "/inboundCall/tasks/task[main]"
+          tasks:
+            - task:
+                name: Main
+                refId: main
+                actions:
+                  - transferToAcd:
+                      name: Queue
+                      targetQueue:
+                        lit:
+                          name: Support
+        """;
+    assertThat(
+            api.raw(
+                    "PUT",
+                    FLOWS + "/" + flowId + "/latestconfiguration",
+                    admin,
+                    toQueue.getBytes(StandardCharsets.UTF_8),
+                    "Content-Type",
+                    "application/yaml")
+                .status())
+        .isEqualTo(200);
+    assertThat(api.post(FLOWS + "/actions/publish?flow=" + flowId, admin, null).status())
+        .isEqualTo(200);
+    String dnis = "+6568880001";
+    var ivr =
+        api.post(
+            "/api/v2/architect/ivrs",
+            admin,
+            "{\"name\":\"Main line\",\"dnis\":[\""
+                + dnis
+                + "\"],\"openHoursFlow\":{\"id\":\""
+                + flowId
+                + "\"}}");
+    assertThat(ivr.status()).as(ivr.body()).isEqualTo(200);
     var partner =
         api.post(
             "/api/v2/oauth/clients",
@@ -298,6 +343,29 @@ class ConsoleBrowserIT {
           .isEqualTo(200);
       browser.awaitText(By.id("agents"), "OFF_QUEUE");
       browser.awaitText(By.id("queues"), "nobody");
+      // A call arrives while nobody is on queue: it waits (depth 1) and shows as a live call.
+      var call =
+          api.post(
+              "/api/v2/conversations/calls",
+              admin,
+              "{\"from\":\"+6590001234\",\"to\":\"" + dnis + "\"}");
+      assertThat(call.status()).as(call.body()).isEqualTo(201);
+      browser.await(
+          d -> d.findElement(By.cssSelector("[data-queue-depth='Support']")).getText().equals("1"));
+      browser.awaitText(By.id("live-calls"), "+6590001234");
+      assertThat(driver.findElement(By.id("live-calls")).getText()).contains("waiting");
+      browser.screenshot("console-calls");
+      // The agent comes back: the ACD gives them the call; the queue empties.
+      assertThat(
+              api.put(
+                      "/api/v2/users/" + agent.id() + "/routingstatus",
+                      admin,
+                      "{\"status\":\"IDLE\"}")
+                  .status())
+          .isEqualTo(200);
+      browser.awaitText(By.id("live-calls"), "Alan Agent");
+      browser.await(
+          d -> d.findElement(By.cssSelector("[data-queue-depth='Support']")).getText().equals("0"));
 
       // Clients and roles: a rotated secret is shown once, works, and is gone after Done.
       browser.visible(By.id("tab-access")).click();

@@ -11,6 +11,8 @@ let queues = [];
 const users = new Map(); // id -> {name, status, since}
 const calls = new Map(); // conversation id -> {conversation, queueId, seen}
 let subscribed = false;
+let live = null; // the notification channel
+const MAX_WATCHED_CALLS = 500;
 
 export async function mount(panel, context) {
   ctx = context;
@@ -114,7 +116,7 @@ function subscribe() {
     return;
   }
   try {
-    const live = ctx.channel(topics.slice(0, 1000), (topic, body) => {
+    live = ctx.channel(topics.slice(0, 400), (topic, body) => {
       const parts = topic.split('.');
       if (topic.endsWith('.routingStatus')) {
         const u = users.get(body.userId || parts[2]);
@@ -123,7 +125,7 @@ function subscribe() {
       } else if (topic.startsWith('v2.routing.queues.')) {
         remember(body, parts[3]);
         refreshDepth();
-      } else if (topic.endsWith('.conversations')) {
+      } else if (topic.endsWith('.conversations') || topic.startsWith('v2.conversations.')) {
         remember(body, null);
         refreshDepth();
       }
@@ -143,6 +145,8 @@ function remember(conversation, queueId) {
   const queue = queueId || (was && was.queueId)
     || ((conversation.participants || []).find((p) => p.queueId) || {}).queueId || null;
   calls.set(conversation.id, { conversation, queueId: queue, seen: Date.now() });
+  // Follow each call seen to its end (a caller hanging up in queue is announced on its own topic).
+  if (!was && live && calls.size <= MAX_WATCHED_CALLS) live.add(`v2.conversations.${conversation.id}`).catch(() => {});
 }
 
 function ended(c) {
