@@ -217,6 +217,30 @@ class ConsoleBrowserIT {
                 + "?id=${input.customerId}\",\"timeout\":5000,"
                 + "\"responseMapping\":{\"outputs\":{\"tier\":\"$.tier\"}}}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
+    // A Genesys data action on the same upstream, in an integration without a credential.
+    var integration =
+        api.post(
+            "/api/v2/integrations",
+            admin,
+            "{\"name\":\"CRM actions\",\"integrationType\":{\"id\":\"custom-rest-actions\"},"
+                + "\"intendedState\":\"ENABLED\"}");
+    assertThat(integration.status()).as(integration.body()).isEqualTo(201);
+    var action =
+        api.post(
+            "/api/v2/integrations/actions",
+            admin,
+            "{\"name\":\"Customer tier\",\"category\":\"CRM\",\"integrationId\":\""
+                + integration.json().get("id").asString()
+                + "\",\"secure\":false,\"config\":{\"request\":{\"requestUrlTemplate\":\""
+                + upstream.url("/customer")
+                + "?id=$esc.url($input.customerId)\",\"requestType\":\"GET\"},"
+                + "\"response\":{\"translationMap\":{\"tier\":\"$.tier\"},\"successTemplate\":\"{\\\"tier\\\":"
+                + " ${tier}}\"}},\"contract\":{\"input\":{\"inputSchema\":{\"type\":\"object\","
+                + "\"required\":[\"customerId\"],\"properties\":{\"customerId\":{\"type\":\"string\"}}}},"
+                + "\"output\":{\"successSchema\":{\"type\":\"object\","
+                + "\"properties\":{\"tier\":{\"type\":\"string\"}}}}}}");
+    assertThat(action.status()).as(action.body()).isEqualTo(201);
+    String actionId = action.json().get("id").asString();
     var agent = PageFixtures.user(api, admin, "Alan Agent", "agent");
     var queue = api.post("/api/v2/routing/queues", admin, "{\"name\":\"Support\"}");
     assertThat(queue.status()).as(queue.body()).isEqualTo(200);
@@ -319,6 +343,20 @@ class ConsoleBrowserIT {
                   .getAttribute("data-circuit"))
           .isEqualTo("closed");
       assertThat(upstream.received("/customer")).hasSize(1);
+
+      // A data action: tested with its input, step by step, to its output.
+      browser.visible(By.cssSelector("[data-action-id='" + actionId + "']")).click();
+      js.executeScript(
+          "document.getElementById('action-inputs').value = JSON.stringify({customerId: 'c-7'});");
+      driver.findElement(By.id("action-test")).click();
+      var actionResult = browser.visible(By.cssSelector("#action-test-result [data-success]"));
+      assertThat(actionResult.getAttribute("data-success"))
+          .as(driver.findElement(By.id("action-test-result")).getText())
+          .isEqualTo("true");
+      assertThat(driver.findElement(By.id("action-test-result")).getText())
+          .contains("Execute")
+          .contains("\"tier\": \"silver\"");
+      assertThat(upstream.received("/customer")).hasSize(2);
 
       // Credentials: the secret is typed into a password box and never comes back.
       String secret = "s3cret-" + java.util.UUID.randomUUID();

@@ -136,8 +136,8 @@ async function loadActions() {
 function openAction(a) {
   const schema = (((a.contract || {}).input || {}).inputSchema || {}).properties || {};
   const sample = Object.fromEntries(Object.keys(schema).map((k) => [k, '']));
-  const area = h('textarea', { class: 'code', rows: 5, spellcheck: 'false' }, JSON.stringify(sample, null, 2));
-  const result = h('div', { 'aria-live': 'polite' });
+  const area = h('textarea', { class: 'code', rows: 5, spellcheck: 'false', id: 'action-inputs' }, JSON.stringify(sample, null, 2));
+  const result = h('div', { 'aria-live': 'polite', id: 'action-test-result' });
   const run = async () => {
     let body;
     try {
@@ -150,7 +150,7 @@ function openAction(a) {
     const r = await ctx.api('POST', `${ACTIONS}/${a.id}/test`, body);
     const took = performance.now() - started;
     fill(result,
-      h('p', {}, h('span', { class: r.success ? 'chip completed' : 'chip error' }, r.success ? 'success' : 'failure'), ` in ${ms(took)} round trip`),
+      h('p', {}, h('span', { class: r.success ? 'chip completed' : 'chip error', 'data-success': String(!!r.success) }, r.success ? 'success' : 'failure'), ` in ${ms(took)} round trip`),
       h('ol', { class: 'operations' }, (r.operations || []).map((o) => h('li', { class: o.success ? 'ok' : 'failed' },
         h('strong', {}, `${o.step}. ${o.name}`), o.success ? ' ✓' : ' ✗',
         o.result !== undefined && o.result !== null ? json(o.result) : null,
@@ -160,7 +160,7 @@ function openAction(a) {
   fill(detailBox, heading(2, a.name),
     h('p', { class: 'meta' }, `Data action ${a.id} · integration ${a.integrationId || ''}`),
     field('Input (JSON)', area).row,
-    h('button', { type: 'button', onclick: (ev) => busy(ev.currentTarget, run) }, 'Test'),
+    h('button', { type: 'button', id: 'action-test', onclick: (ev) => busy(ev.currentTarget, run) }, 'Test'),
     result);
 }
 
