@@ -102,7 +102,7 @@ function render(report) {
     h('div', { class: 'bucket-head' },
       h('span', { class: 'bucket-name' }, label(u)),
       h('span', { class: 'bucket-key' }, u.key),
-      flagged ? h('span', { class: 'flag', role: 'img', 'aria-label': 'alert' }, `≥ ${ALERT * 100} %`) : null),
+      flagged ? h('span', { class: 'flag', title: `At or above ${ALERT * 100} % of its limit` }, `≥ ${ALERT * 100} %`) : null),
     bar,
     h('div', { class: 'bucket-numbers' },
       h('span', { class: 'pct' }, `${pct} %`),
