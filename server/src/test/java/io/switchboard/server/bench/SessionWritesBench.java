@@ -58,11 +58,12 @@ class SessionWritesBench {
       List.of(System.getProperty("bench.databases", "h2,postgres").split(","));
 
   /**
-   * The baseline first (0: a transaction per session's batch, as before issue 14), then the
-   * default.
+   * The default, then the baseline (0: a transaction per session's batch, as before issue 14). The
+   * servers run one after the other in this JVM, so the later one finds the shared code compiled by
+   * the JIT already: that favours the baseline, and the ratios are, if anything, understated.
    */
   static final List<String> LANES =
-      List.of(System.getProperty("bench.lanes", "0,default").split(","));
+      List.of(System.getProperty("bench.lanes", "default,0").split(","));
 
   static final String BASE = "/api/v2/agent-scripting/sessions/";
   static final String MERGE_PATCH = "application/merge-patch+json";
@@ -326,7 +327,7 @@ class SessionWritesBench {
       TestServer.OrgAccess org;
       List<String> ids;
       Acks acks;
-      try (var server = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, true, log)) {
+      try (var server = startProcess(storage, true, log)) {
         org = server.org();
         Api api = server.api();
         String token = api.token(org);
@@ -338,7 +339,7 @@ class SessionWritesBench {
       }
       long lost = 0;
       long checked = 0;
-      try (var restarted = ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, false, log)) {
+      try (var restarted = startProcess(storage, false, log)) {
         Api api = restarted.api();
         String token = api.token(org);
         var sessions = new HashMap<String, JsonNode>();
@@ -357,23 +358,37 @@ class SessionWritesBench {
           if (sessions.get(e.getKey()).get("version").asLong() < e.getValue()) lost++;
       }
       assertThat(acks.count().get()).as("patches acknowledged before the kill").isGreaterThan(200);
-      return new Row(
-          "kill -9 under 64 writers (" + COLD_SESSIONS + " cold sessions), restart, re-read",
-          db.equals("h2") ? "H2" : "PostgreSQL",
-          "default",
-          acks.count().get(),
-          lost,
-          acks.perSecond(),
-          "",
-          "",
-          acks.count().get()
-              + " acknowledged, "
-              + checked
-              + " (session, writer) values checked, "
-              + lost
-              + " lost");
+      return progress(
+          new Row(
+              "kill -9 under 64 writers (" + COLD_SESSIONS + " cold sessions), restart, re-read",
+              db.equals("h2") ? "H2" : "PostgreSQL",
+              "default",
+              acks.count().get(),
+              lost,
+              acks.perSecond(),
+              "",
+              "",
+              acks.count().get()
+                  + " acknowledged, "
+                  + checked
+                  + " (session, writer) values checked, "
+                  + lost
+                  + " lost"));
     } finally {
       TestDatabases.drop(storage);
+    }
+  }
+
+  /**
+   * A server process; on a loaded machine a JVM may miss {@code ServerProcess}'s 60 s start-up
+   * window, so once more before giving up.
+   */
+  static ServerProcess startProcess(StorageConfig storage, boolean newOrg, Path log) {
+    try {
+      return ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, newOrg, log);
+    } catch (IllegalStateException slow) {
+      System.out.println("server process start failed, once more: " + slow.getMessage());
+      return ServerProcess.start(TestServer.NO_TOKEN_LIMIT, storage, newOrg, log);
     }
   }
 
