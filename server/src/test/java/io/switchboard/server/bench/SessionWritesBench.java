@@ -115,22 +115,29 @@ class SessionWritesBench {
               r.p50(),
               r.p99(),
               r.note()));
-    out.append("\nRatios to the baseline (write lanes 0) of the same run:\n");
+    out.append(
+        "\nRatios to the baseline (write lanes 0) of the same run, n-th run with n-th run:\n");
     for (Row r : rows) {
-      if (r.lanes().equals("0") || r.lanes().isEmpty()) continue;
-      rows.stream()
-          .filter(b -> b.lanes().equals("0"))
-          .filter(b -> b.scenario().equals(r.scenario()) && b.database().equals(r.database()))
-          .findFirst()
-          .ifPresent(b ->
-              out.append(
-                  String.format(
-                      "- %s, %s: %.0f vs %.0f req/s = %.2fx%n",
-                      r.scenario(),
-                      r.database(),
-                      r.perSecond(),
-                      b.perSecond(),
-                      r.perSecond() / b.perSecond())));
+      if (r.lanes().equals("0") || r.p50().isEmpty()) continue;
+      var same =
+          rows.stream()
+              .filter(b -> b.scenario().equals(r.scenario()) && b.database().equals(r.database()))
+              .toList();
+      var mine = same.stream().filter(b -> b.lanes().equals(r.lanes())).toList();
+      var baselines = same.stream().filter(b -> b.lanes().equals("0")).toList();
+      int n = mine.indexOf(r);
+      if (n < baselines.size()) {
+        Row b = baselines.get(n);
+        out.append(
+            String.format(
+                "- %s, %s, lanes %s: %.0f vs %.0f req/s = %.2fx%n",
+                r.scenario(),
+                r.database(),
+                r.lanes(),
+                r.perSecond(),
+                b.perSecond(),
+                r.perSecond() / b.perSecond()));
+      }
     }
     System.out.println(out);
     Path file = Path.of("target", "bench-sessions.md");
