@@ -4,6 +4,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.notifications.Notification;
 import io.switchboard.server.notifications.Notifier;
 import io.switchboard.server.notifications.Topics;
+import io.switchboard.server.storage.SqlErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,9 @@ final class SessionWriter {
       try {
         applyAll(bySession);
       } catch (RuntimeException e) {
-        if (bySession.size() == 1) throw e;
+        // No connection within the pool wait is every session's trouble: one answer (503) for all,
+        // not a wait per session while the lane is held.
+        if (bySession.size() == 1 || SqlErrors.isConnectionUnavailable(e)) throw e;
         // The transaction failed as a whole, nothing was written: each session on its own, so one
         // session's trouble (a row locked elsewhere past the lock timeout) is not its neighbours'.
         log.debug(
