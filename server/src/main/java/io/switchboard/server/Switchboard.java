@@ -319,7 +319,8 @@ public final class Switchboard implements AutoCloseable {
               mapper,
               clock,
               maxSessionData,
-              notifications);
+              notifications,
+              settings.integer(SettingKeys.SESSION_WRITE_LANES, 0, 64));
       var queueStore = new QueueStore(database.jdbi());
       registerTopics(topics, users, conversationStore, sessionStore, queueStore);
       var flowParts =

@@ -49,6 +49,7 @@ public final class SettingKeys {
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
   public static final String AGENT_ANSWERS = "routing.agent-answers";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
+  public static final String SESSION_WRITE_LANES = "sessions.write-lanes";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
   public static final String FLOW_DEADLINE = "flows.deadline-millis";
   public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
@@ -234,6 +235,12 @@ public final class SettingKeys {
               "64KiB",
               "Largest script session data (its JSON, in bytes, at most 1MiB); a write that would"
                   + " exceed it is 413."),
+          new Key(
+              SESSION_WRITE_LANES,
+              "4",
+              "Session writes of this node are committed in batches across sessions, one batch at a"
+                  + " time per lane (0..64; a session always in the same lane); 0 is one batch per"
+                  + " session."),
           new Key(
               IDEMPOTENCY_RETENTION,
               "86400",

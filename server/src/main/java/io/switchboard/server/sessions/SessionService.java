@@ -88,11 +88,13 @@ public final class SessionService {
         mapper,
         clock,
         maxDataBytes,
-        io.switchboard.server.notifications.Notifier.NONE);
+        io.switchboard.server.notifications.Notifier.NONE,
+        SessionWriter.DEFAULT_LANES);
   }
 
   /**
-   * {@code notifier} announces every committed write on {@code v2.agent-scripting.sessions.{id}}.
+   * {@code notifier} announces every committed write on {@code v2.agent-scripting.sessions.{id}};
+   * {@code writeLanes} is how many batches of writes (across sessions) may commit at once.
    */
   public SessionService(
       SessionStore store,
@@ -102,7 +104,8 @@ public final class SessionService {
       JsonMapper mapper,
       Clock clock,
       long maxDataBytes,
-      io.switchboard.server.notifications.Notifier notifier) {
+      io.switchboard.server.notifications.Notifier notifier,
+      int writeLanes) {
     this.notifier = notifier;
     this.store = store;
     this.scripts = scripts;
@@ -111,7 +114,7 @@ public final class SessionService {
     this.mapper = mapper;
     this.clock = clock;
     this.maxDataBytes = maxDataBytes;
-    this.writer = new SessionWriter(store, notifier);
+    this.writer = new SessionWriter(store, notifier, writeLanes);
   }
 
   public long maxDataBytes() {

@@ -2,21 +2,26 @@ package io.switchboard.server.sessions;
 
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Script sessions in SQL. Every change goes through {@link #update}: one transaction that locks the
- * row ({@code SELECT ... FOR UPDATE}), computes the new state from what is committed, and writes it
- * with the version raised by the number of changes applied. Concurrent writers of one session (one
- * batch per node, see {@code SessionWriter}) therefore queue on the row lock and each applies to
- * its predecessor's result: nothing is lost and no writer fails because another was first.
+ * Script sessions in SQL. Every change goes through {@link #updateAll}: one transaction that locks
+ * the rows ({@code SELECT ... FOR UPDATE}), computes the new states from what is committed, and
+ * writes them with each version raised by the number of changes applied. Concurrent writers of one
+ * session (batches per node, see {@code SessionWriter}) therefore queue on the row lock and each
+ * applies to its predecessor's result: nothing is lost and no writer fails because another was
+ * first.
  */
 public final class SessionStore {
   private final Jdbi jdbi;
@@ -75,42 +80,64 @@ public final class SessionStore {
   }
 
   /**
-   * Applies {@code change} to the session as committed, under its row lock, and stores the result
-   * (whose version is higher by the number of changes it holds; equal means nothing to write).
-   * Empty when the session is not the org's. An exception from {@code change} rolls back: nothing
-   * is written.
+   * {@link #updateAll} of one session: empty when it is not the org's (then nothing is changed).
    */
   public Optional<Session> update(String orgId, String id, UnaryOperator<Session> change) {
+    return Optional.ofNullable(
+            updateAll(List.of(id), s -> s.orgId().equals(orgId) ? change.apply(s) : s).get(id))
+        .filter(s -> s.orgId().equals(orgId));
+  }
+
+  /**
+   * Applies {@code change} to each of the sessions {@code ids} as committed, under their row locks
+   * (taken in id order, so two such transactions never wait for each other in a cycle), and stores
+   * the results in one transaction (each result's version is higher by the number of changes it
+   * holds; equal means nothing to write for that session). Answers the sessions as they are now, by
+   * id; an id with no row is absent. An exception from {@code change} rolls back: nothing is
+   * written.
+   */
+  public Map<String, Session> updateAll(Collection<String> ids, UnaryOperator<Session> change) {
+    if (ids.isEmpty()) return Map.of();
     return jdbi.inTransaction(h -> {
-      Optional<Session> locked =
-          h.createQuery("select * from script_sessions where id = :id and org_id = :org for update")
-              .bind("id", id)
-              .bind("org", orgId)
+      List<Session> locked =
+          h.createQuery("select * from script_sessions where id in (<ids>) order by id for update")
+              .bindList("ids", List.copyOf(ids))
               .map(row)
-              .findOne();
-      if (locked.isEmpty()) return Optional.empty();
-      Session before = locked.get();
-      Session after = change.apply(before);
-      if (after.version() < before.version())
-        throw new IllegalStateException("a session's version never goes down");
-      if (after.version() == before.version()) return Optional.of(before);
-      int n =
-          h.createUpdate(
+              .list();
+      var result = new LinkedHashMap<String, Session>();
+      PreparedBatch updates = null;
+      for (Session before : locked) {
+        Session after = change.apply(before);
+        if (after.version() < before.version())
+          throw new IllegalStateException("a session's version never goes down");
+        result.put(before.id(), after);
+        if (after.version() == before.version()) continue;
+        if (updates == null)
+          updates =
+              h.prepareBatch(
                   "update script_sessions set data = :data, state = :state, version = :version,"
                       + " modified_at = :modified, completed_at = :completed where id = :id and"
-                      + " version = :read")
-              .bind("version", after.version())
-              .bind("data", mapper.writeValueAsString(after.data()))
-              .bind("state", after.state())
-              .bind("modified", Times.db(after.modifiedAt()))
-              .bind("completed", Times.db(after.completedAt()))
-              .bind("id", id)
-              .bind("read", before.version())
-              .execute();
-      // Cannot happen while the row lock holds; if it ever does, fail loudly rather than lose a
-      // write.
-      if (n != 1) throw new IllegalStateException("session " + id + " changed under its row lock");
-      return Optional.of(after);
+                      + " version = :read");
+        updates
+            .bind("version", after.version())
+            .bind("data", mapper.writeValueAsString(after.data()))
+            .bind("state", after.state())
+            .bind("modified", Times.db(after.modifiedAt()))
+            .bind("completed", Times.db(after.completedAt()))
+            .bind("id", before.id())
+            .bind("read", before.version())
+            .add();
+      }
+      if (updates != null) {
+        for (int n : updates.execute()) {
+          // Cannot happen while the row locks hold; if it ever does, fail loudly (and roll back)
+          // rather than lose a write. (PostgreSQL's driver may report a batch's counts as
+          // SUCCESS_NO_INFO, -2: then the row lock is the guarantee.)
+          if (n != 1 && n != java.sql.Statement.SUCCESS_NO_INFO)
+            throw new IllegalStateException("a session changed under its row lock");
+        }
+      }
+      return result;
     });
   }
 
@@ -130,7 +157,7 @@ public final class SessionStore {
         h.createQuery(
                 "select id from script_sessions where org_id = :org and conversation_id ="
                     + " :conversation and state = :active and (agent_id = :agent or agent_id is"
-                    + " null) for update")
+                    + " null) order by id for update")
             .bind("org", orgId)
             .bind("conversation", conversationId)
             .bind("active", Session.ACTIVE)

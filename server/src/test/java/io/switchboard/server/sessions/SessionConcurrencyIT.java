@@ -133,6 +133,139 @@ class SessionConcurrencyIT {
         });
   }
 
+  /**
+   * Writes to several sessions share one transaction (one write lane here, so every concurrent
+   * write of the node is in it): each acknowledged patch lands on its own session, each session's
+   * version rises by exactly its own writes, and each writer is answered with its own version.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void concurrentPatchesOfManySessionsInOneBatchAllLandOnTheirOwnSession(String dialect)
+      throws Exception {
+    withServer(
+        dialect,
+        Map.of("sessions.write-lanes", "1"),
+        (api, fx, other) -> {
+          int sessions = 8;
+          int perSession = WRITERS / sessions;
+          String script = fx.publishedScriptWithKeys(perSession);
+          String call = fx.call(null).get("id").asString();
+          List<String> ids =
+              java.util.stream.IntStream.range(0, sessions)
+                  .mapToObj(i -> fx.session(script, call, null).get("id").asString())
+                  .toList();
+
+          List<Api.Response> responses =
+              Concurrently.run(
+                  WRITERS,
+                  i ->
+                      api.patch(
+                          SESSIONS + "/" + ids.get(i % sessions),
+                          fx.token(),
+                          "{\"data\":{\"k" + i / sessions + "\":\"v" + i + "\"}}",
+                          "Content-Type",
+                          "application/merge-patch+json"));
+
+          assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
+          for (int s = 0; s < sessions; s++) {
+            int session = s;
+            var own =
+                java.util.stream.IntStream.range(0, WRITERS)
+                    .filter(i -> i % sessions == session)
+                    .mapToObj(responses::get)
+                    .toList();
+            assertThat(own)
+                .allSatisfy(
+                    r -> assertThat(r.json().get("id").asString()).isEqualTo(ids.get(session)));
+            assertThat(own.stream().map(r -> r.json().get("version").asLong()).distinct().sorted())
+                .as("each write of session %d saw its own version", s)
+                .containsExactlyElementsOf(
+                    java.util.stream.LongStream.rangeClosed(2, perSession + 1).boxed().toList());
+            JsonNode after = api.get(SESSIONS + "/" + ids.get(s), fx.token()).json();
+            assertThat(after.get("version").asLong()).isEqualTo(perSession + 1);
+            assertThat(after.get("data").size()).isEqualTo(perSession);
+            for (int k = 0; k < perSession; k++)
+              assertThat(after.get("data").get("k" + k).asString())
+                  .isEqualTo("v" + (k * sessions + s));
+          }
+        });
+  }
+
+  /**
+   * In one batch across sessions, versioned writes stay strict per session (one winner each, the
+   * rest 409 with the current version), a write to a missing session or to another org's session is
+   * 404, and none of them disturbs the others.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void versionedPatchesAcrossSessionsInOneBatchStayStrictAndStrangersSeeNothing(String dialect)
+      throws Exception {
+    withServer(
+        dialect,
+        Map.of("sessions.write-lanes", "1"),
+        (api, fx, other) -> {
+          int sessions = 4;
+          String script = fx.publishedScriptWithKeys(8);
+          String call = fx.call(null).get("id").asString();
+          List<String> ids =
+              java.util.stream.IntStream.range(0, sessions)
+                  .mapToObj(i -> fx.session(script, call, null).get("id").asString())
+                  .toList();
+
+          // 8 versioned writers per session, then 4 from another org and 4 to a missing session.
+          List<Api.Response> responses =
+              Concurrently.run(
+                  40,
+                  i ->
+                      i < 32
+                          ? api.patch(
+                              SESSIONS + "/" + ids.get(i % sessions),
+                              fx.token(),
+                              "{\"data\":{\"k" + i / sessions + "\":\"v\"}}",
+                              "Content-Type",
+                              "application/merge-patch+json",
+                              "If-Match",
+                              "\"1\"")
+                          : i < 36
+                              ? api.patch(
+                                  SESSIONS + "/" + ids.get(i % sessions),
+                                  other.token(),
+                                  "{\"data\":{\"k0\":\"stranger\"}}",
+                                  "Content-Type",
+                                  "application/merge-patch+json")
+                              : api.patch(
+                                  SESSIONS + "/" + java.util.UUID.randomUUID(),
+                                  fx.token(),
+                                  "{\"data\":{\"k0\":\"nobody\"}}",
+                                  "Content-Type",
+                                  "application/merge-patch+json"));
+
+          for (int s = 0; s < sessions; s++) {
+            int session = s;
+            var own =
+                java.util.stream.IntStream.range(0, 32)
+                    .filter(i -> i % sessions == session)
+                    .mapToObj(responses::get)
+                    .toList();
+            assertThat(own.stream().filter(r -> r.status() == 200)).hasSize(1);
+            assertThat(own.stream().filter(r -> r.status() != 200))
+                .hasSize(7)
+                .allSatisfy(r -> {
+                  assertThat(r.status()).isEqualTo(409);
+                  assertThat(r.json().get("code").asString()).isEqualTo("version.mismatch");
+                  assertThat(r.json().get("messageParams").get("currentVersion").asLong())
+                      .isEqualTo(2);
+                });
+            JsonNode after = api.get(SESSIONS + "/" + ids.get(s), fx.token()).json();
+            assertThat(after.get("version").asLong()).isEqualTo(2);
+            assertThat(after.get("data").size()).as("only the winner's key").isEqualTo(1);
+            assertThat(after.get("data").toString()).doesNotContain("stranger");
+          }
+          assertThat(responses.subList(32, 40))
+              .allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(404));
+        });
+  }
+
   /** A session on a new call, of a script with string variables k0..k(keys-1). */
   static String newSession(Fixtures fx, int keys) {
     String script = fx.publishedScriptWithKeys(keys);
@@ -144,10 +277,22 @@ class SessionConcurrencyIT {
   }
 
   static void withServer(String dialect, Body body) throws Exception {
+    withServer(dialect, Map.of(), (api, fx, other) -> body.run(api, fx));
+  }
+
+  interface TwoOrgBody {
+    void run(Api api, Fixtures fx, Fixtures otherOrg) throws Exception;
+  }
+
+  static void withServer(String dialect, Map<String, String> settings, TwoOrgBody body)
+      throws Exception {
     StorageConfig storage = dialect.equals("postgres") ? TestDatabases.postgres() : null;
-    try (TestServer server = TestServer.start(Map.of(), storage, Clock.systemUTC())) {
+    try (TestServer server = TestServer.start(settings, storage, Clock.systemUTC())) {
       Api api = server.api();
-      body.run(api, new Fixtures(api, api.token(server.newOrg())));
+      body.run(
+          api,
+          new Fixtures(api, api.token(server.newOrg())),
+          new Fixtures(api, api.token(server.newOrg())));
     } finally {
       if (storage != null) TestDatabases.drop(storage);
     }
