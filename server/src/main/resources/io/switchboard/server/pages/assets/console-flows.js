@@ -238,7 +238,8 @@ function histogram(list) {
     }),
     s('line', { class: 'axis', x1: pad, x2: W, y1: H + 10, y2: H + 10 }));
   const sorted = [...done].sort((a, b) => a - b);
-  const p = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  // Nearest rank: the smallest value with at least q of the executions at or below it.
+  const p = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
   return h('figure', { class: 'chart' }, svg,
     h('figcaption', {}, `${done.length} finished executions · median ${ms(p(0.5))} · p95 ${ms(p(0.95))} · max ${ms(sorted[sorted.length - 1])}`));
 }
@@ -273,7 +274,8 @@ function renderTrace(x, box) {
   const total = Math.max(1, trace.durationMs || 0, ...actions.map((a) => (a.startMs || 0) + (a.durationMs || 0)));
   const rows = actions.map((a) => {
     const da = a.dataAction;
-    const start = ((a.startMs || 0) / total) * 100;
+    // A zero-length action at the very end still shows as a sliver.
+    const start = Math.min(99.5, ((a.startMs || 0) / total) * 100);
     const width = Math.max(0.5, ((a.durationMs || 0) / total) * 100);
     const facts = [ms(a.durationMs || 0), `at +${ms(a.startMs || 0)}`];
     if (a.output) facts.push(`→ ${a.output}`);

@@ -29,7 +29,7 @@ export async function mount(panel, context) {
   actionsBox = h('div', { id: 'data-actions' });
   credentialsBox = h('div', { id: 'credentials' });
   detailBox = h('div', { id: 'integration-detail' }, h('p', { class: 'hint' }, 'Pick an external API or a data action to test it.'));
-  fill(panel, split(h('div', {}, apisBox, actionsBox), detailBox), credentialsBox);
+  fill(panel, split(h('div', {}, apisBox, actionsBox), detailBox, 'even'), credentialsBox);
   await Promise.all([loadApis(), loadActions(), loadCredentials()]);
 }
 

@@ -151,6 +151,6 @@ export function heading(level, text, ...actions) {
 }
 
 /** A panel split into a list (left) and detail (right). */
-export function split(list, detail) {
-  return h('div', { class: 'split' }, h('div', { class: 'split-list' }, list), h('div', { class: 'split-detail' }, detail));
+export function split(list, detail, variant) {
+  return h('div', { class: variant ? `split ${variant}` : 'split' }, h('div', { class: 'split-list' }, list), h('div', { class: 'split-detail' }, detail));
 }
