@@ -14,7 +14,7 @@ mvn -B -q -Dstyle.color=never -pl server test -Dtest='*BrowserIT' -Dsurefire.fai
   -Dspotless.check.skip=true -Dscreenshots.dir="$shots" "$@"
 mkdir -p docs/images
 # name in the tests' screenshots -> picture in docs/images
-for name in agent-panel console; do
+for name in agent-panel console console-trace; do
   if [ -f "$shots/$name.png" ]; then
     cp "$shots/$name.png" "docs/images/$name.png"
     echo "docs/images/$name.png"
