@@ -252,6 +252,53 @@ class BucketBackendContractIT {
   }
 
   @Test
+  void concurrentRequestsShareScriptCallsAndStillGetExactlyTheLimit() throws Exception {
+    try (var b = redisBackend(STILL, false);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
+      String org = newOrg();
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 500, 0);
+      var group = spec(org, LimitCatalog.groupKey("scripts"), "scripts", 10_000, 0);
+      b.tryConsume(List.of(spec(org, LimitCatalog.TOKEN, "warm", 1, 0))); // connects
+      long before = calls(connection.sync().info("commandstats"), "evalsha");
+      // 64 callers at once, 20 requests each, 4 buckets per request (its own token bucket of 10):
+      // 1,280 checks for 500 org tokens.
+      var allowed = new java.util.concurrent.atomic.AtomicInteger();
+      int[] perToken = new int[64];
+      var done = new ArrayList<Future<?>>();
+      try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int w = 0; w < 64; w++) {
+          int worker = w;
+          var mine =
+              List.of(
+                  spec(org, LimitCatalog.TOKEN, "jti" + w, 10, 0),
+                  spec(org, LimitCatalog.CLIENT, "client" + (w % 8), 10_000, 0),
+                  group,
+                  orgBucket);
+          done.add(
+              pool.submit(() -> {
+                for (int i = 0; i < 20; i++) {
+                  if (b.tryConsume(mine).allowed()) {
+                    allowed.incrementAndGet();
+                    perToken[worker]++;
+                  }
+                }
+              }));
+        }
+      }
+      for (Future<?> f : done) f.get(); // a failed check fails the test
+      long scriptCalls = calls(connection.sync().info("commandstats"), "evalsha") - before;
+      // Each token allows 10: 640 < 1,280 requests, but the org has 500: exactly 500 pass.
+      assertThat(allowed.get()).isEqualTo(500);
+      for (int w = 0; w < 64; w++) assertThat(perToken[w]).isLessThanOrEqualTo(10);
+      List<BucketStatus> state = b.peek(List.of(orgBucket, group));
+      assertThat(state.get(0).remaining()).isZero();
+      assertThat(state.get(1).remaining()).as("refused requests took nothing").isEqualTo(9_500);
+      assertThat(scriptCalls).as("script calls for 1,280 checks").isLessThan(1_280);
+    }
+  }
+
+  @Test
   void nodesWithSkewedClocksAgreeOnRedisTime() {
     TimeMeter ahead =
         new TimeMeter() {
