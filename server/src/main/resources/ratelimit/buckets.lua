@@ -7,8 +7,11 @@
 -- ARGV[1]: now in microseconds, or '' for Redis's own clock (TIME), so nodes with skewed clocks agree
 -- ARGV[2]: window in microseconds (W)
 -- ARGV[3]: number of requests R; then per request: mode, bucket count n, and per bucket: limit, version.
---          mode: 'consume' (take one token from every bucket or from none), 'peek' (read, write
---          nothing), 'touch' (bring existing buckets to their limit and write them back, take nothing)
+--          mode: 'consume' (take one token from every bucket or from none), 'charge' (take one token
+--          from every bucket even if that leaves it below zero: a request the node already admitted
+--          on what it last heard; the debt delays later tokens, so over time the count stays exact),
+--          'peek' (read, write nothing), 'touch' (bring existing buckets to their limit and write them
+--          back, take nothing)
 -- Units: a token is W units and a bucket refills `limit` units per microsecond, so a full bucket holds
 -- limit * W units (at most 1e8 * 6e7 = 6e15 < 2^53): every number below is an exact integer.
 -- Returns, per request: allowed, then per bucket: limit, remaining, micros to next token, micros to
@@ -74,7 +77,7 @@ for r = 1, R do
   out[#out + 1] = allowed
   for i = 1, n do
     local s = buckets[i]
-    local take = (mode == 'consume' and allowed == 1)
+    local take = (mode == 'consume' and allowed == 1) or mode == 'charge'
     if take then s.u = s.u - W end
     if take or (mode == 'touch' and s.exists) then dirty[KEYS[k + i]] = s end
     local l, u = s.l, s.u
@@ -84,6 +87,11 @@ for r = 1, R do
     if remaining < l then
       toNext = math.ceil(((remaining + 1) * W - u) / l)
       toFull = math.ceil((l * W - u) / l)
+    end
+    if remaining < 0 then
+      -- In debt after charges: none left, and the next token comes once the debt is refilled.
+      toNext = math.ceil((W - u) / l)
+      remaining = 0
     end
     local refused = 0
     if mode == 'consume' and u < W and allowed == 0 then refused = 1 end

@@ -116,6 +116,7 @@ public final class MemoryBenchCommand implements Callable<Integer> {
     jvm.add("-XX:+HeapDumpOnOutOfMemoryError");
     jvm.add("-XX:HeapDumpPath=" + dir.resolve("oom.hprof"));
     System.out.println("server JVM: " + String.join(" ", jvm) + "; data " + dir);
+    System.out.println("load average before: " + ServerProcess.loadAverage());
     try (var server =
         ServerProcess.start(
             jvm,
@@ -186,6 +187,7 @@ public final class MemoryBenchCommand implements Callable<Integer> {
       }
       for (WebSocket ws : open) ws.abort();
       admin.close();
+      System.out.println("load average after: " + ServerProcess.loadAverage());
       return heapOk && burstOk ? 0 : 1;
     }
   }

@@ -37,6 +37,12 @@ final class ServerProcess implements AutoCloseable {
   /** Nanoseconds from the process's start to the first 200 of {@code /health}. */
   final long startNanos;
 
+  /**
+   * CPU time the process had used by then (all its threads), or -1 if unknown: on a shared machine
+   * this says more than the wall time.
+   */
+  final long startCpuNanos;
+
   private final String schemaToDrop;
   private final String dbUrl;
   private final String serverDbUrl;
@@ -47,6 +53,7 @@ final class ServerProcess implements AutoCloseable {
       Path dataDir,
       Path log,
       long startNanos,
+      long startCpuNanos,
       String dbUrl,
       String serverDbUrl,
       String schemaToDrop) {
@@ -55,6 +62,7 @@ final class ServerProcess implements AutoCloseable {
     this.dataDir = dataDir;
     this.log = log;
     this.startNanos = startNanos;
+    this.startCpuNanos = startCpuNanos;
     this.dbUrl = dbUrl;
     this.serverDbUrl = serverDbUrl;
     this.schemaToDrop = schemaToDrop;
@@ -128,7 +136,8 @@ final class ServerProcess implements AutoCloseable {
           e);
     }
     long took = System.nanoTime() - started;
-    return new ServerProcess(p, baseUrl, dataDir, log, took, db, url, schema);
+    long cpu = p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    return new ServerProcess(p, baseUrl, dataDir, log, took, cpu, db, url, schema);
   }
 
   /** Polls every 10 ms: the start-up time is measured to that resolution. */
@@ -224,6 +233,16 @@ final class ServerProcess implements AutoCloseable {
       } catch (SQLException e) {
         System.err.println("could not drop schema " + schemaToDrop + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** The machine's load average (1, 5, 15 minutes), printed with each result. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 

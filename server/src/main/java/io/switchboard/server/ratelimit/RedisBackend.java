@@ -68,6 +68,17 @@ final class RedisBackend implements BucketBackend {
   /** Checks per script call at most: bounds one call's size and its run time in Redis. */
   static final int MAX_BATCH = 128;
 
+  /** How old a bucket's last answer may be for a request to pass on it without asking. */
+  static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /**
+   * The least a bucket must keep for that (a bucket whose limit is no more than this is always
+   * asked about).
+   */
+  static final long MIN_MARGIN = 50;
+
+  static final int MAX_VIEWS = 50_000;
+
   static final String SCRIPT = loadScript();
   static final String SCRIPT_SHA = sha1(SCRIPT);
 
@@ -79,6 +90,18 @@ final class RedisBackend implements BucketBackend {
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Buckets this node heard of recently, for {@link #admitLocally}: at most {@link #MAX_VIEWS},
+   * dropped by access order (a dropped bucket is simply asked about again).
+   */
+  private final java.util.LinkedHashMap<String, View> views =
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, View> eldest) {
+          return size() > MAX_VIEWS;
+        }
+      };
 
   /** True while a script call is out. */
   private final AtomicBoolean calling = new AtomicBoolean();
@@ -133,7 +156,8 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public Decision tryConsume(List<BucketSpec> specs) {
-    Decision d = run("consume", specs);
+    Decision local = admitLocally(specs);
+    Decision d = local != null ? local : run("consume", specs);
     bestEffort(() -> register(specs));
     if (!d.allowed()) bestEffort(() -> countRefusals(d.buckets()));
     return d;
@@ -146,6 +170,102 @@ final class RedisBackend implements BucketBackend {
 
   /** One request's check, waiting for the next script call. */
   private record Pending(String mode, List<BucketSpec> specs, CompletableFuture<Decision> answer) {}
+
+  /**
+   * What this node last heard from Redis about a bucket, and how many requests it admitted since
+   * without asking (their charges not yet answered). Guarded by {@link #views}' lock.
+   */
+  private static final class View {
+    long limit;
+    long version;
+    long remaining;
+    long nanosToNextToken;
+    long nanosToFull;
+    long heardAt;
+    long unconfirmed;
+  }
+
+  /**
+   * Admits a request without a round trip when every one of its buckets was seen, within {@link
+   * #FRESH_NANOS}, with more than a margin of tokens left after what this node admitted since; the
+   * charge follows to Redis at once (queued before any later check of this node, so Redis applies
+   * it first). Answers null when any bucket is unknown, stale, changed or near empty: the request
+   * is then decided by Redis as usual. See docs/rate-limits.md for the error bound.
+   */
+  private Decision admitLocally(List<BucketSpec> specs) {
+    Decision d = admitOnViews(specs);
+    if (d != null) callIfIdle();
+    return d;
+  }
+
+  private Decision admitOnViews(List<BucketSpec> specs) {
+    long now = System.nanoTime();
+    synchronized (views) {
+      var seen = new View[specs.size()];
+      for (int i = 0; i < seen.length; i++) {
+        BucketSpec s = specs.get(i);
+        View v = views.get(s.key());
+        if (v == null
+            || now - v.heardAt > FRESH_NANOS
+            || v.version != s.version()
+            || v.limit != s.limit()
+            || v.remaining - v.unconfirmed - 1 < margin(s.limit())) return null;
+        seen[i] = v;
+      }
+      var statuses = new ArrayList<BucketStatus>(specs.size());
+      for (int i = 0; i < seen.length; i++) {
+        View v = seen[i];
+        v.unconfirmed++;
+        long perToken = Math.ceilDiv(LimitCatalog.WINDOW_SECONDS * 1_000_000_000L, v.limit);
+        statuses.add(
+            new BucketStatus(
+                specs.get(i),
+                v.limit,
+                v.remaining - v.unconfirmed,
+                Math.max(v.nanosToNextToken, 1),
+                v.nanosToFull + v.unconfirmed * perToken,
+                false));
+      }
+      // Inside the lock: a check this node sends later must find this charge applied in Redis.
+      waiting.add(new Pending("charge", specs, new CompletableFuture<>()));
+      return new Decision(true, statuses);
+    }
+  }
+
+  /** Tokens a bucket must keep, as this node last saw it, for a request to pass without asking. */
+  static long margin(long limit) {
+    return Math.max(MIN_MARGIN, limit / 20);
+  }
+
+  /** Learns from a script answer; a charge's answer also confirms what it admitted. */
+  private void heard(Pending p, Decision d) {
+    long now = System.nanoTime();
+    synchronized (views) {
+      for (BucketStatus s : d.buckets()) {
+        String key = s.spec().key();
+        View v = views.get(key);
+        if (v == null) {
+          if (p.mode().equals("peek")) continue;
+          v = new View();
+          views.put(key, v);
+        }
+        v.limit = s.limit();
+        v.version = Math.max(v.version, s.spec().version());
+        v.remaining = s.remaining();
+        v.nanosToNextToken = s.nanosToNextToken();
+        v.nanosToFull = s.nanosToFull();
+        v.heardAt = now;
+        if (p.mode().equals("charge") && v.unconfirmed > 0) v.unconfirmed--;
+      }
+    }
+  }
+
+  /** A call failed: what was heard may be wrong now; every request asks Redis again. */
+  private void forget() {
+    synchronized (views) {
+      views.clear();
+    }
+  }
 
   /**
    * Decides one request's buckets in Redis. The checks of concurrent requests on this node share
@@ -219,7 +339,7 @@ final class RedisBackend implements BucketBackend {
   }
 
   /** Hands each check of {@code batch} its part of the script's answer (or the call's failure). */
-  private static void answer(List<Pending> batch, List<Long> out, Throwable error) {
+  private void answer(List<Pending> batch, List<Long> out, Throwable error) {
     if (error == null) {
       try {
         split(batch, out);
@@ -229,11 +349,12 @@ final class RedisBackend implements BucketBackend {
       }
     }
     Throwable cause = cause(error);
+    forget();
     // No-ops for the checks already answered.
     for (Pending p : batch) p.answer().completeExceptionally(cause);
   }
 
-  private static void split(List<Pending> batch, List<Long> out) {
+  private void split(List<Pending> batch, List<Long> out) {
     int at = 0;
     for (Pending p : batch) {
       List<BucketSpec> specs = p.specs();
@@ -250,7 +371,9 @@ final class RedisBackend implements BucketBackend {
                 out.get(at + 4) == 1L));
         at += 5;
       }
-      p.answer().complete(new Decision(allowed, statuses));
+      var decision = new Decision(allowed, statuses);
+      heard(p, decision);
+      p.answer().complete(decision);
     }
   }
 
