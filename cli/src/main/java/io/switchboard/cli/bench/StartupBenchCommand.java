@@ -47,6 +47,13 @@ public final class StartupBenchCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Start with serve --demo (the demo content is written).")
   boolean demo;
 
+  @Option(
+      names = "--cds",
+      description =
+          "Measure each database also with a class-data-sharing archive (as ./switchboard uses),"
+              + " made by one unmeasured start first.")
+  boolean cds;
+
   @Override
   public Integer call() throws Exception {
     System.out.println("load average before: " + ServerProcess.loadAverage());
@@ -57,62 +64,80 @@ public final class StartupBenchCommand implements Callable<Integer> {
         "| database | run | empty database: ms to first 200 | its CPU ms | restart: ms to first"
             + " 200 | its CPU ms |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
+    List<String> plain = jvmOptions;
     for (String db : databases) {
-      var empty = new ArrayList<Long>();
-      var restart = new ArrayList<Long>();
-      var emptyCpu = new ArrayList<Long>();
-      var restartCpu = new ArrayList<Long>();
-      for (int run = 1; run <= runs; run++) {
-        Path dir = Files.createTempDirectory("switchboard-startup");
-        long first;
-        long second;
-        long firstCpu;
-        long secondCpu;
-        List<String> args = demo ? List.of("--demo") : List.of();
-        // The PostgreSQL schema must outlive the first process: the second start is a restart.
-        try (var a = start(dir, db, args)) {
-          first = a.startNanos;
-          firstCpu = a.startCpuNanos;
-          a.process.destroy();
-          a.process.waitFor();
-          try (var b = start(dir, a.schemaUrl(), args, false)) {
-            second = b.startNanos;
-            secondCpu = b.startCpuNanos;
-          }
+      measure(db, plain, "");
+      if (cds) {
+        Path archive = Files.createTempDirectory("switchboard-cds").resolve("serve.jsa");
+        var withCds = new ArrayList<>(plain);
+        withCds.addAll(
+            List.of(
+                "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:cds=off,cds+dynamic=off"));
+        // The archive is written when this first process exits.
+        try (var unmeasured =
+            start(Files.createTempDirectory("switchboard-startup"), db, List.of(), true, withCds)) {
+          unmeasured.process.destroy();
+          unmeasured.process.waitFor();
         }
-        empty.add(first / 1_000_000);
-        restart.add(second / 1_000_000);
-        emptyCpu.add(firstCpu / 1_000_000);
-        restartCpu.add(secondCpu / 1_000_000);
-        System.out.printf(
-            "| %s | %d | %d | %d | %d | %d |%n",
-            db == null ? "H2 (embedded)" : "PostgreSQL",
-            run,
-            first / 1_000_000,
-            firstCpu / 1_000_000,
-            second / 1_000_000,
-            secondCpu / 1_000_000);
+        measure(db, withCds, ", CDS archive");
       }
-      System.out.printf(
-          "| %s | median | %d | %d | %d | %d |%n",
-          db == null ? "H2 (embedded)" : "PostgreSQL",
-          median(empty),
-          median(emptyCpu),
-          median(restart),
-          median(restartCpu));
     }
     System.out.println("load average after: " + ServerProcess.loadAverage());
     return 0;
   }
 
-  private ServerProcess start(Path dir, String db, List<String> args) throws Exception {
-    return start(dir, db, args, true);
+  private void measure(String db, List<String> options, String label) throws Exception {
+    var empty = new ArrayList<Long>();
+    var restart = new ArrayList<Long>();
+    var emptyCpu = new ArrayList<Long>();
+    var restartCpu = new ArrayList<Long>();
+    for (int run = 1; run <= runs; run++) {
+      Path dir = Files.createTempDirectory("switchboard-startup");
+      long first;
+      long second;
+      long firstCpu;
+      long secondCpu;
+      List<String> args = demo ? List.of("--demo") : List.of();
+      // The PostgreSQL schema must outlive the first process: the second start is a restart.
+      try (var a = start(dir, db, args, true, options)) {
+        first = a.startNanos;
+        firstCpu = a.startCpuNanos;
+        a.process.destroy();
+        a.process.waitFor();
+        try (var b = start(dir, a.schemaUrl(), args, false, options)) {
+          second = b.startNanos;
+          secondCpu = b.startCpuNanos;
+        }
+      }
+      empty.add(first / 1_000_000);
+      restart.add(second / 1_000_000);
+      emptyCpu.add(firstCpu / 1_000_000);
+      restartCpu.add(secondCpu / 1_000_000);
+      System.out.printf(
+          "| %s | %d | %d | %d | %d | %d |%n",
+          (db == null ? "H2 (embedded)" : "PostgreSQL") + label,
+          run,
+          first / 1_000_000,
+          firstCpu / 1_000_000,
+          second / 1_000_000,
+          secondCpu / 1_000_000);
+    }
+    System.out.printf(
+        "| %s | median | %d | %d | %d | %d |%n",
+        (db == null ? "H2 (embedded)" : "PostgreSQL") + label,
+        median(empty),
+        median(emptyCpu),
+        median(restart),
+        median(restartCpu));
   }
 
-  private ServerProcess start(Path dir, String db, List<String> args, boolean fresh)
+  private static ServerProcess start(
+      Path dir, String db, List<String> args, boolean fresh, List<String> options)
       throws Exception {
     return ServerProcess.start(
-        jvmOptions,
+        options,
         dir,
         db,
         args,
