@@ -11,7 +11,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -27,15 +27,22 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Buckets in Redis, shared by every node: one Lua script ({@code ratelimit/buckets.lua}) checks and
  * consumes all of a request's buckets in one round trip, atomically (Redis runs a script alone), so
- * a request takes a token from every bucket or from none, exactly as in memory.
+ * a request takes a token from every bucket or from none, exactly as in memory. Concurrent requests
+ * of one node share script calls (see {@link #run}); each is still decided on its own.
  *
  * <p>The script refills each bucket from Redis's own clock ({@code TIME}), so nodes whose clocks
  * differ still agree. (A server started with a test clock passes that clock's time instead, so
@@ -56,7 +63,22 @@ final class RedisBackend implements BucketBackend {
    */
   private static final long ACTIVE_SECONDS = LimitCatalog.WINDOW_SECONDS + REGISTER_EVERY_SECONDS;
 
-  private static final long WINDOW_MICROS = LimitCatalog.WINDOW_SECONDS * 1_000_000L;
+  private static final String WINDOW = Long.toString(LimitCatalog.WINDOW_SECONDS * 1_000_000L);
+
+  /** Checks per script call at most: bounds one call's size and its run time in Redis. */
+  static final int MAX_BATCH = 128;
+
+  /** How old a bucket's last answer may be for a request to pass on it without asking. */
+  static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /**
+   * The least a bucket must keep for that (a bucket whose limit is no more than this is always
+   * asked about).
+   */
+  static final long MIN_MARGIN = 50;
+
+  static final int MAX_VIEWS = 50_000;
+
   static final String SCRIPT = loadScript();
   static final String SCRIPT_SHA = sha1(SCRIPT);
 
@@ -67,6 +89,22 @@ final class RedisBackend implements BucketBackend {
   private final ClientResources resources;
   private final RedisClient client;
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Buckets this node heard of recently, for {@link #admitLocally}: at most {@link #MAX_VIEWS},
+   * dropped by access order (a dropped bucket is simply asked about again).
+   */
+  private final java.util.LinkedHashMap<String, View> views =
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, View> eldest) {
+          return size() > MAX_VIEWS;
+        }
+      };
+
+  /** True while a script call is out. */
+  private final AtomicBoolean calling = new AtomicBoolean();
 
   private volatile StatefulRedisConnection<String, String> connection;
 
@@ -118,7 +156,8 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public Decision tryConsume(List<BucketSpec> specs) {
-    Decision d = run("consume", specs);
+    Decision local = admitLocally(specs);
+    Decision d = local != null ? local : run("consume", specs);
     bestEffort(() -> register(specs));
     if (!d.allowed()) bestEffort(() -> countRefusals(d.buckets()));
     return d;
@@ -129,39 +168,217 @@ final class RedisBackend implements BucketBackend {
     return run("peek", specs).buckets();
   }
 
-  /** One script call for all of {@code specs}: one round trip. */
+  /** One request's check, waiting for the next script call. */
+  private record Pending(String mode, List<BucketSpec> specs, CompletableFuture<Decision> answer) {}
+
+  /**
+   * What this node last heard from Redis about a bucket, and how many requests it admitted since
+   * without asking (their charges not yet answered). Guarded by {@link #views}' lock.
+   */
+  private static final class View {
+    long limit;
+    long version;
+    long remaining;
+    long nanosToNextToken;
+    long nanosToFull;
+    long heardAt;
+    long unconfirmed;
+  }
+
+  /**
+   * Admits a request without a round trip when every one of its buckets was seen, within {@link
+   * #FRESH_NANOS}, with more than a margin of tokens left after what this node admitted since; the
+   * charge follows to Redis at once (queued before any later check of this node, so Redis applies
+   * it first). Answers null when any bucket is unknown, stale, changed or near empty: the request
+   * is then decided by Redis as usual. See docs/rate-limits.md for the error bound.
+   */
+  private Decision admitLocally(List<BucketSpec> specs) {
+    Decision d = admitOnViews(specs);
+    if (d != null) callIfIdle();
+    return d;
+  }
+
+  private Decision admitOnViews(List<BucketSpec> specs) {
+    long now = System.nanoTime();
+    synchronized (views) {
+      var seen = new View[specs.size()];
+      for (int i = 0; i < seen.length; i++) {
+        BucketSpec s = specs.get(i);
+        View v = views.get(s.key());
+        if (v == null
+            || now - v.heardAt > FRESH_NANOS
+            || v.version != s.version()
+            || v.limit != s.limit()
+            || v.remaining - v.unconfirmed - 1 < margin(s.limit())) return null;
+        seen[i] = v;
+      }
+      var statuses = new ArrayList<BucketStatus>(specs.size());
+      for (int i = 0; i < seen.length; i++) {
+        View v = seen[i];
+        v.unconfirmed++;
+        long perToken = Math.ceilDiv(LimitCatalog.WINDOW_SECONDS * 1_000_000_000L, v.limit);
+        statuses.add(
+            new BucketStatus(
+                specs.get(i),
+                v.limit,
+                v.remaining - v.unconfirmed,
+                Math.max(v.nanosToNextToken, 1),
+                v.nanosToFull + v.unconfirmed * perToken,
+                false));
+      }
+      // Inside the lock: a check this node sends later must find this charge applied in Redis.
+      waiting.add(new Pending("charge", specs, new CompletableFuture<>()));
+      return new Decision(true, statuses);
+    }
+  }
+
+  /** Tokens a bucket must keep, as this node last saw it, for a request to pass without asking. */
+  static long margin(long limit) {
+    return Math.max(MIN_MARGIN, limit / 20);
+  }
+
+  /** Learns from a script answer; a charge's answer also confirms what it admitted. */
+  private void heard(Pending p, Decision d) {
+    long now = System.nanoTime();
+    synchronized (views) {
+      for (BucketStatus s : d.buckets()) {
+        String key = s.spec().key();
+        View v = views.get(key);
+        if (v == null) {
+          if (p.mode().equals("peek")) continue;
+          v = new View();
+          views.put(key, v);
+        }
+        v.limit = s.limit();
+        v.version = Math.max(v.version, s.spec().version());
+        v.remaining = s.remaining();
+        v.nanosToNextToken = s.nanosToNextToken();
+        v.nanosToFull = s.nanosToFull();
+        v.heardAt = now;
+        if (p.mode().equals("charge") && v.unconfirmed > 0) v.unconfirmed--;
+      }
+    }
+  }
+
+  /** A call failed: what was heard may be wrong now; every request asks Redis again. */
+  private void forget() {
+    synchronized (views) {
+      views.clear();
+    }
+  }
+
+  /**
+   * Decides one request's buckets in Redis. The checks of concurrent requests on this node share
+   * script calls (group commit): while a call is out, new checks queue; when it comes back, the
+   * next call carries every check that queued meanwhile (up to {@link #MAX_BATCH}). The script
+   * decides them one after another, each all or nothing, so the outcome is that of one call per
+   * request in that order; a lone request still costs exactly one round trip. What this saves is
+   * the per-command work on both sides (a wake-up, a write and a read on each end, a script run),
+   * which on a busy node was most of the check's cost.
+   */
   private Decision run(String mode, List<BucketSpec> specs) {
-    String[] keys = new String[specs.size()];
-    String[] args = new String[3 + 2 * specs.size()];
-    args[0] = mode;
-    args[1] = serverTime ? "" : Long.toString(Math.floorDiv(time.currentTimeNanos(), 1000L));
-    args[2] = Long.toString(WINDOW_MICROS);
-    for (int i = 0; i < specs.size(); i++) {
-      BucketSpec s = specs.get(i);
-      keys[i] = prefix + s.key();
-      args[3 + 2 * i] = Long.toString(s.limit());
-      args[4 + 2 * i] = Long.toString(s.version());
+    var pending = new Pending(mode, specs, new CompletableFuture<>());
+    waiting.add(pending);
+    callIfIdle();
+    // A check may wait for the call in flight, then for its own.
+    return await(pending.answer(), timeout.multipliedBy(2).plusMillis(100));
+  }
+
+  /** Sends the queued checks unless a call is out; the call's completion sends the next. */
+  private void callIfIdle() {
+    while (!waiting.isEmpty() && calling.compareAndSet(false, true)) {
+      var batch = new ArrayList<Pending>();
+      for (Pending p; batch.size() < MAX_BATCH && (p = waiting.poll()) != null; ) batch.add(p);
+      if (batch.isEmpty()) {
+        calling.set(false);
+        continue;
+      }
+      try {
+        call(batch)
+            .whenComplete((out, error) -> {
+              calling.set(false);
+              callIfIdle();
+              answer(batch, out, error);
+            });
+      } catch (RuntimeException e) {
+        calling.set(false);
+        answer(batch, null, e);
+        continue;
+      }
+      return;
     }
-    RedisCommands<String, String> redis = connection().sync();
-    List<Long> out;
-    try {
-      out = redis.evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, keys, args);
-    } catch (RedisNoScriptException e) {
-      out = redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+  }
+
+  /** One script call for every check of {@code batch}: one round trip. */
+  private CompletionStage<List<Long>> call(List<Pending> batch) {
+    int keyCount = 0;
+    for (Pending p : batch) keyCount += p.specs().size();
+    String[] keys = new String[keyCount];
+    String[] args = new String[3 + 2 * batch.size() + 2 * keyCount];
+    args[0] = serverTime ? "" : Long.toString(Math.floorDiv(time.currentTimeNanos(), 1000L));
+    args[1] = WINDOW;
+    args[2] = Integer.toString(batch.size());
+    int k = 0;
+    int a = 3;
+    for (Pending p : batch) {
+      args[a++] = p.mode();
+      args[a++] = Integer.toString(p.specs().size());
+      for (BucketSpec s : p.specs()) {
+        keys[k++] = prefix + s.key();
+        args[a++] = Long.toString(s.limit());
+        args[a++] = Long.toString(s.version());
+      }
     }
-    var statuses = new ArrayList<BucketStatus>(specs.size());
-    for (int i = 0; i < specs.size(); i++) {
-      int at = 1 + 5 * i;
-      statuses.add(
-          new BucketStatus(
-              specs.get(i),
-              out.get(at),
-              out.get(at + 1),
-              out.get(at + 2) * 1000L,
-              out.get(at + 3) * 1000L,
-              out.get(at + 4) == 1L));
+    RedisAsyncCommands<String, String> redis = connection().async();
+    return redis
+        .<List<Long>>evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, keys, args)
+        .exceptionallyCompose(e ->
+            cause(e) instanceof RedisNoScriptException
+                ? redis.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args)
+                : CompletableFuture.failedFuture(cause(e)));
+  }
+
+  /** Hands each check of {@code batch} its part of the script's answer (or the call's failure). */
+  private void answer(List<Pending> batch, List<Long> out, Throwable error) {
+    if (error == null) {
+      try {
+        split(batch, out);
+        return;
+      } catch (RuntimeException e) {
+        error = new IllegalStateException("unexpected answer from the rate-limit script", e);
+      }
     }
-    return new Decision(out.get(0) == 1L, statuses);
+    Throwable cause = cause(error);
+    forget();
+    // No-ops for the checks already answered.
+    for (Pending p : batch) p.answer().completeExceptionally(cause);
+  }
+
+  private void split(List<Pending> batch, List<Long> out) {
+    int at = 0;
+    for (Pending p : batch) {
+      List<BucketSpec> specs = p.specs();
+      boolean allowed = out.get(at++) == 1L;
+      var statuses = new ArrayList<BucketStatus>(specs.size());
+      for (BucketSpec spec : specs) {
+        statuses.add(
+            new BucketStatus(
+                spec,
+                out.get(at),
+                out.get(at + 1),
+                out.get(at + 2) * 1000L,
+                out.get(at + 3) * 1000L,
+                out.get(at + 4) == 1L));
+        at += 5;
+      }
+      var decision = new Decision(allowed, statuses);
+      heard(p, decision);
+      p.answer().complete(decision);
+    }
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   @Override
@@ -255,7 +472,11 @@ final class RedisBackend implements BucketBackend {
       registeredAt.entrySet().removeIf(e -> now - e.getValue() >= REGISTER_EVERY_SECONDS);
   }
 
-  private <T> T await(RedisFuture<T> future) {
+  private <T> T await(Future<T> future) {
+    return await(future, timeout);
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

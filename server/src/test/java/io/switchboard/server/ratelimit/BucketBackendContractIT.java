@@ -229,25 +229,97 @@ class BucketBackendContractIT {
         var client = RedisClient.create(redis.url());
         var connection = client.connect()) {
       String org = newOrg();
+      // A limit this small is always asked of Redis (see the next test).
+      long limit = RedisBackend.MIN_MARGIN;
       var four =
           List.of(
-              spec(org, LimitCatalog.TOKEN, "jti", 1000, 0),
-              spec(org, LimitCatalog.CLIENT, "client", 1000, 0),
-              spec(org, LimitCatalog.groupKey("scripts"), "scripts", 1000, 0),
-              spec(org, LimitCatalog.ORG, org, 1000, 0));
+              spec(org, LimitCatalog.TOKEN, "jti", limit, 0),
+              spec(org, LimitCatalog.CLIENT, "client", limit, 0),
+              spec(org, LimitCatalog.groupKey("scripts"), "scripts", limit, 0),
+              spec(org, LimitCatalog.ORG, org, limit, 0));
       b.tryConsume(four); // connects and loads the script
       var info = connection.sync();
       long evalsha = calls(info.info("commandstats"), "evalsha");
       long eval = calls(info.info("commandstats"), "eval");
-      for (int i = 0; i < 50; i++) assertThat(b.tryConsume(four).allowed()).isTrue();
+      for (int i = 0; i < 40; i++) assertThat(b.tryConsume(four).allowed()).isTrue();
       String stats = info.info("commandstats");
-      assertThat(calls(stats, "evalsha") - evalsha).isEqualTo(50);
+      assertThat(calls(stats, "evalsha") - evalsha).isEqualTo(40);
       assertThat(calls(stats, "eval") - eval).isZero();
 
       // Redis lost its scripts (a restart, SCRIPT FLUSH): the script is sent again, nothing fails.
       info.scriptFlush();
-      assertThat(b.tryConsume(four).buckets().get(0).remaining()).isEqualTo(1000 - 52);
+      assertThat(b.tryConsume(four).buckets().get(0).remaining()).isEqualTo(limit - 42);
       assertThat(calls(info.info("commandstats"), "eval") - eval).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void passesWithoutAskingOnlyWellAboveTheMarginAndRedisCountsEveryRequest() throws Exception {
+    try (var b = redisBackend(STILL, false);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
+      String org = newOrg();
+      long limit = 1000; // margin 50
+      var token = spec(org, LimitCatalog.TOKEN, "jti", limit, 0);
+      var orgBucket = spec(org, LimitCatalog.ORG, org, limit, 0);
+      var both = List.of(token, orgBucket);
+      assertThat(b.tryConsume(both).allowed()).isTrue(); // asks: nothing heard yet
+      long before = calls(connection.sync().info("commandstats"), "evalsha");
+      int allowed = 1;
+      for (int i = 0; i < 1200; i++) if (b.tryConsume(both).allowed()) allowed++;
+      // One node: what it admits without asking is counted against what it heard, so it never
+      // admits more than the limit; every admitted request is charged in Redis.
+      assertThat(allowed).isEqualTo(1000);
+      assertThat(b.peek(both)).allSatisfy(s -> assertThat(s.remaining()).isZero());
+      long calls = calls(connection.sync().info("commandstats"), "evalsha") - before;
+      assertThat(calls).as("script calls for 1,200 checks").isLessThan(1200);
+    }
+  }
+
+  @Test
+  void concurrentRequestsShareScriptCallsAndStillGetExactlyTheLimit() throws Exception {
+    try (var b = redisBackend(STILL, false);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
+      String org = newOrg();
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 500, 0);
+      var group = spec(org, LimitCatalog.groupKey("scripts"), "scripts", 10_000, 0);
+      b.tryConsume(List.of(spec(org, LimitCatalog.TOKEN, "warm", 1, 0))); // connects
+      long before = calls(connection.sync().info("commandstats"), "evalsha");
+      // 64 callers at once, 20 requests each, 4 buckets per request (its own token bucket of 10):
+      // 1,280 checks for 500 org tokens.
+      var allowed = new java.util.concurrent.atomic.AtomicInteger();
+      int[] perToken = new int[64];
+      var done = new ArrayList<Future<?>>();
+      try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int w = 0; w < 64; w++) {
+          int worker = w;
+          var mine =
+              List.of(
+                  spec(org, LimitCatalog.TOKEN, "jti" + w, 10, 0),
+                  spec(org, LimitCatalog.CLIENT, "client" + (w % 8), 10_000, 0),
+                  group,
+                  orgBucket);
+          done.add(
+              pool.submit(() -> {
+                for (int i = 0; i < 20; i++) {
+                  if (b.tryConsume(mine).allowed()) {
+                    allowed.incrementAndGet();
+                    perToken[worker]++;
+                  }
+                }
+              }));
+        }
+      }
+      for (Future<?> f : done) f.get(); // a failed check fails the test
+      long scriptCalls = calls(connection.sync().info("commandstats"), "evalsha") - before;
+      // Each token allows 10: 640 < 1,280 requests, but the org has 500: exactly 500 pass.
+      assertThat(allowed.get()).isEqualTo(500);
+      for (int w = 0; w < 64; w++) assertThat(perToken[w]).isLessThanOrEqualTo(10);
+      List<BucketStatus> state = b.peek(List.of(orgBucket, group));
+      assertThat(state.get(0).remaining()).isZero();
+      assertThat(state.get(1).remaining()).as("refused requests took nothing").isEqualTo(9_500);
+      assertThat(scriptCalls).as("script calls for 1,280 checks").isLessThan(1_280);
     }
   }
 

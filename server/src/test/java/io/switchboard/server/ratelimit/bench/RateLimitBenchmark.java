@@ -47,7 +47,7 @@ class RateLimitBenchmark {
               HIGH,
               "limits.group.organization.rate.per.minute",
               HIGH);
-      List<Setup> setups =
+      List<Setup> all =
           List.of(
               new Setup(
                   "no limits", Map.of("limits.client.credentials.token.rate.per.minute", "0")),
@@ -71,6 +71,13 @@ class RateLimitBenchmark {
                       redis.url(),
                       "limits.redis-key-prefix",
                       prefix + "4:")));
+      // -Dbench.setups=name;name (e.g. "no limits;redis (one script call), 4 buckets" for a
+      // profile)
+      String only = System.getProperty("bench.setups", "");
+      List<Setup> setups =
+          only.isBlank()
+              ? all
+              : all.stream().filter(s -> List.of(only.split(";")).contains(s.name())).toList();
       var servers = new ArrayList<TestServer>();
       var tokens = new ArrayList<String>();
       try {
@@ -82,7 +89,9 @@ class RateLimitBenchmark {
         var report = new StringBuilder();
         report.append("\nload average before: ").append(loadAverage()).append('\n');
         for (String path :
-            List.of("/api/v2/organizations/limits/namespaces", "/api/v2/oauth/clients")) {
+            System.getProperty(
+                    "bench.paths", "/api/v2/organizations/limits/namespaces,/api/v2/oauth/clients")
+                .split(",")) {
           var results = new LinkedHashMap<String, List<LoadDriver.Result>>();
           for (Setup s : setups) results.put(s.name(), new ArrayList<>());
           // Round 0 warms every setup (JIT, pools, Redis) and is not counted; later rounds
