@@ -220,5 +220,13 @@ sleep 2
 sb load cluster limit "${target[@]}" --quota "$QUOTA" --expect shared || status=1
 for i in 1 2; do echo "  node$i: $(redis_metric "http://127.0.0.1:${node_port[$i]}")"; done
 
+say "sizing: per node after the run (-Xmx512m)"
+for i in $(seq "$NODES"); do
+  heap=$(curl -s "http://127.0.0.1:${node_port[$i]}/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%.0f", s / 1048576}')
+  rss=$(ps -o rss= -p "${node_pid[$i]}" 2>/dev/null | awk '{printf "%.0f", $1 / 1024}')
+  echo "node$i: heap used ${heap} MiB, resident ${rss} MiB"
+done
+echo "PostgreSQL connections: $(psql -At -h 127.0.0.1 -p "$pg_port" -U postgres -c 'select count(*) from pg_stat_activity where datname = $$switchboard$$' 2>/dev/null)"
+
 say "done: $([ $status = 0 ] && echo 'all checks passed' || echo 'SOME CHECKS FAILED') in $SECONDS s"
 exit $status

@@ -140,9 +140,11 @@ final class ClusterChecks {
             + quota
             + " on A ("
             + put.status()
-            + "); B answers it after "
+            + " in "
+            + putMs
+            + " ms); B answers it "
             + seenMs
-            + " ms");
+            + " ms after that");
     sleep(Duration.ofMillis(2500)); // the nodes' 2 s cache of the org's limits
   }
 
