@@ -56,7 +56,15 @@ cleanup() {
     [ -n "$p" ] && kill "$p" 2>/dev/null
   done
   [ -d "$work/pg" ] && "${pg_as[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1
-  sleep 1
+  # Nodes stop cleanly on SIGTERM (in-flight requests finish, then exit 0): up to 10 s, then kill -9.
+  for _ in $(seq 100); do
+    alive=0
+    for p in "${node_pid[@]}" "$redis_pid" "$haproxy_pid" "${pids[@]}"; do
+      [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
   for p in "${node_pid[@]}" "$redis_pid" "$haproxy_pid" "${pids[@]}"; do
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null
   done
