@@ -7,7 +7,8 @@
 #   2. faults under write load (`load cluster writes`): kill -9 of a node, a PostgreSQL restart, Redis stopped
 #      and started (with `load cluster limit` before, during and after);
 # and prints the numbers. Everything it starts is stopped on exit (trap), its files are in one temporary
-# directory, removed at the end (kept with KEEP=1). Bounded: about 4 minutes.
+# directory, removed at the end (kept with KEEP=1). Bounded: every phase has a fixed length or a timeout;
+# 7 to 12 minutes on the loaded 2-core test machine, mostly node start-ups and the burst's setup.
 #
 #   bench/cluster.sh              # 2 nodes
 #   NODES=3 bench/cluster.sh      # more nodes (the checks use the first two)
