@@ -134,8 +134,13 @@ final class ClusterWrites {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    long tail = (System.nanoTime() - lastAck.get()) / 1_000_000;
-    if (tail > longestGap.get()) longestGap.set(tail);
+    long now = System.nanoTime();
+    long tail = (now - lastAck.get()) / 1_000_000;
+    if (tail > longestGap.get()) {
+      // No acknowledged write since then until the end of the run.
+      longestGap.set(tail);
+      gapEndedAt.set(now);
+    }
 
     // Verification, through a patient client: the cluster may still be coming back.
     int lostPatches = 0;
