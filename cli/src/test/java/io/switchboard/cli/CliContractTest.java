@@ -38,7 +38,10 @@ class CliContractTest {
           {"external-apis", "set-timeout", "--help"},
           {"data-actions", "import", "--help"},
           {"credentials", "rotate-key", "--help"},
-          {"faults", "apply", "--help"}
+          {"faults", "apply", "--help"},
+          {"load", "cluster", "checks", "--help"},
+          {"load", "cluster", "writes", "--help"},
+          {"load", "cluster", "limit", "--help"}
         }) {
       Run r = run(args);
       assertThat(r.exitCode()).as(String.join(" ", args)).isZero();

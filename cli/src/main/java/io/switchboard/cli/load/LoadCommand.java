@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "load",
     mixinStandardHelpOptions = true,
     description = "Load generators (bounded in time and count).",
-    subcommands = {BurstCommand.class})
+    subcommands = {BurstCommand.class, ClusterCommand.class})
 public final class LoadCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

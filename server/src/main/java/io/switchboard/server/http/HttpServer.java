@@ -136,7 +136,8 @@ public final class HttpServer {
                 if (SqlErrors.isConnectionUnavailable(e)) {
                   // A full pool (or a database that is away) is a moment's refusal, not our bug.
                   log.warn(
-                      "no database connection within the pool wait, correlationId={} {} {}",
+                      "database unavailable (no connection within the pool wait, or the session"
+                          + " ended by the database), correlationId={} {} {}",
                       Correlation.of(ctx),
                       ctx.method(),
                       ctx.path());

@@ -1,5 +1,7 @@
 package io.switchboard.server.notifications;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -7,6 +9,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,11 @@ final class RedisFanout implements Fanout {
   private final JsonMapper mapper;
   private volatile StatefulRedisConnection<String, String> publisher;
   private volatile StatefulRedisPubSubConnection<String, String> subscriber;
+  private static final Duration RECONNECT_EVERY = Duration.ofSeconds(1);
+  private final ScheduledExecutorService reconnector =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("notifications-redis-connect").factory());
+  private volatile CompletableFuture<Void> reconnecting;
 
   RedisFanout(NotificationsConfig config, JsonMapper mapper) {
     this.channel = config.redisChannel();
@@ -41,11 +51,41 @@ final class RedisFanout implements Fanout {
             .build());
   }
 
+  /**
+   * Connects the subscriber and the publisher. A node that cannot reach Redis now starts anyway
+   * (its events stay on it) and keeps trying every second in the background: Lettuce reconnects
+   * only connections it once made, so without this a node started during a Redis outage (or whose
+   * first connect timed out on a busy machine) would stay out of the fan-out until restarted.
+   */
   @Override
   public void start(Consumer<Envelope> receiver) {
     try {
-      subscriber = client.connectPubSub();
-      subscriber.addListener(
+      connect(receiver);
+    } catch (RuntimeException e) {
+      log.warn(
+          "notifications: cannot reach Redis now ({}); events stay on this node, trying again every"
+              + " second",
+          e.toString());
+      var again =
+          RetryPolicy.<Void>builder()
+              .handle(RuntimeException.class)
+              .withDelay(RECONNECT_EVERY)
+              .withMaxRetries(-1)
+              .build();
+      reconnecting =
+          Failsafe.with(again)
+              .with(reconnector)
+              .runAsync(() -> {
+                connect(receiver);
+                log.info("notifications: connected to Redis; events reach the other nodes");
+              });
+    }
+  }
+
+  private void connect(Consumer<Envelope> receiver) {
+    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+    try {
+      sub.addListener(
           new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String message) {
@@ -56,12 +96,12 @@ final class RedisFanout implements Fanout {
               }
             }
           });
-      subscriber.sync().subscribe(channel);
+      sub.sync().subscribe(channel);
       publisher = client.connect();
+      subscriber = sub;
     } catch (RuntimeException e) {
-      // Start without the cluster rather than not at all; Lettuce reconnects connections it made.
-      log.warn(
-          "notifications: cannot reach Redis now ({}); events stay on this node", e.toString());
+      sub.close();
+      throw e;
     }
   }
 
@@ -88,6 +128,9 @@ final class RedisFanout implements Fanout {
 
   @Override
   public void close() {
+    var pending = reconnecting;
+    if (pending != null) pending.cancel(true);
+    reconnector.shutdownNow();
     try {
       if (subscriber != null) subscriber.close();
       if (publisher != null) publisher.close();
