@@ -155,11 +155,25 @@ public final class FlowExecutions implements AutoCloseable {
    */
   public FlowExecution launch(
       String orgId, String flowId, String versionId, JsonNode inputData, String name) {
+    return launch(orgId, flowId, versionId, inputData, name, null);
+  }
+
+  /**
+   * As {@link #launch(String, String, String, JsonNode, String)}; {@code then} (may be null) is
+   * told of the end once it is recorded, so a caller waiting for many ends need not poll the store.
+   */
+  public FlowExecution launch(
+      String orgId,
+      String flowId,
+      String versionId,
+      JsonNode inputData,
+      String name,
+      Completion then) {
     Ready r = ready(orgId, flowId, versionId, inputData, name);
     // The row exists (and GET answers it) before the launch answers; a burst of launches shares
     // the launch writer's few commits.
     await(launches.submit(r.execution()), "recording the launch");
-    runs.submit(() -> finish(r, null));
+    runs.submit(() -> finish(r, then));
     return r.execution();
   }
 
