@@ -294,6 +294,14 @@ class FlowConcurrencyBenchmark {
               .asLong());
       endToEndMs.add(java.time.Duration.between(e.launchedAt(), e.completedAt()).toMillis());
     }
+    long traceChars = 0;
+    for (String id : ids.subList(0, Math.min(100, ids.size()))) {
+      String t = executions.get(orgId, id).trace();
+      traceChars += t == null ? 0 : t.length();
+    }
+    System.out.printf(
+        "  run of %d: a recorded trace is %d characters on average%n",
+        n, traceChars / Math.max(1, Math.min(100, ids.size())));
     java.util.Collections.sort(callMs);
     java.util.Collections.sort(endToEndMs);
     int m = callMs.size();
