@@ -4,11 +4,14 @@ import static io.switchboard.server.testing.Upstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.storage.StorageConfig;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.SlowUpstream;
+import io.switchboard.server.testing.TestDatabases;
 import io.switchboard.server.testing.TestServer;
 import io.switchboard.server.testing.Upstream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +44,18 @@ class FlowConcurrencyBenchmark {
    * server's JVM (how this benchmark first ran; kept to compare).
    */
   static final String UPSTREAM = System.getProperty("flows.bench.upstream", "process");
+
+  /**
+   * Runs of 2,000 before the measured ones. One was not enough: the JIT's compiler threads still
+   * took about half of the JVM's CPU during the measured run.
+   */
+  static final int WARMUPS = Integer.getInteger("flows.bench.warmups", 2);
+
+  /**
+   * {@code h2} (default): the server's default store, an H2 file in the server's JVM; {@code
+   * postgres}: the tests' PostgreSQL (a process of its own, as in production), pool of 16.
+   */
+  static final String DB = System.getProperty("flows.bench.db", "h2");
 
   static long lastLaunchMs;
 
@@ -119,7 +134,15 @@ class FlowConcurrencyBenchmark {
     // A slow warm-up on a loaded machine must not open the circuit and turn the measured runs into
     // instant circuit-open failures: the breaker stays out of this measurement.
     settings.put(SettingKeys.BREAKER_MINIMUM_CALLS, "10000");
-    try (TestServer server = TestServer.start(LoopbackUpstream.allowed(settings));
+    StorageConfig storage = null;
+    if (DB.equals("postgres")) {
+      StorageConfig pg = TestDatabases.postgres();
+      storage =
+          new StorageConfig(
+              pg.dataDir(), pg.jdbcUrl(), pg.user(), pg.password(), 16, pg.schema(), pg.poolWait());
+    }
+    try (TestServer server =
+            TestServer.start(LoopbackUpstream.allowed(settings), storage, Clock.systemUTC());
         Stand upstream = stand()) {
       Api api = server.api();
       TestServer.OrgAccess org = server.newOrg();
@@ -173,26 +196,31 @@ class FlowConcurrencyBenchmark {
       FlowExecutions virtual = server.switchboard().flowExecutions();
       String orgId = org.orgId();
       // Warm-up: JIT, connections, the compiled definition.
-      long warm = run(virtual, upstream, orgId, flowId, EXECUTIONS, 0);
-      long virtualMs = run(virtual, upstream, orgId, flowId, EXECUTIONS, EXECUTIONS);
+      var warm = new ArrayList<Long>();
+      for (int i = 0; i < WARMUPS; i++)
+        warm.add(run(virtual, upstream, orgId, flowId, EXECUTIONS, (long) i * EXECUTIONS));
+      long done = (long) WARMUPS * EXECUTIONS;
+      long virtualMs = run(virtual, upstream, orgId, flowId, EXECUTIONS, done);
       long virtualLaunchMs = lastLaunchMs;
       long platformMs;
       ExecutorService pool =
           Executors.newFixedThreadPool(PLATFORM_THREADS, Thread.ofPlatform().factory());
       try (FlowExecutions platform = virtual.on(pool)) {
-        platformMs = run(platform, upstream, orgId, flowId, EXECUTIONS, 2L * EXECUTIONS);
+        platformMs = run(platform, upstream, orgId, flowId, EXECUTIONS, done + EXECUTIONS);
       }
       long platformLaunchMs = lastLaunchMs;
       // Every execution ended; under load a few may end at their 10 s deadline instead.
       var counts = virtual.outcomeCounts(orgId, flowId);
       System.out.println("  outcomes of all runs: " + counts);
       System.out.printf(
-          "FLOW CONCURRENCY BENCH: %d executions, each waiting on a %d ms data action (warm-up"
-              + " %d ms)%n  virtual threads:          %6d ms (all launched after %d ms)%n  %d"
-              + " platform threads:     %6d ms (all launched after %d ms)%n  ratio"
+          "FLOW CONCURRENCY BENCH: %d executions, each waiting on a %d ms data action (%s, upstream"
+              + " %s, warm-ups %s ms)%n  virtual threads:          %6d ms (all launched after %d"
+              + " ms)%n  %d platform threads:     %6d ms (all launched after %d ms)%n  ratio"
               + " platform/virtual: %.1fx; target <= 2500 ms on virtual threads: %s%n",
           EXECUTIONS,
           UPSTREAM_DELAY_MS,
+          DB,
+          UPSTREAM,
           warm,
           virtualMs,
           virtualLaunchMs,
@@ -201,6 +229,8 @@ class FlowConcurrencyBenchmark {
           platformLaunchMs,
           (double) platformMs / virtualMs,
           virtualMs <= 2500 ? "met" : "MISSED");
+    } finally {
+      if (storage != null) TestDatabases.drop(storage);
     }
   }
 
