@@ -2,6 +2,7 @@ package io.switchboard.server.externalapis;
 
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.storage.SharedReads;
 import io.switchboard.server.storage.SqlErrors;
 import java.net.URI;
 import java.time.Clock;
@@ -83,40 +84,15 @@ public final class ExternalApiService {
 
   /**
    * As {@link #get}, for callers that run the API (every data action of every flow execution):
-   * callers asking for the same API while a read of it is in flight share that read instead of each
-   * taking a connection. A burst of 2,000 executions otherwise made 2,000 reads at once, and on
-   * PostgreSQL's pool of 16 hundreds of them timed out waiting for a connection and failed their
-   * executions. Nothing is kept once the read is done, so nothing goes stale: a caller gets a row
-   * read no earlier than the start of the read in flight when it asked; a change saved on this node
-   * drops the read in flight so later callers read again.
+   * concurrent callers share the read in flight ({@link SharedReads}).
    */
   public ExternalApi getShared(String orgId, String id) {
-    String key = orgId + "/" + id;
-    var mine = new java.util.concurrent.CompletableFuture<java.util.Optional<ExternalApi>>();
-    var inFlight = reading.putIfAbsent(key, mine);
-    if (inFlight == null) {
-      try {
-        mine.complete(store.find(orgId, id));
-      } catch (RuntimeException e) {
-        mine.completeExceptionally(e);
-      } finally {
-        reading.remove(key, mine);
-      }
-      inFlight = mine;
-    }
-    java.util.Optional<ExternalApi> found;
-    try {
-      found = inFlight.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw e;
-    }
-    return found.orElseThrow(() -> Problem.notFound("External API", id));
+    return reads
+        .get(orgId + "/" + id, () -> store.find(orgId, id))
+        .orElseThrow(() -> Problem.notFound("External API", id));
   }
 
-  private final java.util.concurrent.ConcurrentHashMap<
-          String, java.util.concurrent.CompletableFuture<java.util.Optional<ExternalApi>>>
-      reading = new java.util.concurrent.ConcurrentHashMap<>();
+  private final SharedReads<java.util.Optional<ExternalApi>> reads = new SharedReads<>();
 
   public java.util.Optional<ExternalApi> findByName(String orgId, String name) {
     return store.findByName(orgId, name);
@@ -201,7 +177,7 @@ public final class ExternalApiService {
         throw ExternalApiUsage.inUse("External API " + id, id, usage.flowsUsing(orgId, id));
       throw e;
     }
-    reading.remove(orgId + "/" + id);
+    reads.forget(orgId + "/" + id);
     engine.forget(id);
   }
 
@@ -258,7 +234,7 @@ public final class ExternalApiService {
               current.createdAt(),
               clock.instant());
       if (savingCredentialReference(next, () -> store.update(next, current.version()))) {
-        reading.remove(orgId + "/" + id);
+        reads.forget(orgId + "/" + id);
         engine.forget(id);
         return next;
       }
