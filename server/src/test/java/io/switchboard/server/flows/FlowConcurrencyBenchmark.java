@@ -31,6 +31,13 @@ import org.junit.jupiter.api.Test;
  * time and their ratio; the target is that the virtual-thread run finishes within 2.5 s. Launching
  * is part of the wall time (2,000 launches from 2,000 virtual threads, each a database insert, then
  * the run, then the recorded end).
+ *
+ * <p>The 2 s partner API runs in a JVM of its own ({@link SlowUpstream}, Jetty, a timer per waiting
+ * request) so that what is measured is Switchboard: the JDK {@code HttpServer} stand-in in the
+ * server's JVM accepted on one thread, closed all but 200 kept-alive connections after the warm-up,
+ * and took CPU from the server on a 2-core machine (see BENCHMARKS.md, flows). The executions still
+ * make a real HTTP call through the real runtime, engine, egress check and outbound client, and
+ * record their trace.
  */
 class FlowConcurrencyBenchmark {
   static final int EXECUTIONS = Integer.getInteger("flows.bench.executions", 2000);
