@@ -2,6 +2,7 @@ package io.switchboard.server.externalapis;
 
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.storage.SharedReads;
 import io.switchboard.server.storage.SqlErrors;
 import java.net.URI;
 import java.time.Clock;
@@ -87,6 +88,18 @@ public final class ExternalApiService {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("External API", id));
   }
 
+  /**
+   * As {@link #get}, for callers that run the API (every data action of every flow execution):
+   * concurrent callers share the read in flight ({@link SharedReads}).
+   */
+  public ExternalApi getShared(String orgId, String id) {
+    return reads
+        .get(orgId + "/" + id, () -> store.find(orgId, id))
+        .orElseThrow(() -> Problem.notFound("External API", id));
+  }
+
+  private final SharedReads<java.util.Optional<ExternalApi>> reads = new SharedReads<>();
+
   public java.util.Optional<ExternalApi> findByName(String orgId, String name) {
     return store.findByName(orgId, name);
   }
@@ -170,6 +183,7 @@ public final class ExternalApiService {
         throw ExternalApiUsage.inUse("External API " + id, id, usage.flowsUsing(orgId, id));
       throw e;
     }
+    reads.forget(orgId + "/" + id);
     engine.forget(id);
   }
 
@@ -226,6 +240,7 @@ public final class ExternalApiService {
               current.createdAt(),
               clock.instant());
       if (savingCredentialReference(next, () -> store.update(next, current.version()))) {
+        reads.forget(orgId + "/" + id);
         engine.forget(id);
         return next;
       }

@@ -1,5 +1,7 @@
 package io.switchboard.server.externalapis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.server.credentials.CredentialUsage;
 import io.switchboard.server.storage.Times;
 import io.switchboard.server.storage.VersionedTable;
@@ -22,6 +24,20 @@ public final class ExternalApiStore implements CredentialUsage {
   private final JsonMapper mapper;
   private final RowMapper<ExternalApi> rows;
 
+  /**
+   * Parsed JSON columns by their text: every data action of every flow execution reads its API
+   * (2,000 reads at once in a burst), and parsing the same headers and response mapping each time
+   * was a large share of that read's CPU. Keyed by the column's content, so a changed API can never
+   * get a stale value.
+   */
+  private final Cache<String, List<ExternalApi.Header>> parsedHeaders =
+      Caffeine.newBuilder().maximumSize(PARSED_CACHE_LIMIT).build();
+
+  private final Cache<String, ExternalApi.ResponseMapping> parsedMappings =
+      Caffeine.newBuilder().maximumSize(PARSED_CACHE_LIMIT).build();
+
+  private static final int PARSED_CACHE_LIMIT = 1000;
+
   public ExternalApiStore(Jdbi jdbi, JsonMapper mapper) {
     this.jdbi = jdbi;
     this.mapper = mapper;
@@ -39,14 +55,26 @@ public final class ExternalApiStore implements CredentialUsage {
               rs.getString("url"),
               rs.getInt("timeout_ms"),
               rs.getInt("retry_count"),
-              List.copyOf(mapper.readValue(rs.getString("headers_json"), HEADERS)),
+              parsedHeaders.get(
+                  rs.getString("headers_json"), j -> List.copyOf(mapper.readValue(j, HEADERS))),
               rs.getString("credential_id"),
               template == null ? null : mapper.readTree(template),
-              mapping == null ? null : mapper.readValue(mapping, ExternalApi.ResponseMapping.class),
+              mapping == null
+                  ? null
+                  : parsedMappings.get(
+                      mapping,
+                      j -> unmodifiable(mapper.readValue(j, ExternalApi.ResponseMapping.class))),
               rs.getLong("row_version"),
               Times.read(rs, "created_at"),
               Times.read(rs, "modified_at"));
         };
+  }
+
+  /** Shared between reads through the cache: nobody may change it. */
+  private static ExternalApi.ResponseMapping unmodifiable(ExternalApi.ResponseMapping m) {
+    return m.outputs() == null
+        ? m
+        : new ExternalApi.ResponseMapping(java.util.Collections.unmodifiableMap(m.outputs()));
   }
 
   /**

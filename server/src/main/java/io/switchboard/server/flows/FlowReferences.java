@@ -58,7 +58,8 @@ public final class FlowReferences implements FlowService.ReferenceLookup, FlowRu
           dataActions.findById(orgId, id).orElseThrow(() -> Problem.notFound("Action", id));
       return new Resolved(a.id(), a.version(), null);
     }
-    ExternalApi api = externalApis.get(orgId, id);
+    // Every execution of a burst asks at once: they share the read in flight.
+    ExternalApi api = externalApis.getShared(orgId, id);
     return new Resolved(api.id(), api.version(), api);
   }
 

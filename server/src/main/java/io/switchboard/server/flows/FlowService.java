@@ -124,7 +124,10 @@ public final class FlowService {
               current.createdAt(),
               clock.instant());
       try {
-        if (store.update(next, current.version())) return next;
+        if (store.update(next, current.version())) {
+          flowReads.forget(orgId + "/" + id);
+          return next;
+        }
       } catch (RuntimeException e) {
         if (SqlErrors.isUniqueViolation(e)) throw duplicate(next);
         throw e;
@@ -135,6 +138,7 @@ public final class FlowService {
 
   public void delete(String orgId, String id) {
     if (!store.delete(orgId, id)) throw Problem.notFound("Flow", id);
+    flowReads.forget(orgId + "/" + id);
   }
 
   /**
@@ -260,6 +264,7 @@ public final class FlowService {
       if (SqlErrors.isForeignKeyViolation(e)) throw FlowStore.referenceGone();
       throw e;
     }
+    flowReads.forget(orgId + "/" + flowId);
     if (!published) {
       throw Problem.conflict(
           "flow.changed",
@@ -300,9 +305,16 @@ public final class FlowService {
     return new FlowStore.References(apis, scripts);
   }
 
+  private final io.switchboard.server.storage.SharedReads<Optional<Flow>> flowReads =
+      new io.switchboard.server.storage.SharedReads<>();
+
   /** The runnable definition of a published version of the org. */
   public Optional<Published> published(String orgId, String flowId, String versionId) {
-    Flow f = get(orgId, flowId);
+    // Every launch of a burst reads the flow at once: they share the read in flight.
+    Flow f =
+        flowReads
+            .get(orgId + "/" + flowId, () -> store.find(orgId, flowId))
+            .orElseThrow(() -> Problem.notFound("Flow", flowId));
     String id = versionId != null ? versionId : f.publishedVersionId();
     if (id == null) return Optional.empty();
     // Loaded once per version (concurrent launches share one load); not cached when missing.
