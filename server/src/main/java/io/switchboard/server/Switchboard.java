@@ -303,7 +303,11 @@ public final class Switchboard implements AutoCloseable {
               List.of(new QueuedCallLeaves(callStore)));
       var scripts =
           new ScriptService(
-              new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
+              new ScriptStore(database.jdbi(), mapper),
+              clock,
+              flowStore::flowsUsingScript,
+              notifications,
+              settings.seconds(SettingKeys.SCRIPTS_SERVED_REFRESH, 1, 3600));
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
       if (maxSessionData > 1_048_576)
         throw new io.switchboard.server.config.ConfigException(

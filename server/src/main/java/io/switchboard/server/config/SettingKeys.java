@@ -48,6 +48,7 @@ public final class SettingKeys {
   public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
+  public static final String SCRIPTS_SERVED_REFRESH = "scripts.served-refresh-seconds";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
   public static final String FLOW_DEADLINE = "flows.deadline-millis";
   public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
@@ -228,6 +229,12 @@ public final class SettingKeys {
               "64KiB",
               "Largest script session data (its JSON, in bytes, at most 1MiB); a write that would"
                   + " exceed it is 413."),
+          new Key(
+              SCRIPTS_SERVED_REFRESH,
+              "5",
+              "Seconds after which a node reads again which version of a published script it serves"
+                  + " (1..3600): publishes and deletes reach every node at once through the"
+                  + " cluster's signal; this bounds a signal that was lost."),
           new Key(
               IDEMPOTENCY_RETENTION,
               "86400",

@@ -42,7 +42,7 @@ final class RedisFanout implements Fanout {
   }
 
   @Override
-  public void start(Consumer<Envelope> receiver) {
+  public void start(Consumer<Envelope> receiver, Runnable resubscribed) {
     try {
       subscriber = client.connectPubSub();
       subscriber.addListener(
@@ -54,6 +54,13 @@ final class RedisFanout implements Fanout {
               } catch (RuntimeException e) {
                 log.warn("dropping a notification envelope that failed: {}", e.toString());
               }
+            }
+
+            @Override
+            public void subscribed(String ch, long count) {
+              // Also after Lettuce reconnected and resubscribed: what was published meanwhile is
+              // lost.
+              resubscribed.run();
             }
           });
       subscriber.sync().subscribe(channel);

@@ -250,6 +250,20 @@ public final class ScriptStore {
             .findOne());
   }
 
+  /** The org and id of a script's latest published version that is not deleted. */
+  public record Latest(String orgId, String versionId) {}
+
+  /** The script's latest published version, if it has one and is not deleted, whatever its org. */
+  public Optional<Latest> latestPublished(String scriptId) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select org_id, version_id from published_scripts where script_id = :id"
+                    + " and latest = true and deleted = false")
+            .bind("id", scriptId)
+            .map((rs, ctx) -> new Latest(rs.getString("org_id"), rs.getString("version_id")))
+            .findOne());
+  }
+
   /** A published version by its id, deleted or not (sessions pinned to it still render). */
   public Optional<PublishedScript> publishedVersion(String versionId) {
     return jdbi.withHandle(h ->
