@@ -400,6 +400,11 @@ public final class Switchboard implements AutoCloseable {
                       VERSION,
                       ready::get,
                       settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
+                  // Javalin finds a request's route by trying every route of its method in this
+                  // order, a regular expression each: the hottest reads (published scripts,
+                  // sessions) come first. No other feature's paths overlap theirs.
+                  new ScriptRoutes(scripts, bodies),
+                  new SessionRoutes(sessions, bodies, idempotency),
                   new IdentityRoutes(identity, bodies, new TokenThrottle(throttleLimits), signIn),
                   new SignInRoutes(signIn),
                   new AuthorizationRoutes(roles, users, bodies),
@@ -412,8 +417,6 @@ public final class Switchboard implements AutoCloseable {
                       inboundCalls,
                       (org, queue) -> queueStore.find(org, queue).isPresent()),
                   new WrapupRoutes(wrapups, bodies, idempotency),
-                  new ScriptRoutes(scripts, bodies),
-                  new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies),
                   new NotificationRoutes(notifications, bodies, httpConfig.publicUrl())));
       routes.addAll(integrations.routes());

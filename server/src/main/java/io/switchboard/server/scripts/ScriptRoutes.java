@@ -43,6 +43,17 @@ public final class ScriptRoutes implements ApiRoutes {
           .weigher((String version, Representation r) -> r.json().length + 64)
           .build();
 
+  /**
+   * The JSON of drafts as last read, by what names a draft's whole view: its content's id and its
+   * last publish ({@link #draftKey}). A save gives the content a new id, so an entry is never
+   * stale, only unused; the row's head is still read on every request.
+   */
+  private final Cache<String, byte[]> drafts =
+      Caffeine.newBuilder()
+          .maximumWeight(REPRESENTATIONS_BYTES / 2)
+          .weigher((String key, byte[] json) -> json.length + 64)
+          .build();
+
   public ScriptRoutes(ScriptService scripts, RequestBodies bodies) {
     this.scripts = scripts;
     this.bodies = bodies;
@@ -96,9 +107,31 @@ public final class ScriptRoutes implements ApiRoutes {
         .json(ScriptViews.of(s));
   }
 
+  /**
+   * The draft with its version as a strong tag. The row's head (no document) is read every time;
+   * the JSON of that head is written once and kept: a hot draft costs one small query.
+   */
   private void get(Context ctx) {
-    Script s = scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
-    Conditional.json(ctx, Conditional.strong(Long.toString(s.version())), () -> ScriptViews.of(s));
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    ScriptStore.Head head = scripts.head(org, id);
+    byte[] json = drafts.getIfPresent(draftKey(head.versionId(), head.publishedAt()));
+    if (json != null) {
+      if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
+      ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+      return;
+    }
+    // Not yet written: the whole row, which may be newer than the head just read; its JSON is
+    // kept under its own key.
+    Script s = scripts.get(org, id);
+    if (ETags.notModified(ctx, Conditional.strong(Long.toString(s.version())))) return;
+    json = bodies.mapper().writeValueAsBytes(ScriptViews.of(s));
+    drafts.put(draftKey(s.versionId(), s.publishedAt()), json);
+    ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+  }
+
+  private static String draftKey(String versionId, java.time.Instant publishedAt) {
+    return versionId + (publishedAt == null ? "" : "@" + publishedAt.toEpochMilli());
   }
 
   private void replace(Context ctx) {

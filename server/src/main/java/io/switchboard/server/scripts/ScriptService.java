@@ -128,6 +128,13 @@ public final class ScriptService {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("Script", id));
   }
 
+  /**
+   * What names the draft's current content (see {@link ScriptStore.Head}); 404 like {@link #get}.
+   */
+  public ScriptStore.Head head(String orgId, String id) {
+    return store.findHead(orgId, id).orElseThrow(() -> Problem.notFound("Script", id));
+  }
+
   /** The editable script, if it is the org's: for references from other features. */
   public Optional<Script> findDraft(String orgId, String id) {
     return id == null ? Optional.empty() : store.find(orgId, id);

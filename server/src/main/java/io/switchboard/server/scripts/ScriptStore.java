@@ -103,6 +103,28 @@ public final class ScriptStore {
             .findOne());
   }
 
+  /**
+   * What names a draft's content without the content: its save counter, the id of the saved content
+   * and the last publish (the only change to a row that keeps its {@code version_id}).
+   */
+  public record Head(long version, String versionId, Instant publishedAt) {}
+
+  /** The draft's {@link Head}: a read that leaves the document (a large text column) alone. */
+  public Optional<Head> findHead(String orgId, String id) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select version, version_id, published_at from scripts where id = :id and org_id"
+                    + " = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map((rs, ctx) ->
+                new Head(
+                    rs.getLong("version"),
+                    rs.getString("version_id"),
+                    Times.read(rs, "published_at")))
+            .findOne());
+  }
+
   public Optional<Script> findByName(String orgId, String name) {
     return jdbi.withHandle(h ->
         h.createQuery(

@@ -117,4 +117,44 @@ class PublishedScriptReadsIT extends TwoOrgServer {
     api.post("/api/v2/scripts/published", token, "{\"scriptId\":\"" + id + "\"}");
     assertThat(api.get("/api/v2/scripts/published/" + id, token).status()).isEqualTo(200);
   }
+
+  @Test
+  void aDraftIsServedAsItsListingEntityAndFollowsEachSaveAndPublish() {
+    String t = api.token(server.newOrg());
+    String id = new Fixtures(api, t).script(Fixtures.GREETING_SCRIPT);
+    String path = "/api/v2/scripts/" + id;
+    var first = api.get(path, t);
+    var again = api.get(path, t);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(api.get("/api/v2/scripts", t).body()).contains(again.body());
+    assertThat(again.header("ETag")).contains("\"1\"");
+    assertThat(again.header("Content-Type")).contains("application/json");
+    assertThat(again.header("inin-ratelimit-count")).isPresent();
+    assertThat(api.get(path, t, "If-None-Match", "\"1\"").status()).isEqualTo(304);
+    assertThat(api.get(path, otherToken).status()).isEqualTo(404);
+
+    // A publish changes the draft's publishedDate, and nothing else.
+    api.post("/api/v2/scripts/published", t, "{\"scriptId\":\"" + id + "\"}");
+    var published = api.get(path, t);
+    assertThat(published.json().get("publishedDate").isString()).isTrue();
+    assertThat(first.json().has("publishedDate")).isFalse();
+    assertThat(api.get("/api/v2/scripts", t).body()).contains(published.body());
+
+    // A save is a new version with its own content.
+    var saved =
+        api.put(
+            path,
+            t,
+            Fixtures.GREETING_SCRIPT
+                .replace("\"Greeting\"", "\"Greeting saved\"")
+                .replaceFirst("\\{", "{\"version\":1,"));
+    assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    var after = api.get(path, t, "If-None-Match", "\"1\"");
+    assertThat(after.status()).isEqualTo(200);
+    assertThat(after.header("ETag")).contains("\"2\"");
+    assertThat(after.json().get("name").asString()).isEqualTo("Greeting saved");
+    assertThat(after.body()).isEqualTo(saved.body());
+    assertThat(api.delete(path, t).status()).isEqualTo(204);
+    assertThat(api.get(path, t).status()).isEqualTo(404);
+  }
 }
