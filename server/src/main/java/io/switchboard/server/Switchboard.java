@@ -305,7 +305,11 @@ public final class Switchboard implements AutoCloseable {
               List.of(new QueuedCallLeaves(callStore)));
       var scripts =
           new ScriptService(
-              new ScriptStore(database.jdbi(), mapper), clock, flowStore::flowsUsingScript);
+              new ScriptStore(database.jdbi(), mapper),
+              clock,
+              flowStore::flowsUsingScript,
+              notifications,
+              settings.seconds(SettingKeys.SCRIPTS_SERVED_REFRESH, 1, 3600));
       long maxSessionData = settings.bytes(SettingKeys.SESSION_MAX_DATA);
       if (maxSessionData > 1_048_576)
         throw new io.switchboard.server.config.ConfigException(
@@ -400,6 +404,11 @@ public final class Switchboard implements AutoCloseable {
                       VERSION,
                       ready::get,
                       settings.optional(SettingKeys.METRICS_TOKEN).orElse(null)),
+                  // Javalin finds a request's route by trying every route of its method in this
+                  // order, a regular expression each: the hottest reads (published scripts,
+                  // sessions) come first. No other feature's paths overlap theirs.
+                  new ScriptRoutes(scripts, bodies),
+                  new SessionRoutes(sessions, bodies, idempotency),
                   new IdentityRoutes(identity, bodies, new TokenThrottle(throttleLimits), signIn),
                   new SignInRoutes(signIn),
                   new AuthorizationRoutes(roles, users, bodies),
@@ -412,8 +421,6 @@ public final class Switchboard implements AutoCloseable {
                       inboundCalls,
                       (org, queue) -> queueStore.find(org, queue).isPresent()),
                   new WrapupRoutes(wrapups, bodies, idempotency),
-                  new ScriptRoutes(scripts, bodies),
-                  new SessionRoutes(sessions, bodies, idempotency),
                   new LimitsRoutes(limits, limiter, bodies),
                   new NotificationRoutes(notifications, bodies, httpConfig.publicUrl())));
       routes.addAll(integrations.routes());

@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (loopback only, bounded in time).",
-    subcommands = {HttpBenchCommand.class, MemoryBenchCommand.class, StartupBenchCommand.class})
+    subcommands = {
+      HttpBenchCommand.class,
+      PeerBenchCommand.class,
+      MemoryBenchCommand.class,
+      StartupBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -71,23 +72,8 @@ public final class HttpBenchCommand implements Callable<Integer> {
                 "limits.client.credentials.token.rate.per.minute",
                 "0"));
     Javalin bare =
-        Javalin.create(
-                cfg -> {
-                  cfg.concurrency.useVirtualThreads = true;
-                  cfg.startup.showJavalinBanner = false;
-                  // The same HTTP settings as the server, so the comparison is of the request path
-                  // alone.
-                  cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
-                  cfg.http.responseBufferSize = 8192;
-                  cfg.jetty.host = "127.0.0.1";
-                  cfg.jetty.port = 0;
-                  cfg.routes.get(
-                      "/bare",
-                      ctx ->
-                          ctx.contentType("application/json")
-                              .result("{\"entities\":[],\"total\":0}"));
-                })
-            .start();
+        BareHandler.start(
+            Map.of("/bare", "{\"entities\":[],\"total\":0}".getBytes(StandardCharsets.UTF_8)));
     try (Switchboard server = Switchboard.start(settings)) {
       var org = server.identity().createOrg("bench");
       String token = token(server.baseUrl(), org.admin().client().id(), org.admin().secret());
@@ -144,7 +130,7 @@ public final class HttpBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static String token(String baseUrl, String id, String secret) throws Exception {
+  static String token(String baseUrl, String id, String secret) throws Exception {
     var basic = java.util.Base64.getEncoder().encodeToString((id + ":" + secret).getBytes());
     var response =
         HttpClient.newHttpClient()

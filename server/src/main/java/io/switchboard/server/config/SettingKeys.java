@@ -50,6 +50,7 @@ public final class SettingKeys {
   public static final String AGENT_ANSWERS = "routing.agent-answers";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
   public static final String SESSION_WRITE_LANES = "sessions.write-lanes";
+  public static final String SCRIPTS_SERVED_REFRESH = "scripts.served-refresh-seconds";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
   public static final String FLOW_DEADLINE = "flows.deadline-millis";
   public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
@@ -241,6 +242,11 @@ public final class SettingKeys {
               "Session writes of this node are committed in batches across sessions, one batch at a"
                   + " time per lane (0..64; a session always in the same lane); 0 is one batch per"
                   + " session."),
+              SCRIPTS_SERVED_REFRESH,
+              "5",
+              "Seconds after which a node reads again which version of a published script it serves"
+                  + " (1..3600): publishes and deletes reach every node at once through the"
+                  + " cluster's signal; this bounds a signal that was lost."),
           new Key(
               IDEMPOTENCY_RETENTION,
               "86400",

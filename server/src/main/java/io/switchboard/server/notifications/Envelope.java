@@ -4,7 +4,8 @@ package io.switchboard.server.notifications;
  * What travels between nodes: an event ({@code kind} EVENT: org, topic, the event body as JSON,
  * correlation, ordering) or a control message about a channel ({@code TOPICS}: its subscriptions
  * changed; {@code CONNECTED}: connection {@code connection} now holds it; {@code CLOSED}: it is
- * gone, {@code reason} why). {@code node} names the sender, which has already acted locally.
+ * gone, {@code reason} why) or a {@link ClusterSignals} signal ({@code SIGNAL}: {@code topic}'s
+ * entry {@code entity} changed). {@code node} names the sender, which has already acted locally.
  */
 record Envelope(
     String kind,
@@ -22,6 +23,11 @@ record Envelope(
   static final String TOPICS = "TOPICS";
   static final String CONNECTED = "CONNECTED";
   static final String CLOSED = "CLOSED";
+  static final String SIGNAL = "SIGNAL";
+
+  static Envelope signal(String node, String topic, String key) {
+    return new Envelope(SIGNAL, node, null, topic, null, null, key, 0, null, null, null);
+  }
 
   static Envelope event(
       String node,

@@ -8,7 +8,12 @@ import java.util.function.Consumer;
  * a node that is disconnected from the transport when an envelope is sent never sees it.
  */
 interface Fanout extends AutoCloseable {
-  void start(Consumer<Envelope> receiver);
+  /**
+   * Starts receiving. {@code resubscribed} runs each time this node is listening again after its
+   * connection to the transport was replaced (and may run when it first listens): what was sent
+   * meanwhile is lost.
+   */
+  void start(Consumer<Envelope> receiver, Runnable resubscribed);
 
   void send(Envelope envelope);
 
@@ -22,7 +27,7 @@ interface Fanout extends AutoCloseable {
   static Fanout none() {
     return new Fanout() {
       @Override
-      public void start(Consumer<Envelope> receiver) {}
+      public void start(Consumer<Envelope> receiver, Runnable resubscribed) {}
 
       @Override
       public void send(Envelope envelope) {}

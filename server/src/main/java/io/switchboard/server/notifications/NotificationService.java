@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * socket is held by the node it connected to, and nodes tell each other about events, takeovers,
  * subscription changes and closed channels through the {@link Fanout}.
  */
-public final class NotificationService implements Notifier, AutoCloseable {
+public final class NotificationService implements Notifier, ClusterSignals, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
 
   /** A subscription's outcome as Genesys's ChannelTopic: {@code Permitted} or {@code Rejected}. */
@@ -39,6 +39,8 @@ public final class NotificationService implements Notifier, AutoCloseable {
   private final Fanout fanout;
   private final SocketHub hub;
   private final String node = UUID.randomUUID().toString();
+  private final java.util.concurrent.ConcurrentHashMap<String, ClusterSignals.Listener> signals =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ExecutorService reloads =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("notifications-reload").factory());
   private final ScheduledExecutorService purger =
@@ -66,7 +68,7 @@ public final class NotificationService implements Notifier, AutoCloseable {
         config.redisUrl() != null
             ? new RedisFanout(config, mapper)
             : postgres ? new PostgresFanout(jdbi, mapper, clock) : Fanout.none();
-    fanout.start(this::received);
+    fanout.start(this::received, this::resubscribed);
     long every = Math.max(1, Math.min(60, config.channelLife().toSeconds() / 2));
     purger.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.SECONDS);
     log.info("notifications: channels in the database, fan-out between nodes: {}", fanout.name());
@@ -233,17 +235,49 @@ public final class NotificationService implements Notifier, AutoCloseable {
     var e =
         Envelope.event(
             node, n.orgId(), n.topic(), body, n.correlationId(), n.entity(), n.sequence());
-    Runnable send =
-        () -> {
-          hub.dispatch(e);
-          fanout.send(e);
-        };
-    // After the commit of the thread's open transaction, if it has one (the handle JDBI would hand
-    // a nested call); without one the change is committed already. No connection is taken here.
+    afterCommit(() -> {
+      hub.dispatch(e);
+      fanout.send(e);
+    });
+  }
+
+  /**
+   * Runs {@code send} after the commit of the thread's open transaction, if it has one (the handle
+   * JDBI would hand a nested call); without one the change is committed already. No connection is
+   * taken here.
+   */
+  private void afterCommit(Runnable send) {
     org.jdbi.v3.core.extension.HandleSupplier open = jdbi.getHandleScope().get();
     org.jdbi.v3.core.Handle h = open == null ? null : open.getHandle();
     if (h != null && h.isInTransaction()) h.afterCommit(send);
     else send.run();
+  }
+
+  // ---- cluster signals (caches of other features)
+
+  @Override
+  public void listen(String topic, ClusterSignals.Listener listener) {
+    signals.put(topic, listener);
+  }
+
+  @Override
+  public void changed(String topic, String key) {
+    var e = Envelope.signal(node, topic, key);
+    afterCommit(() -> {
+      ClusterSignals.Listener l = signals.get(topic);
+      if (l != null) l.changed(key);
+      fanout.send(e);
+    });
+  }
+
+  private void resubscribed() {
+    for (ClusterSignals.Listener l : signals.values()) {
+      try {
+        l.missedSome();
+      } catch (RuntimeException ex) {
+        log.warn("a cluster-signal listener failed: {}", ex.toString());
+      }
+    }
   }
 
   private void received(Envelope e) {
@@ -252,6 +286,10 @@ public final class NotificationService implements Notifier, AutoCloseable {
       case Envelope.EVENT -> hub.dispatch(e);
       case Envelope.CONNECTED -> hub.takenOver(e.channelId(), e.connection(), e.sequence());
       case Envelope.CLOSED -> hub.close(e.channelId(), SocketHub.CLOSE_EVICTED, e.reason());
+      case Envelope.SIGNAL -> {
+        ClusterSignals.Listener l = signals.get(e.topic());
+        if (l != null) l.changed(e.entity());
+      }
       case Envelope.TOPICS -> {
         if (hub.socket(e.channelId()) != null)
           // One at a time, each reading what is committed: the last reload is the latest state.

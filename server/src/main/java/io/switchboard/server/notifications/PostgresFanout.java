@@ -45,12 +45,15 @@ final class PostgresFanout implements Fanout {
   }
 
   @Override
-  public void start(Consumer<Envelope> receiver) {
+  public void start(Consumer<Envelope> receiver, Runnable resubscribed) {
     String schema =
         jdbi.withHandle(h -> h.select("select current_schema()").mapTo(String.class).one());
     channel = "switchboard_notify_" + schema.toLowerCase().replaceAll("[^a-z0-9_]", "_");
     listener =
-        Thread.ofPlatform().daemon().name("notifications-pg-listen").start(() -> listen(receiver));
+        Thread.ofPlatform()
+            .daemon()
+            .name("notifications-pg-listen")
+            .start(() -> listen(receiver, resubscribed));
     sender = Thread.ofPlatform().daemon().name("notifications-pg-notify").start(this::sendLoop);
   }
 
@@ -80,12 +83,14 @@ final class PostgresFanout implements Fanout {
     }
   }
 
-  private void listen(Consumer<Envelope> receiver) {
+  private void listen(Consumer<Envelope> receiver, Runnable resubscribed) {
     reconnecting(
         "LISTEN",
         () -> {
           try (Handle h = jdbi.open()) {
             h.execute("listen " + channel);
+            // Listening (again): whatever was sent while no connection listened is lost.
+            resubscribed.run();
             PGConnection pg = h.getConnection().unwrap(PGConnection.class);
             while (!closed) {
               PGNotification[] got = pg.getNotifications(500);

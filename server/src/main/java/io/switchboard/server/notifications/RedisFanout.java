@@ -58,7 +58,7 @@ final class RedisFanout implements Fanout {
    * first connect timed out on a busy machine) would stay out of the fan-out until restarted.
    */
   @Override
-  public void start(Consumer<Envelope> receiver) {
+  public void start(Consumer<Envelope> receiver, Runnable resubscribed) {
     try {
       connect(receiver);
     } catch (RuntimeException e) {
@@ -94,6 +94,13 @@ final class RedisFanout implements Fanout {
               } catch (RuntimeException e) {
                 log.warn("dropping a notification envelope that failed: {}", e.toString());
               }
+            }
+
+            @Override
+            public void subscribed(String ch, long count) {
+              // Also after Lettuce reconnected and resubscribed: what was published meanwhile is
+              // lost.
+              resubscribed.run();
             }
           });
       sub.sync().subscribe(channel);

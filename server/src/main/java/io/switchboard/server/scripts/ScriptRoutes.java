@@ -1,6 +1,9 @@
 package io.switchboard.server.scripts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
@@ -22,8 +25,34 @@ import java.util.Map;
  * /api/v2/scripts/published} (publish; read with a strong ETag and 304 on If-None-Match).
  */
 public final class ScriptRoutes implements ApiRoutes {
+  /** The bytes of served published versions this node keeps, at most. */
+  static final long REPRESENTATIONS_BYTES = 64L * 1024 * 1024;
+
   private final ScriptService scripts;
   private final RequestBodies bodies;
+
+  /**
+   * A published version's answer to {@code GET /published/{id}}, by version id: its strong tag and
+   * its JSON, written once. A version never changes, so neither do they.
+   */
+  private record Representation(String etag, byte[] json) {}
+
+  private final Cache<String, Representation> representations =
+      Caffeine.newBuilder()
+          .maximumWeight(REPRESENTATIONS_BYTES)
+          .weigher((String version, Representation r) -> r.json().length + 64)
+          .build();
+
+  /**
+   * The JSON of drafts as last read, by what names a draft's whole view: its content's id and its
+   * last publish ({@link #draftKey}). A save gives the content a new id, so an entry is never
+   * stale, only unused; the row's head is still read on every request.
+   */
+  private final Cache<String, byte[]> drafts =
+      Caffeine.newBuilder()
+          .maximumWeight(REPRESENTATIONS_BYTES / 2)
+          .weigher((String key, byte[] json) -> json.length + 64)
+          .build();
 
   public ScriptRoutes(ScriptService scripts, RequestBodies bodies) {
     this.scripts = scripts;
@@ -78,9 +107,31 @@ public final class ScriptRoutes implements ApiRoutes {
         .json(ScriptViews.of(s));
   }
 
+  /**
+   * The draft with its version as a strong tag. The row's head (no document) is read every time;
+   * the JSON of that head is written once and kept: a hot draft costs one small query.
+   */
   private void get(Context ctx) {
-    Script s = scripts.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
-    Conditional.json(ctx, Conditional.strong(Long.toString(s.version())), () -> ScriptViews.of(s));
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    ScriptStore.Head head = scripts.head(org, id);
+    byte[] json = drafts.getIfPresent(draftKey(head.versionId(), head.publishedAt()));
+    if (json != null) {
+      if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
+      ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+      return;
+    }
+    // Not yet written: the whole row, which may be newer than the head just read; its JSON is
+    // kept under its own key.
+    Script s = scripts.get(org, id);
+    if (ETags.notModified(ctx, Conditional.strong(Long.toString(s.version())))) return;
+    json = bodies.mapper().writeValueAsBytes(ScriptViews.of(s));
+    drafts.put(draftKey(s.versionId(), s.publishedAt()), json);
+    ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+  }
+
+  private static String draftKey(String versionId, java.time.Instant publishedAt) {
+    return versionId + (publishedAt == null ? "" : "@" + publishedAt.toEpochMilli());
   }
 
   private void replace(Context ctx) {
@@ -132,15 +183,24 @@ public final class ScriptRoutes implements ApiRoutes {
 
   /**
    * The tag is the published version's id (plus the sub-resource): a version never changes, so
-   * equal tags mean byte-identical bodies, which is what a strong ETag promises. A 304 costs one
-   * indexed lookup.
+   * equal tags mean byte-identical bodies, which is what a strong ETag promises. Served from
+   * memory: the version from {@link ScriptService#servedVersionId}, its tag and JSON written once
+   * per version (what {@code ctx.json} of the view would write, byte for byte).
    */
   private void getPublished(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     String version =
         scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
-    Conditional.json(
-        ctx, Conditional.strong(version), () -> ScriptViews.of(scripts.published(org, version)));
+    // The version is the org's (servedVersionId checked it): its representation is too.
+    Representation r =
+        representations.get(
+            version,
+            v ->
+                new Representation(
+                    Conditional.strong(v),
+                    bodies.mapper().writeValueAsBytes(ScriptViews.of(scripts.published(org, v)))));
+    if (ETags.notModified(ctx, r.etag())) return;
+    ctx.contentType(ContentType.APPLICATION_JSON).result(r.json());
   }
 
   private void publishedPages(Context ctx) {

@@ -2,8 +2,11 @@ package io.switchboard.server.scripts;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.notifications.ClusterSignals;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +16,10 @@ import java.util.UUID;
 
 /**
  * Scripts: create, read, replace with a version, delete, and publish an immutable version.
- * Published versions never change, so they are cached by version id; which version is the latest is
- * read from the database on every request, so a publish on one node is served by every node at
- * once.
+ * Published versions never change, so they are cached by version id. Which version of a script is
+ * the one served (its latest, unless deleted) is cached too, by script id, and dropped on every
+ * node when a publish or a delete commits ({@link ClusterSignals}): the hot read of a published
+ * script costs no query.
  */
 public final class ScriptService {
   /**
@@ -24,8 +28,34 @@ public final class ScriptService {
    */
   static final int CACHE_LIMIT = 2_000;
 
+  /** The signal topic of a change of which version of a script is served. */
+  static final String SERVED_TOPIC = "scripts.published";
+
+  /** Scripts whose served version is remembered; beyond it the least used make room. */
+  static final int SERVED_LIMIT = 100_000;
+
+  /**
+   * How old a remembered served version may get before it is read again (in the background, the old
+   * answer meanwhile), and when an unused one is forgotten: the bound for a change whose signal was
+   * lost between nodes (signals are at most once).
+   */
+  static final Duration SERVED_REFRESH = Duration.ofSeconds(5);
+
+  static final Duration SERVED_EXPIRY = Duration.ofMinutes(1);
+
   private final ScriptStore store;
   private final Clock clock;
+
+  /**
+   * The version each script serves, by script id, with its org (another org's id is a 404); a
+   * script with none is remembered as such, so a flood of reads of an unpublished id costs no
+   * queries either.
+   */
+  private record Served(String orgId, String versionId) {
+    static final Served NONE = new Served(null, null);
+  }
+
+  private final LoadingCache<String, Served> served;
 
   /** Published versions by version id. Concurrent first reads of one version load it once. */
   private final Cache<String, PublishedScript> published =
@@ -43,14 +73,37 @@ public final class ScriptService {
   private final Usage usage;
 
   public ScriptService(ScriptStore store, Clock clock) {
-    this(store, clock, (org, id) -> List.of());
+    this(store, clock, (org, id) -> List.of(), ClusterSignals.local(), SERVED_REFRESH);
   }
 
-  public ScriptService(ScriptStore store, Clock clock, Usage usage) {
+  /**
+   * {@code servedRefresh}: how old a remembered served version may get before it is read again (in
+   * the background, the old answer meanwhile; an unused one is forgotten after twelve times that):
+   * the bound for a change whose signal was lost between nodes (signals are at most once).
+   */
+  public ScriptService(
+      ScriptStore store, Clock clock, Usage usage, ClusterSignals signals, Duration servedRefresh) {
     this.usage = usage;
     this.store = store;
     this.clock = clock;
+    this.signals = signals;
+    this.served =
+        Caffeine.newBuilder()
+            .maximumSize(SERVED_LIMIT)
+            .refreshAfterWrite(servedRefresh)
+            .expireAfterWrite(servedRefresh.multipliedBy(12))
+            // A load racing with a signal is discarded by the signal's invalidation (Caffeine
+            // drops a value loaded or refreshed while the key was invalidated).
+            .build(scriptId ->
+                store
+                    .latestPublished(scriptId)
+                    .map(l -> new Served(l.orgId(), l.versionId()))
+                    .orElse(Served.NONE));
+    signals.listen(
+        SERVED_TOPIC, ClusterSignals.dropping(served::invalidate, served::invalidateAll));
   }
+
+  private final ClusterSignals signals;
 
   public Script create(String orgId, ScriptRequest request) {
     String name = ScriptValidator.name(request.name());
@@ -73,6 +126,13 @@ public final class ScriptService {
 
   public Script get(String orgId, String id) {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("Script", id));
+  }
+
+  /**
+   * What names the draft's current content (see {@link ScriptStore.Head}); 404 like {@link #get}.
+   */
+  public ScriptStore.Head head(String orgId, String id) {
+    return store.findHead(orgId, id).orElseThrow(() -> Problem.notFound("Script", id));
   }
 
   /** The editable script, if it is the org's: for references from other features. */
@@ -115,6 +175,7 @@ public final class ScriptService {
     if (!flows.isEmpty()) throw inUse(id, flows);
     try {
       if (!store.delete(orgId, id)) throw Problem.notFound("Script", id);
+      signals.changed(SERVED_TOPIC, id);
     } catch (RuntimeException e) {
       if (io.switchboard.server.storage.SqlErrors.isForeignKeyViolation(e))
         throw inUse(id, usage.flowsUsing(orgId, id));
@@ -177,19 +238,21 @@ public final class ScriptService {
           return version;
         });
     remember(p);
+    signals.changed(SERVED_TOPIC, p.scriptId());
     return p;
   }
 
   /**
    * The published version a read of {@code /published/{scriptId}} serves: the latest, or the one
    * named by {@code versionId} if it is one of the script's. 404 when the script is not the org's,
-   * is not published or was deleted. One small query: enough to answer a conditional GET with 304.
+   * is not published or was deleted. From memory once known (see {@link #served}): enough to answer
+   * a conditional GET with 304.
    */
   public String servedVersionId(String orgId, String scriptId, String versionId) {
-    String latest =
-        store
-            .latestPublishedVersionId(orgId, scriptId)
-            .orElseThrow(() -> Problem.notFound("Published script", scriptId));
+    Served s = scriptId == null ? Served.NONE : served.get(scriptId);
+    if (s.versionId() == null || !s.orgId().equals(orgId))
+      throw Problem.notFound("Published script", scriptId);
+    String latest = s.versionId();
     if (versionId == null || versionId.equals(latest)) return latest;
     return publishedVersion(orgId, versionId)
         .filter(p -> p.scriptId().equals(scriptId))

@@ -103,6 +103,28 @@ public final class ScriptStore {
             .findOne());
   }
 
+  /**
+   * What names a draft's content without the content: its save counter, the id of the saved content
+   * and the last publish (the only change to a row that keeps its {@code version_id}).
+   */
+  public record Head(long version, String versionId, Instant publishedAt) {}
+
+  /** The draft's {@link Head}: a read that leaves the document (a large text column) alone. */
+  public Optional<Head> findHead(String orgId, String id) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select version, version_id, published_at from scripts where id = :id and org_id"
+                    + " = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .map((rs, ctx) ->
+                new Head(
+                    rs.getLong("version"),
+                    rs.getString("version_id"),
+                    Times.read(rs, "published_at")))
+            .findOne());
+  }
+
   public Optional<Script> findByName(String orgId, String name) {
     return jdbi.withHandle(h ->
         h.createQuery(
@@ -247,6 +269,20 @@ public final class ScriptStore {
             .bind("org", orgId)
             .bind("id", scriptId)
             .mapTo(String.class)
+            .findOne());
+  }
+
+  /** The org and id of a script's latest published version that is not deleted. */
+  public record Latest(String orgId, String versionId) {}
+
+  /** The script's latest published version, if it has one and is not deleted, whatever its org. */
+  public Optional<Latest> latestPublished(String scriptId) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select org_id, version_id from published_scripts where script_id = :id"
+                    + " and latest = true and deleted = false")
+            .bind("id", scriptId)
+            .map((rs, ctx) -> new Latest(rs.getString("org_id"), rs.getString("version_id")))
             .findOne());
   }
 

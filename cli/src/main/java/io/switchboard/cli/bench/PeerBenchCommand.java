@@ -1,0 +1,219 @@
+package io.switchboard.cli.bench;
+
+import io.javalin.Javalin;
+import io.switchboard.server.Switchboard;
+import io.switchboard.server.config.SettingKeys;
+import io.switchboard.server.config.Settings;
+import io.switchboard.server.credentials.SecretBox;
+import io.switchboard.server.demo.DemoContent;
+import io.switchboard.server.ratelimit.LimitCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 14's peer benchmark: the demo's published script served by Switchboard (authenticated, rate
+ * limited, ETag), by WireMock standalone as a stub of the same bytes, and by a bare Javalin handler
+ * of the same bytes; plus the draft script's GET and a session's GET (database reads). Each round
+ * measures every target one after the other with wrk, so the ratios to the round's bare handler
+ * compare what ran under the same machine load.
+ */
+@Command(
+    name = "peer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Published-script GET: Switchboard vs WireMock vs a bare Javalin handler on the same bytes,"
+            + " plus draft-script and session GETs, measured with wrk in one run.")
+public final class PeerBenchCommand implements Callable<Integer> {
+  @Option(names = "--connections", defaultValue = "64", description = "Default ${DEFAULT-VALUE}.")
+  int connections;
+
+  @Option(names = "--threads", defaultValue = "2", description = "wrk threads (${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "10",
+      description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "5",
+      description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description = "Rounds of every target, interleaved (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
+      names = "--wiremock-jar",
+      description = "wiremock-standalone jar (bench/peer.sh fetches 3.13.2); without it, skipped.")
+  Path wiremockJar;
+
+  @Option(
+      names = "--jfr",
+      description =
+          "After the rounds, one more pass of Switchboard's targets, each under a JFR recording"
+              + " (profile settings) written to this directory as <target>.jfr.")
+  Path jfrDir;
+
+  @Option(
+      names = "--access-log",
+      description =
+          "Write the access-log line (to stderr) as a default server does; off otherwise.")
+  boolean accessLog;
+
+  record Target(String name, String label, String url, List<String> headers, boolean ours) {}
+
+  @Override
+  public Integer call() throws Exception {
+    var dir = Files.createTempDirectory("switchboard-peer");
+    var values = new HashMap<String, String>();
+    values.put(SettingKeys.HTTP_PORT, "0");
+    values.put(SettingKeys.DATA_DIR, dir.toString());
+    values.put(SettingKeys.ACCESS_LOG, Boolean.toString(accessLog));
+    values.put(SettingKeys.CRYPTO_KEY, SecretBox.newKeyBase64());
+    // The token bucket stays on (every request is checked and answered with the rate-limit
+    // headers), with room for the millions of requests of a run.
+    values.put(
+        SettingKeys.LIMITS_PREFIX + LimitCatalog.TOKEN, Long.toString(LimitCatalog.MAX_VALUE));
+    Javalin bare = null;
+    WireMockProcess wiremock = null;
+    try (Switchboard server = Switchboard.start(Settings.of(values))) {
+      var org = server.identity().createOrg("bench");
+      var content = new DemoContent(server.features()).ensure("bench", org.org().id());
+      String token =
+          HttpBenchCommand.token(server.baseUrl(), org.admin().client().id(), org.admin().secret());
+      List<String> auth = List.of("Authorization: Bearer " + token);
+      String published = server.baseUrl() + "/api/v2/scripts/published/" + content.scriptId();
+      HttpResponse<byte[]> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(published))
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      if (answer.statusCode() != 200)
+        throw new IllegalStateException("the published script answered " + answer.statusCode());
+      byte[] body = answer.body();
+      String etag = answer.headers().firstValue("ETag").orElse("\"x\"");
+
+      bare = BareHandler.start(Map.of("/published", body));
+      var targets = new ArrayList<Target>();
+      targets.add(
+          new Target(
+              "bare",
+              "bare Javalin handler, same bytes",
+              "http://127.0.0.1:" + bare.port() + "/published",
+              List.of(),
+              false));
+      targets.add(
+          new Target(
+              "published", "Switchboard GET /scripts/published/{id}", published, auth, true));
+      if (wiremockJar != null) {
+        wiremock =
+            WireMockProcess.start(
+                wiremockJar, dir.resolve("wiremock.log"), "/published", body, etag);
+        targets.add(
+            new Target(
+                "wiremock",
+                "WireMock 3 stub, same bytes",
+                "http://127.0.0.1:" + wiremock.port + "/published",
+                List.of(),
+                false));
+      }
+      targets.add(
+          new Target(
+              "draft",
+              "Switchboard GET /scripts/{id} (draft, DB)",
+              server.baseUrl() + "/api/v2/scripts/" + content.scriptId(),
+              auth,
+              true));
+      targets.add(
+          new Target(
+              "session",
+              "Switchboard GET /agent-scripting/sessions/{id}",
+              server.baseUrl() + "/api/v2/agent-scripting/sessions/" + content.sessionId(),
+              auth,
+              true));
+
+      System.out.printf(
+          "published script: %d bytes; wrk -t%d -c%d, %d s per target after %d s warm-up; %d"
+              + " round(s); access log %s%n",
+          body.length, threads, connections, seconds, warmup, rounds, accessLog ? "on" : "off");
+      for (Target t : targets)
+        Wrk.run("warm-up", t.url(), t.headers(), connections, threads, warmup);
+
+      boolean clean = true;
+      var ratios = new HashMap<String, List<Double>>();
+      for (int round = 1; round <= rounds; round++) {
+        var results = new ArrayList<Wrk.Result>();
+        for (Target t : targets)
+          results.add(Wrk.run(t.label(), t.url(), t.headers(), connections, threads, seconds));
+        double bareRps = results.getFirst().requestsPerSecond();
+        System.out.printf(
+            "%nround %d%n%-48s %10s %8s %8s %8s %8s%n",
+            round, "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio");
+        for (int i = 0; i < targets.size(); i++) {
+          Wrk.Result r = results.get(i);
+          double ratio = r.requestsPerSecond() / bareRps;
+          ratios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(ratio);
+          if (r.non2xx() > 0) clean = false;
+          System.out.printf(
+              "%-48s %10.0f %8.2f %8.2f %8d %8.2f%n",
+              r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), ratio);
+        }
+      }
+      System.out.printf(
+          "%nratio to the bare handler, per round (targets: published >= 0.85,"
+              + " draft and session >= 0.60)%n");
+      for (Target t : targets) {
+        if (t.name().equals("bare")) continue;
+        System.out.printf(
+            "%-10s %s%n",
+            t.name(),
+            String.join(
+                " ", ratios.get(t.name()).stream().map(x -> String.format("%.2f", x)).toList()));
+      }
+      if (jfrDir != null) profile(targets, jfrDir);
+      return clean ? 0 : 1;
+    } finally {
+      if (wiremock != null) wiremock.close();
+      if (bare != null) bare.stop();
+    }
+  }
+
+  /** One more pass of Switchboard's targets, each under its own JFR recording. */
+  private void profile(List<Target> targets, Path into) throws Exception {
+    Files.createDirectories(into);
+    System.out.printf("%nunder JFR (profile settings; not comparable with the rounds above)%n");
+    for (Target t : targets) {
+      if (!t.ours()) continue;
+      Path file = into.resolve(t.name() + ".jfr");
+      try (var recording = new Recording(Configuration.getConfiguration("profile"))) {
+        recording.setToDisk(true);
+        recording.setDestination(file);
+        recording.start();
+        var r = Wrk.run(t.label(), t.url(), t.headers(), connections, threads, seconds);
+        recording.stop();
+        System.out.printf("%-48s %10.0f req/s -> %s%n", r.label(), r.requestsPerSecond(), file);
+      }
+    }
+  }
+}
