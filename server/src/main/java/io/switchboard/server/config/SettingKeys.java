@@ -242,6 +242,7 @@ public final class SettingKeys {
               "Session writes of this node are committed in batches across sessions, one batch at a"
                   + " time per lane (0..64; a session always in the same lane); 0 is one batch per"
                   + " session."),
+          new Key(
               SCRIPTS_SERVED_REFRESH,
               "5",
               "Seconds after which a node reads again which version of a published script it serves"

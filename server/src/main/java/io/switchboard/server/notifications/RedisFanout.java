@@ -60,7 +60,7 @@ final class RedisFanout implements Fanout {
   @Override
   public void start(Consumer<Envelope> receiver, Runnable resubscribed) {
     try {
-      connect(receiver);
+      connect(receiver, resubscribed);
     } catch (RuntimeException e) {
       log.warn(
           "notifications: cannot reach Redis now ({}); events stay on this node, trying again every"
@@ -76,13 +76,13 @@ final class RedisFanout implements Fanout {
           Failsafe.with(again)
               .with(reconnector)
               .runAsync(() -> {
-                connect(receiver);
+                connect(receiver, resubscribed);
                 log.info("notifications: connected to Redis; events reach the other nodes");
               });
     }
   }
 
-  private void connect(Consumer<Envelope> receiver) {
+  private void connect(Consumer<Envelope> receiver, Runnable resubscribed) {
     StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
     try {
       sub.addListener(
