@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.PublicRoute;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public final class ApiDocsRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(DOCUMENT_PATH, this::document, PublicRoute.INSTANCE);
+    routes.get(DOCUMENT_PATH, this::document, PublicRoute.INSTANCE, Doc.returns(Doc.ANY));
     routes.get(UI_PATH, ctx -> serve(ctx, page));
     routes.get(UI_PATH + "/swagger-initializer.js", ctx -> serve(ctx, initializer));
     routes.get(UI_PATH + "/assets/{file}", this::asset);
