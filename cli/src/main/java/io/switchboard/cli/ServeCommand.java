@@ -163,6 +163,7 @@ final class ServeCommand implements Callable<Integer> {
               + "/api/v2/oauth/clients");
       System.out.println();
       System.out.print(DemoSetup.contentGuide(credentials));
+      System.out.print(DemoSetup.pagesGuide(credentials));
       System.out.println("Run a demo external API (data action) against the built-in fake CRM:");
       System.out.println(
           "  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d"

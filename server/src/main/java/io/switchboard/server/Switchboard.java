@@ -79,6 +79,7 @@ import io.switchboard.server.notifications.NotificationsConfig;
 import io.switchboard.server.notifications.Topics;
 import io.switchboard.server.ops.OpsRoutes;
 import io.switchboard.server.ops.RequestMetrics;
+import io.switchboard.server.pages.PagesRoutes;
 import io.switchboard.server.ratelimit.LimitService;
 import io.switchboard.server.ratelimit.LimitStore;
 import io.switchboard.server.ratelimit.LimitsRoutes;
@@ -419,6 +420,7 @@ public final class Switchboard implements AutoCloseable {
       routes.add(faults.routes());
       var endpoints = new AtomicReference<Supplier<List<Endpoint>>>(List::of);
       routes.add(new ApiDocsRoutes(VERSION, () -> endpoints.get().get()));
+      routes.add(new PagesRoutes());
       var http =
           new HttpServer(
               httpConfig,

@@ -50,6 +50,11 @@ public final class DemoContent {
     this.features = features;
   }
 
+  /** The demo's sign-in client and page users, over the same features. */
+  DemoPages pages(io.switchboard.server.identity.IdentityService identity) {
+    return new DemoPages(identity, features.users());
+  }
+
   public OrgContent ensure(String orgName, String orgId) {
     var agents = new ArrayList<Named>();
     for (String[] person : new String[][] {{"Ada Lovelace", "ada"}, {"Grace Hopper", "grace"}}) {

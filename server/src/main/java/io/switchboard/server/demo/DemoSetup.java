@@ -34,14 +34,27 @@ public final class DemoSetup {
       String baseUrl,
       List<DemoOrg> orgs,
       List<DemoContent.OrgContent> content,
-      List<DemoFlows.OrgFlows> flows) {
+      List<DemoFlows.OrgFlows> flows,
+      List<DemoPages.OrgPages> pages) {
+    public DemoCredentials {
+      pages = pages == null ? List.of() : pages;
+    }
+
     public DemoCredentials(String baseUrl, List<DemoOrg> orgs) {
-      this(baseUrl, orgs, List.of(), List.of());
+      this(baseUrl, orgs, List.of(), List.of(), List.of());
     }
 
     public DemoCredentials(
         String baseUrl, List<DemoOrg> orgs, List<DemoContent.OrgContent> content) {
-      this(baseUrl, orgs, content, List.of());
+      this(baseUrl, orgs, content, List.of(), List.of());
+    }
+
+    public DemoCredentials(
+        String baseUrl,
+        List<DemoOrg> orgs,
+        List<DemoContent.OrgContent> content,
+        List<DemoFlows.OrgFlows> flows) {
+      this(baseUrl, orgs, content, flows, List.of());
     }
   }
 
@@ -117,8 +130,19 @@ public final class DemoSetup {
       }
     }
     var contents = new ArrayList<DemoContent.OrgContent>();
+    var pages = new ArrayList<DemoPages.OrgPages>();
     if (content != null) {
       for (DemoOrg org : orgs) contents.add(content.ensure(org.name(), org.orgId()));
+      Map<String, String> passwords = previousPasswords(file);
+      DemoPages demoPages = content.pages(identity);
+      for (int i = 0; i < orgs.size(); i++)
+        pages.add(
+            demoPages.ensure(
+                orgs.get(i).name(),
+                orgs.get(i).orgId(),
+                baseUrl,
+                contents.get(i).agents(),
+                passwords));
     }
     if (integrations != null) {
       for (DemoOrg org : orgs) integrations.ensure(org.orgId(), baseUrl);
@@ -127,7 +151,7 @@ public final class DemoSetup {
     if (flows != null) {
       for (DemoOrg org : orgs) orgFlows.add(flows.ensure(org.orgId(), baseUrl));
     }
-    var credentials = new DemoCredentials(baseUrl, orgs, contents, orgFlows);
+    var credentials = new DemoCredentials(baseUrl, orgs, contents, orgFlows, pages);
     OwnerOnlyFile.write(
         file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
     return credentials;
@@ -158,6 +182,36 @@ public final class DemoSetup {
       // A damaged file is replaced below with fresh credentials.
     }
     return byName;
+  }
+
+  /** The users' passwords of the last start, by user name (empty when there is no file). */
+  private Map<String, String> previousPasswords(Path file) {
+    var byUsername = new LinkedHashMap<String, String>();
+    if (!Files.isRegularFile(file)) return byUsername;
+    try {
+      for (JsonNode org : mapper.readTree(file.toFile()).path("pages"))
+        for (JsonNode u : org.path("users"))
+          if (u.path("username").isString() && u.path("password").isString())
+            byUsername.put(u.path("username").asString(), u.path("password").asString());
+    } catch (RuntimeException e) {
+      // A damaged file: new passwords are made.
+    }
+    return byUsername;
+  }
+
+  /** Where each org's pages are and who can sign in to them. */
+  public static String pagesGuide(DemoCredentials credentials) {
+    var sb = new StringBuilder();
+    for (DemoPages.OrgPages p : credentials.pages()) {
+      sb.append("Pages of ").append(p.org()).append(" (sign in with a user below):\n");
+      sb.append("  agent panel   ").append(p.agentUrl()).append('\n');
+      sb.append("  console       ").append(p.consoleUrl()).append('\n');
+      for (DemoPages.PageUser u : p.users())
+        sb.append(
+            String.format(
+                "  %-6s %-14s %-24s %s%n", u.role(), u.name(), u.username(), u.password()));
+    }
+    return sb.toString();
   }
 
   /**

@@ -260,6 +260,17 @@ public final class IdentityService {
         .orElseThrow(() -> Problem.notFound("OAuth client", id));
   }
 
+  /**
+   * Replaces a sign-in client's redirect URIs (checked as at creation). The demo uses it to follow
+   * the server's base URL from one start to the next; there is no API route for it.
+   */
+  public OAuthClient setRedirectUris(String orgId, String id, List<String> redirectUris) {
+    OAuthClient client = getClient(orgId, id);
+    List<String> uris = redirectUris(client.grantType(), redirectUris);
+    if (!store.updateRedirectUris(orgId, id, uris)) throw Problem.notFound("OAuth client", id);
+    return getClient(orgId, id);
+  }
+
   public List<OAuthClient> listClients(String orgId, int offset, int limit) {
     return store.listClients(orgId, offset, limit);
   }

@@ -173,6 +173,17 @@ public final class IdentityStore {
         > 0;
   }
 
+  public boolean updateRedirectUris(String orgId, String id, List<String> redirectUris) {
+    return jdbi.withHandle(h ->
+        h.createUpdate(
+                "update oauth_clients set redirect_uris = :uris where id = :id and org_id = :org")
+            .bind("uris", String.join("\n", redirectUris))
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute())
+        > 0;
+  }
+
   public boolean updateSecret(String orgId, String id, String hash, Instant at) {
     return jdbi.withHandle(h ->
         h.createUpdate(

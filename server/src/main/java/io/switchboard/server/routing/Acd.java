@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import io.switchboard.server.conversations.CallState;
 import io.switchboard.server.conversations.Conversation;
+import io.switchboard.server.conversations.ConversationService;
 import io.switchboard.server.conversations.ConversationStore;
 import io.switchboard.server.conversations.Participant;
 import io.switchboard.server.errors.Problem;
@@ -14,7 +15,6 @@ import io.switchboard.server.users.UserService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -273,6 +273,19 @@ public final class Acd implements AutoCloseable {
       Handle h, Conversation c, CallStore.QueuedCall call, User agent, Instant now) {
     if (!calls.dequeue(h, c.id()))
       throw new IllegalStateException("queued call " + c.id() + " left its queue under its lock");
+    JsonNode pop = call.screenPop() == null ? null : json.readTree(call.screenPop());
+    // The flow's participant data (setParticipantData) goes with the agent's participant, so the
+    // agent's desktop reads it from the conversation.
+    // Bounded as a call's own attributes are (50 names of at most 200 characters, values of at most
+    // 2,000); what is beyond is left out, not a reason to refuse the call.
+    var attributes = new java.util.LinkedHashMap<String, String>();
+    if (pop != null && pop.path("participantData").isObject())
+      for (var e : pop.get("participantData").properties()) {
+        if (attributes.size() >= ConversationService.MAX_ATTRIBUTES) break;
+        String value = e.getValue().asString();
+        if (!e.getKey().isBlank() && e.getKey().length() <= 200)
+          attributes.put(e.getKey(), value.length() > 2000 ? value.substring(0, 2000) : value);
+      }
     conversations.addParticipant(
         h,
         c.orgId(),
@@ -286,7 +299,7 @@ public final class Acd implements AutoCloseable {
             c.to(),
             CallState.CONNECTED,
             UUID.randomUUID().toString(),
-            Map.of(),
+            attributes,
             now,
             now,
             null,
@@ -305,8 +318,7 @@ public final class Acd implements AutoCloseable {
         new AgentStatus(agent.id(), AgentStatus.INTERACTING, now));
     String sessionId = null;
     String detail = null;
-    if (call.screenPop() != null) {
-      JsonNode pop = json.readTree(call.screenPop());
+    if (pop != null && pop.hasNonNull("scriptId")) {
       String scriptId = pop.get("scriptId").asString();
       JsonNode inputs = pop.get("inputs");
       try {

@@ -136,12 +136,18 @@ public final class InboundCalls implements InboundCallRouter {
               + "', which is not a queue of this organization");
       return;
     }
+    // What the agent gets with the call: the screen pop and the flow's participant data.
     ObjectNode pop = null;
     if (t.screenPop() != null) {
       pop = JsonNodeFactory.instance.objectNode();
       pop.put("scriptId", t.screenPop().scriptId());
       ObjectNode in = pop.putObject("inputs");
       if (t.screenPop().inputs() != null) t.screenPop().inputs().forEach(in::set);
+    }
+    if (t.participantData() != null && !t.participantData().isEmpty()) {
+      if (pop == null) pop = JsonNodeFactory.instance.objectNode();
+      ObjectNode data = pop.putObject("participantData");
+      t.participantData().forEach(data::put);
     }
     acd.enqueue(org, c.id(), e.id(), queue.get(), pop);
   }

@@ -174,10 +174,12 @@ public final class RoutingRoutes implements ApiRoutes {
         this::status,
         Scope.read(Scopes.ROUTING),
         Doc.returns(RoutingStatusView.class));
+    // A signed-in agent sets its own status with routing:readonly (the agent role); anyone else's
+    // needs routing (checked in setStatus).
     routes.put(
         "/api/v2/users/{id}/routingstatus",
         this::setStatus,
-        Scope.write(Scopes.ROUTING),
+        Scope.read(Scopes.ROUTING),
         Doc.of(StatusInput.class, RoutingStatusView.class).error(409, "routing.agent.on.call"));
   }
 
@@ -265,6 +267,15 @@ public final class RoutingRoutes implements ApiRoutes {
    */
   private void setStatus(Context ctx) {
     String org = org(ctx);
+    var principal = Requests.principal(ctx);
+    if (!principal.hasScope(Scopes.ROUTING) && !ctx.pathParam("id").equals(principal.userId()))
+      throw new Problem(
+          Problem.Kind.FORBIDDEN,
+          "missing.scope",
+          "Setting another user's routing status needs the scope "
+              + Scopes.ROUTING
+              + "; a signed-in user may set its own",
+          Map.of("scope", Scopes.ROUTING));
     String user = users.get(org, ctx.pathParam("id")).id();
     var in = bodies.read(ctx, StatusInput.class);
     String status = in.status();

@@ -34,11 +34,13 @@ class DemoSetupIT {
                   new DemoContent(restarted.switchboard().features()))
               .ensure(restarted.baseUrl(), java.nio.file.Path.of(dataDir));
       assertThat(second.content()).isEqualTo(first.content());
+      checkPages(restarted, first, second);
       assertThat(second.orgs()).isEqualTo(first.orgs());
       Api api = restarted.api();
       String token =
           api.token(second.orgs().get(1).clientId(), second.orgs().get(1).clientSecret());
-      assertThat(api.get("/api/v2/users", token).json().get("total").asLong()).isEqualTo(2);
+      // The two agents and the pages' admin user.
+      assertThat(api.get("/api/v2/users", token).json().get("total").asLong()).isEqualTo(3);
       assertThat(api.get("/api/v2/routing/wrapupcodes", token).json().get("total").asLong())
           .isEqualTo(3);
       assertThat(api.get("/api/v2/scripts", token).json().get("total").asLong()).isEqualTo(1);
@@ -54,6 +56,48 @@ class DemoSetupIT {
           .contains(acme.agents().get(0).id())
           .contains("Demo content of globex");
     }
+  }
+
+  /**
+   * The pages' sign-in client and users: the same client id and passwords after the restart, its
+   * redirect URIs moved to the new base URL, the roles granted, the passwords set.
+   */
+  private static void checkPages(
+      TestServer restarted, DemoSetup.DemoCredentials first, DemoSetup.DemoCredentials second) {
+    assertThat(second.pages()).hasSize(2);
+    assertThat(second.pages().get(0).users())
+        .extracting(DemoPages.PageUser::role)
+        .containsExactly("agent", "agent", "admin");
+    for (int i = 0; i < 2; i++) {
+      DemoPages.OrgPages before = first.pages().get(i);
+      DemoPages.OrgPages after = second.pages().get(i);
+      assertThat(after.clientId()).isEqualTo(before.clientId());
+      assertThat(after.users()).isEqualTo(before.users());
+      assertThat(after.agentUrl())
+          .isEqualTo(restarted.baseUrl() + "/agent/?client_id=" + after.clientId());
+      String token =
+          restarted
+              .api()
+              .token(second.orgs().get(i).clientId(), second.orgs().get(i).clientSecret());
+      var client = restarted.api().get("/api/v2/oauth/clients/" + after.clientId(), token);
+      assertThat(client.json().get("authorizedGrantType").asString()).isEqualTo("CODE");
+      assertThat(client.json().get("registeredRedirectUri").toString())
+          .isEqualTo(
+              "[\"" + restarted.baseUrl() + "/agent/\",\"" + restarted.baseUrl() + "/console/\"]");
+      var accounts = restarted.switchboard().features().users();
+      var passwords = new io.switchboard.server.identity.Passwords(4);
+      for (DemoPages.PageUser u : after.users()) {
+        var account =
+            accounts.findActiveByUsername(second.orgs().get(i).orgId(), u.username()).orElseThrow();
+        assertThat(passwords.matches(u.password(), account.passwordHash())).isTrue();
+        var roles = restarted.api().get("/api/v2/users/" + u.id() + "/roles", token);
+        assertThat(roles.body()).as(roles.body()).contains("\"name\":\"" + u.role() + "\"");
+      }
+    }
+    assertThat(DemoSetup.pagesGuide(second))
+        .contains(second.pages().get(0).agentUrl())
+        .contains(second.pages().get(1).consoleUrl())
+        .contains(second.pages().get(0).users().get(2).password());
   }
 
   private static void check(Api api, DemoSetup.DemoOrg org, DemoContent.OrgContent content) {

@@ -497,5 +497,9 @@ class RoutingRulesIT {
         api.token(readonly.json().get("id").asString(), readonly.json().get("secret").asString());
     assertThat(api.get(RoutingSupport.QUEUES, ro).status()).isEqualTo(200);
     assertThat(api.post(RoutingSupport.QUEUES, ro, "{\"name\":\"x\"}").status()).isEqualTo(403);
+    // routing:readonly lets a signed-in user set its own status only; a client has no user.
+    var refused = api.put("/api/v2/users/" + user + "/routingstatus", ro, "{\"status\":\"IDLE\"}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("code").asString()).isEqualTo("missing.scope");
   }
 }
