@@ -144,7 +144,9 @@ public final class FlowRoutes implements ApiRoutes {
           base + "/executions",
           this::launch,
           Scope.write(Scopes.ARCHITECT),
-          Doc.of(LaunchRequest.class, LaunchResponse.class).error(400, "flow.not.published"));
+          Doc.of(LaunchRequest.class, LaunchResponse.class)
+              .error(400, "flow.not.published")
+              .error(404, "not.found"));
       routes.get(
           base + "/executions/{executionId}",
           this::execution,
@@ -157,7 +159,8 @@ public final class FlowRoutes implements ApiRoutes {
           Doc.returns(FlowView.class)
               .query("flow", "The id of the flow to publish")
               .error(400, "flow.configuration.missing", "flow.definition.invalid", "flow.invalid")
-              .error(404, "not.found"));
+              .error(404, "not.found")
+              .error(409, "flow.reference.gone"));
       routes.get(
           base,
           this::list,
@@ -176,7 +179,8 @@ public final class FlowRoutes implements ApiRoutes {
           base + "/{id}",
           this::update,
           Scope.write(Scopes.ARCHITECT),
-          Doc.of(FlowInput.class, FlowView.class).error(409, "flow.name.exists"));
+          Doc.of(FlowInput.class, FlowView.class)
+              .error(409, "flow.name.exists", "version.mismatch"));
       routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT), Doc.noContent());
       routes.put(
           base + "/{id}/latestconfiguration",

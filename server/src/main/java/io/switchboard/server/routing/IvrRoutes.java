@@ -109,7 +109,8 @@ public final class IvrRoutes implements ApiRoutes {
         IVRS + "/{id}",
         this::update,
         Scope.write(Scopes.ARCHITECT),
-        Doc.of(IvrInput.class, IvrView.class).error(409, "ivr.name.taken", "ivr.dnis.taken"));
+        Doc.of(IvrInput.class, IvrView.class)
+            .error(409, "ivr.name.taken", "ivr.dnis.taken", "version.mismatch"));
     routes.delete(IVRS + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT), Doc.noContent());
     routes.get(
         "/api/v2/conversations/{id}/flowexecutions",

@@ -49,7 +49,10 @@ public final class ScriptRoutes implements ApiRoutes {
         "/api/v2/scripts/published",
         this::publish,
         Scope.write(Scopes.SCRIPTS),
-        Doc.of(PublishRequest.class, ScriptViews.ScriptView.class).created());
+        Doc.of(PublishRequest.class, ScriptViews.ScriptView.class)
+            .created()
+            .error(404, "not.found")
+            .error(409, "version.mismatch"));
     routes.get(
         "/api/v2/scripts/published/{id}",
         this::getPublished,
@@ -61,6 +64,7 @@ public final class ScriptRoutes implements ApiRoutes {
         this::publishedVariables,
         Scope.read(Scopes.SCRIPTS),
         Doc.returns(Doc.listOf(Variable.class))
+            .error(400, "invalid.value")
             .query("scriptDataVersion", "A published version id (default: the latest)")
             .query("input", "true or false")
             .query("output", "true or false")

@@ -119,6 +119,7 @@ public final class SessionRoutes implements ApiRoutes {
         this::list,
         Scope.read(Scopes.SESSIONS),
         Doc.page(SessionView.class)
+            .error(404, "not.found")
             .query("conversationId", "Only the sessions of this conversation"));
     routes.post(
         BASE,
@@ -155,7 +156,9 @@ public final class SessionRoutes implements ApiRoutes {
         BASE + "/{id}/complete",
         this::complete,
         Scope.write(Scopes.SESSIONS),
-        Doc.returns(SessionView.class).error(409, "version.mismatch", "session.completed"));
+        Doc.returns(SessionView.class)
+            .error(400, "bad.request")
+            .error(409, "version.mismatch", "session.completed"));
     routes.get(
         BASE + "/{id}/render",
         this::render,

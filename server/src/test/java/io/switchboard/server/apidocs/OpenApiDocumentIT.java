@@ -2,6 +2,7 @@ package io.switchboard.server.apidocs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.integrations.JsonSchemas;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
 import java.util.ArrayList;
@@ -409,8 +410,76 @@ class OpenApiDocumentIT {
         checked);
 
     assertThat(checked).hasSize(10);
+
+    // Real answers match their documented schemas: every listing without a path parameter, and
+    // single entities of several features.
+    int lists = 0;
+    for (var path : doc.get("paths").properties()) {
+      JsonNode get = path.getValue().get("get");
+      if (get == null || path.getKey().contains("{") || path.getKey().endsWith("/users/me"))
+        continue;
+      if (path.getKey().equals(ApiDocsRoutes.DOCUMENT_PATH)) continue;
+      Api.Response r = api.get(path.getKey(), token);
+      assertThat(r.status()).as(path.getKey() + ": " + r).isEqualTo(200);
+      conforms(doc, r, "get", path.getKey());
+      lists++;
+    }
+    assertThat(lists).isGreaterThan(20);
+    conforms(doc, api.get("/api/v2/scripts/" + scriptId, token), "get", "/api/v2/scripts/{id}");
+    conforms(doc, api.get("/api/v2/flows/" + flowId, token), "get", "/api/v2/flows/{id}");
+    conforms(
+        doc,
+        api.get("/api/v2/architect/external-apis/" + apiId, token),
+        "get",
+        "/api/v2/architect/external-apis/{id}");
+    conforms(doc, first, "post", "/api/v2/conversations/calls");
+    conforms(doc, api.get("/api/v2/users/" + user, token), "get", "/api/v2/users/{id}");
+    conforms(doc, api.get("/api/v2/tokens/me", token), "get", "/api/v2/tokens/me");
     // Everything above, successes included, matched the routes' Docs.
     assertThat(server.switchboard().docMismatches()).isEmpty();
+  }
+
+  /**
+   * Every schema of the document is a valid JSON Schema 2020-12 (the dialect of OpenAPI 3.1),
+   * checked against the meta-schema by the validator the server already uses (networknt), with
+   * every {@code $ref} resolved.
+   */
+  @Test
+  void everySchemaIsValidJsonSchema202012() {
+    JsonNode doc = document();
+    var validator = new JsonSchemas();
+    int n = 0;
+    for (String name : doc.at("/components/schemas").propertyNames()) {
+      validator.compile(rooted(doc, doc.at("/components/schemas").get(name)));
+      n++;
+    }
+    assertThat(n).isGreaterThan(60);
+    // The validator does refuse a broken schema: the check can fail.
+    var broken = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    broken.put("type", "no-such-type");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> validator.compile(rooted(doc, broken)))
+        .isInstanceOf(JsonSchemas.InvalidSchema.class);
+  }
+
+  /** {@code schema} as a 2020-12 schema whose {@code #/components/schemas/...} refs resolve. */
+  private static JsonNode rooted(JsonNode doc, JsonNode schema) {
+    var root = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    root.putObject("components").set("schemas", doc.at("/components/schemas"));
+    root.putArray("allOf").add(schema);
+    return root;
+  }
+
+  /** The body of a real answer validates against the schema the document gives for it. */
+  private static void conforms(JsonNode doc, Api.Response r, String method, String template) {
+    JsonNode schema =
+        doc.get("paths")
+            .get(template)
+            .get(method)
+            .at("/responses/" + r.status() + "/content/application~1json/schema");
+    assertThat(schema.isMissingNode()).as(method + " " + template + " " + r.status()).isFalse();
+    List<String> errors = new JsonSchemas().errors(rooted(doc, schema), r.json());
+    assertThat(errors).as(method + " " + template + ": " + r.body()).isEmpty();
   }
 
   private static void expect(
