@@ -150,6 +150,7 @@ public final class OpenApiDocument {
                   .addObject()
                   .put("name", name)
                   .put("in", "query")
+                  .put("required", text.endsWith(" (required)"))
                   .put("description", text)
                   .putObject("schema")
                   .put("type", "string"));

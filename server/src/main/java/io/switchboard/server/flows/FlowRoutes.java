@@ -157,8 +157,13 @@ public final class FlowRoutes implements ApiRoutes {
           this::publish,
           Scope.write(Scopes.ARCHITECT),
           Doc.returns(FlowView.class)
-              .query("flow", "The id of the flow to publish")
-              .error(400, "flow.configuration.missing", "flow.definition.invalid", "flow.invalid")
+              .requiredQuery("flow", "The id of the flow to publish")
+              .error(
+                  400,
+                  "invalid.value",
+                  "flow.configuration.missing",
+                  "flow.definition.invalid",
+                  "flow.invalid")
               .error(404, "not.found")
               .error(409, "flow.reference.gone"));
       routes.get(

@@ -166,6 +166,11 @@ public final class Doc implements RouteRole {
     return d;
   }
 
+  /** A query parameter the route cannot do without (its description says so). */
+  public Doc requiredQuery(String name, String description) {
+    return query(name, description + " (required)");
+  }
+
   /** A query parameter the route reads. */
   public Doc query(String name, String description) {
     Doc d = copy();

@@ -94,7 +94,7 @@ public final class DataActionRoutes implements ApiRoutes {
         Scope.write(Scopes.INTEGRATIONS),
         Doc.of(Doc.ANY, ActionView.class)
             .created()
-            .query("integrationId", "The integration the action belongs to (required)")
+            .requiredQuery("integrationId", "The integration the action belongs to")
             .query("name", "The new action's name (default: the export's)"));
     routes.get(
         BASE + "/{actionId}",

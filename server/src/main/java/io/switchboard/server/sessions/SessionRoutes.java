@@ -120,7 +120,7 @@ public final class SessionRoutes implements ApiRoutes {
         Scope.read(Scopes.SESSIONS),
         Doc.page(SessionView.class)
             .error(404, "not.found")
-            .query("conversationId", "Only the sessions of this conversation"));
+            .requiredQuery("conversationId", "The conversation whose sessions to list"));
     routes.post(
         BASE,
         idempotency.wrap(this::create),

@@ -419,6 +419,10 @@ class OpenApiDocumentIT {
       if (get == null || path.getKey().contains("{") || path.getKey().endsWith("/users/me"))
         continue;
       if (path.getKey().equals(ApiDocsRoutes.DOCUMENT_PATH)) continue;
+      boolean needsQuery = false;
+      for (JsonNode p : get.path("parameters"))
+        needsQuery |= p.path("required").asBoolean() && p.path("in").asString().equals("query");
+      if (needsQuery) continue;
       Api.Response r = api.get(path.getKey(), token);
       assertThat(r.status()).as(path.getKey() + ": " + r).isEqualTo(200);
       conforms(doc, r, "get", path.getKey());
