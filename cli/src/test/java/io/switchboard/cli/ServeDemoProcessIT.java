@@ -40,7 +40,9 @@ class ServeDemoProcessIT {
   }
 
   static JsonNode awaitJson(Path file, Process process) throws Exception {
-    Instant until = Instant.now().plusSeconds(60);
+    // A first demo start hashes six passwords and builds two orgs' content: on a loaded two-core CI
+    // machine that has taken close to a minute, so the wait is generous.
+    Instant until = Instant.now().plusSeconds(180);
     while (Instant.now().isBefore(until)) {
       if (!process.isAlive())
         throw new AssertionError("server exited early with " + process.exitValue());
@@ -88,6 +90,12 @@ class ServeDemoProcessIT {
       awaitLogContains(log, "curl");
       assertThat(Files.readString(log))
           .contains("acme", "globex", acme.get("clientSecret").asString(), "/oauth/token");
+      // The pages: each org's panel URL with its sign-in client, and the users who sign in there.
+      JsonNode acmePages = credentials.get("pages").get(0);
+      assertThat(Files.readString(log))
+          .contains(baseUrl + "/agent/?client_id=" + acmePages.get("clientId").asString())
+          .contains(acmePages.get("users").get(0).get("username").asString())
+          .contains(acmePages.get("users").get(0).get("password").asString());
     } finally {
       first.destroy(); // SIGTERM
     }

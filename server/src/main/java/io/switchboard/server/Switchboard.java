@@ -347,7 +347,8 @@ public final class Switchboard implements AutoCloseable {
               mapper,
               clock,
               Acd.SWEEP_EVERY,
-              notifications);
+              notifications,
+              settings.bool(SettingKeys.AGENT_ANSWERS));
       closeables.add(acd);
       var ivrStore = new IvrStore(database.jdbi());
       var inboundCalls =

@@ -47,6 +47,7 @@ public final class SettingKeys {
   public static final String LIMITS_REDIS_TIMEOUT = "limits.redis-timeout-millis";
   public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
+  public static final String AGENT_ANSWERS = "routing.agent-answers";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
   public static final String FLOW_DEADLINE = "flows.deadline-millis";
@@ -218,6 +219,11 @@ public final class SettingKeys {
               "1000",
               "Milliseconds a node keeps its in-memory fallback after a Redis failure before it"
                   + " tries Redis again."),
+          new Key(
+              AGENT_ANSWERS,
+              "false",
+              "A call the ACD assigns alerts the agent, who answers it (participant state"
+                  + " connected); false: the ACD connects the agent at once (auto-answer)."),
           new Key(
               WRAPUP_WINDOW,
               "600",

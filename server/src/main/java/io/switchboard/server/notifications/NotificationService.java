@@ -82,16 +82,21 @@ public final class NotificationService implements Notifier, AutoCloseable {
 
   // ---- channels
 
+  /**
+   * Who owns a channel: the OAuth client, or for a signed-in user's token the user (as at Genesys,
+   * whose limit is per user and app), so that the agents of one sign-in client (the pages) do not
+   * evict each other's channels. Both are ids of 36 characters, the column's width.
+   */
+  private static String owner(Principal p) {
+    return p.isUser() ? p.userId() : p.clientId();
+  }
+
   /** A new channel of the caller; beyond 20, the caller's oldest channel is closed and deleted. */
   public Channel create(Principal p) {
     Instant now = clock.instant();
     var channel =
         new Channel(
-            UUID.randomUUID().toString(),
-            p.orgId(),
-            p.clientId(),
-            now,
-            now.plus(config.channelLife()));
+            UUID.randomUUID().toString(), p.orgId(), owner(p), now, now.plus(config.channelLife()));
     List<String> evicted = store.insertKeepingNewest(channel, config.maxChannels());
     for (String id : evicted) {
       String reason =
@@ -103,14 +108,14 @@ public final class NotificationService implements Notifier, AutoCloseable {
   }
 
   public List<Channel> list(Principal p) {
-    return store.list(p.orgId(), p.clientId(), clock.instant());
+    return store.list(p.orgId(), owner(p), clock.instant());
   }
 
   /** The caller's live channel; 404 for another client's, another org's or an expired one. */
   public Channel owned(Principal p, String id) {
     return store
         .find(id)
-        .filter(c -> c.orgId().equals(p.orgId()) && c.clientId().equals(p.clientId()))
+        .filter(c -> c.orgId().equals(p.orgId()) && c.clientId().equals(owner(p)))
         .filter(c -> c.expiresAt().isAfter(clock.instant()))
         .orElseThrow(() -> Problem.notFound("Channel", id));
   }

@@ -62,6 +62,7 @@ public final class Acd implements AutoCloseable {
   private final ConversationStore conversations;
   private final UserService users;
   private final SessionService sessions;
+  private final boolean agentAnswers;
   private final AcdSignals signals;
   private final JsonMapper json;
   private final Clock clock;
@@ -122,6 +123,40 @@ public final class Acd implements AutoCloseable {
       Clock clock,
       Duration sweepEvery,
       io.switchboard.server.notifications.Notifier notifier) {
+    this(
+        jdbi,
+        statuses,
+        calls,
+        conversations,
+        users,
+        sessions,
+        signals,
+        json,
+        clock,
+        sweepEvery,
+        notifier,
+        false);
+  }
+
+  /**
+   * With {@code agentAnswers}, an assigned call alerts the agent (who answers it with {@code PATCH
+   * .../participants/{id}} {@code connected}) instead of connecting them at once. The agent is
+   * INTERACTING and the screen pop starts at assignment either way.
+   */
+  public Acd(
+      Jdbi jdbi,
+      AgentStatusStore statuses,
+      CallStore calls,
+      ConversationStore conversations,
+      UserService users,
+      SessionService sessions,
+      AcdSignals signals,
+      JsonMapper json,
+      Clock clock,
+      Duration sweepEvery,
+      io.switchboard.server.notifications.Notifier notifier,
+      boolean agentAnswers) {
+    this.agentAnswers = agentAnswers;
     this.notifier = notifier;
     this.events =
         new io.switchboard.server.conversations.ConversationEvents(notifier, conversations);
@@ -297,11 +332,11 @@ public final class Acd implements AutoCloseable {
             agent.id(),
             agent.name(),
             c.to(),
-            CallState.CONNECTED,
+            agentAnswers ? CallState.ALERTING : CallState.CONNECTED,
             UUID.randomUUID().toString(),
             attributes,
             now,
-            now,
+            agentAnswers ? null : now,
             null,
             null,
             call.queueId()));

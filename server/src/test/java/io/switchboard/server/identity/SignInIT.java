@@ -119,14 +119,65 @@ class SignInIT {
 
   /** A user token of the signed-in agent, through the full code flow. */
   static String userToken() {
+    return userToken(username);
+  }
+
+  static String userToken(String who) {
     String verifier = verifier();
     var page = browser.open(codeQuery(verifier, "st-calls"));
-    var signedIn = browser.submit(page, username, PASSWORD);
+    var signedIn = browser.submit(page, who, PASSWORD);
     assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(303);
     String code = Browser.queryOf(signedIn.header("Location").orElseThrow()).get("code");
     var token = redeem(code, verifier, CALLBACK);
     assertThat(token.status()).as(token.body()).isEqualTo(200);
     return token.json().get("access_token").asString();
+  }
+
+  /**
+   * Notification channels of a user's token belong to the user, not to the sign-in client all the
+   * org's users share: one user's 21st channel evicts its own oldest, never another user's.
+   */
+  @Test
+  void aSignedInUsersChannelsAreItsOwn() {
+    String other = "other." + UUID.randomUUID() + "@example.com";
+    var created =
+        api.post(
+            "/api/v2/users",
+            admin,
+            "{\"name\":\"Other Agent\",\"email\":\""
+                + other
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String otherId = created.json().get("id").asString();
+    var granted =
+        api.put(
+            "/api/v2/users/" + otherId + "/roles", admin, "[\"" + roleId(admin, "agent") + "\"]");
+    assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    String mine = userToken();
+    String theirs = userToken(other);
+    var theirChannel = api.post("/api/v2/notifications/channels", theirs, null);
+    assertThat(theirChannel.status()).as(theirChannel.body()).isEqualTo(200);
+    String theirId = theirChannel.json().get("id").asString();
+    String myFirst = null;
+    for (int i = 0; i < 21; i++) {
+      // The test's clock stands still: a millisecond apart, so "oldest" is well defined.
+      clock.advance(Duration.ofMillis(1));
+      var c = api.post("/api/v2/notifications/channels", mine, null);
+      assertThat(c.status()).as(c.body()).isEqualTo(200);
+      if (i == 0) myFirst = c.json().get("id").asString();
+    }
+    assertThat(api.get("/api/v2/notifications/channels", mine).json().get("entities")).hasSize(20);
+    assertThat(api.raw("HEAD", "/api/v2/notifications/channels/" + myFirst, mine, null).status())
+        .as("my oldest channel, evicted by my 21st")
+        .isEqualTo(404);
+    assertThat(api.raw("HEAD", "/api/v2/notifications/channels/" + theirId, theirs, null).status())
+        .as("the other user's channel")
+        .isEqualTo(200);
+    assertThat(api.raw("HEAD", "/api/v2/notifications/channels/" + theirId, mine, null).status())
+        .as("not mine to see")
+        .isEqualTo(404);
   }
 
   @Test

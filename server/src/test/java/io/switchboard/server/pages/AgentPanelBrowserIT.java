@@ -20,11 +20,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The agent's script panel in a real Chromium, against a real server and its own org: a call placed
- * on the org's IVR runs a small flow (participant data, screen pop, queue), reaches the signed-in
- * agent, and the panel shows the call and the popped script; what the agent types reaches the
- * session, a back end's patch appears in the panel without overwriting the field the agent is in,
- * hang-up and wrap-up complete the session and make the agent available again. A call placed
- * straight to the agent alerts and is answered in the panel.
+ * on the org's IVR runs a small flow (participant data, screen pop, queue), alerts the signed-in
+ * agent, who answers it in the panel, which shows the call and the popped script; what the agent
+ * types reaches the session, a back end's patch appears in the panel without overwriting the field
+ * the agent is in, hang-up and wrap-up complete the session and make the agent available again. A
+ * call placed straight to the agent alerts and is answered in the panel.
  */
 class AgentPanelBrowserIT {
   static final String DNIS = "+18005550142";
@@ -95,14 +95,15 @@ class AgentPanelBrowserIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
+    // The ACD's calls alert the agent, who answers them in the panel.
+    server = TestServer.start(java.util.Map.of("routing.agent-answers", "true"));
     api = server.api();
     admin = api.token(server.newOrg());
     clientId = PageFixtures.signInClient(api, admin, server.baseUrl());
     var fx = new Fixtures(api, admin);
     fx.publishedScript(SCRIPT);
-    resolved = fx.wrapupCode("Resolved");
-    fx.wrapupCode("Follow-up needed");
+    resolved = code("Resolved");
+    code("Follow-up needed");
     var queue = api.post("/api/v2/routing/queues", admin, "{\"name\":\"Support\"}");
     assertThat(queue.status()).as(queue.body()).isEqualTo(200);
     var flow = api.post("/api/v2/flows", admin, "{\"name\":\"Panel\",\"type\":\"INBOUNDCALL\"}");
@@ -170,7 +171,14 @@ class AgentPanelBrowserIT {
               "{\"from\":\"" + ANI + "\",\"to\":\"" + DNIS + "\"}");
       assertThat(call.status()).as(call.body()).isEqualTo(201);
       String conversationId = call.json().get("id").asString();
+      browser.awaitText(By.id("call-state"), "alerting");
+      browser.awaitText(By.id("status"), "Incoming call from " + ANI);
+      assertThat(agentParticipant(conversationId).get("state").asString()).isEqualTo("alerting");
+      // Answer has the focus: Enter answers.
+      browser.await(d -> "answer".equals(d.switchTo().activeElement().getAttribute("id")));
+      browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
       browser.awaitText(By.id("call-state"), "connected");
+      assertThat(agentParticipant(conversationId).get("state").asString()).isEqualTo("connected");
       browser.awaitText(By.id("call-ani"), ANI);
       assertThat(text(browser, "call-dnis")).contains(DNIS);
       browser.awaitText(By.id("call-queue"), "Support");
@@ -336,6 +344,12 @@ class AgentPanelBrowserIT {
       assertThat(second.driver().findElement(By.id("call")).getText()).contains("No call");
       assertThat(second.driver().getPageSource()).doesNotContain("+6511111111");
     }
+  }
+
+  private static String code(String name) {
+    var r = api.post("/api/v2/routing/wrapupcodes", admin, "{\"name\":\"" + name + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
   }
 
   private static String token(Browser browser) {

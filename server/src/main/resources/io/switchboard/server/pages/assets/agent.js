@@ -84,6 +84,10 @@ async function track(c) {
   if (!p) return;
   if (state.call && state.call.id !== c.id && !done(state.call)) return; // finish the current one first
   if (done(c) && (!state.call || state.call.id !== c.id)) return; // an old call, already wrapped up
+  if (!state.call || state.call.id !== c.id) {
+    const from = p.ani || (customer(c) || {}).ani || 'an unknown number';
+    say(p.state === 'alerting' ? `Incoming call from ${from}: answer it.` : `On a call from ${from}.`);
+  }
   state.call = c;
   sessionStorage.setItem(CALL_KEY, c.id);
   await renderCall();
