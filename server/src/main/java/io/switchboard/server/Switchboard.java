@@ -494,6 +494,14 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /** The HTTPS port, or -1 when HTTPS is not configured. */
+  /**
+   * Where the routes answered otherwise than their {@link io.switchboard.server.http.Doc} says (the
+   * API reference would be wrong): empty when it is true for what was asked so far.
+   */
+  public List<String> docMismatches() {
+    return http.docMismatches();
+  }
+
   public int tlsPort() {
     return http.tlsPort();
   }

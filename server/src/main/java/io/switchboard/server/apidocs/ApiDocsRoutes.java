@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.PublicRoute;
 import java.io.IOException;
@@ -40,7 +41,6 @@ public final class ApiDocsRoutes implements ApiRoutes {
           "swagger-ui.css", "text/css; charset=utf-8",
           "index.css", "text/css; charset=utf-8",
           "swagger-ui-bundle.js", "text/javascript; charset=utf-8",
-          "swagger-ui-standalone-preset.js", "text/javascript; charset=utf-8",
           "favicon-32x32.png", "image/png",
           "favicon-16x16.png", "image/png");
 
@@ -66,7 +66,7 @@ public final class ApiDocsRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(DOCUMENT_PATH, this::document, PublicRoute.INSTANCE);
+    routes.get(DOCUMENT_PATH, this::document, PublicRoute.INSTANCE, Doc.returns(Doc.ANY));
     routes.get(UI_PATH, ctx -> serve(ctx, page));
     routes.get(UI_PATH + "/swagger-initializer.js", ctx -> serve(ctx, initializer));
     routes.get(UI_PATH + "/assets/{file}", this::asset);

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Checks;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
@@ -79,21 +80,51 @@ public final class ConversationRoutes implements ApiRoutes {
     routes.post(
         "/api/v2/conversations/calls",
         idempotency.wrap(this::createCall),
-        Scope.write(Scopes.CONVERSATIONS));
-    routes.get("/api/v2/conversations/calls/{id}", this::getCall, Scope.read(Scopes.CONVERSATIONS));
-    routes.get("/api/v2/conversations/{id}", this::get, Scope.read(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.of(CallRequest.class, ConversationViews.ConversationView.class)
+            .created()
+            .or(200, ConversationViews.CreateCallView.class)
+            .idempotent()
+            .error(409, "ivr.flow.not.published"));
+    routes.get(
+        "/api/v2/conversations/calls/{id}",
+        this::getCall,
+        Scope.read(Scopes.CONVERSATIONS),
+        Doc.returns(ConversationViews.CallConversationView.class));
+    routes.get(
+        "/api/v2/conversations/{id}",
+        this::get,
+        Scope.read(Scopes.CONVERSATIONS),
+        Doc.returns(ConversationViews.ConversationView.class));
     routes.patch(
         "/api/v2/conversations/{cid}/participants/{pid}",
         this::patchParticipant,
-        Scope.write(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.takes(ParticipantPatch.class)
+            .accepted()
+            .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
+            .error(
+                409,
+                "participant.state.invalid",
+                "conversation.not.disconnected",
+                "wrapup.window.closed"));
     routes.patch(
         "/api/v2/conversations/calls/{cid}/participants/{pid}",
         this::patchParticipant,
-        Scope.write(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.takes(ParticipantPatch.class)
+            .accepted()
+            .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
+            .error(
+                409,
+                "participant.state.invalid",
+                "conversation.not.disconnected",
+                "wrapup.window.closed"));
     routes.post(
         "/api/v2/conversations/{id}/disconnect",
         this::disconnect,
-        Scope.write(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.noContent().accepted());
   }
 
   private void createCall(Context ctx) {

@@ -3,6 +3,7 @@ package io.switchboard.server.conversations;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -38,11 +39,36 @@ public final class WrapupCodesRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/api/v2/routing/wrapupcodes", this::list, Scope.read(Scopes.ROUTING));
-    routes.post("/api/v2/routing/wrapupcodes", this::create, Scope.write(Scopes.ROUTING));
-    routes.get("/api/v2/routing/wrapupcodes/{id}", this::get, Scope.read(Scopes.ROUTING));
-    routes.put("/api/v2/routing/wrapupcodes/{id}", this::update, Scope.write(Scopes.ROUTING));
-    routes.delete("/api/v2/routing/wrapupcodes/{id}", this::delete, Scope.write(Scopes.ROUTING));
+    routes.get(
+        "/api/v2/routing/wrapupcodes",
+        this::list,
+        Scope.read(Scopes.ROUTING),
+        Doc.page(ConversationViews.WrapupCodeView.class)
+            .query("name", "Only codes whose name matches")
+            .query("id", "Only these ids (repeatable)"));
+    routes.post(
+        "/api/v2/routing/wrapupcodes",
+        this::create,
+        Scope.write(Scopes.ROUTING),
+        Doc.of(CodeRequest.class, ConversationViews.WrapupCodeView.class)
+            .created()
+            .error(409, "wrapupcode.name.taken"));
+    routes.get(
+        "/api/v2/routing/wrapupcodes/{id}",
+        this::get,
+        Scope.read(Scopes.ROUTING),
+        Doc.returns(ConversationViews.WrapupCodeView.class));
+    routes.put(
+        "/api/v2/routing/wrapupcodes/{id}",
+        this::update,
+        Scope.write(Scopes.ROUTING),
+        Doc.of(CodeRequest.class, ConversationViews.WrapupCodeView.class)
+            .error(409, "wrapupcode.name.taken"));
+    routes.delete(
+        "/api/v2/routing/wrapupcodes/{id}",
+        this::delete,
+        Scope.write(Scopes.ROUTING),
+        Doc.noContent());
   }
 
   private void list(Context ctx) {

@@ -3,6 +3,7 @@ package io.switchboard.server.conversations;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
@@ -40,19 +41,29 @@ public final class WrapupRoutes implements ApiRoutes {
     routes.post(
         "/api/v2/conversations/calls/{cid}/participants/{pid}/communications/{commId}/wrapup",
         idempotency.wrap(this::recordForCommunication),
-        Scope.write(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.takes(WrapupService.WrapupInput.class)
+            .accepted()
+            .idempotent()
+            .error(409, "conversation.not.disconnected", "wrapup.window.closed"));
     routes.get(
         "/api/v2/conversations/{cid}/participants/{pid}/wrapup",
         this::get,
-        Scope.read(Scopes.CONVERSATIONS));
+        Scope.read(Scopes.CONVERSATIONS),
+        Doc.returns(ConversationViews.AssignedWrapupView.class).or(204, Doc.NONE));
     routes.get(
         "/api/v2/conversations/calls/{cid}/participants/{pid}/wrapup",
         this::get,
-        Scope.read(Scopes.CONVERSATIONS));
+        Scope.read(Scopes.CONVERSATIONS),
+        Doc.returns(ConversationViews.AssignedWrapupView.class).or(204, Doc.NONE));
     routes.post(
         "/api/v2/integrations/scripting/interactions/{interactionId}/wrapup",
         idempotency.wrap(this::recordForInteraction),
-        Scope.write(Scopes.CONVERSATIONS));
+        Scope.write(Scopes.CONVERSATIONS),
+        Doc.takes(InteractionWrapup.class)
+            .accepted()
+            .idempotent()
+            .error(409, "conversation.not.disconnected", "wrapup.window.closed"));
   }
 
   private void recordForCommunication(Context ctx) {

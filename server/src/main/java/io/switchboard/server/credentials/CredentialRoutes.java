@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -108,13 +109,35 @@ public final class CredentialRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS));
+    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS), Doc.page(CredentialView.class));
     // Before {id}, so "types" is not taken for an id.
-    routes.get(BASE + "/types", this::types, Scope.read(Scopes.INTEGRATIONS));
-    routes.post(BASE, this::create, Scope.write(Scopes.INTEGRATIONS));
-    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.INTEGRATIONS));
-    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.INTEGRATIONS));
-    routes.delete(BASE + "/{id}", this::delete, Scope.write(Scopes.INTEGRATIONS));
+    routes.get(
+        BASE + "/types",
+        this::types,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.returns(Doc.pageOf(Doc.mapOf(Object.class)))
+            .query("pageSize", "Entities per page, 1..500 (default 25)")
+            .query("pageNumber", "Page number, from 1"));
+    routes.post(
+        BASE,
+        this::create,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(CredentialRequest.class, CredentialView.class).created());
+    routes.get(
+        BASE + "/{id}",
+        this::get,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.returns(CredentialView.class));
+    routes.put(
+        BASE + "/{id}",
+        this::replace,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(CredentialRequest.class, CredentialView.class).error(409, "version.mismatch"));
+    routes.delete(
+        BASE + "/{id}",
+        this::delete,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.noContent().error(409, "credential.in.use"));
   }
 
   private void list(Context ctx) {

@@ -7,6 +7,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.ContinuationTokens;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -106,16 +107,52 @@ public final class ExternalApiRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE, this::list, Scope.read(Scopes.ARCHITECT));
-    routes.post(BASE, this::create, Scope.write(Scopes.ARCHITECT));
-    routes.post(BASE + "/query", this::query, Scope.read(Scopes.ARCHITECT));
-    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
-    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.ARCHITECT));
-    routes.patch(BASE + "/{id}", this::patch, Scope.write(Scopes.ARCHITECT));
-    routes.delete(BASE + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
-    routes.get(BASE + "/{id}/circuit", this::circuit, Scope.read(Scopes.ARCHITECT));
+    routes.get(BASE, this::list, Scope.read(Scopes.ARCHITECT), Doc.page(ExternalApiView.class));
+    routes.post(
+        BASE,
+        this::create,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(ExternalApiInput.class, ExternalApiView.class).created());
+    routes.post(
+        BASE + "/query",
+        this::query,
+        Scope.read(Scopes.ARCHITECT),
+        Doc.of(QueryRequest.class, QueryResponse.class)
+            .bodyOptional()
+            .error(400, "invalid.continuation.token"));
+    routes.get(
+        BASE + "/{id}",
+        this::get,
+        Scope.read(Scopes.ARCHITECT),
+        Doc.returns(ExternalApiView.class));
+    routes.put(
+        BASE + "/{id}",
+        this::replace,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(ExternalApiInput.class, ExternalApiView.class).error(409, "version.mismatch"));
+    routes.patch(
+        BASE + "/{id}",
+        this::patch,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(ExternalApiInput.class, ExternalApiView.class)
+            .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
+            .error(409, "version.mismatch"));
+    routes.delete(
+        BASE + "/{id}",
+        this::delete,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.noContent().error(409, "flow.reference.in.use"));
     // Running one makes an outbound call with a stored credential: a write scope, not a read.
-    routes.post(BASE + "/{id}/test", this::test, Scope.write(Scopes.ARCHITECT));
+    routes.post(
+        BASE + "/{id}/test",
+        this::test,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(TestRequest.class, ExecutionReport.class).bodyOptional());
+    routes.get(
+        BASE + "/{id}/circuit",
+        this::circuit,
+        Scope.read(Scopes.ARCHITECT),
+        Doc.returns(CircuitView.class));
   }
 
   private void list(Context ctx) {

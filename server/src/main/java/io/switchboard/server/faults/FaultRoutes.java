@@ -6,6 +6,8 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.faults.FaultRuleRequest.FaultEffect;
 import io.switchboard.server.faults.FaultRuleRequest.FaultMatch;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
+import io.switchboard.server.http.DocConformance;
 import io.switchboard.server.http.HttpServer;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -67,14 +69,47 @@ public final class FaultRoutes implements ApiRoutes {
     Scope read = Scope.read(Scopes.FAULTS);
     Scope write = Scope.write(Scopes.FAULTS);
     Scope admin = Scope.write(Scopes.OAUTH);
-    routes.get(BASE + "/scenarios", this::scenarios, read);
-    routes.post(BASE + "/scenarios", this::applyUploaded, write, admin);
-    routes.post(BASE + "/scenarios/{name}", this::applyBuiltIn, write, admin);
-    routes.post(BASE, this::create, write, admin);
-    routes.get(BASE, this::list, read);
-    routes.delete(BASE, this::clear, write, admin);
-    routes.get(BASE + "/{id}", this::get, read);
-    routes.delete(BASE + "/{id}", this::delete, write, admin);
+    routes.get(BASE + "/scenarios", this::scenarios, read, Doc.returns(ScenarioListing.class));
+    routes.post(
+        BASE + "/scenarios",
+        this::applyUploaded,
+        write,
+        admin,
+        Doc.of(Scenario.class, Applied.class)
+            .created()
+            .consumes(RequestBodies.JSON, "application/yaml")
+            .error(
+                400,
+                "fault.scenario.unreadable",
+                "fault.effect.unknown",
+                "fault.status.out.of.range",
+                "fault.probability.out.of.range",
+                "fault.path.too.long")
+            .error(409, "fault.rules.limit"));
+    routes.post(
+        BASE + "/scenarios/{name}",
+        this::applyBuiltIn,
+        write,
+        admin,
+        Doc.returns(Applied.class).created().error(409, "fault.rules.limit"));
+    routes.post(
+        BASE,
+        this::create,
+        write,
+        admin,
+        Doc.of(FaultRuleRequest.class, FaultRuleView.class)
+            .created()
+            .error(
+                400,
+                "fault.effect.unknown",
+                "fault.status.out.of.range",
+                "fault.probability.out.of.range",
+                "fault.path.too.long")
+            .error(409, "fault.rules.limit"));
+    routes.get(BASE, this::list, read, Doc.returns(Listing.class));
+    routes.delete(BASE, this::clear, write, admin, Doc.noContent());
+    routes.get(BASE + "/{id}", this::get, read, Doc.returns(FaultRuleView.class));
+    routes.delete(BASE + "/{id}", this::delete, write, admin, Doc.noContent());
 
     // For every path ("*": matched without a regular expression); it acts only on what the gate
     // marked, and the gate runs only for /api/v2.
@@ -82,6 +117,7 @@ public final class FaultRoutes implements ApiRoutes {
     routes.exception(
         InjectedFault.class,
         (e, ctx) -> {
+          ctx.attribute(DocConformance.NOT_THE_ROUTES, true);
           if (e.drop) return; // A reset connection has no answer to write.
           if (e.replay != null) {
             ctx.status(200).contentType(e.replay.contentType()).result(e.replay.body());

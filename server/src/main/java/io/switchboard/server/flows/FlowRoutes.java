@@ -7,6 +7,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.flows.definition.SourceNode;
 import io.switchboard.server.flows.definition.SourceReader;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -139,30 +140,91 @@ public final class FlowRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     for (String base : BASES) {
       // Literal segments first: /executions and /actions/publish are not flow ids.
-      routes.post(base + "/executions", this::launch, Scope.write(Scopes.ARCHITECT));
-      routes.get(base + "/executions/{executionId}", this::execution, Scope.read(Scopes.ARCHITECT));
-      routes.post(base + "/actions/publish", this::publish, Scope.write(Scopes.ARCHITECT));
-      routes.get(base, this::list, Scope.read(Scopes.ARCHITECT));
-      routes.post(base, this::create, Scope.write(Scopes.ARCHITECT));
-      routes.get(base + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
-      routes.put(base + "/{id}", this::update, Scope.write(Scopes.ARCHITECT));
-      routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
+      routes.post(
+          base + "/executions",
+          this::launch,
+          Scope.write(Scopes.ARCHITECT),
+          Doc.of(LaunchRequest.class, LaunchResponse.class)
+              .error(400, "flow.not.published")
+              .error(404, "not.found"));
+      routes.get(
+          base + "/executions/{executionId}",
+          this::execution,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.returns(ExecutionView.class));
+      routes.post(
+          base + "/actions/publish",
+          this::publish,
+          Scope.write(Scopes.ARCHITECT),
+          Doc.returns(FlowView.class)
+              .requiredQuery("flow", "The id of the flow to publish")
+              .error(
+                  400,
+                  "invalid.value",
+                  "flow.configuration.missing",
+                  "flow.definition.invalid",
+                  "flow.invalid")
+              .error(404, "not.found")
+              .error(409, "flow.reference.gone"));
+      routes.get(
+          base,
+          this::list,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.page(FlowView.class)
+              .query("name", "Only flows whose name matches")
+              .query("type", "INBOUNDCALL or WORKFLOW"));
+      routes.post(
+          base,
+          this::create,
+          Scope.write(Scopes.ARCHITECT),
+          Doc.of(FlowInput.class, FlowView.class).error(409, "flow.name.exists"));
+      routes.get(
+          base + "/{id}", this::get, Scope.read(Scopes.ARCHITECT), Doc.returns(FlowView.class));
+      routes.put(
+          base + "/{id}",
+          this::update,
+          Scope.write(Scopes.ARCHITECT),
+          Doc.of(FlowInput.class, FlowView.class)
+              .error(409, "flow.name.exists", "version.mismatch"));
+      routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT), Doc.noContent());
       routes.put(
           base + "/{id}/latestconfiguration",
           this::saveConfiguration,
-          Scope.write(Scopes.ARCHITECT));
+          Scope.write(Scopes.ARCHITECT),
+          Doc.of(String.class, VersionView.class)
+              .consumes("application/yaml", RequestBodies.JSON)
+              .error(400, "flow.definition.malformed", "flow.definition.too.large"));
       routes.get(
           base + "/{id}/latestconfiguration",
           this::latestConfiguration,
-          Scope.read(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/versions", this::versions, Scope.read(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/executions", this::executions, Scope.read(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/executions/summary", this::summary, Scope.read(Scopes.ARCHITECT));
-      routes.get(base + "/{id}/versions/{versionId}", this::version, Scope.read(Scopes.ARCHITECT));
+          Scope.read(Scopes.ARCHITECT),
+          Doc.returns(Doc.ANY).error(404, "flow.configuration.not.found"));
+      routes.get(
+          base + "/{id}/versions",
+          this::versions,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.page(VersionView.class));
+      routes.get(
+          base + "/{id}/executions",
+          this::executions,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.page(ExecutionView.class)
+              .query("outcome", "Only executions with this outcome (repeatable)"));
+      routes.get(
+          base + "/{id}/executions/summary",
+          this::summary,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.returns(Summary.class));
+      routes.get(
+          base + "/{id}/versions/{versionId}",
+          this::version,
+          Scope.read(Scopes.ARCHITECT),
+          Doc.returns(VersionView.class));
       routes.get(
           base + "/{id}/versions/{versionId}/configuration",
           this::versionConfiguration,
-          Scope.read(Scopes.ARCHITECT));
+          Scope.read(Scopes.ARCHITECT),
+          Doc.returns(Doc.ANY));
     }
   }
 

@@ -36,6 +36,7 @@ public final class HttpServer {
   public static final String ORG_HEADER = "X-Genesys-Organization-Id";
 
   private final Javalin app;
+  private final DocConformance conformance;
 
   public HttpServer(
       HttpConfig config,
@@ -44,6 +45,7 @@ public final class HttpServer {
       List<RequestGate> gates,
       RequestMetrics metrics,
       List<ApiRoutes> features) {
+    this.conformance = bodies.conformance();
     this.app =
         Javalin.create(cfg -> {
           cfg.concurrency.useVirtualThreads = true;
@@ -113,6 +115,7 @@ public final class HttpServer {
               ctx.removeHeader(ETags.HEADER);
               writeProblem(ctx, refused);
             }
+            bodies.conformance().answered(ctx);
           });
 
           cfg.routes.after(ctx -> {
@@ -221,6 +224,11 @@ public final class HttpServer {
    */
   public List<String> routes() {
     return endpoints().stream().map(e -> e.method.name() + " " + e.path).toList();
+  }
+
+  /** How the answers compared with the routes' {@link Doc}s so far. */
+  public List<String> docMismatches() {
+    return conformance.mismatches();
   }
 
   /** Every registered HTTP endpoint with its metadata (roles), for the API reference. */
@@ -332,6 +340,7 @@ public final class HttpServer {
     if (!problem.errors().isEmpty()) {
       int status = statusOf(problem.kind());
       var errors = problem.errors().stream().map(e -> errorBody(ctx, e)).toList();
+      ctx.attribute(DocConformance.ERROR_CODE, problem.code());
       ctx.status(status);
       ctx.json(
           new ErrorBody(
@@ -369,6 +378,7 @@ public final class HttpServer {
 
   public static void writeError(
       Context ctx, int status, String code, String message, Map<String, Object> params) {
+    ctx.attribute(DocConformance.ERROR_CODE, code);
     ctx.status(status);
     ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
   }

@@ -32,6 +32,7 @@ public final class RequestBodies {
 
   private final JsonMapper mapper;
   private final long maxBytes;
+  private final DocConformance conformance = new DocConformance();
 
   public RequestBodies(JsonMapper mapper, long maxBytes) {
     this.mapper = mapper;
@@ -55,8 +56,14 @@ public final class RequestBodies {
     return mapper;
   }
 
+  /** How the routes' answers compare with their {@link Doc}s. */
+  public DocConformance conformance() {
+    return conformance;
+  }
+
   /** A JSON body of {@code application/json} bound to {@code type}. */
   public <T> T read(Context ctx, Class<T> type) {
+    conformance.bound(ctx, type);
     return bind(readTree(ctx, Set.of(JSON)), type);
   }
 
@@ -134,6 +141,7 @@ public final class RequestBodies {
   public byte[] bytes(Context ctx) {
     byte[] cached = ctx.attribute(BODY_ATTRIBUTE);
     if (cached != null) return cached;
+    conformance.bodyRead(ctx);
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw tooLarge();
     try (InputStream in = ctx.bodyInputStream()) {

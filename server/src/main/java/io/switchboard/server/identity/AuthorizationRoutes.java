@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -119,21 +120,63 @@ public final class AuthorizationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/api/v2/authorization/roles", this::list, Scope.read(Scopes.AUTHORIZATION));
-    routes.post("/api/v2/authorization/roles", this::create, Scope.write(Scopes.AUTHORIZATION));
-    routes.get("/api/v2/authorization/roles/{id}", this::get, Scope.read(Scopes.AUTHORIZATION));
-    routes.put("/api/v2/authorization/roles/{id}", this::update, Scope.write(Scopes.AUTHORIZATION));
-    routes.delete(
-        "/api/v2/authorization/roles/{id}", this::delete, Scope.write(Scopes.AUTHORIZATION));
     routes.get(
-        "/api/v2/authorization/divisions", this::divisions, Scope.read(Scopes.AUTHORIZATION));
+        "/api/v2/authorization/roles",
+        this::list,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.page(RoleView.class).query("name", "Only the role with this name (case-insensitive)"));
+    routes.post(
+        "/api/v2/authorization/roles",
+        this::create,
+        Scope.write(Scopes.AUTHORIZATION),
+        Doc.of(RoleBody.class, RoleView.class)
+            .created()
+            .error(409, "role.name.taken", "role.limit"));
+    routes.get(
+        "/api/v2/authorization/roles/{id}",
+        this::get,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.returns(RoleView.class));
+    routes.put(
+        "/api/v2/authorization/roles/{id}",
+        this::update,
+        Scope.write(Scopes.AUTHORIZATION),
+        Doc.of(RoleBody.class, RoleView.class)
+            .error(409, "role.name.taken")
+            .error(400, "role.builtin"));
+    routes.delete(
+        "/api/v2/authorization/roles/{id}",
+        this::delete,
+        Scope.write(Scopes.AUTHORIZATION),
+        Doc.noContent().error(400, "role.builtin"));
+    routes.get(
+        "/api/v2/authorization/divisions",
+        this::divisions,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.page(DivisionView.class)
+            .query("id", "Only these division ids (repeatable)")
+            .query("name", "Only the division with this name"));
     // Before /divisions/{id}, so "home" is the route, not an id.
     routes.get(
-        "/api/v2/authorization/divisions/home", this::home, Scope.read(Scopes.AUTHORIZATION));
+        "/api/v2/authorization/divisions/home",
+        this::home,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.returns(DivisionView.class));
     routes.get(
-        "/api/v2/authorization/divisions/{id}", this::division, Scope.read(Scopes.AUTHORIZATION));
-    routes.get("/api/v2/users/{id}/roles", this::userRoles, Scope.read(Scopes.AUTHORIZATION));
-    routes.put("/api/v2/users/{id}/roles", this::setUserRoles, Scope.write(Scopes.AUTHORIZATION));
+        "/api/v2/authorization/divisions/{id}",
+        this::division,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.returns(DivisionView.class));
+    routes.get(
+        "/api/v2/users/{id}/roles",
+        this::userRoles,
+        Scope.read(Scopes.AUTHORIZATION),
+        Doc.returns(UserAuthorizationView.class));
+    routes.put(
+        "/api/v2/users/{id}/roles",
+        this::setUserRoles,
+        Scope.write(Scopes.AUTHORIZATION),
+        Doc.of(Doc.listOf(String.class), UserAuthorizationView.class));
   }
 
   private void list(Context ctx) {

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -125,13 +126,27 @@ public final class IdentityRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/oauth/token", this::token);
-    routes.get("/api/v2/oauth/clients", this::list, Scope.read(Scopes.OAUTH));
-    routes.post("/api/v2/oauth/clients", this::create, Scope.write(Scopes.OAUTH));
-    routes.get("/api/v2/oauth/clients/{id}", this::get, Scope.read(Scopes.OAUTH));
-    routes.delete("/api/v2/oauth/clients/{id}", this::delete, Scope.write(Scopes.OAUTH));
-    routes.post("/api/v2/oauth/clients/{id}/secret", this::rotate, Scope.write(Scopes.OAUTH));
-    routes.get("/api/v2/tokens/me", this::tokenInfo);
-    routes.delete("/api/v2/tokens/me", this::revokeMine);
+    routes.get(
+        "/api/v2/oauth/clients", this::list, Scope.read(Scopes.OAUTH), Doc.page(ClientView.class));
+    routes.post(
+        "/api/v2/oauth/clients",
+        this::create,
+        Scope.write(Scopes.OAUTH),
+        Doc.of(ClientRequest.class, ClientView.class).created());
+    routes.get(
+        "/api/v2/oauth/clients/{id}",
+        this::get,
+        Scope.read(Scopes.OAUTH),
+        Doc.returns(ClientView.class));
+    routes.delete(
+        "/api/v2/oauth/clients/{id}", this::delete, Scope.write(Scopes.OAUTH), Doc.noContent());
+    routes.post(
+        "/api/v2/oauth/clients/{id}/secret",
+        this::rotate,
+        Scope.write(Scopes.OAUTH),
+        Doc.returns(ClientView.class));
+    routes.get("/api/v2/tokens/me", this::tokenInfo, Doc.returns(TokenInfoView.class));
+    routes.delete("/api/v2/tokens/me", this::revokeMine, Doc.noContent());
   }
 
   private void list(Context ctx) {

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -72,15 +73,67 @@ public final class DataActionRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS));
-    routes.post(BASE, this::create, Scope.write(Scopes.INTEGRATIONS));
-    routes.post(BASE + "/import", this::importExport, Scope.write(Scopes.INTEGRATIONS));
-    routes.get(BASE + "/{actionId}", this::get, Scope.read(Scopes.INTEGRATIONS));
-    routes.patch(BASE + "/{actionId}", this::patch, Scope.write(Scopes.INTEGRATIONS));
-    routes.delete(BASE + "/{actionId}", this::delete, Scope.write(Scopes.INTEGRATIONS));
+    routes.get(
+        BASE,
+        this::list,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.page(ActionView.class)
+            .query("integrationId", "Only the actions of this integration")
+            .query("name", "Only actions whose name matches")
+            .query("category", "Only actions of this category")
+            .query("expand", "contract: include the contract")
+            .query("includeConfig", "true: include the configuration"));
+    routes.post(
+        BASE,
+        this::create,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(DataActionService.Input.class, ActionView.class).created());
+    routes.post(
+        BASE + "/import",
+        this::importExport,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(Doc.ANY, ActionView.class)
+            .created()
+            .requiredQuery("integrationId", "The integration the action belongs to")
+            .query("name", "The new action's name (default: the export's)"));
+    routes.get(
+        BASE + "/{actionId}",
+        this::get,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.returns(ActionView.class)
+            .query("expand", "contract: include the contract")
+            .query("includeConfig", "true: include the configuration"));
+    routes.patch(
+        BASE + "/{actionId}",
+        this::patch,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(DataActionService.Input.class, ActionView.class)
+            .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
+            .error(409, "version.mismatch"));
+    routes.delete(
+        BASE + "/{actionId}", this::delete, Scope.write(Scopes.INTEGRATIONS), Doc.noContent());
     // Running one makes an outbound call with a stored credential: a write scope, not a read.
-    routes.post(BASE + "/{actionId}/test", this::test, Scope.write(Scopes.INTEGRATIONS));
-    routes.post(BASE + "/{actionId}/execute", this::execute, Scope.write(Scopes.INTEGRATIONS));
+    routes.post(
+        BASE + "/{actionId}/test",
+        this::test,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(Doc.ANY, TestResultView.class).bodyOptional());
+    routes.post(
+        BASE + "/{actionId}/execute",
+        this::execute,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(Doc.ANY, Doc.ANY)
+            .bodyOptional()
+            .error(400, "invalid.input", "template.failed")
+            .error(409, "integration.disabled")
+            .error(
+                422,
+                "data.action.timeout",
+                "data.action.http",
+                "data.action.invalid-response",
+                "data.action.egress.denied",
+                "data.action.credential.host.denied")
+            .error(503, "data.action.circuit-open"));
   }
 
   private void list(Context ctx) {

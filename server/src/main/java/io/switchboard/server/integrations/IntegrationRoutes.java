@@ -7,6 +7,7 @@ import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -76,17 +77,39 @@ public final class IntegrationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS));
-    routes.post(BASE, this::create, Scope.write(Scopes.INTEGRATIONS));
-    routes.get(BASE + "/{integrationId}", this::get, Scope.read(Scopes.INTEGRATIONS));
-    routes.patch(BASE + "/{integrationId}", this::patch, Scope.write(Scopes.INTEGRATIONS));
-    routes.delete(BASE + "/{integrationId}", this::delete, Scope.write(Scopes.INTEGRATIONS));
+    routes.get(BASE, this::list, Scope.read(Scopes.INTEGRATIONS), Doc.page(IntegrationView.class));
+    routes.post(
+        BASE,
+        this::create,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(IntegrationView.class, IntegrationView.class).created());
     routes.get(
-        BASE + "/{integrationId}/config/current", this::getConfig, Scope.read(Scopes.INTEGRATIONS));
+        BASE + "/{integrationId}",
+        this::get,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.returns(IntegrationView.class));
+    routes.patch(
+        BASE + "/{integrationId}",
+        this::patch,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(IntegrationView.class, IntegrationView.class)
+            .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
+            .error(409, "version.mismatch"));
+    routes.delete(
+        BASE + "/{integrationId}",
+        this::delete,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.returns(IntegrationView.class));
+    routes.get(
+        BASE + "/{integrationId}/config/current",
+        this::getConfig,
+        Scope.read(Scopes.INTEGRATIONS),
+        Doc.returns(ConfigurationView.class));
     routes.put(
         BASE + "/{integrationId}/config/current",
         this::putConfig,
-        Scope.write(Scopes.INTEGRATIONS));
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.of(ConfigurationView.class, ConfigurationView.class).error(409, "version.mismatch"));
   }
 
   IntegrationView view(Integration i) {

@@ -6,6 +6,7 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsHandlerType;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
@@ -42,6 +43,9 @@ public final class NotificationRoutes implements ApiRoutes {
 
   public record TopicListing(List<TopicView> entities) {}
 
+  /** An item of a subscription body: read by hand (a bad item is named by its index). */
+  public record TopicId(String id) {}
+
   public record AvailableTopicView(
       String id,
       String description,
@@ -67,14 +71,32 @@ public final class NotificationRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     Scope read = Scope.read(Scopes.NOTIFICATIONS);
     Scope write = Scope.write(Scopes.NOTIFICATIONS);
-    routes.post(BASE + "/channels", this::create, write);
-    routes.get(BASE + "/channels", this::list, read);
-    routes.head(BASE + "/channels/{id}", this::head, read);
-    routes.get(BASE + "/channels/{id}/subscriptions", this::subscriptions, read);
-    routes.put(BASE + "/channels/{id}/subscriptions", ctx -> subscribe(ctx, true), write);
-    routes.post(BASE + "/channels/{id}/subscriptions", ctx -> subscribe(ctx, false), write);
-    routes.delete(BASE + "/channels/{id}/subscriptions", this::unsubscribe, write);
-    routes.get(BASE + "/availabletopics", this::availableTopics, read);
+    routes.post(BASE + "/channels", this::create, write, Doc.returns(ChannelView.class));
+    routes.get(BASE + "/channels", this::list, read, Doc.returns(ChannelListing.class));
+    routes.head(BASE + "/channels/{id}", this::head, read, Doc.noContent().status(200));
+    routes.get(
+        BASE + "/channels/{id}/subscriptions",
+        this::subscriptions,
+        read,
+        Doc.returns(TopicListing.class));
+    routes.put(
+        BASE + "/channels/{id}/subscriptions",
+        ctx -> subscribe(ctx, true),
+        write,
+        Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
+            .error(400, "notifications.topic.limit"));
+    routes.post(
+        BASE + "/channels/{id}/subscriptions",
+        ctx -> subscribe(ctx, false),
+        write,
+        Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
+            .error(400, "notifications.topic.limit"));
+    routes.delete(BASE + "/channels/{id}/subscriptions", this::unsubscribe, write, Doc.noContent());
+    routes.get(
+        BASE + "/availabletopics",
+        this::availableTopics,
+        read,
+        Doc.returns(AvailableTopicListing.class));
     routes.addWsHandler(WsHandlerType.WEBSOCKET, SOCKET_PATH + "{id}", this::socket);
   }
 

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
@@ -41,12 +42,31 @@ public final class LimitsRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE + "/namespaces", this::namespaces, Scope.read(Scopes.LIMITS));
-    routes.get(BASE + "/namespaces/{namespace}", this::namespace, Scope.read(Scopes.LIMITS));
     routes.get(
-        BASE + "/namespaces/{namespace}/defaults", this::defaults, Scope.read(Scopes.LIMITS));
-    routes.put(BASE + "/namespaces/{namespace}", this::update, Scope.write(Scopes.LIMITS_EDIT));
-    routes.get(BASE + "/usage", this::usage, Scope.read(Scopes.LIMITS));
+        BASE + "/namespaces",
+        this::namespaces,
+        Scope.read(Scopes.LIMITS),
+        Doc.page(Namespace.class));
+    routes.get(
+        BASE + "/namespaces/{namespace}",
+        this::namespace,
+        Scope.read(Scopes.LIMITS),
+        Doc.returns(LimitsListing.class));
+    routes.get(
+        BASE + "/namespaces/{namespace}/defaults",
+        this::defaults,
+        Scope.read(Scopes.LIMITS),
+        Doc.returns(LimitsListing.class));
+    routes.put(
+        BASE + "/namespaces/{namespace}",
+        this::update,
+        Scope.write(Scopes.LIMITS_EDIT),
+        Doc.of(LimitsUpdate.class, LimitsListing.class));
+    routes.get(
+        BASE + "/usage",
+        this::usage,
+        Scope.read(Scopes.LIMITS),
+        Doc.returns(RateLimiter.UsageReport.class));
   }
 
   private void namespaces(Context ctx) {

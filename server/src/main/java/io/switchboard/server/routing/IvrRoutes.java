@@ -9,6 +9,7 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.flows.FlowExecution;
 import io.switchboard.server.flows.FlowExecutions;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -93,15 +94,29 @@ public final class IvrRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(IVRS, this::list, Scope.read(Scopes.ARCHITECT));
-    routes.post(IVRS, this::create, Scope.write(Scopes.ARCHITECT));
-    routes.get(IVRS + "/{id}", this::get, Scope.read(Scopes.ARCHITECT));
-    routes.put(IVRS + "/{id}", this::update, Scope.write(Scopes.ARCHITECT));
-    routes.delete(IVRS + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT));
+    routes.get(
+        IVRS,
+        this::list,
+        Scope.read(Scopes.ARCHITECT),
+        Doc.page(IvrView.class).query("name", "Only IVRs whose name matches"));
+    routes.post(
+        IVRS,
+        this::create,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(IvrInput.class, IvrView.class).error(409, "ivr.name.taken", "ivr.dnis.taken"));
+    routes.get(IVRS + "/{id}", this::get, Scope.read(Scopes.ARCHITECT), Doc.returns(IvrView.class));
+    routes.put(
+        IVRS + "/{id}",
+        this::update,
+        Scope.write(Scopes.ARCHITECT),
+        Doc.of(IvrInput.class, IvrView.class)
+            .error(409, "ivr.name.taken", "ivr.dnis.taken", "version.mismatch"));
+    routes.delete(IVRS + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT), Doc.noContent());
     routes.get(
         "/api/v2/conversations/{id}/flowexecutions",
         this::callExecutions,
-        Scope.read(Scopes.CONVERSATIONS));
+        Scope.read(Scopes.CONVERSATIONS),
+        Doc.returns(Doc.generic(Listing.class, CallExecutionView.class)));
   }
 
   private static String org(Context ctx) {

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
@@ -61,7 +62,7 @@ public final class QueueObservationRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::query, Scope.read(Scopes.ROUTING));
+    routes.post(PATH, this::query, Scope.read(Scopes.ROUTING), Doc.of(Query.class, Response.class));
   }
 
   private void query(Context ctx) {

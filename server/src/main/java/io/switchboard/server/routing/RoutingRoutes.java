@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -125,21 +126,61 @@ public final class RoutingRoutes implements ApiRoutes {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record StatusInput(String status) {}
 
+  /** An item of {@code POST .../members}: read by hand (a bad item is named by its index). */
+  public record MemberId(String id) {}
+
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(QUEUES, this::list, Scope.read(Scopes.ROUTING));
-    routes.post(QUEUES, this::create, Scope.write(Scopes.ROUTING));
-    routes.get(QUEUES + "/{id}", this::get, Scope.read(Scopes.ROUTING));
-    routes.put(QUEUES + "/{id}", this::update, Scope.write(Scopes.ROUTING));
-    routes.delete(QUEUES + "/{id}", this::delete, Scope.write(Scopes.ROUTING));
-    routes.get(QUEUES + "/{id}/members", this::members, Scope.read(Scopes.ROUTING));
-    routes.post(QUEUES + "/{id}/members", this::changeMembers, Scope.write(Scopes.ROUTING));
+    routes.get(
+        QUEUES,
+        this::list,
+        Scope.read(Scopes.ROUTING),
+        Doc.page(QueueView.class).query("name", "Only queues whose name matches"));
+    routes.post(
+        QUEUES,
+        this::create,
+        Scope.write(Scopes.ROUTING),
+        Doc.of(QueueInput.class, QueueView.class).error(409, "queue.name.taken"));
+    routes.get(
+        QUEUES + "/{id}", this::get, Scope.read(Scopes.ROUTING), Doc.returns(QueueView.class));
+    routes.put(
+        QUEUES + "/{id}",
+        this::update,
+        Scope.write(Scopes.ROUTING),
+        Doc.of(QueueInput.class, QueueView.class).error(409, "queue.name.taken", "queue.in.use"));
     routes.delete(
-        QUEUES + "/{id}/members/{memberId}", this::removeMember, Scope.write(Scopes.ROUTING));
-    routes.get("/api/v2/users/{id}/routingstatus", this::status, Scope.read(Scopes.ROUTING));
+        QUEUES + "/{id}",
+        this::delete,
+        Scope.write(Scopes.ROUTING),
+        Doc.noContent().error(409, "queue.in.use", "queue.has.calls"));
+    routes.get(
+        QUEUES + "/{id}/members",
+        this::members,
+        Scope.read(Scopes.ROUTING),
+        Doc.page(MemberView.class));
+    routes.post(
+        QUEUES + "/{id}/members",
+        this::changeMembers,
+        Scope.write(Scopes.ROUTING),
+        Doc.takes(Doc.listOf(MemberId.class))
+            .query("delete", "true: remove the listed members instead of adding them"));
+    routes.delete(
+        QUEUES + "/{id}/members/{memberId}",
+        this::removeMember,
+        Scope.write(Scopes.ROUTING),
+        Doc.noContent());
+    routes.get(
+        "/api/v2/users/{id}/routingstatus",
+        this::status,
+        Scope.read(Scopes.ROUTING),
+        Doc.returns(RoutingStatusView.class));
     // A signed-in agent sets its own status with routing:readonly (the agent role); anyone else's
     // needs routing (checked in setStatus).
-    routes.put("/api/v2/users/{id}/routingstatus", this::setStatus, Scope.read(Scopes.ROUTING));
+    routes.put(
+        "/api/v2/users/{id}/routingstatus",
+        this::setStatus,
+        Scope.read(Scopes.ROUTING),
+        Doc.of(StatusInput.class, RoutingStatusView.class).error(409, "routing.agent.on.call"));
   }
 
   private static String org(Context ctx) {

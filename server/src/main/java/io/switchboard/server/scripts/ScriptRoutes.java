@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
@@ -65,27 +66,89 @@ public final class ScriptRoutes implements ApiRoutes {
   @Override
   public void register(RoutesConfig routes) {
     // The published routes first: "/scripts/published" must not be taken for a script id.
-    routes.get("/api/v2/scripts/published", this::listPublished, Scope.read(Scopes.SCRIPTS));
-    routes.post("/api/v2/scripts/published", this::publish, Scope.write(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/published/{id}", this::getPublished, Scope.read(Scopes.SCRIPTS));
+    routes.get(
+        "/api/v2/scripts/published",
+        this::listPublished,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.page(ScriptViews.ScriptView.class)
+            .query("name", "Only scripts whose name matches")
+            .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
+            .query("sortOrder", "ascending or descending"));
+    routes.post(
+        "/api/v2/scripts/published",
+        this::publish,
+        Scope.write(Scopes.SCRIPTS),
+        Doc.of(PublishRequest.class, ScriptViews.ScriptView.class)
+            .created()
+            .error(404, "not.found")
+            .error(409, "version.mismatch"));
+    routes.get(
+        "/api/v2/scripts/published/{id}",
+        this::getPublished,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(ScriptViews.ScriptView.class)
+            .query("scriptDataVersion", "A published version id (default: the latest)"));
     routes.get(
         "/api/v2/scripts/published/{id}/variables",
         this::publishedVariables,
-        Scope.read(Scopes.SCRIPTS));
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(Doc.listOf(Variable.class))
+            .error(400, "invalid.value")
+            .query("scriptDataVersion", "A published version id (default: the latest)")
+            .query("input", "true or false")
+            .query("output", "true or false")
+            .query("type", "string, number or boolean"));
     routes.get(
-        "/api/v2/scripts/published/{id}/pages", this::publishedPages, Scope.read(Scopes.SCRIPTS));
+        "/api/v2/scripts/published/{id}/pages",
+        this::publishedPages,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(Doc.listOf(ScriptViews.PageView.class))
+            .query("scriptDataVersion", "A published version id (default: the latest)"));
     routes.get(
         "/api/v2/scripts/published/{id}/pages/{pageId}",
         this::publishedPage,
-        Scope.read(Scopes.SCRIPTS));
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(ScriptViews.PageView.class)
+            .query("scriptDataVersion", "A published version id (default: the latest)"));
 
-    routes.get("/api/v2/scripts", this::list, Scope.read(Scopes.SCRIPTS));
-    routes.post("/api/v2/scripts", this::create, Scope.write(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/{id}", this::get, Scope.read(Scopes.SCRIPTS));
-    routes.put("/api/v2/scripts/{id}", this::replace, Scope.write(Scopes.SCRIPTS));
-    routes.delete("/api/v2/scripts/{id}", this::delete, Scope.write(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/{id}/pages", this::pages, Scope.read(Scopes.SCRIPTS));
-    routes.get("/api/v2/scripts/{id}/pages/{pageId}", this::page, Scope.read(Scopes.SCRIPTS));
+    routes.get(
+        "/api/v2/scripts",
+        this::list,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.page(ScriptViews.ScriptView.class)
+            .query("name", "Only scripts whose name matches")
+            .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
+            .query("sortOrder", "ascending or descending"));
+    routes.post(
+        "/api/v2/scripts",
+        this::create,
+        Scope.write(Scopes.SCRIPTS),
+        Doc.of(ScriptRequest.class, ScriptViews.ScriptView.class).created());
+    routes.get(
+        "/api/v2/scripts/{id}",
+        this::get,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(ScriptViews.ScriptView.class));
+    routes.put(
+        "/api/v2/scripts/{id}",
+        this::replace,
+        Scope.write(Scopes.SCRIPTS),
+        Doc.of(ScriptRequest.class, ScriptViews.ScriptView.class).error(409, "version.mismatch"));
+    routes.delete(
+        "/api/v2/scripts/{id}",
+        this::delete,
+        Scope.write(Scopes.SCRIPTS),
+        Doc.noContent().error(409, "flow.reference.in.use"));
+    routes.get(
+        "/api/v2/scripts/{id}/pages",
+        this::pages,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(Doc.listOf(ScriptViews.PageView.class)));
+    routes.get(
+        "/api/v2/scripts/{id}/pages/{pageId}",
+        this::page,
+        Scope.read(Scopes.SCRIPTS),
+        Doc.returns(ScriptViews.PageView.class));
   }
 
   // ---- drafts

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.ErrorBody;
 import io.switchboard.server.http.HttpServer;
@@ -76,6 +77,12 @@ public final class SessionRoutes implements ApiRoutes {
   public record BulkResponse(List<BulkItem> results, int created, int failed) {}
 
   /**
+   * The body of PATCH (a merge patch of {@code data}) and PUT: read as a tree, since only these two
+   * members may be written and a merge patch's nulls must be kept.
+   */
+  public record SessionWrite(JsonNode data, Long version) {}
+
+  /**
    * A component as the agent sees it: placeholders filled in, inputs showing their variable's
    * value.
    */
@@ -107,14 +114,56 @@ public final class SessionRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(BASE, this::list, Scope.read(Scopes.SESSIONS));
-    routes.post(BASE, idempotency.wrap(this::create), Scope.write(Scopes.SESSIONS));
-    routes.post(BASE + "/bulk", idempotency.wrap(this::createBulk), Scope.write(Scopes.SESSIONS));
-    routes.get(BASE + "/{id}", this::get, Scope.read(Scopes.SESSIONS));
-    routes.patch(BASE + "/{id}", this::patch, Scope.write(Scopes.SESSIONS));
-    routes.put(BASE + "/{id}", this::replace, Scope.write(Scopes.SESSIONS));
-    routes.post(BASE + "/{id}/complete", this::complete, Scope.write(Scopes.SESSIONS));
-    routes.get(BASE + "/{id}/render", this::render, Scope.read(Scopes.SESSIONS));
+    routes.get(
+        BASE,
+        this::list,
+        Scope.read(Scopes.SESSIONS),
+        Doc.page(SessionView.class)
+            .error(404, "not.found")
+            .requiredQuery("conversationId", "The conversation whose sessions to list"));
+    routes.post(
+        BASE,
+        idempotency.wrap(this::create),
+        Scope.write(Scopes.SESSIONS),
+        Doc.of(SessionService.NewSession.class, SessionView.class)
+            .created()
+            .idempotent()
+            .error(409, "script.not.published")
+            .error(413, "session.data.too.large"));
+    routes.post(
+        BASE + "/bulk",
+        idempotency.wrap(this::createBulk),
+        Scope.write(Scopes.SESSIONS),
+        Doc.of(Doc.listOf(SessionService.NewSession.class), BulkResponse.class).idempotent());
+    routes.get(
+        BASE + "/{id}", this::get, Scope.read(Scopes.SESSIONS), Doc.returns(SessionView.class));
+    routes.patch(
+        BASE + "/{id}",
+        this::patch,
+        Scope.write(Scopes.SESSIONS),
+        Doc.of(SessionWrite.class, SessionView.class)
+            .consumes(RequestBodies.MERGE_PATCH, RequestBodies.JSON)
+            .error(409, "version.mismatch", "session.completed")
+            .error(413, "session.data.too.large"));
+    routes.put(
+        BASE + "/{id}",
+        this::replace,
+        Scope.write(Scopes.SESSIONS),
+        Doc.of(SessionWrite.class, SessionView.class)
+            .error(409, "version.mismatch", "session.completed")
+            .error(413, "session.data.too.large"));
+    routes.post(
+        BASE + "/{id}/complete",
+        this::complete,
+        Scope.write(Scopes.SESSIONS),
+        Doc.returns(SessionView.class)
+            .error(400, "bad.request")
+            .error(409, "version.mismatch", "session.completed"));
+    routes.get(
+        BASE + "/{id}/render",
+        this::render,
+        Scope.read(Scopes.SESSIONS),
+        Doc.returns(RenderView.class));
   }
 
   /** {@code GET ?conversationId=...}: the conversation's sessions, a Genesys entity listing. */

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -72,14 +73,26 @@ public final class UsersRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS));
-    routes.post("/api/v2/users", this::create, Scope.write(Scopes.USERS));
+    routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS), Doc.page(UserView.class));
+    routes.post(
+        "/api/v2/users",
+        this::create,
+        Scope.write(Scopes.USERS),
+        Doc.of(UserService.NewUser.class, UserView.class).created().error(409, "user.email.taken"));
     // Before /users/{id}, so "me" is not taken for an id.
-    routes.get("/api/v2/users/me", this::me);
-    routes.post("/api/v2/users/me/password", this::changeMyPassword);
-    routes.post("/api/v2/users/{id}/password", this::setPassword, Scope.write(Scopes.USERS));
-    routes.get("/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS));
-    routes.delete("/api/v2/users/{id}", this::delete, Scope.write(Scopes.USERS));
+    routes.get("/api/v2/users/me", this::me, Doc.returns(UserView.class).error(400, "not.a.user"));
+    routes.post(
+        "/api/v2/users/me/password",
+        this::changeMyPassword,
+        Doc.takes(PasswordRequest.class).error(400, "not.a.user", "password.mismatch"));
+    routes.post(
+        "/api/v2/users/{id}/password",
+        this::setPassword,
+        Scope.write(Scopes.USERS),
+        Doc.takes(PasswordRequest.class));
+    routes.get(
+        "/api/v2/users/{id}", this::get, Scope.read(Scopes.USERS), Doc.returns(UserView.class));
+    routes.delete("/api/v2/users/{id}", this::delete, Scope.write(Scopes.USERS), Doc.noContent());
   }
 
   /**

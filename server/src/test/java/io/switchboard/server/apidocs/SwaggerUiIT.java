@@ -47,13 +47,13 @@ class SwaggerUiIT {
       assertThat(scripts.group(1)).contains("src=");
       assertThat(scripts.group(2)).isBlank();
     }
-    assertThat(count).isEqualTo(3);
+    assertThat(count).isEqualTo(2);
     assertThat(page.body()).doesNotContainPattern("(?i)\\son[a-z]+=").doesNotContain("style=");
 
     List<String> refs = new ArrayList<>();
     var attrs = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(page.body());
     while (attrs.find()) refs.add(attrs.group(1));
-    assertThat(refs).hasSize(7).contains("/api/docs/swagger-initializer.js");
+    assertThat(refs).hasSize(6).contains("/api/docs/swagger-initializer.js");
     for (String ref : refs) {
       assertThat(ref).as(ref).startsWith("/").doesNotStartWith("//");
       Api.Response asset = api.get(ref, null);

@@ -132,7 +132,8 @@ class ConsoleBrowserIT {
       assertThat(sent.get()).isLessThanOrEqualTo(240);
       // The README's picture of the console (docs/images/console.png when regenerated): the top of
       // the page, where the flagged bucket is (saving the limits scrolled the page down).
-      ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("window.scrollTo(0, 0)");
+      ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+          .executeScript("window.scrollTo(0, 0)");
       browser.screenshot("console");
 
       // Flows: the list, the flow's executions and outcome counts, the latency histogram.

@@ -6,10 +6,13 @@ import io.switchboard.server.config.Settings;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.storage.StorageConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -100,7 +103,21 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    List<String> mismatches = switchboard.docMismatches();
     switchboard.close();
+    if (mismatches.isEmpty()) return;
+    // Every test's traffic checks the API reference: what a route answered that its Doc does not
+    // say is collected here; -Dswitchboard.docs.strict=true makes it fail the test.
+    try {
+      Path out = Path.of("target", "doc-mismatches.txt");
+      Files.createDirectories(out.getParent());
+      Files.write(out, mismatches, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (Boolean.getBoolean("switchboard.docs.strict"))
+      throw new AssertionError(
+          "The API reference is out of date:\n" + String.join("\n", mismatches));
   }
 
   public record OrgAccess(String orgId, String clientId, String clientSecret) {}
