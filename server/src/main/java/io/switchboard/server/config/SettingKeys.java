@@ -46,6 +46,7 @@ public final class SettingKeys {
   public static final String LIMITS_REDIS_PREFIX = "limits.redis-key-prefix";
   public static final String LIMITS_REDIS_TIMEOUT = "limits.redis-timeout-millis";
   public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
+  public static final String LIMITS_REDIS_LOCAL_PASS = "limits.redis-local-pass-millis";
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
   public static final String AGENT_ANSWERS = "routing.agent-answers";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
@@ -221,6 +222,14 @@ public final class SettingKeys {
               "1000",
               "Milliseconds a node keeps its in-memory fallback after a Redis failure before it"
                   + " tries Redis again."),
+          new Key(
+              LIMITS_REDIS_LOCAL_PASS,
+              "0",
+              "Milliseconds (0..1000) for which a node may pass a request without asking Redis"
+                  + " when every bucket it draws from was well above its margin in Redis's last"
+                  + " answer (docs/rate-limits.md: fewer round trips, a bounded overshoot across"
+                  + " nodes, and a limit change reaching other nodes only after this long); 0 ="
+                  + " every request asks Redis."),
           new Key(
               AGENT_ANSWERS,
               "false",

@@ -16,9 +16,20 @@ public record RateLimitConfig(
     String redisUrl,
     String redisKeyPrefix,
     Duration redisTimeout,
-    Duration redisRetry) {
+    Duration redisRetry,
+    Duration redisLocalPass) {
   public RateLimitConfig {
     defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
+  }
+
+  /** Every request asks Redis (no local pass). */
+  public RateLimitConfig(
+      Map<String, Long> defaults,
+      String redisUrl,
+      String redisKeyPrefix,
+      Duration redisTimeout,
+      Duration redisRetry) {
+    this(defaults, redisUrl, redisKeyPrefix, redisTimeout, redisRetry, Duration.ZERO);
   }
 
   public static RateLimitConfig from(Settings settings) {
@@ -35,7 +46,8 @@ public record RateLimitConfig(
         settings.optional(SettingKeys.LIMITS_REDIS_URL).orElse(null),
         settings.string(SettingKeys.LIMITS_REDIS_PREFIX),
         Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_TIMEOUT, 10, 60_000)),
-        Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_RETRY, 10, 600_000)));
+        Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_RETRY, 10, 600_000)),
+        Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_LOCAL_PASS, 0, 1000)));
   }
 
   public boolean clustered() {

@@ -68,8 +68,12 @@ final class RedisBackend implements BucketBackend {
   /** Checks per script call at most: bounds one call's size and its run time in Redis. */
   static final int MAX_BATCH = 128;
 
-  /** How old a bucket's last answer may be for a request to pass on it without asking. */
-  static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /**
+   * How old a bucket's last answer may be for a request to pass on it without asking ({@code
+   * limits.redis-local-pass-millis}); 0: never. Off by default: while it is on, a limit lowered on
+   * another node holds here only once what this node heard is older than this.
+   */
+  private final long freshNanos;
 
   /**
    * The least a bucket must keep for that (a bucket whose limit is no more than this is always
@@ -115,6 +119,7 @@ final class RedisBackend implements BucketBackend {
   RedisBackend(RateLimitConfig config, TimeMeter time, boolean serverTime) {
     this.time = time;
     this.serverTime = serverTime;
+    this.freshNanos = config.redisLocalPass().toNanos();
     this.timeout = config.redisTimeout();
     this.prefix = config.redisKeyPrefix() + fingerprint(config.defaults()) + ":";
     this.resources =
@@ -187,7 +192,7 @@ final class RedisBackend implements BucketBackend {
 
   /**
    * Admits a request without a round trip when every one of its buckets was seen, within {@link
-   * #FRESH_NANOS}, with more than a margin of tokens left after what this node admitted since; the
+   * #freshNanos}, with more than a margin of tokens left after what this node admitted since; the
    * charge follows to Redis at once (queued before any later check of this node, so Redis applies
    * it first). Answers null when any bucket is unknown, stale, changed or near empty: the request
    * is then decided by Redis as usual. See docs/rate-limits.md for the error bound.
@@ -199,6 +204,7 @@ final class RedisBackend implements BucketBackend {
   }
 
   private Decision admitOnViews(List<BucketSpec> specs) {
+    if (freshNanos == 0) return null;
     long now = System.nanoTime();
     synchronized (views) {
       var seen = new View[specs.size()];
@@ -206,7 +212,7 @@ final class RedisBackend implements BucketBackend {
         BucketSpec s = specs.get(i);
         View v = views.get(s.key());
         if (v == null
-            || now - v.heardAt > FRESH_NANOS
+            || now - v.heardAt > freshNanos
             || v.version != s.version()
             || v.limit != s.limit()
             || v.remaining - v.unconfirmed - 1 < margin(s.limit())) return null;

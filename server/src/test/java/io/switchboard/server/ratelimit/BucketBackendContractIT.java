@@ -73,9 +73,19 @@ class BucketBackendContractIT {
   }
 
   static RedisBackend redisBackend(TimeMeter time, boolean serverTime, String prefix) {
+    return redisBackend(time, serverTime, prefix, Duration.ZERO);
+  }
+
+  static RedisBackend redisBackend(
+      TimeMeter time, boolean serverTime, String prefix, Duration localPass) {
     return new RedisBackend(
         new RateLimitConfig(
-            Map.of(), redis.url(), prefix, Duration.ofSeconds(5), Duration.ofMillis(200)),
+            Map.of(),
+            redis.url(),
+            prefix,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(200),
+            localPass),
         time,
         serverTime);
   }
@@ -255,7 +265,8 @@ class BucketBackendContractIT {
 
   @Test
   void passesWithoutAskingOnlyWellAboveTheMarginAndRedisCountsEveryRequest() throws Exception {
-    try (var b = redisBackend(STILL, false);
+    try (var b =
+            redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ofSeconds(1));
         var client = RedisClient.create(redis.url());
         var connection = client.connect()) {
       String org = newOrg();

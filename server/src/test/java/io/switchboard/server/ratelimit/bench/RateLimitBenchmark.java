@@ -70,7 +70,17 @@ class RateLimitBenchmark {
                       "limits.redis-url",
                       redis.url(),
                       "limits.redis-key-prefix",
-                      prefix + "4:")));
+                      prefix + "4:")),
+              new Setup(
+                  "redis, 4 buckets, local pass 200 ms (opt-in)",
+                  with(
+                      all4,
+                      "limits.redis-url",
+                      redis.url(),
+                      "limits.redis-key-prefix",
+                      prefix + "4p:",
+                      "limits.redis-local-pass-millis",
+                      "200")));
       // -Dbench.setups=name;name (e.g. "no limits;redis (one script call), 4 buckets" for a
       // profile)
       String only = System.getProperty("bench.setups", "");
