@@ -178,6 +178,7 @@ class NotificationsIT {
     JsonNode c = channel(token);
     subscribe(token, c, "PUT", "v2.users." + agent + ".conversations");
     try (var socket = TestSocket.connect(c.get("connectUri").asString())) {
+      socket.awaitHeld();
       var created =
           api.post(
               "/api/v2/conversations/calls",

@@ -38,7 +38,9 @@ class NotificationsPostgresClusterIT extends NotificationsClusterIT {
               "Content-Type",
               "application/merge-patch+json");
       org.assertj.core.api.Assertions.assertThat(r.status()).isEqualTo(200);
-      var e = socket.next(15);
+      // The session's creation may still be on its way (its event has no data): wait for the
+      // patch's.
+      var e = socket.next(15, m -> m.path("eventBody").path("data").has("k0"));
       org.assertj.core.api.Assertions.assertThat(
               e.get("eventBody").get("data").get("k0").asString())
           .isEqualTo(big);

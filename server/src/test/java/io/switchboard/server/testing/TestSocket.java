@@ -113,6 +113,16 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns once the server holds this socket: it answers a ping only then. A handshake that
+   * completed on the client's side does not yet mean the server has registered the socket, so an
+   * event published in between would not reach it.
+   */
+  public void awaitHeld() throws InterruptedException {
+    send("{\"message\":\"ping\"}");
+    next(10, m -> m.path("eventBody").path("message").asString("").equals("pong"));
+  }
+
   /** Events (not heartbeats) that arrive within {@code millis}. */
   public List<JsonNode> drain(long millis) throws InterruptedException {
     var out = new ArrayList<JsonNode>();
