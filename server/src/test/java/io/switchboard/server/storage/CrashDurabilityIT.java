@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,20 +56,51 @@ class CrashDurabilityIT {
         var lost = new ArrayList<>(load.acknowledged());
         lost.removeAll(present);
         System.out.printf(
-            "%s: %d creates acknowledged before kill -9 (%.0f/s), %d lost%n",
-            database, load.acknowledged().size(), load.perSecond(), lost.size());
+            "%s: %d creates acknowledged before kill -9 (%.0f/s), %d lost%s%n",
+            database,
+            load.acknowledged().size(),
+            load.perSecond(),
+            lost.size(),
+            lost.isEmpty() ? "" : " " + load.describe(lost));
         assertThat(load.acknowledged())
             .as("the load must have been acknowledged before the kill")
             .hasSizeGreaterThan(100);
-        assertThat(lost).as("acknowledged creates missing after kill -9 and restart").isEmpty();
+        assertThat(lost)
+            .as("acknowledged creates missing after kill -9 and restart (%s)", load.describe(lost))
+            .isEmpty();
       }
     } finally {
       TestDatabases.drop(storage);
     }
   }
 
-  /** The ids of the creates that were answered 201, and how many a second that was. */
-  record Load(List<String> acknowledged, double perSecond) {}
+  /**
+   * The ids of the creates that were answered 201, and how many a second that was; {@code
+   * acknowledgedAt} is when each 201 arrived and {@code killedAt} when the kill began (both {@link
+   * System#nanoTime()}), so a failure tells whether the lost creates were the last ones before the
+   * kill (a lost final write) or from the middle of the load.
+   */
+  record Load(
+      List<String> acknowledged,
+      double perSecond,
+      Map<String, Long> acknowledgedAt,
+      long killedAt) {
+    String describe(List<String> ids) {
+      long last = acknowledgedAt.values().stream().mapToLong(Long::longValue).max().orElse(0);
+      var parts = new ArrayList<String>();
+      for (String id : ids) {
+        Long at = acknowledgedAt.get(id);
+        long later = at == null ? -1 : acknowledgedAt.values().stream().filter(t -> t > at).count();
+        parts.add(
+            String.format(
+                "%s acknowledged %d ms before the kill, %d acknowledgements after it",
+                id, at == null ? -1 : (killedAt - at) / 1_000_000, later));
+      }
+      return String.join("; ", parts)
+          + String.format(
+              "; last acknowledgement %d ms before the kill", (killedAt - last) / 1_000_000);
+    }
+  }
 
   /**
    * {@link #createCodes(Api, String, Duration, int, Duration, Runnable)} for exactly {@code
@@ -89,6 +121,7 @@ class CrashDurabilityIT {
       Api api, String token, Duration minimum, int target, Duration maximum, Runnable atEnd)
       throws InterruptedException {
     var acknowledged = ConcurrentHashMap.<String>newKeySet();
+    var acknowledgedAt = new ConcurrentHashMap<String, Long>();
     var stop = new AtomicBoolean();
     var writers = new ArrayList<Thread>();
     for (int w = 0; w < WRITERS; w++) {
@@ -99,7 +132,11 @@ class CrashDurabilityIT {
                   try {
                     Api.Response r =
                         api.post(CODES, token, "{\"name\":\"code-" + UUID.randomUUID() + "\"}");
-                    if (r.status() == 201) acknowledged.add(r.json().get("id").asString());
+                    if (r.status() == 201) {
+                      String id = r.json().get("id").asString();
+                      acknowledgedAt.put(id, System.nanoTime());
+                      acknowledged.add(id);
+                    }
                   } catch (RuntimeException e) {
                     if (stop.get()) return;
                   }
@@ -112,10 +149,12 @@ class CrashDurabilityIT {
       Thread.sleep(50);
     int countAtEnd = acknowledged.size();
     double seconds = (System.nanoTime() - started) / 1e9;
+    long killedAt = System.nanoTime();
     atEnd.run();
     stop.set(true);
     for (Thread t : writers) t.join();
-    return new Load(List.copyOf(acknowledged), countAtEnd / seconds);
+    return new Load(
+        List.copyOf(acknowledged), countAtEnd / seconds, Map.copyOf(acknowledgedAt), killedAt);
   }
 
   /**
