@@ -175,7 +175,9 @@ public final class BurstCommand implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        BurstSetup setup = new BurstSetup(target.baseUrl(), target.admin(), agents, http)) {
+        BurstSetup setup =
+            new BurstSetup(
+                target.baseUrl(), target.admin(), agents, http, target.server() == null)) {
       String runId = UUID.randomUUID().toString().substring(0, 8);
       if (!quiet)
         err.printf(

@@ -40,8 +40,20 @@ final class BurstSetup implements AutoCloseable {
   private final List<String> createdUsers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> createdCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
   private String createdScript;
+  private final boolean removeOnClose;
 
-  BurstSetup(String baseUrl, Fixture.Credentials admin, int agents, HttpClient http) {
+  /**
+   * {@code removeOnClose} false: the target is a throwaway server ({@code --local}) that is
+   * discarded with its data, so nothing is removed one by one (under a tight {@code --token-limit}
+   * that removal would wait minutes for tokens the burst used up).
+   */
+  BurstSetup(
+      String baseUrl,
+      Fixture.Credentials admin,
+      int agents,
+      HttpClient http,
+      boolean removeOnClose) {
+    this.removeOnClose = removeOnClose;
     int tokens = Math.max(1, (2 * agents + 10 + REQUESTS_PER_TOKEN - 1) / REQUESTS_PER_TOKEN);
     for (int i = 0; i < tokens; i++) {
       clients.add(
@@ -191,6 +203,7 @@ final class BurstSetup implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (!removeOnClose) return;
       forEach(createdCalls, (c, id) -> c.conversations().disconnect(id));
       forEach(createdUsers, (c, id) -> c.users().delete(id));
       if (createdScript != null) forEach(List.of(createdScript), (c, id) -> c.scripts().delete(id));
