@@ -234,6 +234,18 @@ public final class Switchboard implements AutoCloseable {
       // Fault injection (issue 13): a gate on the request path, a decorator on outbound calls.
       var faults = Faults.create(database.jdbi(), mapper, bodies, clock, metrics.registry());
       closeables.add(faults.active());
+      // Topic checks look features up late (they are built below); events go out after commit.
+      var topics = new Topics();
+      var notifications =
+          new NotificationService(
+              new ChannelStore(database.jdbi()),
+              topics,
+              NotificationsConfig.from(settings),
+              mapper,
+              database.jdbi(),
+              clock,
+              database.dialect() == Database.Dialect.POSTGRES);
+      closeables.add(notifications);
       // Flows record what their published versions use; deleting a used data action or script is
       // refused.
       var flowStore = new FlowStore(database.jdbi());
@@ -249,7 +261,8 @@ public final class Switchboard implements AutoCloseable {
               secrets,
               faults.upstream(),
               clock,
-              closeables);
+              closeables,
+              notifications);
 
       var limitsConfig = RateLimitConfig.from(settings);
       var limits = new LimitService(new LimitStore(database.jdbi()), limitsConfig, clock);
@@ -262,18 +275,6 @@ public final class Switchboard implements AutoCloseable {
               bodies,
               clock,
               settings.seconds(SettingKeys.IDEMPOTENCY_RETENTION, 60, 604_800));
-      // Topic checks look features up late (they are built below); events go out after commit.
-      var topics = new Topics();
-      var notifications =
-          new NotificationService(
-              new ChannelStore(database.jdbi()),
-              topics,
-              NotificationsConfig.from(settings),
-              mapper,
-              database.jdbi(),
-              clock,
-              database.dialect() == Database.Dialect.POSTGRES);
-      closeables.add(notifications);
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
@@ -616,7 +617,8 @@ public final class Switchboard implements AutoCloseable {
       ServerSecrets secrets,
       UpstreamFaults upstreamFaults,
       Clock clock,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables,
+      io.switchboard.server.notifications.ClusterSignals signals) {
     var box = secrets.box();
     var apiStore = new ExternalApiStore(database.jdbi(), mapper);
     var integrationStore = new IntegrationStore(database.jdbi());
@@ -646,7 +648,14 @@ public final class Switchboard implements AutoCloseable {
             clock);
     var externalApis =
         new ExternalApiService(
-            apiStore, credentials, engine, mapper, clock, flowStore::flowsUsingExternalApi);
+            apiStore,
+            credentials,
+            engine,
+            mapper,
+            clock,
+            flowStore::flowsUsingExternalApi,
+            signals,
+            settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600));
     // Genesys-shaped integrations and data actions, run on the same engine.
     var integrationService = new IntegrationService(integrationStore, credentials, clock);
     var templates = new Templates(mapper);
@@ -705,7 +714,13 @@ public final class Switchboard implements AutoCloseable {
                 queues.findByName(org, name).map(q -> new FlowCompiler.Ref(q.id(), q.name())));
     var flows =
         new FlowService(
-            store, references, expressions, clock, settings.bytes(SettingKeys.FLOW_MAX_DEFINITION));
+            store,
+            references,
+            expressions,
+            clock,
+            settings.bytes(SettingKeys.FLOW_MAX_DEFINITION),
+            notifications,
+            settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600));
     var metrics = new FlowMetrics(registry);
     var runtime =
         new FlowRuntime(expressions, metrics.instrument(references), new CallDataCache(clock));

@@ -52,6 +52,7 @@ public final class SettingKeys {
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
   public static final String SESSION_WRITE_LANES = "sessions.write-lanes";
   public static final String SCRIPTS_SERVED_REFRESH = "scripts.served-refresh-seconds";
+  public static final String DEFINITIONS_REFRESH = "flows.definitions-refresh-seconds";
   public static final String IDEMPOTENCY_RETENTION = "idempotency.retention-seconds";
   public static final String FLOW_DEADLINE = "flows.deadline-millis";
   public static final String FLOW_EXECUTION_RETENTION = "flows.execution-retention-seconds";
@@ -257,6 +258,12 @@ public final class SettingKeys {
               "Seconds after which a node reads again which version of a published script it serves"
                   + " (1..3600): publishes and deletes reach every node at once through the"
                   + " cluster's signal; this bounds a signal that was lost."),
+          new Key(
+              DEFINITIONS_REFRESH,
+              "5",
+              "Seconds after which a node reads again a flow (its published version) or an external"
+                  + " API it runs (1..3600): changes reach every node at once through the cluster's"
+                  + " signal; this bounds a signal that was lost."),
           new Key(
               IDEMPOTENCY_RETENTION,
               "86400",

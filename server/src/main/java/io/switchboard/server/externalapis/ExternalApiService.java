@@ -2,7 +2,8 @@ package io.switchboard.server.externalapis;
 
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
-import io.switchboard.server.storage.SharedReads;
+import io.switchboard.server.notifications.ClusterSignals;
+import io.switchboard.server.notifications.SignalledCache;
 import io.switchboard.server.storage.SqlErrors;
 import java.net.URI;
 import java.time.Clock;
@@ -62,8 +63,19 @@ public final class ExternalApiService {
       ExternalApiEngine engine,
       JsonMapper mapper,
       Clock clock,
-      ExternalApiUsage usage) {
+      ExternalApiUsage usage,
+      ClusterSignals signals,
+      java.time.Duration refresh) {
     this.usage = usage;
+    // A node that drops a changed API also drops what its engine compiled and counted for it.
+    this.running =
+        new SignalledCache<>(
+            CHANGED_TOPIC,
+            signals,
+            refresh,
+            RUNNING_LIMIT,
+            key -> store.find(orgOf(key), idOf(key)),
+            key -> engine.forget(idOf(key)));
     this.store = store;
     this.credentials = credentials;
     this.engine = engine;
@@ -89,16 +101,27 @@ public final class ExternalApiService {
   }
 
   /**
-   * As {@link #get}, for callers that run the API (every data action of every flow execution):
-   * concurrent callers share the read in flight ({@link SharedReads}).
+   * As {@link #get}, for callers that run the API (every data action of every flow execution): from
+   * memory, dropped on every node when the API changes ({@link SignalledCache}).
    */
   public ExternalApi getShared(String orgId, String id) {
-    return reads
-        .get(orgId + "/" + id, () -> store.find(orgId, id))
-        .orElseThrow(() -> Problem.notFound("External API", id));
+    return running.get(orgId + "/" + id).orElseThrow(() -> Problem.notFound("External API", id));
   }
 
-  private final SharedReads<java.util.Optional<ExternalApi>> reads = new SharedReads<>();
+  /** The signal topic of a changed or deleted external API (key: org id/API id). */
+  static final String CHANGED_TOPIC = "externalapis.changed";
+
+  static final int RUNNING_LIMIT = 100_000;
+
+  private final SignalledCache<java.util.Optional<ExternalApi>> running;
+
+  private static String orgOf(String key) {
+    return key.substring(0, key.indexOf('/'));
+  }
+
+  private static String idOf(String key) {
+    return key.substring(key.indexOf('/') + 1);
+  }
 
   public java.util.Optional<ExternalApi> findByName(String orgId, String name) {
     return store.findByName(orgId, name);
@@ -183,8 +206,7 @@ public final class ExternalApiService {
         throw ExternalApiUsage.inUse("External API " + id, id, usage.flowsUsing(orgId, id));
       throw e;
     }
-    reads.forget(orgId + "/" + id);
-    engine.forget(id);
+    running.changed(orgId + "/" + id);
   }
 
   /** Runs the API once with {@code inputs} and reports what happened. */
@@ -240,8 +262,7 @@ public final class ExternalApiService {
               current.createdAt(),
               clock.instant());
       if (savingCredentialReference(next, () -> store.update(next, current.version()))) {
-        reads.forget(orgId + "/" + id);
-        engine.forget(id);
+        running.changed(orgId + "/" + id);
         return next;
       }
       if (expectedVersion != null || attempt >= 5) {

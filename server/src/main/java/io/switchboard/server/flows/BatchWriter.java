@@ -34,7 +34,7 @@ final class BatchWriter<T> implements AutoCloseable {
     this.name = name;
     this.maxBatch = maxBatch;
     this.write = write;
-    this.writer = Thread.ofVirtual().name(name).start(this::run);
+    this.writer = Thread.ofPlatform().daemon().name(name).start(this::run);
   }
 
   CompletableFuture<Void> submit(T value) {

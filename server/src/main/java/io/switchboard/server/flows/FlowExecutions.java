@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -269,7 +268,7 @@ public final class FlowExecutions implements AutoCloseable {
     if (execName.length() > 200) throw Problem.invalid("name", "must be at most 200 characters");
     var e =
         new FlowExecution(
-            UUID.randomUUID().toString(),
+            io.switchboard.server.storage.Ids.timeOrdered(),
             orgId,
             flowId,
             p.version().id(),
