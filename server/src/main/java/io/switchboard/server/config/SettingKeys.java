@@ -248,10 +248,12 @@ public final class SettingKeys {
                   + " exceed it is 413."),
           new Key(
               SESSION_WRITE_LANES,
-              "4",
+              "auto",
               "Session writes of this node are committed in batches across sessions, one batch at a"
                   + " time per lane (0..64; a session always in the same lane); 0 is one batch per"
-                  + " session."),
+                  + " session; auto is 4 on PostgreSQL (a commit waits for the disk: batches save"
+                  + " commits) and 0 on H2 (no wait to share: concurrent transactions are"
+                  + " faster)."),
           new Key(
               SCRIPTS_SERVED_REFRESH,
               "5",
