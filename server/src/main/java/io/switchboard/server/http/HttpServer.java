@@ -74,10 +74,11 @@ public final class HttpServer {
           // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
           cfg.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
-            // Jetty's per-connection cache of header lines stays at its default: it matches a
-            // keep-alive caller's repeated Authorization line whole (see ConnectionHeaderCache,
-            // which releases it when the connection becomes a notification socket).
-            http.setHeaderCacheSize(1024);
+            // Jetty's per-connection cache of header lines is a trie of ~90 KiB per connection
+            // (1,024 entries of char rows), and a WebSocket keeps its upgrade request's connection
+            // state for life: 1,000 notification sockets held ~90 MiB of it (issue 14, jcmd
+            // GC.class_histogram). Known header names are still looked up in Jetty's static cache.
+            http.setHeaderCacheSize(0);
           });
           if (config.tls() != null) {
             // Javalin adds its own plain connector only when none is configured, so both are added

@@ -6,7 +6,6 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsHandlerType;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
-import io.switchboard.server.http.ConnectionHeaderCache;
 import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -99,8 +98,6 @@ public final class NotificationRoutes implements ApiRoutes {
         read,
         Doc.returns(AvailableTopicListing.class));
     routes.addWsHandler(WsHandlerType.WEBSOCKET, SOCKET_PATH + "{id}", this::socket);
-    // The connection parses no more HTTP headers: its header cache would only hold memory.
-    routes.wsAfterUpgrade(SOCKET_PATH + "{id}", ctx -> ConnectionHeaderCache.release(ctx.req()));
   }
 
   private void create(Context ctx) {
