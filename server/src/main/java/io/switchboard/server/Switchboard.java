@@ -669,7 +669,9 @@ public final class Switchboard implements AutoCloseable {
             signals,
             settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600));
     // Genesys-shaped integrations and data actions, run on the same engine.
-    var integrationService = new IntegrationService(integrationStore, credentials, clock);
+    var integrationService =
+        new IntegrationService(
+            integrationStore, credentials, clock, flowStore::flowsUsingIntegration);
     var templates = new Templates(mapper);
     var schemas = new JsonSchemas();
     var dataActions =
@@ -681,7 +683,8 @@ public final class Switchboard implements AutoCloseable {
             templates,
             schemas,
             mapper,
-            clock);
+            clock,
+            flowStore::flowsUsingAction);
     byte[] pageKey = secrets.key(ServerSecrets.CONTINUATION_TOKEN_KEY);
     var routes =
         new ArrayList<ApiRoutes>(

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which published flows use an external API as a data action, so deleting one in use is refused
- * (409 {@code flow.reference.in.use}) instead of breaking the flows. Implemented by the flow store;
- * wired in the composition root.
+ * Which published flows use an external API, an integration data action or an integration's actions
+ * as a data action, so deleting one in use is refused (409 {@code flow.reference.in.use}) instead
+ * of breaking the flows. Implemented by the flow store; wired in the composition root.
  */
 @FunctionalInterface
 public interface ExternalApiUsage {

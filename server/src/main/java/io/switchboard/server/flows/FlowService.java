@@ -290,16 +290,19 @@ public final class FlowService {
   static FlowStore.References references(FlowDefinition d) {
     var apis = new java.util.TreeSet<String>();
     var scripts = new java.util.TreeSet<String>();
+    var actions = new java.util.TreeSet<String>();
     var pending = new java.util.ArrayDeque<FlowDefinition.Action>();
     d.tasks().values().forEach(t -> pending.addAll(t.actions()));
     if (d.errorHandling() != null) pending.add(d.errorHandling());
     while (!pending.isEmpty()) {
       FlowDefinition.Action a = pending.pop();
       if (a instanceof FlowDefinition.CallData c) {
-        // Integration data actions are not external APIs: only these are guarded by V14's keys.
-        if (c.dataActionId() != null
-            && !io.switchboard.server.integrations.DataActionService.isActionId(c.dataActionId()))
-          apis.add(c.dataActionId());
+        // Integration data actions (V22) and external APIs (V14) have keys of their own.
+        if (c.dataActionId() != null) {
+          if (io.switchboard.server.integrations.DataActionService.isActionId(c.dataActionId()))
+            actions.add(c.dataActionId());
+          else apis.add(c.dataActionId());
+        }
         pending.addAll(c.success());
         pending.addAll(c.failure());
         pending.addAll(c.timeout());
@@ -315,7 +318,7 @@ public final class FlowService {
         pending.addAll(x.body());
       }
     }
-    return new FlowStore.References(apis, scripts);
+    return new FlowStore.References(apis, scripts, actions);
   }
 
   /** The signal topic of a changed, published or deleted flow (key: org id/flow id). */

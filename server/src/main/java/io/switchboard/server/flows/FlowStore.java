@@ -232,32 +232,44 @@ public final class FlowStore {
       // against committed rows only and takes no lock on the referenced row.
       lockReferenced(h, orgId, "external_apis", refs.externalApiIds());
       lockReferenced(h, orgId, "scripts", refs.scriptIds());
+      lockReferenced(h, orgId, "integration_actions", refs.actionIds());
       h.createUpdate("delete from flow_references where flow_id = :flow")
           .bind("flow", flowId)
           .execute();
       var batch =
           h.prepareBatch(
               "insert into flow_references (flow_id, org_id, version_id, external_api_id,"
-                  + " script_id) values (:flow, :org, :v, :api, :script)");
+                  + " script_id, action_id) values (:flow, :org, :v, :api, :script, :action)");
       for (String api : refs.externalApiIds())
-        batch
-            .bind("flow", flowId)
-            .bind("org", orgId)
-            .bind("v", versionId)
-            .bind("api", api)
-            .bind("script", (String) null)
-            .add();
+        reference(batch, flowId, orgId, versionId, api, null, null);
       for (String script : refs.scriptIds())
-        batch
-            .bind("flow", flowId)
-            .bind("org", orgId)
-            .bind("v", versionId)
-            .bind("api", (String) null)
-            .bind("script", script)
-            .add();
-      if (!refs.externalApiIds().isEmpty() || !refs.scriptIds().isEmpty()) batch.execute();
+        reference(batch, flowId, orgId, versionId, null, script, null);
+      for (String action : refs.actionIds())
+        reference(batch, flowId, orgId, versionId, null, null, action);
+      if (batch.size() > 0) batch.execute();
       return true;
     });
+  }
+
+  /**
+   * One row of {@code flow_references}: exactly one of {@code api}, {@code script}, {@code action}.
+   */
+  private static void reference(
+      org.jdbi.v3.core.statement.PreparedBatch batch,
+      String flowId,
+      String orgId,
+      String versionId,
+      String api,
+      String script,
+      String action) {
+    batch
+        .bind("flow", flowId)
+        .bind("org", orgId)
+        .bind("v", versionId)
+        .bind("api", api)
+        .bind("script", script)
+        .bind("action", action)
+        .add();
   }
 
   private static void lockReferenced(
@@ -282,7 +294,11 @@ public final class FlowStore {
   }
 
   /** The data actions (external API ids) and scripts (script ids) a published version uses. */
-  public record References(java.util.Set<String> externalApiIds, java.util.Set<String> scriptIds) {}
+  /** What a published version uses: external APIs, scripts and integration data actions by id. */
+  public record References(
+      java.util.Set<String> externalApiIds,
+      java.util.Set<String> scriptIds,
+      java.util.Set<String> actionIds) {}
 
   /**
    * Names of the org's flows whose current published version uses external API {@code apiId}; one
@@ -290,6 +306,30 @@ public final class FlowStore {
    */
   public List<String> flowsUsingExternalApi(String orgId, String apiId) {
     return flowsUsing(orgId, "external_api_id", apiId);
+  }
+
+  /**
+   * Names of the org's flows whose current published version uses integration data action {@code
+   * actionId}.
+   */
+  public List<String> flowsUsingAction(String orgId, String actionId) {
+    return flowsUsing(orgId, "action_id", actionId);
+  }
+
+  /**
+   * Names of the org's flows whose current published version uses an action of integration {@code
+   * integrationId} (deleting the integration deletes its actions).
+   */
+  public List<String> flowsUsingIntegration(String orgId, String integrationId) {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select distinct f.name from flow_references r join flows f on f.id = r.flow_id"
+                    + " join integration_actions a on a.id = r.action_id where r.org_id = :org and"
+                    + " a.integration_id = :integration order by f.name")
+            .bind("org", orgId)
+            .bind("integration", integrationId)
+            .mapTo(String.class)
+            .list());
   }
 
   /** Names of the org's flows whose current published version uses script {@code scriptId}. */

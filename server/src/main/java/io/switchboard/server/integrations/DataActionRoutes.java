@@ -111,7 +111,10 @@ public final class DataActionRoutes implements ApiRoutes {
             .consumes(RequestBodies.JSON, RequestBodies.MERGE_PATCH)
             .error(409, "version.mismatch"));
     routes.delete(
-        BASE + "/{actionId}", this::delete, Scope.write(Scopes.INTEGRATIONS), Doc.noContent());
+        BASE + "/{actionId}",
+        this::delete,
+        Scope.write(Scopes.INTEGRATIONS),
+        Doc.noContent().error(409, "flow.reference.in.use"));
     // Running one makes an outbound call with a stored credential: a write scope, not a read.
     routes.post(
         BASE + "/{actionId}/test",

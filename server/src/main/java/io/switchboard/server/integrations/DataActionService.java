@@ -3,6 +3,8 @@ package io.switchboard.server.integrations;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.externalapis.ExecutionReport;
 import io.switchboard.server.externalapis.ExternalApiEngine;
+import io.switchboard.server.externalapis.ExternalApiUsage;
+import io.switchboard.server.storage.SqlErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +65,9 @@ public final class DataActionService {
   private final JsonMapper json;
   private final Clock clock;
 
+  /** Which published flows use an action (V22): deleting one in use is refused. */
+  private final ExternalApiUsage usage;
+
   public DataActionService(
       DataActionStore store,
       IntegrationService integrations,
@@ -71,7 +76,9 @@ public final class DataActionService {
       Templates templates,
       JsonSchemas schemas,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      ExternalApiUsage usage) {
+    this.usage = usage;
     this.store = store;
     this.integrations = integrations;
     this.runner = runner;
@@ -219,7 +226,16 @@ public final class DataActionService {
 
   public void delete(String orgId, String id) {
     get(orgId, id);
-    if (!store.delete(orgId, id)) throw Problem.notFound("Action", id);
+    List<String> flows = usage.flowsUsing(orgId, id);
+    if (!flows.isEmpty()) throw ExternalApiUsage.inUse("Action " + id, id, flows);
+    try {
+      if (!store.delete(orgId, id)) throw Problem.notFound("Action", id);
+    } catch (RuntimeException e) {
+      // A publish that locked the action first committed its reference meanwhile.
+      if (SqlErrors.isForeignKeyViolation(e))
+        throw ExternalApiUsage.inUse("Action " + id, id, usage.flowsUsing(orgId, id));
+      throw e;
+    }
     engine.forget(id);
   }
 

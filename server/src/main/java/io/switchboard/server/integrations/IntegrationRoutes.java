@@ -99,7 +99,7 @@ public final class IntegrationRoutes implements ApiRoutes {
         BASE + "/{integrationId}",
         this::delete,
         Scope.write(Scopes.INTEGRATIONS),
-        Doc.returns(IntegrationView.class));
+        Doc.returns(IntegrationView.class).error(409, "flow.reference.in.use"));
     routes.get(
         BASE + "/{integrationId}/config/current",
         this::getConfig,

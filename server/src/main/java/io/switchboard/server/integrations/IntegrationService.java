@@ -23,7 +23,15 @@ public final class IntegrationService {
   private final CredentialService credentials;
   private final Clock clock;
 
-  public IntegrationService(IntegrationStore store, CredentialService credentials, Clock clock) {
+  /** Which published flows use an action of an integration: deleting it is then refused. */
+  private final io.switchboard.server.externalapis.ExternalApiUsage usage;
+
+  public IntegrationService(
+      IntegrationStore store,
+      CredentialService credentials,
+      Clock clock,
+      io.switchboard.server.externalapis.ExternalApiUsage usage) {
+    this.usage = usage;
     this.store = store;
     this.credentials = credentials;
     this.clock = clock;
@@ -140,9 +148,21 @@ public final class IntegrationService {
     }
   }
 
+  /** Deletes the integration with its actions; refused while a published flow uses one of them. */
   public Integration delete(String orgId, String id) {
     Integration i = get(orgId, id);
-    if (!store.delete(orgId, id)) throw Problem.notFound("Integration", id);
+    var flows = usage.flowsUsing(orgId, id);
+    if (!flows.isEmpty())
+      throw io.switchboard.server.externalapis.ExternalApiUsage.inUse(
+          "An action of integration " + id, id, flows);
+    try {
+      if (!store.delete(orgId, id)) throw Problem.notFound("Integration", id);
+    } catch (RuntimeException e) {
+      if (io.switchboard.server.storage.SqlErrors.isForeignKeyViolation(e))
+        throw io.switchboard.server.externalapis.ExternalApiUsage.inUse(
+            "An action of integration " + id, id, usage.flowsUsing(orgId, id));
+      throw e;
+    }
     return i;
   }
 

@@ -739,6 +739,37 @@ class DataActionsIT {
     var foreign = api.post("/api/v2/flows/actions/publish?flow=" + foreignFlow, otherToken, null);
     assertThat(foreign.status()).isEqualTo(400);
     assertThat(foreign.body()).contains("unknown data action");
+
+    // The two published flows hold the action: neither it nor its integration can be deleted.
+    var actionRefused = api.delete(ACTIONS + "/" + actionId, tok);
+    assertThat(actionRefused.status()).as(actionRefused.toString()).isEqualTo(409);
+    assertThat(actionRefused.json().get("code").asString()).isEqualTo("flow.reference.in.use");
+    assertThat(actionRefused.json().get("messageParams").get("flows").asString())
+        .isEqualTo("Phone lookup, Phone lookup by id");
+    var integrationRefused = api.delete("/api/v2/integrations/" + integ, tok);
+    assertThat(integrationRefused.status()).as(integrationRefused.toString()).isEqualTo(409);
+    assertThat(integrationRefused.json().get("code").asString()).isEqualTo("flow.reference.in.use");
+    assertThat(api.get(ACTIONS + "/" + actionId, tok).status()).isEqualTo(200);
+    assertThat(
+            runFlow(tok, flowId, "gold-3")
+                .get("trace")
+                .get("actions")
+                .get(0)
+                .get("outcome")
+                .asString())
+        .isEqualTo("success");
+    // Another org cannot see it, let alone delete it.
+    assertThat(api.delete(ACTIONS + "/" + actionId, otherToken).status()).isEqualTo(404);
+
+    // Once no published flow uses it, it goes; with the integration, the rest of its actions go.
+    assertThat(api.delete("/api/v2/flows/" + flowId, tok).status()).isEqualTo(204);
+    var stillOne = api.delete(ACTIONS + "/" + actionId, tok);
+    assertThat(stillOne.status()).isEqualTo(409);
+    assertThat(stillOne.json().get("messageParams").get("flows").asString())
+        .isEqualTo("Phone lookup by id");
+    assertThat(api.delete("/api/v2/flows/" + byIdFlow, tok).status()).isEqualTo(204);
+    assertThat(api.delete(ACTIONS + "/" + actionId, tok).status()).isEqualTo(204);
+    assertThat(api.delete("/api/v2/integrations/" + integ, tok).status()).isEqualTo(200);
   }
 
   static String flowWith(String tok, String name, String yaml) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FlowStorageTest {
   static final Instant NOW = Instant.parse("2026-11-30T01:02:03.456Z");
-  static final FlowStore.References NONE = new FlowStore.References(Set.of(), Set.of());
+  static final FlowStore.References NONE = new FlowStore.References(Set.of(), Set.of(), Set.of());
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
@@ -193,7 +193,11 @@ class FlowStorageTest {
                   .orElseThrow();
           assertThat(
                   store.publish(
-                      org, f.id(), v1.id(), NOW, new FlowStore.References(Set.of(api), Set.of())))
+                      org,
+                      f.id(),
+                      v1.id(),
+                      NOW,
+                      new FlowStore.References(Set.of(api), Set.of(), Set.of())))
               .isTrue();
           assertThat(store.flowsUsingExternalApi(org, api)).containsExactly("F");
           assertThat(store.flowsUsingExternalApi("other-org", api)).isEmpty();
@@ -211,7 +215,11 @@ class FlowStorageTest {
                   .orElseThrow();
           assertThatThrownBy(() ->
                   store.publish(
-                      org, f.id(), v2.id(), NOW, new FlowStore.References(Set.of(gone), Set.of())))
+                      org,
+                      f.id(),
+                      v2.id(),
+                      NOW,
+                      new FlowStore.References(Set.of(gone), Set.of(), Set.of())))
               .isInstanceOfSatisfying(
                   io.switchboard.server.errors.Problem.class,
                   p -> assertThat(p.code()).isEqualTo("flow.reference.gone"));
@@ -227,7 +235,11 @@ class FlowStorageTest {
                   .orElseThrow();
           assertThat(
                   store.publish(
-                      org, f.id(), v3.id(), NOW, new FlowStore.References(Set.of(api), Set.of())))
+                      org,
+                      f.id(),
+                      v3.id(),
+                      NOW,
+                      new FlowStore.References(Set.of(api), Set.of(), Set.of())))
               .isTrue();
           assertThat(store.delete(org, f.id())).isTrue();
           assertThat(store.flowsUsingExternalApi(org, api)).isEmpty();
