@@ -2,9 +2,9 @@ package io.switchboard.server.scripts;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.notifications.ClusterSignals;
+import io.switchboard.server.notifications.SignalledCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +41,6 @@ public final class ScriptService {
    */
   static final Duration SERVED_REFRESH = Duration.ofSeconds(5);
 
-  static final Duration SERVED_EXPIRY = Duration.ofMinutes(1);
-
   private final ScriptStore store;
   private final Clock clock;
 
@@ -55,7 +53,7 @@ public final class ScriptService {
     static final Served NONE = new Served(null, null);
   }
 
-  private final LoadingCache<String, Served> served;
+  private final SignalledCache<Served> served;
 
   /** Published versions by version id. Concurrent first reads of one version load it once. */
   private final Cache<String, PublishedScript> published =
@@ -86,24 +84,19 @@ public final class ScriptService {
     this.usage = usage;
     this.store = store;
     this.clock = clock;
-    this.signals = signals;
     this.served =
-        Caffeine.newBuilder()
-            .maximumSize(SERVED_LIMIT)
-            .refreshAfterWrite(servedRefresh)
-            .expireAfterWrite(servedRefresh.multipliedBy(12))
-            // A load racing with a signal is discarded by the signal's invalidation (Caffeine
-            // drops a value loaded or refreshed while the key was invalidated).
-            .build(scriptId ->
+        new SignalledCache<>(
+            SERVED_TOPIC,
+            signals,
+            servedRefresh,
+            SERVED_LIMIT,
+            scriptId ->
                 store
                     .latestPublished(scriptId)
                     .map(l -> new Served(l.orgId(), l.versionId()))
-                    .orElse(Served.NONE));
-    signals.listen(
-        SERVED_TOPIC, ClusterSignals.dropping(served::invalidate, served::invalidateAll));
+                    .orElse(Served.NONE),
+            null);
   }
-
-  private final ClusterSignals signals;
 
   public Script create(String orgId, ScriptRequest request) {
     String name = ScriptValidator.name(request.name());
@@ -175,7 +168,7 @@ public final class ScriptService {
     if (!flows.isEmpty()) throw inUse(id, flows);
     try {
       if (!store.delete(orgId, id)) throw Problem.notFound("Script", id);
-      signals.changed(SERVED_TOPIC, id);
+      served.changed(id);
     } catch (RuntimeException e) {
       if (io.switchboard.server.storage.SqlErrors.isForeignKeyViolation(e))
         throw inUse(id, usage.flowsUsing(orgId, id));
@@ -238,7 +231,7 @@ public final class ScriptService {
           return version;
         });
     remember(p);
-    signals.changed(SERVED_TOPIC, p.scriptId());
+    served.changed(p.scriptId());
     return p;
   }
 
