@@ -614,8 +614,13 @@ public final class Switchboard implements AutoCloseable {
    */
   static int sessionWriteLanes(Settings settings, Database.Dialect dialect) {
     if (settings.string(SettingKeys.SESSION_WRITE_LANES).trim().equalsIgnoreCase("auto"))
-      return dialect == Database.Dialect.POSTGRES ? 4 : 0;
+      return dialect == Database.Dialect.POSTGRES ? SessionService.GROUP_COMMIT_LANES : 0;
     return settings.integer(SettingKeys.SESSION_WRITE_LANES, 0, 64);
+  }
+
+  /** How stale a node's flows and external APIs may get when a cluster signal was lost. */
+  private static java.time.Duration definitionsRefresh(Settings settings) {
+    return settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600);
   }
 
   private static Integrations integrations(
@@ -667,7 +672,7 @@ public final class Switchboard implements AutoCloseable {
             clock,
             flowStore::flowsUsingExternalApi,
             signals,
-            settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600));
+            definitionsRefresh(settings));
     // Genesys-shaped integrations and data actions, run on the same engine.
     var integrationService =
         new IntegrationService(
@@ -735,7 +740,7 @@ public final class Switchboard implements AutoCloseable {
             clock,
             settings.bytes(SettingKeys.FLOW_MAX_DEFINITION),
             notifications,
-            settings.seconds(SettingKeys.DEFINITIONS_REFRESH, 1, 3600));
+            definitionsRefresh(settings));
     var metrics = new FlowMetrics(registry);
     var runtime =
         new FlowRuntime(expressions, metrics.instrument(references), new CallDataCache(clock));

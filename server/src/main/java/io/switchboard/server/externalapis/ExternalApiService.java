@@ -74,8 +74,8 @@ public final class ExternalApiService {
             signals,
             refresh,
             RUNNING_LIMIT,
-            key -> store.find(orgOf(key), idOf(key)),
-            key -> engine.forget(idOf(key)));
+            SignalledCache.byOrgAndId(store::find),
+            key -> engine.forget(SignalledCache.idOf(key)));
     this.store = store;
     this.credentials = credentials;
     this.engine = engine;
@@ -105,7 +105,9 @@ public final class ExternalApiService {
    * memory, dropped on every node when the API changes ({@link SignalledCache}).
    */
   public ExternalApi getShared(String orgId, String id) {
-    return running.get(orgId + "/" + id).orElseThrow(() -> Problem.notFound("External API", id));
+    return running
+        .get(SignalledCache.key(orgId, id))
+        .orElseThrow(() -> Problem.notFound("External API", id));
   }
 
   /** The signal topic of a changed or deleted external API (key: org id/API id). */
@@ -114,14 +116,6 @@ public final class ExternalApiService {
   static final int RUNNING_LIMIT = 100_000;
 
   private final SignalledCache<java.util.Optional<ExternalApi>> running;
-
-  private static String orgOf(String key) {
-    return key.substring(0, key.indexOf('/'));
-  }
-
-  private static String idOf(String key) {
-    return key.substring(key.indexOf('/') + 1);
-  }
 
   public java.util.Optional<ExternalApi> findByName(String orgId, String name) {
     return store.findByName(orgId, name);
@@ -197,16 +191,13 @@ public final class ExternalApiService {
    */
   public void delete(String orgId, String id) {
     get(orgId, id);
-    List<String> flows = usage.flowsUsing(orgId, id);
-    if (!flows.isEmpty()) throw ExternalApiUsage.inUse("External API " + id, id, flows);
-    try {
-      if (!store.delete(orgId, id)) throw Problem.notFound("External API", id);
-    } catch (RuntimeException e) {
-      if (SqlErrors.isForeignKeyViolation(e))
-        throw ExternalApiUsage.inUse("External API " + id, id, usage.flowsUsing(orgId, id));
-      throw e;
-    }
-    running.changed(orgId + "/" + id);
+    usage.deleteUnlessUsed(
+        orgId,
+        id,
+        "External API " + id,
+        () -> store.delete(orgId, id),
+        () -> Problem.notFound("External API", id));
+    running.changed(SignalledCache.key(orgId, id));
   }
 
   /** Runs the API once with {@code inputs} and reports what happened. */
@@ -262,7 +253,7 @@ public final class ExternalApiService {
               current.createdAt(),
               clock.instant());
       if (savingCredentialReference(next, () -> store.update(next, current.version()))) {
-        running.changed(orgId + "/" + id);
+        running.changed(SignalledCache.key(orgId, id));
         return next;
       }
       if (expectedVersion != null || attempt >= 5) {

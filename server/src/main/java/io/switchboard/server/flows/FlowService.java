@@ -68,8 +68,7 @@ public final class FlowService {
             signals,
             refresh,
             LAUNCHABLE_LIMIT,
-            key ->
-                store.find(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)),
+            SignalledCache.byOrgAndId(store::find),
             null);
     this.store = store;
     this.lookup = lookup;
@@ -138,7 +137,7 @@ public final class FlowService {
               clock.instant());
       try {
         if (store.update(next, current.version())) {
-          launchable.changed(orgId + "/" + id);
+          launchable.changed(SignalledCache.key(orgId, id));
           return next;
         }
       } catch (RuntimeException e) {
@@ -151,7 +150,7 @@ public final class FlowService {
 
   public void delete(String orgId, String id) {
     if (!store.delete(orgId, id)) throw Problem.notFound("Flow", id);
-    launchable.changed(orgId + "/" + id);
+    launchable.changed(SignalledCache.key(orgId, id));
   }
 
   /**
@@ -277,7 +276,7 @@ public final class FlowService {
       if (SqlErrors.isForeignKeyViolation(e)) throw FlowStore.referenceGone();
       throw e;
     }
-    launchable.changed(orgId + "/" + flowId);
+    launchable.changed(SignalledCache.key(orgId, flowId));
     if (!published) {
       throw Problem.conflict(
           "flow.changed",
@@ -336,7 +335,9 @@ public final class FlowService {
   /** The runnable definition of a published version of the org. */
   public Optional<Published> published(String orgId, String flowId, String versionId) {
     Flow f =
-        launchable.get(orgId + "/" + flowId).orElseThrow(() -> Problem.notFound("Flow", flowId));
+        launchable
+            .get(SignalledCache.key(orgId, flowId))
+            .orElseThrow(() -> Problem.notFound("Flow", flowId));
     String id = versionId != null ? versionId : f.publishedVersionId();
     if (id == null) return Optional.empty();
     // Loaded once per version (concurrent launches share one load); not cached when missing.

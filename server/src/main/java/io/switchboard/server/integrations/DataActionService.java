@@ -4,7 +4,6 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.externalapis.ExecutionReport;
 import io.switchboard.server.externalapis.ExternalApiEngine;
 import io.switchboard.server.externalapis.ExternalApiUsage;
-import io.switchboard.server.storage.SqlErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,16 +225,12 @@ public final class DataActionService {
 
   public void delete(String orgId, String id) {
     get(orgId, id);
-    List<String> flows = usage.flowsUsing(orgId, id);
-    if (!flows.isEmpty()) throw ExternalApiUsage.inUse("Action " + id, id, flows);
-    try {
-      if (!store.delete(orgId, id)) throw Problem.notFound("Action", id);
-    } catch (RuntimeException e) {
-      // A publish that locked the action first committed its reference meanwhile.
-      if (SqlErrors.isForeignKeyViolation(e))
-        throw ExternalApiUsage.inUse("Action " + id, id, usage.flowsUsing(orgId, id));
-      throw e;
-    }
+    usage.deleteUnlessUsed(
+        orgId,
+        id,
+        "Action " + id,
+        () -> store.delete(orgId, id),
+        () -> Problem.notFound("Action", id));
     engine.forget(id);
   }
 

@@ -2,6 +2,7 @@ package io.switchboard.server.integrations;
 
 import io.switchboard.server.credentials.CredentialService;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.externalapis.ExternalApiUsage;
 import io.switchboard.server.storage.SqlErrors;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,13 +25,10 @@ public final class IntegrationService {
   private final Clock clock;
 
   /** Which published flows use an action of an integration: deleting it is then refused. */
-  private final io.switchboard.server.externalapis.ExternalApiUsage usage;
+  private final ExternalApiUsage usage;
 
   public IntegrationService(
-      IntegrationStore store,
-      CredentialService credentials,
-      Clock clock,
-      io.switchboard.server.externalapis.ExternalApiUsage usage) {
+      IntegrationStore store, CredentialService credentials, Clock clock, ExternalApiUsage usage) {
     this.usage = usage;
     this.store = store;
     this.credentials = credentials;
@@ -151,18 +149,12 @@ public final class IntegrationService {
   /** Deletes the integration with its actions; refused while a published flow uses one of them. */
   public Integration delete(String orgId, String id) {
     Integration i = get(orgId, id);
-    var flows = usage.flowsUsing(orgId, id);
-    if (!flows.isEmpty())
-      throw io.switchboard.server.externalapis.ExternalApiUsage.inUse(
-          "An action of integration " + id, id, flows);
-    try {
-      if (!store.delete(orgId, id)) throw Problem.notFound("Integration", id);
-    } catch (RuntimeException e) {
-      if (io.switchboard.server.storage.SqlErrors.isForeignKeyViolation(e))
-        throw io.switchboard.server.externalapis.ExternalApiUsage.inUse(
-            "An action of integration " + id, id, usage.flowsUsing(orgId, id));
-      throw e;
-    }
+    usage.deleteUnlessUsed(
+        orgId,
+        id,
+        "An action of integration " + id,
+        () -> store.delete(orgId, id),
+        () -> Problem.notFound("Integration", id));
     return i;
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.server.notifications;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -51,6 +52,24 @@ public final class SignalledCache<V> {
               if (dropped != null) dropped.accept(key);
             },
             cache::invalidateAll));
+  }
+
+  /** The key of an org's row: {@code orgId/id} (ids hold no slash). */
+  public static String key(String orgId, String id) {
+    return orgId + "/" + id;
+  }
+
+  /** The id part of a {@link #key(String, String)}. */
+  public static String idOf(String key) {
+    return key.substring(key.indexOf('/') + 1);
+  }
+
+  /** A load by org and id, for keys made by {@link #key(String, String)}. */
+  public static <V> Function<String, V> byOrgAndId(BiFunction<String, String, V> load) {
+    return key -> {
+      int slash = key.indexOf('/');
+      return load.apply(key.substring(0, slash), key.substring(slash + 1));
+    };
   }
 
   /** The value of {@code key}, from memory when it is there. */

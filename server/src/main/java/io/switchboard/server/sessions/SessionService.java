@@ -40,6 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  */
 public final class SessionService {
+  /** Lanes of group commit across sessions where a commit waits for the disk (PostgreSQL). */
+  public static final int GROUP_COMMIT_LANES = SessionWriter.DEFAULT_LANES;
+
   public static final int MAX_BULK = 100;
 
   /** Sessions to remember the pinned script version of; the map starts over when it fills. */
