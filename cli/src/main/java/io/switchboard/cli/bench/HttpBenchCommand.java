@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * The foundation benchmark: an authenticated GET of a small resource through the whole request
@@ -26,29 +26,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Authenticated GET vs a bare Javalin handler, measured with wrk in one run.")
 public final class HttpBenchCommand implements Callable<Integer> {
-  @Option(
-      names = "--connections",
-      defaultValue = "64",
-      description = "Concurrent connections (default ${DEFAULT-VALUE}).")
-  int connections;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "2",
-      description = "wrk threads (default ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "10",
-      description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
-  int seconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "5",
-      description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
-  int warmup;
+  @Mixin WrkOptions wrk;
 
   @Override
   public Integer call() throws Exception {
@@ -86,27 +64,13 @@ public final class HttpBenchCommand implements Callable<Integer> {
       // the request path's own cost from the database read of the first.
       String memoryUrl = server.baseUrl() + "/api/v2/organizations/limits/namespaces/platform.api";
 
-      Wrk.run("warm-up", bareUrl, List.of(), connections, threads, warmup);
-      Wrk.run("warm-up", authUrl, auth, connections, threads, warmup);
-      Wrk.run("warm-up", memoryUrl, auth, connections, threads, warmup);
-      var bareResult =
-          Wrk.run("bare Javalin handler", bareUrl, List.of(), connections, threads, seconds);
-      var authResult =
-          Wrk.run(
-              "authenticated GET /api/v2/oauth/clients/{id}",
-              authUrl,
-              auth,
-              connections,
-              threads,
-              seconds);
+      wrk.warmUp(bareUrl, List.of());
+      wrk.warmUp(authUrl, auth);
+      wrk.warmUp(memoryUrl, auth);
+      var bareResult = wrk.measure("bare Javalin handler", bareUrl, List.of());
+      var authResult = wrk.measure("authenticated GET /api/v2/oauth/clients/{id}", authUrl, auth);
       var memoryResult =
-          Wrk.run(
-              "authenticated GET .../limits/namespaces/platform.api",
-              memoryUrl,
-              auth,
-              connections,
-              threads,
-              seconds);
+          wrk.measure("authenticated GET .../limits/namespaces/platform.api", memoryUrl, auth);
 
       System.out.printf(
           "%-52s %10s %8s %8s %8s %8s%n",

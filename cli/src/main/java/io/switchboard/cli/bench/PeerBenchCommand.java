@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,23 +38,7 @@ import picocli.CommandLine.Option;
         "Published-script GET: Switchboard vs WireMock vs a bare Javalin handler on the same bytes,"
             + " plus draft-script and session GETs, measured with wrk in one run.")
 public final class PeerBenchCommand implements Callable<Integer> {
-  @Option(names = "--connections", defaultValue = "64", description = "Default ${DEFAULT-VALUE}.")
-  int connections;
-
-  @Option(names = "--threads", defaultValue = "2", description = "wrk threads (${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "10",
-      description = "Seconds per measurement (default ${DEFAULT-VALUE}).")
-  int seconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "5",
-      description = "Warm-up seconds per target, not reported (default ${DEFAULT-VALUE}).")
-  int warmup;
+  @Mixin WrkOptions wrk;
 
   @Option(
       names = "--rounds",
@@ -156,16 +141,20 @@ public final class PeerBenchCommand implements Callable<Integer> {
       System.out.printf(
           "published script: %d bytes; wrk -t%d -c%d, %d s per target after %d s warm-up; %d"
               + " round(s); access log %s%n",
-          body.length, threads, connections, seconds, warmup, rounds, accessLog ? "on" : "off");
-      for (Target t : targets)
-        Wrk.run("warm-up", t.url(), t.headers(), connections, threads, warmup);
+          body.length,
+          wrk.threads,
+          wrk.connections,
+          wrk.seconds,
+          wrk.warmup,
+          rounds,
+          accessLog ? "on" : "off");
+      for (Target t : targets) wrk.warmUp(t.url(), t.headers());
 
       boolean clean = true;
       var ratios = new HashMap<String, List<Double>>();
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
-        for (Target t : targets)
-          results.add(Wrk.run(t.label(), t.url(), t.headers(), connections, threads, seconds));
+        for (Target t : targets) results.add(wrk.measure(t.label(), t.url(), t.headers()));
         double bareRps = results.getFirst().requestsPerSecond();
         System.out.printf(
             "%nround %d%n%-48s %10s %8s %8s %8s %8s%n",
@@ -210,7 +199,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
         recording.setToDisk(true);
         recording.setDestination(file);
         recording.start();
-        var r = Wrk.run(t.label(), t.url(), t.headers(), connections, threads, seconds);
+        var r = wrk.measure(t.label(), t.url(), t.headers());
         recording.stop();
         System.out.printf("%-48s %10.0f req/s -> %s%n", r.label(), r.requestsPerSecond(), file);
       }
