@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -24,16 +22,18 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issues and verifies access tokens: HS256 JWTs carrying org, client, scopes and expiry.
- * Verification is a MAC check plus two in-memory look-ups (revocations, and a short-lived cache of
- * live clients), so an authenticated request costs microseconds and no database round trip.
+ * Issues and verifies access tokens: {@link AccessTokenFormat}'s signed binary claims (org, client,
+ * scopes, expiry). Verification is a MAC check plus two in-memory look-ups (revocations, and a
+ * short-lived cache of live clients), so an authenticated request costs microseconds and no
+ * database round trip. Tokens issued before that format (HS256 JWTs with the same key) are still
+ * accepted until they expire, so an upgrade signs nobody out.
  */
 public final class TokenService implements Authenticator {
   /** How long a node trusts its cached view that a client still exists. */
   static final Duration CLIENT_CACHE_TTL = Duration.ofSeconds(5);
 
-  private final MACSigner signer;
-  private final MACVerifier verifier;
+  private final byte[] signingKey;
+  private final MACVerifier legacyVerifier;
   private final Clock clock;
   private final IdentityStore store;
   private final RevocationList revocations;
@@ -89,9 +89,11 @@ public final class TokenService implements Authenticator {
       IdentityStore store,
       RevocationList revocations,
       UserAccounts users) {
+    if (signingKey.length < 32)
+      throw new IllegalArgumentException("token signing key must be at least 256 bits");
+    this.signingKey = signingKey.clone();
     try {
-      this.signer = new MACSigner(signingKey);
-      this.verifier = new MACVerifier(signingKey);
+      this.legacyVerifier = new MACVerifier(signingKey);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("token signing key must be at least 256 bits", e);
     }
@@ -122,26 +124,20 @@ public final class TokenService implements Authenticator {
     Instant now = clock.instant();
     Instant expires = now.plusSeconds(client.tokenLifetimeSeconds());
     String jti = UUID.randomUUID().toString();
-    var claims =
-        new JWTClaimsSet.Builder()
-            .jwtID(jti)
-            .subject(client.id())
-            .claim("org", client.orgId())
-            .claim("scp", List.copyOf(scopes))
-            .claim(SECRET_STAMP_CLAIM, client.secretRotatedAt().toEpochMilli())
-            .claim(USER_CLAIM, userId)
-            .issueTime(Date.from(now))
-            .expirationTime(Date.from(expires))
-            .build();
-    var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-    try {
-      jwt.sign(signer);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing a token failed", e);
-    }
+    String token =
+        AccessTokenFormat.seal(
+            signingKey,
+            new AccessTokenFormat.Claims(
+                client.orgId(),
+                client.id(),
+                Set.copyOf(scopes),
+                jti,
+                expires,
+                client.secretRotatedAt().toEpochMilli(),
+                userId));
     var principal =
         new Principal(client.orgId(), client.id(), Set.copyOf(scopes), jti, expires, userId);
-    return new IssuedToken(jwt.serialize(), "bearer", client.tokenLifetimeSeconds(), principal);
+    return new IssuedToken(token, "bearer", client.tokenLifetimeSeconds(), principal);
   }
 
   @Override
@@ -169,10 +165,29 @@ public final class TokenService implements Authenticator {
   }
 
   private Verified verifySignature(String token) {
+    // A JWT has dots; the current format is base64url, which has none.
+    if (token.indexOf('.') >= 0) return verifyLegacyJwt(token);
+    AccessTokenFormat.Claims c =
+        AccessTokenFormat.open(signingKey, token)
+            .orElseThrow(() -> invalid("The access token is invalid."));
+    return new Verified(
+        c.orgId(),
+        c.clientId(),
+        c.scopes(),
+        c.tokenId(),
+        c.expiresAt(),
+        c.secretStamp(),
+        c.userId());
+  }
+
+  /** A token issued before {@link AccessTokenFormat}: an HS256 JWT signed with the same key. */
+  private Verified verifyLegacyJwt(String token) {
+    if (token.length() > AccessTokenFormat.MAX_TOKEN_CHARS * 4)
+      throw invalid("The access token is invalid.");
     JWTClaimsSet claims;
     try {
       SignedJWT jwt = SignedJWT.parse(token);
-      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier))
+      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(legacyVerifier))
         throw invalid("The access token is invalid.");
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException | JOSEException | IllegalStateException e) {

@@ -12,6 +12,7 @@ import io.switchboard.server.config.Settings;
 import io.switchboard.server.credentials.CredentialKeys;
 import io.switchboard.server.credentials.KeyRotation;
 import io.switchboard.server.credentials.SecretBox;
+import io.switchboard.server.identity.AccessTokenFormat;
 import io.switchboard.server.identity.IdentityService;
 import io.switchboard.server.storage.Database;
 import io.switchboard.server.storage.StorageConfig;
@@ -101,9 +102,10 @@ class SecretsAtRestIT {
                               + " 'token-signing-key'")
                       .mapTo(String.class)
                       .one());
-      String forged = forge(decodeAny(stored), org);
-      Api.Response r = api.get("/api/v2/users", forged);
-      assertThat(r.status()).isEqualTo(401);
+      for (String forged : forge(decodeAny(stored), org)) {
+        Api.Response r = api.get("/api/v2/users", forged);
+        assertThat(r.status()).isEqualTo(401);
+      }
       // (With the key kept in clear, as before, that forgery was a 200.) The server's own tokens
       // work.
       assertThat(api.get("/api/v2/users", api.token(org)).status()).isEqualTo(200);
@@ -148,10 +150,21 @@ class SecretsAtRestIT {
 
   /**
    * An all-scopes token for the org's admin client, signed with {@code key} as the server signs its
-   * own.
+   * own: in the current format, and as the JWT the server issued before it (and still accepts).
    */
-  private static String forge(byte[] key, TestServer.OrgAccess org) throws Exception {
+  private static List<String> forge(byte[] key, TestServer.OrgAccess org) throws Exception {
     Instant now = Instant.now();
+    String current =
+        AccessTokenFormat.seal(
+            key,
+            new AccessTokenFormat.Claims(
+                org.orgId(),
+                org.clientId(),
+                IdentityService.allScopes(),
+                UUID.randomUUID().toString(),
+                now.plusSeconds(600),
+                Long.MAX_VALUE,
+                null));
     var claims =
         new JWTClaimsSet.Builder()
             .jwtID(UUID.randomUUID().toString())
@@ -163,6 +176,6 @@ class SecretsAtRestIT {
             .build();
     var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     jwt.sign(new MACSigner(key.length >= 32 ? key : java.util.Arrays.copyOf(key, 32)));
-    return jwt.serialize();
+    return List.of(current, jwt.serialize());
   }
 }

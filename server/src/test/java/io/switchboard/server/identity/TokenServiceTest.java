@@ -1,0 +1,105 @@
+package io.switchboard.server.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.switchboard.server.errors.Problem;
+import io.switchboard.server.storage.Database;
+import io.switchboard.server.testing.MutableClock;
+import io.switchboard.server.testing.TestDatabases;
+import io.switchboard.server.users.UserService;
+import io.switchboard.server.users.UserStore;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The token service on a real (H2) identity store: the current format and the JWTs before it. */
+class TokenServiceTest {
+  private final MutableClock clock = new MutableClock();
+  private final byte[] key = new byte[32];
+  private Database db;
+  private TokenService tokens;
+  private IdentityService identity;
+
+  @BeforeEach
+  void start() {
+    new Random(3).nextBytes(key);
+    db = Database.open(TestDatabases.h2());
+    var store = new IdentityStore(db.jdbi());
+    var users = new UserService(new UserStore(db.jdbi()), new Passwords(4), clock);
+    tokens = new TokenService(key, clock, store, new RevocationList(store, clock), users);
+    identity =
+        new IdentityService(
+            store,
+            new SecretHasher(4),
+            tokens,
+            new RoleService(new RoleStore(db.jdbi()), clock),
+            clock,
+            3600);
+  }
+
+  @AfterEach
+  void stop() {
+    db.close();
+  }
+
+  @Test
+  void anIssuedTokenIsShortAndAuthenticatesAsItsClient() {
+    var admin = identity.createOrg("acme").admin().client();
+    var issued = identity.issueToken(admin);
+    assertThat(issued.accessToken().length()).isLessThan(130);
+    Principal p = tokens.authenticate(issued.accessToken());
+    assertThat(p.orgId()).isEqualTo(admin.orgId());
+    assertThat(p.clientId()).isEqualTo(admin.id());
+    assertThat(p.scopes()).isEqualTo(issued.principal().scopes()).contains(Scopes.SCRIPTS);
+    assertThat(p.tokenId()).isEqualTo(issued.principal().tokenId());
+
+    clock.advance(Duration.ofSeconds(3601));
+    assertThatThrownBy(() -> tokens.authenticate(issued.accessToken()))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("expired");
+  }
+
+  @Test
+  void aJwtIssuedBeforeTheFormatChangeStillWorksAndAForgedOneDoesNot() throws Exception {
+    var admin = identity.createOrg("acme").admin().client();
+    String jti = UUID.randomUUID().toString();
+    String legacy = jwt(key, admin, jti);
+    Principal p = tokens.authenticate(legacy);
+    assertThat(p.orgId()).isEqualTo(admin.orgId());
+    assertThat(p.tokenId()).isEqualTo(jti);
+    assertThat(p.scopes()).containsExactlyInAnyOrder(Scopes.SCRIPTS, Scopes.USERS + ":readonly");
+
+    byte[] otherKey = key.clone();
+    otherKey[5] ^= 1;
+    assertThatThrownBy(() -> tokens.authenticate(jwt(otherKey, admin, jti)))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("invalid");
+  }
+
+  private String jwt(byte[] signingKey, OAuthClient client, String jti) throws Exception {
+    var claims =
+        new JWTClaimsSet.Builder()
+            .jwtID(jti)
+            .subject(client.id())
+            .claim("org", client.orgId())
+            .claim("scp", List.of(Scopes.SCRIPTS, Scopes.USERS + ":readonly"))
+            .claim(TokenService.SECRET_STAMP_CLAIM, client.secretRotatedAt().toEpochMilli())
+            .issueTime(Date.from(clock.instant()))
+            .expirationTime(Date.from(clock.instant().plusSeconds(600)))
+            .build();
+    var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    jwt.sign(new MACSigner(signingKey));
+    return jwt.serialize();
+  }
+}
