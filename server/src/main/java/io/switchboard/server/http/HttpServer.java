@@ -3,6 +3,7 @@ package io.switchboard.server.http;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
@@ -96,15 +97,33 @@ public final class HttpServer {
           cfg.routes.before(ctx -> {
             if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
           });
-          // These two filters apply to /api/v2/* but are registered for every path ("*") and
-          // test the prefix themselves: Javalin matches a "*" filter without a regular expression,
-          // and "/api/v2/*" with one, on every request (a few percent of a cached read's CPU).
-          // Both see the same path string Javalin routes by, so they run for exactly the same
-          // requests.
-          cfg.routes.beforeMatched(ctx -> {
-            if (isApi(ctx) && !ctx.routeRoles().contains(PublicRoute.INSTANCE))
-              admit(ctx, authenticator, gates);
+          // Admission (authentication, gates, org header, scope) runs inside the matched handler of
+          // every /api/v2 route, not as a beforeMatched filter: Javalin runs such a filter with the
+          // route's path parameters, extracted by a regular expression it runs again for the
+          // handler, and finds the handler a second time (issue 14: a tenth of a cached read's
+          // CPU). The route roles (scopes, PublicRoute) are the handler's own here.
+          cfg.router.handlerWrapper(endpoint -> {
+            if (!endpoint.method.isHttpMethod() || !endpoint.path.startsWith(API_PREFIX))
+              return endpoint.handler;
+            return ctx -> {
+              if (!ctx.routeRoles().contains(PublicRoute.INSTANCE)) {
+                Principal admitted = ctx.attribute(Requests.PRINCIPAL);
+                // Admitted already: a HEAD route, by the HEAD filter below (which had no roles).
+                if (admitted == null) admit(ctx, authenticator, gates);
+                else requireScopes(ctx, admitted);
+              }
+              endpoint.handler.handle(ctx);
+            };
           });
+          // A HEAD of a GET route is answered by Javalin without the handler; it is authenticated
+          // (and counted) all the same, as it was when admission was a beforeMatched filter. The
+          // route's scope, if it has a HEAD route, is checked by the handler's wrapper above.
+          cfg.routes.before(ctx -> {
+            if (ctx.method() == HandlerType.HEAD && isApi(ctx)) admit(ctx, authenticator, gates);
+          });
+          // The after filter applies to /api/v2/* but is registered for every path ("*") and
+          // tests the prefix itself: Javalin matches a "*" filter without a regular expression,
+          // and "/api/v2/*" with one, on every request (a few percent of a cached read's CPU).
           cfg.routes.after(ctx -> {
             if (!isApi(ctx)) return;
             try {
@@ -259,8 +278,10 @@ public final class HttpServer {
 
   /** The requests the API's filters are for: what Javalin's {@code "/api/v2/*"} would match. */
   private static boolean isApi(Context ctx) {
-    return ctx.path().startsWith("/api/v2/");
+    return ctx.path().startsWith(API_PREFIX);
   }
+
+  private static final String API_PREFIX = "/api/v2/";
 
   private static void admit(Context ctx, Authenticator authenticator, List<RequestGate> gates) {
     String authorization = ctx.header("Authorization");
@@ -298,6 +319,10 @@ public final class HttpServer {
         }
       }
     }
+    requireScopes(ctx, principal);
+  }
+
+  private static void requireScopes(Context ctx, Principal principal) {
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) {
         throw new Problem(
