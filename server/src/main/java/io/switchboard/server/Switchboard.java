@@ -278,7 +278,7 @@ public final class Switchboard implements AutoCloseable {
       var wrapupCodeStore = new WrapupCodeStore(database.jdbi());
       var wrapupCodes = new WrapupCodeService(wrapupCodeStore, clock);
       var conversationStore = new ConversationStore(database.jdbi(), mapper);
-      var sessionStore = new SessionStore(database.jdbi(), mapper);
+      var sessionStore = new SessionStore(database.jdbi(), database.directReads(), mapper);
       var agentStatuses = new AgentStatusStore(database.jdbi());
       var acdSignals = new AcdSignals();
       // A wrap-up completes the agent's script session and returns the agent to IDLE, in the same

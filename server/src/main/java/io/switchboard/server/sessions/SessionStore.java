@@ -1,6 +1,9 @@
 package io.switchboard.server.sessions;
 
+import io.switchboard.server.storage.DirectReads;
 import io.switchboard.server.storage.Times;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,27 +28,39 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SessionStore {
   private final Jdbi jdbi;
+  private final DirectReads directReads;
   private final JsonMapper mapper;
   private final RowMapper<Session> row;
 
-  public SessionStore(Jdbi jdbi, JsonMapper mapper) {
+  /** Every column, in the order {@link #session} reads them (by position: H2 looks names up). */
+  private static final String COLUMNS =
+      "id, org_id, script_id, script_version_id, conversation_id, agent_id, state, version, data,"
+          + " created_at, modified_at, completed_at";
+
+  private static final String FIND =
+      "select " + COLUMNS + " from script_sessions where id = ? and org_id = ?";
+
+  public SessionStore(Jdbi jdbi, DirectReads directReads, JsonMapper mapper) {
     this.jdbi = jdbi;
+    this.directReads = directReads;
     this.mapper = mapper;
-    this.row =
-        (rs, ctx) ->
-            new Session(
-                rs.getString("id"),
-                rs.getString("org_id"),
-                rs.getString("script_id"),
-                rs.getString("script_version_id"),
-                rs.getString("conversation_id"),
-                rs.getString("agent_id"),
-                rs.getString("state"),
-                rs.getLong("version"),
-                (ObjectNode) mapper.readTree(rs.getString("data")),
-                Times.read(rs, "created_at"),
-                Times.read(rs, "modified_at"),
-                Times.read(rs, "completed_at"));
+    this.row = (rs, ctx) -> session(rs);
+  }
+
+  private Session session(ResultSet rs) throws SQLException {
+    return new Session(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getLong(8),
+        (ObjectNode) mapper.readTree(rs.getString(9)),
+        Times.read(rs, 10),
+        Times.read(rs, 11),
+        Times.read(rs, 12));
   }
 
   public void insert(Session s) {
@@ -71,12 +86,8 @@ public final class SessionStore {
   }
 
   public Optional<Session> find(String orgId, String id) {
-    return jdbi.withHandle(h ->
-        h.createQuery("select * from script_sessions where id = :id and org_id = :org")
-            .bind("id", id)
-            .bind("org", orgId)
-            .map(row)
-            .findOne());
+    // The hottest read (every session GET): plain JDBC, see DirectReads.
+    return directReads.one(FIND, this::session, id, orgId);
   }
 
   /**
@@ -100,7 +111,10 @@ public final class SessionStore {
     if (ids.isEmpty()) return Map.of();
     return jdbi.inTransaction(h -> {
       List<Session> locked =
-          h.createQuery("select * from script_sessions where id in (<ids>) order by id for update")
+          h.createQuery(
+                  "select "
+                      + COLUMNS
+                      + " from script_sessions where id in (<ids>) order by id for update")
               .bindList("ids", List.copyOf(ids))
               .map(row)
               .list();
@@ -172,7 +186,8 @@ public final class SessionStore {
         .bind("at", Times.db(at))
         .bindList("ids", ids)
         .execute();
-    return h.createQuery("select * from script_sessions where id in (<ids>) order by id")
+    return h.createQuery(
+            "select " + COLUMNS + " from script_sessions where id in (<ids>) order by id")
         .bindList("ids", ids)
         .map(row)
         .list();
@@ -183,7 +198,9 @@ public final class SessionStore {
       String orgId, String conversationId, int offset, int limit) {
     return jdbi.withHandle(h ->
         h.createQuery(
-                "select * from script_sessions where org_id = :org and conversation_id ="
+                "select "
+                    + COLUMNS
+                    + " from script_sessions where org_id = :org and conversation_id ="
                     + " :conversation order by created_at, id limit :limit offset :offset")
             .bind("org", orgId)
             .bind("conversation", conversationId)
@@ -211,7 +228,9 @@ public final class SessionStore {
   public Optional<Session> findActiveForScript(String orgId, String scriptId) {
     return jdbi.withHandle(h ->
         h.createQuery(
-                "select * from script_sessions where org_id = :org and script_id = :script and"
+                "select "
+                    + COLUMNS
+                    + " from script_sessions where org_id = :org and script_id = :script and"
                     + " state = :active order by created_at, id")
             .bind("org", orgId)
             .bind("script", scriptId)

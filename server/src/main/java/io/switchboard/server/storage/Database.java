@@ -116,6 +116,11 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** Plain JDBC one-row reads for the hottest paths (see there). */
+  public DirectReads directReads() {
+    return new DirectReads(dataSource);
+  }
+
   public Dialect dialect() {
     return dialect;
   }

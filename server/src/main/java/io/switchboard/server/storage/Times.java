@@ -19,6 +19,12 @@ public final class Times {
     return instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
+  /** A {@code timestamp with time zone} column, by position, as an Instant, or null. */
+  public static Instant read(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
   /** A {@code timestamp with time zone} column as an Instant, or null. */
   public static Instant read(ResultSet rs, String column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);

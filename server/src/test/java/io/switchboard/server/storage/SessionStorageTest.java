@@ -63,7 +63,7 @@ class SessionStorageTest {
     BothDatabases.run(
         dialect,
         db -> {
-          var store = new SessionStore(db.jdbi(), MAPPER);
+          var store = new SessionStore(db.jdbi(), db.directReads(), MAPPER);
           Session s = session("org", "c1", "a1");
           store.insert(s);
           int writers = 24;
@@ -82,7 +82,7 @@ class SessionStorageTest {
     BothDatabases.run(
         dialect,
         db -> {
-          var store = new SessionStore(db.jdbi(), MAPPER);
+          var store = new SessionStore(db.jdbi(), db.directReads(), MAPPER);
           Session s = session("org", "c1", "a1");
           store.insert(s);
           assertThatThrownBy(() ->
@@ -140,7 +140,7 @@ class SessionStorageTest {
     BothDatabases.run(
         dialect,
         db -> {
-          var store = new SessionStore(db.jdbi(), MAPPER);
+          var store = new SessionStore(db.jdbi(), db.directReads(), MAPPER);
           Session mine = session("org", "c1", "agent-a");
           Session unassigned = session("org", "c1", null);
           Session colleague = session("org", "c1", "agent-b");
