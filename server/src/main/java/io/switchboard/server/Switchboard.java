@@ -306,7 +306,7 @@ public final class Switchboard implements AutoCloseable {
               List.of(new QueuedCallLeaves(callStore)));
       var scripts =
           new ScriptService(
-              new ScriptStore(database.jdbi(), mapper),
+              new ScriptStore(database.jdbi(), database.directReads(), mapper),
               clock,
               flowStore::flowsUsingScript,
               notifications,

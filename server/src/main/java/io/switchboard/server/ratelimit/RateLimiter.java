@@ -20,7 +20,13 @@ public final class RateLimiter implements AutoCloseable {
   private final LimitService limits;
   private final BucketBackend backend;
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+  /**
+   * A counter's identity; its parts are the specs' own strings, whose hash codes are computed once
+   * (a joined string was a new one, hashed again, on every request).
+   */
+  private record CounterKey(String bucket, String orgId, String outcome) {}
 
   RateLimiter(LimitService limits, BucketBackend backend, MeterRegistry registry) {
     this.limits = limits;
@@ -158,10 +164,9 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   private void count(BucketSpec spec, String outcome) {
-    String id = spec.name() + '|' + spec.orgId() + '|' + outcome;
     counters
         .computeIfAbsent(
-            id,
+            new CounterKey(spec.name(), spec.orgId(), outcome),
             k ->
                 Counter.builder("switchboard.ratelimit.requests")
                     .description("Requests decided by the rate limiter, per bucket and org")

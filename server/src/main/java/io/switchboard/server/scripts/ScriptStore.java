@@ -1,5 +1,6 @@
 package io.switchboard.server.scripts;
 
+import io.switchboard.server.storage.DirectReads;
 import io.switchboard.server.storage.Like;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
@@ -34,12 +35,14 @@ public final class ScriptStore {
       String nameContains, SortField sortBy, boolean ascending, int offset, int limit) {}
 
   private final Jdbi jdbi;
+  private final DirectReads directReads;
   private final JsonMapper mapper;
   private final RowMapper<Script> scriptRow;
   private final RowMapper<PublishedScript> publishedRow;
 
-  public ScriptStore(Jdbi jdbi, JsonMapper mapper) {
+  public ScriptStore(Jdbi jdbi, DirectReads directReads, JsonMapper mapper) {
     this.jdbi = jdbi;
+    this.directReads = directReads;
     this.mapper = mapper;
     this.scriptRow =
         (rs, ctx) ->
@@ -109,20 +112,17 @@ public final class ScriptStore {
    */
   public record Head(long version, String versionId, Instant publishedAt) {}
 
-  /** The draft's {@link Head}: a read that leaves the document (a large text column) alone. */
+  /**
+   * The draft's {@link Head}: a read that leaves the document (a large text column) alone. Every
+   * draft GET starts here (its JSON is cached by version), so it is a plain JDBC read: see {@link
+   * DirectReads}.
+   */
   public Optional<Head> findHead(String orgId, String id) {
-    return jdbi.withHandle(h ->
-        h.createQuery(
-                "select version, version_id, published_at from scripts where id = :id and org_id"
-                    + " = :org")
-            .bind("id", id)
-            .bind("org", orgId)
-            .map((rs, ctx) ->
-                new Head(
-                    rs.getLong("version"),
-                    rs.getString("version_id"),
-                    Times.read(rs, "published_at")))
-            .findOne());
+    return directReads.one(
+        "select version, version_id, published_at from scripts where id = ? and org_id = ?",
+        rs -> new Head(rs.getLong(1), rs.getString(2), Times.read(rs, 3)),
+        id,
+        orgId);
   }
 
   public Optional<Script> findByName(String orgId, String name) {

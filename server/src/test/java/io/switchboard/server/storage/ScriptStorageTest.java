@@ -33,7 +33,9 @@ class ScriptStorageTest {
         dialect,
         db -> {
           var clock = new MutableClock();
-          var service = new ScriptService(new ScriptStore(db.jdbi(), Json.newMapper()), clock);
+          var service =
+              new ScriptService(
+                  new ScriptStore(db.jdbi(), db.directReads(), Json.newMapper()), clock);
           var s = service.create("org", script("Alpha"));
           var v1 = service.publish("org", s.id(), null);
           service.replace("org", s.id(), script("Alpha 2"), OptionalLong.of(1));
@@ -69,7 +71,9 @@ class ScriptStorageTest {
         dialect,
         db -> {
           var service =
-              new ScriptService(new ScriptStore(db.jdbi(), Json.newMapper()), new MutableClock());
+              new ScriptService(
+                  new ScriptStore(db.jdbi(), db.directReads(), Json.newMapper()),
+                  new MutableClock());
           for (String n : List.of("b_1", "B%2", "a!3", "c")) service.create("org", script(n));
           var all = new ScriptStore.ListQuery(null, ScriptStore.SortField.NAME, false, 0, 10);
           // Only letters decide here: how punctuation sorts depends on the database's collation.
