@@ -272,6 +272,7 @@ public final class ScriptRoutes implements ApiRoutes {
         scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
     Conditional.json(
         ctx,
+        bodies.mapper(),
         Conditional.strong(version + "-pages"),
         () -> ScriptViews.of(scripts.published(org, version)).pages());
   }
@@ -282,7 +283,8 @@ public final class ScriptRoutes implements ApiRoutes {
         scripts.servedVersionId(org, ctx.pathParam("id"), ctx.queryParam("scriptDataVersion"));
     var page =
         onePage(ScriptViews.of(scripts.published(org, version)).pages(), ctx.pathParam("pageId"));
-    Conditional.json(ctx, Conditional.strong(version + "-page-" + page.id()), () -> page);
+    Conditional.json(
+        ctx, bodies.mapper(), Conditional.strong(version + "-page-" + page.id()), () -> page);
   }
 
   /**
@@ -300,6 +302,7 @@ public final class ScriptRoutes implements ApiRoutes {
       throw Problem.invalid("type", "must be string, number or boolean");
     Conditional.json(
         ctx,
+        bodies.mapper(),
         Conditional.strong(version + "-variables"),
         () -> {
           List<Variable> all = scripts.published(org, version).document().variables();

@@ -219,7 +219,7 @@ public final class SessionRoutes implements ApiRoutes {
 
   private void get(Context ctx) {
     Session s = sessions.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
-    Conditional.json(ctx, etag(s), () -> SessionView.of(s));
+    Conditional.json(ctx, bodies.mapper(), etag(s), () -> SessionView.of(s));
   }
 
   /**
@@ -258,6 +258,7 @@ public final class SessionRoutes implements ApiRoutes {
     Session s = r.session();
     Conditional.json(
         ctx,
+        bodies.mapper(),
         etag(s),
         () -> {
           var pages = new ArrayList<RenderedPage>();
