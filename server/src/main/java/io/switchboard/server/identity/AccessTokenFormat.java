@@ -34,7 +34,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AccessTokenFormat {
   private AccessTokenFormat() {}
 
-  /** The claims a token carries. {@code userId} is null for a client-credentials token. */
+  /**
+   * The claims a token carries. {@code secretStamp}: the client's secret-rotation time (epoch ms)
+   * at issue; a token older than the client's current secret is refused, so rotating a leaked
+   * secret also ends the tokens minted with it. {@code userId} is null for a client-credentials
+   * token.
+   */
   public record Claims(
       String orgId,
       String clientId,

@@ -53,26 +53,11 @@ public final class TokenService implements Authenticator {
    * once. Only the expensive, immutable part is cached: expiry, revocation and the client's
    * existence are checked on every request.
    */
-  private final Cache<String, Verified> verified =
+  private final Cache<String, AccessTokenFormat.Claims> verified =
       Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
   static final int CLIENT_CACHE_LIMIT = 100_000;
-
-  /**
-   * {@code secretStamp}: the client's secret-rotation time (epoch ms) when the token was issued,
-   * or, for tokens issued before the claim existed, their issue time; a token older than the
-   * client's current secret is refused, so rotating a leaked secret also ends the tokens minted
-   * with it.
-   */
-  private record Verified(
-      String orgId,
-      String clientId,
-      Set<String> scopes,
-      String tokenId,
-      Instant expiresAt,
-      long secretStamp,
-      String userId) {}
 
   /** The claim naming the user of a user's token (sign-in grants). */
   static final String USER_CLAIM = "uid";
@@ -144,7 +129,7 @@ public final class TokenService implements Authenticator {
   public Principal authenticate(String token) {
     Instant now = clock.instant();
     // A forged token throws and is not kept; a busy caller's token is parsed and verified once.
-    Verified v = verified.get(token, this::verifySignature);
+    AccessTokenFormat.Claims v = verified.get(token, this::verifySignature);
     if (!v.expiresAt().isAfter(now)) {
       verified.invalidate(token);
       throw invalid("The access token has expired.");
@@ -164,24 +149,18 @@ public final class TokenService implements Authenticator {
         v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt(), v.userId());
   }
 
-  private Verified verifySignature(String token) {
+  private AccessTokenFormat.Claims verifySignature(String token) {
     // A JWT has dots; the current format is base64url, which has none.
     if (token.indexOf('.') >= 0) return verifyLegacyJwt(token);
-    AccessTokenFormat.Claims c =
-        AccessTokenFormat.open(signingKey, token)
-            .orElseThrow(() -> invalid("The access token is invalid."));
-    return new Verified(
-        c.orgId(),
-        c.clientId(),
-        c.scopes(),
-        c.tokenId(),
-        c.expiresAt(),
-        c.secretStamp(),
-        c.userId());
+    return AccessTokenFormat.open(signingKey, token)
+        .orElseThrow(() -> invalid("The access token is invalid."));
   }
 
-  /** A token issued before {@link AccessTokenFormat}: an HS256 JWT signed with the same key. */
-  private Verified verifyLegacyJwt(String token) {
+  /**
+   * A token issued before {@link AccessTokenFormat}: an HS256 JWT signed with the same key. One
+   * without the {@code srt} claim (older still) has its issue time as the secret stamp.
+   */
+  private AccessTokenFormat.Claims verifyLegacyJwt(String token) {
     if (token.length() > AccessTokenFormat.MAX_TOKEN_CHARS * 4)
       throw invalid("The access token is invalid.");
     JWTClaimsSet claims;
@@ -215,7 +194,8 @@ public final class TokenService implements Authenticator {
       stamp = iat == null ? Long.MIN_VALUE : iat.getTime() + 999;
     }
     String userId = claims.getClaim(USER_CLAIM) instanceof String u ? u : null;
-    return new Verified(org, clientId, Set.copyOf(scopes), jti, exp.toInstant(), stamp, userId);
+    return new AccessTokenFormat.Claims(
+        org, clientId, Set.copyOf(scopes), jti, exp.toInstant(), stamp, userId);
   }
 
   public void revoke(Principal principal) {
