@@ -15,6 +15,7 @@ import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
 import io.switchboard.server.http.SortOrder;
+import io.switchboard.server.http.VersionedJson;
 import io.switchboard.server.identity.Scopes;
 import io.switchboard.server.scripts.ScriptDocument.Variable;
 import java.util.List;
@@ -49,14 +50,11 @@ public final class ScriptRoutes implements ApiRoutes {
    * last publish ({@link #draftKey}). A save gives the content a new id, so an entry is never
    * stale, only unused; the row's head is still read on every request.
    */
-  private final Cache<String, byte[]> drafts =
-      Caffeine.newBuilder()
-          .maximumWeight(REPRESENTATIONS_BYTES / 2)
-          .weigher((String key, byte[] json) -> json.length + 64)
-          .build();
+  private final VersionedJson<String> drafts;
 
   public ScriptRoutes(ScriptService scripts, RequestBodies bodies) {
     this.scripts = scripts;
+    this.drafts = new VersionedJson<>(bodies.mapper(), REPRESENTATIONS_BYTES / 2);
     this.bodies = bodies;
   }
 
@@ -178,19 +176,16 @@ public final class ScriptRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     String id = ctx.pathParam("id");
     ScriptStore.Head head = scripts.head(org, id);
-    byte[] json = drafts.getIfPresent(draftKey(head.versionId(), head.publishedAt()));
-    if (json != null) {
-      if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
-      ctx.contentType(ContentType.APPLICATION_JSON).result(json);
-      return;
-    }
+    String etag = Conditional.strong(Long.toString(head.version()));
+    if (drafts.answerIfKept(ctx, draftKey(head.versionId(), head.publishedAt()), etag)) return;
     // Not yet written: the whole row, which may be newer than the head just read; its JSON is
     // kept under its own key.
     Script s = scripts.get(org, id);
-    if (ETags.notModified(ctx, Conditional.strong(Long.toString(s.version())))) return;
-    json = bodies.mapper().writeValueAsBytes(ScriptViews.of(s));
-    drafts.put(draftKey(s.versionId(), s.publishedAt()), json);
-    ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+    drafts.answer(
+        ctx,
+        draftKey(s.versionId(), s.publishedAt()),
+        Conditional.strong(Long.toString(s.version())),
+        () -> ScriptViews.of(s));
   }
 
   private static String draftKey(String versionId, java.time.Instant publishedAt) {

@@ -198,6 +198,14 @@ public final class SessionService {
     return session;
   }
 
+  /** The session's version and script version, or 404: see {@link SessionStore#findHead}. */
+  public SessionStore.Head head(String orgId, String id) {
+    SessionStore.Head head =
+        store.findHead(orgId, id).orElseThrow(() -> Problem.notFound("Session", id));
+    pins.put(id, new Pin(orgId, head.scriptVersionId()));
+    return head;
+  }
+
   public Session get(String orgId, String id) {
     Session s = store.find(orgId, id).orElseThrow(() -> Problem.notFound("Session", id));
     pin(s);

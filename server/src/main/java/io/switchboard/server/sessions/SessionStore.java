@@ -40,6 +40,9 @@ public final class SessionStore {
   private static final String FIND =
       "select " + COLUMNS + " from script_sessions where id = ? and org_id = ?";
 
+  private static final String FIND_HEAD =
+      "select version, script_version_id from script_sessions where id = ? and org_id = ?";
+
   public SessionStore(Jdbi jdbi, DirectReads directReads, JsonMapper mapper) {
     this.jdbi = jdbi;
     this.directReads = directReads;
@@ -88,6 +91,17 @@ public final class SessionStore {
   public Optional<Session> find(String orgId, String id) {
     // The hottest read (every session GET): plain JDBC, see DirectReads.
     return directReads.one(FIND, this::session, id, orgId);
+  }
+
+  /** What names a session's current state: its version, and the script version it runs. */
+  public record Head(long version, String scriptVersionId) {}
+
+  /**
+   * The session's {@link Head}, if it is the org's: what a GET reads before answering from the JSON
+   * it keeps per version. Plain JDBC, as {@link #find}.
+   */
+  public Optional<Head> findHead(String orgId, String id) {
+    return directReads.one(FIND_HEAD, rs -> new Head(rs.getLong(1), rs.getString(2)), id, orgId);
   }
 
   /**

@@ -72,6 +72,39 @@ class SessionsIT extends TwoOrgServer {
         .isEqualTo(304);
   }
 
+  /**
+   * A GET answers from the JSON it keeps per version: every kind of change must show in the next
+   * GET (a warmed copy of the old version must never answer), and another org's token never sees
+   * it.
+   */
+  @Test
+  void aGetAfterEachKindOfChangeShowsTheChange() {
+    JsonNode s = newSession("{\"customerName\":\"Ada\"}");
+    String url = SESSIONS + "/" + id(s);
+    for (int i = 0; i < 2; i++) assertThat(api.get(url, token).json()).isEqualTo(s);
+
+    var patched = api.patch(url, token, "{\"data\":{\"age\":42}}", "Content-Type", MERGE);
+    var afterPatch = api.get(url, token);
+    assertThat(afterPatch.json()).isEqualTo(patched.json());
+    assertThat(afterPatch.json().get("data").get("age").asInt()).isEqualTo(42);
+    assertThat(afterPatch.header("ETag")).contains("\"2\"");
+    assertThat(api.get(url, token, "If-None-Match", "\"1\"").status()).isEqualTo(200);
+    assertThat(api.get(url, token, "If-None-Match", "\"2\"").status()).isEqualTo(304);
+
+    var replaced = api.put(url, token, "{\"version\":2,\"data\":{\"plan\":\"gold\"}}");
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(api.get(url, token).json()).isEqualTo(replaced.json());
+
+    var done = api.post(url + "/complete", token, null);
+    var afterDone = api.get(url, token);
+    assertThat(afterDone.json()).isEqualTo(done.json());
+    assertThat(afterDone.json().get("state").asString()).isEqualTo("completed");
+
+    var theirs = api.get(url, otherToken);
+    assertThat(theirs.status()).isEqualTo(404);
+    assertThat(theirs.body()).doesNotContain("Ada").doesNotContain("gold");
+  }
+
   @Test
   void mergePatchMergesRemovesAndRaisesTheVersion() {
     JsonNode s = newSession("{\"customerName\":\"Ada\",\"plan\":\"basic\"}");
