@@ -106,20 +106,19 @@ public final class HttpServer {
             if (!endpoint.method.isHttpMethod() || !endpoint.path.startsWith(API_PREFIX))
               return endpoint.handler;
             return ctx -> {
-              if (!ctx.routeRoles().contains(PublicRoute.INSTANCE)) {
-                Principal admitted = ctx.attribute(Requests.PRINCIPAL);
-                // Admitted already: a HEAD route, by the HEAD filter below (which had no roles).
-                if (admitted == null) admit(ctx, authenticator, gates);
-                else requireScopes(ctx, admitted);
-              }
+              if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
+                admit(ctx, authenticator, gates);
               endpoint.handler.handle(ctx);
             };
           });
-          // A HEAD of a GET route is answered by Javalin without the handler; it is authenticated
-          // (and counted) all the same, as it was when admission was a beforeMatched filter. The
-          // route's scope, if it has a HEAD route, is checked by the handler's wrapper above.
+          // A HEAD of a GET route (with no HEAD route of its own) is answered by Javalin without a
+          // handler; it is authenticated (and counted) all the same, as it was when admission was
+          // a beforeMatched filter, with no route roles. A HEAD that matches no route stays a 404.
           cfg.routes.before(ctx -> {
-            if (ctx.method() == HandlerType.HEAD && isApi(ctx)) admit(ctx, authenticator, gates);
+            if (ctx.method() == HandlerType.HEAD
+                && isApi(ctx)
+                && !this.hasRoute(HandlerType.HEAD, ctx.path())
+                && this.hasRoute(HandlerType.GET, ctx.path())) admit(ctx, authenticator, gates);
           });
           // The after filter applies to /api/v2/* but is registered for every path ("*") and
           // tests the prefix itself: Javalin matches a "*" filter without a regular expression,
@@ -274,6 +273,10 @@ public final class HttpServer {
 
   public void stop() {
     app.stop();
+  }
+
+  private boolean hasRoute(HandlerType method, String path) {
+    return app.unsafe.internalRouter.hasHttpHandlerEntry(method, path);
   }
 
   /** The requests the API's filters are for: what Javalin's {@code "/api/v2/*"} would match. */

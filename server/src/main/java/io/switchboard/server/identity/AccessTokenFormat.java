@@ -113,7 +113,11 @@ public final class AccessTokenFormat {
     } catch (IllegalArgumentException notBase64) {
       return Optional.empty();
     }
-    if (bytes.length <= TAG_BYTES || bytes[0] != VERSION) return Optional.empty();
+    // One token, one spelling: the decoder also takes padding and ignores a last character's
+    // unused bits, and every spelling would be a separate entry of the service's verified cache.
+    if (bytes.length <= TAG_BYTES
+        || bytes[0] != VERSION
+        || !ENCODER.encodeToString(bytes).equals(token)) return Optional.empty();
     int bodyLength = bytes.length - TAG_BYTES;
     byte[] expected = tag(key, java.util.Arrays.copyOf(bytes, bodyLength));
     if (!MessageDigest.isEqual(

@@ -57,6 +57,9 @@ public final class TokenService implements Authenticator {
       Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
+
+  private static final java.util.regex.Pattern LEGACY_JWT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   static final int CLIENT_CACHE_LIMIT = 100_000;
 
   /** The claim naming the user of a user's token (sign-in grants). */
@@ -161,7 +164,10 @@ public final class TokenService implements Authenticator {
    * without the {@code srt} claim (older still) has its issue time as the secret stamp.
    */
   private AccessTokenFormat.Claims verifyLegacyJwt(String token) {
-    if (token.length() > AccessTokenFormat.MAX_TOKEN_CHARS * 4)
+    // Three base64url parts and no more than a JWT of ours ever was (~600 characters): the JWT
+    // parser skips characters outside the alphabet, so without this one token had endless
+    // spellings, each a separate entry of the verified cache.
+    if (token.length() > AccessTokenFormat.MAX_TOKEN_CHARS || !LEGACY_JWT.matcher(token).matches())
       throw invalid("The access token is invalid.");
     JWTClaimsSet claims;
     try {

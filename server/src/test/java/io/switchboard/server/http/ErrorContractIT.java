@@ -269,4 +269,28 @@ class ErrorContractIT {
             "http_server_requests_seconds_count{method=\"GET\",route=\"/api/v2/oauth/clients\",status=\"200\"}");
     assertThat(metrics.body()).contains("jvm_memory_used_bytes");
   }
+
+  /**
+   * Admission runs in the matched route's handler; Javalin answers a HEAD of a GET route without
+   * one, and a HEAD route of its own has its scope. None of them may answer without a token, and a
+   * HEAD that matches nothing is a 404 whoever asks.
+   */
+  @Test
+  void headRequestsAreAdmittedLikeTheirRoutes() {
+    assertThat(api.raw("HEAD", "/api/v2/oauth/clients", null, null).status()).isEqualTo(401);
+    assertThat(api.raw("HEAD", "/api/v2/oauth/clients", token, null).status()).isEqualTo(200);
+    assertThat(api.raw("HEAD", "/api/v2/no/such/route", null, null).status()).isEqualTo(404);
+    assertThat(api.raw("HEAD", "/api/v2/no/such/route", token, null).status()).isEqualTo(404);
+
+    String channel = "/api/v2/notifications/channels/" + java.util.UUID.randomUUID();
+    assertThat(api.raw("HEAD", channel, null, null).status()).isEqualTo(401);
+    var client =
+        api.post("/api/v2/oauth/clients", token, "{\"name\":\"h\",\"scope\":[\"scripts\"]}");
+    String scriptsOnly =
+        api.token(client.json().get("id").asString(), client.json().get("secret").asString());
+    assertThat(api.raw("HEAD", channel, scriptsOnly, null).status())
+        .as("the HEAD route's own scope (notifications) is checked")
+        .isEqualTo(403);
+    assertThat(api.raw("HEAD", channel, token, null).status()).isEqualTo(404);
+  }
 }

@@ -88,6 +88,13 @@ class AccessTokenFormatTest {
       String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(changed);
       assertThat(AccessTokenFormat.open(KEY, forged)).as("byte %d changed", i).isEmpty();
     }
+    // Other spellings of the same bytes: padding, or the last character's unused low bits set.
+    assertThat(AccessTokenFormat.open(KEY, sealed + "=")).isEmpty();
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(sealed.charAt(sealed.length() - 1));
+    String respelled = sealed.substring(0, sealed.length() - 1) + alphabet.charAt(last ^ 1);
+    assertThat(Base64.getUrlDecoder().decode(respelled)).isEqualTo(raw);
+    assertThat(AccessTokenFormat.open(KEY, respelled)).isEmpty();
     // Cut short, extended, or not base64 at all.
     assertThat(AccessTokenFormat.open(KEY, sealed.substring(0, sealed.length() - 1))).isEmpty();
     assertThat(AccessTokenFormat.open(KEY, sealed + "AA")).isEmpty();

@@ -80,6 +80,13 @@ class TokenServiceTest {
     assertThat(p.tokenId()).isEqualTo(jti);
     assertThat(p.scopes()).containsExactlyInAnyOrder(Scopes.SCRIPTS, Scopes.USERS + ":readonly");
 
+    // The JWT parser skips characters outside base64url; each such spelling would be a cache entry.
+    assertThatThrownBy(() -> tokens.authenticate(legacy + "!!!")).isInstanceOf(Problem.class);
+    int dot = legacy.lastIndexOf('.');
+    assertThatThrownBy(() ->
+            tokens.authenticate(legacy.substring(0, dot + 2) + "$$" + legacy.substring(dot + 2)))
+        .isInstanceOf(Problem.class);
+
     byte[] otherKey = key.clone();
     otherKey[5] ^= 1;
     assertThatThrownBy(() -> tokens.authenticate(jwt(otherKey, admin, jti)))
