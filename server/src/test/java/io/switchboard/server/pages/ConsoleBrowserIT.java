@@ -130,6 +130,8 @@ class ConsoleBrowserIT {
           .containsPattern("[1-9][0-9]* refused in the last minute");
       assertThat((String) row.get("summary")).contains("1 at or above 80 %");
       assertThat(sent.get()).isLessThanOrEqualTo(240);
+      // The console names its own token's bucket: it reads the token id from its own token.
+      browser.awaitText(By.id("usage-buckets"), "This console\u2019s token");
       // The README's picture of the console (docs/images/console.png when regenerated): the top of
       // the page, where the flagged bucket is (saving the limits scrolled the page down).
       ((org.openqa.selenium.JavascriptExecutor) browser.driver())

@@ -81,11 +81,25 @@ async function start() {
   select(wanted, false);
 }
 
-/** The jti of this page's own token (its rate-limit bucket is labelled as the console's). */
+/**
+ * The id of this page's own access token (its rate-limit bucket is labelled as the console's),
+ * read from the token itself: version byte 1, the org id and the client id (each tag 1 and a
+ * 16-byte UUID, or tag 2, a length byte and text), then the token id's 16 bytes (the server's
+ * AccessTokenFormat).
+ */
 function tokenId(token) {
   try {
-    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload)).jti || null;
+    const bytes = Uint8Array.from(atob(token.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    if (bytes[0] !== 1) return null;
+    let at = 1;
+    for (let id = 0; id < 2; id++) {
+      if (bytes[at] === 1) at += 17;
+      else if (bytes[at] === 2) at += 2 + bytes[at + 1];
+      else return null;
+    }
+    const hex = Array.from(bytes.slice(at, at + 16), (b) => b.toString(16).padStart(2, '0')).join('');
+    if (hex.length !== 32) return null;
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   } catch (e) {
     return null;
   }
