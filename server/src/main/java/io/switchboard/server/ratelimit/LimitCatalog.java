@@ -40,11 +40,30 @@ public final class LimitCatalog {
 
   public static final List<Definition> ALL = definitions();
   private static final Map<String, Definition> BY_KEY = index(ALL);
+  private static final Map<String, Definition> BY_GROUP = byGroup(ALL);
 
   private LimitCatalog() {}
 
   public static Optional<Definition> find(String key) {
     return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /**
+   * The definition of a bucket kind's or an endpoint group's limit, for the request path (no key is
+   * built or hashed per request); null for a group that does not exist.
+   */
+  static Definition of(Kind kind) {
+    return BY_KEY.get(
+        switch (kind) {
+          case TOKEN -> TOKEN;
+          case CLIENT -> CLIENT;
+          case ORG -> ORG;
+          case GROUP -> throw new IllegalArgumentException("a group's definition is per group");
+        });
+  }
+
+  static Definition ofGroup(String group) {
+    return BY_GROUP.get(group);
   }
 
   public static String groupKey(String group) {
@@ -59,6 +78,12 @@ public final class LimitCatalog {
     for (String g : EndpointGroups.ALL)
       all.add(new Definition(groupKey(g), Kind.GROUP, g, "group:" + g));
     return List.copyOf(all);
+  }
+
+  private static Map<String, Definition> byGroup(List<Definition> all) {
+    var m = new java.util.HashMap<String, Definition>();
+    for (Definition d : all) if (d.kind() == Kind.GROUP) m.put(d.group(), d);
+    return Map.copyOf(m);
   }
 
   private static Map<String, Definition> index(List<Definition> all) {

@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Buckets in this process. A request that draws from several buckets locks them all (in key order,
- * so two requests never wait for each other in a cycle), checks that each has a token, and only
- * then takes one from each: a refused request changes nothing, and no other request sees a
- * half-taken state.
+ * so two requests never wait for each other in a cycle) and takes one token from each; when one
+ * refuses, the tokens already taken are given back before the locks are released: a refused request
+ * changes nothing, and no other request sees a half-taken state.
  *
  * <p>A limit that changed since a bucket was made is applied under the same lock, keeping what was
  * spent: a bucket that had spent 15 of 300 and is lowered to 20 has 5 left, raised to 500 it has
@@ -66,30 +66,36 @@ final class MemoryBackend implements BucketBackend {
   public Decision tryConsume(List<BucketSpec> specs) {
     List<Entry> entries = lockAll(specs, true);
     try {
-      var estimates = new ArrayList<BucketStatus>(specs.size());
-      boolean allowed = true;
-      for (int i = 0; i < specs.size(); i++) {
-        BucketStatus s =
-            BucketStatus.estimated(
-                specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
-        estimates.add(s);
-        allowed &= !s.refused();
-      }
-      if (!allowed) {
-        for (BucketStatus s : estimates)
-          if (s.refused()) refusals.add(s.spec().orgId(), s.spec().key(), epochSecond());
-        return new Decision(false, estimates);
-      }
+      // Take from each bucket in turn; the first that refuses gives back what the others gave.
+      // All are locked throughout, so no other request sees the tokens taken and returned: the
+      // outcome is all or nothing, with one pass over the buckets when they all have room (the
+      // common case; checking them all first was a second pass on every request).
       var consumed = new ArrayList<BucketStatus>(specs.size());
       for (int i = 0; i < specs.size(); i++) {
-        consumed.add(
-            BucketStatus.consumed(
-                specs.get(i), entries.get(i).bucket.asVerbose().tryConsumeAndReturnRemaining(1)));
+        var result = entries.get(i).bucket.asVerbose().tryConsumeAndReturnRemaining(1);
+        if (!result.getValue().isConsumed()) {
+          for (int j = 0; j < i; j++) entries.get(j).bucket.addTokens(1);
+          return refused(specs, entries);
+        }
+        consumed.add(BucketStatus.consumed(specs.get(i), result));
       }
       return new Decision(true, consumed);
     } finally {
       unlockAll(entries);
     }
+  }
+
+  /** Every bucket as it stands after a refusal, the refusing ones counted; under the locks. */
+  private Decision refused(List<BucketSpec> specs, List<Entry> entries) {
+    var estimates = new ArrayList<BucketStatus>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      BucketStatus s =
+          BucketStatus.estimated(
+              specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
+      estimates.add(s);
+      if (s.refused()) refusals.add(s.spec().orgId(), s.spec().key(), epochSecond());
+    }
+    return new Decision(false, estimates);
   }
 
   @Override

@@ -135,23 +135,26 @@ public final class RateLimiter implements AutoCloseable {
     backend.close();
   }
 
+  private static final LimitCatalog.Definition TOKEN = LimitCatalog.of(LimitCatalog.Kind.TOKEN);
+  private static final LimitCatalog.Definition CLIENT = LimitCatalog.of(LimitCatalog.Kind.CLIENT);
+  private static final LimitCatalog.Definition ORG = LimitCatalog.of(LimitCatalog.Kind.ORG);
+
   /** Narrowest first: the order matters to the Redis backend (see there). */
   private List<BucketSpec> specs(Principal p, String group) {
     OrgLimits l = limits.effective(p.orgId());
     var specs = new ArrayList<BucketSpec>(4);
-    add(specs, l, LimitCatalog.TOKEN, p.tokenId());
-    add(specs, l, LimitCatalog.CLIENT, p.clientId());
-    add(specs, l, LimitCatalog.groupKey(group), p.orgId());
-    add(specs, l, LimitCatalog.ORG, p.orgId());
+    add(specs, l, TOKEN, p.tokenId());
+    add(specs, l, CLIENT, p.clientId());
+    LimitCatalog.Definition groupLimit = LimitCatalog.ofGroup(group);
+    if (groupLimit != null) add(specs, l, groupLimit, p.orgId());
+    add(specs, l, ORG, p.orgId());
     return specs;
   }
 
-  private static void add(List<BucketSpec> specs, OrgLimits l, String key, String subject) {
-    long limit = l.value(key);
-    if (limit > 0)
-      specs.add(
-          BucketSpec.of(
-              l.orgId(), LimitCatalog.find(key).orElseThrow(), subject, limit, l.version()));
+  private static void add(
+      List<BucketSpec> specs, OrgLimits l, LimitCatalog.Definition d, String subject) {
+    long limit = l.value(d.key());
+    if (limit > 0) specs.add(BucketSpec.of(l.orgId(), d, subject, limit, l.version()));
   }
 
   private static int order(BucketSpec s) {
