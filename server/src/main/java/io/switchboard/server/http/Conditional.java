@@ -28,7 +28,17 @@ public final class Conditional {
    */
   public static void json(Context ctx, ObjectMapper mapper, String etag, Supplier<?> body) {
     if (ETags.notModified(ctx, etag)) return;
-    ctx.contentType(ContentType.APPLICATION_JSON).result(mapper.writeValueAsBytes(body.get()));
+    write(ctx, mapper.writeValueAsBytes(body.get()));
+  }
+
+  /** As {@link #json(Context, ObjectMapper, String, Supplier)}, for JSON already written. */
+  public static void json(Context ctx, String etag, byte[] json) {
+    if (!ETags.notModified(ctx, etag)) write(ctx, json);
+  }
+
+  /** A 200's JSON body. */
+  static void write(Context ctx, byte[] json) {
+    ctx.contentType(ContentType.APPLICATION_JSON).result(json);
   }
 
   /**

@@ -322,10 +322,6 @@ public final class HttpServer {
         }
       }
     }
-    requireScopes(ctx, principal);
-  }
-
-  private static void requireScopes(Context ctx, Principal principal) {
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) {
         throw new Problem(

@@ -2,7 +2,6 @@ package io.switchboard.server.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.util.function.Supplier;
 import tools.jackson.databind.ObjectMapper;
@@ -33,7 +32,7 @@ public final class VersionedJson<K> {
   public boolean answerIfKept(Context ctx, K key, String etag) {
     byte[] kept = json.getIfPresent(key);
     if (kept == null) return false;
-    if (!ETags.notModified(ctx, etag)) ctx.contentType(ContentType.APPLICATION_JSON).result(kept);
+    Conditional.json(ctx, etag, kept);
     return true;
   }
 
@@ -42,6 +41,6 @@ public final class VersionedJson<K> {
     if (ETags.notModified(ctx, etag)) return;
     byte[] bytes = mapper.writeValueAsBytes(view.get());
     json.put(key, bytes);
-    ctx.contentType(ContentType.APPLICATION_JSON).result(bytes);
+    Conditional.write(ctx, bytes);
   }
 }

@@ -95,13 +95,9 @@ public final class AccessTokenFormat {
     out.putLong(scopeBits(claims.scopes()));
     if (claims.userId() == null) out.put(NO_ID);
     else putId(out, claims.userId());
-    byte[] body = new byte[out.position()];
-    out.flip().get(body);
-    byte[] tag = tag(key, body);
-    byte[] token = new byte[body.length + TAG_BYTES];
-    System.arraycopy(body, 0, token, 0, body.length);
-    System.arraycopy(tag, 0, token, body.length, TAG_BYTES);
-    return ENCODER.encodeToString(token);
+    int bodyLength = out.position();
+    out.put(tag(key, out.array(), bodyLength), 0, TAG_BYTES);
+    return ENCODER.encodeToString(java.util.Arrays.copyOf(out.array(), out.position()));
   }
 
   /** The claims of a token this format made with {@code key}; empty for anything else. */
@@ -119,10 +115,10 @@ public final class AccessTokenFormat {
         || bytes[0] != VERSION
         || !ENCODER.encodeToString(bytes).equals(token)) return Optional.empty();
     int bodyLength = bytes.length - TAG_BYTES;
-    byte[] expected = tag(key, java.util.Arrays.copyOf(bytes, bodyLength));
+    byte[] expected = java.util.Arrays.copyOf(tag(key, bytes, bodyLength), TAG_BYTES);
     if (!MessageDigest.isEqual(
-        java.util.Arrays.copyOf(expected, TAG_BYTES),
-        java.util.Arrays.copyOfRange(bytes, bodyLength, bytes.length))) return Optional.empty();
+        expected, java.util.Arrays.copyOfRange(bytes, bodyLength, bytes.length)))
+      return Optional.empty();
     try {
       var in = ByteBuffer.wrap(bytes, 1, bodyLength - 1);
       String org = id(in);
@@ -200,13 +196,15 @@ public final class AccessTokenFormat {
     return Set.copyOf(scopes);
   }
 
-  private static byte[] tag(byte[] key, byte[] body) {
+  /** HMAC-SHA256 of the first {@code length} bytes of {@code bytes}. */
+  private static byte[] tag(byte[] key, byte[] bytes, int length) {
     try {
       // A Mac is not thread-safe and cheap to make; tokens are sealed and opened once each (the
       // service caches what it opened).
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(body);
+      mac.update(bytes, 0, length);
+      return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is unavailable", e);
     }

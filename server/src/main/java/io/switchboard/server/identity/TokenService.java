@@ -57,10 +57,11 @@ public final class TokenService implements Authenticator {
       Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
+  static final int CLIENT_CACHE_LIMIT = 100_000;
 
+  /** A JWT of the format before {@link AccessTokenFormat}: three base64url parts. */
   private static final java.util.regex.Pattern LEGACY_JWT =
       java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-  static final int CLIENT_CACHE_LIMIT = 100_000;
 
   /** The claim naming the user of a user's token (sign-in grants). */
   static final String USER_CLAIM = "uid";
@@ -77,10 +78,9 @@ public final class TokenService implements Authenticator {
       IdentityStore store,
       RevocationList revocations,
       UserAccounts users) {
-    if (signingKey.length < 32)
-      throw new IllegalArgumentException("token signing key must be at least 256 bits");
     this.signingKey = signingKey.clone();
     try {
+      // Refuses a key shorter than 256 bits, for both formats.
       this.legacyVerifier = new MACVerifier(signingKey);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("token signing key must be at least 256 bits", e);

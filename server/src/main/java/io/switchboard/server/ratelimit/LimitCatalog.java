@@ -49,19 +49,9 @@ public final class LimitCatalog {
   }
 
   /**
-   * The definition of a bucket kind's or an endpoint group's limit, for the request path (no key is
-   * built or hashed per request); null for a group that does not exist.
+   * The definition of an endpoint group's limit, found without building its key (the request path);
+   * null for a group that does not exist.
    */
-  static Definition of(Kind kind) {
-    return BY_KEY.get(
-        switch (kind) {
-          case TOKEN -> TOKEN;
-          case CLIENT -> CLIENT;
-          case ORG -> ORG;
-          case GROUP -> throw new IllegalArgumentException("a group's definition is per group");
-        });
-  }
-
   static Definition ofGroup(String group) {
     return BY_GROUP.get(group);
   }

@@ -135,9 +135,12 @@ public final class RateLimiter implements AutoCloseable {
     backend.close();
   }
 
-  private static final LimitCatalog.Definition TOKEN = LimitCatalog.of(LimitCatalog.Kind.TOKEN);
-  private static final LimitCatalog.Definition CLIENT = LimitCatalog.of(LimitCatalog.Kind.CLIENT);
-  private static final LimitCatalog.Definition ORG = LimitCatalog.of(LimitCatalog.Kind.ORG);
+  private static final LimitCatalog.Definition TOKEN =
+      LimitCatalog.find(LimitCatalog.TOKEN).orElseThrow();
+  private static final LimitCatalog.Definition CLIENT =
+      LimitCatalog.find(LimitCatalog.CLIENT).orElseThrow();
+  private static final LimitCatalog.Definition ORG =
+      LimitCatalog.find(LimitCatalog.ORG).orElseThrow();
 
   /** Narrowest first: the order matters to the Redis backend (see there). */
   private List<BucketSpec> specs(Principal p, String group) {

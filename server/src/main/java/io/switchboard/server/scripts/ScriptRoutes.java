@@ -3,7 +3,6 @@ package io.switchboard.server.scripts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
@@ -257,8 +256,7 @@ public final class ScriptRoutes implements ApiRoutes {
                 new Representation(
                     Conditional.strong(v),
                     bodies.mapper().writeValueAsBytes(ScriptViews.of(scripts.published(org, v)))));
-    if (ETags.notModified(ctx, r.etag())) return;
-    ctx.contentType(ContentType.APPLICATION_JSON).result(r.json());
+    Conditional.json(ctx, r.etag(), r.json());
   }
 
   private void publishedPages(Context ctx) {

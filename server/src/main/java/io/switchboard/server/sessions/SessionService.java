@@ -202,7 +202,7 @@ public final class SessionService {
   public SessionStore.Head head(String orgId, String id) {
     SessionStore.Head head =
         store.findHead(orgId, id).orElseThrow(() -> Problem.notFound("Session", id));
-    pins.put(id, new Pin(orgId, head.scriptVersionId()));
+    pin(id, orgId, head.scriptVersionId());
     return head;
   }
 
@@ -334,8 +334,12 @@ public final class SessionService {
   }
 
   private Pin pin(Session s) {
-    var pin = new Pin(s.orgId(), s.scriptVersionId());
-    pins.put(s.id(), pin);
+    return pin(s.id(), s.orgId(), s.scriptVersionId());
+  }
+
+  private Pin pin(String id, String orgId, String scriptVersionId) {
+    var pin = new Pin(orgId, scriptVersionId);
+    pins.put(id, pin);
     return pin;
   }
 

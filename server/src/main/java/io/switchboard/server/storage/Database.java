@@ -20,6 +20,7 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
+  private final DirectReads directReads;
   private final Dialect dialect;
 
   /**
@@ -36,6 +37,7 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
+    this.directReads = new DirectReads(dataSource);
   }
 
   /**
@@ -118,7 +120,7 @@ public final class Database implements AutoCloseable {
 
   /** Plain JDBC one-row reads for the hottest paths (see there). */
   public DirectReads directReads() {
-    return new DirectReads(dataSource);
+    return directReads;
   }
 
   public Dialect dialect() {
