@@ -6,16 +6,21 @@
 --       left), ts (microseconds of that state), l (limit), v (version). A key may recur across requests.
 -- ARGV[1]: now in microseconds, or '' for Redis's own clock (TIME), so nodes with skewed clocks agree
 -- ARGV[2]: window in microseconds (W)
--- ARGV[3]: number of requests R; then per request: mode, bucket count n, and per bucket: limit, version.
---          mode: 'consume' (take one token from every bucket or from none), 'charge' (take one token
---          from every bucket even if that leaves it below zero: a request the node already admitted
---          on what it last heard; the debt delays later tokens, so over time the count stays exact),
---          'peek' (read, write nothing), 'touch' (bring existing buckets to their limit and write them
---          back, take nothing)
+-- ARGV[3]: number of requests R; then per request: mode, bucket count n, and per bucket: limit, version,
+--          held, want, keep.
+--          mode: 'consume' (take one token from every bucket or from none; a bucket whose `held` is 1
+--          is paid from the node's lease, neither checked nor taken here; if the request passes, a
+--          bucket with `want` > 0 also grants the node a lease of up to `want` tokens, as many as
+--          leave it at least `keep`), 'charge' (take one token from every bucket even if that leaves
+--          it below zero: a request the node already admitted on what it last heard; the debt delays
+--          later tokens, so over time the count stays exact), 'give' (the node hands back `held`
+--          unused leased tokens to each existing bucket, never above its limit), 'peek' (read, write
+--          nothing), 'touch' (bring existing buckets to their limit and write them back, take
+--          nothing)
 -- Units: a token is W units and a bucket refills `limit` units per microsecond, so a full bucket holds
 -- limit * W units (at most 1e8 * 6e7 = 6e15 < 2^53): every number below is an exact integer.
 -- Returns, per request: allowed, then per bucket: limit, remaining, micros to next token, micros to
--- full, refused.
+-- full, refused, tokens leased.
 local now
 if ARGV[1] == '' then
   local t = redis.call('TIME')
@@ -64,22 +69,48 @@ for r = 1, R do
   local mode = ARGV[a + 1]
   local n = tonumber(ARGV[a + 2])
   a = a + 2
-  local buckets = {}
+  local buckets, held, want, keep = {}, {}, {}, {}
   for i = 1, n do
-    buckets[i] = load(KEYS[k + i], tonumber(ARGV[a + 2 * i - 1]), tonumber(ARGV[a + 2 * i]))
+    local at = a + 5 * (i - 1)
+    buckets[i] = load(KEYS[k + i], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]))
+    held[i] = tonumber(ARGV[at + 3])
+    want[i] = tonumber(ARGV[at + 4])
+    keep[i] = tonumber(ARGV[at + 5])
   end
   local allowed = 1
   if mode == 'consume' then
     for i = 1, n do
-      if buckets[i].u < W then allowed = 0 end
+      if held[i] == 0 and buckets[i].u < W then allowed = 0 end
     end
   end
   out[#out + 1] = allowed
   for i = 1, n do
     local s = buckets[i]
-    local take = (mode == 'consume' and allowed == 1) or mode == 'charge'
-    if take then s.u = s.u - W end
-    if take or (mode == 'touch' and s.exists) then dirty[KEYS[k + i]] = s end
+    local granted = 0
+    local wrote = false
+    if mode == 'consume' and allowed == 1 then
+      if held[i] == 0 then
+        s.u = s.u - W
+        wrote = true
+      end
+      if want[i] > 0 then
+        local spare = math.floor(s.u / W) - keep[i]
+        if spare > 0 then
+          granted = math.min(want[i], spare)
+          s.u = s.u - granted * W
+          wrote = true
+        end
+      end
+    elseif mode == 'charge' then
+      s.u = s.u - W
+      wrote = true
+    elseif mode == 'give' and s.exists then
+      s.u = math.min(s.l * W, s.u + held[i] * W)
+      wrote = true
+    elseif mode == 'touch' and s.exists then
+      wrote = true
+    end
+    if wrote then dirty[KEYS[k + i]] = s end
     local l, u = s.l, s.u
     local remaining = math.floor(u / W)
     local toNext = 0
@@ -94,15 +125,16 @@ for r = 1, R do
       remaining = 0
     end
     local refused = 0
-    if mode == 'consume' and u < W and allowed == 0 then refused = 1 end
+    if mode == 'consume' and held[i] == 0 and u < W and allowed == 0 then refused = 1 end
     out[#out + 1] = l
     out[#out + 1] = remaining
     out[#out + 1] = toNext
     out[#out + 1] = toFull
     out[#out + 1] = refused
+    out[#out + 1] = granted
   end
   k = k + n
-  a = a + 2 * n
+  a = a + 5 * n
 end
 
 for key, s in pairs(dirty) do

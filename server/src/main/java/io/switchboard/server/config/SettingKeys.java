@@ -47,6 +47,7 @@ public final class SettingKeys {
   public static final String LIMITS_REDIS_TIMEOUT = "limits.redis-timeout-millis";
   public static final String LIMITS_REDIS_RETRY = "limits.redis-retry-millis";
   public static final String LIMITS_REDIS_LOCAL_PASS = "limits.redis-local-pass-millis";
+  public static final String LIMITS_REDIS_LEASE = "limits.redis-lease-tokens";
   public static final String WRAPUP_WINDOW = "conversations.wrapup-window-seconds";
   public static final String AGENT_ANSWERS = "routing.agent-answers";
   public static final String SESSION_MAX_DATA = "sessions.max-data-bytes";
@@ -231,6 +232,14 @@ public final class SettingKeys {
                   + " answer (docs/rate-limits.md: fewer round trips, a bounded overshoot across"
                   + " nodes, and a limit change reaching other nodes only after this long); 0 ="
                   + " every request asks Redis."),
+          new Key(
+              LIMITS_REDIS_LEASE,
+              "100",
+              "Most tokens (0..10000) a node takes from a Redis bucket ahead of its requests, at"
+                  + " most a hundredth of the bucket's limit and never below its margin"
+                  + " (docs/rate-limits.md: leases; never more than the limit across nodes, at most"
+                  + " a lease and a half per node and bucket held back, for a second); 0 = every"
+                  + " request asks Redis."),
           new Key(
               AGENT_ANSWERS,
               "false",

@@ -17,19 +17,20 @@ public record RateLimitConfig(
     String redisKeyPrefix,
     Duration redisTimeout,
     Duration redisRetry,
-    Duration redisLocalPass) {
+    Duration redisLocalPass,
+    int redisLeaseTokens) {
   public RateLimitConfig {
     defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
   }
 
-  /** Every request asks Redis (no local pass). */
+  /** Every request asks Redis (no local pass, no leases). */
   public RateLimitConfig(
       Map<String, Long> defaults,
       String redisUrl,
       String redisKeyPrefix,
       Duration redisTimeout,
       Duration redisRetry) {
-    this(defaults, redisUrl, redisKeyPrefix, redisTimeout, redisRetry, Duration.ZERO);
+    this(defaults, redisUrl, redisKeyPrefix, redisTimeout, redisRetry, Duration.ZERO, 0);
   }
 
   public static RateLimitConfig from(Settings settings) {
@@ -47,7 +48,8 @@ public record RateLimitConfig(
         settings.string(SettingKeys.LIMITS_REDIS_PREFIX),
         Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_TIMEOUT, 10, 60_000)),
         Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_RETRY, 10, 600_000)),
-        Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_LOCAL_PASS, 0, 1000)));
+        Duration.ofMillis(settings.integer(SettingKeys.LIMITS_REDIS_LOCAL_PASS, 0, 1000)),
+        settings.integer(SettingKeys.LIMITS_REDIS_LEASE, 0, 10_000));
   }
 
   public boolean clustered() {

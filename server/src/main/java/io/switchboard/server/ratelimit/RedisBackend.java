@@ -95,6 +95,9 @@ final class RedisBackend implements BucketBackend {
   private final ConcurrentHashMap<String, Long> registeredAt = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
 
+  /** Tokens taken ahead of requests; off (size 0) while the local pass is on. */
+  private final Leases leases;
+
   /**
    * Buckets this node heard of recently, for {@link #admitLocally}: at most {@link #MAX_VIEWS},
    * dropped by access order (a dropped bucket is simply asked about again).
@@ -120,6 +123,9 @@ final class RedisBackend implements BucketBackend {
     this.time = time;
     this.serverTime = serverTime;
     this.freshNanos = config.redisLocalPass().toNanos();
+    // The local pass already spares most round trips (at the cost of an overshoot); the two do
+    // not mix.
+    this.leases = new Leases(freshNanos > 0 ? 0 : config.redisLeaseTokens());
     this.timeout = config.redisTimeout();
     this.prefix = config.redisKeyPrefix() + fingerprint(config.defaults()) + ":";
     this.resources =
@@ -161,20 +167,102 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public Decision tryConsume(List<BucketSpec> specs) {
-    Decision local = admitLocally(specs);
-    Decision d = local != null ? local : run("consume", specs);
+    Decision d = leases.enabled() ? consumeWithLeases(specs) : consume(specs);
     bestEffort(() -> register(specs));
     if (!d.allowed()) bestEffort(() -> countRefusals(d.buckets()));
     return d;
   }
 
-  @Override
-  public List<BucketStatus> peek(List<BucketSpec> specs) {
-    return run("peek", specs).buckets();
+  private Decision consume(List<BucketSpec> specs) {
+    Decision local = admitLocally(specs);
+    return local != null ? local : run(Pending.of("consume", specs));
   }
 
-  /** One request's check, waiting for the next script call. */
-  private record Pending(String mode, List<BucketSpec> specs, CompletableFuture<Decision> answer) {}
+  /**
+   * Pays what it can from this node's leases; asks Redis for the rest (and for fresh leases) in the
+   * same single round trip.
+   */
+  private Decision consumeWithLeases(List<BucketSpec> specs) {
+    Leases.Plan plan = leases.plan(specs);
+    for (Leases.Return r : plan.returns()) waiting.add(Pending.giveBack(r));
+    var pending =
+        new Pending(
+            "consume",
+            specs,
+            plan.held(),
+            plan.want(),
+            plan.keep(),
+            new long[specs.size()],
+            new CompletableFuture<>());
+    if (plan.local() != null) {
+      if (plan.asks()) {
+        // Every bucket is held: Redis takes nothing for this request and only grants the leases.
+        pending.answer().thenAccept(d -> leases.settle(specs, plan, d, pending.granted()));
+        waiting.add(pending);
+      }
+      if (plan.asks() || !plan.returns().isEmpty()) callIfIdle();
+      return plan.local();
+    }
+    try {
+      Decision answer = run(pending);
+      return leases.settle(specs, plan, answer, pending.granted());
+    } catch (RuntimeException e) {
+      // The tokens reserved for this request and any lease asked for are in doubt: start over.
+      leases.clear();
+      throw e;
+    }
+  }
+
+  @Override
+  public List<BucketStatus> peek(List<BucketSpec> specs) {
+    List<BucketStatus> inRedis = run(Pending.of("peek", specs)).buckets();
+    if (!leases.enabled()) return inRedis;
+    // This node's unused leased tokens are not spent: they count as left.
+    var out = new ArrayList<BucketStatus>(inRedis.size());
+    for (BucketStatus s : inRedis) {
+      long held = leases.held(s.spec());
+      out.add(
+          held == 0
+              ? s
+              : new BucketStatus(
+                  s.spec(),
+                  s.limit(),
+                  Math.min(s.limit(), s.remaining() + held),
+                  s.nanosToNextToken(),
+                  s.nanosToFull(),
+                  s.refused()));
+    }
+    return out;
+  }
+
+  /**
+   * One request's check, waiting for the next script call. Per bucket: {@code held} 1 when a lease
+   * pays its token ('give': the tokens handed back), {@code want} the tokens to lease, {@code keep}
+   * the least the bucket keeps after a lease (null: all 0); {@code granted} receives the leases.
+   */
+  private record Pending(
+      String mode,
+      List<BucketSpec> specs,
+      long[] held,
+      long[] want,
+      long[] keep,
+      long[] granted,
+      CompletableFuture<Decision> answer) {
+    static Pending of(String mode, List<BucketSpec> specs) {
+      return new Pending(mode, specs, null, null, null, null, new CompletableFuture<>());
+    }
+
+    static Pending giveBack(Leases.Return r) {
+      return new Pending(
+          "give",
+          List.of(r.spec()),
+          new long[] {r.tokens()},
+          null,
+          null,
+          null,
+          new CompletableFuture<>());
+    }
+  }
 
   /**
    * What this node last heard from Redis about a bucket, and how many requests it admitted since
@@ -233,7 +321,7 @@ final class RedisBackend implements BucketBackend {
                 false));
       }
       // Inside the lock: a check this node sends later must find this charge applied in Redis.
-      waiting.add(new Pending("charge", specs, new CompletableFuture<>()));
+      waiting.add(Pending.of("charge", specs));
       return new Decision(true, statuses);
     }
   }
@@ -245,6 +333,7 @@ final class RedisBackend implements BucketBackend {
 
   /** Learns from a script answer; a charge's answer also confirms what it admitted. */
   private void heard(Pending p, Decision d) {
+    if (freshNanos == 0) return; // only the local pass reads what was heard
     long now = System.nanoTime();
     synchronized (views) {
       for (BucketStatus s : d.buckets()) {
@@ -271,6 +360,7 @@ final class RedisBackend implements BucketBackend {
     synchronized (views) {
       views.clear();
     }
+    leases.clear();
   }
 
   /**
@@ -282,8 +372,7 @@ final class RedisBackend implements BucketBackend {
    * the per-command work on both sides (a wake-up, a write and a read on each end, a script run),
    * which on a busy node was most of the check's cost.
    */
-  private Decision run(String mode, List<BucketSpec> specs) {
-    var pending = new Pending(mode, specs, new CompletableFuture<>());
+  private Decision run(Pending pending) {
     waiting.add(pending);
     callIfIdle();
     // A check may wait for the call in flight, then for its own.
@@ -320,7 +409,7 @@ final class RedisBackend implements BucketBackend {
     int keyCount = 0;
     for (Pending p : batch) keyCount += p.specs().size();
     String[] keys = new String[keyCount];
-    String[] args = new String[3 + 2 * batch.size() + 2 * keyCount];
+    String[] args = new String[3 + 2 * batch.size() + 5 * keyCount];
     args[0] = serverTime ? "" : Long.toString(Math.floorDiv(time.currentTimeNanos(), 1000L));
     args[1] = WINDOW;
     args[2] = Integer.toString(batch.size());
@@ -329,10 +418,14 @@ final class RedisBackend implements BucketBackend {
     for (Pending p : batch) {
       args[a++] = p.mode();
       args[a++] = Integer.toString(p.specs().size());
-      for (BucketSpec s : p.specs()) {
+      for (int i = 0; i < p.specs().size(); i++) {
+        BucketSpec s = p.specs().get(i);
         keys[k++] = prefix + s.key();
         args[a++] = Long.toString(s.limit());
         args[a++] = Long.toString(s.version());
+        args[a++] = p.held() == null ? "0" : Long.toString(p.held()[i]);
+        args[a++] = p.want() == null ? "0" : Long.toString(p.want()[i]);
+        args[a++] = p.keep() == null ? "0" : Long.toString(p.keep()[i]);
       }
     }
     RedisAsyncCommands<String, String> redis = connection().async();
@@ -366,19 +459,20 @@ final class RedisBackend implements BucketBackend {
       List<BucketSpec> specs = p.specs();
       boolean allowed = out.get(at++) == 1L;
       var statuses = new ArrayList<BucketStatus>(specs.size());
-      for (BucketSpec spec : specs) {
+      for (int i = 0; i < specs.size(); i++) {
         statuses.add(
             new BucketStatus(
-                spec,
+                specs.get(i),
                 out.get(at),
                 out.get(at + 1),
                 out.get(at + 2) * 1000L,
                 out.get(at + 3) * 1000L,
                 out.get(at + 4) == 1L));
-        at += 5;
+        if (p.granted() != null) p.granted()[i] = out.get(at + 5);
+        at += 6;
       }
       var decision = new Decision(allowed, statuses);
-      heard(p, decision);
+      if (!p.mode().equals("give")) heard(p, decision);
       p.answer().complete(decision);
     }
   }
@@ -418,12 +512,15 @@ final class RedisBackend implements BucketBackend {
    */
   @Override
   public void limitsChanged(OrgLimits before, OrgLimits after) {
+    // Queued ahead of the touch on the one connection: Redis has the tokens back before it moves.
+    for (Leases.Return r : leases.drain(before.orgId())) waiting.add(Pending.giveBack(r));
+    callIfIdle();
     var specs = new ArrayList<BucketSpec>();
     for (String key : activeKeys(before.orgId())) {
       BucketSpec next = BucketSpec.parse(key, after).orElse(null);
       if (next != null && next.limit() > 0) specs.add(next);
     }
-    if (!specs.isEmpty()) run("touch", specs);
+    if (!specs.isEmpty()) run(Pending.of("touch", specs));
   }
 
   @Override

@@ -57,13 +57,16 @@ class BucketBackendContractIT {
   }
 
   static Stream<String> backends() {
-    return Stream.of("memory", "redis");
+    return Stream.of("memory", "redis", "redis-leases");
   }
 
   static BucketBackend backend(String kind) {
     return switch (kind) {
       case "memory" -> new MemoryBackend(STILL);
       case "redis" -> redisBackend(STILL, false);
+      // The default of limits.redis-lease-tokens: buckets of 200 or more are leased.
+      case "redis-leases" ->
+          redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100);
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -78,6 +81,11 @@ class BucketBackendContractIT {
 
   static RedisBackend redisBackend(
       TimeMeter time, boolean serverTime, String prefix, Duration localPass) {
+    return redisBackend(time, serverTime, prefix, localPass, 0);
+  }
+
+  static RedisBackend redisBackend(
+      TimeMeter time, boolean serverTime, String prefix, Duration localPass, int leaseTokens) {
     return new RedisBackend(
         new RateLimitConfig(
             Map.of(),
@@ -85,7 +93,8 @@ class BucketBackendContractIT {
             prefix,
             Duration.ofSeconds(5),
             Duration.ofMillis(200),
-            localPass),
+            localPass,
+            leaseTokens),
         time,
         serverTime);
   }
@@ -331,6 +340,107 @@ class BucketBackendContractIT {
       assertThat(state.get(0).remaining()).isZero();
       assertThat(state.get(1).remaining()).as("refused requests took nothing").isEqualTo(9_500);
       assertThat(scriptCalls).as("script calls for 1,280 checks").isLessThan(1_280);
+    }
+  }
+
+  @Test
+  void leasesSpareMostRoundTripsAndOneNodeStillGetsExactlyTheLimit() throws Exception {
+    try (var b =
+            redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
+      String org = newOrg();
+      // Leases of 10 (a hundredth of 1,000), never below the margin of 50.
+      var token = spec(org, LimitCatalog.TOKEN, "jti", 1000, 0);
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 1000, 0);
+      var both = List.of(token, orgBucket);
+      b.tryConsume(List.of(spec(org, LimitCatalog.TOKEN, "warm", 1, 0))); // connects
+      long before = calls(connection.sync().info("commandstats"), "evalsha");
+      int allowed = 0;
+      for (int i = 0; i < 1200; i++) {
+        Decision d = b.tryConsume(both);
+        if (d.allowed()) {
+          allowed++;
+          // What this node says is left counts its own unused leased tokens as left.
+          assertThat(d.buckets()).allSatisfy(s -> assertThat(s.remaining()).isBetween(0L, 999L));
+        }
+      }
+      assertThat(allowed).isEqualTo(1000);
+      assertThat(b.peek(both)).allSatisfy(s -> assertThat(s.remaining()).isZero());
+      long calls = calls(connection.sync().info("commandstats"), "evalsha") - before;
+      // Well above the margin a call leases 10 tokens per bucket; near the end every request
+      // asks, and the 200 refusals ask too.
+      assertThat(calls).as("script calls for 1,200 checks").isLessThan(500);
+    }
+  }
+
+  @Test
+  void aRequestRefusedByAnotherBucketGivesItsLeasedTokenBack() {
+    try (var b =
+        redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100)) {
+      String org = newOrg();
+      var token = spec(org, LimitCatalog.TOKEN, "jti", 10, 0); // too small to lease
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 1000, 0);
+      int allowed = 0;
+      for (int i = 0; i < 30; i++) if (b.tryConsume(List.of(token, orgBucket)).allowed()) allowed++;
+      assertThat(allowed).isEqualTo(10);
+      // The 20 refused requests held a leased org token each and gave it back.
+      assertThat(b.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(990);
+    }
+  }
+
+  @Test
+  void nodesTogetherNeverAdmitMoreThanTheLimitAndHoldBackAtMostALeaseEach() throws Exception {
+    String prefix = "sbtest:" + UUID.randomUUID() + ":";
+    try (var one = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
+        var two = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
+        var observer = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+      String org = newOrg();
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 2000, 0); // leases of 20
+      var allowed = new java.util.concurrent.atomic.AtomicInteger();
+      var done = new ArrayList<Future<?>>();
+      try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int w = 0; w < 32; w++) {
+          var node = w % 2 == 0 ? one : two;
+          var mine = List.of(spec(org, LimitCatalog.TOKEN, "jti" + w, 10_000, 0), orgBucket);
+          done.add(
+              pool.submit(() -> {
+                for (int i = 0; i < 100; i++)
+                  if (node.tryConsume(mine).allowed()) allowed.incrementAndGet();
+              }));
+        }
+      }
+      for (Future<?> f : done) f.get();
+      // 3,200 checks for 2,000 tokens: never more; fewer only by what a node held unused when
+      // its requests stopped (less than a lease and a half each: it tops up below half).
+      assertThat(allowed.get()).isBetween(2000 - 2 * 30, 2000);
+      long inRedis = observer.peek(List.of(orgBucket)).get(0).remaining();
+      long held =
+          one.peek(List.of(orgBucket)).get(0).remaining()
+              + two.peek(List.of(orgBucket)).get(0).remaining()
+              - 2 * inRedis;
+      assertThat(allowed.get() + inRedis + held)
+          .as("every token is spent, left or held")
+          .isEqualTo(2000);
+    }
+  }
+
+  @Test
+  void anUnusedLeaseGoesBackOnceItExpires() throws Exception {
+    String prefix = "sbtest:" + UUID.randomUUID() + ":";
+    try (var holder = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
+        var other = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+      String org = newOrg();
+      var orgBucket = spec(org, LimitCatalog.ORG, org, 1000, 0); // leases of 10
+      assertThat(holder.tryConsume(List.of(orgBucket)).allowed()).isTrue();
+      // The holder counts its lease as left; another node sees it taken.
+      assertThat(holder.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(999);
+      assertThat(other.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(989);
+      Thread.sleep(Leases.TTL_NANOS / 1_000_000 + 100);
+      // Expired: this request hands the 10 unused tokens back and leases 10 afresh.
+      assertThat(holder.tryConsume(List.of(orgBucket)).allowed()).isTrue();
+      assertThat(holder.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(998);
+      assertThat(other.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(988);
     }
   }
 

@@ -56,7 +56,7 @@ class RateLimitBenchmark {
                   Map.of("limits.client.credentials.token.rate.per.minute", HIGH)),
               new Setup("memory, 4 buckets", all4),
               new Setup(
-                  "redis (one script call), 1 bucket (token)",
+                  "redis, 1 bucket (token)",
                   with(
                       Map.of("limits.client.credentials.token.rate.per.minute", HIGH),
                       "limits.redis-url",
@@ -64,13 +64,33 @@ class RateLimitBenchmark {
                       "limits.redis-key-prefix",
                       prefix + "1:")),
               new Setup(
-                  "redis (one script call), 4 buckets",
+                  "redis, 4 buckets",
                   with(
                       all4,
                       "limits.redis-url",
                       redis.url(),
                       "limits.redis-key-prefix",
                       prefix + "4:")),
+              new Setup(
+                  "redis, 4 buckets, no leases (every request asks)",
+                  with(
+                      all4,
+                      "limits.redis-url",
+                      redis.url(),
+                      "limits.redis-key-prefix",
+                      prefix + "4n:",
+                      "limits.redis-lease-tokens",
+                      "0")),
+              new Setup(
+                  "redis, 4 buckets, leases of 1000",
+                  with(
+                      all4,
+                      "limits.redis-url",
+                      redis.url(),
+                      "limits.redis-key-prefix",
+                      prefix + "4k:",
+                      "limits.redis-lease-tokens",
+                      "1000")),
               new Setup(
                   "redis, 4 buckets, local pass 200 ms (opt-in)",
                   with(

@@ -1,0 +1,230 @@
+package io.switchboard.server.ratelimit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tokens this node took from Redis buckets ahead of its requests ({@code
+ * limits.redis-lease-tokens}): a request whose every bucket has a leased token passes without a
+ * round trip; one that must ask Redis anyway pays from the leases it can (its {@code held} buckets
+ * are not taken from again) and tops up the leases running low. A token is taken in Redis before
+ * any request uses it, so all nodes together never admit more than a bucket's limit; what a node
+ * holds unused is missing to the others until it is used or handed back (a lease is at most a
+ * hundredth of the limit, kept only for {@link #TTL_NANOS}, and never taken below the bucket's
+ * margin). See docs/rate-limits.md, "Leases".
+ *
+ * <p>Thread-safe: every method runs under this object's lock, which is never held across a call to
+ * Redis.
+ */
+final class Leases {
+  /** How long a lease may be used after it was granted; then what is left goes back. */
+  static final long TTL_NANOS = 1_000_000_000L;
+
+  /** A lease is at most this fraction (1/n) of its bucket's limit. */
+  static final long PART_OF_LIMIT = 100;
+
+  private final long maxTokens;
+
+  private final Map<String, Lease> byKey =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Lease> eldest) {
+          // A dropped lease's tokens are lost to every node until the bucket refills.
+          return size() > RedisBackend.MAX_VIEWS;
+        }
+      };
+
+  /** What this node holds of one bucket, and what Redis last said about it. */
+  private static final class Lease {
+    BucketSpec spec;
+    long tokens;
+    long grantedAt;
+    long limit;
+    long version;
+    boolean asked;
+    long deniedAt;
+    boolean denied;
+    long redisRemaining;
+    long nanosToNextToken;
+    long nanosToFull;
+
+    boolean usableFor(BucketSpec spec, long now) {
+      return tokens > 0
+          && now - grantedAt < TTL_NANOS
+          && limit == spec.limit()
+          && version == spec.version();
+    }
+  }
+
+  /** Unused leased tokens to hand back to one bucket. */
+  record Return(BucketSpec spec, long tokens) {}
+
+  /**
+   * What a request does about its buckets: {@code local} when leases pay for all of them; otherwise
+   * per bucket whether a lease pays its token ({@code held}), how many tokens to lease on top
+   * ({@code want}) and the least the bucket must keep ({@code keep}). {@code returns} are leases to
+   * hand back in any case.
+   */
+  record Plan(
+      Decision local, long[] held, long[] want, long[] keep, List<Return> returns, boolean asks) {}
+
+  Leases(long maxTokens) {
+    this.maxTokens = maxTokens;
+  }
+
+  boolean enabled() {
+    return maxTokens > 0;
+  }
+
+  /** Tokens leased at once for a bucket of this limit; 0 for none. */
+  long size(long limit) {
+    long size = Math.min(maxTokens, limit / PART_OF_LIMIT);
+    return size >= 2 ? size : 0;
+  }
+
+  /**
+   * Takes one token from the lease of every bucket that has a usable one. When all do, the request
+   * is decided here; otherwise the tokens taken stay reserved for it until {@link #settle}.
+   */
+  synchronized Plan plan(List<BucketSpec> specs) {
+    long now = System.nanoTime();
+    int n = specs.size();
+    long[] held = new long[n];
+    long[] want = new long[n];
+    long[] keep = new long[n];
+    List<Return> returns = List.of();
+    boolean all = true;
+    for (int i = 0; i < n; i++) {
+      BucketSpec spec = specs.get(i);
+      Lease lease = byKey.get(spec.key());
+      if (lease != null && lease.usableFor(spec, now)) {
+        lease.tokens--;
+        held[i] = 1;
+        continue;
+      }
+      all = false;
+      if (lease != null && lease.tokens > 0) {
+        // Expired, or for another limit: what is left goes back to Redis.
+        if (returns.isEmpty()) returns = new ArrayList<>(2);
+        returns.add(new Return(spec, lease.tokens));
+        lease.tokens = 0;
+      }
+    }
+    boolean asks = false;
+    for (int i = 0; i < n; i++) {
+      BucketSpec spec = specs.get(i);
+      long size = size(spec.limit());
+      if (size == 0) continue;
+      Lease lease = byKey.computeIfAbsent(spec.key(), k -> new Lease());
+      // One ask per bucket at a time, once its lease runs low: before it is empty, so that
+      // requests rarely wait for a round trip.
+      if (lease.asked || (lease.tokens >= size / 2 && lease.usableFor(spec, now))) continue;
+      // Redis had nothing to spare a moment ago (the bucket is near its margin): not again yet.
+      if (lease.denied && now - lease.deniedAt < TTL_NANOS / 10) continue;
+      lease.spec = spec;
+      lease.asked = true;
+      want[i] = size;
+      keep[i] = RedisBackend.margin(spec.limit());
+      asks = true;
+    }
+    return new Plan(all ? decided(specs) : null, held, want, keep, returns, asks);
+  }
+
+  /** The request's statuses as this node sees its buckets: what Redis has plus what it holds. */
+  private Decision decided(List<BucketSpec> specs) {
+    var statuses = new ArrayList<BucketStatus>(specs.size());
+    for (BucketSpec spec : specs) {
+      Lease lease = byKey.get(spec.key());
+      long remaining = Math.min(lease.limit, lease.redisRemaining + lease.tokens);
+      statuses.add(
+          new BucketStatus(
+              spec,
+              lease.limit,
+              remaining,
+              remaining >= lease.limit ? 0 : Math.max(lease.nanosToNextToken, 1),
+              toFull(lease.nanosToFull, lease.tokens, lease.limit),
+              false));
+    }
+    return new Decision(true, statuses);
+  }
+
+  /**
+   * Learns from Redis's answer to a planned request: grants join their leases, a refused request's
+   * reserved tokens go back to its leases, and each status counts what this node holds.
+   */
+  synchronized Decision settle(List<BucketSpec> specs, Plan plan, Decision answer, long[] granted) {
+    long now = System.nanoTime();
+    var statuses = new ArrayList<BucketStatus>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      BucketSpec spec = specs.get(i);
+      BucketStatus s = answer.buckets().get(i);
+      Lease lease = byKey.get(spec.key());
+      if (lease == null) {
+        statuses.add(s);
+        continue;
+      }
+      if (plan.want()[i] > 0) {
+        lease.asked = false;
+        lease.denied = granted[i] == 0;
+        lease.deniedAt = now;
+      }
+      if (plan.held()[i] == 1 && !answer.allowed()) lease.tokens++;
+      if (granted[i] > 0) {
+        if (lease.limit != s.limit() || lease.version != spec.version()) lease.tokens = 0;
+        lease.tokens += granted[i];
+        lease.grantedAt = now;
+        lease.limit = s.limit();
+        lease.version = spec.version();
+      }
+      lease.redisRemaining = s.remaining();
+      lease.nanosToNextToken = s.nanosToNextToken();
+      lease.nanosToFull = s.nanosToFull();
+      // A token a lease paid for this request is spent (allowed) or back in the lease (refused).
+      boolean counts = lease.limit == s.limit() && lease.version == spec.version();
+      long remaining = Math.min(s.limit(), s.remaining() + (counts ? lease.tokens : 0));
+      statuses.add(
+          new BucketStatus(
+              spec,
+              s.limit(),
+              remaining,
+              remaining >= s.limit() ? 0 : s.nanosToNextToken(),
+              toFull(s.nanosToFull(), counts ? lease.tokens : 0, s.limit()),
+              s.refused()));
+    }
+    return new Decision(answer.allowed(), statuses);
+  }
+
+  /** Redis counts leased tokens as spent; this node's own are not, so the bucket is fuller. */
+  static long toFull(long nanosInRedis, long leased, long limit) {
+    long perToken = Math.ceilDiv(LimitCatalog.WINDOW_SECONDS * 1_000_000_000L, limit);
+    return Math.max(0, nanosInRedis - leased * perToken);
+  }
+
+  /**
+   * Takes back every lease this node holds of the org's buckets, to hand back before a change of
+   * the org's limits moves them (else its tokens would count as spent under the new limit).
+   */
+  synchronized List<Return> drain(String orgId) {
+    var out = new ArrayList<Return>();
+    for (Lease lease : byKey.values()) {
+      if (lease.tokens > 0 && lease.spec != null && lease.spec.orgId().equals(orgId)) {
+        out.add(new Return(lease.spec, lease.tokens));
+        lease.tokens = 0;
+      }
+    }
+    return out;
+  }
+
+  /** What this node holds of each bucket, for a peek: Redis's count plus this. */
+  synchronized long held(BucketSpec spec) {
+    Lease lease = byKey.get(spec.key());
+    return lease != null && lease.usableFor(spec, System.nanoTime()) ? lease.tokens : 0;
+  }
+
+  /** A call failed: leases (and their reserved tokens) are dropped, lost until buckets refill. */
+  synchronized void clear() {
+    byKey.clear();
+  }
+}
