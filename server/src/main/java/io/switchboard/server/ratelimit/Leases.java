@@ -217,6 +217,19 @@ final class Leases {
     return out;
   }
 
+  /**
+   * A peek answered here when every bucket has a usable lease (what Redis said last, plus what this
+   * node holds: as a request decided here would see it); null otherwise.
+   */
+  synchronized List<BucketStatus> peek(List<BucketSpec> specs) {
+    long now = System.nanoTime();
+    for (BucketSpec spec : specs) {
+      Lease lease = byKey.get(spec.key());
+      if (lease == null || !lease.usableFor(spec, now)) return null;
+    }
+    return decided(specs).buckets();
+  }
+
   /** What this node holds of each bucket, for a peek: Redis's count plus this. */
   synchronized long held(BucketSpec spec) {
     Lease lease = byKey.get(spec.key());

@@ -215,8 +215,11 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public List<BucketStatus> peek(List<BucketSpec> specs) {
+    if (!leases.enabled()) return run(Pending.of("peek", specs)).buckets();
+    // A conditional GET peeks before it is charged: with leases, without a round trip either.
+    List<BucketStatus> here = leases.peek(specs);
+    if (here != null) return here;
     List<BucketStatus> inRedis = run(Pending.of("peek", specs)).buckets();
-    if (!leases.enabled()) return inRedis;
     // This node's unused leased tokens are not spent: they count as left.
     var out = new ArrayList<BucketStatus>(inRedis.size());
     for (BucketStatus s : inRedis) {

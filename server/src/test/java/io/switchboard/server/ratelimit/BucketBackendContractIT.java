@@ -429,12 +429,17 @@ class BucketBackendContractIT {
   void anUnusedLeaseGoesBackOnceItExpires() throws Exception {
     String prefix = "sbtest:" + UUID.randomUUID() + ":";
     try (var holder = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var other = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+        var other = redisBackend(STILL, false, prefix, Duration.ZERO, 0);
+        var client = RedisClient.create(redis.url());
+        var connection = client.connect()) {
       String org = newOrg();
       var orgBucket = spec(org, LimitCatalog.ORG, org, 1000, 0); // leases of 10
       assertThat(holder.tryConsume(List.of(orgBucket)).allowed()).isTrue();
-      // The holder counts its lease as left; another node sees it taken.
+      // The holder counts its lease as left, and answers a peek (a conditional GET's) itself;
+      // another node sees it taken.
+      long before = calls(connection.sync().info("commandstats"), "evalsha");
       assertThat(holder.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(999);
+      assertThat(calls(connection.sync().info("commandstats"), "evalsha") - before).isZero();
       assertThat(other.peek(List.of(orgBucket)).get(0).remaining()).isEqualTo(989);
       Thread.sleep(Leases.TTL_NANOS / 1_000_000 + 100);
       // Expired: this request hands the 10 unused tokens back and leases 10 afresh.
