@@ -14,7 +14,8 @@
 --          leave it at least `keep`), 'charge' (take one token from every bucket even if that leaves
 --          it below zero: a request the node already admitted on what it last heard; the debt delays
 --          later tokens, so over time the count stays exact), 'give' (the node hands back `held`
---          unused leased tokens to each existing bucket, never above its limit), 'peek' (read, write
+--          unused leased tokens, leased `want` microseconds ago, to each existing bucket: what the
+--          refill since did not make up for, never above its limit), 'peek' (read, write
 --          nothing), 'touch' (bring existing buckets to their limit and write them back, take
 --          nothing)
 -- Units: a token is W units and a bucket refills `limit` units per microsecond, so a full bucket holds
@@ -105,8 +106,13 @@ for r = 1, R do
       s.u = s.u - W
       wrote = true
     elseif mode == 'give' and s.exists then
-      s.u = math.min(s.l * W, s.u + held[i] * W)
-      wrote = true
+      -- `want` is the lease's age in microseconds; the bucket refilled meanwhile as if the tokens
+      -- were spent, so only what that refill did not make up for comes back (never an overshoot).
+      local back = held[i] - math.floor(want[i] * s.l / W)
+      if back > 0 then
+        s.u = math.min(s.l * W, s.u + back * W)
+        wrote = true
+      end
     elseif mode == 'touch' and s.exists then
       wrote = true
     end

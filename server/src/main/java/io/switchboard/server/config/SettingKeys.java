@@ -235,11 +235,11 @@ public final class SettingKeys {
           new Key(
               LIMITS_REDIS_LEASE,
               "100",
-              "Most tokens (0..10000) a node takes from a Redis bucket ahead of its requests, at"
-                  + " most a hundredth of the bucket's limit and never below its margin"
-                  + " (docs/rate-limits.md: leases; never more than the limit across nodes, at most"
-                  + " a lease and a half per node and bucket held back, for a second); 0 = every"
-                  + " request asks Redis."),
+              "Most tokens (0..10000) a node takes ahead from a Redis bucket of 1,000 or more, at"
+                  + " most a hundredth of its limit and never below its margin"
+                  + " (docs/rate-limits.md: leases; at most a lease and a half per node and bucket"
+                  + " over the limit in a window, or held back from the others for up to a second);"
+                  + " 0 = every request asks Redis."),
           new Key(
               AGENT_ANSWERS,
               "false",

@@ -1,5 +1,6 @@
 package io.switchboard.server.ratelimit;
 
+import io.github.bucket4j.TimeMeter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +11,11 @@ import java.util.Map;
  * limits.redis-lease-tokens}): a request whose every bucket has a leased token passes without a
  * round trip; one that must ask Redis anyway pays from the leases it can (its {@code held} buckets
  * are not taken from again) and tops up the leases running low. A token is taken in Redis before
- * any request uses it, so all nodes together never admit more than a bucket's limit; what a node
- * holds unused is missing to the others until it is used or handed back (a lease is at most a
- * hundredth of the limit, kept only for {@link #TTL_NANOS}, and never taken below the bucket's
- * margin). See docs/rate-limits.md, "Leases".
+ * any request uses it; while a node holds it, Redis refills the bucket as if it were spent, so over
+ * any window the nodes together may admit a bucket's limit plus what they held (at most a lease and
+ * a half each: a hundredth and a half of the limit), and what a node holds unused is missing to the
+ * others until it is used or expires ({@link #TTL_NANOS}). Only buckets of at least {@link
+ * #MIN_LIMIT} are leased, never below their margin. See docs/rate-limits.md, "Leases".
  *
  * <p>Thread-safe: every method runs under this object's lock, which is never held across a call to
  * Redis.
@@ -24,6 +26,18 @@ final class Leases {
 
   /** A lease is at most this fraction (1/n) of its bucket's limit. */
   static final long PART_OF_LIMIT = 100;
+
+  /**
+   * Smaller buckets are not leased: at their rate a round trip per request is cheap, and their
+   * exact count per request matters more.
+   */
+  static final long MIN_LIMIT = 1000;
+
+  /** The time leases are aged on: the limiter's (a test's clock in tests). */
+  private final TimeMeter time;
+
+  /** Raised by {@link #clear}: an answer to a plan made before belongs to leases that are gone. */
+  private long epoch;
 
   private final long maxTokens;
 
@@ -58,8 +72,12 @@ final class Leases {
     }
   }
 
-  /** Unused leased tokens to hand back to one bucket. */
-  record Return(BucketSpec spec, long tokens) {}
+  /**
+   * Unused leased tokens to hand back to one bucket, granted {@code ageMicros} ago: Redis refilled
+   * the bucket meanwhile as if they were spent, so it takes back only what that refill did not
+   * already make up for (never more than the bucket would have had without the lease).
+   */
+  record Return(BucketSpec spec, long tokens, long ageMicros) {}
 
   /**
    * What a request does about its buckets: {@code local} when leases pay for all of them; otherwise
@@ -68,10 +86,17 @@ final class Leases {
    * hand back in any case.
    */
   record Plan(
-      Decision local, long[] held, long[] want, long[] keep, List<Return> returns, boolean asks) {}
+      Decision local,
+      long[] held,
+      long[] want,
+      long[] keep,
+      List<Return> returns,
+      boolean asks,
+      long epoch) {}
 
-  Leases(long maxTokens) {
+  Leases(long maxTokens, TimeMeter time) {
     this.maxTokens = maxTokens;
+    this.time = time;
   }
 
   boolean enabled() {
@@ -80,8 +105,7 @@ final class Leases {
 
   /** Tokens leased at once for a bucket of this limit; 0 for none. */
   long size(long limit) {
-    long size = Math.min(maxTokens, limit / PART_OF_LIMIT);
-    return size >= 2 ? size : 0;
+    return limit < MIN_LIMIT ? 0 : Math.min(maxTokens, limit / PART_OF_LIMIT);
   }
 
   /**
@@ -89,7 +113,7 @@ final class Leases {
    * is decided here; otherwise the tokens taken stay reserved for it until {@link #settle}.
    */
   synchronized Plan plan(List<BucketSpec> specs) {
-    long now = System.nanoTime();
+    long now = time.currentTimeNanos();
     int n = specs.size();
     long[] held = new long[n];
     long[] want = new long[n];
@@ -106,9 +130,12 @@ final class Leases {
       }
       all = false;
       if (lease != null && lease.tokens > 0) {
-        // Expired, or for another limit: what is left goes back to Redis.
-        if (returns.isEmpty()) returns = new ArrayList<>(2);
-        returns.add(new Return(spec, lease.tokens));
+        // For another limit (a change): what is left goes back. Expired: dropped, since a second's
+        // refill (a sixtieth of the limit) already made up for more than a lease (a hundredth).
+        if (now - lease.grantedAt < TTL_NANOS) {
+          if (returns.isEmpty()) returns = new ArrayList<>(2);
+          returns.add(new Return(lease.spec, lease.tokens, (now - lease.grantedAt) / 1000));
+        }
         lease.tokens = 0;
       }
     }
@@ -129,7 +156,7 @@ final class Leases {
       keep[i] = RedisBackend.margin(spec.limit());
       asks = true;
     }
-    return new Plan(all ? decided(specs) : null, held, want, keep, returns, asks);
+    return new Plan(all ? decided(specs) : null, held, want, keep, returns, asks, epoch);
   }
 
   /** The request's statuses as this node sees its buckets: what Redis has plus what it holds. */
@@ -155,7 +182,10 @@ final class Leases {
    * reserved tokens go back to its leases, and each status counts what this node holds.
    */
   synchronized Decision settle(List<BucketSpec> specs, Plan plan, Decision answer, long[] granted) {
-    long now = System.nanoTime();
+    // Planned before a clear(): its reservations and asks belong to leases that are gone, and what
+    // Redis granted it is lost (the safe way) rather than joined to leases that did not ask.
+    if (plan.epoch() != epoch) return answer;
+    long now = time.currentTimeNanos();
     var statuses = new ArrayList<BucketStatus>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
       BucketSpec spec = specs.get(i);
@@ -210,7 +240,8 @@ final class Leases {
     var out = new ArrayList<Return>();
     for (Lease lease : byKey.values()) {
       if (lease.tokens > 0 && lease.spec != null && lease.spec.orgId().equals(orgId)) {
-        out.add(new Return(lease.spec, lease.tokens));
+        long age = time.currentTimeNanos() - lease.grantedAt;
+        if (age < TTL_NANOS) out.add(new Return(lease.spec, lease.tokens, age / 1000));
         lease.tokens = 0;
       }
     }
@@ -222,7 +253,7 @@ final class Leases {
    * node holds: as a request decided here would see it); null otherwise.
    */
   synchronized List<BucketStatus> peek(List<BucketSpec> specs) {
-    long now = System.nanoTime();
+    long now = time.currentTimeNanos();
     for (BucketSpec spec : specs) {
       Lease lease = byKey.get(spec.key());
       if (lease == null || !lease.usableFor(spec, now)) return null;
@@ -233,11 +264,12 @@ final class Leases {
   /** What this node holds of each bucket, for a peek: Redis's count plus this. */
   synchronized long held(BucketSpec spec) {
     Lease lease = byKey.get(spec.key());
-    return lease != null && lease.usableFor(spec, System.nanoTime()) ? lease.tokens : 0;
+    return lease != null && lease.usableFor(spec, time.currentTimeNanos()) ? lease.tokens : 0;
   }
 
   /** A call failed: leases (and their reserved tokens) are dropped, lost until buckets refill. */
   synchronized void clear() {
     byKey.clear();
+    epoch++;
   }
 }

@@ -125,7 +125,7 @@ final class RedisBackend implements BucketBackend {
     this.freshNanos = config.redisLocalPass().toNanos();
     // The local pass already spares most round trips (at the cost of an overshoot); the two do
     // not mix.
-    this.leases = new Leases(freshNanos > 0 ? 0 : config.redisLeaseTokens());
+    this.leases = new Leases(freshNanos > 0 ? 0 : config.redisLeaseTokens(), time);
     this.timeout = config.redisTimeout();
     this.prefix = config.redisKeyPrefix() + fingerprint(config.defaults()) + ":";
     this.resources =
@@ -213,6 +213,11 @@ final class RedisBackend implements BucketBackend {
     }
   }
 
+  /** This node's unused leased tokens of a bucket (tests). */
+  long leasedTokens(BucketSpec spec) {
+    return leases.held(spec);
+  }
+
   @Override
   public List<BucketStatus> peek(List<BucketSpec> specs) {
     if (!leases.enabled()) return run(Pending.of("peek", specs)).buckets();
@@ -255,12 +260,13 @@ final class RedisBackend implements BucketBackend {
       return new Pending(mode, specs, null, null, null, null, new CompletableFuture<>());
     }
 
+    /** 'give': {@code held} carries the tokens, {@code want} their age in microseconds. */
     static Pending giveBack(Leases.Return r) {
       return new Pending(
           "give",
           List.of(r.spec()),
           new long[] {r.tokens()},
-          null,
+          new long[] {r.ageMicros()},
           null,
           null,
           new CompletableFuture<>());
