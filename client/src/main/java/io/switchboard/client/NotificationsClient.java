@@ -241,6 +241,27 @@ public final class NotificationsClient implements AutoCloseable {
             .buildAsync(URI.create(channel.connectUri()), c)
             .orTimeout(15, TimeUnit.SECONDS)
             .join();
+    // The handshake completing here does not mean the server holds the socket: it registers it
+    // and its topics just after the upgrade, and an event published in between reaches no one. It
+    // answers a ping only once it holds the socket, so the channel counts as connected (for open,
+    // a renewal's overlap and a replacement) only when the pong is back.
+    try {
+      c.socket.sendText(PING, true).orTimeout(15, TimeUnit.SECONDS).join();
+      CompletableFuture.anyOf(c.held, c.done).orTimeout(15, TimeUnit.SECONDS).join();
+    } catch (RuntimeException e) {
+      c.close("not held");
+      throw new TransportException("channel " + channel.id() + ": no answer to the first ping", e);
+    }
+    if (!c.held.isDone()) {
+      c.close("not held");
+      throw new TransportException(
+          "channel "
+              + channel.id()
+              + ": the socket closed ("
+              + c.closeCode
+              + ") before it was held",
+          null);
+    }
     return c;
   }
 
@@ -294,10 +315,14 @@ public final class NotificationsClient implements AutoCloseable {
     reconnects.incrementAndGet();
   }
 
-  private void received(String text) {
+  private void received(Connection from, String text) {
     JsonNode m = api.json().readTree(text);
     String topic = m.path("topicName").asString("");
-    if (topic.equals("channel.metadata")) return;
+    if (topic.equals("channel.metadata")) {
+      if ("pong".equals(m.path("eventBody").path("message").asString(null)))
+        from.held.complete(null);
+      return;
+    }
     if (topic.equals("v2.system.socket_closing")) {
       Connection c = current;
       timer.execute(() -> {
@@ -345,6 +370,10 @@ public final class NotificationsClient implements AutoCloseable {
     final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
     final StringBuilder partial = new StringBuilder();
     final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    /** Completed by the first pong: the server holds this socket and delivers its topics. */
+    final CompletableFuture<Void> held = new CompletableFuture<>();
+
     volatile WebSocket socket;
     volatile int closeCode;
     volatile boolean renewing;
@@ -370,7 +399,7 @@ public final class NotificationsClient implements AutoCloseable {
         String text = partial.toString();
         partial.setLength(0);
         try {
-          received(text);
+          received(this, text);
         } catch (RuntimeException e) {
           // A message we cannot read is skipped; the socket stays.
         }

@@ -81,6 +81,23 @@ class NotificationsClientIT {
   }
 
   @Test
+  void aWriteRightAfterOpenReturnsIsDelivered() throws Exception {
+    // open promises a subscribed and connected channel: the server must already hold the socket,
+    // else the event of a write made at once is published to no one. Many tries widen the window.
+    for (int i = 0; i < 25; i++) {
+      Session s = newSession();
+      String topic = "v2.agent-scripting.sessions." + s.id();
+      try (var notifications = NotificationsClient.open(scenario.admin(), List.of(topic), FAST)) {
+        long version =
+            scenario.admin().sessions().patch(s.id(), Map.of("note", "at once")).version();
+        NotificationEvent e = notifications.next(Duration.ofSeconds(5));
+        assertThat(e).as("the event of the write made right after open (try %d)", i).isNotNull();
+        assertThat(e.bodyAs(Session.class).version()).isEqualTo(version);
+      }
+    }
+  }
+
+  @Test
   void aRejectedTopicFailsTheOpenWithTheServersReason() {
     assertThatThrownBy(() ->
             NotificationsClient.open(
