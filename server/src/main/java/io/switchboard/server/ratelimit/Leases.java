@@ -150,6 +150,10 @@ final class Leases {
       if (lease.asked || (lease.tokens >= size / 2 && lease.usableFor(spec, now))) continue;
       // Redis had nothing to spare a moment ago (the bucket is near its margin): not again yet.
       if (lease.denied && now - lease.deniedAt < TTL_NANOS / 10) continue;
+      // Redis has the bucket at another limit than this node knows (a change this node has not
+      // read yet): a lease would be unusable here, handed back and asked for again on every
+      // request. None until this node's limits catch up.
+      if (lease.limit != 0 && lease.limit != spec.limit()) continue;
       lease.spec = spec;
       lease.asked = true;
       want[i] = size;

@@ -475,6 +475,28 @@ class BucketBackendContractIT {
   }
 
   @Test
+  void aNodeThatHasNotHeardOfALimitChangeStopsLeasingUntilItHas() {
+    String prefix = "sbtest:" + UUID.randomUUID() + ":";
+    try (var stale = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
+        var changer = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+      String org = newOrg();
+      var at1000 = spec(org, LimitCatalog.ORG, org, 1000, 0);
+      var at2000 = spec(org, LimitCatalog.ORG, org, 2000, 1);
+      assertThat(changer.tryConsume(List.of(at2000)).allowed()).isTrue(); // Redis: 2,000, v1
+      // The stale node's first ask is granted a lease under Redis's limit, which it cannot use;
+      // its next request hands it back and asks for no other.
+      for (int i = 0; i < 21; i++) assertThat(stale.tryConsume(List.of(at1000)).allowed()).isTrue();
+      assertThat(stale.leasedTokens(at1000)).isZero();
+      // 22 requests, nothing held back in a lease the stale node could not use.
+      assertThat(changer.peek(List.of(at2000)).get(0).remaining()).isEqualTo(2000 - 22);
+      // Once it reads the new limit, it leases again.
+      assertThat(stale.tryConsume(List.of(at2000)).allowed()).isTrue();
+      assertThat(stale.tryConsume(List.of(at2000)).allowed()).isTrue();
+      assertThat(stale.leasedTokens(at2000)).isPositive();
+    }
+  }
+
+  @Test
   void nodesWithSkewedClocksAgreeOnRedisTime() {
     TimeMeter ahead =
         new TimeMeter() {
