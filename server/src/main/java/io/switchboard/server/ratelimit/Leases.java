@@ -21,7 +21,7 @@ import java.util.Map;
  * Redis.
  */
 final class Leases {
-  /** How long a lease may be used after it was granted; then what is left goes back. */
+  /** How long a lease may be used after it was granted; then what is left is dropped. */
   static final long TTL_NANOS = 1_000_000_000L;
 
   /** A lease is at most this fraction (1/n) of its bucket's limit. */
@@ -58,8 +58,10 @@ final class Leases {
     long limit;
     long version;
     boolean asked;
-    long deniedAt;
-    boolean denied;
+
+    /** Until when not to ask again: Redis had nothing to spare (the bucket is near its margin). */
+    long quietUntil;
+
     long redisRemaining;
     long nanosToNextToken;
     long nanosToFull;
@@ -148,8 +150,7 @@ final class Leases {
       // One ask per bucket at a time, once its lease runs low: before it is empty, so that
       // requests rarely wait for a round trip.
       if (lease.asked || (lease.tokens >= size / 2 && lease.usableFor(spec, now))) continue;
-      // Redis had nothing to spare a moment ago (the bucket is near its margin): not again yet.
-      if (lease.denied && now - lease.deniedAt < TTL_NANOS / 10) continue;
+      if (now < lease.quietUntil) continue;
       // Redis has the bucket at another limit than this node knows (a change this node has not
       // read yet): a lease would be unusable here, handed back and asked for again on every
       // request. None until this node's limits catch up.
@@ -168,15 +169,16 @@ final class Leases {
     var statuses = new ArrayList<BucketStatus>(specs.size());
     for (BucketSpec spec : specs) {
       Lease lease = byKey.get(spec.key());
-      long remaining = Math.min(lease.limit, lease.redisRemaining + lease.tokens);
       statuses.add(
-          new BucketStatus(
-              spec,
-              lease.limit,
-              remaining,
-              remaining >= lease.limit ? 0 : Math.max(lease.nanosToNextToken, 1),
-              toFull(lease.nanosToFull, lease.tokens, lease.limit),
-              false));
+          seenHere(
+              new BucketStatus(
+                  spec,
+                  lease.limit,
+                  lease.redisRemaining,
+                  lease.nanosToNextToken,
+                  lease.nanosToFull,
+                  false),
+              lease.tokens));
     }
     return new Decision(true, statuses);
   }
@@ -201,8 +203,7 @@ final class Leases {
       }
       if (plan.want()[i] > 0) {
         lease.asked = false;
-        lease.denied = granted[i] == 0;
-        lease.deniedAt = now;
+        lease.quietUntil = granted[i] == 0 ? now + TTL_NANOS / 10 : 0;
       }
       if (plan.held()[i] == 1 && !answer.allowed()) lease.tokens++;
       if (granted[i] > 0) {
@@ -217,23 +218,36 @@ final class Leases {
       lease.nanosToFull = s.nanosToFull();
       // A token a lease paid for this request is spent (allowed) or back in the lease (refused).
       boolean counts = lease.limit == s.limit() && lease.version == spec.version();
-      long remaining = Math.min(s.limit(), s.remaining() + (counts ? lease.tokens : 0));
-      statuses.add(
-          new BucketStatus(
-              spec,
-              s.limit(),
-              remaining,
-              remaining >= s.limit() ? 0 : s.nanosToNextToken(),
-              toFull(s.nanosToFull(), counts ? lease.tokens : 0, s.limit()),
-              s.refused()));
+      statuses.add(seenHere(s, counts ? lease.tokens : 0));
     }
     return new Decision(answer.allowed(), statuses);
   }
 
-  /** Redis counts leased tokens as spent; this node's own are not, so the bucket is fuller. */
-  static long toFull(long nanosInRedis, long leased, long limit) {
+  /**
+   * A bucket as this node sees it: what Redis has plus the {@code held} leased tokens this node has
+   * not spent (Redis counts them as spent: its bucket is that much emptier and later full).
+   */
+  private static BucketStatus seenHere(BucketStatus inRedis, long held) {
+    if (held == 0) return inRedis;
+    long limit = inRedis.limit();
+    long remaining = Math.min(limit, inRedis.remaining() + held);
     long perToken = Math.ceilDiv(LimitCatalog.WINDOW_SECONDS * 1_000_000_000L, limit);
-    return Math.max(0, nanosInRedis - leased * perToken);
+    return new BucketStatus(
+        inRedis.spec(),
+        limit,
+        remaining,
+        remaining >= limit ? 0 : Math.max(inRedis.nanosToNextToken(), 1),
+        Math.max(0, inRedis.nanosToFull() - held * perToken),
+        inRedis.refused());
+  }
+
+  /** Redis's answer to a peek, as this node sees it (with its own unspent leased tokens). */
+  synchronized List<BucketStatus> seenHere(List<BucketStatus> inRedis) {
+    if (byKey.isEmpty()) return inRedis;
+    long now = time.currentTimeNanos();
+    var out = new ArrayList<BucketStatus>(inRedis.size());
+    for (BucketStatus s : inRedis) out.add(seenHere(s, usable(s.spec(), now)));
+    return out;
   }
 
   /**
@@ -242,9 +256,10 @@ final class Leases {
    */
   synchronized List<Return> drain(String orgId) {
     var out = new ArrayList<Return>();
+    long now = time.currentTimeNanos();
     for (Lease lease : byKey.values()) {
       if (lease.tokens > 0 && lease.spec != null && lease.spec.orgId().equals(orgId)) {
-        long age = time.currentTimeNanos() - lease.grantedAt;
+        long age = now - lease.grantedAt;
         if (age < TTL_NANOS) out.add(new Return(lease.spec, lease.tokens, age / 1000));
         lease.tokens = 0;
       }
@@ -265,10 +280,14 @@ final class Leases {
     return decided(specs).buckets();
   }
 
-  /** What this node holds of each bucket, for a peek: Redis's count plus this. */
+  /** This node's unspent leased tokens of a bucket. */
   synchronized long held(BucketSpec spec) {
+    return usable(spec, time.currentTimeNanos());
+  }
+
+  private long usable(BucketSpec spec, long now) {
     Lease lease = byKey.get(spec.key());
-    return lease != null && lease.usableFor(spec, time.currentTimeNanos()) ? lease.tokens : 0;
+    return lease != null && lease.usableFor(spec, now) ? lease.tokens : 0;
   }
 
   /** A call failed: leases (and their reserved tokens) are dropped, lost until buckets refill. */

@@ -185,24 +185,17 @@ final class RedisBackend implements BucketBackend {
   private Decision consumeWithLeases(List<BucketSpec> specs) {
     Leases.Plan plan = leases.plan(specs);
     for (Leases.Return r : plan.returns()) waiting.add(Pending.giveBack(r));
-    var pending =
-        new Pending(
-            "consume",
-            specs,
-            plan.held(),
-            plan.want(),
-            plan.keep(),
-            new long[specs.size()],
-            new CompletableFuture<>());
     if (plan.local() != null) {
       if (plan.asks()) {
         // Every bucket is held: Redis takes nothing for this request and only grants the leases.
-        pending.answer().thenAccept(d -> leases.settle(specs, plan, d, pending.granted()));
-        waiting.add(pending);
+        var topUp = Pending.consume(specs, plan);
+        topUp.answer().thenAccept(d -> leases.settle(specs, plan, d, topUp.granted()));
+        waiting.add(topUp);
       }
       if (plan.asks() || !plan.returns().isEmpty()) callIfIdle();
       return plan.local();
     }
+    var pending = Pending.consume(specs, plan);
     try {
       Decision answer = run(pending);
       return leases.settle(specs, plan, answer, pending.granted());
@@ -220,27 +213,9 @@ final class RedisBackend implements BucketBackend {
 
   @Override
   public List<BucketStatus> peek(List<BucketSpec> specs) {
-    if (!leases.enabled()) return run(Pending.of("peek", specs)).buckets();
     // A conditional GET peeks before it is charged: with leases, without a round trip either.
     List<BucketStatus> here = leases.peek(specs);
-    if (here != null) return here;
-    List<BucketStatus> inRedis = run(Pending.of("peek", specs)).buckets();
-    // This node's unused leased tokens are not spent: they count as left.
-    var out = new ArrayList<BucketStatus>(inRedis.size());
-    for (BucketStatus s : inRedis) {
-      long held = leases.held(s.spec());
-      out.add(
-          held == 0
-              ? s
-              : new BucketStatus(
-                  s.spec(),
-                  s.limit(),
-                  Math.min(s.limit(), s.remaining() + held),
-                  s.nanosToNextToken(),
-                  s.nanosToFull(),
-                  s.refused()));
-    }
-    return out;
+    return here != null ? here : leases.seenHere(run(Pending.of("peek", specs)).buckets());
   }
 
   /**
@@ -258,6 +233,17 @@ final class RedisBackend implements BucketBackend {
       CompletableFuture<Decision> answer) {
     static Pending of(String mode, List<BucketSpec> specs) {
       return new Pending(mode, specs, null, null, null, null, new CompletableFuture<>());
+    }
+
+    static Pending consume(List<BucketSpec> specs, Leases.Plan plan) {
+      return new Pending(
+          "consume",
+          specs,
+          plan.held(),
+          plan.want(),
+          plan.keep(),
+          new long[specs.size()],
+          new CompletableFuture<>());
     }
 
     /** 'give': {@code held} carries the tokens, {@code want} their age in microseconds. */
@@ -481,7 +467,7 @@ final class RedisBackend implements BucketBackend {
         at += 6;
       }
       var decision = new Decision(allowed, statuses);
-      if (!p.mode().equals("give")) heard(p, decision);
+      heard(p, decision);
       p.answer().complete(decision);
     }
   }

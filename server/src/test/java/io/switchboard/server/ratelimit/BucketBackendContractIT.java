@@ -65,8 +65,7 @@ class BucketBackendContractIT {
       case "memory" -> new MemoryBackend(STILL);
       case "redis" -> redisBackend(STILL, false);
       // The default of limits.redis-lease-tokens: buckets of 1,000 or more are leased.
-      case "redis-leases" ->
-          redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100);
+      case "redis-leases" -> leasing("sbtest:" + UUID.randomUUID() + ":");
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -82,6 +81,16 @@ class BucketBackendContractIT {
   static RedisBackend redisBackend(
       TimeMeter time, boolean serverTime, String prefix, Duration localPass) {
     return redisBackend(time, serverTime, prefix, localPass, 0);
+  }
+
+  /** A node on the test clock with the default leases (100 tokens at most). */
+  static RedisBackend leasing(String prefix) {
+    return redisBackend(STILL, false, prefix, Duration.ZERO, 100);
+  }
+
+  /** A node on the test clock that asks Redis about every request. */
+  static RedisBackend asking(String prefix) {
+    return redisBackend(STILL, false, prefix, Duration.ZERO, 0);
   }
 
   static RedisBackend redisBackend(
@@ -345,8 +354,7 @@ class BucketBackendContractIT {
 
   @Test
   void leasesSpareMostRoundTripsAndOneNodeStillGetsExactlyTheLimit() throws Exception {
-    try (var b =
-            redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100);
+    try (var b = leasing("sbtest:" + UUID.randomUUID() + ":");
         var client = RedisClient.create(redis.url());
         var connection = client.connect()) {
       String org = newOrg();
@@ -377,8 +385,7 @@ class BucketBackendContractIT {
 
   @Test
   void aRequestRefusedByAnotherBucketGivesItsLeasedTokenBack() {
-    try (var b =
-        redisBackend(STILL, false, "sbtest:" + UUID.randomUUID() + ":", Duration.ZERO, 100)) {
+    try (var b = leasing("sbtest:" + UUID.randomUUID() + ":")) {
       String org = newOrg();
       var token = spec(org, LimitCatalog.TOKEN, "jti", 10, 0); // too small to lease
       var orgBucket = spec(org, LimitCatalog.ORG, org, 1000, 0);
@@ -393,9 +400,9 @@ class BucketBackendContractIT {
   @Test
   void nodesTogetherNeverAdmitMoreThanTheLimitAndHoldBackAtMostALeaseEach() throws Exception {
     String prefix = "sbtest:" + UUID.randomUUID() + ":";
-    try (var one = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var two = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var observer = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+    try (var one = leasing(prefix);
+        var two = leasing(prefix);
+        var observer = asking(prefix)) {
       String org = newOrg();
       var orgBucket = spec(org, LimitCatalog.ORG, org, 2000, 0); // leases of 20
       var allowed = new java.util.concurrent.atomic.AtomicInteger();
@@ -426,8 +433,8 @@ class BucketBackendContractIT {
   @Test
   void anExpiredLeaseIsDroppedAndAFreshOneTaken() {
     String prefix = "sbtest:" + UUID.randomUUID() + ":";
-    try (var holder = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var other = redisBackend(STILL, false, prefix, Duration.ZERO, 0);
+    try (var holder = leasing(prefix);
+        var other = asking(prefix);
         var client = RedisClient.create(redis.url());
         var connection = client.connect()) {
       String org = newOrg();
@@ -454,8 +461,8 @@ class BucketBackendContractIT {
   @Test
   void aLimitChangeTakesALeaseBackLessWhatTheRefillMadeUpFor() {
     String prefix = "sbtest:" + UUID.randomUUID() + ":";
-    try (var holder = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var observer = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+    try (var holder = leasing(prefix);
+        var observer = asking(prefix)) {
       String org = newOrg();
       var at1000 = spec(org, LimitCatalog.ORG, org, 1000, 0); // leases of 10
       assertThat(holder.tryConsume(List.of(at1000)).allowed()).isTrue();
@@ -477,8 +484,8 @@ class BucketBackendContractIT {
   @Test
   void aNodeThatHasNotHeardOfALimitChangeStopsLeasingUntilItHas() {
     String prefix = "sbtest:" + UUID.randomUUID() + ":";
-    try (var stale = redisBackend(STILL, false, prefix, Duration.ZERO, 100);
-        var changer = redisBackend(STILL, false, prefix, Duration.ZERO, 0)) {
+    try (var stale = leasing(prefix);
+        var changer = asking(prefix)) {
       String org = newOrg();
       var at1000 = spec(org, LimitCatalog.ORG, org, 1000, 0);
       var at2000 = spec(org, LimitCatalog.ORG, org, 2000, 1);
