@@ -75,7 +75,7 @@ final class MemoryBackend implements BucketBackend {
         var result = entries.get(i).bucket.asVerbose().tryConsumeAndReturnRemaining(1);
         if (!result.getValue().isConsumed()) {
           for (int j = 0; j < i; j++) entries.get(j).bucket.addTokens(1);
-          return refused(specs, entries);
+          return refused(specs, entries, i, BucketStatus.consumed(specs.get(i), result));
         }
         consumed.add(BucketStatus.consumed(specs.get(i), result));
       }
@@ -85,13 +85,21 @@ final class MemoryBackend implements BucketBackend {
     }
   }
 
-  /** Every bucket as it stands after a refusal, the refusing ones counted; under the locks. */
-  private Decision refused(List<BucketSpec> specs, List<Entry> entries) {
+  /**
+   * Every bucket as it stands after a refusal, the refusing ones counted; under the locks. The
+   * bucket that refused ({@code refusing} at {@code at}) is reported as its take saw it: looked at
+   * again, a moment later, it may have refilled its next token, and the refusal would then name no
+   * bucket.
+   */
+  private Decision refused(
+      List<BucketSpec> specs, List<Entry> entries, int at, BucketStatus refusing) {
     var estimates = new ArrayList<BucketStatus>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
       BucketStatus s =
-          BucketStatus.estimated(
-              specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
+          i == at
+              ? refusing
+              : BucketStatus.estimated(
+                  specs.get(i), entries.get(i).bucket.asVerbose().estimateAbilityToConsume(1));
       estimates.add(s);
       if (s.refused()) refusals.add(s.spec().orgId(), s.spec().key(), epochSecond());
     }
