@@ -178,11 +178,12 @@ public final class PeerBenchCommand implements Callable<Integer> {
               + " draft and session >= 0.60)%n");
       for (Target t : targets) {
         if (t.name().equals("bare")) continue;
+        List<Double> perRound = ratios.get(t.name());
         System.out.printf(
-            "%-10s %s%n",
+            "%-10s %s   median %.2f%n",
             t.name(),
-            String.join(
-                " ", ratios.get(t.name()).stream().map(x -> String.format("%.2f", x)).toList()));
+            String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
+            median(perRound));
       }
       if (jfrDir != null) profile(targets, jfrDir);
       return clean ? 0 : 1;
@@ -190,6 +191,16 @@ public final class PeerBenchCommand implements Callable<Integer> {
       if (wiremock != null) wiremock.close();
       if (bare != null) bare.stop();
     }
+  }
+
+  /**
+   * The middle ratio (the mean of the two middle ones for an even count): one round disturbed by
+   * the machine moves it less than the mean.
+   */
+  static double median(List<Double> values) {
+    var sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** One more pass of Switchboard's targets, each under its own JFR recording. */

@@ -56,10 +56,11 @@ public final class FaultGate implements RequestGate {
   }
 
   /**
-   * Called after the handler, before the answer is sent (see {@link FaultRoutes}): a successful
-   * write marks its resource; a read a rule may later serve as the previous version is kept.
+   * A successful write marks its resource; a read a rule may later serve as the previous version is
+   * kept.
    */
-  void after(Context ctx) {
+  @Override
+  public void answered(Context ctx) {
     String org = ctx.attribute(WRITE_MARK);
     if (org != null && ctx.statusCode() / 100 == 2)
       marks.written(org, ctx.path(), System.nanoTime());

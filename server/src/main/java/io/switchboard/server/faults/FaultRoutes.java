@@ -29,12 +29,10 @@ public final class FaultRoutes implements ApiRoutes {
           RequestBodies.JSON, "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml");
 
   private final FaultService faults;
-  private final FaultGate gate;
   private final RequestBodies bodies;
 
-  public FaultRoutes(FaultService faults, FaultGate gate, RequestBodies bodies) {
+  public FaultRoutes(FaultService faults, RequestBodies bodies) {
     this.faults = faults;
-    this.gate = gate;
     this.bodies = bodies;
   }
 
@@ -111,9 +109,6 @@ public final class FaultRoutes implements ApiRoutes {
     routes.get(BASE + "/{id}", this::get, read, Doc.returns(FaultRuleView.class));
     routes.delete(BASE + "/{id}", this::delete, write, admin, Doc.noContent());
 
-    // For every path ("*": matched without a regular expression); it acts only on what the gate
-    // marked, and the gate runs only for /api/v2.
-    routes.after(gate::after);
     routes.exception(
         InjectedFault.class,
         (e, ctx) -> {

@@ -21,7 +21,6 @@ public record Faults(
     var active = new ActiveFaults(new FaultStore(jdbi, mapper), clock, registry);
     var gate = new FaultGate(active, new WriteMarks());
     var service = new FaultService(active.store(), active, new Scenarios());
-    return new Faults(
-        gate, new UpstreamFaults(active), new FaultRoutes(service, gate, bodies), active);
+    return new Faults(gate, new UpstreamFaults(active), new FaultRoutes(service, bodies), active);
   }
 }

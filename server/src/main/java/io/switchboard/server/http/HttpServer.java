@@ -2,10 +2,16 @@ package io.switchboard.server.http;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.servlet.DefaultTasks;
+import io.javalin.http.servlet.JavalinServletContext;
+import io.javalin.http.servlet.SubmitOrder;
+import io.javalin.http.servlet.Task;
+import io.javalin.http.servlet.TaskInitializer;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
@@ -16,6 +22,8 @@ import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.storage.SqlErrors;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import kotlin.Unit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -93,66 +101,52 @@ public final class HttpServer {
             cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, config));
           }
 
-          cfg.routes.before(Correlation::assign);
+          // One before and one after filter for what every request needs: each filter is a task of
+          // its own for Javalin, with a route lookup and a context update (issue 14).
           cfg.routes.before(ctx -> {
+            Correlation.assign(ctx);
             if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
-          });
-          // Admission (authentication, gates, org header, scope) runs inside the matched handler of
-          // every /api/v2 route, not as a beforeMatched filter: Javalin runs such a filter with the
-          // route's path parameters, extracted by a regular expression it runs again for the
-          // handler, and finds the handler a second time (issue 14: a tenth of a cached read's
-          // CPU). The route roles (scopes, PublicRoute) are the handler's own here.
-          cfg.router.handlerWrapper(endpoint -> {
-            if (!endpoint.method.isHttpMethod() || !endpoint.path.startsWith(API_PREFIX))
-              return endpoint.handler;
-            return ctx -> {
-              if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
-                admit(ctx, authenticator, gates);
-              endpoint.handler.handle(ctx);
-            };
-          });
-          // A HEAD of a GET route (with no HEAD route of its own) is answered by Javalin without a
-          // handler; it is authenticated (and counted) all the same, as it was when admission was
-          // a beforeMatched filter, with no route roles. A HEAD that matches no route stays a 404.
-          cfg.routes.before(ctx -> {
+            // A HEAD of a GET route (with no HEAD route of its own) is answered by Javalin without
+            // a handler; it is authenticated (and counted) all the same, with no route roles. A
+            // HEAD that matches no route stays a 404.
             if (ctx.method() == HandlerType.HEAD
                 && isApi(ctx)
                 && !this.hasRoute(HandlerType.HEAD, ctx.path())
                 && this.hasRoute(HandlerType.GET, ctx.path())) admit(ctx, authenticator, gates);
           });
-          // The after filter applies to /api/v2/* but is registered for every path ("*") and
-          // tests the prefix itself: Javalin matches a "*" filter without a regular expression,
-          // and "/api/v2/*" with one, on every request (a few percent of a cached read's CPU).
+          // Registered for every path ("*") with the /api/v2 prefix tested here: Javalin matches a
+          // "*" filter without a regular expression, and "/api/v2/*" with one.
           cfg.routes.after(ctx -> {
-            if (!isApi(ctx)) return;
             try {
-              FreeReads.settle(ctx);
-            } catch (Problem refused) {
-              // The handler's answer (not a 304) was built but is not sent: no validator for it
-              // either.
-              ctx.removeHeader(ETags.HEADER);
-              writeProblem(ctx, refused);
+              if (isApi(ctx)) {
+                try {
+                  FreeReads.settle(ctx);
+                } catch (Problem refused) {
+                  // The handler's answer (not a 304) was built but is not sent: no validator for
+                  // it either.
+                  ctx.removeHeader(ETags.HEADER);
+                  writeProblem(ctx, refused);
+                }
+                bodies.conformance().answered(ctx);
+                for (RequestGate gate : gates) gate.answered(ctx);
+              }
+            } finally {
+              // A body the handler never read (a DELETE, a 404, a refusal before the body) is read
+              // here, before the answer goes out: left unread, Jetty closes the connection while
+              // the caller may still be sending, and the caller's TCP stack then discards our
+              // answer (a reset). Bounded: declared lengths above http.max-body-bytes were refused
+              // before anything was read.
+              long declared = ctx.req().getContentLengthLong();
+              if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
+              // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (a
+              // GET), and nothing is read or allocated for it.
+              else if (declared > 0 || ctx.req().getHeader("Transfer-Encoding") != null)
+                bodies.discardUnread(ctx);
             }
-            bodies.conformance().answered(ctx);
-          });
-
-          cfg.routes.after(ctx -> {
-            // A body the handler never read (a DELETE, a 404, a refusal before the body) is read
-            // here,
-            // before the answer goes out: left unread, Jetty closes the connection while the caller
-            // may
-            // still be sending, and the caller's TCP stack then discards our answer (a reset).
-            // Bounded:
-            // declared lengths above http.max-body-bytes were refused before anything was read.
-            long declared = ctx.req().getContentLengthLong();
-            if (declared > 0 && declared <= bodies.maxBytes()) ctx.bodyAsBytes();
-            // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (a GET),
-            // and nothing is read or allocated for it.
-            else if (declared > 0 || ctx.req().getHeader("Transfer-Encoding") != null)
-              bodies.discardUnread(ctx);
           });
 
           for (ApiRoutes feature : features) feature.register(cfg.routes);
+          routeTable(cfg, authenticator, gates);
 
           cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
           cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
@@ -198,6 +192,92 @@ public final class HttpServer {
             if (config.accessLog()) logAccess(ctx, route, ms);
           });
         });
+  }
+
+  /**
+   * Routes requests with a {@link RouteTable} instead of Javalin's matcher, which tries each
+   * route's regular expression in turn and runs the matched one's again for its path parameters (a
+   * tenth of a cached read's CPU, issue 14). Javalin's HTTP step is replaced by one that looks the
+   * route up in the table and runs its handler as Javalin would (route roles, then the endpoint and
+   * its parameters on the context); a path no route matches goes to Javalin's own step, which
+   * answers the HEAD of a GET route, 404 and 405. Filters (before, after) stay Javalin's.
+   *
+   * <p>Admission (authentication, gates, org header, scope) runs inside the matched handler of
+   * every /api/v2 route, wrapped around it once when the table is built, not as a beforeMatched
+   * filter: Javalin would find the route a second time for it. The route roles (scopes,
+   * PublicRoute) are the handler's own here.
+   */
+  private static void routeTable(
+      JavalinConfig cfg, Authenticator authenticator, List<RequestGate> gates) {
+    var table =
+        new RouteTable(endpoint -> {
+          if (!endpoint.path.startsWith(API_PREFIX)) return endpoint.handler;
+          return ctx -> {
+            if (!ctx.routeRoles().contains(PublicRoute.INSTANCE)) admit(ctx, authenticator, gates);
+            endpoint.handler.handle(ctx);
+          };
+        });
+    for (var entry : cfg.unsafe.internalRouter.allHttpHandlers()) {
+      if (entry.endpoint.method.isHttpMethod()) table.add(entry);
+    }
+    TaskInitializer<JavalinServletContext> javalins = DefaultTasks.INSTANCE.getHTTP();
+    TaskInitializer<JavalinServletContext> fromTable =
+        (submit, servlet, ctx, requestUri) -> {
+          RouteTable.Match match = table.find(ctx.method(), requestUri);
+          if (match == null) {
+            javalins.createTasks(submit, servlet, ctx, requestUri);
+            return;
+          }
+          submit.invoke(
+              SubmitOrder.LAST,
+              new Task(
+                  true,
+                  () -> {
+                    ctx.setRouteRoles$javalin(match.roles());
+                    ctx.update(match.entry().endpoint, pathParams(match));
+                    try {
+                      match.handler().handle(ctx);
+                    } catch (Exception e) {
+                      throw HttpServer.<RuntimeException>asThrown(e);
+                    }
+                    return Unit.INSTANCE;
+                  }));
+        };
+    // Javalin's beforeMatched step looks the route up with its own matcher on every request, to
+    // know whether a beforeMatched filter should run, even when there is none (5% of a cached
+    // read's CPU); the steps of the matched filters stay only if such a filter is registered.
+    boolean matchedFilters =
+        cfg.unsafe.internalRouter.allHttpHandlers().stream()
+            .anyMatch(e ->
+                e.endpoint.method == HandlerType.BEFORE_MATCHED
+                    || e.endpoint.method == HandlerType.AFTER_MATCHED);
+    var withoutMatchedFilters =
+        Set.of(DefaultTasks.INSTANCE.getBEFORE_MATCHED(), DefaultTasks.INSTANCE.getAFTER_MATCHED());
+    cfg.unsafe.servletRequestLifecycle =
+        cfg.unsafe.servletRequestLifecycle.stream()
+            .filter(step -> matchedFilters || !withoutMatchedFilters.contains(step))
+            .map(step -> step == javalins ? fromTable : step)
+            .toList();
+  }
+
+  /**
+   * A handler's checked exception, thrown on unchanged to Javalin's exception mapping (Javalin's
+   * own Kotlin step does the same; wrapping it would hide it from the mappers by type).
+   */
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> E asThrown(Exception e) throws E {
+    throw (E) e;
+  }
+
+  private static Map<String, String> pathParams(RouteTable.Match match) {
+    try {
+      return match.params();
+    } catch (IllegalArgumentException malformed) {
+      throw new Problem(
+          Problem.Kind.BAD_REQUEST,
+          "bad.request",
+          "The request path has a malformed percent-escape (a % not followed by two hex digits)");
+    }
   }
 
   /**

@@ -12,4 +12,10 @@ import io.switchboard.server.identity.Principal;
  */
 public interface RequestGate {
   void admit(Context ctx, Principal principal);
+
+  /**
+   * After the handler of every /api/v2 request (admitted or not), once the answer is final but
+   * before it is sent: its status and body may be read, not changed.
+   */
+  default void answered(Context ctx) {}
 }

@@ -192,6 +192,19 @@ class ErrorContractIT {
     assertThat(r.json().get("code").asString()).isEqualTo("not.found");
   }
 
+  /** What the route table must keep of Javalin's matching, over HTTP (RouteTableTest: the rest). */
+  @Test
+  void routesMatchWithATrailingSlashAndDecodedParameters() {
+    var byId = api.get("/api/v2/oauth/clients/a%2Fb%20c+d", token);
+    assertThat(byId.status()).isEqualTo(404);
+    assertThat(byId.json().get("messageParams").get("id").asString()).isEqualTo("a/b c+d");
+    assertThat(api.get("/api/v2/oauth/clients/", token).status()).isEqualTo(200);
+    assertThat(api.get("/api/v2/oauth/clients//", token).status()).isEqualTo(404);
+    assertThat(api.get("/api/v2/OAUTH/clients", token).status()).isEqualTo(404);
+    // The route's scope is the matched route's: a token without it is refused there.
+    assertThat(api.get("/api/v2/oauth/clients", null).status()).isEqualTo(401);
+  }
+
   @Test
   void wrongMethodIs405ErrorBody() {
     var r =

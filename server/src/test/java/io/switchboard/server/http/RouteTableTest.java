@@ -1,0 +1,188 @@
+package io.switchboard.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.javalin.config.RouterConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The route table against Javalin's own matcher (the {@link ParsedEndpoint}s it would try in
+ * registration order), on seeded random route sets and request paths: the same route and the same
+ * decoded path parameters, or no route for both.
+ */
+class RouteTableTest {
+  private static final RouterConfig JAVALIN_DEFAULTS = new RouterConfig();
+  private static final String[] LITERALS = {"api", "v2", "scripts", "published", "a", "b", "x.y"};
+  private static final String[] PARAMS = {"{id}", "{scriptId}", "{version}"};
+  private static final String[] REQUEST_SEGMENTS = {
+    "api",
+    "v2",
+    "scripts",
+    "published",
+    "a",
+    "b",
+    "x.y",
+    "",
+    "A",
+    "42",
+    "a%20b",
+    "a+b",
+    "a%2Fb",
+    "%E2%82%AC",
+    "%2B",
+    "scripts%2F",
+    "~",
+    "a;b",
+    "x.yz"
+  };
+  private static final Handler NOTHING = ctx -> {};
+
+  @Test
+  void findsWhatJavalinFindsOnRandomRoutesAndPaths() {
+    var random = new Random(20261130L);
+    int matched = 0;
+    int compared = 0;
+    for (int set = 0; set < 300; set++) {
+      List<ParsedEndpoint> routes = new ArrayList<>();
+      var table = new RouteTable(endpoint -> endpoint.handler);
+      int count = 1 + random.nextInt(12);
+      for (int r = 0; r < count; r++) {
+        HandlerType method = random.nextInt(4) == 0 ? HandlerType.POST : HandlerType.GET;
+        var entry =
+            new ParsedEndpoint(
+                new Endpoint(method, randomRoute(random), NOTHING), JAVALIN_DEFAULTS);
+        routes.add(entry);
+        table.add(entry);
+      }
+      for (int p = 0; p < 200; p++) {
+        String path = random.nextInt(3) == 0 ? randomRoute(random) : randomPath(random);
+        HandlerType method = random.nextBoolean() ? HandlerType.GET : HandlerType.POST;
+        ParsedEndpoint javalins =
+            routes.stream()
+                .filter(e -> e.endpoint.method == method && e.matches(path))
+                .findFirst()
+                .orElse(null);
+        RouteTable.Match ours = table.find(method, path);
+        compared++;
+        if (javalins == null) {
+          assertThat(ours).as("%s %s with routes %s", method, path, paths(routes)).isNull();
+          continue;
+        }
+        matched++;
+        assertThat(ours).as("%s %s with routes %s", method, path, paths(routes)).isNotNull();
+        assertThat(ours.entry().endpoint).as("%s %s", method, path).isSameAs(javalins.endpoint);
+        assertThat(ours.params())
+            .as("%s %s", method, path)
+            .isEqualTo(javalins.extractPathParams(path));
+      }
+    }
+    // The comparison covers both outcomes in earnest.
+    assertThat(matched).isGreaterThan(compared / 10);
+    assertThat(compared - matched).isGreaterThan(compared / 10);
+  }
+
+  @Test
+  void theFirstRegisteredOfTwoMatchingRoutesWinsWhicheverIsMoreSpecific() {
+    var table = new RouteTable(endpoint -> endpoint.handler);
+    var byParam = entry("/scripts/{id}");
+    var literal = entry("/scripts/published");
+    table.add(byParam);
+    table.add(literal);
+    assertThat(table.find(HandlerType.GET, "/scripts/published").entry()).isSameAs(byParam);
+    assertThat(table.find(HandlerType.GET, "/scripts/published").params())
+        .isEqualTo(Map.of("id", "published"));
+  }
+
+  @Test
+  void aTrailingSlashIsIgnoredOnceAndAnEmptySegmentIsNoParameter() {
+    var table = new RouteTable(endpoint -> endpoint.handler);
+    table.add(entry("/scripts/{id}"));
+    assertThat(table.find(HandlerType.GET, "/scripts/7/")).isNotNull();
+    assertThat(table.find(HandlerType.GET, "/scripts/7//")).isNull();
+    assertThat(table.find(HandlerType.GET, "/scripts//")).isNull();
+    assertThat(table.find(HandlerType.GET, "/scripts/")).isNull();
+    assertThat(table.find(HandlerType.PUT, "/scripts/7")).isNull();
+  }
+
+  @Test
+  void aMalformedEscapeIsAnErrorOfTheParametersNotOfTheLookup() {
+    var table = new RouteTable(endpoint -> endpoint.handler);
+    table.add(entry("/scripts/{id}"));
+    var match = table.find(HandlerType.GET, "/scripts/%zz");
+    assertThat(match).isNotNull();
+    assertThatThrownBy(match::params).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void refusesRouteSyntaxItDoesNotMatchLikeJavalin() {
+    var table = new RouteTable(endpoint -> endpoint.handler);
+    for (String path :
+        List.of("/files/<path>", "/files/*", "/files/{name}.json", "/a/{b}{c}", "/a//b")) {
+      assertThat(RouteTable.supports(path)).as(path).isFalse();
+      assertThatThrownBy(() -> table.add(entry(path)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(path);
+    }
+    assertThat(RouteTable.supports("/api/v2/scripts/{scriptId}/export")).isTrue();
+  }
+
+  @Test
+  void wrapsEachHandlerOnceWhenItIsAdded() {
+    var wrapped = new ArrayList<String>();
+    var table =
+        new RouteTable(endpoint -> {
+          wrapped.add(endpoint.path);
+          return endpoint.handler;
+        });
+    table.add(entry("/a"));
+    table.add(entry("/b/{id}"));
+    for (int i = 0; i < 5; i++) table.find(HandlerType.GET, "/b/" + i).handler();
+    assertThat(wrapped).containsExactly("/a", "/b/{id}");
+  }
+
+  private static ParsedEndpoint entry(String path) {
+    return new ParsedEndpoint(new Endpoint(HandlerType.GET, path, NOTHING), JAVALIN_DEFAULTS);
+  }
+
+  private static String randomRoute(Random random) {
+    var path = new StringBuilder();
+    int segments = random.nextInt(5);
+    List<String> used = new ArrayList<>();
+    for (int i = 0; i < segments; i++) {
+      String segment;
+      if (random.nextInt(3) == 0) {
+        segment = PARAMS[random.nextInt(PARAMS.length)];
+        if (used.contains(segment)) segment = "{p" + i + "}";
+        used.add(segment);
+      } else {
+        segment = LITERALS[random.nextInt(LITERALS.length)];
+      }
+      path.append('/').append(segment);
+    }
+    if (path.isEmpty()) return "/";
+    if (random.nextInt(8) == 0) path.append('/');
+    return path.toString();
+  }
+
+  private static String randomPath(Random random) {
+    var path = new StringBuilder();
+    int segments = random.nextInt(6);
+    for (int i = 0; i < segments; i++)
+      path.append('/').append(REQUEST_SEGMENTS[random.nextInt(REQUEST_SEGMENTS.length)]);
+    if (path.isEmpty() || random.nextInt(6) == 0) path.append('/');
+    return path.toString();
+  }
+
+  private static List<String> paths(List<ParsedEndpoint> routes) {
+    return routes.stream().map(e -> e.endpoint.method + " " + e.endpoint.path).toList();
+  }
+}
