@@ -156,21 +156,51 @@ public final class PeerBenchCommand implements Callable<Integer> {
 
       boolean clean = true;
       var ratios = new HashMap<String, List<Double>>();
+      // Server CPU per request (this JVM for Switchboard and the bare handler, WireMock's process
+      // for WireMock), bare over target: what each answer costs, which another load on the machine
+      // moves much less than it moves throughput.
+      var cpuRatios = new HashMap<String, List<Double>>();
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
-        for (Target t : targets) results.add(wrk.measure(t.label(), t.url(), t.headers()));
+        var cpuPerRequest = new ArrayList<Double>();
+        for (Target t : targets) {
+          WireMockProcess other = t.inProcess() ? null : wiremock;
+          long before = other == null ? ownCpuNanos() : other.cpuNanos();
+          Wrk.Result r = wrk.measure(t.label(), t.url(), t.headers());
+          long used = (other == null ? ownCpuNanos() : other.cpuNanos()) - before;
+          results.add(r);
+          cpuPerRequest.add(r.requests() == 0 ? 0 : used / 1000.0 / r.requests());
+        }
         double bareRps = results.getFirst().requestsPerSecond();
         System.out.printf(
-            "%nround %d%n%-48s %10s %8s %8s %8s %8s%n",
-            round, "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio");
+            "%nround %d%n%-48s %10s %8s %8s %8s %8s %9s %9s%n",
+            round,
+            "target",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx",
+            "ratio",
+            "cpu us/r",
+            "cpu ratio");
+        double bareCpu = cpuPerRequest.getFirst();
         for (int i = 0; i < targets.size(); i++) {
           Wrk.Result r = results.get(i);
           double ratio = r.requestsPerSecond() / bareRps;
           ratios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(ratio);
+          double cpuRatio = cpuPerRequest.get(i) == 0 ? 0 : bareCpu / cpuPerRequest.get(i);
+          cpuRatios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(cpuRatio);
           if (r.non2xx() > 0) clean = false;
           System.out.printf(
-              "%-48s %10.0f %8.2f %8.2f %8d %8.2f%n",
-              r.label(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), ratio);
+              "%-48s %10.0f %8.2f %8.2f %8d %8.2f %9.1f %9.2f%n",
+              r.label(),
+              r.requestsPerSecond(),
+              r.p50Ms(),
+              r.p99Ms(),
+              r.non2xx(),
+              ratio,
+              cpuPerRequest.get(i),
+              cpuRatio);
         }
       }
       System.out.printf(
@@ -185,12 +215,30 @@ public final class PeerBenchCommand implements Callable<Integer> {
             String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
             median(perRound));
       }
+      System.out.printf(
+          "%nserver CPU per request, bare handler's over the target's, per round (1.00: as"
+              + " cheap as the bare handler)%n");
+      for (Target t : targets) {
+        if (t.name().equals("bare")) continue;
+        List<Double> perRound = cpuRatios.get(t.name());
+        System.out.printf(
+            "%-10s %s   median %.2f%n",
+            t.name(),
+            String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
+            median(perRound));
+      }
       if (jfrDir != null) profile(targets, jfrDir);
       return clean ? 0 : 1;
     } finally {
       if (wiremock != null) wiremock.close();
       if (bare != null) bare.stop();
     }
+  }
+
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**

@@ -234,6 +234,10 @@ public final class HttpServer {
                   true,
                   () -> {
                     ctx.setRouteRoles$javalin(match.roles());
+                    // As Javalin's beforeMatched step does: without it, every
+                    // matchedHttpEndpoint() (the request logger's route) searches the
+                    // context's endpoints backwards (4% of a cached read's CPU).
+                    ctx.endpoints().setMatchedHttpEndpointInternal$javalin(match.entry().endpoint);
                     ctx.update(match.entry().endpoint, pathParams(match));
                     try {
                       match.handler().handle(ctx);
