@@ -203,35 +203,36 @@ public final class PeerBenchCommand implements Callable<Integer> {
               cpuRatio);
         }
       }
-      System.out.printf(
-          "%nratio to the bare handler, per round (targets: published >= 0.85,"
-              + " draft and session >= 0.60)%n");
-      for (Target t : targets) {
-        if (t.name().equals("bare")) continue;
-        List<Double> perRound = ratios.get(t.name());
-        System.out.printf(
-            "%-10s %s   median %.2f%n",
-            t.name(),
-            String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
-            median(perRound));
-      }
-      System.out.printf(
-          "%nserver CPU per request, bare handler's over the target's, per round (1.00: as"
-              + " cheap as the bare handler)%n");
-      for (Target t : targets) {
-        if (t.name().equals("bare")) continue;
-        List<Double> perRound = cpuRatios.get(t.name());
-        System.out.printf(
-            "%-10s %s   median %.2f%n",
-            t.name(),
-            String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
-            median(perRound));
-      }
+      printRatios(
+          "ratio to the bare handler, per round (targets: published >= 0.85,"
+              + " draft and session >= 0.60)",
+          targets,
+          ratios);
+      printRatios(
+          "server CPU per request, bare handler's over the target's, per round (1.00: as"
+              + " cheap as the bare handler)",
+          targets,
+          cpuRatios);
       if (jfrDir != null) profile(targets, jfrDir);
       return clean ? 0 : 1;
     } finally {
       if (wiremock != null) wiremock.close();
       if (bare != null) bare.stop();
+    }
+  }
+
+  /** Each target's ratios, one per round, and their median. */
+  private static void printRatios(
+      String title, List<Target> targets, Map<String, List<Double>> ratios) {
+    System.out.printf("%n%s%n", title);
+    for (Target t : targets) {
+      if (t.name().equals("bare")) continue;
+      List<Double> perRound = ratios.get(t.name());
+      System.out.printf(
+          "%-10s %s   median %.2f%n",
+          t.name(),
+          String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
+          median(perRound));
     }
   }
 
