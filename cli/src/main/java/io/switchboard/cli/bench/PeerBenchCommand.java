@@ -164,10 +164,10 @@ public final class PeerBenchCommand implements Callable<Integer> {
         var results = new ArrayList<Wrk.Result>();
         var cpuPerRequest = new ArrayList<Double>();
         for (Target t : targets) {
-          WireMockProcess other = t.inProcess() ? null : wiremock;
-          long before = other == null ? ownCpuNanos() : other.cpuNanos();
+          ProcessHandle answering = t.inProcess() ? ProcessHandle.current() : wiremock.handle();
+          long before = cpuNanos(answering);
           Wrk.Result r = wrk.measure(t.label(), t.url(), t.headers());
-          long used = (other == null ? ownCpuNanos() : other.cpuNanos()) - before;
+          long used = cpuNanos(answering) - before;
           results.add(r);
           cpuPerRequest.add(r.requests() == 0 ? 0 : used / 1000.0 / r.requests());
         }
@@ -232,24 +232,13 @@ public final class PeerBenchCommand implements Callable<Integer> {
           "%-10s %s   median %.2f%n",
           t.name(),
           String.join(" ", perRound.stream().map(x -> String.format("%.2f", x)).toList()),
-          median(perRound));
+          Medians.of(perRound));
     }
   }
 
-  private static long ownCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  /**
-   * The middle ratio (the mean of the two middle ones for an even count): one round disturbed by
-   * the machine moves it less than the mean.
-   */
-  static double median(List<Double> values) {
-    var sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  /** The CPU time a process has used so far (0 where the OS does not say). */
+  private static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   /** One more pass of Switchboard's targets, each under its own JFR recording. */

@@ -147,8 +147,6 @@ public final class StartupBenchCommand implements Callable<Integer> {
   }
 
   private static long median(List<Long> values) {
-    var sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+    return Math.round(Medians.of(values));
   }
 }

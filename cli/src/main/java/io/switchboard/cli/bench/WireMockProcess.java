@@ -28,11 +28,8 @@ final class WireMockProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /**
-   * The CPU time the WireMock process has used so far, in nanoseconds (0 if the OS does not say).
-   */
-  long cpuNanos() {
-    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   static WireMockProcess start(Path jar, Path log, String path, byte[] body, String etag)

@@ -106,13 +106,6 @@ public final class HttpServer {
           cfg.routes.before(ctx -> {
             Correlation.assign(ctx);
             if (ctx.req().getContentLengthLong() > bodies.maxBytes()) throw bodies.tooLarge();
-            // A HEAD of a GET route (with no HEAD route of its own) is answered by Javalin without
-            // a handler; it is authenticated (and counted) all the same, with no route roles. A
-            // HEAD that matches no route stays a 404.
-            if (ctx.method() == HandlerType.HEAD
-                && isApi(ctx)
-                && !this.hasRoute(HandlerType.HEAD, ctx.path())
-                && this.hasRoute(HandlerType.GET, ctx.path())) admit(ctx, authenticator, gates);
           });
           // Registered for every path ("*") with the /api/v2 prefix tested here: Javalin matches a
           // "*" filter without a regular expression, and "/api/v2/*" with one.
@@ -199,8 +192,8 @@ public final class HttpServer {
    * route's regular expression in turn and runs the matched one's again for its path parameters (a
    * tenth of a cached read's CPU, issue 14). Javalin's HTTP step is replaced by one that looks the
    * route up in the table and runs its handler as Javalin would (route roles, then the endpoint and
-   * its parameters on the context); a path no route matches goes to Javalin's own step, which
-   * answers the HEAD of a GET route, 404 and 405. Filters (before, after) stay Javalin's.
+   * its parameters on the context), and the HEAD of a GET route; a path no route matches goes to
+   * Javalin's own step (404, 405). Filters (before, after) stay Javalin's.
    *
    * <p>Admission (authentication, gates, org header, scope) runs inside the matched handler of
    * every /api/v2 route, wrapped around it once when the table is built, not as a beforeMatched
@@ -217,13 +210,34 @@ public final class HttpServer {
             endpoint.handler.handle(ctx);
           };
         });
+    boolean matchedFilters = false;
     for (var entry : cfg.unsafe.internalRouter.allHttpHandlers()) {
-      if (entry.endpoint.method.isHttpMethod()) table.add(entry);
+      HandlerType method = entry.endpoint.method;
+      if (method.isHttpMethod()) table.add(entry.endpoint);
+      else if (method == HandlerType.BEFORE_MATCHED || method == HandlerType.AFTER_MATCHED)
+        matchedFilters = true;
     }
     TaskInitializer<JavalinServletContext> javalins = DefaultTasks.INSTANCE.getHTTP();
     TaskInitializer<JavalinServletContext> fromTable =
         (submit, servlet, ctx, requestUri) -> {
-          RouteTable.Match match = table.find(ctx.method(), requestUri);
+          HandlerType method = ctx.method();
+          RouteTable.Match match = table.find(method, requestUri);
+          if (match == null
+              && method == HandlerType.HEAD
+              && table.has(HandlerType.GET, requestUri)) {
+            // The HEAD of a GET route (with no HEAD route of its own) is answered 200 without a
+            // handler, as Javalin answers it; an /api/v2 one is admitted (authenticated and
+            // counted) all the same, with no route roles. A HEAD of no route stays a 404.
+            submit.invoke(
+                SubmitOrder.LAST,
+                new Task(
+                    true,
+                    () -> {
+                      if (isApi(ctx)) admit(ctx, authenticator, gates);
+                      return Unit.INSTANCE;
+                    }));
+            return;
+          }
           if (match == null) {
             javalins.createTasks(submit, servlet, ctx, requestUri);
             return;
@@ -237,8 +251,8 @@ public final class HttpServer {
                     // As Javalin's beforeMatched step does: without it, every
                     // matchedHttpEndpoint() (the request logger's route) searches the
                     // context's endpoints backwards (4% of a cached read's CPU).
-                    ctx.endpoints().setMatchedHttpEndpointInternal$javalin(match.entry().endpoint);
-                    ctx.update(match.entry().endpoint, pathParams(match));
+                    ctx.endpoints().setMatchedHttpEndpointInternal$javalin(match.endpoint());
+                    ctx.update(match.endpoint(), pathParams(match));
                     try {
                       match.handler().handle(ctx);
                     } catch (Exception e) {
@@ -250,16 +264,12 @@ public final class HttpServer {
     // Javalin's beforeMatched step looks the route up with its own matcher on every request, to
     // know whether a beforeMatched filter should run, even when there is none (5% of a cached
     // read's CPU); the steps of the matched filters stay only if such a filter is registered.
-    boolean matchedFilters =
-        cfg.unsafe.internalRouter.allHttpHandlers().stream()
-            .anyMatch(e ->
-                e.endpoint.method == HandlerType.BEFORE_MATCHED
-                    || e.endpoint.method == HandlerType.AFTER_MATCHED);
+    boolean keepMatchedSteps = matchedFilters;
     var withoutMatchedFilters =
         Set.of(DefaultTasks.INSTANCE.getBEFORE_MATCHED(), DefaultTasks.INSTANCE.getAFTER_MATCHED());
     cfg.unsafe.servletRequestLifecycle =
         cfg.unsafe.servletRequestLifecycle.stream()
-            .filter(step -> matchedFilters || !withoutMatchedFilters.contains(step))
+            .filter(step -> keepMatchedSteps || !withoutMatchedFilters.contains(step))
             .map(step -> step == javalins ? fromTable : step)
             .toList();
   }
@@ -357,10 +367,6 @@ public final class HttpServer {
 
   public void stop() {
     app.stop();
-  }
-
-  private boolean hasRoute(HandlerType method, String path) {
-    return app.unsafe.internalRouter.hasHttpHandlerEntry(method, path);
   }
 
   /** The requests the API's filters are for: what Javalin's {@code "/api/v2/*"} would match. */

@@ -3,7 +3,6 @@ package io.switchboard.server.http;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
-import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import java.net.URLDecoder;
@@ -38,8 +37,8 @@ final class RouteTable {
       this.bounds = bounds;
     }
 
-    ParsedEndpoint entry() {
-      return route.entry;
+    Endpoint endpoint() {
+      return route.endpoint;
     }
 
     /** The route's handler, wrapped once at registration. */
@@ -72,7 +71,7 @@ final class RouteTable {
 
   private record Route(
       int order,
-      ParsedEndpoint entry,
+      Endpoint endpoint,
       Handler handler,
       Set<RouteRole> roles,
       String[] paramNames,
@@ -110,8 +109,7 @@ final class RouteTable {
    * Adds an HTTP route. Refuses a path outside the supported syntax rather than matching it
    * differently from Javalin.
    */
-  synchronized void add(ParsedEndpoint entry) {
-    Endpoint endpoint = entry.endpoint;
+  void add(Endpoint endpoint) {
     if (!supports(endpoint.path)) {
       throw new IllegalArgumentException(
           "route "
@@ -140,11 +138,16 @@ final class RouteTable {
     node.route =
         new Route(
             registered++,
-            entry,
+            endpoint,
             wrapper.apply(endpoint),
             roles == null ? Set.of() : roles.getRoles(),
             names.toArray(String[]::new),
             positions.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** Whether a route matches (as {@link #find}). */
+  boolean has(HandlerType method, String rawPath) {
+    return find(method, rawPath) != null;
   }
 
   /** The route for a request, or null; {@code rawPath} is the path as sent (not decoded). */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PeerBenchCommandTest {
+class MediansTest {
   @Test
   void theMedianIsTheMiddleRatioWhateverTheOrder() {
-    assertThat(PeerBenchCommand.median(List.of(0.9, 0.5, 0.7))).isEqualTo(0.7);
-    assertThat(PeerBenchCommand.median(List.of(1.2, 0.6, 0.8, 0.7))).isCloseTo(0.75, within());
-    assertThat(PeerBenchCommand.median(List.of(0.81))).isEqualTo(0.81);
+    assertThat(Medians.of(List.of(0.9, 0.5, 0.7))).isEqualTo(0.7);
+    assertThat(Medians.of(List.of(1.2, 0.6, 0.8, 0.7))).isCloseTo(0.75, within());
+    assertThat(Medians.of(List.of(0.81))).isEqualTo(0.81);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
