@@ -13,6 +13,11 @@ final class BareHandler {
   private BareHandler() {}
 
   static Javalin start(Map<String, byte[]> paths) {
+    return start(0, paths);
+  }
+
+  /** On {@code port} (0: any free one) of the loopback address. */
+  static Javalin start(int port, Map<String, byte[]> paths) {
     return Javalin.create(
             cfg -> {
               cfg.concurrency.useVirtualThreads = true;
@@ -22,7 +27,7 @@ final class BareHandler {
               cfg.http.compressionStrategy = CompressionStrategy.NONE;
               cfg.http.responseBufferSize = 8192;
               cfg.jetty.host = "127.0.0.1";
-              cfg.jetty.port = 0;
+              cfg.jetty.port = port;
               paths.forEach((path, bytes) ->
                   cfg.routes.get(path, ctx -> ctx.contentType("application/json").result(bytes)));
             })

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
       HttpBenchCommand.class,
       PeerBenchCommand.class,
       MemoryBenchCommand.class,
-      StartupBenchCommand.class
+      StartupBenchCommand.class,
+      BareHandlerCommand.class
     })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

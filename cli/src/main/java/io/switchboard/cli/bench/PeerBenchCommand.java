@@ -1,6 +1,5 @@
 package io.switchboard.cli.bench;
 
-import io.javalin.Javalin;
 import io.switchboard.server.Switchboard;
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.config.Settings;
@@ -65,10 +64,9 @@ public final class PeerBenchCommand implements Callable<Integer> {
           "Write the access-log line (to stderr) as a default server does; off otherwise.")
   boolean accessLog;
 
-  /**
-   * {@code inProcess}: served by this JVM (Switchboard, the bare handler), so JFR can profile it.
-   */
-  record Target(String name, String label, String url, List<String> headers, boolean inProcess) {}
+  /** {@code server}: the process that answers it (this JVM for Switchboard's targets). */
+  record Target(
+      String name, String label, String url, List<String> headers, ProcessHandle server) {}
 
   @Override
   public Integer call() throws Exception {
@@ -82,7 +80,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
     // headers), with room for the millions of requests of a run.
     values.put(
         SettingKeys.LIMITS_PREFIX + LimitCatalog.TOKEN, Long.toString(LimitCatalog.MAX_VALUE));
-    Javalin bare = null;
+    BareHandlerProcess bare = null;
     WireMockProcess wiremock = null;
     try (Switchboard server = Switchboard.start(Settings.of(values))) {
       var org = server.identity().createOrg("bench");
@@ -103,18 +101,26 @@ public final class PeerBenchCommand implements Callable<Integer> {
       byte[] body = answer.body();
       String etag = answer.headers().firstValue("ETag").orElse("\"x\"");
 
-      bare = BareHandler.start(Map.of("/published", body));
+      // In a JVM of its own, as WireMock is: sharing Switchboard's JVM, the bare handler ran
+      // Jetty's
+      // code through call sites Switchboard had made polymorphic (10-20% slower, which flattered
+      // Switchboard's ratios), and its CPU could not be told apart.
+      bare = BareHandlerProcess.start(dir, "/published", body);
       var targets = new ArrayList<Target>();
       targets.add(
           new Target(
               "bare",
               "bare Javalin handler, same bytes",
-              "http://127.0.0.1:" + bare.port() + "/published",
+              "http://127.0.0.1:" + bare.port + "/published",
               List.of(),
-              true));
+              bare.handle()));
       targets.add(
           new Target(
-              "published", "Switchboard GET /scripts/published/{id}", published, auth, true));
+              "published",
+              "Switchboard GET /scripts/published/{id}",
+              published,
+              auth,
+              ProcessHandle.current()));
       if (wiremockJar != null) {
         wiremock =
             WireMockProcess.start(
@@ -125,7 +131,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
                 "WireMock 3 stub, same bytes",
                 "http://127.0.0.1:" + wiremock.port + "/published",
                 List.of(),
-                false));
+                wiremock.handle()));
       }
       targets.add(
           new Target(
@@ -133,14 +139,14 @@ public final class PeerBenchCommand implements Callable<Integer> {
               "Switchboard GET /scripts/{id} (draft, DB)",
               server.baseUrl() + "/api/v2/scripts/" + content.scriptId(),
               auth,
-              true));
+              ProcessHandle.current()));
       targets.add(
           new Target(
               "session",
               "Switchboard GET /agent-scripting/sessions/{id}",
               server.baseUrl() + "/api/v2/agent-scripting/sessions/" + content.sessionId(),
               auth,
-              true));
+              ProcessHandle.current()));
 
       System.out.printf(
           "published script: %d bytes; wrk -t%d -c%d, %d s per target after %d s warm-up; %d"
@@ -156,18 +162,18 @@ public final class PeerBenchCommand implements Callable<Integer> {
 
       boolean clean = true;
       var ratios = new HashMap<String, List<Double>>();
-      // Server CPU per request (this JVM for Switchboard and the bare handler, WireMock's process
-      // for WireMock), bare over target: what each answer costs, which another load on the machine
+      // Server CPU per request (this JVM for Switchboard, the bare handler's and WireMock's own
+      // processes for them), bare over target: what each answer costs, which another load on the
+      // machine
       // moves much less than it moves throughput.
       var cpuRatios = new HashMap<String, List<Double>>();
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
         var cpuPerRequest = new ArrayList<Double>();
         for (Target t : targets) {
-          ProcessHandle answering = t.inProcess() ? ProcessHandle.current() : wiremock.handle();
-          long before = cpuNanos(answering);
+          long before = cpuNanos(t.server());
           Wrk.Result r = wrk.measure(t.label(), t.url(), t.headers());
-          long used = cpuNanos(answering) - before;
+          long used = cpuNanos(t.server()) - before;
           results.add(r);
           cpuPerRequest.add(r.requests() == 0 ? 0 : used / 1000.0 / r.requests());
         }
@@ -213,11 +219,11 @@ public final class PeerBenchCommand implements Callable<Integer> {
               + " cheap as the bare handler)",
           targets,
           cpuRatios);
-      if (jfrDir != null) profile(targets, jfrDir);
+      if (jfrDir != null) profile(targets, bare, jfrDir);
       return clean ? 0 : 1;
     } finally {
       if (wiremock != null) wiremock.close();
-      if (bare != null) bare.stop();
+      if (bare != null) bare.close();
     }
   }
 
@@ -241,15 +247,24 @@ public final class PeerBenchCommand implements Callable<Integer> {
     return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
-  /** One more pass of Switchboard's targets, each under its own JFR recording. */
-  private void profile(List<Target> targets, Path into) throws Exception {
+  /**
+   * One more pass of the bare handler's and Switchboard's targets, each under its own JFR recording
+   * (the bare handler's, the reference of what any request costs on this stack, in its own JVM).
+   */
+  private void profile(List<Target> targets, BareHandlerProcess bare, Path into) throws Exception {
     Files.createDirectories(into);
     System.out.printf(
         "%nunder JFR (profile settings, a sample per ms; not comparable with the rounds above)%n");
     for (Target t : targets) {
-      // The bare handler's profile is the reference: what any request costs on this stack.
-      if (!t.inProcess()) continue;
       Path file = into.resolve(t.name() + ".jfr");
+      if (t.server().equals(bare.handle())) {
+        bare.startRecording(file);
+        var r = wrk.measure(t.label(), t.url(), t.headers());
+        bare.stopRecording();
+        System.out.printf("%-48s %10.0f req/s -> %s%n", r.label(), r.requestsPerSecond(), file);
+        continue;
+      }
+      if (!t.server().equals(ProcessHandle.current())) continue;
       try (var recording = new Recording(Configuration.getConfiguration("profile"))) {
         // The profile settings sample every 10 ms: a few hundred samples in a pass, too few to
         // tell a 2% cost from noise.

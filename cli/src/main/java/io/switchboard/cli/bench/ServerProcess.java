@@ -3,7 +3,6 @@ package io.switchboard.cli.bench;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,9 +98,9 @@ final class ServerProcess implements AutoCloseable {
       }
       url = db + (db.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
-    int port = freePort();
+    int port = ChildJvm.freePort();
     var command = new ArrayList<String>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(ChildJvm.java());
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
@@ -174,26 +173,14 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Runs a JDK tool of this java ({@code jcmd}, {@code jstat}) and answers its output. */
-  static String jdkTool(String tool, String... args) throws IOException, InterruptedException {
-    Path bin = Path.of(ProcessHandle.current().info().command().orElse("java")).getParent();
-    var command = new ArrayList<String>();
-    command.add(bin == null ? tool : bin.resolve(tool).toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-    return new String(out, StandardCharsets.UTF_8);
-  }
-
   /**
    * Forces a full GC in the server ({@code jcmd GC.run}) and answers the heap in use after it, in
    * bytes, from {@code jstat -gc} (survivors + eden + old: what the collectors count as used).
    */
   long heapUsedAfterGc() throws IOException, InterruptedException {
     String pid = Long.toString(pid());
-    jdkTool("jcmd", pid, "GC.run");
-    String[] lines = jdkTool("jstat", "-gc", pid).strip().split("\n");
+    ChildJvm.jdkTool("jcmd", pid, "GC.run");
+    String[] lines = ChildJvm.jdkTool("jstat", "-gc", pid).strip().split("\n");
     String[] names = lines[lines.length - 2].trim().split("\\s+");
     String[] values = lines[lines.length - 1].trim().split("\\s+");
     double kib = 0;
@@ -206,7 +193,8 @@ final class ServerProcess implements AutoCloseable {
 
   /** The top of {@code jcmd GC.class_histogram} (the classes holding the most heap). */
   String histogram(int rows) throws IOException, InterruptedException {
-    String[] lines = jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram").split("\n");
+    String[] lines =
+        ChildJvm.jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram").split("\n");
     var sb = new StringBuilder();
     for (int i = 0; i < lines.length && i < rows + 3; i++) sb.append(lines[i]).append('\n');
     return sb.toString();
@@ -252,12 +240,6 @@ final class ServerProcess implements AutoCloseable {
           ServerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

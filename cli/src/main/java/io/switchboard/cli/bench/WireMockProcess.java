@@ -1,18 +1,12 @@
 package io.switchboard.cli.bench;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * WireMock standalone (the jar {@code bench/peer.sh} fetches from Maven Central) in a JVM of its
@@ -20,59 +14,38 @@ import java.util.concurrent.TimeUnit;
  * journal and request logging are off, as a load-test setup would have them.
  */
 final class WireMockProcess implements AutoCloseable {
-  private final Process process;
+  private final ChildJvm jvm;
   final int port;
 
-  private WireMockProcess(Process process, int port) {
-    this.process = process;
+  private WireMockProcess(ChildJvm jvm, int port) {
+    this.jvm = jvm;
     this.port = port;
   }
 
   ProcessHandle handle() {
-    return process.toHandle();
+    return jvm.handle();
   }
 
   static WireMockProcess start(Path jar, Path log, String path, byte[] body, String etag)
       throws Exception {
-    int port;
-    try (var probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-jar",
-                    jar.toString(),
-                    "--port",
-                    Integer.toString(port),
-                    "--bind-address",
-                    "127.0.0.1",
-                    "--disable-banner",
-                    "--no-request-journal",
-                    "--disable-request-logging"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    var wm = new WireMockProcess(p, port);
+    int port = ChildJvm.freePort();
+    var jvm =
+        ChildJvm.start(
+            List.of(),
+            List.of(
+                "-jar",
+                jar.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind-address",
+                "127.0.0.1",
+                "--disable-banner",
+                "--no-request-journal",
+                "--disable-request-logging"),
+            log);
     try {
-      var http = HttpClient.newHttpClient();
       String admin = "http://127.0.0.1:" + port + "/__admin";
-      // Started when its admin API answers; a JVM start on a loaded machine takes seconds.
-      Failsafe.with(
-              RetryPolicy.<HttpResponse<String>>builder()
-                  .handle(IOException.class)
-                  .handleResultIf(r -> r.statusCode() != 200)
-                  .withDelay(Duration.ofMillis(200))
-                  .withMaxDuration(Duration.ofSeconds(60))
-                  .withMaxRetries(-1)
-                  .abortIf((r, e) -> !p.isAlive())
-                  .build())
-          .get(() ->
-              http.send(
-                  HttpRequest.newBuilder(URI.create(admin + "/health")).build(),
-                  HttpResponse.BodyHandlers.ofString()));
+      jvm.awaitAnswer(URI.create(admin + "/health"));
       String stub =
           "{\"request\":{\"method\":\"GET\",\"url\":\""
               + path
@@ -83,17 +56,18 @@ final class WireMockProcess implements AutoCloseable {
               + etag.replace("\"", "\\\"")
               + "\"}}}";
       var created =
-          http.send(
-              HttpRequest.newBuilder(URI.create(admin + "/mappings"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(stub))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(admin + "/mappings"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(stub))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (created.statusCode() != 201)
         throw new IllegalStateException("WireMock refused the stub: " + created.body());
-      return wm;
+      return new WireMockProcess(jvm, port);
     } catch (Exception e) {
-      wm.close();
+      jvm.close();
       throw new IllegalStateException(
           "WireMock did not start (its log: " + log + "): " + e.getMessage(), e);
     }
@@ -101,12 +75,6 @@ final class WireMockProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    jvm.close();
   }
 }

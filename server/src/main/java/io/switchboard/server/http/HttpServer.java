@@ -2,16 +2,10 @@ package io.switchboard.server.http;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.servlet.DefaultTasks;
-import io.javalin.http.servlet.JavalinServletContext;
-import io.javalin.http.servlet.SubmitOrder;
-import io.javalin.http.servlet.Task;
-import io.javalin.http.servlet.TaskInitializer;
+import io.javalin.http.RequestLogger;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
@@ -22,8 +16,6 @@ import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.storage.SqlErrors;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import kotlin.Unit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -55,6 +47,15 @@ public final class HttpServer {
       RequestMetrics metrics,
       List<ApiRoutes> features) {
     this.conformance = bodies.conformance();
+    RequestLogger requestLogger =
+        (ctx, ms) -> {
+          // The matched route, not the last handler run: an after-filter or a before-filter that
+          // refused the request (a 429) would otherwise stand in for it.
+          Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+          String route = matched == null ? "unmatched" : matched.path;
+          metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
+          if (config.accessLog()) logAccess(ctx, route, ms);
+        };
     this.app =
         Javalin.create(cfg -> {
           cfg.concurrency.useVirtualThreads = true;
@@ -62,13 +63,11 @@ public final class HttpServer {
           cfg.http.maxRequestSize = bodies.maxBytes();
           cfg.http.prefer405over404 = true;
           // API answers are small JSON; Javalin's compressing stream probed response headers on
-          // every
-          // write and cost a tenth of the CPU of a request in profiles. A proxy can compress if
-          // needed.
+          // every write and cost a tenth of the CPU of a request in profiles. A proxy can compress
+          // if needed.
           cfg.http.compressionStrategy = CompressionStrategy.NONE;
-          // Javalin copies each result through a buffer of this size (32 KiB by default), allocated
-          // per
-          // request; our answers are small, larger ones are copied in several passes.
+          // Javalin copies a streamed result through a buffer of this size (32 KiB by default),
+          // allocated per request; results held as bytes are written by RequestSteps without one.
           cfg.http.responseBufferSize = 8192;
           cfg.startup.showJavalinBanner = false;
           cfg.jetty.host = config.host();
@@ -139,7 +138,17 @@ public final class HttpServer {
           });
 
           for (ApiRoutes feature : features) feature.register(cfg.routes);
-          routeTable(cfg, authenticator, gates);
+          RequestSteps.install(
+              cfg,
+              endpoint -> {
+                if (!endpoint.path.startsWith(API_PREFIX)) return endpoint.handler;
+                return ctx -> {
+                  if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
+                    admit(ctx, authenticator, gates);
+                  endpoint.handler.handle(ctx);
+                };
+              },
+              requestLogger);
 
           cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
           cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
@@ -176,122 +185,8 @@ public final class HttpServer {
                     "An internal error occurred; quote the correlation id " + Correlation.of(ctx),
                     Map.of());
               });
-          cfg.requestLogger.http((ctx, ms) -> {
-            // The matched route, not the last handler run: an after-filter or a before-filter that
-            // refused the request (a 429) would otherwise stand in for it.
-            Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-            String route = matched == null ? "unmatched" : matched.path;
-            metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
-            if (config.accessLog()) logAccess(ctx, route, ms);
-          });
+          cfg.requestLogger.http(requestLogger);
         });
-  }
-
-  /**
-   * Routes requests with a {@link RouteTable} instead of Javalin's matcher, which tries each
-   * route's regular expression in turn and runs the matched one's again for its path parameters (a
-   * tenth of a cached read's CPU, issue 14). Javalin's HTTP step is replaced by one that looks the
-   * route up in the table and runs its handler as Javalin would (route roles, then the endpoint and
-   * its parameters on the context), and the HEAD of a GET route; a path no route matches goes to
-   * Javalin's own step (404, 405). Filters (before, after) stay Javalin's.
-   *
-   * <p>Admission (authentication, gates, org header, scope) runs inside the matched handler of
-   * every /api/v2 route, wrapped around it once when the table is built, not as a beforeMatched
-   * filter: Javalin would find the route a second time for it. The route roles (scopes,
-   * PublicRoute) are the handler's own here.
-   */
-  private static void routeTable(
-      JavalinConfig cfg, Authenticator authenticator, List<RequestGate> gates) {
-    var table =
-        new RouteTable(endpoint -> {
-          if (!endpoint.path.startsWith(API_PREFIX)) return endpoint.handler;
-          return ctx -> {
-            if (!ctx.routeRoles().contains(PublicRoute.INSTANCE)) admit(ctx, authenticator, gates);
-            endpoint.handler.handle(ctx);
-          };
-        });
-    boolean matchedFilters = false;
-    for (var entry : cfg.unsafe.internalRouter.allHttpHandlers()) {
-      HandlerType method = entry.endpoint.method;
-      if (method.isHttpMethod()) table.add(entry.endpoint);
-      else if (method == HandlerType.BEFORE_MATCHED || method == HandlerType.AFTER_MATCHED)
-        matchedFilters = true;
-    }
-    TaskInitializer<JavalinServletContext> javalins = DefaultTasks.INSTANCE.getHTTP();
-    TaskInitializer<JavalinServletContext> fromTable =
-        (submit, servlet, ctx, requestUri) -> {
-          HandlerType method = ctx.method();
-          RouteTable.Match match = table.find(method, requestUri);
-          if (match == null
-              && method == HandlerType.HEAD
-              && table.has(HandlerType.GET, requestUri)) {
-            // The HEAD of a GET route (with no HEAD route of its own) is answered 200 without a
-            // handler, as Javalin answers it; an /api/v2 one is admitted (authenticated and
-            // counted) all the same, with no route roles. A HEAD of no route stays a 404.
-            submit.invoke(
-                SubmitOrder.LAST,
-                new Task(
-                    true,
-                    () -> {
-                      if (isApi(ctx)) admit(ctx, authenticator, gates);
-                      return Unit.INSTANCE;
-                    }));
-            return;
-          }
-          if (match == null) {
-            javalins.createTasks(submit, servlet, ctx, requestUri);
-            return;
-          }
-          submit.invoke(
-              SubmitOrder.LAST,
-              new Task(
-                  true,
-                  () -> {
-                    ctx.setRouteRoles$javalin(match.roles());
-                    // As Javalin's beforeMatched step does: without it, every
-                    // matchedHttpEndpoint() (the request logger's route) searches the
-                    // context's endpoints backwards (4% of a cached read's CPU).
-                    ctx.endpoints().setMatchedHttpEndpointInternal$javalin(match.endpoint());
-                    ctx.update(match.endpoint(), pathParams(match));
-                    try {
-                      match.handler().handle(ctx);
-                    } catch (Exception e) {
-                      throw HttpServer.<RuntimeException>asThrown(e);
-                    }
-                    return Unit.INSTANCE;
-                  }));
-        };
-    // Javalin's beforeMatched step looks the route up with its own matcher on every request, to
-    // know whether a beforeMatched filter should run, even when there is none (5% of a cached
-    // read's CPU); the steps of the matched filters stay only if such a filter is registered.
-    boolean keepMatchedSteps = matchedFilters;
-    var withoutMatchedFilters =
-        Set.of(DefaultTasks.INSTANCE.getBEFORE_MATCHED(), DefaultTasks.INSTANCE.getAFTER_MATCHED());
-    cfg.unsafe.servletRequestLifecycle =
-        cfg.unsafe.servletRequestLifecycle.stream()
-            .filter(step -> keepMatchedSteps || !withoutMatchedFilters.contains(step))
-            .map(step -> step == javalins ? fromTable : step)
-            .toList();
-  }
-
-  /**
-   * A handler's checked exception, thrown on unchanged to Javalin's exception mapping (Javalin's
-   * own Kotlin step does the same; wrapping it would hide it from the mappers by type).
-   */
-  @SuppressWarnings("unchecked")
-  private static <E extends Exception> E asThrown(Exception e) throws E {
-    throw (E) e;
-  }
-
-  private static Map<String, String> pathParams(RouteTable.Match match) {
-    try {
-      return match.params();
-    } catch (IllegalArgumentException malformed) {
-      throw new Problem(
-          Problem.Kind.BAD_REQUEST,
-          "bad.request",
-          "The request path has a malformed percent-escape (a % not followed by two hex digits)");
-    }
   }
 
   /**

@@ -145,11 +145,6 @@ final class RouteTable {
             positions.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Whether a route matches (as {@link #find}). */
-  boolean has(HandlerType method, String rawPath) {
-    return find(method, rawPath) != null;
-  }
-
   /** The route for a request, or null; {@code rawPath} is the path as sent (not decoded). */
   Match find(HandlerType method, String rawPath) {
     Node root = roots.get(method);

@@ -284,9 +284,9 @@ class ErrorContractIT {
   }
 
   /**
-   * Admission runs in the matched route's handler; Javalin answers a HEAD of a GET route without
-   * one, and a HEAD route of its own has its scope. None of them may answer without a token, and a
-   * HEAD that matches nothing is a 404 whoever asks.
+   * Admission runs in the matched route's handler. The HEAD of a GET route is that GET without its
+   * body (its admission, scope and status), and a HEAD route of its own has its scope. None of them
+   * may answer without a token, and a HEAD that matches nothing is a 404 whoever asks.
    */
   @Test
   void headRequestsAreAdmittedLikeTheirRoutes() {
@@ -305,5 +305,12 @@ class ErrorContractIT {
         .as("the HEAD route's own scope (notifications) is checked")
         .isEqualTo(403);
     assertThat(api.raw("HEAD", channel, token, null).status()).isEqualTo(404);
+
+    assertThat(api.raw("HEAD", "/api/v2/oauth/clients", scriptsOnly, null).status())
+        .as("the GET route's scope (oauth) is checked for its HEAD")
+        .isEqualTo(403);
+    assertThat(api.raw("HEAD", "/api/v2/scripts/no-such-script", token, null).status())
+        .as("the GET's own answer: no such script")
+        .isEqualTo(404);
   }
 }

@@ -1,0 +1,42 @@
+package io.switchboard.cli.bench;
+
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code switchboard bench bare}: the bare handler on its own, the child the peer benchmark starts
+ * ({@link BareHandlerProcess}). Serves until it is stopped or the process that started it exits.
+ */
+@Command(
+    name = "bare",
+    hidden = true,
+    mixinStandardHelpOptions = true,
+    description =
+        "A bare Javalin handler serving a file's bytes as JSON (the peer benchmark's baseline).")
+public final class BareHandlerCommand implements Callable<Integer> {
+  @Option(names = "--port", required = true, description = "Loopback port to listen on.")
+  int port;
+
+  @Option(names = "--path", required = true, description = "The path that answers.")
+  String path;
+
+  @Option(names = "--body", required = true, description = "The file whose bytes it answers.")
+  Path body;
+
+  @Override
+  public Integer call() throws Exception {
+    Javalin app = BareHandler.start(port, Map.of(path, Files.readAllBytes(body)));
+    var stopped = new CountDownLatch(1);
+    // A benchmark killed outright does not leave its baseline serving.
+    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(stopped::countDown));
+    stopped.await();
+    app.stop();
+    return 0;
+  }
+}
