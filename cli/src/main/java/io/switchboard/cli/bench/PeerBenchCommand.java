@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
             + " plus draft-script and session GETs, measured with wrk in one run.")
 public final class PeerBenchCommand implements Callable<Integer> {
   @Mixin WrkOptions wrk;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--rounds",
@@ -59,6 +61,15 @@ public final class PeerBenchCommand implements Callable<Integer> {
   Path jfrDir;
 
   @Option(
+      names = "--targets",
+      split = ",",
+      defaultValue = "published,wiremock,draft,session",
+      description =
+          "Which targets to measure besides the bare handler (default ${DEFAULT-VALUE}): fewer"
+              + " make more rounds fit in the same time.")
+  Set<String> only;
+
+  @Option(
       names = "--access-log",
       description =
           "Write the access-log line (to stderr) as a default server does; off otherwise.")
@@ -70,6 +81,10 @@ public final class PeerBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var known = Set.of("published", "wiremock", "draft", "session");
+    if (!known.containsAll(only))
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--targets: each of " + known + "; got " + only);
     var dir = Files.createTempDirectory("switchboard-peer");
     var values = new HashMap<String, String>();
     values.put(SettingKeys.HTTP_PORT, "0");
@@ -121,7 +136,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
               published,
               auth,
               ProcessHandle.current()));
-      if (wiremockJar != null) {
+      if (wiremockJar != null && only.contains("wiremock")) {
         wiremock =
             WireMockProcess.start(
                 wiremockJar, dir.resolve("wiremock.log"), "/published", body, etag);
@@ -148,6 +163,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
               auth,
               ProcessHandle.current()));
 
+      targets.removeIf(t -> !t.name().equals("bare") && !only.contains(t.name()));
       System.out.printf(
           "published script: %d bytes; wrk -t%d -c%d, %d s per target after %d s warm-up; %d"
               + " round(s); access log %s%n",
