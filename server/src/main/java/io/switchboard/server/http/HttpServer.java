@@ -74,7 +74,8 @@ public final class HttpServer {
           cfg.jetty.port = config.port();
           cfg.jetty.modifyServer(server -> {
             // In-flight requests finish on stop; new connections are refused meanwhile.
-            server.setHandler(new GracefulHandler());
+            // Javalin puts its servlet context inside the innermost wrapper.
+            server.setHandler(new GracefulHandler(new ResponseFieldsHandler()));
             server.setStopTimeout(config.shutdownGrace().toMillis());
             // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
             server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));

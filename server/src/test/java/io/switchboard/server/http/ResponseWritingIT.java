@@ -47,6 +47,23 @@ class ResponseWritingIT {
     byte[] body = raw.body().getBytes(StandardCharsets.UTF_8);
     assertThat(raw.exactHeader("Content-Length")).isEqualTo(Integer.toString(body.length));
     assertThat(JsonMapper.builder().build().readTree(body).get("entities").size()).isPositive();
+    // Every header once, in the case it was written (ResponseFieldsHandler copies them for Jetty's
+    // generator).
+    assertThat(
+            raw.headerLines().stream()
+                .map(line -> line.substring(0, line.indexOf(':')))
+                .filter(name -> !name.equals("Connection"))
+                .toList())
+        .containsExactlyInAnyOrder(
+            "Date",
+            "Content-Type",
+            "ININ-Correlation-Id",
+            "inin-ratelimit-count",
+            "inin-ratelimit-allowed",
+            "inin-ratelimit-reset",
+            "RateLimit-Policy",
+            "RateLimit",
+            "Content-Length");
     // An error is written the same way: an ErrorBody with its length.
     var missing =
         RawHttp.exchange(
