@@ -208,6 +208,16 @@ public final class Doc implements RouteRole {
   }
 
   /** The success answers: the main one, then {@link #or} ones. */
+  /**
+   * The body type of the answer with {@code status}, {@link #NONE} for one without a body, or null
+   * when the Doc names no such answer (the last one named wins, as in {@link #answers()}).
+   */
+  public Type bodyFor(int status) {
+    Type body = this.status == status ? response : null;
+    for (Answer a : otherAnswers) if (a.status() == status) body = a.body();
+    return body;
+  }
+
   public List<Answer> answers() {
     var all = new ArrayList<Answer>();
     all.add(new Answer(status, response));

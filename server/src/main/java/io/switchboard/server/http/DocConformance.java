@@ -69,8 +69,7 @@ public final class DocConformance {
     int status = ctx.statusCode();
     if (status >= 200 && status < 300) {
       if (ctx.method().name().equals("HEAD")) return;
-      Type declared = null;
-      for (Doc.Answer a : doc.answers()) if (a.status() == status) declared = a.body();
+      Type declared = doc.bodyFor(status);
       boolean hasBody = ctx.resultInputStream() != null;
       if (declared == null) add(e, "answered " + status + "; its Doc names " + doc.answers());
       else if (declared == Doc.NONE && hasBody)

@@ -1,6 +1,5 @@
 package io.switchboard.server.ratelimit;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,15 +16,27 @@ public record Decision(boolean allowed, List<BucketStatus> buckets) {
    * left.
    */
   public Optional<BucketStatus> tightest() {
-    if (!allowed)
-      return buckets.stream()
-          .filter(BucketStatus::refused)
-          .max(Comparator.comparingLong(BucketStatus::nanosToNextToken));
-    return buckets.stream()
-        .min(
-            Comparator.comparingLong(BucketStatus::remaining)
-                .thenComparing(
-                    Comparator.comparingLong(BucketStatus::nanosToNextToken).reversed()));
+    return Optional.ofNullable(tightestOrNull());
+  }
+
+  /**
+   * {@link #tightest()} without the Optional, for the request path (a loop: the streams and
+   * comparators it was written with were allocated per request). Ties keep the first bucket.
+   */
+  BucketStatus tightestOrNull() {
+    BucketStatus best = null;
+    for (BucketStatus b : buckets) {
+      if (!allowed) {
+        if (b.refused() && (best == null || b.nanosToNextToken() > best.nanosToNextToken()))
+          best = b;
+      } else if (best == null
+          || b.remaining() < best.remaining()
+          || (b.remaining() == best.remaining()
+              && b.nanosToNextToken() > best.nanosToNextToken())) {
+        best = b;
+      }
+    }
+    return best;
   }
 
   /** Seconds until every refusing bucket has a token: rounded up, at least 1. */

@@ -5,7 +5,6 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -173,11 +172,19 @@ final class MemoryBackend implements BucketBackend {
    * {@code create} false, a bucket that does not exist stays absent (null in the result).
    */
   private List<Entry> lockAll(List<BucketSpec> specs, boolean create) {
-    var order = new ArrayList<Integer>(specs.size());
-    for (int i = 0; i < specs.size(); i++) order.add(i);
-    order.sort(Comparator.comparing(i -> specs.get(i).key()));
-    var entries = new ArrayList<Entry>(specs.size());
-    for (int i = 0; i < specs.size(); i++) entries.add(null);
+    int n = specs.size();
+    // Key order, sorted in place: a request has one to four buckets.
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      int j = i;
+      while (j > 0 && specs.get(order[j - 1]).key().compareTo(specs.get(i).key()) > 0) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = i;
+    }
+    var entries = new ArrayList<Entry>(n);
+    for (int i = 0; i < n; i++) entries.add(null);
     try {
       for (int i : order) {
         BucketSpec spec = specs.get(i);

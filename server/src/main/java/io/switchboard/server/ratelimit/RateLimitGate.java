@@ -5,7 +5,9 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.FreeReads;
 import io.switchboard.server.http.RequestGate;
 import io.switchboard.server.identity.Principal;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of
@@ -23,6 +25,9 @@ public final class RateLimitGate implements RequestGate {
   public static final String RETRY_AFTER = "Retry-After";
 
   private final RateLimiter limiter;
+
+  /** Per bucket name: a handful of names, each with the limit last seen. */
+  private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
 
   public RateLimitGate(RateLimiter limiter) {
     this.limiter = limiter;
@@ -55,30 +60,46 @@ public final class RateLimitGate implements RequestGate {
    * for an earlier value of the name among all the response's headers, a scan per header that
    * showed in profiles of cached reads. True (a deferred charge after a peek) replaces them.
    */
-  static void writeHeaders(Context ctx, Decision d, boolean replace) {
-    var res = ctx.res();
-    java.util.function.BiConsumer<String, String> header =
-        replace ? res::setHeader : res::addHeader;
-    d.tightest()
-        .ifPresent(s -> {
-          String name = s.spec().name();
-          header.accept(COUNT, Long.toString(s.limit() - s.remaining()));
-          header.accept(ALLOWED, Long.toString(s.limit()));
-          header.accept(RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
-          // draft-ietf-httpapi-ratelimit-headers-10: a List of Items, the item a String naming the
-          // policy.
-          header.accept(
-              POLICY, '"' + name + "\";q=" + s.limit() + ";w=" + LimitCatalog.WINDOW_SECONDS);
-          long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
-          header.accept(
-              RATE_LIMIT,
-              '"'
-                  + name
-                  + "\";r="
-                  + s.remaining()
-                  + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
-        });
+  private void writeHeaders(Context ctx, Decision d, boolean replace) {
+    BucketStatus s = d.tightestOrNull();
+    if (s == null) return;
+    HttpServletResponse res = ctx.res();
+    String name = s.spec().name();
+    put(res, replace, COUNT, Long.toString(s.limit() - s.remaining()));
+    put(res, replace, ALLOWED, Long.toString(s.limit()));
+    put(res, replace, RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
+    put(res, replace, POLICY, policy(name, s.limit()));
+    long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
+    put(
+        res,
+        replace,
+        RATE_LIMIT,
+        '"'
+            + name
+            + "\";r="
+            + s.remaining()
+            + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
   }
+
+  private static void put(HttpServletResponse res, boolean replace, String name, String value) {
+    if (replace) res.setHeader(name, value);
+    else res.addHeader(name, value);
+  }
+
+  /**
+   * The {@code RateLimit-Policy} value of a bucket (draft-ietf-httpapi-ratelimit-headers-10: a List
+   * of Items, the item a String naming the policy), kept per bucket name while its limit stands.
+   */
+  private String policy(String bucket, long limit) {
+    Policy p = policies.get(bucket);
+    if (p == null || p.limit() != limit) {
+      p = new Policy(limit, '"' + bucket + "\";q=" + limit + ";w=" + LimitCatalog.WINDOW_SECONDS);
+      policies.put(bucket, p);
+    }
+    return p.value();
+  }
+
+  private record Policy(long limit, String value) {}
 
   static Problem tooManyRequests(BucketStatus refusing, long retryAfter) {
     BucketSpec spec = refusing.spec();
