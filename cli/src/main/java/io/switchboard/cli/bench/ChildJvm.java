@@ -68,17 +68,23 @@ final class ChildJvm implements AutoCloseable {
    */
   void awaitAnswer(URI url) {
     var http = HttpClient.newHttpClient();
-    Failsafe.with(
-            RetryPolicy.<HttpResponse<Void>>builder()
-                .handle(IOException.class)
-                .handleResultIf(r -> r.statusCode() != 200)
-                .withDelay(Duration.ofMillis(200))
-                .withMaxDuration(Duration.ofSeconds(60))
-                .withMaxRetries(-1)
-                .abortIf((r, e) -> !process.isAlive())
-                .build())
-        .get(() ->
-            http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding()));
+    HttpResponse<Void> last =
+        Failsafe.with(
+                RetryPolicy.<HttpResponse<Void>>builder()
+                    .handle(IOException.class)
+                    .handleResultIf(r -> r.statusCode() != 200)
+                    .withDelay(Duration.ofMillis(200))
+                    .withMaxDuration(Duration.ofSeconds(60))
+                    .withMaxRetries(-1)
+                    .abortIf((r, e) -> !process.isAlive())
+                    .build())
+            .get(() ->
+                http.send(
+                    HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding()));
+    // Out of retries (time, or the process gone) Failsafe hands back the last answer as it was.
+    if (last == null || last.statusCode() != 200 || !process.isAlive())
+      throw new IllegalStateException(
+          url + " did not answer 200 (last: " + (last == null ? "none" : last.statusCode()) + ")");
   }
 
   /** A free loopback port for a child to listen on. */

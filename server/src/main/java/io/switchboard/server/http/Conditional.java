@@ -38,7 +38,7 @@ public final class Conditional {
 
   /** A 200's JSON body. */
   static void write(Context ctx, byte[] json) {
-    ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+    ctx.contentType(ContentType.APPLICATION_JSON).result(new ResultBytes(json));
   }
 
   /**

@@ -207,7 +207,6 @@ public final class Doc implements RouteRole {
     return out;
   }
 
-  /** The success answers: the main one, then {@link #or} ones. */
   /**
    * The body type of the answer with {@code status}, {@link #NONE} for one without a body, or null
    * when the Doc names no such answer (the last one named wins, as in {@link #answers()}).
@@ -218,6 +217,7 @@ public final class Doc implements RouteRole {
     return body;
   }
 
+  /** The success answers: the main one, then {@link #or} ones. */
   public List<Answer> answers() {
     var all = new ArrayList<Answer>();
     all.add(new Answer(status, response));

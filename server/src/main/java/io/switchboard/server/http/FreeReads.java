@@ -28,10 +28,13 @@ public final class FreeReads {
   private FreeReads() {}
 
   /**
-   * A GET with {@code If-None-Match}: it may be answered 304, so its charge waits for the answer.
+   * A GET (or the HEAD of one) with {@code If-None-Match}: it may be answered 304, so its charge
+   * waits for the answer.
    */
   public static boolean mayBeFree(Context ctx) {
-    return HandlerType.GET.equals(ctx.method()) && ctx.header("If-None-Match") != null;
+    HandlerType method = ctx.method();
+    return (method == HandlerType.GET || method == HandlerType.HEAD)
+        && ctx.header("If-None-Match") != null;
   }
 
   /**

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 final class RequestSteps {
   private static final Logger log = LoggerFactory.getLogger(RequestSteps.class);
 
+  private static final String API_PREFIX = "/api/v2/";
+
   private RequestSteps() {}
 
   /**
@@ -87,11 +89,13 @@ final class RequestSteps {
     return (submit, servlet, ctx, requestUri) -> {
       HandlerType method = ctx.method();
       RouteTable.Match found = table.find(method, requestUri);
-      // The HEAD of a GET route with no HEAD route of its own is that GET without its body (RFC
-      // 9110, 9.3.2): the GET's handler runs, admission, status and headers included, and Jetty
-      // sends no content for a HEAD. Javalin answered it 200 without running anything, whatever
-      // the GET would have answered (401, 404).
-      if (found == null && method == HandlerType.HEAD)
+      // The HEAD of an API GET route with no HEAD route of its own is that GET without its body
+      // (RFC 9110, 9.3.2): the GET's handler runs, admission, status and headers included, and
+      // Jetty sends no content for a HEAD. Javalin answered it 200 without running anything,
+      // whatever the GET would have answered (401, 404). Outside the API (pages, sign-in) Javalin
+      // still answers it: the sign-in page's GET sets a CSRF cookie that a prefetching HEAD must
+      // not replace.
+      if (found == null && method == HandlerType.HEAD && requestUri.startsWith(API_PREFIX))
         found = table.find(HandlerType.GET, requestUri);
       RouteTable.Match match = found;
       if (match == null) {
@@ -122,9 +126,10 @@ final class RequestSteps {
   /**
    * The last step, run whatever happened before it (an exception's handler runs before it): a
    * result held as bytes is written here, as Javalin's writer would write it, and the request
-   * logged; Javalin's writer then finds the response written and does nothing. Jetty sends the
-   * bytes with a {@code Content-Length} when the servlet returns (they fit the response buffer) or
-   * chunked (a larger answer), as it did from Javalin's copy.
+   * logged; Javalin's writer then finds the response written and does nothing. Javalin's writer is
+   * left the request with {@code If-None-Match}: it answers 304 itself when the response's {@code
+   * ETag} is the one asked for (routes that set an ETag without {@link ETags#notModified} rely on
+   * it), and such requests are not the hot path.
    */
   private static TaskInitializer<JavalinServletContext> bytesWriter(RequestLogger logger) {
     return (submit, servlet, ctx, requestUri) ->
@@ -135,22 +140,35 @@ final class RequestSteps {
                 () -> {
                   if (ctx.resultInputStream() instanceof ByteArrayInputStream body
                       && !ctx.req().isAsyncStarted()
+                      && ctx.req().getHeader("If-None-Match") == null
                       && !ctx.getResponseWritten().getAndSet(true)) {
-                    write(ctx, body);
                     try {
-                      logger.handle(ctx, ctx.executionTimeMs());
-                    } catch (Exception e) {
-                      throw RequestSteps.<RuntimeException>asThrown(e);
+                      write(ctx, body);
+                    } finally {
+                      // Once, whatever the write did (a caller gone is logged with its status).
+                      try {
+                        logger.handle(ctx, ctx.executionTimeMs());
+                      } catch (Exception e) {
+                        throw RequestSteps.<RuntimeException>asThrown(e);
+                      }
                     }
                   }
                   return Unit.INSTANCE;
                 }));
   }
 
+  /**
+   * The body with its {@code Content-Length}: with the length known, Jetty sends it in one write at
+   * any size (one write above its aggregation size, 8 KiB, without it went out chunked).
+   */
   private static void write(Context ctx, ByteArrayInputStream body) {
     try {
-      // ByteArrayInputStream writes its array in one call, without a copy.
-      body.transferTo(ctx.res().getOutputStream());
+      int status = ctx.statusCode();
+      if (status >= 200 && status != 204 && status != 304)
+        ctx.res().setContentLength(body.available());
+      var out = ctx.res().getOutputStream();
+      if (body instanceof ResultBytes bytes) bytes.writeTo(out);
+      else body.transferTo(out);
     } catch (IOException e) {
       // The caller went away mid-answer (Jetty's EofException): there is no one to answer, as
       // Javalin's writer treats it.
