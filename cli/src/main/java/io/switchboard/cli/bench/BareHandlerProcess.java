@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,18 +26,19 @@ final class BareHandlerProcess implements AutoCloseable {
     Path bodyFile = Files.write(dir.resolve("bare-body"), body);
     Path log = dir.resolve("bare.log");
     int port = ChildJvm.freePort();
-    var arguments = new ArrayList<String>();
-    arguments.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench"));
-    arguments.addAll(
+    var arguments =
         List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "bench",
             "bare",
             "--port",
             Integer.toString(port),
             "--path",
             path,
             "--body",
-            bodyFile.toString()));
+            bodyFile.toString());
     var jvm = ChildJvm.start(ChildJvm.inheritedOptions(), arguments, log);
     try {
       jvm.awaitAnswer(URI.create("http://127.0.0.1:" + port + path));

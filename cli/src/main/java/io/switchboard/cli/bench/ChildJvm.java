@@ -103,19 +103,15 @@ final class ChildJvm implements AutoCloseable {
     command.add(Path.of(java()).resolveSibling(tool).toString());
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Read to the end (the tool's exit closes it), then its exit status.
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-    else if (p.exitValue() != 0)
+    if (p.waitFor() != 0)
       throw new IOException(tool + " " + String.join(" ", args) + " failed: " + out.strip());
     return out;
   }
 
   ProcessHandle handle() {
     return process.toHandle();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
   }
 
   @Override

@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
         "Published-script GET: Switchboard vs WireMock vs a bare Javalin handler on the same bytes,"
             + " plus draft-script and session GETs, measured with wrk in one run.")
 public final class PeerBenchCommand implements Callable<Integer> {
+  /** Every target beside the bare handler, in the order of a round. */
+  private static final String TARGETS = "published,wiremock,draft,session";
+
   @Mixin WrkOptions wrk;
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -63,7 +66,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
   @Option(
       names = "--targets",
       split = ",",
-      defaultValue = "published,wiremock,draft,session",
+      defaultValue = TARGETS,
       description =
           "Which targets to measure besides the bare handler (default ${DEFAULT-VALUE}): fewer"
               + " make more rounds fit in the same time.")
@@ -81,7 +84,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var known = Set.of("published", "wiremock", "draft", "session");
+    var known = Set.of(TARGETS.split(","));
     if (!known.containsAll(only))
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--targets: each of " + known + "; got " + only);

@@ -270,7 +270,7 @@ public final class HttpServer {
     return ctx.path().startsWith(API_PREFIX);
   }
 
-  private static final String API_PREFIX = "/api/v2/";
+  static final String API_PREFIX = "/api/v2/";
 
   private static void admit(Context ctx, Authenticator authenticator, List<RequestGate> gates) {
     String authorization = ctx.header("Authorization");

@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
 final class RequestSteps {
   private static final Logger log = LoggerFactory.getLogger(RequestSteps.class);
 
-  private static final String API_PREFIX = "/api/v2/";
-
   private RequestSteps() {}
 
   /**
@@ -72,12 +70,11 @@ final class RequestSteps {
     }
     TaskInitializer<JavalinServletContext> javalins = DefaultTasks.INSTANCE.getHTTP();
     TaskInitializer<JavalinServletContext> fromTable = routing(table, javalins);
-    boolean keepMatchedSteps = matchedFilters;
     var withoutMatchedFilters =
         Set.of(DefaultTasks.INSTANCE.getBEFORE_MATCHED(), DefaultTasks.INSTANCE.getAFTER_MATCHED());
     var steps = new ArrayList<TaskInitializer<JavalinServletContext>>();
     for (var step : cfg.unsafe.servletRequestLifecycle) {
-      if (!keepMatchedSteps && withoutMatchedFilters.contains(step)) continue;
+      if (!matchedFilters && withoutMatchedFilters.contains(step)) continue;
       steps.add(step == javalins ? fromTable : step);
     }
     steps.add(bytesWriter(logger));
@@ -95,7 +92,9 @@ final class RequestSteps {
       // whatever the GET would have answered (401, 404). Outside the API (pages, sign-in) Javalin
       // still answers it: the sign-in page's GET sets a CSRF cookie that a prefetching HEAD must
       // not replace.
-      if (found == null && method == HandlerType.HEAD && requestUri.startsWith(API_PREFIX))
+      if (found == null
+          && method == HandlerType.HEAD
+          && requestUri.startsWith(HttpServer.API_PREFIX))
         found = table.find(HandlerType.GET, requestUri);
       RouteTable.Match match = found;
       if (match == null) {
