@@ -141,15 +141,16 @@ final class RequestSteps {
                       && !ctx.req().isAsyncStarted()
                       && ctx.req().getHeader("If-None-Match") == null
                       && !ctx.getResponseWritten().getAndSet(true)) {
+                    // Logged and counted before the bytes go out, as Javalin's writer does (it
+                    // hands Jetty a body that is sent when the request completes): a caller that
+                    // has its answer finds it in /metrics. With its length known, Jetty sends the
+                    // body at once. Written whatever the logger does.
                     try {
-                      write(ctx, body);
+                      logger.handle(ctx, ctx.executionTimeMs());
+                    } catch (Exception e) {
+                      throw RequestSteps.<RuntimeException>asThrown(e);
                     } finally {
-                      // Once, whatever the write did (a caller gone is logged with its status).
-                      try {
-                        logger.handle(ctx, ctx.executionTimeMs());
-                      } catch (Exception e) {
-                        throw RequestSteps.<RuntimeException>asThrown(e);
-                      }
+                      write(ctx, body);
                     }
                   }
                   return Unit.INSTANCE;
