@@ -81,6 +81,8 @@ public final class HttpServer {
             server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
           });
           // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
+          cfg.jetty.modifyServletContextHandler(
+              context -> context.setSessionHandler(new NoSessionsHandler()));
           cfg.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
             // Jetty's per-connection cache of header lines is a trie of ~90 KiB per connection

@@ -35,6 +35,29 @@ class ResponseWritingIT {
   }
 
   @Test
+  void aSessionCookieIsIgnoredAndNoSessionIsEverStarted() {
+    // The servlet context keeps no sessions (NoSessionsHandler): a request naming one is answered
+    // as any other, and no answer sets a session cookie.
+    var raw =
+        RawHttp.exchange(
+            server.port(),
+            ("GET /api/v2/oauth/clients HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token
+                    + "\r\nCookie: JSESSIONID=node0abc123.node0\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    assertThat(raw.statusLine()).contains(" 200 ");
+    assertThat(raw.headerLines())
+        .noneMatch(line -> line.regionMatches(true, 0, "Set-Cookie", 0, 10));
+    var page =
+        RawHttp.exchange(
+            server.port(),
+            "GET /oauth/authorize?client_id=x&response_type=code&redirect_uri=http://localhost/cb HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    assertThat(page.statusLine()).doesNotContain(" 500 ");
+    assertThat(page.headerLines()).noneMatch(line -> line.contains("JSESSIONID"));
+  }
+
+  @Test
   void aSmallAnswerCarriesItsLengthAndWholeBody() {
     var raw =
         RawHttp.exchange(
