@@ -1,9 +1,12 @@
 package io.switchboard.server.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.server.identity.Principal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -27,6 +30,23 @@ public final class RateLimiter implements AutoCloseable {
    * (a joined string was a new one, hashed again, on every request).
    */
   private record CounterKey(String bucket, String orgId, String outcome) {}
+
+  /**
+   * The buckets of a token's requests to an endpoint group, made from {@code limits} and valid
+   * while the limit service answers with that same instance (it makes a new one on every change and
+   * every reload). Made per request, the four keys were new strings, concatenated and then hashed
+   * and compared in full by the backend's maps (2% of a cached read's CPU, issue 14).
+   */
+  private record Plan(OrgLimits limits, List<BucketSpec> specs) {}
+
+  /** Everything {@link #specs(Principal, String, OrgLimits)} reads of the principal. */
+  private record PlanKey(String orgId, String clientId, String tokenId, String group) {}
+
+  private final Cache<PlanKey, Plan> plans =
+      Caffeine.newBuilder()
+          .maximumSize(LimitService.CACHE_LIMIT)
+          .expireAfterAccess(Duration.ofMinutes(10))
+          .build();
 
   RateLimiter(LimitService limits, BucketBackend backend, MeterRegistry registry) {
     this.limits = limits;
@@ -145,6 +165,16 @@ public final class RateLimiter implements AutoCloseable {
   /** Narrowest first: the order matters to the Redis backend (see there). */
   private List<BucketSpec> specs(Principal p, String group) {
     OrgLimits l = limits.effective(p.orgId());
+    var key = new PlanKey(p.orgId(), p.clientId(), p.tokenId(), group);
+    Plan plan = plans.getIfPresent(key);
+    if (plan == null || plan.limits() != l) {
+      plan = new Plan(l, List.copyOf(specs(p, group, l)));
+      plans.put(key, plan);
+    }
+    return plan.specs();
+  }
+
+  private static List<BucketSpec> specs(Principal p, String group, OrgLimits l) {
     var specs = new ArrayList<BucketSpec>(4);
     add(specs, l, TOKEN, p.tokenId());
     add(specs, l, CLIENT, p.clientId());
