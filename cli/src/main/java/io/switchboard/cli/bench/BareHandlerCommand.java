@@ -3,7 +3,8 @@ package io.switchboard.cli.bench;
 import io.javalin.Javalin;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,15 +24,21 @@ public final class BareHandlerCommand implements Callable<Integer> {
   @Option(names = "--port", required = true, description = "Loopback port to listen on.")
   int port;
 
-  @Option(names = "--path", required = true, description = "The path that answers.")
-  String path;
+  @Option(
+      names = "--path",
+      required = true,
+      description = "A path that answers (repeatable: each answers the same bytes).")
+  List<String> paths;
 
   @Option(names = "--body", required = true, description = "The file whose bytes it answers.")
   Path body;
 
   @Override
   public Integer call() throws Exception {
-    Javalin app = BareHandler.start(port, Map.of(path, Files.readAllBytes(body)));
+    byte[] bytes = Files.readAllBytes(body);
+    var answers = new LinkedHashMap<String, byte[]>();
+    for (String path : paths) answers.put(path, bytes);
+    Javalin app = BareHandler.start(port, answers);
     var stopped = new CountDownLatch(1);
     // A benchmark killed outright does not leave its baseline serving.
     ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(stopped::countDown));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,27 +22,30 @@ final class BareHandlerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Serves {@code body} at {@code path}; {@code dir} holds the body file and the child's log. */
-  static BareHandlerProcess start(Path dir, String path, byte[] body) throws Exception {
+  /**
+   * Serves {@code body} at each of {@code paths}; {@code dir} holds the body file and the child's
+   * log.
+   */
+  static BareHandlerProcess start(Path dir, List<String> paths, byte[] body) throws Exception {
     Path bodyFile = Files.write(dir.resolve("bare-body"), body);
     Path log = dir.resolve("bare.log");
     int port = ChildJvm.freePort();
     var arguments =
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "bench",
-            "bare",
-            "--port",
-            Integer.toString(port),
-            "--path",
-            path,
-            "--body",
-            bodyFile.toString());
+        new ArrayList<>(
+            List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "bench",
+                "bare",
+                "--port",
+                Integer.toString(port),
+                "--body",
+                bodyFile.toString()));
+    for (String path : paths) arguments.addAll(List.of("--path", path));
     var jvm = ChildJvm.start(ChildJvm.inheritedOptions(), arguments, log);
     try {
-      jvm.awaitAnswer(URI.create("http://127.0.0.1:" + port + path));
+      jvm.awaitAnswer(URI.create("http://127.0.0.1:" + port + paths.getFirst()));
       return new BareHandlerProcess(jvm, port);
     } catch (RuntimeException e) {
       jvm.close();

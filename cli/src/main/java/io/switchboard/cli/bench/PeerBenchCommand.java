@@ -39,7 +39,15 @@ import picocli.CommandLine.Option;
             + " plus draft-script and session GETs, measured with wrk in one run.")
 public final class PeerBenchCommand implements Callable<Integer> {
   /** Every target beside the bare handler, in the order of a round. */
-  private static final String TARGETS = "published,wiremock,draft,session";
+  private static final String TARGETS = "same-request,published,wiremock,draft,session";
+
+  /**
+   * The bare handler given Switchboard's request: the same path and the same {@code Authorization}
+   * header (which it ignores). The plain bare target gets a short path and no header, so its ratio
+   * also counts the parsing of the ~200 bytes more that Switchboard's callers send; against this
+   * one, only what Switchboard does with the request is measured.
+   */
+  private static final String SAME_REQUEST = "same-request";
 
   @Mixin WrkOptions wrk;
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -123,7 +131,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
       // Jetty's
       // code through call sites Switchboard had made polymorphic (10-20% slower, which flattered
       // Switchboard's ratios), and its CPU could not be told apart.
-      bare = BareHandlerProcess.start(dir, "/published", body);
+      String publishedPath = URI.create(published).getPath();
+      bare = BareHandlerProcess.start(dir, List.of("/published", publishedPath), body);
       var targets = new ArrayList<Target>();
       targets.add(
           new Target(
@@ -131,6 +140,13 @@ public final class PeerBenchCommand implements Callable<Integer> {
               "bare Javalin handler, same bytes",
               "http://127.0.0.1:" + bare.port + "/published",
               List.of(),
+              bare.handle()));
+      targets.add(
+          new Target(
+              SAME_REQUEST,
+              "bare handler, Switchboard's request",
+              "http://127.0.0.1:" + bare.port + publishedPath,
+              auth,
               bare.handle()));
       targets.add(
           new Target(
@@ -186,6 +202,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
       // machine
       // moves much less than it moves throughput.
       var cpuRatios = new HashMap<String, List<Double>>();
+      var sameRequestRatios = new HashMap<String, List<Double>>();
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
         var cpuPerRequest = new ArrayList<Double>();
@@ -209,12 +226,17 @@ public final class PeerBenchCommand implements Callable<Integer> {
             "cpu us/r",
             "cpu ratio");
         double bareCpu = cpuPerRequest.getFirst();
+        int same = indexOf(targets, SAME_REQUEST);
         for (int i = 0; i < targets.size(); i++) {
           Wrk.Result r = results.get(i);
           double ratio = r.requestsPerSecond() / bareRps;
           ratios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(ratio);
           double cpuRatio = cpuPerRequest.get(i) == 0 ? 0 : bareCpu / cpuPerRequest.get(i);
           cpuRatios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(cpuRatio);
+          if (same >= 0 && i > same)
+            sameRequestRatios
+                .computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>())
+                .add(r.requestsPerSecond() / results.get(same).requestsPerSecond());
           if (r.non2xx() > 0) clean = false;
           System.out.printf(
               "%-48s %10.0f %8.2f %8.2f %8d %8.2f %9.1f %9.2f%n",
@@ -238,12 +260,23 @@ public final class PeerBenchCommand implements Callable<Integer> {
               + " cheap as the bare handler)",
           targets,
           cpuRatios);
+      if (!sameRequestRatios.isEmpty())
+        printRatios(
+            "ratio to the bare handler given Switchboard's request (path and Authorization"
+                + " header), per round",
+            targets.stream().filter(t -> sameRequestRatios.containsKey(t.name())).toList(),
+            sameRequestRatios);
       if (jfrDir != null) profile(targets, bare, jfrDir);
       return clean ? 0 : 1;
     } finally {
       if (wiremock != null) wiremock.close();
       if (bare != null) bare.close();
     }
+  }
+
+  private static int indexOf(List<Target> targets, String name) {
+    for (int i = 0; i < targets.size(); i++) if (targets.get(i).name().equals(name)) return i;
+    return -1;
   }
 
   /** Each target's ratios, one per round, and their median. */

@@ -9,16 +9,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The peer benchmark's baseline runs in a JVM of its own, answers the bytes and stops. */
 class BareHandlerProcessTest {
   @Test
-  void servesTheBytesFromItsOwnProcessUntilClosed(@TempDir Path dir) throws Exception {
+  void servesTheBytesAtEachPathFromItsOwnProcessUntilClosed(@TempDir Path dir) throws Exception {
     byte[] body = "{\"name\":\"same bytes\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
     ProcessHandle child;
-    try (var bare = BareHandlerProcess.start(dir, "/published", body)) {
+    try (var bare = BareHandlerProcess.start(dir, List.of("/published", "/api/v2/x/y"), body)) {
       child = bare.handle();
       assertThat(child.pid()).isNotEqualTo(ProcessHandle.current().pid());
       var answer =
@@ -30,6 +31,16 @@ class BareHandlerProcessTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body()).isEqualTo(body);
       assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+      var second =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + bare.port + "/api/v2/x/y"))
+                      .header("Authorization", "Bearer ignored")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(second.statusCode()).isEqualTo(200);
+      assertThat(second.body()).isEqualTo(body);
       assertThat(child.info().totalCpuDuration()).isPresent();
       assertThat(Files.readString(dir.resolve("bare-body"))).isEqualTo(new String(body));
     }
