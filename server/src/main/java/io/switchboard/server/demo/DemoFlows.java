@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -272,7 +273,7 @@ public final class DemoFlows {
 
   private String flow(String orgId, String name, String resource) {
     Flow f =
-        flows.list(orgId, new FlowStore.Filter(name, "INBOUNDCALL"), 0, 100).stream()
+        flows.list(orgId, new FlowStore.Filter(name, Set.of("INBOUNDCALL")), 0, 100).stream()
             .filter(x -> x.name().equals(name))
             .findFirst()
             .orElseGet(() ->

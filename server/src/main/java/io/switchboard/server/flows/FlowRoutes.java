@@ -172,7 +172,10 @@ public final class FlowRoutes implements ApiRoutes {
           Scope.read(Scopes.ARCHITECT),
           Doc.page(FlowView.class)
               .query("name", "Only flows whose name matches")
-              .query("type", "INBOUNDCALL or WORKFLOW"));
+              .query(
+                  "type",
+                  "INBOUNDCALL or WORKFLOW, any case; several, repeated or comma-joined, match"
+                      + " any"));
       routes.post(
           base,
           this::create,
@@ -258,13 +261,16 @@ public final class FlowRoutes implements ApiRoutes {
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
-    String type = ctx.queryParam("type");
-    if (type != null && !FlowService.TYPES.contains(type.toUpperCase(Locale.ROOT)))
-      throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+    // Multi-valued in Genesys: the Java SDK repeats type, the JavaScript SDK joins with commas.
+    var types = new java.util.HashSet<String>();
+    for (String t : Requests.multi(ctx, "type")) {
+      String type = t.toUpperCase(Locale.ROOT);
+      if (!FlowService.TYPES.contains(type))
+        throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+      types.add(type);
+    }
     var filter =
-        new FlowStore.Filter(
-            name == null || name.isBlank() ? null : name.replace("*", ""),
-            type == null ? null : type.toUpperCase(Locale.ROOT));
+        new FlowStore.Filter(name == null || name.isBlank() ? null : name.replace("*", ""), types);
     String org = org(ctx);
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();

@@ -5,6 +5,7 @@ import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
@@ -55,8 +56,12 @@ public final class FlowStore {
               Times.read(rs, "launched_at"),
               rs.getObject("completed_at") == null ? null : Times.read(rs, "completed_at"));
 
-  /** Filters of the flow list: a name substring (case-insensitive) and a type. */
-  public record Filter(String name, String type) {}
+  /** Filters of the flow list: a name substring (case-insensitive) and types (any; none: all). */
+  public record Filter(String name, Set<String> types) {
+    public Filter {
+      types = Set.copyOf(types);
+    }
+  }
 
   private final Jdbi jdbi;
 
@@ -116,13 +121,13 @@ public final class FlowStore {
   private static String where(Filter f) {
     return "org_id = :org"
         + (f.name() == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
-        + (f.type() == null ? "" : " and flow_type = :type");
+        + (f.types().isEmpty() ? "" : " and flow_type in (<types>)");
   }
 
   private static Query bind(Query q, String orgId, Filter f) {
     q.bind("org", orgId);
     if (f.name() != null) q.bind("name", Like.containsIgnoringCase(f.name()));
-    if (f.type() != null) q.bind("type", f.type());
+    if (!f.types().isEmpty()) q.bindList("types", List.copyOf(f.types()));
     return q;
   }
 

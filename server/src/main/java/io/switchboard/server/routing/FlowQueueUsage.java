@@ -8,6 +8,7 @@ import io.switchboard.server.flows.definition.FlowDefinition.Action;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which published flow uses a queue: the current published version of any of the org's flows whose
@@ -26,7 +27,7 @@ public final class FlowQueueUsage {
   /** The first flow (by name) whose published version names {@code queueName}. */
   public Optional<Flow> publishedFlowUsing(String orgId, String queueName) {
     String wanted = queueName.toLowerCase(Locale.ROOT);
-    var filter = new FlowStore.Filter(null, null);
+    var filter = new FlowStore.Filter(null, Set.of());
     for (int offset = 0; ; offset += PAGE) {
       List<Flow> page = flows.list(orgId, filter, offset, PAGE);
       for (Flow f : page) {

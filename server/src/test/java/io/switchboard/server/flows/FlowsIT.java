@@ -711,6 +711,14 @@ class FlowsIT {
                 .get("id")
                 .asString())
         .isEqualTo(b);
+    // type is multi-valued: repeated (the Java SDK) or comma-joined (the JavaScript SDK), any case.
+    assertThat(api.get(FLOWS + "?type=inboundcall,WORKFLOW", tok).json().get("total").asInt())
+        .isEqualTo(2);
+    assertThat(api.get(FLOWS + "?type=INBOUNDCALL&type=workflow", tok).json().get("total").asInt())
+        .isEqualTo(2);
+    assertThat(api.get(FLOWS + "?type=workflow,workflow", tok).json().get("total").asInt())
+        .isEqualTo(1);
+    assertThat(api.get(FLOWS + "?type=WORKFLOW,BOT", tok).status()).isEqualTo(400);
     assertThat(api.get(FLOWS + "?name=alp", tok).json().get("total").asInt()).isEqualTo(1);
 
     var renamed =

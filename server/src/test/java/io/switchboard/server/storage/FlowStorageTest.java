@@ -72,8 +72,12 @@ class FlowStorageTest {
           assertThat(store.version(org, v2.id()).orElseThrow().published()).isTrue();
           assertThat(store.version("other-org", v2.id())).isEmpty();
           assertThat(store.versions(f.id(), 0, 10)).extracting(v -> v.seq()).containsExactly(2, 1);
-          assertThat(store.count(org, new FlowStore.Filter("ivr", "INBOUNDCALL"))).isEqualTo(1);
-          assertThat(store.count(org, new FlowStore.Filter(null, "WORKFLOW"))).isZero();
+          assertThat(store.count(org, new FlowStore.Filter("ivr", Set.of("INBOUNDCALL"))))
+              .isEqualTo(1);
+          assertThat(store.count(org, new FlowStore.Filter(null, Set.of("WORKFLOW")))).isZero();
+          assertThat(
+                  store.count(org, new FlowStore.Filter(null, Set.of("WORKFLOW", "INBOUNDCALL"))))
+              .isEqualTo(1);
 
           var old =
               new FlowExecution(
