@@ -35,9 +35,10 @@ class ResponseWritingIT {
   }
 
   @Test
-  void aSessionCookieIsIgnoredAndNoSessionIsEverStarted() {
-    // The servlet context keeps no sessions (NoSessionsHandler): a request naming one is answered
-    // as any other, and no answer sets a session cookie.
+  void aSessionCookieIsIgnoredAndNoAnswerStartsASession() {
+    // The servlet context keeps no sessions (NoSessionsHandler; only a WebSocket upgrade makes one,
+    // for Javalin): a request naming one is answered as any other, and no answer sets a session
+    // cookie.
     var raw =
         RawHttp.exchange(
             server.port(),
