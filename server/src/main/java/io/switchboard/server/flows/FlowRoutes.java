@@ -175,7 +175,11 @@ public final class FlowRoutes implements ApiRoutes {
               .query(
                   "type",
                   "INBOUNDCALL or WORKFLOW, any case; several, repeated or comma-joined, match"
-                      + " any"));
+                      + " any")
+              .query(
+                  "id",
+                  "Only these flows, repeated or comma-joined; when given, name and type are not"
+                      + " applied (as in Genesys). An id of another org matches none"));
       routes.post(
           base,
           this::create,
@@ -269,8 +273,14 @@ public final class FlowRoutes implements ApiRoutes {
         throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
       types.add(type);
     }
+    Set<String> ids = Requests.ids(ctx, "id");
+    // Genesys: "If one or more IDs are specified, the search will fetch flows that match the given
+    // ID(s) and not use any additional supplied query parameters in the search."
     var filter =
-        new FlowStore.Filter(name == null || name.isBlank() ? null : name.replace("*", ""), types);
+        ids != null
+            ? new FlowStore.Filter(null, Set.of(), ids)
+            : new FlowStore.Filter(
+                name == null || name.isBlank() ? null : name.replace("*", ""), types);
     String org = org(ctx);
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();

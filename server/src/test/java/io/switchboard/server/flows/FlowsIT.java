@@ -1,11 +1,14 @@
 package io.switchboard.server.flows;
 
+import static io.switchboard.server.testing.IdFilterChecks.ids;
+import static io.switchboard.server.testing.IdFilterChecks.page;
 import static io.switchboard.server.testing.Upstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import io.switchboard.server.testing.Upstream;
 import java.io.IOException;
@@ -675,6 +678,21 @@ class FlowsIT {
     assertThat(tooMany.body()).contains("the flow has 2001 actions; at most 2000 are allowed");
     // Nothing malformed was saved.
     assertThat(api.get(FLOWS + "/" + id + "/versions", token).json().get("total").asInt()).isZero();
+  }
+
+  @Test
+  void theListingTakesIds() {
+    String tok = api.token(server.newOrg());
+    String other = api.token(server.newOrg());
+    String a = flow(tok, "Ids A", "INBOUNDCALL");
+    String b = flow(tok, "Ids B", "WORKFLOW");
+    String c = flow(tok, "Ids C", "INBOUNDCALL");
+    String foreign = flow(other, "Ids A", "INBOUNDCALL");
+    IdFilterChecks.check(api, FLOWS, tok, List.of(a, b, c), other, foreign);
+    assertThat(ids(page(api, "/api/v2/architect/flows?id=" + b, tok))).containsExactly(b);
+    // As in Genesys, ids given, the other filters are not applied.
+    assertThat(ids(page(api, FLOWS + "?id=" + a + "&type=workflow&name=nothing", tok)))
+        .containsExactly(a);
   }
 
   @Test
