@@ -174,8 +174,9 @@ public final class FlowRoutes implements ApiRoutes {
               .query("name", "Only flows whose name matches")
               .query(
                   "type",
-                  "INBOUNDCALL or WORKFLOW, any case; several, repeated or comma-joined, match"
-                      + " any")
+                  "Any of Genesys's flow types, any case; several, repeated or comma-joined, match"
+                      + " any. Switchboard has INBOUNDCALL and WORKFLOW flows: another type"
+                      + " matches none")
               .query(
                   "id",
                   "Only these flows, repeated or comma-joined; when given, name and type are not"
@@ -266,11 +267,19 @@ public final class FlowRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     // Multi-valued in Genesys: the Java SDK repeats type, the JavaScript SDK joins with commas.
+    // A Genesys type we have no flows of is valid and matches none (no stored flow has it).
     var types = new java.util.HashSet<String>();
     for (String t : Requests.multi(ctx, "type")) {
       String type = t.toUpperCase(Locale.ROOT);
-      if (!FlowService.TYPES.contains(type))
-        throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+      if (!FlowService.GENESYS_TYPES.contains(type))
+        throw Problem.invalid(
+            "type",
+            "must be one of Genesys's flow types ("
+                + String.join(", ", new java.util.TreeSet<>(FlowService.GENESYS_TYPES))
+                    .toLowerCase(Locale.ROOT)
+                + "), got '"
+                + t
+                + "'");
       types.add(type);
     }
     Set<String> ids = Requests.ids(ctx, "id");

@@ -101,6 +101,10 @@ class IdFilterStorageTest {
               .isEqualTo(1);
           assertThat(store.count(org, new FlowStore.Filter(null, Set.of(), null))).isEqualTo(3);
           assertThat(store.count(org, new FlowStore.Filter(null, Set.of(), Set.of()))).isZero();
+          // A Genesys type no stored flow has matches none; with one they have, those.
+          assertThat(store.count(org, new FlowStore.Filter(null, Set.of("BOT")))).isZero();
+          assertThat(store.count(org, new FlowStore.Filter(null, Set.of("BOT", "WORKFLOW"))))
+              .isEqualTo(2);
           assertThat(store.count(org, new FlowStore.Filter(null, Set.of(), hundredWith(job))))
               .isEqualTo(1);
         });
