@@ -112,10 +112,17 @@ async function users(api) {
   const created = await api.postUsers({ name: 'Js Sdk Agent', email });
   const read = await api.getUser(created.id);
   const listing = await api.getUsers({ pageSize: 100 });
+  // id is multi-valued: the JS SDK joins the ids with commas; an empty array is sent as id=.
+  const other = await api.postUsers({ name: 'Js Sdk Other', email: `js-sdk-other-${Date.now()}@example.com` });
+  const byIds = await api.getUsers({ id: [other.id, created.id] });
+  const byNoIds = await api.getUsers({ id: [] });
   return {
     id: created.id, name: read.name, email: read.email, state: read.state,
     divisionName: read.division && read.division.name, selfUri: read.selfUri,
     listed: listing.entities.some((u) => u.id === created.id),
+    otherId: other.id,
+    byIds: { ids: byIds.entities.map((u) => u.id), total: byIds.total },
+    byNoIds: { ids: byNoIds.entities.map((u) => u.id), total: byNoIds.total },
   };
 }
 
@@ -126,6 +133,8 @@ async function routing(api, usersApi, agentId) {
   const queue = await api.postRoutingQueues({ name: `Js queue ${Date.now()}`, description: 'from the JS SDK' });
   const readQueue = await api.getRoutingQueue(queue.id);
   const queues = await api.getRoutingQueues({ name: queue.name });
+  const otherQueue = await api.postRoutingQueues({ name: `Js other queue ${Date.now()}` });
+  const queuesByIds = await api.getRoutingQueues({ id: [queue.id, otherQueue.id] });
   const status = await usersApi.putUserRoutingstatus(agentId, { status: 'IDLE' });
   const readStatus = await usersApi.getUserRoutingstatus(agentId);
   const deleted = await api.deleteRoutingWrapupcode(code.id);
@@ -139,6 +148,7 @@ async function routing(api, usersApi, agentId) {
     queue: {
       id: queue.id, name: readQueue.name, description: readQueue.description,
       divisionName: readQueue.division && readQueue.division.name, listedIds: queues.entities.map((q) => q.id),
+      otherId: otherQueue.id, byIds: queuesByIds.entities.map((q) => q.id), byIdsTotal: queuesByIds.total,
     },
     routingStatus: { set: status.status, read: readStatus.status, userId: readStatus.userId },
   };
@@ -182,11 +192,21 @@ async function flows(api) {
   // type is a multi-valued query parameter: the JS SDK joins its values with commas.
   const oneType = await api.getFlows({ type: ['workflow'], pageSize: 100 });
   const twoTypes = await api.getFlows({ type: ['inboundcall', 'workflow'], pageSize: 100 });
+  // Genesys flow types Switchboard has none of match none, alone or beside ours.
+  const bots = await api.getFlows({ type: ['bot', 'digitalbot'] });
+  const botsAndWorkflows = await api.getFlows({ type: ['bot', 'workflow'], pageSize: 100 });
+  const other = await api.postFlows({ name: `Js other flow ${Date.now()}`, type: 'INBOUNDCALL' });
+  const byIds = await api.getFlows({ id: [created.id, other.id] });
   return {
     id: created.id, name: read.name, description: read.description, type: read.type,
     divisionName: read.division && read.division.name, selfUri: read.selfUri,
     listedByOneType: oneType.entities.some((f) => f.id === created.id),
     listedByTwoTypes: twoTypes.entities.some((f) => f.id === created.id),
+    botsTotal: bots.total,
+    botsAndWorkflowsTypes: [...new Set(botsAndWorkflows.entities.map((f) => f.type))],
+    listedByBotsAndWorkflows: botsAndWorkflows.entities.some((f) => f.id === created.id),
+    otherId: other.id,
+    byIds: { ids: byIds.entities.map((f) => f.id), total: byIds.total },
   };
 }
 

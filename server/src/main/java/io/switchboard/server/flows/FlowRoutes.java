@@ -174,8 +174,13 @@ public final class FlowRoutes implements ApiRoutes {
               .query("name", "Only flows whose name matches")
               .query(
                   "type",
-                  "INBOUNDCALL or WORKFLOW, any case; several, repeated or comma-joined, match"
-                      + " any"));
+                  "Any of Genesys's flow types, any case; several, repeated or comma-joined, match"
+                      + " any. Switchboard has INBOUNDCALL and WORKFLOW flows: another type"
+                      + " matches none")
+              .query(
+                  "id",
+                  "Only these flows, repeated or comma-joined; when given, name and type are not"
+                      + " applied (as in Genesys). An id of another org matches none"));
       routes.post(
           base,
           this::create,
@@ -262,15 +267,29 @@ public final class FlowRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     // Multi-valued in Genesys: the Java SDK repeats type, the JavaScript SDK joins with commas.
+    // A Genesys type we have no flows of is valid and matches none (no stored flow has it).
     var types = new java.util.HashSet<String>();
     for (String t : Requests.multi(ctx, "type")) {
       String type = t.toUpperCase(Locale.ROOT);
-      if (!FlowService.TYPES.contains(type))
-        throw Problem.invalid("type", "must be INBOUNDCALL or WORKFLOW");
+      if (!FlowService.GENESYS_TYPES.contains(type))
+        throw Problem.invalid(
+            "type",
+            "must be one of Genesys's flow types ("
+                + String.join(", ", new java.util.TreeSet<>(FlowService.GENESYS_TYPES))
+                    .toLowerCase(Locale.ROOT)
+                + "), got '"
+                + t
+                + "'");
       types.add(type);
     }
+    Set<String> ids = Requests.ids(ctx, "id");
+    // Genesys: "If one or more IDs are specified, the search will fetch flows that match the given
+    // ID(s) and not use any additional supplied query parameters in the search."
     var filter =
-        new FlowStore.Filter(name == null || name.isBlank() ? null : name.replace("*", ""), types);
+        ids != null
+            ? new FlowStore.Filter(null, Set.of(), ids)
+            : new FlowStore.Filter(
+                name == null || name.isBlank() ? null : name.replace("*", ""), types);
     String org = org(ctx);
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();

@@ -27,7 +27,36 @@ import java.util.UUID;
  * once).
  */
 public final class FlowService {
+  /** The flow types Switchboard runs and stores. */
   public static final Set<String> TYPES = Set.of("INBOUNDCALL", "WORKFLOW");
+
+  /**
+   * Every flow type Genesys names (the {@code type} filter of {@code GET /api/v2/flows}, the SDK's
+   * {@code Flow.TypeEnum}), {@link #TYPES} among them: a listing filtered by one we have none of is
+   * empty, not refused.
+   */
+  public static final Set<String> GENESYS_TYPES =
+      Set.of(
+          "BOT",
+          "COMMONMODULE",
+          "DIGITALBOT",
+          "INBOUNDCALL",
+          "INBOUNDCHAT",
+          "INBOUNDEMAIL",
+          "INBOUNDSHORTMESSAGE",
+          "INQUEUECALL",
+          "INQUEUEEMAIL",
+          "INQUEUESHORTMESSAGE",
+          "OUTBOUNDCALL",
+          "SECURECALL",
+          "SPEECH",
+          "SURVEYINVITE",
+          "VOICE",
+          "VOICEMAIL",
+          "VOICESURVEY",
+          "WORKFLOW",
+          "WORKITEM");
+
   private static final int CACHE_LIMIT = 1000;
 
   private final FlowStore store;

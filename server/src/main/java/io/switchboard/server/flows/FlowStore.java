@@ -1,5 +1,6 @@
 package io.switchboard.server.flows;
 
+import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
@@ -56,10 +57,18 @@ public final class FlowStore {
               Times.read(rs, "launched_at"),
               rs.getObject("completed_at") == null ? null : Times.read(rs, "completed_at"));
 
-  /** Filters of the flow list: a name substring (case-insensitive) and types (any; none: all). */
-  public record Filter(String name, Set<String> types) {
+  /**
+   * Filters of the flow list: a name substring (case-insensitive), types (any; none: all) and ids
+   * (any; null: all, empty: none).
+   */
+  public record Filter(String name, Set<String> types, Set<String> ids) {
     public Filter {
       types = Set.copyOf(types);
+      ids = ids == null ? null : Set.copyOf(ids);
+    }
+
+    public Filter(String name, Set<String> types) {
+      this(name, types, null);
     }
   }
 
@@ -121,14 +130,15 @@ public final class FlowStore {
   private static String where(Filter f) {
     return "org_id = :org"
         + (f.name() == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
-        + (f.types().isEmpty() ? "" : " and flow_type in (<types>)");
+        + (f.types().isEmpty() ? "" : " and flow_type in (<types>)")
+        + InList.and("id", "ids", f.ids());
   }
 
   private static Query bind(Query q, String orgId, Filter f) {
     q.bind("org", orgId);
     if (f.name() != null) q.bind("name", Like.containsIgnoringCase(f.name()));
     if (!f.types().isEmpty()) q.bindList("types", List.copyOf(f.types()));
-    return q;
+    return InList.bind(q, "ids", f.ids());
   }
 
   /** Renames or re-describes; false when the row is gone or moved past {@code expectedVersion}. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -62,12 +63,16 @@ public final class QueueService {
     return store.findByName(orgId, name);
   }
 
-  public List<Queue> list(String orgId, String name, int offset, int limit) {
-    return store.list(orgId, blankToNull(name), offset, limit);
+  /**
+   * The org's queues by name: whose name contains {@code name} (blank: any), and only {@code ids}
+   * when not null (an empty set: none).
+   */
+  public List<Queue> list(String orgId, String name, Set<String> ids, int offset, int limit) {
+    return store.list(orgId, blankToNull(name), ids, offset, limit);
   }
 
-  public long count(String orgId, String name) {
-    return store.count(orgId, blankToNull(name));
+  public long count(String orgId, String name, Set<String> ids) {
+    return store.count(orgId, blankToNull(name), ids);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.switchboard.server.routing;
 
+import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -103,14 +105,19 @@ public final class QueueStore {
             .findOne());
   }
 
-  public List<Queue> list(String orgId, String nameContains, int offset, int limit) {
+  /** Queues by name: whose name contains {@code nameContains} (null: any), only {@code ids}. */
+  public List<Queue> list(
+      String orgId, String nameContains, Set<String> ids, int offset, int limit) {
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select q.*, "
-                    + COUNTS
-                    + " from routing_queues q where q.org_id = :org"
-                    + nameFilter(nameContains)
-                    + " order by q.name_lower, q.id limit :limit offset :offset")
+        InList.bind(
+                h.createQuery(
+                    "select q.*, "
+                        + COUNTS
+                        + " from routing_queues q where q.org_id = :org"
+                        + filters(nameContains, ids)
+                        + " order by q.name_lower, q.id limit :limit offset :offset"),
+                "ids",
+                ids)
             .bind("org", orgId)
             .bindMap(nameBinding(nameContains))
             .bind("limit", limit)
@@ -119,19 +126,24 @@ public final class QueueStore {
             .list());
   }
 
-  public long count(String orgId, String nameContains) {
+  public long count(String orgId, String nameContains, Set<String> ids) {
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select count(*) from routing_queues q where q.org_id = :org"
-                    + nameFilter(nameContains))
+        InList.bind(
+                h.createQuery(
+                    "select count(*) from routing_queues q where q.org_id = :org"
+                        + filters(nameContains, ids)),
+                "ids",
+                ids)
             .bind("org", orgId)
             .bindMap(nameBinding(nameContains))
             .mapTo(Long.class)
             .one());
   }
 
-  private static String nameFilter(String nameContains) {
-    return nameContains == null ? "" : " and q.name_lower like :name escape '" + Like.ESCAPE + "'";
+  /** The name filter (null: none) and the ids one (null: none, empty: no queue). */
+  private static String filters(String nameContains, Set<String> ids) {
+    return (nameContains == null ? "" : " and q.name_lower like :name escape '" + Like.ESCAPE + "'")
+        + InList.and("q.id", "ids", ids);
   }
 
   private static java.util.Map<String, Object> nameBinding(String nameContains) {

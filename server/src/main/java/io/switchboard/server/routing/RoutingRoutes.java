@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -135,7 +136,13 @@ public final class RoutingRoutes implements ApiRoutes {
         QUEUES,
         this::list,
         Scope.read(Scopes.ROUTING),
-        Doc.page(QueueView.class).query("name", "Only queues whose name matches"));
+        Doc.page(QueueView.class)
+            .query("name", "Only queues whose name matches")
+            .query(
+                "id",
+                "Only these queues, repeated or comma-joined, at most "
+                    + Requests.MAX_IDS
+                    + "; an id of another org matches none"));
     routes.post(
         QUEUES,
         this::create,
@@ -190,11 +197,12 @@ public final class RoutingRoutes implements ApiRoutes {
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
+    Set<String> ids = Requests.ids(ctx, "id");
     var entities =
-        queues.list(org(ctx), name, page.offset(), page.pageSize()).stream()
+        queues.list(org(ctx), name, ids, page.offset(), page.pageSize()).stream()
             .map(QueueView::of)
             .toList();
-    ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name)));
+    ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name, ids)));
   }
 
   private void create(Context ctx) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -122,11 +123,12 @@ public final class UserService implements UserAccounts {
     return store.findByEmail(orgId, email);
   }
 
-  public List<User> list(String orgId, int offset, int limit) {
-    return store.list(orgId, offset, limit);
+  /** Users not deleted, by name; only {@code ids} when not null (an empty set: none). */
+  public List<User> list(String orgId, Set<String> ids, int offset, int limit) {
+    return store.list(orgId, ids, offset, limit);
   }
 
-  public long count(String orgId) {
-    return store.count(orgId);
+  public long count(String orgId, Set<String> ids) {
+    return store.count(orgId, ids);
   }
 }

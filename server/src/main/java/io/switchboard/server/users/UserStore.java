@@ -1,11 +1,13 @@
 package io.switchboard.server.users;
 
 import io.switchboard.server.identity.UserAccounts;
+import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -105,11 +107,16 @@ public final class UserStore {
             .findOne());
   }
 
-  public List<User> list(String orgId, int offset, int limit) {
+  /** The org's users that are not deleted, by name; only {@code ids} (null: all, empty: none). */
+  public List<User> list(String orgId, Set<String> ids, int offset, int limit) {
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select * from users where org_id = :org and state <> 'deleted' order by name, id"
-                    + " limit :limit offset :offset")
+        InList.bind(
+                h.createQuery(
+                    "select * from users where "
+                        + listed(ids)
+                        + " order by name, id limit :limit offset :offset"),
+                "ids",
+                ids)
             .bind("org", orgId)
             .bind("limit", limit)
             .bind("offset", offset)
@@ -117,12 +124,16 @@ public final class UserStore {
             .list());
   }
 
-  public long count(String orgId) {
+  public long count(String orgId, Set<String> ids) {
     return jdbi.withHandle(h ->
-        h.createQuery("select count(*) from users where org_id = :org and state <> 'deleted'")
+        InList.bind(h.createQuery("select count(*) from users where " + listed(ids)), "ids", ids)
             .bind("org", orgId)
             .mapTo(Long.class)
             .one());
+  }
+
+  private static String listed(Set<String> ids) {
+    return "org_id = :org and state <> 'deleted'" + InList.and("id", "ids", ids);
   }
 
   /**

@@ -16,6 +16,7 @@ import io.switchboard.server.identity.Scopes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /api/v2/users}: create, get and list the org's agents. */
 public final class UsersRoutes implements ApiRoutes {
@@ -73,7 +74,16 @@ public final class UsersRoutes implements ApiRoutes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/api/v2/users", this::list, Scope.read(Scopes.USERS), Doc.page(UserView.class));
+    routes.get(
+        "/api/v2/users",
+        this::list,
+        Scope.read(Scopes.USERS),
+        Doc.page(UserView.class)
+            .query(
+                "id",
+                "Only these users, repeated or comma-joined, at most "
+                    + Requests.MAX_IDS
+                    + "; an id of another org or of a deleted user matches none"));
     routes.post(
         "/api/v2/users",
         this::create,
@@ -150,8 +160,9 @@ public final class UsersRoutes implements ApiRoutes {
   private void list(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
+    Set<String> ids = Requests.ids(ctx, "id");
     var entities =
-        users.list(org, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
-    ctx.json(Page.of(ctx, page, entities, users.count(org)));
+        users.list(org, ids, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
+    ctx.json(Page.of(ctx, page, entities, users.count(org, ids)));
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.mypurecloud.sdk.v2.ApiClient;
 import com.mypurecloud.sdk.v2.api.ArchitectApi;
+import com.mypurecloud.sdk.v2.api.request.GetFlowsRequest;
 import com.mypurecloud.sdk.v2.model.Flow;
 import com.mypurecloud.sdk.v2.model.FlowEntityListing;
 import com.mypurecloud.sdk.v2.model.FlowExecutionLaunchRequest;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +131,40 @@ class FlowsSdkIT extends TwoOrgServer {
     assertThat(done[0].getOutputData()).containsEntry("Flow.out", "echo hi");
     assertThat(done[0].getDateLaunched()).isNotNull();
     assertThat(done[0].getDateCompleted()).isNotNull();
+  }
+
+  @Test
+  void theSdkListsFlowsByIdAndByEveryGenesysType() throws Exception {
+    var architect = new ArchitectApi(sdk);
+    Flow ivr =
+        architect.postFlows(new Flow().name("Ids ivr").type(Flow.TypeEnum.INBOUNDCALL), null);
+    Flow job = architect.postFlows(new Flow().name("Ids job").type(Flow.TypeEnum.WORKFLOW), null);
+    architect.postFlows(new Flow().name("Ids other").type(Flow.TypeEnum.WORKFLOW), null);
+
+    // The SDK sends ids repeated (id=a&id=b).
+    FlowEntityListing byId =
+        architect.getFlows(
+            GetFlowsRequest.builder()
+                .withId(List.of(job.getId(), UUID.randomUUID().toString(), ivr.getId()))
+                .build());
+    assertThat(byId.getEntities())
+        .extracting(Flow::getId)
+        .containsExactly(ivr.getId(), job.getId());
+    assertThat(byId.getTotal()).isEqualTo(2);
+
+    // Every type the SDK can ask for is accepted; one Switchboard has no flows of matches none.
+    for (GetFlowsRequest.typeValues type : GetFlowsRequest.typeValues.values()) {
+      FlowEntityListing listing =
+          architect.getFlows(
+              GetFlowsRequest.builder().withTypeEnumValues(List.of(type)).withName("Ids").build());
+      long expected =
+          switch (type) {
+            case INBOUNDCALL -> 1;
+            case WORKFLOW -> 2;
+            default -> 0;
+          };
+      assertThat(listing.getTotal()).as(type.toString()).isEqualTo(expected);
+      assertThat(listing.getEntities()).as(type.toString()).hasSize((int) expected);
+    }
   }
 }

@@ -42,6 +42,14 @@ class GenesysJsSdkIT extends TwoOrgServer {
     var orgFx = new Fixtures(api, orgToken);
     draftId = orgFx.script(Fixtures.GREETING_SCRIPT);
     publishedId = orgFx.publishedScript(Fixtures.GREETING_SCRIPT);
+    // Bystanders: the script's id filters must leave them out.
+    orgFx.user("Js bystander");
+    assertThat(api.post("/api/v2/routing/queues", orgToken, "{\"name\":\"Js bystander\"}").status())
+        .isEqualTo(200);
+    assertThat(
+            api.post("/api/v2/flows", orgToken, "{\"name\":\"Js bystander\",\"type\":\"WORKFLOW\"}")
+                .status())
+        .isEqualTo(200);
     // One request a minute for the org's oauth endpoint group (/api/v2/tokens): the script's first
     // getTokensMe passes and its second is refused with a real 429 from the limiter.
     var limit =
@@ -142,6 +150,15 @@ class GenesysJsSdkIT extends TwoOrgServer {
     assertThat(user.get("divisionName").asString()).isEqualTo("Home");
     assertThat(user.get("selfUri").asString()).isEqualTo("/api/v2/users/" + id);
     assertThat(user.get("listed").asBoolean()).isTrue();
+    // The SDK joins ids with commas (id=a,b), and sends an empty array as id=, which matches none.
+    String other = user.get("otherId").asString();
+    assertThat(strings(user.get("byIds").get("ids"))).containsExactlyInAnyOrder(id, other);
+    assertThat(user.get("byIds").get("total").asInt()).isEqualTo(2);
+    assertThat(api.get("/api/v2/users", orgToken).json().get("total").asInt())
+        .as("the org has more users")
+        .isGreaterThan(2);
+    assertThat(strings(user.get("byNoIds").get("ids"))).isEmpty();
+    assertThat(user.get("byNoIds").get("total").asInt()).isZero();
     // What the SDK's POST body said is what the server stored.
     JsonNode stored = api.get("/api/v2/users/" + id, orgToken).json();
     assertThat(stored.get("email").asString()).isEqualTo(user.get("email").asString());
@@ -172,6 +189,12 @@ class GenesysJsSdkIT extends TwoOrgServer {
     assertThat(queue.get("description").asString()).isEqualTo("from the JS SDK");
     assertThat(queue.get("divisionName").asString()).isEqualTo("Home");
     assertThat(strings(queue.get("listedIds"))).containsExactly(queue.get("id").asString());
+    assertThat(strings(queue.get("byIds")))
+        .containsExactlyInAnyOrder(queue.get("id").asString(), queue.get("otherId").asString());
+    assertThat(queue.get("byIdsTotal").asInt()).isEqualTo(2);
+    assertThat(api.get("/api/v2/routing/queues", orgToken).json().get("total").asInt())
+        .as("the org has more queues")
+        .isGreaterThan(2);
   }
 
   @Test
@@ -218,6 +241,17 @@ class GenesysJsSdkIT extends TwoOrgServer {
     assertThat(flows.get("listedByOneType").asBoolean()).isTrue();
     // The SDK sends type=inboundcall,workflow (comma-joined): was a 400 naming the type.
     assertThat(flows.get("listedByTwoTypes").asBoolean()).isTrue();
+    // Genesys types Switchboard has no flows of were a 400 too; they match none.
+    assertThat(flows.get("botsTotal").asInt()).isZero();
+    assertThat(flows.get("listedByBotsAndWorkflows").asBoolean()).isTrue();
+    assertThat(strings(flows.get("botsAndWorkflowsTypes"))).containsExactly("WORKFLOW");
+    // id=a,b: just those two of the org's flows.
+    assertThat(strings(flows.get("byIds").get("ids")))
+        .containsExactlyInAnyOrder(id, flows.get("otherId").asString());
+    assertThat(flows.get("byIds").get("total").asInt()).isEqualTo(2);
+    assertThat(api.get("/api/v2/flows", orgToken).json().get("total").asInt())
+        .as("the org has more flows")
+        .isGreaterThan(2);
   }
 
   @Test

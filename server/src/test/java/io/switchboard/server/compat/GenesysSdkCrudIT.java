@@ -15,6 +15,7 @@ import com.mypurecloud.sdk.v2.api.RoutingApi;
 import com.mypurecloud.sdk.v2.api.ScriptsApi;
 import com.mypurecloud.sdk.v2.api.TokensApi;
 import com.mypurecloud.sdk.v2.api.UsersApi;
+import com.mypurecloud.sdk.v2.api.request.GetUsersRequest;
 import com.mypurecloud.sdk.v2.model.AvailableTopic;
 import com.mypurecloud.sdk.v2.model.Channel;
 import com.mypurecloud.sdk.v2.model.ChannelTopic;
@@ -278,6 +279,35 @@ class GenesysSdkCrudIT extends TwoOrgServer {
     assertThat(listed.getName()).isEqualTo("Crud user");
     assertThat(listed.getDivision().getName()).isEqualTo("Home");
     assertThat(listed.getSelfUri()).isEqualTo("/api/v2/users/" + user.getId());
+
+    // The SDK sends ids repeated (id=a&id=b); an unknown one and another org's are left out.
+    User second =
+        users.postUsers(
+            new CreateUser()
+                .name("Crud user 2")
+                .email("crud." + UUID.randomUUID() + "@example.com"));
+    String foreign = new Fixtures(api, otherToken).user("Crud user");
+    var byId =
+        users.getUsers(
+            25,
+            1,
+            List.of(second.getId(), foreign, UUID.randomUUID().toString(), user.getId()),
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(byId.getEntities())
+        .extracting(User::getId)
+        .containsExactly(user.getId(), second.getId());
+    assertThat(byId.getTotal()).isEqualTo(2);
+    var justOne = users.getUsers(GetUsersRequest.builder().withId(List.of(second.getId())).build());
+    assertThat(justOne.getEntities()).extracting(User::getId).containsExactly(second.getId());
+    var tooMany = new ArrayList<String>();
+    while (tooMany.size() <= 100) tooMany.add(UUID.randomUUID().toString());
+    assertThatThrownBy(() -> users.getUsers(25, 1, tooMany, null, null, null, null, null))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.getStatusCode()).isEqualTo(400));
     users.deleteUser(user.getId());
     // Genesys keeps a deleted user readable, in state "deleted", and out of the listing.
     assertThat(users.getUser(user.getId(), null, null, null).getState())

@@ -8,6 +8,7 @@ import com.mypurecloud.sdk.v2.api.AnalyticsApi;
 import com.mypurecloud.sdk.v2.api.ArchitectApi;
 import com.mypurecloud.sdk.v2.api.RoutingApi;
 import com.mypurecloud.sdk.v2.api.UsersApi;
+import com.mypurecloud.sdk.v2.api.request.GetRoutingQueuesRequest;
 import com.mypurecloud.sdk.v2.model.CreateQueueRequest;
 import com.mypurecloud.sdk.v2.model.DomainEntityRef;
 import com.mypurecloud.sdk.v2.model.IVR;
@@ -93,6 +94,32 @@ class RoutingSdkIT extends TwoOrgServer {
     var listed = routing.getRoutingQueues(1, 25, null, "Sdk", null, null, null, null);
     assertThat(listed.getEntities()).extracting(Queue::getId).containsExactly(q.getId());
     assertThat(listed.getTotal()).isEqualTo(1);
+    // The SDK sends ids repeated (id=a&id=b); an unknown one is left out.
+    Queue second = routing.postRoutingQueues(new CreateQueueRequest().name("Sdk queue 2"));
+    Queue third = routing.postRoutingQueues(new CreateQueueRequest().name("Sdk queue 3"));
+    var byId =
+        routing.getRoutingQueues(
+            1,
+            25,
+            null,
+            null,
+            List.of(third.getId(), java.util.UUID.randomUUID().toString(), q.getId()),
+            null,
+            null,
+            null);
+    assertThat(byId.getEntities())
+        .extracting(Queue::getId)
+        .containsExactly(q.getId(), third.getId());
+    assertThat(byId.getTotal()).isEqualTo(2);
+    var named =
+        routing.getRoutingQueues(
+            GetRoutingQueuesRequest.builder()
+                .withName("Sdk queue")
+                .withId(List.of(second.getId(), third.getId()))
+                .build());
+    assertThat(named.getEntities())
+        .extracting(Queue::getId)
+        .containsExactly(second.getId(), third.getId());
 
     var architect = new ArchitectApi(sdk);
     String flowId =

@@ -1,11 +1,14 @@
 package io.switchboard.server.flows;
 
+import static io.switchboard.server.testing.IdFilterChecks.ids;
+import static io.switchboard.server.testing.IdFilterChecks.page;
 import static io.switchboard.server.testing.Upstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Fixtures;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import io.switchboard.server.testing.Upstream;
 import java.io.IOException;
@@ -678,6 +681,40 @@ class FlowsIT {
   }
 
   @Test
+  void theListingTakesIdsAndEveryGenesysFlowType() {
+    String tok = api.token(server.newOrg());
+    String other = api.token(server.newOrg());
+    String a = flow(tok, "Ids A", "INBOUNDCALL");
+    String b = flow(tok, "Ids B", "WORKFLOW");
+    String c = flow(tok, "Ids C", "INBOUNDCALL");
+    String foreign = flow(other, "Ids A", "INBOUNDCALL");
+    IdFilterChecks.check(api, FLOWS, tok, List.of(a, b, c), other, foreign);
+    assertThat(ids(page(api, "/api/v2/architect/flows?id=" + b, tok))).containsExactly(b);
+    // As in Genesys, ids given, the other filters are not applied...
+    assertThat(ids(page(api, FLOWS + "?id=" + a + "&type=workflow&name=nothing", tok)))
+        .containsExactly(a);
+    // ...but a word that is no Genesys flow type is still refused.
+    assertThat(api.get(FLOWS + "?id=" + a + "&type=nonsense", tok).status()).isEqualTo(400);
+
+    // A Genesys flow type Switchboard has no flows of matches none; mixed with ours, only ours.
+    JsonNode bots = page(api, FLOWS + "?type=bot", tok);
+    assertThat(ids(bots)).isEmpty();
+    assertThat(bots.get("total").asLong()).isZero();
+    assertThat(ids(page(api, FLOWS + "?type=inboundchat&type=COMMONMODULE", tok))).isEmpty();
+    JsonNode mixed = page(api, FLOWS + "?type=WORKFLOW,bot,inboundchat", tok);
+    assertThat(ids(mixed)).containsExactly(b);
+    assertThat(mixed.get("total").asLong()).isEqualTo(1);
+    assertThat(ids(page(api, FLOWS + "?type=digitalbot&type=inboundcall", tok)))
+        .containsExactly(a, c);
+    var unknown = api.get(FLOWS + "?type=WORKFLOW,bogus", tok);
+    assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+    assertThat(unknown.json().get("code").asString()).isEqualTo("invalid.value");
+    assertThat(unknown.json().get("message").asString())
+        .contains("'bogus'")
+        .contains("inboundchat");
+  }
+
+  @Test
   void flowsCrudListsVersionsAndKeepsOrgsApart() {
     String tok = api.token(server.newOrg());
     String a = flow(tok, "Alpha", "INBOUNDCALL");
@@ -718,7 +755,7 @@ class FlowsIT {
         .isEqualTo(2);
     assertThat(api.get(FLOWS + "?type=workflow,workflow", tok).json().get("total").asInt())
         .isEqualTo(1);
-    assertThat(api.get(FLOWS + "?type=WORKFLOW,BOT", tok).status()).isEqualTo(400);
+    assertThat(api.get(FLOWS + "?type=WORKFLOW,NOTATYPE", tok).status()).isEqualTo(400);
     assertThat(api.get(FLOWS + "?name=alp", tok).json().get("total").asInt()).isEqualTo(1);
 
     var renamed =

@@ -3,7 +3,9 @@ package io.switchboard.server.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,22 @@ class RoutingRulesIT {
     assertThat(api.post(RoutingSupport.QUEUES, rs.token, "[1]").status()).isEqualTo(400);
     assertThat(api.delete(RoutingSupport.QUEUES + "/" + q, rs.token).status()).isEqualTo(204);
     assertThat(api.get(RoutingSupport.QUEUES + "/" + q, rs.token).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theQueueListingTakesIdsRepeatedOrCommaJoinedWithTheNameFilter() {
+    String a = rs.queue("Ids queue A");
+    String b = rs.queue("Ids queue B");
+    String c = rs.queue("Ids queue C");
+    String foreign = other.queue("Ids queue A");
+    IdFilterChecks.check(
+        api, RoutingSupport.QUEUES, rs.token, List.of(a, b, c), other.token, foreign);
+    // Both filters apply.
+    JsonNode both =
+        IdFilterChecks.page(
+            api, RoutingSupport.QUEUES + "?id=" + a + "," + b + "&name=queue+b", rs.token);
+    assertThat(IdFilterChecks.ids(both)).containsExactly(b);
+    assertThat(both.get("total").asLong()).isEqualTo(1);
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.switchboard.server.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Fixtures;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TwoOrgServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -105,6 +108,24 @@ class UsersIT extends TwoOrgServer {
                 .json()
                 .has("admin"))
         .isFalse();
+  }
+
+  @Test
+  void theListingTakesIdsRepeatedOrCommaJoined() {
+    String ann = fx.user("Ids Ann");
+    String bob = fx.user("Ids Bob");
+    String cid = fx.user("Ids Cid");
+    String foreign = new Fixtures(api, otherToken).user("Ids Ann");
+    IdFilterChecks.check(api, "/api/v2/users", token, List.of(ann, bob, cid), otherToken, foreign);
+
+    // A deleted user leaves the filtered listing as it leaves the whole one.
+    String gone = fx.user("Ids Gone");
+    assertThat(IdFilterChecks.ids(IdFilterChecks.page(api, "/api/v2/users?id=" + gone, token)))
+        .containsExactly(gone);
+    assertThat(api.delete("/api/v2/users/" + gone, token).status()).isEqualTo(204);
+    JsonNode after = IdFilterChecks.page(api, "/api/v2/users?id=" + gone + "," + ann, token);
+    assertThat(IdFilterChecks.ids(after)).containsExactly(ann);
+    assertThat(after.get("total").asLong()).isEqualTo(1);
   }
 
   @Test
