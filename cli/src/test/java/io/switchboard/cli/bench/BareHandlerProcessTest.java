@@ -31,6 +31,8 @@ class BareHandlerProcessTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body()).isEqualTo(body);
       assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+      // The server's HTTP settings: no Server header.
+      assertThat(answer.headers().firstValue("Server")).isEmpty();
       var second =
           HttpClient.newHttpClient()
               .send(
