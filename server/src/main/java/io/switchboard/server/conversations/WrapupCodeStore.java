@@ -1,5 +1,6 @@
 package io.switchboard.server.conversations;
 
+import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
@@ -102,13 +103,14 @@ public final class WrapupCodeStore {
   private static String where(String nameContains, List<String> ids) {
     return "org_id = :org"
         + (nameContains == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
-        + (ids.isEmpty() ? "" : " and id in (<ids>)");
+        // No ids: every code (this filter's own rule; InList's empty set matches none).
+        + InList.and("id", "ids", ids.isEmpty() ? null : ids);
   }
 
   private static void bindFilter(Query q, String orgId, String nameContains, List<String> ids) {
     q.bind("org", orgId);
     if (nameContains != null) q.bind("name", Like.containsIgnoringCase(nameContains));
-    if (!ids.isEmpty()) q.bindList("ids", ids);
+    InList.bind(q, "ids", ids);
   }
 
   public enum Renamed {

@@ -130,15 +130,14 @@ public final class FlowStore {
   private static String where(Filter f) {
     return "org_id = :org"
         + (f.name() == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
-        + (f.types().isEmpty() ? "" : " and flow_type in (<types>)")
+        + InList.and("flow_type", "types", f.types().isEmpty() ? null : f.types())
         + InList.and("id", "ids", f.ids());
   }
 
   private static Query bind(Query q, String orgId, Filter f) {
     q.bind("org", orgId);
     if (f.name() != null) q.bind("name", Like.containsIgnoringCase(f.name()));
-    if (!f.types().isEmpty()) q.bindList("types", List.copyOf(f.types()));
-    return InList.bind(q, "ids", f.ids());
+    return InList.bind(InList.bind(q, "types", f.types()), "ids", f.ids());
   }
 
   /** Renames or re-describes; false when the row is gone or moved past {@code expectedVersion}. */
