@@ -203,6 +203,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
       // moves much less than it moves throughput.
       var cpuRatios = new HashMap<String, List<Double>>();
       var sameRequestRatios = new HashMap<String, List<Double>>();
+      int same = indexOf(targets, SAME_REQUEST);
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
         var cpuPerRequest = new ArrayList<Double>();
@@ -226,7 +227,6 @@ public final class PeerBenchCommand implements Callable<Integer> {
             "cpu us/r",
             "cpu ratio");
         double bareCpu = cpuPerRequest.getFirst();
-        int same = indexOf(targets, SAME_REQUEST);
         for (int i = 0; i < targets.size(); i++) {
           Wrk.Result r = results.get(i);
           double ratio = r.requestsPerSecond() / bareRps;
