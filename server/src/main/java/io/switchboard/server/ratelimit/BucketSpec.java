@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * One bucket a request draws from: its key (org first, so an org's buckets can be found together),
- * the limit that governs it and the version of the org's limits that set it.
+ * the limit that governs it and the version of the org's limits that set it, and the {@code
+ * RateLimit-Policy} header that describes it (made with the spec, which the rate limiter keeps for
+ * as long as the org's limits stand, rather than on every answer).
  */
 public record BucketSpec(
     String key,
@@ -12,10 +14,21 @@ public record BucketSpec(
     LimitCatalog.Definition definition,
     String subject,
     long limit,
-    long version) {
+    long version,
+    String policy) {
   public static BucketSpec of(
       String orgId, LimitCatalog.Definition d, String subject, long limit, long version) {
-    return new BucketSpec(keyOf(orgId, d, subject), orgId, d, subject, limit, version);
+    return new BucketSpec(
+        keyOf(orgId, d, subject), orgId, d, subject, limit, version, policy(d.bucketName(), limit));
+  }
+
+  /**
+   * The {@code RateLimit-Policy} value of a bucket with this limit
+   * (draft-ietf-httpapi-ratelimit-headers-10: a List of Items, the item a String naming the
+   * policy).
+   */
+  static String policy(String bucketName, long limit) {
+    return '"' + bucketName + "\";q=" + limit + ";w=" + LimitCatalog.WINDOW_SECONDS;
   }
 
   public String name() {
@@ -47,8 +60,16 @@ public record BucketSpec(
           case "group" -> LimitCatalog.find(LimitCatalog.groupKey(subject));
           default -> Optional.empty();
         };
-    return d.map(def ->
-        new BucketSpec(
-            key, limits.orgId(), def, subject, limits.value(def.key()), limits.version()));
+    return d.map(def -> {
+      long limit = limits.value(def.key());
+      return new BucketSpec(
+          key,
+          limits.orgId(),
+          def,
+          subject,
+          limit,
+          limits.version(),
+          policy(def.bucketName(), limit));
+    });
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.server.ratelimit;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -224,6 +225,9 @@ final class MemoryBackend implements BucketBackend {
         Bucket.builder()
             .addLimit(Buckets.config(limit).getBandwidths()[0])
             .withCustomTimePrecision(time)
+            // Every use of the bucket is under the entry's lock, so Bucket4j's own lock-free
+            // updates (a copy of the state per take, then a compare-and-set) would be paid twice.
+            .withSynchronizationStrategy(SynchronizationStrategy.NONE)
             .build(),
         limit);
   }

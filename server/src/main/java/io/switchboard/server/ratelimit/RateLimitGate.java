@@ -7,7 +7,6 @@ import io.switchboard.server.http.RequestGate;
 import io.switchboard.server.identity.Principal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of
@@ -25,9 +24,6 @@ public final class RateLimitGate implements RequestGate {
   public static final String RETRY_AFTER = "Retry-After";
 
   private final RateLimiter limiter;
-
-  /** Per bucket name: a handful of names, each with the limit last seen. */
-  private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
 
   public RateLimitGate(RateLimiter limiter) {
     this.limiter = limiter;
@@ -68,7 +64,7 @@ public final class RateLimitGate implements RequestGate {
     put(res, replace, COUNT, Long.toString(s.limit() - s.remaining()));
     put(res, replace, ALLOWED, Long.toString(s.limit()));
     put(res, replace, RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
-    put(res, replace, POLICY, policy(name, s.limit()));
+    put(res, replace, POLICY, policy(s));
     long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
     put(
         res,
@@ -87,19 +83,13 @@ public final class RateLimitGate implements RequestGate {
   }
 
   /**
-   * The {@code RateLimit-Policy} value of a bucket (draft-ietf-httpapi-ratelimit-headers-10: a List
-   * of Items, the item a String naming the policy), kept per bucket name while its limit stands.
+   * The bucket's {@code RateLimit-Policy}: its spec's, unless the bucket has another limit (in a
+   * cluster, briefly, while a change reaches this node).
    */
-  private String policy(String bucket, long limit) {
-    Policy p = policies.get(bucket);
-    if (p == null || p.limit() != limit) {
-      p = new Policy(limit, '"' + bucket + "\";q=" + limit + ";w=" + LimitCatalog.WINDOW_SECONDS);
-      policies.put(bucket, p);
-    }
-    return p.value();
+  private static String policy(BucketStatus s) {
+    BucketSpec spec = s.spec();
+    return s.limit() == spec.limit() ? spec.policy() : BucketSpec.policy(spec.name(), s.limit());
   }
-
-  private record Policy(long limit, String value) {}
 
   static Problem tooManyRequests(BucketStatus refusing, long retryAfter) {
     BucketSpec spec = refusing.spec();
