@@ -123,12 +123,15 @@ public final class UserService implements UserAccounts {
     return store.findByEmail(orgId, email);
   }
 
-  /** Users not deleted, by name; only {@code ids} when not null (an empty set: none). */
-  public List<User> list(String orgId, Set<String> ids, int offset, int limit) {
-    return store.list(orgId, ids, offset, limit);
+  /**
+   * Users in {@code state} (null: any), by name; only {@code ids} when not null (an empty set:
+   * none).
+   */
+  public List<User> list(String orgId, String state, Set<String> ids, int offset, int limit) {
+    return store.list(orgId, state, ids, offset, limit);
   }
 
-  public long count(String orgId, Set<String> ids) {
-    return store.count(orgId, ids);
+  public long count(String orgId, String state, Set<String> ids) {
+    return store.count(orgId, state, ids);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /** The agent directory in SQL. */
 public final class UserStore {
@@ -107,33 +108,48 @@ public final class UserStore {
             .findOne());
   }
 
-  /** The org's users that are not deleted, by name; only {@code ids} (null: all, empty: none). */
-  public List<User> list(String orgId, Set<String> ids, int offset, int limit) {
+  /**
+   * The org's users in {@code state} (null: in any state), by name; only {@code ids} (null: all,
+   * empty: none).
+   */
+  public List<User> list(String orgId, String state, Set<String> ids, int offset, int limit) {
     return jdbi.withHandle(h ->
-        InList.bind(
+        listed(
                 h.createQuery(
                     "select * from users where "
-                        + listed(ids)
+                        + listed(state, ids)
                         + " order by name, id limit :limit offset :offset"),
-                "ids",
+                orgId,
+                state,
                 ids)
-            .bind("org", orgId)
             .bind("limit", limit)
             .bind("offset", offset)
             .map(USER)
             .list());
   }
 
-  public long count(String orgId, Set<String> ids) {
+  public long count(String orgId, String state, Set<String> ids) {
     return jdbi.withHandle(h ->
-        InList.bind(h.createQuery("select count(*) from users where " + listed(ids)), "ids", ids)
-            .bind("org", orgId)
+        listed(
+                h.createQuery("select count(*) from users where " + listed(state, ids)),
+                orgId,
+                state,
+                ids)
             .mapTo(Long.class)
             .one());
   }
 
-  private static String listed(Set<String> ids) {
-    return "org_id = :org and state <> 'deleted'" + InList.and("id", "ids", ids);
+  private static String listed(String state, Set<String> ids) {
+    return "org_id = :org"
+        + (state == null ? "" : " and state = :state")
+        + InList.and("id", "ids", ids);
+  }
+
+  /** Binds what {@link #listed(String, Set)} wrote. */
+  private static Query listed(Query q, String orgId, String state, Set<String> ids) {
+    InList.bind(q, "ids", ids).bind("org", orgId);
+    if (state != null) q.bind("state", state);
+    return q;
   }
 
   /**

@@ -83,7 +83,9 @@ public final class UsersRoutes implements ApiRoutes {
                 "id",
                 "Only these users, repeated or comma-joined, at most "
                     + Requests.MAX_IDS
-                    + "; an id of another org or of a deleted user matches none"));
+                    + "; an id of another org, or of a user in another state, matches none")
+            .query("state", "active (the default), inactive, deleted or any")
+            .error(400, "invalid.value"));
     routes.post(
         "/api/v2/users",
         this::create,
@@ -160,9 +162,29 @@ public final class UsersRoutes implements ApiRoutes {
   private void list(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
+    String state = state(ctx);
     Set<String> ids = Requests.ids(ctx, "id");
     var entities =
-        users.list(org, ids, page.offset(), page.pageSize()).stream().map(UserView::of).toList();
-    ctx.json(Page.of(ctx, page, entities, users.count(org, ids)));
+        users.list(org, state, ids, page.offset(), page.pageSize()).stream()
+            .map(UserView::of)
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, users.count(org, state, ids)));
+  }
+
+  /** The states Genesys's {@code GET /api/v2/users} takes; {@code any} is every state (null). */
+  private static final Set<String> LISTED_STATES = Set.of("active", "inactive", "deleted", "any");
+
+  /**
+   * The listing's {@code state}: active when absent, as on Genesys. Switchboard's users are active
+   * or deleted, so {@code inactive} lists none; a word that is no state is a 400 rather than a
+   * silent listing of the active users.
+   */
+  private static String state(Context ctx) {
+    String raw = ctx.queryParam("state");
+    if (raw == null || raw.isBlank()) return "active";
+    String state = raw.trim();
+    if (!LISTED_STATES.contains(state))
+      throw Problem.invalid("state", "must be active, inactive, deleted or any, got '" + raw + "'");
+    return state.equals("any") ? null : state;
   }
 }

@@ -315,6 +315,19 @@ class GenesysSdkCrudIT extends TwoOrgServer {
     assertThat(users.getUsers(100, 1, null, null, null, null, null, null).getEntities())
         .extracting(User::getId)
         .doesNotContain(user.getId());
+    // ... unless the listing asks for deleted users, or any.
+    for (var state : List.of(GetUsersRequest.stateValues.DELETED, GetUsersRequest.stateValues.ANY))
+      assertThat(
+              users
+                  .getUsers(
+                      GetUsersRequest.builder()
+                          .withId(List.of(user.getId()))
+                          .withState(state)
+                          .build())
+                  .getEntities())
+          .as(state.toString())
+          .extracting(User::getState)
+          .containsExactly(User.StateEnum.DELETED);
   }
 
   @Test

@@ -63,6 +63,49 @@ class UsersIT extends TwoOrgServer {
   }
 
   @Test
+  void theListingTakesAState() {
+    String kept = fx.user("State Kept");
+    String gone = fx.user("State Gone");
+    assertThat(api.delete("/api/v2/users/" + gone, token).status()).isEqualTo(204);
+    String both = "&id=" + kept + "," + gone;
+
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/users?pageSize=100" + both, token)))
+        .as("active by default")
+        .containsExactly(kept);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/users?state=active" + both, token)))
+        .containsExactly(kept);
+    JsonNode deleted = IdFilterChecks.page(api, "/api/v2/users?state=deleted" + both, token);
+    assertThat(IdFilterChecks.ids(deleted)).containsExactly(gone);
+    assertThat(deleted.get("total").asLong()).isEqualTo(1);
+    assertThat(deleted.get("entities").get(0).get("state").asString()).isEqualTo("deleted");
+    assertThat(
+            IdFilterChecks.ids(IdFilterChecks.page(api, "/api/v2/users?state=any" + both, token)))
+        .containsExactlyInAnyOrder(kept, gone);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/users?state=inactive" + both, token)))
+        .as("no user of Switchboard is inactive")
+        .isEmpty();
+    // Without an id filter, the deleted listing holds no other org's deleted users.
+    String foreign = new Fixtures(api, otherToken).user("State Foreign");
+    assertThat(api.delete("/api/v2/users/" + foreign, otherToken).status()).isEqualTo(204);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/users?state=deleted&pageSize=500", token)))
+        .contains(gone)
+        .doesNotContain(foreign, kept);
+
+    var bad = api.get("/api/v2/users?state=gone", token);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("code").asString()).isEqualTo("invalid.value");
+    assertThat(bad.json().get("messageParams").get("field").asString()).isEqualTo("state");
+  }
+
+  @Test
   void emailsAreUniqueInAnOrgIgnoringCase() {
     assertThat(
             api.post("/api/v2/users", token, "{\"name\":\"A\",\"email\":\"dup@example.com\"}")
