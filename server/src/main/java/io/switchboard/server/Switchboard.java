@@ -327,11 +327,13 @@ public final class Switchboard implements AutoCloseable {
               notifications,
               sessionWriteLanes(settings, database.dialect()));
       var queueStore = new QueueStore(database.jdbi());
+      var ivrStore = new IvrStore(database.jdbi());
       registerTopics(topics, users, conversationStore, sessionStore, queueStore);
       var flowParts =
           flows(
               settings,
               flowStore,
+              ivrStore::namesUsingFlow,
               mapper,
               bodies,
               integrations,
@@ -357,7 +359,6 @@ public final class Switchboard implements AutoCloseable {
               notifications,
               settings.bool(SettingKeys.AGENT_ANSWERS));
       closeables.add(acd);
-      var ivrStore = new IvrStore(database.jdbi());
       var inboundCalls =
           new InboundCalls(
               database.jdbi(),
@@ -712,6 +713,7 @@ public final class Switchboard implements AutoCloseable {
   private static FlowParts flows(
       Settings settings,
       FlowStore store,
+      FlowService.Dependents dependents,
       JsonMapper mapper,
       RequestBodies bodies,
       Integrations integrations,
@@ -736,6 +738,7 @@ public final class Switchboard implements AutoCloseable {
         new FlowService(
             store,
             references,
+            dependents,
             expressions,
             clock,
             settings.bytes(SettingKeys.FLOW_MAX_DEFINITION),

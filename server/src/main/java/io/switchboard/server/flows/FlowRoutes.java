@@ -194,7 +194,11 @@ public final class FlowRoutes implements ApiRoutes {
           Scope.write(Scopes.ARCHITECT),
           Doc.of(FlowInput.class, FlowView.class)
               .error(409, "flow.name.exists", "version.mismatch"));
-      routes.delete(base + "/{id}", this::delete, Scope.write(Scopes.ARCHITECT), Doc.noContent());
+      routes.delete(
+          base + "/{id}",
+          this::delete,
+          Scope.write(Scopes.ARCHITECT),
+          Doc.noContent().error(409, "flow.in.use"));
       routes.put(
           base + "/{id}/latestconfiguration",
           this::saveConfiguration,

@@ -59,8 +59,12 @@ public final class FlowService {
 
   private static final int CACHE_LIMIT = 1000;
 
+  /** At most this many dependents are named in a refused delete. */
+  static final int NAMED_DEPENDENTS = 10;
+
   private final FlowStore store;
   private final ReferenceLookup lookup;
+  private final Dependents dependents;
   private final Expressions expressions;
   private final Clock clock;
   private final long maxDefinitionBytes;
@@ -83,9 +87,19 @@ public final class FlowService {
     FlowCompiler.References forOrg(String orgId);
   }
 
+  /**
+   * The names of what runs a flow and would be left without it: the org's IVRs whose flow it is
+   * (the routing feature's IVRs).
+   */
+  @FunctionalInterface
+  public interface Dependents {
+    List<String> ivrsUsing(String orgId, String flowId);
+  }
+
   public FlowService(
       FlowStore store,
       ReferenceLookup lookup,
+      Dependents dependents,
       Expressions expressions,
       Clock clock,
       long maxDefinitionBytes,
@@ -101,6 +115,7 @@ public final class FlowService {
             null);
     this.store = store;
     this.lookup = lookup;
+    this.dependents = dependents;
     this.expressions = expressions;
     this.clock = clock;
     this.maxDefinitionBytes = maxDefinitionBytes;
@@ -177,7 +192,31 @@ public final class FlowService {
     }
   }
 
+  /**
+   * Deletes the flow, unless an IVR runs it: as Architect refuses to delete a flow that is in use,
+   * a 409 names the IVRs to point elsewhere first (left alone, their calls would find no flow).
+   */
   public void delete(String orgId, String id) {
+    Flow flow = get(orgId, id);
+    List<String> ivrs = dependents.ivrsUsing(orgId, id);
+    if (!ivrs.isEmpty()) {
+      // Named up to a bound, counted in full: an org may run one flow on many IVRs.
+      List<String> named = ivrs.subList(0, Math.min(ivrs.size(), NAMED_DEPENDENTS));
+      throw new Problem(
+          Problem.Kind.CONFLICT,
+          "flow.in.use",
+          "Flow '"
+              + flow.name()
+              + "' is the flow of "
+              + (ivrs.size() == 1 ? "the IVR '" : ivrs.size() + " IVRs ('")
+              + String.join("', '", named)
+              + (ivrs.size() > named.size() ? "', ..." : "'")
+              + (ivrs.size() == 1 ? "" : ")")
+              + "; give "
+              + (ivrs.size() == 1 ? "it" : "them")
+              + " another flow before deleting this one",
+          Map.of("flowId", id, "ivrs", named, "ivrCount", ivrs.size()));
+    }
     if (!store.delete(orgId, id)) throw Problem.notFound("Flow", id);
     launchable.changed(SignalledCache.key(orgId, id));
   }

@@ -196,6 +196,55 @@ class RoutingRulesIT {
   }
 
   @Test
+  void aFlowAnIvrRunsIsNotDeleted() {
+    var local = new RoutingSupport(api, api.token(server.newOrg()));
+    local.queue("Support");
+    String flowId = local.publishedFlow(RoutingSupport.toQueue("Support"));
+    String spare = local.publishedFlow(RoutingSupport.toQueue("Support"));
+    String main = local.ivr("Main", "+6561000000", flowId).json().get("id").asString();
+    assertThat(local.ivr("Backup", "+6561000001", flowId).status()).isEqualTo(200);
+
+    var refused = api.delete(RoutingSupport.FLOWS + "/" + flowId, local.token);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+    JsonNode err = refused.json();
+    assertThat(err.get("code").asString()).isEqualTo("flow.in.use");
+    assertThat(err.get("message").asString()).contains("2 IVRs ('Backup', 'Main')");
+    assertThat(err.get("messageParams").get("ivrCount").asInt()).isEqualTo(2);
+    assertThat(err.get("messageParams").get("ivrs").valueStream().map(JsonNode::asString))
+        .containsExactly("Backup", "Main");
+    assertThat(api.get(RoutingSupport.FLOWS + "/" + flowId, local.token).status())
+        .as("kept")
+        .isEqualTo(200);
+    // Another org learns nothing of it: the flow is not found there.
+    assertThat(api.delete(RoutingSupport.FLOWS + "/" + flowId, other.token).status())
+        .isEqualTo(404);
+
+    // One IVR moves to another flow, the other is deleted: then the flow may go.
+    var moved =
+        api.put(
+            RoutingSupport.IVRS + "/" + main,
+            local.token,
+            "{\"name\":\"Main\",\"dnis\":[\"+6561000000\"],\"openHoursFlow\":{\"id\":\""
+                + spare
+                + "\"},\"version\":1}");
+    assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+    var one = api.delete(RoutingSupport.FLOWS + "/" + flowId, local.token);
+    assertThat(one.status()).isEqualTo(409);
+    assertThat(one.json().get("message").asString()).contains("the IVR 'Backup';");
+    String backup =
+        api.get(RoutingSupport.IVRS + "?name=Backup", local.token)
+            .json()
+            .get("entities")
+            .get(0)
+            .get("id")
+            .asString();
+    assertThat(api.delete(RoutingSupport.IVRS + "/" + backup, local.token).status()).isEqualTo(204);
+    assertThat(api.delete(RoutingSupport.FLOWS + "/" + flowId, local.token).status())
+        .isEqualTo(204);
+    assertThat(api.get(RoutingSupport.FLOWS + "/" + flowId, local.token).status()).isEqualTo(404);
+  }
+
+  @Test
   void ivrsClaimEachDnisOncePerOrgAndRunInboundCallFlowsOfTheOrg() {
     var local = new RoutingSupport(api, api.token(server.newOrg()));
     local.queue("Support");
