@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,14 +56,14 @@ public final class WrapupCodeService {
   public List<WrapupCode> list(
       String orgId,
       String nameContains,
-      List<String> ids,
+      Set<String> ids,
       boolean ascending,
       int offset,
       int limit) {
     return store.list(orgId, blankToNull(nameContains), ids, ascending, offset, limit);
   }
 
-  public long count(String orgId, String nameContains, List<String> ids) {
+  public long count(String orgId, String nameContains, Set<String> ids) {
     return store.count(orgId, blankToNull(nameContains), ids);
   }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -74,7 +75,7 @@ public final class WrapupCodeStore {
   public List<WrapupCode> list(
       String orgId,
       String nameContains,
-      List<String> ids,
+      Set<String> ids,
       boolean ascending,
       int offset,
       int limit) {
@@ -91,7 +92,7 @@ public final class WrapupCodeStore {
     });
   }
 
-  public long count(String orgId, String nameContains, List<String> ids) {
+  public long count(String orgId, String nameContains, Set<String> ids) {
     return jdbi.withHandle(h -> {
       Query q =
           h.createQuery("select count(*) from wrapup_codes where " + where(nameContains, ids));
@@ -100,14 +101,14 @@ public final class WrapupCodeStore {
     });
   }
 
-  private static String where(String nameContains, List<String> ids) {
+  /** {@code ids} null: every code; empty: none (as the other listings' id filters). */
+  private static String where(String nameContains, Set<String> ids) {
     return "org_id = :org"
         + (nameContains == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
-        // No ids: every code (this filter's own rule; InList's empty set matches none).
-        + InList.and("id", "ids", ids.isEmpty() ? null : ids);
+        + InList.and("id", "ids", ids);
   }
 
-  private static void bindFilter(Query q, String orgId, String nameContains, List<String> ids) {
+  private static void bindFilter(Query q, String orgId, String nameContains, Set<String> ids) {
     q.bind("org", orgId);
     if (nameContains != null) q.bind("name", Like.containsIgnoringCase(nameContains));
     InList.bind(q, "ids", ids);

@@ -45,7 +45,12 @@ public final class WrapupCodesRoutes implements ApiRoutes {
         Scope.read(Scopes.ROUTING),
         Doc.page(ConversationViews.WrapupCodeView.class)
             .query("name", "Only codes whose name matches")
-            .query("id", "Only these ids (repeatable)"));
+            .query(
+                "id",
+                "Only these codes, repeated or comma-joined, at most "
+                    + Requests.MAX_IDS
+                    + "; an id of another org matches none")
+            .error(400, "invalid.value"));
     routes.post(
         "/api/v2/routing/wrapupcodes",
         this::create,
@@ -75,7 +80,7 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
-    var ids = Requests.multi(ctx, "id");
+    var ids = Requests.ids(ctx, "id");
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
         codes.list(org, name, ids, ascending, page.offset(), page.pageSize()).stream()

@@ -137,7 +137,8 @@ public final class RoutingRoutes implements ApiRoutes {
         this::list,
         Scope.read(Scopes.ROUTING),
         Doc.page(QueueView.class)
-            .query("name", "Only queues whose name matches")
+            .query(
+                "name", "Only queues whose name contains this (leading and trailing * are ignored)")
             .query(
                 "id",
                 "Only these queues, repeated or comma-joined, at most "
@@ -196,13 +197,23 @@ public final class RoutingRoutes implements ApiRoutes {
 
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
-    String name = ctx.queryParam("name");
+    // Genesys allows leading and trailing asterisks; the filter already matches within names.
+    String name = stripAsterisks(ctx.queryParam("name"));
     Set<String> ids = Requests.ids(ctx, "id");
     var entities =
         queues.list(org(ctx), name, ids, page.offset(), page.pageSize()).stream()
             .map(QueueView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name, ids)));
+  }
+
+  private static String stripAsterisks(String name) {
+    if (name == null) return null;
+    int from = 0;
+    int to = name.length();
+    while (from < to && name.charAt(from) == '*') from++;
+    while (to > from && name.charAt(to - 1) == '*') to--;
+    return name.substring(from, to);
   }
 
   private void create(Context ctx) {

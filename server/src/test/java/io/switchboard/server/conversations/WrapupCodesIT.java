@@ -3,6 +3,7 @@ package io.switchboard.server.conversations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,17 @@ class WrapupCodesIT {
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  @Test
+  void theListingTakesIdsRepeatedOrCommaJoined() {
+    String token = api.token(server.newOrg());
+    var own = new ArrayList<String>();
+    for (String name : List.of("Ids A", "Ids B", "Ids C"))
+      own.add(api.post(CODES, token, "{\"name\":\"" + name + "\"}").json().get("id").asString());
+    String foreign =
+        api.post(CODES, otherToken, "{\"name\":\"Ids A\"}").json().get("id").asString();
+    IdFilterChecks.check(api, CODES, token, own, otherToken, foreign);
   }
 
   @Test

@@ -45,6 +45,18 @@ class RoutingRulesIT {
     assertThat(page.get("pageCount").asInt()).isEqualTo(2);
     assertThat(page.get("entities").get(0).get("name").asString()).isEqualTo("Billing");
     assertThat(page.get("nextUri").asString()).contains("pageNumber=2").contains("name=billing");
+    // Genesys's leading and trailing wildcards: the same listing; one inside the name is literal.
+    for (String wild : List.of("billing*", "*billing", "**billing**"))
+      assertThat(
+              api.get(RoutingSupport.QUEUES + "?name=" + wild, rs.token)
+                  .json()
+                  .get("total")
+                  .asLong())
+          .as(wild)
+          .isEqualTo(2);
+    assertThat(
+            api.get(RoutingSupport.QUEUES + "?name=bill*eu", rs.token).json().get("total").asLong())
+        .isZero();
 
     var put =
         api.put(
