@@ -47,7 +47,7 @@ public final class FlowExecutions implements AutoCloseable {
   private final BatchWriter<FlowExecution> launches;
   private final BatchWriter<FlowStore.Completion> completions;
 
-  /** Runs each execution on its own virtual thread and prunes every retention/4 (1..300 s). */
+  /** Runs each execution on its own virtual thread and prunes every retention/60 (1..300 s). */
   public FlowExecutions(
       FlowService flows,
       FlowStore store,
@@ -123,7 +123,9 @@ public final class FlowExecutions implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("flow-execution-pruner").factory());
     if (prunes) {
-      long every = Math.max(1, Math.min(300, retention.toSeconds() / 4));
+      // An execution outlives its retention by at most a sixtieth of it (5 minutes at most): the
+      // delete is an index range on launched_at, cheap even every second of a 60-second retention.
+      long every = Math.max(1, Math.min(300, retention.toSeconds() / 60));
       pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.SECONDS);
     }
   }

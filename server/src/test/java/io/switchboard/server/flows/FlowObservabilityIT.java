@@ -680,10 +680,10 @@ class FlowObservabilityIT {
               .get("id")
               .asString();
       clock.advance(Duration.ofSeconds(31));
-      // The pruner runs every retention/4 (15 s) of real time.
+      // The pruner runs every retention/60 (1 s) of real time.
       await()
-          .atMost(Duration.ofSeconds(40))
-          .pollInterval(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> a.get(FLOWS + "/executions/" + ids.get(0), tok).status() == 404);
       assertThat(a.get(FLOWS + "/executions/" + ids.get(1), tok).status()).isEqualTo(404);
       assertThat(a.get(FLOWS + "/executions/" + kept, tok).status()).isEqualTo(200);
