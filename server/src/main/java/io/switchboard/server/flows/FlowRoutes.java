@@ -158,6 +158,10 @@ public final class FlowRoutes implements ApiRoutes {
           Scope.write(Scopes.ARCHITECT),
           Doc.returns(FlowView.class)
               .requiredQuery("flow", "The id of the flow to publish")
+              .query(
+                  "version",
+                  "The id of the version to publish (default: the saved configuration); an older"
+                      + " version goes back into service")
               .error(
                   400,
                   "invalid.value",
@@ -379,7 +383,11 @@ public final class FlowRoutes implements ApiRoutes {
 
   private void publish(Context ctx) {
     String flowId = ctx.queryParam("flow");
-    ctx.json(view(flows.publish(org(ctx), flowId)));
+    String version = ctx.queryParam("version");
+    ctx.json(
+        view(
+            flows.publish(
+                org(ctx), flowId, version == null || version.isBlank() ? null : version)));
   }
 
   private void launch(Context ctx) {

@@ -293,11 +293,22 @@ public final class FlowService {
    * Checks the flow's saved version and publishes it. Every problem is answered at once: a 400
    * {@code flow.invalid} whose {@code errors} each name the path, line and column.
    */
+  /** Publishes the flow's saved configuration. */
   public Flow publish(String orgId, String flowId) {
+    return publish(orgId, flowId, null);
+  }
+
+  /**
+   * Publishes version {@code versionId} of the flow (Genesys's {@code ?version=}), or its saved
+   * configuration when null. Naming a version publishes exactly that one or nothing: an older
+   * version goes back into service (a rollback); a version of another flow, or none, is 404.
+   */
+  public Flow publish(String orgId, String flowId, String versionId) {
     if (flowId == null || flowId.isBlank())
       throw Problem.invalid("flow", "the flow id is required (?flow=...)");
     Flow f = get(orgId, flowId);
-    if (f.savedVersionId() == null)
+    boolean saved = versionId == null;
+    if (saved && f.savedVersionId() == null)
       throw new Problem(
           Problem.Kind.INVALID,
           "flow.configuration.missing",
@@ -305,7 +316,7 @@ public final class FlowService {
               + flowId
               + " has no saved configuration to publish; PUT .../latestconfiguration first",
           Map.of("id", flowId));
-    FlowVersion v = version(orgId, f, f.savedVersionId());
+    FlowVersion v = version(orgId, f, saved ? f.savedVersionId() : versionId);
     FlowCompiler.Result result = compile(orgId, f.type(), v);
     if (!result.ok()) {
       var errors = new ArrayList<Problem>();
@@ -337,7 +348,8 @@ public final class FlowService {
     boolean published;
     try {
       published =
-          store.publish(orgId, flowId, v.id(), clock.instant(), references(result.definition()));
+          store.publish(
+              orgId, flowId, v.id(), saved, clock.instant(), references(result.definition()));
     } catch (RuntimeException e) {
       // A data action or script was deleted between the check above and this write: the foreign
       // keys of flow_references refused it, and publishing again names what is missing.

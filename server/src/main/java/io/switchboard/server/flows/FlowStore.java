@@ -216,17 +216,22 @@ public final class FlowStore {
   }
 
   /**
-   * Marks the version published and makes it the flow's published one; false when the flow moved on
-   * or is gone.
+   * Marks the version published and makes it the flow's published one; false when the flow is gone
+   * or, {@code whileSaved}, when it no longer has this version saved (a save came in between).
    */
   public boolean publish(
-      String orgId, String flowId, String versionId, Instant now, References refs) {
+      String orgId,
+      String flowId,
+      String versionId,
+      boolean whileSaved,
+      Instant now,
+      References refs) {
     return jdbi.inTransaction(h -> {
       int n =
           h.createUpdate(
                   "update flows set published_version_id = :v, row_version = row_version + 1,"
-                      + " modified_at = :now where id = :id and org_id = :org and"
-                      + " saved_version_id = :v")
+                      + " modified_at = :now where id = :id and org_id = :org"
+                      + (whileSaved ? " and saved_version_id = :v" : ""))
               .bind("v", versionId)
               .bind("now", Times.db(now))
               .bind("id", flowId)

@@ -808,6 +808,34 @@ class FlowsIT {
     assertThat(published.get("active").asBoolean()).isTrue();
     assertThat(published.get("publishedVersion").get("name").asString()).isEqualTo("2.0");
 
+    // ?version= publishes that version of the flow, or nothing: here 1.0 goes back into service
+    // while 2.0 stays the saved one, and a launch runs 1.0's End.
+    var rollback = api.post(FLOWS + "/actions/publish?flow=" + b + "&version=" + v1, tok, null);
+    assertThat(rollback.status()).as(rollback.toString()).isEqualTo(200);
+    assertThat(rollback.json().get("publishedVersion").get("id").asString()).isEqualTo(v1);
+    assertThat(rollback.json().get("savedVersion").get("name").asString()).isEqualTo("2.0");
+    assertThat(actionNames(finished(tok, launch(tok, b, "{}").get("id").asString())))
+        .singleElement()
+        .asString()
+        .startsWith("End:");
+    String otherFlow = flow(tok, "Version elsewhere " + UUID.randomUUID(), "WORKFLOW");
+    String elsewhere = saveYaml(tok, otherFlow, wf).json().get("id").asString();
+    for (String wrong : List.of(elsewhere, UUID.randomUUID().toString())) {
+      var refused = api.post(FLOWS + "/actions/publish?flow=" + b + "&version=" + wrong, tok, null);
+      assertThat(refused.status()).as(wrong).isEqualTo(404);
+      assertThat(api.get(FLOWS + "/" + b, tok).json().get("publishedVersion").get("id").asString())
+          .as("unchanged")
+          .isEqualTo(v1);
+    }
+    String v2Id = v2.json().get("id").asString();
+    assertThat(
+            api.post(FLOWS + "/actions/publish?flow=" + b + "&version=" + v2Id, tok, null)
+                .json()
+                .get("publishedVersion")
+                .get("name")
+                .asString())
+        .isEqualTo("2.0");
+
     // Reading flows needs architect (or architect:readonly); writing needs architect.
     var reader =
         api.post(

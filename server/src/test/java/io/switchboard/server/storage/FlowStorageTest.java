@@ -65,8 +65,8 @@ class FlowStorageTest {
                       "other-org", f.id(), UUID.randomUUID().toString(), "json", "{}", NOW))
               .isEmpty();
           // Only the saved (latest) version can be published.
-          assertThat(store.publish(org, f.id(), v1.id(), NOW, NONE)).isFalse();
-          assertThat(store.publish(org, f.id(), v2.id(), NOW, NONE)).isTrue();
+          assertThat(store.publish(org, f.id(), v1.id(), true, NOW, NONE)).isFalse();
+          assertThat(store.publish(org, f.id(), v2.id(), true, NOW, NONE)).isTrue();
           Flow published = store.find(org, f.id()).orElseThrow();
           assertThat(published.publishedVersionId()).isEqualTo(v2.id());
           assertThat(store.version(org, v2.id()).orElseThrow().published()).isTrue();
@@ -200,6 +200,7 @@ class FlowStorageTest {
                       org,
                       f.id(),
                       v1.id(),
+                      true,
                       NOW,
                       new FlowStore.References(Set.of(api), Set.of(), Set.of())))
               .isTrue();
@@ -222,6 +223,7 @@ class FlowStorageTest {
                       org,
                       f.id(),
                       v2.id(),
+                      true,
                       NOW,
                       new FlowStore.References(Set.of(gone), Set.of(), Set.of())))
               .isInstanceOfSatisfying(
@@ -231,7 +233,7 @@ class FlowStorageTest {
           assertThat(store.flowsUsingExternalApi(org, api)).containsExactly("F");
 
           // A new published version without it releases it; so does deleting the flow.
-          assertThat(store.publish(org, f.id(), v2.id(), NOW, NONE)).isTrue();
+          assertThat(store.publish(org, f.id(), v2.id(), true, NOW, NONE)).isTrue();
           assertThat(store.flowsUsingExternalApi(org, api)).isEmpty();
           var v3 =
               store
@@ -242,6 +244,7 @@ class FlowStorageTest {
                       org,
                       f.id(),
                       v3.id(),
+                      true,
                       NOW,
                       new FlowStore.References(Set.of(api), Set.of(), Set.of())))
               .isTrue();
