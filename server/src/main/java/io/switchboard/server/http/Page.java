@@ -33,7 +33,15 @@ public record Page<T>(
     }
 
     public static Request of(Context ctx) {
-      int size = Requests.intQuery(ctx, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+      return of(ctx, DEFAULT_PAGE_SIZE);
+    }
+
+    /**
+     * With a default page size of the listing's own: an unpaged Genesys listing (its SDK sends no
+     * {@code pageSize}) answers its largest page unasked.
+     */
+    public static Request of(Context ctx, int defaultPageSize) {
+      int size = Requests.intQuery(ctx, "pageSize", defaultPageSize, 1, MAX_PAGE_SIZE);
       int number = Requests.intQuery(ctx, "pageNumber", 1, 1, 1_000_000);
       return new Request(size, number);
     }

@@ -52,12 +52,31 @@ public final class Requests {
    * nothing rather than everything. More than {@link #MAX_IDS} distinct ids is 400.
    */
   public static Set<String> ids(Context ctx, String name) {
+    return ids(ctx, name, MAX_IDS);
+  }
+
+  /** {@link #ids(Context, String)} with a limit of the listing's own ({@code max} ids). */
+  public static Set<String> ids(Context ctx, String name, int max) {
     if (ctx.queryParams(name).isEmpty()) return null;
     var ids = new LinkedHashSet<>(multi(ctx, name));
-    if (ids.size() > MAX_IDS)
+    if (ids.size() > max)
       throw Problem.invalid(
-          name, "at most " + MAX_IDS + " ids are allowed in one request, got " + ids.size());
+          name, "at most " + max + " ids are allowed in one request, got " + ids.size());
     return ids;
+  }
+
+  /**
+   * An optional true/false query parameter: null when absent or empty, 400 for anything else than
+   * true or false (any case).
+   */
+  public static Boolean bool(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) return null;
+    return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> throw Problem.invalid(name, "must be true or false, got '" + raw + "'");
+    };
   }
 
   public static int intQuery(Context ctx, String name, int defaultValue, int min, int max) {

@@ -124,7 +124,14 @@ public final class AuthorizationRoutes implements ApiRoutes {
         "/api/v2/authorization/roles",
         this::list,
         Scope.read(Scopes.AUTHORIZATION),
-        Doc.page(RoleView.class).query("name", "Only the role with this name (case-insensitive)"));
+        Doc.page(RoleView.class)
+            .query("name", "Only the role with this name (case-insensitive)")
+            .query(
+                "id",
+                "Only these roles, repeated or comma-joined, at most "
+                    + Requests.MAX_IDS
+                    + "; an id of another org matches none")
+            .error(400, "invalid.value"));
     routes.post(
         "/api/v2/authorization/roles",
         this::create,
@@ -183,9 +190,11 @@ public final class AuthorizationRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
+    Set<String> ids = Requests.ids(ctx, "id");
     var all =
         roles.list(org).stream()
             .filter(r -> name == null || name.isBlank() || r.name().equalsIgnoreCase(name.trim()))
+            .filter(r -> ids == null || ids.contains(r.id()))
             .toList();
     var shown = all.stream().skip(page.offset()).limit(page.pageSize()).map(RoleView::of).toList();
     ctx.json(Page.of(ctx, page, shown, all.size()));

@@ -127,7 +127,11 @@ public final class IdentityRoutes implements ApiRoutes {
   public void register(RoutesConfig routes) {
     routes.post("/oauth/token", this::token);
     routes.get(
-        "/api/v2/oauth/clients", this::list, Scope.read(Scopes.OAUTH), Doc.page(ClientView.class));
+        "/api/v2/oauth/clients",
+        this::list,
+        Scope.read(Scopes.OAUTH),
+        Doc.page(ClientView.class)
+            .query("pageSize", "1..500, default 500 (Genesys does not page it)"));
     routes.post(
         "/api/v2/oauth/clients",
         this::create,
@@ -149,9 +153,14 @@ public final class IdentityRoutes implements ApiRoutes {
     routes.delete("/api/v2/tokens/me", this::revokeMine, Doc.noContent());
   }
 
+  /**
+   * Genesys's client listing has no paging parameters, so its SDKs cannot ask past the first page:
+   * without {@code pageSize} it is a page of {@link Page#MAX_PAGE_SIZE}, every client of any
+   * realistic org (beyond that, the page's links lead on).
+   */
   private void list(Context ctx) {
     Principal p = Requests.principal(ctx);
-    var page = Page.Request.of(ctx);
+    var page = Page.Request.of(ctx, Page.MAX_PAGE_SIZE);
     var entities =
         identity.listClients(p.orgId(), page.offset(), page.pageSize()).stream()
             .map(c -> ClientView.of(c, null))

@@ -24,6 +24,9 @@ import tools.jackson.databind.JsonNode;
 public final class DataActionRoutes implements ApiRoutes {
   static final String BASE = "/api/v2/integrations/actions";
 
+  /** Genesys's limit of the listing's {@code ids} filter. */
+  static final int MAX_IDS = 50;
+
   private final DataActionService actions;
   private final RequestBodies bodies;
 
@@ -82,7 +85,14 @@ public final class DataActionRoutes implements ApiRoutes {
             .query("name", "Only actions whose name matches")
             .query("category", "Only actions of this category")
             .query("expand", "contract: include the contract")
-            .query("includeConfig", "true: include the configuration"));
+            .query("includeConfig", "true: include the configuration")
+            .query(
+                "ids",
+                "Only these actions, comma-joined or repeated, at most "
+                    + MAX_IDS
+                    + "; an id of another org matches none")
+            .query("secure", "true: only secure actions; false: only the others")
+            .error(400, "invalid.value"));
     routes.post(
         BASE,
         this::create,
@@ -102,7 +112,14 @@ public final class DataActionRoutes implements ApiRoutes {
         Scope.read(Scopes.INTEGRATIONS),
         Doc.returns(ActionView.class)
             .query("expand", "contract: include the contract")
-            .query("includeConfig", "true: include the configuration"));
+            .query("includeConfig", "true: include the configuration")
+            .query(
+                "ids",
+                "Only these actions, comma-joined or repeated, at most "
+                    + MAX_IDS
+                    + "; an id of another org matches none")
+            .query("secure", "true: only secure actions; false: only the others")
+            .error(400, "invalid.value"));
     routes.patch(
         BASE + "/{actionId}",
         this::patch,
@@ -146,7 +163,9 @@ public final class DataActionRoutes implements ApiRoutes {
         new DataActionStore.Filter(
             blankToNull(ctx.queryParam("integrationId")),
             blankToNull(ctx.queryParam("name")),
-            blankToNull(ctx.queryParam("category")));
+            blankToNull(ctx.queryParam("category")),
+            Requests.ids(ctx, "ids", MAX_IDS),
+            Requests.bool(ctx, "secure"));
     boolean contract = "contract".equals(ctx.queryParam("expand"));
     boolean config = "true".equalsIgnoreCase(ctx.queryParam("includeConfig"));
     var entities =

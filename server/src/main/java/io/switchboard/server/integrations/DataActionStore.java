@@ -1,10 +1,12 @@
 package io.switchboard.server.integrations;
 
+import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
 import io.switchboard.server.storage.Times;
 import io.switchboard.server.storage.VersionedTable;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Update;
@@ -20,7 +22,16 @@ public final class DataActionStore {
           ":integration, :name, :category, :secure, :config, :contract, :version, :modified");
 
   /** List filters: exact integration, case-insensitive name and category substrings. */
-  public record Filter(String integrationId, String name, String category) {}
+  /**
+   * What a listing keeps: each part null for no filter; {@code ids} as {@link InList} reads it
+   * (empty: none).
+   */
+  public record Filter(
+      String integrationId, String name, String category, Set<String> ids, Boolean secure) {
+    public Filter(String integrationId, String name, String category) {
+      this(integrationId, name, category, null, null);
+    }
+  }
 
   private final Jdbi jdbi;
   private final JsonMapper mapper;
@@ -93,7 +104,9 @@ public final class DataActionStore {
         + (f.name() == null ? "" : " and lower(name) like :name escape '" + Like.ESCAPE + "'")
         + (f.category() == null
             ? ""
-            : " and lower(category) like :category escape '" + Like.ESCAPE + "'");
+            : " and lower(category) like :category escape '" + Like.ESCAPE + "'")
+        + (f.secure() == null ? "" : " and secure = :secure")
+        + InList.and("id", "ids", f.ids());
   }
 
   public List<DataAction> list(String orgId, Filter f, int offset, int limit) {
@@ -124,6 +137,8 @@ public final class DataActionStore {
     if (f.integrationId() != null) q.bind("integration", f.integrationId());
     if (f.name() != null) q.bind("name", Like.containsIgnoringCase(f.name()));
     if (f.category() != null) q.bind("category", Like.containsIgnoringCase(f.category()));
+    if (f.secure() != null) q.bind("secure", f.secure());
+    InList.bind(q, "ids", f.ids());
     return q;
   }
 

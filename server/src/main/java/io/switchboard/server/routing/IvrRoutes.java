@@ -98,7 +98,9 @@ public final class IvrRoutes implements ApiRoutes {
         IVRS,
         this::list,
         Scope.read(Scopes.ARCHITECT),
-        Doc.page(IvrView.class).query("name", "Only IVRs whose name matches"));
+        Doc.page(IvrView.class)
+            .query("name", "Only the IVR with this name (case-insensitive)")
+            .query("dnis", "Only the IVR answering this number (as written in the IVR)"));
     routes.post(
         IVRS,
         this::create,
@@ -146,9 +148,22 @@ public final class IvrRoutes implements ApiRoutes {
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
+    String dnis = dnis(ctx.queryParam("dnis"));
     var entities =
-        ivrs.list(org(ctx), name, page.offset(), page.pageSize()).stream().map(this::view).toList();
-    ctx.json(Page.of(ctx, page, entities, ivrs.count(org(ctx), name)));
+        ivrs.list(org(ctx), name, dnis, page.offset(), page.pageSize()).stream()
+            .map(this::view)
+            .toList();
+    ctx.json(Page.of(ctx, page, entities, ivrs.count(org(ctx), name, dnis)));
+  }
+
+  /**
+   * The {@code dnis} filter: a number as written in the IVR (Genesys's filter is an exact DNIS,
+   * too). A DNIS has no spaces, so a leading one is a {@code +} that was sent unencoded and decoded
+   * as a space.
+   */
+  private static String dnis(String raw) {
+    if (raw == null || raw.isBlank()) return null;
+    return raw.startsWith(" ") ? "+" + raw.strip() : raw.strip();
   }
 
   private void create(Context ctx) {

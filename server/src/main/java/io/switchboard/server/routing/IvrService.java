@@ -111,12 +111,12 @@ public final class IvrService {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("IVR", id));
   }
 
-  public List<Ivr> list(String orgId, String name, int offset, int limit) {
-    return store.list(orgId, blankToNull(name), offset, limit);
+  public List<Ivr> list(String orgId, String name, String dnis, int offset, int limit) {
+    return store.list(orgId, blankToNull(name), blankToNull(dnis), offset, limit);
   }
 
-  public long count(String orgId, String name) {
-    return store.count(orgId, blankToNull(name));
+  public long count(String orgId, String name, String dnis) {
+    return store.count(orgId, blankToNull(name), blankToNull(dnis));
   }
 
   public void delete(String orgId, String id) {

@@ -134,14 +134,19 @@ public final class IvrStore {
             .findFirst());
   }
 
-  public List<Ivr> list(String orgId, String name, int offset, int limit) {
+  /**
+   * The org's IVRs by name; only the one named {@code name}, or answering {@code dnis}, if given.
+   */
+  public List<Ivr> list(String orgId, String name, String dnis, int offset, int limit) {
     return jdbi.withHandle(h ->
-        h
-            .createQuery(
-                "select id from ivrs where org_id = :org and (:name = '' or name_lower = :name)"
-                    + " order by name_lower, id limit :limit offset :offset")
-            .bind("org", orgId)
-            .bind("name", name == null ? "" : name.toLowerCase(Locale.ROOT))
+        filter(
+                h.createQuery(
+                    "select id from ivrs where "
+                        + LISTED
+                        + " order by name_lower, id limit :limit offset :offset"),
+                orgId,
+                name,
+                dnis)
             .bind("limit", limit)
             .bind("offset", offset)
             .mapTo(String.class)
@@ -151,15 +156,23 @@ public final class IvrStore {
             .toList());
   }
 
-  public long count(String orgId, String name) {
+  public long count(String orgId, String name, String dnis) {
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select count(*) from ivrs where org_id = :org and (:name = '' or name_lower ="
-                    + " :name)")
-            .bind("org", orgId)
-            .bind("name", name == null ? "" : name.toLowerCase(Locale.ROOT))
+        filter(h.createQuery("select count(*) from ivrs where " + LISTED), orgId, name, dnis)
             .mapTo(Long.class)
             .one());
+  }
+
+  /** An empty name or DNIS filters nothing. */
+  private static final String LISTED =
+      "org_id = :org and (:name = '' or name_lower = :name) and (:dnis = '' or id in (select"
+          + " ivr_id from ivr_dnis where org_id = :org and dnis = :dnis))";
+
+  private static org.jdbi.v3.core.statement.Query filter(
+      org.jdbi.v3.core.statement.Query q, String orgId, String name, String dnis) {
+    return q.bind("org", orgId)
+        .bind("name", name == null ? "" : name.toLowerCase(Locale.ROOT))
+        .bind("dnis", dnis == null ? "" : dnis);
   }
 
   /** Names of the org's IVRs whose flow is {@code flowId}. */

@@ -294,8 +294,8 @@ public final class ScriptRoutes implements ApiRoutes {
   private void publishedVariables(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     String version = servedVersion(ctx, org);
-    Boolean input = bool(ctx, "input");
-    Boolean output = bool(ctx, "output");
+    Boolean input = Requests.bool(ctx, "input");
+    Boolean output = Requests.bool(ctx, "output");
     String type = ctx.queryParam("type");
     if (type != null && !ScriptValidator.VARIABLE_TYPES.contains(type))
       throw Problem.invalid("type", "must be string, number or boolean");
@@ -344,15 +344,5 @@ public final class ScriptRoutes implements ApiRoutes {
         SortOrder.of(ctx) == SortOrder.ASCENDING,
         page.offset(),
         page.pageSize());
-  }
-
-  private static Boolean bool(Context ctx, String name) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) return null;
-    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw Problem.invalid(name, "must be true or false");
-    };
   }
 }

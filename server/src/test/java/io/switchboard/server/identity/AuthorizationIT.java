@@ -3,6 +3,7 @@ package io.switchboard.server.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,38 @@ class AuthorizationIT {
     assertThat(
             api.delete("/api/v2/authorization/roles/" + agent.get("id").asString(), admin).status())
         .isEqualTo(400);
+  }
+
+  @Test
+  void theRoleListingTakesIdsRepeatedOrCommaJoined() {
+    String tok = api.token(server.newOrg());
+    var made = new ArrayList<String>();
+    for (String name : List.of("Ids A", "Ids B", "Ids C")) {
+      var r =
+          api.post(
+              "/api/v2/authorization/roles",
+              tok,
+              "{\"name\":\"" + name + "\",\"scopes\":[\"users:readonly\"]}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      made.add(r.json().get("id").asString());
+    }
+    String foreign =
+        api.post(
+                "/api/v2/authorization/roles",
+                other,
+                "{\"name\":\"Ids A\",\"scopes\":[\"users:readonly\"]}")
+            .json()
+            .get("id")
+            .asString();
+    // The three in the listing's own order.
+    List<String> own =
+        IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/authorization/roles?pageSize=100", tok))
+            .stream()
+            .filter(made::contains)
+            .toList();
+    assertThat(own).hasSize(3);
+    IdFilterChecks.check(api, "/api/v2/authorization/roles", tok, own, other, foreign);
   }
 
   @Test

@@ -29,6 +29,31 @@ class OAuthClientsIT {
   }
 
   @Test
+  void theListingIsUnpagedUnlessAPageIsAskedFor() {
+    // Genesys's client listing takes no paging parameters: its SDKs read one answer, which must
+    // hold more than the usual first page of 25.
+    var org = server.newOrg();
+    String token = api.token(org);
+    for (int i = 0; i < 25; i++) {
+      var r =
+          api.post(
+              "/api/v2/oauth/clients",
+              token,
+              "{\"name\":\"many " + i + "\",\"scope\":[\"scripts\"]}");
+      assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+    var all = api.get("/api/v2/oauth/clients", token).json();
+    long total = all.get("total").asLong();
+    assertThat(total).as("the org's own client and 25 more").isGreaterThan(25);
+    assertThat(all.get("entities").size()).isEqualTo((int) total);
+    assertThat(all.get("pageSize").asInt()).isEqualTo(500);
+    assertThat(all.has("nextUri")).isFalse();
+    var paged = api.get("/api/v2/oauth/clients?pageSize=25", token).json();
+    assertThat(paged.get("entities").size()).isEqualTo(25);
+    assertThat(paged.get("nextUri").asString()).contains("pageNumber=2");
+  }
+
+  @Test
   void secretIsShownOnceAtCreationAndNeverAfter() {
     String token = api.token(acme);
     var created =

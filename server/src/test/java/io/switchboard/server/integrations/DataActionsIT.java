@@ -252,6 +252,54 @@ class DataActionsIT {
   }
 
   @Test
+  void theListingTakesGenesysIdsAndSecureFilters() {
+    String integ = integration(token, null, 0);
+    var ids = new ArrayList<String>();
+    for (int i = 0; i < 3; i++) {
+      ObjectNode a = createCaseAction(integ, "/cases");
+      a.put("name", "Filtered " + i + " " + UUID.randomUUID());
+      a.put("secure", i == 2);
+      ids.add(create(token, a).get("id").asString());
+    }
+    String foreign =
+        create(otherToken, createCaseAction(integration(otherToken, null, 0), "/cases"))
+            .get("id")
+            .asString();
+    java.util.function.Function<String, List<String>> listed =
+        query -> {
+          var r = api.get(ACTIONS + "?pageSize=100&" + query, token);
+          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
+          var out = new ArrayList<String>();
+          r.json().get("entities").forEach(e -> out.add(e.get("id").asString()));
+          assertThat(r.json().get("total").asInt()).as(query).isEqualTo(out.size());
+          return out;
+        };
+    String a = ids.get(0);
+    String b = ids.get(1);
+    String c = ids.get(2);
+    // Genesys names this filter ids, comma-joined; repeated works too.
+    assertThat(listed.apply("ids=" + c + "," + a)).containsExactly(a, c);
+    assertThat(listed.apply("ids=" + b + "&ids=" + a)).containsExactly(a, b);
+    assertThat(listed.apply("ids=" + foreign + "," + b)).containsExactly(b);
+    assertThat(listed.apply("ids=")).isEmpty();
+    assertThat(listed.apply("integrationId=" + integ + "&secure=true")).containsExactly(c);
+    assertThat(listed.apply("integrationId=" + integ + "&secure=FALSE")).containsExactly(a, b);
+    assertThat(listed.apply("ids=" + a + "," + c + "&secure=true")).containsExactly(c);
+
+    // At most 50 ids, Genesys's limit; true or false only.
+    var fifty = new ArrayList<>(List.of(a));
+    while (fifty.size() < 50) fifty.add(UUID.randomUUID().toString());
+    assertThat(listed.apply("ids=" + String.join(",", fifty))).containsExactly(a);
+    fifty.add(UUID.randomUUID().toString());
+    var tooMany = api.get(ACTIONS + "?ids=" + String.join(",", fifty), token);
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.json().get("messageParams").get("field").asString()).isEqualTo("ids");
+    var notBool = api.get(ACTIONS + "?secure=yes", token);
+    assertThat(notBool.status()).isEqualTo(400);
+    assertThat(notBool.json().get("code").asString()).isEqualTo("invalid.value");
+  }
+
+  @Test
   void actionsCrudFiltersExpandAndValidation() {
     String integ = integration(token, null, 0);
     JsonNode a = create(token, createCaseAction(integ, "/cases"));

@@ -315,6 +315,18 @@ class RoutingRulesIT {
             api.get(RoutingSupport.IVRS + "?name=main", local.token).json().get("total").asLong())
         .isEqualTo(1);
     assertThat(api.get(RoutingSupport.IVRS + "/" + id, other.token).status()).isEqualTo(404);
+    // Listed by number: any of the IVR's, encoded or not; never another org's IVR on that number.
+    for (String dnis : List.of("%2B6560000003", "%2B6560000000", "+6560000000")) {
+      JsonNode byNumber = api.get(RoutingSupport.IVRS + "?dnis=" + dnis, local.token).json();
+      assertThat(byNumber.get("total").asLong()).as(dnis).isEqualTo(1);
+      assertThat(byNumber.get("entities").get(0).get("id").asString()).isEqualTo(id);
+    }
+    assertThat(
+            api.get(RoutingSupport.IVRS + "?dnis=%2B6569999999", local.token)
+                .json()
+                .get("total")
+                .asLong())
+        .isZero();
 
     // A call to a number no IVR claims is a plain call; the IVR's number with an unpublished flow
     // is refused and nothing is created.
