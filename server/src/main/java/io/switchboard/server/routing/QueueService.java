@@ -67,8 +67,9 @@ public final class QueueService {
    * The org's queues by name: whose name contains {@code name} (blank: any), and only {@code ids}
    * when not null (an empty set: none).
    */
-  public List<Queue> list(String orgId, String name, Set<String> ids, int offset, int limit) {
-    return store.list(orgId, blankToNull(name), ids, offset, limit);
+  public List<Queue> list(
+      String orgId, String name, Set<String> ids, boolean ascending, int offset, int limit) {
+    return store.list(orgId, blankToNull(name), ids, ascending, offset, limit);
   }
 
   public long count(String orgId, String name, Set<String> ids) {
@@ -127,12 +128,17 @@ public final class QueueService {
   }
 
   public List<QueueMember> members(String orgId, String queueId, int offset, int limit) {
-    get(orgId, queueId);
-    return store.members(queueId, offset, limit);
+    return members(orgId, queueId, QueueStore.MemberFilter.ALL, offset, limit);
   }
 
-  public long countMembers(String orgId, String queueId) {
-    return store.countMembers(queueId);
+  public List<QueueMember> members(
+      String orgId, String queueId, QueueStore.MemberFilter filter, int offset, int limit) {
+    get(orgId, queueId);
+    return store.members(queueId, filter, offset, limit);
+  }
+
+  public long countMembers(String orgId, String queueId, QueueStore.MemberFilter filter) {
+    return store.countMembers(queueId, filter);
   }
 
   /** Adds (or with {@code delete}, removes) the users; every id must be a user of the org. */

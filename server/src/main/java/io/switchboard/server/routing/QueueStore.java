@@ -106,8 +106,15 @@ public final class QueueStore {
   }
 
   /** Queues by name: whose name contains {@code nameContains} (null: any), only {@code ids}. */
+  /** The org's queues by name, ascending or descending, filtered as {@link #count} counts. */
   public List<Queue> list(
-      String orgId, String nameContains, Set<String> ids, int offset, int limit) {
+      String orgId,
+      String nameContains,
+      Set<String> ids,
+      boolean ascending,
+      int offset,
+      int limit) {
+    String order = ascending ? "asc" : "desc";
     return jdbi.withHandle(h ->
         InList.bind(
                 h.createQuery(
@@ -115,7 +122,11 @@ public final class QueueStore {
                         + COUNTS
                         + " from routing_queues q where q.org_id = :org"
                         + filters(nameContains, ids)
-                        + " order by q.name_lower, q.id limit :limit offset :offset"),
+                        + " order by q.name_lower "
+                        + order
+                        + ", q.id "
+                        + order
+                        + " limit :limit offset :offset"),
                 "ids",
                 ids)
             .bind("org", orgId)
@@ -195,15 +206,51 @@ public final class QueueStore {
   }
 
   /** Members with their names and routing status, by name. */
-  public List<QueueMember> members(String queueId, int offset, int limit) {
+  /**
+   * Which members a listing keeps and in which order: {@code nameContains} and {@code statuses}
+   * (routing statuses, a member without one being OFF_QUEUE) null for no filter; {@code none} when
+   * the request filters on something no member here has (a group, a skill, a presence).
+   */
+  public record MemberFilter(
+      String nameContains, Set<String> statuses, boolean none, boolean ascending) {
+    public static final MemberFilter ALL = new MemberFilter(null, null, false, true);
+
+    private String where() {
+      return " where m.queue_id = :q"
+          + (none ? " and 1 = 0" : "")
+          + (nameContains == null
+              ? ""
+              : " and lower(u.name) like :name escape '" + Like.ESCAPE + "'")
+          + InList.and("coalesce(s.status, '" + AgentStatus.OFF_QUEUE + "')", "statuses", statuses);
+    }
+
+    private org.jdbi.v3.core.statement.Query bind(
+        org.jdbi.v3.core.statement.Query q, String queueId) {
+      q.bind("q", queueId);
+      if (nameContains != null) q.bind("name", Like.containsIgnoringCase(nameContains));
+      return InList.bind(q, "statuses", statuses);
+    }
+  }
+
+  private static final String MEMBERS_FROM =
+      " from routing_queue_members m join users u on u.id = m.user_id left join routing_status s"
+          + " on s.user_id = m.user_id";
+
+  public List<QueueMember> members(String queueId, MemberFilter f, int offset, int limit) {
+    String order = f.ascending() ? "asc" : "desc";
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select m.user_id, m.joined_at, u.org_id, u.name, u.state, s.status,"
-                    + " s.start_time from"
-                    + " routing_queue_members m join users u on u.id = m.user_id left join"
-                    + " routing_status s on s.user_id = m.user_id where m.queue_id = :q order by"
-                    + " u.name, m.user_id limit :limit offset :offset")
-            .bind("q", queueId)
+        f.bind(
+                h.createQuery(
+                    "select m.user_id, m.joined_at, u.org_id, u.name, u.state, s.status,"
+                        + " s.start_time"
+                        + MEMBERS_FROM
+                        + f.where()
+                        + " order by u.name "
+                        + order
+                        + ", m.user_id "
+                        + order
+                        + " limit :limit offset :offset"),
+                queueId)
             .bind("limit", limit)
             .bind("offset", offset)
             .map((rs, ctx) -> {
@@ -223,12 +270,9 @@ public final class QueueStore {
             .list());
   }
 
-  public long countMembers(String queueId) {
+  public long countMembers(String queueId, MemberFilter f) {
     return jdbi.withHandle(h ->
-        h.createQuery(
-                "select count(*) from routing_queue_members m join users u on u.id = m.user_id"
-                    + " where m.queue_id = :q")
-            .bind("q", queueId)
+        f.bind(h.createQuery("select count(*)" + MEMBERS_FROM + f.where()), queueId)
             .mapTo(Long.class)
             .one());
   }

@@ -10,11 +10,14 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Scopes;
 import io.switchboard.server.users.UserService;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -165,7 +168,16 @@ public final class RoutingRoutes implements ApiRoutes {
         QUEUES + "/{id}/members",
         this::members,
         Scope.read(Scopes.ROUTING),
-        Doc.page(MemberView.class));
+        Doc.page(MemberView.class)
+            .query("name", "Only members whose name contains this (case-insensitive)")
+            .query("routingStatus", "Only members in these routing statuses (repeated or joined)")
+            .query("joined", "false: none (every member here has joined)")
+            .query("memberBy", "user or group (group: none; members here are users)")
+            .query("presence", "Any value: none (Switchboard keeps no presence)")
+            .query("skills", "Any value: none (Switchboard keeps no skills)")
+            .query("profileSkills", "Any value: none")
+            .query("languages", "Any value: none")
+            .query("sortOrder", "By name: ascending (default) or descending"));
     routes.post(
         QUEUES + "/{id}/members",
         this::changeMembers,
@@ -201,7 +213,15 @@ public final class RoutingRoutes implements ApiRoutes {
     String name = stripAsterisks(ctx.queryParam("name"));
     Set<String> ids = Requests.ids(ctx, "id");
     var entities =
-        queues.list(org(ctx), name, ids, page.offset(), page.pageSize()).stream()
+        queues
+            .list(
+                org(ctx),
+                name,
+                ids,
+                SortOrder.of(ctx) == SortOrder.ASCENDING,
+                page.offset(),
+                page.pageSize())
+            .stream()
             .map(QueueView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name, ids)));
@@ -240,11 +260,53 @@ public final class RoutingRoutes implements ApiRoutes {
   private void members(Context ctx) {
     var page = Page.Request.of(ctx);
     String id = ctx.pathParam("id");
+    var filter = memberFilter(ctx);
     var entities =
-        queues.members(org(ctx), id, page.offset(), page.pageSize()).stream()
+        queues.members(org(ctx), id, filter, page.offset(), page.pageSize()).stream()
             .map(MemberView::of)
             .toList();
-    ctx.json(Page.of(ctx, page, entities, queues.countMembers(org(ctx), id)));
+    ctx.json(Page.of(ctx, page, entities, queues.countMembers(org(ctx), id, filter)));
+  }
+
+  /** Genesys's routing statuses, the values of the members' {@code routingStatus} filter. */
+  private static final Set<String> ROUTING_STATUSES =
+      Set.of("OFF_QUEUE", "IDLE", "INTERACTING", "NOT_RESPONDING", "COMMUNICATING");
+
+  /**
+   * The members listing's filters as Genesys declares them. Members here are users who joined, with
+   * no skills, languages or presence of Switchboard's: a filter on a group ({@code
+   * memberBy=group}), on members not joined, or on any of those lists keeps none, rather than being
+   * ignored and answering every member.
+   */
+  private static QueueStore.MemberFilter memberFilter(Context ctx) {
+    String name = ctx.queryParam("name");
+    var statuses = new LinkedHashSet<String>();
+    for (String s : Requests.multi(ctx, "routingStatus")) {
+      String status = s.toUpperCase(Locale.ROOT);
+      if (!ROUTING_STATUSES.contains(status))
+        throw Problem.invalid(
+            "routingStatus",
+            "must be OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING or COMMUNICATING, got '"
+                + s
+                + "'");
+      statuses.add(status);
+    }
+    String memberBy = ctx.queryParam("memberBy");
+    if (memberBy != null && !memberBy.isBlank() && !Set.of("user", "group").contains(memberBy))
+      throw Problem.invalid("memberBy", "must be user or group, got '" + memberBy + "'");
+    Boolean joined = Requests.bool(ctx, "joined");
+    boolean none =
+        "group".equals(memberBy)
+            || Boolean.FALSE.equals(joined)
+            || !Requests.multi(ctx, "presence").isEmpty()
+            || !Requests.multi(ctx, "skills").isEmpty()
+            || !Requests.multi(ctx, "profileSkills").isEmpty()
+            || !Requests.multi(ctx, "languages").isEmpty();
+    return new QueueStore.MemberFilter(
+        name == null || name.isBlank() ? null : name.trim(),
+        statuses.isEmpty() ? null : statuses,
+        none,
+        SortOrder.of(ctx) == SortOrder.ASCENDING);
   }
 
   /** Genesys: a body {@code [{"id": userId}, ...]}; {@code ?delete=true} removes them instead. */

@@ -57,6 +57,9 @@ class RoutingRulesIT {
     assertThat(
             api.get(RoutingSupport.QUEUES + "?name=bill*eu", rs.token).json().get("total").asLong())
         .isZero();
+    JsonNode descending =
+        api.get(RoutingSupport.QUEUES + "?name=billing&sortOrder=descending", rs.token).json();
+    assertThat(descending.get("entities").get(0).get("name").asString()).isEqualTo("Billing EU");
 
     var put =
         api.put(
@@ -111,6 +114,38 @@ class RoutingRulesIT {
         .isEqualTo("IDLE");
     assertThat(api.get(RoutingSupport.QUEUES + "/" + q, rs.token).json().get("memberCount").asInt())
         .isEqualTo(2);
+
+    // Genesys's filters and order: by name, by routing status (repeated or joined), descending.
+    String base = RoutingSupport.QUEUES + "/" + q + "/members?pageSize=100";
+    java.util.function.Function<String, List<String>> names =
+        query -> {
+          var r = api.get(base + query, rs.token);
+          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
+          JsonNode page = r.json();
+          var out = new java.util.ArrayList<String>();
+          page.get("entities").forEach(e -> out.add(e.get("name").asString()));
+          assertThat(page.get("total").asInt()).as(query).isEqualTo(out.size());
+          return out;
+        };
+    assertThat(names.apply("&name=bo")).containsExactly("Bob");
+    assertThat(names.apply("&routingStatus=IDLE")).containsExactly("Bob");
+    assertThat(names.apply("&routingStatus=off_queue")).containsExactly("Ann");
+    assertThat(names.apply("&routingStatus=OFF_QUEUE,IDLE")).containsExactly("Ann", "Bob");
+    assertThat(names.apply("&routingStatus=INTERACTING&routingStatus=IDLE")).containsExactly("Bob");
+    assertThat(names.apply("&sortOrder=descending")).containsExactly("Bob", "Ann");
+    assertThat(names.apply("&memberBy=user&joined=true")).containsExactly("Ann", "Bob");
+    for (String none :
+        List.of(
+            "&memberBy=group",
+            "&joined=false",
+            "&skills=x",
+            "&presence=Available",
+            "&languages=en")) assertThat(names.apply(none)).as(none).isEmpty();
+    for (String bad : List.of("&routingStatus=BUSY", "&memberBy=team", "&joined=maybe")) {
+      var refused = api.get(base + bad, rs.token);
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().get("code").asString()).isEqualTo("invalid.value");
+    }
 
     String foreign = other.fx.user("Eve");
     var bad =

@@ -83,17 +83,20 @@ class IdFilterStorageTest {
           String foreign = queue(store, id(), "Billing");
 
           Set<String> asked = Set.of(sales, billing, foreign, id());
-          assertThat(store.list(org, null, asked, 0, 10))
+          assertThat(store.list(org, null, asked, true, 0, 10))
               .extracting(Queue::id)
               .containsExactly(billing, sales);
+          assertThat(store.list(org, null, asked, false, 0, 10))
+              .extracting(Queue::id)
+              .containsExactly(sales, billing);
           assertThat(store.count(org, null, asked)).isEqualTo(2);
-          assertThat(store.list(org, "sal", asked, 0, 10))
+          assertThat(store.list(org, "sal", asked, true, 0, 10))
               .extracting(Queue::id)
               .containsExactly(sales);
           assertThat(store.count(org, "sal", asked)).isEqualTo(1);
           assertThat(store.count(org, "sup", asked)).isZero();
           assertThat(store.count(org, null, null)).isEqualTo(3);
-          assertThat(store.list(org, null, Set.of(), 0, 10)).isEmpty();
+          assertThat(store.list(org, null, Set.of(), true, 0, 10)).isEmpty();
           assertThat(store.count(org, null, Set.of())).isZero();
           assertThat(store.count(org, null, hundredWith(sales))).isEqualTo(1);
         });
