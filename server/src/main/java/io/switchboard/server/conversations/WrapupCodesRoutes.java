@@ -11,6 +11,7 @@ import io.switchboard.server.http.Scope;
 import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.identity.Scopes;
+import java.util.List;
 
 /** {@code /api/v2/routing/wrapupcodes}: the org's wrap-up codes. */
 public final class WrapupCodesRoutes implements ApiRoutes {
@@ -50,6 +51,7 @@ public final class WrapupCodesRoutes implements ApiRoutes {
                 "Only these codes, repeated or comma-joined, at most "
                     + Requests.MAX_IDS
                     + "; an id of another org matches none")
+            .query("divisionId", Doc.HOME_DIVISION_FILTER)
             .error(400, "invalid.value"));
     routes.post(
         "/api/v2/routing/wrapupcodes",
@@ -81,6 +83,10 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     var ids = Requests.ids(ctx, "id");
+    if (Requests.outsideHomeDivision(ctx, "divisionId", org)) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
         codes.list(org, name, ids, ascending, page.offset(), page.pageSize()).stream()

@@ -184,7 +184,8 @@ public final class FlowRoutes implements ApiRoutes {
               .query(
                   "id",
                   "Only these flows, repeated or comma-joined; when given, name and type are not"
-                      + " applied (as in Genesys). An id of another org matches none"));
+                      + " applied (as in Genesys). An id of another org matches none")
+              .query("divisionId", Doc.HOME_DIVISION_FILTER));
       routes.post(
           base,
           this::create,
@@ -299,6 +300,10 @@ public final class FlowRoutes implements ApiRoutes {
             : new FlowStore.Filter(
                 name == null || name.isBlank() ? null : name.replace("*", ""), types);
     String org = org(ctx);
+    if (ids == null && Requests.outsideHomeDivision(ctx, "divisionId", org)) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
     ctx.json(Page.of(ctx, page, entities, flows.count(org, filter)));

@@ -2,6 +2,7 @@ package io.switchboard.server.http;
 
 import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
+import io.switchboard.server.identity.Divisions;
 import io.switchboard.server.identity.Principal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -77,6 +78,19 @@ public final class Requests {
       case "false" -> Boolean.FALSE;
       default -> throw Problem.invalid(name, "must be true or false, got '" + raw + "'");
     };
+  }
+
+  /**
+   * Genesys's division filter of a listing ({@code divisionId}, or {@code divisionIds} on scripts),
+   * repeated or comma-joined. Every entity of an org is in its one division, Home: a filter that
+   * names Home (its id or {@code home}) keeps every entity; one that names only other divisions, or
+   * none ({@code divisionId=}), keeps none.
+   *
+   * @return true when the request filters the listing down to nothing
+   */
+  public static boolean outsideHomeDivision(Context ctx, String name, String orgId) {
+    if (ctx.queryParams(name).isEmpty()) return false;
+    return multi(ctx, name).stream().noneMatch(id -> Divisions.isHome(orgId, id));
   }
 
   public static int intQuery(Context ctx, String name, int defaultValue, int min, int max) {

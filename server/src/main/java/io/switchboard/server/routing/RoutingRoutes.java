@@ -177,7 +177,8 @@ public final class RoutingRoutes implements ApiRoutes {
             .query("skills", "Any value: none (Switchboard keeps no skills)")
             .query("profileSkills", "Any value: none")
             .query("languages", "Any value: none")
-            .query("sortOrder", "By name: ascending (default) or descending"));
+            .query("sortOrder", "By name: ascending (default) or descending")
+            .query("divisionId", Doc.HOME_DIVISION_FILTER));
     routes.post(
         QUEUES + "/{id}/members",
         this::changeMembers,
@@ -212,6 +213,10 @@ public final class RoutingRoutes implements ApiRoutes {
     // Genesys allows leading and trailing asterisks; the filter already matches within names.
     String name = stripAsterisks(ctx.queryParam("name"));
     Set<String> ids = Requests.ids(ctx, "id");
+    if (Requests.outsideHomeDivision(ctx, "divisionId", org(ctx))) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     var entities =
         queues
             .list(

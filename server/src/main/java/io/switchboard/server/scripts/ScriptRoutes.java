@@ -70,7 +70,8 @@ public final class ScriptRoutes implements ApiRoutes {
         Doc.page(ScriptViews.ScriptView.class)
             .query("name", "Only scripts whose name matches")
             .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
-            .query("sortOrder", "ascending or descending"));
+            .query("sortOrder", "ascending or descending")
+            .query("divisionIds", Doc.HOME_DIVISION_FILTER));
     routes.post(
         "/api/v2/scripts/published",
         this::publish,
@@ -115,7 +116,8 @@ public final class ScriptRoutes implements ApiRoutes {
         Doc.page(ScriptViews.ScriptView.class)
             .query("name", "Only scripts whose name matches")
             .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
-            .query("sortOrder", "ascending or descending"));
+            .query("sortOrder", "ascending or descending")
+            .query("divisionIds", Doc.HOME_DIVISION_FILTER));
     routes.post(
         "/api/v2/scripts",
         this::create,
@@ -154,6 +156,10 @@ public final class ScriptRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     var q = query(ctx, page);
+    if (Requests.outsideHomeDivision(ctx, "divisionIds", org)) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     var entities = scripts.list(org, q).stream().map(ScriptViews::of).toList();
     ctx.json(Page.of(ctx, page, entities, scripts.count(org, q)));
   }
@@ -234,6 +240,10 @@ public final class ScriptRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     var q = query(ctx, page);
+    if (Requests.outsideHomeDivision(ctx, "divisionIds", org)) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     var entities = scripts.listPublished(org, q).stream().map(ScriptViews::of).toList();
     ctx.json(Page.of(ctx, page, entities, scripts.countPublished(org, q)));
   }
