@@ -12,6 +12,7 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Scopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -185,7 +186,16 @@ public final class FlowRoutes implements ApiRoutes {
                   "id",
                   "Only these flows, repeated or comma-joined; when given, name and type are not"
                       + " applied (as in Genesys). An id of another org matches none")
-              .query("divisionId", Doc.HOME_DIVISION_FILTER));
+              .query("divisionId", Doc.HOME_DIVISION_FILTER)
+              .query("description", "Only flows whose description contains this")
+              .query("nameOrDescription", "Only flows whose name or description contains this")
+              .query(
+                  "sortBy", "id, name, type or description (default name; Genesys's default is id)")
+              .query("sortOrder", "asc (default) or desc")
+              .query("secure", "any (default); checkedin or published: none (no flow is secure)")
+              .query("lockedBy", "Any value: none (Switchboard does not lock flows)")
+              .query("lockedByClientId", "Any value: none")
+              .query("editableBy", "Any value: none"));
       routes.post(
           base,
           this::create,
@@ -294,11 +304,18 @@ public final class FlowRoutes implements ApiRoutes {
     Set<String> ids = Requests.ids(ctx, "id");
     // Genesys: "If one or more IDs are specified, the search will fetch flows that match the given
     // ID(s) and not use any additional supplied query parameters in the search."
+    var sort = new FlowStore.Sort(sortBy(ctx), SortOrder.of(ctx) == SortOrder.ASCENDING);
     var filter =
         ids != null
-            ? new FlowStore.Filter(null, Set.of(), ids)
+            ? new FlowStore.Filter(null, Set.of(), ids, null, null, false, sort)
             : new FlowStore.Filter(
-                name == null || name.isBlank() ? null : name.replace("*", ""), types);
+                name == null || name.isBlank() ? null : name.replace("*", ""),
+                types,
+                null,
+                text(ctx, "description"),
+                text(ctx, "nameOrDescription"),
+                matchesNoFlow(ctx),
+                sort);
     String org = org(ctx);
     if (ids == null && Requests.outsideHomeDivision(ctx, "divisionId", org)) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
@@ -307,6 +324,50 @@ public final class FlowRoutes implements ApiRoutes {
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
     ctx.json(Page.of(ctx, page, entities, flows.count(org, filter)));
+  }
+
+  /** A text filter, its Genesys wildcards ({@code *}) dropped: Switchboard matches within. */
+  private static String text(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) return null;
+    String text = raw.replace("*", "").trim();
+    return text.isEmpty() ? null : text;
+  }
+
+  /** {@code sortBy}: id, name (the default), type or description. */
+  private static FlowStore.SortField sortBy(Context ctx) {
+    String raw = ctx.queryParam("sortBy");
+    if (raw == null || raw.isBlank()) return FlowStore.SortField.NAME;
+    try {
+      return FlowStore.SortField.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid("sortBy", "must be id, name, type or description, got '" + raw + "'");
+    }
+  }
+
+  /**
+   * Filters on what Switchboard's flows never have: a lock ({@code lockedBy}, {@code
+   * lockedByClientId}), an editor ({@code editableBy}), a secure version ({@code secure=checkedin}
+   * or {@code published}; {@code any} is every flow). Each keeps none rather than being ignored.
+   */
+  private static boolean matchesNoFlow(Context ctx) {
+    String secure = ctx.queryParam("secure");
+    if (secure != null
+        && !secure.isBlank()
+        && !Set.of("any", "checkedin", "published")
+            .contains(secure.trim().toLowerCase(Locale.ROOT)))
+      throw Problem.invalid("secure", "must be any, checkedin or published, got '" + secure + "'");
+    boolean secureOnly =
+        secure != null && !secure.isBlank() && !secure.trim().equalsIgnoreCase("any");
+    return secureOnly
+        || given(ctx, "lockedBy")
+        || given(ctx, "lockedByClientId")
+        || given(ctx, "editableBy");
+  }
+
+  private static boolean given(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v != null && !v.isBlank();
   }
 
   private void create(Context ctx) {

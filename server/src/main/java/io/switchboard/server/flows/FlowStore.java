@@ -58,17 +58,55 @@ public final class FlowStore {
               rs.getObject("completed_at") == null ? null : Times.read(rs, "completed_at"));
 
   /**
-   * Filters of the flow list: a name substring (case-insensitive), types (any; none: all) and ids
-   * (any; null: all, empty: none).
+   * Filters of the flow list: a name substring (case-insensitive), types (any; none: all), ids
+   * (any; null: all, empty: none), a description substring, a substring of either, {@code none}
+   * when the request filters on what no flow here has (a lock, a secure version); and its order.
    */
-  public record Filter(String name, Set<String> types, Set<String> ids) {
+  public record Filter(
+      String name,
+      Set<String> types,
+      Set<String> ids,
+      String description,
+      String nameOrDescription,
+      boolean none,
+      Sort sort) {
     public Filter {
       types = Set.copyOf(types);
       ids = ids == null ? null : Set.copyOf(ids);
     }
 
+    public Filter(String name, Set<String> types, Set<String> ids) {
+      this(name, types, ids, null, null, false, Sort.DEFAULT);
+    }
+
     public Filter(String name, Set<String> types) {
       this(name, types, null);
+    }
+  }
+
+  /** What a listing's {@code sortBy} may name, and its column. */
+  public enum SortField {
+    NAME("name_lower"),
+    ID("id"),
+    TYPE("flow_type"),
+    DESCRIPTION("description");
+
+    final String column;
+
+    SortField(String column) {
+      this.column = column;
+    }
+  }
+
+  /** The listing's order: by {@code field}, then by id, both ascending or both descending. */
+  public record Sort(SortField field, boolean ascending) {
+    public static final Sort DEFAULT = new Sort(SortField.NAME, true);
+
+    String orderBy() {
+      String dir = ascending ? " asc" : " desc";
+      return field == SortField.ID
+          ? " order by id" + dir
+          : " order by " + field.column + dir + ", id" + dir;
     }
   }
 
@@ -111,7 +149,8 @@ public final class FlowStore {
                 h.createQuery(
                     "select * from flows where "
                         + where(filter)
-                        + " order by name_lower, id limit :limit offset :offset"),
+                        + filter.sort().orderBy()
+                        + " limit :limit offset :offset"),
                 orgId,
                 filter)
             .bind("limit", limit)
@@ -128,8 +167,18 @@ public final class FlowStore {
   }
 
   private static String where(Filter f) {
+    String like = " like :%s escape '" + Like.ESCAPE + "'";
     return "org_id = :org"
-        + (f.name() == null ? "" : " and name_lower like :name escape '" + Like.ESCAPE + "'")
+        + (f.none() ? " and 1 = 0" : "")
+        + (f.name() == null ? "" : " and name_lower" + like.formatted("name"))
+        + (f.description() == null ? "" : " and lower(description)" + like.formatted("description"))
+        + (f.nameOrDescription() == null
+            ? ""
+            : " and (name_lower"
+                + like.formatted("either")
+                + " or lower(description)"
+                + like.formatted("either")
+                + ")")
         + InList.and("flow_type", "types", f.types().isEmpty() ? null : f.types())
         + InList.and("id", "ids", f.ids());
   }
@@ -137,6 +186,9 @@ public final class FlowStore {
   private static Query bind(Query q, String orgId, Filter f) {
     q.bind("org", orgId);
     if (f.name() != null) q.bind("name", Like.containsIgnoringCase(f.name()));
+    if (f.description() != null) q.bind("description", Like.containsIgnoringCase(f.description()));
+    if (f.nameOrDescription() != null)
+      q.bind("either", Like.containsIgnoringCase(f.nameOrDescription()));
     return InList.bind(InList.bind(q, "types", f.types()), "ids", f.ids());
   }
 

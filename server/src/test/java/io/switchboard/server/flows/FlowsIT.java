@@ -160,6 +160,59 @@ class FlowsIT {
   }
 
   @Test
+  void theListingTakesGenesysFiltersAndOrder() {
+    String tok = api.token(server.newOrg());
+    var ids = new java.util.LinkedHashMap<String, String>();
+    for (String[] f :
+        List.of(
+            new String[] {"Alpha", "WORKFLOW", "Routes billing calls"},
+            new String[] {"Beta", "INBOUNDCALL", "Sales line"},
+            new String[] {"Gamma billing", "WORKFLOW", "Nightly job"})) {
+      var r =
+          api.post(
+              FLOWS,
+              tok,
+              "{\"name\":\""
+                  + f[0]
+                  + "\",\"type\":\""
+                  + f[1]
+                  + "\",\"description\":\""
+                  + f[2]
+                  + "\"}");
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      ids.put(f[0], r.json().get("id").asString());
+    }
+    java.util.function.Function<String, List<String>> names =
+        query -> {
+          var r = api.get(FLOWS + "?pageSize=100" + query, tok);
+          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
+          var out = new ArrayList<String>();
+          r.json().get("entities").forEach(e -> out.add(e.get("name").asString()));
+          assertThat(r.json().get("total").asInt()).as(query).isEqualTo(out.size());
+          return out;
+        };
+    assertThat(names.apply("")).containsExactly("Alpha", "Beta", "Gamma billing");
+    assertThat(names.apply("&description=sales")).containsExactly("Beta");
+    assertThat(names.apply("&description=*JOB*")).containsExactly("Gamma billing");
+    assertThat(names.apply("&nameOrDescription=billing")).containsExactly("Alpha", "Gamma billing");
+    assertThat(names.apply("&sortOrder=desc")).containsExactly("Gamma billing", "Beta", "Alpha");
+    assertThat(names.apply("&sortBy=type&sortOrder=ascending").get(0)).isEqualTo("Beta");
+    var byId = new ArrayList<>(ids.entrySet());
+    byId.sort(java.util.Map.Entry.comparingByValue());
+    assertThat(names.apply("&sortBy=id"))
+        .containsExactlyElementsOf(byId.stream().map(java.util.Map.Entry::getKey).toList());
+    assertThat(names.apply("&secure=any")).hasSize(3);
+    for (String none :
+        List.of("&secure=published", "&secure=checkedin", "&lockedBy=u", "&editableBy=u"))
+      assertThat(names.apply(none)).as(none).isEmpty();
+    for (String bad : List.of("&sortBy=color", "&secure=maybe")) {
+      var refused = api.get(FLOWS + "?" + bad.substring(1), tok);
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().get("code").asString()).isEqualTo("invalid.value");
+    }
+  }
+
+  @Test
   void theIssuesExampleLoadsUnchangedPublishesAndRunsEveryPath() {
     String tok = api.token(server.newOrg());
     upstream.on(
