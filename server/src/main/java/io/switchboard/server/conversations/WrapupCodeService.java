@@ -57,10 +57,11 @@ public final class WrapupCodeService {
       String orgId,
       String nameContains,
       Set<String> ids,
+      boolean byId,
       boolean ascending,
       int offset,
       int limit) {
-    return store.list(orgId, blankToNull(nameContains), ids, ascending, offset, limit);
+    return store.list(orgId, blankToNull(nameContains), ids, byId, ascending, offset, limit);
   }
 
   public long count(String orgId, String nameContains, Set<String> ids) {

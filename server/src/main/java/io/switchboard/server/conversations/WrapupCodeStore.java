@@ -76,17 +76,20 @@ public final class WrapupCodeStore {
       String orgId,
       String nameContains,
       Set<String> ids,
+      boolean byId,
       boolean ascending,
       int offset,
       int limit) {
+    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h -> {
       Query q =
           h.createQuery(
               "select * from wrapup_codes where "
                   + where(nameContains, ids)
-                  + " order by name_lower "
-                  + (ascending ? "asc" : "desc")
-                  + ", id limit :limit offset :offset");
+                  + (byId
+                      ? " order by id" + order
+                      : " order by name_lower" + order + ", id" + order)
+                  + " limit :limit offset :offset");
       bindFilter(q, orgId, nameContains, ids);
       return q.bind("limit", limit).bind("offset", offset).map(CODE).list();
     });

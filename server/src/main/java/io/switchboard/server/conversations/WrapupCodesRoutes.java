@@ -2,6 +2,7 @@ package io.switchboard.server.conversations;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
@@ -52,6 +53,7 @@ public final class WrapupCodesRoutes implements ApiRoutes {
                     + Requests.MAX_IDS
                     + "; an id of another org matches none")
             .query("divisionId", Doc.HOME_DIVISION_FILTER)
+            .query("sortBy", "name (default) or id")
             .error(400, "invalid.value"));
     routes.post(
         "/api/v2/routing/wrapupcodes",
@@ -88,8 +90,12 @@ public final class WrapupCodesRoutes implements ApiRoutes {
       return;
     }
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
+    String sortBy = ctx.queryParam("sortBy");
+    boolean byId = sortBy != null && sortBy.trim().equalsIgnoreCase("id");
+    if (sortBy != null && !sortBy.isBlank() && !byId && !sortBy.trim().equalsIgnoreCase("name"))
+      throw Problem.invalid("sortBy", "must be name or id, got '" + sortBy + "'");
     var entities =
-        codes.list(org, name, ids, ascending, page.offset(), page.pageSize()).stream()
+        codes.list(org, name, ids, byId, ascending, page.offset(), page.pageSize()).stream()
             .map(ConversationViews.WrapupCodeView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, codes.count(org, name, ids)));

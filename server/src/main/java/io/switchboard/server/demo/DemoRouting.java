@@ -76,7 +76,7 @@ public final class DemoRouting {
     Optional<Ivr> existing = routing.ivrs().findByDnis(orgId, dnis);
     if (existing.isEmpty())
       existing =
-          routing.ivrs().list(orgId, name, null, 0, 100).stream()
+          routing.ivrs().list(orgId, name, null, true, 0, 100).stream()
               .filter(i -> i.name().equals(name))
               .findFirst();
     if (existing.isEmpty())

@@ -14,6 +14,7 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Scopes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,7 +101,11 @@ public final class IvrRoutes implements ApiRoutes {
         Scope.read(Scopes.ARCHITECT),
         Doc.page(IvrView.class)
             .query("name", "Only the IVR with this name (case-insensitive)")
-            .query("dnis", "Only the IVR answering this number (as written in the IVR)"));
+            .query("dnis", "Only the IVR answering this number (as written in the IVR)")
+            .query("sortBy", "name (the default and only order)")
+            .query("sortOrder", "ASC (default) or DESC")
+            .query("scheduleGroup", "Any value: none (Switchboard has no schedule groups)")
+            .error(400, "invalid.value"));
     routes.post(
         IVRS,
         this::create,
@@ -149,8 +154,18 @@ public final class IvrRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     String dnis = dnis(ctx.queryParam("dnis"));
+    String sortBy = ctx.queryParam("sortBy");
+    if (sortBy != null && !sortBy.isBlank() && !sortBy.trim().equalsIgnoreCase("name"))
+      throw Problem.invalid("sortBy", "must be name, got '" + sortBy + "'");
+    // Switchboard has no schedule groups: a filter on one keeps none.
+    String scheduleGroup = ctx.queryParam("scheduleGroup");
+    if (scheduleGroup != null && !scheduleGroup.isBlank()) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
+    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
-        ivrs.list(org(ctx), name, dnis, page.offset(), page.pageSize()).stream()
+        ivrs.list(org(ctx), name, dnis, ascending, page.offset(), page.pageSize()).stream()
             .map(this::view)
             .toList();
     ctx.json(Page.of(ctx, page, entities, ivrs.count(org(ctx), name, dnis)));

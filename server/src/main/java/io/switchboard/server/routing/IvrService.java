@@ -111,8 +111,9 @@ public final class IvrService {
     return store.find(orgId, id).orElseThrow(() -> Problem.notFound("IVR", id));
   }
 
-  public List<Ivr> list(String orgId, String name, String dnis, int offset, int limit) {
-    return store.list(orgId, blankToNull(name), blankToNull(dnis), offset, limit);
+  public List<Ivr> list(
+      String orgId, String name, String dnis, boolean ascending, int offset, int limit) {
+    return store.list(orgId, blankToNull(name), blankToNull(dnis), ascending, offset, limit);
   }
 
   public long count(String orgId, String name, String dnis) {

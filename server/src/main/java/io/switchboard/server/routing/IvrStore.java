@@ -137,13 +137,19 @@ public final class IvrStore {
   /**
    * The org's IVRs by name; only the one named {@code name}, or answering {@code dnis}, if given.
    */
-  public List<Ivr> list(String orgId, String name, String dnis, int offset, int limit) {
+  public List<Ivr> list(
+      String orgId, String name, String dnis, boolean ascending, int offset, int limit) {
+    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h ->
         filter(
                 h.createQuery(
                     "select id from ivrs where "
                         + LISTED
-                        + " order by name_lower, id limit :limit offset :offset"),
+                        + " order by name_lower"
+                        + order
+                        + ", id"
+                        + order
+                        + " limit :limit offset :offset"),
                 orgId,
                 name,
                 dnis)

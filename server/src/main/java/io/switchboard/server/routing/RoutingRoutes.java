@@ -178,7 +178,9 @@ public final class RoutingRoutes implements ApiRoutes {
             .query("profileSkills", "Any value: none")
             .query("languages", "Any value: none")
             .query("sortOrder", "By name: ascending (default) or descending")
-            .query("divisionId", Doc.HOME_DIVISION_FILTER));
+            .query("divisionId", Doc.HOME_DIVISION_FILTER)
+            .query("hasPeer", "true: none (no queue here has a peer); false: every queue")
+            .query("peerId", "Any value: none"));
     routes.post(
         QUEUES + "/{id}/members",
         this::changeMembers,
@@ -213,7 +215,12 @@ public final class RoutingRoutes implements ApiRoutes {
     // Genesys allows leading and trailing asterisks; the filter already matches within names.
     String name = stripAsterisks(ctx.queryParam("name"));
     Set<String> ids = Requests.ids(ctx, "id");
-    if (Requests.outsideHomeDivision(ctx, "divisionId", org(ctx))) {
+    // No queue of Switchboard's has a peer (a queue of a peered org): hasPeer=true or a peerId
+    // keeps none.
+    boolean peered =
+        Boolean.TRUE.equals(Requests.bool(ctx, "hasPeer"))
+            || !Requests.multi(ctx, "peerId").isEmpty();
+    if (peered || Requests.outsideHomeDivision(ctx, "divisionId", org(ctx))) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }

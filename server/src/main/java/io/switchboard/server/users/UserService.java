@@ -127,8 +127,9 @@ public final class UserService implements UserAccounts {
    * Users in {@code state} (null: any), by name; only {@code ids} when not null (an empty set:
    * none).
    */
-  public List<User> list(String orgId, String state, Set<String> ids, int offset, int limit) {
-    return store.list(orgId, state, ids, offset, limit);
+  public List<User> list(
+      String orgId, String state, Set<String> ids, boolean ascending, int offset, int limit) {
+    return store.list(orgId, state, ids, ascending, offset, limit);
   }
 
   public long count(String orgId, String state, Set<String> ids) {

@@ -112,13 +112,19 @@ public final class UserStore {
    * The org's users in {@code state} (null: in any state), by name; only {@code ids} (null: all,
    * empty: none).
    */
-  public List<User> list(String orgId, String state, Set<String> ids, int offset, int limit) {
+  public List<User> list(
+      String orgId, String state, Set<String> ids, boolean ascending, int offset, int limit) {
+    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h ->
         listed(
                 h.createQuery(
                     "select * from users where "
                         + listed(state, ids)
-                        + " order by name, id limit :limit offset :offset"),
+                        + " order by name"
+                        + order
+                        + ", id"
+                        + order
+                        + " limit :limit offset :offset"),
                 orgId,
                 state,
                 ids)

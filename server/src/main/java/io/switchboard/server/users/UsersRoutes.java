@@ -9,6 +9,7 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Divisions;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.identity.RoleService;
@@ -85,6 +86,8 @@ public final class UsersRoutes implements ApiRoutes {
                     + Requests.MAX_IDS
                     + "; an id of another org, or of a user in another state, matches none")
             .query("state", "active (the default), inactive, deleted or any")
+            .query("sortOrder", "By name: ascending (default) or descending")
+            .query("jabberId", "Any value: none (Switchboard's users have no Jabber id)")
             .error(400, "invalid.value"));
     routes.post(
         "/api/v2/users",
@@ -164,8 +167,14 @@ public final class UsersRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String state = state(ctx);
     Set<String> ids = Requests.ids(ctx, "id");
+    // Switchboard's users have no Jabber ids: a jabberId filter keeps none.
+    if (!Requests.multi(ctx, "jabberId").isEmpty()) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
+    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
-        users.list(org, state, ids, page.offset(), page.pageSize()).stream()
+        users.list(org, state, ids, ascending, page.offset(), page.pageSize()).stream()
             .map(UserView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, users.count(org, state, ids)));

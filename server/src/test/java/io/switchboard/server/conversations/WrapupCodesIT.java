@@ -39,6 +39,22 @@ class WrapupCodesIT {
     String foreign =
         api.post(CODES, otherToken, "{\"name\":\"Ids A\"}").json().get("id").asString();
     IdFilterChecks.check(api, CODES, token, own, otherToken, foreign);
+
+    // sortBy=id orders by id (either way); another field is 400.
+    var sorted = new ArrayList<>(own);
+    java.util.Collections.sort(sorted);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, CODES + "?sortBy=id&id=" + String.join(",", own), token)))
+        .containsExactlyElementsOf(sorted);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(
+                    api,
+                    CODES + "?sortBy=id&sortOrder=descending&id=" + String.join(",", own),
+                    token)))
+        .containsExactlyElementsOf(sorted.reversed());
+    assertThat(api.get(CODES + "?sortBy=color", token).status()).isEqualTo(400);
   }
 
   @Test

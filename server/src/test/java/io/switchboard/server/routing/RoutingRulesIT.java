@@ -57,6 +57,20 @@ class RoutingRulesIT {
     assertThat(
             api.get(RoutingSupport.QUEUES + "?name=bill*eu", rs.token).json().get("total").asLong())
         .isZero();
+    assertThat(
+            api.get(RoutingSupport.QUEUES + "?name=billing&hasPeer=false", rs.token)
+                .json()
+                .get("total")
+                .asLong())
+        .isEqualTo(2);
+    for (String peered : List.of("&hasPeer=true", "&peerId=p1"))
+      assertThat(
+              api.get(RoutingSupport.QUEUES + "?name=billing" + peered, rs.token)
+                  .json()
+                  .get("total")
+                  .asLong())
+          .as(peered)
+          .isZero();
     JsonNode descending =
         api.get(RoutingSupport.QUEUES + "?name=billing&sortOrder=descending", rs.token).json();
     assertThat(descending.get("entities").get(0).get("name").asString()).isEqualTo("Billing EU");
@@ -250,6 +264,17 @@ class RoutingRulesIT {
     String spare = local.publishedFlow(RoutingSupport.toQueue("Support"));
     String main = local.ivr("Main", "+6561000000", flowId).json().get("id").asString();
     assertThat(local.ivr("Backup", "+6561000001", flowId).status()).isEqualTo(200);
+    JsonNode descending = api.get(RoutingSupport.IVRS + "?sortOrder=DESC", local.token).json();
+    assertThat(descending.get("entities").get(0).get("name").asString()).isEqualTo("Main");
+    assertThat(descending.get("entities").get(1).get("name").asString()).isEqualTo("Backup");
+    assertThat(
+            api.get(RoutingSupport.IVRS + "?scheduleGroup=x", local.token)
+                .json()
+                .get("total")
+                .asLong())
+        .as("no schedule groups")
+        .isZero();
+    assertThat(api.get(RoutingSupport.IVRS + "?sortBy=dnis", local.token).status()).isEqualTo(400);
 
     var refused = api.delete(RoutingSupport.FLOWS + "/" + flowId, local.token);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(409);

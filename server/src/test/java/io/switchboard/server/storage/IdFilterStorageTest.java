@@ -38,32 +38,35 @@ class IdFilterStorageTest {
           assertThat(store.markDeleted(org, cid, NOW)).isTrue();
 
           String active = "active";
-          assertThat(store.list(org, active, null, 0, 10))
+          assertThat(store.list(org, active, null, true, 0, 10))
               .extracting(User::id)
               .containsExactly(ann, bob);
           Set<String> asked = Set.of(bob, ann, cid, foreign, id());
-          assertThat(store.list(org, active, asked, 0, 10))
+          assertThat(store.list(org, active, asked, true, 0, 10))
               .extracting(User::id)
               .containsExactly(ann, bob);
           assertThat(store.count(org, active, asked)).isEqualTo(2);
-          assertThat(store.list(org, active, asked, 1, 10))
+          assertThat(store.list(org, active, asked, true, 1, 10))
               .extracting(User::id)
               .containsExactly(bob);
-          assertThat(store.list(org, active, Set.of(bob), 0, 10))
+          assertThat(store.list(org, active, Set.of(bob), true, 0, 10))
               .extracting(User::id)
               .containsExactly(bob);
-          assertThat(store.list(org, active, Set.of(), 0, 10)).isEmpty();
+          assertThat(store.list(org, active, Set.of(), true, 0, 10)).isEmpty();
           assertThat(store.count(org, active, Set.of())).isZero();
           assertThat(store.count(org, active, hundredWith(ann))).isEqualTo(1);
 
           // By state: the deleted one alone, or every state (null), never another org's.
-          assertThat(store.list(org, "deleted", asked, 0, 10))
+          assertThat(store.list(org, "deleted", asked, true, 0, 10))
               .extracting(User::id)
               .containsExactly(cid);
           assertThat(store.count(org, "deleted", null)).isEqualTo(1);
-          assertThat(store.list(org, null, asked, 0, 10))
+          assertThat(store.list(org, null, asked, true, 0, 10))
               .extracting(User::id)
               .containsExactly(ann, bob, cid);
+          assertThat(store.list(org, null, asked, false, 0, 10))
+              .extracting(User::id)
+              .containsExactly(cid, bob, ann);
           assertThat(store.count(org, null, null)).isEqualTo(3);
           assertThat(store.count(org, "inactive", null)).isZero();
         });

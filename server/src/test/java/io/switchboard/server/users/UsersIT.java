@@ -99,6 +99,17 @@ class UsersIT extends TwoOrgServer {
         .contains(gone)
         .doesNotContain(foreign, kept);
 
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(
+                    api, "/api/v2/users?state=any&sortOrder=descending" + both, token)))
+        .containsExactly(kept, gone);
+    assertThat(
+            IdFilterChecks.ids(
+                IdFilterChecks.page(api, "/api/v2/users?jabberId=j@x" + both, token)))
+        .as("no user has a Jabber id")
+        .isEmpty();
+
     var bad = api.get("/api/v2/users?state=gone", token);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().get("code").asString()).isEqualTo("invalid.value");
