@@ -127,6 +127,13 @@ public final class AuthorizationRoutes implements ApiRoutes {
         Doc.page(RoleView.class)
             .query("name", "Only the role with this name (case-insensitive)")
             .query(
+                "permission",
+                "Only roles granting any of these permissions (domain:entity:action; a role's *"
+                    + " matches any)")
+            .query(
+                "defaultRoleId", "Only these built-in roles (admin, integrator, scripter, agent)")
+            .query("sortBy", "name; without it, the built-in roles first, then the org's own")
+            .query(
                 "id",
                 "Only these roles, repeated or comma-joined, at most "
                     + Requests.MAX_IDS
@@ -191,13 +198,47 @@ public final class AuthorizationRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     Set<String> ids = Requests.ids(ctx, "id");
-    var all =
+    List<String> permissions = Requests.multi(ctx, "permission");
+    List<String> defaultRoleIds = Requests.multi(ctx, "defaultRoleId");
+    String sortBy = ctx.queryParam("sortBy");
+    boolean byName = sortBy != null && sortBy.trim().equalsIgnoreCase("name");
+    if (sortBy != null && !sortBy.isBlank() && !byName)
+      throw Problem.invalid("sortBy", "must be name, got '" + sortBy + "'");
+    var stream =
         roles.list(org).stream()
             .filter(r -> name == null || name.isBlank() || r.name().equalsIgnoreCase(name.trim()))
             .filter(r -> ids == null || ids.contains(r.id()))
-            .toList();
+            .filter(
+                r -> defaultRoleIds.isEmpty() || (r.builtIn() && defaultRoleIds.contains(r.name())))
+            .filter(r -> permissions.isEmpty() || grantsAny(r, permissions));
+    if (byName)
+      stream =
+          stream.sorted(
+              java.util.Comparator.comparing(
+                      (Role r) -> r.name().toLowerCase(java.util.Locale.ROOT))
+                  .thenComparing(Role::id));
+    var all = stream.toList();
     var shown = all.stream().skip(page.offset()).limit(page.pageSize()).map(RoleView::of).toList();
     ctx.json(Page.of(ctx, page, shown, all.size()));
+  }
+
+  /**
+   * Whether the role grants any of {@code wanted} (Genesys permission strings, {@code
+   * domain:entity:action}): a role's permission matches segment by segment, its {@code *} matching
+   * any segment.
+   */
+  private static boolean grantsAny(Role r, List<String> wanted) {
+    for (String held : Permissions.of(RoleView.sorted(r.scopes()))) {
+      String[] h = held.split(":");
+      for (String w : wanted) {
+        String[] p = w.split(":");
+        if (p.length != h.length) continue;
+        boolean match = true;
+        for (int i = 0; i < p.length && match; i++) match = h[i].equals("*") || h[i].equals(p[i]);
+        if (match) return true;
+      }
+    }
+    return false;
   }
 
   private void get(Context ctx) {

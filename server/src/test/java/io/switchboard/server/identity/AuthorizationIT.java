@@ -109,6 +109,30 @@ class AuthorizationIT {
             .toList();
     assertThat(own).hasSize(3);
     IdFilterChecks.check(api, "/api/v2/authorization/roles", tok, own, other, foreign);
+
+    // permission (a role's * matches any segment), defaultRoleId, sortBy=name.
+    java.util.function.Function<String, List<String>> names =
+        query -> {
+          var out = new ArrayList<String>();
+          IdFilterChecks.page(api, "/api/v2/authorization/roles?pageSize=100" + query, tok)
+              .get("entities")
+              .forEach(e -> out.add(e.get("name").asString()));
+          return out;
+        };
+    assertThat(names.apply("&permission=directory:user:view"))
+        .contains("Ids A", "Ids B", "Ids C", "admin");
+    assertThat(names.apply("&permission=authorization:role:view"))
+        .contains("admin")
+        .doesNotContain("agent", "Ids A");
+    assertThat(names.apply("&permission=architect:flow:edit")).doesNotContain("Ids A").isNotEmpty();
+    assertThat(names.apply("&permission=no:such:thing")).isEmpty();
+    assertThat(names.apply("&defaultRoleId=agent,admin"))
+        .containsExactlyInAnyOrder("admin", "agent");
+    List<String> byName = names.apply("&sortBy=name");
+    assertThat(byName)
+        .isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER)
+        .containsAll(names.apply(""));
+    assertThat(api.get("/api/v2/authorization/roles?sortBy=size", tok).status()).isEqualTo(400);
   }
 
   @Test
