@@ -195,7 +195,15 @@ public final class FlowRoutes implements ApiRoutes {
               .query("secure", "any (default); checkedin or published: none (no flow is secure)")
               .query("lockedBy", "Any value: none (Switchboard does not lock flows)")
               .query("lockedByClientId", "Any value: none")
-              .query("editableBy", "Any value: none"));
+              .query("editableBy", "Any value: none")
+              .query("publishVersionId", "Only flows whose published version is this one")
+              .query(
+                  "publishedAfter",
+                  "Only flows whose published version was published after this (ISO-8601:"
+                      + " 2015-01-01, 2015-01-01T18:00:00.000Z, 2015-01-01T12:00:00-0600)")
+              .query(
+                  "publishedBefore",
+                  "Only flows whose published version was published before this"));
       routes.post(
           base,
           this::create,
@@ -307,13 +315,17 @@ public final class FlowRoutes implements ApiRoutes {
     var sort = new FlowStore.Sort(sortBy(ctx), SortOrder.of(ctx) == SortOrder.ASCENDING);
     var filter =
         ids != null
-            ? new FlowStore.Filter(null, Set.of(), ids, null, null, false, sort)
+            ? new FlowStore.Filter(null, Set.of(), ids, null, null, null, false, sort)
             : new FlowStore.Filter(
                 name == null || name.isBlank() ? null : name.replace("*", ""),
                 types,
                 null,
                 text(ctx, "description"),
                 text(ctx, "nameOrDescription"),
+                new FlowStore.Published(
+                    text(ctx, "publishVersionId"),
+                    Requests.instant(ctx, "publishedAfter"),
+                    Requests.instant(ctx, "publishedBefore")),
                 matchesNoFlow(ctx),
                 sort);
     String org = org(ctx);

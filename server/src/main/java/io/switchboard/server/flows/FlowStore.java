@@ -68,19 +68,45 @@ public final class FlowStore {
       Set<String> ids,
       String description,
       String nameOrDescription,
+      Published published,
       boolean none,
       Sort sort) {
     public Filter {
       types = Set.copyOf(types);
       ids = ids == null ? null : Set.copyOf(ids);
+      if (published == null) published = Published.ANY;
     }
 
     public Filter(String name, Set<String> types, Set<String> ids) {
-      this(name, types, ids, null, null, false, Sort.DEFAULT);
+      this(name, types, ids, null, null, Published.ANY, false, Sort.DEFAULT);
     }
 
     public Filter(String name, Set<String> types) {
       this(name, types, null);
+    }
+  }
+
+  /**
+   * Filters on a flow's published version: its id, and when it was published (after and before,
+   * exclusive); each null for none. A flow never published has no published version to match.
+   */
+  public record Published(String versionId, Instant after, Instant before) {
+    public static final Published ANY = new Published(null, null, null);
+
+    private String where() {
+      return (versionId == null ? "" : " and published_version_id = :publishedVersion")
+          + (after == null && before == null
+              ? ""
+              : " and exists (select 1 from flow_versions v where v.id = flows.published_version_id"
+                  + (after == null ? "" : " and v.published_at > :publishedAfter")
+                  + (before == null ? "" : " and v.published_at < :publishedBefore")
+                  + ")");
+    }
+
+    private void bind(Query q) {
+      if (versionId != null) q.bind("publishedVersion", versionId);
+      if (after != null) q.bind("publishedAfter", Times.db(after));
+      if (before != null) q.bind("publishedBefore", Times.db(before));
     }
   }
 
@@ -170,6 +196,7 @@ public final class FlowStore {
     String like = " like :%s escape '" + Like.ESCAPE + "'";
     return "org_id = :org"
         + (f.none() ? " and 1 = 0" : "")
+        + f.published().where()
         + (f.name() == null ? "" : " and name_lower" + like.formatted("name"))
         + (f.description() == null ? "" : " and lower(description)" + like.formatted("description"))
         + (f.nameOrDescription() == null
@@ -189,6 +216,7 @@ public final class FlowStore {
     if (f.description() != null) q.bind("description", Like.containsIgnoringCase(f.description()));
     if (f.nameOrDescription() != null)
       q.bind("either", Like.containsIgnoringCase(f.nameOrDescription()));
+    f.published().bind(q);
     return InList.bind(InList.bind(q, "types", f.types()), "ids", f.ids());
   }
 

@@ -889,6 +889,35 @@ class FlowsIT {
                 .asString())
         .isEqualTo("2.0");
 
+    // The listing by published version: its id, and when it was published (Genesys's date forms).
+    String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+    for (var c :
+        java.util.Map.of(
+                "&publishVersionId=" + v2Id,
+                1,
+                "&publishVersionId=" + v1,
+                0,
+                "&publishedAfter=" + day,
+                1,
+                "&publishedAfter=2000-01-01T00:00:00.000-0600",
+                1,
+                "&publishedAfter=" + day + "T00:00:00Z&publishedBefore=" + tomorrow,
+                1,
+                "&publishedBefore=" + day,
+                0,
+                "&publishedAfter=" + tomorrow + "T00:00:00.000Z",
+                0)
+            .entrySet()) {
+      var r = api.get(FLOWS + "?name=Beta" + c.getKey(), tok);
+      assertThat(r.status()).as(c.getKey() + " -> " + r).isEqualTo(200);
+      assertThat(r.json().get("total").asInt()).as(c.getKey()).isEqualTo(c.getValue());
+    }
+    var badDate = api.get(FLOWS + "?publishedAfter=yesterday", tok);
+    assertThat(badDate.status()).isEqualTo(400);
+    assertThat(badDate.json().get("messageParams").get("field").asString())
+        .isEqualTo("publishedAfter");
+
     // Reading flows needs architect (or architect:readonly); writing needs architect.
     var reader =
         api.post(
