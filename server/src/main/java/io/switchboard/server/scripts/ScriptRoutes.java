@@ -71,7 +71,8 @@ public final class ScriptRoutes implements ApiRoutes {
             .query("name", "Only scripts whose name matches")
             .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
             .query("sortOrder", "ascending or descending")
-            .query("divisionIds", Doc.HOME_DIVISION_FILTER));
+            .query("divisionIds", Doc.HOME_DIVISION_FILTER)
+            .query("flowId", "Any value: none (scripts here run no secure flow)"));
     routes.post(
         "/api/v2/scripts/published",
         this::publish,
@@ -117,7 +118,8 @@ public final class ScriptRoutes implements ApiRoutes {
             .query("name", "Only scripts whose name matches")
             .query("sortBy", "name, createdDate, modifiedDate or publishedDate")
             .query("sortOrder", "ascending or descending")
-            .query("divisionIds", Doc.HOME_DIVISION_FILTER));
+            .query("divisionIds", Doc.HOME_DIVISION_FILTER)
+            .query("flowId", "Any value: none (scripts here run no secure flow)"));
     routes.post(
         "/api/v2/scripts",
         this::create,
@@ -156,7 +158,7 @@ public final class ScriptRoutes implements ApiRoutes {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     var q = query(ctx, page);
-    if (Requests.outsideHomeDivision(ctx, "divisionIds", org)) {
+    if (Requests.outsideHomeDivision(ctx, "divisionIds", org) || namesASecureFlow(ctx)) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }
@@ -236,11 +238,20 @@ public final class ScriptRoutes implements ApiRoutes {
         .json(ScriptViews.of(p));
   }
 
+  /**
+   * Genesys's {@code flowId}: scripts that run this secure flow. Switchboard's scripts run no
+   * flows, so the filter keeps none.
+   */
+  private static boolean namesASecureFlow(Context ctx) {
+    String flowId = ctx.queryParam("flowId");
+    return flowId != null && !flowId.isBlank();
+  }
+
   private void listPublished(Context ctx) {
     String org = Requests.principal(ctx).orgId();
     var page = Page.Request.of(ctx);
     var q = query(ctx, page);
-    if (Requests.outsideHomeDivision(ctx, "divisionIds", org)) {
+    if (Requests.outsideHomeDivision(ctx, "divisionIds", org) || namesASecureFlow(ctx)) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }
