@@ -85,15 +85,15 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     var ids = Requests.ids(ctx, "id");
-    if (Requests.outsideHomeDivision(ctx, "divisionId", org)) {
-      ctx.json(Page.of(ctx, page, List.of(), 0));
-      return;
-    }
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     String sortBy = ctx.queryParam("sortBy");
     boolean byId = sortBy != null && sortBy.trim().equalsIgnoreCase("id");
     if (sortBy != null && !sortBy.isBlank() && !byId && !sortBy.trim().equalsIgnoreCase("name"))
-      throw Problem.invalid("sortBy", "must be name or id, got '" + sortBy + "'");
+      throw Problem.invalid("sortBy", "must be name or id, got " + Requests.quoted(sortBy));
+    if (Requests.outsideHomeDivision(ctx, "divisionId", org)) {
+      ctx.json(Page.of(ctx, page, List.of(), 0));
+      return;
+    }
     var entities =
         codes.list(org, name, ids, byId, ascending, page.offset(), page.pageSize()).stream()
             .map(ConversationViews.WrapupCodeView::of)

@@ -196,6 +196,7 @@ public final class FlowRoutes implements ApiRoutes {
               .query("lockedBy", "Any value: none (Switchboard does not lock flows)")
               .query("lockedByClientId", "Any value: none")
               .query("editableBy", "Any value: none")
+              .query("deleted", "true: none (a deleted flow is gone); false: every flow")
               .query("publishVersionId", "Only flows whose published version is this one")
               .query(
                   "publishedAfter",
@@ -304,9 +305,8 @@ public final class FlowRoutes implements ApiRoutes {
             "must be one of Genesys's flow types ("
                 + String.join(", ", new java.util.TreeSet<>(FlowService.GENESYS_TYPES))
                     .toLowerCase(Locale.ROOT)
-                + "), got '"
-                + t
-                + "'");
+                + "), got "
+                + Requests.quoted(t));
       types.add(type);
     }
     Set<String> ids = Requests.ids(ctx, "id");
@@ -353,14 +353,16 @@ public final class FlowRoutes implements ApiRoutes {
     try {
       return FlowStore.SortField.valueOf(raw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw Problem.invalid("sortBy", "must be id, name, type or description, got '" + raw + "'");
+      throw Problem.invalid(
+          "sortBy", "must be id, name, type or description, got " + Requests.quoted(raw));
     }
   }
 
   /**
    * Filters on what Switchboard's flows never have: a lock ({@code lockedBy}, {@code
    * lockedByClientId}), an editor ({@code editableBy}), a secure version ({@code secure=checkedin}
-   * or {@code published}; {@code any} is every flow). Each keeps none rather than being ignored.
+   * or {@code published}; {@code any} is every flow), deletion ({@code deleted=true}). Each keeps
+   * none rather than being ignored.
    */
   private static boolean matchesNoFlow(Context ctx) {
     String secure = ctx.queryParam("secure");
@@ -368,10 +370,14 @@ public final class FlowRoutes implements ApiRoutes {
         && !secure.isBlank()
         && !Set.of("any", "checkedin", "published")
             .contains(secure.trim().toLowerCase(Locale.ROOT)))
-      throw Problem.invalid("secure", "must be any, checkedin or published, got '" + secure + "'");
+      throw Problem.invalid(
+          "secure", "must be any, checkedin or published, got " + Requests.quoted(secure));
     boolean secureOnly =
         secure != null && !secure.isBlank() && !secure.trim().equalsIgnoreCase("any");
+    // Deleted flows are gone here (Genesys keeps them, marked): deleted=true lists none of them.
+    boolean deleted = Boolean.TRUE.equals(Requests.bool(ctx, "deleted"));
     return secureOnly
+        || deleted
         || given(ctx, "lockedBy")
         || given(ctx, "lockedByClientId")
         || given(ctx, "editableBy");
@@ -492,9 +498,8 @@ public final class FlowRoutes implements ApiRoutes {
             "outcome",
             "must be one of "
                 + String.join(", ", new java.util.TreeSet<>(FlowExecutions.OUTCOMES))
-                + ", got '"
-                + o
-                + "'");
+                + ", got "
+                + Requests.quoted(o));
       outcomes.add(o);
     }
     var filter = new FlowStore.ExecutionFilter(ctx.pathParam("id"), outcomes);

@@ -89,11 +89,11 @@ public final class FlowService {
 
   /**
    * The names of what runs a flow and would be left without it: the org's IVRs whose flow it is
-   * (the routing feature's IVRs).
+   * (the routing feature's IVRs), read in the deleting transaction {@code h}.
    */
   @FunctionalInterface
   public interface Dependents {
-    List<String> ivrsUsing(String orgId, String flowId);
+    List<String> ivrsUsing(org.jdbi.v3.core.Handle h, String orgId, String flowId);
   }
 
   public FlowService(
@@ -198,7 +198,9 @@ public final class FlowService {
    */
   public void delete(String orgId, String id) {
     Flow flow = get(orgId, id);
-    List<String> ivrs = dependents.ivrsUsing(orgId, id);
+    FlowStore.Deletion deletion = store.delete(orgId, id, dependents);
+    if (!deletion.found()) throw Problem.notFound("Flow", id);
+    List<String> ivrs = deletion.usedBy();
     if (!ivrs.isEmpty()) {
       // Named up to a bound, counted in full: an org may run one flow on many IVRs.
       List<String> named = ivrs.subList(0, Math.min(ivrs.size(), NAMED_DEPENDENTS));
@@ -217,7 +219,6 @@ public final class FlowService {
               + " another flow before deleting this one",
           Map.of("flowId", id, "ivrs", named, "ivrCount", ivrs.size()));
     }
-    if (!store.delete(orgId, id)) throw Problem.notFound("Flow", id);
     launchable.changed(SignalledCache.key(orgId, id));
   }
 
@@ -293,7 +294,6 @@ public final class FlowService {
    * Checks the flow's saved version and publishes it. Every problem is answered at once: a 400
    * {@code flow.invalid} whose {@code errors} each name the path, line and column.
    */
-  /** Publishes the flow's saved configuration. */
   public Flow publish(String orgId, String flowId) {
     return publish(orgId, flowId, null);
   }

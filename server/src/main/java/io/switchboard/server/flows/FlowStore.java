@@ -115,7 +115,7 @@ public final class FlowStore {
     NAME("name_lower"),
     ID("id"),
     TYPE("flow_type"),
-    DESCRIPTION("description");
+    DESCRIPTION("lower(description)");
 
     final String column;
 
@@ -243,6 +243,35 @@ public final class FlowStore {
    * Deletes the flow; its versions stay, because executions that are running or traced refer to
    * them.
    */
+  /** What a guarded delete did: the flow was there or not, and what still uses it (then kept). */
+  public record Deletion(boolean found, List<String> usedBy) {}
+
+  /**
+   * Deletes the flow unless {@code dependents} names something that runs it, in one transaction
+   * that first locks the flow's row: an IVR written at the same time locks that row too ({@code
+   * IvrStore.lockFlow}), so either the IVR commits first and is seen here (the flow is kept), or
+   * the delete commits first and the IVR finds no flow. Neither leaves an IVR without its flow.
+   */
+  public Deletion delete(String orgId, String id, FlowService.Dependents dependents) {
+    return jdbi.inTransaction(h -> {
+      boolean found =
+          h.createQuery("select id from flows where id = :id and org_id = :org for update")
+              .bind("id", id)
+              .bind("org", orgId)
+              .mapTo(String.class)
+              .findOne()
+              .isPresent();
+      if (!found) return new Deletion(false, List.of());
+      List<String> usedBy = dependents.ivrsUsing(h, orgId, id);
+      if (usedBy.isEmpty())
+        h.createUpdate("delete from flows where id = :id and org_id = :org")
+            .bind("id", id)
+            .bind("org", orgId)
+            .execute();
+      return new Deletion(true, usedBy);
+    });
+  }
+
   public boolean delete(String orgId, String id) {
     return jdbi.withHandle(h ->
         h.createUpdate("delete from flows where id = :id and org_id = :org")

@@ -84,12 +84,12 @@ public final class Doc implements RouteRole {
     return of(NONE, response);
   }
 
-  /** No request body; answers a Genesys page-number listing ({@link Page}) of {@code entity}. */
   /** The description of a listing's division filter ({@link Requests#outsideHomeDivision}). */
   public static final String HOME_DIVISION_FILTER =
       "Repeated or comma-joined; every entity is in the org's Home division: naming Home (its id or"
           + " home) keeps all, naming only other divisions keeps none";
 
+  /** No request body; answers a Genesys page-number listing ({@link Page}) of {@code entity}. */
   public static Doc page(Type entity) {
     return returns(pageOf(entity))
         .query("pageSize", "Entities per page, 1..500 (default 25)")

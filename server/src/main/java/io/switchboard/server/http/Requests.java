@@ -76,7 +76,7 @@ public final class Requests {
     return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> Boolean.TRUE;
       case "false" -> Boolean.FALSE;
-      default -> throw Problem.invalid(name, "must be true or false, got '" + raw + "'");
+      default -> throw Problem.invalid(name, "must be true or false, got " + quoted(raw));
     };
   }
 
@@ -121,12 +121,15 @@ public final class Requests {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) return null;
     String text = raw.trim();
-    // A '+' of an offset sent unencoded arrives as a space.
-    if (text.length() > 19 && text.charAt(text.length() - 5) == ' ')
-      text = text.substring(0, text.length() - 5) + "+" + text.substring(text.length() - 4);
+    // A '+' of an offset sent unencoded arrives as a space (+0600 or +06:00).
+    int space = text.lastIndexOf(' ');
+    if (space > 18) text = text.substring(0, space) + "+" + text.substring(space + 1);
     try {
       var parsed = GENESYS_DATE.parse(text);
       var date = java.time.LocalDate.from(parsed);
+      // Years the databases store (PostgreSQL refuses far larger ones, which would be a 500).
+      if (date.getYear() < 1 || date.getYear() > 9999)
+        throw new java.time.DateTimeException("year out of range");
       if (!parsed.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY))
         return date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
       var time = java.time.LocalTime.from(parsed);
@@ -138,10 +141,18 @@ public final class Requests {
     } catch (java.time.DateTimeException e) {
       throw Problem.invalid(
           name,
-          "must be an ISO-8601 date such as 2015-01-01 or 2015-01-01T18:00:00.000Z, got '"
-              + raw
-              + "'");
+          "must be an ISO-8601 date such as 2015-01-01 or 2015-01-01T18:00:00.000Z, got "
+              + quoted(raw));
     }
+  }
+
+  /**
+   * A caller's value for an error message, quoted and cut to 64 characters: messages name what was
+   * wrong without echoing a whole request line back.
+   */
+  public static String quoted(String raw) {
+    if (raw == null) return "nothing";
+    return "'" + (raw.length() <= 64 ? raw : raw.substring(0, 64) + "...") + "'";
   }
 
   public static int intQuery(Context ctx, String name, int defaultValue, int min, int max) {
@@ -153,7 +164,7 @@ public final class Requests {
         throw Problem.invalid(name, "must be between " + min + " and " + max + ", got " + v);
       return v;
     } catch (NumberFormatException e) {
-      throw Problem.invalid(name, "must be a whole number, got '" + raw + "'");
+      throw Problem.invalid(name, "must be a whole number, got " + quoted(raw));
     }
   }
 }

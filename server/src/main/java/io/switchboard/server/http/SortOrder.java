@@ -32,7 +32,7 @@ public enum SortOrder {
           throw new Problem(
               Problem.Kind.INVALID,
               "invalid.value",
-              "sortOrder: must be ascending or descending, got '" + raw + "'",
+              "sortOrder: must be ascending or descending, got " + Requests.quoted(raw),
               Map.of("field", "sortOrder"));
     };
   }

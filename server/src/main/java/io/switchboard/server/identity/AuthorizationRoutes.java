@@ -198,19 +198,21 @@ public final class AuthorizationRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     Set<String> ids = Requests.ids(ctx, "id");
-    List<String> permissions = Requests.multi(ctx, "permission");
-    List<String> defaultRoleIds = Requests.multi(ctx, "defaultRoleId");
+    Set<String> permissions = Requests.ids(ctx, "permission");
+    Set<String> defaultRoleIds = Requests.ids(ctx, "defaultRoleId");
     String sortBy = ctx.queryParam("sortBy");
     boolean byName = sortBy != null && sortBy.trim().equalsIgnoreCase("name");
     if (sortBy != null && !sortBy.isBlank() && !byName)
-      throw Problem.invalid("sortBy", "must be name, got '" + sortBy + "'");
+      throw Problem.invalid("sortBy", "must be name, got " + Requests.quoted(sortBy));
     var stream =
         roles.list(org).stream()
             .filter(r -> name == null || name.isBlank() || r.name().equalsIgnoreCase(name.trim()))
             .filter(r -> ids == null || ids.contains(r.id()))
-            .filter(
-                r -> defaultRoleIds.isEmpty() || (r.builtIn() && defaultRoleIds.contains(r.name())))
-            .filter(r -> permissions.isEmpty() || grantsAny(r, permissions));
+            .filter(r ->
+                defaultRoleIds == null
+                    || (r.builtIn()
+                        && defaultRoleIds.stream().anyMatch(d -> d.equalsIgnoreCase(r.name()))))
+            .filter(r -> permissions == null || grantsAny(r, split(permissions)));
     if (byName)
       stream =
           stream.sorted(
@@ -227,11 +229,10 @@ public final class AuthorizationRoutes implements ApiRoutes {
    * domain:entity:action}): a role's permission matches segment by segment, its {@code *} matching
    * any segment.
    */
-  private static boolean grantsAny(Role r, List<String> wanted) {
+  private static boolean grantsAny(Role r, List<String[]> wanted) {
     for (String held : Permissions.of(RoleView.sorted(r.scopes()))) {
       String[] h = held.split(":");
-      for (String w : wanted) {
-        String[] p = w.split(":");
+      for (String[] p : wanted) {
         if (p.length != h.length) continue;
         boolean match = true;
         for (int i = 0; i < p.length && match; i++) match = h[i].equals("*") || h[i].equals(p[i]);
@@ -239,6 +240,10 @@ public final class AuthorizationRoutes implements ApiRoutes {
       }
     }
     return false;
+  }
+
+  private static List<String[]> split(Set<String> permissions) {
+    return permissions.stream().map(p -> p.split(":")).toList();
   }
 
   private void get(Context ctx) {

@@ -156,14 +156,14 @@ public final class IvrRoutes implements ApiRoutes {
     String dnis = dnis(ctx.queryParam("dnis"));
     String sortBy = ctx.queryParam("sortBy");
     if (sortBy != null && !sortBy.isBlank() && !sortBy.trim().equalsIgnoreCase("name"))
-      throw Problem.invalid("sortBy", "must be name, got '" + sortBy + "'");
+      throw Problem.invalid("sortBy", "must be name, got " + Requests.quoted(sortBy));
+    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // Switchboard has no schedule groups: a filter on one keeps none.
     String scheduleGroup = ctx.queryParam("scheduleGroup");
     if (scheduleGroup != null && !scheduleGroup.isBlank()) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }
-    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
         ivrs.list(org(ctx), name, dnis, ascending, page.offset(), page.pageSize()).stream()
             .map(this::view)

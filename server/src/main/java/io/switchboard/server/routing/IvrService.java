@@ -90,6 +90,10 @@ public final class IvrService {
     if (owner.isPresent()) throw dnisTaken(owner.get());
     try {
       write.run();
+    } catch (IvrStore.FlowGone gone) {
+      throw Problem.invalid(
+          "openHoursFlow.id",
+          "flow " + ivr.flowId() + " was deleted while the IVR was being saved");
     } catch (RuntimeException e) {
       if (!SqlErrors.isUniqueViolation(e)) throw e;
       var raced = store.dnisOwner(orgId, ivr.dnis(), ivr.id());

@@ -19,7 +19,9 @@ public final class IvrStore {
     return jdbi;
   }
 
+  /** Inserts the IVR; {@link FlowGone} (nothing written) when its flow was deleted meanwhile. */
   public void insert(Handle h, Ivr ivr) {
+    if (!lockFlow(h, ivr)) throw new FlowGone();
     h.createUpdate(
             "insert into ivrs (id, org_id, name, name_lower, description, flow_id, row_version,"
                 + " created_at, modified_at) values (:id, :org, :name, :lower, :description, :flow,"
@@ -49,6 +51,7 @@ public final class IvrStore {
 
   /** False when the row changed since {@code expectedVersion} was read. */
   public boolean update(Handle h, Ivr ivr, long expectedVersion) {
+    if (!lockFlow(h, ivr)) throw new FlowGone();
     int n =
         h.createUpdate(
                 "update ivrs set name = :name, name_lower = :lower, description = :description,"
@@ -181,14 +184,34 @@ public final class IvrStore {
         .bind("dnis", dnis == null ? "" : dnis);
   }
 
-  /** Names of the org's IVRs whose flow is {@code flowId}. */
-  public List<String> namesUsingFlow(String orgId, String flowId) {
-    return jdbi.withHandle(h ->
-        h.createQuery(
-                "select name from ivrs where org_id = :org and flow_id = :flow order by name_lower")
-            .bind("org", orgId)
-            .bind("flow", flowId)
-            .mapTo(String.class)
-            .list());
+  /** Names of the org's IVRs whose flow is {@code flowId}, read in {@code h}'s transaction. */
+  public List<String> namesUsingFlow(Handle h, String orgId, String flowId) {
+    return h.createQuery(
+            "select name from ivrs where org_id = :org and flow_id = :flow order by name_lower")
+        .bind("org", orgId)
+        .bind("flow", flowId)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * Locks the IVR's flow's row for the rest of {@code h}'s transaction; false when the flow is gone
+   * (deleted since it was checked). A flow's delete takes the same lock before it looks for the
+   * IVRs that use it ({@code FlowStore.delete}).
+   */
+  private static boolean lockFlow(Handle h, Ivr ivr) {
+    return h.createQuery("select id from flows where id = :flow and org_id = :org for update")
+        .bind("flow", ivr.flowId())
+        .bind("org", ivr.orgId())
+        .mapTo(String.class)
+        .findOne()
+        .isPresent();
+  }
+
+  /** Thrown when an IVR's flow was deleted between the check and the write. */
+  public static final class FlowGone extends RuntimeException {
+    FlowGone() {
+      super(null, null, false, false);
+    }
   }
 }

@@ -105,8 +105,10 @@ public final class QueueStore {
             .findOne());
   }
 
-  /** Queues by name: whose name contains {@code nameContains} (null: any), only {@code ids}. */
-  /** The org's queues by name, ascending or descending, filtered as {@link #count} counts. */
+  /**
+   * Queues by name, ascending or descending: whose name contains {@code nameContains} (null: any),
+   * only {@code ids} (null: all, empty: none).
+   */
   public List<Queue> list(
       String orgId,
       String nameContains,
@@ -205,7 +207,6 @@ public final class QueueStore {
             .execute());
   }
 
-  /** Members with their names and routing status, by name. */
   /**
    * Which members a listing keeps and in which order: {@code nameContains} and {@code statuses}
    * (routing statuses, a member without one being OFF_QUEUE) null for no filter; {@code none} when
@@ -236,6 +237,7 @@ public final class QueueStore {
       " from routing_queue_members m join users u on u.id = m.user_id left join routing_status s"
           + " on s.user_id = m.user_id";
 
+  /** Members with their names and routing status, by name, as {@code f} keeps and orders them. */
   public List<QueueMember> members(String queueId, MemberFilter f, int offset, int limit) {
     String order = f.ascending() ? "asc" : "desc";
     return jdbi.withHandle(h ->

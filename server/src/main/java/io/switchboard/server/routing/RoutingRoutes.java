@@ -146,7 +146,11 @@ public final class RoutingRoutes implements ApiRoutes {
                 "id",
                 "Only these queues, repeated or comma-joined, at most "
                     + Requests.MAX_IDS
-                    + "; an id of another org matches none"));
+                    + "; an id of another org matches none")
+            .query("sortOrder", "By name: ascending (default) or descending")
+            .query("divisionId", Doc.HOME_DIVISION_FILTER)
+            .query("hasPeer", "true: none (no queue here has a peer); false: every queue")
+            .query("peerId", "Any value: none"));
     routes.post(
         QUEUES,
         this::create,
@@ -177,10 +181,7 @@ public final class RoutingRoutes implements ApiRoutes {
             .query("skills", "Any value: none (Switchboard keeps no skills)")
             .query("profileSkills", "Any value: none")
             .query("languages", "Any value: none")
-            .query("sortOrder", "By name: ascending (default) or descending")
-            .query("divisionId", Doc.HOME_DIVISION_FILTER)
-            .query("hasPeer", "true: none (no queue here has a peer); false: every queue")
-            .query("peerId", "Any value: none"));
+            .query("sortOrder", "By name: ascending (default) or descending"));
     routes.post(
         QUEUES + "/{id}/members",
         this::changeMembers,
@@ -215,6 +216,7 @@ public final class RoutingRoutes implements ApiRoutes {
     // Genesys allows leading and trailing asterisks; the filter already matches within names.
     String name = stripAsterisks(ctx.queryParam("name"));
     Set<String> ids = Requests.ids(ctx, "id");
+    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // No queue of Switchboard's has a peer (a queue of a peered org): hasPeer=true or a peerId
     // keeps none.
     boolean peered =
@@ -225,15 +227,7 @@ public final class RoutingRoutes implements ApiRoutes {
       return;
     }
     var entities =
-        queues
-            .list(
-                org(ctx),
-                name,
-                ids,
-                SortOrder.of(ctx) == SortOrder.ASCENDING,
-                page.offset(),
-                page.pageSize())
-            .stream()
+        queues.list(org(ctx), name, ids, ascending, page.offset(), page.pageSize()).stream()
             .map(QueueView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name, ids)));
@@ -298,14 +292,14 @@ public final class RoutingRoutes implements ApiRoutes {
       if (!ROUTING_STATUSES.contains(status))
         throw Problem.invalid(
             "routingStatus",
-            "must be OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING or COMMUNICATING, got '"
-                + s
-                + "'");
+            "must be OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING or COMMUNICATING, got "
+                + Requests.quoted(s));
       statuses.add(status);
     }
     String memberBy = ctx.queryParam("memberBy");
-    if (memberBy != null && !memberBy.isBlank() && !Set.of("user", "group").contains(memberBy))
-      throw Problem.invalid("memberBy", "must be user or group, got '" + memberBy + "'");
+    if (memberBy != null) memberBy = memberBy.trim().toLowerCase(Locale.ROOT);
+    if (memberBy != null && !memberBy.isEmpty() && !Set.of("user", "group").contains(memberBy))
+      throw Problem.invalid("memberBy", "must be user or group, got " + Requests.quoted(memberBy));
     Boolean joined = Requests.bool(ctx, "joined");
     boolean none =
         "group".equals(memberBy)

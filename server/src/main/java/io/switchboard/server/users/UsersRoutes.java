@@ -167,12 +167,12 @@ public final class UsersRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String state = state(ctx);
     Set<String> ids = Requests.ids(ctx, "id");
+    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // Switchboard's users have no Jabber ids: a jabberId filter keeps none.
     if (!Requests.multi(ctx, "jabberId").isEmpty()) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }
-    boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     var entities =
         users.list(org, state, ids, ascending, page.offset(), page.pageSize()).stream()
             .map(UserView::of)
@@ -191,9 +191,10 @@ public final class UsersRoutes implements ApiRoutes {
   private static String state(Context ctx) {
     String raw = ctx.queryParam("state");
     if (raw == null || raw.isBlank()) return "active";
-    String state = raw.trim();
+    String state = raw.trim().toLowerCase(java.util.Locale.ROOT);
     if (!LISTED_STATES.contains(state))
-      throw Problem.invalid("state", "must be active, inactive, deleted or any, got '" + raw + "'");
+      throw Problem.invalid(
+          "state", "must be active, inactive, deleted or any, got " + Requests.quoted(raw));
     return state.equals("any") ? null : state;
   }
 }

@@ -196,7 +196,14 @@ class FlowsIT {
     assertThat(names.apply("&description=*JOB*")).containsExactly("Gamma billing");
     assertThat(names.apply("&nameOrDescription=billing")).containsExactly("Alpha", "Gamma billing");
     assertThat(names.apply("&sortOrder=desc")).containsExactly("Gamma billing", "Beta", "Alpha");
-    assertThat(names.apply("&sortBy=type&sortOrder=ascending").get(0)).isEqualTo("Beta");
+    assertThat(names.apply("&sortBy=type&sortOrder=ascending"))
+        .as("INBOUNDCALL before WORKFLOW, then by id")
+        .first()
+        .isEqualTo("Beta");
+    assertThat(names.apply("&sortBy=description&sortOrder=desc"))
+        .containsExactly("Beta", "Alpha", "Gamma billing");
+    assertThat(names.apply("&deleted=false")).hasSize(3);
+    assertThat(names.apply("&deleted=true")).as("deleted flows are gone").isEmpty();
     var byId = new ArrayList<>(ids.entrySet());
     byId.sort(java.util.Map.Entry.comparingByValue());
     assertThat(names.apply("&sortBy=id"))
@@ -891,7 +898,7 @@ class FlowsIT {
 
     // The listing by published version: its id, and when it was published (Genesys's date forms).
     String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-    String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+    String later = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
     for (var c :
         java.util.Map.of(
                 "&publishVersionId=" + v2Id,
@@ -902,21 +909,23 @@ class FlowsIT {
                 1,
                 "&publishedAfter=2000-01-01T00:00:00.000-0600",
                 1,
-                "&publishedAfter=" + day + "T00:00:00Z&publishedBefore=" + tomorrow,
+                "&publishedAfter=" + day + "T00:00:00Z&publishedBefore=" + later,
                 1,
                 "&publishedBefore=" + day,
                 0,
-                "&publishedAfter=" + tomorrow + "T00:00:00.000Z",
+                "&publishedAfter=" + later + "T00:00:00.000%2B01:00",
                 0)
             .entrySet()) {
       var r = api.get(FLOWS + "?name=Beta" + c.getKey(), tok);
       assertThat(r.status()).as(c.getKey() + " -> " + r).isEqualTo(200);
       assertThat(r.json().get("total").asInt()).as(c.getKey()).isEqualTo(c.getValue());
     }
-    var badDate = api.get(FLOWS + "?publishedAfter=yesterday", tok);
-    assertThat(badDate.status()).isEqualTo(400);
-    assertThat(badDate.json().get("messageParams").get("field").asString())
-        .isEqualTo("publishedAfter");
+    for (String bad : List.of("yesterday", "%2B999999999-01-01", "2015-13-01")) {
+      var badDate = api.get(FLOWS + "?publishedAfter=" + bad, tok);
+      assertThat(badDate.status()).as(bad).isEqualTo(400);
+      assertThat(badDate.json().get("messageParams").get("field").asString())
+          .isEqualTo("publishedAfter");
+    }
 
     // Reading flows needs architect (or architect:readonly); writing needs architect.
     var reader =

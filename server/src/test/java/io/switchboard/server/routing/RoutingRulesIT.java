@@ -150,9 +150,10 @@ class RoutingRulesIT {
     assertThat(names.apply("&memberBy=user&joined=true")).containsExactly("Ann", "Bob");
     for (String none :
         List.of(
-            "&memberBy=group",
+            "&memberBy=GROUP",
             "&joined=false",
             "&skills=x",
+            "&profileSkills=p",
             "&presence=Available",
             "&languages=en")) assertThat(names.apply(none)).as(none).isEmpty();
     for (String bad : List.of("&routingStatus=BUSY", "&memberBy=team", "&joined=maybe")) {

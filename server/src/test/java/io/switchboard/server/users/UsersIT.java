@@ -76,7 +76,8 @@ class UsersIT extends TwoOrgServer {
         .containsExactly(kept);
     assertThat(
             IdFilterChecks.ids(
-                IdFilterChecks.page(api, "/api/v2/users?state=active" + both, token)))
+                IdFilterChecks.page(api, "/api/v2/users?state=ACTIVE" + both, token)))
+        .as("any case")
         .containsExactly(kept);
     JsonNode deleted = IdFilterChecks.page(api, "/api/v2/users?state=deleted" + both, token);
     assertThat(IdFilterChecks.ids(deleted)).containsExactly(gone);
