@@ -11,6 +11,7 @@ import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
+import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Scopes;
 import java.util.List;
 import java.util.Set;
@@ -92,6 +93,10 @@ public final class DataActionRoutes implements ApiRoutes {
                     + MAX_IDS
                     + "; an id of another org matches none")
             .query("secure", "true: only secure actions; false: only the others")
+            .query("sortBy", "name (default), category or id")
+            .query("sortOrder", "ASC (default) or DESC")
+            .query(
+                "includeAuthActions", "true or false: the same actions (there are no auth actions)")
             .error(400, "invalid.value"));
     routes.post(
         BASE,
@@ -112,14 +117,7 @@ public final class DataActionRoutes implements ApiRoutes {
         Scope.read(Scopes.INTEGRATIONS),
         Doc.returns(ActionView.class)
             .query("expand", "contract: include the contract")
-            .query("includeConfig", "true: include the configuration")
-            .query(
-                "ids",
-                "Only these actions, comma-joined or repeated, at most "
-                    + MAX_IDS
-                    + "; an id of another org matches none")
-            .query("secure", "true: only secure actions; false: only the others")
-            .error(400, "invalid.value"));
+            .query("includeConfig", "true: include the configuration"));
     routes.patch(
         BASE + "/{actionId}",
         this::patch,
@@ -165,7 +163,12 @@ public final class DataActionRoutes implements ApiRoutes {
             blankToNull(ctx.queryParam("name")),
             blankToNull(ctx.queryParam("category")),
             Requests.ids(ctx, "ids", MAX_IDS),
-            Requests.bool(ctx, "secure"));
+            Requests.bool(ctx, "secure"),
+            sortBy(ctx),
+            SortOrder.of(ctx) == SortOrder.ASCENDING);
+    // There are no auth actions here (Genesys's custom-auth actions): including them or not lists
+    // the same actions; the value is still checked.
+    Requests.bool(ctx, "includeAuthActions");
     boolean contract = "contract".equals(ctx.queryParam("expand"));
     boolean config = "true".equalsIgnoreCase(ctx.queryParam("includeConfig"));
     var entities =
@@ -173,6 +176,16 @@ public final class DataActionRoutes implements ApiRoutes {
             .map(a -> ActionView.of(a, contract, config))
             .toList();
     ctx.json(Page.of(ctx, page, entities, actions.count(org, filter)));
+  }
+
+  private static DataActionStore.SortBy sortBy(Context ctx) {
+    String raw = ctx.queryParam("sortBy");
+    if (raw == null || raw.isBlank()) return DataActionStore.SortBy.NAME;
+    try {
+      return DataActionStore.SortBy.valueOf(raw.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid("sortBy", "must be name, category or id, got " + Requests.quoted(raw));
+    }
   }
 
   private void create(Context ctx) {

@@ -27,9 +27,39 @@ public final class DataActionStore {
    * (empty: none).
    */
   public record Filter(
-      String integrationId, String name, String category, Set<String> ids, Boolean secure) {
+      String integrationId,
+      String name,
+      String category,
+      Set<String> ids,
+      Boolean secure,
+      SortBy sortBy,
+      boolean ascending) {
+    public Filter {
+      if (sortBy == null) sortBy = SortBy.NAME;
+    }
+
     public Filter(String integrationId, String name, String category) {
-      this(integrationId, name, category, null, null);
+      this(integrationId, name, category, null, null, SortBy.NAME, true);
+    }
+
+    private String orderBy() {
+      String dir = ascending ? " asc" : " desc";
+      return sortBy == SortBy.ID
+          ? " order by id" + dir
+          : " order by " + sortBy.column + dir + ", id" + dir;
+    }
+  }
+
+  /** What the listing's {@code sortBy} may name, and its column. */
+  public enum SortBy {
+    NAME("name"),
+    CATEGORY("category"),
+    ID("id");
+
+    private final String column;
+
+    SortBy(String column) {
+      this.column = column;
     }
   }
 
@@ -115,7 +145,8 @@ public final class DataActionStore {
                 h.createQuery(
                     "select * from integration_actions"
                         + where(f)
-                        + " order by name, id limit :limit offset :offset"),
+                        + f.orderBy()
+                        + " limit :limit offset :offset"),
                 orgId,
                 f)
             .bind("limit", limit)
