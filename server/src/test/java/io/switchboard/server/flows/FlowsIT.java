@@ -183,14 +183,7 @@ class FlowsIT {
       ids.put(f[0], r.json().get("id").asString());
     }
     java.util.function.Function<String, List<String>> names =
-        query -> {
-          var r = api.get(FLOWS + "?pageSize=100" + query, tok);
-          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
-          var out = new ArrayList<String>();
-          r.json().get("entities").forEach(e -> out.add(e.get("name").asString()));
-          assertThat(r.json().get("total").asInt()).as(query).isEqualTo(out.size());
-          return out;
-        };
+        query -> IdFilterChecks.listed(api, FLOWS + "?pageSize=100" + query, tok, "name");
     assertThat(names.apply("")).containsExactly("Alpha", "Beta", "Gamma billing");
     assertThat(names.apply("&description=sales")).containsExactly("Beta");
     assertThat(names.apply("&description=*JOB*")).containsExactly("Gamma billing");

@@ -112,13 +112,9 @@ class AuthorizationIT {
 
     // permission (a role's * matches any segment), defaultRoleId, sortBy=name.
     java.util.function.Function<String, List<String>> names =
-        query -> {
-          var out = new ArrayList<String>();
-          IdFilterChecks.page(api, "/api/v2/authorization/roles?pageSize=100" + query, tok)
-              .get("entities")
-              .forEach(e -> out.add(e.get("name").asString()));
-          return out;
-        };
+        query ->
+            IdFilterChecks.listed(
+                api, "/api/v2/authorization/roles?pageSize=100" + query, tok, "name");
     assertThat(names.apply("&permission=directory:user:view"))
         .contains("Ids A", "Ids B", "Ids C", "admin");
     assertThat(names.apply("&permission=authorization:role:view"))

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.server.config.SettingKeys;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import io.switchboard.server.testing.Upstream;
 import java.io.IOException;
@@ -266,14 +267,7 @@ class DataActionsIT {
             .get("id")
             .asString();
     java.util.function.Function<String, List<String>> listed =
-        query -> {
-          var r = api.get(ACTIONS + "?pageSize=100&" + query, token);
-          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
-          var out = new ArrayList<String>();
-          r.json().get("entities").forEach(e -> out.add(e.get("id").asString()));
-          assertThat(r.json().get("total").asInt()).as(query).isEqualTo(out.size());
-          return out;
-        };
+        query -> IdFilterChecks.listed(api, ACTIONS + "?pageSize=100&" + query, token, "id");
     String a = ids.get(0);
     String b = ids.get(1);
     String c = ids.get(2);

@@ -132,15 +132,7 @@ class RoutingRulesIT {
     // Genesys's filters and order: by name, by routing status (repeated or joined), descending.
     String base = RoutingSupport.QUEUES + "/" + q + "/members?pageSize=100";
     java.util.function.Function<String, List<String>> names =
-        query -> {
-          var r = api.get(base + query, rs.token);
-          assertThat(r.status()).as(query + " -> " + r).isEqualTo(200);
-          JsonNode page = r.json();
-          var out = new java.util.ArrayList<String>();
-          page.get("entities").forEach(e -> out.add(e.get("name").asString()));
-          assertThat(page.get("total").asInt()).as(query).isEqualTo(out.size());
-          return out;
-        };
+        query -> IdFilterChecks.listed(api, base + query, rs.token, "name");
     assertThat(names.apply("&name=bo")).containsExactly("Bob");
     assertThat(names.apply("&routingStatus=IDLE")).containsExactly("Bob");
     assertThat(names.apply("&routingStatus=off_queue")).containsExactly("Ann");

@@ -93,6 +93,19 @@ public final class IdFilterChecks {
     return r.json();
   }
 
+  /**
+   * The {@code field} of each entity of the listing at {@code path} (a 200), in order, after
+   * checking that its {@code total} counts exactly these: {@code path} asks for a page that holds
+   * the whole filtered result.
+   */
+  public static List<String> listed(Api api, String path, String token, String field) {
+    JsonNode listing = page(api, path, token);
+    List<String> values =
+        listing.get("entities").valueStream().map(e -> e.get(field).asString()).toList();
+    assertThat(listing.get("total").asInt()).as(path).isEqualTo(values.size());
+    return values;
+  }
+
   /** The ids of a listing's entities, in order. */
   public static List<String> ids(JsonNode listing) {
     return listing.get("entities").valueStream().map(e -> e.get("id").asString()).toList();
