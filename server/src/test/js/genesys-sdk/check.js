@@ -116,6 +116,10 @@ async function users(api) {
   const other = await api.postUsers({ name: 'Js Sdk Other', email: `js-sdk-other-${Date.now()}@example.com` });
   const byIds = await api.getUsers({ id: [other.id, created.id] });
   const byNoIds = await api.getUsers({ id: [] });
+  // state: a deleted user is listed only when the listing asks for deleted (or any) users.
+  await api.deleteUser(other.id);
+  const deletedById = await api.getUsers({ id: [other.id], state: 'deleted' });
+  const activeById = await api.getUsers({ id: [other.id] });
   return {
     id: created.id, name: read.name, email: read.email, state: read.state,
     divisionName: read.division && read.division.name, selfUri: read.selfUri,
@@ -123,6 +127,9 @@ async function users(api) {
     otherId: other.id,
     byIds: { ids: byIds.entities.map((u) => u.id), total: byIds.total },
     byNoIds: { ids: byNoIds.entities.map((u) => u.id), total: byNoIds.total },
+    byState: {
+      deleted: deletedById.entities.map((u) => u.id), active: activeById.entities.map((u) => u.id),
+    },
   };
 }
 
@@ -137,6 +144,10 @@ async function routing(api, usersApi, agentId) {
   const queuesByIds = await api.getRoutingQueues({ id: [queue.id, otherQueue.id] });
   const status = await usersApi.putUserRoutingstatus(agentId, { status: 'IDLE' });
   const readStatus = await usersApi.getUserRoutingstatus(agentId);
+  // The members listing's routingStatus filter, an array as the SDK sends it.
+  await api.postRoutingQueueMembers(queue.id, [{ id: agentId }]);
+  const idleMembers = await api.getRoutingQueueMembers(queue.id, { routingStatus: ['IDLE', 'INTERACTING'] });
+  const offQueueMembers = await api.getRoutingQueueMembers(queue.id, { routingStatus: ['OFF_QUEUE'] });
   const deleted = await api.deleteRoutingWrapupcode(code.id);
   const gone = await rejection(() => api.getRoutingWrapupcode(code.id));
   return {
@@ -151,6 +162,9 @@ async function routing(api, usersApi, agentId) {
       otherId: otherQueue.id, byIds: queuesByIds.entities.map((q) => q.id), byIdsTotal: queuesByIds.total,
     },
     routingStatus: { set: status.status, read: readStatus.status, userId: readStatus.userId },
+    members: {
+      idle: idleMembers.entities.map((m) => m.id), offQueue: offQueueMembers.entities.map((m) => m.id),
+    },
   };
 }
 

@@ -154,8 +154,8 @@ class GenesysJsSdkIT extends TwoOrgServer {
     String other = user.get("otherId").asString();
     assertThat(strings(user.get("byIds").get("ids"))).containsExactlyInAnyOrder(id, other);
     assertThat(user.get("byIds").get("total").asInt()).isEqualTo(2);
-    assertThat(api.get("/api/v2/users", orgToken).json().get("total").asInt())
-        .as("the org has more users")
+    assertThat(api.get("/api/v2/users?state=any", orgToken).json().get("total").asInt())
+        .as("the org has more users (the SDK deleted one of these two since)")
         .isGreaterThan(2);
     assertThat(strings(user.get("byNoIds").get("ids"))).isEmpty();
     assertThat(user.get("byNoIds").get("total").asInt()).isZero();
@@ -167,6 +167,14 @@ class GenesysJsSdkIT extends TwoOrgServer {
     assertThat(status.get("set").asString()).isEqualTo("IDLE");
     assertThat(status.get("read").asString()).isEqualTo("IDLE");
     assertThat(status.get("userId").asString()).isEqualTo(id);
+
+    // state=deleted lists the deleted user; the default (active) does not.
+    assertThat(strings(user.get("byState").get("deleted"))).containsExactly(other);
+    assertThat(strings(user.get("byState").get("active"))).isEmpty();
+    // routingStatus, an array through the SDK: the IDLE agent is in the IDLE listing only.
+    JsonNode members = seen.get("routing").get("members");
+    assertThat(strings(members.get("idle"))).containsExactly(id);
+    assertThat(strings(members.get("offQueue"))).isEmpty();
   }
 
   @Test
