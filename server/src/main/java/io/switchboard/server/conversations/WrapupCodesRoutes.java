@@ -2,7 +2,6 @@ package io.switchboard.server.conversations;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.Page;
@@ -86,10 +85,7 @@ public final class WrapupCodesRoutes implements ApiRoutes {
     String name = ctx.queryParam("name");
     var ids = Requests.ids(ctx, "id");
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
-    String sortBy = ctx.queryParam("sortBy");
-    boolean byId = sortBy != null && sortBy.trim().equalsIgnoreCase("id");
-    if (sortBy != null && !sortBy.isBlank() && !byId && !sortBy.trim().equalsIgnoreCase("name"))
-      throw Problem.invalid("sortBy", "must be name or id, got " + Requests.quoted(sortBy));
+    boolean byId = Requests.oneOf(ctx, "sortBy", "name", "name", "id").equals("id");
     if (Requests.outsideHomeDivision(ctx, "divisionId", org)) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;

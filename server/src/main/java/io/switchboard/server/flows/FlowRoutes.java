@@ -293,7 +293,6 @@ public final class FlowRoutes implements ApiRoutes {
 
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
-    String name = ctx.queryParam("name");
     // Multi-valued in Genesys: the Java SDK repeats type, the JavaScript SDK joins with commas.
     // A Genesys type we have no flows of is valid and matches none (no stored flow has it).
     var types = new java.util.HashSet<String>();
@@ -312,80 +311,49 @@ public final class FlowRoutes implements ApiRoutes {
     Set<String> ids = Requests.ids(ctx, "id");
     // Genesys: "If one or more IDs are specified, the search will fetch flows that match the given
     // ID(s) and not use any additional supplied query parameters in the search."
-    var sort = new FlowStore.Sort(sortBy(ctx), SortOrder.of(ctx) == SortOrder.ASCENDING);
+    String org = org(ctx);
+    var sort =
+        new FlowStore.Sort(
+            FlowStore.SortField.valueOf(
+                Requests.oneOf(ctx, "sortBy", "name", "id", "name", "type", "description")
+                    .toUpperCase(Locale.ROOT)),
+            SortOrder.of(ctx) == SortOrder.ASCENDING);
     var filter =
         ids != null
             ? new FlowStore.Filter(null, Set.of(), ids, null, null, null, false, sort)
             : new FlowStore.Filter(
-                name == null || name.isBlank() ? null : name.replace("*", ""),
+                Requests.contains(ctx, "name"),
                 types,
                 null,
-                text(ctx, "description"),
-                text(ctx, "nameOrDescription"),
+                Requests.contains(ctx, "description"),
+                Requests.contains(ctx, "nameOrDescription"),
                 new FlowStore.Published(
-                    text(ctx, "publishVersionId"),
+                    Requests.contains(ctx, "publishVersionId"),
                     Requests.instant(ctx, "publishedAfter"),
                     Requests.instant(ctx, "publishedBefore")),
-                matchesNoFlow(ctx),
+                matchesNoFlow(ctx, org),
                 sort);
-    String org = org(ctx);
-    if (ids == null && Requests.outsideHomeDivision(ctx, "divisionId", org)) {
-      ctx.json(Page.of(ctx, page, List.of(), 0));
-      return;
-    }
     var entities =
         flows.list(org, filter, page.offset(), page.pageSize()).stream().map(this::view).toList();
     ctx.json(Page.of(ctx, page, entities, flows.count(org, filter)));
   }
 
-  /** A text filter, its Genesys wildcards ({@code *}) dropped: Switchboard matches within. */
-  private static String text(Context ctx, String name) {
-    String raw = ctx.queryParam(name);
-    if (raw == null) return null;
-    String text = raw.replace("*", "").trim();
-    return text.isEmpty() ? null : text;
-  }
-
-  /** {@code sortBy}: id, name (the default), type or description. */
-  private static FlowStore.SortField sortBy(Context ctx) {
-    String raw = ctx.queryParam("sortBy");
-    if (raw == null || raw.isBlank()) return FlowStore.SortField.NAME;
-    try {
-      return FlowStore.SortField.valueOf(raw.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid(
-          "sortBy", "must be id, name, type or description, got " + Requests.quoted(raw));
-    }
-  }
-
   /**
    * Filters on what Switchboard's flows never have: a lock ({@code lockedBy}, {@code
    * lockedByClientId}), an editor ({@code editableBy}), a secure version ({@code secure=checkedin}
-   * or {@code published}; {@code any} is every flow), deletion ({@code deleted=true}). Each keeps
-   * none rather than being ignored.
+   * or {@code published}; {@code any} is every flow), deletion ({@code deleted=true}; a deleted
+   * flow is gone here, where Genesys keeps it, marked), a division other than Home. Each keeps none
+   * rather than being ignored.
    */
-  private static boolean matchesNoFlow(Context ctx) {
-    String secure = ctx.queryParam("secure");
-    if (secure != null
-        && !secure.isBlank()
-        && !Set.of("any", "checkedin", "published")
-            .contains(secure.trim().toLowerCase(Locale.ROOT)))
-      throw Problem.invalid(
-          "secure", "must be any, checkedin or published, got " + Requests.quoted(secure));
+  private static boolean matchesNoFlow(Context ctx, String org) {
     boolean secureOnly =
-        secure != null && !secure.isBlank() && !secure.trim().equalsIgnoreCase("any");
-    // Deleted flows are gone here (Genesys keeps them, marked): deleted=true lists none of them.
-    boolean deleted = Boolean.TRUE.equals(Requests.bool(ctx, "deleted"));
+        !Requests.oneOf(ctx, "secure", "any", "any", "checkedin", "published").equals("any");
     return secureOnly
-        || deleted
-        || given(ctx, "lockedBy")
-        || given(ctx, "lockedByClientId")
-        || given(ctx, "editableBy");
-  }
-
-  private static boolean given(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    return v != null && !v.isBlank();
+        || Boolean.TRUE.equals(Requests.bool(ctx, "deleted"))
+        || Requests.given(ctx, "lockedBy")
+        || Requests.given(ctx, "lockedByClientId")
+        || Requests.given(ctx, "editableBy")
+        || Requests.outsideHomeDivision(ctx, "divisionId", org);
   }
 
   private void create(Context ctx) {

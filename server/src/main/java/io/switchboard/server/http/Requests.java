@@ -4,9 +4,19 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.identity.Divisions;
 import io.switchboard.server.identity.Principal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Small, shared readers of what a request carries. */
@@ -73,11 +83,50 @@ public final class Requests {
   public static Boolean bool(Context ctx, String name) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) return null;
-    return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> Boolean.TRUE;
       case "false" -> Boolean.FALSE;
       default -> throw Problem.invalid(name, "must be true or false, got " + quoted(raw));
     };
+  }
+
+  /**
+   * A query parameter that takes one of {@code allowed} (lower-case words), in any case: the word,
+   * lower-case; {@code otherwise} when absent or empty; 400 naming the words for anything else.
+   */
+  public static String oneOf(Context ctx, String name, String otherwise, String... allowed) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) return otherwise;
+    String value = raw.trim().toLowerCase(Locale.ROOT);
+    for (String a : allowed) if (a.equals(value)) return a;
+    String words =
+        allowed.length == 1
+            ? allowed[0]
+            : String.join(", ", List.of(allowed).subList(0, allowed.length - 1))
+                + " or "
+                + allowed[allowed.length - 1];
+    throw Problem.invalid(name, "must be " + words + ", got " + quoted(raw));
+  }
+
+  /**
+   * A text filter that matches within a field (Genesys's name filters): trimmed, its leading and
+   * trailing {@code *} (Genesys's wildcards) dropped; null when nothing is left.
+   */
+  public static String contains(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) return null;
+    int from = 0;
+    int to = raw.length();
+    while (from < to && (raw.charAt(from) == '*' || Character.isWhitespace(raw.charAt(from))))
+      from++;
+    while (to > from && (raw.charAt(to - 1) == '*' || Character.isWhitespace(raw.charAt(to - 1))))
+      to--;
+    return from == to ? null : raw.substring(from, to);
+  }
+
+  /** Whether the request gives {@code name} any non-empty value (repeated or comma-joined). */
+  public static boolean given(Context ctx, String name) {
+    return !multi(ctx, name).isEmpty();
   }
 
   /**
@@ -98,14 +147,14 @@ public final class Requests {
    * 2015-01-01T18:00:00Z}, {@code 2015-01-01T12:00:00-0600}, each with optional milliseconds (and
    * {@code -06:00} offsets). A date alone is its start in UTC.
    */
-  private static final java.time.format.DateTimeFormatter GENESYS_DATE =
-      new java.time.format.DateTimeFormatterBuilder()
-          .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)
+  private static final DateTimeFormatter GENESYS_DATE =
+      new DateTimeFormatterBuilder()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
           .optionalStart()
           .appendLiteral('T')
           .appendPattern("HH:mm:ss")
           .optionalStart()
-          .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
           .optionalEnd()
           .optionalStart()
           .appendOffset("+HH:MM", "Z")
@@ -114,10 +163,10 @@ public final class Requests {
           .appendOffset("+HHMM", "Z")
           .optionalEnd()
           .optionalEnd()
-          .toFormatter(java.util.Locale.ROOT);
+          .toFormatter(Locale.ROOT);
 
   /** An optional date query parameter in a Genesys form: null when absent, 400 when unreadable. */
-  public static java.time.Instant instant(Context ctx, String name) {
+  public static Instant instant(Context ctx, String name) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) return null;
     String text = raw.trim();
@@ -126,19 +175,17 @@ public final class Requests {
     if (space > 18) text = text.substring(0, space) + "+" + text.substring(space + 1);
     try {
       var parsed = GENESYS_DATE.parse(text);
-      var date = java.time.LocalDate.from(parsed);
+      var date = LocalDate.from(parsed);
       // Years the databases store (PostgreSQL refuses far larger ones, which would be a 500).
       if (date.getYear() < 1 || date.getYear() > 9999)
-        throw new java.time.DateTimeException("year out of range");
-      if (!parsed.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY))
-        return date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-      var time = java.time.LocalTime.from(parsed);
+        throw new DateTimeException("year out of range");
+      if (!parsed.isSupported(ChronoField.HOUR_OF_DAY))
+        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+      var time = LocalTime.from(parsed);
       var offset =
-          parsed.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)
-              ? java.time.ZoneOffset.from(parsed)
-              : java.time.ZoneOffset.UTC;
-      return java.time.OffsetDateTime.of(date, time, offset).toInstant();
-    } catch (java.time.DateTimeException e) {
+          parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
+      return OffsetDateTime.of(date, time, offset).toInstant();
+    } catch (DateTimeException e) {
       throw Problem.invalid(
           name,
           "must be an ISO-8601 date such as 2015-01-01 or 2015-01-01T18:00:00.000Z, got "

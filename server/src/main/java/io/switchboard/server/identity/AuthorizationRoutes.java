@@ -200,10 +200,7 @@ public final class AuthorizationRoutes implements ApiRoutes {
     Set<String> ids = Requests.ids(ctx, "id");
     Set<String> permissions = Requests.ids(ctx, "permission");
     Set<String> defaultRoleIds = Requests.ids(ctx, "defaultRoleId");
-    String sortBy = ctx.queryParam("sortBy");
-    boolean byName = sortBy != null && sortBy.trim().equalsIgnoreCase("name");
-    if (sortBy != null && !sortBy.isBlank() && !byName)
-      throw Problem.invalid("sortBy", "must be name, got " + Requests.quoted(sortBy));
+    boolean byName = Requests.oneOf(ctx, "sortBy", null, "name") != null;
     var stream =
         roles.list(org).stream()
             .filter(r -> name == null || name.isBlank() || r.name().equalsIgnoreCase(name.trim()))

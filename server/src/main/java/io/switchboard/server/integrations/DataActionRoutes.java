@@ -14,6 +14,7 @@ import io.switchboard.server.http.Scope;
 import io.switchboard.server.http.SortOrder;
 import io.switchboard.server.identity.Scopes;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -164,7 +165,9 @@ public final class DataActionRoutes implements ApiRoutes {
             blankToNull(ctx.queryParam("category")),
             Requests.ids(ctx, "ids", MAX_IDS),
             Requests.bool(ctx, "secure"),
-            sortBy(ctx),
+            DataActionStore.SortBy.valueOf(
+                Requests.oneOf(ctx, "sortBy", "name", "name", "category", "id")
+                    .toUpperCase(Locale.ROOT)),
             SortOrder.of(ctx) == SortOrder.ASCENDING);
     // There are no auth actions here (Genesys's custom-auth actions): including them or not lists
     // the same actions; the value is still checked.
@@ -176,16 +179,6 @@ public final class DataActionRoutes implements ApiRoutes {
             .map(a -> ActionView.of(a, contract, config))
             .toList();
     ctx.json(Page.of(ctx, page, entities, actions.count(org, filter)));
-  }
-
-  private static DataActionStore.SortBy sortBy(Context ctx) {
-    String raw = ctx.queryParam("sortBy");
-    if (raw == null || raw.isBlank()) return DataActionStore.SortBy.NAME;
-    try {
-      return DataActionStore.SortBy.valueOf(raw.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid("sortBy", "must be name, category or id, got " + Requests.quoted(raw));
-    }
   }
 
   private void create(Context ctx) {

@@ -154,13 +154,10 @@ public final class IvrRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     String dnis = dnis(ctx.queryParam("dnis"));
-    String sortBy = ctx.queryParam("sortBy");
-    if (sortBy != null && !sortBy.isBlank() && !sortBy.trim().equalsIgnoreCase("name"))
-      throw Problem.invalid("sortBy", "must be name, got " + Requests.quoted(sortBy));
+    Requests.oneOf(ctx, "sortBy", "name", "name"); // the only order there is
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // Switchboard has no schedule groups: a filter on one keeps none.
-    String scheduleGroup = ctx.queryParam("scheduleGroup");
-    if (scheduleGroup != null && !scheduleGroup.isBlank()) {
+    if (Requests.given(ctx, "scheduleGroup")) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }

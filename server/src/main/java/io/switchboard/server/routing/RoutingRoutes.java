@@ -213,15 +213,13 @@ public final class RoutingRoutes implements ApiRoutes {
 
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
-    // Genesys allows leading and trailing asterisks; the filter already matches within names.
-    String name = stripAsterisks(ctx.queryParam("name"));
+    String name = Requests.contains(ctx, "name");
     Set<String> ids = Requests.ids(ctx, "id");
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // No queue of Switchboard's has a peer (a queue of a peered org): hasPeer=true or a peerId
     // keeps none.
     boolean peered =
-        Boolean.TRUE.equals(Requests.bool(ctx, "hasPeer"))
-            || !Requests.multi(ctx, "peerId").isEmpty();
+        Boolean.TRUE.equals(Requests.bool(ctx, "hasPeer")) || Requests.given(ctx, "peerId");
     if (peered || Requests.outsideHomeDivision(ctx, "divisionId", org(ctx))) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
@@ -231,15 +229,6 @@ public final class RoutingRoutes implements ApiRoutes {
             .map(QueueView::of)
             .toList();
     ctx.json(Page.of(ctx, page, entities, queues.count(org(ctx), name, ids)));
-  }
-
-  private static String stripAsterisks(String name) {
-    if (name == null) return null;
-    int from = 0;
-    int to = name.length();
-    while (from < to && name.charAt(from) == '*') from++;
-    while (to > from && name.charAt(to - 1) == '*') to--;
-    return name.substring(from, to);
   }
 
   private void create(Context ctx) {
@@ -274,10 +263,6 @@ public final class RoutingRoutes implements ApiRoutes {
     ctx.json(Page.of(ctx, page, entities, queues.countMembers(org(ctx), id, filter)));
   }
 
-  /** Genesys's routing statuses, the values of the members' {@code routingStatus} filter. */
-  private static final Set<String> ROUTING_STATUSES =
-      Set.of("OFF_QUEUE", "IDLE", "INTERACTING", "NOT_RESPONDING", "COMMUNICATING");
-
   /**
    * The members listing's filters as Genesys declares them. Members here are users who joined, with
    * no skills, languages or presence of Switchboard's: a filter on a group ({@code
@@ -285,31 +270,25 @@ public final class RoutingRoutes implements ApiRoutes {
    * ignored and answering every member.
    */
   private static QueueStore.MemberFilter memberFilter(Context ctx) {
-    String name = ctx.queryParam("name");
     var statuses = new LinkedHashSet<String>();
     for (String s : Requests.multi(ctx, "routingStatus")) {
       String status = s.toUpperCase(Locale.ROOT);
-      if (!ROUTING_STATUSES.contains(status))
+      if (!AgentStatus.ALL.contains(status))
         throw Problem.invalid(
             "routingStatus",
             "must be OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING or COMMUNICATING, got "
                 + Requests.quoted(s));
       statuses.add(status);
     }
-    String memberBy = ctx.queryParam("memberBy");
-    if (memberBy != null) memberBy = memberBy.trim().toLowerCase(Locale.ROOT);
-    if (memberBy != null && !memberBy.isEmpty() && !Set.of("user", "group").contains(memberBy))
-      throw Problem.invalid("memberBy", "must be user or group, got " + Requests.quoted(memberBy));
-    Boolean joined = Requests.bool(ctx, "joined");
     boolean none =
-        "group".equals(memberBy)
-            || Boolean.FALSE.equals(joined)
-            || !Requests.multi(ctx, "presence").isEmpty()
-            || !Requests.multi(ctx, "skills").isEmpty()
-            || !Requests.multi(ctx, "profileSkills").isEmpty()
-            || !Requests.multi(ctx, "languages").isEmpty();
+        Requests.oneOf(ctx, "memberBy", "user", "user", "group").equals("group")
+            || Boolean.FALSE.equals(Requests.bool(ctx, "joined"))
+            || Requests.given(ctx, "presence")
+            || Requests.given(ctx, "skills")
+            || Requests.given(ctx, "profileSkills")
+            || Requests.given(ctx, "languages");
     return new QueueStore.MemberFilter(
-        name == null || name.isBlank() ? null : name.trim(),
+        Requests.contains(ctx, "name"),
         statuses.isEmpty() ? null : statuses,
         none,
         SortOrder.of(ctx) == SortOrder.ASCENDING);
@@ -328,10 +307,7 @@ public final class RoutingRoutes implements ApiRoutes {
         throw Problem.invalid("[" + i + "].id", "is required (a user id)");
       ids.add(id.asString());
     }
-    String delete = ctx.queryParam("delete");
-    if (delete != null && !delete.equals("true") && !delete.equals("false"))
-      throw Problem.invalid("delete", "must be true or false");
-    boolean remove = "true".equals(delete);
+    boolean remove = Boolean.TRUE.equals(Requests.bool(ctx, "delete"));
     queues.changeMembers(org(ctx), ctx.pathParam("id"), ids, remove);
     // A new member may be IDLE already: offer them the queue's waiting calls.
     if (!remove) acd.dispatch(org(ctx), ctx.pathParam("id"));

@@ -169,7 +169,7 @@ public final class UsersRoutes implements ApiRoutes {
     Set<String> ids = Requests.ids(ctx, "id");
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // Switchboard's users have no Jabber ids: a jabberId filter keeps none.
-    if (!Requests.multi(ctx, "jabberId").isEmpty()) {
+    if (Requests.given(ctx, "jabberId")) {
       ctx.json(Page.of(ctx, page, List.of(), 0));
       return;
     }
@@ -180,21 +180,13 @@ public final class UsersRoutes implements ApiRoutes {
     ctx.json(Page.of(ctx, page, entities, users.count(org, state, ids)));
   }
 
-  /** The states Genesys's {@code GET /api/v2/users} takes; {@code any} is every state (null). */
-  private static final Set<String> LISTED_STATES = Set.of("active", "inactive", "deleted", "any");
-
   /**
-   * The listing's {@code state}: active when absent, as on Genesys. Switchboard's users are active
-   * or deleted, so {@code inactive} lists none; a word that is no state is a 400 rather than a
-   * silent listing of the active users.
+   * The listing's {@code state}: active when absent, as on Genesys; {@code any} is every state
+   * (null). Switchboard's users are active or deleted, so {@code inactive} lists none; a word that
+   * is no state is a 400 rather than a silent listing of the active users.
    */
   private static String state(Context ctx) {
-    String raw = ctx.queryParam("state");
-    if (raw == null || raw.isBlank()) return "active";
-    String state = raw.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!LISTED_STATES.contains(state))
-      throw Problem.invalid(
-          "state", "must be active, inactive, deleted or any, got " + Requests.quoted(raw));
+    String state = Requests.oneOf(ctx, "state", "active", "active", "inactive", "deleted", "any");
     return state.equals("any") ? null : state;
   }
 }
