@@ -2,6 +2,7 @@ package io.switchboard.server.conversations;
 
 import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
@@ -80,15 +81,12 @@ public final class WrapupCodeStore {
       boolean ascending,
       int offset,
       int limit) {
-    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h -> {
       Query q =
           h.createQuery(
               "select * from wrapup_codes where "
                   + where(nameContains, ids)
-                  + (byId
-                      ? " order by id" + order
-                      : " order by name_lower" + order + ", id" + order)
+                  + (byId ? OrderBy.of(ascending, "id") : OrderBy.of(ascending, "name_lower", "id"))
                   + " limit :limit offset :offset");
       bindFilter(q, orgId, nameContains, ids);
       return q.bind("limit", limit).bind("offset", offset).map(CODE).list();

@@ -2,6 +2,7 @@ package io.switchboard.server.flows;
 
 import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.List;
@@ -129,10 +130,9 @@ public final class FlowStore {
     public static final Sort DEFAULT = new Sort(SortField.NAME, true);
 
     String orderBy() {
-      String dir = ascending ? " asc" : " desc";
       return field == SortField.ID
-          ? " order by id" + dir
-          : " order by " + field.column + dir + ", id" + dir;
+          ? OrderBy.of(ascending, "id")
+          : OrderBy.of(ascending, field.column, "id");
     }
   }
 

@@ -2,6 +2,7 @@ package io.switchboard.server.integrations;
 
 import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.Times;
 import io.switchboard.server.storage.VersionedTable;
 import java.util.List;
@@ -43,10 +44,9 @@ public final class DataActionStore {
     }
 
     private String orderBy() {
-      String dir = ascending ? " asc" : " desc";
       return sortBy == SortBy.ID
-          ? " order by id" + dir
-          : " order by " + sortBy.column + dir + ", id" + dir;
+          ? OrderBy.of(ascending, "id")
+          : OrderBy.of(ascending, sortBy.column, "id");
     }
   }
 

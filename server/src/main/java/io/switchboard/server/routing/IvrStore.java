@@ -1,5 +1,6 @@
 package io.switchboard.server.routing;
 
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.Times;
 import java.util.List;
 import java.util.Locale;
@@ -142,16 +143,12 @@ public final class IvrStore {
    */
   public List<Ivr> list(
       String orgId, String name, String dnis, boolean ascending, int offset, int limit) {
-    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h ->
         filter(
                 h.createQuery(
                     "select id from ivrs where "
                         + LISTED
-                        + " order by name_lower"
-                        + order
-                        + ", id"
-                        + order
+                        + OrderBy.of(ascending, "name_lower", "id")
                         + " limit :limit offset :offset"),
                 orgId,
                 name,

@@ -2,6 +2,7 @@ package io.switchboard.server.routing;
 
 import io.switchboard.server.storage.InList;
 import io.switchboard.server.storage.Like;
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.Times;
 import java.time.Instant;
 import java.util.List;
@@ -116,7 +117,6 @@ public final class QueueStore {
       boolean ascending,
       int offset,
       int limit) {
-    String order = ascending ? "asc" : "desc";
     return jdbi.withHandle(h ->
         InList.bind(
                 h.createQuery(
@@ -124,10 +124,7 @@ public final class QueueStore {
                         + COUNTS
                         + " from routing_queues q where q.org_id = :org"
                         + filters(nameContains, ids)
-                        + " order by q.name_lower "
-                        + order
-                        + ", q.id "
-                        + order
+                        + OrderBy.of(ascending, "q.name_lower", "q.id")
                         + " limit :limit offset :offset"),
                 "ids",
                 ids)
@@ -239,7 +236,6 @@ public final class QueueStore {
 
   /** Members with their names and routing status, by name, as {@code f} keeps and orders them. */
   public List<QueueMember> members(String queueId, MemberFilter f, int offset, int limit) {
-    String order = f.ascending() ? "asc" : "desc";
     return jdbi.withHandle(h ->
         f.bind(
                 h.createQuery(
@@ -247,10 +243,7 @@ public final class QueueStore {
                         + " s.start_time"
                         + MEMBERS_FROM
                         + f.where()
-                        + " order by u.name "
-                        + order
-                        + ", m.user_id "
-                        + order
+                        + OrderBy.of(f.ascending(), "u.name", "m.user_id")
                         + " limit :limit offset :offset"),
                 queueId)
             .bind("limit", limit)

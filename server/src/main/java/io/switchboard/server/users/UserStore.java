@@ -2,6 +2,7 @@ package io.switchboard.server.users;
 
 import io.switchboard.server.identity.UserAccounts;
 import io.switchboard.server.storage.InList;
+import io.switchboard.server.storage.OrderBy;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.util.List;
@@ -114,16 +115,12 @@ public final class UserStore {
    */
   public List<User> list(
       String orgId, String state, Set<String> ids, boolean ascending, int offset, int limit) {
-    String order = ascending ? " asc" : " desc";
     return jdbi.withHandle(h ->
         listed(
                 h.createQuery(
                     "select * from users where "
                         + listed(state, ids)
-                        + " order by name"
-                        + order
-                        + ", id"
-                        + order
+                        + OrderBy.of(ascending, "name", "id")
                         + " limit :limit offset :offset"),
                 orgId,
                 state,
