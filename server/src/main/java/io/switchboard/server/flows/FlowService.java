@@ -197,9 +197,8 @@ public final class FlowService {
    * a 409 names the IVRs to point elsewhere first (left alone, their calls would find no flow).
    */
   public void delete(String orgId, String id) {
-    Flow flow = get(orgId, id);
     FlowStore.Deletion deletion = store.delete(orgId, id, dependents);
-    if (!deletion.found()) throw Problem.notFound("Flow", id);
+    if (deletion.name() == null) throw Problem.notFound("Flow", id);
     List<String> ivrs = deletion.usedBy();
     if (!ivrs.isEmpty()) {
       // Named up to a bound, counted in full: an org may run one flow on many IVRs.
@@ -208,7 +207,7 @@ public final class FlowService {
           Problem.Kind.CONFLICT,
           "flow.in.use",
           "Flow '"
-              + flow.name()
+              + deletion.name()
               + "' is the flow of "
               + (ivrs.size() == 1 ? "the IVR '" : ivrs.size() + " IVRs ('")
               + String.join("', '", named)

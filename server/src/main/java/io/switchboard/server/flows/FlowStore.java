@@ -243,8 +243,11 @@ public final class FlowStore {
    * Deletes the flow; its versions stay, because executions that are running or traced refer to
    * them.
    */
-  /** What a guarded delete did: the flow was there or not, and what still uses it (then kept). */
-  public record Deletion(boolean found, List<String> usedBy) {}
+  /**
+   * What a guarded delete did: the flow's name (null: no such flow), and what still uses it (then
+   * the flow is kept).
+   */
+  public record Deletion(String name, List<String> usedBy) {}
 
   /**
    * Deletes the flow unless {@code dependents} names something that runs it, in one transaction
@@ -254,31 +257,22 @@ public final class FlowStore {
    */
   public Deletion delete(String orgId, String id, FlowService.Dependents dependents) {
     return jdbi.inTransaction(h -> {
-      boolean found =
-          h.createQuery("select id from flows where id = :id and org_id = :org for update")
+      String name =
+          h.createQuery("select name from flows where id = :id and org_id = :org for update")
               .bind("id", id)
               .bind("org", orgId)
               .mapTo(String.class)
               .findOne()
-              .isPresent();
-      if (!found) return new Deletion(false, List.of());
+              .orElse(null);
+      if (name == null) return new Deletion(null, List.of());
       List<String> usedBy = dependents.ivrsUsing(h, orgId, id);
       if (usedBy.isEmpty())
         h.createUpdate("delete from flows where id = :id and org_id = :org")
             .bind("id", id)
             .bind("org", orgId)
             .execute();
-      return new Deletion(true, usedBy);
+      return new Deletion(name, usedBy);
     });
-  }
-
-  public boolean delete(String orgId, String id) {
-    return jdbi.withHandle(h ->
-        h.createUpdate("delete from flows where id = :id and org_id = :org")
-            .bind("id", id)
-            .bind("org", orgId)
-            .execute())
-        > 0;
   }
 
   /**
