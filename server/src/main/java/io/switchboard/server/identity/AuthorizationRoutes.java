@@ -198,7 +198,7 @@ public final class AuthorizationRoutes implements ApiRoutes {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
     Set<String> ids = Requests.ids(ctx, "id");
-    Set<String> permissions = Requests.ids(ctx, "permission");
+    List<String[]> permissions = split(Requests.ids(ctx, "permission"));
     Set<String> defaultRoleIds = Requests.ids(ctx, "defaultRoleId");
     boolean byName = Requests.oneOf(ctx, "sortBy", null, "name") != null;
     var stream =
@@ -209,7 +209,7 @@ public final class AuthorizationRoutes implements ApiRoutes {
                 defaultRoleIds == null
                     || (r.builtIn()
                         && defaultRoleIds.stream().anyMatch(d -> d.equalsIgnoreCase(r.name()))))
-            .filter(r -> permissions == null || grantsAny(r, split(permissions)));
+            .filter(r -> permissions == null || grantsAny(r, permissions));
     if (byName)
       stream =
           stream.sorted(
@@ -239,8 +239,9 @@ public final class AuthorizationRoutes implements ApiRoutes {
     return false;
   }
 
+  /** The permissions asked for, split into their segments once per request (null: no filter). */
   private static List<String[]> split(Set<String> permissions) {
-    return permissions.stream().map(p -> p.split(":")).toList();
+    return permissions == null ? null : permissions.stream().map(p -> p.split(":")).toList();
   }
 
   private void get(Context ctx) {

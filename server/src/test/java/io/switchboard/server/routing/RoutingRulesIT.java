@@ -285,13 +285,7 @@ class RoutingRulesIT {
         .isEqualTo(404);
 
     // One IVR moves to another flow, the other is deleted: then the flow may go.
-    var moved =
-        api.put(
-            RoutingSupport.IVRS + "/" + main,
-            local.token,
-            "{\"name\":\"Main\",\"dnis\":[\"+6561000000\"],\"openHoursFlow\":{\"id\":\""
-                + spare
-                + "\"},\"version\":1}");
+    var moved = local.putIvr(main, "Main", List.of("+6561000000"), spare, 1);
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
     var one = api.delete(RoutingSupport.FLOWS + "/" + flowId, local.token);
     assertThat(one.status()).isEqualTo(409);
@@ -347,22 +341,10 @@ class RoutingRulesIT {
                 .status())
         .isEqualTo(400);
 
-    var put =
-        api.put(
-            RoutingSupport.IVRS + "/" + id,
-            local.token,
-            "{\"name\":\"Main\",\"dnis\":[\"+6560000000\",\"+6560000003\"],\"openHoursFlow\":{\"id\":\""
-                + flowId
-                + "\"},\"version\":1}");
+    var put = local.putIvr(id, "Main", List.of("+6560000000", "+6560000003"), flowId, 1);
     assertThat(put.status()).as(put.toString()).isEqualTo(200);
     assertThat(put.json().get("version").asLong()).isEqualTo(2);
-    var stale =
-        api.put(
-            RoutingSupport.IVRS + "/" + id,
-            local.token,
-            "{\"name\":\"Main\",\"dnis\":[],\"openHoursFlow\":{\"id\":\""
-                + flowId
-                + "\"},\"version\":1}");
+    var stale = local.putIvr(id, "Main", List.of(), flowId, 1);
     assertThat(stale.status()).isEqualTo(409);
     assertThat(
             api.get(RoutingSupport.IVRS + "?name=main", local.token).json().get("total").asLong())

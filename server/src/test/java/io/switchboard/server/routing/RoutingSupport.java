@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -116,6 +118,23 @@ final class RoutingSupport {
             + "\"],\"openHoursFlow\":{\"id\":\""
             + flowId
             + "\"}}");
+  }
+
+  /** PUT of the IVR {@code id}: its name, numbers and flow, at {@code version}. */
+  Api.Response putIvr(String id, String name, List<String> dnis, String flowId, long version) {
+    String numbers = dnis.stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(","));
+    return api.put(
+        IVRS + "/" + id,
+        token,
+        "{\"name\":\""
+            + name
+            + "\",\"dnis\":["
+            + numbers
+            + "],\"openHoursFlow\":{\"id\":\""
+            + flowId
+            + "\"},\"version\":"
+            + version
+            + "}");
   }
 
   Api.Response placeCall(String from, String dnis) {
