@@ -291,23 +291,18 @@ public final class FlowRoutes implements ApiRoutes {
         BASE + "/" + f.id());
   }
 
+  /** The flow types as Genesys's SDKs send them, for a refusal to name. */
+  private static final String TYPES_AS_SENT =
+      "one of Genesys's flow types ("
+          + String.join(", ", new java.util.TreeSet<>(FlowService.GENESYS_TYPES))
+              .toLowerCase(Locale.ROOT)
+          + ")";
+
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     // Multi-valued in Genesys: the Java SDK repeats type, the JavaScript SDK joins with commas.
     // A Genesys type we have no flows of is valid and matches none (no stored flow has it).
-    var types = new java.util.HashSet<String>();
-    for (String t : Requests.multi(ctx, "type")) {
-      String type = t.toUpperCase(Locale.ROOT);
-      if (!FlowService.GENESYS_TYPES.contains(type))
-        throw Problem.invalid(
-            "type",
-            "must be one of Genesys's flow types ("
-                + String.join(", ", new java.util.TreeSet<>(FlowService.GENESYS_TYPES))
-                    .toLowerCase(Locale.ROOT)
-                + "), got "
-                + Requests.quoted(t));
-      types.add(type);
-    }
+    Set<String> types = Requests.anyOf(ctx, "type", FlowService.GENESYS_TYPES, TYPES_AS_SENT);
     Set<String> ids = Requests.ids(ctx, "id");
     // Genesys: "If one or more IDs are specified, the search will fetch flows that match the given
     // ID(s) and not use any additional supplied query parameters in the search."
@@ -459,17 +454,7 @@ public final class FlowRoutes implements ApiRoutes {
   private void executions(Context ctx) {
     var page = Page.Request.of(ctx);
     String org = org(ctx);
-    var outcomes = new java.util.LinkedHashSet<String>();
-    for (String o : Requests.multi(ctx, "outcome")) {
-      if (!FlowExecutions.OUTCOMES.contains(o))
-        throw Problem.invalid(
-            "outcome",
-            "must be one of "
-                + String.join(", ", new java.util.TreeSet<>(FlowExecutions.OUTCOMES))
-                + ", got "
-                + Requests.quoted(o));
-      outcomes.add(o);
-    }
+    Set<String> outcomes = Requests.anyOf(ctx, "outcome", FlowExecutions.OUTCOMES);
     var filter = new FlowStore.ExecutionFilter(ctx.pathParam("id"), outcomes);
     var versions = new java.util.HashMap<String, VersionRef>();
     var entities =

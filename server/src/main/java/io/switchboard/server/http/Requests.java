@@ -14,10 +14,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Small, shared readers of what a request carries. */
 public final class Requests {
@@ -106,6 +108,28 @@ public final class Requests {
                 + " or "
                 + allowed[allowed.length - 1];
     throw Problem.invalid(name, "must be " + words + ", got " + quoted(raw));
+  }
+
+  /**
+   * A multi-valued parameter (repeated or comma-joined, see {@link #multi}) whose values are words
+   * of {@code allowed}, in any case: the words as {@code allowed} spells them, in request order;
+   * 400 naming the words for any other value.
+   */
+  public static Set<String> anyOf(Context ctx, String name, Collection<String> allowed) {
+    return anyOf(ctx, name, allowed, "any of " + String.join(", ", new TreeSet<>(allowed)));
+  }
+
+  /** {@link #anyOf(Context, String, Collection)}, a refusal saying "must be {@code described}". */
+  public static Set<String> anyOf(
+      Context ctx, String name, Collection<String> allowed, String described) {
+    var words = new LinkedHashSet<String>();
+    for (String v : multi(ctx, name)) {
+      String word = null;
+      for (String a : allowed) if (a.equalsIgnoreCase(v)) word = a;
+      if (word == null) throw Problem.invalid(name, "must be " + described + ", got " + quoted(v));
+      words.add(word);
+    }
+    return words;
   }
 
   /**

@@ -15,9 +15,7 @@ import io.switchboard.server.identity.Scopes;
 import io.switchboard.server.users.UserService;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -270,16 +268,7 @@ public final class RoutingRoutes implements ApiRoutes {
    * ignored and answering every member.
    */
   private static QueueStore.MemberFilter memberFilter(Context ctx) {
-    var statuses = new LinkedHashSet<String>();
-    for (String s : Requests.multi(ctx, "routingStatus")) {
-      String status = s.toUpperCase(Locale.ROOT);
-      if (!AgentStatus.ALL.contains(status))
-        throw Problem.invalid(
-            "routingStatus",
-            "must be OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING or COMMUNICATING, got "
-                + Requests.quoted(s));
-      statuses.add(status);
-    }
+    Set<String> statuses = Requests.anyOf(ctx, "routingStatus", AgentStatus.ALL);
     boolean none =
         Requests.oneOf(ctx, "memberBy", "user", "user", "group").equals("group")
             || Boolean.FALSE.equals(Requests.bool(ctx, "joined"))
