@@ -37,19 +37,7 @@ class FlowStorageTest {
         db -> {
           var store = new FlowStore(db.jdbi());
           String org = UUID.randomUUID().toString();
-          var f =
-              new Flow(
-                  UUID.randomUUID().toString(),
-                  org,
-                  "Main IVR",
-                  null,
-                  "INBOUNDCALL",
-                  null,
-                  null,
-                  1,
-                  NOW,
-                  NOW);
-          store.insert(f);
+          var f = flow(store, org, "Main IVR", null, "INBOUNDCALL");
           var v1 =
               store
                   .saveVersion(
@@ -185,19 +173,7 @@ class FlowStorageTest {
                       java.sql.Timestamp.from(NOW),
                       java.sql.Timestamp.from(NOW));
               });
-          var f =
-              new Flow(
-                  UUID.randomUUID().toString(),
-                  org,
-                  "F",
-                  null,
-                  "WORKFLOW",
-                  null,
-                  null,
-                  1,
-                  NOW,
-                  NOW);
-          store.insert(f);
+          var f = flow(store, org, "F", null, "WORKFLOW");
           var v1 =
               store
                   .saveVersion(org, f.id(), UUID.randomUUID().toString(), "json", "{}", NOW)
@@ -274,7 +250,7 @@ class FlowStorageTest {
           int deleted = 0;
           try (var pool = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < 40; round++) {
-              String flowId = flow(flows, org, "Race " + round, null);
+              String flowId = flow(flows, org, "Race " + round, null, "INBOUNDCALL").id();
               var ivr =
                   new Ivr(
                       UUID.randomUUID().toString(),
@@ -329,9 +305,9 @@ class FlowStorageTest {
         db -> {
           var store = new FlowStore(db.jdbi());
           String org = UUID.randomUUID().toString();
-          String alpha = flow(store, org, "Alpha", "Routes billing calls");
-          String beta = flow(store, org, "Beta", "sales line");
-          String gamma = flow(store, org, "Gamma billing", null);
+          String alpha = flow(store, org, "Alpha", "Routes billing calls", "INBOUNDCALL").id();
+          String beta = flow(store, org, "Beta", "sales line", "INBOUNDCALL").id();
+          String gamma = flow(store, org, "Gamma billing", null, "INBOUNDCALL").id();
           var v =
               store
                   .saveVersion(org, beta, UUID.randomUUID().toString(), "json", "{}", NOW)
@@ -391,21 +367,14 @@ class FlowStorageTest {
     return listed;
   }
 
-  private static String flow(FlowStore store, String org, String name, String description) {
+  /** A flow of {@code type}, stored. */
+  private static Flow flow(
+      FlowStore store, String org, String name, String description, String type) {
     var f =
         new Flow(
-            UUID.randomUUID().toString(),
-            org,
-            name,
-            description,
-            "INBOUNDCALL",
-            null,
-            null,
-            1,
-            NOW,
-            NOW);
+            UUID.randomUUID().toString(), org, name, description, type, null, null, 1, NOW, NOW);
     store.insert(f);
-    return f.id();
+    return f;
   }
 
   private static void await(CyclicBarrier barrier) {
