@@ -193,10 +193,7 @@ public final class Requests {
   public static Instant instant(Context ctx, String name) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) return null;
-    String text = raw.trim();
-    // A '+' of an offset sent unencoded arrives as a space (+0600 or +06:00).
-    int space = text.lastIndexOf(' ');
-    if (space > 18) text = text.substring(0, space) + "+" + text.substring(space + 1);
+    String text = spaceWasPlus(raw).trim();
     try {
       var parsed = GENESYS_DATE.parse(text);
       var date = LocalDate.from(parsed);
@@ -215,6 +212,15 @@ public final class Requests {
           "must be an ISO-8601 date such as 2015-01-01 or 2015-01-01T18:00:00.000Z, got "
               + quoted(raw));
     }
+  }
+
+  /**
+   * A query value that has no spaces (a phone number, an ISO-8601 date), its spaces put back as the
+   * {@code +} they were: a query string decodes an unencoded {@code +} as a space ({@code
+   * +6560000000}, an offset {@code +0600}); the SDKs send {@code %2B}, which needs nothing.
+   */
+  public static String spaceWasPlus(String raw) {
+    return raw == null ? null : raw.replace(' ', '+');
   }
 
   /**

@@ -153,7 +153,8 @@ public final class IvrRoutes implements ApiRoutes {
   private void list(Context ctx) {
     var page = Page.Request.of(ctx);
     String name = ctx.queryParam("name");
-    String dnis = dnis(ctx.queryParam("dnis"));
+    // A number as written in the IVR (Genesys's filter is an exact DNIS, too).
+    String dnis = Requests.spaceWasPlus(ctx.queryParam("dnis"));
     Requests.oneOf(ctx, "sortBy", "name", "name"); // the only order there is
     boolean ascending = SortOrder.of(ctx) == SortOrder.ASCENDING;
     // Switchboard has no schedule groups: a filter on one keeps none.
@@ -166,16 +167,6 @@ public final class IvrRoutes implements ApiRoutes {
             .map(this::view)
             .toList();
     ctx.json(Page.of(ctx, page, entities, ivrs.count(org(ctx), name, dnis)));
-  }
-
-  /**
-   * The {@code dnis} filter: a number as written in the IVR (Genesys's filter is an exact DNIS,
-   * too). A DNIS has no spaces, so a leading one is a {@code +} that was sent unencoded and decoded
-   * as a space.
-   */
-  private static String dnis(String raw) {
-    if (raw == null || raw.isBlank()) return null;
-    return raw.startsWith(" ") ? "+" + raw.strip() : raw.strip();
   }
 
   private void create(Context ctx) {
