@@ -81,6 +81,7 @@ class NotificationsClusterIT {
             .asString()
             .replace(":" + node1.port() + "/", ":" + node2.port() + "/");
     try (var socket = TestSocket.connect(uri)) {
+      socket.awaitHeld();
       int writers = 32;
       int each = 5;
       Concurrently.run(
@@ -128,6 +129,7 @@ class NotificationsClusterIT {
             .asString()
             .replace(":" + node1.port() + "/", ":" + node2.port() + "/");
     try (var socket = TestSocket.connect(uri)) {
+      socket.awaitHeld();
       NotificationsIT.subscribeOn(
           api1, token, channel, "POST", "v2.users." + agent + ".conversations");
       // The socket's node learns of the subscription through Redis: within moments, not at once.

@@ -160,6 +160,7 @@ class NotificationsIT {
         api.token(client.json().get("id").asString(), client.json().get("secret").asString());
     JsonNode first = channel(tok);
     try (var socket = TestSocket.connect(first.get("connectUri").asString())) {
+      socket.awaitHeld();
       var ids = new ArrayList<String>();
       for (int i = 0; i < 20; i++) ids.add(channel(tok).get("id").asString());
       var closed = socket.awaitClose(10);
@@ -254,6 +255,7 @@ class NotificationsIT {
     JsonNode c = channel(token);
     subscribe(token, c, "PUT", "v2.conversations." + conversationId);
     try (var socket = TestSocket.connect(c.get("connectUri").asString())) {
+      socket.awaitHeld();
       // An unknown wrap-up code: the transaction that recorded the disconnect first rolls back.
       String participant = Fixtures.agentOf(call).get("id").asString();
       var r =
@@ -282,6 +284,7 @@ class NotificationsIT {
             "v2.users." + ownAgent + ".conversations");
     assertThat(answer.get(0).get("state").asString()).isEqualTo("Rejected");
     try (var socket = TestSocket.connect(c.get("connectUri").asString())) {
+      socket.awaitHeld();
       foreign.call(foreignAgent);
       assertThat(socket.drain(800)).isEmpty();
     }

@@ -29,6 +29,9 @@ class NotificationsPostgresClusterIT extends NotificationsClusterIT {
             .asString()
             .replace(":" + node1.port() + "/", ":" + node2.port() + "/");
     try (var socket = io.switchboard.server.testing.TestSocket.connect(uri)) {
+      // The server holds the socket before the patch: a handshake done on our side is not yet
+      // a registered socket, and an event published in between is not its (seen once).
+      socket.awaitHeld();
       String big = "x".repeat(20_000);
       var r =
           api1.patch(

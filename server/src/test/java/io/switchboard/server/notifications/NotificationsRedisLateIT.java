@@ -42,6 +42,7 @@ class NotificationsRedisLateIT {
         NotificationsIT.subscribeOn(
             api1, token, channel, "PUT", "v2.agent-scripting.sessions." + session);
         try (var socket = TestSocket.connect(channel.get("connectUri").asString())) {
+          socket.awaitHeld();
           redis.restart();
           // Writes through node 2 reach node 1's socket only through Redis. Within 30 s of Redis
           // coming up one of them must arrive (the nodes try every second).

@@ -58,6 +58,7 @@ class SessionEventsIT {
     answer.forEach(t -> assertThat(t.get("state").asString()).isEqualTo("Permitted"));
 
     try (var socket = TestSocket.connect(channel.get("connectUri").asString())) {
+      socket.awaitHeld();
       // Each writer patches every session in turn; each request has its own correlation id.
       List<Map<String, Long>> written =
           Concurrently.run(
@@ -118,6 +119,7 @@ class SessionEventsIT {
     NotificationsIT.subscribeOn(
         api, token, channel, "PUT", "v2.agent-scripting.sessions." + session);
     try (var socket = TestSocket.connect(channel.get("connectUri").asString())) {
+      socket.awaitHeld();
       String participant = Fixtures.agentOf(call).get("id").asString();
       var r =
           api.patch(

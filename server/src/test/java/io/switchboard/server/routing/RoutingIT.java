@@ -223,6 +223,7 @@ class RoutingIT {
     try (var socket =
         io.switchboard.server.testing.TestSocket.connect(
             channel.json().get("connectUri").asString())) {
+      socket.awaitHeld();
       rs.idle(o.agentA());
       JsonNode idle =
           socket.next(10, m -> m.get("topicName").asString().endsWith(".routingStatus"));
