@@ -20,13 +20,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues and verifies access tokens: {@link AccessTokenFormat}'s signed binary claims (org, client,
- * scopes, expiry). Verification is a MAC check plus two in-memory look-ups (revocations, and a
- * short-lived cache of live clients), so an authenticated request costs microseconds and no
- * database round trip. Tokens issued before that format (HS256 JWTs with the same key) are still
- * accepted until they expire, so an upgrade signs nobody out.
+ * scopes, expiry). Verification is one in-memory look-up of the token (its signature checked when
+ * first seen) and one of revocations, plus, every {@link #CLIENT_CACHE_TTL}, one of a short-lived
+ * cache of live clients: an authenticated request costs microseconds and no database round trip.
+ * Tokens issued before that format (HS256 JWTs with the same key) are still accepted until they
+ * expire, so an upgrade signs nobody out.
  */
 public final class TokenService implements Authenticator {
   /** How long a node trusts its cached view that a client still exists. */
@@ -39,22 +41,63 @@ public final class TokenService implements Authenticator {
   private final RevocationList revocations;
   private final UserAccounts users;
 
-  /** A user's token works while the user is active: (org, user) to active, for the TTL. */
-  private final Cache<String, Boolean> activeUsers;
+  /**
+   * A user's token works while the user is active: (org, user) to whether it is, and when this node
+   * read it, for the TTL.
+   */
+  private final Cache<String, Read<Boolean>> activeUsers;
 
   /**
-   * Client id to the client, or empty when it is gone; for {@link #CLIENT_CACHE_TTL} on the
-   * service's clock.
+   * Client id to the client, or empty when it is gone, and when this node read it; for {@link
+   * #CLIENT_CACHE_TTL} on the service's clock.
    */
-  private final Cache<String, Optional<OAuthClient>> clients;
+  private final Cache<String, Read<Optional<OAuthClient>>> clients;
+
+  /** What this node read of a client or a user, and when (the service's clock, ms). */
+  private record Read<T>(T value, long atMillis) {}
+
+  /**
+   * Bumped by every change of a client or a user made on this node, after the caches above have it:
+   * a token's {@link Verified#liveUntil} taken under an older value is not trusted.
+   */
+  private final AtomicLong liveness = new AtomicLong();
 
   /**
    * Tokens whose signature has been checked, so a busy caller's token is parsed and MAC-verified
-   * once. Only the expensive, immutable part is cached: expiry, revocation and the client's
-   * existence are checked on every request.
+   * once, and its principal made once. Only the expensive, immutable part is kept for good; expiry
+   * and revocation are checked on every request, and the client's (and user's) existence whenever
+   * the reads it rests on are older than the TTL or something changed on this node since.
    */
-  private final Cache<String, AccessTokenFormat.Claims> verified =
+  private final Cache<String, Verified> verified =
       Caffeine.newBuilder().maximumSize(VERIFIED_CACHE_LIMIT).build();
+
+  /**
+   * A verified token. {@code liveUntil} remembers the last time its client (and user) were found
+   * live: until when that holds, and under which {@link #liveness}. Checked through it, a busy
+   * token's request looks up only the token: the client and user caches were two more lookups per
+   * request (issue 14), and their answer is the same within their TTL anyway.
+   */
+  private static final class Verified {
+    final AccessTokenFormat.Claims claims;
+    final Principal principal;
+    final long expiresAtMillis;
+    volatile Live liveUntil;
+
+    Verified(AccessTokenFormat.Claims claims) {
+      this.claims = claims;
+      this.principal =
+          new Principal(
+              claims.orgId(),
+              claims.clientId(),
+              claims.scopes(),
+              claims.tokenId(),
+              claims.expiresAt(),
+              claims.userId());
+      this.expiresAtMillis = claims.expiresAt().toEpochMilli();
+    }
+  }
+
+  private record Live(long liveness, long untilMillis) {}
 
   static final int VERIFIED_CACHE_LIMIT = 50_000;
   static final int CLIENT_CACHE_LIMIT = 100_000;
@@ -130,29 +173,54 @@ public final class TokenService implements Authenticator {
 
   @Override
   public Principal authenticate(String token) {
-    Instant now = clock.instant();
+    long now = clock.millis();
     // A forged token throws and is not kept; a busy caller's token is parsed and verified once.
-    AccessTokenFormat.Claims v = verified.get(token, this::verifySignature);
-    if (!v.expiresAt().isAfter(now)) {
+    Verified v = verified.get(token, this::verifySignature);
+    if (now >= v.expiresAtMillis) {
       verified.invalidate(token);
       throw invalid("The access token has expired.");
     }
-    if (revocations.isRevoked(v.tokenId())) throw invalid("The access token has been revoked.");
+    if (revocations.isRevoked(v.claims.tokenId()))
+      throw invalid("The access token has been revoked.");
+    Live live = v.liveUntil;
+    if (live == null || now >= live.untilMillis() || live.liveness() != liveness.get())
+      v.liveUntil = checkLive(v.claims);
+    return v.principal;
+  }
+
+  /**
+   * Throws unless the token's client exists in its org, its secret was not rotated after the token
+   * was issued, and its user (if any) is active; else says until when that holds: the TTL after the
+   * oldest read it rests on.
+   */
+  private Live checkLive(AccessTokenFormat.Claims v) {
+    // Read before the caches: a change made while they are read leaves this answer stale.
+    long seen = liveness.get();
+    if (v.clientId() == null) throw invalid("The OAuth client of this token no longer exists.");
+    Read<Optional<OAuthClient>> read =
+        clients.get(v.clientId(), id -> new Read<>(store.findClient(id), clock.millis()));
     OAuthClient client =
-        liveClient(v.clientId())
-            .orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
+        read.value().orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
     if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
     if (v.secretStamp() < client.secretRotatedAt().toEpochMilli())
       throw invalid("The access token was issued before the client's secret was rotated.");
-    if (v.userId() != null
-        && !activeUsers.get(
-            v.orgId() + "/" + v.userId(), k -> users.findActive(v.orgId(), v.userId()).isPresent()))
-      throw invalid("The user of this token no longer exists.");
-    return new Principal(
-        v.orgId(), v.clientId(), v.scopes(), v.tokenId(), v.expiresAt(), v.userId());
+    long oldest = read.atMillis();
+    if (v.userId() != null) {
+      Read<Boolean> active =
+          activeUsers.get(
+              v.orgId() + "/" + v.userId(),
+              k -> new Read<>(users.findActive(v.orgId(), v.userId()).isPresent(), clock.millis()));
+      if (!active.value()) throw invalid("The user of this token no longer exists.");
+      oldest = Math.min(oldest, active.atMillis());
+    }
+    return new Live(seen, oldest + CLIENT_CACHE_TTL.toMillis());
   }
 
-  private AccessTokenFormat.Claims verifySignature(String token) {
+  private Verified verifySignature(String token) {
+    return new Verified(verifiedClaims(token));
+  }
+
+  private AccessTokenFormat.Claims verifiedClaims(String token) {
     // A JWT has dots; the current format is base64url, which has none.
     if (token.indexOf('.') >= 0) return verifyLegacyJwt(token);
     return AccessTokenFormat.open(signingKey, token)
@@ -213,7 +281,8 @@ public final class TokenService implements Authenticator {
    * (others within the TTL).
    */
   public void clientChanged(OAuthClient client) {
-    clients.put(client.id(), Optional.of(client));
+    clients.put(client.id(), new Read<>(Optional.of(client), clock.millis()));
+    liveness.incrementAndGet();
   }
 
   /**
@@ -221,17 +290,14 @@ public final class TokenService implements Authenticator {
    * the TTL).
    */
   public void forgetClient(String clientId) {
-    clients.put(clientId, Optional.empty());
+    clients.put(clientId, new Read<>(Optional.empty(), clock.millis()));
+    liveness.incrementAndGet();
   }
 
   /** Called when a user is deleted here, so its tokens stop at once on this node. */
   public void forgetUser(String orgId, String userId) {
-    activeUsers.put(orgId + "/" + userId, false);
-  }
-
-  private Optional<OAuthClient> liveClient(String clientId) {
-    if (clientId == null) return Optional.empty();
-    return clients.get(clientId, store::findClient);
+    activeUsers.put(orgId + "/" + userId, new Read<>(false, clock.millis()));
+    liveness.incrementAndGet();
   }
 
   private static Problem invalid(String message) {

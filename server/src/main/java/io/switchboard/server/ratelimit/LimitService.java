@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The effective limits of each org: the configured defaults with the org's overrides applied. Every
@@ -28,7 +29,21 @@ public final class LimitService {
    * Per org, for {@link #CACHE_TTL} on the service's clock. Every request asks: the org's
    * concurrent requests after an expiry wait for one load instead of each querying the database.
    */
-  private final Cache<String, OrgLimits> cache;
+  private final Cache<String, Current> cache;
+
+  /**
+   * Bumped by every change made on this node, before the cache has it: a {@link Current} read under
+   * an older value is not trusted (see {@link #isCurrent}).
+   */
+  private final AtomicLong changesHere = new AtomicLong();
+
+  /**
+   * An org's limits as this node read them: until when (the service's clock, ms) they hold, and
+   * under which count of this node's changes. A caller that keeps one (the rate limiter's plans)
+   * asks {@link #isCurrent}, a counter and a clock read, instead of looking the org up again on
+   * every request (2% of a cached read's CPU, issue 14).
+   */
+  public record Current(OrgLimits limits, long untilMillis, long changes) {}
 
   static final int CACHE_LIMIT = 100_000;
 
@@ -48,7 +63,27 @@ public final class LimitService {
   }
 
   public OrgLimits effective(String orgId) {
-    return cache.get(orgId, org -> merge(org, store.load(org)));
+    return current(orgId).limits();
+  }
+
+  public Current current(String orgId) {
+    return cache.get(
+        orgId,
+        org -> {
+          // Both read before the query: a change committed meanwhile leaves this answer stale.
+          long seen = changesHere.get();
+          long until = clock.millis() + CACHE_TTL.toMillis();
+          return new Current(merge(org, store.load(org)), until, seen);
+        });
+  }
+
+  /**
+   * Whether {@code c} is still what {@link #current} would answer: no older than the cache's TTL,
+   * and no change made on this node since (any org's: after one, every org's limits are read again
+   * from the cache once).
+   */
+  public boolean isCurrent(Current c) {
+    return c.changes() == changesHere.get() && clock.millis() < c.untilMillis();
   }
 
   /** The org's effective limits in the Genesys {@code Limit} shape, in catalog order. */
@@ -98,7 +133,8 @@ public final class LimitService {
     // really had.
     OrgLimits before = merge(orgId, store.load(orgId));
     OrgLimits after = merge(orgId, store.change(orgId, byKey, clock.instant()));
-    cache.put(orgId, after);
+    long count = changesHere.incrementAndGet();
+    cache.put(orgId, new Current(after, clock.millis() + CACHE_TTL.toMillis(), count));
     return new Change(before, after);
   }
 

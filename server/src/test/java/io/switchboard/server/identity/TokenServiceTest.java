@@ -30,12 +30,13 @@ class TokenServiceTest {
   private Database db;
   private TokenService tokens;
   private IdentityService identity;
+  private IdentityStore store;
 
   @BeforeEach
   void start() {
     new Random(3).nextBytes(key);
     db = Database.open(TestDatabases.h2());
-    var store = new IdentityStore(db.jdbi());
+    store = new IdentityStore(db.jdbi());
     var users = new UserService(new UserStore(db.jdbi()), new Passwords(4), clock);
     tokens = new TokenService(key, clock, store, new RevocationList(store, clock), users);
     identity =
@@ -92,6 +93,36 @@ class TokenServiceTest {
     assertThatThrownBy(() -> tokens.authenticate(jwt(otherKey, admin, jti)))
         .isInstanceOf(Problem.class)
         .hasMessageContaining("invalid");
+  }
+
+  @Test
+  void aClientDeletedHereStopsItsTokensAtOnceAndOneDeletedElsewhereWithinTheTtlOfTheRead() {
+    var elsewhere = identity.createOrg("acme").admin().client();
+    var here = identity.createOrg("globex").admin().client();
+    String elsewhereToken = identity.issueToken(elsewhere).accessToken();
+    var hereIssued = identity.issueToken(here);
+    // Both found live now: this node read both clients at this instant.
+    tokens.authenticate(elsewhereToken);
+    tokens.authenticate(hereIssued.accessToken());
+
+    Duration ttl = TokenService.CLIENT_CACHE_TTL;
+    clock.advance(ttl.dividedBy(2));
+    // As another node would: straight in the database, this node not told.
+    assertThat(store.deleteClient(elsewhere.orgId(), elsewhere.id())).isTrue();
+    identity.deleteClient(hereIssued.principal(), here.id());
+    assertThatThrownBy(() -> tokens.authenticate(hereIssued.accessToken()))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("no longer exists");
+
+    // The other node's delete shows when this node's read of the client is a TTL old, counted
+    // from the read, not from the last request that relied on it.
+    assertThat(tokens.authenticate(elsewhereToken).clientId()).isEqualTo(elsewhere.id());
+    clock.advance(ttl.dividedBy(2).minusMillis(1));
+    assertThat(tokens.authenticate(elsewhereToken).clientId()).isEqualTo(elsewhere.id());
+    clock.advance(Duration.ofMillis(1));
+    assertThatThrownBy(() -> tokens.authenticate(elsewhereToken))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("no longer exists");
   }
 
   private String jwt(byte[] signingKey, OAuthClient client, String jti) throws Exception {
