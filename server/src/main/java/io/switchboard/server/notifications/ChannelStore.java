@@ -19,6 +19,7 @@ public final class ChannelStore {
               rs.getString("id"),
               rs.getString("org_id"),
               rs.getString("client_id"),
+              rs.getString("token_id"),
               Times.read(rs, "created_at"),
               Times.read(rs, "expires_at"));
 
@@ -35,11 +36,12 @@ public final class ChannelStore {
   public List<String> insertKeepingNewest(Channel c, int keep) {
     return jdbi.inTransaction(h -> {
       h.createUpdate(
-              "insert into notification_channels (id, org_id, client_id, created_at, expires_at)"
-                  + " values (:id, :org, :client, :created, :expires)")
+              "insert into notification_channels (id, org_id, client_id, token_id, created_at,"
+                  + " expires_at) values (:id, :org, :client, :token, :created, :expires)")
           .bind("id", c.id())
           .bind("org", c.orgId())
           .bind("client", c.clientId())
+          .bind("token", c.tokenId())
           .bind("created", Times.db(c.createdAt()))
           .bind("expires", Times.db(c.expiresAt()))
           .execute();
@@ -74,14 +76,19 @@ public final class ChannelStore {
             .findOne());
   }
 
-  /** The owner's live channels, oldest first. */
-  public List<Channel> list(String orgId, String clientId, Instant now) {
+  /**
+   * The owner's live channels, oldest first: all of them, or with {@code tokenId} only those that
+   * token made.
+   */
+  public List<Channel> list(String orgId, String clientId, String tokenId, Instant now) {
     return jdbi.withHandle(h ->
         h.createQuery(
                 "select * from notification_channels where org_id = :org and client_id = :client"
+                    + (tokenId == null ? "" : " and token_id = :token")
                     + " and expires_at > :now order by created_at, id")
             .bind("org", orgId)
             .bind("client", clientId)
+            .bind("token", tokenId)
             .bind("now", Times.db(now))
             .map(ROW)
             .list());

@@ -72,7 +72,16 @@ public final class NotificationRoutes implements ApiRoutes {
     Scope read = Scope.read(Scopes.NOTIFICATIONS);
     Scope write = Scope.write(Scopes.NOTIFICATIONS);
     routes.post(BASE + "/channels", this::create, write, Doc.returns(ChannelView.class));
-    routes.get(BASE + "/channels", this::list, read, Doc.returns(ChannelListing.class));
+    routes.get(
+        BASE + "/channels",
+        this::list,
+        read,
+        Doc.returns(ChannelListing.class)
+            .error(400, "invalid.value")
+            .query(
+                "includechannels",
+                "token (default): the channels this access token made; oauthclient: every one of"
+                    + " the OAuth client's (or, for a signed-in user's token, the user's)"));
     routes.head(BASE + "/channels/{id}", this::head, read, Doc.noContent().status(200));
     routes.get(
         BASE + "/channels/{id}/subscriptions",
@@ -106,9 +115,14 @@ public final class NotificationRoutes implements ApiRoutes {
   }
 
   private void list(Context ctx) {
+    boolean allTokens =
+        Requests.oneOf(ctx, "includechannels", "token", "token", "oauthclient")
+            .equals("oauthclient");
     ctx.json(
         new ChannelListing(
-            service.list(Requests.principal(ctx)).stream().map(c -> view(ctx, c)).toList()));
+            service.list(Requests.principal(ctx), allTokens).stream()
+                .map(c -> view(ctx, c))
+                .toList()));
   }
 
   private void head(Context ctx) {

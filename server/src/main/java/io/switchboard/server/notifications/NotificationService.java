@@ -98,7 +98,12 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
     Instant now = clock.instant();
     var channel =
         new Channel(
-            UUID.randomUUID().toString(), p.orgId(), owner(p), now, now.plus(config.channelLife()));
+            UUID.randomUUID().toString(),
+            p.orgId(),
+            owner(p),
+            p.tokenId(),
+            now,
+            now.plus(config.channelLife()));
     List<String> evicted = store.insertKeepingNewest(channel, config.maxChannels());
     for (String id : evicted) {
       String reason =
@@ -109,8 +114,12 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
     return channel;
   }
 
-  public List<Channel> list(Principal p) {
-    return store.list(p.orgId(), owner(p), clock.instant());
+  /**
+   * The caller's live channels: with {@code allTokens} every one its owner made (Genesys's {@code
+   * includechannels=oauthclient}), else those this access token made ({@code token}, the default).
+   */
+  public List<Channel> list(Principal p, boolean allTokens) {
+    return store.list(p.orgId(), owner(p), allTokens ? null : p.tokenId(), clock.instant());
   }
 
   /** The caller's live channel; 404 for another client's, another org's or an expired one. */

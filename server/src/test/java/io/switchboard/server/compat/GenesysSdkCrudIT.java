@@ -395,6 +395,9 @@ class GenesysSdkCrudIT extends TwoOrgServer {
     assertThat(notifications.getNotificationsChannels((String) null).getEntities())
         .extracting(Channel::getId)
         .contains(channel.getId());
+    assertThat(notifications.getNotificationsChannels("oauthclient").getEntities())
+        .extracting(Channel::getId)
+        .contains(channel.getId());
 
     String agent = fx.user("Crud notified");
     String a = "v2.users." + agent + ".conversations";

@@ -86,6 +86,39 @@ class NotificationsIT {
   }
 
   @Test
+  void theListingIsTheCallingTokensChannelsUnlessAllTheClientsAreAsked() {
+    var access = server.newOrg();
+    String first = api.token(access);
+    String second = api.token(access);
+    String byFirst = channel(first).get("id").asString();
+    String bySecond = channel(second).get("id").asString();
+
+    // Genesys's default, includechannels=token: what this token made.
+    assertThat(api.get(CHANNELS, first).json().get("entities").findValuesAsString("id"))
+        .containsExactly(byFirst);
+    assertThat(
+            api.get(CHANNELS + "?includechannels=token", second)
+                .json()
+                .get("entities")
+                .findValuesAsString("id"))
+        .containsExactly(bySecond);
+    // oauthclient: every token's of the client, oldest first (any case, as the SDKs' enums).
+    for (String tok : List.of(first, second))
+      assertThat(
+              api.get(CHANNELS + "?includechannels=OAuthClient", tok)
+                  .json()
+                  .get("entities")
+                  .findValuesAsString("id"))
+          .containsExactly(byFirst, bySecond);
+    // The channel stays the client's: another token of it may use it.
+    assertThat(api.raw("HEAD", CHANNELS + "/" + byFirst, second, null).status()).isEqualTo(200);
+    var refused = api.get(CHANNELS + "?includechannels=user", first);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("code").asString()).isEqualTo("invalid.value");
+    assertThat(refused.json().get("message").asString()).contains("token or oauthclient");
+  }
+
+  @Test
   void subscriptionsRefuseOtherOrgsUnknownTopicsAndMissingScopesWithReasons() {
     String agent = fx.user("Agent A");
     String foreignAgent = new Fixtures(api, otherToken).user("Agent B");

@@ -34,7 +34,8 @@ class SocketHubTest {
         };
     try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
       var channel =
-          new Channel("c1", "org", "client", Instant.now(), Instant.now().plusSeconds(3600));
+          new Channel(
+              "c1", "org", "client", "token", Instant.now(), Instant.now().plusSeconds(3600));
       var socket = hub.connect(channel, List.of("t"), stuck);
       long start = System.nanoTime();
       for (int i = 0; i < 100; i++)
@@ -63,7 +64,8 @@ class SocketHubTest {
         };
     try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
       Instant later = Instant.now().plusSeconds(3600);
-      hub.connect(new Channel("a", "org", "c", Instant.now(), later), List.of("t"), outlet);
+      hub.connect(
+          new Channel("a", "org", "c", "token", Instant.now(), later), List.of("t"), outlet);
       hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":1}", null, "e", 1));
       hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":3}", null, "e", 3));
       hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":2}", null, "e", 2));
@@ -97,7 +99,8 @@ class SocketHubTest {
         };
     try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
       Instant later = Instant.now().plusSeconds(3600);
-      hub.connect(new Channel("a", "orgA", "c", Instant.now(), later), List.of("t"), outlet);
+      hub.connect(
+          new Channel("a", "orgA", "c", "token", Instant.now(), later), List.of("t"), outlet);
       hub.dispatch(Envelope.event("n", "orgB", "t", "{\"org\":\"B\"}", null, null, 0));
       hub.dispatch(Envelope.event("n", "orgA", "t", "{\"v\":2}", "cid", "e", 2));
       hub.dispatch(Envelope.event("n", "orgA", "t", "{\"v\":1}", "cid", "e", 1));
