@@ -414,7 +414,7 @@ public final class Switchboard implements AutoCloseable {
                   new IdentityRoutes(identity, bodies, new TokenThrottle(throttleLimits), signIn),
                   new SignInRoutes(signIn),
                   new AuthorizationRoutes(roles, users, bodies),
-                  new UsersRoutes(users, roles, bodies),
+                  new UsersRoutes(users, roles, bodies, tokens::forgetUser),
                   new WrapupCodesRoutes(wrapupCodes, bodies),
                   new ConversationRoutes(
                       conversations,

@@ -18,17 +18,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** {@code /api/v2/users}: create, get and list the org's agents. */
 public final class UsersRoutes implements ApiRoutes {
   private final UserService users;
   private final RequestBodies bodies;
   private final RoleService roles;
+  private final BiConsumer<String, String> signOut;
 
-  public UsersRoutes(UserService users, RoleService roles, RequestBodies bodies) {
+  /**
+   * {@code signOut} (org, user) ends a deleted user's tokens on this node at once (other nodes
+   * within the token service's cache TTL).
+   */
+  public UsersRoutes(
+      UserService users,
+      RoleService roles,
+      RequestBodies bodies,
+      BiConsumer<String, String> signOut) {
     this.users = users;
     this.roles = roles;
     this.bodies = bodies;
+    this.signOut = signOut;
   }
 
   /** Genesys's {@code ChangePasswordRequest} and {@code ChangeMyPasswordRequest}. */
@@ -148,7 +159,10 @@ public final class UsersRoutes implements ApiRoutes {
   }
 
   private void delete(Context ctx) {
-    users.delete(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    String orgId = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    users.delete(orgId, id);
+    signOut.accept(orgId, id);
     ctx.status(204);
   }
 

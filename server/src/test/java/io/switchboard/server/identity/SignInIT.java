@@ -133,6 +133,30 @@ class SignInIT {
     return token.json().get("access_token").asString();
   }
 
+  /** A deleted user's tokens stop at once on the node that deleted it (the test's clock stands). */
+  @Test
+  void aDeletedUsersTokenStopsAtOnce() {
+    String who = "leaver." + UUID.randomUUID() + "@example.com";
+    var created =
+        api.post(
+            "/api/v2/users",
+            admin,
+            "{\"name\":\"Leaving Agent\",\"email\":\""
+                + who
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asString();
+    String token = userToken(who);
+    assertThat(api.get("/api/v2/users/me", token).status()).isEqualTo(200);
+
+    assertThat(api.delete("/api/v2/users/" + id, admin).status()).isEqualTo(204);
+    var after = api.get("/api/v2/users/me", token);
+    assertThat(after.status()).isEqualTo(401);
+    assertThat(after.json().get("message").asString()).contains("no longer exists");
+  }
+
   /**
    * Notification channels of a user's token belong to the user, not to the sign-in client all the
    * org's users share: one user's 21st channel evicts its own oldest, never another user's.
