@@ -49,8 +49,14 @@ public final class AuthorizationRoutes implements ApiRoutes {
       @com.fasterxml.jackson.annotation.JsonProperty("default") boolean isDefault,
       boolean roleNeedsUpdate,
       Instant dateModified,
+      Integer userCount,
       String selfUri) {
     static RoleView of(Role r) {
+      return of(r, null);
+    }
+
+    /** {@code userCount}: how many users hold the role, or null when not asked for. */
+    static RoleView of(Role r, Integer userCount) {
       return new RoleView(
           r.id(),
           r.name(),
@@ -64,6 +70,7 @@ public final class AuthorizationRoutes implements ApiRoutes {
           r.builtIn(),
           false,
           r.builtIn() ? null : r.modifiedAt(),
+          userCount,
           "/api/v2/authorization/roles/" + r.id());
     }
 
@@ -133,6 +140,7 @@ public final class AuthorizationRoutes implements ApiRoutes {
             .query(
                 "defaultRoleId", "Only these built-in roles (admin, integrator, scripter, agent)")
             .query("sortBy", "name; without it, the built-in roles first, then the org's own")
+            .query("userCount", "true (default): each role's count of users holding it; false")
             .query(
                 "id",
                 "Only these roles, repeated or comma-joined, at most "
@@ -150,7 +158,9 @@ public final class AuthorizationRoutes implements ApiRoutes {
         "/api/v2/authorization/roles/{id}",
         this::get,
         Scope.read(Scopes.AUTHORIZATION),
-        Doc.returns(RoleView.class));
+        Doc.returns(RoleView.class)
+            .error(400, "invalid.value")
+            .query("userCount", "true (default): the count of users holding the role; false"));
     routes.put(
         "/api/v2/authorization/roles/{id}",
         this::update,
@@ -217,7 +227,9 @@ public final class AuthorizationRoutes implements ApiRoutes {
                       (Role r) -> r.name().toLowerCase(java.util.Locale.ROOT))
                   .thenComparing(Role::id));
     var all = stream.toList();
-    var shown = all.stream().skip(page.offset()).limit(page.pageSize()).map(RoleView::of).toList();
+    var onPage = all.stream().skip(page.offset()).limit(page.pageSize()).toList();
+    Map<String, Integer> counts = userCounts(ctx, org, onPage);
+    var shown = onPage.stream().map(r -> RoleView.of(r, counts.get(r.id()))).toList();
     ctx.json(Page.of(ctx, page, shown, all.size()));
   }
 
@@ -245,7 +257,18 @@ public final class AuthorizationRoutes implements ApiRoutes {
   }
 
   private void get(Context ctx) {
-    ctx.json(RoleView.of(roles.get(Requests.principal(ctx).orgId(), ctx.pathParam("id"))));
+    String org = Requests.principal(ctx).orgId();
+    Role role = roles.get(org, ctx.pathParam("id"));
+    ctx.json(RoleView.of(role, userCounts(ctx, org, List.of(role)).get(role.id())));
+  }
+
+  /**
+   * Genesys's {@code userCount} (default true): each role's count of users holding it, one query
+   * for the page; with {@code userCount=false}, none (the field is left out).
+   */
+  private Map<String, Integer> userCounts(Context ctx, String org, List<Role> shown) {
+    if (Boolean.FALSE.equals(Requests.bool(ctx, "userCount"))) return Map.of();
+    return roles.userCounts(org, shown.stream().map(Role::id).toList());
   }
 
   private void create(Context ctx) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +197,14 @@ public final class RoleService {
     if (existing.builtIn()) throw builtIn(existing);
     IdentityService.requireHolds(caller, existing.scopes(), "delete a role with");
     if (!store.delete(caller.orgId(), id)) throw Problem.notFound("Role", id);
+  }
+
+  /** How many of the org's users (not deleted) hold each of the roles; 0 for one none holds. */
+  public Map<String, Integer> userCounts(String orgId, Collection<String> roleIds) {
+    var held = store.userCounts(orgId, roleIds);
+    var counts = new HashMap<String, Integer>();
+    for (String id : roleIds) counts.put(id, held.getOrDefault(id, 0));
+    return counts;
   }
 
   public List<Role> userRoles(String orgId, String userId) {

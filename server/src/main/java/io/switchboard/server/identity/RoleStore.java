@@ -3,9 +3,12 @@ package io.switchboard.server.identity;
 import io.switchboard.server.storage.SqlErrors;
 import io.switchboard.server.storage.Times;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -119,6 +122,29 @@ public final class RoleStore {
             .bind("org", orgId)
             .mapTo(Long.class)
             .one());
+  }
+
+  /**
+   * How many of the org's users hold each of {@code roleIds} (those none holds are absent). A
+   * deleted user keeps its grants (Genesys's delete is a state) but is not counted.
+   */
+  public Map<String, Integer> userCounts(String orgId, Collection<String> roleIds) {
+    if (roleIds.isEmpty()) return Map.of();
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "select r.role_id, count(*) as holders from user_roles r join users u on u.id ="
+                    + " r.user_id and u.org_id = r.org_id where r.org_id = :org and r.role_id in"
+                    + " (<ids>) and u.state <> 'deleted' group by r.role_id")
+            .bind("org", orgId)
+            .bindList("ids", List.copyOf(roleIds))
+            .reduceRows(
+                new HashMap<String, Integer>(),
+                (counts, row) -> {
+                  counts.put(
+                      row.getColumn("role_id", String.class),
+                      row.getColumn("holders", Integer.class));
+                  return counts;
+                }));
   }
 
   public List<String> userRoleIds(String orgId, String userId) {

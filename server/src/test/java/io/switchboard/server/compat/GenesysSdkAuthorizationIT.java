@@ -64,6 +64,13 @@ class GenesysSdkAuthorizationIT extends TwoOrgServer {
     assertThat(agent.getPermissionPolicies().get(0).getActionSet()).isNotEmpty();
     assertThat(agent.getBase()).isTrue();
     assertThat(agent.getSelfUri()).endsWith(agent.getId());
+    assertThat(agent.getUserCount()).isNotNull();
+    assertThat(
+            authz
+                .getAuthorizationRoles(
+                    100, 1, null, null, null, null, null, null, null, false, null)
+                .getEntities())
+        .allSatisfy(r -> assertThat(r.getUserCount()).isNull());
 
     DomainOrganizationRole created =
         authz.postAuthorizationRoles(
@@ -76,6 +83,8 @@ class GenesysSdkAuthorizationIT extends TwoOrgServer {
         .containsExactlyInAnyOrder("directory:user:view", "scripter:script:*");
     assertThat(authz.getAuthorizationRole(created.getId(), null, null).getName())
         .isEqualTo(created.getName());
+    assertThat(authz.getAuthorizationRole(created.getId(), null, null).getUserCount()).isZero();
+    assertThat(authz.getAuthorizationRole(created.getId(), false, null).getUserCount()).isNull();
     authz.deleteAuthorizationRole(created.getId());
   }
 

@@ -3,10 +3,13 @@ package io.switchboard.server.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Fixtures;
 import io.switchboard.server.testing.IdFilterChecks;
 import io.switchboard.server.testing.TestServer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +80,51 @@ class AuthorizationIT {
     assertThat(
             api.delete("/api/v2/authorization/roles/" + agent.get("id").asString(), admin).status())
         .isEqualTo(400);
+  }
+
+  @Test
+  void rolesCountTheUsersHoldingThemUnlessAskedNotTo() {
+    String tok = api.token(server.newOrg());
+    var fx = new Fixtures(api, tok);
+    String scripter = role(tok, "scripter").get("id").asString();
+    String agent = role(tok, "agent").get("id").asString();
+    assertThat(role(tok, "scripter").get("userCount").asInt()).isZero();
+    String a = fx.user("Counted A");
+    String b = fx.user("Counted B");
+    String roles = "/api/v2/users/%s/roles";
+    assertThat(
+            api.put(roles.formatted(a), tok, "[\"" + scripter + "\",\"" + agent + "\"]").status())
+        .isEqualTo(200);
+    assertThat(api.put(roles.formatted(b), tok, "[\"" + scripter + "\"]").status()).isEqualTo(200);
+
+    // Genesys's default: every listed role carries its count (the org's own roles too).
+    var listed = api.get("/api/v2/authorization/roles?pageSize=100", tok).json().get("entities");
+    Map<String, Integer> counts = new HashMap<>();
+    listed.forEach(e -> counts.put(e.get("id").asString(), e.get("userCount").asInt()));
+    assertThat(counts).containsEntry(scripter, 2).containsEntry(agent, 1);
+    assertThat(counts).containsEntry(role(tok, "admin").get("id").asString(), 0);
+    assertThat(
+            api.get("/api/v2/authorization/roles/" + scripter, tok).json().get("userCount").asInt())
+        .isEqualTo(2);
+    // Not asked for: left out.
+    api.get("/api/v2/authorization/roles?userCount=false", tok)
+        .json()
+        .get("entities")
+        .forEach(e -> assertThat(e.has("userCount")).isFalse());
+    assertThat(
+            api.get("/api/v2/authorization/roles/" + scripter + "?userCount=FALSE", tok)
+                .json()
+                .has("userCount"))
+        .isFalse();
+    var bad = api.get("/api/v2/authorization/roles?userCount=maybe", tok);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("code").asString()).isEqualTo("invalid.value");
+
+    // A deleted user keeps its grants but is no longer counted.
+    assertThat(api.delete("/api/v2/users/" + b, tok).status()).isEqualTo(204);
+    assertThat(role(tok, "scripter").get("userCount").asInt()).isEqualTo(1);
+    // Another org's users never count.
+    assertThat(role(other, "scripter").get("userCount").asInt()).isZero();
   }
 
   @Test

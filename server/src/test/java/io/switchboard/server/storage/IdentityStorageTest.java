@@ -8,17 +8,24 @@ import io.switchboard.server.credentials.ServerSecrets;
 import io.switchboard.server.identity.IdentityStore;
 import io.switchboard.server.identity.OAuthClient;
 import io.switchboard.server.identity.Org;
+import io.switchboard.server.identity.Passwords;
+import io.switchboard.server.identity.RoleStore;
 import io.switchboard.server.testing.BothDatabases;
+import io.switchboard.server.users.UserService;
+import io.switchboard.server.users.UserStore;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The identity store behaves the same on H2 and on PostgreSQL. */
+/** The identity stores (clients, secrets, codes, roles) behave the same on H2 and on PostgreSQL. */
 class IdentityStorageTest {
   static final Instant NOW = Instant.parse("2026-11-24T01:02:03.456Z");
 
@@ -130,8 +137,7 @@ class IdentityStorageTest {
           try (var pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 8; i++) {
               var node =
-                  new ServerSecrets(
-                      db.jdbi(), box, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+                  new ServerSecrets(db.jdbi(), box, Clock.fixed(NOW, java.time.ZoneOffset.UTC));
               pool.submit(
                   () -> seen.add(java.util.Base64.getEncoder().encodeToString(node.key("k"))));
             }
@@ -207,5 +213,34 @@ class IdentityStorageTest {
           assertThat(store.takeCode("old")).isEmpty();
           assertThat(store.takeCode("new")).isPresent();
         });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void roleCountsAreOfTheOrgsUsersNotDeleted(String dialect) {
+    BothDatabases.run(
+        dialect,
+        db -> {
+          var clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
+          var users = new UserService(new UserStore(db.jdbi()), new Passwords(4), clock);
+          var roles = new RoleStore(db.jdbi());
+          String org = UUID.randomUUID().toString();
+          String otherOrg = UUID.randomUUID().toString();
+          String a = user(users, org), b = user(users, org), c = user(users, otherOrg);
+          roles.setUserRoles(org, a, List.of("role-1", "role-2"));
+          roles.setUserRoles(org, b, List.of("role-1"));
+          roles.setUserRoles(otherOrg, c, List.of("role-1"));
+          assertThat(roles.userCounts(org, List.of("role-1", "role-2", "role-3")))
+              .isEqualTo(Map.of("role-1", 2, "role-2", 1));
+          users.delete(org, b);
+          assertThat(roles.userCounts(org, List.of("role-1"))).isEqualTo(Map.of("role-1", 1));
+          assertThat(roles.userCounts(org, List.of())).isEmpty();
+        });
+  }
+
+  private static String user(UserService users, String org) {
+    return users
+        .create(org, new UserService.NewUser("U", UUID.randomUUID() + "@example.com", null, null))
+        .id();
   }
 }
