@@ -15,8 +15,11 @@ args=("$@")
 out="$here/target/peer-ab"
 before="$out/before"
 mkdir -p "$out"
+# A worktree left by an interrupted run (or one whose folder a clean removed) is dropped first.
+git -C "$here" worktree prune
 if [ -d "$before" ]; then git -C "$here" worktree remove --force "$before"; fi
 git -C "$here" worktree add -q --detach "$before" "$rev"
+trap 'git -C "$here" worktree remove --force "$before" 2>/dev/null || true' EXIT
 # WireMock's jar, when this checkout has fetched it already (else the other checkout's peer.sh fetches it).
 mkdir -p "$before/target/peer"
 cp "$here"/target/peer/wiremock-standalone-*.jar "$before/target/peer/" 2>/dev/null || true
@@ -35,8 +38,7 @@ for i in $(seq 1 "$runs"); do
   for side in before after; do
     dir="$here"; [ "$side" = before ] && dir="$before"
     log="$out/$side-$i.txt"
-    (cd "$dir" && bench/peer.sh "${args[@]}") > "$log" 2>&1
+    (cd "$dir" && bench/peer.sh "${args[@]}") > "$log" 2>&1 || { echo "$side run $i failed: $log" >&2; exit 1; }
     echo "$side ($( [ "$side" = before ] && echo "$rev" || echo "this checkout")) run $i: $(summary "$log")"
   done
 done
-git -C "$here" worktree remove --force "$before"

@@ -47,11 +47,10 @@ class PartnerAppExampleIT {
     assertThat(compiled).as(errors.toString(StandardCharsets.UTF_8)).isZero();
 
     // The example's 20 concurrent read-modify-write updates of one session retry on every lost
-    // race:
-    // up to 20 + 19 + ... + 1 rounds of a read and a write, past the default 300-request burst of
-    // one token. Paced at 5 a second from there, an update could wait out the example's 10 s
-    // deadline (seen once in a full run). Like the server's race tests, this one lifts the token
-    // limit; the pacing itself is tested in the client's own tests.
+    // race: up to 20 + 19 + ... + 1 rounds of a read and a write, past the default 300-request
+    // burst of one token. Paced at 5 a second from there, an update could wait out the example's
+    // 10 s deadline (seen once in a full run). Like the server's race tests, this one lifts the
+    // token limit; the pacing itself is tested in the client's own tests.
     try (TestServer server = TestServer.start(TestServer.NO_TOKEN_LIMIT)) {
       TestServer.OrgAccess a = server.newOrg();
       TestServer.OrgAccess b = server.newOrg();

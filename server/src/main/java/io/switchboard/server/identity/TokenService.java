@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Issues and verifies access tokens: {@link AccessTokenFormat}'s signed binary claims (org, client,
  * scopes, expiry). Verification is one in-memory look-up of the token (its signature checked when
- * first seen) and one of revocations, plus, every {@link #CLIENT_CACHE_TTL}, one of a short-lived
- * cache of live clients: an authenticated request costs microseconds and no database round trip.
- * Tokens issued before that format (HS256 JWTs with the same key) are still accepted until they
- * expire, so an upgrade signs nobody out.
+ * first seen) and one of revocations, plus, every {@link #CLIENT_CACHE_TTL} or after a client or
+ * user changed on this node, one of short-lived caches of live clients and users: an authenticated
+ * request costs microseconds and no database round trip. Tokens issued before that format (HS256
+ * JWTs with the same key) are still accepted until they expire, so an upgrade signs nobody out.
  */
 public final class TokenService implements Authenticator {
   /** How long a node trusts its cached view that a client still exists. */

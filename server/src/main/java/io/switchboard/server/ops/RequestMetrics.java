@@ -25,7 +25,14 @@ public final class RequestMetrics implements AutoCloseable {
    * Timers by method, route and status: building the meter id on every request costs more than the
    * request's own work.
    */
-  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  /**
+   * A timer's identity. Its strings are the route's and the method's own, whose hash codes are
+   * computed once; a key joined into a new string per request was concatenated and hashed again
+   * every time (0.7% of a cached read's CPU, issue 14).
+   */
+  private record TimerKey(String method, int status, String route) {}
 
   /**
    * {@code perOrgSeries} false (the default, {@code ops.metrics.per-org}) drops the {@code org} tag
@@ -50,10 +57,9 @@ public final class RequestMetrics implements AutoCloseable {
    * count.
    */
   public void record(String method, String route, int status, float millis) {
-    String key = method + ' ' + status + ' ' + route;
     Timer timer =
         timers.computeIfAbsent(
-            key,
+            new TimerKey(method, status, route),
             k ->
                 Timer.builder("http.server.requests")
                     .tag("method", method)

@@ -79,8 +79,9 @@ public final class LimitService {
 
   /**
    * Whether {@code c} is still what {@link #current} would answer: no older than the cache's TTL,
-   * and no change made on this node since (any org's: after one, every org's limits are read again
-   * from the cache once).
+   * and no change made on this node since. The count is the node's, not the org's: after a change
+   * of one org, the others' callers ask the cache again on every request until their entry is
+   * reloaded (at most the TTL), as they did before this check existed.
    */
   public boolean isCurrent(Current c) {
     return c.changes() == changesHere.get() && clock.millis() < c.untilMillis();
@@ -134,7 +135,14 @@ public final class LimitService {
     OrgLimits before = merge(orgId, store.load(orgId));
     OrgLimits after = merge(orgId, store.change(orgId, byKey, clock.instant()));
     long count = changesHere.incrementAndGet();
-    cache.put(orgId, new Current(after, clock.millis() + CACHE_TTL.toMillis(), count));
+    var current = new Current(after, clock.millis() + CACHE_TTL.toMillis(), count);
+    // Two changes of one org on this node may get here in either order: the later version stays.
+    cache
+        .asMap()
+        .merge(
+            orgId,
+            current,
+            (held, mine) -> held.limits().version() > mine.limits().version() ? held : mine);
     return new Change(before, after);
   }
 
