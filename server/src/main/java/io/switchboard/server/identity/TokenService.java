@@ -281,7 +281,18 @@ public final class TokenService implements Authenticator {
    * (others within the TTL).
    */
   public void clientChanged(OAuthClient client) {
-    clients.put(client.id(), new Read<>(Optional.of(client), clock.millis()));
+    // Two rotations on this node may get here in either order: the later secret stays (a gone
+    // client stays gone).
+    clients
+        .asMap()
+        .merge(
+            client.id(),
+            new Read<>(Optional.of(client), clock.millis()),
+            (held, mine) ->
+                held.value().isEmpty()
+                        || held.value().get().secretRotatedAt().isAfter(client.secretRotatedAt())
+                    ? held
+                    : mine);
     liveness.incrementAndGet();
   }
 

@@ -125,6 +125,27 @@ class TokenServiceTest {
         .hasMessageContaining("no longer exists");
   }
 
+  @Test
+  void anOlderRotationArrivingLateDoesNotUndoANewerOne() {
+    var admin = identity.createOrg("acme").admin().client();
+    var caller = identity.issueToken(admin).principal();
+    clock.advance(Duration.ofSeconds(1));
+    var older = identity.rotateSecret(caller, admin.id()).client();
+    String olderToken = identity.issueToken(older).accessToken();
+    assertThat(tokens.authenticate(olderToken).clientId()).isEqualTo(admin.id());
+    clock.advance(Duration.ofSeconds(1));
+    identity.rotateSecret(caller, admin.id());
+    assertThatThrownBy(() -> tokens.authenticate(olderToken))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("rotated");
+    // Two rotations on this node whose cache updates land in the other order: the token of the
+    // older secret stays refused.
+    tokens.clientChanged(older);
+    assertThatThrownBy(() -> tokens.authenticate(olderToken))
+        .isInstanceOf(Problem.class)
+        .hasMessageContaining("rotated");
+  }
+
   private String jwt(byte[] signingKey, OAuthClient client, String jti) throws Exception {
     var claims =
         new JWTClaimsSet.Builder()
