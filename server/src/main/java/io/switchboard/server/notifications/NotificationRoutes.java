@@ -93,13 +93,15 @@ public final class NotificationRoutes implements ApiRoutes {
         ctx -> subscribe(ctx, true),
         write,
         Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
-            .error(400, "notifications.topic.limit"));
+            .error(400, "notifications.topic.limit", "invalid.value")
+            .query("ignoreErrors", IGNORE_ERRORS));
     routes.post(
         BASE + "/channels/{id}/subscriptions",
         ctx -> subscribe(ctx, false),
         write,
         Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
-            .error(400, "notifications.topic.limit"));
+            .error(400, "notifications.topic.limit", "invalid.value")
+            .query("ignoreErrors", IGNORE_ERRORS));
     routes.delete(BASE + "/channels/{id}/subscriptions", this::unsubscribe, write, Doc.noContent());
     routes.get(
         BASE + "/availabletopics",
@@ -135,7 +137,18 @@ public final class NotificationRoutes implements ApiRoutes {
     ctx.json(listing(id, service.subscriptions(Requests.principal(ctx), id)));
   }
 
+  /**
+   * Genesys's {@code ignoreErrors}: true answers each topic's state and keeps the permitted ones;
+   * false, its default, fails the whole request when one topic is refused (as Genesys's own
+   * streaming client describes it). Switchboard answers per topic either way, and checks the value.
+   */
+  static final String IGNORE_ERRORS =
+      "true or false; either way each topic is answered Permitted or Rejected with its reason and"
+          + " the permitted ones are kept (Genesys's ignoreErrors=true; its default, false, fails"
+          + " the request on a refused topic)";
+
   private void subscribe(Context ctx, boolean replace) {
+    Requests.bool(ctx, "ignoreErrors");
     Principal p = Requests.principal(ctx);
     String id = ctx.pathParam("id");
     service.owned(p, id);

@@ -151,6 +151,16 @@ class NotificationsIT {
     JsonNode refused = subscribe(limitedToken, own, "POST", "v2.users." + agent + ".conversations");
     assertThat(refused.get(0).get("state").asString()).isEqualTo("Rejected");
     assertThat(refused.get(0).get("rejectionReason").asString()).contains("conversations");
+    // ignoreErrors is checked, and answers the same per-topic states.
+    String ownPath = CHANNELS + "/" + own.get("id").asString() + "/subscriptions";
+    String body = "[{\"id\":\"v2.users." + agent + ".conversations\"}]";
+    var withFlag = api.post(ownPath + "?ignoreErrors=true", limitedToken, body);
+    assertThat(withFlag.status()).isEqualTo(200);
+    assertThat(withFlag.json().get("entities").get(0).get("state").asString())
+        .isEqualTo("Rejected");
+    var badFlag = api.put(ownPath + "?ignoreErrors=sometimes", limitedToken, body);
+    assertThat(badFlag.status()).isEqualTo(400);
+    assertThat(badFlag.json().get("code").asString()).isEqualTo("invalid.value");
 
     // POST adds, PUT replaces, DELETE empties.
     String call = fx.call(agent).get("id").asString();
