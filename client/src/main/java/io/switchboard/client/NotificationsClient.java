@@ -213,7 +213,9 @@ public final class NotificationsClient implements AutoCloseable {
     for (String t : topics) body.add(Map.of("id", t));
     TopicListing answer =
         api.call(
-            ApiRequest.put(CHANNELS + "/" + channel.id() + "/subscriptions", body),
+            // Each topic's state, so that a refusal is reported with the server's reason per topic.
+            ApiRequest.put(
+                CHANNELS + "/" + channel.id() + "/subscriptions?ignoreErrors=true", body),
             TopicListing.class);
     var rejected = new ArrayList<String>();
     for (TopicState s : answer.entities())

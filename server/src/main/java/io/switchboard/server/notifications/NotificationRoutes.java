@@ -93,14 +93,16 @@ public final class NotificationRoutes implements ApiRoutes {
         ctx -> subscribe(ctx, true),
         write,
         Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
-            .error(400, "notifications.topic.limit", "invalid.value")
+            .error(
+                400, "notifications.topic.limit", "notifications.topic.rejected", "invalid.value")
             .query("ignoreErrors", IGNORE_ERRORS));
     routes.post(
         BASE + "/channels/{id}/subscriptions",
         ctx -> subscribe(ctx, false),
         write,
         Doc.of(Doc.listOf(TopicId.class), TopicListing.class)
-            .error(400, "notifications.topic.limit", "invalid.value")
+            .error(
+                400, "notifications.topic.limit", "notifications.topic.rejected", "invalid.value")
             .query("ignoreErrors", IGNORE_ERRORS));
     routes.delete(BASE + "/channels/{id}/subscriptions", this::unsubscribe, write, Doc.noContent());
     routes.get(
@@ -138,22 +140,22 @@ public final class NotificationRoutes implements ApiRoutes {
   }
 
   /**
-   * Genesys's {@code ignoreErrors}: true answers each topic's state and keeps the permitted ones;
-   * false, its default, fails the whole request when one topic is refused (as Genesys's own
-   * streaming client describes it). Switchboard answers per topic either way, and checks the value.
+   * Genesys's {@code ignoreErrors}, as its own streaming client describes it: true answers each
+   * topic's state and keeps the permitted ones; false, the default, fails the whole request when
+   * one topic is refused.
    */
   static final String IGNORE_ERRORS =
-      "true or false; either way each topic is answered Permitted or Rejected with its reason and"
-          + " the permitted ones are kept (Genesys's ignoreErrors=true; its default, false, fails"
-          + " the request on a refused topic)";
+      "true: each topic is answered Permitted or Rejected with its reason, the permitted ones"
+          + " kept; false (default): one refused topic is 400 notifications.topic.rejected and"
+          + " nothing changes";
 
   private void subscribe(Context ctx, boolean replace) {
-    Requests.bool(ctx, "ignoreErrors");
+    boolean ignoreErrors = Boolean.TRUE.equals(Requests.bool(ctx, "ignoreErrors"));
     Principal p = Requests.principal(ctx);
     String id = ctx.pathParam("id");
     service.owned(p, id);
     List<String> requested = topicIds(bodies.readTree(ctx, Set.of(RequestBodies.JSON)));
-    ctx.json(listing(id, service.subscribe(p, id, requested, replace)));
+    ctx.json(listing(id, service.subscribe(p, id, requested, replace, ignoreErrors)));
   }
 
   private void unsubscribe(Context ctx) {

@@ -139,11 +139,17 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
   }
 
   /**
-   * PUT ({@code replace}) or POST: the permitted topics are stored, the rejected ones answered with
-   * their reason; more than 1,000 topics on the channel is 400 and nothing changes.
+   * PUT ({@code replace}) or POST. With {@code ignoreErrors} the permitted topics are stored and
+   * the rejected ones answered with their reason; without it (Genesys's default) one rejected topic
+   * is a 400 naming it and nothing changes. More than 1,000 topics on the channel is 400 and
+   * nothing changes.
    */
   public List<TopicState> subscribe(
-      Principal p, String channelId, List<String> requested, boolean replace) {
+      Principal p,
+      String channelId,
+      List<String> requested,
+      boolean replace,
+      boolean ignoreErrors) {
     owned(p, channelId);
     var answer = new ArrayList<TopicState>();
     var permitted = new LinkedHashSet<String>();
@@ -155,6 +161,8 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
         answer.add(new TopicState(t, "Rejected", v.reason()));
       }
     }
+    if (!ignoreErrors && answer.stream().anyMatch(s -> !"Permitted".equals(s.state())))
+      throw rejected(answer);
     List<String> after =
         store
             .changeTopics(
@@ -179,6 +187,29 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
             .changeTopics(channelId, clock.instant(), current -> List.of())
             .orElseThrow(() -> Problem.notFound("Channel", channelId));
     topicsChanged(channelId, after);
+  }
+
+  /** The request's refused topics (the first three named), when it did not ask to ignore them. */
+  private static Problem rejected(List<TopicState> answer) {
+    var refused = answer.stream().filter(s -> !"Permitted".equals(s.state())).toList();
+    var named = new ArrayList<String>();
+    for (TopicState s : refused.subList(0, Math.min(3, refused.size())))
+      named.add(
+          (s.id().length() > 100 ? s.id().substring(0, 100) + "..." : s.id())
+              + " ("
+              + s.rejectionReason()
+              + ")");
+    return new Problem(
+        Problem.Kind.INVALID,
+        "notifications.topic.rejected",
+        refused.size()
+            + (refused.size() == 1 ? " topic was" : " topics were")
+            + " refused, so none was subscribed: "
+            + String.join("; ", named)
+            + (refused.size() > 3 ? "; ..." : "")
+            + ". With ignoreErrors=true the permitted ones are subscribed and each topic's state"
+            + " answered.",
+        Map.of("rejected", refused.size()));
   }
 
   private Problem tooManyTopics(int wanted) {

@@ -56,13 +56,26 @@ class NotificationsIT {
 
   static JsonNode subscribeOn(
       Api api, String tok, JsonNode channel, String method, String... topics) {
+    var r = subscribing(api, tok, channel, method, "", topics);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json().get("entities");
+  }
+
+  /** With {@code ignoreErrors=true}: each topic's state, the permitted ones subscribed. */
+  static JsonNode subscribeIgnoringErrors(
+      String tok, JsonNode channel, String method, String... topics) {
+    var r = subscribing(api, tok, channel, method, "?ignoreErrors=true", topics);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json().get("entities");
+  }
+
+  static Api.Response subscribing(
+      Api api, String tok, JsonNode channel, String method, String query, String... topics) {
     var body = new StringBuilder("[");
     for (int i = 0; i < topics.length; i++)
       body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(topics[i]).append("\"}");
-    String path = CHANNELS + "/" + channel.get("id").asString() + "/subscriptions";
-    var r = method.equals("PUT") ? api.put(path, tok, body + "]") : api.post(path, tok, body + "]");
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.json().get("entities");
+    String path = CHANNELS + "/" + channel.get("id").asString() + "/subscriptions" + query;
+    return method.equals("PUT") ? api.put(path, tok, body + "]") : api.post(path, tok, body + "]");
   }
 
   @Test
@@ -125,7 +138,7 @@ class NotificationsIT {
     String foreignAgent = new Fixtures(api, otherToken).user("Agent B");
     JsonNode c = channel(token);
     JsonNode answer =
-        subscribe(
+        subscribeIgnoringErrors(
             token,
             c,
             "PUT",
@@ -142,23 +155,42 @@ class NotificationsIT {
     assertThat(api.get(path, token).json().get("entities").findValuesAsString("id"))
         .containsExactly("v2.users." + agent + ".conversations");
 
+    // Without ignoreErrors (Genesys's default), one refused topic fails the whole request, naming
+    // it, and the channel's topics stay as they were.
+    String call0 = fx.call(agent).get("id").asString();
+    var failed =
+        subscribing(api, token, c, "PUT", "", "v2.conversations." + call0, "v2.nonsense.topic");
+    assertThat(failed.status()).isEqualTo(400);
+    assertThat(failed.json().get("code").asString()).isEqualTo("notifications.topic.rejected");
+    assertThat(failed.json().get("message").asString())
+        .contains("v2.nonsense.topic")
+        .contains("unknown topic")
+        .contains("ignoreErrors=true");
+    assertThat(api.get(path, token).json().get("entities").findValuesAsString("id"))
+        .containsExactly("v2.users." + agent + ".conversations");
+
     // A client without the conversations scope is refused the topic, naming the scope.
     var limited =
         api.post("/api/v2/oauth/clients", token, "{\"name\":\"n\",\"scope\":[\"notifications\"]}");
     String limitedToken =
         api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
     JsonNode own = channel(limitedToken);
-    JsonNode refused = subscribe(limitedToken, own, "POST", "v2.users." + agent + ".conversations");
+    JsonNode refused =
+        subscribeIgnoringErrors(limitedToken, own, "POST", "v2.users." + agent + ".conversations");
     assertThat(refused.get(0).get("state").asString()).isEqualTo("Rejected");
     assertThat(refused.get(0).get("rejectionReason").asString()).contains("conversations");
-    // ignoreErrors is checked, and answers the same per-topic states.
-    String ownPath = CHANNELS + "/" + own.get("id").asString() + "/subscriptions";
-    String body = "[{\"id\":\"v2.users." + agent + ".conversations\"}]";
-    var withFlag = api.post(ownPath + "?ignoreErrors=true", limitedToken, body);
-    assertThat(withFlag.status()).isEqualTo(200);
-    assertThat(withFlag.json().get("entities").get(0).get("state").asString())
-        .isEqualTo("Rejected");
-    var badFlag = api.put(ownPath + "?ignoreErrors=sometimes", limitedToken, body);
+    var byDefault =
+        subscribing(api, limitedToken, own, "POST", "", "v2.users." + agent + ".conversations");
+    assertThat(byDefault.status()).isEqualTo(400);
+    assertThat(byDefault.json().get("message").asString()).contains("conversations");
+    var badFlag =
+        subscribing(
+            api,
+            limitedToken,
+            own,
+            "PUT",
+            "?ignoreErrors=sometimes",
+            "v2.users." + agent + ".conversations");
     assertThat(badFlag.status()).isEqualTo(400);
     assertThat(badFlag.json().get("code").asString()).isEqualTo("invalid.value");
 
@@ -320,7 +352,7 @@ class NotificationsIT {
     String ownAgent = fx.user("A agent");
     JsonNode c = channel(token);
     JsonNode answer =
-        subscribe(
+        subscribeIgnoringErrors(
             token,
             c,
             "PUT",

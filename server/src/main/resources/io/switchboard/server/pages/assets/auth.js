@@ -207,7 +207,7 @@ export function channel(topics, onEvent, onReconnect) {
 
   async function subscribe(method, list) {
     const answer = await api(
-      method, `/api/v2/notifications/channels/${current.id}/subscriptions`,
+      method, `/api/v2/notifications/channels/${current.id}/subscriptions?ignoreErrors=true`,
       list.map((id) => ({ id })));
     const refused = (answer.entities || []).filter((t) => t.state === 'Rejected');
     if (refused.length) console.warn('notification topics refused', refused);
