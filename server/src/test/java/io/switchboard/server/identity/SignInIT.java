@@ -133,21 +133,28 @@ class SignInIT {
     return token.json().get("access_token").asString();
   }
 
-  /** A deleted user's tokens stop at once on the node that deleted it (the test's clock stands). */
-  @Test
-  void aDeletedUsersTokenStopsAtOnce() {
-    String who = "leaver." + UUID.randomUUID() + "@example.com";
+  /** A user of the org who can sign in with {@link #PASSWORD}; answers its id. */
+  static String userWithPassword(String name, String email) {
     var created =
         api.post(
             "/api/v2/users",
             admin,
-            "{\"name\":\"Leaving Agent\",\"email\":\""
-                + who
+            "{\"name\":\""
+                + name
+                + "\",\"email\":\""
+                + email
                 + "\",\"password\":\""
                 + PASSWORD
                 + "\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String id = created.json().get("id").asString();
+    return created.json().get("id").asString();
+  }
+
+  /** A deleted user's tokens stop at once on the node that deleted it (the test's clock stands). */
+  @Test
+  void aDeletedUsersTokenStopsAtOnce() {
+    String who = "leaver." + UUID.randomUUID() + "@example.com";
+    String id = userWithPassword("Leaving Agent", who);
     String token = userToken(who);
     assertThat(api.get("/api/v2/users/me", token).status()).isEqualTo(200);
 
@@ -164,17 +171,7 @@ class SignInIT {
   @Test
   void aSignedInUsersChannelsAreItsOwn() {
     String other = "other." + UUID.randomUUID() + "@example.com";
-    var created =
-        api.post(
-            "/api/v2/users",
-            admin,
-            "{\"name\":\"Other Agent\",\"email\":\""
-                + other
-                + "\",\"password\":\""
-                + PASSWORD
-                + "\"}");
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String otherId = created.json().get("id").asString();
+    String otherId = userWithPassword("Other Agent", other);
     var granted =
         api.put(
             "/api/v2/users/" + otherId + "/roles", admin, "[\"" + roleId(admin, "agent") + "\"]");
