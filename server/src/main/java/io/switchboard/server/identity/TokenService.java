@@ -78,13 +78,12 @@ public final class TokenService implements Authenticator {
    * request (issue 14), and their answer is the same within their TTL anyway.
    */
   private static final class Verified {
-    final AccessTokenFormat.Claims claims;
     final Principal principal;
+    final long secretStamp;
     final long expiresAtMillis;
     volatile Live liveUntil;
 
     Verified(AccessTokenFormat.Claims claims) {
-      this.claims = claims;
       this.principal =
           new Principal(
               claims.orgId(),
@@ -93,6 +92,7 @@ public final class TokenService implements Authenticator {
               claims.tokenId(),
               claims.expiresAt(),
               claims.userId());
+      this.secretStamp = claims.secretStamp();
       this.expiresAtMillis = claims.expiresAt().toEpochMilli();
     }
   }
@@ -180,11 +180,11 @@ public final class TokenService implements Authenticator {
       verified.invalidate(token);
       throw invalid("The access token has expired.");
     }
-    if (revocations.isRevoked(v.claims.tokenId()))
+    if (revocations.isRevoked(v.principal.tokenId()))
       throw invalid("The access token has been revoked.");
     Live live = v.liveUntil;
     if (live == null || now >= live.untilMillis() || live.liveness() != liveness.get())
-      v.liveUntil = checkLive(v.claims);
+      v.liveUntil = checkLive(v.principal, v.secretStamp);
     return v.principal;
   }
 
@@ -193,23 +193,23 @@ public final class TokenService implements Authenticator {
    * was issued, and its user (if any) is active; else says until when that holds: the TTL after the
    * oldest read it rests on.
    */
-  private Live checkLive(AccessTokenFormat.Claims v) {
+  private Live checkLive(Principal p, long secretStamp) {
     // Read before the caches: a change made while they are read leaves this answer stale.
     long seen = liveness.get();
-    if (v.clientId() == null) throw invalid("The OAuth client of this token no longer exists.");
+    if (p.clientId() == null) throw invalid("The OAuth client of this token no longer exists.");
     Read<Optional<OAuthClient>> read =
-        clients.get(v.clientId(), id -> new Read<>(store.findClient(id), clock.millis()));
+        clients.get(p.clientId(), id -> new Read<>(store.findClient(id), clock.millis()));
     OAuthClient client =
         read.value().orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
-    if (!client.orgId().equals(v.orgId())) throw invalid("The access token is invalid.");
-    if (v.secretStamp() < client.secretRotatedAt().toEpochMilli())
+    if (!client.orgId().equals(p.orgId())) throw invalid("The access token is invalid.");
+    if (secretStamp < client.secretRotatedAt().toEpochMilli())
       throw invalid("The access token was issued before the client's secret was rotated.");
     long oldest = read.atMillis();
-    if (v.userId() != null) {
+    if (p.userId() != null) {
       Read<Boolean> active =
           activeUsers.get(
-              v.orgId() + "/" + v.userId(),
-              k -> new Read<>(users.findActive(v.orgId(), v.userId()).isPresent(), clock.millis()));
+              p.orgId() + "/" + p.userId(),
+              k -> new Read<>(users.findActive(p.orgId(), p.userId()).isPresent(), clock.millis()));
       if (!active.value()) throw invalid("The user of this token no longer exists.");
       oldest = Math.min(oldest, active.atMillis());
     }

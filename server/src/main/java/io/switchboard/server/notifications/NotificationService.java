@@ -2,6 +2,7 @@ package io.switchboard.server.notifications;
 
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.Correlation;
+import io.switchboard.server.http.Requests;
 import io.switchboard.server.identity.Principal;
 import java.time.Clock;
 import java.time.Instant;
@@ -153,16 +154,18 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
     owned(p, channelId);
     var answer = new ArrayList<TopicState>();
     var permitted = new LinkedHashSet<String>();
+    var refused = new ArrayList<TopicState>();
     for (String t : requested) {
       Topics.Verdict v = topics.check(p, t);
       if (v.permitted()) {
         if (permitted.add(t)) answer.add(new TopicState(t, "Permitted", null));
       } else {
-        answer.add(new TopicState(t, "Rejected", v.reason()));
+        var state = new TopicState(t, "Rejected", v.reason());
+        answer.add(state);
+        refused.add(state);
       }
     }
-    if (!ignoreErrors && answer.stream().anyMatch(s -> !"Permitted".equals(s.state())))
-      throw rejected(answer);
+    if (!ignoreErrors && !refused.isEmpty()) throw rejected(refused);
     List<String> after =
         store
             .changeTopics(
@@ -190,15 +193,10 @@ public final class NotificationService implements Notifier, ClusterSignals, Auto
   }
 
   /** The request's refused topics (the first three named), when it did not ask to ignore them. */
-  private static Problem rejected(List<TopicState> answer) {
-    var refused = answer.stream().filter(s -> !"Permitted".equals(s.state())).toList();
+  private static Problem rejected(List<TopicState> refused) {
     var named = new ArrayList<String>();
     for (TopicState s : refused.subList(0, Math.min(3, refused.size())))
-      named.add(
-          (s.id().length() > 100 ? s.id().substring(0, 100) + "..." : s.id())
-              + " ("
-              + s.rejectionReason()
-              + ")");
+      named.add(Requests.quoted(s.id()) + " (" + s.rejectionReason() + ")");
     return new Problem(
         Problem.Kind.INVALID,
         "notifications.topic.rejected",

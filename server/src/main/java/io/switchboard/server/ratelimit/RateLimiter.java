@@ -169,13 +169,13 @@ public final class RateLimiter implements AutoCloseable {
     Plan plan = plans.getIfPresent(key);
     if (plan != null && limits.isCurrent(plan.limits())) return plan.specs();
     LimitService.Current l = limits.current(p.orgId());
-    if (plan != null && plan.limits() == l) return plan.specs();
-    List<BucketSpec> specs =
-        plan != null && plan.limits().limits().equals(l.limits())
-            ? plan.specs()
-            : List.copyOf(specs(p, group, l.limits()));
-    plans.put(key, new Plan(l, specs));
-    return specs;
+    if (plan == null || plan.limits() != l) {
+      // Reloaded limits are mostly the same limits: the specs (and the backend's keys) stay.
+      boolean same = plan != null && plan.limits().limits().equals(l.limits());
+      plan = new Plan(l, same ? plan.specs() : List.copyOf(specs(p, group, l.limits())));
+      plans.put(key, plan);
+    }
+    return plan.specs();
   }
 
   private static List<BucketSpec> specs(Principal p, String group, OrgLimits l) {
