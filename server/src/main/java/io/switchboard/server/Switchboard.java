@@ -552,8 +552,9 @@ public final class Switchboard implements AutoCloseable {
   public static Offline offline(Settings settings) {
     Clock clock = Clock.systemUTC();
     Database database = Database.open(StorageConfig.from(settings));
+    RevocationList revocations = null;
     try {
-      var revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
+      revocations = new RevocationList(new IdentityStore(database.jdbi()), clock);
       var secrets =
           serverSecrets(
               settings, database, new CredentialStore(database.jdbi(), Json.newMapper()), clock);
@@ -567,6 +568,8 @@ public final class Switchboard implements AutoCloseable {
               clock);
       return new Offline(database, revocations, identity);
     } catch (RuntimeException e) {
+      // A wrong credentials key fails here: its poller must not outlive the database.
+      if (revocations != null) revocations.close();
       database.close();
       throw e;
     }

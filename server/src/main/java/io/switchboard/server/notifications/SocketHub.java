@@ -205,13 +205,19 @@ final class SocketHub implements AutoCloseable {
     }
   }
 
-  /** Holds {@code channel}'s new socket; one it had before is closed as taken over. */
+  /**
+   * Holds {@code channel}'s new socket; one it had before is closed as taken over. The new socket
+   * is subscribed before the old one hears that it was taken over, so a client that reacts to that
+   * close misses nothing on the new socket (an event in between may reach both).
+   */
   Socket connect(Channel channel, Collection<String> topics, Outlet outlet) {
     var socket = new Socket(channel, outlet);
-    Socket previous = sockets.put(channel.id(), socket);
-    if (previous != null) previous.close(CLOSE_TAKEN_OVER, TAKEN_OVER);
     retopic(socket, topics);
     socket.sender = Thread.ofVirtual().name("notifications-" + channel.id()).start(socket::run);
+    Socket previous = sockets.put(channel.id(), socket);
+    if (previous != null) previous.close(CLOSE_TAKEN_OVER, TAKEN_OVER);
+    // Closed already (its first write failed): its close found nothing to remove.
+    if (socket.isClosed()) sockets.remove(channel.id(), socket);
     Instant now = clock.instant();
     long untilExpiry = Duration.between(now, channel.expiresAt()).toMillis();
     long untilNotice = untilExpiry - config.closingNotice().toMillis();
@@ -261,10 +267,16 @@ final class SocketHub implements AutoCloseable {
       Set<String> next = Set.copyOf(topics);
       Set<String> previous = s.topics;
       for (String t : next) {
+        // Added inside compute: a set that another socket's unindex empties is dropped from the
+        // index in its compute, so an add outside one could land in a set no longer indexed.
         if (!previous.contains(t))
-          index
-              .computeIfAbsent(key(s.channel.orgId(), t), k -> ConcurrentHashMap.newKeySet())
-              .add(s);
+          index.compute(
+              key(s.channel.orgId(), t),
+              (k, set) -> {
+                Set<Socket> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
+                sockets.add(s);
+                return sockets;
+              });
       }
       var gone = new java.util.HashSet<>(previous);
       gone.removeAll(next);

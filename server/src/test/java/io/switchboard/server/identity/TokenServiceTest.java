@@ -31,6 +31,7 @@ class TokenServiceTest {
   private TokenService tokens;
   private IdentityService identity;
   private IdentityStore store;
+  private RevocationList revocations;
 
   @BeforeEach
   void start() {
@@ -38,7 +39,8 @@ class TokenServiceTest {
     db = Database.open(TestDatabases.h2());
     store = new IdentityStore(db.jdbi());
     var users = new UserService(new UserStore(db.jdbi()), new Passwords(4), clock);
-    tokens = new TokenService(key, clock, store, new RevocationList(store, clock), users);
+    revocations = new RevocationList(store, clock);
+    tokens = new TokenService(key, clock, store, revocations, users);
     identity =
         new IdentityService(
             store,
@@ -51,6 +53,7 @@ class TokenServiceTest {
 
   @AfterEach
   void stop() {
+    revocations.close();
     db.close();
   }
 

@@ -114,4 +114,41 @@ class SocketHubTest {
       assertThat(got.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
     }
   }
+
+  @Test
+  void aTakenOverSocketHearsItOnlyOnceTheNewOneIsSubscribed() throws Exception {
+    var got = new java.util.concurrent.LinkedBlockingQueue<String>();
+    Instant later = Instant.now().plusSeconds(3600);
+    var channel = new Channel("a", "org", "c", "token", Instant.now(), later);
+    try (var hub = new SocketHub(CONFIG, Clock.systemUTC())) {
+      // The old socket's client reacts to the takeover at once: an event published the moment the
+      // close goes out must reach the new socket.
+      Outlet old =
+          new Outlet() {
+            @Override
+            public void send(String text) {}
+
+            @Override
+            public void close(int code, String reason) {
+              if (code == SocketHub.CLOSE_TAKEN_OVER)
+                hub.dispatch(Envelope.event("n", "org", "t", "{\"v\":1}", null, null, 0));
+            }
+          };
+      Outlet fresh =
+          new Outlet() {
+            @Override
+            public void send(String text) {
+              got.add(text);
+            }
+
+            @Override
+            public void close(int code, String reason) {}
+          };
+      var first = hub.connect(channel, List.of("t"), old);
+      var second = hub.connect(channel, List.of("t"), fresh);
+      assertThat(first.isClosed()).isTrue();
+      assertThat(hub.socket("a")).isSameAs(second);
+      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).contains("{\"v\":1}");
+    }
+  }
 }
