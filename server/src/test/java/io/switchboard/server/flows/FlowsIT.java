@@ -366,6 +366,59 @@ class FlowsIT {
   }
 
   @Test
+  void dateTimeOutputsAreWrittenWithExactlyMilliseconds() {
+    String tok = api.token(server.newOrg());
+    String id = flow(tok, "Clock", "WORKFLOW");
+    String yaml =
+        """
+        workflow:
+          name: Clock
+          startUpRef: "/workflow/tasks/task[start]"
+          variables:
+            - dateTimeVariable:
+                name: Flow.since
+                isInput: true
+                isOutput: true
+            - dateTimeVariable:
+                name: Flow.at
+                isOutput: true
+            - stringVariable:
+                name: Flow.text
+                isOutput: true
+          tasks:
+            - task:
+                name: Start
+                refId: start
+                actions:
+                  - updateData:
+                      name: Stamp
+                      statements:
+                        - dateTime:
+                            variable: Flow.at
+                            value:
+                              exp: Now()
+                        - string:
+                            variable: Flow.text
+                            value:
+                              exp: ToString(Flow.since)
+        """;
+    assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
+    assertThat(publish(tok, id).status()).isEqualTo(200);
+    JsonNode e =
+        finished(
+            tok,
+            launch(tok, id, "{\"Flow.since\":\"2026-11-30T04:00:00.123456Z\"}")
+                .get("id")
+                .asString());
+    assertThat(e.get("status").asString()).as(e.toString()).isEqualTo("COMPLETED");
+    JsonNode out = e.get("outputData");
+    assertThat(out.get("Flow.since").asString()).isEqualTo("2026-11-30T04:00:00.123Z");
+    assertThat(out.get("Flow.text").asString()).isEqualTo("2026-11-30T04:00:00.123Z");
+    assertThat(out.get("Flow.at").asString())
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+  }
+
+  @Test
   void aWorkflowRunsWithInputsAndOutputsAndAnInfiniteLoopStopsAtTheActionLimit() {
     String tok = api.token(server.newOrg());
     String id = flow(tok, "Greeter", "WORKFLOW");

@@ -22,6 +22,7 @@ import io.switchboard.server.expressions.CelLimits;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -220,7 +221,12 @@ public final class Expressions {
                     || (v instanceof Map<?, ?> m && m.isEmpty())));
     b.add(
         CelFunctionBinding.from(
-            "archy_tostring", Object.class, v -> isSet(v) ? String.valueOf(v) : ""));
+            "archy_tostring",
+            Object.class,
+            v ->
+                !isSet(v)
+                    ? ""
+                    : v instanceof java.time.Instant i ? VarType.text(i) : String.valueOf(v)));
     b.add(
         CelFunctionBinding.from(
             "archy_toint",
@@ -289,7 +295,10 @@ public final class Expressions {
         CelFunctionBinding.from(
             "archy_contains_string", String.class, String.class, String::contains));
     b.add(CelFunctionBinding.from("archy_contains_list", List.class, Object.class, List::contains));
-    b.add(CelFunctionBinding.from("archy_now", List.of(), a -> clock.instant()));
+    // Milliseconds, as every date on the wire: a value read back from JSON compares equal.
+    b.add(
+        CelFunctionBinding.from(
+            "archy_now", List.of(), a -> clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     return b;
   }
 

@@ -4,6 +4,8 @@ import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
+import io.switchboard.server.http.Json;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -29,6 +31,12 @@ public record VarType(Base base, boolean collection) {
   }
 
   public static final VarType ANY = new VarType(Base.ANY, false);
+
+  /** A dateTime as text, as the wire writes every date: UTC with exactly milliseconds. */
+  public static String text(Instant dateTime) {
+    return Json.WIRE_DATE.format(dateTime);
+  }
+
   public static final VarType STRING = new VarType(Base.STRING, false);
   public static final VarType INTEGER = new VarType(Base.INTEGER, false);
   public static final VarType BOOLEAN = new VarType(Base.BOOLEAN, false);

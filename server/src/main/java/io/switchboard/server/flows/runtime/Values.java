@@ -41,7 +41,7 @@ public final class Values {
       case Integer i -> f.numberNode(i);
       case Double d -> f.numberNode(d);
       case String s -> f.stringNode(s);
-      case Instant i -> f.stringNode(i.toString());
+      case Instant i -> f.stringNode(VarType.text(i));
       case JsonNode j -> j;
       case Map<?, ?> m -> {
         ObjectNode o = f.objectNode();

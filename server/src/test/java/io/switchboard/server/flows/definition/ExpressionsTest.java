@@ -61,6 +61,19 @@ class ExpressionsTest {
   }
 
   @Test
+  void dateTimesHaveTheWiresExactMilliseconds() throws Exception {
+    var micros = Instant.parse("2026-11-30T04:00:00.123456789Z");
+    var precise = new Expressions(Clock.fixed(micros, ZoneOffset.UTC));
+    Cel env = precise.environment(Map.of());
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    assertThat(precise.evaluate(precise.compile(env, "Now()"), Map.of(), deadline))
+        .isEqualTo(Instant.parse("2026-11-30T04:00:00.123Z"));
+    assertThat(precise.evaluate(precise.compile(env, "ToString(Now())"), Map.of(), deadline))
+        .isEqualTo("2026-11-30T04:00:00.123Z");
+    assertThat(eval("ToString(Now())", Map.of())).isEqualTo("2026-11-30T04:00:00.000Z");
+  }
+
+  @Test
   void typesAndUnknownVariablesAreCompileErrors() {
     assertThatThrownBy(() -> x.compile(cel, "Task.tier + 1"))
         .isInstanceOf(Expressions.CompileError.class)
