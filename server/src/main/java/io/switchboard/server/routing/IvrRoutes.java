@@ -9,7 +9,9 @@ import io.switchboard.server.errors.Problem;
 import io.switchboard.server.flows.FlowExecution;
 import io.switchboard.server.flows.FlowExecutions;
 import io.switchboard.server.http.ApiRoutes;
+import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.Doc;
+import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -145,9 +147,9 @@ public final class IvrRoutes implements ApiRoutes {
         IVRS + "/" + i.id());
   }
 
-  private static IvrService.Input input(IvrInput in) {
+  private static IvrService.Input input(IvrInput in, Long version) {
     return new IvrService.Input(
-        in.name(), in.description(), in.dnis(), in.openHoursFlow(), in.version());
+        in.name(), in.description(), in.dnis(), in.openHoursFlow(), version);
   }
 
   private void list(Context ctx) {
@@ -170,17 +172,25 @@ public final class IvrRoutes implements ApiRoutes {
   }
 
   private void create(Context ctx) {
-    Ivr i = ivrs.create(org(ctx), input(bodies.read(ctx, IvrInput.class)));
-    ctx.status(200).header("Location", IVRS + "/" + i.id()).json(view(i));
+    IvrInput in = bodies.read(ctx, IvrInput.class);
+    Ivr i = ivrs.create(org(ctx), input(in, in.version()));
+    write(ctx.status(200).header("Location", IVRS + "/" + i.id()), i);
   }
 
   private void get(Context ctx) {
-    ctx.json(view(ivrs.get(org(ctx), ctx.pathParam("id"))));
+    write(ctx, ivrs.get(org(ctx), ctx.pathParam("id")));
   }
 
+  /** The version to replace: {@code If-Match} or the body's {@code version}. */
   private void update(Context ctx) {
-    ctx.json(
-        view(ivrs.update(org(ctx), ctx.pathParam("id"), input(bodies.read(ctx, IvrInput.class)))));
+    IvrInput in = bodies.read(ctx, IvrInput.class);
+    Long expected = Conditional.expectedVersionOrNull(ctx, in.version());
+    write(ctx, ivrs.update(org(ctx), ctx.pathParam("id"), input(in, expected)));
+  }
+
+  /** An IVR with its version as the {@code ETag}, the tag a later {@code If-Match} names. */
+  private void write(Context ctx, Ivr i) {
+    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(i.version()))).json(view(i));
   }
 
   private void delete(Context ctx) {

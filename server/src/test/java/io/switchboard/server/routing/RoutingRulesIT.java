@@ -344,8 +344,23 @@ class RoutingRulesIT {
     var put = local.putIvr(id, "Main", List.of("+6560000000", "+6560000003"), flowId, 1);
     assertThat(put.status()).as(put.toString()).isEqualTo(200);
     assertThat(put.json().get("version").asLong()).isEqualTo(2);
+    assertThat(put.header("ETag")).contains("\"2\"");
     var stale = local.putIvr(id, "Main", List.of(), flowId, 1);
     assertThat(stale.status()).isEqualTo(409);
+    // The version as an ETag, named again by If-Match (without a version in the body).
+    var read = api.get(RoutingSupport.IVRS + "/" + id, local.token);
+    assertThat(read.header("ETag")).contains("\"2\"");
+    String body =
+        "{\"name\":\"Main\",\"dnis\":[\"+6560000000\",\"+6560000003\"],"
+            + "\"openHoursFlow\":{\"id\":\""
+            + flowId
+            + "\"}}";
+    var staleTag = api.put(RoutingSupport.IVRS + "/" + id, local.token, body, "If-Match", "\"1\"");
+    assertThat(staleTag.status()).isEqualTo(409);
+    assertThat(staleTag.json().get("code").asString()).isEqualTo("version.mismatch");
+    var tagged = api.put(RoutingSupport.IVRS + "/" + id, local.token, body, "If-Match", "\"2\"");
+    assertThat(tagged.status()).as(tagged.toString()).isEqualTo(200);
+    assertThat(tagged.header("ETag")).contains("\"3\"");
     assertThat(
             api.get(RoutingSupport.IVRS + "?name=main", local.token).json().get("total").asLong())
         .isEqualTo(1);
