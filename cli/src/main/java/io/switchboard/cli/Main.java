@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ExternalApisCommand.class,
       FaultsCommand.class,
       DataActionsCommand.class,
+      FlowsCommand.class,
       CredentialsCommand.class,
       io.switchboard.cli.bench.BenchCommand.class,
       io.switchboard.cli.load.LoadCommand.class,
