@@ -80,11 +80,9 @@ public final class IdentityRoutes implements ApiRoutes {
           "/api/v2/oauth/clients/" + c.id());
     }
 
-    /** A client changes only when its secret is rotated. */
+    /** Its creation, last secret rotation or last PUT, whichever is latest. */
     static Instant modified(OAuthClient c) {
-      return c.secretRotatedAt() == null || c.secretRotatedAt().isBefore(c.createdAt())
-          ? c.createdAt()
-          : c.secretRotatedAt();
+      return c.modifiedAt();
     }
   }
 
@@ -142,6 +140,11 @@ public final class IdentityRoutes implements ApiRoutes {
         this::get,
         Scope.read(Scopes.OAUTH),
         Doc.returns(ClientView.class));
+    routes.put(
+        "/api/v2/oauth/clients/{id}",
+        this::update,
+        Scope.write(Scopes.OAUTH),
+        Doc.of(ClientRequest.class, ClientView.class));
     routes.delete(
         "/api/v2/oauth/clients/{id}", this::delete, Scope.write(Scopes.OAUTH), Doc.noContent());
     routes.post(
@@ -169,25 +172,36 @@ public final class IdentityRoutes implements ApiRoutes {
   }
 
   private void create(Context ctx) {
-    Principal p = Requests.principal(ctx);
-    ClientRequest req = bodies.read(ctx, ClientRequest.class);
+    var created =
+        identity.createClient(
+            Requests.principal(ctx), settings(bodies.read(ctx, ClientRequest.class)));
+    ctx.status(201).json(ClientView.of(created.client(), created.secret()));
+  }
+
+  private void update(Context ctx) {
+    OAuthClient updated =
+        identity.updateClient(
+            Requests.principal(ctx),
+            ctx.pathParam("id"),
+            settings(bodies.read(ctx, ClientRequest.class)));
+    ctx.json(ClientView.of(updated, null));
+  }
+
+  /** {@code roleIds} (Genesys's older form) grant their roles in the Home division. */
+  private static IdentityService.NewClient settings(ClientRequest req) {
     var roleDivisions = new java.util.ArrayList<OAuthClient.RoleDivision>();
     if (req.roleDivisions() != null) roleDivisions.addAll(req.roleDivisions());
     if (req.roleIds() != null)
       for (String roleId : req.roleIds())
         roleDivisions.add(new OAuthClient.RoleDivision(roleId, Divisions.HOME_ALIAS));
-    var created =
-        identity.createClient(
-            p,
-            new IdentityService.NewClient(
-                req.name(),
-                req.description(),
-                req.accessTokenValiditySeconds(),
-                req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope()),
-                req.authorizedGrantType(),
-                req.registeredRedirectUri(),
-                roleDivisions));
-    ctx.status(201).json(ClientView.of(created.client(), created.secret()));
+    return new IdentityService.NewClient(
+        req.name(),
+        req.description(),
+        req.accessTokenValiditySeconds(),
+        req.scope() == null ? null : new java.util.LinkedHashSet<>(req.scope()),
+        req.authorizedGrantType(),
+        req.registeredRedirectUri(),
+        roleDivisions);
   }
 
   private void get(Context ctx) {

@@ -106,13 +106,89 @@ public final class IdentityService {
   }
 
   public ClientWithSecret createClient(Principal caller, NewClient request) {
+    Settings v = validated(caller, request, defaultTokenLifetime, null);
+    Instant now = clock.instant();
+    String secret = hasher.newSecret();
+    var client =
+        new OAuthClient(
+            UUID.randomUUID().toString(),
+            caller.orgId(),
+            v.name(),
+            request.description(),
+            hasher.hash(secret),
+            v.scopes(),
+            v.lifetime(),
+            now,
+            now,
+            v.grantType(),
+            v.redirectUris(),
+            v.roleDivisions());
+    store.inTransaction(h -> {
+      store.insertClient(h, client);
+      return null;
+    });
+    return new ClientWithSecret(client, secret);
+  }
+
+  /**
+   * Replaces a client's settings (Genesys's {@code PUT /api/v2/oauth/clients/{id}}), checked as at
+   * creation; the secret stays. An absent {@code accessTokenValiditySeconds} or grant type keeps
+   * the client's; absent scopes, roles or redirect URIs are none. The caller must hold what the
+   * client holds now and what it will hold. A change that takes anything away (a scope, a role, the
+   * grant type) ends the tokens issued before it, as a secret rotation does: they were granted what
+   * the client no longer has.
+   */
+  public OAuthClient updateClient(Principal caller, String id, NewClient request) {
+    String orgId = caller.orgId();
+    OAuthClient current = getClient(orgId, id);
+    requireHolds(caller, effectiveScopes(current), "change a client with");
+    Settings v = validated(caller, request, current.tokenLifetimeSeconds(), current.grantType());
+    boolean narrowed =
+        !v.scopes().containsAll(current.scopes())
+            || !v.roleDivisions().containsAll(current.roleDivisions())
+            || !v.grantType().equals(current.grantType());
+    Instant now = clock.instant();
+    var updated =
+        new OAuthClient(
+            id,
+            orgId,
+            v.name(),
+            request.description(),
+            current.secretHash(),
+            v.scopes(),
+            v.lifetime(),
+            current.createdAt(),
+            narrowed ? now : current.secretRotatedAt(),
+            v.grantType(),
+            v.redirectUris(),
+            v.roleDivisions(),
+            now);
+    if (!store.inTransaction(h -> store.updateClient(h, updated)))
+      throw Problem.notFound("OAuth client", id);
+    tokens.clientChanged(updated);
+    return updated;
+  }
+
+  /** A client's settings as checked for a create or an update. */
+  private record Settings(
+      String name,
+      int lifetime,
+      String grantType,
+      Set<String> scopes,
+      List<OAuthClient.RoleDivision> roleDivisions,
+      List<String> redirectUris) {}
+
+  /**
+   * The request's settings, each checked; {@code defaultGrantType} null means client credentials.
+   * The caller can grant no more than it holds.
+   */
+  private Settings validated(
+      Principal caller, NewClient request, int defaultLifetime, String defaultGrantType) {
     String name = requireName("name", request.name());
     if (request.description() != null && request.description().length() > 1000)
       throw Problem.invalid("description", "must be at most 1000 characters");
     int lifetime =
-        request.tokenLifetimeSeconds() == null
-            ? defaultTokenLifetime
-            : request.tokenLifetimeSeconds();
+        request.tokenLifetimeSeconds() == null ? defaultLifetime : request.tokenLifetimeSeconds();
     if (lifetime < MIN_TOKEN_LIFETIME || lifetime > MAX_TOKEN_LIFETIME) {
       throw new Problem(
           Problem.Kind.INVALID,
@@ -131,7 +207,10 @@ public final class IdentityService {
               "max",
               MAX_TOKEN_LIFETIME));
     }
-    String grantType = grantType(request.grantType());
+    String grantType =
+        request.grantType() == null && defaultGrantType != null
+            ? defaultGrantType
+            : grantType(request.grantType());
     Set<String> scopes = request.scopes() == null ? Set.of() : request.scopes();
     for (String scope : scopes) {
       if (scope == null || !Scopes.isKnown(scope))
@@ -153,27 +232,8 @@ public final class IdentityService {
         roles.scopesOf(
             caller.orgId(), roleDivisions.stream().map(OAuthClient.RoleDivision::roleId).toList()),
         "grant a client");
-    Instant now = clock.instant();
-    String secret = hasher.newSecret();
-    var client =
-        new OAuthClient(
-            UUID.randomUUID().toString(),
-            caller.orgId(),
-            name,
-            request.description(),
-            hasher.hash(secret),
-            new LinkedHashSet<>(scopes),
-            lifetime,
-            now,
-            now,
-            grantType,
-            redirectUris,
-            roleDivisions);
-    store.inTransaction(h -> {
-      store.insertClient(h, client);
-      return null;
-    });
-    return new ClientWithSecret(client, secret);
+    return new Settings(
+        name, lifetime, grantType, new LinkedHashSet<>(scopes), roleDivisions, redirectUris);
   }
 
   private static String grantType(String requested) {

@@ -37,7 +37,8 @@ public final class IdentityStore {
                   : Arrays.stream(rs.getString("redirect_uris").split("\n"))
                       .filter(s -> !s.isBlank())
                       .toList(),
-              List.of());
+              List.of(),
+              Times.read(rs, "modified_at"));
   private static final RowMapper<Org> ORG =
       (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), Times.read(rs, "created_at"));
 
@@ -94,6 +95,10 @@ public final class IdentityStore {
         .bind("grantType", c.grantType())
         .bind("redirectUris", String.join("\n", c.redirectUris()))
         .execute();
+    insertRoles(h, c);
+  }
+
+  private static void insertRoles(Handle h, OAuthClient c) {
     for (var rd : c.roleDivisions())
       h.createUpdate(
               "insert into oauth_client_roles (client_id, org_id, role_id, division_id) values"
@@ -103,6 +108,36 @@ public final class IdentityStore {
           .bind("role", rd.roleId())
           .bind("division", rd.divisionId())
           .execute();
+  }
+
+  /**
+   * Replaces what a PUT may change: the row first (its lock orders two concurrent PUTs of one
+   * client), then its role grants. False when the client is not the org's.
+   */
+  public boolean updateClient(Handle h, OAuthClient c) {
+    int rows =
+        h.createUpdate(
+                "update oauth_clients set name = :name, description = :description, scopes ="
+                    + " :scopes, token_ttl_seconds = :ttl, grant_type = :grantType, redirect_uris ="
+                    + " :redirectUris, secret_rotated_at = :rotated, modified_at = :modified where"
+                    + " id = :id and org_id = :org")
+            .bind("name", c.name())
+            .bind("description", c.description())
+            .bind("scopes", String.join(",", c.scopes()))
+            .bind("ttl", c.tokenLifetimeSeconds())
+            .bind("grantType", c.grantType())
+            .bind("redirectUris", String.join("\n", c.redirectUris()))
+            .bind("rotated", Times.db(c.secretRotatedAt()))
+            .bind("modified", Times.db(c.modifiedAt()))
+            .bind("id", c.id())
+            .bind("org", c.orgId())
+            .execute();
+    if (rows == 0) return false;
+    h.createUpdate("delete from oauth_client_roles where client_id = :id")
+        .bind("id", c.id())
+        .execute();
+    insertRoles(h, c);
+    return true;
   }
 
   /** The client with its role grants. */
@@ -128,7 +163,8 @@ public final class IdentityStore {
         c.secretRotatedAt(),
         c.grantType(),
         c.redirectUris(),
-        grants);
+        grants,
+        c.modifiedAt());
   }
 
   public Optional<OAuthClient> findClient(String id) {

@@ -22,7 +22,8 @@ public record OAuthClient(
     Instant secretRotatedAt,
     String grantType,
     List<String> redirectUris,
-    List<RoleDivision> roleDivisions) {
+    List<RoleDivision> roleDivisions,
+    Instant modifiedAt) {
 
   public static final String CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS";
   public static final String CODE = "CODE";
@@ -31,10 +32,47 @@ public record OAuthClient(
   /** Genesys's {@code RoleDivision}: a role granted in a division. */
   public record RoleDivision(String roleId, String divisionId) {}
 
+  /** {@code modifiedAt} defaults to the latest of the creation and the last secret rotation. */
   public OAuthClient {
     grantType = grantType == null ? CLIENT_CREDENTIALS : grantType;
     redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
     roleDivisions = roleDivisions == null ? List.of() : List.copyOf(roleDivisions);
+    modifiedAt = latest(latest(createdAt, secretRotatedAt), modifiedAt);
+  }
+
+  /** A client that no PUT has changed. */
+  public OAuthClient(
+      String id,
+      String orgId,
+      String name,
+      String description,
+      String secretHash,
+      Set<String> scopes,
+      int tokenLifetimeSeconds,
+      Instant createdAt,
+      Instant secretRotatedAt,
+      String grantType,
+      List<String> redirectUris,
+      List<RoleDivision> roleDivisions) {
+    this(
+        id,
+        orgId,
+        name,
+        description,
+        secretHash,
+        scopes,
+        tokenLifetimeSeconds,
+        createdAt,
+        secretRotatedAt,
+        grantType,
+        redirectUris,
+        roleDivisions,
+        null);
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    if (a == null) return b;
+    return b == null || b.isBefore(a) ? a : b;
   }
 
   /** A client-credentials client with scopes only (as every client was before roles). */
@@ -76,7 +114,8 @@ public record OAuthClient(
         rotatedAt,
         grantType,
         redirectUris,
-        roleDivisions);
+        roleDivisions,
+        modifiedAt);
   }
 
   public boolean signsInUsers() {

@@ -149,6 +149,31 @@ class GenesysSdkAuthorizationIT extends TwoOrgServer {
             .build();
     assertThat(new TokensApi(roleSdk).getTokensMe((Boolean) null).getAuthorizedScope())
         .contains("scripts", "users:readonly");
+
+    // The SDK's PUT: renamed, the role kept, a scope added; the secret is not shown again.
+    OAuthClient changed =
+        new OAuthApi(sdk)
+            .putOauthClient(
+                created.getId(),
+                new OAuthClientRequest()
+                    .name("Role client, renamed")
+                    .description("changed through the SDK")
+                    .accessTokenValiditySeconds(600L)
+                    .authorizedGrantType(
+                        OAuthClientRequest.AuthorizedGrantTypeEnum.CLIENT_CREDENTIALS)
+                    .scope(List.of("conversations"))
+                    .roleDivisions(List.of(new RoleDivision().roleId(scripter).divisionId(home))));
+    assertThat(changed.getName()).isEqualTo("Role client, renamed");
+    assertThat(changed.getDescription()).isEqualTo("changed through the SDK");
+    assertThat(changed.getAccessTokenValiditySeconds()).isEqualTo(600L);
+    assertThat(changed.getScope()).containsExactly("conversations");
+    assertThat(changed.getRoleDivisions())
+        .singleElement()
+        .satisfies(rd -> assertThat(rd.getRoleId()).isEqualTo(scripter));
+    assertThat(changed.getSecret()).isNull();
+    assertThat(changed.getDateModified()).isAfter(changed.getDateCreated());
+    assertThat(new OAuthApi(sdk).getOauthClient(created.getId()).getName())
+        .isEqualTo("Role client, renamed");
   }
 
   @Test

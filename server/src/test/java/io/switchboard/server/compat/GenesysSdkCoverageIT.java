@@ -125,6 +125,7 @@ class GenesysSdkCoverageIT {
           "GET /api/v2/oauth/clients", "OAuthApi.getOauthClients",
           "POST /api/v2/oauth/clients", "OAuthApi.postOauthClients",
           "GET /api/v2/oauth/clients/{id}", "OAuthApi.getOauthClient",
+          "PUT /api/v2/oauth/clients/{id}", "OAuthApi.putOauthClient",
           "DELETE /api/v2/oauth/clients/{id}", "OAuthApi.deleteOauthClient",
           "POST /api/v2/oauth/clients/{id}/secret", "OAuthApi.postOauthClientSecret",
           "GET /api/v2/organizations/limits/namespaces",

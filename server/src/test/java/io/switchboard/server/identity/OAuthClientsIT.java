@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class OAuthClientsIT {
   static TestServer server;
@@ -99,6 +100,116 @@ class OAuthClientsIT {
         .isEqualTo(401);
     assertThat(
             api.tokenRequest(Api.basic(id, newSecret), Map.of("grant_type", "client_credentials"))
+                .status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aPutChangesAClientAndTakingAScopeAwayEndsItsTokens() {
+    String admin = api.token(acme);
+    var created =
+        api.post(
+            "/api/v2/oauth/clients",
+            admin,
+            "{\"name\":\"changing\",\"scope\":[\"scripts\",\"conversations\"]}");
+    String id = created.json().get("id").asString();
+    String secret = created.json().get("secret").asString();
+    String before = api.token(id, secret);
+    String path = "/api/v2/oauth/clients/" + id;
+    // A call that is not there: 404 with the conversations scope, 403 without, 401 for a dead
+    // token.
+    String aCall = "/api/v2/conversations/" + java.util.UUID.randomUUID();
+
+    // Renamed, described, a longer lifetime and one more scope: its tokens go on.
+    var renamed =
+        api.put(
+            path,
+            admin,
+            "{\"name\":\"renamed\",\"description\":\"d\",\"accessTokenValiditySeconds\":7200,"
+                + "\"authorizedGrantType\":\"CLIENT_CREDENTIALS\","
+                + "\"scope\":[\"scripts\",\"conversations\",\"users\"]}");
+    assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+    JsonNode view = renamed.json();
+    assertThat(view.get("name").asString()).isEqualTo("renamed");
+    assertThat(view.get("description").asString()).isEqualTo("d");
+    assertThat(view.get("accessTokenValiditySeconds").asInt()).isEqualTo(7200);
+    assertThat(view.has("secret")).isFalse();
+    assertThat(view.get("dateModified").asString())
+        .isGreaterThan(view.get("dateCreated").asString());
+    assertThat(api.get(path, admin).json().get("name").asString()).isEqualTo("renamed");
+    assertThat(api.get(aCall, before).status()).isEqualTo(404);
+    assertThat(
+            api.tokenRequest(Api.basic(id, secret), Map.of("grant_type", "client_credentials"))
+                .json()
+                .get("expires_in")
+                .asInt())
+        .isEqualTo(7200);
+
+    // Without conversations: the tokens granted it end; a new one lacks it.
+    var narrowed = api.put(path, admin, "{\"name\":\"renamed\",\"scope\":[\"scripts\",\"users\"]}");
+    assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(200);
+    assertThat(narrowed.json().get("accessTokenValiditySeconds").asInt())
+        .as("an absent lifetime keeps the client's")
+        .isEqualTo(7200);
+    assertThat(api.get(aCall, before).status()).isEqualTo(401);
+    String after = api.token(id, secret);
+    assertThat(api.get(aCall, after).status()).isEqualTo(403);
+    assertThat(api.get("/api/v2/scripts", after).status()).isEqualTo(200);
+
+    // Checked as at creation; nothing changes on a refusal.
+    assertThat(api.put(path, admin, "{\"name\":\"renamed\",\"scope\":[]}").status()).isEqualTo(400);
+    assertThat(
+            api.put(
+                    path,
+                    admin,
+                    "{\"name\":\"x\",\"scope\":[\"scripts\"],\"accessTokenValiditySeconds\":299}")
+                .status())
+        .isEqualTo(400);
+    assertThat(api.put(path, admin, "{\"name\":\"x\",\"scope\":[\"root\"]}").status())
+        .isEqualTo(400);
+    assertThat(api.put(path, admin, "{\"name\":").status()).isEqualTo(400);
+    assertThat(api.put(path, admin, "{\"scope\":[\"scripts\"]}").status()).isEqualTo(400);
+    assertThat(api.get(path, admin).json().get("name").asString()).isEqualTo("renamed");
+    assertThat(api.get("/api/v2/scripts", after).status()).isEqualTo(200);
+
+    // Another org's client is not found, as a missing one.
+    var elsewhere = api.put(path, api.token(globex), "{\"name\":\"mine\",\"scope\":[\"scripts\"]}");
+    assertThat(elsewhere.status()).isEqualTo(404);
+    assertThat(
+            api.put("/api/v2/oauth/clients/" + java.util.UUID.randomUUID(), admin, "{}").status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aClientCannotRaiseOrChangeAClientBeyondWhatItHolds() {
+    TestServer.OrgAccess org = server.newOrg();
+    String admin = api.token(org);
+    var limited =
+        api.post(
+            "/api/v2/oauth/clients",
+            admin,
+            "{\"name\":\"oauth and scripts\",\"scope\":[\"oauth\",\"scripts\"]}");
+    String limitedToken =
+        api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
+    var peer =
+        api.post(
+            "/api/v2/oauth/clients", limitedToken, "{\"name\":\"peer\",\"scope\":[\"scripts\"]}");
+    String peerPath = "/api/v2/oauth/clients/" + peer.json().get("id").asString();
+
+    var raise =
+        api.put(peerPath, limitedToken, "{\"name\":\"peer\",\"scope\":[\"scripts\",\"users\"]}");
+    assertThat(raise.status()).isEqualTo(403);
+    assertThat(raise.json().get("messageParams").get("scope").asString()).isEqualTo("users");
+    // The all-scopes admin client cannot be changed (narrowed, renamed) by a lesser one.
+    var admins =
+        api.put(
+            "/api/v2/oauth/clients/" + org.clientId(),
+            limitedToken,
+            "{\"name\":\"mine now\",\"scope\":[\"scripts\"]}");
+    assertThat(admins.status()).isEqualTo(403);
+    assertThat(api.get("/api/v2/scripts", admin).status()).isEqualTo(200);
+    assertThat(
+            api.put(peerPath, limitedToken, "{\"name\":\"peer 2\",\"scope\":[\"scripts\"]}")
                 .status())
         .isEqualTo(200);
   }

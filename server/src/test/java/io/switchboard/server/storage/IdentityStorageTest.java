@@ -62,6 +62,46 @@ class IdentityStorageTest {
           assertThat(store.updateSecret(org.id(), client.id(), "$2a$new", NOW.plusSeconds(1)))
               .isTrue();
           assertThat(store.findClient(client.id()).orElseThrow().secretHash()).isEqualTo("$2a$new");
+          var changed =
+              new OAuthClient(
+                  client.id(),
+                  org.id(),
+                  "renamed",
+                  "now described",
+                  "ignored: a PUT keeps the hash",
+                  new LinkedHashSet<>(List.of("scripts")),
+                  7200,
+                  NOW,
+                  NOW.plusSeconds(1),
+                  OAuthClient.CODE,
+                  List.of("https://app.example/cb"),
+                  List.of(),
+                  NOW.plusSeconds(5));
+          boolean updated = store.inTransaction(h -> store.updateClient(h, changed));
+          assertThat(updated).isTrue();
+          var reloaded = store.findClient(client.id()).orElseThrow();
+          assertThat(reloaded.name()).isEqualTo("renamed");
+          assertThat(reloaded.description()).isEqualTo("now described");
+          assertThat(reloaded.secretHash()).isEqualTo("$2a$new");
+          assertThat(reloaded.scopes()).containsExactly("scripts");
+          assertThat(reloaded.tokenLifetimeSeconds()).isEqualTo(7200);
+          assertThat(reloaded.grantType()).isEqualTo(OAuthClient.CODE);
+          assertThat(reloaded.redirectUris()).containsExactly("https://app.example/cb");
+          assertThat(reloaded.modifiedAt()).isEqualTo(NOW.plusSeconds(5));
+          var elsewhere =
+              new OAuthClient(
+                  client.id(),
+                  "other-org",
+                  "stolen",
+                  null,
+                  "h",
+                  new LinkedHashSet<>(List.of("oauth")),
+                  300,
+                  NOW,
+                  NOW);
+          boolean stolen = store.inTransaction(h -> store.updateClient(h, elsewhere));
+          assertThat(stolen).isFalse();
+          assertThat(store.findClient(client.id()).orElseThrow().name()).isEqualTo("renamed");
           assertThat(store.deleteClient("other-org", client.id())).isFalse();
           assertThat(store.deleteClient(org.id(), client.id())).isTrue();
           assertThat(store.findClient(client.id())).isEmpty();
