@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       OrgCommand.class,
+      ClientsCommand.class,
       ExternalApisCommand.class,
       FaultsCommand.class,
       DataActionsCommand.class,

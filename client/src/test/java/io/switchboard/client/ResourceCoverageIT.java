@@ -437,6 +437,25 @@ class ResourceCoverageIT {
               .id();
       assertThatThrownBy(() -> other.admin().authorization().getRole(role))
           .isInstanceOf(NotFoundException.class);
+
+      // Renamed and narrowed: the reader's token ends, and its next one lacks routing.
+      var renamed =
+          client
+              .oauthClients()
+              .update(
+                  created.id(),
+                  new OAuthClientsApi.NewOAuthClient(
+                      unique("faults only"), "narrowed", 600, List.of("faults:readonly")));
+      assertThat(renamed.scope()).containsExactly("faults:readonly");
+      assertThat(renamed.accessTokenValiditySeconds()).isEqualTo(600);
+      assertThat(renamed.secret()).isNull();
+      assertThat(client.oauthClients().get(created.id()).description()).isEqualTo("narrowed");
+      assertThat(reader.faults().list()).isEmpty();
+      assertThatThrownBy(() -> reader.routing().getQueue(queue.id()))
+          .isInstanceOf(ApiException.ForbiddenException.class);
+      var mine = new OAuthClientsApi.NewOAuthClient("mine", null, null, List.of("faults:readonly"));
+      assertThatThrownBy(() -> other.admin().oauthClients().update(created.id(), mine))
+          .isInstanceOf(NotFoundException.class);
     }
   }
 
