@@ -289,7 +289,8 @@ public final class FlowsApi {
 
   /**
    * Launches the published version of a workflow with {@code inputs} (variable name → value; null
-   * for none); {@code name} is optional. Not retried.
+   * for none); {@code name} is optional. The request carries a new {@code Idempotency-Key}, so it
+   * is retried like any safe request and launches one execution however often it is sent.
    *
    * @param flowId the flow
    * @param inputs the inputs by variable name, or null
@@ -297,12 +298,28 @@ public final class FlowsApi {
    * @return the new execution's id and version
    */
   public Launched launch(String flowId, Map<String, ?> inputs, String name) {
+    return launch(flowId, inputs, name, SwitchboardClient.newIdempotencyKey());
+  }
+
+  /**
+   * {@link #launch(String, Map, String)} with the caller's {@code Idempotency-Key}: a repeat with
+   * the same key (within the server's retention, 24 h by default) answers the first launch again.
+   *
+   * @param flowId the flow
+   * @param inputs the inputs by variable name, or null
+   * @param name the execution's name, or null
+   * @param idempotencyKey the key
+   * @return the execution's id and version
+   */
+  public Launched launch(String flowId, Map<String, ?> inputs, String name, String idempotencyKey) {
     Objects.requireNonNull(flowId, "flowId");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     var body = new LinkedHashMap<String, Object>();
     body.put("flowId", flowId);
     if (inputs != null) body.put("inputData", inputs);
     if (name != null) body.put("name", name);
-    return client.call(ApiRequest.post(BASE + "/executions", body), Launched.class);
+    return client.call(
+        ApiRequest.post(BASE + "/executions", body).idempotencyKey(idempotencyKey), Launched.class);
   }
 
   /**

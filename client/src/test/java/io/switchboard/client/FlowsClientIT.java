@@ -81,6 +81,13 @@ class FlowsClientIT {
       assertThat(done.status()).isEqualTo("COMPLETED");
       assertThat(done.outputData()).containsEntry("Flow.greeting", "Hello Ada");
       assertThat(done.flowId()).isEqualTo(flow.id());
+      // The caller's key: the same launch sent again answers the first execution.
+      var keyed = flows.launch(flow.id(), Map.of("Flow.who", "Grace"), null, "greet-grace");
+      var again = flows.launch(flow.id(), Map.of("Flow.who", "Grace"), null, "greet-grace");
+      assertThat(again.id()).isEqualTo(keyed.id());
+      assertThat(flows.awaitExecution(keyed.id()).outputData())
+          .containsEntry("Flow.greeting", "Hello Grace");
+      assertThat(flows.executionSummary(flow.id()).total()).isEqualTo(2);
 
       assertThat(flows.update(flow.id(), new NewFlow(name + " v2", null, "WORKFLOW")).name())
           .isEqualTo(name + " v2");

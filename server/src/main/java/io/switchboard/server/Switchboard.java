@@ -343,7 +343,8 @@ public final class Switchboard implements AutoCloseable {
               clock,
               closeables,
               notifications,
-              topics);
+              topics,
+              idempotency);
       var acd =
           new Acd(
               database.jdbi(),
@@ -726,7 +727,8 @@ public final class Switchboard implements AutoCloseable {
       Clock clock,
       List<AutoCloseable> closeables,
       NotificationService notifications,
-      Topics topics) {
+      Topics topics,
+      Idempotency idempotency) {
     var expressions = new Expressions(clock);
     // What callData names (external APIs and integration data actions), and how it runs them.
     var references =
@@ -781,7 +783,7 @@ public final class Switchboard implements AutoCloseable {
                     "outputData",
                     "object")),
             (org, id) -> store.execution(org, id).isPresent()));
-    return new FlowParts(flows, executions, new FlowRoutes(flows, executions, bodies));
+    return new FlowParts(flows, executions, new FlowRoutes(flows, executions, bodies, idempotency));
   }
 
   /**

@@ -178,6 +178,21 @@ public final class FlowExecutions implements AutoCloseable {
     return r.execution();
   }
 
+  /**
+   * As {@link #launch(String, String, String, JsonNode, String)}, with the RUNNING row written in a
+   * transaction that joins the thread's open one (an {@code Idempotency-Key}'s, which also stores
+   * the answer): the run starts once that commits, so a launch and its key commit together or not
+   * at all. One commit per launch, where {@code launch} shares the launch writer's commits.
+   */
+  public FlowExecution launchAfterCommit(
+      String orgId, String flowId, String versionId, JsonNode inputData, String name) {
+    return store.inTransaction(h -> {
+      Pending run = prepare(orgId, flowId, versionId, inputData, name, null);
+      h.afterCommit(run::start);
+      return run.execution();
+    });
+  }
+
   private static void await(java.util.concurrent.CompletableFuture<Void> written, String what) {
     try {
       written.get(30, TimeUnit.SECONDS);

@@ -13,6 +13,7 @@ import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
 import io.switchboard.server.http.Scope;
 import io.switchboard.server.http.SortOrder;
+import io.switchboard.server.idempotency.Idempotency;
 import io.switchboard.server.identity.Scopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class FlowRoutes implements ApiRoutes {
 
   private final FlowService flows;
   private final FlowExecutions executions;
+  private final Idempotency idempotency;
   private final RequestBodies bodies;
 
   /** The service behind these routes (the composition root hands it to in-process setup). */
@@ -42,10 +44,12 @@ public final class FlowRoutes implements ApiRoutes {
     return flows;
   }
 
-  public FlowRoutes(FlowService flows, FlowExecutions executions, RequestBodies bodies) {
+  public FlowRoutes(
+      FlowService flows, FlowExecutions executions, RequestBodies bodies, Idempotency idempotency) {
     this.flows = flows;
     this.executions = executions;
     this.bodies = bodies;
+    this.idempotency = idempotency;
   }
 
   public FlowExecutions executions() {
@@ -143,9 +147,10 @@ public final class FlowRoutes implements ApiRoutes {
       // Literal segments first: /executions and /actions/publish are not flow ids.
       routes.post(
           base + "/executions",
-          this::launch,
+          idempotency.wrap(this::launch),
           Scope.write(Scopes.ARCHITECT),
           Doc.of(LaunchRequest.class, LaunchResponse.class)
+              .idempotent()
               .error(400, "flow.not.published")
               .error(404, "not.found"));
       routes.get(
@@ -437,10 +442,19 @@ public final class FlowRoutes implements ApiRoutes {
                 org(ctx), flowId, version == null || version.isBlank() ? null : version)));
   }
 
+  /**
+   * With an {@code Idempotency-Key} the launch is recorded in the key's transaction (a retry gets
+   * the first launch's answer, never a second execution); without one it shares the launch writer's
+   * commits.
+   */
   private void launch(Context ctx) {
     LaunchRequest r = bodies.read(ctx, LaunchRequest.class);
     String org = org(ctx);
-    FlowExecution e = executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
+    FlowExecution e =
+        ctx.header(Idempotency.KEY_HEADER) != null
+            ? executions.launchAfterCommit(
+                org, r.flowId(), r.flowVersion(), r.inputData(), r.name())
+            : executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
     FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
     ctx.json(
         new LaunchResponse(

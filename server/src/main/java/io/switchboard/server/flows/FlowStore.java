@@ -142,6 +142,11 @@ public final class FlowStore {
     this.jdbi = jdbi;
   }
 
+  /** {@code work} in a transaction, joining the thread's open one (an Idempotency-Key's). */
+  public <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+    return jdbi.inTransaction(work);
+  }
+
   public void insert(Flow f) {
     jdbi.useHandle(h ->
         h.createUpdate(

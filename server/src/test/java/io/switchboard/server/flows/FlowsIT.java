@@ -366,6 +366,65 @@ class FlowsIT {
   }
 
   @Test
+  void aLaunchWithAnIdempotencyKeyRunsOnceAndIsReplayed() {
+    String tok = api.token(server.newOrg());
+    String id = flow(tok, "Once", "WORKFLOW");
+    String yaml =
+        """
+        workflow:
+          name: Once
+          startUpRef: "/workflow/tasks/task[start]"
+          variables:
+            - stringVariable:
+                name: Flow.who
+                isInput: true
+                isOutput: true
+          tasks:
+            - task:
+                name: Start
+                refId: start
+                actions:
+                  - endWorkflow:
+                      name: End
+        """;
+    assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
+    assertThat(publish(tok, id).status()).isEqualTo(200);
+    String body = "{\"flowId\":\"" + id + "\",\"inputData\":{\"Flow.who\":\"Ada\"}}";
+    String key = "launch-" + java.util.UUID.randomUUID();
+
+    var first = api.post(FLOWS + "/executions", tok, body, "Idempotency-Key", key);
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    String execution = first.json().get("id").asString();
+    JsonNode done = finished(tok, execution);
+    assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+    assertThat(done.get("outputData").get("Flow.who").asString()).isEqualTo("Ada");
+
+    var retried = api.post(FLOWS + "/executions", tok, body, "Idempotency-Key", key);
+    assertThat(retried.status()).isEqualTo(200);
+    assertThat(retried.header("Idempotent-Replayed")).contains("true");
+    assertThat(retried.json().get("id").asString()).isEqualTo(execution);
+    var other =
+        api.post(FLOWS + "/executions", tok, body.replace("Ada", "Grace"), "Idempotency-Key", key);
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.json().get("code").asString()).isEqualTo("idempotency.key.reused");
+    assertThat(api.get(FLOWS + "/" + id + "/executions", tok).json().get("total").asLong())
+        .as("one execution for the key")
+        .isEqualTo(1);
+
+    // A refused launch frees its key: the retry, once the flow can run, launches.
+    String unpublished = flow(tok, "Later", "WORKFLOW");
+    String later = "{\"flowId\":\"" + unpublished + "\",\"inputData\":{}}";
+    var refused = api.post(FLOWS + "/executions", tok, later, "Idempotency-Key", "later");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(saveYaml(tok, unpublished, yaml.replace("Once", "Later")).status()).isEqualTo(200);
+    assertThat(publish(tok, unpublished).status()).isEqualTo(200);
+    var launched = api.post(FLOWS + "/executions", tok, later, "Idempotency-Key", "later");
+    assertThat(launched.status()).as(launched.toString()).isEqualTo(200);
+    assertThat(finished(tok, launched.json().get("id").asString()).get("status").asString())
+        .isEqualTo("COMPLETED");
+  }
+
+  @Test
   void dateTimeOutputsAreWrittenWithExactlyMilliseconds() {
     String tok = api.token(server.newOrg());
     String id = flow(tok, "Clock", "WORKFLOW");
