@@ -688,7 +688,8 @@ public final class Switchboard implements AutoCloseable {
         new DataActionService(
             new DataActionStore(database.jdbi(), mapper),
             integrationService,
-            new DataActionRunner(engine, templates, new Translation(mapper), schemas, mapper),
+            new DataActionRunner(
+                engine, credentials::resolve, templates, new Translation(mapper), schemas, mapper),
             engine,
             templates,
             schemas,

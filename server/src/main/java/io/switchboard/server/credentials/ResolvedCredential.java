@@ -45,6 +45,29 @@ public record ResolvedCredential(
     return secrets.get(name);
   }
 
+  /**
+   * The fields as a data action's templates read them ({@code $credentials.token}): every public
+   * and secret field under its name, and also under Genesys's name where that differs ({@code
+   * userName}, {@code loginUrl}); a list (scopes) space-separated.
+   */
+  public Map<String, String> templateFields() {
+    var out = new java.util.LinkedHashMap<String, String>();
+    publicFields.forEach((name, v) -> {
+      if (v == null) return;
+      String value =
+          v instanceof List<?> list
+              ? String.join(" ", list.stream().map(String::valueOf).toList())
+              : v.toString();
+      out.put(name, value);
+      out.put(GenesysCredentials.genesysField(name), value);
+    });
+    secrets.forEach((name, value) -> {
+      out.put(name, value);
+      out.put(GenesysCredentials.genesysField(name), value);
+    });
+    return out;
+  }
+
   @Override
   public String toString() {
     return "ResolvedCredential[id="

@@ -150,6 +150,9 @@ public final class ExternalApiEngine implements AutoCloseable {
    *
    * @param circuitId the key of the circuit breaker (and of {@link #forget})
    * @param label what the caller calls the thing, for messages ("external API", "data action")
+   * @param attachCredential false when the request already carries the credential's values (a data
+   *     action's templates placed them): the engine adds no header of its own, and still sends the
+   *     request only to the credential's allowed hosts and redacts its secrets from the report
    */
   public record Call(
       String circuitId,
@@ -159,7 +162,21 @@ public final class ExternalApiEngine implements AutoCloseable {
       int retry,
       String label,
       Request request,
-      ResponseReader reader) {}
+      ResponseReader reader,
+      boolean attachCredential) {
+    /** A call whose credential the engine attaches by its type. */
+    public Call(
+        String circuitId,
+        String orgId,
+        String credentialId,
+        int timeoutMs,
+        int retry,
+        String label,
+        Request request,
+        ResponseReader reader) {
+      this(circuitId, orgId, credentialId, timeoutMs, retry, label, request, reader, true);
+    }
+  }
 
   /** The request to send: URL (http/https), method, headers, and the body bytes or null. */
   public record Request(URI uri, String method, List<ExternalApi.Header> headers, byte[] body) {}
@@ -402,7 +419,7 @@ public final class ExternalApiEngine implements AutoCloseable {
     if (remaining <= 0) return Step.done(timedOut(api, progress.attempts, null));
     String bearer = null;
     HttpRequest.Builder request = request(prepared, remaining);
-    if (credential != null) {
+    if (credential != null && api.attachCredential()) {
       try {
         bearer = attach(request, credential, deadline);
       } catch (OAuth2Tokens.TokenFailure f) {

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.StringNode;
  * credential. Covers the secret fields, the HTTP Basic form and the OAuth2 access token in use,
  * wherever they appear in the error detail or in a mapped output.
  */
-final class Redaction {
+public final class Redaction {
   static final String MARK = "[redacted]";
 
   /**
@@ -32,7 +32,7 @@ final class Redaction {
     this.secrets = secrets;
   }
 
-  static Redaction of(ResolvedCredential c, String accessToken) {
+  public static Redaction of(ResolvedCredential c, String accessToken) {
     var values = new ArrayList<String>();
     if (c != null) {
       values.addAll(c.secrets().values());
@@ -79,7 +79,7 @@ final class Redaction {
         r.attemptLog());
   }
 
-  String text(String s) {
+  public String text(String s) {
     if (s == null) return null;
     for (String secret : secrets) s = s.replace(secret, MARK);
     return s;

@@ -1,9 +1,11 @@
 package io.switchboard.server.integrations;
 
+import io.switchboard.server.credentials.ResolvedCredential;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.externalapis.ExecutionReport;
 import io.switchboard.server.externalapis.ExternalApi;
 import io.switchboard.server.externalapis.ExternalApiEngine;
+import io.switchboard.server.externalapis.Redaction;
 import io.switchboard.server.externalapis.ResponseMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +34,14 @@ public final class DataActionRunner {
   /** How long rendering the request may take (it runs before the engine's budget starts). */
   static final long REQUEST_RENDER_MILLIS = 1000;
 
+  /**
+   * A Velocity reference to {@code credentials} ({@code $credentials.x}, {@code ${credentials.x}},
+   * {@code $!credentials.x}): the request templates place the credential themselves.
+   */
+  private static final Pattern CREDENTIALS_REFERENCE = Pattern.compile("\\$!?\\{?credentials\\b");
+
   private final ExternalApiEngine engine;
+  private final ExternalApiEngine.CredentialLookup credentials;
   private final Templates templates;
   private final Translation translation;
   private final JsonSchemas schemas;
@@ -39,11 +49,13 @@ public final class DataActionRunner {
 
   public DataActionRunner(
       ExternalApiEngine engine,
+      ExternalApiEngine.CredentialLookup credentials,
       Templates templates,
       Translation translation,
       JsonSchemas schemas,
       JsonMapper json) {
     this.engine = engine;
+    this.credentials = credentials;
     this.templates = templates;
     this.translation = translation;
     this.schemas = schemas;
@@ -118,6 +130,13 @@ public final class DataActionRunner {
     inputMap.putIfAbsent("rawRequest", json.writeValueAsString(input));
     vars.put("input", inputMap);
     DataAction.Request rq = action.config().request();
+    // Genesys's $credentials: the integration credential's fields, for the request templates only
+    // (never the success template, whose output a caller reads). Then the templates place the
+    // credential and the engine adds no header of its own; it still sends the request only to the
+    // credential's allowed hosts, and the secrets are redacted from what a test run shows.
+    ResolvedCredential credential = placesCredential(rq) ? credential(integration) : null;
+    if (credential != null) vars.put("credentials", credential.templateFields());
+    Redaction redaction = Redaction.of(credential, null);
     URI uri;
     List<ExternalApi.Header> headers = new ArrayList<>();
     byte[] body = null;
@@ -144,7 +163,7 @@ public final class DataActionRunner {
               ops,
               "Resolve request URL template",
               true,
-              json.getNodeFactory().stringNode(url),
+              json.getNodeFactory().stringNode(redaction.text(url)),
               null));
       if (rq.headers() != null) {
         for (var h : rq.headers().entrySet()) {
@@ -169,12 +188,13 @@ public final class DataActionRunner {
                 ops,
                 "Resolve request body template",
                 true,
-                json.getNodeFactory().stringNode(text),
+                json.getNodeFactory().stringNode(redaction.text(text)),
                 null));
       }
     } catch (Templates.TemplateFailure e) {
-      ops.add(op(ops, "Resolve request", false, null, e.getMessage()));
-      return new Run(null, null, ops, "template.failed", e.getMessage());
+      String why = redaction.text(e.getMessage());
+      ops.add(op(ops, "Resolve request", false, null, why));
+      return new Run(null, null, ops, "template.failed", why);
     }
 
     // What the reader got to; its values come back through the engine's report (below), where the
@@ -240,7 +260,8 @@ public final class DataActionRunner {
             integration.retry(),
             "data action",
             new ExternalApiEngine.Request(uri, rq.requestType(), headers, body),
-            reader);
+            reader,
+            credential == null);
     ExecutionReport engineReport = engine.execute(call, budget);
     JsonNode both = engineReport.outputs();
     JsonNode output = both == null ? null : both.get("output");
@@ -288,6 +309,32 @@ public final class DataActionRunner {
     }
     if (report.success()) return new Run(report, output, ops, null, null);
     return new Run(report, null, ops, "data.action." + report.error().kind(), detail);
+  }
+
+  /** True when the template text refers to {@code $credentials}. */
+  static boolean referencesCredentials(String template) {
+    return template != null && CREDENTIALS_REFERENCE.matcher(template).find();
+  }
+
+  private static boolean placesCredential(DataAction.Request rq) {
+    return referencesCredentials(rq.requestUrlTemplate())
+        || referencesCredentials(rq.requestTemplate())
+        || (rq.headers() != null
+            && rq.headers().values().stream().anyMatch(DataActionRunner::referencesCredentials));
+  }
+
+  /**
+   * The integration's credential, opened; null without one, or when it is gone (the engine then
+   * answers {@code credential.missing}).
+   */
+  private ResolvedCredential credential(Integration integration) {
+    if (integration.credentialId() == null) return null;
+    try {
+      return credentials.resolve(integration.orgId(), integration.credentialId());
+    } catch (Problem p) {
+      if (p.kind() == Problem.Kind.NOT_FOUND) return null;
+      throw p;
+    }
   }
 
   private static Operation op(

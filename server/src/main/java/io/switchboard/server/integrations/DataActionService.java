@@ -340,11 +340,13 @@ public final class DataActionService {
         if (!HEADER_NAME.matcher(h.getKey()).matches())
           throw Problem.invalid(field, "is not a valid header name");
         String lower = h.getKey().toLowerCase(Locale.ROOT);
-        if (SECRET_HEADERS.contains(lower))
+        // A credential header is the credential's to fill: by its type, or by the header's own
+        // template through $credentials (Genesys's userDefined way); never a secret written here.
+        if (SECRET_HEADERS.contains(lower) && !DataActionRunner.referencesCredentials(h.getValue()))
           throw Problem.invalid(
               field,
-              "secrets belong in the integration's credential (attached by its type), not in a"
-                  + " header");
+              "secrets belong in the integration's credential (attached by its type, or placed"
+                  + " with $credentials.<field>), not in a header");
         if (RESTRICTED_HEADERS.contains(lower))
           throw Problem.invalid(field, "is set by the HTTP client and cannot be configured");
         if (h.getValue() == null) throw Problem.invalid(field, "must be a string");

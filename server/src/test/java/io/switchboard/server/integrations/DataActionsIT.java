@@ -467,6 +467,66 @@ class DataActionsIT {
   }
 
   @Test
+  void credentialsInTheTemplatesPlaceTheCredentialOnlyWhereAllowedAndNeverShowIt() {
+    String cred = credential(token, "tmpl-user", "tmpl-secret-pw");
+    String integ = integration(token, cred, 0);
+    upstream.on("/tmpl", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":\"C-5\"}}"));
+    // Genesys's userDefined style: the templates place the fields, under either name.
+    ObjectNode action = createCaseAction(integ, "/tmpl");
+    ObjectNode request = (ObjectNode) action.get("config").get("request");
+    request.put("requestUrlTemplate", upstream.url("/tmpl") + "?key=${credentials.password}");
+    request
+        .putObject("headers")
+        .put("Authorization", "Token ${credentials.userName}:$credentials.password");
+    request.put("requestTemplate", "{\"user\": \"$esc.jsonString($credentials.username)\"}");
+    // The success template has no $credentials: what it renders a caller reads.
+    ((ObjectNode) action.get("config").get("response"))
+        .put("successTemplate", "{\"caseId\": ${caseId}, \"leak\": \"$!credentials.password\"}");
+    String id = create(token, action).get("id").asString();
+    String input = "{\"customerId\":\"c\",\"subject\":\"s\",\"priority\":1}";
+
+    var r = api.post(ACTIONS + "/" + id + "/execute", token, input);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("caseId").asString()).isEqualTo("C-5");
+    assertThat(r.json().get("leak").asString()).isEmpty();
+    Upstream.Received sent = upstream.received("/tmpl").getLast();
+    assertThat(sent.rawUri()).isEqualTo("/tmpl?key=tmpl-secret-pw");
+    assertThat(sent.header("Authorization"))
+        .as("the template's header, not the engine's Basic one")
+        .isEqualTo("Token tmpl-user:tmpl-secret-pw");
+    assertThat(JSON.readTree(sent.body()).get("user").asString()).isEqualTo("tmpl-user");
+
+    var t = api.post(ACTIONS + "/" + id + "/test", token, input);
+    assertThat(t.status()).isEqualTo(200);
+    assertThat(t.json().get("success").asBoolean()).as(t.body()).isTrue();
+    assertThat(t.body()).doesNotContain("tmpl-secret-pw");
+    assertThat(t.json().get("operations").get(1).get("result").asString())
+        .endsWith("?key=[redacted]");
+
+    // A credential allowed elsewhere is never placed in a request to this host.
+    var elsewhere =
+        api.post(
+            CREDENTIALS,
+            token,
+            "{\"name\":\"elsewhere "
+                + UUID.randomUUID()
+                + "\",\"type\":\"basic\",\"credentialFields\":{\"username\":\"u\",\"password\":"
+                + "\"far-away-secret\"},\"allowedHosts\":[\"crm.example.com\"]}");
+    assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(201);
+    ObjectNode far =
+        createCaseAction(integration(token, elsewhere.json().get("id").asString(), 0), "/tmpl");
+    ((ObjectNode) far.get("config").get("request"))
+        .put("requestUrlTemplate", upstream.url("/tmpl") + "?key=${credentials.password}");
+    int before = upstream.received("/tmpl").size();
+    var refused =
+        api.post(
+            ACTIONS + "/" + create(token, far).get("id").asString() + "/execute", token, input);
+    assertThat(refused.status()).isGreaterThanOrEqualTo(400);
+    assertThat(refused.body()).doesNotContain("far-away-secret").contains("crm.example.com");
+    assertThat(upstream.received("/tmpl")).hasSize(before);
+  }
+
+  @Test
   void inputsAndOutputsAreValidatedAgainstTheContract() {
     String integ = integration(token, null, 0);
     upstream.on("/cases-bad-output", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":42}}"));
