@@ -425,6 +425,62 @@ class FlowsIT {
   }
 
   @Test
+  void aStringDoubledInALoopStopsAtTheValueBoundNotTheHeap() {
+    String tok = api.token(server.newOrg());
+    // 2^60 characters by the last turn: without a bound on a variable's size, a heap's end. Append
+    // refuses to build it; CEL's own + is caught when the result is assigned.
+    for (String doubled : List.of("Append(Flow.s, Flow.s)", "Flow.s + Flow.s")) {
+      String id = flow(tok, "Doubler " + doubled, "WORKFLOW");
+      String yaml =
+          """
+          workflow:
+            name: Doubler
+            startUpRef: "/workflow/tasks/task[start]"
+            variables:
+              - stringVariable:
+                  name: Flow.s
+                  initialValue:
+                    lit: "x"
+                  isOutput: true
+            settingsErrorHandling:
+              errorHandling:
+                endWorkflow:
+            tasks:
+              - task:
+                  name: Start
+                  refId: start
+                  actions:
+                    - loop:
+                        name: Double
+                        loopCount:
+                          lit: 60
+                        outputs:
+                          loop:
+                            actions:
+                              - updateData:
+                                  name: Twice
+                                  statements:
+                                    - string:
+                                        variable: Flow.s
+                                        value:
+                                          exp: %s
+          """
+              .formatted(doubled);
+      assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
+      var published = publish(tok, id);
+      assertThat(published.status()).as(published.toString()).isEqualTo(200);
+      JsonNode e = finished(tok, launch(tok, id, "{}").get("id").asString());
+      assertThat(e.get("status").asString()).as(e.toString()).isEqualTo("ERROR");
+      assertThat(e.get("outcome").asString()).isEqualTo("error");
+      assertThat(e.get("flowErrorInfo").get("message").asString())
+          .as(doubled)
+          .contains("at most 100000 characters");
+      // 2^16 = 65,536 characters were the last value within the bound.
+      assertThat(e.get("trace").get("actionCount").asInt()).isLessThan(40);
+    }
+  }
+
+  @Test
   void dateTimeOutputsAreWrittenWithExactlyMilliseconds() {
     String tok = api.token(server.newOrg());
     String id = flow(tok, "Clock", "WORKFLOW");

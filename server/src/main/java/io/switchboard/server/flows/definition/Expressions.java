@@ -140,11 +140,21 @@ public final class Expressions {
     } catch (CelLimits.Stopped e) {
       throw new EvaluationError("the expression was stopped: " + e.getMessage());
     } catch (CelEvaluationException e) {
-      throw new EvaluationError(firstLine(e.getMessage()));
+      throw new EvaluationError(firstLine(functionFailure(e)));
     } catch (RuntimeException e) {
       throw new EvaluationError(
           e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * An Archy function's own reason ("ToInt cannot convert 'x'"), where CEL's message would name the
+   * function's overload and repeat its arguments.
+   */
+  private static String functionFailure(CelEvaluationException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause())
+      if (c instanceof IllegalArgumentException && c.getMessage() != null) return c.getMessage();
+    return e.getMessage();
   }
 
   public static boolean isSet(Object v) {
@@ -268,7 +278,10 @@ public final class Expressions {
               "archy_append_" + n,
               java.util.Collections.nCopies(n, String.class),
               a -> {
-                var sb = new StringBuilder();
+                long length = 0;
+                for (Object o : a) length += ((String) o).length();
+                requireWithinBound("Append", length);
+                var sb = new StringBuilder((int) length);
                 for (Object o : a) sb.append((String) o);
                 return sb.toString();
               }));
@@ -300,6 +313,20 @@ public final class Expressions {
         CelFunctionBinding.from(
             "archy_now", List.of(), a -> clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     return b;
+  }
+
+  /** The most characters a string function builds: the most a variable holds. */
+  public static final int MAX_STRING_CHARS = 100_000;
+
+  private static void requireWithinBound(String function, long length) {
+    if (length > MAX_STRING_CHARS)
+      throw new IllegalArgumentException(
+          function
+              + " would build "
+              + length
+              + " characters (at most "
+              + MAX_STRING_CHARS
+              + " characters)");
   }
 
   private static String describe(Object v) {

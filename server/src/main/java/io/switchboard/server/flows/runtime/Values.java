@@ -107,8 +107,52 @@ public final class Values {
   /**
    * A CEL result stored in a variable of {@code type}: ints widen to decimals; null means unset.
    */
+  /**
+   * The most text one variable may hold: a string's characters, summed over a collection's items
+   * (other values count 8). A flow that doubles a string in a loop would otherwise grow it past any
+   * heap well within its action limit and deadline.
+   */
+  public static final int MAX_VALUE_CHARS = Expressions.MAX_STRING_CHARS;
+
+  /** {@code v}'s size in characters, counted until it passes {@code limit}. */
+  static long weight(Object v, long limit) {
+    return switch (v) {
+      case String s -> s.length();
+      case List<?> l -> {
+        long sum = l.size();
+        for (Object x : l) {
+          if (sum > limit) break;
+          sum += weight(x, limit - sum);
+        }
+        yield sum;
+      }
+      case Map<?, ?> m -> {
+        long sum = m.size();
+        for (var e : m.entrySet()) {
+          if (sum > limit) break;
+          sum += String.valueOf(e.getKey()).length() + weight(e.getValue(), limit - sum);
+        }
+        yield sum;
+      }
+      case JsonNode j when j.isString() -> j.asString().length();
+      case JsonNode j when j.isContainer() -> {
+        long sum = j.size();
+        for (JsonNode x : j) {
+          if (sum > limit) break;
+          sum += weight(x, limit - sum);
+        }
+        yield sum;
+      }
+      case null -> 0;
+      default -> 8;
+    };
+  }
+
   public static Object coerce(Object v, VarType type) throws Mismatch {
     if (!Expressions.isSet(v)) return unset();
+    if (weight(v, MAX_VALUE_CHARS) > MAX_VALUE_CHARS)
+      throw new Mismatch(
+          "the value is larger than a variable holds (at most " + MAX_VALUE_CHARS + " characters)");
     if (type.base() == VarType.Base.ANY) return v;
     if (type.collection()) {
       if (v instanceof List<?> l) return List.copyOf(l);
