@@ -500,6 +500,12 @@ class FlowsIT {
             - stringVariable:
                 name: Flow.text
                 isOutput: true
+            - dateTimeVariable:
+                name: Flow.later
+                isOutput: true
+            - stringVariable:
+                name: Flow.day
+                isOutput: true
           tasks:
             - task:
                 name: Start
@@ -516,6 +522,14 @@ class FlowsIT {
                             variable: Flow.text
                             value:
                               exp: ToString(Flow.since)
+                        - dateTime:
+                            variable: Flow.later
+                            value:
+                              exp: AddDays(ToDateTime("2026-11-30T05:00:00.5+01:00"), 1)
+                        - string:
+                            variable: Flow.day
+                            value:
+                              exp: Lower(Replace(Left(ToString(Flow.later), 10), "-", "/"))
         """;
     assertThat(saveYaml(tok, id, yaml).status()).isEqualTo(200);
     assertThat(publish(tok, id).status()).isEqualTo(200);
@@ -529,6 +543,8 @@ class FlowsIT {
     JsonNode out = e.get("outputData");
     assertThat(out.get("Flow.since").asString()).isEqualTo("2026-11-30T04:00:00.123Z");
     assertThat(out.get("Flow.text").asString()).isEqualTo("2026-11-30T04:00:00.123Z");
+    assertThat(out.get("Flow.later").asString()).isEqualTo("2026-12-01T04:00:00.500Z");
+    assertThat(out.get("Flow.day").asString()).isEqualTo("2026/12/01");
     assertThat(out.get("Flow.at").asString())
         .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
   }

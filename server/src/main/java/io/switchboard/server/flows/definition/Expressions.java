@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,7 +57,25 @@ public final class Expressions {
           "Append",
           "Substring",
           "Contains",
-          "Now");
+          "Now",
+          "Lower",
+          "Upper",
+          "Trim",
+          "Length",
+          "Replace",
+          "Left",
+          "Right",
+          "StartsWith",
+          "EndsWith",
+          "FindString",
+          "Split",
+          "Count",
+          "GetAt",
+          "AddSeconds",
+          "AddMinutes",
+          "AddHours",
+          "AddDays",
+          "ToDateTime");
 
   /**
    * {@code If(c, a, b)} is CEL's {@code c ? a : b}: only the branch taken is evaluated, so {@code
@@ -214,8 +233,46 @@ public final class Expressions {
     decls.add(
         CelFunctionDecl.newFunctionDeclaration(
             "Now", CelOverloadDecl.newGlobalOverload("archy_now", SimpleType.TIMESTAMP)));
+    CelType str = SimpleType.STRING;
+    CelType integer = SimpleType.INT;
+    CelType time = SimpleType.TIMESTAMP;
+    decls.add(function("Lower", "archy_lower", str, str));
+    decls.add(function("Upper", "archy_upper", str, str));
+    decls.add(function("Trim", "archy_trim", str, str));
+    decls.add(function("Length", "archy_length", integer, str));
+    decls.add(function("Replace", "archy_replace", str, str, str, str));
+    decls.add(function("Left", "archy_left", str, str, integer));
+    decls.add(function("Right", "archy_right", str, str, integer));
+    decls.add(function("StartsWith", "archy_startswith", SimpleType.BOOL, str, str));
+    decls.add(function("EndsWith", "archy_endswith", SimpleType.BOOL, str, str));
+    decls.add(function("FindString", "archy_findstring", integer, str, str));
+    decls.add(function("Split", "archy_split", ListType.create(str), str, str));
+    decls.add(function("Count", "archy_count", integer, ListType.create(t)));
+    decls.add(function("GetAt", "archy_getat", t, ListType.create(t), integer));
+    for (String unit : TIME_UNITS.keySet())
+      decls.add(function("Add" + unit, "archy_add" + unit.toLowerCase(), time, time, integer));
+    decls.add(function("ToDateTime", "archy_todatetime", time, str));
     return decls;
   }
+
+  private static CelFunctionDecl function(
+      String name, String overload, CelType result, CelType... params) {
+    return CelFunctionDecl.newFunctionDeclaration(
+        name, CelOverloadDecl.newGlobalOverload(overload, result, List.of(params)));
+  }
+
+  /** The units of Archy's AddSeconds, AddMinutes, AddHours and AddDays. */
+  private static final Map<String, ChronoUnit> TIME_UNITS =
+      new java.util.LinkedHashMap<>(
+          Map.of(
+              "Seconds",
+              ChronoUnit.SECONDS,
+              "Minutes",
+              ChronoUnit.MINUTES,
+              "Hours",
+              ChronoUnit.HOURS,
+              "Days",
+              ChronoUnit.DAYS));
 
   private List<CelFunctionBinding> bindings() {
     var b = new ArrayList<CelFunctionBinding>();
@@ -312,7 +369,117 @@ public final class Expressions {
     b.add(
         CelFunctionBinding.from(
             "archy_now", List.of(), a -> clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    b.add(CelFunctionBinding.from("archy_lower", String.class, s -> s.toLowerCase(Locale.ROOT)));
+    b.add(CelFunctionBinding.from("archy_upper", String.class, s -> s.toUpperCase(Locale.ROOT)));
+    b.add(CelFunctionBinding.from("archy_trim", String.class, String::strip));
+    b.add(CelFunctionBinding.from("archy_length", String.class, s -> (long) s.length()));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_replace",
+            List.of(String.class, String.class, String.class),
+            a -> replace((String) a[0], (String) a[1], (String) a[2])));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_left",
+            String.class,
+            Long.class,
+            (s, n) -> s.substring(0, (int) Math.min(s.length(), count("Left", n)))));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_right",
+            String.class,
+            Long.class,
+            (s, n) -> s.substring(s.length() - (int) Math.min(s.length(), count("Right", n)))));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_startswith", String.class, String.class, String::startsWith));
+    b.add(CelFunctionBinding.from("archy_endswith", String.class, String.class, String::endsWith));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_findstring", String.class, String.class, (s, f) -> (long) s.indexOf(f)));
+    b.add(CelFunctionBinding.from("archy_split", String.class, String.class, Expressions::split));
+    b.add(CelFunctionBinding.from("archy_count", List.class, l -> (long) l.size()));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_getat",
+            List.class,
+            Long.class,
+            (l, i) -> {
+              if (i < 0 || i >= l.size())
+                throw new IllegalArgumentException(
+                    "GetAt: index " + i + " is outside a collection of " + l.size());
+              return l.get(i.intValue());
+            }));
+    TIME_UNITS.forEach((unit, chrono) ->
+        b.add(
+            CelFunctionBinding.from(
+                "archy_add" + unit.toLowerCase(),
+                Object.class,
+                Long.class,
+                (t, n) -> {
+                  try {
+                    return instant("Add" + unit, t).plus(n, chrono);
+                  } catch (java.time.DateTimeException | ArithmeticException e) {
+                    throw new IllegalArgumentException(
+                        "Add" + unit + ": " + n + " " + unit.toLowerCase() + " is out of range");
+                  }
+                })));
+    b.add(
+        CelFunctionBinding.from(
+            "archy_todatetime",
+            String.class,
+            s -> {
+              try {
+                return java.time.OffsetDateTime.parse(s.strip()).toInstant();
+              } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                    "ToDateTime cannot read '"
+                        + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+                        + "' as an ISO-8601 date and time");
+              }
+            }));
     return b;
+  }
+
+  /** A count argument of Left and Right: not negative. */
+  private static long count(String function, long n) {
+    if (n < 0) throw new IllegalArgumentException(function + ": the count " + n + " is negative");
+    return n;
+  }
+
+  /** Every {@code find} replaced; an empty one changes nothing. Bounded before it is built. */
+  static String replace(String s, String find, String with) {
+    if (find.isEmpty()) return s;
+    long found = 0;
+    for (int i = s.indexOf(find); i >= 0; i = s.indexOf(find, i + find.length())) found++;
+    requireWithinBound("Replace", s.length() + found * (with.length() - find.length()));
+    return s.replace(find, with);
+  }
+
+  /**
+   * Archy's Split: the parts between separators, empty ones kept; an empty separator is refused.
+   */
+  static List<String> split(String s, String separator) {
+    if (separator.isEmpty()) throw new IllegalArgumentException("Split: the separator is empty");
+    var parts = new ArrayList<String>();
+    int from = 0;
+    for (int i = s.indexOf(separator); i >= 0; i = s.indexOf(separator, from)) {
+      parts.add(s.substring(from, i));
+      from = i + separator.length();
+    }
+    parts.add(s.substring(from));
+    return parts;
+  }
+
+  /** A CEL timestamp as the runtime hands it over: an Instant, or protobuf's Timestamp. */
+  private static java.time.Instant instant(String function, Object t) {
+    return switch (t) {
+      case java.time.Instant i -> i;
+      case com.google.protobuf.Timestamp ts ->
+          java.time.Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
+      default ->
+          throw new IllegalArgumentException(function + " needs a dateTime, got " + describe(t));
+    };
   }
 
   /** The most characters a string function builds: the most a variable holds. */

@@ -61,6 +61,60 @@ class ExpressionsTest {
   }
 
   @Test
+  void archysTextCollectionAndDateFunctions() throws Exception {
+    assertThat(eval("Lower(\"AbC\")", Map.of())).isEqualTo("abc");
+    assertThat(eval("Upper(\"straße\")", Map.of())).isEqualTo("STRASSE");
+    assertThat(eval("Trim(\"  gold \\n\")", Map.of())).isEqualTo("gold");
+    assertThat(eval("Length(\"switchboard\")", Map.of())).isEqualTo(11L);
+    assertThat(eval("Replace(\"12-34 56\", \"-\", \"\")", Map.of())).isEqualTo("1234 56");
+    assertThat(eval("Replace(\"abc\", \"\", \"x\")", Map.of())).isEqualTo("abc");
+    assertThat(eval("Left(\"+13125550199\", 2)", Map.of())).isEqualTo("+1");
+    assertThat(eval("Right(\"+13125550199\", 4)", Map.of())).isEqualTo("0199");
+    assertThat(eval("Left(\"ab\", 5) + Right(\"ab\", 5)", Map.of())).isEqualTo("abab");
+    assertThat(eval("StartsWith(\"+1312\", \"+1\") && EndsWith(\"+1312\", \"12\")", Map.of()))
+        .isEqualTo(true);
+    assertThat(eval("FindString(\"switchboard\", \"board\")", Map.of())).isEqualTo(6L);
+    assertThat(eval("FindString(\"switchboard\", \"x\")", Map.of())).isEqualTo(-1L);
+    assertThat(eval("Split(\"a,,b\", \",\")", Map.of())).isEqualTo(List.of("a", "", "b"));
+    assertThat(eval("Count(Split(\"a,b,c\", \",\"))", Map.of())).isEqualTo(3L);
+    assertThat(eval("Count(Flow.items)", Map.of())).isEqualTo(2L);
+    assertThat(eval("GetAt(Flow.items, 1) + 40", Map.of())).isEqualTo(42L);
+    assertThat(eval("AddSeconds(Now(), 90)", Map.of())).isEqualTo(NOW.plusSeconds(90));
+    assertThat(eval("AddMinutes(Now(), -1)", Map.of())).isEqualTo(NOW.minusSeconds(60));
+    assertThat(eval("AddHours(Now(), 2)", Map.of())).isEqualTo(NOW.plusSeconds(7200));
+    assertThat(eval("AddDays(Now(), 1)", Map.of())).isEqualTo(NOW.plusSeconds(86_400));
+    assertThat(eval("ToDateTime(\"2026-11-30T05:00:00+01:00\")", Map.of())).isEqualTo(NOW);
+    assertThat(eval("ToDateTime(\"2026-11-30T04:00:00.000Z\") == Now()", Map.of())).isEqualTo(true);
+  }
+
+  @Test
+  void archysFunctionsRefuseWhatTheyCannotDoWithTheirOwnReason() throws Exception {
+    assertThatThrownBy(() -> eval("GetAt(Flow.items, 2)", Map.of()))
+        .isInstanceOf(Expressions.EvaluationError.class)
+        .hasMessage("GetAt: index 2 is outside a collection of 2");
+    assertThatThrownBy(() -> eval("Left(\"ab\", -1)", Map.of()))
+        .hasMessage("Left: the count -1 is negative");
+    assertThatThrownBy(() -> eval("Split(\"ab\", \"\")", Map.of()))
+        .hasMessage("Split: the separator is empty");
+    assertThatThrownBy(() -> eval("ToDateTime(\"yesterday\")", Map.of()))
+        .hasMessageContaining("ToDateTime cannot read 'yesterday'");
+    assertThatThrownBy(() -> eval("AddDays(Now(), 9223372036854775807)", Map.of()))
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> eval("ToInt(\"many\")", Map.of()))
+        .hasMessage("ToInt cannot convert 'many'");
+    // Bounded before it is built: 1,001 copies of a 100-character replacement.
+    String a1001 = "a".repeat(1001);
+    String b100 = "b".repeat(100);
+    assertThatThrownBy(() -> eval("Replace(\"" + a1001 + "\", \"a\", \"" + b100 + "\")", Map.of()))
+        .isInstanceOf(Expressions.EvaluationError.class)
+        .hasMessage("Replace would build 100100 characters (at most 100000 characters)");
+    assertThat(
+            eval(
+                "Length(Replace(\"" + "a".repeat(1000) + "\", \"a\", \"" + b100 + "\"))", Map.of()))
+        .isEqualTo(100_000L);
+  }
+
+  @Test
   void dateTimesHaveTheWiresExactMilliseconds() throws Exception {
     var micros = Instant.parse("2026-11-30T04:00:00.123456789Z");
     var precise = new Expressions(Clock.fixed(micros, ZoneOffset.UTC));
@@ -81,7 +135,7 @@ class ExpressionsTest {
     assertThatThrownBy(() -> x.compile(cel, "Task.nope == 1"))
         .isInstanceOf(Expressions.CompileError.class)
         .hasMessageContaining("undeclared reference");
-    assertThatThrownBy(() -> x.compile(cel, "Lower(Task.tier)"))
+    assertThatThrownBy(() -> x.compile(cel, "Round(1.5)"))
         .isInstanceOf(Expressions.CompileError.class);
     assertThatThrownBy(() -> x.compile(cel, "1 + ".repeat(1000) + "1"))
         .isInstanceOf(Expressions.CompileError.class);
