@@ -79,6 +79,17 @@ class FaultRulesIT {
     // one.
     assertThat(list.get("entities").get(0).get("effect").get("status").asInt()).isEqualTo(503);
     assertThat(list.get("entities").get(0).has("seed")).isTrue();
+    // Genesys's page shape: unasked, every rule; asked, one page with its links.
+    assertThat(list.get("pageSize").asInt()).isEqualTo(100);
+    assertThat(list.get("pageCount").asInt()).isEqualTo(1);
+    var second = api.get(FAULTS + "?pageSize=2&pageNumber=2", admin).json();
+    assertThat(second.get("entities")).hasSize(1);
+    assertThat(second.get("entities").get(0).get("id").asString())
+        .isEqualTo(list.get("entities").get(2).get("id").asString());
+    assertThat(second.get("total").asInt()).isEqualTo(3);
+    assertThat(second.get("pageCount").asInt()).isEqualTo(2);
+    assertThat(second.get("previousUri").asString()).contains("pageNumber=1");
+    assertThat(api.get(FAULTS + "?pageSize=0", admin).status()).isEqualTo(400);
   }
 
   @Test
