@@ -140,33 +140,58 @@ public final class IdentityService {
    */
   public OAuthClient updateClient(Principal caller, String id, NewClient request) {
     String orgId = caller.orgId();
-    OAuthClient current = getClient(orgId, id);
-    requireHolds(caller, effectiveScopes(current), "change a client with");
-    Settings v = validated(caller, request, current.tokenLifetimeSeconds(), current.grantType());
-    boolean narrowed =
-        !v.scopes().containsAll(current.scopes())
-            || !v.roleDivisions().containsAll(current.roleDivisions())
-            || !v.grantType().equals(current.grantType());
     Instant now = clock.instant();
-    var updated =
-        new OAuthClient(
-            id,
-            orgId,
-            v.name(),
-            request.description(),
-            current.secretHash(),
-            v.scopes(),
-            v.lifetime(),
-            current.createdAt(),
-            narrowed ? now : current.secretRotatedAt(),
-            v.grantType(),
-            v.redirectUris(),
-            v.roleDivisions(),
-            now);
-    if (!store.inTransaction(h -> store.updateClient(h, updated)))
-      throw Problem.notFound("OAuth client", id);
+    // Decided on the locked row: a rotation or another PUT meanwhile waits, or is seen.
+    OAuthClient updated =
+        store.inTransaction(h -> {
+          OAuthClient current =
+              store
+                  .lockClient(h, orgId, id)
+                  .orElseThrow(() -> Problem.notFound("OAuth client", id));
+          requireHolds(caller, heldBy(current), "change a client with");
+          Settings v =
+              validated(caller, request, current.tokenLifetimeSeconds(), current.grantType());
+          var next =
+              new OAuthClient(
+                  id,
+                  orgId,
+                  v.name(),
+                  request.description(),
+                  current.secretHash(),
+                  v.scopes(),
+                  v.lifetime(),
+                  current.createdAt(),
+                  current.secretRotatedAt(),
+                  v.grantType(),
+                  v.redirectUris(),
+                  v.roleDivisions(),
+                  now,
+                  takesAway(current, v) ? now : current.tokensValidFrom());
+          if (!store.updateClient(h, next)) throw Problem.notFound("OAuth client", id);
+          return next;
+        });
     tokens.clientChanged(updated);
     return updated;
+  }
+
+  /**
+   * True when {@code next} takes from the client what its tokens were granted: a scope, a role, the
+   * grant type, or (for a sign-in client without scopes, whose users' tokens carry all of theirs)
+   * any scope at all.
+   */
+  private static boolean takesAway(OAuthClient current, Settings next) {
+    boolean unbounded = current.signsInUsers() && current.scopes().isEmpty();
+    return (unbounded ? !next.scopes().isEmpty() : !next.scopes().containsAll(current.scopes()))
+        || !next.roleDivisions().containsAll(current.roleDivisions())
+        || !next.grantType().equals(current.grantType());
+  }
+
+  /**
+   * What a caller must hold to change, rotate or delete a client: what the client holds. A sign-in
+   * client without scopes lends its users all of theirs, so it takes every scope.
+   */
+  private Set<String> heldBy(OAuthClient c) {
+    return c.signsInUsers() && c.scopes().isEmpty() ? allScopes() : effectiveScopes(c);
   }
 
   /** A client's settings as checked for a create or an update. */
@@ -227,6 +252,12 @@ public final class IdentityService {
       throw Problem.invalid("scope", "at least one scope or roleDivision is required");
     List<String> redirectUris = redirectUris(grantType, request.redirectUris());
     requireHolds(caller, scopes, "grant a client");
+    // A sign-in client without scopes lends its users all of theirs.
+    if (!grantType.equals(OAuthClient.CLIENT_CREDENTIALS) && scopes.isEmpty())
+      requireHolds(
+          caller,
+          allScopes(),
+          "grant a sign-in client without scopes (its users keep all of theirs)");
     requireHolds(
         caller,
         roles.scopesOf(
@@ -360,7 +391,7 @@ public final class IdentityService {
   public void deleteClient(Principal caller, String id) {
     String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, effectiveScopes(client), "delete a client with");
+    requireHolds(caller, heldBy(client), "delete a client with");
     if (!store.deleteClient(orgId, id)) throw Problem.notFound("OAuth client", id);
     hasher.forget(client.secretHash());
     tokens.forgetClient(id);
@@ -369,7 +400,7 @@ public final class IdentityService {
   public ClientWithSecret rotateSecret(Principal caller, String id) {
     String orgId = caller.orgId();
     OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, effectiveScopes(client), "rotate the secret of a client with");
+    requireHolds(caller, heldBy(client), "rotate the secret of a client with");
     String secret = hasher.newSecret();
     String hash = hasher.hash(secret);
     Instant now = clock.instant();

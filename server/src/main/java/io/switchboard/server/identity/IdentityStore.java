@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -38,7 +39,8 @@ public final class IdentityStore {
                       .filter(s -> !s.isBlank())
                       .toList(),
               List.of(),
-              Times.read(rs, "modified_at"));
+              Times.read(rs, "modified_at"),
+              Times.read(rs, "tokens_valid_from"));
   private static final RowMapper<Org> ORG =
       (rs, ctx) -> new Org(rs.getString("id"), rs.getString("name"), Times.read(rs, "created_at"));
 
@@ -110,25 +112,45 @@ public final class IdentityStore {
           .execute();
   }
 
+  /** The org's client, its row locked until the transaction ends (a PUT decides on it). */
+  public Optional<OAuthClient> lockClient(Handle h, String orgId, String id) {
+    return h.createQuery("select * from oauth_clients where id = :id and org_id = :org for update")
+        .bind("id", id)
+        .bind("org", orgId)
+        .map(CLIENT)
+        .findOne()
+        .map(c -> withRoles(h, c));
+  }
+
   /**
-   * Replaces what a PUT may change: the row first (its lock orders two concurrent PUTs of one
-   * client), then its role grants. False when the client is not the org's.
+   * Replaces what a PUT may change, and its role grants; {@code tokensValidFrom} only moves
+   * forward. The secret and its rotation time are never written here. False when the client is not
+   * the org's.
    */
   public boolean updateClient(Handle h, OAuthClient c) {
+    String endTokens =
+        c.tokensValidFrom() == null
+            ? ""
+            : ", tokens_valid_from = case when tokens_valid_from is null or tokens_valid_from <"
+                + " :validFrom then :validFrom else tokens_valid_from end";
     int rows =
         h.createUpdate(
                 "update oauth_clients set name = :name, description = :description, scopes ="
                     + " :scopes, token_ttl_seconds = :ttl, grant_type = :grantType, redirect_uris ="
-                    + " :redirectUris, secret_rotated_at = :rotated, modified_at = :modified where"
-                    + " id = :id and org_id = :org")
+                    + " :redirectUris, modified_at = :modified"
+                    + endTokens
+                    + " where id = :id and org_id = :org")
             .bind("name", c.name())
             .bind("description", c.description())
             .bind("scopes", String.join(",", c.scopes()))
             .bind("ttl", c.tokenLifetimeSeconds())
             .bind("grantType", c.grantType())
             .bind("redirectUris", String.join("\n", c.redirectUris()))
-            .bind("rotated", Times.db(c.secretRotatedAt()))
             .bind("modified", Times.db(c.modifiedAt()))
+            .bindMap(
+                c.tokensValidFrom() == null
+                    ? Map.of()
+                    : Map.of("validFrom", Times.db(c.tokensValidFrom())))
             .bind("id", c.id())
             .bind("org", c.orgId())
             .execute();
@@ -164,7 +186,8 @@ public final class IdentityStore {
         c.grantType(),
         c.redirectUris(),
         grants,
-        c.modifiedAt());
+        c.modifiedAt(),
+        c.tokensValidFrom());
   }
 
   public Optional<OAuthClient> findClient(String id) {

@@ -23,7 +23,8 @@ public record OAuthClient(
     String grantType,
     List<String> redirectUris,
     List<RoleDivision> roleDivisions,
-    Instant modifiedAt) {
+    Instant modifiedAt,
+    Instant tokensValidFrom) {
 
   public static final String CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS";
   public static final String CODE = "CODE";
@@ -67,7 +68,16 @@ public record OAuthClient(
         grantType,
         redirectUris,
         roleDivisions,
+        null,
         null);
+  }
+
+  /**
+   * What a token must have been issued at or after to live (epoch ms in the token): the last secret
+   * rotation, or a later PUT that took something away.
+   */
+  public Instant tokenStamp() {
+    return latest(secretRotatedAt, tokensValidFrom);
   }
 
   private static Instant latest(Instant a, Instant b) {
@@ -115,7 +125,8 @@ public record OAuthClient(
         grantType,
         redirectUris,
         roleDivisions,
-        modifiedAt);
+        modifiedAt,
+        tokensValidFrom);
   }
 
   public boolean signsInUsers() {

@@ -164,7 +164,7 @@ public final class TokenService implements Authenticator {
                 Set.copyOf(scopes),
                 jti,
                 expires,
-                client.secretRotatedAt().toEpochMilli(),
+                client.tokenStamp().toEpochMilli(),
                 userId));
     var principal =
         new Principal(client.orgId(), client.id(), Set.copyOf(scopes), jti, expires, userId);
@@ -202,8 +202,11 @@ public final class TokenService implements Authenticator {
     OAuthClient client =
         read.value().orElseThrow(() -> invalid("The OAuth client of this token no longer exists."));
     if (!client.orgId().equals(p.orgId())) throw invalid("The access token is invalid.");
-    if (secretStamp < client.secretRotatedAt().toEpochMilli())
-      throw invalid("The access token was issued before the client's secret was rotated.");
+    if (secretStamp < client.tokenStamp().toEpochMilli())
+      throw invalid(
+          client.tokenStamp().equals(client.secretRotatedAt())
+              ? "The access token was issued before the client's secret was rotated."
+              : "The access token was issued before the client's access was reduced.");
     long oldest = read.atMillis();
     if (p.userId() != null) {
       Read<Boolean> active =
@@ -277,8 +280,8 @@ public final class TokenService implements Authenticator {
   }
 
   /**
-   * Called when a client's secret was rotated here, so its older tokens stop at once on this node
-   * (others within the TTL).
+   * Called when a client's secret was rotated or its settings changed here, so its older tokens
+   * stop at once on this node (others within the TTL).
    */
   public void clientChanged(OAuthClient client) {
     // Two rotations on this node may get here in either order: the later secret stays (a gone
@@ -290,7 +293,7 @@ public final class TokenService implements Authenticator {
             new Read<>(Optional.of(client), clock.millis()),
             (held, mine) ->
                 held.value().isEmpty()
-                        || held.value().get().secretRotatedAt().isAfter(client.secretRotatedAt())
+                        || held.value().get().tokenStamp().isAfter(client.tokenStamp())
                     ? held
                     : mine);
     liveness.incrementAndGet();

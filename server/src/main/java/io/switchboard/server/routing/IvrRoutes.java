@@ -91,10 +91,6 @@ public final class IvrRoutes implements ApiRoutes {
       RoutingView routing,
       String selfUri) {}
 
-  /** A Genesys entity listing of one page. */
-  public record Listing<T>(
-      List<T> entities, int pageSize, int pageNumber, long total, int pageCount) {}
-
   @Override
   public void register(RoutesConfig routes) {
     routes.get(
@@ -125,7 +121,7 @@ public final class IvrRoutes implements ApiRoutes {
         "/api/v2/conversations/{id}/flowexecutions",
         this::callExecutions,
         Scope.read(Scopes.CONVERSATIONS),
-        Doc.returns(Doc.generic(Listing.class, CallExecutionView.class)));
+        Doc.returns(Doc.pageOf(CallExecutionView.class)));
   }
 
   private static String org(Context ctx) {
@@ -241,6 +237,7 @@ public final class IvrRoutes implements ApiRoutes {
                   c.detail()),
               "/api/v2/flows/executions/" + e.id()));
     }
-    ctx.json(new Listing<>(out, Math.max(out.size(), 1), 1, out.size(), 1));
+    // A call runs few flows: one page holds them all, in Genesys's page shape.
+    ctx.json(Page.of(ctx, new Page.Request(Math.max(out.size(), 1), 1), out, out.size()));
   }
 }

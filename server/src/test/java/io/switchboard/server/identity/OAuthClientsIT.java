@@ -152,6 +152,9 @@ class OAuthClientsIT {
         .as("an absent lifetime keeps the client's")
         .isEqualTo(7200);
     assertThat(api.get(aCall, before).status()).isEqualTo(401);
+    assertThat(narrowed.json().get("secretRotatedDate").asString())
+        .as("ending its tokens is not a rotation of its secret")
+        .isEqualTo(view.get("secretRotatedDate").asString());
     String after = api.token(id, secret);
     assertThat(api.get(aCall, after).status()).isEqualTo(403);
     assertThat(api.get("/api/v2/scripts", after).status()).isEqualTo(200);
@@ -212,6 +215,26 @@ class OAuthClientsIT {
             api.put(peerPath, limitedToken, "{\"name\":\"peer 2\",\"scope\":[\"scripts\"]}")
                 .status())
         .isEqualTo(200);
+
+    // A sign-in client without scopes lends its users all of theirs: only a caller holding every
+    // scope makes, changes, rotates or deletes one.
+    String signIn =
+        "{\"name\":\"web app\",\"authorizedGrantType\":\"CODE\","
+            + "\"registeredRedirectUri\":[\"https://app.example/cb\"]}";
+    assertThat(api.post("/api/v2/oauth/clients", limitedToken, signIn).status()).isEqualTo(403);
+    var app = api.post("/api/v2/oauth/clients", admin, signIn);
+    assertThat(app.status()).isEqualTo(201);
+    String appPath = "/api/v2/oauth/clients/" + app.json().get("id").asString();
+    var redirect =
+        api.put(
+            appPath,
+            limitedToken,
+            signIn.replace("https://app.example/cb", "https://attacker.example/cb"));
+    assertThat(redirect.status()).isEqualTo(403);
+    assertThat(api.post(appPath + "/secret", limitedToken, null).status()).isEqualTo(403);
+    assertThat(api.delete(appPath, limitedToken).status()).isEqualTo(403);
+    assertThat(api.get(appPath, admin).json().get("registeredRedirectUri").get(0).asString())
+        .isEqualTo("https://app.example/cb");
   }
 
   @Test

@@ -381,12 +381,13 @@ class RoutingRulesIT {
     // A call to a number no IVR claims is a plain call; the IVR's number with an unpublished flow
     // is refused and nothing is created.
     String plain = local.call("+15550000", "+15559999");
-    assertThat(
-            api.get("/api/v2/conversations/" + plain + "/flowexecutions", local.token)
-                .json()
-                .get("total")
-                .asLong())
-        .isZero();
+    JsonNode none =
+        api.get("/api/v2/conversations/" + plain + "/flowexecutions", local.token).json();
+    assertThat(none.get("total").asLong()).isZero();
+    // Genesys's page shape, links included.
+    assertThat(none.get("pageCount").asInt()).isEqualTo(1);
+    assertThat(none.get("firstUri").asString())
+        .startsWith("/api/v2/conversations/" + plain + "/flowexecutions?pageSize=1&pageNumber=1");
     String draft = local.flow("INBOUNDCALL");
     local.save(draft, RoutingSupport.toQueue("Support"));
     assertThat(local.ivr("Draft", "+6560000004", draft).status()).isEqualTo(200);

@@ -72,10 +72,12 @@ class IdentityStorageTest {
                   new LinkedHashSet<>(List.of("scripts")),
                   7200,
                   NOW,
-                  NOW.plusSeconds(1),
+                  // Read before a rotation that landed meanwhile: a PUT never moves it back.
+                  NOW.minusSeconds(60),
                   OAuthClient.CODE,
                   List.of("https://app.example/cb"),
                   List.of(),
+                  NOW.plusSeconds(5),
                   NOW.plusSeconds(5));
           boolean updated = store.inTransaction(h -> store.updateClient(h, changed));
           assertThat(updated).isTrue();
@@ -88,6 +90,30 @@ class IdentityStorageTest {
           assertThat(reloaded.grantType()).isEqualTo(OAuthClient.CODE);
           assertThat(reloaded.redirectUris()).containsExactly("https://app.example/cb");
           assertThat(reloaded.modifiedAt()).isEqualTo(NOW.plusSeconds(5));
+          assertThat(reloaded.secretRotatedAt()).isEqualTo(NOW.plusSeconds(1));
+          assertThat(reloaded.tokensValidFrom()).isEqualTo(NOW.plusSeconds(5));
+          assertThat(reloaded.tokenStamp()).isEqualTo(NOW.plusSeconds(5));
+          // Tokens' validity only moves forward: an older PUT's time does not bring tokens back.
+          var older =
+              new OAuthClient(
+                  client.id(),
+                  org.id(),
+                  "renamed",
+                  null,
+                  "h",
+                  new LinkedHashSet<>(List.of("scripts")),
+                  7200,
+                  NOW,
+                  NOW,
+                  OAuthClient.CODE,
+                  List.of("https://app.example/cb"),
+                  List.of(),
+                  NOW.plusSeconds(6),
+                  NOW.plusSeconds(2));
+          boolean again = store.inTransaction(h -> store.updateClient(h, older));
+          assertThat(again).isTrue();
+          assertThat(store.findClient(client.id()).orElseThrow().tokensValidFrom())
+              .isEqualTo(NOW.plusSeconds(5));
           var elsewhere =
               new OAuthClient(
                   client.id(),
