@@ -135,8 +135,17 @@ public final class DataActionRunner {
     // credential and the engine adds no header of its own; it still sends the request only to the
     // credential's allowed hosts, and the secrets are redacted from what a test run shows.
     ResolvedCredential credential = placesCredential(rq) ? credential(integration) : null;
-    if (credential != null) vars.put("credentials", credential.templateFields());
     Redaction redaction = Redaction.of(credential, null);
+    // What a test run shows of such a request: the templates rendered again with every field of the
+    // credential as REDACTED. Finding the secret in the text would miss a cut or escaped one.
+    Map<String, Object> shownVars = null;
+    if (credential != null) {
+      shownVars = new LinkedHashMap<>(vars);
+      var masked = new LinkedHashMap<String, String>();
+      credential.templateFields().keySet().forEach(k -> masked.put(k, MASKED));
+      shownVars.put("credentials", masked);
+      vars.put("credentials", credential.templateFields());
+    }
     URI uri;
     List<ExternalApi.Header> headers = new ArrayList<>();
     byte[] body = null;
@@ -163,7 +172,9 @@ public final class DataActionRunner {
               ops,
               "Resolve request URL template",
               true,
-              json.getNodeFactory().stringNode(redaction.text(url)),
+              json.getNodeFactory()
+                  .stringNode(
+                      shown("requestUrlTemplate", rq.requestUrlTemplate(), url, shownVars).trim()),
               null));
       if (rq.headers() != null) {
         for (var h : rq.headers().entrySet()) {
@@ -188,7 +199,8 @@ public final class DataActionRunner {
                 ops,
                 "Resolve request body template",
                 true,
-                json.getNodeFactory().stringNode(redaction.text(text)),
+                json.getNodeFactory()
+                    .stringNode(shown("requestTemplate", rq.requestTemplate(), text, shownVars)),
                 null));
       }
     } catch (Templates.TemplateFailure e) {
@@ -309,6 +321,51 @@ public final class DataActionRunner {
     }
     if (report.success()) return new Run(report, output, ops, null, null);
     return new Run(report, null, ops, "data.action." + report.error().kind(), detail);
+  }
+
+  /** A credential's value as a test run shows the request it is in. */
+  static final String MASKED = "REDACTED";
+
+  /**
+   * {@code rendered}, or without a credential in it: {@code template} rendered with the masked
+   * values ({@code shownVars} non-null). Nothing of it when that fails.
+   */
+  private String shown(
+      String name, String template, String rendered, Map<String, Object> shownVars) {
+    if (shownVars == null) return rendered;
+    try {
+      return templates.render(
+          name,
+          template,
+          shownVars,
+          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_RENDER_MILLIS));
+    } catch (Templates.TemplateFailure e) {
+      return "(not shown: it holds the credential)";
+    }
+  }
+
+  /** One reference to a credential field: {@code $credentials.x}, {@code ${credentials.x}}. */
+  private static final String CREDENTIAL_FIELD = "\\$!?\\{?credentials\\.[A-Za-z0-9_]+}?";
+
+  /**
+   * A credential header's whole template: an optional scheme word, then credential fields with only
+   * spaces or colons between them.
+   */
+  private static final Pattern CREDENTIAL_HEADER =
+      Pattern.compile(
+          "\\s*([A-Za-z][A-Za-z0-9_-]{0,31}\\s+)?"
+              + CREDENTIAL_FIELD
+              + "([\\s:]*"
+              + CREDENTIAL_FIELD
+              + ")*\\s*");
+
+  /**
+   * True when a header's template is the credential's fields and at most a scheme word ({@code
+   * Bearer ${credentials.token}}, {@code Token $credentials.user:$credentials.key}): no secret of
+   * its own can be written into the configuration, which is readable and exported.
+   */
+  static boolean onlyPlacesCredentials(String template) {
+    return template != null && CREDENTIAL_HEADER.matcher(template).matches();
   }
 
   /** True when the template text refers to {@code $credentials}. */

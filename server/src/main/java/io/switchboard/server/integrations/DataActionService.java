@@ -342,11 +342,11 @@ public final class DataActionService {
         String lower = h.getKey().toLowerCase(Locale.ROOT);
         // A credential header is the credential's to fill: by its type, or by the header's own
         // template through $credentials (Genesys's userDefined way); never a secret written here.
-        if (SECRET_HEADERS.contains(lower) && !DataActionRunner.referencesCredentials(h.getValue()))
+        if (SECRET_HEADERS.contains(lower) && !DataActionRunner.onlyPlacesCredentials(h.getValue()))
           throw Problem.invalid(
               field,
               "secrets belong in the integration's credential (attached by its type, or placed"
-                  + " with $credentials.<field>), not in a header");
+                  + " with $credentials.<field> after at most a scheme word), not in a header");
         if (RESTRICTED_HEADERS.contains(lower))
           throw Problem.invalid(field, "is set by the HTTP client and cannot be configured");
         if (h.getValue() == null) throw Problem.invalid(field, "must be a string");

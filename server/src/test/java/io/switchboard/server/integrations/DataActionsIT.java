@@ -468,13 +468,18 @@ class DataActionsIT {
 
   @Test
   void credentialsInTheTemplatesPlaceTheCredentialOnlyWhereAllowedAndNeverShowIt() {
-    String cred = credential(token, "tmpl-user", "tmpl-secret-pw");
+    // A secret that escaping changes ("/", "+", "=") and that a template may cut.
+    String secret = "tmpl/secret+pw=";
+    String cred = credential(token, "tmpl-user", secret);
     String integ = integration(token, cred, 0);
     upstream.on("/tmpl", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":\"C-5\"}}"));
     // Genesys's userDefined style: the templates place the fields, under either name.
     ObjectNode action = createCaseAction(integ, "/tmpl");
     ObjectNode request = (ObjectNode) action.get("config").get("request");
-    request.put("requestUrlTemplate", upstream.url("/tmpl") + "?key=${credentials.password}");
+    request.put(
+        "requestUrlTemplate",
+        upstream.url("/tmpl")
+            + "?key=$esc.url($credentials.password)&tail=$credentials.password.substring(1)");
     request
         .putObject("headers")
         .put("Authorization", "Token ${credentials.userName}:$credentials.password");
@@ -490,18 +495,38 @@ class DataActionsIT {
     assertThat(r.json().get("caseId").asString()).isEqualTo("C-5");
     assertThat(r.json().get("leak").asString()).isEmpty();
     Upstream.Received sent = upstream.received("/tmpl").getLast();
-    assertThat(sent.rawUri()).isEqualTo("/tmpl?key=tmpl-secret-pw");
+    assertThat(sent.rawUri()).isEqualTo("/tmpl?key=tmpl%2Fsecret%2Bpw%3D&tail=mpl/secret+pw=");
     assertThat(sent.header("Authorization"))
         .as("the template's header, not the engine's Basic one")
-        .isEqualTo("Token tmpl-user:tmpl-secret-pw");
+        .isEqualTo("Token tmpl-user:" + secret);
     assertThat(JSON.readTree(sent.body()).get("user").asString()).isEqualTo("tmpl-user");
 
     var t = api.post(ACTIONS + "/" + id + "/test", token, input);
     assertThat(t.status()).isEqualTo(200);
     assertThat(t.json().get("success").asBoolean()).as(t.body()).isTrue();
-    assertThat(t.body()).doesNotContain("tmpl-secret-pw");
+    assertThat(t.body())
+        .doesNotContain(secret)
+        .doesNotContain("tmpl%2Fsecret")
+        .doesNotContain("mpl/secret");
     assertThat(t.json().get("operations").get(1).get("result").asString())
-        .endsWith("?key=[redacted]");
+        .endsWith("?key=REDACTED&tail=EDACTED");
+
+    // A credential header holds the credential and at most a scheme word: never a secret of its
+    // own.
+    for (String smuggled :
+        List.of(
+            "Basic dXNlcjpwYXNz ## $credentials",
+            "Basic dXNlcjpwYXNz $credentials.password",
+            "$credentials.password secret123")) {
+      ObjectNode bad = createCaseAction(integ, "/tmpl");
+      ((ObjectNode) bad.get("config").get("request"))
+          .putObject("headers")
+          .put("Authorization", smuggled);
+      var refused = api.post(ACTIONS, token, bad.toString());
+      assertThat(refused.status()).as(smuggled).isEqualTo(400);
+      assertThat(refused.json().get("messageParams").get("field").asString())
+          .isEqualTo("config.request.headers.Authorization");
+    }
 
     // A credential allowed elsewhere is never placed in a request to this host.
     var elsewhere =
