@@ -1,6 +1,7 @@
 package io.switchboard.server.expressions;
 
 import dev.cel.common.CelOptions;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
@@ -20,11 +21,18 @@ public record CelLimits(
     int maxParseDepth,
     int maxIterations,
     long maxEvaluationSteps,
-    Duration maxEvaluationTime) {
+    Duration maxEvaluationTime,
+    long maxProduced) {
   /** Limits without a step bound: the iteration limit and the deadline bound the work. */
   public CelLimits(
       int maxExpressionChars, int maxParseDepth, int maxIterations, Duration maxEvaluationTime) {
-    this(maxExpressionChars, maxParseDepth, maxIterations, Long.MAX_VALUE, maxEvaluationTime);
+    this(
+        maxExpressionChars,
+        maxParseDepth,
+        maxIterations,
+        Long.MAX_VALUE,
+        maxEvaluationTime,
+        Long.MAX_VALUE);
   }
 
   /**
@@ -57,13 +65,20 @@ public record CelLimits(
     }
   }
 
+  /** Which bound stopped an evaluation. */
+  private enum Bound {
+    TIME,
+    STEPS,
+    SIZE
+  }
+
   /** Thrown from the listener to unwind the interpreter; never escapes this class. */
   private static final class Stop extends RuntimeException {
-    final boolean steps;
+    final Bound bound;
 
-    Stop(boolean steps) {
+    Stop(Bound bound) {
       super(null, null, false, false);
-      this.steps = steps;
+      this.bound = bound;
     }
   }
 
@@ -82,7 +97,7 @@ public record CelLimits(
       CelRuntime.Program program, Map<String, ?> variables, long deadlineNanos)
       throws CelEvaluationException, DeadlineExceeded {
     try {
-      return run(program, variables, deadlineNanos, Long.MAX_VALUE);
+      return run(program, variables, deadlineNanos, Long.MAX_VALUE, Long.MAX_VALUE);
     } catch (Stop stop) {
       throw new DeadlineExceeded();
     }
@@ -90,22 +105,36 @@ public record CelLimits(
 
   /**
    * Evaluates {@code program} within these limits: stopped after {@link #maxEvaluationSteps}
-   * evaluated sub-expressions, or at {@link #deadline} of the caller's deadline.
+   * evaluated sub-expressions, once its calls have produced {@link #maxProduced} characters and
+   * items (a string's length, a list's or map's size, summed over every call's result: what one
+   * evaluation may allocate, whatever its steps), or at {@link #deadline} of the caller's deadline.
    */
   public Object evaluate(
       CelRuntime.Program program, Map<String, ?> variables, long callerDeadlineNanos)
       throws CelEvaluationException, Stopped {
     try {
-      return run(program, variables, deadline(callerDeadlineNanos), maxEvaluationSteps);
+      return run(
+          program, variables, deadline(callerDeadlineNanos), maxEvaluationSteps, maxProduced);
     } catch (Stop stop) {
       throw new Stopped(
-          stop.steps
-              ? "more than " + maxEvaluationSteps + " evaluation steps"
-              : "the evaluation time bound was reached");
+          switch (stop.bound) {
+            case STEPS -> "more than " + maxEvaluationSteps + " evaluation steps";
+            case SIZE -> "its results passed " + maxProduced + " characters and items";
+            case TIME -> "the evaluation time bound was reached";
+          });
     }
   }
 
-  /** An evaluation stopped by a step or time bound; the message says which. */
+  private static long sizeOf(Object result) {
+    return switch (result) {
+      case String s -> s.length();
+      case java.util.Collection<?> c -> c.size();
+      case Map<?, ?> m -> m.size();
+      case null, default -> 0;
+    };
+  }
+
+  /** An evaluation stopped by a step, size or time bound; the message says which. */
   public static final class Stopped extends Exception {
     Stopped(String message) {
       super(message, null, false, false);
@@ -113,16 +142,25 @@ public record CelLimits(
   }
 
   private static Object run(
-      CelRuntime.Program program, Map<String, ?> variables, long deadlineNanos, long maxSteps)
+      CelRuntime.Program program,
+      Map<String, ?> variables,
+      long deadlineNanos,
+      long maxSteps,
+      long maxProduced)
       throws CelEvaluationException {
-    if (System.nanoTime() - deadlineNanos >= 0) throw new Stop(false);
-    var counter = new long[1];
+    if (System.nanoTime() - deadlineNanos >= 0) throw new Stop(Bound.TIME);
+    var counter = new long[2];
     CelEvaluationListener watch =
         (expr, result) -> {
           long steps = ++counter[0];
-          if (steps > maxSteps) throw new Stop(true);
+          if (steps > maxSteps) throw new Stop(Bound.STEPS);
           if (steps % CHECK_EVERY == 0 && System.nanoTime() - deadlineNanos >= 0)
-            throw new Stop(false);
+            throw new Stop(Bound.TIME);
+          // Calls (functions and operators such as +) make new values; a variable's is counted
+          // where it was made.
+          if (maxProduced != Long.MAX_VALUE
+              && expr.exprKind().getKind() == CelExpr.ExprKind.Kind.CALL
+              && (counter[1] += sizeOf(result)) > maxProduced) throw new Stop(Bound.SIZE);
         };
     try {
       return program.trace(variables, watch);

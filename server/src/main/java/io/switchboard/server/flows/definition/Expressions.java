@@ -41,10 +41,12 @@ import java.util.Optional;
 public final class Expressions {
   /**
    * Tighter than response mappings' {@link CelLimits#DEFAULT}: a flow evaluates many expressions
-   * per call within one deadline, and each is a small decision, not a mapping over an answer.
+   * per call within one deadline, and each is a small decision, not a mapping over an answer. Its
+   * calls may make 2,000,000 characters and items in all: a value holds at most 100,000, and a
+   * comprehension of 1,000 iterations could otherwise make a thousand of them.
    */
   public static final CelLimits LIMITS =
-      new CelLimits(2000, 32, 1000, 100_000, Duration.ofMillis(100));
+      new CelLimits(2000, 32, 1000, 100_000, Duration.ofMillis(100), 2_000_000);
 
   public static final List<String> FUNCTIONS =
       List.of(

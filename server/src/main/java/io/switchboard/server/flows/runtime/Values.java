@@ -58,16 +58,26 @@ public final class Values {
   }
 
   /**
-   * A JSON value as a variable of {@code type}; strings holding numbers, booleans or instants are
-   * converted.
+   * A JSON value as a variable of {@code type} (a launch's input, a data action's output), within
+   * {@link #MAX_VALUE_CHARS}; strings holding numbers, booleans or instants are converted.
    */
   public static Object fromJson(JsonNode n, VarType type) throws Mismatch {
+    if (n != null && weight(n, MAX_VALUE_CHARS) > MAX_VALUE_CHARS) throw tooLarge();
+    return converted(n, type);
+  }
+
+  private static Mismatch tooLarge() {
+    return new Mismatch(
+        "the value is larger than a variable holds (at most " + MAX_VALUE_CHARS + " characters)");
+  }
+
+  private static Object converted(JsonNode n, VarType type) throws Mismatch {
     if (n == null || n.isNull() || n.isMissingNode()) return unset();
     if (type.collection()) {
       if (!n.isArray()) throw new Mismatch("expected a list for a " + type);
       var out = new ArrayList<Object>();
       VarType elem = new VarType(type.base(), false);
-      for (JsonNode item : n) out.add(fromJson(item, elem));
+      for (JsonNode item : n) out.add(converted(item, elem));
       return out;
     }
     try {
@@ -100,13 +110,12 @@ public final class Values {
         }
       };
     } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-      throw new Mismatch("'" + n.asString() + "' is not a " + type);
+      String text = n.asString();
+      throw new Mismatch(
+          "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not a " + type);
     }
   }
 
-  /**
-   * A CEL result stored in a variable of {@code type}: ints widen to decimals; null means unset.
-   */
   /**
    * The most text one variable may hold: a string's characters, summed over a collection's items
    * (other values count 8). A flow that doubles a string in a loop would otherwise grow it past any
@@ -148,11 +157,13 @@ public final class Values {
     };
   }
 
+  /**
+   * A CEL result stored in a variable of {@code type}, within {@link #MAX_VALUE_CHARS}: ints widen
+   * to decimals; null means unset.
+   */
   public static Object coerce(Object v, VarType type) throws Mismatch {
     if (!Expressions.isSet(v)) return unset();
-    if (weight(v, MAX_VALUE_CHARS) > MAX_VALUE_CHARS)
-      throw new Mismatch(
-          "the value is larger than a variable holds (at most " + MAX_VALUE_CHARS + " characters)");
+    if (weight(v, MAX_VALUE_CHARS) > MAX_VALUE_CHARS) throw tooLarge();
     if (type.base() == VarType.Base.ANY) return v;
     if (type.collection()) {
       if (v instanceof List<?> l) return List.copyOf(l);

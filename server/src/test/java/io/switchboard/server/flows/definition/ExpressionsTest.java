@@ -115,6 +115,22 @@ class ExpressionsTest {
   }
 
   @Test
+  void whatOneEvaluationMakesIsBoundedWhateverItsSteps() throws Exception {
+    // 21 strings of 200,000 characters from CEL's own +, each within a value's bound: 4.2 million
+    // characters made in a few dozen steps and well within the time bound.
+    String big = "a".repeat(100_000);
+    var range = new StringBuilder("[0");
+    for (int i = 1; i <= 20; i++) range.append(',').append(i);
+    range.append(']');
+    assertThatThrownBy(
+            () -> eval(range + ".map(x, Task.tier + Task.tier).size()", Map.of("Task.tier", big)))
+        .isInstanceOf(Expressions.EvaluationError.class)
+        .hasMessage("the expression was stopped: its results passed 2000000 characters and items");
+    // Referring to a large value costs nothing: it was counted where it was made.
+    assertThat(eval(range + ".map(x, Task.tier).size()", Map.of("Task.tier", big))).isEqualTo(21L);
+  }
+
+  @Test
   void dateTimesHaveTheWiresExactMilliseconds() throws Exception {
     var micros = Instant.parse("2026-11-30T04:00:00.123456789Z");
     var precise = new Expressions(Clock.fixed(micros, ZoneOffset.UTC));
