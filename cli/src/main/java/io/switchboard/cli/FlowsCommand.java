@@ -92,8 +92,12 @@ final class FlowsCommand implements Runnable {
         Optional<FlowsApi.Flow> existing = find(flows, flowName, d.type());
         if (existing.isPresent() && unchanged(flows, existing.get(), d)) {
           out.printf(
-              "Flow \"%s\" (%s, %s) is unchanged: version %s is the file and is published.%n",
-              flowName, d.type(), existing.get().id(), existing.get().savedVersion().name());
+              "Flow \"%s\" (%s, %s) is unchanged: version %s is the file%s.%n",
+              flowName,
+              d.type(),
+              existing.get().id(),
+              existing.get().savedVersion().name(),
+              saveOnly ? "" : " and is published");
           out.flush();
           return 0;
         }

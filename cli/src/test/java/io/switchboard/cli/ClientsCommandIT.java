@@ -75,7 +75,7 @@ class ClientsCommandIT {
     assertThat(api.get("/api/v2/scripts", token).status()).isEqualTo(200);
     Run narrowed = clients(admin, secret, "update", id, "--scope", "scripts");
     assertThat(narrowed.exitCode()).as(narrowed.err()).isZero();
-    assertThat(narrowed.out()).contains("Partner, 600s, scripts");
+    assertThat(narrowed.out()).contains("Partner, 600s, scripts").doesNotContain("conversations");
     assertThat(api.get("/api/v2/scripts", token).status()).isEqualTo(401);
     assertThat(
             api.tokenRequest(
