@@ -15,13 +15,23 @@ import tools.jackson.databind.json.JsonMapper;
     name = "org",
     mixinStandardHelpOptions = true,
     description = "Administer organisations (offline, against --data or --db).",
-    subcommands = {OrgCommand.Create.class})
+    subcommands = {OrgCommand.Create.class, OrgCommand.ListOrgs.class})
 final class OrgCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  /** The identity services on the data directory or database, or why they cannot be opened. */
+  static Switchboard.Offline open(StorageOptions storage) {
+    Settings settings = storage.settings(Map.of());
+    try {
+      return Switchboard.offline(settings);
+    } catch (RuntimeException e) {
+      throw OfflineConflict.explain(e, settings, Create.INSTEAD);
+    }
   }
 
   @Command(
@@ -45,14 +55,7 @@ final class OrgCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Settings settings = storage.settings(Map.of());
-      Switchboard.Offline opened;
-      try {
-        opened = Switchboard.offline(settings);
-      } catch (RuntimeException e) {
-        throw OfflineConflict.explain(e, settings, INSTEAD);
-      }
-      try (var offline = opened) {
+      try (var offline = open(storage)) {
         var created = offline.identity().createOrg(name);
         Map<String, String> out = new LinkedHashMap<>();
         out.put("orgId", created.org().id());
@@ -64,6 +67,38 @@ final class OrgCommand implements Runnable {
         } else {
           out.forEach((k, v) -> System.out.printf("%-13s %s%n", k + ":", v));
           System.out.println("The secret is shown only now; store it safely.");
+        }
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the orgs: id, name and when each was created.")
+  static final class ListOrgs implements Callable<Integer> {
+    @Mixin StorageOptions storage;
+
+    @Option(names = "--json", description = "Print one JSON array of {orgId, name, created}.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      try (var offline = open(storage)) {
+        var orgs = offline.identity().listOrgs();
+        if (json) {
+          var out = new java.util.ArrayList<Map<String, String>>();
+          for (var o : orgs) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("orgId", o.id());
+            row.put("name", o.name());
+            row.put("created", o.createdAt().toString());
+            out.add(row);
+          }
+          System.out.println(JsonMapper.builder().build().writeValueAsString(out));
+        } else {
+          for (var o : orgs) System.out.printf("%s  %-30s  %s%n", o.id(), o.name(), o.createdAt());
         }
         return 0;
       }

@@ -74,6 +74,14 @@ class CliContractTest {
     Run again = run("org", "create", "initech", "--json", "--data", data.toString());
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("already exists");
+
+    Run listed = run("org", "list", "--json", "--data", data.toString());
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    JsonNode orgs = JsonMapper.builder().build().readTree(listed.out());
+    assertThat(orgs).hasSize(1);
+    assertThat(orgs.get(0).get("orgId").asString()).isEqualTo(json.get("orgId").asString());
+    assertThat(orgs.get(0).get("name").asString()).isEqualTo("initech");
+    assertThat(run("org", "list", "--data", data.toString()).out()).contains("initech");
   }
 
   @Test

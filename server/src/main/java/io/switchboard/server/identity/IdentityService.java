@@ -93,6 +93,11 @@ public final class IdentityService {
     return new NewOrg(org, new ClientWithSecret(client, secret));
   }
 
+  /** Every org, by name. */
+  public List<Org> listOrgs() {
+    return store.listOrgs();
+  }
+
   public Optional<Org> findOrgByName(String name) {
     return store.findOrgByName(name);
   }
