@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,18 +31,14 @@ class ClientsCommandIT {
   record Run(int exitCode, String out, String err) {}
 
   static Run clients(String clientId, String secret, String... args) {
-    var all = new ArrayList<>(List.of("clients", args[0]));
-    all.addAll(
-        List.of(
-            "--base-url", server.baseUrl(), "--client-id", clientId, "--client-secret", secret));
-    all.addAll(List.of(args).subList(1, args.length));
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    var r =
+        CliRun.overApi(
+            server.baseUrl(),
+            clientId,
+            secret,
+            List.of("clients", args[0]),
+            java.util.Arrays.copyOfRange(args, 1, args.length));
+    return new Run(r.exitCode(), r.out(), r.err());
   }
 
   @Test

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestServer;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,25 +33,14 @@ class DataActionsImportIT {
   record Run(int exitCode, String out, String err) {}
 
   static Run run(TestServer.OrgAccess org, String... args) {
-    var all =
-        new ArrayList<>(
-            List.of(
-                "data-actions",
-                "import",
-                "--base-url",
-                server.baseUrl(),
-                "--client-id",
-                org.clientId(),
-                "--client-secret",
-                org.clientSecret()));
-    all.addAll(List.of(args));
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    var r =
+        CliRun.overApi(
+            server.baseUrl(),
+            org.clientId(),
+            org.clientSecret(),
+            List.of("data-actions", "import"),
+            args);
+    return new Run(r.exitCode(), r.out(), r.err());
   }
 
   static String export() throws Exception {

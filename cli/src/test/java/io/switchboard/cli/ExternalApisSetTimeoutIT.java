@@ -8,7 +8,6 @@ import io.switchboard.client.SwitchboardClient;
 import io.switchboard.server.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,25 +69,14 @@ class ExternalApisSetTimeoutIT {
   }
 
   static Run run(String baseUrl, TestServer.OrgAccess org, String... args) {
-    var all =
-        new ArrayList<>(
-            List.of(
-                "external-apis",
-                "set-timeout",
-                "--base-url",
-                baseUrl,
-                "--client-id",
-                org.clientId(),
-                "--client-secret",
-                org.clientSecret()));
-    all.addAll(List.of(args));
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    var r =
+        CliRun.overApi(
+            baseUrl,
+            org.clientId(),
+            org.clientSecret(),
+            List.of("external-apis", "set-timeout"),
+            args);
+    return new Run(r.exitCode(), r.out(), r.err());
   }
 
   static Map<String, ExternalApi> byId(SwitchboardClient client) {
