@@ -60,8 +60,10 @@ public final class CredentialRoutes implements ApiRoutes {
           c.description(),
           new TypeRef(GenesysCredentials.genesysType(c.type())),
           c.type().wireName(),
-          GenesysCredentials.fields(c.publicFields()),
-          c.type().secretFields(),
+          GenesysCredentials.fields(c.type().freeForm() ? Map.of() : c.publicFields()),
+          c.type().freeForm()
+              ? CredentialType.fieldNames(c.publicFields())
+              : c.type().secretFields(),
           c.allowedHosts() == null ? List.of() : c.allowedHosts(),
           c.version(),
           c.createdAt(),

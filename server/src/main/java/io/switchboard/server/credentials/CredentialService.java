@@ -304,6 +304,7 @@ public final class CredentialService {
     if (given == null || given.isNull() || given.isMissingNode())
       throw Problem.invalid("credentialFields", "is required");
     if (!given.isObject()) throw Problem.invalid("credentialFields", "must be an object");
+    if (type.freeForm()) return freeFormFields(given, keptSecrets);
     for (String field : given.propertyNames()) {
       if (!type.isKnownField(field)) {
         var allowed = new ArrayList<String>(type.requiredPublicFields());
@@ -343,6 +344,37 @@ public final class CredentialService {
         secrets.put(field, secret(field, v));
       }
     }
+    return new Fields(publicFields, secrets);
+  }
+
+  /** The most fields a free-form credential holds. */
+  static final int MAX_FREE_FORM_FIELDS = 20;
+
+  /**
+   * A free-form (user-defined) credential's fields, every one secret: those given are set, one
+   * given as null is removed, the rest are kept. Their names are public (the templates name them).
+   */
+  private static Fields freeFormFields(JsonNode given, Map<String, String> keptSecrets) {
+    var secrets = new LinkedHashMap<String, String>(keptSecrets);
+    for (var e : given.properties()) {
+      String field = e.getKey();
+      if (!CredentialType.isFieldName(field))
+        throw Problem.invalid(
+            "credentialFields",
+            "'"
+                + (field.length() <= 64 ? field : field.substring(0, 64) + "...")
+                + "' is not a field name: a letter or _, then up to 63 letters, digits or _");
+      if (e.getValue() == null || e.getValue().isNull()) secrets.remove(field);
+      else secrets.put(field, secret(field, e.getValue()));
+    }
+    if (secrets.isEmpty())
+      throw Problem.invalid("credentialFields", "a user-defined credential needs a field");
+    if (secrets.size() > MAX_FREE_FORM_FIELDS)
+      throw Problem.invalid(
+          "credentialFields",
+          "a user-defined credential holds at most " + MAX_FREE_FORM_FIELDS + " fields");
+    var publicFields = new LinkedHashMap<String, Object>();
+    publicFields.put(CredentialType.FIELD_NAMES, List.copyOf(secrets.keySet()));
     return new Fields(publicFields, secrets);
   }
 

@@ -24,7 +24,19 @@ public enum CredentialType {
       "oauth2-client-credentials",
       List.of("tokenUrl", "clientId"),
       List.of("scopes"),
-      List.of("clientSecret"));
+      List.of("clientSecret")),
+  /**
+   * Genesys's free-form {@code userDefined}: fields of the caller's naming, every one secret, that
+   * a data action's templates place ({@code $credentials.<field>}); nothing is attached by type.
+   */
+  USER_DEFINED("user-defined", List.of(), List.of(), List.of());
+
+  /** A free-form field's name, as a template refers to it. */
+  private static final java.util.regex.Pattern FIELD_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+  /** The public entry under which a free-form credential keeps its fields' names. */
+  public static final String FIELD_NAMES = "fieldNames";
 
   private final String wireName;
   private final List<String> requiredPublic;
@@ -63,7 +75,25 @@ public enum CredentialType {
     return secrets.contains(field);
   }
 
+  /** True for {@link #USER_DEFINED}, whose fields the caller names. */
+  public boolean freeForm() {
+    return this == USER_DEFINED;
+  }
+
+  /** The names of a free-form credential's fields, from its public fields. */
+  public static List<String> fieldNames(java.util.Map<String, Object> publicFields) {
+    return publicFields.get(FIELD_NAMES) instanceof List<?> names
+        ? names.stream().map(String::valueOf).toList()
+        : List.of();
+  }
+
+  /** A name a free-form credential may give a field. */
+  public static boolean isFieldName(String field) {
+    return field != null && FIELD_NAME.matcher(field).matches();
+  }
+
   public boolean isKnownField(String field) {
+    if (freeForm()) return isFieldName(field);
     return requiredPublic.contains(field)
         || optionalPublic.contains(field)
         || secrets.contains(field);

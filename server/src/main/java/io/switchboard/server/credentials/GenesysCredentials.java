@@ -33,7 +33,7 @@ final class GenesysCredentials {
     return switch (t) {
       case BASIC -> BASIC_AUTH;
       case OAUTH2_CLIENT_CREDENTIALS -> USER_DEFINED_OAUTH;
-      case BEARER, API_KEY -> USER_DEFINED;
+      case BEARER, API_KEY, USER_DEFINED -> GenesysCredentials.USER_DEFINED;
     };
   }
 
@@ -57,8 +57,9 @@ final class GenesysCredentials {
 
   /**
    * Our type name for what the caller wrote: our own names pass through; a Genesys {@code
-   * userDefined} is told apart by its fields ({@code token}: bearer; {@code headerName}/{@code
-   * apiKey}: api-key), else by {@code credentialType}, else by the credential's current type.
+   * userDefined} is {@code credentialType} when given, else the current type its fields fit, else
+   * told apart by its fields (just {@code token}: bearer; {@code headerName} and {@code apiKey}:
+   * api-key; any other: the free-form user-defined).
    */
   static String ourType(
       JsonNode type, JsonNode fields, String credentialType, CredentialType current) {
@@ -74,19 +75,27 @@ final class GenesysCredentials {
       case BASIC_AUTH -> CredentialType.BASIC.wireName();
       case USER_DEFINED_OAUTH -> CredentialType.OAUTH2_CLIENT_CREDENTIALS.wireName();
       case USER_DEFINED -> {
-        boolean object = fields != null && fields.isObject();
-        if (object && fields.has("token")) yield CredentialType.BEARER.wireName();
-        if (object && (fields.has("headerName") || fields.has("apiKey")))
-          yield CredentialType.API_KEY.wireName();
+        java.util.Set<String> names =
+            fields != null && fields.isObject()
+                ? java.util.Set.copyOf(fields.propertyNames())
+                : java.util.Set.of();
         if (credentialType != null
-            && (credentialType.equals(CredentialType.BEARER.wireName())
-                || credentialType.equals(CredentialType.API_KEY.wireName()))) yield credentialType;
-        if (current == CredentialType.BEARER || current == CredentialType.API_KEY)
-          yield current.wireName();
-        throw Problem.invalid(
-            "credentialFields",
-            "a userDefined credential holds either token (a bearer token) or headerName and"
-                + " apiKey (an API key header)");
+            && java.util.Set.of(
+                    CredentialType.BEARER.wireName(),
+                    CredentialType.API_KEY.wireName(),
+                    CredentialType.USER_DEFINED.wireName())
+                .contains(credentialType)) yield credentialType;
+        // A replace keeps the type its fields fit (secrets left out are kept).
+        if (current != null
+            && (current == CredentialType.BEARER
+                || current == CredentialType.API_KEY
+                || current == CredentialType.USER_DEFINED)
+            && names.stream().allMatch(current::isKnownField)) yield current.wireName();
+        if (names.equals(java.util.Set.of("token"))) yield CredentialType.BEARER.wireName();
+        if (names.equals(java.util.Set.of("headerName", "apiKey")))
+          yield CredentialType.API_KEY.wireName();
+        if (!names.isEmpty()) yield CredentialType.USER_DEFINED.wireName();
+        throw Problem.invalid("credentialFields", "a userDefined credential needs its fields");
       }
       default ->
           throw new Problem(

@@ -53,7 +53,8 @@ public record ResolvedCredential(
   public Map<String, String> templateFields() {
     var out = new java.util.LinkedHashMap<String, String>();
     publicFields.forEach((name, v) -> {
-      if (v == null) return;
+      // A free-form credential's only public entry is its fields' names.
+      if (v == null || type.freeForm()) return;
       String value =
           v instanceof List<?> list
               ? String.join(" ", list.stream().map(String::valueOf).toList())

@@ -646,6 +646,9 @@ public final class ExternalApiEngine implements AutoCloseable {
         b.setHeader("Authorization", "Bearer " + token);
         return token;
       }
+      case USER_DEFINED -> {
+        // Its fields are placed by the data action's templates ($credentials), never by type.
+      }
     }
     return null;
   }

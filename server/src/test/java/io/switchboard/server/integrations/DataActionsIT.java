@@ -552,6 +552,73 @@ class DataActionsIT {
   }
 
   @Test
+  void aFreeFormUserDefinedCredentialIsPlacedByTheTemplatesAndNeverShown() {
+    // Genesys's userDefined with fields of the org's own naming.
+    var created =
+        api.post(
+            CREDENTIALS,
+            token,
+            "{\"name\":\"crm ud "
+                + UUID.randomUUID()
+                + "\",\"type\":{\"name\":\"userDefined\"},\"credentialFields\":"
+                + "{\"apiToken\":\"ud-secret-123\",\"tenant\":\"acme-tenant\"},"
+                + "\"allowedHosts\":[\"127.0.0.1\"]}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    JsonNode view = created.json();
+    assertThat(view.get("type").get("name").asString()).isEqualTo("userDefined");
+    assertThat(view.get("credentialType").asString()).isEqualTo("user-defined");
+    assertThat(view.get("credentialFields").isEmpty()).isTrue();
+    assertThat(view.get("secretFields").toString()).isEqualTo("[\"apiToken\",\"tenant\"]");
+    String credId = view.get("id").asString();
+    assertThat(api.get(CREDENTIALS + "/" + credId, token).body())
+        .doesNotContain("ud-secret-123")
+        .doesNotContain("acme-tenant");
+
+    upstream.on("/ud", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":\"C-8\"}}"));
+    ObjectNode action = createCaseAction(integration(token, credId, 0), "/ud");
+    ObjectNode request = (ObjectNode) action.get("config").get("request");
+    request.put("requestUrlTemplate", upstream.url("/ud") + "?tenant=$credentials.tenant");
+    request.putObject("headers").put("X-Api-Token", "${credentials.apiToken}");
+    String id = create(token, action).get("id").asString();
+    String input = "{\"customerId\":\"c\",\"subject\":\"s\",\"priority\":1}";
+    var r = api.post(ACTIONS + "/" + id + "/execute", token, input);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    Upstream.Received sent = upstream.received("/ud").getLast();
+    assertThat(sent.rawUri()).isEqualTo("/ud?tenant=acme-tenant");
+    assertThat(sent.header("X-Api-Token")).isEqualTo("ud-secret-123");
+    assertThat(sent.header("Authorization")).as("nothing attached by type").isNull();
+    assertThat(api.post(ACTIONS + "/" + id + "/test", token, input).body())
+        .doesNotContain("ud-secret-123")
+        .doesNotContain("acme-tenant");
+
+    // A replace sets the fields it gives, removes one given as null and keeps the rest.
+    var replaced =
+        api.put(
+            CREDENTIALS + "/" + credId,
+            token,
+            "{\"name\":\"crm ud\",\"type\":{\"name\":\"userDefined\"},"
+                + "\"credentialFields\":{\"tenant\":null,\"region\":\"eu\"}}");
+    assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+    assertThat(replaced.json().get("secretFields").toString())
+        .isEqualTo("[\"apiToken\",\"region\"]");
+    assertThat(api.post(ACTIONS + "/" + id + "/execute", token, input).status()).isEqualTo(200);
+    assertThat(upstream.received("/ud").getLast().header("X-Api-Token")).isEqualTo("ud-secret-123");
+
+    // Bad names and empty credentials are refused.
+    for (String fields :
+        List.of("{\"bad-name\":\"x\"}", "{}", "{\"apiToken\":null,\"region\":null}")) {
+      var bad =
+          api.put(
+              CREDENTIALS + "/" + credId,
+              token,
+              "{\"name\":\"crm ud\",\"credentialType\":\"user-defined\",\"credentialFields\":"
+                  + fields
+                  + "}");
+      assertThat(bad.status()).as(fields).isEqualTo(400);
+    }
+  }
+
+  @Test
   void inputsAndOutputsAreValidatedAgainstTheContract() {
     String integ = integration(token, null, 0);
     upstream.on("/cases-bad-output", (ex, req) -> json(ex, 200, "{\"case\":{\"id\":42}}"));
