@@ -95,11 +95,16 @@ public final class CredentialRoutes implements ApiRoutes {
      * {@code current}: the stored type on a replace (tells a bare userDefined apart), else null.
      */
     CredentialService.Input input(CredentialType current) {
+      String ours = GenesysCredentials.ourType(type, credentialFields, credentialType, current);
+      // A free-form credential's fields keep the names given: no Genesys aliases, no scope lists.
+      boolean freeForm =
+          CredentialType.USER_DEFINED.wireName().equals(ours)
+              || (ours == null && current == CredentialType.USER_DEFINED);
       return new CredentialService.Input(
           name,
           description,
-          GenesysCredentials.ourType(type, credentialFields, credentialType, current),
-          GenesysCredentials.normalizeFields(credentialFields),
+          ours,
+          freeForm ? credentialFields : GenesysCredentials.normalizeFields(credentialFields),
           allowedHosts);
     }
 

@@ -13,10 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Genesys's credential shape over our typed credentials. Reads: {@code type: {name}} is {@code
  * basicAuth} (our {@code basic}), {@code userDefinedOAuth} ({@code oauth2-client-credentials}) or
- * {@code userDefined} ({@code bearer}, {@code api-key}); {@code credentialFields} holds strings
- * only (as the SDKs' {@code Map<String,String>} reads them) under Genesys's names ({@code
- * userName}, {@code loginUrl}; {@code scopes} space-separated). Writes accept either naming: the
- * type as our string, a Genesys name or {@code {name}}, and the fields under either name.
+ * {@code userDefined} ({@code bearer}, {@code api-key}, the free-form {@code user-defined}); {@code
+ * credentialFields} holds strings only (as the SDKs' {@code Map<String,String>} reads them) under
+ * Genesys's names ({@code userName}, {@code loginUrl}; {@code scopes} space-separated). Writes
+ * accept either naming: the type as our string, a Genesys name or {@code {name}}, and the fields
+ * under either name.
  */
 final class GenesysCredentials {
   private GenesysCredentials() {}
@@ -85,12 +86,20 @@ final class GenesysCredentials {
                     CredentialType.API_KEY.wireName(),
                     CredentialType.USER_DEFINED.wireName())
                 .contains(credentialType)) yield credentialType;
-        // A replace keeps the type its fields fit (secrets left out are kept).
-        if (current != null
-            && (current == CredentialType.BEARER
-                || current == CredentialType.API_KEY
-                || current == CredentialType.USER_DEFINED)
-            && names.stream().allMatch(current::isKnownField)) yield current.wireName();
+        // A replace keeps its type (secrets left out are kept). A bearer or api-key credential with
+        // other fields is a mistake, not a new kind: becoming user-defined would drop its secrets
+        // and leave its users sending nothing, so that takes credentialType user-defined.
+        if (current == CredentialType.USER_DEFINED) yield current.wireName();
+        if (current == CredentialType.BEARER || current == CredentialType.API_KEY) {
+          if (names.stream().allMatch(current::isKnownField)) yield current.wireName();
+          throw Problem.invalid(
+              "credentialFields",
+              "a "
+                  + current.wireName()
+                  + " credential's fields are "
+                  + String.join(", ", allFields(current))
+                  + "; to make it a free-form user-defined one, send credentialType user-defined");
+        }
         if (names.equals(java.util.Set.of("token"))) yield CredentialType.BEARER.wireName();
         if (names.equals(java.util.Set.of("headerName", "apiKey")))
           yield CredentialType.API_KEY.wireName();
@@ -104,6 +113,13 @@ final class GenesysCredentials {
               "type must be one of " + String.join(", ", allNames()) + ", got '" + name + "'",
               Map.of("field", "type", "allowed", String.join(",", allNames())));
     };
+  }
+
+  private static List<String> allFields(CredentialType t) {
+    var fields = new ArrayList<>(t.requiredPublicFields());
+    fields.addAll(t.optionalPublicFields());
+    fields.addAll(t.secretFields());
+    return fields;
   }
 
   private static List<String> allNames() {

@@ -41,9 +41,12 @@ public record CelLimits(
    * here, up to a second. The iteration count alone does not bound time (CEL's {@code map} copies
    * its result list at every step, so one map over 10,000 items copies 50 million elements): every
    * evaluation also has a deadline, the earlier of the caller's and {@link #maxEvaluationTime} from
-   * its start.
+   * its start. Nor does time bound memory: a chain of 16 string doublings made 65 million
+   * characters in 157 ms, before the deadline was next looked at, so what its calls make is bounded
+   * too (10 million characters, bytes and items: a mapping over a 1 MiB answer makes far less).
    */
-  public static final CelLimits DEFAULT = new CelLimits(2000, 32, 25_000, Duration.ofSeconds(1));
+  public static final CelLimits DEFAULT =
+      new CelLimits(2000, 32, 25_000, Long.MAX_VALUE, Duration.ofSeconds(1), 10_000_000);
 
   /**
    * How often (in evaluated sub-expressions) the deadline is looked at: a clock read is not free.
@@ -125,9 +128,12 @@ public record CelLimits(
     }
   }
 
-  private static long sizeOf(Object result) {
+  /** What a value takes: a string's or bytes' length, a list's or map's size. */
+  public static long sizeOf(Object result) {
     return switch (result) {
       case String s -> s.length();
+      case com.google.protobuf.ByteString b -> b.size();
+      case dev.cel.common.values.CelByteString b -> b.size();
       case java.util.Collection<?> c -> c.size();
       case Map<?, ?> m -> m.size();
       case null, default -> 0;

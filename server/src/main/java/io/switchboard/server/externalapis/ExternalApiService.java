@@ -317,6 +317,14 @@ public final class ExternalApiService {
           "credentialId: no credential " + credentialId + " in this organization",
           Map.of("field", "credentialId"));
     }
+    // An external API attaches its credential by type; a user-defined one has none to attach.
+    if (credentialId != null
+        && credentials.get(orgId, credentialId).type()
+            == io.switchboard.server.credentials.CredentialType.USER_DEFINED)
+      throw Problem.invalid(
+          "credentialId",
+          "a user-defined credential is placed by a data action's templates; an external API"
+              + " attaches basic, bearer, api-key or OAuth2 credentials");
     JsonNode template =
         in.requestTemplate() == null || in.requestTemplate().isNull() ? null : in.requestTemplate();
     if (template != null) {

@@ -145,14 +145,11 @@ public final class IdentityService {
    */
   public OAuthClient updateClient(Principal caller, String id, NewClient request) {
     String orgId = caller.orgId();
-    Instant now = clock.instant();
     // Decided on the locked row: a rotation or another PUT meanwhile waits, or is seen.
     OAuthClient updated =
         store.inTransaction(h -> {
-          OAuthClient current =
-              store
-                  .lockClient(h, orgId, id)
-                  .orElseThrow(() -> Problem.notFound("OAuth client", id));
+          OAuthClient current = locked(h, orgId, id);
+          Instant now = clock.instant();
           requireHolds(caller, heldBy(current), "change a client with");
           Settings v =
               validated(caller, request, current.tokenLifetimeSeconds(), current.grantType());
@@ -171,12 +168,27 @@ public final class IdentityService {
                   v.redirectUris(),
                   v.roleDivisions(),
                   now,
-                  takesAway(current, v) ? now : current.tokensValidFrom());
+                  takesAway(current, v)
+                      ? after(current.tokenStamp(), now)
+                      : current.tokensValidFrom());
           if (!store.updateClient(h, next)) throw Problem.notFound("OAuth client", id);
           return next;
         });
     tokens.clientChanged(updated);
     return updated;
+  }
+
+  private OAuthClient locked(org.jdbi.v3.core.Handle h, String orgId, String id) {
+    return store.lockClient(h, orgId, id).orElseThrow(() -> Problem.notFound("OAuth client", id));
+  }
+
+  /**
+   * A time that ends every token of {@code stamp} (tokens carry milliseconds): {@code now}, or just
+   * after the stamp when a node's clock is behind it.
+   */
+  private static Instant after(Instant stamp, Instant now) {
+    Instant next = stamp.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1);
+    return now.isBefore(next) ? next : now;
   }
 
   /**
@@ -393,25 +405,36 @@ public final class IdentityService {
     }
   }
 
+  /** Decided on the locked row, as a PUT is: a change meanwhile waits, or is seen. */
   public void deleteClient(Principal caller, String id) {
     String orgId = caller.orgId();
-    OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, heldBy(client), "delete a client with");
-    if (!store.deleteClient(orgId, id)) throw Problem.notFound("OAuth client", id);
+    OAuthClient client =
+        store.inTransaction(h -> {
+          OAuthClient current = locked(h, orgId, id);
+          requireHolds(caller, heldBy(current), "delete a client with");
+          if (!store.deleteClient(orgId, id)) throw Problem.notFound("OAuth client", id);
+          return current;
+        });
     hasher.forget(client.secretHash());
     tokens.forgetClient(id);
   }
 
   public ClientWithSecret rotateSecret(Principal caller, String id) {
     String orgId = caller.orgId();
-    OAuthClient client = getClient(orgId, id);
-    requireHolds(caller, heldBy(client), "rotate the secret of a client with");
+    // Hashed before the row is locked: a slow hash would hold the lock.
     String secret = hasher.newSecret();
     String hash = hasher.hash(secret);
-    Instant now = clock.instant();
-    if (!store.updateSecret(orgId, id, hash, now)) throw Problem.notFound("OAuth client", id);
-    hasher.forget(client.secretHash());
-    var rotated = client.withSecret(hash, now);
+    OAuthClient[] before = new OAuthClient[1];
+    var rotated =
+        store.inTransaction(h -> {
+          OAuthClient current = locked(h, orgId, id);
+          requireHolds(caller, heldBy(current), "rotate the secret of a client with");
+          Instant at = after(current.tokenStamp(), clock.instant());
+          if (!store.updateSecret(orgId, id, hash, at)) throw Problem.notFound("OAuth client", id);
+          before[0] = current;
+          return current.withSecret(hash, at);
+        });
+    hasher.forget(before[0].secretHash());
     // Tokens minted with the old secret end with it (see TokenService): a rotation is what one does
     // after a leak.
     tokens.clientChanged(rotated);

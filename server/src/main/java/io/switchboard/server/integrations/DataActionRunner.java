@@ -348,24 +348,36 @@ public final class DataActionRunner {
   private static final String CREDENTIAL_FIELD = "\\$!?\\{?credentials\\.[A-Za-z0-9_]+}?";
 
   /**
-   * A credential header's whole template: an optional scheme word, then credential fields with only
-   * spaces or colons between them.
+   * A credential header's whole template: an authentication scheme named here (a free word could be
+   * a secret of its own), then credential fields with only spaces or colons between them; or a
+   * cookie's {@code name=field} pairs.
    */
   private static final Pattern CREDENTIAL_HEADER =
       Pattern.compile(
-          "\\s*([A-Za-z][A-Za-z0-9_-]{0,31}\\s+)?"
+          "\\s*((?i:bearer|basic|token|digest|apikey|api-key|key|oauth|ssws|jwt)\\s+)?"
               + CREDENTIAL_FIELD
               + "([\\s:]*"
               + CREDENTIAL_FIELD
-              + ")*\\s*");
+              + ")*\\s*"
+              + "|\\s*[A-Za-z0-9_.-]{1,64}="
+              + CREDENTIAL_FIELD
+              + "(\\s*;\\s*[A-Za-z0-9_.-]{1,64}="
+              + CREDENTIAL_FIELD
+              + ")*\\s*;?\\s*");
+
+  /** Longer credential header templates are refused before matching (the match recurses). */
+  private static final int MAX_CREDENTIAL_HEADER = 512;
 
   /**
-   * True when a header's template is the credential's fields and at most a scheme word ({@code
-   * Bearer ${credentials.token}}, {@code Token $credentials.user:$credentials.key}): no secret of
-   * its own can be written into the configuration, which is readable and exported.
+   * True when a header's template is the credential's fields after at most a known scheme ({@code
+   * Bearer ${credentials.token}}, {@code Token $credentials.user:$credentials.key}) or a cookie's
+   * {@code sid=$credentials.sid}: no secret of its own can be written into the configuration, which
+   * is readable and exported.
    */
   static boolean onlyPlacesCredentials(String template) {
-    return template != null && CREDENTIAL_HEADER.matcher(template).matches();
+    return template != null
+        && template.length() <= MAX_CREDENTIAL_HEADER
+        && CREDENTIAL_HEADER.matcher(template).matches();
   }
 
   /** True when the template text refers to {@code $credentials}. */

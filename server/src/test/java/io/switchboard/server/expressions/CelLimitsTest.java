@@ -52,6 +52,33 @@ class CelLimitsTest {
   }
 
   /**
+   * Time does not bound memory: a chain of doublings makes tens of millions of characters between
+   * two looks at the clock. What a response mapping's calls make is bounded instead.
+   */
+  @Test
+  void aChainOfDoublingsStopsAtWhatItsCallsMake() throws Exception {
+    Cel cel =
+        CelFactory.standardCelBuilder()
+            .setOptions(CelLimits.DEFAULT.options())
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("s", SimpleType.STRING)
+            .build();
+    String doubling = "[s]" + ".map(x, x + x)".repeat(16) + "[0].size()";
+    var program = cel.createProgram(cel.compile(doubling).getAst());
+    assertThatThrownBy(
+            () -> CelLimits.DEFAULT.evaluate(program, Map.of("s", "a".repeat(1000)), far()))
+        .isInstanceOf(CelLimits.Stopped.class)
+        .hasMessage("its results passed 10000000 characters and items");
+    String bytesDoubling = "[bytes(s)]" + ".map(x, x + x)".repeat(16) + "[0].size()";
+    var bytesProgram = cel.createProgram(cel.compile(bytesDoubling).getAst());
+    assertThatThrownBy(
+            () -> CelLimits.DEFAULT.evaluate(bytesProgram, Map.of("s", "a".repeat(1000)), far()))
+        .as("bytes count as their length")
+        .isInstanceOf(CelLimits.Stopped.class);
+    assertThat(CelLimits.DEFAULT.evaluate(program, Map.of("s", "a"), far())).isEqualTo(65_536L);
+  }
+
+  /**
    * The limit is CEL's own, counted over all comprehensions of one evaluation. A small limit shows
    * it without spending seconds of CPU (an iteration of CEL's interpreter cost 10-500 microseconds
    * on the shared build machine); the default's 25,000 is exercised end to end by {@code

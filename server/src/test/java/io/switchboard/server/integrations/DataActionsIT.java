@@ -517,16 +517,25 @@ class DataActionsIT {
         List.of(
             "Basic dXNlcjpwYXNz ## $credentials",
             "Basic dXNlcjpwYXNz $credentials.password",
-            "$credentials.password secret123")) {
+            "$credentials.password secret123",
+            "AKIAIOSFODNN7EXAMPLE $credentials.password",
+            // Long enough to overflow the matcher's stack: refused, not a 500.
+            "$credentials.a ".repeat(1000))) {
       ObjectNode bad = createCaseAction(integ, "/tmpl");
       ((ObjectNode) bad.get("config").get("request"))
           .putObject("headers")
           .put("Authorization", smuggled);
       var refused = api.post(ACTIONS, token, bad.toString());
-      assertThat(refused.status()).as(smuggled).isEqualTo(400);
+      assertThat(refused.status()).as(smuggled.substring(0, 20)).isEqualTo(400);
       assertThat(refused.json().get("messageParams").get("field").asString())
           .isEqualTo("config.request.headers.Authorization");
     }
+
+    ObjectNode cookie = createCaseAction(integ, "/tmpl");
+    ((ObjectNode) cookie.get("config").get("request"))
+        .putObject("headers")
+        .put("Cookie", "sid=$credentials.password; user=${credentials.userName}");
+    assertThat(api.post(ACTIONS, token, cookie.toString()).status()).isEqualTo(201);
 
     // A credential allowed elsewhere is never placed in a request to this host.
     var elsewhere =
@@ -603,6 +612,51 @@ class DataActionsIT {
         .isEqualTo("[\"apiToken\",\"region\"]");
     assertThat(api.post(ACTIONS + "/" + id + "/execute", token, input).status()).isEqualTo(200);
     assertThat(upstream.received("/ud").getLast().header("X-Api-Token")).isEqualTo("ud-secret-123");
+
+    // Its fields keep the names and values given: no Genesys aliases, no scope lists.
+    var named =
+        api.put(
+            CREDENTIALS + "/" + credId,
+            token,
+            "{\"name\":\"crm ud\",\"type\":{\"name\":\"userDefined\"},"
+                + "\"credentialFields\":{\"userName\":\"u\",\"scopes\":\"a b\"}}");
+    assertThat(named.status()).as(named.toString()).isEqualTo(200);
+    assertThat(named.json().get("secretFields").toString())
+        .isEqualTo("[\"apiToken\",\"region\",\"userName\",\"scopes\"]");
+    // An external API attaches by type: a user-defined credential has nothing to attach.
+    var linked =
+        api.post(
+            "/api/v2/architect/external-apis",
+            token,
+            "{\"name\":\"ud api "
+                + UUID.randomUUID()
+                + "\",\"method\":\"GET\",\"url\":\""
+                + upstream.url("/ud")
+                + "\",\"credentialId\":\""
+                + credId
+                + "\"}");
+    assertThat(linked.status()).as(linked.toString()).isEqualTo(400);
+    assertThat(linked.json().get("messageParams").get("field").asString())
+        .isEqualTo("credentialId");
+    // A bearer credential given other fields is a mistake, not a new kind: refused, secrets kept.
+    var bearer =
+        api.post(
+            CREDENTIALS,
+            token,
+            "{\"name\":\"bearer "
+                + UUID.randomUUID()
+                + "\",\"type\":{\"name\":\"userDefined\"},\"credentialFields\":{\"token\":\"bt-1234\"}}");
+    assertThat(bearer.json().get("credentialType").asString()).isEqualTo("bearer");
+    String bearerPath = CREDENTIALS + "/" + bearer.json().get("id").asString();
+    var typo =
+        api.put(
+            bearerPath,
+            token,
+            "{\"name\":\"b\",\"type\":{\"name\":\"userDefined\"},\"credentialFields\":{\"Token\":\"x\"}}");
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.json().get("message").asString()).contains("credentialType user-defined");
+    assertThat(api.get(bearerPath, token).json().get("credentialType").asString())
+        .isEqualTo("bearer");
 
     // Bad names and empty credentials are refused.
     for (String fields :

@@ -117,9 +117,9 @@ public final class Values {
   }
 
   /**
-   * The most text one variable may hold: a string's characters, summed over a collection's items
-   * (other values count 8). A flow that doubles a string in a loop would otherwise grow it past any
-   * heap well within its action limit and deadline.
+   * The most text one variable may hold: a string's characters (bytes' length), summed over a
+   * collection's items (other values count 8). A flow that doubles a string in a loop would
+   * otherwise grow it past any heap well within its action limit and deadline.
    */
   public static final int MAX_VALUE_CHARS = Expressions.MAX_STRING_CHARS;
 
@@ -153,6 +153,8 @@ public final class Values {
         yield sum;
       }
       case null -> 0;
+      case com.google.protobuf.ByteString b -> b.size();
+      case dev.cel.common.values.CelByteString b -> b.size();
       default -> 8;
     };
   }
