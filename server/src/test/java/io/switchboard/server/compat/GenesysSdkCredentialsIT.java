@@ -118,12 +118,21 @@ class GenesysSdkCredentialsIT extends TwoOrgServer {
   }
 
   @Test
-  void aBareUserDefinedCredentialIsRefusedByName() {
-    var r =
+  void aBareUserDefinedCredentialIsFreeFormAndAnEmptyOneIsRefusedByName() {
+    // Fields of the org's own naming make the free-form user-defined kind (they were refused once).
+    var free =
         api.post(
             "/api/v2/integrations/credentials",
             token,
             "{\"name\":\"x\",\"type\":{\"name\":\"userDefined\"},\"credentialFields\":{\"a\":\"b\"}}");
+    assertThat(free.status()).as(free.toString()).isEqualTo(201);
+    assertThat(free.json().get("credentialType").asString()).isEqualTo("user-defined");
+    assertThat(free.json().get("secretFields").toString()).isEqualTo("[\"a\"]");
+    var r =
+        api.post(
+            "/api/v2/integrations/credentials",
+            token,
+            "{\"name\":\"y\",\"type\":{\"name\":\"userDefined\"},\"credentialFields\":{}}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("messageParams").get("field").asString()).isEqualTo("credentialFields");
     var unknown =
