@@ -46,7 +46,7 @@ final class ExternalApisCommand implements Runnable {
         names = "--client-id",
         paramLabel = "ID",
         defaultValue = "${env:SWITCHBOARD_CLIENT_ID}",
-        description = "OAuth client id with the architect scope (or SWITCHBOARD_CLIENT_ID).")
+        description = "OAuth client id whose scopes cover the command (or SWITCHBOARD_CLIENT_ID).")
     String clientId;
 
     @Option(
