@@ -65,6 +65,17 @@ public final class ActiveFaults implements AutoCloseable {
     return store;
   }
 
+  /**
+   * {@code read} (stored counts plus {@link #pending} ones) while no flush is between taking the
+   * pending counts and writing them: a count in flight would otherwise be in neither, and a rule
+   * that had just injected would read 0 (ResourceCoverageIT saw it under load).
+   */
+  <T> T counted(java.util.function.Supplier<T> read) {
+    synchronized (refreshLock) {
+      return read.get();
+    }
+  }
+
   /** Counts this node has not yet written, to add to the stored ones. */
   long[] pending(String ruleId) {
     RuleState s = states.get(ruleId);

@@ -33,13 +33,12 @@ public final class FaultService {
   }
 
   public List<FaultRule> list(String orgId) {
-    return store.list(orgId).stream().map(this::withPending).toList();
+    return active.counted(() -> store.list(orgId).stream().map(this::withPending).toList());
   }
 
   public FaultRule get(String orgId, String id) {
-    return store
-        .get(orgId, id)
-        .map(this::withPending)
+    return active
+        .counted(() -> store.get(orgId, id).map(this::withPending))
         .orElseThrow(() -> Problem.notFound("Fault rule", id));
   }
 
