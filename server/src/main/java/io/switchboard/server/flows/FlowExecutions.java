@@ -170,27 +170,22 @@ public final class FlowExecutions implements AutoCloseable {
       JsonNode inputData,
       String name,
       Completion then) {
+    // Inside the thread's open transaction (an Idempotency-Key's, which also stores the answer),
+    // the
+    // RUNNING row is written in it and the run starts once it commits: a launch and its key commit
+    // together or not at all.
+    org.jdbi.v3.core.Handle open = store.openTransaction();
+    if (open != null) {
+      Pending run = prepare(orgId, flowId, versionId, inputData, name, then);
+      open.afterCommit(run::start);
+      return run.execution();
+    }
     Ready r = ready(orgId, flowId, versionId, inputData, name);
     // The row exists (and GET answers it) before the launch answers; a burst of launches shares
     // the launch writer's few commits.
     await(launches.submit(r.execution()), "recording the launch");
     runs.submit(() -> finish(r, then));
     return r.execution();
-  }
-
-  /**
-   * As {@link #launch(String, String, String, JsonNode, String)}, with the RUNNING row written in a
-   * transaction that joins the thread's open one (an {@code Idempotency-Key}'s, which also stores
-   * the answer): the run starts once that commits, so a launch and its key commit together or not
-   * at all. One commit per launch, where {@code launch} shares the launch writer's commits.
-   */
-  public FlowExecution launchAfterCommit(
-      String orgId, String flowId, String versionId, JsonNode inputData, String name) {
-    return store.inTransaction(h -> {
-      Pending run = prepare(orgId, flowId, versionId, inputData, name, null);
-      h.afterCommit(run::start);
-      return run.execution();
-    });
   }
 
   private static void await(java.util.concurrent.CompletableFuture<Void> written, String what) {

@@ -442,19 +442,11 @@ public final class FlowRoutes implements ApiRoutes {
                 org(ctx), flowId, version == null || version.isBlank() ? null : version)));
   }
 
-  /**
-   * With an {@code Idempotency-Key} the launch is recorded in the key's transaction (a retry gets
-   * the first launch's answer, never a second execution); without one it shares the launch writer's
-   * commits.
-   */
+  /** With an {@code Idempotency-Key}, in the key's transaction (see FlowExecutions.launch). */
   private void launch(Context ctx) {
     LaunchRequest r = bodies.read(ctx, LaunchRequest.class);
     String org = org(ctx);
-    FlowExecution e =
-        ctx.header(Idempotency.KEY_HEADER) != null
-            ? executions.launchAfterCommit(
-                org, r.flowId(), r.flowVersion(), r.inputData(), r.name())
-            : executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
+    FlowExecution e = executions.launch(org, r.flowId(), r.flowVersion(), r.inputData(), r.name());
     FlowVersion v = executions.version(org, e.flowVersionId()).orElse(null);
     ctx.json(
         new LaunchResponse(

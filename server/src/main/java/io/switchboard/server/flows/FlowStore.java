@@ -142,9 +142,11 @@ public final class FlowStore {
     this.jdbi = jdbi;
   }
 
-  /** {@code work} in a transaction, joining the thread's open one (an Idempotency-Key's). */
-  public <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-    return jdbi.inTransaction(work);
+  /** The transaction this thread has open on this database (a store call joins it), or null. */
+  public org.jdbi.v3.core.Handle openTransaction() {
+    org.jdbi.v3.core.extension.HandleSupplier open = jdbi.getHandleScope().get();
+    org.jdbi.v3.core.Handle h = open == null ? null : open.getHandle();
+    return h != null && h.isInTransaction() ? h : null;
   }
 
   public void insert(Flow f) {
