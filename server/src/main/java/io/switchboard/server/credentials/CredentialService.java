@@ -307,9 +307,7 @@ public final class CredentialService {
     if (type.freeForm()) return freeFormFields(given, keptSecrets);
     for (String field : given.propertyNames()) {
       if (!type.isKnownField(field)) {
-        var allowed = new ArrayList<String>(type.requiredPublicFields());
-        allowed.addAll(type.optionalPublicFields());
-        allowed.addAll(type.secretFields());
+        List<String> allowed = type.fields();
         throw new Problem(
             Problem.Kind.INVALID,
             "invalid.value",

@@ -75,6 +75,14 @@ public enum CredentialType {
     return secrets.contains(field);
   }
 
+  /** Every field of a fixed type: required public, optional public, secret. */
+  public List<String> fields() {
+    var all = new java.util.ArrayList<>(requiredPublic);
+    all.addAll(optionalPublic);
+    all.addAll(secrets);
+    return all;
+  }
+
   /** True for {@link #USER_DEFINED}, whose fields the caller names. */
   public boolean freeForm() {
     return this == USER_DEFINED;

@@ -97,7 +97,7 @@ final class GenesysCredentials {
               "a "
                   + current.wireName()
                   + " credential's fields are "
-                  + String.join(", ", allFields(current))
+                  + String.join(", ", current.fields())
                   + "; to make it a free-form user-defined one, send credentialType user-defined");
         }
         if (names.equals(java.util.Set.of("token"))) yield CredentialType.BEARER.wireName();
@@ -113,13 +113,6 @@ final class GenesysCredentials {
               "type must be one of " + String.join(", ", allNames()) + ", got '" + name + "'",
               Map.of("field", "type", "allowed", String.join(",", allNames())));
     };
-  }
-
-  private static List<String> allFields(CredentialType t) {
-    var fields = new ArrayList<>(t.requiredPublicFields());
-    fields.addAll(t.optionalPublicFields());
-    fields.addAll(t.secretFields());
-    return fields;
   }
 
   private static List<String> allNames() {

@@ -52,20 +52,22 @@ public record ResolvedCredential(
    */
   public Map<String, String> templateFields() {
     var out = new java.util.LinkedHashMap<String, String>();
-    publicFields.forEach((name, v) -> {
-      // A free-form credential's only public entry is its fields' names.
-      if (v == null || type.freeForm()) return;
-      String value =
-          v instanceof List<?> list
-              ? String.join(" ", list.stream().map(String::valueOf).toList())
-              : v.toString();
-      out.put(name, value);
-      out.put(GenesysCredentials.genesysField(name), value);
-    });
-    secrets.forEach((name, value) -> {
-      out.put(name, value);
-      out.put(GenesysCredentials.genesysField(name), value);
-    });
+    java.util.function.BiConsumer<String, String> both =
+        (name, value) -> {
+          out.put(name, value);
+          out.put(GenesysCredentials.genesysField(name), value);
+        };
+    // A free-form credential's only public entry is its fields' names.
+    if (!type.freeForm())
+      publicFields.forEach((name, v) -> {
+        if (v != null)
+          both.accept(
+              name,
+              v instanceof List<?> list
+                  ? String.join(" ", list.stream().map(String::valueOf).toList())
+                  : v.toString());
+      });
+    secrets.forEach(both);
     return out;
   }
 

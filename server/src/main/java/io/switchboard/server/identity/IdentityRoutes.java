@@ -74,15 +74,10 @@ public final class IdentityRoutes implements ApiRoutes {
           c.redirectUris(),
           STATE,
           c.createdAt(),
-          modified(c),
+          c.modifiedAt(),
           c.secretRotatedAt(),
           secret,
           "/api/v2/oauth/clients/" + c.id());
-    }
-
-    /** Its creation, last secret rotation or last PUT, whichever is latest. */
-    static Instant modified(OAuthClient c) {
-      return c.modifiedAt();
     }
   }
 
@@ -231,7 +226,7 @@ public final class IdentityRoutes implements ApiRoutes {
             c.id(),
             c.name(),
             c.createdAt(),
-            ClientView.modified(c),
+            c.modifiedAt(),
             c.grantType(),
             List.copyOf(c.scopes()),
             ClientView.STATE,

@@ -140,11 +140,12 @@ public final class DataActionRunner {
     // credential as REDACTED. Finding the secret in the text would miss a cut or escaped one.
     Map<String, Object> shownVars = null;
     if (credential != null) {
+      Map<String, String> fields = credential.templateFields();
       shownVars = new LinkedHashMap<>(vars);
       var masked = new LinkedHashMap<String, String>();
-      credential.templateFields().keySet().forEach(k -> masked.put(k, MASKED));
+      fields.keySet().forEach(k -> masked.put(k, MASKED));
       shownVars.put("credentials", masked);
-      vars.put("credentials", credential.templateFields());
+      vars.put("credentials", fields);
     }
     URI uri;
     List<ExternalApi.Header> headers = new ArrayList<>();
