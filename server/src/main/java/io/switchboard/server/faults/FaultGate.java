@@ -55,6 +55,12 @@ public final class FaultGate implements RequestGate {
     }
   }
 
+  /** An org with no inbound rule: {@link #admit} would do nothing. */
+  @Override
+  public boolean admitsHot(Principal principal, String path) {
+    return path.startsWith(FaultRoutes.BASE) || active.of(principal.orgId()).inbound().isEmpty();
+  }
+
   /**
    * A successful write marks its resource; a read a rule may later serve as the previous version is
    * kept.

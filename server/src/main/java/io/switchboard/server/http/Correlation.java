@@ -23,10 +23,19 @@ public final class Correlation {
   private Correlation() {}
 
   static void assign(Context ctx) {
-    String id = sanitize(ctx.header(HEADER));
+    String id = assign(ctx.header(HEADER));
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
+  }
+
+  /**
+   * The id of a request whose {@link #HEADER} is {@code given} (null when absent), made the
+   * thread's current one; the caller answers it in the header.
+   */
+  static String assign(String given) {
+    String id = sanitize(given);
     CURRENT.set(id);
+    return id;
   }
 
   /** The correlation id of the request the calling thread serves, or null outside a request. */

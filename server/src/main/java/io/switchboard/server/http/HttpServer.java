@@ -3,6 +3,7 @@ package io.switchboard.server.http;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.RequestLogger;
@@ -54,7 +55,17 @@ public final class HttpServer {
           Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
           String route = matched == null ? "unmatched" : matched.path;
           metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
-          if (config.accessLog()) logAccess(ctx, route, ms);
+          if (config.accessLog()) {
+            Principal p = ctx.attribute(Requests.PRINCIPAL);
+            logAccess(
+                ctx.method().name(),
+                ctx.path(),
+                route,
+                ctx.statusCode(),
+                ms,
+                p,
+                Correlation.of(ctx));
+          }
         };
     this.app =
         Javalin.create(cfg -> {
@@ -72,14 +83,6 @@ public final class HttpServer {
           cfg.startup.showJavalinBanner = false;
           cfg.jetty.host = config.host();
           cfg.jetty.port = config.port();
-          cfg.jetty.modifyServer(server -> {
-            // In-flight requests finish on stop; new connections are refused meanwhile.
-            // Javalin puts its servlet context inside the innermost wrapper.
-            server.setHandler(new GracefulHandler(new ResponseFieldsHandler()));
-            server.setStopTimeout(config.shutdownGrace().toMillis());
-            // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
-            server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
-          });
           // Jetty answers "Server: Jetty" by default; there is nothing to gain from saying so.
           cfg.jetty.modifyServletContextHandler(
               context -> context.setSessionHandler(new NoSessionsHandler()));
@@ -141,17 +144,34 @@ public final class HttpServer {
           });
 
           for (ApiRoutes feature : features) feature.register(cfg.routes);
-          RequestSteps.install(
-              cfg,
-              endpoint -> {
-                if (!endpoint.path.startsWith(API_PREFIX)) return endpoint.handler;
-                return ctx -> {
-                  if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
-                    admit(ctx, authenticator, gates);
-                  endpoint.handler.handle(ctx);
-                };
-              },
-              requestLogger);
+          RouteTable table =
+              RequestSteps.install(
+                  cfg,
+                  endpoint -> {
+                    if (!endpoint.path.startsWith(API_PREFIX)) return endpoint.handler;
+                    return ctx -> {
+                      if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
+                        admit(ctx, authenticator, gates);
+                      endpoint.handler.handle(ctx);
+                    };
+                  },
+                  requestLogger);
+          var hotReads =
+              new HotReads(
+                  table,
+                  hotReadsOf(features, table),
+                  authenticator,
+                  gates,
+                  metrics,
+                  config.accessLog());
+          cfg.jetty.modifyServer(server -> {
+            // In-flight requests finish on stop; new connections are refused meanwhile.
+            // Javalin puts its servlet context inside the innermost wrapper, under the hot reads.
+            server.setHandler(new GracefulHandler(new ResponseFieldsHandler(hotReads)));
+            server.setStopTimeout(config.shutdownGrace().toMillis());
+            // What Jetty itself refuses (bad request line, 414, 431) is an ErrorBody too.
+            server.setErrorHandler(new JsonErrorHandler(bodies.mapper()));
+          });
 
           cfg.routes.exception(Problem.class, (e, ctx) -> writeProblem(ctx, e));
           cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeJavalinError(ctx, e));
@@ -395,18 +415,39 @@ public final class HttpServer {
     ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
   }
 
-  private static void logAccess(Context ctx, String route, float ms) {
-    Principal p = ctx.attribute(Requests.PRINCIPAL);
+  /** Every feature's hot reads, each checked to be a GET route of the table. */
+  private static Map<String, HotRead> hotReadsOf(List<ApiRoutes> features, RouteTable table) {
+    var reads = new java.util.HashMap<String, HotRead>();
+    for (ApiRoutes feature : features) {
+      feature
+          .hotReads()
+          .forEach((route, read) -> {
+            if (!table.hasRoute(HandlerType.GET, route) || reads.put(route, read) != null)
+              throw new IllegalStateException(
+                  "hot read " + route + ": not a GET route, or named twice");
+          });
+    }
+    return reads;
+  }
+
+  static void logAccess(
+      String method,
+      String path,
+      String route,
+      int status,
+      float ms,
+      Principal p,
+      String correlationId) {
     // Never the query string's secrets, never a header: method, route, status, time, who.
     accessLog.info(
         "method={} path={} route={} status={} ms={} org={} client={} correlationId={}",
-        ctx.method(),
-        ctx.path(),
+        method,
+        path,
         route,
-        ctx.statusCode(),
+        status,
         String.format("%.2f", ms),
         p == null ? "-" : p.orgId(),
         p == null ? "-" : p.clientId(),
-        Correlation.of(ctx));
+        correlationId);
   }
 }

@@ -18,4 +18,30 @@ public interface RequestGate {
    * before it is sent: its status and body may be read, not changed.
    */
   default void answered(Context ctx) {}
+
+  /**
+   * For a read {@link HotReads} would answer ahead of Javalin: true when this gate would do nothing
+   * to it but what {@link #chargeHot} does (no refusal it can tell in advance, no header, no mark
+   * for {@link #answered}). It must take and change nothing. False, the default, sends the request
+   * the full way, so a gate that does not know about hot reads keeps every request there.
+   */
+  default boolean admitsHot(Principal principal, String path) {
+    return false;
+  }
+
+  /**
+   * Charges a hot read every gate admitted, adding this gate's headers through {@code headers}.
+   * False refuses it, having taken nothing: the request then goes the full way, whose {@link
+   * #admit} answers the refusal. At most one gate may take anything here (the rate limits): a later
+   * gate's refusal would otherwise leave an earlier one's charge taken twice.
+   */
+  default boolean chargeHot(Principal principal, String path, HeaderSink headers) {
+    return true;
+  }
+
+  /** Where a gate adds its response headers on either path. */
+  @FunctionalInterface
+  interface HeaderSink {
+    void add(String name, String value);
+  }
 }

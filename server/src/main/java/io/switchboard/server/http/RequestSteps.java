@@ -57,9 +57,11 @@ final class RequestSteps {
   /**
    * Changes {@code cfg}'s request lifecycle as described above; called once every route is
    * registered. {@code wrap} gives the handler the table runs for a route; {@code logger} is the
-   * request logger Javalin has too (it logs what its own writer wrote).
+   * request logger Javalin has too (it logs what its own writer wrote). Returns the table, which
+   * {@link HotReads} routes by as well.
    */
-  static void install(JavalinConfig cfg, Function<Endpoint, Handler> wrap, RequestLogger logger) {
+  static RouteTable install(
+      JavalinConfig cfg, Function<Endpoint, Handler> wrap, RequestLogger logger) {
     var table = new RouteTable(wrap);
     boolean matchedFilters = false;
     for (var entry : cfg.unsafe.internalRouter.allHttpHandlers()) {
@@ -79,6 +81,7 @@ final class RequestSteps {
     }
     steps.add(bytesWriter(logger));
     cfg.unsafe.servletRequestLifecycle = steps;
+    return table;
   }
 
   private static TaskInitializer<JavalinServletContext> routing(

@@ -19,6 +19,10 @@ import org.eclipse.jetty.util.Callback;
  * headers, their order and their values are unchanged.
  */
 final class ResponseFieldsHandler extends Handler.Wrapper {
+  ResponseFieldsHandler(Handler handler) {
+    super(handler);
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     request.addHttpStreamWrapper(IndexedFieldsStream::new);

@@ -145,6 +145,12 @@ final class RouteTable {
             positions.stream().mapToInt(Integer::intValue).toArray());
   }
 
+  /** Whether a route was added with exactly this method and path. */
+  boolean hasRoute(HandlerType method, String path) {
+    Match match = find(method, path);
+    return match != null && match.endpoint().path.equals(path);
+  }
+
   /** The route for a request, or null; {@code rawPath} is the path as sent (not decoded). */
   Match find(HandlerType method, String rawPath) {
     Node root = roots.get(method);

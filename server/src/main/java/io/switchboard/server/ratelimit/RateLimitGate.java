@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.switchboard.server.errors.Problem;
 import io.switchboard.server.http.FreeReads;
 import io.switchboard.server.http.RequestGate;
+import io.switchboard.server.http.RequestGate.HeaderSink;
 import io.switchboard.server.identity.Principal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
@@ -41,6 +42,20 @@ public final class RateLimitGate implements RequestGate {
     charge(ctx, principal, group, false);
   }
 
+  @Override
+  public boolean admitsHot(Principal principal, String path) {
+    return true;
+  }
+
+  /** A refusal takes nothing ({@link RateLimiter#tryConsume}): the full path asks again. */
+  @Override
+  public boolean chargeHot(Principal principal, String path, HeaderSink headers) {
+    Decision d = limiter.tryConsume(principal, EndpointGroups.of(path));
+    if (!d.allowed()) return false;
+    writeHeaders(headers, d);
+    return true;
+  }
+
   private void charge(Context ctx, Principal principal, String group, boolean replace) {
     Decision d = limiter.tryConsume(principal, group);
     writeHeaders(ctx, d, replace);
@@ -57,29 +72,26 @@ public final class RateLimitGate implements RequestGate {
    * showed in profiles of cached reads. True (a deferred charge after a peek) replaces them.
    */
   private void writeHeaders(Context ctx, Decision d, boolean replace) {
+    HttpServletResponse res = ctx.res();
+    writeHeaders(replace ? res::setHeader : res::addHeader, d);
+  }
+
+  private static void writeHeaders(HeaderSink headers, Decision d) {
     BucketStatus s = d.tightestOrNull();
     if (s == null) return;
-    HttpServletResponse res = ctx.res();
     String name = s.spec().name();
-    put(res, replace, COUNT, Long.toString(s.limit() - s.remaining()));
-    put(res, replace, ALLOWED, Long.toString(s.limit()));
-    put(res, replace, RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
-    put(res, replace, POLICY, policy(s));
+    headers.add(COUNT, Long.toString(s.limit() - s.remaining()));
+    headers.add(ALLOWED, Long.toString(s.limit()));
+    headers.add(RESET, Long.toString(BucketStatus.ceilSeconds(s.nanosToFull())));
+    headers.add(POLICY, policy(s));
     long t = s.remaining() >= s.limit() ? -1 : BucketStatus.ceilSeconds(s.nanosToNextToken());
-    put(
-        res,
-        replace,
+    headers.add(
         RATE_LIMIT,
         '"'
             + name
             + "\";r="
             + s.remaining()
             + (t < 0 ? "" : ";t=" + (s.refused() ? Math.max(1, t) : t)));
-  }
-
-  private static void put(HttpServletResponse res, boolean replace, String name, String value) {
-    if (replace) res.setHeader(name, value);
-    else res.addHeader(name, value);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.switchboard.server.http.ApiRoutes;
 import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
+import io.switchboard.server.http.HotRead;
 import io.switchboard.server.http.Page;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -26,6 +27,8 @@ import java.util.Map;
  * /api/v2/scripts/published} (publish; read with a strong ETag and 304 on If-None-Match).
  */
 public final class ScriptRoutes implements ApiRoutes {
+  private static final String PUBLISHED_ONE = "/api/v2/scripts/published/{id}";
+
   /** The bytes of served published versions this node keeps, at most. */
   static final long REPRESENTATIONS_BYTES = 64L * 1024 * 1024;
 
@@ -36,12 +39,10 @@ public final class ScriptRoutes implements ApiRoutes {
    * A published version's answer to {@code GET /published/{id}}, by version id: its strong tag and
    * its JSON, written once. A version never changes, so neither do they.
    */
-  private record Representation(String etag, byte[] json) {}
-
-  private final Cache<String, Representation> representations =
+  private final Cache<String, HotRead.Answer> representations =
       Caffeine.newBuilder()
           .maximumWeight(REPRESENTATIONS_BYTES)
-          .weigher((String version, Representation r) -> r.json().length + 64)
+          .weigher((String version, HotRead.Answer r) -> r.json().length + 64)
           .build();
 
   /**
@@ -82,7 +83,7 @@ public final class ScriptRoutes implements ApiRoutes {
             .error(404, "not.found")
             .error(409, "version.mismatch"));
     routes.get(
-        "/api/v2/scripts/published/{id}",
+        PUBLISHED_ONE,
         this::getPublished,
         Scope.read(Scopes.SCRIPTS),
         Doc.returns(ScriptViews.ScriptView.class)
@@ -277,16 +278,29 @@ public final class ScriptRoutes implements ApiRoutes {
    */
   private void getPublished(Context ctx) {
     String org = Requests.principal(ctx).orgId();
-    String version = servedVersion(ctx, org);
-    // The version is the org's (servedVersionId checked it): its representation is too.
-    Representation r =
-        representations.get(
-            version,
-            v ->
-                new Representation(
-                    Conditional.strong(v),
-                    bodies.mapper().writeValueAsBytes(ScriptViews.of(scripts.published(org, v)))));
+    HotRead.Answer r = published(org, servedVersion(ctx, org));
     Conditional.json(ctx, r.etag(), r.json());
+  }
+
+  /** A served version's answer; the version is the org's ({@code servedVersionId} checked it). */
+  private HotRead.Answer published(String org, String version) {
+    return representations.get(
+        version,
+        v ->
+            new HotRead.Answer(
+                Conditional.strong(v),
+                bodies.mapper().writeValueAsBytes(ScriptViews.of(scripts.published(org, v)))));
+  }
+
+  /** The latest published version, asked without a query string: {@link #getPublished}'s 200. */
+  @Override
+  public Map<String, HotRead> hotReads() {
+    return Map.of(
+        PUBLISHED_ONE,
+        (principal, params) -> {
+          String org = principal.orgId();
+          return published(org, scripts.servedVersionId(org, params.get("id"), null));
+        });
   }
 
   private void publishedPages(Context ctx) {

@@ -1,0 +1,22 @@
+package io.switchboard.server.http;
+
+import io.switchboard.server.identity.Principal;
+import java.util.Map;
+
+/**
+ * The 200 of a GET route that {@link HotReads} may answer ahead of Javalin: a representation held
+ * in memory, with its strong tag. It must be what the route's own handler answers for the same
+ * request, byte for byte.
+ */
+@FunctionalInterface
+public interface HotRead {
+  /**
+   * The answer to an admitted caller for the route's path parameters (decoded as Javalin decodes
+   * them). It throws (a {@code Problem}, or anything else) where the route's handler would not
+   * answer 200; the request then goes the full way, which answers it. It must change nothing.
+   */
+  Answer answer(Principal principal, Map<String, String> pathParams);
+
+  /** A JSON body and its strong {@code ETag}, both as sent. */
+  record Answer(String etag, byte[] json) {}
+}

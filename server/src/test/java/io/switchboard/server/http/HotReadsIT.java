@@ -1,0 +1,206 @@
+package io.switchboard.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Concurrently;
+import io.switchboard.server.testing.Fixtures;
+import io.switchboard.server.testing.RawHttp;
+import io.switchboard.server.testing.TwoOrgServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published-script GET answered ahead of Javalin ({@link HotReads}): its answer is the full
+ * path's, header for header and byte for byte; everything that is not a plain 200 goes the full way
+ * and is answered there exactly once (charged once, refused once); and an org with a fault rule is
+ * never answered here. {@code http_server_hot_reads_total} tells which way a request went.
+ */
+class HotReadsIT extends TwoOrgServer {
+  private static final String ROUTE = "/api/v2/scripts/published/{id}";
+  private static final Pattern HOT_COUNT =
+      Pattern.compile(
+          "http_server_hot_reads_total\\{route=\"" + Pattern.quote(ROUTE) + "\"} ([0-9.]+)");
+
+  private static long hotReads() {
+    Matcher m = HOT_COUNT.matcher(api.get("/metrics", null).body());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static long rateCount(Api.Response r) {
+    return Long.parseLong(r.header("inin-ratelimit-count").orElseThrow());
+  }
+
+  private static RawHttp.RawResponse raw(String path, String bearer, String... more) {
+    var headers = new ArrayList<>(List.of("Authorization: Bearer " + bearer));
+    headers.addAll(List.of(more));
+    return RawHttp.exchange(server.port(), "GET", path, headers, null);
+  }
+
+  private static List<String> names(RawHttp.RawResponse r) {
+    return r.headerLines().stream()
+        .map(l -> l.substring(0, l.indexOf(':')))
+        .filter(n -> !n.equals("Date"))
+        .toList();
+  }
+
+  @Test
+  void aPlainReadIsAnsweredHereWithTheFullPathsAnswerHeaderForHeader() {
+    String id = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    String path = "/api/v2/scripts/published/" + id;
+    String version = api.get(path, token).json().get("versionId").asString();
+
+    long before = hotReads();
+    RawHttp.RawResponse hot = raw(path, token, "ININ-Correlation-Id: mine-1");
+    assertThat(hotReads()).isEqualTo(before + 1);
+    // A query string (naming the same, latest, version) sends the same read the full way.
+    RawHttp.RawResponse full = raw(path + "?scriptDataVersion=" + version, token);
+    assertThat(hotReads()).isEqualTo(before + 1);
+
+    assertThat(hot.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(full.statusLine()).isEqualTo(hot.statusLine());
+    assertThat(hot.body()).isEqualTo(full.body()).startsWith("{\"id\":\"" + id + "\"");
+    assertThat(names(hot)).isEqualTo(names(full));
+    assertThat(names(hot))
+        .containsExactly(
+            "Content-Type",
+            "ININ-Correlation-Id",
+            "inin-ratelimit-count",
+            "inin-ratelimit-allowed",
+            "inin-ratelimit-reset",
+            "RateLimit-Policy",
+            "RateLimit",
+            "ETag",
+            "Content-Length",
+            "Connection");
+    for (String same :
+        List.of(
+            "Content-Type", "ETag", "Content-Length", "inin-ratelimit-allowed", "RateLimit-Policy"))
+      assertThat(hot.exactHeader(same)).as(same).isEqualTo(full.exactHeader(same));
+    assertThat(hot.exactHeader("ETag")).isEqualTo("\"" + version + "\"");
+    assertThat(hot.exactHeader("ININ-Correlation-Id")).isEqualTo("mine-1");
+    // One token each: the hot read took one, the full read the next.
+    assertThat(Long.parseLong(full.exactHeader("inin-ratelimit-count")))
+        .isEqualTo(Long.parseLong(hot.exactHeader("inin-ratelimit-count")) + 1);
+
+    // An id Javalin would not take as sane is replaced, as the full path replaces it.
+    RawHttp.RawResponse insane = raw(path, token, "ININ-Correlation-Id: a b");
+    assertThat(insane.exactHeader("ININ-Correlation-Id")).matches("[0-9a-f-]{36}");
+    // Counted under the route as every answer is.
+    assertThat(api.get("/metrics", null).body())
+        .containsPattern(
+            "http_server_requests_seconds_count\\{method=\"GET\",route=\""
+                + Pattern.quote(ROUTE)
+                + "\",status=\"200\"} [1-9]");
+  }
+
+  @Test
+  void whatIsNotAPlain200GoesTheFullWayAndIsChargedOnce() {
+    String id = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    String path = "/api/v2/scripts/published/" + id;
+    String etag = api.get(path, token).header("ETag").orElseThrow();
+    long hot = hotReads();
+
+    assertThat(api.get(path, null).status()).isEqualTo(401);
+    var badToken = api.get(path, token + "x");
+    assertThat(badToken.status()).isEqualTo(401);
+    assertThat(badToken.json().get("code").asString()).isEqualTo("bad.credentials");
+
+    var limited =
+        api.post("/api/v2/oauth/clients", token, "{\"name\":\"no scripts\",\"scope\":[\"oauth\"]}");
+    String noScripts =
+        api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
+    var forbidden = api.get(path, noScripts);
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.json().get("code").asString()).isEqualTo("missing.scope");
+
+    var mismatch = api.get(path, token, HttpServer.ORG_HEADER, "another-org");
+    assertThat(mismatch.status()).isEqualTo(403);
+    assertThat(mismatch.json().get("code").asString()).isEqualTo("org.mismatch");
+
+    // Another org's script, and an unknown one: 404, each charged exactly once.
+    long count = rateCount(api.get(path, token));
+    hot++;
+    var othersId = api.get(path, otherToken);
+    assertThat(othersId.status()).isEqualTo(404);
+    var unknown = api.get(path + "0", token);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("code").asString()).isEqualTo("not.found");
+    assertThat(rateCount(unknown)).isEqualTo(count + 1);
+
+    var notModified = api.get(path, token, "If-None-Match", etag);
+    assertThat(notModified.status()).isEqualTo(304);
+    assertThat(rateCount(notModified)).isEqualTo(count + 1);
+
+    var head = api.raw("HEAD", path, token, null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("ETag")).contains(etag);
+    assertThat(head.body()).isEmpty();
+    assertThat(rateCount(head)).isEqualTo(count + 2);
+
+    // An escaped id is not looked at here.
+    assertThat(api.get("/api/v2/scripts/published/%41", token).status()).isEqualTo(404);
+
+    assertThat(hotReads()).isEqualTo(hot);
+    assertThat(rateCount(api.get(path, token))).isEqualTo(count + 3);
+    assertThat(hotReads()).isEqualTo(hot + 1);
+  }
+
+  @Test
+  void aRefusedReadIsRefusedOnceAndConcurrentReadsTakeExactlyTheQuota() {
+    var org = server.newOrg();
+    String t = api.token(org);
+    String id = new Fixtures(api, t).publishedScript(Fixtures.GREETING_SCRIPT);
+    var limits =
+        api.put(
+            "/api/v2/organizations/limits/namespaces/platform.api",
+            t,
+            "{\"limits\":[{\"key\":\"group.scripts.rate.per.minute\",\"value\":20}]}");
+    assertThat(limits.status()).as(limits.body()).isEqualTo(200);
+    long hot = hotReads();
+    List<Api.Response> answers =
+        Concurrently.run(48, i -> api.get("/api/v2/scripts/published/" + id, t));
+    // A refusal on the hot path takes nothing and the full path asks again: were it charged on
+    // both, or a refusal taken, fewer than 20 reads would pass.
+    assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(20);
+    assertThat(answers.stream().filter(r -> r.status() == 429)).hasSize(28);
+    for (Api.Response refused : answers.stream().filter(r -> r.status() == 429).toList()) {
+      assertThat(refused.json().get("code").asString()).isEqualTo("too.many.requests");
+      assertThat(refused.header("Retry-After")).isPresent();
+      assertThat(refused.header("ETag")).isEmpty();
+      assertThat(refused.header("Content-Type")).contains("application/json");
+      assertThat(refused.body()).doesNotContain("Greeting");
+    }
+    assertThat(hotReads()).isEqualTo(hot + 20);
+  }
+
+  @Test
+  void anOrgWithAFaultRuleIsAnsweredTheFullWayUntilTheRuleGoes() {
+    var org = server.newOrg();
+    String t = api.token(org);
+    String id = new Fixtures(api, t).publishedScript(Fixtures.GREETING_SCRIPT);
+    String path = "/api/v2/scripts/published/" + id;
+    var rule =
+        api.post(
+            "/api/v2/switchboard/faults",
+            t,
+            "{\"name\":\"down\",\"match\":{\"method\":\"GET\",\"path\":\"/api/v2/scripts/*\"},"
+                + "\"effect\":{\"type\":\"status\",\"status\":503,\"retryAfterSeconds\":2}}");
+    assertThat(rule.status()).as(rule.body()).isEqualTo(201);
+    long hot = hotReads();
+    var faulted = api.get(path, t);
+    assertThat(faulted.status()).isEqualTo(503);
+    assertThat(faulted.header("Switchboard-Fault")).contains(rule.json().get("id").asString());
+    // Another org's reads are not touched by the rule, and stay hot.
+    String other = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    assertThat(api.get("/api/v2/scripts/published/" + other, token).status()).isEqualTo(200);
+    assertThat(hotReads()).isEqualTo(hot + 1);
+
+    assertThat(api.delete("/api/v2/switchboard/faults", t).status()).isEqualTo(204);
+    assertThat(api.get(path, t).status()).isEqualTo(200);
+    assertThat(hotReads()).isEqualTo(hot + 2);
+  }
+}
