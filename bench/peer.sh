@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 14's peer benchmark (BENCHMARKS.md, "Hot reads"): the demo's published script served by Switchboard,
-# by WireMock standalone and by a bare Javalin handler on the same bytes, plus the draft-script and session
-# GETs, measured with wrk in one run (interleaved rounds), on loopback. Installs wrk (Debian package) if it is
+# by WireMock standalone, by a bare Javalin handler (every ratio's baseline) and by a bare Jetty handler (no
+# servlet, no Javalin) on the same bytes, plus the draft-script and session GETs, measured with wrk in one run (interleaved rounds), on loopback. Installs wrk (Debian package) if it is
 # missing and fetches WireMock's standalone jar from Maven Central into target/peer (not committed).
 # Extra arguments go to the command, e.g. bench/peer.sh --rounds 3 --duration 10 --jfr target/peer/jfr
 set -euo pipefail

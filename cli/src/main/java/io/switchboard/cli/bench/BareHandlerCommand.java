@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.server.Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,17 +34,24 @@ public final class BareHandlerCommand implements Callable<Integer> {
   @Option(names = "--body", required = true, description = "The file whose bytes it answers.")
   Path body;
 
+  @Option(
+      names = "--jetty",
+      description = "A Jetty handler alone (no servlet layer, no Javalin) instead of Javalin's.")
+  boolean jetty;
+
   @Override
   public Integer call() throws Exception {
     byte[] bytes = Files.readAllBytes(body);
     var answers = new LinkedHashMap<String, byte[]>();
     for (String path : paths) answers.put(path, bytes);
-    Javalin app = BareHandler.start(port, answers);
+    Javalin app = jetty ? null : BareHandler.start(port, answers);
+    Server server = jetty ? BareHandler.startJetty(port, answers) : null;
     var stopped = new CountDownLatch(1);
     // A benchmark killed outright does not leave its baseline serving.
     ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(stopped::countDown));
     stopped.await();
-    app.stop();
+    if (app != null) app.stop();
+    if (server != null) server.stop();
     return 0;
   }
 }

@@ -27,8 +27,15 @@ final class BareHandlerProcess implements AutoCloseable {
    * log.
    */
   static BareHandlerProcess start(Path dir, List<String> paths, byte[] body) throws Exception {
-    Path bodyFile = Files.write(dir.resolve("bare-body"), body);
-    Path log = dir.resolve("bare.log");
+    return start(dir, paths, body, false);
+  }
+
+  /** {@code jetty}: the Jetty handler alone ({@link BareHandler#startJetty}), not Javalin's. */
+  static BareHandlerProcess start(Path dir, List<String> paths, byte[] body, boolean jetty)
+      throws Exception {
+    String name = jetty ? "bare-jetty" : "bare";
+    Path bodyFile = Files.write(dir.resolve(name + "-body"), body);
+    Path log = dir.resolve(name + ".log");
     int port = ChildJvm.freePort();
     var arguments =
         new ArrayList<>(
@@ -43,6 +50,7 @@ final class BareHandlerProcess implements AutoCloseable {
                 "--body",
                 bodyFile.toString()));
     for (String path : paths) arguments.addAll(List.of("--path", path));
+    if (jetty) arguments.add("--jetty");
     var jvm = ChildJvm.start(ChildJvm.inheritedOptions(), arguments, log);
     try {
       jvm.awaitAnswer(URI.create("http://127.0.0.1:" + port + paths.getFirst()));

@@ -26,10 +26,11 @@ import picocli.CommandLine.Option;
 
 /**
  * Issue 14's peer benchmark: the demo's published script served by Switchboard (authenticated, rate
- * limited, ETag), by WireMock standalone as a stub of the same bytes, and by a bare Javalin handler
- * of the same bytes; plus the draft script's GET and a session's GET (database reads). Each round
- * measures every target one after the other with wrk, so the ratios to the round's bare handler
- * compare what ran under the same machine load.
+ * limited, ETag), by WireMock standalone as a stub of the same bytes, by a bare Javalin handler of
+ * the same bytes (the baseline of every ratio) and by a bare Jetty handler of them (no servlet
+ * layer, no Javalin: the floor of the stack); plus the draft script's GET and a session's GET
+ * (database reads). Each round measures every target one after the other with wrk, so the ratios to
+ * the round's bare handler compare what ran under the same machine load.
  */
 @Command(
     name = "peer",
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
             + " plus draft-script and session GETs, measured with wrk in one run.")
 public final class PeerBenchCommand implements Callable<Integer> {
   /** Every target beside the bare handler, in the order of a round. */
-  private static final String TARGETS = "same-request,published,wiremock,draft,session";
+  private static final String TARGETS = "bare-jetty,same-request,published,wiremock,draft,session";
 
   /**
    * The bare handler given Switchboard's request: the same path and the same {@code Authorization}
@@ -48,6 +49,13 @@ public final class PeerBenchCommand implements Callable<Integer> {
    * one, only what Switchboard does with the request is measured.
    */
   private static final String SAME_REQUEST = "same-request";
+
+  /**
+   * A Jetty handler alone on the same bytes (no servlet layer, no Javalin): what a request costs on
+   * this stack below any framework. Switchboard answers its hottest reads at this level ({@code
+   * HotReads}), so its ratio to this one is printed too.
+   */
+  private static final String BARE_JETTY = "bare-jetty";
 
   @Mixin WrkOptions wrk;
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -107,6 +115,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
     values.put(
         SettingKeys.LIMITS_PREFIX + LimitCatalog.TOKEN, Long.toString(LimitCatalog.MAX_VALUE));
     BareHandlerProcess bare = null;
+    BareHandlerProcess bareJetty = null;
     WireMockProcess wiremock = null;
     try (Switchboard server = Switchboard.start(Settings.of(values))) {
       var org = server.identity().createOrg("bench");
@@ -141,6 +150,16 @@ public final class PeerBenchCommand implements Callable<Integer> {
               "http://127.0.0.1:" + bare.port + "/published",
               List.of(),
               bare.handle()));
+      if (only.contains(BARE_JETTY)) {
+        bareJetty = BareHandlerProcess.start(dir, List.of("/published"), body, true);
+        targets.add(
+            new Target(
+                BARE_JETTY,
+                "bare Jetty handler (no servlet, no Javalin)",
+                "http://127.0.0.1:" + bareJetty.port + "/published",
+                List.of(),
+                bareJetty.handle()));
+      }
       targets.add(
           new Target(
               SAME_REQUEST,
@@ -202,8 +221,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
       // machine
       // moves much less than it moves throughput.
       var cpuRatios = new HashMap<String, List<Double>>();
-      var sameRequestRatios = new HashMap<String, List<Double>>();
-      int same = indexOf(targets, SAME_REQUEST);
+      // Each later target's throughput over the same round's same-request and bare-Jetty targets.
+      var baselineRatios = new HashMap<String, Map<String, List<Double>>>();
       for (int round = 1; round <= rounds; round++) {
         var results = new ArrayList<Wrk.Result>();
         var cpuPerRequest = new ArrayList<Double>();
@@ -233,10 +252,14 @@ public final class PeerBenchCommand implements Callable<Integer> {
           ratios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(ratio);
           double cpuRatio = cpuPerRequest.get(i) == 0 ? 0 : bareCpu / cpuPerRequest.get(i);
           cpuRatios.computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>()).add(cpuRatio);
-          if (same >= 0 && i > same)
-            sameRequestRatios
-                .computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>())
-                .add(r.requestsPerSecond() / results.get(same).requestsPerSecond());
+          for (String baseline : List.of(SAME_REQUEST, BARE_JETTY)) {
+            int b = indexOf(targets, baseline);
+            if (b >= 0 && i > b)
+              baselineRatios
+                  .computeIfAbsent(baseline, k -> new HashMap<>())
+                  .computeIfAbsent(targets.get(i).name(), k -> new ArrayList<>())
+                  .add(r.requestsPerSecond() / results.get(b).requestsPerSecond());
+          }
           if (r.non2xx() > 0) clean = false;
           System.out.printf(
               "%-48s %10.0f %8.2f %8.2f %8d %8.2f %9.1f %9.2f%n",
@@ -260,17 +283,23 @@ public final class PeerBenchCommand implements Callable<Integer> {
               + " cheap as the bare handler)",
           targets,
           cpuRatios);
-      if (!sameRequestRatios.isEmpty())
+      for (var baseline : List.of(SAME_REQUEST, BARE_JETTY)) {
+        Map<String, List<Double>> against = baselineRatios.get(baseline);
+        if (against == null) continue;
         printRatios(
-            "ratio to the bare handler given Switchboard's request (path and Authorization"
-                + " header), per round",
-            targets.stream().filter(t -> sameRequestRatios.containsKey(t.name())).toList(),
-            sameRequestRatios);
+            baseline.equals(SAME_REQUEST)
+                ? "ratio to the bare handler given Switchboard's request (path and Authorization"
+                    + " header), per round"
+                : "ratio to the bare Jetty handler (no servlet, no Javalin), per round",
+            targets.stream().filter(t -> against.containsKey(t.name())).toList(),
+            against);
+      }
       if (jfrDir != null) profile(targets, bare, jfrDir);
       return clean ? 0 : 1;
     } finally {
       if (wiremock != null) wiremock.close();
       if (bare != null) bare.close();
+      if (bareJetty != null) bareJetty.close();
     }
   }
 

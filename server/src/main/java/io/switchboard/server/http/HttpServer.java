@@ -415,16 +415,18 @@ public final class HttpServer {
     ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
   }
 
-  /** Every feature's hot reads, each checked to be a GET route of the table. */
+  /** Every feature's hot reads, each checked to be an API GET route of the table. */
   private static Map<String, HotRead> hotReadsOf(List<ApiRoutes> features, RouteTable table) {
     var reads = new java.util.HashMap<String, HotRead>();
     for (ApiRoutes feature : features) {
       feature
           .hotReads()
           .forEach((route, read) -> {
-            if (!table.hasRoute(HandlerType.GET, route) || reads.put(route, read) != null)
+            if (!route.startsWith(API_PREFIX)
+                || !table.hasRoute(HandlerType.GET, route)
+                || reads.put(route, read) != null)
               throw new IllegalStateException(
-                  "hot read " + route + ": not a GET route, or named twice");
+                  "hot read " + route + ": not a GET route of the API, or named twice");
           });
     }
     return reads;

@@ -2,8 +2,6 @@ package io.switchboard.server.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.javalin.http.Context;
-import java.util.function.Supplier;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -25,22 +23,15 @@ public final class VersionedJson<K> {
             .build();
   }
 
-  /**
-   * Answers with the JSON kept for {@code key} (or 304 for {@code etag}) and true; false when
-   * nothing is kept for it, and nothing is written.
-   */
-  public boolean answerIfKept(Context ctx, K key, String etag) {
-    byte[] kept = json.getIfPresent(key);
-    if (kept == null) return false;
-    Conditional.json(ctx, etag, kept);
-    return true;
+  /** The JSON kept for {@code key}, or null. */
+  public byte[] kept(K key) {
+    return json.getIfPresent(key);
   }
 
-  /** Answers with {@code view}'s JSON (or 304 for {@code etag}), keeping it under {@code key}. */
-  public void answer(Context ctx, K key, String etag, Supplier<?> view) {
-    if (ETags.notModified(ctx, etag)) return;
-    byte[] bytes = mapper.writeValueAsBytes(view.get());
+  /** {@code view}'s JSON, kept under {@code key}. */
+  public byte[] keep(K key, Object view) {
+    byte[] bytes = mapper.writeValueAsBytes(view);
     json.put(key, bytes);
-    Conditional.write(ctx, bytes);
+    return bytes;
   }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
  * /api/v2/scripts/published} (publish; read with a strong ETag and 304 on If-None-Match).
  */
 public final class ScriptRoutes implements ApiRoutes {
+  private static final String DRAFT_ONE = "/api/v2/scripts/{id}";
   private static final String PUBLISHED_ONE = "/api/v2/scripts/published/{id}";
 
   /** The bytes of served published versions this node keeps, at most. */
@@ -127,7 +128,7 @@ public final class ScriptRoutes implements ApiRoutes {
         Scope.write(Scopes.SCRIPTS),
         Doc.of(ScriptRequest.class, ScriptViews.ScriptView.class).created());
     routes.get(
-        "/api/v2/scripts/{id}",
+        DRAFT_ONE,
         this::get,
         Scope.read(Scopes.SCRIPTS),
         Doc.returns(ScriptViews.ScriptView.class));
@@ -172,28 +173,37 @@ public final class ScriptRoutes implements ApiRoutes {
         scripts.create(Requests.principal(ctx).orgId(), bodies.read(ctx, ScriptRequest.class));
     ctx.status(201)
         .header("Location", "/api/v2/scripts/" + s.id())
-        .header(ETags.HEADER, Conditional.strong(Long.toString(s.version())))
+        .header(ETags.HEADER, strongVersion(s.version()))
         .json(ScriptViews.of(s));
   }
 
   /**
-   * The draft with its version as a strong tag. The row's head (no document) is read every time;
-   * the JSON of that head is written once and kept: a hot draft costs one small query.
+   * The draft with its version as a strong tag (a 304 for a caller that has it). Its 200 is a hot
+   * read too ({@link #hotReads}).
    */
   private void get(Context ctx) {
-    String org = Requests.principal(ctx).orgId();
-    String id = ctx.pathParam("id");
+    HotRead.Answer a = draft(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    Conditional.json(ctx, a.etag(), a.json());
+  }
+
+  /**
+   * The draft's current answer. The row's head (no document) is read every time; the JSON of that
+   * head is written once and kept: a hot draft costs one small query.
+   */
+  private HotRead.Answer draft(String org, String id) {
     ScriptStore.Head head = scripts.head(org, id);
-    String etag = Conditional.strong(Long.toString(head.version()));
-    if (drafts.answerIfKept(ctx, draftKey(head.versionId(), head.publishedAt()), etag)) return;
+    byte[] kept = drafts.kept(draftKey(head.versionId(), head.publishedAt()));
+    if (kept != null) return new HotRead.Answer(strongVersion(head.version()), kept);
     // Not yet written: the whole row, which may be newer than the head just read; its JSON is
     // kept under its own key.
     Script s = scripts.get(org, id);
-    drafts.answer(
-        ctx,
-        draftKey(s.versionId(), s.publishedAt()),
-        Conditional.strong(Long.toString(s.version())),
-        () -> ScriptViews.of(s));
+    return new HotRead.Answer(
+        strongVersion(s.version()),
+        drafts.keep(draftKey(s.versionId(), s.publishedAt()), ScriptViews.of(s)));
+  }
+
+  private static String strongVersion(long version) {
+    return Conditional.strong(Long.toString(version));
   }
 
   private static String draftKey(String versionId, java.time.Instant publishedAt) {
@@ -205,8 +215,7 @@ public final class ScriptRoutes implements ApiRoutes {
     var expected = Conditional.expectedVersion(ctx, request.version());
     Script s =
         scripts.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), request, expected);
-    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(s.version())))
-        .json(ScriptViews.of(s));
+    ctx.header(ETags.HEADER, strongVersion(s.version())).json(ScriptViews.of(s));
   }
 
   private void delete(Context ctx) {
@@ -292,10 +301,15 @@ public final class ScriptRoutes implements ApiRoutes {
                 bodies.mapper().writeValueAsBytes(ScriptViews.of(scripts.published(org, v)))));
   }
 
-  /** The latest published version, asked without a query string: {@link #getPublished}'s 200. */
+  /**
+   * The draft's 200 ({@link #get}), and the latest published version's, asked without a query
+   * string ({@link #getPublished}).
+   */
   @Override
   public Map<String, HotRead> hotReads() {
     return Map.of(
+        DRAFT_ONE,
+        (principal, params) -> draft(principal.orgId(), params.get("id")),
         PUBLISHED_ONE,
         (principal, params) -> {
           String org = principal.orgId();

@@ -8,6 +8,7 @@ import io.switchboard.server.http.Conditional;
 import io.switchboard.server.http.Doc;
 import io.switchboard.server.http.ETags;
 import io.switchboard.server.http.ErrorBody;
+import io.switchboard.server.http.HotRead;
 import io.switchboard.server.http.HttpServer;
 import io.switchboard.server.http.RequestBodies;
 import io.switchboard.server.http.Requests;
@@ -31,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SessionRoutes implements ApiRoutes {
   private static final String BASE = "/api/v2/agent-scripting/sessions";
+  private static final String ONE = BASE + "/{id}";
 
   private final SessionService sessions;
   private final RequestBodies bodies;
@@ -145,8 +147,7 @@ public final class SessionRoutes implements ApiRoutes {
         idempotency.wrap(this::createBulk),
         Scope.write(Scopes.SESSIONS),
         Doc.of(Doc.listOf(SessionService.NewSession.class), BulkResponse.class).idempotent());
-    routes.get(
-        BASE + "/{id}", this::get, Scope.read(Scopes.SESSIONS), Doc.returns(SessionView.class));
+    routes.get(ONE, this::get, Scope.read(Scopes.SESSIONS), Doc.returns(SessionView.class));
     routes.patch(
         BASE + "/{id}",
         this::patch,
@@ -227,16 +228,31 @@ public final class SessionRoutes implements ApiRoutes {
     ctx.json(new BulkResponse(results, created, results.size() - created));
   }
 
+  /** The session with its version as a strong tag (a 304 for a caller that has it). */
   private void get(Context ctx) {
-    String org = Requests.principal(ctx).orgId();
-    String id = ctx.pathParam("id");
+    HotRead.Answer a = view(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    Conditional.json(ctx, a.etag(), a.json());
+  }
+
+  /**
+   * The session's current answer: its head read every time, the JSON of each version written once.
+   */
+  private HotRead.Answer view(String org, String id) {
     SessionStore.Head head = sessions.head(org, id);
-    String etag = Conditional.strong(Long.toString(head.version()));
-    if (views.answerIfKept(ctx, new ViewKey(id, head.version()), etag)) return;
+    byte[] kept = views.kept(new ViewKey(id, head.version()));
+    if (kept != null)
+      return new HotRead.Answer(Conditional.strong(Long.toString(head.version())), kept);
     // Not yet kept: the whole row, which may be newer than the head just read; its JSON is kept
     // under its own version.
     Session s = sessions.get(org, id);
-    views.answer(ctx, new ViewKey(s.id(), s.version()), etag(s), () -> SessionView.of(s));
+    return new HotRead.Answer(
+        etag(s), views.keep(new ViewKey(s.id(), s.version()), SessionView.of(s)));
+  }
+
+  /** A session's GET is read on every poll of an agent's panel: its 200 is a hot read. */
+  @Override
+  public Map<String, HotRead> hotReads() {
+    return Map.of(ONE, (principal, params) -> view(principal.orgId(), params.get("id")));
   }
 
   /** A session's state: every change of a session raises its version. */

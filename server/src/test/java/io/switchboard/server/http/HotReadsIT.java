@@ -9,6 +9,7 @@ import io.switchboard.server.testing.RawHttp;
 import io.switchboard.server.testing.TwoOrgServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,19 @@ import org.junit.jupiter.api.Test;
  */
 class HotReadsIT extends TwoOrgServer {
   private static final String ROUTE = "/api/v2/scripts/published/{id}";
-  private static final Pattern HOT_COUNT =
-      Pattern.compile(
-          "http_server_hot_reads_total\\{route=\"" + Pattern.quote(ROUTE) + "\"} ([0-9.]+)");
+  private static final String DRAFT = "/api/v2/scripts/{id}";
+  private static final String SESSION = "/api/v2/agent-scripting/sessions/{id}";
 
+  /** What the hot path answered for the published-script route so far. */
   private static long hotReads() {
-    Matcher m = HOT_COUNT.matcher(api.get("/metrics", null).body());
+    return hotReads(ROUTE);
+  }
+
+  private static long hotReads(String route) {
+    Matcher m =
+        Pattern.compile(
+                "http_server_hot_reads_total\\{route=\"" + Pattern.quote(route) + "\"} ([0-9.]+)")
+            .matcher(api.get("/metrics", null).body());
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
@@ -97,55 +105,121 @@ class HotReadsIT extends TwoOrgServer {
                 + "\",status=\"200\"} [1-9]");
   }
 
+  /**
+   * The draft's and the session's GETs (a small query for the current version, then JSON kept per
+   * version) the same way, and a change is read at once on both paths.
+   */
+  @Test
+  void theDraftAndTheSessionAreAnsweredHereAsTheFullPathAnswersThemAndChangesShowAtOnce() {
+    String script = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    String sessionId =
+        fx.session(script, fx.call(null).get("id").asString(), "{\"customerName\":\"Ada\"}")
+            .get("id")
+            .asString();
+    var paths =
+        List.of(
+            List.of(DRAFT, "/api/v2/scripts/" + script),
+            List.of(SESSION, "/api/v2/agent-scripting/sessions/" + sessionId));
+    for (List<String> routeAndPath : paths) {
+      String route = routeAndPath.get(0);
+      String path = routeAndPath.get(1);
+      long before = hotReads(route);
+      RawHttp.RawResponse hot = raw(path, token);
+      assertThat(hotReads(route)).as(route).isEqualTo(before + 1);
+      // Any query string (these routes take none) sends the read the full way.
+      RawHttp.RawResponse full = raw(path + "?full=1", token);
+      assertThat(hotReads(route)).as(route).isEqualTo(before + 1);
+      assertThat(hot.statusLine()).as(route).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(hot.body()).as(route).isEqualTo(full.body());
+      assertThat(names(hot)).as(route).isEqualTo(names(full));
+      for (String same : List.of("Content-Type", "ETag", "Content-Length", "RateLimit-Policy"))
+        assertThat(hot.exactHeader(same)).as(route + " " + same).isEqualTo(full.exactHeader(same));
+      // Another org's id is the full path's 404.
+      var other = api.get(path, otherToken);
+      assertThat(other.status()).as(route).isEqualTo(404);
+      assertThat(other.body()).doesNotContain("Ada").doesNotContain("Greeting");
+      assertThat(hotReads(route)).as(route).isEqualTo(before + 1);
+    }
+
+    String sessionPath = "/api/v2/agent-scripting/sessions/" + sessionId;
+    String v1 = api.get(sessionPath, token).header("ETag").orElseThrow();
+    var patched = api.patch(sessionPath, token, "{\"data\":{\"customerName\":\"Grace\"}}");
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    var after = api.get(sessionPath, token);
+    assertThat(after.header("ETag"))
+        .isNotEqualTo(Optional.of(v1))
+        .isEqualTo(patched.header("ETag"));
+    assertThat(after.json().get("data").get("customerName").asString()).isEqualTo("Grace");
+
+    String draftPath = "/api/v2/scripts/" + script;
+    var draft = api.get(draftPath, token).json();
+    var renamed =
+        api.put(
+            draftPath,
+            token,
+            Fixtures.GREETING_SCRIPT.replace("\"Greeting\"", "\"Greeting, renamed\""),
+            "If-Match",
+            "\"" + draft.get("version").asLong() + "\"");
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+    var draftAfter = api.get(draftPath, token);
+    assertThat(draftAfter.json().get("name").asString()).isEqualTo("Greeting, renamed");
+    assertThat(draftAfter.json().get("version").asLong())
+        .isGreaterThan(draft.get("version").asLong());
+  }
+
   @Test
   void whatIsNotAPlain200GoesTheFullWayAndIsChargedOnce() {
-    String id = fx.publishedScript(Fixtures.GREETING_SCRIPT);
+    // An org of its own: its token bucket is the tightest throughout, so counts compare.
+    String t = api.token(server.newOrg());
+    String id = new Fixtures(api, t).publishedScript(Fixtures.GREETING_SCRIPT);
     String path = "/api/v2/scripts/published/" + id;
-    String etag = api.get(path, token).header("ETag").orElseThrow();
+    String etag = api.get(path, t).header("ETag").orElseThrow();
     long hot = hotReads();
 
     assertThat(api.get(path, null).status()).isEqualTo(401);
-    var badToken = api.get(path, token + "x");
+    var badToken = api.get(path, t + "x");
     assertThat(badToken.status()).isEqualTo(401);
     assertThat(badToken.json().get("code").asString()).isEqualTo("bad.credentials");
 
     var limited =
-        api.post("/api/v2/oauth/clients", token, "{\"name\":\"no scripts\",\"scope\":[\"oauth\"]}");
+        api.post("/api/v2/oauth/clients", t, "{\"name\":\"no scripts\",\"scope\":[\"oauth\"]}");
     String noScripts =
         api.token(limited.json().get("id").asString(), limited.json().get("secret").asString());
     var forbidden = api.get(path, noScripts);
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(forbidden.json().get("code").asString()).isEqualTo("missing.scope");
 
-    var mismatch = api.get(path, token, HttpServer.ORG_HEADER, "another-org");
+    var mismatch = api.get(path, t, HttpServer.ORG_HEADER, "another-org");
     assertThat(mismatch.status()).isEqualTo(403);
     assertThat(mismatch.json().get("code").asString()).isEqualTo("org.mismatch");
 
     // Another org's script, and an unknown one: 404, each charged exactly once.
-    long count = rateCount(api.get(path, token));
+    long count = rateCount(api.get(path, t));
     hot++;
     var othersId = api.get(path, otherToken);
     assertThat(othersId.status()).isEqualTo(404);
-    var unknown = api.get(path + "0", token);
+    var unknown = api.get(path + "0", t);
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().get("code").asString()).isEqualTo("not.found");
     assertThat(rateCount(unknown)).isEqualTo(count + 1);
 
-    var notModified = api.get(path, token, "If-None-Match", etag);
+    var notModified = api.get(path, t, "If-None-Match", etag);
     assertThat(notModified.status()).isEqualTo(304);
     assertThat(rateCount(notModified)).isEqualTo(count + 1);
 
-    var head = api.raw("HEAD", path, token, null);
+    var head = api.raw("HEAD", path, t, null);
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.header("ETag")).contains(etag);
     assertThat(head.body()).isEmpty();
     assertThat(rateCount(head)).isEqualTo(count + 2);
 
     // An escaped id is not looked at here.
-    assertThat(api.get("/api/v2/scripts/published/%41", token).status()).isEqualTo(404);
+    var escaped = api.get("/api/v2/scripts/published/%41", t);
+    assertThat(escaped.status()).isEqualTo(404);
+    assertThat(rateCount(escaped)).isEqualTo(count + 3);
 
     assertThat(hotReads()).isEqualTo(hot);
-    assertThat(rateCount(api.get(path, token))).isEqualTo(count + 3);
+    assertThat(rateCount(api.get(path, t))).isEqualTo(count + 4);
     assertThat(hotReads()).isEqualTo(hot + 1);
   }
 
