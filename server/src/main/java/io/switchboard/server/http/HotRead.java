@@ -13,7 +13,8 @@ public interface HotRead {
   /**
    * The answer to an admitted caller for the route's path parameters (decoded as Javalin decodes
    * them). It throws (a {@code Problem}, or anything else) where the route's handler would not
-   * answer 200; the request then goes the full way, which answers it. It must change nothing.
+   * answer 200; the full path then answers that. It must make no change a caller can see (it may
+   * fill a cache).
    */
   Answer answer(Principal principal, Map<String, String> pathParams);
 

@@ -1,11 +1,11 @@
 package io.switchboard.server.http;
 
 import io.javalin.http.HandlerType;
-import io.javalin.security.RouteRole;
 import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
@@ -25,18 +25,28 @@ import org.eclipse.jetty.util.Callback;
  * about a third of the CPU of the request, more than everything Switchboard does for it (issue 14's
  * profiles).
  *
- * <p>It runs the same checks as the full path, in {@link HttpServer#admit}'s order, with the same
- * code where there is code to share: the route from the same {@link RouteTable}, the token through
- * the same {@link Authenticator}, the route's own scopes, every {@link RequestGate} (each must
+ * <p>It runs the full path's checks with the same code: the route from the same {@link RouteTable},
+ * the bearer token through {@link HttpServer#bearerToken} and the same {@link Authenticator}, the
+ * route's scopes through {@link HttpServer#missingScope}, and every {@link RequestGate} (each must
  * {@link RequestGate#admitsHot admit} the request, then they {@link RequestGate#chargeHot charge}
- * it), and it is counted and logged as the full path counts and logs. It answers only when all of
- * that would let a 200 through and the route's {@link HotRead} has the answer; anything else goes
- * the full way untouched (nothing charged, nothing written), which then answers it, so the refusals
- * and their ErrorBody have one place: a missing or bad token, a scope, a rate-limit refusal, an org
- * with fault rules, a 404, and every request with something unusual about it (a HEAD, a query
- * string, a body, {@code If-None-Match}, the org header, an escaped or dotted path).
+ * it); it is counted and logged as the full path counts and logs. It answers only a 200: anything
+ * else goes the full way, which answers it, so the refusals and their ErrorBody have one place.
+ * Nothing is written here then, and nothing is done twice: a refusal before the charge takes
+ * nothing, the rate limits hand their decision on, and a failure of the answer after the charge (a
+ * 404, the database away) is handed on too ({@link #FAILED}). Requests with anything unusual about
+ * them go the full way before any check: a HEAD, a query string, a body, {@code If-None-Match}, the
+ * org header, an escaped or dotted path.
  */
 final class HotReads extends Handler.Wrapper {
+  /**
+   * The request attribute holding what a hot read's answer threw after the request was admitted and
+   * charged (a {@code Problem} such as a 404, or a failure such as a database that is away). The
+   * full path admits the request again without taking anything twice, then answers this instead of
+   * running the route's handler: the same work is not done twice, and the error is mapped where
+   * every error is.
+   */
+  static final String FAILED = "switchboard.hotReads.failed";
+
   private static final HttpField JSON =
       new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
@@ -81,7 +91,11 @@ final class HotReads extends Handler.Wrapper {
     return answered(request, response, callback) || super.handle(request, response, callback);
   }
 
-  /** True when the request was answered here; false leaves it untouched for the full path. */
+  /**
+   * True when the request was answered here; false sends it the full way, with nothing written and
+   * nothing taken that the full path would take again (see {@link RequestGate#chargeHot} and {@link
+   * #FAILED}).
+   */
   private boolean answered(Request request, Response response, Callback callback) {
     long started = System.nanoTime();
     if (!"GET".equals(request.getMethod())) return false;
@@ -101,37 +115,38 @@ final class HotReads extends Handler.Wrapper {
     RouteTable.Match match = routes.find(HandlerType.GET, path);
     HotRead read = match == null ? null : reads.get(match.endpoint().path);
     if (read == null) return false;
-    String authorization = headers.get(HttpHeader.AUTHORIZATION);
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7))
-      return false;
+    String correlationId = Correlation.assign(headers.get(Correlation.HEADER));
 
-    HotRead.Answer answer;
     Principal principal;
     try {
-      principal = authenticator.authenticate(authorization.substring(7).trim());
-      for (RouteRole role : match.roles()) {
-        // A public route is not admitted the way these are; a Doc is a role too, and not a check.
-        if (role == PublicRoute.INSTANCE) return false;
-        if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) return false;
-      }
-      for (RequestGate gate : gates) if (!gate.admitsHot(principal, path)) return false;
+      principal =
+          authenticator.authenticate(HttpServer.bearerToken(headers.get(HttpHeader.AUTHORIZATION)));
+    } catch (RuntimeException refused) {
+      // Nothing taken yet: the full path meets the same refusal and answers it.
+      return false;
+    }
+    // A hot route's roles are scopes and its Doc (HttpServer checks this at start-up).
+    if (HttpServer.missingScope(match.roles(), principal) != null) return false;
+    for (RequestGate gate : gates) if (!gate.admitsHot(principal, path)) return false;
+    // Charged before the answer is looked for, as the full path charges before its handler runs.
+    var gateHeaders = new ArrayList<HttpField>(6);
+    for (RequestGate gate : gates) {
+      if (!gate.chargeHot(
+          principal, path, request, (name, value) -> gateHeaders.add(new HttpField(name, value))))
+        return false;
+    }
+    HotRead.Answer answer;
+    try {
       answer = read.answer(principal, match.params());
-    } catch (RuntimeException refusedOrFailed) {
-      // The full path meets the same refusal (or failure) and answers it as it answers any.
+    } catch (RuntimeException failed) {
+      request.setAttribute(FAILED, failed);
       return false;
     }
 
     HttpFields.Mutable out = response.getHeaders();
     out.add(JSON);
-    String correlationId = Correlation.assign(headers.get(Correlation.HEADER));
     out.add(Correlation.HEADER, correlationId);
-    for (RequestGate gate : gates) {
-      if (!gate.chargeHot(principal, path, out::add)) {
-        // Refused, having taken nothing: the full path asks again and answers the 429.
-        out.clear();
-        return false;
-      }
-    }
+    for (HttpField field : gateHeaders) out.add(field);
     out.add(ETags.HEADER, answer.etag());
     out.put(HttpHeader.CONTENT_LENGTH, answer.json().length);
     response.setStatus(200);

@@ -15,6 +15,7 @@ import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.storage.SqlErrors;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -152,6 +153,10 @@ public final class HttpServer {
                     return ctx -> {
                       if (!ctx.routeRoles().contains(PublicRoute.INSTANCE))
                         admit(ctx, authenticator, gates);
+                      // A hot read that failed after admission (a 404, the database away) is
+                      // answered from its failure, not by doing the same work again.
+                      RuntimeException failed = ctx.attribute(HotReads.FAILED);
+                      if (failed != null) throw failed;
                       endpoint.handler.handle(ctx);
                     };
                   },
@@ -295,29 +300,14 @@ public final class HttpServer {
   static final String API_PREFIX = "/api/v2/";
 
   private static void admit(Context ctx, Authenticator authenticator, List<RequestGate> gates) {
-    String authorization = ctx.header("Authorization");
-    if (authorization == null || authorization.isBlank()) {
-      throw new Problem(
-          Problem.Kind.UNAUTHENTICATED,
-          "authentication.required",
-          "No authentication bearer token specified in authorization header.");
-    }
-    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new Problem(
-          Problem.Kind.UNAUTHENTICATED,
-          "bad.credentials",
-          "The Authorization header must carry a bearer token.");
-    }
-    Principal principal = authenticator.authenticate(authorization.substring(7).trim());
+    Principal principal = authenticator.authenticate(bearerToken(ctx.header("Authorization")));
     ctx.attribute(Requests.PRINCIPAL, principal);
     // Gates (rate limits) run as soon as the caller is known, so that a refused scope or org header
-    // is
-    // counted and answered with the same rate-limit headers as everything else.
+    // is counted and answered with the same rate-limit headers as everything else.
     for (RequestGate gate : gates) gate.admit(ctx, principal);
 
     // Every value counts: a repeated header (or one a proxy folded into a comma list) whose first
-    // value is
-    // right must not smuggle in a second that a component further on might read.
+    // value is right must not smuggle in a second that a component further on might read.
     for (String orgHeader : java.util.Collections.list(ctx.req().getHeaders(ORG_HEADER))) {
       for (String value : orgHeader.split(",", -1)) {
         if (!value.isBlank() && !value.trim().equals(principal.orgId())) {
@@ -330,9 +320,32 @@ public final class HttpServer {
         }
       }
     }
-    for (RouteRole role : ctx.routeRoles()) {
+    Problem missing = missingScope(ctx.routeRoles(), principal);
+    if (missing != null) throw missing;
+  }
+
+  /** The token of an {@code Authorization: Bearer} header; a 401 without one. */
+  static String bearerToken(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw new Problem(
+          Problem.Kind.UNAUTHENTICATED,
+          "authentication.required",
+          "No authentication bearer token specified in authorization header.");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new Problem(
+          Problem.Kind.UNAUTHENTICATED,
+          "bad.credentials",
+          "The Authorization header must carry a bearer token.");
+    }
+    return authorization.substring(7).trim();
+  }
+
+  /** The 403 for the first of a route's scopes the caller lacks, or null when it has them all. */
+  static Problem missingScope(Iterable<RouteRole> roles, Principal principal) {
+    for (RouteRole role : roles) {
       if (role instanceof Scope scope && !scope.isSatisfiedBy(principal)) {
-        throw new Problem(
+        return new Problem(
             Problem.Kind.FORBIDDEN,
             "missing.scope",
             "The access token lacks the scope "
@@ -341,6 +354,7 @@ public final class HttpServer {
             Map.of("scope", scope.name()));
       }
     }
+    return null;
   }
 
   public static int statusOf(Problem.Kind kind) {
@@ -415,18 +429,26 @@ public final class HttpServer {
     ctx.json(ErrorBody.of(status, code, message, params, Correlation.of(ctx)));
   }
 
-  /** Every feature's hot reads, each checked to be an API GET route of the table. */
+  /**
+   * Every feature's hot reads, each checked to be an API GET route of the table whose roles are
+   * scopes and its Doc: {@link HotReads} admits by those alone.
+   */
   private static Map<String, HotRead> hotReadsOf(List<ApiRoutes> features, RouteTable table) {
-    var reads = new java.util.HashMap<String, HotRead>();
+    var reads = new HashMap<String, HotRead>();
     for (ApiRoutes feature : features) {
       feature
           .hotReads()
           .forEach((route, read) -> {
             if (!route.startsWith(API_PREFIX)
                 || !table.hasRoute(HandlerType.GET, route)
+                || !table.roles(HandlerType.GET, route).stream()
+                    .allMatch(role -> role instanceof Scope || role instanceof Doc)
                 || reads.put(route, read) != null)
               throw new IllegalStateException(
-                  "hot read " + route + ": not a GET route of the API, or named twice");
+                  "hot read "
+                      + route
+                      + ": not a GET route of the API, a route with roles other than scopes, or"
+                      + " named twice");
           });
     }
     return reads;

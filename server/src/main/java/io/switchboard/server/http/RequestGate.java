@@ -2,6 +2,7 @@ package io.switchboard.server.http;
 
 import io.javalin.http.Context;
 import io.switchboard.server.identity.Principal;
+import org.eclipse.jetty.util.Attributes;
 
 /**
  * A check every authenticated /api/v2 request passes right after authentication, before the
@@ -31,11 +32,16 @@ public interface RequestGate {
 
   /**
    * Charges a hot read every gate admitted, adding this gate's headers through {@code headers}.
-   * False refuses it, having taken nothing: the request then goes the full way, whose {@link
-   * #admit} answers the refusal. At most one gate may take anything here (the rate limits): a later
-   * gate's refusal would otherwise leave an earlier one's charge taken twice.
+   * False refuses it: the request then goes the full way, whose {@link #admit} answers the refusal.
+   * A gate that takes anything here leaves what it decided in {@code request}'s attributes (the
+   * servlet request sees them), so that its {@code admit} on the full path answers the same
+   * decision instead of taking again: a hot read that fails after its charge (a 404) or is refused
+   * goes the full way, and must be charged and counted once. At most one gate may take anything
+   * (the rate limits): a later gate's refusal would otherwise leave an earlier one's charge taken
+   * for a request the full path then charges.
    */
-  default boolean chargeHot(Principal principal, String path, HeaderSink headers) {
+  default boolean chargeHot(
+      Principal principal, String path, Attributes request, HeaderSink headers) {
     return true;
   }
 

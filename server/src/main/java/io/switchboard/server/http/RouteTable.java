@@ -145,6 +145,12 @@ final class RouteTable {
             positions.stream().mapToInt(Integer::intValue).toArray());
   }
 
+  /** The roles of the route added with exactly this method and path. */
+  Set<RouteRole> roles(HandlerType method, String path) {
+    Match match = find(method, path);
+    return match != null && match.endpoint().path.equals(path) ? match.roles() : Set.of();
+  }
+
   /** Whether a route was added with exactly this method and path. */
   boolean hasRoute(HandlerType method, String path) {
     Match match = find(method, path);

@@ -8,6 +8,7 @@ import io.switchboard.server.http.RequestGate.HeaderSink;
 import io.switchboard.server.identity.Principal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
+import org.eclipse.jetty.util.Attributes;
 
 /**
  * The rate limiter on the request path. Every authenticated /api/v2 response carries the state of
@@ -30,8 +31,16 @@ public final class RateLimitGate implements RequestGate {
     this.limiter = limiter;
   }
 
+  /** The decision a hot read took ({@link #chargeHot}), for the full path to answer as it is. */
+  private static final String DECIDED = "switchboard.ratelimit.decided";
+
   @Override
   public void admit(Context ctx, Principal principal) {
+    Decision decided = ctx.attribute(DECIDED);
+    if (decided != null) {
+      answer(ctx, decided, false);
+      return;
+    }
     String group = EndpointGroups.of(ctx.path());
     if (FreeReads.mayBeFree(ctx)) {
       // Show where the buckets stand without taking anything; a 304 leaves them so.
@@ -47,17 +56,25 @@ public final class RateLimitGate implements RequestGate {
     return true;
   }
 
-  /** A refusal takes nothing ({@link RateLimiter#tryConsume}): the full path asks again. */
+  /**
+   * The decision is kept on the request either way: a refused hot read, or one that fails after its
+   * charge, is answered on the full path with it, charged and counted once.
+   */
   @Override
-  public boolean chargeHot(Principal principal, String path, HeaderSink headers) {
+  public boolean chargeHot(
+      Principal principal, String path, Attributes request, HeaderSink headers) {
     Decision d = limiter.tryConsume(principal, EndpointGroups.of(path));
+    request.setAttribute(DECIDED, d);
     if (!d.allowed()) return false;
     writeHeaders(headers, d);
     return true;
   }
 
   private void charge(Context ctx, Principal principal, String group, boolean replace) {
-    Decision d = limiter.tryConsume(principal, group);
+    answer(ctx, limiter.tryConsume(principal, group), replace);
+  }
+
+  private void answer(Context ctx, Decision d, boolean replace) {
     writeHeaders(ctx, d, replace);
     if (!d.allowed()) {
       long retryAfter = d.retryAfterSeconds();

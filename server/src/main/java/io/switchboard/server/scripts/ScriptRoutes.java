@@ -182,16 +182,20 @@ public final class ScriptRoutes implements ApiRoutes {
    * read too ({@link #hotReads}).
    */
   private void get(Context ctx) {
-    HotRead.Answer a = draft(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    ScriptStore.Head head = scripts.head(org, id);
+    // A caller that has the current version is answered before any JSON is written.
+    if (ETags.notModified(ctx, strongVersion(head.version()))) return;
+    HotRead.Answer a = draft(org, id, head);
     Conditional.json(ctx, a.etag(), a.json());
   }
 
   /**
-   * The draft's current answer. The row's head (no document) is read every time; the JSON of that
-   * head is written once and kept: a hot draft costs one small query.
+   * The draft's current answer, given its head (the row without the document, read on every
+   * request): the JSON of each head is written once and kept, so a hot draft costs one small query.
    */
-  private HotRead.Answer draft(String org, String id) {
-    ScriptStore.Head head = scripts.head(org, id);
+  private HotRead.Answer draft(String org, String id, ScriptStore.Head head) {
     byte[] kept = drafts.kept(draftKey(head.versionId(), head.publishedAt()));
     if (kept != null) return new HotRead.Answer(strongVersion(head.version()), kept);
     // Not yet written: the whole row, which may be newer than the head just read; its JSON is
@@ -309,7 +313,11 @@ public final class ScriptRoutes implements ApiRoutes {
   public Map<String, HotRead> hotReads() {
     return Map.of(
         DRAFT_ONE,
-        (principal, params) -> draft(principal.orgId(), params.get("id")),
+        (principal, params) -> {
+          String org = principal.orgId();
+          String id = params.get("id");
+          return draft(org, id, scripts.head(org, id));
+        },
         PUBLISHED_ONE,
         (principal, params) -> {
           String org = principal.orgId();

@@ -230,15 +230,20 @@ public final class SessionRoutes implements ApiRoutes {
 
   /** The session with its version as a strong tag (a 304 for a caller that has it). */
   private void get(Context ctx) {
-    HotRead.Answer a = view(Requests.principal(ctx).orgId(), ctx.pathParam("id"));
+    String org = Requests.principal(ctx).orgId();
+    String id = ctx.pathParam("id");
+    SessionStore.Head head = sessions.head(org, id);
+    // A caller that has the current version is answered before any JSON is written.
+    if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
+    HotRead.Answer a = view(org, id, head);
     Conditional.json(ctx, a.etag(), a.json());
   }
 
   /**
-   * The session's current answer: its head read every time, the JSON of each version written once.
+   * The session's current answer, given its head (read on every request): the JSON of each version
+   * is written once.
    */
-  private HotRead.Answer view(String org, String id) {
-    SessionStore.Head head = sessions.head(org, id);
+  private HotRead.Answer view(String org, String id, SessionStore.Head head) {
     byte[] kept = views.kept(new ViewKey(id, head.version()));
     if (kept != null)
       return new HotRead.Answer(Conditional.strong(Long.toString(head.version())), kept);
@@ -252,7 +257,13 @@ public final class SessionRoutes implements ApiRoutes {
   /** A session's GET is read on every poll of an agent's panel: its 200 is a hot read. */
   @Override
   public Map<String, HotRead> hotReads() {
-    return Map.of(ONE, (principal, params) -> view(principal.orgId(), params.get("id")));
+    return Map.of(
+        ONE,
+        (principal, params) -> {
+          String org = principal.orgId();
+          String id = params.get("id");
+          return view(org, id, sessions.head(org, id));
+        });
   }
 
   /** A session's state: every change of a session raises its version. */
