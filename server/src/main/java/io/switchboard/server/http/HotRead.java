@@ -1,7 +1,6 @@
 package io.switchboard.server.http;
 
 import io.switchboard.server.identity.Principal;
-import java.util.Map;
 
 /**
  * The 200 of a GET route that {@link HotReads} may answer ahead of Javalin: a representation held
@@ -11,12 +10,12 @@ import java.util.Map;
 @FunctionalInterface
 public interface HotRead {
   /**
-   * The answer to an admitted caller for the route's path parameters (decoded as Javalin decodes
-   * them). It throws (a {@code Problem}, or anything else) where the route's handler would not
-   * answer 200; the full path then answers that. It must make no change a caller can see (it may
-   * fill a cache).
+   * The answer to an admitted caller for the route's one path parameter, its last segment (as sent:
+   * a path with a percent-escape is not a hot read). It throws (a {@code Problem}, or anything
+   * else) where the route's handler would not answer 200; the full path then answers that. It must
+   * make no change a caller can see (it may fill a cache).
    */
-  Answer answer(Principal principal, Map<String, String> pathParams);
+  Answer answer(Principal principal, String parameter);
 
   /** A JSON body and its strong {@code ETag}, both as sent. */
   record Answer(String etag, byte[] json) {}

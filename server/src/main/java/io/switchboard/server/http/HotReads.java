@@ -1,13 +1,11 @@
 package io.switchboard.server.http;
 
-import io.javalin.http.HandlerType;
 import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -50,36 +48,27 @@ final class HotReads extends Handler.Wrapper {
   private static final HttpField JSON =
       new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
-  private final RouteTable routes;
-  private final Map<String, HotRead> reads;
+  /** A hot route: where the table puts it, and its answer. */
+  record Route(RouteTable.TailRoute tail, HotRead read) {}
 
   /**
-   * The literal start of each hot route (up to its first parameter): a path that starts with none
-   * of them is left at once, before any header is read or the route table walked, so the other
-   * requests pay one or two string comparisons for this handler.
+   * Each is found by its literal start and one set lookup ({@link RouteTable.TailRoute}): a path
+   * that is no hot route's costs the other requests a few string comparisons here.
    */
-  private final String[] prefixes;
+  private final Route[] routes;
 
   private final Authenticator authenticator;
   private final List<RequestGate> gates;
   private final RequestMetrics metrics;
   private final boolean accessLog;
 
-  /** {@code reads} by route path; each must be a GET route of {@code routes}. */
   HotReads(
-      RouteTable routes,
-      Map<String, HotRead> reads,
+      List<Route> routes,
       Authenticator authenticator,
       List<RequestGate> gates,
       RequestMetrics metrics,
       boolean accessLog) {
-    this.routes = routes;
-    this.reads = Map.copyOf(reads);
-    this.prefixes =
-        reads.keySet().stream()
-            .map(route -> route.indexOf('{') < 0 ? route : route.substring(0, route.indexOf('{')))
-            .distinct()
-            .toArray(String[]::new);
+    this.routes = routes.toArray(Route[]::new);
     this.authenticator = authenticator;
     this.gates = List.copyOf(gates);
     this.metrics = metrics;
@@ -103,18 +92,24 @@ final class HotReads extends Handler.Wrapper {
     String path = uri.getPath();
     if (uri.getQuery() != null
         || path == null
-        || !startsLikeAHotRoute(path)
         || path.indexOf('%') >= 0
         || path.indexOf(';') >= 0
         || path.contains("/.")) return false;
+    Route route = null;
+    String parameter = null;
+    for (Route r : routes) {
+      parameter = r.tail().parameter(path);
+      if (parameter != null) {
+        route = r;
+        break;
+      }
+    }
+    if (route == null) return false;
     HttpFields headers = request.getHeaders();
     if (headers.contains(HttpHeader.IF_NONE_MATCH)
         || headers.contains(HttpHeader.CONTENT_LENGTH)
         || headers.contains(HttpHeader.TRANSFER_ENCODING)
         || headers.contains(HttpServer.ORG_HEADER)) return false;
-    RouteTable.Match match = routes.find(HandlerType.GET, path);
-    HotRead read = match == null ? null : reads.get(match.endpoint().path);
-    if (read == null) return false;
     String correlationId = Correlation.assign(headers.get(Correlation.HEADER));
 
     Principal principal;
@@ -126,7 +121,7 @@ final class HotReads extends Handler.Wrapper {
       return false;
     }
     // A hot route's roles are scopes and its Doc (HttpServer checks this at start-up).
-    if (HttpServer.missingScope(match.roles(), principal) != null) return false;
+    if (HttpServer.missingScope(route.tail().roles(), principal) != null) return false;
     for (RequestGate gate : gates) if (!gate.admitsHot(principal, path)) return false;
     // Charged before the answer is looked for, as the full path charges before its handler runs.
     var gateHeaders = new ArrayList<HttpField>(6);
@@ -137,7 +132,7 @@ final class HotReads extends Handler.Wrapper {
     }
     HotRead.Answer answer;
     try {
-      answer = read.answer(principal, match.params());
+      answer = route.read().answer(principal, parameter);
     } catch (RuntimeException failed) {
       request.setAttribute(FAILED, failed);
       return false;
@@ -150,18 +145,13 @@ final class HotReads extends Handler.Wrapper {
     out.add(ETags.HEADER, answer.etag());
     out.put(HttpHeader.CONTENT_LENGTH, answer.json().length);
     response.setStatus(200);
-    String route = match.endpoint().path;
+    String template = route.tail().endpoint().path;
     float ms = (System.nanoTime() - started) / 1_000_000f;
     // Counted and logged before the bytes go out, as RequestSteps' writer does.
-    metrics.record("GET", route, 200, ms);
-    metrics.hotRead(route);
-    if (accessLog) HttpServer.logAccess("GET", path, route, 200, ms, principal, correlationId);
+    metrics.record("GET", template, 200, ms);
+    metrics.hotRead(template);
+    if (accessLog) HttpServer.logAccess("GET", path, template, 200, ms, principal, correlationId);
     response.write(true, ByteBuffer.wrap(answer.json()), callback);
     return true;
-  }
-
-  private boolean startsLikeAHotRoute(String path) {
-    for (String prefix : prefixes) if (path.startsWith(prefix)) return true;
-    return false;
   }
 }

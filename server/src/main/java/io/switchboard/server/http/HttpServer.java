@@ -15,7 +15,8 @@ import io.switchboard.server.identity.Authenticator;
 import io.switchboard.server.identity.Principal;
 import io.switchboard.server.ops.RequestMetrics;
 import io.switchboard.server.storage.SqlErrors;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -163,12 +164,7 @@ public final class HttpServer {
                   requestLogger);
           var hotReads =
               new HotReads(
-                  table,
-                  hotReadsOf(features, table),
-                  authenticator,
-                  gates,
-                  metrics,
-                  config.accessLog());
+                  hotReadsOf(features, table), authenticator, gates, metrics, config.accessLog());
           cfg.jetty.modifyServer(server -> {
             // In-flight requests finish on stop; new connections are refused meanwhile.
             // Javalin puts its servlet context inside the innermost wrapper, under the hot reads.
@@ -430,28 +426,30 @@ public final class HttpServer {
   }
 
   /**
-   * Every feature's hot reads, each checked to be an API GET route of the table whose roles are
-   * scopes and its Doc: {@link HotReads} admits by those alone.
+   * Every feature's hot reads, each an API GET route of the table whose only parameter is its last
+   * segment and whose roles are scopes and its Doc: {@link HotReads} admits by those alone.
    */
-  private static Map<String, HotRead> hotReadsOf(List<ApiRoutes> features, RouteTable table) {
-    var reads = new HashMap<String, HotRead>();
+  private static List<HotReads.Route> hotReadsOf(List<ApiRoutes> features, RouteTable table) {
+    var routes = new ArrayList<HotReads.Route>();
+    var named = new HashSet<String>();
     for (ApiRoutes feature : features) {
       feature
           .hotReads()
           .forEach((route, read) -> {
+            RouteTable.TailRoute tail = table.tailRoute(HandlerType.GET, route);
             if (!route.startsWith(API_PREFIX)
-                || !table.hasRoute(HandlerType.GET, route)
-                || !table.roles(HandlerType.GET, route).stream()
+                || !tail.roles().stream()
                     .allMatch(role -> role instanceof Scope || role instanceof Doc)
-                || reads.put(route, read) != null)
+                || !named.add(route))
               throw new IllegalStateException(
                   "hot read "
                       + route
-                      + ": not a GET route of the API, a route with roles other than scopes, or"
+                      + ": not a route of the API, a route with roles other than scopes, or"
                       + " named twice");
+            routes.add(new HotReads.Route(tail, read));
           });
     }
-    return reads;
+    return routes;
   }
 
   static void logAccess(

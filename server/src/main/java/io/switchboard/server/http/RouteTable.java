@@ -9,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,6 +88,9 @@ final class RouteTable {
   private final Function<Endpoint, Handler> wrapper;
   private int registered;
 
+  /** Every route path added, by method, in order: what {@link #tailRoute} checks against. */
+  private final Map<HandlerType, List<String>> added = new HashMap<>();
+
   /**
    * {@code wrapper} turns a route's handler into what runs for it (admission, then the handler).
    */
@@ -117,6 +121,7 @@ final class RouteTable {
               + ": the route table matches literal segments and whole-segment {name} parameters"
               + " only (RouteTable)");
     }
+    added.computeIfAbsent(endpoint.method, m -> new ArrayList<>()).add(endpoint.path);
     List<String> segments = segments(endpoint.path);
     Node node = roots.computeIfAbsent(endpoint.method, m -> new Node());
     List<String> names = new ArrayList<>();
@@ -145,16 +150,78 @@ final class RouteTable {
             positions.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** The roles of the route added with exactly this method and path. */
-  Set<RouteRole> roles(HandlerType method, String path) {
-    Match match = find(method, path);
-    return match != null && match.endpoint().path.equals(path) ? match.roles() : Set.of();
+  /**
+   * A route whose only parameter is its last segment ({@code /a/b/{id}}), found for a path by a
+   * comparison of its literal start and one set lookup instead of a walk of the tree: for the hot
+   * reads, which look for their route on every request ahead of the table's own lookup.
+   */
+  static final class TailRoute {
+    private final String prefix;
+    private final Endpoint endpoint;
+    private final Set<RouteRole> roles;
+    private final Set<String> takenByOthers;
+
+    private TailRoute(
+        String prefix, Endpoint endpoint, Set<RouteRole> roles, Set<String> takenByOthers) {
+      this.prefix = prefix;
+      this.endpoint = endpoint;
+      this.roles = roles;
+      this.takenByOthers = takenByOthers;
+    }
+
+    Endpoint endpoint() {
+      return endpoint;
+    }
+
+    Set<RouteRole> roles() {
+      return roles;
+    }
+
+    /**
+     * The parameter's value when the table gives {@code rawPath} to this route, for a path without
+     * a percent-escape; null otherwise. Null too for a path the table would give it with a trailing
+     * slash: a lookup that answers null leaves the path to the table.
+     */
+    String parameter(String rawPath) {
+      if (!rawPath.startsWith(prefix)) return null;
+      int from = prefix.length();
+      if (rawPath.length() == from || rawPath.indexOf('/', from) >= 0) return null;
+      String segment = rawPath.substring(from);
+      return takenByOthers.contains(segment) ? null : segment;
+    }
   }
 
-  /** Whether a route was added with exactly this method and path. */
-  boolean hasRoute(HandlerType method, String path) {
-    Match match = find(method, path);
-    return match != null && match.endpoint().path.equals(path);
+  /**
+   * {@code route}, added for {@code method} and ending in its only parameter, as a {@link
+   * TailRoute}. Among the paths of its shape, the table gives another route only those whose last
+   * segment is another route's literal last segment, or all of them to a route with a parameter
+   * there that was added first: the first are found here by asking the table, the second refused.
+   *
+   * @throws IllegalArgumentException for a route that is not of that shape or never found
+   */
+  TailRoute tailRoute(HandlerType method, String route) {
+    int brace = route.indexOf('{');
+    if (brace < 0 || route.lastIndexOf('/') > brace || route.indexOf('{', brace + 1) >= 0)
+      throw new IllegalArgumentException(
+          route + ": not a route whose only parameter is its last segment");
+    String prefix = route.substring(0, brace);
+    // No literal segment has braces: this path reaches a route only through a parameter.
+    Match match = find(method, prefix + "{}");
+    if (match == null || !match.endpoint().path.equals(route))
+      throw new IllegalArgumentException(
+          route
+              + ": the table gives its paths to no route of that path (not added, or a route added"
+              + " before it takes every path it would)");
+    int segmentCount = segments(route).size();
+    var takenByOthers = new HashSet<String>();
+    for (String other : added.getOrDefault(method, List.of())) {
+      List<String> segments = segments(other);
+      if (segments.size() != segmentCount || isParameter(segments.getLast())) continue;
+      String last = segments.getLast();
+      Match forLast = find(method, prefix + last);
+      if (forLast == null || forLast.endpoint() != match.endpoint()) takenByOthers.add(last);
+    }
+    return new TailRoute(prefix, match.endpoint(), match.roles(), Set.copyOf(takenByOthers));
   }
 
   /** The route for a request, or null; {@code rawPath} is the path as sent (not decoded). */

@@ -313,15 +313,14 @@ public final class ScriptRoutes implements ApiRoutes {
   public Map<String, HotRead> hotReads() {
     return Map.of(
         DRAFT_ONE,
-        (principal, params) -> {
+        (principal, id) -> {
           String org = principal.orgId();
-          String id = params.get("id");
           return draft(org, id, scripts.head(org, id));
         },
         PUBLISHED_ONE,
-        (principal, params) -> {
+        (principal, id) -> {
           String org = principal.orgId();
-          return published(org, scripts.servedVersionId(org, params.get("id"), null));
+          return published(org, scripts.servedVersionId(org, id, null));
         });
   }
 

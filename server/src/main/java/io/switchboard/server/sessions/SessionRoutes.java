@@ -259,9 +259,8 @@ public final class SessionRoutes implements ApiRoutes {
   public Map<String, HotRead> hotReads() {
     return Map.of(
         ONE,
-        (principal, params) -> {
+        (principal, id) -> {
           String org = principal.orgId();
-          String id = params.get("id");
           return view(org, id, sessions.head(org, id));
         });
   }

@@ -150,6 +150,94 @@ class RouteTableTest {
     assertThat(wrapped).containsExactly("/a", "/b/{id}");
   }
 
+  /**
+   * A {@link RouteTable.TailRoute} answers a parameter only where the table gives the path to its
+   * route with that parameter, and answers one for every path of its shape (its literal start and
+   * one more segment) that the table gives it.
+   */
+  @Test
+  void aTailRouteFindsWhatTheTableFindsOnRandomRoutesAndPaths() {
+    var random = new Random(20261201L);
+    int tails = 0;
+    int found = 0;
+    int compared = 0;
+    for (int set = 0; set < 300; set++) {
+      var table = new RouteTable(endpoint -> endpoint.handler);
+      List<Endpoint> endpoints = new ArrayList<>();
+      int count = 1 + random.nextInt(12);
+      for (int r = 0; r < count; r++) {
+        HandlerType method = random.nextInt(4) == 0 ? HandlerType.POST : HandlerType.GET;
+        var endpoint = new Endpoint(method, randomRoute(random), NOTHING);
+        endpoints.add(endpoint);
+        table.add(endpoint);
+      }
+      for (Endpoint endpoint : endpoints) {
+        RouteTable.TailRoute tail;
+        try {
+          tail = table.tailRoute(endpoint.method, endpoint.path);
+        } catch (IllegalArgumentException notOfThatShapeOrNeverFound) {
+          continue;
+        }
+        tails++;
+        String prefix = endpoint.path.substring(0, endpoint.path.indexOf('{'));
+        String name = endpoint.path.substring(prefix.length() + 1, endpoint.path.length() - 1);
+        for (int p = 0; p < 100; p++) {
+          String path =
+              random.nextBoolean()
+                  ? prefix + REQUEST_SEGMENTS[random.nextInt(REQUEST_SEGMENTS.length)]
+                  : randomPath(random);
+          if (path.indexOf('%') >= 0) continue;
+          compared++;
+          String parameter = tail.parameter(path);
+          RouteTable.Match match = table.find(endpoint.method, path);
+          boolean ofItsShape =
+              path.length() > prefix.length()
+                  && path.startsWith(prefix)
+                  && path.indexOf('/', prefix.length()) < 0;
+          // The table's route of that path: the first added, where one was added twice.
+          boolean tablesChoice = match != null && match.endpoint() == tail.endpoint();
+          assertThat(parameter != null)
+              .as(
+                  "%s %s with routes %s",
+                  endpoint.path,
+                  path,
+                  endpoints.stream().map(e -> e.method + " " + e.path).toList())
+              .isEqualTo(ofItsShape && tablesChoice);
+          if (parameter != null) {
+            found++;
+            assertThat(match.params()).isEqualTo(Map.of(name, parameter));
+          }
+        }
+      }
+    }
+    assertThat(tails).isGreaterThan(100);
+    assertThat(found).isGreaterThan(compared / 10);
+    assertThat(compared - found).isGreaterThan(compared / 10);
+  }
+
+  @Test
+  void aTailRouteLeavesTheLiteralsOfRoutesAddedBeforeItAndRefusesARouteNeverFound() {
+    var table = new RouteTable(endpoint -> endpoint.handler);
+    table.add(endpoint("/s/published"));
+    table.add(endpoint("/s/{id}"));
+    table.add(endpoint("/s/later"));
+    table.add(endpoint("/t/{a}"));
+    table.add(endpoint("/t/{b}"));
+    var tail = table.tailRoute(HandlerType.GET, "/s/{id}");
+    assertThat(tail.parameter("/s/published")).isNull();
+    // Added after it, "/s/later" is never found by the table: the parameter route takes it.
+    assertThat(tail.parameter("/s/later")).isEqualTo("later");
+    assertThat(tail.parameter("/s/x")).isEqualTo("x");
+    assertThat(tail.parameter("/s/x/")).isNull();
+    assertThat(tail.parameter("/s/")).isNull();
+    assertThat(tail.parameter("/s/x/y")).isNull();
+    assertThatThrownBy(() -> table.tailRoute(HandlerType.GET, "/t/{b}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("added before it takes every path");
+    assertThatThrownBy(() -> table.tailRoute(HandlerType.GET, "/s/published"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static ParsedEndpoint entry(String path) {
     return new ParsedEndpoint(endpoint(path), JAVALIN_DEFAULTS);
   }
