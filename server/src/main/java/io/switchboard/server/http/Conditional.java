@@ -36,6 +36,15 @@ public final class Conditional {
     if (!ETags.notModified(ctx, etag)) write(ctx, json);
   }
 
+  /**
+   * A 200 with the JSON and its tag, for a read that has answered {@code If-None-Match} itself
+   * ({@link ETags#notModified}).
+   */
+  public static void ok(Context ctx, String etag, byte[] json) {
+    ctx.header(ETags.HEADER, etag);
+    write(ctx, json);
+  }
+
   /** A 200's JSON body. */
   static void write(Context ctx, byte[] json) {
     ctx.contentType(ContentType.APPLICATION_JSON).result(new ResultBytes(json));

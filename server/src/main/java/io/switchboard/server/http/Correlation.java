@@ -10,7 +10,7 @@ public final class Correlation {
   /** Exact case: existing clients compare header names case-sensitively. */
   public static final String HEADER = "ININ-Correlation-Id";
 
-  private static final String ATTRIBUTE = "switchboard.correlationId";
+  static final String ATTRIBUTE = "switchboard.correlationId";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   /**
@@ -23,8 +23,12 @@ public final class Correlation {
   private Correlation() {}
 
   static void assign(Context ctx) {
-    String id = assign(ctx.header(HEADER));
-    ctx.attribute(ATTRIBUTE, id);
+    // A hot read that went on to the full path assigned one already (HotReads): the same id for
+    // what it logged and for the answer.
+    String handedOn = ctx.attribute(ATTRIBUTE);
+    String id = handedOn != null ? handedOn : assign(ctx.header(HEADER));
+    if (handedOn == null) ctx.attribute(ATTRIBUTE, id);
+    else CURRENT.set(id);
     ctx.header(HEADER, id);
   }
 

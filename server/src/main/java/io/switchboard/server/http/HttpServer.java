@@ -56,7 +56,10 @@ public final class HttpServer {
           // refused the request (a 429) would otherwise stand in for it.
           Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
           String route = matched == null ? "unmatched" : matched.path;
-          metrics.record(ctx.method().name(), route, ctx.statusCode(), ms);
+          // A hot read that failed went on here: its time there counts too.
+          HotReads.Failure hot = ctx.attribute(HotReads.FAILED);
+          float total = hot == null ? ms : ms + hot.millis();
+          metrics.record(ctx.method().name(), route, ctx.statusCode(), total);
           if (config.accessLog()) {
             Principal p = ctx.attribute(Requests.PRINCIPAL);
             logAccess(
@@ -64,7 +67,7 @@ public final class HttpServer {
                 ctx.path(),
                 route,
                 ctx.statusCode(),
-                ms,
+                total,
                 p,
                 Correlation.of(ctx));
           }
@@ -156,8 +159,8 @@ public final class HttpServer {
                         admit(ctx, authenticator, gates);
                       // A hot read that failed after admission (a 404, the database away) is
                       // answered from its failure, not by doing the same work again.
-                      RuntimeException failed = ctx.attribute(HotReads.FAILED);
-                      if (failed != null) throw failed;
+                      HotReads.Failure failed = ctx.attribute(HotReads.FAILED);
+                      if (failed != null) throw failed.error();
                       endpoint.handler.handle(ctx);
                     };
                   },

@@ -188,7 +188,7 @@ public final class ScriptRoutes implements ApiRoutes {
     // A caller that has the current version is answered before any JSON is written.
     if (ETags.notModified(ctx, strongVersion(head.version()))) return;
     HotRead.Answer a = draft(org, id, head);
-    Conditional.json(ctx, a.etag(), a.json());
+    Conditional.ok(ctx, a.etag(), a.json());
   }
 
   /**

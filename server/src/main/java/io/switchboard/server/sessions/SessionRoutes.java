@@ -236,7 +236,7 @@ public final class SessionRoutes implements ApiRoutes {
     // A caller that has the current version is answered before any JSON is written.
     if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
     HotRead.Answer a = view(org, id, head);
-    Conditional.json(ctx, a.etag(), a.json());
+    Conditional.ok(ctx, a.etag(), a.json());
   }
 
   /**

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The published-script GET answered ahead of Javalin ({@link HotReads}): its answer is the full
- * path's, header for header and byte for byte; everything that is not a plain 200 goes the full way
- * and is answered there exactly once (charged once, refused once); and an org with a fault rule is
- * never answered here. {@code http_server_hot_reads_total} tells which way a request went.
+ * The published-script, draft-script and session GETs answered ahead of Javalin ({@link HotReads}):
+ * each answer is the full path's, header for header and byte for byte; everything that is not a
+ * plain 200 goes the full way and is answered there exactly once (charged once, refused once); and
+ * an org with a fault rule is never answered here. {@code http_server_hot_reads_total} tells which
+ * way a request went.
  */
 class HotReadsIT {
   /**
@@ -267,8 +268,8 @@ class HotReadsIT {
     long hot = hotReads();
     List<Api.Response> answers =
         Concurrently.run(48, i -> api.get("/api/v2/scripts/published/" + id, t));
-    // A refusal on the hot path takes nothing and the full path asks again: were it charged on
-    // both, or a refusal taken, fewer than 20 reads would pass.
+    // A refusal met on the hot path is handed on and answered once: were a read charged on both
+    // paths, or a refusal taken, fewer than 20 reads would pass.
     assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(20);
     assertThat(answers.stream().filter(r -> r.status() == 429)).hasSize(28);
     for (Api.Response refused : answers.stream().filter(r -> r.status() == 429).toList()) {
