@@ -1,13 +1,11 @@
 package io.switchboard.cli.bench;
 
-import io.javalin.Javalin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.eclipse.jetty.server.Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,14 +42,15 @@ public final class BareHandlerCommand implements Callable<Integer> {
     byte[] bytes = Files.readAllBytes(body);
     var answers = new LinkedHashMap<String, byte[]>();
     for (String path : paths) answers.put(path, bytes);
-    Javalin app = jetty ? null : BareHandler.start(port, answers);
-    Server server = jetty ? BareHandler.startJetty(port, answers) : null;
+    AutoCloseable serving =
+        jetty
+            ? BareHandler.startJetty(port, answers)::stop
+            : BareHandler.start(port, answers)::stop;
     var stopped = new CountDownLatch(1);
     // A benchmark killed outright does not leave its baseline serving.
     ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(stopped::countDown));
     stopped.await();
-    if (app != null) app.stop();
-    if (server != null) server.stop();
+    serving.close();
     return 0;
   }
 }

@@ -20,6 +20,11 @@ public final class Conditional {
     return "\"" + tag + "\"";
   }
 
+  /** The strong tag of an entity's version number. */
+  public static String strong(long version) {
+    return strong(Long.toString(version));
+  }
+
   /**
    * Answers 304 with the tag when the request's {@code If-None-Match} already holds it (no body is
    * built, and no rate-limit quota is spent: see {@link ETags#notModified}), else 200 with the JSON

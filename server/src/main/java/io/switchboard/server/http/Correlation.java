@@ -25,10 +25,12 @@ public final class Correlation {
   static void assign(Context ctx) {
     // A hot read that went on to the full path assigned one already (HotReads): the same id for
     // what it logged and for the answer.
-    String handedOn = ctx.attribute(ATTRIBUTE);
-    String id = handedOn != null ? handedOn : assign(ctx.header(HEADER));
-    if (handedOn == null) ctx.attribute(ATTRIBUTE, id);
-    else CURRENT.set(id);
+    String id = ctx.attribute(ATTRIBUTE);
+    if (id == null) {
+      id = sanitize(ctx.header(HEADER));
+      ctx.attribute(ATTRIBUTE, id);
+    }
+    CURRENT.set(id);
     ctx.header(HEADER, id);
   }
 

@@ -186,7 +186,7 @@ public final class IvrRoutes implements ApiRoutes {
 
   /** An IVR with its version as the {@code ETag}, the tag a later {@code If-Match} names. */
   private void write(Context ctx, Ivr i) {
-    ctx.header(ETags.HEADER, Conditional.strong(Long.toString(i.version()))).json(view(i));
+    ctx.header(ETags.HEADER, Conditional.strong(i.version())).json(view(i));
   }
 
   private void delete(Context ctx) {

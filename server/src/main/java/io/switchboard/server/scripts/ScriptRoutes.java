@@ -173,7 +173,7 @@ public final class ScriptRoutes implements ApiRoutes {
         scripts.create(Requests.principal(ctx).orgId(), bodies.read(ctx, ScriptRequest.class));
     ctx.status(201)
         .header("Location", "/api/v2/scripts/" + s.id())
-        .header(ETags.HEADER, strongVersion(s.version()))
+        .header(ETags.HEADER, Conditional.strong(s.version()))
         .json(ScriptViews.of(s));
   }
 
@@ -186,7 +186,7 @@ public final class ScriptRoutes implements ApiRoutes {
     String id = ctx.pathParam("id");
     ScriptStore.Head head = scripts.head(org, id);
     // A caller that has the current version is answered before any JSON is written.
-    if (ETags.notModified(ctx, strongVersion(head.version()))) return;
+    if (ETags.notModified(ctx, Conditional.strong(head.version()))) return;
     HotRead.Answer a = draft(org, id, head);
     Conditional.ok(ctx, a.etag(), a.json());
   }
@@ -197,17 +197,13 @@ public final class ScriptRoutes implements ApiRoutes {
    */
   private HotRead.Answer draft(String org, String id, ScriptStore.Head head) {
     byte[] kept = drafts.kept(draftKey(head.versionId(), head.publishedAt()));
-    if (kept != null) return new HotRead.Answer(strongVersion(head.version()), kept);
+    if (kept != null) return new HotRead.Answer(Conditional.strong(head.version()), kept);
     // Not yet written: the whole row, which may be newer than the head just read; its JSON is
     // kept under its own key.
     Script s = scripts.get(org, id);
     return new HotRead.Answer(
-        strongVersion(s.version()),
+        Conditional.strong(s.version()),
         drafts.keep(draftKey(s.versionId(), s.publishedAt()), ScriptViews.of(s)));
-  }
-
-  private static String strongVersion(long version) {
-    return Conditional.strong(Long.toString(version));
   }
 
   private static String draftKey(String versionId, java.time.Instant publishedAt) {
@@ -219,7 +215,7 @@ public final class ScriptRoutes implements ApiRoutes {
     var expected = Conditional.expectedVersion(ctx, request.version());
     Script s =
         scripts.replace(Requests.principal(ctx).orgId(), ctx.pathParam("id"), request, expected);
-    ctx.header(ETags.HEADER, strongVersion(s.version())).json(ScriptViews.of(s));
+    ctx.header(ETags.HEADER, Conditional.strong(s.version())).json(ScriptViews.of(s));
   }
 
   private void delete(Context ctx) {

@@ -234,7 +234,7 @@ public final class SessionRoutes implements ApiRoutes {
     String id = ctx.pathParam("id");
     SessionStore.Head head = sessions.head(org, id);
     // A caller that has the current version is answered before any JSON is written.
-    if (ETags.notModified(ctx, Conditional.strong(Long.toString(head.version())))) return;
+    if (ETags.notModified(ctx, Conditional.strong(head.version()))) return;
     HotRead.Answer a = view(org, id, head);
     Conditional.ok(ctx, a.etag(), a.json());
   }
@@ -245,8 +245,7 @@ public final class SessionRoutes implements ApiRoutes {
    */
   private HotRead.Answer view(String org, String id, SessionStore.Head head) {
     byte[] kept = views.kept(new ViewKey(id, head.version()));
-    if (kept != null)
-      return new HotRead.Answer(Conditional.strong(Long.toString(head.version())), kept);
+    if (kept != null) return new HotRead.Answer(Conditional.strong(head.version()), kept);
     // Not yet kept: the whole row, which may be newer than the head just read; its JSON is kept
     // under its own version.
     Session s = sessions.get(org, id);
@@ -362,7 +361,7 @@ public final class SessionRoutes implements ApiRoutes {
   }
 
   private static String etag(Session s) {
-    return Conditional.strong(Long.toString(s.version()));
+    return Conditional.strong(s.version());
   }
 
   /** The body must be an object whose only members are {@code data} and {@code version}. */
